@@ -1,0 +1,97 @@
+"""The library surface: load criteria and proposals, compare them. The CLI is a client of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from evaluator.errors import InputError, Problem
+from evaluator.loading import DEFAULT_MAX_BYTES, discover, load_document
+from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
+from evaluator.scoring import Comparison, evaluate
+
+DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
+
+
+def default_criteria_path() -> Path:
+    """`./criteria/default.yaml` when present, else the copy installed with the package."""
+    if DEFAULT_CRITERIA.is_file():
+        return DEFAULT_CRITERIA
+    installed = resources.files("evaluator") / "data" / "default.yaml"
+    if installed.is_file():
+        return Path(str(installed))
+    # An editable install from a checkout: the package sits next to criteria/.
+    return Path(__file__).resolve().parent.parent / DEFAULT_CRITERIA
+
+
+def load_criteria(path: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Criteria:
+    """Read and validate a criteria file (the default one when `path` is None)."""
+    return parse_criteria(load_document(path or default_criteria_path(), max_bytes))
+
+
+def load_proposal(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Proposal:
+    """Read and validate one proposal file."""
+    return parse_proposal(load_document(path, max_bytes))
+
+
+@dataclass(slots=True)
+class Batch:
+    """Proposals read from files and folders, and the problems of those that failed."""
+
+    proposals: list[Proposal] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    files: int = 0
+
+
+def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Batch:
+    """Read every proposal named; one bad file never stops the others."""
+    batch = Batch()
+    seen: dict[str, Proposal] = {}
+    for path in discover(paths):
+        batch.files += 1
+        try:
+            proposal = load_proposal(path, max_bytes)
+        except InputError as exc:
+            batch.errors.extend(exc.problems)
+            continue
+        if proposal.id in seen:
+            batch.errors.append(proposal.problem(
+                "proposal.id", f"the id `{proposal.id}` is already used by "
+                               f"{seen[proposal.id].file}; ids must be unique"))
+            continue
+        seen[proposal.id] = proposal
+        batch.proposals.append(proposal)
+    return batch
+
+
+def compare(paths: Sequence[Path], criteria: Criteria,
+            weights: Mapping[str, float] | None = None, method: str | None = None,
+            max_bytes: int = DEFAULT_MAX_BYTES) -> Comparison:
+    """Load the proposals in `paths` and score, rank and explain them."""
+    batch = load_proposals(paths, max_bytes)
+    return evaluate(batch.proposals, criteria, weights, method, batch.errors)
+
+
+def validate_paths(paths: Iterable[Path], criteria: Criteria,
+                   max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[str], list[Problem]]:
+    """Check files without ranking: criteria files by their shape, proposals by scoring them."""
+    checked: list[str] = []
+    problems: list[Problem] = []
+    proposals: list[Proposal] = []
+    for path in discover(paths):
+        try:
+            document = load_document(path, max_bytes)
+            checked.append(document.file)
+            if isinstance(document.data, dict) and "criteria" in document.data:
+                parse_criteria(document)
+            else:
+                proposals.append(parse_proposal(document))
+        except InputError as exc:
+            if not checked or checked[-1] != exc.problems[0].file:
+                checked.append(exc.problems[0].file)
+            problems.extend(exc.problems)
+    # Scoring finds what only the criteria can tell: currencies, levels, missing values.
+    problems.extend(evaluate(proposals, criteria).errors)
+    return checked, problems

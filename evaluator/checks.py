@@ -1,0 +1,168 @@
+"""Typed reading of a parsed document, collecting every located problem instead of the first."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from evaluator.errors import InputError, Problem
+from evaluator.loading import Document, PathKey
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """' (did you mean `x`?)' for the closest known name, or ''."""
+    match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean `{match[0]}`?)" if match else ""
+
+
+def describe(value: Any) -> str:
+    """A value as a user would recognise it in a message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    if isinstance(value, int | float):
+        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)  # pragma: no cover
+
+
+def dotted(path: PathKey) -> str:
+    """`a.b[2].c` for a path into a document."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+class Checker:
+    """Reads values out of one document, recording a problem for each bad one."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.problems: list[Problem] = []
+
+    def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        """Record a problem located at the value (or key) at `path`."""
+        self.problems.append(self.document.problem(path, message, key=key))
+
+    def raise_if_any(self, error: type[InputError] = InputError) -> None:
+        """Raise all recorded problems at once, in file order."""
+        if self.problems:
+            ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
+            raise error(ordered)
+
+    def mapping(self, path: PathKey, value: Any, allowed: Iterable[str] | None,
+                required: Iterable[str] = (), what: str = "field") -> dict[str, Any] | None:
+        """A mapping with only `allowed` keys (None: any) and every `required` one."""
+        if not isinstance(value, dict):
+            self.report(path, f"expected a mapping of {what}s, got {describe(value)}")
+            return None
+        if allowed is not None:
+            known = list(allowed)
+            for name in value:
+                if name not in known:
+                    self.report((*path, name), f"unknown {what} `{name}`"
+                                + did_you_mean(name, known), key=True)
+        for name in required:
+            if value.get(name) is None:
+                where = f" in `{dotted(path)}`" if path else ""
+                self.report(path, f"missing required {what} `{name}`{where}")
+        return value
+
+    def text(self, path: PathKey, value: Any) -> str | None:
+        """Non-empty text."""
+        if isinstance(value, str) and value.strip():
+            return value
+        if isinstance(value, str):
+            self.report(path, "must not be empty")
+        elif isinstance(value, bool | int | float):
+            self.report(path, f"expected text, got {describe(value)} "
+                              "(put it in quotes to keep it as text)")
+        else:
+            self.report(path, f"expected text, got {describe(value)}")
+        return None
+
+    def number(self, path: PathKey, value: Any, *, minimum: float | None = None,
+               maximum: float | None = None, above: float | None = None,
+               whole: bool = False) -> float | int | None:
+        """A finite number within bounds (`above` is an exclusive minimum)."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            hint = " (write it without quotes)" if isinstance(value, str) and _numeric(value) \
+                else ""
+            self.report(path, f"expected a number, got {describe(value)}{hint}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.report(path, f"expected a finite number, got {value}")
+            return None
+        if whole:
+            if isinstance(value, float) and not value.is_integer():
+                self.report(path, f"expected a whole number, got {value:g}")
+                return None
+            value = int(value)
+        if minimum is not None and value < minimum:
+            self.report(path, f"must be at least {minimum:g}, got {value:g}")
+            return None
+        if maximum is not None and value > maximum:
+            self.report(path, f"must be at most {maximum:g}, got {value:g}")
+            return None
+        if above is not None and value <= above:
+            self.report(path, f"must be more than {above:g}, got {value:g}")
+            return None
+        return value
+
+    def boolean(self, path: PathKey, value: Any) -> bool | None:
+        """`true` or `false` (and nothing YAML 1.1 might have meant by yes/no/on/off)."""
+        if isinstance(value, bool):
+            return value
+        hint = " (only true and false are booleans)" if isinstance(value, str) else ""
+        self.report(path, f"expected true or false, got {describe(value)}{hint}")
+        return None
+
+    def choice(self, path: PathKey, value: Any, choices: Iterable[str]) -> str | None:
+        """One of a fixed set of words."""
+        allowed = list(choices)
+        if isinstance(value, str) and value in allowed:
+            return value
+        listed = ", ".join(allowed)
+        if isinstance(value, str):
+            self.report(path, f"unknown value {value!r}" + did_you_mean(value, allowed)
+                        + f"; expected one of: {listed}")
+        else:
+            self.report(path, f"expected one of: {listed}; got {describe(value)}")
+        return None
+
+    def day(self, path: PathKey, value: Any) -> date | None:
+        """An ISO date, YYYY-MM-DD."""
+        if isinstance(value, str):
+            try:
+                if len(value) == 10:
+                    return date.fromisoformat(value)
+            except ValueError as exc:
+                self.report(path, f"not a valid date: {value!r} ({exc})")
+                return None
+        self.report(path, f"expected a date as YYYY-MM-DD, got {describe(value)}")
+        return None
+
+    def listing(self, path: PathKey, value: Any) -> list[Any] | None:
+        """A list."""
+        if isinstance(value, list):
+            return value
+        self.report(path, f"expected a list, got {describe(value)}")
+        return None
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text.replace("_", ""))
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,263 @@
+"""The command line: each command parses its options, calls the core, picks a renderer."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from evaluator import __version__
+from evaluator.errors import EvaluatorError, Problem, UsageError
+from evaluator.loading import DEFAULT_MAX_BYTES
+from evaluator.render import FORMATS, RenderOptions
+
+app = typer.Typer(
+    name="evaluator", no_args_is_help=True, add_completion=True,
+    pretty_exceptions_enable=False, rich_markup_mode=None,
+    help="Score defence-procurement proposals from partner governments against a "
+         "minister's stated criteria, and compare them.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+CriteriaOption = Annotated[Path | None, typer.Option(
+    "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
+                             "installed copy].", dir_okay=False)]
+WeightsOption = Annotated[str | None, typer.Option(
+    "--weights", "-w", help="What-if weights for top-level criteria, e.g. "
+                            "pricing=40,g2g_guarantees=20; the rest keep theirs.")]
+MethodOption = Annotated[str | None, typer.Option(
+    "--method", "-m", help="Aggregation method: wsm [default: the criteria file's].")]
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write to this file (atomically) instead of standard output.",
+    dir_okay=False)]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+MaxBytesOption = Annotated[int, typer.Option(
+    "--max-bytes", min=1, help="Largest input file accepted, in bytes.")]
+
+
+def _format_option(choices: Sequence[str]) -> Any:
+    return typer.Option("--format", "-f", help="Output format: " + ", ".join(choices) + ".")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"evaluator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for internal "
+                                                        "errors.")] = False,
+) -> None:
+    """Score defence-procurement proposals against stated criteria, and compare them."""
+
+
+def parse_weights(text: str | None) -> dict[str, float] | None:
+    """`pricing=40,g2g_guarantees=20` as a mapping; wrong syntax is a usage error."""
+    if not text:
+        return None
+    weights: dict[str, float] = {}
+    for part in text.split(","):
+        name, sep, number = part.partition("=")
+        try:
+            value = float(number)
+        except ValueError:
+            value = -1.0
+        if not sep or not name.strip() or not value >= 0 or value == float("inf"):
+            raise UsageError.at("--weights", f"expected NAME=NUMBER (a number ≥ 0), got "
+                                             f"{part.strip()!r}")
+        weights[name.strip()] = value
+    return weights
+
+
+def _check_choice(option: str, value: str, choices: Sequence[str]) -> str:
+    if value not in choices:
+        raise UsageError.at(option, f"{value!r} is not one of: " + ", ".join(choices))
+    return value
+
+
+def _render_options() -> RenderOptions:
+    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
+        and os.environ.get("TERM") != "dumb"
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        width = shutil.get_terminal_size((100, 24)).columns
+    else:
+        width = 120
+    return RenderOptions(color=bool(color), width=max(60, width))
+
+
+def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
+    module = importlib.import_module(f"evaluator.render.{fmt}")
+    function: Callable[..., str] = getattr(module, "render_card" if card and
+                                           hasattr(module, "render_card") else "render")
+    return function
+
+
+def _emit(text: str, output: Path | None, force: bool, inputs: Sequence[Path],
+          fmt: str) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from evaluator.output import write_output
+    if fmt == "table":  # a file gets plain text, never terminal colour codes
+        text = _strip_ansi(text)
+    write_output(output, text, inputs=inputs, force=force)
+    sys.stderr.write(f"wrote {output}\n")
+
+
+def _strip_ansi(text: str) -> str:
+    import re
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def _report(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        sys.stderr.write(f"{problem}\n")
+
+
+def _load_criteria(path: Path | None, max_bytes: int) -> Any:
+    from evaluator.api import load_criteria
+    return load_criteria(path, max_bytes)
+
+
+@app.command()
+def compare(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Proposal files and folders [default: proposals/].", show_default=False)] = None,
+    criteria: CriteriaOption = None,
+    weights: WeightsOption = None,
+    method: MethodOption = None,
+    fmt: Annotated[str, _format_option(FORMATS[:4])] = "table",
+    output: OutputOption = None,
+    force: ForceOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Rank the proposals in files and folders against the criteria.
+
+    Example: evaluator compare proposals/ --weights pricing=40 --format markdown
+    """
+    from evaluator.api import compare as run_compare
+    _check_choice("--format", fmt, FORMATS[:4])
+    if method is not None:
+        _check_choice("--method", method, ("wsm",))
+    overrides = parse_weights(weights)
+    framework = _load_criteria(criteria, max_bytes)
+    inputs = paths or [Path("proposals")]
+    comparison = run_compare(inputs, framework, overrides, method, max_bytes)
+    _report(comparison.errors)
+    text = _renderer(fmt)(comparison, _render_options())
+    _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
+    if comparison.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="A proposal file.", show_default=False)],
+    criteria: CriteriaOption = None,
+    weights: WeightsOption = None,
+    method: MethodOption = None,
+    fmt: Annotated[str, _format_option(FORMATS[:4])] = "table",
+    output: OutputOption = None,
+    force: ForceOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Show one proposal's score card: every number and the evidence behind it.
+
+    Example: evaluator score proposals/italy.yaml
+    """
+    from evaluator.api import load_proposal
+    from evaluator.scoring import evaluate
+    _check_choice("--format", fmt, FORMATS[:4])
+    if method is not None:
+        _check_choice("--method", method, ("wsm",))
+    overrides = parse_weights(weights)
+    framework = _load_criteria(criteria, max_bytes)
+    comparison = evaluate([load_proposal(file, max_bytes)], framework, overrides, method)
+    if comparison.errors:
+        _report(comparison.errors)
+        raise typer.Exit(1)
+    text = _renderer(fmt, card=True)(comparison, _render_options())
+    _emit(text, output, force, [file, Path(framework.file)], fmt)
+
+
+@app.command()
+def validate(
+    paths: Annotated[list[Path], typer.Argument(
+        help="Proposal or criteria files and folders.", show_default=False)],
+    criteria: CriteriaOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Check proposal (and criteria) files without scoring them.
+
+    Each proposal is checked against the criteria in effect, including that its
+    currency has an exchange rate. A file with a top-level `criteria:` list is
+    checked as a criteria file.
+
+    Example: evaluator validate proposals/ criteria/default.yaml
+    """
+    from evaluator.api import validate_paths
+    framework = _load_criteria(criteria, max_bytes)
+    checked, problems = validate_paths(paths, framework, max_bytes)
+    _report(problems)
+    bad = {p.file for p in problems}
+    for name in checked:
+        if name not in bad:
+            sys.stdout.write(f"ok {name}\n")
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("criteria")
+def show_criteria(
+    criteria: CriteriaOption = None,
+    weights: WeightsOption = None,
+    fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Show the framework: criteria, weights, rules, gates and the words each rests on.
+
+    Example: evaluator criteria --weights pricing=40
+    """
+    from evaluator.render import criteria as render_criteria
+    _check_choice("--format", fmt, ("table", "json", "markdown"))
+    overrides = parse_weights(weights)
+    framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
+    text = render_criteria.render(framework, framework.weights(overrides), fmt,
+                                  _render_options())
+    _emit(text, output, force, [Path(framework.file)], fmt)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the app, turning every error into a message and an exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        app(args=args, prog_name="evaluator")
+    except EvaluatorError as exc:
+        _report(exc.problems)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message
+        if "--debug" in args:
+            raise
+        sys.stderr.write(
+            f"evaluator: internal error ({type(exc).__name__}: {exc}). This is a bug: "
+            "please report it with the command and the output of --debug "
+            "(evaluator --debug COMMAND ...).\n")
+        sys.exit(3)

@@ -1,0 +1,128 @@
+"""The proposal vocabulary: every section, field, kind and allowed value, in one table.
+
+This table is the single source for validation, derived fields, the JSON Schema,
+the `new` template and the checks on criteria files (a rule or gate must name a
+field that exists, and a `levels` map must cover every value a field allows).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The kinds of value a field can hold. Numeric kinds share the rules for numbers.
+TEXT, MONEY, PERCENT, COUNT, NUMBER, BOOL, DATE, CHOICE, CHOICES, CURRENCY, ANY = (
+    "text", "money", "percent", "count", "number", "bool", "date", "choice", "choices",
+    "currency", "any")
+NUMERIC_KINDS = frozenset({MONEY, PERCENT, COUNT, NUMBER})
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One field of a proposal: its kind, allowed values, bounds and meaning."""
+
+    name: str  # dotted: section.field
+    kind: str
+    description: str
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    minimum: float = 0.0
+    derived: bool = False
+
+    @property
+    def section(self) -> str:
+        """The section the field lives in."""
+        return self.name.split(".", 1)[0]
+
+    @property
+    def key(self) -> str:
+        """The field's own name inside its section."""
+        return self.name.split(".", 1)[1]
+
+    @property
+    def numeric(self) -> bool:
+        """Whether rules for numbers (linear, steps, ...) apply to it."""
+        return self.kind in NUMERIC_KINDS
+
+
+PRICE_BASIS = ("firm_fixed", "capped_escalation", "estimate")
+TRANSFER_LEVELS = ("off_the_shelf", "operator_training", "maintenance_capability",
+                   "licensed_assembly", "licensed_production", "full_system_production",
+                   "co_development", "full_transfer")
+IP_RIGHTS = ("use", "maintain", "modify", "produce", "export")
+COMMITMENT = ("guaranteed", "contractual", "mou", "intent")
+CONTRACTING_MODELS = ("g2g_sovereign_prime", "g2g_framework_plus_commercial",
+                      "g2g_loa_estimates", "direct_commercial")
+INTERMEDIARIES = ("none", "disclosed", "undisclosed")
+TRACK_RECORD = ("substantial", "satisfactory", "neutral", "limited", "none")
+
+_F = FieldSpec
+PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
+    _F("proposal.id", TEXT, "identifier; defaults to the file name without .yaml"),
+    _F("proposal.title", TEXT, "what is offered, in a few words"),
+    _F("proposal.country", TEXT, "the partner country making the offer", required=True),
+    _F("proposal.partner", TEXT, "the offering government body"),
+    _F("proposal.supplier", TEXT, "prime contractor behind the government"),
+    _F("proposal.programme", TEXT, "the procurement programme"),
+    _F("proposal.submitted", DATE, "date of the offer (YYYY-MM-DD)"),
+    _F("pricing.currency", CURRENCY, "ISO 4217 code of every money figure in the proposal",
+       required=True),
+    _F("pricing.unit_price", MONEY, "price of one unit"),
+    _F("pricing.quantity", COUNT, "number of units", minimum=1),
+    _F("pricing.one_off_costs", MONEY, "training, spares, infrastructure (default 0)"),
+    _F("pricing.sustainment_per_year", MONEY, "in-service support per year (default 0)"),
+    _F("pricing.support_years", COUNT, "years of in-service support priced (default 0)"),
+    _F("pricing.price_basis", CHOICE, "how firm the price is", PRICE_BASIS),
+    _F("pricing.escalation_cap_pct", PERCENT, "cap on escalation; only with capped_escalation"),
+    _F("technology_transfer.level", CHOICE, "depth of transfer on the ladder", TRANSFER_LEVELS),
+    _F("technology_transfer.ip_rights", CHOICES, "rights granted over the IP", IP_RIGHTS),
+    _F("technology_transfer.royalty_free", BOOL, "no royalties on transferred IP"),
+    _F("technology_transfer.source_code_access", BOOL, "access to software source code"),
+    _F("technology_transfer.engineers_trained", COUNT, "local engineers trained"),
+    _F("technology_transfer.local_content_pct", PERCENT, "local content, % of value"),
+    _F("technology_transfer.joint_rnd_value", MONEY, "joint research and development funding"),
+    _F("technology_transfer.commitment", CHOICE, "how binding the transfer promises are",
+       COMMITMENT),
+    _F("g2g.contracting_model", CHOICE, "who contracts and who stands behind delivery",
+       CONTRACTING_MODELS),
+    _F("g2g.sovereign_guarantee", BOOL, "the supplying government guarantees performance"),
+    _F("g2g.performance_bond_pct", PERCENT, "performance bond, % of contract value"),
+    _F("g2g.liquidated_damages_cap_pct", PERCENT, "cap on liquidated damages for delay, %"),
+    _F("g2g.delivery_months", COUNT, "months from contract to delivery"),
+    _F("g2g.intermediaries", CHOICE, "agents or intermediaries in the deal", INTERMEDIARIES),
+    _F("g2g.integrity_pact", BOOL, "an integrity pact is signed"),
+    _F("collaboration.partnership_years", COUNT, "length of the partnership offered, years"),
+    _F("collaboration.local_jv_equity_pct", PERCENT, "local share of a joint venture, %"),
+    _F("collaboration.post_warranty_mro_local", BOOL, "maintenance after warranty goes local"),
+    _F("collaboration.export_rights", BOOL, "locally built items may be exported"),
+    _F("collaboration.prior_contracts", COUNT, "earlier procurements between the governments"),
+    _F("collaboration.track_record", CHOICE, "past-performance confidence", TRACK_RECORD),
+    _F("collaboration.commitment", CHOICE, "how binding the collaboration promises are",
+       COMMITMENT),
+)
+
+DERIVED_FIELDS: tuple[FieldSpec, ...] = (
+    _F("pricing.acquisition_cost", MONEY,
+       "unit_price × quantity + one_off_costs, in the criteria currency", derived=True),
+    _F("pricing.lifecycle_cost", MONEY,
+       "acquisition cost + sustainment discounted over the support years (NPV), "
+       "in the criteria currency", derived=True),
+    _F("technology_transfer.ip_rights_count", COUNT, "number of distinct IP rights",
+       derived=True),
+)
+
+# Money fields are converted into the criteria currency before any rule sees them.
+MONEY_FIELDS = tuple(f.name for f in PROPOSAL_FIELDS if f.kind == MONEY)
+SECTIONS: dict[str, dict[str, FieldSpec]] = {}
+for _spec in PROPOSAL_FIELDS:
+    SECTIONS.setdefault(_spec.section, {})[_spec.key] = _spec
+FREE_FORM_SECTIONS = ("technical",)
+ALL_SECTIONS = (*SECTIONS, *FREE_FORM_SECTIONS)
+FIELDS: dict[str, FieldSpec] = {f.name: f for f in (*PROPOSAL_FIELDS, *DERIVED_FIELDS)}
+
+
+def field_spec(name: str) -> FieldSpec | None:
+    """The spec of a field a criteria file may name; free-form fields have kind ANY."""
+    spec = FIELDS.get(name)
+    if spec is None and name.startswith("technical.") and len(name) > len("technical."):
+        return FieldSpec(name, ANY, "programme-specific fact")
+    return spec

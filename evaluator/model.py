@@ -1,0 +1,541 @@
+"""Proposal and Criteria: validated, typed views of the two kinds of input file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from evaluator.checks import Checker, describe, did_you_mean
+from evaluator.errors import CriteriaError, Problem, UsageError
+from evaluator.fields import (
+    ANY, BOOL, CHOICE, CHOICES, CURRENCY, DATE, FREE_FORM_SECTIONS, MONEY, NUMERIC_KINDS,
+    PERCENT, SECTIONS, TEXT, FieldSpec, field_spec,
+)
+from evaluator.loading import Document, PathKey
+from evaluator.rules import Rule, parse_rule
+
+Value = str | int | float | bool | date | tuple[str, ...]
+METHODS = ("wsm", "topsis", "promethee")
+MISSING_POLICIES = ("zero", "error")
+_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+_TECHNICAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Proposal:
+    """One partner's offer, as written: field values by dotted name (left-out fields absent)."""
+
+    id: str
+    file: str
+    sha256: str
+    values: Mapping[str, Value]
+    document: Document = field(repr=False)
+
+    @property
+    def country(self) -> str:
+        """The partner country."""
+        return str(self.values.get("proposal.country", ""))
+
+    @property
+    def title(self) -> str:
+        """The offer's title, or its programme, or its id."""
+        return str(self.values.get("proposal.title") or self.values.get("proposal.programme")
+                   or self.id)
+
+    def problem(self, name: str, message: str) -> Problem:
+        """A problem located at a field of this proposal (or at its section)."""
+        return self.document.problem(tuple(name.split(".", 1)), message)
+
+
+def parse_proposal(document: Document) -> Proposal:
+    """Validate a parsed proposal file; raise InputError listing every problem."""
+    check = Checker(document)
+    top = check.mapping((), document.data, (*SECTIONS, *FREE_FORM_SECTIONS),
+                        required=("proposal",), what="section")
+    values: dict[str, Value] = {}
+    for section, body in (top or {}).items():
+        if section in FREE_FORM_SECTIONS:
+            _read_technical(check, section, body, values)
+        elif section in SECTIONS:
+            specs = SECTIONS[section]
+            required = [k for k, s in specs.items() if s.required]
+            fields = check.mapping((section,), body, specs, required=required)
+            for key, raw in (fields or {}).items():
+                if key in specs and raw is not None:  # null means left out
+                    value = _read_value(check, (section, key), raw, specs[key])
+                    if value is not None:
+                        values[specs[key].name] = value
+    _cross_checks(check, values)
+    stem = Path(document.file).stem
+    proposal_id = str(values.get("proposal.id", stem))
+    if "proposal.id" not in values and not _ID.match(stem):
+        check.report((), f"the file name {stem!r} cannot serve as an id; "
+                         "give `proposal.id` (letters, digits, _ and -)")
+    check.raise_if_any()
+    return Proposal(proposal_id, document.file, document.sha256, values, document)
+
+
+def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Value | None:
+    kind = spec.kind
+    if kind == TEXT:
+        text = check.text(path, raw)
+        if text is not None and spec.name == "proposal.id" and not _ID.match(text):
+            check.report(path, "an id uses letters, digits, _ and - and starts with a letter")
+            return None
+        return text
+    if kind == CURRENCY:
+        if isinstance(raw, str) and _CURRENCY.match(raw):
+            return raw
+        check.report(path, f"expected a three-letter ISO 4217 code such as EUR, got "
+                           f"{describe(raw)}")
+        return None
+    if kind in NUMERIC_KINDS:
+        return check.number(path, raw, minimum=spec.minimum,
+                            maximum=100 if kind == PERCENT else None,
+                            whole=kind == "count")
+    if kind == BOOL:
+        return check.boolean(path, raw)
+    if kind == DATE:
+        return check.day(path, raw)
+    if kind == CHOICE:
+        return check.choice(path, raw, spec.choices)
+    if kind == CHOICES:
+        items = check.listing(path, raw)
+        if items is None:
+            return None
+        chosen: list[str] = []
+        for i, item in enumerate(items):
+            value = check.choice((*path, i), item, spec.choices)
+            if value in chosen:
+                check.report((*path, i), f"{value!r} is listed twice")
+            elif value is not None:
+                chosen.append(value)
+        return tuple(chosen)
+    raise AssertionError(f"no reader for kind {kind}")  # pragma: no cover
+
+
+def _read_technical(check: Checker, section: str, body: Any, values: dict[str, Value]) -> None:
+    facts = check.mapping((section,), body, None)
+    for name, raw in (facts or {}).items():
+        path = (section, name)
+        if not _TECHNICAL_NAME.match(name):
+            check.report(path, f"a {section} name uses letters, digits and _", key=True)
+        elif isinstance(raw, bool | str):
+            values[f"{section}.{name}"] = raw
+        elif isinstance(raw, int | float):
+            number = check.number(path, raw, minimum=float("-inf"))
+            if number is not None:
+                values[f"{section}.{name}"] = number
+        elif raw is not None:
+            check.report(path, f"a {section} value is a single number, text or true/false, "
+                               f"not {describe(raw)}")
+
+
+def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
+    if "pricing.escalation_cap_pct" in values and \
+            values.get("pricing.price_basis") != "capped_escalation":
+        check.report(("pricing", "escalation_cap_pct"),
+                     "`escalation_cap_pct` goes only with `price_basis: capped_escalation`")
+    money = [n for n, s in _all_specs() if s.kind == MONEY and n in values]
+    if money and "pricing.currency" not in values and not check.problems:
+        check.report(("pricing",), f"`pricing.currency` is needed to read `{money[0]}`")
+
+
+def _all_specs() -> list[tuple[str, FieldSpec]]:
+    return [(s.name, s) for section in SECTIONS.values() for s in section.values()]
+
+
+# --- criteria ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Credibility:
+    """Promises count by how binding they are: a factor for each commitment level."""
+
+    field: str
+    factors: tuple[tuple[str, float], ...]
+
+    def factor(self, value: Value | None) -> float:
+        """The factor for a value; a missing value takes the lowest factor listed."""
+        for level, factor in self.factors:
+            if level == value:
+                return factor
+        return min(f for _, f in self.factors)
+
+
+@dataclass(frozen=True, slots=True)
+class Leaf:
+    """A sub-criterion (or a criterion with its own rule): one field, one rule, one weight."""
+
+    id: str
+    title: str
+    field: str
+    rule: Rule
+    weight: float
+    source: str = ""
+    location: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """A top-level criterion: weighted leaves, optionally scaled by credibility."""
+
+    id: str
+    title: str
+    weight: float
+    leaves: tuple[Leaf, ...]
+    source: str = ""
+    credibility: Credibility | None = None
+    has_subcriteria: bool = True
+
+    def leaf_weights(self) -> dict[str, float]:
+        """The leaves' weights, normalised to sum 1."""
+        total = sum(leaf.weight for leaf in self.leaves)
+        return {leaf.id: leaf.weight / total for leaf in self.leaves}
+
+
+GATE_TESTS = ("in", "not_in", "equals", "min", "max")
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A pass/fail condition for eligibility."""
+
+    id: str
+    title: str
+    field: str
+    test: str
+    operand: Any
+    source: str = ""
+
+    def check(self, value: Value | None) -> bool:
+        """Whether a value passes; a missing value fails."""
+        if value is None:
+            return False
+        if self.test == "in":
+            return value in self.operand
+        if self.test == "not_in":
+            return value not in self.operand
+        if self.test == "equals":
+            return bool(value == self.operand)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return False
+        return value >= self.operand if self.test == "min" else value <= self.operand
+
+    def describe(self) -> str:
+        """The requirement in words."""
+        if self.test in ("in", "not_in"):
+            word = "one of" if self.test == "in" else "none of"
+            return f"{self.field} {word} " + ", ".join(map(str, self.operand))
+        sign = {"equals": "=", "min": "≥", "max": "≤"}[self.test]
+        return f"{self.field} {sign} {_plain(self.operand)}"
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Criteria:
+    """The evaluation framework: criteria, weights, rules, gates and conversion rates."""
+
+    id: str
+    title: str
+    version: str
+    currency: str
+    rates: Mapping[str, float]
+    rates_as_of: date | None
+    discount_rate: float
+    method: str
+    missing: str
+    criteria: tuple[Criterion, ...]
+    gates: tuple[Gate, ...]
+    file: str
+    sha256: str
+
+    def rate(self, currency: str) -> float | None:
+        """Units of the criteria currency for one unit of `currency`."""
+        return 1.0 if currency == self.currency else self.rates.get(currency)
+
+    def weights(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Top-level weights after `overrides` replace the named ones, normalised to sum 1."""
+        raw = {c.id: c.weight for c in self.criteria}
+        for name, weight in (overrides or {}).items():
+            if name not in raw:
+                raise UsageError.at("--weights", f"no criterion `{name}`"
+                                    + did_you_mean(name, raw) + "; criteria: " + ", ".join(raw))
+            raw[name] = weight
+        total = sum(raw.values())
+        if total <= 0:
+            raise UsageError.at("--weights", "the weights must not all be zero")
+        return {name: weight / total for name, weight in raw.items()}
+
+    def leaves(self) -> list[tuple[Criterion, Leaf]]:
+        """Every leaf with its criterion, in file order."""
+        return [(c, leaf) for c in self.criteria for leaf in c.leaves]
+
+
+_CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
+                  "discount_rate", "method", "missing", "criteria", "gates")
+_CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
+                   "subcriteria", "field", "rule")
+_LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule")
+_GATE_KEYS = ("id", "title", "description", "field", "require", "source")
+
+
+def parse_criteria(document: Document) -> Criteria:
+    """Validate a parsed criteria file; raise CriteriaError listing every problem."""
+    check = Checker(document)
+    top = check.mapping((), document.data, _CRITERIA_KEYS,
+                        required=("id", "currency", "criteria"), what="key") or {}
+
+    def optional_text(key: str, default: str) -> str:
+        return (check.text((key,), top[key]) or default) if top.get(key) is not None else default
+
+    criteria_id = check.text(("id",), top["id"]) if top.get("id") is not None else None
+    currency = top.get("currency")
+    if currency is not None and not (isinstance(currency, str) and _CURRENCY.match(currency)):
+        check.report(("currency",), "expected a three-letter ISO 4217 code such as MYR")
+    rates, as_of = _read_rates(check, top.get("exchange_rates"))
+    discount = 0.0
+    if top.get("discount_rate") is not None:
+        discount = float(check.number(("discount_rate",), top["discount_rate"],
+                                      minimum=0, maximum=0.99) or 0.0)
+    method = check.choice(("method",), top.get("method", "wsm"), METHODS) or "wsm"
+    missing = check.choice(("missing",), top.get("missing", "zero"), MISSING_POLICIES) or "zero"
+    criteria = _read_criteria(check, top.get("criteria"))
+    gates = _read_gates(check, top.get("gates"))
+    check.raise_if_any(CriteriaError)
+    return Criteria(
+        id=criteria_id or "", title=optional_text("title", criteria_id or ""),
+        version=optional_text("version", ""), currency=str(currency), rates=rates,
+        rates_as_of=as_of, discount_rate=discount, method=method, missing=missing,
+        criteria=criteria, gates=gates, file=document.file, sha256=document.sha256)
+
+
+def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
+    rates: dict[str, float] = {}
+    as_of = None
+    if raw is None:
+        return rates, as_of
+    body = check.mapping(("exchange_rates",), raw, None, what="currency")
+    for code, value in (body or {}).items():
+        path = ("exchange_rates", code)
+        if code == "as_of":
+            as_of = check.day(path, value)
+        elif not _CURRENCY.match(code):
+            check.report(path, f"`{code}` is not a three-letter currency code", key=True)
+        else:
+            rate = check.number(path, value, above=0)
+            if rate is not None:
+                rates[code] = float(rate)
+    return rates, as_of
+
+
+def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str],
+             what: str) -> str | None:
+    if body.get("id") is None:
+        return None
+    ident = check.text((*path, "id"), body["id"])
+    if ident is None:
+        return None
+    if not _ID.match(ident):
+        check.report((*path, "id"), "an id uses letters, digits, _ and - and starts with "
+                                    "a letter")
+    if ident in seen:
+        check.report((*path, "id"), f"{what} `{ident}` is defined twice")
+    seen.add(ident)
+    return ident
+
+
+def _read_field(check: Checker, path: PathKey, raw: Any) -> FieldSpec | None:
+    name = check.text(path, raw)
+    if name is None:
+        return None
+    spec = field_spec(name)
+    if spec is None:
+        check.report(path, f"no proposal field `{name}`"
+                     + did_you_mean(name, _known_field_names()))
+    return spec
+
+
+def _known_field_names() -> list[str]:
+    from evaluator.fields import FIELDS
+    return list(FIELDS)
+
+
+def _read_criteria(check: Checker, raw: Any) -> tuple[Criterion, ...]:
+    items = check.listing(("criteria",), raw) if raw is not None else None
+    if items is not None and not items:
+        check.report(("criteria",), "list at least one criterion")
+    result: list[Criterion] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items or []):
+        path: PathKey = ("criteria", i)
+        body = check.mapping(path, item, _CRITERION_KEYS, required=("id", "weight"),
+                             what="criterion key")
+        if body is None:
+            continue
+        ident = _read_id(check, path, body, seen, "criterion")
+        weight = _read_weight(check, path, body)
+        credibility = _read_credibility(check, (*path, "credibility"), body.get("credibility"))
+        has_sub = "subcriteria" in body
+        if has_sub and ("field" in body or "rule" in body):
+            check.report(path, "a criterion has either `subcriteria` or its own `field` and "
+                               "`rule`, not both")
+            continue
+        if has_sub:
+            leaves = _read_leaves(check, (*path, "subcriteria"), body["subcriteria"])
+        else:
+            if "field" not in body or "rule" not in body:
+                check.report(path, "a criterion needs `subcriteria`, or a `field` and a `rule`")
+                continue
+            leaf = _read_leaf(check, path, body, ident or "", weight=1.0)
+            leaves = [leaf] if leaf else []
+        if ident is None or weight is None or not leaves:
+            continue
+        title = _text_or(check, path, body, "title", ident)
+        source = _text_or(check, path, body, "source", "")
+        result.append(Criterion(ident, title, weight, tuple(leaves), source, credibility,
+                                has_sub))
+    return tuple(result)
+
+
+def _text_or(check: Checker, path: PathKey, body: dict[str, Any], key: str,
+             default: str) -> str:
+    if body.get(key) is None:
+        return default
+    return check.text((*path, key), body[key]) or default
+
+
+def _read_weight(check: Checker, path: PathKey, body: dict[str, Any]) -> float | None:
+    if body.get("weight") is None:
+        return None
+    weight = check.number((*path, "weight"), body["weight"], above=0)
+    return None if weight is None else float(weight)
+
+
+def _read_leaves(check: Checker, path: PathKey, raw: Any) -> list[Leaf]:
+    items = check.listing(path, raw)
+    if items is not None and not items:
+        check.report(path, "list at least one sub-criterion")
+    leaves: list[Leaf] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items or []):
+        where = (*path, i)
+        body = check.mapping(where, item, _LEAF_KEYS, required=("id", "weight", "field", "rule"),
+                             what="sub-criterion key")
+        if body is None:
+            continue
+        ident = _read_id(check, where, body, seen, "sub-criterion")
+        weight = _read_weight(check, where, body)
+        if ident is None or weight is None:
+            continue
+        leaf = _read_leaf(check, where, body, ident, weight)
+        if leaf is not None:
+            leaves.append(leaf)
+    return leaves
+
+
+def _read_leaf(check: Checker, path: PathKey, body: dict[str, Any], ident: str,
+               weight: float) -> Leaf | None:
+    if body.get("field") is None or body.get("rule") is None:
+        return None
+    spec = _read_field(check, (*path, "field"), body["field"])
+    rule = parse_rule(check, (*path, "rule"), body["rule"], spec)
+    if spec is None or rule is None:
+        return None
+    return Leaf(ident, _text_or(check, path, body, "title", ident), spec.name, rule, weight,
+                _text_or(check, path, body, "source", ""), check.document.locate(path))
+
+
+def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | None:
+    if raw is None:
+        return None
+    body = check.mapping(path, raw, ("field", "factors"), required=("field", "factors"))
+    if body is None or body.get("field") is None or body.get("factors") is None:
+        return None
+    spec = _read_field(check, (*path, "field"), body["field"])
+    if spec is None:
+        return None
+    if spec.kind != CHOICE:
+        check.report((*path, "field"), f"credibility needs a field with fixed values; "
+                                       f"`{spec.name}` is a {spec.kind} field")
+        return None
+    factors = check.mapping((*path, "factors"), body["factors"], spec.choices, what="value")
+    pairs = []
+    for level, value in (factors or {}).items():
+        factor = check.number((*path, "factors", level), value, minimum=0, maximum=1)
+        if factor is not None:
+            pairs.append((level, float(factor)))
+    absent = [c for c in spec.choices if factors is not None and c not in factors]
+    if absent:
+        check.report((*path, "factors"), f"`{spec.name}` may also be " + ", ".join(absent)
+                     + ": give each a factor")
+    return Credibility(spec.name, tuple(pairs)) if pairs and not absent else None
+
+
+def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
+    if raw is None:
+        return ()
+    items = check.listing(("gates",), raw)
+    gates: list[Gate] = []
+    seen: set[str] = set()
+    for i, item in enumerate(items or []):
+        path: PathKey = ("gates", i)
+        body = check.mapping(path, item, _GATE_KEYS, required=("id", "field", "require"),
+                             what="gate key")
+        if body is None:
+            continue
+        ident = _read_id(check, path, body, seen, "gate")
+        spec = _read_field(check, (*path, "field"), body["field"]) if body.get("field") \
+            is not None else None
+        test = _read_requirement(check, (*path, "require"), body.get("require"), spec)
+        if ident is None or spec is None or test is None:
+            continue
+        gates.append(Gate(ident, _text_or(check, path, body, "title", ident), spec.name,
+                          test[0], test[1], _text_or(check, path, body, "source", "")))
+    return tuple(gates)
+
+
+def _read_requirement(check: Checker, path: PathKey, raw: Any,
+                      spec: FieldSpec | None) -> tuple[str, Any] | None:
+    if raw is None:
+        return None
+    body = check.mapping(path, raw, GATE_TESTS, what="requirement")
+    if body is None:
+        return None
+    if len(body) != 1:
+        check.report(path, "give exactly one of: " + ", ".join(GATE_TESTS))
+        return None
+    test, operand = next(iter(body.items()))
+    if test not in GATE_TESTS:
+        return None
+    where = (*path, test)
+    kind = spec.kind if spec else ANY
+    if test in ("min", "max"):
+        if kind not in NUMERIC_KINDS and kind != ANY:
+            check.report(where, f"`{test}` needs a numeric field; `{spec and spec.name}` is "
+                                f"a {kind} field")
+            return None
+        number = check.number(where, operand, minimum=float("-inf"))
+        return None if number is None else (test, number)
+    values = check.listing(where, operand) if test in ("in", "not_in") else [operand]
+    if values is None:
+        return None
+    for j, value in enumerate(values):
+        at = (*where, j) if test != "equals" else where
+        if spec is not None and kind == CHOICE:
+            check.choice(at, value, spec.choices)
+        elif kind == BOOL:
+            check.boolean(at, value)
+        elif not isinstance(value, str | int | float | bool):
+            check.report(at, f"expected a single value, got {describe(value)}")
+    return (test, tuple(values) if test != "equals" else operand)

@@ -1,0 +1,15 @@
+"""Renderers: one module per output format, all fed the same result objects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMATS = ("table", "json", "csv", "markdown", "html")
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """How text output should look: colour and width only matter to `table`."""
+
+    color: bool = False
+    width: int = 100

@@ -1,0 +1,98 @@
+"""`evaluator criteria`: the framework itself, with weights, rules, gates and sources."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from evaluator.model import Criteria
+from evaluator.render import RenderOptions
+from evaluator.render.data import number
+
+
+def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:
+    """The framework as plain data (normalised weights at each level)."""
+    return {
+        "id": criteria.id, "title": criteria.title, "version": criteria.version,
+        "file": criteria.file, "sha256": criteria.sha256, "currency": criteria.currency,
+        "exchange_rates": dict(criteria.rates),
+        "exchange_rates_as_of": criteria.rates_as_of.isoformat() if criteria.rates_as_of
+        else None,
+        "discount_rate": criteria.discount_rate, "method": criteria.method,
+        "missing": criteria.missing,
+        "criteria": [{
+            "id": c.id, "title": c.title, "weight": number(weights[c.id]),
+            "source": c.source,
+            "credibility": None if c.credibility is None else {
+                "field": c.credibility.field, "factors": dict(c.credibility.factors)},
+            "subcriteria": [{
+                "id": leaf.id, "title": leaf.title, "field": leaf.field,
+                "weight": number(w), "global_weight": number(w * weights[c.id]),
+                "rule": leaf.rule.type, "rule_text": leaf.rule.describe()}
+                for leaf, w in zip(c.leaves, c.leaf_weights().values(), strict=True)],
+        } for c in criteria.criteria],
+        "gates": [{"id": g.id, "title": g.title, "field": g.field,
+                   "requirement": g.describe(), "source": g.source} for g in criteria.gates],
+    }
+
+
+def render(criteria: Criteria, weights: Mapping[str, float], fmt: str,
+           options: RenderOptions) -> str:
+    """The framework in the requested format."""
+    data = criteria_data(criteria, weights)
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return _markdown(data)
+    return _table(data, options)
+
+
+def _markdown(data: dict[str, Any]) -> str:
+    lines = [f"## {data['title']}", "",
+             f"Criteria `{data['id']}` version {data['version'] or '—'}; money in "
+             f"{data['currency']}; method `{data['method']}`.", ""]
+    for c in data["criteria"]:
+        lines += [f"### {c['title']} (`{c['id']}`, {c['weight']:.0%})", ""]
+        if c["source"]:
+            lines += [f"> {c['source']}", ""]
+        lines += ["| Sub-criterion | Field | Weight | Rule |", "| --- | --- | ---: | --- |"]
+        lines += [f"| {s['id']} | `{s['field']}` | {s['weight']:.0%} | {s['rule_text']} |"
+                  for s in c["subcriteria"]]
+        lines.append("")
+    if data["gates"]:
+        lines += ["### Gates", ""]
+        lines += [f"- **{g['id']}**: {g['requirement']}" + (f" ({g['source']})"
+                                                             if g["source"] else "")
+                  for g in data["gates"]]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _table(data: dict[str, Any], options: RenderOptions) -> str:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from evaluator.render.table import _print
+    table = Table(box=box.SIMPLE_HEAD, title=f"{data['title']} ({data['id']} "
+                  f"v{data['version']})", title_justify="left")
+    table.add_column("Criterion / sub-criterion", overflow="fold")
+    table.add_column("Weight", justify="right", no_wrap=True)
+    table.add_column("Field", overflow="fold")
+    table.add_column("Rule", overflow="fold")
+    for c in data["criteria"]:
+        table.add_row(Text(c["title"], style="bold"), Text(f"{c['weight']:.0%}", style="bold"),
+                      "", Text(c["source"], style="italic"))
+        if c["credibility"]:
+            factors = ", ".join(f"{k} {v:g}" for k, v in c["credibility"]["factors"].items())
+            table.add_row("  credibility", "", c["credibility"]["field"], f"× {factors}")
+        for s in c["subcriteria"]:
+            table.add_row(f"  {s['id']}", f"{s['weight']:.0%}", s["field"], s["rule_text"])
+    gates = Table(box=box.SIMPLE_HEAD, title="Gates (a proposal failing one is ineligible)",
+                  title_justify="left")
+    gates.add_column("Gate", overflow="fold")
+    gates.add_column("Requirement", overflow="fold")
+    gates.add_column("Source", overflow="fold")
+    for g in data["gates"]:
+        gates.add_row(g["id"], g["requirement"], Text(g["source"], style="italic"))
+    return _print(options, table, gates)

@@ -1,0 +1,97 @@
+"""The JSON result contract (formats.md §4) as plain data, shared by every renderer."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from evaluator import __version__
+from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
+
+SCHEMA_VERSION = 1
+
+
+def number(value: float) -> float:
+    """Round away float noise so that output is stable and readable (6 decimals)."""
+    rounded = round(float(value), 6)
+    return 0.0 if rounded == 0 else rounded
+
+
+def plain(value: Any) -> Any:
+    """A field value as JSON: numbers rounded, lists for tuples, ISO dates."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def comparison_data(comparison: Comparison) -> dict[str, Any]:
+    """The whole result object of `compare` (and of `score`, with one result)."""
+    criteria = comparison.criteria
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "evaluator", "version": __version__},
+        "criteria": {"id": criteria.id, "version": criteria.version, "file": criteria.file,
+                     "sha256": criteria.sha256, "currency": criteria.currency},
+        "method": comparison.method,
+        "weights": {k: number(v) for k, v in comparison.weights.items()},
+        "results": [evaluation_data(e) for e in comparison.evaluations],
+        "errors": [p.as_dict() for p in comparison.errors],
+        "notes": list(comparison.notes),
+    }
+    if comparison.kendall_tau is not None:
+        data["kendall_tau"] = {k: number(v) for k, v in comparison.kendall_tau.items()}
+    return data
+
+
+def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
+    """One proposal's result."""
+    proposal = evaluation.proposal
+    data: dict[str, Any] = {
+        "id": proposal.id, "file": proposal.file, "sha256": proposal.sha256,
+        "country": proposal.country, "title": proposal.title,
+        "eligible": evaluation.eligible, "rank": evaluation.rank,
+        "total": number(evaluation.total),
+        "gates": [{"id": g.id, "passed": g.passed, "detail": g.detail,
+                   "requirement": g.requirement} for g in evaluation.gates],
+        "criteria": {c.id: criterion_data(c) for c in evaluation.criteria},
+        "derived": {name: plain(evaluation.derived[name]) for name in sorted(evaluation.notes)
+                    if name in evaluation.derived},
+        "warnings": list(evaluation.warnings),
+    }
+    if evaluation.methods:
+        data["methods"] = {name: {"total": number(total), "rank": rank}
+                           for name, (total, rank) in evaluation.methods.items()}
+    return data
+
+
+def criterion_data(criterion: CriterionScore) -> dict[str, Any]:
+    """One criterion's score, weight, contribution and sub-criteria."""
+    data: dict[str, Any] = {
+        "score": number(criterion.score), "weight": number(criterion.weight),
+        "contribution": number(criterion.contribution),
+        "subcriteria": {leaf.id: leaf_data(leaf) for leaf in criterion.leaves},
+    }
+    if criterion.credibility_field is not None:
+        data["credibility"] = {"field": criterion.credibility_field,
+                               "value": plain(criterion.credibility_value),
+                               "factor": number(criterion.credibility_factor)}
+    return data
+
+
+def leaf_data(leaf: LeafScore) -> dict[str, Any]:
+    """One sub-criterion: field, value, score, weight, rule and explanation."""
+    data: dict[str, Any] = {
+        "field": leaf.field, "value": plain(leaf.value), "score": number(leaf.score),
+        "weight": number(leaf.weight), "rule": leaf.rule, "explanation": leaf.explanation,
+    }
+    if leaf.missing:
+        data["missing"] = True
+    return data

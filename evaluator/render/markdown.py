@@ -1,0 +1,91 @@
+"""`--format markdown`: tables and sentences to paste into a briefing note."""
+
+from __future__ import annotations
+
+from evaluator.render import RenderOptions
+from evaluator.scoring import Comparison, Evaluation
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _row(cells: list[object]) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _rank(e: Evaluation) -> str:
+    return "—" if e.rank is None else str(e.rank)
+
+
+def recommendation(comparison: Comparison) -> str:
+    """One sentence: who is recommended, or why nobody is."""
+    winner = comparison.winner
+    if winner is None:
+        return "No proposal passes every gate: none can be recommended."
+    tied = [e.id for e in comparison.evaluations if e.rank == 1]
+    if len(tied) > 1:
+        return f"Tie for first place between {', '.join(tied)} ({winner.total:.2f})."
+    return (f"Recommended: **{winner.id}** ({winner.proposal.country}), "
+            f"total {winner.total:.2f} of 100.")
+
+
+def render(comparison: Comparison, options: RenderOptions) -> str:
+    """The ranking table, gates and notes as GitHub-flavoured Markdown."""
+    criteria = comparison.criteria
+    ids = [c.id for c in criteria.criteria]
+    lines = [f"## {criteria.title}", "",
+             f"Criteria `{criteria.id}` version {criteria.version or '—'}, "
+             f"method `{comparison.method}`. {recommendation(comparison)}", "",
+             _row(["Rank", "Proposal", "Country", "Total",
+                   *(f"{i} ({comparison.weights[i]:.0%})" for i in ids), "Gates"]),
+             _row(["---:", "---", "---", "---:", *("---:" for _ in ids), "---"])]
+    for e in comparison.evaluations:
+        failed = [g.id for g in e.gates if not g.passed]
+        lines.append(_row([_rank(e), e.id, e.proposal.country, f"{e.total:.2f}",
+                           *(f"{c.score:.1f}" for c in e.criteria),
+                           "fails " + ", ".join(failed) if failed else "pass"]))
+    lines.append("")
+    for e in comparison.evaluations:
+        for g in e.gates:
+            if not g.passed:
+                lines.append(f"- **{e.id}** is ineligible: {g.title} ({g.requirement}; "
+                             f"it has {g.detail}).")
+    for note in comparison.notes:
+        lines.append(f"- Note: {note}.")
+    for problem in comparison.errors:
+        lines.append(f"- Not evaluated: `{problem}`")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_card(comparison: Comparison, options: RenderOptions) -> str:
+    """Each proposal's score card: criteria, sub-criteria with evidence, gates."""
+    lines: list[str] = []
+    for e in comparison.evaluations:
+        status = "eligible" if e.eligible else "**ineligible**"
+        lines += [f"## {e.id}: {e.proposal.title}", "",
+                  f"{e.proposal.country}, `{e.proposal.file}`: {status}, total "
+                  f"**{e.total:.2f}** of 100 (method `{comparison.method}`).", ""]
+        for c in e.criteria:
+            lines += [f"### {c.title}: {c.score:.2f} × {c.weight:.2f} = {c.contribution:.2f}",
+                      ""]
+            if c.credibility_field is not None:
+                value = "missing" if c.credibility_value is None else c.credibility_value
+                lines += [f"Credibility: `{c.credibility_field}` = {value} → "
+                          f"× {c.credibility_factor:g}", ""]
+            lines += [_row(["Sub-criterion", "Weight", "Score", "Evidence"]),
+                      _row(["---", "---:", "---:", "---"])]
+            lines += [_row([leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
+                            leaf.explanation]) for leaf in c.leaves]
+            lines.append("")
+        if e.gates:
+            lines += ["### Gates", "", _row(["Gate", "Result", "Requirement", "Value"]),
+                      _row(["---", "---", "---", "---"])]
+            lines += [_row([g.id, "pass" if g.passed else "**fail**", g.requirement, g.detail])
+                      for g in e.gates]
+            lines.append("")
+        lines += [f"- Warning: {w}" for w in e.warnings]
+        if e.warnings:
+            lines.append("")
+    lines += [f"- Note: {note}." for note in comparison.notes]
+    return "\n".join(lines).rstrip() + "\n"

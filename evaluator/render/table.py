@@ -1,0 +1,165 @@
+"""`--format table`: rich tables for the terminal (plain text when colour is off)."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from evaluator.render import RenderOptions
+from evaluator.scoring import Comparison, Evaluation
+
+
+def _console(options: RenderOptions) -> Console:
+    return Console(file=io.StringIO(), width=options.width, force_terminal=options.color,
+                   no_color=not options.color, color_system="standard" if options.color
+                   else None, highlight=False, emoji=False, markup=False, legacy_windows=False)
+
+
+def _print(options: RenderOptions, *renderables: RenderableType) -> str:
+    console = _console(options)
+    for renderable in renderables:
+        console.print(renderable)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue()
+
+
+def rank_text(evaluation: Evaluation) -> Text:
+    """'★ 1' for a winner, the rank, or '—' for an ineligible proposal."""
+    if evaluation.rank is None:
+        return Text("—", style="dim")
+    if evaluation.rank == 1:
+        return Text("★ 1", style="bold green")
+    return Text(str(evaluation.rank))
+
+
+def bar(value: float, width: int = 10, scale: float = 100.0) -> str:
+    """A bar of block characters for a value between 0 and `scale`."""
+    eighths = round(max(0.0, min(1.0, value / scale)) * width * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")).ljust(width)
+
+
+def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
+    """The ranked comparison: one row per proposal, contribution per criterion."""
+    criteria = comparison.criteria
+    table = Table(box=box.SIMPLE_HEAD, title=f"{criteria.title}",
+                  caption=f"method {comparison.method}; cells: criterion score "
+                          "(weighted contribution)", title_justify="left",
+                  caption_justify="left")
+    table.add_column("Rank", justify="right", no_wrap=True)
+    table.add_column("Proposal", overflow="fold")
+    table.add_column("Country", overflow="fold")
+    table.add_column("Total", justify="right", no_wrap=True)
+    for criterion in criteria.criteria:
+        weight = comparison.weights[criterion.id]
+        heading = criterion.id.replace("_", " ")  # lets a narrow column wrap between words
+        table.add_column(f"{heading}\n×{weight:.2f}", justify="right", overflow="fold")
+    table.add_column("Gates", overflow="fold", min_width=8)
+    for e in comparison.evaluations:
+        failed = [g.id for g in e.gates if not g.passed]
+        style = "dim" if not e.eligible else ("bold" if e.rank == 1 else "")
+        cells: list[RenderableType] = [rank_text(e), e.id, e.proposal.country,
+                                       f"{e.total:.2f}"]
+        cells += [f"{c.score:.1f} ({c.contribution:.1f})" for c in e.criteria]
+        cells.append(Text("✗ " + ", ".join(failed), style="red") if failed
+                     else Text("✓", style="green"))
+        table.add_row(*cells, style=style)
+    return table
+
+
+def summary_lines(comparison: Comparison) -> list[Text]:
+    """The recommendation, why others are out, and notes, in sentences."""
+    lines: list[Text] = []
+    ranked = [e for e in comparison.evaluations if e.rank is not None]
+    winner = comparison.winner
+    if winner is not None:
+        tied = [e.id for e in ranked if e.rank == 1]
+        if len(tied) > 1:
+            lines.append(Text(f"Tie for first place: {', '.join(tied)} "
+                              f"({winner.total:.2f}).", style="bold"))
+        else:
+            runner = next((e for e in ranked if e.rank != 1), None)
+            lead = f", {winner.total - runner.total:.2f} ahead of {runner.id}" if runner else ""
+            lines.append(Text(f"Recommended: {winner.id} ({winner.proposal.country}), "
+                              f"total {winner.total:.2f}{lead}.", style="bold"))
+    elif comparison.evaluations:
+        lines.append(Text("No proposal passes every gate: none can be recommended.",
+                          style="bold red"))
+    for e in comparison.evaluations:
+        for gate in e.gates:
+            if not gate.passed:
+                lines.append(Text(f"{e.id} is ineligible: {gate.title} "
+                                  f"({gate.requirement}; it has {gate.detail}).", style="red"))
+    warned = [e for e in comparison.evaluations if e.warnings]
+    if warned:
+        count = sum(len(e.warnings) for e in warned)
+        lines.append(Text(f"{count} warning(s) in " + ", ".join(e.id for e in warned)
+                          + ": see `evaluator score FILE`.", style="yellow"))
+    for note in comparison.notes:
+        lines.append(Text(f"Note: {note}.", style="yellow"))
+    return lines
+
+
+def render(comparison: Comparison, options: RenderOptions) -> str:
+    """The ranked comparison table with the recommendation under it."""
+    if not comparison.evaluations:
+        return _print(options, Text("No proposal could be scored."))
+    return _print(options, ranking_table(comparison, options), *summary_lines(comparison))
+
+
+def render_card(comparison: Comparison, options: RenderOptions) -> str:
+    """One proposal's score card: each criterion's leaves with their evidence."""
+    parts: list[RenderableType] = []
+    for e in comparison.evaluations:
+        parts.append(score_card(e, comparison))
+    for note in comparison.notes:
+        parts.append(Text(f"Note: {note}.", style="yellow"))
+    return _print(options, *parts) if parts else _print(options, Text("Nothing was scored."))
+
+
+def score_card(e: Evaluation, comparison: Comparison) -> Panel:
+    """A panel for one proposal: header, one table per criterion, gates, warnings."""
+    status = (Text("eligible", style="green") if e.eligible
+              else Text("ineligible", style="bold red"))
+    header = Text.assemble(
+        (f"{e.proposal.title}\n", "bold"),
+        f"{e.proposal.country} · {e.proposal.file} · ", status,
+        f" · total {e.total:.2f} of 100 ({comparison.method})")
+    parts: list[RenderableType] = [header]
+    for c in e.criteria:
+        table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True,
+                      title=f"{c.title}: {c.score:.2f} × {c.weight:.2f} = "
+                            f"{c.contribution:.2f}")
+        table.add_column("Sub-criterion", ratio=2, overflow="fold")
+        table.add_column("Weight", justify="right", no_wrap=True)
+        table.add_column("Score", justify="right", no_wrap=True)
+        table.add_column("Evidence", ratio=5, overflow="fold")
+        for leaf in c.leaves:
+            style = "yellow" if leaf.missing else ""
+            table.add_row(leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
+                          leaf.explanation, style=style)
+        if c.credibility_field is not None:
+            value = "missing" if c.credibility_value is None else str(c.credibility_value)
+            table.caption = (f"credibility: {c.credibility_field} = {value} → "
+                             f"× {c.credibility_factor:g}")
+            table.caption_justify = "left"
+        parts.append(table)
+    if e.gates:
+        gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
+        gates.add_column("Gate", ratio=2, overflow="fold")
+        gates.add_column("Result", no_wrap=True)
+        gates.add_column("Requirement", ratio=3, overflow="fold")
+        gates.add_column("Value", ratio=2, overflow="fold")
+        for g in e.gates:
+            gates.add_row(g.id, Text("pass", style="green") if g.passed
+                          else Text("FAIL", style="bold red"), g.requirement, g.detail)
+        parts.append(gates)
+    for warning in e.warnings:
+        parts.append(Text(f"warning: {warning}", style="yellow"))
+    return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)

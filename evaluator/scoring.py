@@ -1,0 +1,333 @@
+"""Scoring: gates, rule scores, credibility, totals and ranks, with every number explained.
+
+Pure: proposals and criteria in, an `Comparison` out. No files, no printing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from evaluator.derive import derive
+from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
+from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
+from evaluator.rules import (
+    Boolean, Count, Levels, Linear, Proportional, Raw, Steps, number_text,
+)
+
+TIE_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True, slots=True)
+class LeafScore:
+    """One sub-criterion of one proposal: the value, the rule, the score and why."""
+
+    id: str
+    title: str
+    field: str
+    value: Value | None
+    score: float
+    weight: float  # normalised within its criterion
+    rule: str
+    explanation: str
+    missing: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionScore:
+    """One criterion of one proposal: credibility × Σ weight × leaf score."""
+
+    id: str
+    title: str
+    score: float
+    weight: float  # normalised top-level weight
+    leaves: tuple[LeafScore, ...]
+    credibility_field: str | None = None
+    credibility_value: Value | None = None
+    credibility_factor: float = 1.0
+
+    @property
+    def contribution(self) -> float:
+        """What this criterion adds to the weighted-sum total."""
+        return self.weight * self.score
+
+
+@dataclass(frozen=True, slots=True)
+class GateResult:
+    """Whether one proposal passes one gate, and the value that decided it."""
+
+    id: str
+    title: str
+    passed: bool
+    detail: str
+    requirement: str
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Everything known about one scored proposal."""
+
+    proposal: Proposal
+    criteria: tuple[CriterionScore, ...]
+    gates: tuple[GateResult, ...]
+    total: float
+    warnings: list[str]
+    derived: dict[str, Value]
+    notes: dict[str, str]
+    rank: int | None = None
+    methods: dict[str, tuple[float, int | None]] = field(default_factory=dict)
+
+    @property
+    def eligible(self) -> bool:
+        """Passes every gate."""
+        return all(g.passed for g in self.gates)
+
+    @property
+    def id(self) -> str:
+        """The proposal's id."""
+        return self.proposal.id
+
+
+@dataclass(slots=True)
+class Comparison:
+    """The result of one run: ranked evaluations, the weights used, and the bad inputs."""
+
+    criteria: Criteria
+    method: str
+    weights: dict[str, float]
+    evaluations: list[Evaluation]
+    errors: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    kendall_tau: dict[str, float] | None = None
+
+    @property
+    def winner(self) -> Evaluation | None:
+        """The first-ranked eligible proposal, if any (the first of a tie)."""
+        return next((e for e in self.evaluations if e.rank == 1), None)
+
+
+def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
+             weights: Mapping[str, float] | None = None, method: str | None = None,
+             errors: Sequence[Problem] = ()) -> Comparison:
+    """Score and rank proposals; a proposal that cannot be scored joins `errors`."""
+    method = method or criteria.method
+    top_weights = criteria.weights(weights)
+    problems = list(errors)
+    _check_method(criteria, method)
+    prepared: list[_Prepared] = []
+    for proposal in proposals:
+        try:
+            prepared.append(_prepare(proposal, criteria))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    pool = [p for p in prepared if all(g.passed for g in p.gates)] or prepared
+    references = _references(criteria, pool)
+    evaluations: list[Evaluation] = []
+    for item in prepared:
+        try:
+            evaluations.append(_score(item, criteria, top_weights, references, len(prepared)))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    _rank(evaluations)
+    comparison = Comparison(criteria, method, top_weights, _ordered(evaluations), problems)
+    relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
+    if relative and len(evaluations) > 1:
+        comparison.notes.append(
+            "scores of " + ", ".join(relative) + " are relative to the proposals compared "
+            "(proportional rule): adding or removing a proposal can reorder the others")
+    if method != "wsm":
+        from evaluator.methods import apply_method
+        apply_method(comparison, method)
+    return comparison
+
+
+def _check_method(criteria: Criteria, method: str) -> None:
+    if method != "wsm":
+        return
+    for _, leaf in criteria.leaves():
+        if isinstance(leaf.rule, Raw):
+            line, column = leaf.location or (None, None)
+            raise CriteriaError([Problem(
+                criteria.file, f"`{leaf.id}` uses a raw rule, which the weighted sum (wsm) "
+                               "cannot add to scores; use --method topsis or promethee",
+                line, column)])
+
+
+@dataclass(slots=True)
+class _Prepared:
+    proposal: Proposal
+    values: dict[str, Value]
+    notes: dict[str, str]
+    gates: tuple[GateResult, ...]
+
+
+def _prepare(proposal: Proposal, criteria: Criteria) -> _Prepared:
+    derivation = derive(proposal, criteria)
+    gates = tuple(_gate(gate, derivation.values.get(gate.field)) for gate in criteria.gates)
+    return _Prepared(proposal, derivation.values, derivation.notes, gates)
+
+
+def _gate(gate: Gate, value: Value | None) -> GateResult:
+    passed = gate.check(value)
+    if value is None:
+        detail = f"{gate.field} is missing"
+    else:
+        detail = _show(value)
+    return GateResult(gate.id, gate.title, passed, detail, gate.describe())
+
+
+def _show(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number_text(value)
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    return str(value)
+
+
+def _references(criteria: Criteria, pool: Sequence[_Prepared]) -> dict[str, float]:
+    """For each proportional leaf, the pool's best value (lowest or highest)."""
+    references: dict[str, float] = {}
+    for criterion, leaf in criteria.leaves():
+        if isinstance(leaf.rule, Proportional):
+            numbers = [float(v) for p in pool
+                       if isinstance(v := p.values.get(leaf.field), int | float)
+                       and not isinstance(v, bool)]
+            if numbers:
+                best = min(numbers) if leaf.rule.direction == "min" else max(numbers)
+                references[f"{criterion.id}.{leaf.id}"] = best
+    return references
+
+
+def _score(item: _Prepared, criteria: Criteria, top_weights: Mapping[str, float],
+           references: Mapping[str, float], pool_size: int) -> Evaluation:
+    warnings: list[str] = []
+    problems: list[Problem] = []
+    scored: list[CriterionScore] = []
+    for criterion in criteria.criteria:
+        leaf_weights = criterion.leaf_weights()
+        leaves = []
+        for leaf in criterion.leaves:
+            try:
+                leaves.append(_leaf(item, criteria, criterion, leaf, leaf_weights[leaf.id],
+                                    references, pool_size, warnings))
+            except EvaluatorError as exc:
+                problems.extend(exc.problems)
+        factor, cred_value = 1.0, None
+        if criterion.credibility is not None:
+            cred_value = item.values.get(criterion.credibility.field)
+            factor = criterion.credibility.factor(cred_value)
+            if cred_value is None:
+                warnings.append(f"{criterion.credibility.field} is missing: {criterion.id} "
+                                f"takes the lowest credibility factor, {factor:g}")
+        subtotal = sum(leaf.weight * leaf.score for leaf in leaves)
+        scored.append(CriterionScore(
+            criterion.id, criterion.title, factor * subtotal, top_weights[criterion.id],
+            tuple(leaves), criterion.credibility.field if criterion.credibility else None,
+            cred_value, factor))
+    if problems:
+        raise InputError(problems)
+    total = sum(c.contribution for c in scored)
+    return Evaluation(item.proposal, tuple(scored), item.gates, total, warnings,
+                      item.values, item.notes)
+
+
+def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
+          references: Mapping[str, float], pool_size: int, warnings: list[str]) -> LeafScore:
+    value = item.values.get(leaf.field)
+    rule = leaf.rule
+
+    def result(score: float, explanation: str, missing: bool = False) -> LeafScore:
+        return LeafScore(leaf.id, leaf.title, leaf.field, value, score, weight, rule.type,
+                         explanation, missing)
+
+    if value is None:
+        if isinstance(rule, Raw):
+            message = (f"`{leaf.field}` is missing; the raw rule of `{criterion.id}.{leaf.id}` "
+                       "cannot score a missing value")
+            raise InputError([item.proposal.problem(leaf.field, message)])
+        if criteria.missing == "error":
+            message = f"`{leaf.field}` is missing (the criteria file says `missing: error`)"
+            raise InputError([item.proposal.problem(leaf.field, message)])
+        warnings.append(f"{leaf.field} is missing: {criterion.id}.{leaf.id} scores 0")
+        return result(0.0, "missing: scored 0", missing=True)
+    unit = _unit(leaf.field, criteria)
+    shown = f"{_show(value)}{unit}"
+    if leaf.field in item.notes:
+        shown += f" = {item.notes[leaf.field]}"
+    if isinstance(rule, Levels):
+        if not isinstance(value, str) or rule.lookup(value) is None:
+            raise InputError([item.proposal.problem(
+                leaf.field, f"{_show(value)!r} has no score in the levels of "
+                            f"`{criterion.id}.{leaf.id}`")])
+        score, reason = rule.score(value)
+    elif isinstance(rule, Boolean):
+        if not isinstance(value, bool):
+            raise _type_error(item, leaf, value, "true or false")
+        score, reason = rule.score(value)
+    elif isinstance(rule, Count):
+        if not isinstance(value, tuple):
+            raise _type_error(item, leaf, value, "a list")
+        score, reason = rule.score(value)
+    else:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _type_error(item, leaf, value, "a number")
+        number = float(value)
+        if isinstance(rule, Linear | Steps):
+            score, reason = rule.score(number)
+        elif isinstance(rule, Proportional):
+            if number < 0:
+                raise _type_error(item, leaf, value, "a number of at least 0")
+            reference = references.get(f"{criterion.id}.{leaf.id}", number)
+            score, reason = rule.score(number, reference)
+            if pool_size == 1:
+                warnings.append(f"{criterion.id}.{leaf.id} uses a proportional rule: with one "
+                                "proposal it is compared with itself")
+        else:  # Raw: the value itself, for methods that normalise
+            return result(number, f"{shown} ({rule.describe()})")
+    return result(score, f"{shown} → {score:.2f} ({reason})")
+
+
+def _unit(name: str, criteria: Criteria) -> str:
+    from evaluator.fields import FIELDS, MONEY, PERCENT
+    spec = FIELDS.get(name)
+    if spec is None:
+        return ""
+    if spec.kind == MONEY:
+        return f" {criteria.currency}"
+    return "%" if spec.kind == PERCENT else ""
+
+
+def _type_error(item: _Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
+    return InputError([item.proposal.problem(
+        leaf.field, f"`{leaf.field}` is {_show(value)!r}, but the {leaf.rule.type} rule of "
+                    f"`{leaf.id}` needs {expected}")])
+
+
+def competition_ranks(totals: Sequence[float]) -> list[int]:
+    """Competition ranks (1, 2, 2, 4), highest first; totals within 1e-9 tie."""
+    order = sorted(range(len(totals)), key=lambda i: -totals[i])
+    ranks = [0] * len(totals)
+    for position, i in enumerate(order):
+        previous = order[position - 1] if position else None
+        if previous is not None and totals[previous] - totals[i] <= TIE_TOLERANCE:
+            ranks[i] = ranks[previous]
+        else:
+            ranks[i] = position + 1
+    return ranks
+
+
+def _rank(evaluations: list[Evaluation]) -> None:
+    eligible = [e for e in evaluations if e.eligible]
+    for evaluation, rank in zip(eligible, competition_ranks([e.total for e in eligible]),
+                                strict=True):
+        evaluation.rank = rank
+    for evaluation in evaluations:
+        if not evaluation.eligible:
+            evaluation.rank = None
+
+
+def _ordered(evaluations: list[Evaluation]) -> list[Evaluation]:
+    """By rank, then ineligible ones; each group by id."""
+    return sorted(evaluations, key=lambda e: (e.rank is None, e.rank or 0, e.id))
