@@ -117,7 +117,8 @@ class Checker:
         if above is not None and value <= above:
             self.report(path, f"must be more than {above:g}, got {value:g}")
             return None
-        return value
+        number: float | int = value
+        return number
 
     def boolean(self, path: PathKey, value: Any) -> bool | None:
         """`true` or `false` (and nothing YAML 1.1 might have meant by yes/no/on/off)."""

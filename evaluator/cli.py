@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # The reader went away (e.g. `| head`): not an error of ours.
         sys.stderr.close()
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - the one place a bug becomes a message
+    except Exception as exc:
         if "--debug" in args:
             raise
         sys.stderr.write(

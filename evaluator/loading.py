@@ -58,7 +58,7 @@ _StrictResolver.add_implicit_resolver(
 
 
 try:
-    from yaml.cyaml import CParser as _Composer
+    from yaml.cyaml import CParser as _Composer  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - PyYAML built without libyaml: same rules, slower
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -73,7 +73,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml: same rul
             Composer.__init__(self)
 
 
-class _StrictParser(_Composer, _StrictResolver):  # type: ignore[misc]
+class _StrictParser(_Composer, _StrictResolver):
     """A YAML composer (libyaml's when available) with our resolver; `_Builder` constructs."""
 
     def __init__(self, text: str) -> None:

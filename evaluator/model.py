@@ -12,8 +12,20 @@ from typing import Any
 from evaluator.checks import Checker, describe, did_you_mean
 from evaluator.errors import CriteriaError, Problem, UsageError
 from evaluator.fields import (
-    ANY, BOOL, CHOICE, CHOICES, CURRENCY, DATE, FREE_FORM_SECTIONS, MONEY, NUMERIC_KINDS,
-    PERCENT, SECTIONS, TEXT, FieldSpec, field_spec,
+    ANY,
+    BOOL,
+    CHOICE,
+    CHOICES,
+    CURRENCY,
+    DATE,
+    FREE_FORM_SECTIONS,
+    MONEY,
+    NUMERIC_KINDS,
+    PERCENT,
+    SECTIONS,
+    TEXT,
+    FieldSpec,
+    field_spec,
 )
 from evaluator.loading import Document, PathKey
 from evaluator.rules import Rule, parse_rule
@@ -218,14 +230,14 @@ class Gate:
         if value is None:
             return False
         if self.test == "in":
-            return value in self.operand
+            return bool(value in self.operand)
         if self.test == "not_in":
-            return value not in self.operand
+            return bool(value not in self.operand)
         if self.test == "equals":
             return bool(value == self.operand)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        return value >= self.operand if self.test == "min" else value <= self.operand
+        return bool(value >= self.operand if self.test == "min" else value <= self.operand)
 
     def describe(self) -> str:
         """The requirement in words."""

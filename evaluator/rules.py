@@ -207,11 +207,13 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
                                       f"({spec.kind} field)")
         return None
 
-    def num(name: str, **bounds: float) -> float | None:
+    def num(name: str, minimum: float | None = None, maximum: float | None = None,
+            above: float | None = None) -> float | None:
         if name not in body:
             check.report(path, f"the {kind} rule needs `{name}`")
             return None
-        result = check.number((*path, name), body[name], **bounds)
+        result = check.number((*path, name), body[name], minimum=minimum, maximum=maximum,
+                              above=above)
         return None if result is None else float(result)
 
     def direction() -> str | None:

@@ -12,7 +12,14 @@ from evaluator.derive import derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
 from evaluator.rules import (
-    Boolean, Count, Levels, Linear, Proportional, Raw, Steps, number_text,
+    Boolean,
+    Count,
+    Levels,
+    Linear,
+    Proportional,
+    Raw,
+    Steps,
+    number_text,
 )
 
 TIE_TOLERANCE = 1e-9
@@ -169,10 +176,7 @@ def _prepare(proposal: Proposal, criteria: Criteria) -> _Prepared:
 
 def _gate(gate: Gate, value: Value | None) -> GateResult:
     passed = gate.check(value)
-    if value is None:
-        detail = f"{gate.field} is missing"
-    else:
-        detail = _show(value)
+    detail = f"{gate.field} is missing" if value is None else _show(value)
     return GateResult(gate.id, gate.title, passed, detail, gate.describe())
 
 
