@@ -14,7 +14,7 @@ import typer
 
 from evaluator import __version__
 from evaluator.errors import EvaluatorError, Problem, UsageError
-from evaluator.loading import DEFAULT_MAX_BYTES
+from evaluator.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
 
 app = typer.Typer(
@@ -155,7 +155,7 @@ def compare(
     comparison = run_compare(inputs, framework, overrides, method, max_bytes)
     _report(comparison.errors)
     text = _renderer(fmt)(comparison, _render_options())
-    _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
+    _emit(text, output, force, [*discover(inputs), Path(framework.file)], fmt)
     if comparison.errors:
         raise typer.Exit(1)
 

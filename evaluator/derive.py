@@ -52,7 +52,8 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
         npv = sum(sustainment / (1 + r) ** t for t in range(1, years + 1))
         values["pricing.lifecycle_cost"] = acquisition + npv
         notes["pricing.lifecycle_cost"] = (
-            f"acquisition {number_text(acquisition)} + sustainment {number_text(sustainment)} "
+            f"acquisition {number_text(acquisition)} "
+            f"({notes['pricing.acquisition_cost']}) + sustainment {number_text(sustainment)} "
             f"a year for {years} years discounted at {r:.1%} (NPV {number_text(npv)})")
     if "technology_transfer.ip_rights" in values:
         rights = values["technology_transfer.ip_rights"]

@@ -96,7 +96,8 @@ class Document:
         table = self.key_marks if key else self.marks
         if path in table:
             return table[path]
-        while path:
+        # The nearest ancestor, but not the document itself: "1:1" would point at nothing.
+        while len(path) > 1:
             path = path[:-1]
             if path in self.marks:
                 return self.marks[path]

@@ -45,29 +45,58 @@ def bar(value: float, width: int = 10, scale: float = 100.0) -> str:
     return ("█" * full + ("▏▎▍▌▋▊▉"[part - 1] if part else "")).ljust(width)
 
 
+def _two_lines(name: str) -> str:
+    """`long_term_collaboration` as 'long term' over 'collaboration': the narrowest split."""
+    words = name.split("_")
+    splits = [(" ".join(words[:k]), " ".join(words[k:])) for k in range(1, len(words))]
+    if not splits:
+        return name
+    top, bottom = min(splits, key=lambda pair: max(len(pair[0]), len(pair[1])))
+    return f"{top}\n{bottom}"
+
+
+def _headings(comparison: Comparison, width: int) -> tuple[list[str], str | None]:
+    """Criterion column headings, and a legend when the terminal is too narrow for names."""
+    ids = [c.id for c in comparison.criteria.criteria]
+    full = [_two_lines(i) for i in ids]
+    longest_id = min(16, max((len(e.id) for e in comparison.evaluations), default=8))
+    longest_country = max((len(e.proposal.country) for e in comparison.evaluations), default=7)
+    columns = [4, longest_id, max(7, longest_country), 6, 5] + [
+        max(6, *(len(line) for line in h.splitlines())) for h in full]
+    needed = sum(columns) + 2 * len(columns)
+    if needed <= width:
+        return full, None
+    short = [f"C{n}" for n in range(1, len(ids) + 1)]
+    legend = "; ".join(f"{s} {i} ({comparison.weights[i]:.0%})" for s, i in zip(short, ids,
+                                                                              strict=True))
+    return short, legend
+
+
 def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
-    """The ranked comparison: one row per proposal, contribution per criterion."""
+    """The ranked comparison: one row per proposal, each criterion's score, the gates."""
     criteria = comparison.criteria
-    table = Table(box=box.SIMPLE_HEAD, title=f"{criteria.title}",
-                  caption=f"method {comparison.method}; cells: criterion score "
-                          "(weighted contribution)", title_justify="left",
-                  caption_justify="left")
+    headings, legend = _headings(comparison, options.width)
+    caption = "Scores 0-100; total = Σ weight × criterion score"
+    caption += f" (method {comparison.method})." if legend is None else f". {legend}."
+    table = Table(box=box.SIMPLE_HEAD, title=criteria.title, caption=caption,
+                  title_justify="left", caption_justify="left", padding=(0, 1, 0, 0))
     table.add_column("Rank", justify="right", no_wrap=True)
-    table.add_column("Proposal", overflow="fold")
+    table.add_column("Proposal", overflow="fold", min_width=min(
+        16, max((len(e.id) for e in comparison.evaluations), default=8)))
     table.add_column("Country", overflow="fold")
     table.add_column("Total", justify="right", no_wrap=True)
-    for criterion in criteria.criteria:
+    for criterion, heading in zip(criteria.criteria, headings, strict=True):
         weight = comparison.weights[criterion.id]
-        heading = criterion.id.replace("_", " ")  # lets a narrow column wrap between words
-        table.add_column(f"{heading}\n×{weight:.2f}", justify="right", overflow="fold")
-    table.add_column("Gates", overflow="fold", min_width=8)
+        table.add_column(f"{heading}\n{weight:.0%}", justify="right", no_wrap=True,
+                         min_width=max(len(line) for line in heading.splitlines()))
+    table.add_column("Gates", no_wrap=True)
     for e in comparison.evaluations:
-        failed = [g.id for g in e.gates if not g.passed]
+        failed = sum(not g.passed for g in e.gates)
         style = "dim" if not e.eligible else ("bold" if e.rank == 1 else "")
         cells: list[RenderableType] = [rank_text(e), e.id, e.proposal.country,
                                        f"{e.total:.2f}"]
-        cells += [f"{c.score:.1f} ({c.contribution:.1f})" for c in e.criteria]
-        cells.append(Text("✗ " + ", ".join(failed), style="red") if failed
+        cells += [f"{c.score:.1f}" for c in e.criteria]
+        cells.append(Text(f"✗ {failed}", style="red") if failed
                      else Text("✓", style="green"))
         table.add_row(*cells, style=style)
     return table
@@ -133,8 +162,10 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
         f" · total {e.total:.2f} of 100 ({comparison.method})")
     parts: list[RenderableType] = [header]
     for c in e.criteria:
+        subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
+        scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
         table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True,
-                      title=f"{c.title}: {c.score:.2f} × {c.weight:.2f} = "
+                      title=f"{c.title}: {scaled}{c.score:.2f}, × weight {c.weight:.2f} = "
                             f"{c.contribution:.2f}")
         table.add_column("Sub-criterion", ratio=2, overflow="fold")
         table.add_column("Weight", justify="right", no_wrap=True)
@@ -146,8 +177,8 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
                           leaf.explanation, style=style)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
-            table.caption = (f"credibility: {c.credibility_field} = {value} → "
-                             f"× {c.credibility_factor:g}")
+            table.caption = (f"Credibility: {c.credibility_field} = {value} → "
+                             f"× {c.credibility_factor:g}\n")
             table.caption_justify = "left"
         parts.append(table)
     if e.gates:

@@ -1,0 +1,52 @@
+"""Build criteria and proposals from YAML text, for tests that need no files."""
+
+from __future__ import annotations
+
+import textwrap
+
+from evaluator.loading import parse_document
+from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
+
+
+def criteria_from(text: str, name: str = "criteria.yaml") -> Criteria:
+    """A validated Criteria from YAML text."""
+    return parse_criteria(parse_document(textwrap.dedent(text), name))
+
+
+def proposal_from(text: str, name: str = "offer.yaml") -> Proposal:
+    """A validated Proposal from YAML text; its id defaults to the name's stem."""
+    return parse_proposal(parse_document(textwrap.dedent(text), name))
+
+
+def offer(ident: str, **fields: object) -> Proposal:
+    """A small proposal with the given `section.field=value` facts (dots as __)."""
+    sections: dict[str, dict[str, object]] = {"proposal": {"country": ident.title()}}
+    for key, value in fields.items():
+        section, name = key.split("__", 1)
+        sections.setdefault(section, {})[name] = value
+    lines = []
+    for section, body in sections.items():
+        lines.append(f"{section}:")
+        for name, value in body.items():
+            shown = ("true" if value else "false") if isinstance(value, bool) else (
+                "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list | tuple)
+                else value)
+            lines.append(f"  {name}: {shown}")
+    return proposal_from("\n".join(lines) + "\n", f"{ident}.yaml")
+
+
+ONE_CRITERION = """\
+id: test
+currency: MYR
+exchange_rates: {{EUR: 5}}
+criteria:
+  - id: only
+    weight: 1
+    field: {field}
+    rule: {rule}
+"""
+
+
+def single_rule(field: str, rule: str, extra: str = "") -> Criteria:
+    """Criteria with one criterion scoring `field` by `rule` (YAML flow text)."""
+    return criteria_from(ONE_CRITERION.format(field=field, rule=rule) + extra)

@@ -1,0 +1,202 @@
+"""The command line as a user meets it: exit status and exact output, colour off, 100 wide.
+
+Expected outputs live in tests/expected/; after a deliberate change to the output,
+regenerate them with `UPDATE_EXPECTED=1 pytest tests/test_cli.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from evaluator import __version__
+from tests.conftest import ROOT, Run
+
+EXPECTED = Path(__file__).parent / "expected"
+RunCli = Callable[..., Run]
+
+
+def matches_expected(name: str, text: str) -> bool:
+    path = EXPECTED / name
+    if os.environ.get("UPDATE_EXPECTED"):
+        path.write_text(text, encoding="utf-8")
+    return text == path.read_text(encoding="utf-8")
+
+
+def test_compare_table_on_the_samples(run_cli: RunCli) -> None:
+    result = run_cli("compare")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert matches_expected("compare.txt", result.out)
+
+
+def test_score_card(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/turkiye.yaml")
+    assert result.code == 0, result.err
+    assert matches_expected("score-turkiye.txt", result.out)
+
+
+def test_compare_markdown(run_cli: RunCli) -> None:
+    result = run_cli("compare", "proposals", "--format", "markdown")
+    assert result.code == 0
+    assert matches_expected("compare.md", result.out)
+
+
+def test_score_markdown(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/italy.yaml", "-f", "markdown")
+    assert result.code == 0
+    assert matches_expected("score-italy.md", result.out)
+
+
+def test_criteria_command(run_cli: RunCli) -> None:
+    result = run_cli("criteria")
+    assert result.code == 0
+    assert matches_expected("criteria.txt", result.out)
+
+
+def test_compare_json_is_the_contract_and_byte_identical(run_cli: RunCli) -> None:
+    first = run_cli("compare", "--format", "json")
+    second = run_cli("compare", "proposals/", "--format", "json")
+    assert first.code == 0 and first.out == second.out
+    data = json.loads(first.out)
+    assert data["schema_version"] == 1
+    assert data["tool"] == {"name": "evaluator", "version": __version__}
+    assert data["criteria"]["id"] == "malaysia-g2g-2025"
+    assert data["criteria"]["file"] == "criteria/default.yaml"
+    assert len(data["criteria"]["sha256"]) == 64
+    assert data["method"] == "wsm"
+    assert data["weights"] == {"pricing": 0.3, "technology_transfer": 0.3,
+                               "g2g_guarantees": 0.2, "long_term_collaboration": 0.2}
+    assert [(r["id"], r["rank"], r["eligible"]) for r in data["results"]] == [
+        ("italy", 1, True), ("turkiye", 2, True), ("south-korea", 3, True),
+        ("direct-offer", None, False)]
+    assert data["errors"] == []
+    for result in data["results"]:
+        total = sum(c["contribution"] for c in result["criteria"].values())
+        assert result["total"] == pytest.approx(total, abs=1e-5)
+        for criterion in result["criteria"].values():
+            assert sum(s["weight"] for s in criterion["subcriteria"].values()) == \
+                pytest.approx(1.0)
+            assert criterion["contribution"] == pytest.approx(
+                criterion["weight"] * criterion["score"], abs=1e-5)
+    lc = data["results"][0]["criteria"]["pricing"]["subcriteria"]["lifecycle_cost"]
+    assert set(lc) >= {"field", "value", "score", "weight", "rule", "explanation"}
+    assert lc["field"] == "pricing.lifecycle_cost" and lc["rule"] == "linear"
+
+
+def test_score_json_has_one_result(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/italy.yaml", "--format", "json")
+    data = json.loads(result.out)
+    assert [r["id"] for r in data["results"]] == ["italy"]
+    assert data["results"][0]["rank"] == 1
+
+
+def test_csv_columns(run_cli: RunCli) -> None:
+    result = run_cli("compare", "-f", "csv")
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert rows[0] == ["rank", "id", "country", "eligible", "total", "pricing",
+                       "technology_transfer", "g2g_guarantees", "long_term_collaboration"]
+    assert [r[:4] for r in rows[1:]] == [
+        ["1", "italy", "Italy", "true"], ["2", "turkiye", "Türkiye", "true"],
+        ["3", "south-korea", "South Korea", "true"], ["", "direct-offer", "NO", "false"]]
+
+
+def test_weights_option_changes_the_ranking(run_cli: RunCli) -> None:
+    result = run_cli("compare", "-f", "json", "--weights", "pricing=80")
+    data = json.loads(result.out)
+    assert data["weights"]["pricing"] == pytest.approx(80 / 150)
+    assert data["results"][0]["id"] == "turkiye"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("compare", "--weights", "pricing"),
+     "--weights: expected NAME=NUMBER (a number ≥ 0), got 'pricing'\n"),
+    (("compare", "--weights", "prising=3"),
+     "--weights: no criterion `prising` (did you mean `pricing`?); criteria: pricing, "
+     "technology_transfer, g2g_guarantees, long_term_collaboration\n"),
+    (("compare", "--format", "yaml"),
+     "--format: 'yaml' is not one of: table, json, csv, markdown\n"),
+])
+def test_usage_errors_exit_2(run_cli: RunCli, args: tuple[str, ...], message: str) -> None:
+    result = run_cli(*args)
+    assert result.code == 2
+    assert result.err == message
+    assert result.out == ""
+
+
+def test_unknown_option_is_a_usage_error(run_cli: RunCli) -> None:
+    assert run_cli("compare", "--frobnicate").code == 2
+
+
+def test_batch_with_a_bad_file_still_scores_the_good(run_cli: RunCli, tmp_path: Path) -> None:
+    for name in ("italy", "turkiye"):
+        (tmp_path / f"{name}.yaml").write_bytes((ROOT / "proposals" / f"{name}.yaml")
+                                                .read_bytes())
+    (tmp_path / "bad.yaml").write_text("proposal:\n  country: X\n  lcoal: 1\n")
+    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert result.code == 1
+    bad = Path(os.path.relpath(tmp_path / "bad.yaml", ROOT))
+    shown = str(bad) if not str(bad).startswith("..") else str(tmp_path / "bad.yaml")
+    assert result.err == f"{shown}:3:3: unknown field `lcoal`\n"
+    assert [row.split(",")[1] for row in result.out.splitlines()[1:]] == ["italy", "turkiye"]
+
+
+def test_validate_lists_each_file(run_cli: RunCli) -> None:
+    result = run_cli("validate", "proposals", "criteria/default.yaml")
+    assert result.code == 0
+    assert result.out == ("ok proposals/direct-offer.yaml\nok proposals/italy.yaml\n"
+                          "ok proposals/south-korea.yaml\nok proposals/turkiye.yaml\n"
+                          "ok criteria/default.yaml\n")
+
+
+def test_validate_reports_currency_without_rate(run_cli: RunCli, tmp_path: Path) -> None:
+    offer = tmp_path / "x.yaml"
+    offer.write_text("proposal:\n  country: X\npricing:\n  currency: CHF\n  unit_price: 5\n")
+    result = run_cli("validate", str(offer))
+    assert result.code == 1
+    assert result.err.endswith(":4:13: no exchange rate for CHF in criteria/default.yaml "
+                               "(it has EUR, GBP, KRW, MYR, TRY, USD)\n")
+
+
+def test_version(run_cli: RunCli) -> None:
+    assert run_cli("--version").out == f"evaluator {__version__}\n"
+
+
+def test_score_a_missing_file(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/nowhere.yaml")
+    assert result.code == 1
+    assert result.err == "proposals/nowhere.yaml: no such file\n"
+
+
+def test_output_file_is_written_and_never_overwritten(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    assert run_cli("compare", "-f", "json", "-o", str(target)).code == 0
+    first = target.read_text()
+    assert json.loads(first)["results"][0]["id"] == "italy"
+    again = run_cli("compare", "-f", "json", "-o", str(target))
+    assert again.code == 1 and "already exists; add --force" in again.err
+    assert run_cli("compare", "-f", "json", "-o", str(target), "--force").code == 0
+    clobber = run_cli("compare", "-o", "proposals/italy.yaml", "--force")
+    assert clobber.code == 1 and "is an input file of this run" in clobber.err
+
+
+def test_default_criteria_found_from_another_folder(run_cli: RunCli, tmp_path: Path) -> None:
+    # Outside a checkout, the copy beside the package is used.
+    result = run_cli("score", str(ROOT / "proposals" / "italy.yaml"), "-f", "json",
+                     cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["criteria"]["id"] == "malaysia-g2g-2025"
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "evaluator", "--version"], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and done.stdout == f"evaluator {__version__}\n"

@@ -1,0 +1,311 @@
+"""The scoring engine: samples recomputed by hand, gates, missing values, ranks, weights."""
+
+from __future__ import annotations
+
+import pytest
+
+from evaluator.api import load_criteria, load_proposals
+from evaluator.errors import CriteriaError, UsageError
+from evaluator.scoring import competition_ranks, evaluate
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
+from tests.helpers import criteria_from, offer, single_rule
+
+# Rates and discount rate as written in criteria/default.yaml.
+USD, EUR, KRW, R = 4.28, 4.83, 0.0031, 0.07
+ANNUITY_25 = (1 - (1 + R) ** -25) / R  # present value of 1 a year for 25 years
+
+
+def lifecycle(unit: float, qty: int, one_off: float, per_year: float, rate: float) -> float:
+    return (unit * qty + one_off + per_year * ANNUITY_25) * rate
+
+
+def lc_score(cost: float) -> float:
+    return (2.8e9 - cost) / (2.8e9 - 1.6e9) * 100
+
+
+@pytest.fixture(scope="module")
+def samples():  # type: ignore[no-untyped-def]
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    batch = load_proposals([PROPOSALS])
+    assert batch.errors == []
+    return evaluate(batch.proposals, criteria)
+
+
+def by_id(comparison, ident):  # type: ignore[no-untyped-def]
+    return next(e for e in comparison.evaluations if e.id == ident)
+
+
+def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
+    cost = lifecycle(105e6, 3, 20e6, 7.5e6, USD)
+    pricing = 0.7 * lc_score(cost) + 0.3 * 100
+    transfer = 0.85 * (0.45 * 45 + 0.15 * 40 + 0.20 * (40 - 30) / 30 * 100
+                       + 0.10 * 90 / 200 * 100 + 0.10 * 5e6 * USD / 150e6 * 100)
+    g2g = 0.40 * 70 + 0.20 * 0 + 0.25 * 80 + 0.15 * (72 - 42) / 36 * 100
+    collaboration = 0.85 * (0.25 * 15 / 25 * 100 + 0.20 * 100 + 0.15 * 30 / 49 * 100
+                            + 0.10 * 0 + 0.30 * 100)
+    e = by_id(samples, "turkiye")
+    scores = {c.id: c.score for c in e.criteria}
+    assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
+    assert scores["pricing"] == pytest.approx(pricing)
+    assert scores["technology_transfer"] == pytest.approx(transfer)
+    assert scores["g2g_guarantees"] == pytest.approx(g2g)
+    assert scores["long_term_collaboration"] == pytest.approx(collaboration)
+    assert e.total == pytest.approx(0.3 * pricing + 0.3 * transfer + 0.2 * g2g
+                                    + 0.2 * collaboration)
+
+
+def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
+    cost = lifecycle(110e6, 3, 30e6, 9e6, EUR)
+    pricing = 0.7 * lc_score(cost) + 0.3 * 70
+    transfer = 0.85 * (0.45 * 90 + 0.15 * 100 + 0.20 * (50 - 30) / 30 * 100
+                       + 0.10 * 180 / 200 * 100 + 0.10 * 25e6 * EUR / 150e6 * 100)
+    g2g = 0.40 * 70 + 0.20 * 100 + 0.25 * 80 + 0.15 * (72 - 54) / 36 * 100
+    collaboration = 0.6 * (0.25 * 20 / 25 * 100 + 0.20 * 100 + 0.15 * 100 + 0.10 * 100
+                           + 0.30 * 75)
+    e = by_id(samples, "italy")
+    assert e.total == pytest.approx(0.3 * pricing + 0.3 * transfer + 0.2 * g2g
+                                    + 0.2 * collaboration)
+    assert e.rank == 1
+
+
+def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: ignore[no-untyped-def]
+    e = by_id(samples, "south-korea")
+    acquisition = e.derived["pricing.acquisition_cost"]
+    assert isinstance(acquisition, float)
+    pricing = next(c for c in e.criteria if c.id == "pricing")
+    lc_leaf = next(leaf for leaf in pricing.leaves if leaf.id == "lifecycle_cost")
+    assert lc_leaf.score == pytest.approx(lc_score(float(e.derived["pricing.lifecycle_cost"])))
+    assert "KRW" not in lc_leaf.explanation  # derived fields are shown in MYR
+    assert "MYR" in lc_leaf.explanation
+
+
+def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  # type: ignore[no-untyped-def]
+    e = by_id(samples, "direct-offer")
+    assert not e.eligible and e.rank is None
+    failed = [g for g in e.gates if not g.passed]
+    assert [g.id for g in failed] == ["no_undisclosed_intermediaries"]
+    assert failed[0].detail == "undisclosed"
+    assert e.proposal.country == "NO"  # YAML 1.1 would have read Norway as false
+    assert [x.id for x in samples.evaluations] == ["italy", "turkiye", "south-korea",
+                                                   "direct-offer"]
+
+
+CRITERIA = """\
+id: t
+currency: MYR
+exchange_rates: {EUR: 5}
+criteria:
+  - id: price
+    weight: 1
+    field: pricing.unit_price
+    rule: {type: linear, best: 0, worst: 100}
+  - id: depth
+    weight: 1
+    credibility:
+      field: technology_transfer.commitment
+      factors: {guaranteed: 1, contractual: 0.5, mou: 0.25, intent: 0.1}
+    subcriteria:
+      - {id: local, weight: 3, field: technology_transfer.local_content_pct,
+         rule: {type: linear, best: 100, worst: 0}}
+      - {id: engineers, weight: 1, field: technology_transfer.engineers_trained,
+         rule: {type: linear, best: 10, worst: 0}}
+gates:
+  - id: floor
+    field: technology_transfer.local_content_pct
+    require: {min: 30}
+"""
+
+
+def test_credibility_scales_the_weighted_sum_and_weights_normalise() -> None:
+    criteria = criteria_from(CRITERIA)
+    p = offer("a", pricing__currency="MYR", pricing__unit_price=20,
+              technology_transfer__local_content_pct=40,
+              technology_transfer__engineers_trained=10,
+              technology_transfer__commitment="contractual")
+    e = evaluate([p], criteria).evaluations[0]
+    depth = e.criteria[1]
+    assert depth.score == pytest.approx(0.5 * (0.75 * 40 + 0.25 * 100))
+    assert e.total == pytest.approx(0.5 * 80 + 0.5 * depth.score)
+    assert depth.credibility_factor == 0.5
+
+
+def test_missing_values_score_zero_and_warn_and_missing_credibility_takes_lowest() -> None:
+    criteria = criteria_from(CRITERIA)
+    p = offer("a", pricing__currency="MYR", pricing__unit_price=20,
+              technology_transfer__local_content_pct=40)
+    e = evaluate([p], criteria).evaluations[0]
+    depth = e.criteria[1]
+    assert depth.credibility_factor == 0.1
+    assert depth.leaves[1].missing and depth.leaves[1].score == 0.0
+    assert e.warnings == [
+        "technology_transfer.engineers_trained is missing: depth.engineers scores 0",
+        "technology_transfer.commitment is missing: depth takes the lowest credibility "
+        "factor, 0.1"]
+
+
+def test_missing_error_policy_makes_the_proposal_an_error_and_keeps_others() -> None:
+    criteria = criteria_from(CRITERIA + "missing: error\n")
+    good = offer("good", pricing__currency="MYR", pricing__unit_price=20,
+                 technology_transfer__local_content_pct=40,
+                 technology_transfer__engineers_trained=5,
+                 technology_transfer__commitment="mou")
+    bad = offer("bad", pricing__currency="MYR", pricing__unit_price=20)
+    comparison = evaluate([good, bad], criteria)
+    assert [e.id for e in comparison.evaluations] == ["good"]
+    assert [str(p) for p in comparison.errors] == [
+        "bad.yaml: `technology_transfer.local_content_pct` is missing (the criteria file "
+        "says `missing: error`)",
+        "bad.yaml: `technology_transfer.engineers_trained` is missing (the criteria file "
+        "says `missing: error`)"]
+
+
+def test_a_missing_gate_field_fails_the_gate() -> None:
+    criteria = criteria_from(CRITERIA)
+    p = offer("a", pricing__currency="MYR", pricing__unit_price=20)
+    e = evaluate([p], criteria).evaluations[0]
+    assert not e.eligible
+    assert e.gates[0].detail == "technology_transfer.local_content_pct is missing"
+
+
+@pytest.mark.parametrize(("require", "value", "passes"), [
+    ("{min: 30}", 30, True), ("{min: 30}", 29.999, False),
+    ("{max: 30}", 30, True), ("{max: 30}", 30.001, False),
+    ("{equals: 30}", 30, True), ("{equals: 30}", 31, False),
+])
+def test_numeric_gates_at_their_edges(require: str, value: float, passes: bool) -> None:
+    criteria = single_rule("technology_transfer.local_content_pct",
+                           "{type: linear, best: 100, worst: 0}",
+                           f"gates:\n  - id: g\n    field: technology_transfer.local_content_pct"
+                           f"\n    require: {require}\n")
+    p = offer("a", technology_transfer__local_content_pct=value)
+    assert evaluate([p], criteria).evaluations[0].eligible is passes
+
+
+@pytest.mark.parametrize(("require", "value", "passes"), [
+    ("{in: [none, disclosed]}", "disclosed", True),
+    ("{in: [none, disclosed]}", "undisclosed", False),
+    ("{not_in: [undisclosed]}", "none", True),
+    ("{not_in: [undisclosed]}", "undisclosed", False),
+    ("{equals: none}", "none", True),
+])
+def test_choice_gates(require: str, value: str, passes: bool) -> None:
+    criteria = single_rule("g2g.delivery_months", "{type: linear, best: 0, worst: 10}",
+                           f"gates:\n  - id: g\n    field: g2g.intermediaries\n"
+                           f"    require: {require}\n")
+    p = offer("a", g2g__intermediaries=value, g2g__delivery_months=5)
+    assert evaluate([p], criteria).evaluations[0].eligible is passes
+
+
+def test_boolean_gate() -> None:
+    criteria = single_rule("g2g.delivery_months", "{type: linear, best: 0, worst: 10}",
+                           "gates:\n  - id: g\n    field: g2g.sovereign_guarantee\n"
+                           "    require: {equals: true}\n")
+    yes = offer("yes", g2g__sovereign_guarantee=True, g2g__delivery_months=5)
+    no = offer("no", g2g__sovereign_guarantee=False, g2g__delivery_months=5)
+    result = {e.id: e.eligible for e in evaluate([yes, no], criteria).evaluations}
+    assert result == {"yes": True, "no": False}
+
+
+def test_proportional_uses_the_eligible_pool_and_notes_it() -> None:
+    criteria = single_rule("pricing.unit_price", "{type: proportional, direction: min}",
+                           "gates:\n  - id: g\n    field: g2g.intermediaries\n"
+                           "    require: {in: [none]}\n")
+    cheap_but_out = offer("out", pricing__currency="MYR", pricing__unit_price=50,
+                          g2g__intermediaries="undisclosed")
+    a = offer("a", pricing__currency="MYR", pricing__unit_price=100, g2g__intermediaries="none")
+    b = offer("b", pricing__currency="MYR", pricing__unit_price=200, g2g__intermediaries="none")
+    comparison = evaluate([cheap_but_out, a, b], criteria)
+    totals = {e.id: e.total for e in comparison.evaluations}
+    assert totals == pytest.approx({"a": 100.0, "b": 50.0, "out": 100.0})
+    assert "relative to the proposals compared" in comparison.notes[0]
+
+
+def test_proportional_with_one_proposal_warns_it_is_relative() -> None:
+    criteria = single_rule("pricing.unit_price", "{type: proportional, direction: min}")
+    p = offer("a", pricing__currency="MYR", pricing__unit_price=100)
+    e = evaluate([p], criteria).evaluations[0]
+    assert e.total == 100.0
+    assert "compared with itself" in e.warnings[0]
+
+
+def test_proportional_pool_is_everyone_when_nobody_is_eligible() -> None:
+    criteria = single_rule("pricing.unit_price", "{type: proportional, direction: min}",
+                           "gates:\n  - id: g\n    field: g2g.intermediaries\n"
+                           "    require: {in: [none]}\n")
+    a = offer("a", pricing__currency="MYR", pricing__unit_price=100)
+    b = offer("b", pricing__currency="MYR", pricing__unit_price=400)
+    totals = {e.id: e.total for e in evaluate([a, b], criteria).evaluations}
+    assert totals == pytest.approx({"a": 100.0, "b": 25.0})
+
+
+def test_money_is_converted_before_rules_see_it() -> None:
+    criteria = single_rule("pricing.unit_price", "{type: linear, best: 0, worst: 1000}")
+    p = offer("a", pricing__currency="EUR", pricing__unit_price=100)
+    e = evaluate([p], criteria).evaluations[0]
+    assert e.total == pytest.approx(50.0)  # 100 EUR × 5 = 500 MYR
+    assert e.criteria[0].leaves[0].explanation.startswith("500 MYR = 100 EUR × 5 → 50.00")
+
+
+def test_a_currency_without_rate_is_a_located_error() -> None:
+    criteria = single_rule("pricing.unit_price", "{type: linear, best: 0, worst: 1000}")
+    p = offer("a", pricing__currency="GBP", pricing__unit_price=100)
+    comparison = evaluate([p], criteria)
+    assert comparison.evaluations == []
+    assert [str(x) for x in comparison.errors] == [
+        "a.yaml:4:13: no exchange rate for GBP in criteria.yaml (it has EUR, MYR)"]
+
+
+def test_derived_costs_defaults_apply_only_inside_derived_fields() -> None:
+    criteria = single_rule("pricing.lifecycle_cost", "{type: linear, best: 0, worst: 1000}",
+                           "discount_rate: 0.1\n")
+    p = offer("a", pricing__currency="MYR", pricing__unit_price=100, pricing__quantity=2,
+              pricing__sustainment_per_year=110, pricing__support_years=2)
+    e = evaluate([p], criteria).evaluations[0]
+    assert e.derived["pricing.acquisition_cost"] == 200
+    assert e.derived["pricing.lifecycle_cost"] == pytest.approx(200 + 100 + 110 / 1.21)
+    one_off = single_rule("pricing.one_off_costs", "{type: linear, best: 0, worst: 1000}")
+    assert evaluate([p], one_off).evaluations[0].warnings == [
+        "pricing.one_off_costs is missing: only.only scores 0"]
+
+
+def test_weights_override_replaces_named_weights_before_normalising() -> None:
+    criteria = criteria_from(CRITERIA)
+    assert criteria.weights({"price": 3}) == {"price": 0.75, "depth": 0.25}
+    with pytest.raises(UsageError, match="no criterion `prise` .did you mean `price`"):
+        criteria.weights({"prise": 3})
+    with pytest.raises(UsageError, match="must not all be zero"):
+        criteria.weights({"price": 0, "depth": 0})
+
+
+def test_raw_rule_is_refused_by_wsm_with_its_location() -> None:
+    criteria = single_rule("pricing.unit_price", "{type: raw, direction: min}")
+    with pytest.raises(CriteriaError) as caught:
+        evaluate([], criteria, method="wsm")
+    assert str(caught.value.problems[0]) == (
+        "criteria.yaml:5:5: `only` uses a raw rule, which the weighted sum (wsm) cannot add "
+        "to scores; use --method topsis or promethee")
+
+
+def test_ties_share_a_rank_and_are_ordered_by_id() -> None:
+    criteria = single_rule("g2g.delivery_months", "{type: linear, best: 0, worst: 10}")
+    offers = [offer(i, g2g__delivery_months=m) for i, m in
+              [("d", 2), ("c", 5), ("b", 5), ("a", 8)]]
+    comparison = evaluate(offers, criteria)
+    assert [(e.id, e.rank) for e in comparison.evaluations] == [
+        ("d", 1), ("b", 2), ("c", 2), ("a", 4)]
+
+
+def test_competition_ranks_tolerate_float_noise() -> None:
+    assert competition_ranks([0.1 + 0.2, 0.3, 0.2]) == [1, 1, 3]
+    assert competition_ranks([]) == []
+    assert competition_ranks([5.0, 7.0, 7.0, 1.0]) == [3, 1, 1, 4]
+
+
+def test_levels_on_free_form_field_with_unlisted_value_is_an_error_for_that_proposal() -> None:
+    criteria = single_rule("technical.hull", "{type: levels, levels: {steel: 100, wood: 10}}")
+    ok = offer("ok", technical__hull="steel")
+    odd = offer("odd", technical__hull="glass")
+    comparison = evaluate([ok, odd], criteria)
+    assert [e.id for e in comparison.evaluations] == ["ok"]
+    assert str(comparison.errors[0]) == (
+        "odd.yaml:4:9: 'glass' has no score in the levels of `only.only`")
