@@ -27,6 +27,15 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
                                        "(choose another --output)")
     if path.is_dir():
         raise OutputError.at(name, "is a folder; give a file name to --output")
+    if path.exists() and not path.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it; a rename
+        # would replace the device node itself.
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as out:
+                out.write(text)
+        except OSError as exc:
+            raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+        return
     if path.exists() and not force:
         raise OutputError.at(name, "already exists; add --force to replace it")
     folder = path.parent if str(path.parent) else Path(".")

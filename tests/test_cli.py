@@ -200,3 +200,10 @@ def test_python_dash_m_runs_the_cli() -> None:
     done = subprocess.run([sys.executable, "-m", "evaluator", "--version"], cwd=ROOT,
                           capture_output=True, text=True, check=False)
     assert done.returncode == 0 and done.stdout == f"evaluator {__version__}\n"
+
+
+def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(run_cli: RunCli) -> None:
+    # os.replace onto /dev/null would swap the device node for a regular file.
+    result = run_cli("compare", "-f", "json", "-o", "/dev/null")
+    assert result.code == 0, result.err
+    assert not Path("/dev/null").is_file()
