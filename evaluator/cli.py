@@ -238,6 +238,55 @@ def show_criteria(
     _emit(text, output, force, [Path(framework.file)], fmt)
 
 
+@app.command()
+def sensitivity(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="Proposal files and folders [default: proposals/].", show_default=False)] = None,
+    criteria: CriteriaOption = None,
+    weights: WeightsOption = None,
+    method: Annotated[str | None, typer.Option(
+        "--method", "-m", help="Only wsm: the analysis works on weighted-sum totals, "
+                               "whatever the criteria file's method.")] = None,
+    samples: Annotated[int, typer.Option(
+        "--samples", min=1, max=10_000_000, help="Weightings drawn for rank "
+                                                 "acceptability.")] = 10_000,
+    seed: Annotated[int, typer.Option(
+        "--seed", min=0, help="Random seed: the same seed gives the same output.")] = 0,
+    spread: Annotated[str, typer.Option(
+        "--spread", help="Each weight drawn within ±spread of today's (0 to 1), or `full` "
+                         "for every possible weighting.")] = "0.25",
+    fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
+    output: OutputOption = None,
+    force: ForceOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """How far the weights must move before the recommendation changes.
+
+    For each criterion, the range of its weight in which the winner (and the whole
+    ranking) stays the same, the smallest single change that tips the winner, and
+    how often each proposal takes each rank when the weights are sampled.
+
+    Example: evaluator sensitivity proposals/ --spread full --samples 100000
+    """
+    from evaluator.api import compare as run_compare
+    from evaluator.render.sensitivity import render
+    from evaluator.sensitivity import analyse, parse_spread
+    _check_choice("--format", fmt, ("table", "json", "markdown"))
+    if method is not None:
+        _check_choice("--method", method, ("wsm",))
+    spread_value = parse_spread(spread)
+    overrides = parse_weights(weights)
+    framework = _load_criteria(criteria, max_bytes)
+    inputs = paths or [Path("proposals")]
+    comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes)
+    _report(comparison.errors)
+    result = analyse(comparison, samples, seed, spread_value)
+    text = render(result, fmt, _render_options())
+    _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
+    if comparison.errors:
+        raise typer.Exit(1)
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point: run the app, turning every error into a message and an exit status."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -1,0 +1,339 @@
+"""`evaluator sensitivity`: how safe the recommendation is, as a table, JSON or Markdown."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from rich import box
+from rich.console import Console, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from evaluator import __version__
+from evaluator.render import RenderOptions
+from evaluator.render.data import SCHEMA_VERSION, number
+from evaluator.render.table import bar
+from evaluator.scoring import GateResult
+from evaluator.sensitivity import Interval, Sensitivity, Spread, Stability
+
+# The text bar of a stability interval, 0 on the left and 1 on the right.
+RANKING_HOLDS, WINNER_HOLDS, WINNER_CHANGES, TODAY = "█", "▒", "·", "┃"
+SENSITIVITY_FORMATS = ("table", "json", "markdown")
+
+
+def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
+    """The JSON result: the contract of methods.md first, then the context around it."""
+    comparison = result.comparison
+    criteria = comparison.criteria
+    acceptability = result.acceptability
+    tipping = result.tipping_point
+    return {
+        "stability": {name: _stability_data(s) for name, s in result.stability.items()},
+        "acceptability": {i: [number(x) for x in shares]
+                          for i, shares in acceptability.shares.items()},
+        "central_weights": {i: None if w is None else {k: number(x) for k, x in w.items()}
+                            for i, w in acceptability.central_weights.items()},
+        "samples": acceptability.samples,
+        "seed": acceptability.seed,
+        "spread": spread_value(acceptability.spread),
+        "winner": result.winner,
+        "tipping_point": None if tipping is None else {
+            "criterion": tipping.criterion, "weight": number(tipping.weight),
+            "to": number(tipping.to), "change": number(tipping.change),
+            "new_winner": tipping.new_winner},
+        "proposals": [{"id": e.id, "rank": e.rank, "total": number(e.total)}
+                      for e in result.proposals],
+        "excluded": [{"id": e.id, "reason": _excluded_reason(e.gates)}
+                     for e in result.excluded],
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "evaluator", "version": __version__},
+        "criteria": {"id": criteria.id, "version": criteria.version, "file": criteria.file,
+                     "sha256": criteria.sha256},
+        "method": comparison.method,
+        "weights": {k: number(v) for k, v in comparison.weights.items()},
+        "errors": [p.as_dict() for p in comparison.errors],
+        "notes": list(result.notes),
+    }
+
+
+def _stability_data(s: Stability) -> dict[str, Any]:
+    return {"weight": number(s.weight), "winner": _interval(s.winner),
+            "ranking": _interval(s.ranking), "winner_below": s.winner_below,
+            "winner_above": s.winner_above}
+
+
+def _interval(interval: Interval | None) -> list[float] | None:
+    return None if interval is None else [number(interval[0]), number(interval[1])]
+
+
+def spread_value(spread: Spread) -> float | str:
+    """`--spread` as shown in results: the number, or "full"."""
+    return "full" if spread is None else number(spread)
+
+
+def _excluded_reason(gates: Iterable[GateResult]) -> str:
+    failed = [g.id for g in gates if not g.passed]
+    return "fails gate " + ", ".join(failed) if failed else "ineligible"
+
+
+def render(result: Sensitivity, fmt: str, options: RenderOptions) -> str:
+    """The analysis in the requested format: table, json or markdown."""
+    if fmt == "json":
+        return json.dumps(sensitivity_data(result), indent=2, ensure_ascii=False) + "\n"
+    if fmt == "markdown":
+        return _markdown(result)
+    return _table(result, options)
+
+
+# --- sentences shared by table and markdown -----------------------------------------------
+
+def _pair(a: float, b: float) -> tuple[str, str]:
+    """Two weights with enough decimals (2 to 4) that they do not read as equal."""
+    for places in (2, 3, 4):
+        left, right = f"{a:.{places}f}", f"{b:.{places}f}"
+        if left != right:
+            return left, right
+    return left, right
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage that never rounds a rare event to 0% or 100%."""
+    if 0 < share < 0.005:
+        return "<1%"
+    if 0.995 <= share < 1:
+        return ">99%"
+    return f"{share:.0%}"
+
+
+def describe_spread(result: Sensitivity) -> str:
+    """How the weights were drawn, in words (no count)."""
+    spread = result.acceptability.spread
+    if spread is None:
+        return "weights drawn uniformly from every possible weighting"
+    return f"each weight drawn within ±{spread:.0%} of today's and renormalised"
+
+
+def describe_draws(result: Sensitivity) -> str:
+    """How many weightings were drawn, and from which seed."""
+    a = result.acceptability
+    return f"{a.samples:,} draw{'s' if a.samples != 1 else ''}, seed {a.seed}"
+
+
+def headline(result: Sensitivity) -> list[str]:
+    """How safe the winner is, in two or three sentences a committee can read at a glance."""
+    if result.winner is None:
+        if not result.proposals and not result.excluded:
+            return ["No proposal could be scored."]
+        return ["No proposal passes every gate: there is no winner to test."]
+    winner = result.winner
+    tied = [e.id for e in result.proposals if e.rank == 1]
+    lines = []
+    if len(tied) > 1:
+        lines.append(f"{', '.join(tied)} tie for first place today; the figures below test "
+                     f"{winner}, the first of them by id.")
+    if len(result.proposals) == 1:
+        lines.append(f"{winner} is the only eligible proposal: no weighting can change the "
+                     "winner.")
+        return lines
+    tip = result.tipping_point
+    if tip is None:
+        lines.append(f"{winner} stays first whichever single weight moves, anywhere from 0 "
+                     "to 1.")
+    else:
+        today, to = _pair(tip.weight, tip.to)
+        verb = "rises above" if tip.to > tip.weight else "falls below"
+        lines.append(f"{winner} stays first unless {tip.criterion}'s weight {verb} {to} "
+                     f"(from {today}), when {tip.new_winner} would lead; no smaller change "
+                     f"of a single weight changes the winner.")
+    shares = result.acceptability.shares
+    others = sorted(((s[0], i) for i, s in shares.items() if s[0] > 0 and i != winner),
+                    key=lambda x: -x[0])
+    named = ", ".join(f"{i} in {_percent(x)}" for x, i in others[:3])
+    more = f" and {len(others) - 3} more" if len(others) > 3 else ""
+    rest = f"; {named}{more}" if others else "; no other proposal ever does"
+    lines.append(f"With {describe_spread(result)} ({describe_draws(result)}), {winner} ranks "
+                 f"first in {_percent(shares[winner][0])} of draws{rest}.")
+    return lines
+
+
+def _ends(s: Stability) -> str:
+    parts = []
+    if s.winner_below is not None:
+        parts.append(f"↓ {s.winner_below}")
+    if s.winner_above is not None:
+        parts.append(f"↑ {s.winner_above}")
+    return "  ".join(parts) or "never"
+
+
+def _range(interval: Interval | None) -> str:
+    if interval is None:
+        return "—"
+    return f"{interval[0]:.2f}–{interval[1]:.2f}"
+
+
+def stability_bar(s: Stability, width: int) -> str:
+    """The weight axis 0…1 as text: ranking interval, winner interval, today's weight."""
+    cells = []
+    for position in range(width):
+        t = (position + 0.5) / width  # the middle of the cell's stretch of the axis
+        if s.ranking is not None and s.ranking[0] <= t <= s.ranking[1]:
+            cells.append(RANKING_HOLDS)
+        elif s.winner is not None and s.winner[0] <= t <= s.winner[1]:
+            cells.append(WINNER_HOLDS)
+        else:
+            cells.append(WINNER_CHANGES)
+    cells[min(width - 1, int(s.weight * width))] = TODAY
+    return "".join(cells)
+
+
+def _excluded_lines(result: Sensitivity) -> list[str]:
+    return [f"{e.id} is left out: ineligible ({_excluded_reason(e.gates)})."
+            for e in result.excluded]
+
+
+# --- table (rich) -------------------------------------------------------------------------
+
+def _table(result: Sensitivity, options: RenderOptions) -> str:
+    console = Console(file=io.StringIO(), width=options.width, force_terminal=options.color,
+                      no_color=not options.color,
+                      color_system="standard" if options.color else None, highlight=False,
+                      emoji=False, markup=False, legacy_windows=False)
+    parts: list[RenderableType] = [
+        Text(f"Robustness of the recommendation: {result.comparison.criteria.title}",
+             style="bold")]
+    sentences = headline(result)
+    for i, sentence in enumerate(sentences):
+        # The verdict is bold; the sampling sentence after it is the supporting detail.
+        last = i == len(sentences) - 1 and result.winner is not None and len(result.proposals) > 1
+        parts.append(Text(sentence, style="" if last else "bold"))
+    if result.winner is not None:
+        parts += [Text(""), _stability_table(result, options), Text(""),
+                  _acceptability_table(result, options),
+                  Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
+                  _central_table(result)]
+    for line in _excluded_lines(result):
+        parts.append(Text(line, style="red"))
+    for note in result.notes:
+        parts.append(Text(f"Note: {note}.", style="yellow"))
+    for part in parts:
+        console.print(part)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    return output.getvalue()
+
+
+def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
+    names = {k: k.replace("_", " ") for k in result.stability}  # lets a name wrap
+    name_width = min(16, max(len("Criterion"), *(len(n) for n in names.values())))
+    ends = {k: _ends(s).replace("  ", "\n") for k, s in result.stability.items()}
+    ends_width = max(len("Then first"), *(len(line) for e in ends.values()
+                                           for line in e.split("\n")))
+    # The bar takes what the other columns leave: each of the six columns has a cell of
+    # padding either side, one between columns, and one at each edge of the table.
+    others = name_width + len("Today") + len("0.00–1.00") * 2 + ends_width
+    bar_width = max(11, min(50, options.width - others - 6 * 3 - 1))
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
+                  title="Weight stability: one weight moves from 0 to 1, the others keep "
+                        "their proportions",
+                  caption=f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
+                          f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
+                          "↓ ↑ first below/above it")
+    table.add_column("Criterion", width=name_width, overflow="fold")
+    table.add_column("Today", justify="right", no_wrap=True)
+    table.add_column("Winner\nholds", no_wrap=True)
+    table.add_column("Ranking\nholds", no_wrap=True)
+    table.add_column("0" + "1".rjust(bar_width - 1), no_wrap=True, width=bar_width)
+    table.add_column("Then first", no_wrap=True, width=ends_width)
+    for k, s in result.stability.items():
+        table.add_row(names[k], f"{s.weight:.2f}", _range(s.winner), _range(s.ranking),
+                      Text(stability_bar(s, bar_width)), ends[k])
+    return table
+
+
+def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
+    shares = result.acceptability.shares
+    ranks = len(result.proposals)
+    name_width = max(len("Proposal"), *(len(i) for i in shares))
+    cell = 16  # "100% " and a bar of 10, plus padding
+    shown = max(1, min(ranks, (options.width - name_width - 2 - cell) // (cell + 2)))
+    lumped = ranks > shown
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left",
+                  title="Rank acceptability: the share of draws at each rank")
+    table.add_column("Proposal", no_wrap=True)
+    for r in range(shown):
+        table.add_column(_ordinal(r + 1), no_wrap=True)
+    if lumped:
+        table.add_column(f"{_ordinal(shown + 1)}–{_ordinal(ranks)}", no_wrap=True)
+    for identity, row in shares.items():
+        cells = [f"{_percent(x):>4} {bar(x, 10, 1.0)}" for x in row[:shown]]
+        if lumped:
+            rest = sum(row[shown:])
+            cells.append(f"{_percent(rest):>4} {bar(rest, 10, 1.0)}")
+        table.add_row(identity, *cells, style="bold" if identity == result.winner else "")
+    return table
+
+
+def _central_table(result: Sensitivity) -> Table:
+    weights = result.comparison.weights
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left",
+                  title="Central weights: the average weighting under which each proposal "
+                        "comes first")
+    table.add_column("Proposal", no_wrap=True)
+    for k in weights:
+        table.add_column(k.replace("_", " "), justify="right", overflow="fold")
+    table.add_row("(today)", *(f"{w:.2f}" for w in weights.values()), style="dim")
+    for identity, central in result.acceptability.central_weights.items():
+        if central is None:
+            table.add_row(identity, *("—" for _ in weights))
+        else:
+            table.add_row(identity, *(f"{central[k]:.2f}" for k in weights))
+    return table
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+# --- markdown -----------------------------------------------------------------------------
+
+def _row(cells: list[object]) -> str:
+    return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
+
+
+def _markdown(result: Sensitivity) -> str:
+    lines = [f"## Robustness: {result.comparison.criteria.title}", ""]
+    lines += [" ".join(headline(result)), ""]
+    if result.winner is not None:
+        lines += ["### Weight stability", "",
+                  "One weight moves from 0 to 1 while the others keep their proportions.", "",
+                  _row(["Criterion", "Today", "Winner holds", "Ranking holds", "Then first",
+                        "0 … 1"]),
+                  _row(["---", "---:", "---", "---", "---", "---"])]
+        lines += [_row([s.criterion, f"{s.weight:.2f}", _range(s.winner), _range(s.ranking),
+                        _ends(s), f"`{stability_bar(s, 20)}`"])
+                  for s in result.stability.values()]
+        ranks = len(result.proposals)
+        lines += ["", f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
+                      f"`{WINNER_CHANGES}` winner changes, `{TODAY}` today's weight.", "",
+                  "### Rank acceptability", "",
+                  f"Share of draws at each rank: {describe_spread(result)} "
+                  f"({describe_draws(result)}).", "",
+                  _row(["Proposal", *(_ordinal(r + 1) for r in range(ranks))]),
+                  _row(["---", *("---:" for _ in range(ranks))])]
+        lines += [_row([i, *(_percent(x) for x in row)])
+                  for i, row in result.acceptability.shares.items()]
+        weights = result.comparison.weights
+        lines += ["", "### Central weights", "",
+                  "The average weighting under which each proposal comes first.", "",
+                  _row(["Proposal", *weights]), _row(["---", *("---:" for _ in weights)]),
+                  _row(["(today)", *(f"{w:.2f}" for w in weights.values())])]
+        lines += [_row([i, *(("—" if c is None else f"{c[k]:.2f}") for k in weights)])
+                  for i, c in result.acceptability.central_weights.items()]
+        lines.append("")
+    lines += [f"- {line}" for line in _excluded_lines(result)]
+    lines += [f"- Note: {note}." for note in result.notes]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,315 @@
+"""Robustness of a decision: weight stability intervals and SMAA-2 rank acceptability.
+
+Pure: a weighted-sum `Comparison` in, a `Sensitivity` out. Only the eligible
+proposals take part. A proposal's total is linear in the top-level weights,
+`total_i = Σ_k w_k × score_ik`, where `score_ik` is its criterion score
+(credibility included). numpy is imported inside the sampling function only.
+
+Conventions (see docs/sensitivity.md):
+
+- Moving one weight: w_k goes to t in [0, 1] and the other weights keep their
+  proportions, each scaled by (1 − t) / (1 − w_k). When every other weight is
+  0 they share 1 − t equally, since they have no proportions to keep.
+- Ties: totals within `TIE_TOLERANCE` tie (as in `compare`). An interval is
+  closed: at its end points two proposals tie, and the order has not yet
+  reversed. A proposal that is joint first is still first.
+- Ranks in the sampling are competition ranks (1, 2, 2, 4): proposals that tie
+  in a draw share the better rank, so each proposal's shares sum to 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from evaluator.errors import UsageError
+from evaluator.scoring import TIE_TOLERANCE, Comparison, Evaluation
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+DEFAULT_SAMPLES = 10_000
+DEFAULT_SEED = 0
+DEFAULT_SPREAD = 0.25
+MAX_SAMPLES = 10_000_000
+# Elements per array in one chunk of draws: 2**20 float64 values are 8 MiB, and
+# a chunk holds about six such arrays, so memory stays flat whatever the sizes.
+CHUNK_ELEMENTS = 2**20
+
+Interval = tuple[float, float]
+Spread = float | None  # None: uniform over all weightings ("full")
+
+
+@dataclass(frozen=True, slots=True)
+class Stability:
+    """How far one criterion's weight can move before the winner, or the ranking, changes."""
+
+    criterion: str
+    weight: float
+    winner: Interval | None  # None when no proposal is eligible
+    ranking: Interval | None
+    winner_below: str | None  # who leads just below winner[0]; None if the winner holds to 0
+    winner_above: str | None  # who leads just above winner[1]; None if the winner holds to 1
+
+
+@dataclass(frozen=True, slots=True)
+class TippingPoint:
+    """The smallest change of a single weight that changes the winner."""
+
+    criterion: str
+    weight: float
+    to: float
+    new_winner: str
+
+    @property
+    def change(self) -> float:
+        """How far the weight moves, in normalised weight (0.05 is five points of 100)."""
+        return abs(self.to - self.weight)
+
+
+@dataclass(frozen=True, slots=True)
+class Acceptability:
+    """SMAA-2: the share of sampled weightings giving each proposal each rank."""
+
+    samples: int
+    seed: int
+    spread: Spread
+    shares: dict[str, list[float]]  # id -> share of draws at rank 1, 2, ...
+    central_weights: dict[str, dict[str, float] | None]  # mean weights when first
+
+
+@dataclass(slots=True)
+class Sensitivity:
+    """The whole robustness analysis of one weighted-sum comparison."""
+
+    comparison: Comparison
+    proposals: list[Evaluation]  # the eligible ones, in today's rank order
+    excluded: list[Evaluation]  # ineligible: left out of the analysis
+    winner: str | None
+    stability: dict[str, Stability]
+    tipping_point: TippingPoint | None
+    acceptability: Acceptability
+    notes: list[str]
+
+
+def parse_spread(text: str) -> Spread:
+    """`--spread`: a number s with 0 ≤ s ≤ 1, or `full`; anything else is a usage error."""
+    if text.strip().lower() == "full":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0.0 <= value <= 1.0:
+        raise UsageError.at("--spread", f"expected a number from 0 to 1 or `full`, got {text!r}")
+    return value
+
+
+def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+            spread: Spread = DEFAULT_SPREAD) -> Sensitivity:
+    """Stability intervals, tipping point and rank acceptability of a weighted-sum comparison."""
+    if comparison.method != "wsm":
+        raise ValueError("sensitivity needs weighted-sum (wsm) totals, got "
+                         f"{comparison.method!r}")
+    proposals = [e for e in comparison.evaluations if e.eligible]
+    excluded = [e for e in comparison.evaluations if not e.eligible]
+    criteria = list(comparison.weights)
+    weights = [comparison.weights[k] for k in criteria]
+    ids = [e.id for e in proposals]
+    scores = [[_criterion_score(e, k) for k in criteria] for e in proposals]
+    winner = comparison.winner
+    winner_index = ids.index(winner.id) if winner is not None and winner.id in ids else None
+    stability: dict[str, Stability] = {}
+    for k, name in enumerate(criteria):
+        stability[name] = criterion_stability(scores, weights, k, winner_index, ids, name)
+    shares, central = rank_acceptability(scores, weights, samples, seed, spread)
+    acceptability = Acceptability(
+        samples, seed, spread, dict(zip(ids, shares, strict=True)),
+        {i: None if c is None else dict(zip(criteria, c, strict=True))
+         for i, c in zip(ids, central, strict=True)})
+    notes = list(comparison.notes)
+    if comparison.criteria.method != "wsm":
+        notes.append(f"the criteria file's method is {comparison.criteria.method}; stability "
+                     "and acceptability are computed on weighted-sum (wsm) totals")
+    return Sensitivity(comparison, proposals, excluded, None if winner is None else winner.id,
+                       stability, tipping_point(stability.values()), acceptability, notes)
+
+
+def _criterion_score(evaluation: Evaluation, criterion: str) -> float:
+    return next(c.score for c in evaluation.criteria if c.id == criterion)
+
+
+def moved_weights(weights: Sequence[float], k: int, t: float) -> list[float]:
+    """The weights when w_k is set to t and the others keep their proportions (sum 1)."""
+    rest = sum(w for j, w in enumerate(weights) if j != k)
+    others = len(weights) - 1
+    moved = []
+    for j, w in enumerate(weights):
+        if j == k:
+            moved.append(t)
+        elif rest > 0:
+            moved.append(w * (1 - t) / rest)
+        else:
+            moved.append((1 - t) / others)
+    return moved
+
+
+def total_lines(scores: Sequence[Sequence[float]], weights: Sequence[float],
+                k: int) -> list[tuple[float, float]]:
+    """Each proposal's total as `a + b·t` when w_k is moved to t (see `moved_weights`)."""
+    others = [j for j in range(len(weights)) if j != k]
+    rest = sum(weights[j] for j in others)
+    lines = []
+    for row in scores:
+        if not others:
+            base = 0.0
+        elif rest > 0:
+            base = sum(weights[j] * row[j] for j in others) / rest
+        else:
+            base = sum(row[j] for j in others) / len(others)
+        lines.append((base, row[k] - base))
+    return lines
+
+
+def _holds(alpha: float, beta: float, lo: float, hi: float, at: float) -> Interval:
+    """Shrink [lo, hi] ∋ at to where α + β·t ≥ −tolerance (the pair has not reversed)."""
+    if beta > 0:
+        lo = max(lo, min(at, (-TIE_TOLERANCE - alpha) / beta))
+    elif beta < 0:
+        hi = min(hi, max(at, (-TIE_TOLERANCE - alpha) / beta))
+    return lo, hi
+
+
+def criterion_stability(scores: Sequence[Sequence[float]], weights: Sequence[float], k: int,
+                        winner: int | None, ids: Sequence[str], name: str = "") -> Stability:
+    """Exact winner and ranking intervals for criterion k, from the crossing points."""
+    at = weights[k]
+    if winner is None or not scores:
+        return Stability(name, at, None, None, None, None)
+    lines = total_lines(scores, weights, k)
+    today = [a + b * at for a, b in lines]
+    win_lo, win_hi = 0.0, 1.0
+    a_w, b_w = lines[winner]
+    for j, (a, b) in enumerate(lines):
+        if j != winner:
+            win_lo, win_hi = _holds(a_w - a, b_w - b, win_lo, win_hi, at)
+    rank_lo, rank_hi = 0.0, 1.0
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            alpha, beta = lines[i][0] - lines[j][0], lines[i][1] - lines[j][1]
+            gap = today[i] - today[j]
+            if gap < -TIE_TOLERANCE:
+                alpha, beta = -alpha, -beta
+            rank_lo, rank_hi = _holds(alpha, beta, rank_lo, rank_hi, at)
+            if abs(gap) <= TIE_TOLERANCE:  # tied today: a tie that breaks changes the ranking
+                rank_lo, rank_hi = _holds(-alpha, -beta, rank_lo, rank_hi, at)
+    below = _leader(lines, ids, win_lo, -1) if win_lo > 0 else None
+    above = _leader(lines, ids, win_hi, +1) if win_hi < 1 else None
+    return Stability(name, at, (win_lo, win_hi), (rank_lo, rank_hi), below, above)
+
+
+def _leader(lines: Sequence[tuple[float, float]], ids: Sequence[str], t: float,
+            direction: int) -> str:
+    """Who is first just past t, moving in `direction`: best total at t, then best slope."""
+    totals = [a + b * t for a, b in lines]
+    best = max(totals)
+    # Past the end point the old winner has lost by more than the tolerance; the
+    # new leader is among those level at t (a little wider, for float noise).
+    level = [j for j, total in enumerate(totals) if total >= best - 1e3 * TIE_TOLERANCE]
+    return ids[min(level, key=lambda j: (-direction * lines[j][1], -totals[j], ids[j]))]
+
+
+def tipping_point(stabilities: Iterable[Stability]) -> TippingPoint | None:
+    """The nearest end of a winner interval where another proposal takes the lead."""
+    best: TippingPoint | None = None
+    for s in stabilities:
+        if s.winner is None:
+            continue
+        for to, new_winner in ((s.winner[0], s.winner_below), (s.winner[1], s.winner_above)):
+            if new_winner is None:
+                continue
+            point = TippingPoint(s.criterion, s.weight, to, new_winner)
+            if best is None or point.change < best.change - TIE_TOLERANCE:
+                best = point
+    return best
+
+
+def rank_acceptability(scores: Sequence[Sequence[float]], weights: Sequence[float],
+                       samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+                       spread: Spread = DEFAULT_SPREAD, chunk: int | None = None,
+                       ) -> tuple[list[list[float]], list[list[float] | None]]:
+    """SMAA-2 by sampling: per proposal, the share of draws at each rank and its central weights.
+
+    Draws are made in chunks (at most `CHUNK_ELEMENTS` values per array) from one
+    `numpy.random.default_rng(seed)` stream, so the result does not depend on the
+    chunk size and memory does not grow with `samples`.
+    """
+    import numpy as np
+
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
+    if spread is not None and not 0.0 <= spread <= 1.0:
+        raise ValueError("spread must be between 0 and 1")
+    m, n = len(scores), len(weights)
+    if m == 0:
+        return [], []
+    matrix = np.asarray(scores, dtype=np.float64).reshape(m, n)
+    base = np.asarray(weights, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    size = chunk or max(1, CHUNK_ELEMENTS // max(m, n))
+    counts = np.zeros(m * m, dtype=np.int64)
+    firsts = np.zeros(m, dtype=np.int64)
+    central = np.zeros((m, n), dtype=np.float64)
+    offsets = np.arange(m, dtype=np.int64) * m
+    done = 0
+    while done < samples:
+        c = min(size, samples - done)
+        draws = _draw(rng, base, c, spread)
+        ranks = _competition_ranks(draws @ matrix.T)  # c × m, 0 = first
+        counts += np.bincount((ranks + offsets).ravel(), minlength=m * m)
+        first = ranks == 0
+        firsts += first.sum(axis=0)
+        central += first.T.astype(np.float64) @ draws
+        done += c
+    shares = (counts.reshape(m, m) / samples).tolist()
+    means: list[list[float] | None] = [
+        (central[i] / firsts[i]).tolist() if firsts[i] else None for i in range(m)]
+    return shares, means
+
+
+def _draw(rng: np.random.Generator, base: npt.NDArray[np.float64], count: int,
+          spread: Spread) -> npt.NDArray[np.float64]:
+    """`count` weight vectors, each summing to 1."""
+    n = base.shape[0]
+    if spread is None:
+        # Normalised standard exponentials are Dirichlet(1, …, 1): uniform on the simplex.
+        draws = rng.standard_exponential((count, n))
+    else:
+        draws = base * (1 - spread + 2 * spread * rng.random((count, n)))
+    sums = draws.sum(axis=1, keepdims=True)
+    # A row of zeros has probability ~0 (only with spread 1); it falls back to today's weights.
+    zero = sums[:, 0] <= 0
+    if zero.any():
+        draws[zero] = base
+        sums[zero] = base.sum()
+    result: npt.NDArray[np.float64] = draws / sums
+    return result
+
+
+def _competition_ranks(totals: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Row-wise competition ranks from 0, highest first; gaps within the tolerance tie."""
+    import numpy as np
+
+    count, m = totals.shape
+    order = np.argsort(-totals, axis=1, kind="stable")
+    ordered = np.take_along_axis(totals, order, axis=1)
+    starts = np.zeros((count, m), dtype=np.int64)
+    if m > 1:
+        steps = ordered[:, :-1] - ordered[:, 1:] > TIE_TOLERANCE
+        starts[:, 1:] = np.where(steps, np.arange(1, m, dtype=np.int64), 0)
+        np.maximum.accumulate(starts, axis=1, out=starts)
+    ranks = np.empty_like(starts)
+    np.put_along_axis(ranks, order, starts, axis=1)
+    return ranks
