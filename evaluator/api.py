@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 from evaluator.errors import InputError, Problem
@@ -19,11 +18,11 @@ def default_criteria_path() -> Path:
     """`./criteria/default.yaml` when present, else the copy installed with the package."""
     if DEFAULT_CRITERIA.is_file():
         return DEFAULT_CRITERIA
-    installed = resources.files("evaluator") / "data" / "default.yaml"
-    if installed.is_file():
-        return Path(str(installed))
-    # An editable install from a checkout: the package sits next to criteria/.
-    return Path(__file__).resolve().parent.parent / DEFAULT_CRITERIA
+    # A wheel carries a copy in evaluator/data/ (see pyproject.toml); an editable install
+    # from a checkout has the package next to criteria/.
+    package = Path(__file__).resolve().parent
+    installed = package / "data" / "default.yaml"
+    return installed if installed.is_file() else package.parent / DEFAULT_CRITERIA
 
 
 def load_criteria(path: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Criteria:

@@ -1,7 +1,5 @@
 """The command line: each command parses its options, calls the core, picks a renderer."""
 
-from __future__ import annotations
-
 import importlib
 import os
 import shutil
