@@ -1,0 +1,139 @@
+"""`make bench`: every speed and memory figure, as a ratio against a floor measured in the
+same run (these machines are shared and noisy, so absolute seconds mean little).
+
+usage: python bench/run.py [--quick] [--only startup,batch,memory,sensitivity]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+FLOORS = ROOT.parent / "shared" / "bench"
+PYTHON = sys.executable
+EVALUATOR = [PYTHON, "-m", "evaluator"]
+
+
+def run(command: Sequence[str], cwd: Path = ROOT) -> tuple[float, int]:
+    """Wall time in seconds and peak memory in KiB of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"failed: {' '.join(command)}\n{process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss
+
+
+def alternate(ours: Sequence[str], floor: Sequence[str], rounds: int) -> tuple[float, float]:
+    """Median seconds of each, measured alternately so that both see the same noise."""
+    run(ours), run(floor)  # warm the file cache and the bytecode
+    a, b = [], []
+    for _ in range(rounds):
+        a.append(run(ours)[0])
+        b.append(run(floor)[0])
+    return statistics.median(a), statistics.median(b)
+
+
+def line(name: str, ours: float, floor: float, target: float, unit: str = "s") -> bool:
+    """Print one figure with its ratio and target; return whether the target holds."""
+    ratio = ours / floor
+    ok = ratio <= target
+    print(f"{name:<44} {ours:8.3f}{unit} vs floor {floor:8.3f}{unit}  ratio {ratio:5.2f} "
+          f"(target ≤ {target:.2f})  {'ok' if ok else 'MISSED'}", flush=True)
+    return ok
+
+
+def startup(rounds: int) -> bool:
+    """`compare proposals` against a bare typer + rich app that prints a table."""
+    ours, floor = alternate([*EVALUATOR, "compare", "proposals"],
+                            [PYTHON, str(FLOORS / "floor_app.py")], rounds)
+    return line("start-up: compare proposals", ours, floor, 1.0)
+
+
+def batch(sizes: Sequence[int], rounds: int, workdir: Path) -> bool:
+    """`compare DIR --format json` against parsing the same files with libyaml."""
+    ok = True
+    for size in sizes:
+        folder = workdir / f"batch-{size}"
+        if not folder.exists():
+            generate(size, folder)
+        ours, floor = alternate([*EVALUATOR, "compare", str(folder), "--format", "json",
+                                 "--output", "/dev/null"],
+                                [PYTHON, str(FLOORS / "floor_parse.py"), str(folder)], rounds)
+        ok &= line(f"batch: compare {size:,} proposals --format json", ours, floor, 1.3)
+    return ok
+
+
+def memory(sizes: Sequence[int], workdir: Path) -> bool:
+    """Peak resident memory of `compare --format json`; should grow linearly."""
+    ok = True
+    peaks = []
+    for size in sizes:
+        folder = workdir / f"batch-{size}"
+        if not folder.exists():
+            generate(size, folder)
+        _, peak = run([*EVALUATOR, "compare", str(folder), "--format", "json", "--output",
+                       "/dev/null"])
+        peaks.append((size, peak / 1024))
+        target = 300 if size <= 2000 else 300 * size / 2000
+        within = peak / 1024 <= target
+        ok &= within
+        print(f"memory: compare {size:,} proposals{'':<17} peak {peak / 1024:8.1f} MiB "
+              f"(target ≤ {target:.0f} MiB)  {'ok' if within else 'MISSED'}", flush=True)
+    if len(peaks) > 1:
+        (n1, m1), (n2, m2) = peaks[0], peaks[-1]
+        print(f"memory growth: {(m2 - m1) / (n2 - n1) * 1000:.1f} MiB per 1,000 proposals")
+    return ok
+
+
+def sensitivity(workdir: Path) -> bool:
+    """`sensitivity` at 100 proposals × 100,000 draws: a few seconds."""
+    folder = workdir / "batch-100"
+    if not folder.exists():
+        generate(100, folder)
+    seconds, peak = run([*EVALUATOR, "sensitivity", str(folder), "--samples", "100000",
+                         "--format", "json", "--output", "/dev/null"])
+    ok = seconds <= 5.0
+    print(f"sensitivity: 100 proposals × 100,000 draws{'':<3} {seconds:8.3f}s, peak "
+          f"{peak / 1024:.0f} MiB (target ≤ 5 s)  {'ok' if ok else 'MISSED'}", flush=True)
+    return ok
+
+
+def main() -> None:
+    """Run the benchmarks and exit non-zero if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller batches")
+    parser.add_argument("--only", default="startup,batch,memory,sensitivity")
+    args = parser.parse_args()
+    chosen = set(args.only.split(","))
+    rounds = 5 if args.quick else 15
+    sizes = (500, 2000) if args.quick else (2000, 10000)
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="evaluator-bench-") as tmp:
+        workdir = Path(tmp)
+        if "startup" in chosen:
+            ok &= startup(rounds * 2)
+        if "batch" in chosen:
+            ok &= batch(sizes, max(3, rounds // 3), workdir)
+        if "memory" in chosen:
+            ok &= memory(sizes, workdir)
+        if "sensitivity" in chosen:
+            ok &= sensitivity(workdir)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
