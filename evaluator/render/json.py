@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import Any
 
 from evaluator.render import RenderOptions
@@ -13,29 +14,25 @@ from evaluator.scoring import Comparison
 # most of the time of a 2,000-proposal run. So: indent the structure, and write each
 # innermost object (a gate, a sub-criterion, the weights) on one line with the C encoder.
 _flat = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
+_key = encode_basestring
 
 
-def _is_flat(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(not isinstance(v, dict | list) or (isinstance(v, list) and _is_flat(v))
-                   for v in value.values())
-    if isinstance(value, list):
-        return all(not isinstance(v, dict | list) for v in value)
-    return True
+def _nested(value: Any) -> bool:
+    """Whether a container holds a mapping, or a list that does (so it spans lines)."""
+    children = value.values() if isinstance(value, dict) else value
+    return any(isinstance(v, dict) or (isinstance(v, list) and _nested(v)) for v in children)
 
 
 def dumps(value: Any, indent: str = "") -> str:
     """JSON with two-space indentation down to the innermost objects, which stay on a line."""
-    if _is_flat(value) and (indent or not isinstance(value, dict | list)):
+    if not isinstance(value, dict | list) or (indent and not _nested(value)):
         return _flat(value)
+    if not value:
+        return "{}" if isinstance(value, dict) else "[]"
     inner = indent + "  "
     if isinstance(value, dict):
-        if not value:
-            return "{}"
-        items = [f"{inner}{_flat(key)}: {dumps(item, inner)}" for key, item in value.items()]
+        items = [f"{inner}{_key(key)}: {dumps(item, inner)}" for key, item in value.items()]
         return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    if not value:
-        return "[]"
     return "[\n" + ",\n".join(f"{inner}{dumps(item, inner)}" for item in value) + \
         f"\n{indent}]"
 
