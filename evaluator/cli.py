@@ -270,8 +270,9 @@ def sensitivity(
     from evaluator.render.sensitivity import render
     from evaluator.sensitivity import analyse, parse_spread
     _check_choice("--format", fmt, ("table", "json", "markdown"))
-    if method is not None:
-        _check_choice("--method", method, ("wsm",))
+    if method is not None and method != "wsm":
+        raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so only "
+                                        f"wsm is accepted, not {method!r}")
     spread_value = parse_spread(spread)
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)

@@ -174,11 +174,20 @@ def total_lines(scores: Sequence[Sequence[float]], weights: Sequence[float],
 
 
 def _holds(alpha: float, beta: float, lo: float, hi: float, at: float) -> Interval:
-    """Shrink [lo, hi] ∋ at to where α + β·t ≥ −tolerance (the pair has not reversed)."""
+    """Shrink [lo, hi] ∋ at to where d(t) = α + β·t has not turned negative.
+
+    A pair whose difference never falls below −tolerance on [0, 1] sets no bound:
+    it stays in order (or tied) throughout. Otherwise the bound is the exact crossing
+    d = 0, where the two totals are equal, so the end point itself still counts as
+    "holds" (a closed interval).
+    """
+    if min(alpha, alpha + beta) >= -TIE_TOLERANCE:
+        return lo, hi
+    crossing = -alpha / beta  # β ≠ 0: d(at) ≥ −tolerance > d(0) or d(1)
     if beta > 0:
-        lo = max(lo, min(at, (-TIE_TOLERANCE - alpha) / beta))
-    elif beta < 0:
-        hi = min(hi, max(at, (-TIE_TOLERANCE - alpha) / beta))
+        lo = max(lo, min(at, crossing))
+    else:
+        hi = min(hi, max(at, crossing))
     return lo, hi
 
 

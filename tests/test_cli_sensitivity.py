@@ -1,0 +1,169 @@
+"""`evaluator sensitivity` as a user meets it: exit status and exact output, colour off, 100 wide.
+
+Expected outputs live in tests/expected/; after a deliberate change to the output,
+regenerate them with `UPDATE_EXPECTED=1 pytest tests/test_cli_sensitivity.py` and review
+the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from evaluator.api import compare, load_criteria
+from evaluator.sensitivity import Sensitivity, analyse
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
+
+EXPECTED = Path(__file__).parent / "expected"
+RunCli = Callable[..., Run]
+
+
+def matches_expected(name: str, text: str) -> bool:
+    path = EXPECTED / name
+    if os.environ.get("UPDATE_EXPECTED"):
+        path.write_text(text, encoding="utf-8")
+    return text == path.read_text(encoding="utf-8")
+
+
+def sample_analysis(samples: int = 10_000) -> Sensitivity:
+    return analyse(compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), samples)
+
+
+def verdict(result: Sensitivity) -> str:
+    """The start of the headline, from the library's own tipping point."""
+    tip = result.tipping_point
+    assert tip is not None
+    verb = "rises above" if tip.to > tip.weight else "falls below"
+    return f"{result.winner} stays first unless {tip.criterion}'s weight {verb} "
+
+
+def test_table_on_the_samples(run_cli: RunCli) -> None:
+    result = run_cli("sensitivity")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert matches_expected("sensitivity.txt", result.out)
+    # One screen: the whole answer in at most 40 lines of 100 columns.
+    lines = result.out.splitlines()
+    assert len(lines) <= 40
+    assert max(len(line) for line in lines) <= 100
+    assert lines[1].startswith(verdict(sample_analysis()))
+    assert any(line.startswith("direct-offer is left out: ineligible (fails gate ")
+               for line in lines)
+
+
+def test_markdown_on_the_samples(run_cli: RunCli) -> None:
+    result = run_cli("sensitivity", "proposals", "--format", "markdown")
+    assert result.code == 0, result.err
+    assert matches_expected("sensitivity.md", result.out)
+
+
+def test_json_contract(run_cli: RunCli) -> None:
+    result = run_cli("sensitivity", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert list(data)[:6] == ["stability", "acceptability", "central_weights", "samples",
+                              "seed", "spread"]
+    assert (data["samples"], data["seed"], data["spread"]) == (10000, 0, 0.25)
+    expected = sample_analysis()
+    assert data["winner"] == expected.winner
+    for name, s in expected.stability.items():
+        assert s.winner is not None and s.ranking is not None
+        assert data["stability"][name] == {
+            "weight": round(s.weight, 6),
+            "winner": [round(s.winner[0], 6), round(s.winner[1], 6)],
+            "ranking": [round(s.ranking[0], 6), round(s.ranking[1], 6)],
+            "winner_below": s.winner_below, "winner_above": s.winner_above}
+    tip = expected.tipping_point
+    assert tip is not None
+    assert data["tipping_point"] == {"criterion": tip.criterion, "weight": round(tip.weight, 6),
+                                     "to": round(tip.to, 6), "change": round(tip.change, 6),
+                                     "new_winner": tip.new_winner}
+    eligible = [e.id for e in expected.proposals]
+    assert list(data["acceptability"]) == eligible
+    for ident, row in data["acceptability"].items():
+        assert row == [round(x, 6) for x in expected.acceptability.shares[ident]]
+        assert len(row) == len(eligible) and abs(sum(row) - 1) < 1e-9
+        central = data["central_weights"][ident]
+        assert (central is None) == (row[0] == 0)
+        assert central is None or list(central) == list(data["weights"])
+    assert [x["id"] for x in data["excluded"]] == [e.id for e in expected.excluded]
+    assert data["excluded"][0]["reason"].startswith("fails gate ")
+    assert data["method"] == "wsm" and data["errors"] == []
+
+
+def test_same_seed_same_bytes(run_cli: RunCli) -> None:
+    args = ("sensitivity", "--format", "json", "--samples", "2000", "--spread", "full")
+    first, second = run_cli(*args, "--seed", "5"), run_cli(*args, "--seed", "5")
+    other = run_cli(*args, "--seed", "6")
+    assert first.code == second.code == other.code == 0
+    assert first.out == second.out
+    assert first.out != other.out
+    assert json.loads(first.out)["spread"] == "full"
+
+
+def test_what_if_weights_past_the_tipping_point_change_the_winner(run_cli: RunCli) -> None:
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    tip = sample_analysis().tipping_point
+    assert tip is not None
+    share = tip.to + (0.001 if tip.to > tip.weight else -0.001)
+    rest = sum(c.weight for c in criteria.criteria if c.id != tip.criterion)
+    raw = share * rest / (1 - share)
+    result = run_cli("sensitivity", "--weights", f"{tip.criterion}={raw}", "--samples", "500")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[1].startswith(f"{tip.new_winner} stays first ")
+
+
+def test_bad_files_are_listed_and_the_rest_analysed(run_cli: RunCli, tmp_path: Path) -> None:
+    for path in PROPOSALS.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    (tmp_path / "broken.yaml").write_text("proposal:\n  country: [\n", encoding="utf-8")
+    result = run_cli("sensitivity", str(tmp_path), "--format", "json", "--samples", "100")
+    assert result.code == 1
+    assert result.err.startswith(f"{tmp_path / 'broken.yaml'}:3:1: not valid YAML")
+    data = json.loads(result.out)
+    assert list(data["acceptability"]) == [e.id for e in sample_analysis(100).proposals]
+    assert data["errors"][0]["file"] == str(tmp_path / "broken.yaml")
+
+
+def test_usage_errors(run_cli: RunCli) -> None:
+    result = run_cli("sensitivity", "--spread", "1.5")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == "--spread: expected a number from 0 to 1 or `full`, got '1.5'\n"
+    result = run_cli("sensitivity", "--method", "topsis")
+    assert result.code == 2
+    assert result.err == ("--method: sensitivity works on weighted-sum totals, so only wsm "
+                          "is accepted, not 'topsis'\n")
+    result = run_cli("sensitivity", "--format", "csv")
+    assert result.code == 2
+    assert result.err == "--format: 'csv' is not one of: table, json, markdown\n"
+    result = run_cli("sensitivity", "--weights", "price=3")
+    assert result.code == 2
+    assert result.err.startswith("--weights: no criterion `price`")
+    assert run_cli("sensitivity", "--samples", "0").code == 2
+
+
+def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "robustness.json"
+    result = run_cli("sensitivity", "-f", "json", "--samples", "300", "-o", str(target))
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert result.err == f"wrote {target}\n"
+    assert json.loads(target.read_text(encoding="utf-8"))["samples"] == 300
+    again = run_cli("sensitivity", "-f", "json", "--samples", "300", "-o", str(target))
+    assert again.code == 1 and "already exists; add --force" in again.err
+    forced = run_cli("sensitivity", "-f", "json", "--samples", "300", "-o", str(target),
+                     "--force")
+    assert forced.code == 0
+
+
+def test_sensitivity_keeps_numpy_out_of_compare() -> None:
+    import subprocess
+    import sys
+    code = ("import sys, evaluator.cli, evaluator.api, evaluator.sensitivity, "
+            "evaluator.render.sensitivity; print('numpy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout == "False\n"
