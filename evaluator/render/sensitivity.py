@@ -190,6 +190,9 @@ def stability_bar(s: Stability, width: int) -> str:
 
 
 def _excluded_lines(result: Sensitivity) -> list[str]:
+    if len(result.excluded) > 5:  # a long list would push the answer off the screen
+        return [f"{len(result.excluded)} ineligible proposals are left out ("
+                + ", ".join(e.id for e in result.excluded[:3]) + ", …): see --format json."]
     return [f"{e.id} is left out: ineligible ({_excluded_reason(e.gates)})."
             for e in result.excluded]
 
@@ -232,24 +235,31 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     ends_width = max(len("Then first"), *(len(line) for e in ends.values()
                                            for line in e.split("\n")))
     # The bar takes what the other columns leave: each of the six columns has a cell of
-    # padding either side, one between columns, and one at each edge of the table.
-    others = name_width + len("Today") + len("0.00–1.00") * 2 + ends_width
-    bar_width = max(11, min(50, options.width - others - 6 * 3 - 1))
+    # padding either side, one between columns, and one at each edge of the table. On a
+    # terminal too narrow for a useful bar the numbers alone remain.
+    fixed = len("Today") + len("0.00–1.00") * 2 + ends_width + 6 * 3 + 1
+    if options.width - fixed - name_width < 20:  # narrow: names wrap at every space
+        words = [len(word) for n in names.values() for word in n.split()]
+        name_width = min(name_width, max(len("Criterion"), *words))
+    bar_width = min(50, options.width - fixed - name_width)
+    drawn = bar_width >= 12
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
                   title="Weight stability: one weight moves from 0 to 1, the others keep "
                         "their proportions",
-                  caption=f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
-                          f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
-                          "↓ ↑ first below/above it")
+                  caption=(f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
+                           f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
+                           if drawn else "") + "↓ ↑ first below/above it")
     table.add_column("Criterion", width=name_width, overflow="fold")
     table.add_column("Today", justify="right", no_wrap=True)
-    table.add_column("Winner\nholds", no_wrap=True)
-    table.add_column("Ranking\nholds", no_wrap=True)
-    table.add_column("0" + "1".rjust(bar_width - 1), no_wrap=True, width=bar_width)
-    table.add_column("Then first", no_wrap=True, width=ends_width)
+    table.add_column("Winner\nholds", no_wrap=True, min_width=9)
+    table.add_column("Ranking\nholds", no_wrap=True, min_width=9)
+    if drawn:
+        table.add_column("0" + "1".rjust(bar_width - 1), no_wrap=True, width=bar_width)
+    table.add_column("Then first", overflow="fold", min_width=ends_width)
     for k, s in result.stability.items():
+        bar_cell = [Text(stability_bar(s, bar_width))] if drawn else []
         table.add_row(names[k], f"{s.weight:.2f}", _range(s.winner), _range(s.ranking),
-                      Text(stability_bar(s, bar_width)), ends[k])
+                      *bar_cell, ends[k])
     return table
 
 
@@ -257,40 +267,57 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
     shares = result.acceptability.shares
     ranks = len(result.proposals)
     name_width = max(len("Proposal"), *(len(i) for i in shares))
-    cell = 16  # "100% " and a bar of 10, plus padding
-    shown = max(1, min(ranks, (options.width - name_width - 2 - cell) // (cell + 2)))
+    # A rank column is "100% " and a bar of 10, with padding and a separator: 18 cells.
+    # Ranks that do not fit are lumped into one last column.
+    cell = 18
+    fits = (options.width - name_width - 4) // cell
+    shown = ranks if ranks <= fits else max(1, fits - 1)
     lumped = ranks > shown
-    table = Table(box=box.SIMPLE_HEAD, title_justify="left",
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
                   title="Rank acceptability: the share of draws at each rank")
     table.add_column("Proposal", no_wrap=True)
     for r in range(shown):
         table.add_column(_ordinal(r + 1), no_wrap=True)
     if lumped:
         table.add_column(f"{_ordinal(shown + 1)}–{_ordinal(ranks)}", no_wrap=True)
-    for identity, row in shares.items():
+    # A long list keeps the proposals that reach a shown rank in some draw.
+    listed = {i: row for i, row in shares.items() if not lumped or sum(row[:shown]) > 0}
+    for identity, row in listed.items():
         cells = [f"{_percent(x):>4} {bar(x, 10, 1.0)}" for x in row[:shown]]
         if lumped:
             rest = sum(row[shown:])
             cells.append(f"{_percent(rest):>4} {bar(rest, 10, 1.0)}")
         table.add_row(identity, *cells, style="bold" if identity == result.winner else "")
+    if len(listed) < len(shares):
+        table.caption = (f"{len(shares) - len(listed)} more proposals never rank in the top "
+                         f"{shown}: see --format json")
     return table
 
 
 def _central_table(result: Sensitivity) -> Table:
     weights = result.comparison.weights
-    table = Table(box=box.SIMPLE_HEAD, title_justify="left",
+    central = result.acceptability.central_weights
+    never = [i for i, c in central.items() if c is None]
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
                   title="Central weights: the average weighting under which each proposal "
-                        "comes first")
+                        "comes first",
+                  caption=_never_first(never))
     table.add_column("Proposal", no_wrap=True)
     for k in weights:
         table.add_column(k.replace("_", " "), justify="right", overflow="fold")
     table.add_row("(today)", *(f"{w:.2f}" for w in weights.values()), style="dim")
-    for identity, central in result.acceptability.central_weights.items():
-        if central is None:
-            table.add_row(identity, *("—" for _ in weights))
-        else:
-            table.add_row(identity, *(f"{central[k]:.2f}" for k in weights))
+    for identity, mean in central.items():
+        if mean is not None:
+            table.add_row(identity, *(f"{mean[k]:.2f}" for k in weights))
     return table
+
+
+def _never_first(never: list[str]) -> str | None:
+    if not never:
+        return None
+    if len(never) > 5:
+        return f"{len(never)} proposals never rank first."
+    return f"{', '.join(never)} never rank{'s' if len(never) == 1 else ''} first."
 
 
 def _ordinal(n: int) -> str:
@@ -331,8 +358,11 @@ def _markdown(result: Sensitivity) -> str:
                   "The average weighting under which each proposal comes first.", "",
                   _row(["Proposal", *weights]), _row(["---", *("---:" for _ in weights)]),
                   _row(["(today)", *(f"{w:.2f}" for w in weights.values())])]
-        lines += [_row([i, *(("—" if c is None else f"{c[k]:.2f}") for k in weights)])
-                  for i, c in result.acceptability.central_weights.items()]
+        central = result.acceptability.central_weights
+        lines += [_row([i, *(f"{c[k]:.2f}" for k in weights)])
+                  for i, c in central.items() if c is not None]
+        never = _never_first([i for i, c in central.items() if c is None])
+        lines += ["", never] if never else []
         lines.append("")
     lines += [f"- {line}" for line in _excluded_lines(result)]
     lines += [f"- Note: {note}." for note in result.notes]
