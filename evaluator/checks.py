@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -11,9 +12,25 @@ from typing import Any
 from evaluator.errors import InputError, Problem
 from evaluator.loading import Document, PathKey
 
+# Past this many problems in one file the rest are counted, not listed: a file
+# that wrong was probably not meant for this tool (or not meant at all).
+MAX_PROBLEMS = 50
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# 120,000,000 or 120 000 000 or 120'000'000, as pasted from a spreadsheet.
+_THOUSANDS = re.compile(
+    r"[-+]?[0-9]{1,3}(?:([,' \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*(?:\.[0-9]+)?")
+_YAML_11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
+
+
+def shorten(text: str, limit: int = 60) -> str:
+    """Text cut to `limit` characters, so that one bad value cannot flood a message."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """' (did you mean `x`?)' for the closest known name, or ''."""
+    if len(name) > 100:  # no known name is that long; spare difflib the work
+        return ""
     match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return f" (did you mean `{match[0]}`?)" if match else ""
 
@@ -25,14 +42,25 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return f"the text {value!r}"
+        return f"the text {shorten(value)!r}"
     if isinstance(value, int | float):
-        return f"the number {value:g}" if isinstance(value, float) else f"the number {value}"
+        return f"the number {plain_number(value)}"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
     return repr(value)  # pragma: no cover
+
+
+def plain_number(value: int | float) -> str:
+    """A number as the user would have written it: 25000000, not 2.5e+07."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return _yaml_special(value)
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value))
+        return repr(value)
+    return str(value)
 
 
 def dotted(path: PathKey) -> str:
@@ -58,6 +86,11 @@ class Checker:
         """Raise all recorded problems at once, in file order."""
         if self.problems:
             ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
+            if len(ordered) > MAX_PROBLEMS:
+                more = len(ordered) - MAX_PROBLEMS
+                ordered = [*ordered[:MAX_PROBLEMS],
+                           Problem(self.document.file, f"… and {more:,} more problems "
+                                                       "(fix those above first)")]
             raise error(ordered)
 
     def mapping(self, path: PathKey, value: Any, allowed: Iterable[str] | None,
@@ -70,7 +103,7 @@ class Checker:
             known = list(allowed)
             for name in value:
                 if name not in known:
-                    self.report((*path, name), f"unknown {what} `{name}`"
+                    self.report((*path, name), f"unknown {what} `{shorten(name)}`"
                                 + did_you_mean(name, known), key=True)
         for name in required:
             if value.get(name) is None:
@@ -96,26 +129,30 @@ class Checker:
                whole: bool = False) -> float | int | None:
         """A finite number within bounds (`above` is an exclusive minimum)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            hint = " (write it without quotes)" if isinstance(value, str) and _numeric(value) \
-                else ""
+            hint = ""
+            if isinstance(value, str) and _numeric(value):
+                hint = " (write it without quotes)"
+            elif isinstance(value, str) and _THOUSANDS.fullmatch(value.strip()):
+                hint = " (separate thousands with `_`, as in 120_000_000, or not at all)"
             self.report(path, f"expected a number, got {describe(value)}{hint}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.report(path, f"expected a finite number, got {value}")
+            self.report(path, f"expected a finite number, got {_yaml_special(value)}")
             return None
         if whole:
             if isinstance(value, float) and not value.is_integer():
-                self.report(path, f"expected a whole number, got {value:g}")
+                self.report(path, f"expected a whole number, got {plain_number(value)}")
                 return None
             value = int(value)
+        shown = plain_number(value)
         if minimum is not None and value < minimum:
-            self.report(path, f"must be at least {minimum:g}, got {value:g}")
+            self.report(path, f"must be at least {plain_number(minimum)}, got {shown}")
             return None
         if maximum is not None and value > maximum:
-            self.report(path, f"must be at most {maximum:g}, got {value:g}")
+            self.report(path, f"must be at most {plain_number(maximum)}, got {shown}")
             return None
         if above is not None and value <= above:
-            self.report(path, f"must be more than {above:g}, got {value:g}")
+            self.report(path, f"must be more than {plain_number(above)}, got {shown}")
             return None
         number: float | int = value
         return number
@@ -124,7 +161,13 @@ class Checker:
         """`true` or `false` (and nothing YAML 1.1 might have meant by yes/no/on/off)."""
         if isinstance(value, bool):
             return value
-        hint = " (only true and false are booleans)" if isinstance(value, str) else ""
+        hint = ""
+        if isinstance(value, str):
+            hint = " (only true and false are booleans)"
+            if value.lower() in ("true", "false"):
+                hint = " (write it without quotes)"
+            elif value.lower() in _YAML_11_BOOLEANS:
+                hint = f" (write true or false: {value} is read as text)"
         self.report(path, f"expected true or false, got {describe(value)}{hint}")
         return None
 
@@ -135,7 +178,7 @@ class Checker:
             return value
         listed = ", ".join(allowed)
         if isinstance(value, str):
-            self.report(path, f"unknown value {value!r}" + did_you_mean(value, allowed)
+            self.report(path, f"unknown value {shorten(value)!r}" + did_you_mean(value, allowed)
                         + f"; expected one of: {listed}")
         else:
             self.report(path, f"expected one of: {listed}; got {describe(value)}")
@@ -143,10 +186,10 @@ class Checker:
 
     def day(self, path: PathKey, value: Any) -> date | None:
         """An ISO date, YYYY-MM-DD."""
-        if isinstance(value, str):
+        # Only YYYY-MM-DD: fromisoformat would also take 2025-W05-1 and 20250127.
+        if isinstance(value, str) and _DATE.fullmatch(value):
             try:
-                if len(value) == 10:
-                    return date.fromisoformat(value)
+                return date.fromisoformat(value)
             except ValueError as exc:
                 self.report(path, f"not a valid date: {value!r} ({exc})")
                 return None
@@ -163,7 +206,13 @@ class Checker:
 
 def _numeric(text: str) -> bool:
     try:
-        float(text.replace("_", ""))
+        return math.isfinite(float(text.replace("_", "")))
     except ValueError:
         return False
-    return True
+
+
+def _yaml_special(value: float) -> str:
+    """NaN and infinities as YAML writes them, which is how the user wrote them."""
+    if math.isnan(value):
+        return ".nan"
+    return ".inf" if value > 0 else "-.inf"

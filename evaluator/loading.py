@@ -5,6 +5,11 @@ the rules are ours, not YAML 1.1's: only `true`/`false` are booleans (so
 `country: NO` stays the text "NO"), `1e6` and `12e7` are numbers, `_` may
 separate digits, dates stay text until a field asks for one, duplicate keys
 and non-text keys are errors, and no tag can construct a Python object.
+
+Every limit here bounds work by the size of the file: the byte limit, the
+nesting depth, and a budget on values built, which aliases (`*name`) and
+merge keys (`<<`) spend like any other value so that a "billion laughs"
+document fails fast instead of filling memory.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ from evaluator.errors import InputError, Problem
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+# No real figure comes near 10^18; past it products of figures could overflow to
+# infinity, and a typo (an extra exponent digit) is the likelier story.
+MAX_NUMBER = 10**18
 YAML_SUFFIXES = (".yaml", ".yml")
 
 PathKey = tuple[str | int, ...]
@@ -55,6 +63,19 @@ _StrictResolver.add_implicit_resolver(
     list("-+0123456789."))
 _StrictResolver.add_implicit_resolver(
     _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+
+# The resolver above is lenient about `_` so that `1_` or `1__0` reach `_Builder`
+# as numbers and get a clear message; these say what a number really is.
+_DIGITS = r"[0-9]+(?:_[0-9]+)*"
+_INT_TEXT = re.compile(rf"[-+]?{_DIGITS}")
+_FLOAT_TEXT = re.compile(
+    rf"[-+]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][-+]?[0-9]+)?")
+_SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}{word}") for sign in ("", "+", "-")
+                   for word in ("inf", "Inf", "INF")} | {
+                   f".{word}": float("nan") for word in ("nan", "NaN", "NAN")}
+# Control characters can only come from escapes ("\x1b", "\0"): no real value
+# holds one, and echoed in a message they would drive the user's terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 try:
@@ -113,10 +134,16 @@ class Document:
 
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when inside it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    if not path.is_absolute() and ".." not in path.parts:
+        name = str(path)  # already as typed; resolving every file of a batch is slow
+    else:
+        try:
+            name = str(path.resolve().relative_to(Path.cwd().resolve()))
+        except (ValueError, OSError):
+            name = str(path)
+    # A file name can hold anything but '/' and NUL: escape what would drive a terminal.
+    return name if name.isprintable() else name.encode("unicode_escape",
+                                                       "backslashreplace").decode("ascii")
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str, str]:
@@ -170,13 +197,20 @@ def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
 def parse_document(text: str, name: str, digest: str = "") -> Document:
     """Strictly parse YAML text that came from the file `name`."""
+    stray_bom = text.find("\ufeff", 1 if text.startswith("\ufeff") else 0)
+    if stray_bom >= 0:
+        line, column = _text_line_column(text, stray_bom)
+        raise InputError([Problem(name, "a byte-order mark (U+FEFF) inside the file: were "
+                                        "two files pasted together? Remove it", line, column)])
     parser = _StrictParser(text)
     try:
         node = parser.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        raise InputError([_yaml_problem(name, exc)]) from None
-    except yaml.YAMLError as exc:
-        raise InputError.at(name, f"not valid YAML: {exc}") from None
+        raise InputError([_yaml_problem(name, text, exc)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise InputError([_reader_problem(name, text, exc)]) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml raises only the two above
+        raise InputError.at(name, "not valid YAML: " + " ".join(str(exc).split())) from None
     except RecursionError:  # only the pure-Python composer recurses without a limit
         raise InputError.at(name, f"nested more than {MAX_DEPTH} levels deep") from None
     finally:
@@ -188,19 +222,64 @@ def parse_document(text: str, name: str, digest: str = "") -> Document:
     return document
 
 
-def _yaml_problem(name: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _text_line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index, counting breaks as YAML does."""
+    before = text[:index]
+    line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
+    return len(before.splitlines()) + (1 if before.endswith(("\n", "\r")) or not before
+                                       else 0), index - line_start + 1
+
+
+def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    # libyaml counts the position in bytes of UTF-8, Python in characters.
+    index = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore"))
+    line, column = _text_line_column(text, index)
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return Problem(name, f"a control character (U+{character:04X}) is not allowed in a YAML "
+                         "file", line, column)
+
+
+# libyaml's words for the usual slips, and what the user most likely did.
+_HINTS = {
+    "mapping values are not allowed in this context":
+        "a ':' where none can be: check the indentation, and put text holding ': ' in quotes",
+    "did not find expected key":
+        "the indentation does not line up with the keys above",
+    "could not find expected ':'":
+        "a key without ':' (or text running on to the next line: put it in quotes)",
+    "found unexpected end of stream":
+        "the file ends inside a quoted text or a [list] or {mapping}: close it",
+    "did not find expected ',' or ']'":
+        "a [list] is not closed with ']' (or an item lacks a ',')",
+    "did not find expected ',' or '}'":
+        "a {mapping} is not closed with '}' (or an entry lacks a ',')",
+}
+
+
+def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "not valid YAML").strip()
-    if "cannot start any token" in problem and "'\\t'" in problem:
-        message = "a tab character; YAML indents with spaces only"
-    elif "expected a single document" in (exc.context or ""):
+    context = (exc.context or "").strip()
+    at = ""
+    if mark is not None:
+        lines = text.splitlines()
+        row = lines[mark.line] if mark.line < len(lines) else ""
+        at = row[mark.column:mark.column + 1]
+    if "tab" in problem or at == "\t":
+        message = "a tab character: YAML indents with spaces only"
+    elif "expected a single document" in context or "but found another document" in problem:
         message = "a file holds one document; found a second one (remove the '---')"
     elif problem == "found undefined alias":
         message = "an alias (*name) with no anchor (&name) before it"
+    elif problem == "found character that cannot start any token" and at:
+        message = f"not valid YAML: {at!r} cannot start a value: put the text in quotes"
+    elif problem == "exceeded maximum nesting depth":
+        message = f"nested more than {MAX_DEPTH} levels deep"
+    elif problem in _HINTS:
+        message = f"not valid YAML: {_HINTS[problem]}"
     else:
-        context = (exc.context or "").strip()
         message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
-    if mark is None:
+    if mark is None:  # pragma: no cover - libyaml always marks where it stopped
         return Problem(name, message)
     return Problem(name, message, mark.line + 1, mark.column + 1)
 
@@ -210,7 +289,7 @@ class _Builder:
 
     def __init__(self, document: Document, budget: int) -> None:
         self.document = document
-        self.budget = budget  # bounds alias expansion ("billion laughs")
+        self.budget = budget  # bounds alias and merge expansion ("billion laughs")
         self.active: set[int] = set()
 
     def fail(self, node: Node, message: str) -> InputError:
@@ -218,74 +297,165 @@ class _Builder:
         return InputError([Problem(self.document.file, message, mark.line + 1,
                                    mark.column + 1)])
 
-    def build(self, node: Node, path: PathKey = (), depth: int = 0) -> Any:
+    def spend(self, node: Node, depth: int) -> None:
+        """Count one value against the budget and the depth limit."""
         self.budget -= 1
         if self.budget < 0:
             raise self.fail(node, "the document expands to far more values than it has "
                                   "characters: aliases (*name) repeat too much")
         if depth > MAX_DEPTH:
             raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
+
+    def build(self, node: Node, path: PathKey = (), depth: int = 0) -> Any:
+        self.spend(node, depth)
         self.document.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
-        if id(node) in self.active:
+        if node.tag not in (_SEQ, _MAP):
+            raise self.fail(node, _tag_message(node.tag))
+        if id(node) in self.active:  # pragma: no cover - libyaml cannot compose one
             raise self.fail(node, "a recursive alias (a value that contains itself)")
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
-                if node.tag != _SEQ:
-                    raise self.fail(node, f"the tag {_short_tag(node.tag)} is not allowed")
                 return [self.build(item, (*path, i), depth + 1)
                         for i, item in enumerate(node.value)]
             if isinstance(node, MappingNode):
-                if node.tag != _MAP:
-                    raise self.fail(node, f"the tag {_short_tag(node.tag)} is not allowed")
                 return self.mapping(node, path, depth)
         finally:
             self.active.discard(id(node))
         raise self.fail(node, "unsupported YAML node")  # pragma: no cover
 
+    def key(self, key_node: Node) -> str:
+        """A mapping key, which must be text."""
+        if not isinstance(key_node, ScalarNode) or key_node.tag != _STR:
+            shown = _shorten(key_node.value) if isinstance(key_node, ScalarNode) \
+                else "a list or mapping"
+            raise self.fail(key_node, f"a key must be text, not {shown!r}; "
+                                      "put it in quotes if you mean text")
+        self.text(key_node)
+        key: str = key_node.value
+        return key
+
     def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        merged: list[tuple[Node, Node]] = []
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag != _STR:
-                shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
-                raise self.fail(key_node, f"a key must be text, not {shown!r}; "
-                                          "put it in quotes if you mean text")
-            key = key_node.value
-            key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key in result:
+            key = self.key(key_node)
+            if key in result or (_is_merge(key_node) and merged):
                 first = self.document.key_marks[(*path, key)]
-                raise self.fail(key_node, f"duplicate key '{key}' (first at line {first[0]})")
-            self.document.key_marks[(*path, key)] = key_mark
+                raise self.fail(key_node, f"duplicate key '{_shorten(key)}' (first at line "
+                                          f"{first[0]})")
+            if _is_merge(key_node):
+                self.document.key_marks[(*path, key)] = _mark(key_node)
+                merged = self.merge_sources(value_node, depth + 1)
+                continue
+            self.document.key_marks[(*path, key)] = _mark(key_node)
             result[key] = self.build(value_node, (*path, key), depth + 1)
+        # `<<: *defaults` fills in what the mapping does not say itself; the first
+        # source listed wins over later ones, as in every YAML reader that merges.
+        for key_node, value_node in merged:
+            self.spend(key_node, depth + 1)
+            key = self.key(key_node)
+            if key not in result:
+                self.document.key_marks[(*path, key)] = _mark(key_node)
+                result[key] = self.build(value_node, (*path, key), depth + 1)
         return result
+
+    def merge_sources(self, node: Node, depth: int) -> list[tuple[Node, Node]]:
+        """The entries that `<<` merges in: of one mapping, or of a list of them, in order."""
+        sources = node.value if isinstance(node, SequenceNode) and node.tag == _SEQ else [node]
+        entries: list[tuple[Node, Node]] = []
+        for source in sources:
+            self.spend(source, depth)
+            if not isinstance(source, MappingNode) or source.tag != _MAP:
+                raise self.fail(source, "`<<` merges a mapping into this one: give it an alias "
+                                        "of a mapping (<<: *defaults) or a list of them")
+            own: list[tuple[Node, Node]] = []
+            inherited: list[tuple[Node, Node]] = []
+            for key_node, value_node in source.value:
+                self.spend(key_node, depth)
+                if _is_merge(key_node):
+                    inherited.extend(self.merge_sources(value_node, depth + 1))
+                else:
+                    own.append((key_node, value_node))
+            entries.extend(own + inherited)  # a source's own keys win over what it merges
+        return entries
+
+    def text(self, node: ScalarNode) -> str:
+        """Text without control characters."""
+        value: str = node.value
+        control = _CONTROL.search(value)
+        if control is not None:
+            raise self.fail(node, f"a control character (U+{ord(control.group()):04X}) in "
+                                  "text: remove it")
+        return value
 
     def scalar(self, node: ScalarNode) -> Any:
         tag, value = node.tag, node.value
         if tag == _STR:
-            return value
+            return self.text(node)
         if tag == _NULL:
+            if value not in ("", "~", "null", "Null", "NULL"):
+                raise self.fail(node, f"{_shorten(value)!r} is not null")
             return None
         if tag == _BOOL:
-            if value.lower() not in ("true", "false"):
-                raise self.fail(node, f"{value!r} is not true or false")
+            if value not in ("true", "True", "TRUE", "false", "False", "FALSE"):
+                raise self.fail(node, f"{_shorten(value)!r} is not true or false "
+                                      "(only true and false are booleans)")
             return value.lower() == "true"
-        if tag == _INT:
-            try:
-                return int(value.replace("_", ""))
-            except ValueError:
-                raise self.fail(node, f"{value!r} is not a whole number") from None
-        if tag == _FLOAT:
-            text = value.replace("_", "").lower()
-            if text.endswith((".inf", ".nan")):
-                text = text.replace(".", "")
-            try:
-                return float(text)
-            except ValueError:
-                raise self.fail(node, f"{value!r} is not a number") from None
-        raise self.fail(node, f"the tag {_short_tag(tag)} is not allowed "
-                              "(only plain YAML values: text, numbers, true/false, lists, maps)")
+        if tag in (_INT, _FLOAT):
+            return self.number(node, whole=tag == _INT)
+        raise self.fail(node, _tag_message(tag))
+
+    def number(self, node: ScalarNode, *, whole: bool) -> int | float:
+        """An integer or a float as YAML 1.2 writes them, with `_` between digits."""
+        value: str = node.value
+        if not whole and value in _SPECIAL_FLOATS:
+            return _SPECIAL_FLOATS[value]  # refused later wherever a finite number is needed
+        pattern = _INT_TEXT if whole else _FLOAT_TEXT
+        if not pattern.fullmatch(value):
+            shown = _shorten(value)
+            if pattern.fullmatch(value.replace("_", "")):
+                raise self.fail(node, f"{shown!r} is not a number as written: `_` goes only "
+                                      "between digits, as in 1_000_000 (put it in quotes if "
+                                      "you mean text)")
+            kind = "a whole number" if whole else "a number"
+            raise self.fail(node, f"{shown!r} is not {kind}")
+        digits = value.replace("_", "")
+        mantissa = re.split("[eE]", digits, maxsplit=1)[0]
+        too_large = self.fail(node, f"the number {_shorten(value)} is too large (the limit "
+                                    "is 10^18)")
+        if whole or _INT_TEXT.fullmatch(digits):
+            if len(mantissa.lstrip("+-").lstrip("0")) > len(str(MAX_NUMBER)):
+                raise too_large  # before int(): Python refuses over 4,300 digits
+            number: int | float = int(digits)
+        else:
+            number = float(digits)
+            if number == 0 and mantissa.strip("+-.0"):
+                raise self.fail(node, f"the number {_shorten(value)} is too small to tell "
+                                      "from 0")
+        if abs(number) > MAX_NUMBER:
+            raise too_large
+        return number
+
+
+def _mark(node: Node) -> Mark:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _is_merge(node: Node) -> bool:
+    """A plain `<<` key (a quoted "<<" is an ordinary key)."""
+    return isinstance(node, ScalarNode) and node.value == "<<" and not node.style
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _tag_message(tag: str) -> str:
+    return (f"the tag {_shorten(_short_tag(tag))} is not allowed (only plain YAML values: "
+            "text, numbers, true/false, lists and mappings)")
 
 
 def _short_tag(tag: str) -> str:
@@ -296,7 +466,12 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """Proposal files named by the user: files as given, folders' *.yaml/*.yml (not recursive)."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir()
-                              if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+            try:
+                found = sorted(p for p in path.iterdir()
+                               if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+            except OSError as exc:
+                raise InputError.at(display_path(path), "cannot list the folder: "
+                                    f"{exc.strerror or exc}") from None
+            yield from found
         else:
             yield path

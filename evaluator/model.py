@@ -36,6 +36,9 @@ MISSING_POLICIES = ("zero", "error")
 _ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _TECHNICAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# Upper bounds beyond the 0-100 of percentages. The lifecycle cost sums one term
+# per support year, so a typo like `support_years: 2_000_000` must not run for minutes.
+_MAXIMA = {"pricing.support_years": 100.0}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -86,8 +89,9 @@ def parse_proposal(document: Document) -> Proposal:
     stem = Path(document.file).stem
     proposal_id = str(values.get("proposal.id", stem))
     if "proposal.id" not in values and not _ID.match(stem):
-        check.report((), f"the file name {stem!r} cannot serve as an id; "
-                         "give `proposal.id` (letters, digits, _ and -)")
+        # About the file's name, not a place in it: no line and column.
+        check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
+                                      "as an id; give `proposal.id` (letters, digits, _ and -)"))
     check.raise_if_any()
     return Proposal(proposal_id, document.file, document.sha256, values, document)
 
@@ -108,7 +112,7 @@ def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Val
         return None
     if kind in NUMERIC_KINDS:
         return check.number(path, raw, minimum=spec.minimum,
-                            maximum=100 if kind == PERCENT else None,
+                            maximum=100 if kind == PERCENT else _MAXIMA.get(spec.name),
                             whole=kind == "count")
     if kind == BOOL:
         return check.boolean(path, raw)
@@ -316,6 +320,9 @@ def parse_criteria(document: Document) -> Criteria:
     if currency is not None and not (isinstance(currency, str) and _CURRENCY.match(currency)):
         check.report(("currency",), "expected a three-letter ISO 4217 code such as MYR")
     rates, as_of = _read_rates(check, top.get("exchange_rates"))
+    if isinstance(currency, str) and rates.get(currency, 1.0) != 1.0:
+        check.report(("exchange_rates", currency), f"`{currency}` is the criteria currency: "
+                                                   "its rate is 1 by definition")
     discount = 0.0
     if top.get("discount_rate") is not None:
         discount = float(check.number(("discount_rate",), top["discount_rate"],
