@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 0
 DEFAULT_SPREAD = 0.25
-MAX_SAMPLES = 10_000_000
 # Elements per array in one chunk of draws: 2**20 float64 values are 8 MiB, and
 # a chunk holds about six such arrays, so memory stays flat whatever the sizes.
 CHUNK_ELEMENTS = 2**20
