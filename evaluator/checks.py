@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from evaluator.errors import InputError, Problem
-from evaluator.loading import Document, PathKey
+from evaluator.loading import Document, PathKey, is_number_text
 
 # Past this many problems in one file the rest are counted, not listed: a file
 # that wrong was probably not meant for this tool (or not meant at all).
@@ -205,10 +205,7 @@ class Checker:
 
 
 def _numeric(text: str) -> bool:
-    try:
-        return math.isfinite(float(text.replace("_", "")))
-    except ValueError:
-        return False
+    return is_number_text(text.strip())
 
 
 def _yaml_special(value: float) -> str:

@@ -440,6 +440,11 @@ class _Builder:
         return number
 
 
+def is_number_text(text: str) -> bool:
+    """Whether YAML text, unquoted, would be read as a number (as this loader reads them)."""
+    return bool(_INT_TEXT.fullmatch(text) or _FLOAT_TEXT.fullmatch(text))
+
+
 def _mark(node: Node) -> Mark:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
 
