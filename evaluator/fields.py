@@ -108,6 +108,14 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
        "in the criteria currency", derived=True),
     _F("technology_transfer.ip_rights_count", COUNT, "number of distinct IP rights",
        derived=True),
+    _F("industrial_collaboration.credit_value", MONEY,
+       "ICP credit: Σ activity value × its type's multiplier, in the criteria currency",
+       derived=True),
+    _F("industrial_collaboration.credit_ratio_pct", PERCENT,
+       "100 × ICP credit / acquisition cost (may exceed 100)", derived=True),
+    _F("industrial_collaboration.local_share_pct", PERCENT,
+       "100 × credit of local activities / all ICP credit (0 when there is no credit)",
+       derived=True),
 )
 
 # Money fields are converted into the criteria currency before any rule sees them.
@@ -116,7 +124,9 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {}
 for _spec in PROPOSAL_FIELDS:
     SECTIONS.setdefault(_spec.section, {})[_spec.key] = _spec
 FREE_FORM_SECTIONS = ("technical",)
-ALL_SECTIONS = (*SECTIONS, *FREE_FORM_SECTIONS)
+# A list of records, read by evaluator.icp rather than through this flat table.
+ACTIVITY_SECTIONS = ("industrial_collaboration",)
+ALL_SECTIONS = (*SECTIONS, *ACTIVITY_SECTIONS, *FREE_FORM_SECTIONS)
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (*PROPOSAL_FIELDS, *DERIVED_FIELDS)}
 
 

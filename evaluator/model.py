@@ -12,6 +12,8 @@ from typing import Any
 from evaluator.checks import Checker, describe, did_you_mean
 from evaluator.errors import CriteriaError, Problem, UsageError
 from evaluator.fields import (
+    ACTIVITY_SECTIONS,
+    ALL_SECTIONS,
     ANY,
     BOOL,
     CHOICE,
@@ -27,6 +29,7 @@ from evaluator.fields import (
     FieldSpec,
     field_spec,
 )
+from evaluator.icp import Activity, IcpTable, read_activities, read_table
 from evaluator.loading import Document, PathKey
 from evaluator.rules import Rule, parse_rule
 
@@ -50,6 +53,8 @@ class Proposal:
     sha256: str
     values: Mapping[str, Value]
     document: Document = field(repr=False)
+    # The industrial-collaboration (ICP) activities; None when the section is left out.
+    activities: tuple[Activity, ...] | None = None
 
     @property
     def country(self) -> str:
@@ -70,12 +75,15 @@ class Proposal:
 def parse_proposal(document: Document) -> Proposal:
     """Validate a parsed proposal file; raise InputError listing every problem."""
     check = Checker(document)
-    top = check.mapping((), document.data, (*SECTIONS, *FREE_FORM_SECTIONS),
+    top = check.mapping((), document.data, ALL_SECTIONS,
                         required=("proposal",), what="section")
     values: dict[str, Value] = {}
+    activities: tuple[Activity, ...] | None = None
     for section, body in (top or {}).items():
         if section in FREE_FORM_SECTIONS:
             _read_technical(check, section, body, values)
+        elif section in ACTIVITY_SECTIONS:
+            activities = read_activities(check, body)
         elif section in SECTIONS:
             specs = SECTIONS[section]
             required = [k for k, s in specs.items() if s.required]
@@ -86,6 +94,9 @@ def parse_proposal(document: Document) -> Proposal:
                     if value is not None:
                         values[specs[key].name] = value
     _cross_checks(check, values)
+    if activities and "pricing.currency" not in values and not check.problems:
+        check.report((*activities[0].path, "value"),
+                     "`pricing.currency` is needed to read the activities' values")
     stem = Path(document.file).stem
     proposal_id = str(values.get("proposal.id", stem))
     if "proposal.id" not in values and not _ID.match(stem):
@@ -93,7 +104,7 @@ def parse_proposal(document: Document) -> Proposal:
         check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
                                       "as an id; give `proposal.id` (letters, digits, _ and -)"))
     check.raise_if_any()
-    return Proposal(proposal_id, document.file, document.sha256, values, document)
+    return Proposal(proposal_id, document.file, document.sha256, values, document, activities)
 
 
 def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Value | None:
@@ -215,7 +226,9 @@ class Criterion:
         return {leaf.id: leaf.weight / total for leaf in self.leaves}
 
 
-GATE_TESTS = ("in", "not_in", "equals", "min", "max")
+# `above` and `below` are strict (> and <): the ICP asks that local content *exceed* 30%.
+GATE_TESTS = ("in", "not_in", "equals", "min", "max", "above", "below")
+_BOUNDS = {"min": "≥", "max": "≤", "above": ">", "below": "<"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,14 +254,18 @@ class Gate:
             return bool(value == self.operand)
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        return bool(value >= self.operand if self.test == "min" else value <= self.operand)
+        if self.test == "min":
+            return bool(value >= self.operand)
+        if self.test == "max":
+            return bool(value <= self.operand)
+        return bool(value > self.operand if self.test == "above" else value < self.operand)
 
     def describe(self) -> str:
         """The requirement in words."""
         if self.test in ("in", "not_in"):
             word = "one of" if self.test == "in" else "none of"
             return f"{self.field} {word} " + ", ".join(map(str, self.operand))
-        sign = {"equals": "=", "min": "≥", "max": "≤"}[self.test]
+        sign = {"equals": "=", **_BOUNDS}[self.test]
         return f"{self.field} {sign} {_plain(self.operand)}"
 
 
@@ -275,6 +292,7 @@ class Criteria:
     gates: tuple[Gate, ...]
     file: str
     sha256: str
+    icp: IcpTable = field(default_factory=IcpTable)  # ICP multipliers by activity type
 
     def rate(self, currency: str) -> float | None:
         """Units of the criteria currency for one unit of `currency`."""
@@ -299,7 +317,7 @@ class Criteria:
 
 
 _CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
-                  "discount_rate", "method", "missing", "criteria", "gates")
+                  "discount_rate", "method", "missing", "criteria", "gates", "icp")
 _CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
                    "subcriteria", "field", "rule")
 _LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule")
@@ -331,12 +349,13 @@ def parse_criteria(document: Document) -> Criteria:
     missing = check.choice(("missing",), top.get("missing", "zero"), MISSING_POLICIES) or "zero"
     criteria = _read_criteria(check, top.get("criteria"))
     gates = _read_gates(check, top.get("gates"))
+    icp = read_table(check, top.get("icp"))
     check.raise_if_any(CriteriaError)
     return Criteria(
         id=criteria_id or "", title=optional_text("title", criteria_id or ""),
         version=optional_text("version", ""), currency=str(currency), rates=rates,
         rates_as_of=as_of, discount_rate=discount, method=method, missing=missing,
-        criteria=criteria, gates=gates, file=document.file, sha256=document.sha256)
+        criteria=criteria, gates=gates, file=document.file, sha256=document.sha256, icp=icp)
 
 
 def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
@@ -539,7 +558,7 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
         return None
     where = (*path, test)
     kind = spec.kind if spec else ANY
-    if test in ("min", "max"):
+    if test in _BOUNDS:
         if kind not in NUMERIC_KINDS and kind != ANY:
             check.report(where, f"`{test}` needs a numeric field; `{spec and spec.name}` is "
                                 f"a {kind} field")

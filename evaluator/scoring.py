@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from evaluator.derive import derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
+from evaluator.icp import IcpBreakdown
 from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
 from evaluator.rules import (
     Boolean,
@@ -83,6 +84,7 @@ class Evaluation:
     notes: dict[str, str]
     rank: int | None = None
     methods: dict[str, tuple[float, int | None]] = field(default_factory=dict)
+    icp: IcpBreakdown | None = None  # the ICP credit breakdown, when activities are listed
 
     @property
     def eligible(self) -> bool:
@@ -166,12 +168,13 @@ class _Prepared:
     values: dict[str, Value]
     notes: dict[str, str]
     gates: tuple[GateResult, ...]
+    icp: IcpBreakdown | None = None
 
 
 def _prepare(proposal: Proposal, criteria: Criteria) -> _Prepared:
     derivation = derive(proposal, criteria)
     gates = tuple(_gate(gate, derivation.values.get(gate.field)) for gate in criteria.gates)
-    return _Prepared(proposal, derivation.values, derivation.notes, gates)
+    return _Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp)
 
 
 def _gate(gate: Gate, value: Value | None) -> GateResult:
@@ -234,7 +237,7 @@ def _score(item: _Prepared, criteria: Criteria, top_weights: Mapping[str, float]
         raise InputError(problems)
     total = sum(c.contribution for c in scored)
     return Evaluation(item.proposal, tuple(scored), item.gates, total, warnings,
-                      item.values, item.notes)
+                      item.values, item.notes, icp=item.icp)
 
 
 def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,

@@ -38,8 +38,13 @@ def by_id(comparison, ident):  # type: ignore[no-untyped-def]
 def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
     cost = lifecycle(105e6, 3, 20e6, 7.5e6, USD)
     pricing = 0.7 * lc_score(cost) + 0.3 * 100
+    # ICP credit in USD: man-hours 45m × 1 + training 12m × 4 + technology transfer 10m × 4
+    # + certification 2m × 2 + training modules 3m × 3 = 146m, against an acquisition
+    # cost of 3 × 105m + 20m = 335m (the exchange rate cancels out of the ratio).
+    icp_ratio = 100 * (45 + 48 + 40 + 4 + 9) / 335
     transfer = 0.85 * (0.45 * 45 + 0.15 * 40 + 0.20 * (40 - 30) / 30 * 100
-                       + 0.10 * 90 / 200 * 100 + 0.10 * 5e6 * USD / 150e6 * 100)
+                       + 0.05 * 90 / 200 * 100 + 0.05 * 5e6 * USD / 150e6 * 100
+                       + 0.10 * icp_ratio / 100 * 100)
     g2g = 0.40 * 70 + 0.20 * 0 + 0.25 * 80 + 0.15 * (72 - 42) / 36 * 100
     collaboration = 0.85 * (0.25 * 15 / 25 * 100 + 0.20 * 100 + 0.15 * 30 / 49 * 100
                             + 0.10 * 0 + 0.30 * 100)
@@ -57,8 +62,13 @@ def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped
 def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
     cost = lifecycle(110e6, 3, 30e6, 9e6, EUR)
     pricing = 0.7 * lc_score(cost) + 0.3 * 70
+    # ICP credit in EUR: technology transfer 40m × 4 + IP commercialisation 10m × 4.8
+    # + training modules 6m × 3 + training 8m × 4 + certification 3m × 2 + man-hours 30m × 1
+    # = 294m, against an acquisition cost of 3 × 110m + 30m = 360m.
+    icp_ratio = 100 * (160 + 48 + 18 + 32 + 6 + 30) / 360
     transfer = 0.85 * (0.45 * 90 + 0.15 * 100 + 0.20 * (50 - 30) / 30 * 100
-                       + 0.10 * 180 / 200 * 100 + 0.10 * 25e6 * EUR / 150e6 * 100)
+                       + 0.05 * 180 / 200 * 100 + 0.05 * 25e6 * EUR / 150e6 * 100
+                       + 0.10 * icp_ratio / 100 * 100)
     g2g = 0.40 * 70 + 0.20 * 100 + 0.25 * 80 + 0.15 * (72 - 54) / 36 * 100
     collaboration = 0.6 * (0.25 * 20 / 25 * 100 + 0.20 * 100 + 0.15 * 100 + 0.10 * 100
                            + 0.30 * 75)
@@ -83,8 +93,12 @@ def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  #
     e = by_id(samples, "direct-offer")
     assert not e.eligible and e.rank is None
     failed = [g for g in e.gates if not g.passed]
-    assert [g.id for g in failed] == ["no_undisclosed_intermediaries"]
+    assert [g.id for g in failed] == ["no_undisclosed_intermediaries", "icp_local_share"]
     assert failed[0].detail == "undisclosed"
+    # Local credit: outfitting man-hours 3m × 1 + certification 1m × 2 = 5m of 26m
+    # (training 4m × 4 and warranty support 5m × 1 are delivered from Norway).
+    assert e.derived["industrial_collaboration.local_share_pct"] == pytest.approx(
+        100 * 5 / 26)
     assert e.proposal.country == "NO"  # YAML 1.1 would have read Norway as false
     assert [x.id for x in samples.evaluations] == ["italy", "turkiye", "south-korea",
                                                    "direct-offer"]
@@ -271,7 +285,7 @@ def test_derived_costs_defaults_apply_only_inside_derived_fields() -> None:
 def test_weights_override_replaces_named_weights_before_normalising() -> None:
     criteria = criteria_from(CRITERIA)
     assert criteria.weights({"price": 3}) == {"price": 0.75, "depth": 0.25}
-    with pytest.raises(UsageError, match="no criterion `prise` .did you mean `price`"):
+    with pytest.raises(UsageError, match=r"no criterion `prise` .did you mean `price`"):
         criteria.weights({"prise": 3})
     with pytest.raises(UsageError, match="must not all be zero"):
         criteria.weights({"price": 0, "depth": 0})

@@ -238,6 +238,15 @@ def test_intervals_contain_todays_weight(problem: tuple[list[list[float]], list[
         assert s.winner[0] <= s.ranking[0] <= weights[k] <= s.ranking[1] <= s.winner[1]
 
 
+@given(problems)
+@settings(max_examples=100, deadline=None)
+def test_intervals_match_brute_force_with_ties(problem: tuple[list[list[float]], list[int]]
+                                               ) -> None:
+    # Scores in tenths and integer weights make exact ties and zero weights common.
+    scores, raw = problem
+    brute_force_check(scores, normalised(raw), steps=400)
+
+
 @given(problems, st.sampled_from([0.25, 0.5, 2.0, 4.0]), st.integers(-20, 20))
 @settings(max_examples=200, deadline=None)
 def test_rescaling_scores_changes_no_interval(problem: tuple[list[list[float]], list[int]],

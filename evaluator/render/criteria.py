@@ -34,6 +34,8 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
         } for c in criteria.criteria],
         "gates": [{"id": g.id, "title": g.title, "field": g.field,
                    "requirement": g.describe(), "source": g.source} for g in criteria.gates],
+        "icp": {"multipliers": dict(criteria.icp.multipliers),
+                "defaults": criteria.icp.defaults},
     }
 
 
@@ -65,7 +67,17 @@ def _markdown(data: dict[str, Any]) -> str:
         lines += [f"- **{g['id']}**: {g['requirement']}" + (f" ({g['source']})"
                                                              if g["source"] else "")
                   for g in data["gates"]]
+        lines.append("")
+    lines += ["### ICP multipliers", "", _icp_origin(data), "",
+              "| Activity type | Multiplier |", "| --- | ---: |"]
+    lines += [f"| {name} | × {value:g} |" for name, value in data["icp"]["multipliers"].items()]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _icp_origin(data: dict[str, Any]) -> str:
+    if data["icp"]["defaults"]:
+        return "Credit = value × multiplier; the ICP guideline's defaults (no `icp` section)."
+    return "Credit = value × multiplier, as the criteria file sets them."
 
 
 def _table(data: dict[str, Any], options: RenderOptions) -> str:
@@ -95,4 +107,9 @@ def _table(data: dict[str, Any], options: RenderOptions) -> str:
     gates.add_column("Source", overflow="fold")
     for g in data["gates"]:
         gates.add_row(g["id"], g["requirement"], Text(g["source"], style="italic"))
-    return _print(options, table, gates)
+    icp = Table(box=box.SIMPLE_HEAD, title="ICP multipliers", title_justify="left")
+    icp.add_column("Activity type", overflow="fold")
+    icp.add_column("Multiplier", justify="right", no_wrap=True)
+    for name, value in data["icp"]["multipliers"].items():
+        icp.add_row(name, f"× {value:g}")
+    return _print(options, table, gates, icp, Text(_icp_origin(data)))

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from evaluator import __version__
+from evaluator.icp import IcpBreakdown
 from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
 
 SCHEMA_VERSION = 1
@@ -64,12 +65,32 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
         "criteria": {c.id: criterion_data(c) for c in evaluation.criteria},
         "derived": {name: plain(evaluation.derived[name]) for name in sorted(evaluation.notes)
                     if name in evaluation.derived},
+        "icp": icp_data(evaluation.icp),
         "warnings": list(evaluation.warnings),
     }
     if evaluation.methods:
         data["methods"] = {name: {"total": number(total), "rank": rank}
                            for name, (total, rank) in evaluation.methods.items()}
     return data
+
+
+def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
+    """The ICP credit breakdown (None when the proposal lists no activities)."""
+    if icp is None:
+        return None
+    return {
+        "currency": icp.currency, "offer_currency": icp.offer_currency, "rate": icp.rate,
+        "activities": [{
+            "type": c.activity.type, "description": c.activity.description,
+            "value": number(c.value), "offer_value": number(c.activity.value),
+            "multiplier": c.multiplier, "credit": number(c.credit), "local": c.activity.local,
+        } for c in icp.credits],
+        "credit_value": number(icp.credit_value),
+        "local_credit_value": number(icp.local_credit_value),
+        "acquisition_cost": plain(icp.acquisition_cost),
+        "credit_ratio_pct": plain(icp.credit_ratio_pct),
+        "local_share_pct": number(icp.local_share_pct),
+    }
 
 
 def criterion_data(criterion: CriterionScore) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evaluator.render import RenderOptions
+from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -78,6 +79,15 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             lines += [_row([leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
                             leaf.explanation]) for leaf in c.leaves]
             lines.append("")
+        if e.icp is not None:
+            lines += ["### Industrial collaboration (ICP credits)", "", icp_summary(e.icp), ""]
+            if e.icp.credits:
+                currency = e.icp.currency
+                lines += [_row(["Activity", "Description", "Local", f"Value {currency}",
+                                "Multiplier", f"Credit {currency}"]),
+                          _row(["---", "---", "---", "---:", "---:", "---:"])]
+                lines += [_row(list(row)) for row in icp_rows(e.icp)]
+                lines.append("")
         if e.gates:
             lines += ["### Gates", "", _row(["Gate", "Result", "Requirement", "Value"]),
                       _row(["---", "---", "---", "---"])]

@@ -10,7 +10,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from evaluator.icp import IcpBreakdown
 from evaluator.render import RenderOptions
+from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -152,6 +154,22 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     return _print(options, *parts) if parts else _print(options, Text("Nothing was scored."))
 
 
+def icp_table(icp: IcpBreakdown) -> Table:
+    """The ICP credit of each activity (value × multiplier), with the totals under it."""
+    table = Table(box=box.SIMPLE_HEAD, title="Industrial collaboration (ICP credits)",
+                  title_justify="left", expand=True, caption=icp_summary(icp) + "\n",
+                  caption_justify="left")
+    # The type over its description: the numbers keep their columns on a narrow terminal.
+    table.add_column("Activity", ratio=1, overflow="fold")
+    table.add_column("Local", no_wrap=True)
+    table.add_column(f"Value {icp.currency}", justify="right", no_wrap=True)
+    table.add_column("×", justify="right", no_wrap=True)
+    table.add_column(f"Credit {icp.currency}", justify="right", no_wrap=True)
+    for kind, description, *numbers in icp_rows(icp):
+        table.add_row(Text.assemble((kind, "bold"), "\n", (description, "dim")), *numbers)
+    return table
+
+
 def score_card(e: Evaluation, comparison: Comparison) -> Panel:
     """A panel for one proposal: header, one table per criterion, gates, warnings."""
     status = (Text("eligible", style="green") if e.eligible
@@ -181,6 +199,8 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
                              f"× {c.credibility_factor:g}\n")
             table.caption_justify = "left"
         parts.append(table)
+    if e.icp is not None:
+        parts.append(icp_table(e.icp))
     if e.gates:
         gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
         gates.add_column("Gate", ratio=2, overflow="fold")

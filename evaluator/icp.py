@@ -1,0 +1,147 @@
+"""Industrial collaboration as Malaysia values it (ICP): activities, multipliers and credits.
+
+Under the Industrial Collaboration Programme (Ministry of Finance policy, administered by the
+Technology Depository Agency) each activity a foreign supplier promises earns a credit of its
+nominal value times a multiplier for its type. A proposal lists its activities; the criteria
+file holds the multiplier table. Reading both is here; the credits are computed in derive.py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from evaluator.checks import Checker, describe
+from evaluator.loading import PathKey
+
+SECTION = "industrial_collaboration"
+ACTIVITY_KEYS = ("type", "description", "value", "local")
+CREDIT_VALUE = f"{SECTION}.credit_value"
+CREDIT_RATIO = f"{SECTION}.credit_ratio_pct"
+LOCAL_SHARE = f"{SECTION}.local_share_pct"
+
+# The multipliers of the worked examples in the ICP guideline: man-hours ×1, certification
+# ×2, training-module development ×3, training ×4, technology transfer ×4, and IP transfer
+# with commercialisation ×4 raised by a further ×1.2 (= 4.8).
+DEFAULT_MULTIPLIERS: Mapping[str, float] = {
+    "man_hours": 1.0, "certification": 2.0, "training_module_development": 3.0,
+    "training": 4.0, "technology_transfer": 4.0, "ip_commercialisation": 4.8}
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    """One promised industrial-collaboration activity, as the proposal states it."""
+
+    type: str
+    description: str
+    value: float  # nominal, in the proposal's pricing.currency
+    local: bool
+    index: int  # position in the list, to point at it in messages
+
+    @property
+    def path(self) -> PathKey:
+        """Where the activity stands in the proposal file."""
+        return (SECTION, "activities", self.index)
+
+
+@dataclass(frozen=True, slots=True)
+class IcpTable:
+    """The criteria file's multiplier for each activity type."""
+
+    multipliers: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_MULTIPLIERS))
+    defaults: bool = True  # the file had no `icp` section
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """One activity's credit: its value in the criteria currency times its multiplier."""
+
+    activity: Activity
+    value: float  # in the criteria currency
+    multiplier: float
+
+    @property
+    def credit(self) -> float:
+        """Value × multiplier, in the criteria currency."""
+        return self.value * self.multiplier
+
+
+@dataclass(frozen=True, slots=True)
+class IcpBreakdown:
+    """A proposal's ICP credits activity by activity, and the figures derived from them."""
+
+    currency: str  # the criteria currency
+    offer_currency: str
+    rate: float  # units of `currency` for one unit of `offer_currency`
+    credits: tuple[Credit, ...]
+    credit_value: float
+    local_credit_value: float
+    acquisition_cost: float | None  # in the criteria currency, when the proposal gives one
+    credit_ratio_pct: float | None  # None when there is no acquisition cost to compare with
+    local_share_pct: float
+
+
+def read_activities(check: Checker, raw: Any) -> tuple[Activity, ...] | None:
+    """The `industrial_collaboration` section of a proposal: its list of activities."""
+    body = check.mapping((SECTION,), raw, ("activities",), required=("activities",))
+    if body is None or body.get("activities") is None:
+        return None
+    path: PathKey = (SECTION, "activities")
+    items = check.listing(path, body["activities"])
+    if items is None:
+        return None
+    activities: list[Activity] = []
+    for i, item in enumerate(items):
+        where = (*path, i)
+        fields = check.mapping(where, item, ACTIVITY_KEYS,
+                               required=("type", "description", "value"))
+        if fields is None:
+            continue
+        kind = _type_name(check, (*where, "type"), fields.get("type"))
+        description = check.text((*where, "description"), fields["description"]) \
+            if fields.get("description") is not None else None
+        value = check.number((*where, "value"), fields["value"], minimum=0) \
+            if fields.get("value") is not None else None
+        local = check.boolean((*where, "local"), fields["local"]) \
+            if fields.get("local") is not None else False
+        if kind is not None and description is not None and value is not None \
+                and local is not None:
+            activities.append(Activity(kind, description, float(value), local, i))
+    return tuple(activities)
+
+
+def read_table(check: Checker, raw: Any) -> IcpTable:
+    """The `icp` section of a criteria file; the guideline's defaults when it has none."""
+    if raw is None:
+        return IcpTable()
+    body = check.mapping(("icp",), raw, ("multipliers",), required=("multipliers",),
+                         what="key")
+    if body is None or body.get("multipliers") is None:
+        return IcpTable()
+    path: PathKey = ("icp", "multipliers")
+    table = check.mapping(path, body["multipliers"], None, what="activity type")
+    if table is not None and not table:
+        check.report(path, "list at least one activity type with its multiplier")
+    multipliers: dict[str, float] = {}
+    for name, value in (table or {}).items():
+        if not _TYPE_NAME.match(name):
+            check.report((*path, name), "an activity type uses lower-case letters, digits "
+                                        "and _, and starts with a letter", key=True)
+            continue
+        multiplier = check.number((*path, name), value, above=0)
+        if multiplier is not None:
+            multipliers[name] = float(multiplier)
+    return IcpTable(multipliers, defaults=False)
+
+
+def _type_name(check: Checker, path: PathKey, raw: Any) -> str | None:
+    if raw is None:
+        return None
+    if isinstance(raw, str) and _TYPE_NAME.match(raw):
+        return raw
+    check.report(path, f"expected an activity type such as technology_transfer, got "
+                       f"{describe(raw)}")
+    return None
