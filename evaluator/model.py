@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from evaluator.checks import Checker, describe, did_you_mean
-from evaluator.errors import CriteriaError, Problem, UsageError
+from evaluator.errors import CriteriaError, InputError, Problem, UsageError
 from evaluator.fields import (
     ACTIVITY_SECTIONS,
     ALL_SECTIONS,
@@ -195,6 +195,34 @@ class Credibility:
         return min(f for _, f in self.factors)
 
 
+PREFERENCE_TYPES = ("usual", "linear")
+
+
+@dataclass(frozen=True, slots=True)
+class Preference:
+    """PROMETHEE's preference function for one leaf: a difference → a degree from 0 to 1."""
+
+    type: str = "usual"
+    q: float = 0.0  # indifference threshold: differences up to q count for nothing
+    p: float = 0.0  # preference threshold: differences of p or more count in full
+
+    def degree(self, difference: float) -> float:
+        """How strongly a difference in the leaf's favoured direction is preferred."""
+        if self.type == "usual":
+            return 1.0 if difference > 0 else 0.0
+        if difference <= self.q:
+            return 0.0
+        if difference >= self.p:
+            return 1.0
+        return (difference - self.q) / (self.p - self.q)
+
+    def describe(self) -> str:
+        """The preference function in a few words."""
+        if self.type == "usual":
+            return "usual (any difference is a full preference)"
+        return f"linear (indifferent up to {self.q:g}, full preference from {self.p:g})"
+
+
 @dataclass(frozen=True, slots=True)
 class Leaf:
     """A sub-criterion (or a criterion with its own rule): one field, one rule, one weight."""
@@ -206,6 +234,7 @@ class Leaf:
     weight: float
     source: str = ""
     location: tuple[int, int] | None = None
+    preference: Preference = Preference()
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +322,8 @@ class Criteria:
     file: str
     sha256: str
     icp: IcpTable = field(default_factory=IcpTable)  # ICP multipliers by activity type
+    weights_from: str | None = None  # the AHP judgements file the weights come from
+    notes: tuple[str, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
 
     def rate(self, currency: str) -> float | None:
         """Units of the criteria currency for one unit of `currency`."""
@@ -317,10 +348,11 @@ class Criteria:
 
 
 _CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
-                  "discount_rate", "method", "missing", "criteria", "gates", "icp")
+                  "discount_rate", "method", "missing", "weights_from", "criteria", "gates",
+                  "icp")
 _CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
-                   "subcriteria", "field", "rule")
-_LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule")
+                   "subcriteria", "field", "rule", "preference")
+_LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule", "preference")
 _GATE_KEYS = ("id", "title", "description", "field", "require", "source")
 
 
@@ -347,7 +379,12 @@ def parse_criteria(document: Document) -> Criteria:
                                       minimum=0, maximum=0.99) or 0.0)
     method = check.choice(("method",), top.get("method", "wsm"), METHODS) or "wsm"
     missing = check.choice(("missing",), top.get("missing", "zero"), MISSING_POLICIES) or "zero"
-    criteria = _read_criteria(check, top.get("criteria"))
+    weights_from = check.text(("weights_from",), top["weights_from"]) \
+        if "weights_from" in top else None
+    criteria = _read_criteria(check, top.get("criteria"), "weights_from" in top)
+    notes: tuple[str, ...] = ()
+    if weights_from is not None and criteria:
+        criteria, notes = _weights_from(check, weights_from, criteria)
     gates = _read_gates(check, top.get("gates"))
     icp = read_table(check, top.get("icp"))
     check.raise_if_any(CriteriaError)
@@ -355,7 +392,8 @@ def parse_criteria(document: Document) -> Criteria:
         id=criteria_id or "", title=optional_text("title", criteria_id or ""),
         version=optional_text("version", ""), currency=str(currency), rates=rates,
         rates_as_of=as_of, discount_rate=discount, method=method, missing=missing,
-        criteria=criteria, gates=gates, file=document.file, sha256=document.sha256, icp=icp)
+        criteria=criteria, gates=gates, file=document.file, sha256=document.sha256, icp=icp,
+        weights_from=weights_from, notes=notes)
 
 
 def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
@@ -409,7 +447,8 @@ def _known_field_names() -> list[str]:
     return list(FIELDS)
 
 
-def _read_criteria(check: Checker, raw: Any) -> tuple[Criterion, ...]:
+def _read_criteria(check: Checker, raw: Any, weights_elsewhere: bool = False
+                   ) -> tuple[Criterion, ...]:
     items = check.listing(("criteria",), raw) if raw is not None else None
     if items is not None and not items:
         check.report(("criteria",), "list at least one criterion")
@@ -417,18 +456,28 @@ def _read_criteria(check: Checker, raw: Any) -> tuple[Criterion, ...]:
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("criteria", i)
-        body = check.mapping(path, item, _CRITERION_KEYS, required=("id", "weight"),
+        body = check.mapping(path, item, _CRITERION_KEYS,
+                             required=("id",) if weights_elsewhere else ("id", "weight"),
                              what="criterion key")
         if body is None:
             continue
         ident = _read_id(check, path, body, seen, "criterion")
-        weight = _read_weight(check, path, body)
+        weight: float | None = 1.0  # with weights_from, replaced by the derived weight
+        if not weights_elsewhere:
+            weight = _read_weight(check, path, body)
+        elif "weight" in body:
+            # A stated weight would be silently overruled by weights_from: refuse it.
+            check.report((*path, "weight"), "the top-level weights come from "
+                         "`weights_from`: remove this `weight` (or `weights_from`)", key=True)
         credibility = _read_credibility(check, (*path, "credibility"), body.get("credibility"))
         has_sub = "subcriteria" in body
         if has_sub and ("field" in body or "rule" in body):
             check.report(path, "a criterion has either `subcriteria` or its own `field` and "
                                "`rule`, not both")
             continue
+        if has_sub and "preference" in body:
+            check.report((*path, "preference"), "`preference` goes on each sub-criterion "
+                         "(or on a criterion with its own `field` and `rule`)", key=True)
         if has_sub:
             leaves = _read_leaves(check, (*path, "subcriteria"), body["subcriteria"])
         else:
@@ -488,10 +537,81 @@ def _read_leaf(check: Checker, path: PathKey, body: dict[str, Any], ident: str,
         return None
     spec = _read_field(check, (*path, "field"), body["field"])
     rule = parse_rule(check, (*path, "rule"), body["rule"], spec)
-    if spec is None or rule is None:
+    preference = _read_preference(check, (*path, "preference"), body["preference"]) \
+        if "preference" in body else Preference()
+    if spec is None or rule is None or preference is None:
         return None
     return Leaf(ident, _text_or(check, path, body, "title", ident), spec.name, rule, weight,
-                _text_or(check, path, body, "source", ""), check.document.locate(path))
+                _text_or(check, path, body, "source", ""), check.document.locate(path),
+                preference)
+
+
+def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | None:
+    body = check.mapping(path, raw, ("type", "q", "p"), required=("type",),
+                         what="preference key")
+    if body is None or body.get("type") is None:
+        return None
+    kind = check.choice((*path, "type"), body["type"], PREFERENCE_TYPES)
+    if kind is None:
+        return None
+    if kind == "usual":
+        extra = [key for key in ("q", "p") if key in body]
+        for key in extra:
+            check.report((*path, key), "the usual preference takes no thresholds; for "
+                                       "thresholds use `type: linear`", key=True)
+        return None if extra else Preference()
+    thresholds: dict[str, float] = {}
+    for key, meaning in (("q", "indifference"), ("p", "preference")):
+        if key not in body:
+            check.report(path, f"the linear preference needs `{key}` (the {meaning} "
+                               "threshold)")
+            continue
+        number = check.number((*path, key), body[key], minimum=0)
+        if number is not None:
+            thresholds[key] = float(number)
+    if len(thresholds) < 2:
+        return None
+    q, p = thresholds["q"], thresholds["p"]
+    if q >= p:
+        check.report((*path, "p"), f"`p` (preference threshold) must be more than `q` "
+                                   f"(indifference threshold); got q {q:g} and p {p:g}")
+        return None
+    return Preference("linear", q, p)
+
+
+def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
+                  ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
+    """The criteria with their top-level weights derived from an AHP judgements file."""
+    from evaluator.weights import CONSISTENCY_LIMIT, derive, load_judgements
+    try:
+        result = derive(load_judgements(Path(check.document.file).parent / name))
+    except InputError as exc:
+        for problem in exc.problems:
+            if problem.line is None:  # the file as a whole: point at the line naming it
+                check.report(("weights_from",), f"{problem.file}: {problem.message}")
+            else:
+                check.problems.append(problem)
+        return criteria, ()
+    ids = [c.id for c in criteria]
+    absent = [ident for ident in ids if ident not in result.weights]
+    unknown = [ident for ident in result.criteria if ident not in ids]
+    if absent or unknown:
+        parts = []
+        if absent:
+            parts.append("it has no judgements for " + ", ".join(f"`{i}`" for i in absent))
+        if unknown:
+            parts.append("it weighs " + ", ".join(f"`{i}`" + did_you_mean(i, absent)
+                                                  for i in unknown)
+                         + ", not a criterion here")
+        check.report(("weights_from",), f"{result.file} does not fit these criteria: "
+                     + "; ".join(parts))
+        return criteria, ()
+    notes: tuple[str, ...] = ()
+    if not result.consistent:
+        notes = (f"the top-level weights come from {result.file}, whose judgements are "
+                 f"inconsistent (CR {result.cr:.3f} above {CONSISTENCY_LIMIT:.2f}; "
+                 f"see `evaluator weights {result.file}`)",)
+    return tuple(replace(c, weight=result.weights[c.id]) for c in criteria), notes
 
 
 def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | None:

@@ -107,7 +107,7 @@ class Comparison:
     evaluations: list[Evaluation]
     errors: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    kendall_tau: dict[str, float] | None = None
+    kendall_tau: dict[str, float | None] | None = None  # with --method all; None: undefined
 
     @property
     def winner(self) -> Evaluation | None:
@@ -120,9 +120,11 @@ def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
              errors: Sequence[Problem] = ()) -> Comparison:
     """Score and rank proposals; a proposal that cannot be scored joins `errors`."""
     method = method or criteria.method
+    # With "all", totals and ranks stay those of the criteria file's method.
+    primary = criteria.method if method == "all" else method
     top_weights = criteria.weights(weights)
     problems = list(errors)
-    _check_method(criteria, method)
+    _check_method(criteria, primary)
     prepared: list[_Prepared] = []
     for proposal in proposals:
         try:
@@ -137,8 +139,8 @@ def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
             evaluations.append(_score(item, criteria, top_weights, references, len(prepared)))
         except InputError as exc:
             problems.extend(exc.problems)
-    _rank(evaluations)
-    comparison = Comparison(criteria, method, top_weights, _ordered(evaluations), problems)
+    comparison = Comparison(criteria, primary, top_weights, rank(evaluations), problems,
+                            list(criteria.notes))
     relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
     if relative and len(evaluations) > 1:
         comparison.notes.append(
@@ -325,16 +327,26 @@ def competition_ranks(totals: Sequence[float]) -> list[int]:
     return ranks
 
 
-def _rank(evaluations: list[Evaluation]) -> None:
-    eligible = [e for e in evaluations if e.eligible]
-    for evaluation, rank in zip(eligible, competition_ranks([e.total for e in eligible]),
-                                strict=True):
-        evaluation.rank = rank
-    for evaluation in evaluations:
-        if not evaluation.eligible:
-            evaluation.rank = None
+def eligible_ranks(evaluations: Sequence[Evaluation], totals: Sequence[float]
+                   ) -> list[int | None]:
+    """Competition ranks of the eligible evaluations by `totals`; None for ineligible ones."""
+    eligible = [i for i, e in enumerate(evaluations) if e.eligible]
+    ranks: list[int | None] = [None] * len(evaluations)
+    for i, position in zip(eligible, competition_ranks([totals[i] for i in eligible]),
+                           strict=True):
+        ranks[i] = position
+    return ranks
 
 
-def _ordered(evaluations: list[Evaluation]) -> list[Evaluation]:
+def rank(evaluations: Sequence[Evaluation]) -> list[Evaluation]:
+    """Set each evaluation's rank by its total; return them in result order."""
+    for evaluation, position in zip(
+            evaluations, eligible_ranks(evaluations, [e.total for e in evaluations]),
+            strict=True):
+        evaluation.rank = position
+    return ordered(evaluations)
+
+
+def ordered(evaluations: Sequence[Evaluation]) -> list[Evaluation]:
     """By rank, then ineligible ones; each group by id."""
     return sorted(evaluations, key=lambda e: (e.rank is None, e.rank or 0, e.id))

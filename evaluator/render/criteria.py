@@ -20,7 +20,7 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
         "exchange_rates_as_of": criteria.rates_as_of.isoformat() if criteria.rates_as_of
         else None,
         "discount_rate": criteria.discount_rate, "method": criteria.method,
-        "missing": criteria.missing,
+        "missing": criteria.missing, "weights_from": criteria.weights_from,
         "criteria": [{
             "id": c.id, "title": c.title, "weight": number(weights[c.id]),
             "source": c.source,
@@ -112,4 +112,6 @@ def _table(data: dict[str, Any], options: RenderOptions) -> str:
     icp.add_column("Multiplier", justify="right", no_wrap=True)
     for name, value in data["icp"]["multipliers"].items():
         icp.add_row(name, f"× {value:g}")
-    return _print(options, table, gates, icp, Text(_icp_origin(data)))
+    origin = [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")] \
+        if data["weights_from"] else []
+    return _print(options, table, *origin, gates, icp, Text(_icp_origin(data)))

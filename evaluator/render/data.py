@@ -48,7 +48,8 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
         "notes": list(comparison.notes),
     }
     if comparison.kendall_tau is not None:
-        data["kendall_tau"] = {k: number(v) for k, v in comparison.kendall_tau.items()}
+        data["kendall_tau"] = {k: None if v is None else number(v)
+                               for k, v in comparison.kendall_tau.items()}
     return data
 
 

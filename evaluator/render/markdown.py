@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evaluator.render import RenderOptions
 from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -28,25 +29,31 @@ def recommendation(comparison: Comparison) -> str:
     if len(tied) > 1:
         return f"Tie for first place between {', '.join(tied)} ({winner.total:.2f})."
     return (f"Recommended: **{winner.id}** ({winner.proposal.country}), "
-            f"total {winner.total:.2f} of 100.")
+            f"total {winner.total:.2f} {out_of(comparison.method)}.")
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranking table, gates and notes as GitHub-flavoured Markdown."""
     criteria = comparison.criteria
     ids = [c.id for c in criteria.criteria]
+    names = method_names(comparison)
     lines = [f"## {criteria.title}", "",
              f"Criteria `{criteria.id}` version {criteria.version or '—'}, "
              f"method `{comparison.method}`. {recommendation(comparison)}", "",
-             _row(["Rank", "Proposal", "Country", "Total",
+             _row(["Rank", "Proposal", "Country", "Total", *(f"{n} rank" for n in names),
                    *(f"{i} ({comparison.weights[i]:.0%})" for i in ids), "Gates"]),
-             _row(["---:", "---", "---", "---:", *("---:" for _ in ids), "---"])]
+             _row(["---:", "---", "---", "---:", *("---:" for _ in names),
+                   *("---:" for _ in ids), "---"])]
     for e in comparison.evaluations:
         failed = [g.id for g in e.gates if not g.passed]
+        bold = e.eligible and bool(names) and differs(e)  # the methods disagree on it
         lines.append(_row([_rank(e), e.id, e.proposal.country, f"{e.total:.2f}",
+                           *(f"**{r}**" if bold else ("—" if r is None else r)
+                             for r in (e.methods[n][1] for n in names)),
                            *(f"{c.score:.1f}" for c in e.criteria),
                            "fails " + ", ".join(failed) if failed else "pass"]))
     lines.append("")
+    lines += [f"- {sentence}" for sentence in agreement_sentences(comparison)]
     for e in comparison.evaluations:
         for g in e.gates:
             if not g.passed:
@@ -66,7 +73,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         status = "eligible" if e.eligible else "**ineligible**"
         lines += [f"## {e.id}: {e.proposal.title}", "",
                   f"{e.proposal.country}, `{e.proposal.file}`: {status}, total "
-                  f"**{e.total:.2f}** of 100 (method `{comparison.method}`).", ""]
+                  f"**{e.total:.2f}** {out_of(comparison.method)} "
+                  f"(method `{comparison.method}`).", ""]
         for c in e.criteria:
             lines += [f"### {c.title}: {c.score:.2f} × {c.weight:.2f} = {c.contribution:.2f}",
                       ""]

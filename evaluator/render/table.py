@@ -13,6 +13,13 @@ from rich.text import Text
 from evaluator.icp import IcpBreakdown
 from evaluator.render import RenderOptions
 from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.methods import (
+    agreement_sentences,
+    differs,
+    method_names,
+    out_of,
+    total_meaning,
+)
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -64,7 +71,8 @@ def _headings(comparison: Comparison, width: int) -> tuple[list[str], str | None
     longest_id = min(16, max((len(e.id) for e in comparison.evaluations), default=8))
     longest_country = max((len(e.proposal.country) for e in comparison.evaluations), default=7)
     columns = [4, longest_id, max(7, longest_country), 6, 5] + [
-        max(6, *(len(line) for line in h.splitlines())) for h in full]
+        max(6, *(len(line) for line in h.splitlines())) for h in full] + [
+        len(name) + 1 for name in method_names(comparison)]
     needed = sum(columns) + 2 * len(columns)
     if needed <= width:
         return full, None
@@ -78,8 +86,13 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
     """The ranked comparison: one row per proposal, each criterion's score, the gates."""
     criteria = comparison.criteria
     headings, legend = _headings(comparison, options.width)
-    caption = "Scores 0-100; total = Σ weight × criterion score"
-    caption += f" (method {comparison.method})." if legend is None else f". {legend}."
+    names = method_names(comparison)
+    caption = "Scores 0-100; " + total_meaning(comparison.method)
+    if names:
+        caption += f" (method {comparison.method}); * the methods rank it differently"
+        caption += "." if legend is None else f". {legend}."
+    else:
+        caption += f" (method {comparison.method})." if legend is None else f". {legend}."
     table = Table(box=box.SIMPLE_HEAD, title=criteria.title, caption=caption,
                   title_justify="left", caption_justify="left", padding=(0, 1, 0, 0))
     table.add_column("Rank", justify="right", no_wrap=True)
@@ -87,6 +100,8 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
         16, max((len(e.id) for e in comparison.evaluations), default=8)))
     table.add_column("Country", overflow="fold")
     table.add_column("Total", justify="right", no_wrap=True)
+    for name in names:
+        table.add_column(f"{name}\nrank", justify="right", no_wrap=True)
     for criterion, heading in zip(criteria.criteria, headings, strict=True):
         weight = comparison.weights[criterion.id]
         table.add_column(f"{heading}\n{weight:.0%}", justify="right", no_wrap=True,
@@ -97,11 +112,23 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
         style = "dim" if not e.eligible else ("bold" if e.rank == 1 else "")
         cells: list[RenderableType] = [rank_text(e), e.id, e.proposal.country,
                                        f"{e.total:.2f}"]
+        cells += _method_ranks(e, names)
         cells += [f"{c.score:.1f}" for c in e.criteria]
         cells.append(Text(f"✗ {failed}", style="red") if failed
                      else Text("✓", style="green"))
         table.add_row(*cells, style=style)
     return table
+
+
+def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:
+    """Each method's rank of one proposal; starred and highlighted where they disagree."""
+    flag = e.eligible and differs(e)
+    cells: list[RenderableType] = []
+    for name in names:
+        rank = e.methods[name][1]
+        text = "—" if rank is None else f"{rank}{'*' if flag else ''}"
+        cells.append(Text(text, style="bold yellow" if flag else ""))
+    return cells
 
 
 def summary_lines(comparison: Comparison) -> list[Text]:
@@ -122,6 +149,8 @@ def summary_lines(comparison: Comparison) -> list[Text]:
     elif comparison.evaluations:
         lines.append(Text("No proposal passes every gate: none can be recommended.",
                           style="bold red"))
+    for sentence in agreement_sentences(comparison):
+        lines.append(Text(sentence, style="bold yellow" if "depends" in sentence else ""))
     for e in comparison.evaluations:
         for gate in e.gates:
             if not gate.passed:
@@ -177,7 +206,7 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
     header = Text.assemble(
         (f"{e.proposal.title}\n", "bold"),
         f"{e.proposal.country} · {e.proposal.file} · ", status,
-        f" · total {e.total:.2f} of 100 ({comparison.method})")
+        f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})")
     parts: list[RenderableType] = [header]
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)

@@ -1,0 +1,74 @@
+"""Words shared by the renderers about aggregation methods and `--method all`."""
+
+from __future__ import annotations
+
+from evaluator.scoring import Comparison, Evaluation
+
+_MEANING = {
+    "wsm": "total = Σ weight × criterion score",
+    "topsis": "total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)",
+    "promethee": "total = 100 × PROMETHEE II net flow, from -100 to 100",
+}
+
+
+def total_meaning(method: str) -> str:
+    """What a total means under `method`, in a few words."""
+    return _MEANING.get(method, f"total by {method}")
+
+
+def out_of(method: str) -> str:
+    """The scale of a total: 'of 100', or the net flow's range."""
+    return "on a scale of -100 to 100" if method == "promethee" else "of 100"
+
+
+def method_names(comparison: Comparison) -> list[str]:
+    """The methods compared side by side (`--method all`), in order; empty otherwise."""
+    return next((list(e.methods) for e in comparison.evaluations if e.methods), [])
+
+
+def differs(evaluation: Evaluation) -> bool:
+    """Whether the methods rank this (eligible) proposal differently."""
+    return len({rank for _, rank in evaluation.methods.values()}) > 1
+
+
+def ordinal(rank: int) -> str:
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    suffix = "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(
+        rank % 10, "th")
+    return f"{rank}{suffix}"
+
+
+def agreement_sentences(comparison: Comparison) -> list[str]:
+    """Whether the ranking depends on the method, who moves, and Kendall's tau-b."""
+    names = method_names(comparison)
+    ranked = [e for e in comparison.evaluations if e.rank is not None and e.methods]
+    if len(names) < 2 or not ranked:
+        return []
+    moved = [e for e in ranked if differs(e)]
+    if not moved:
+        sentences = [f"The ranking does not depend on the method: {_joined(names)} agree."]
+    else:
+        winners = {name: sorted(e.id for e in ranked if e.methods[name][1] == 1)
+                   for name in names}
+        what = "winner" if len({tuple(w) for w in winners.values()}) > 1 else "ranking"
+        sentences = [f"The {what} depends on the method: "
+                     + "; ".join(f"{e.id} is {_placings(e, names)}" for e in moved) + "."]
+    if comparison.kendall_tau:
+        taus = ", ".join(f"{pair} {'n/a' if tau is None else f'{tau:.2f}'}"
+                         for pair, tau in comparison.kendall_tau.items())
+        sentences.append(f"Kendall's tau-b between the rankings (1 = same order): {taus}.")
+    return sentences
+
+
+def _placings(evaluation: Evaluation, names: list[str]) -> str:
+    by_rank: dict[int, list[str]] = {}
+    for name in names:
+        rank = evaluation.methods[name][1]
+        if rank is not None:
+            by_rank.setdefault(rank, []).append(name)
+    return ", ".join(f"{ordinal(rank)} by {_joined(methods)}"
+                     for rank, methods in sorted(by_rank.items()))
+
+
+def _joined(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
