@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = ROOT.parent / "shared" / "bench"
