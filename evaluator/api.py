@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,42 +44,57 @@ class Batch:
     files: int = 0
 
 
-def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES) -> Batch:
+# Told (files done, files in all) after each file, e.g. to draw a progress bar.
+FileCallback = Callable[[int, int], None]
+
+
+def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
+                   on_file: FileCallback | None = None) -> Batch:
     """Read every proposal named; one bad file never stops the others."""
     batch = Batch()
     seen: dict[str, Proposal] = {}
-    for path in discover(paths):
+    files = list(discover(paths))
+    for path in files:
         batch.files += 1
-        try:
-            proposal = load_proposal(path, max_bytes)
-        except InputError as exc:
-            batch.errors.extend(exc.problems)
-            continue
-        if proposal.id in seen:
-            batch.errors.append(proposal.problem(
-                "proposal.id", f"the id `{proposal.id}` is already used by "
-                               f"{seen[proposal.id].file}; ids must be unique"))
-            continue
-        seen[proposal.id] = proposal
-        batch.proposals.append(proposal)
+        _add_proposal(batch, seen, path, max_bytes)
+        if on_file is not None:
+            on_file(batch.files, len(files))
     return batch
+
+
+def _add_proposal(batch: Batch, seen: dict[str, Proposal], path: Path, max_bytes: int) -> None:
+    try:
+        proposal = load_proposal(path, max_bytes)
+    except InputError as exc:
+        batch.errors.extend(exc.problems)
+        return
+    if proposal.id in seen:
+        batch.errors.append(proposal.problem(
+            "proposal.id", f"the id `{proposal.id}` is already used by "
+                           f"{seen[proposal.id].file}; ids must be unique"))
+        return
+    seen[proposal.id] = proposal
+    batch.proposals.append(proposal)
 
 
 def compare(paths: Sequence[Path], criteria: Criteria,
             weights: Mapping[str, float] | None = None, method: str | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES) -> Comparison:
+            max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None
+            ) -> Comparison:
     """Load the proposals in `paths` and score, rank and explain them."""
-    batch = load_proposals(paths, max_bytes)
+    batch = load_proposals(paths, max_bytes, on_file)
     return evaluate(batch.proposals, criteria, weights, method, batch.errors)
 
 
 def validate_paths(paths: Iterable[Path], criteria: Criteria,
-                   max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[str], list[Problem]]:
+                   max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None
+                   ) -> tuple[list[str], list[Problem]]:
     """Check files without ranking: criteria files by their shape, proposals by scoring them."""
     checked: list[str] = []
     problems: list[Problem] = []
     proposals: list[Proposal] = []
-    for path in discover(paths):
+    files = list(discover(paths))
+    for done, path in enumerate(files, 1):
         try:
             document = load_document(path, max_bytes)
             checked.append(document.file)
@@ -91,6 +106,8 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
             if not checked or checked[-1] != exc.problems[0].file:
                 checked.append(exc.problems[0].file)
             problems.extend(exc.problems)
+        if on_file is not None:
+            on_file(done, len(files))
     # Scoring finds what only the criteria can tell: currencies, levels, missing values.
     problems.extend(evaluate(proposals, criteria).errors)
     return checked, problems

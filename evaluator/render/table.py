@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from evaluator.icp import IcpBreakdown
@@ -117,7 +118,34 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
         cells.append(Text(f"✗ {failed}", style="red") if failed
                      else Text("✓", style="green"))
         table.add_row(*cells, style=style)
+    _fit_country(table, options)
     return table
+
+
+def _fit_country(table: Table, options: RenderOptions) -> None:
+    """Narrow the Country column (or drop it) so that the other columns fit the width.
+
+    Rich cannot shrink columns below their minimum width, and crops the right of a table
+    that is still too wide: the gates would be cut off in a narrow terminal.
+    """
+    def natural(column: Column) -> int:
+        lines = (line for cell in (column.header, *column.cells)
+                 for line in (cell.plain if isinstance(cell, Text) else str(cell)).splitlines())
+        return max(max(map(cell_len, lines), default=0), column.min_width or 0) + 1  # + padding
+
+    country = next((c for c in table.columns if c.header == "Country"), None)
+    if country is None:
+        return
+    # Borders: an edge on each side, a rule between columns (as rich counts them).
+    borders = (2 if table.show_edge else 0) + (len(table.columns) - 1 if table.box else 0)
+    others = sum(natural(c) for c in table.columns if c is not country) + borders
+    if others + natural(country) <= options.width:
+        return
+    room = options.width - others - 1
+    if room >= 5:
+        country.max_width = room
+    else:
+        table.columns.remove(country)
 
 
 def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:

@@ -1,0 +1,73 @@
+"""A progress bar on standard error for batches that take more than a moment.
+
+The core only calls `on_file(done, total)`; this module turns those calls into a
+transient rich bar. The bar stays hidden until the work has run for `delay`
+seconds, so a quick run prints nothing at all, and it is erased when the work ends.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from types import TracebackType
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
+
+DELAY = 0.5  # seconds of work before a bar appears
+_REFRESH = 0.1  # seconds between redraws
+
+
+class ProgressBar:
+    """A callable `on_file(done, total)` drawing a transient bar once the work runs long."""
+
+    def __init__(self, label: str, stream: IO[str], *, delay: float = DELAY,
+                 clock: Callable[[], float] = time.monotonic, force_terminal: bool = False
+                 ) -> None:
+        self.label = label
+        self.stream = stream
+        self.delay = delay
+        self.clock = clock
+        self.force_terminal = force_terminal
+        self.started = clock()
+        self.drawn = 0.0
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        """Note that `done` of `total` files are read; draw when it is time to."""
+        now = self.clock()
+        if self.progress is None:
+            if now - self.started < self.delay or done >= total:
+                return  # cheap path: most runs end before the bar would ever show
+            self._start(total)
+        assert self.progress is not None and self.task is not None
+        self.progress.update(self.task, completed=done, total=total)
+        if now - self.drawn >= _REFRESH or done >= total:
+            self.progress.refresh()
+            self.drawn = now
+
+    def _start(self, total: int) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        console = Console(file=self.stream, force_terminal=self.force_terminal or None)
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+                                 MofNCompleteColumn(), console=console, transient=True,
+                                 auto_refresh=False)
+        self.task = self.progress.add_task(self.label, total=total)
+        self.progress.start()
+
+    def close(self) -> None:
+        """Erase the bar, if one was drawn."""
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+
+    def __enter__(self) -> ProgressBar:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()

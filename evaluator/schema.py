@@ -1,0 +1,499 @@
+"""JSON Schema (draft 2020-12) of the two input files, generated from the models' vocabulary.
+
+Editors that speak the yaml-language-server protocol read these schemas to complete
+and check a file while it is typed. The schemas are built from the same tables the
+readers use (the proposal field table, the criteria keys, the rule types), so they
+cannot drift from them: a name the readers learn and this module cannot describe is
+an error here, caught by the tests. They check shapes and values; the checks that
+need both files at once (a rate for each currency, a score for every level, a
+criterion's missing values) are left to `evaluator validate`.
+"""
+
+from __future__ import annotations
+
+import json
+import typing
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from evaluator import fields, icp, model, rules
+from evaluator.fields import FieldSpec
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+KINDS = ("proposal", "criteria")
+
+Schema = dict[str, Any]
+
+# A YAML 1.2 editor reads `110_000_000` as text; our loader reads it as a number.
+# Accepting that text keeps the editor quiet about the style the samples use.
+GROUPED_NUMBER = r"^[-+]?[0-9]+_[0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$"
+ID_PATTERN = model._ID.pattern
+CURRENCY_PATTERN = model._CURRENCY.pattern
+TECHNICAL_NAME_PATTERN = model._TECHNICAL_NAME.pattern
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+SECTION_DESCRIPTIONS = {
+    "proposal": "Who offers what: the partner country and the offer's identity.",
+    "pricing": "What it costs: price, quantity, sustainment and how firm the price is. "
+               "Money is in `currency`.",
+    "technology_transfer": "How deep the transfer of technology goes and how binding the "
+                           "promise is.",
+    "g2g": "The government-to-government arrangement: who contracts, who guarantees, "
+           "delivery and integrity.",
+    "collaboration": "Long-term collaboration: partnership, local industry, past record.",
+    "industrial_collaboration": "Industrial Collaboration Programme (ICP) activities: each "
+                                "earns a credit of its value times its type's multiplier.",
+    "technical": "Programme-specific facts, free-form: names of your choosing "
+                 "(letters, digits, _) with a number, text or true/false.",
+}
+
+
+def _nullable(schema: Schema) -> Schema:
+    """The same schema, also accepting null (a null value means the field is left out)."""
+    out = dict(schema)
+    kinds = out.get("type")
+    if isinstance(kinds, str):
+        out["type"] = [kinds, "null"]
+    elif isinstance(kinds, list) and "null" not in kinds:
+        out["type"] = [*kinds, "null"]
+    if "enum" in out:
+        out["enum"] = [*out["enum"], None]
+    return out
+
+
+def _number(description: str, *, minimum: float | None = None, maximum: float | None = None,
+            above: float | None = None, whole: bool = False) -> Schema:
+    schema: Schema = {"description": description,
+                      "type": ["integer" if whole else "number", "string"],
+                      "pattern": GROUPED_NUMBER}
+    if minimum is not None and minimum != float("-inf"):
+        schema["minimum"] = _plain_number(minimum)
+    if above is not None:
+        schema["exclusiveMinimum"] = _plain_number(above)
+    if maximum is not None:
+        schema["maximum"] = _plain_number(maximum)
+    return schema
+
+
+def _plain_number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _text(description: str) -> Schema:
+    return {"description": description, "type": "string", "minLength": 1}
+
+
+def _ident(description: str) -> Schema:
+    return {"description": description, "type": "string", "pattern": ID_PATTERN}
+
+
+def _date(description: str) -> Schema:
+    return {"description": description, "type": "string", "format": "date",
+            "pattern": DATE_PATTERN}
+
+
+def _choice(description: str, choices: Iterable[str]) -> Schema:
+    return {"description": description, "type": "string", "enum": list(choices)}
+
+
+def _strict_object(properties: dict[str, Schema], required: Sequence[str] = (),
+                   description: str | None = None) -> Schema:
+    schema: Schema = {}
+    if description:
+        schema["description"] = description
+    schema["type"] = "object"
+    schema["properties"] = properties
+    if required:
+        schema["required"] = list(required)
+    schema["additionalProperties"] = False
+    return schema
+
+
+# --- proposal ---------------------------------------------------------------------------------
+
+
+def field_hint(spec: FieldSpec) -> str:
+    """What a field holds, in a few words: its kind, unit and bounds (no allowed values)."""
+    kind = spec.kind
+    if kind == fields.MONEY:
+        return "money in pricing.currency, not negative"
+    if kind == fields.PERCENT:
+        return "percent, 0 to 100"
+    if kind == fields.COUNT:
+        return f"a whole number, at least {spec.minimum:g}"
+    if kind == fields.NUMBER:
+        return f"a number, at least {spec.minimum:g}"
+    if kind == fields.BOOL:
+        return "true or false"
+    if kind == fields.DATE:
+        return "YYYY-MM-DD"
+    if kind == fields.CURRENCY:
+        return "three letters such as EUR, with a rate in the criteria file"
+    if kind == fields.CHOICE:
+        return "one of: " + ", ".join(spec.choices)
+    if kind == fields.CHOICES:
+        return "a list of any of: " + ", ".join(spec.choices)
+    if kind == fields.TEXT:
+        return ""
+    raise ValueError(f"no JSON Schema for the field kind {kind!r} of `{spec.name}`")
+
+
+def field_help(spec: FieldSpec, *, mark_required: bool = True) -> str:
+    """The field's meaning and what it holds, in one sentence for a schema or a template."""
+    hint = field_hint(spec)
+    text = spec.description if not hint or hint in spec.description \
+        else f"{spec.description}; {hint}"
+    return f"Required: {text}" if spec.required and mark_required else text
+
+
+def field_schema(spec: FieldSpec) -> Schema:
+    """The JSON Schema of one proposal field; optional fields also accept null."""
+    description = field_help(spec)
+    kind = spec.kind
+    schema: Schema
+    if kind in fields.NUMERIC_KINDS:
+        schema = _number(description, minimum=spec.minimum,
+                         maximum=100 if kind == fields.PERCENT else None,
+                         whole=kind == fields.COUNT)
+    elif kind == fields.BOOL:
+        schema = {"description": description, "type": "boolean"}
+    elif kind == fields.DATE:
+        schema = _date(description)
+    elif kind == fields.CURRENCY:
+        schema = {"description": description, "type": "string", "pattern": CURRENCY_PATTERN}
+    elif kind == fields.CHOICE:
+        schema = _choice(description, spec.choices)
+    elif kind == fields.CHOICES:
+        schema = {"description": description, "type": "array",
+                  "items": {"enum": list(spec.choices)}, "uniqueItems": True}
+    elif kind == fields.TEXT:
+        schema = _ident(description) if spec.name == "proposal.id" else _text(description)
+    else:
+        raise ValueError(f"no JSON Schema for the field kind {kind!r} of `{spec.name}`")
+    return schema if spec.required else _nullable(schema)
+
+
+# Checks across fields of one section that the readers make (model._cross_checks).
+_SECTION_CONDITIONS: dict[str, list[Schema]] = {
+    "pricing": [{
+        "if": {"properties": {"price_basis": {"not": {"const": "capped_escalation"}}}},
+        "then": {"properties": {"escalation_cap_pct": {
+            "description": "only with price_basis: capped_escalation", "type": "null"}}},
+    }],
+}
+
+_ACTIVITY_PROPERTIES: dict[str, tuple[bool, Schema]] = {
+    # key -> (required, schema); the keys themselves come from evaluator.icp
+    "type": (True, {"description": "the activity type: a key of the criteria file's "
+                                   "`icp.multipliers` table, such as technology_transfer",
+                    "type": "string", "pattern": icp._TYPE_NAME.pattern}),
+    "description": (True, _text("what the activity is")),
+    "value": (True, _number("nominal value, in pricing.currency, not negative", minimum=0)),
+    "local": (False, {"description": "delivered through local companies (default false)",
+                      "type": "boolean"}),
+}
+
+
+def _activities_schema(section: str) -> Schema:
+    properties: dict[str, Schema] = {}
+    required: list[str] = []
+    for key in icp.ACTIVITY_KEYS:
+        if key not in _ACTIVITY_PROPERTIES:
+            raise ValueError(f"no JSON Schema for the activity key `{key}`")
+        needed, schema = _ACTIVITY_PROPERTIES[key]
+        properties[key] = schema if needed else _nullable(schema)
+        if needed:
+            required.append(key)
+    activity = _strict_object(properties, required, "one promised activity")
+    activities = {"description": "the activities promised", "type": "array",
+                  "items": activity}
+    return _strict_object({"activities": activities}, ["activities"],
+                          SECTION_DESCRIPTIONS.get(section))
+
+
+def _technical_schema(section: str) -> Schema:
+    schema: Schema = {"type": "object",
+                      "propertyNames": {"pattern": TECHNICAL_NAME_PATTERN},
+                      "additionalProperties": {"type": ["number", "string", "boolean", "null"]}}
+    description = SECTION_DESCRIPTIONS.get(section)
+    return {"description": description, **schema} if description else schema
+
+
+def proposal_schema() -> Schema:
+    """The JSON Schema of a proposal file, from the proposal field table."""
+    sections: dict[str, Schema] = {}
+    for section, specs in fields.SECTIONS.items():
+        body = _strict_object({key: field_schema(spec) for key, spec in specs.items()},
+                              [key for key, spec in specs.items() if spec.required],
+                              SECTION_DESCRIPTIONS.get(section))
+        if section in _SECTION_CONDITIONS:
+            body["allOf"] = _SECTION_CONDITIONS[section]
+        sections[section] = body
+    for section in fields.ACTIVITY_SECTIONS:
+        sections[section] = _activities_schema(section)
+    for section in fields.FREE_FORM_SECTIONS:
+        sections[section] = _technical_schema(section)
+    unknown = [s for s in fields.ALL_SECTIONS if s not in sections]
+    if unknown:
+        raise ValueError(f"no JSON Schema for the proposal section(s) {unknown}")
+    return {
+        "$schema": DRAFT,
+        "title": "evaluator proposal",
+        "description": "One offer from one partner government, scored by `evaluator score` "
+                       "and `evaluator compare`. A field left out (or null) is missing, not "
+                       "zero. Numbers may group digits with _ (120_000_000).",
+        "type": "object",
+        "properties": sections,
+        # parse_proposal requires this section (and, inside each section, the required fields).
+        "required": ["proposal"],
+        "additionalProperties": False,
+    }
+
+
+# --- criteria ---------------------------------------------------------------------------------
+
+
+def _field_name(choice_only: bool = False) -> Schema:
+    """A proposal field a criteria file may name, each listed with its meaning."""
+    known: list[Schema] = []
+    for spec in fields.FIELDS.values():
+        if choice_only and spec.kind != fields.CHOICE:
+            continue
+        known.append({"const": spec.name,
+                      "description": field_help(spec, mark_required=False)})
+    if not choice_only:
+        known.append({"pattern": r"^technical\..+",
+                      "description": "a programme-specific fact from the proposal's "
+                                     "`technical` section"})
+    return {"type": "string", "anyOf": known}
+
+
+def _score(description: str) -> Schema:
+    return _number(description, minimum=0, maximum=100)
+
+
+_RULE_PARAMETERS: dict[str, Schema] = {
+    "best": _number("the value that scores 100", minimum=float("-inf")),
+    "worst": _number("the value that scores 0 (below best: lower is better)",
+                     minimum=float("-inf")),
+    "direction": _choice("min: lower is better; max: higher is better", ("min", "max")),
+    "levels": {"description": "the score (0 to 100) of each value the field allows",
+               "type": "object", "minProperties": 1,
+               "additionalProperties": _score("the score of this value")},
+    "when_true": {**_score("the score of true"), "default": 100},
+    "when_false": {**_score("the score of false"), "default": 0},
+    "steps": {"description": "[threshold, score] pairs, thresholds increasing",
+              "type": "array", "minItems": 1,
+              "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                        "prefixItems": [_number("threshold", minimum=float("-inf")),
+                                        _score("score")]}},
+    "per_item": _number("points for each item of the list", above=0),
+    "cap": {**_score("the highest score"), "default": 100},
+}
+# Parameters with a default (parse_rule); every other parameter is required.
+_OPTIONAL_RULE_PARAMETERS = frozenset({"when_true", "when_false", "cap"})
+
+
+def _rule_docs() -> dict[str, str]:
+    docs: dict[str, str] = {}
+    for rule_class in typing.get_args(rules.Rule):
+        docs[rule_class.type] = " ".join((rule_class.__doc__ or "").split())
+    return docs
+
+
+def _rule_schema() -> Schema:
+    docs = _rule_docs()
+    branches: list[Schema] = []
+    for kind, parameters in rules.RULE_TYPES.items():
+        properties: dict[str, Schema] = {"type": {"const": kind}}
+        for name in parameters:
+            if name not in _RULE_PARAMETERS:
+                raise ValueError(f"no JSON Schema for the {kind} rule parameter `{name}`")
+            properties[name] = _RULE_PARAMETERS[name]
+        required = ["type", *(p for p in parameters if p not in _OPTIONAL_RULE_PARAMETERS)]
+        branches.append(_strict_object(properties, required,
+                                       f"{kind}: {docs.get(kind, '')}".rstrip(": ")))
+    return {"description": "How the field's value becomes a score from 0 to 100 "
+                           "(one of the rule types, chosen by `type`).",
+            "type": "object",
+            "properties": {"type": {"enum": list(rules.RULE_TYPES)}},
+            "required": ["type"],
+            "oneOf": branches}
+
+
+_PREFERENCE_PARAMETERS: dict[str, dict[str, Schema]] = {
+    # preference type -> its thresholds (model._read_preference)
+    "usual": {},
+    "linear": {"q": _number("indifference threshold: differences up to q count for nothing",
+                            minimum=0),
+               "p": _number("preference threshold: differences of p or more count in full "
+                            "(more than q)", minimum=0)},
+}
+
+
+def _preference_schema() -> Schema:
+    branches: list[Schema] = []
+    for kind in model.PREFERENCE_TYPES:
+        if kind not in _PREFERENCE_PARAMETERS:
+            raise ValueError(f"no JSON Schema for the preference type `{kind}`")
+        thresholds = _PREFERENCE_PARAMETERS[kind]
+        branches.append(_strict_object({"type": {"const": kind}, **thresholds},
+                                       ["type", *thresholds], kind))
+    return {"description": "PROMETHEE preference function of this leaf: usual (any "
+                           "difference counts in full) or linear between q and p",
+            "type": "object",
+            "properties": {"type": {"enum": list(model.PREFERENCE_TYPES)}},
+            "required": ["type"],
+            "oneOf": branches}
+
+
+def _requirement_schema() -> Schema:
+    scalar: Schema = {"type": ["string", "number", "boolean"]}
+    tests: dict[str, Schema] = {
+        "in": {"description": "the value is one of these", "type": "array", "items": scalar},
+        "not_in": {"description": "the value is none of these", "type": "array",
+                   "items": scalar},
+        "equals": {"description": "the value equals this", **scalar},
+        "min": _number("the value is at least this", minimum=float("-inf")),
+        "max": _number("the value is at most this", minimum=float("-inf")),
+        "above": _number("the value is more than this", minimum=float("-inf")),
+        "below": _number("the value is less than this", minimum=float("-inf")),
+    }
+    unknown = [t for t in model.GATE_TESTS if t not in tests]
+    if unknown:
+        raise ValueError(f"no JSON Schema for the gate test(s) {unknown}")
+    return {"description": "exactly one test: " + ", ".join(model.GATE_TESTS),
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "properties": {t: tests[t] for t in model.GATE_TESTS},
+            "additionalProperties": False}
+
+
+_WEIGHT = _number("any positive number; weights are normalised to sum 1 at each level",
+                  above=0)
+
+# The schema of every key a criteria file may use, wherever it stands; the keys allowed
+# at each place come from the reader (model._CRITERIA_KEYS and the others).
+_KEY_SCHEMAS: dict[str, Schema] = {
+    "id": _ident("identifier: letters, digits, _ and -, starting with a letter"),
+    "title": _nullable(_text("a title for people")),
+    "description": _nullable({"description": "a longer explanation for people",
+                              "type": "string"}),
+    "source": _nullable(_text("the words this rests on (a quotation, a reference)")),
+    "weight": _WEIGHT,
+    "field": {"description": "the proposal field (or derived field) it reads",
+              **_field_name()},
+    "rule": {"$ref": "#/$defs/rule"},
+    "preference": {"$ref": "#/$defs/preference"},
+    "credibility": _nullable(_strict_object(
+        {"field": {"description": "a field with fixed values, such as "
+                                  "technology_transfer.commitment", **_field_name(True)},
+         "factors": {"description": "a factor from 0 to 1 for every value the field allows",
+                     "type": "object", "minProperties": 1,
+                     "additionalProperties": _number("factor", minimum=0, maximum=1)}},
+        ["field", "factors"],
+        "promises count by how binding they are: the criterion's score is multiplied by "
+        "the factor of the proposal's value (a missing value takes the lowest)")),
+    "subcriteria": {"description": "the weighted sub-criteria, each scoring one field",
+                    "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/leaf"}},
+    "require": {"$ref": "#/$defs/requirement"},
+    # top level
+    "version": _nullable({"description": "the framework's version (quote it: \"1.0\")",
+                          "type": "string", "minLength": 1}),
+    "currency": {"description": "every money figure is converted into this ISO 4217 currency",
+                 "type": "string", "pattern": CURRENCY_PATTERN},
+    "exchange_rates": _nullable({
+        "description": "units of `currency` for one unit of each other currency",
+        "type": "object",
+        "properties": {"as_of": _date("the day the rates are taken from")},
+        "patternProperties": {CURRENCY_PATTERN: _number("rate", above=0)},
+        "additionalProperties": False}),
+    "discount_rate": _nullable(_number("real discount rate for the lifecycle-cost NPV, "
+                                       "such as 0.07", minimum=0, maximum=0.99)),
+    "method": {**_choice("default aggregation method", model.METHODS), "default": "wsm"},
+    "missing": {**_choice("how a missing value scores: zero (0 and a warning) or error",
+                          model.MISSING_POLICIES), "default": "zero"},
+    "weights_from": _text("an AHP judgements file (relative to this file) that gives the "
+                          "top-level weights; then no criterion states a `weight`"),
+    "criteria": {"description": "the weighted top-level criteria", "type": "array",
+                 "minItems": 1, "items": {"$ref": "#/$defs/criterion"}},
+    "gates": _nullable({"description": "conditions a proposal must meet to be eligible",
+                        "type": "array", "items": {"$ref": "#/$defs/gate"}}),
+    "icp": _nullable(_strict_object(
+        {"multipliers": {"description": "the multiplier of each ICP activity type",
+                         "type": "object", "minProperties": 1,
+                         "propertyNames": {"pattern": icp._TYPE_NAME.pattern},
+                         "additionalProperties": _number("multiplier", above=0)}},
+        ["multipliers"], "Industrial Collaboration Programme credit multipliers")),
+}
+
+
+def _keys(names: Iterable[str], place: str) -> dict[str, Schema]:
+    properties: dict[str, Schema] = {}
+    for name in names:
+        if name not in _KEY_SCHEMAS:
+            raise ValueError(f"no JSON Schema for the {place} key `{name}`")
+        properties[name] = _KEY_SCHEMAS[name]
+    return properties
+
+
+def _criterion_schema() -> Schema:
+    body = _strict_object(_keys(model._CRITERION_KEYS, "criterion"), ["id"],
+                          "a top-level criterion: either `subcriteria`, or its own "
+                          "`field` and `rule`")
+    own_rule: Schema = {"required": ["field", "rule"], "not": {"required": ["subcriteria"]}}
+    with_subcriteria: Schema = {"required": ["subcriteria"],
+                                "not": {"anyOf": [{"required": ["field"]},
+                                                  {"required": ["rule"]}]}}
+    body["oneOf"] = [with_subcriteria, own_rule]
+    return body
+
+
+def criteria_schema() -> Schema:
+    """The JSON Schema of a criteria file, from the criteria reader's keys and rule types."""
+    top = _keys(model._CRITERIA_KEYS, "criteria file")
+    # A criterion states its weight, unless the top-level weights come from `weights_from`.
+    needs_weight: Schema = {"properties": {"criteria": {"items": {"required": ["weight"]}}}}
+    conditions: Schema = needs_weight
+    if "weights_from" in top:
+        conditions = {"if": {"required": ["weights_from"]},
+                      "then": {"properties": {"criteria": {"items": {
+                          "not": {"required": ["weight"]}}}}},
+                      "else": needs_weight}
+    return {
+        "$schema": DRAFT,
+        "title": "evaluator criteria",
+        "description": "The evaluation framework: criteria and weights, how each field "
+                       "scores, gates for eligibility, exchange rates. Numbers may group "
+                       "digits with _ (1_600_000_000).",
+        "type": "object",
+        "properties": top,
+        "required": ["id", "currency", "criteria"],
+        "additionalProperties": False,
+        "allOf": [conditions],
+        "$defs": {
+            "criterion": _criterion_schema(),
+            "leaf": _strict_object(_keys(model._LEAF_KEYS, "sub-criterion"),
+                                   ["id", "weight", "field", "rule"],
+                                   "a sub-criterion: one field, scored by one rule"),
+            "gate": _strict_object(_keys(model._GATE_KEYS, "gate"),
+                                   ["id", "field", "require"],
+                                   "a pass/fail condition; a missing field fails"),
+            "requirement": _requirement_schema(),
+            "rule": _rule_schema(),
+            "preference": _preference_schema(),
+        },
+    }
+
+
+def schema(kind: str) -> Schema:
+    """The JSON Schema of a file kind: `proposal` or `criteria`."""
+    if kind == "proposal":
+        return proposal_schema()
+    if kind == "criteria":
+        return criteria_schema()
+    raise ValueError(f"no schema for {kind!r}; kinds: {', '.join(KINDS)}")
+
+
+def schema_text(kind: str) -> str:
+    """The schema as the JSON text written to schema/KIND.schema.json."""
+    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,104 @@
+"""A proposal template to fill in: every field of the field table, blank, with what it takes.
+
+A blank field is null, and null means missing: so the template reads as a proposal
+that states nothing yet, and `evaluator validate` names only the required fields
+still to fill in (`proposal.country`, `pricing.currency`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+import unicodedata
+
+from evaluator import fields, icp
+from evaluator.fields import FieldSpec
+from evaluator.schema import SECTION_DESCRIPTIONS, field_help
+
+DEFAULT_SCHEMA_PATH = "../schema/proposal.schema.json"
+_WIDTH = 88
+_ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Plain YAML words a country name must not be taken for (our reader and others').
+_YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"})
+
+_HEADER = """\
+A proposal for evaluator: one offer from one partner government.
+
+Fill in what the offer states and leave the rest blank: a blank field is missing,
+not zero, and the criteria file decides how a missing value scores (`missing:`).
+`proposal.country` and `pricing.currency` are required; a section you do not need
+may be deleted, except `proposal`. Numbers may group digits with _ (120_000_000).
+
+Check the file:  evaluator validate {file}
+Score it:        evaluator score {file}"""
+
+# Example values for the commented-out ICP activity, by key of evaluator.icp.ACTIVITY_KEYS.
+_ACTIVITY_EXAMPLE = {
+    "type": "technology_transfer",
+    "description": "Hull-module production know-how for a local yard",
+    "value": "40_000_000",
+    "local": "true",
+}
+
+
+def id_from_file_name(stem: str) -> str | None:
+    """An id for a proposal file named `stem`: lower case, accents dropped, the rest as -."""
+    letters = unicodedata.normalize("NFKD", stem.lower())
+    letters = "".join(c for c in letters if not unicodedata.combining(c))
+    ident = re.sub(r"[^a-z0-9_-]+", "-", letters).strip("-")
+    return ident if _ID_PATTERN.match(ident) else None
+
+
+def yaml_text(value: str) -> str:
+    """`value` as a YAML scalar that every reader takes for this exact text."""
+    plain = re.fullmatch(r"[^\W\d_][\w .'()-]*", value) is not None
+    if plain and value == value.strip() and value.lower() not in _YAML_WORDS:
+        return value
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a YAML double-quoted one
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    return textwrap.wrap(text, _WIDTH - len(indent) - 2, initial_indent=f"{indent}# ",
+                         subsequent_indent=f"{indent}#   ", break_on_hyphens=False)
+
+
+def _field_lines(spec: FieldSpec, value: str | None) -> list[str]:
+    lines = _comment(field_help(spec), "  ")
+    lines.append(f"  {spec.key}:" + (f" {value}" if value is not None else ""))
+    return lines
+
+
+def _activities_lines(section: str) -> list[str]:
+    lines = _comment(SECTION_DESCRIPTIONS.get(section, section)
+                     + " Uncomment the section to list the activities offered.",
+                     "")
+    lines += [f"# {section}:", "#   activities:"]
+    for i, key in enumerate(icp.ACTIVITY_KEYS):
+        lead = "#     - " if i == 0 else "#       "
+        lines.append(f"{lead}{key}: {_ACTIVITY_EXAMPLE.get(key, '')}".rstrip())
+    return lines
+
+
+def _technical_lines(section: str) -> list[str]:
+    lines = _comment(SECTION_DESCRIPTIONS.get(section, section) + " Uncomment to use.", "")
+    return [*lines, f"# {section}:", "#   range_nm: 3500"]
+
+
+def proposal_template(file: str, *, country: str | None = None, ident: str | None = None,
+                      schema_path: str = DEFAULT_SCHEMA_PATH) -> str:
+    """The text of a new proposal file named `file`: every field blank but those given."""
+    given = {"proposal.id": ident, "proposal.country": country}
+    lines = [f"# yaml-language-server: $schema={schema_path}"]
+    for line in _HEADER.format(file=file).splitlines():
+        lines.append(f"# {line}".rstrip())
+    for section, specs in fields.SECTIONS.items():
+        lines += ["", f"{section}:"]
+        for spec in specs.values():
+            value = given.get(spec.name)
+            lines += _field_lines(spec, None if value is None else yaml_text(value))
+    for section in fields.ACTIVITY_SECTIONS:
+        lines += ["", *_activities_lines(section)]
+    for section in fields.FREE_FORM_SECTIONS:
+        lines += ["", *_technical_lines(section)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,211 @@
+"""`evaluator new`: a template of every field that validates as expected and scores once filled."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from evaluator import fields, icp
+from evaluator.api import load_proposal
+from evaluator.loading import parse_document
+from evaluator.model import Value, parse_proposal
+from evaluator.schema import schema
+from evaluator.template import id_from_file_name, proposal_template, yaml_text
+from tests.conftest import PROPOSALS, Run
+
+RunCli = Callable[..., Run]
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """The template with `section.field` lines given these YAML values."""
+    section = ""
+    out = []
+    for line in text.splitlines():
+        if heading := re.fullmatch(r"([a-z0-9_]+):", line):
+            section = heading.group(1)
+        elif field := re.fullmatch(r"  ([a-z_]+):( .*)?", line):
+            name = f"{section}.{field.group(1)}"
+            if name in values:
+                line = f"  {field.group(1)}: {values[name]}"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def uncomment(text: str, section: str) -> str:
+    """The template with the commented-out example of `section` made real."""
+    lines = text.splitlines()
+    start = lines.index(f"# {section}:")
+    end = start
+    while end < len(lines) and lines[end].startswith("# "):
+        end += 1
+    lines[start:end] = [line[2:] for line in lines[start:end]]
+    return "\n".join(lines) + "\n"
+
+
+def yaml_value(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(value) + "]"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return yaml_text(value)
+    return repr(value)
+
+
+def line_of(text: str, line: str) -> int:
+    return text.splitlines().index(line) + 1
+
+
+def test_new_writes_the_template(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "proposals").mkdir()
+    result = run_cli("new", "proposals/france.yaml", "--country", "France", cwd=tmp_path)
+    assert (result.code, result.out, result.err) == (0, "", "wrote proposals/france.yaml\n")
+    text = (tmp_path / "proposals" / "france.yaml").read_text(encoding="utf-8")
+    assert text == proposal_template("proposals/france.yaml", country="France", ident="france")
+    assert text.splitlines()[0] == \
+        "# yaml-language-server: $schema=../schema/proposal.schema.json"
+    assert "  id: france\n" in text and "  country: France\n" in text
+
+
+def test_schema_reference_is_relative_to_the_new_file(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    assert run_cli("new", "offer.yaml", cwd=tmp_path).code == 0
+    assert run_cli("new", "a/b/offer.yaml", cwd=tmp_path).code == 0
+    first = (tmp_path / "offer.yaml").read_text(encoding="utf-8").splitlines()[0]
+    nested = (tmp_path / "a" / "b" / "offer.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=schema/proposal.schema.json"
+    assert nested == "# yaml-language-server: $schema=../../schema/proposal.schema.json"
+
+
+def test_every_field_of_the_table_is_in_the_template() -> None:
+    text = proposal_template("offer.yaml")
+    filled = fill(text, {spec.name: "X" for section in fields.SECTIONS.values()
+                         for spec in section.values()})
+    for section, specs in fields.SECTIONS.items():
+        assert f"\n{section}:\n" in text
+        for key in specs:
+            assert re.search(rf"^  {key}:$", text, re.M), key
+    assert filled.count(": X\n") == len(fields.PROPOSAL_FIELDS)
+    for choice in fields.TRANSFER_LEVELS:  # allowed values are listed with their field
+        assert choice in text
+    assert "# industrial_collaboration:" in text and "# technical:" in text
+
+
+def test_new_never_overwrites(run_cli: RunCli, tmp_path: Path) -> None:
+    existing = tmp_path / "italy.yaml"
+    existing.write_text("proposal: {country: Italy}\n", encoding="utf-8")
+    result = run_cli("new", "italy.yaml", "--country", "Italy", cwd=tmp_path)
+    assert (result.code, result.out) == (1, "")
+    assert result.err == ("italy.yaml: already exists; `evaluator new` never overwrites a file "
+                          "(choose another name)\n")
+    assert existing.read_text(encoding="utf-8") == "proposal: {country: Italy}\n"
+    assert run_cli("new", "italy.yaml", "--force", cwd=tmp_path).code == 2  # there is no --force
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("offer.txt",), "offer.txt: a proposal file name ends in .yaml or .yml\n"),
+    (("offer.yaml", "--country", " "), "--country: give the country's name\n"),
+])
+def test_new_usage_errors(run_cli: RunCli, tmp_path: Path, args: tuple[str, ...],
+                          message: str) -> None:
+    result = run_cli("new", *args, cwd=tmp_path)
+    assert (result.code, result.out, result.err) == (2, "", message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_new_into_a_missing_folder(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("new", "nowhere/offer.yaml", cwd=tmp_path)
+    assert (result.code, result.err) == (1, "nowhere/offer.yaml: the folder nowhere does not "
+                                            "exist\n")
+
+
+def test_a_fresh_template_names_the_fields_to_fill(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("new", "offer.yaml", cwd=tmp_path).code == 0
+    text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
+    result = run_cli("validate", "offer.yaml", cwd=tmp_path)
+    # Each problem points at its section's first field: `id` and `currency`.
+    assert (result.code, result.out) == (1, "")
+    assert result.err == (
+        f"offer.yaml:{line_of(text, '  id:')}:3: missing required field `country` in "
+        "`proposal`\n"
+        f"offer.yaml:{line_of(text, '  currency:')}:3: missing required field `currency` in "
+        "`pricing`\n")
+
+
+def test_with_country_only_the_currency_is_left(run_cli: RunCli, tmp_path: Path) -> None:
+    assert run_cli("new", "offer.yaml", "--country", "NO", cwd=tmp_path).code == 0
+    text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
+    assert '  country: "NO"\n' in text
+    result = run_cli("validate", "offer.yaml", cwd=tmp_path)
+    assert (result.code, result.err) == (1, f"offer.yaml:{line_of(text, '  currency:')}:3: "
+                                            "missing required field `currency` in `pricing`\n")
+
+
+def test_filled_with_the_obvious_values_it_validates_and_scores(run_cli: RunCli,
+                                                                 tmp_path: Path) -> None:
+    assert run_cli("new", "france.yaml", "--country", "France", cwd=tmp_path).code == 0
+    path = tmp_path / "france.yaml"
+    path.write_text(fill(path.read_text(encoding="utf-8"), {"pricing.currency": "EUR"}),
+                    encoding="utf-8")
+    validated = run_cli("validate", "france.yaml", cwd=tmp_path)
+    assert (validated.code, validated.out, validated.err) == (0, "ok france.yaml\n", "")
+    scored = run_cli("score", "france.yaml", "--format", "json", cwd=tmp_path)
+    assert (scored.code, scored.err) == (0, "")
+    assert '"id": "france"' in scored.out and '"country": "France"' in scored.out
+
+
+def test_filled_with_a_samples_values_it_reads_as_the_sample(tmp_path: Path) -> None:
+    sample = load_proposal(PROPOSALS / "italy.yaml")
+    text = fill(proposal_template("italy.yaml"),
+                {name: yaml_value(value) for name, value in sample.values.items()})
+    for name, value in sample.values.items():
+        if name.startswith("technical."):  # free-form facts go in a section of their own
+            text += ("technical:\n" if "\ntechnical:" not in text else "") + \
+                f"  {name.split('.', 1)[1]}: {yaml_value(value)}\n"
+    filled = parse_proposal(parse_document(text, "italy.yaml"))
+    assert dict(filled.values) == dict(sample.values)
+
+
+def test_the_commented_examples_are_valid(tmp_path: Path) -> None:
+    text = fill(proposal_template("offer.yaml", country="Italy"), {"pricing.currency": "EUR"})
+    for section in (*fields.ACTIVITY_SECTIONS, *fields.FREE_FORM_SECTIONS):
+        text = uncomment(text, section)
+    proposal = parse_proposal(parse_document(text, "offer.yaml"))
+    assert proposal.values["technical.range_nm"] == 3500
+    assert proposal.activities is not None
+    assert [(a.type, a.value, a.local) for a in proposal.activities] == [
+        ("technology_transfer", 40_000_000.0, True)]
+    assert set(icp.ACTIVITY_KEYS) <= set(re.findall(r"^ {4}(?:- |  )([a-z_]+):", text, re.M))
+
+
+def test_the_schema_judges_a_template_as_the_reader_does() -> None:
+    validator = jsonschema.Draft202012Validator(schema("proposal"))
+    fresh = parse_document(proposal_template("offer.yaml"), "offer.yaml").data
+    assert sorted(".".join(map(str, e.absolute_path)) for e in validator.iter_errors(fresh)) \
+        == ["pricing.currency", "proposal.country"]
+    filled = fill(proposal_template("offer.yaml", country="Italy"), {"pricing.currency": "EUR"})
+    assert list(validator.iter_errors(parse_document(filled, "offer.yaml").data)) == []
+
+
+@pytest.mark.parametrize(("stem", "ident"), [
+    ("france", "france"), ("France 2025", "france-2025"), ("Türkiye", "turkiye"),
+    ("Côte d'Ivoire offer", "cote-d-ivoire-offer"), ("_draft", "_draft"), ("2025", None),
+    ("--", None)])
+def test_id_from_file_name(stem: str, ident: str | None) -> None:
+    assert id_from_file_name(stem) == ident
+
+
+@given(st.text(st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1)
+       .filter(str.strip))
+def test_any_country_name_reads_back_exactly(name: str) -> None:
+    text = fill(proposal_template("offer.yaml", country=name), {"pricing.currency": "EUR"})
+    assert parse_proposal(parse_document(text, "offer.yaml")).country == name

@@ -1,0 +1,84 @@
+"""Progress on long batches: the core reports each file; the bar shows only when it helps."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evaluator import cli
+from evaluator.api import load_criteria, load_proposals, validate_paths
+from evaluator.render.progress import ProgressBar
+from tests.conftest import PROPOSALS, ROOT
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_load_proposals_reports_every_file_bad_ones_too(tmp_path: Path) -> None:
+    for sample in sorted(PROPOSALS.glob("*.yaml")):
+        (tmp_path / sample.name).write_bytes(sample.read_bytes())
+    (tmp_path / "bad.yaml").write_text("proposal: [\n", encoding="utf-8")
+    calls: list[tuple[int, int]] = []
+    batch = load_proposals([tmp_path], on_file=lambda done, total: calls.append((done, total)))
+    assert calls == [(n, 5) for n in range(1, 6)]
+    assert (len(batch.proposals), batch.files, len(batch.errors)) == (4, 5, 1)
+
+
+def test_validate_paths_reports_every_file() -> None:
+    calls: list[tuple[int, int]] = []
+    validate_paths([PROPOSALS], load_criteria(), on_file=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_no_bar_before_the_delay_and_none_for_work_that_ends() -> None:
+    clock, stream = Clock(), io.StringIO()
+    bar = ProgressBar("reading proposals", stream, clock=clock, force_terminal=True)
+    bar(1, 10)
+    clock.now += 0.4
+    bar(2, 10)
+    clock.now += 0.2
+    bar(10, 10)  # past the delay, but done: nothing left to show
+    bar.close()
+    assert stream.getvalue() == ""
+
+
+def test_a_bar_after_the_delay_erased_at_the_end() -> None:
+    clock, stream = Clock(), io.StringIO()
+    with ProgressBar("reading proposals", stream, clock=clock, force_terminal=True) as bar:
+        bar(1, 3000)
+        clock.now += 0.6
+        bar(2, 3000)
+        drawn = stream.getvalue()
+        assert "reading proposals" in drawn and "2/3000" in drawn
+        clock.now += 0.6
+        bar(3000, 3000)
+        assert "3000/3000" in stream.getvalue()
+    erased = stream.getvalue().rsplit("3000/3000", 1)[1]
+    assert "\x1b[?25h" in erased and erased.endswith("\x1b[1A\x1b[2K")  # cursor back, line gone
+
+
+def test_no_progress_callback_when_stderr_is_not_a_terminal(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with cli._progress("reading proposals") as on_file:
+        assert on_file is None
+
+
+def test_the_batch_path_never_imports_rich_progress_in_a_pipe() -> None:
+    code = ("import sys\nfrom evaluator.cli import main\ntry:\n    main(['compare', '-f', 'csv'])"
+            "\nexcept SystemExit:\n    pass\nprint('rich.progress' in sys.modules, "
+            "file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False, timeout=60)
+    assert result.stderr == "False\n"
