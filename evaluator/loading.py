@@ -74,8 +74,11 @@ _SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}{word}") for sign in ("", "+"
                    for word in ("inf", "Inf", "INF")} | {
                    f".{word}": float("nan") for word in ("nan", "NaN", "NAN")}
 # Control characters can only come from escapes ("\x1b", "\0"): no real value
-# holds one, and echoed in a message they would drive the user's terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# holds one, and echoed in a message they would drive the user's terminal. Line
+# separators would split a one-line message; bidirectional overrides can make a
+# table show text in another order than it is stored ("Trojan source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
+                      "\u2066-\u2069\ud800-\udfff]")
 
 
 try:

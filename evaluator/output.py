@@ -9,22 +9,33 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evaluator.errors import OutputError
+from evaluator.loading import YAML_SUFFIXES
 
 
-def _same(a: Path, b: Path) -> bool:
+def _identity(path: Path) -> tuple[int, int] | None:
+    """A file's identity on disk (device, inode), whatever the path that names it."""
     try:
-        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+        stat = os.stat(path)
     except OSError:
-        return False
+        return None
+    return stat.st_dev, stat.st_ino
 
 
 def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) -> None:
     """Write `text` to `path` through a temporary file and a rename."""
     name = str(path)
-    for source in inputs:
-        if _same(path, source):
-            raise OutputError.at(name, "is an input file of this run; it is never overwritten "
-                                       "(choose another --output)")
+    inputs = list(inputs)
+    target = _identity(path)
+    if target is not None and target in {_identity(source) for source in inputs}:
+        raise OutputError.at(name, "is an input file of this run; it is never overwritten "
+                                   "(choose another --output)")
+    if path.suffix.lower() in YAML_SUFFIXES:
+        # A folder given as input: its YAML files are inputs, now or on the next run.
+        folder_id = _identity(path.parent)
+        for source in inputs:
+            if source.is_dir() and _identity(source) == folder_id:
+                raise OutputError.at(name, f"is in the input folder {source}, where it would "
+                                           "be read as a proposal (choose another --output)")
     if path.is_dir():
         raise OutputError.at(name, "is a folder; give a file name to --output")
     if path.exists() and not path.is_file():
@@ -46,6 +57,7 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
                                              dir=folder)
     except OSError as exc:
         raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+    renamed = False
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             out.write(text)
@@ -55,7 +67,10 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
         os.umask(mask)
         os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes it private; use the usual mode
         os.replace(temporary, path)
+        renamed = True
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
         raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+    finally:
+        if not renamed:  # whatever went wrong, even an interrupt, leave no temporary file
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)

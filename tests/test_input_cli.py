@@ -1,0 +1,127 @@
+"""Bad input at the command line: batches keep going, and internal errors say they are bugs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, Run
+from tests.test_input_corpus import CORPUS, EXPECTED
+
+RunCli = Callable[..., Run]
+
+
+def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
+        run_cli: RunCli, tmp_path: Path) -> None:
+    for sample in (ROOT / "proposals").glob("*.yaml"):
+        shutil.copy(sample, tmp_path)
+    bad = sorted((CORPUS / "proposals").iterdir())
+    for path in bad:
+        shutil.copy(path, tmp_path)
+    result = run_cli("compare", str(tmp_path))
+    assert result.code == 1
+    # The good ones come out exactly as they do on their own.
+    assert result.out == run_cli("compare", "proposals").out
+    # Every bad file, each with its own errors: read errors in file order, then those
+    # that only scoring finds (a currency with no rate).
+    expected = [line.replace("tests/corpus/proposals/", f"{tmp_path}/")
+                for path in bad for line in EXPECTED[f"proposals/{path.name}"]]
+    assert sorted(result.err.splitlines()) == sorted(expected)
+    assert len(result.err.splitlines()) == len(expected) >= len(bad)
+
+
+def test_the_json_of_a_batch_lists_the_errors_and_the_results(
+        run_cli: RunCli, tmp_path: Path) -> None:
+    import json
+    shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path)
+    shutil.copy(CORPUS / "proposals" / "syntax-tab-indent.yaml", tmp_path)
+    shutil.copy(CORPUS / "proposals" / "doc-empty.yaml", tmp_path)
+    result = run_cli("compare", str(tmp_path), "-f", "json")
+    assert result.code == 1
+    report = json.loads(result.out)
+    assert [r["id"] for r in report["results"]] == ["italy"]
+    assert report["errors"] == [
+        {"file": f"{tmp_path}/doc-empty.yaml", "line": None, "column": None,
+         "message": "the file is empty"},
+        {"file": f"{tmp_path}/syntax-tab-indent.yaml", "line": 6, "column": 1,
+         "message": "a tab character: YAML indents with spaces only"},
+    ]
+
+
+def test_validate_names_each_good_file_and_each_bad_one(run_cli: RunCli, tmp_path: Path) -> None:
+    shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path)
+    shutil.copy(CORPUS / "proposals" / "type-boolean-yes.yaml", tmp_path)
+    result = run_cli("validate", str(tmp_path))
+    assert result.code == 1
+    assert result.out == f"ok {tmp_path}/italy.yaml\n"
+    assert result.err == (f"{tmp_path}/type-boolean-yes.yaml:5:19: expected true or false, "
+                          "got the text 'yes' (write true or false: yes is read as text)\n")
+
+
+def test_a_bad_criteria_file_stops_everything_before_scoring(run_cli: RunCli) -> None:
+    result = run_cli("compare", "proposals", "--criteria",
+                     "tests/corpus/criteria/levels-missing-value.yaml", "-f", "json")
+    assert (result.code, result.out) == (1, "")
+    assert result.err.splitlines() == EXPECTED["criteria/levels-missing-value.yaml"]
+
+
+def test_an_unreadable_folder_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Path) -> None:
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(Path, "iterdir", refuse)
+    result = run_cli("compare", str(tmp_path))
+    assert (result.code, result.out) == (1, "")
+    assert result.err == f"{tmp_path}: cannot list the folder: Permission denied\n"
+
+
+# --- internal errors -------------------------------------------------------------------------
+
+BUG = ("evaluator: internal error (RuntimeError: boom). This is a bug: please report it with "
+       "the command and the output of --debug (evaluator --debug COMMAND ...).\n")
+
+
+def boom(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("boom")
+
+
+def test_an_internal_error_is_one_line_that_says_it_is_a_bug(
+        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import evaluator.api
+    monkeypatch.setattr(evaluator.api, "compare", boom)
+    result = run_cli("compare")
+    assert (result.code, result.out, result.err) == (3, "", BUG)
+
+
+def test_debug_shows_the_traceback_of_an_internal_error() -> None:
+    script = ("import sys, evaluator.api\n"
+              "def boom(*a, **k): raise RuntimeError('boom')\n"
+              "evaluator.api.compare = boom\n"
+              "from evaluator.cli import main\n"
+              "main(sys.argv[1:])\n")
+    for args, shows_traceback in ((["--debug", "compare"], True), (["compare"], False)):
+        done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT,
+                              capture_output=True, text=True, check=False, timeout=60)
+        assert done.stdout == ""
+        if shows_traceback:
+            assert done.returncode == 1
+            assert done.stderr.startswith("Traceback (most recent call last):\n")
+            assert done.stderr.endswith("RuntimeError: boom\n")
+        else:
+            assert (done.returncode, done.stderr) == (3, BUG)
+
+
+def test_bad_input_never_shows_a_traceback() -> None:
+    done = subprocess.run([sys.executable, "-m", "evaluator", "validate",
+                           "tests/corpus/proposals", "--criteria",
+                           "tests/corpus/criteria/tag-python.yaml"],
+                          cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "Traceback" not in done.stderr
+    assert done.stderr.splitlines() == EXPECTED["criteria/tag-python.yaml"]

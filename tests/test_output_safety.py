@@ -1,0 +1,173 @@
+"""--output: written atomically, never over an input, never over a file without --force.
+
+And nothing the tool does, whatever it is given, changes an input file.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from evaluator.errors import OutputError
+from evaluator.output import write_output
+from tests.conftest import ROOT, Run
+
+RunCli = Callable[..., Run]
+ITALY = ROOT / "proposals" / "italy.yaml"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def snapshot(*folders: Path) -> dict[str, str]:
+    """Every file under the folders, by path, with its content's digest."""
+    return {str(p): digest(p) for folder in folders for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_the_output_appears_whole_and_leaves_no_temporary_file(run_cli: RunCli,
+                                                                tmp_path: Path) -> None:
+    target = tmp_path / "result.json"
+    result = run_cli("compare", "-f", "json", "-o", str(target))
+    assert (result.code, result.out, result.err) == (0, "", f"wrote {target}\n")
+    assert target.read_text() == run_cli("compare", "-f", "json").out
+    assert os.listdir(tmp_path) == ["result.json"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary_one(
+        run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "result.csv"
+    target.write_text("the previous result\n")
+
+    def broken_replace(source: str, destination: str) -> None:
+        raise OSError(errno.EIO, "Input/output error")
+    monkeypatch.setattr(os, "replace", broken_replace)
+    result = run_cli("compare", "-f", "csv", "-o", str(target), "--force")
+    assert result.code == 1
+    assert result.err == f"{target}: cannot write: Input/output error\n"
+    assert target.read_text() == "the previous result\n"
+    assert os.listdir(tmp_path) == ["result.csv"]
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    def interrupted(fd: int) -> None:
+        raise KeyboardInterrupt
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_output(tmp_path / "out.md", "text", inputs=[], force=False)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_full_disk_is_reported_and_cleaned_up(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    real_fdopen = os.fdopen
+
+    class Full:
+        def __init__(self, fd: int, *args: object, **kwargs: object) -> None:
+            self.handle = real_fdopen(fd, "w")
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.handle.close()
+
+        def write(self, text: str) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", Full)
+    with pytest.raises(OutputError) as caught:
+        write_output(tmp_path / "out.md", "text", inputs=[], force=False)
+    assert str(caught.value) == f"{tmp_path}/out.md: cannot write: No space left on device"
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_existing_file_needs_force(run_cli: RunCli, tmp_path: Path) -> None:
+    target = tmp_path / "table.txt"
+    target.write_text("keep me\n")
+    result = run_cli("compare", "-o", str(target))
+    assert (result.code, result.err) == (1, f"{target}: already exists; add --force to "
+                                            "replace it\n")
+    assert target.read_text() == "keep me\n"
+    assert run_cli("compare", "-o", str(target), "--force").code == 0
+    assert target.read_text() == run_cli("compare").out
+
+
+def names_for_italy(tmp_path: Path) -> list[str]:
+    """Ways of naming proposals/italy.yaml from the project root."""
+    link = tmp_path / "link.yaml"
+    link.symlink_to(ITALY)
+    names = ["proposals/italy.yaml", "./proposals/../proposals/italy.yaml", str(ITALY),
+             "proposals//italy.yaml", str(link)]
+    hard = tmp_path / "hard.yaml"
+    try:
+        os.link(ITALY, hard)
+    except OSError:  # another file system: no hard link to test
+        return names
+    return [*names, str(hard)]
+
+
+@pytest.mark.parametrize("command", [["compare"], ["compare", "proposals"],
+                                     ["compare", "proposals/italy.yaml"],
+                                     ["score", "proposals/italy.yaml"],
+                                     ["sensitivity", "--samples", "10"]])
+def test_an_input_is_never_overwritten_even_with_force(run_cli: RunCli, tmp_path: Path,
+                                                       command: list[str]) -> None:
+    before = digest(ITALY)
+    for name in names_for_italy(tmp_path):
+        result = run_cli(*command, "-f", "json", "-o", name, "--force")
+        assert result.code == 1, name
+        assert result.err == (f"{Path(name)}: is an input file of this run; it is never "
+                              "overwritten "
+                              "(choose another --output)\n")
+        assert result.out == ""
+        assert digest(ITALY) == before
+
+
+@pytest.mark.parametrize("command", [["compare"], ["score", "proposals/italy.yaml"],
+                                     ["criteria"]])
+def test_the_criteria_file_is_an_input_too(run_cli: RunCli, command: list[str]) -> None:
+    before = digest(ROOT / "criteria" / "default.yaml")
+    result = run_cli(*command, "-o", "criteria/default.yaml", "--force")
+    assert result.code == 1
+    assert result.err == ("criteria/default.yaml: is an input file of this run; it is never "
+                          "overwritten (choose another --output)\n")
+    assert digest(ROOT / "criteria" / "default.yaml") == before
+
+
+def test_no_new_yaml_file_in_an_input_folder(run_cli: RunCli) -> None:
+    result = run_cli("compare", "proposals", "-f", "json", "-o", "proposals/result.yaml")
+    assert result.code == 1
+    assert result.err == ("proposals/result.yaml: is in the input folder proposals, where it "
+                          "would be read as a proposal (choose another --output)\n")
+    assert not (ROOT / "proposals" / "result.yaml").exists()
+
+
+def test_nothing_the_tool_does_changes_an_input(run_cli: RunCli, tmp_path: Path) -> None:
+    folders = (ROOT / "proposals", ROOT / "criteria", ROOT / "tests" / "corpus")
+    before = snapshot(*folders)
+    out = tmp_path / "out"
+    commands: list[list[str]] = [
+        ["compare"], ["compare", "-f", "json"], ["compare", "-f", "csv"],
+        ["compare", "-f", "markdown"], ["compare", "--weights", "pricing=50"],
+        ["score", "proposals/italy.yaml"], ["score", "proposals/turkiye.yaml", "-f", "json"],
+        ["validate", "proposals", "criteria/default.yaml"], ["validate", "tests/corpus/proposals"],
+        ["validate", "tests/corpus/criteria"], ["criteria"], ["criteria", "-f", "json"],
+        ["compare", "tests/corpus/proposals", "proposals"],
+        ["compare", "-o", f"{out}.txt"], ["score", "proposals/italy.yaml", "-o", f"{out}.md",
+                                          "-f", "markdown"],
+    ]
+    commands += [["compare", "--criteria", str(path)]
+                 for path in sorted((ROOT / "tests" / "corpus" / "criteria").iterdir())]
+    for command in commands:
+        result = run_cli(*command)
+        assert result.code in (0, 1), (command, result.err)
+        assert "Traceback" not in result.err
+    assert snapshot(*folders) == before
