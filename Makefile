@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck fuzz clean
+.PHONY: demo test lint typecheck fuzz clean schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ FUZZ_EXAMPLES ?= 5000
 fuzz: $(VENV)/.installed-test
 	EVALUATOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q \
 		tests/test_fuzz_input.py
+
+# The JSON Schemas in schema/ are generated from the models; tests fail when they are stale.
+schema: $(VENV)/.installed
+	$(BIN)/evaluator schema proposal --output schema/proposal.schema.json --force
+	$(BIN)/evaluator schema criteria --output schema/criteria.schema.json --force
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -4,7 +4,8 @@ import importlib
 import os
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,27 +21,33 @@ app = typer.Typer(
     pretty_exceptions_enable=False, rich_markup_mode=None,
     help="Score defence-procurement proposals from partner governments against a "
          "minister's stated criteria, and compare them.",
+    epilog="Start with `evaluator compare` (the samples in proposals/) and `evaluator new "
+           "FILE` (a proposal to fill in); each command's --help has an example. Shell "
+           "completion: evaluator --install-completion. NO_COLOR=1 turns colour off. "
+           "Guides: docs/user-guide.md and docs/cli.md.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 CriteriaOption = Annotated[Path | None, typer.Option(
     "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
-                             "installed copy].", dir_okay=False)]
+                             "installed copy].", dir_okay=False, metavar="FILE")]
 WeightsOption = Annotated[str | None, typer.Option(
-    "--weights", "-w", help="What-if weights for top-level criteria, e.g. "
+    "--weights", "-w", metavar="NAME=N,...", help="What-if weights for top-level criteria, e.g. "
                             "pricing=40,g2g_guarantees=20; the rest keep theirs.")]
 MethodOption = Annotated[str | None, typer.Option(
-    "--method", "-m", help="Aggregation method: wsm [default: the criteria file's].")]
+    "--method", "-m", metavar="METHOD",
+    help="Aggregation method: wsm [default: the criteria file's].")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
-    dir_okay=False)]
+    dir_okay=False, metavar="FILE")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
 MaxBytesOption = Annotated[int, typer.Option(
-    "--max-bytes", min=1, help="Largest input file accepted, in bytes.")]
+    "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
 
 
 def _format_option(choices: Sequence[str]) -> Any:
-    return typer.Option("--format", "-f", help="Output format: " + ", ".join(choices) + ".")
+    return typer.Option("--format", "-f", metavar="FORMAT",
+                        help="Output format: " + ", ".join(choices) + ".")
 
 
 def _version(value: bool) -> None:
@@ -123,6 +130,17 @@ def _report(problems: Sequence[Problem]) -> None:
         sys.stderr.write(f"{problem}\n")
 
 
+@contextmanager
+def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """An `on_file` callback drawing a bar on stderr for long batches, if it is a terminal."""
+    if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
+        yield None  # never in pipes, logs or tests, and rich is not even imported
+        return
+    from evaluator.render.progress import ProgressBar
+    with ProgressBar(label, sys.stderr) as bar:
+        yield bar
+
+
 def _load_criteria(path: Path | None, max_bytes: int) -> Any:
     from evaluator.api import load_criteria
     return load_criteria(path, max_bytes)
@@ -131,7 +149,8 @@ def _load_criteria(path: Path | None, max_bytes: int) -> Any:
 @app.command()
 def compare(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Proposal files and folders [default: proposals/].", show_default=False)] = None,
+        help="Proposal files and folders [default: proposals/].", metavar="PATH",
+        show_default=False)] = None,
     criteria: CriteriaOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
@@ -140,9 +159,13 @@ def compare(
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Rank the proposals in files and folders against the criteria.
+    """Rank proposals from files and folders against the criteria.
 
-    Example: evaluator compare proposals/ --weights pricing=40 --format markdown
+    Examples:
+
+    \b
+      evaluator compare
+      evaluator compare proposals/ --weights pricing=40 --format markdown
     """
     from evaluator.api import compare as run_compare
     _check_choice("--format", fmt, FORMATS[:4])
@@ -151,7 +174,8 @@ def compare(
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
     inputs = paths or [Path("proposals")]
-    comparison = run_compare(inputs, framework, overrides, method, max_bytes)
+    with _progress("reading proposals") as on_file:
+        comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file)
     _report(comparison.errors)
     text = _renderer(fmt)(comparison, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
@@ -161,7 +185,8 @@ def compare(
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(help="A proposal file.", show_default=False)],
+    file: Annotated[Path, typer.Argument(help="A proposal file.", metavar="FILE",
+                                         show_default=False)],
     criteria: CriteriaOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
@@ -170,9 +195,15 @@ def score(
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """Show one proposal's score card: every number and the evidence behind it.
+    """Show one proposal's score card, with the evidence behind it.
 
-    Example: evaluator score proposals/italy.yaml
+    Every number, the rule that made it, the gates and the warnings.
+
+    Examples:
+
+    \b
+      evaluator score proposals/italy.yaml
+      evaluator score proposals/italy.yaml --format json --output italy.json
     """
     from evaluator.api import load_proposal
     from evaluator.scoring import evaluate
@@ -192,7 +223,7 @@ def score(
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(
-        help="Proposal or criteria files and folders.", show_default=False)],
+        help="Proposal or criteria files and folders.", metavar="PATH", show_default=False)],
     criteria: CriteriaOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
@@ -202,11 +233,15 @@ def validate(
     currency has an exchange rate. A file with a top-level `criteria:` list is
     checked as a criteria file.
 
-    Example: evaluator validate proposals/ criteria/default.yaml
+    Example:
+
+    \b
+      evaluator validate proposals/ criteria/default.yaml
     """
     from evaluator.api import validate_paths
     framework = _load_criteria(criteria, max_bytes)
-    checked, problems = validate_paths(paths, framework, max_bytes)
+    with _progress("checking files") as on_file:
+        checked, problems = validate_paths(paths, framework, max_bytes, on_file)
     _report(problems)
     bad = {p.file for p in problems}
     for name in checked:
@@ -224,9 +259,14 @@ def show_criteria(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Show the framework: criteria, weights, rules, gates and the words each rests on.
+    """Show the framework: criteria, weights, rules and gates.
 
-    Example: evaluator criteria --weights pricing=40
+    Each with the words it rests on (`source:` in the criteria file).
+
+    Example:
+
+    \b
+      evaluator criteria --weights pricing=40
     """
     from evaluator.render import criteria as render_criteria
     _check_choice("--format", fmt, ("table", "json", "markdown"))
@@ -240,7 +280,8 @@ def show_criteria(
 @app.command()
 def sensitivity(
     paths: Annotated[list[Path] | None, typer.Argument(
-        help="Proposal files and folders [default: proposals/].", show_default=False)] = None,
+        help="Proposal files and folders [default: proposals/].", metavar="PATH",
+        show_default=False)] = None,
     criteria: CriteriaOption = None,
     weights: WeightsOption = None,
     method: Annotated[str | None, typer.Option(
@@ -259,13 +300,16 @@ def sensitivity(
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """How far the weights must move before the recommendation changes.
+    """How far the weights can move before the winner changes.
 
     For each criterion, the range of its weight in which the winner (and the whole
     ranking) stays the same, the smallest single change that tips the winner, and
     how often each proposal takes each rank when the weights are sampled.
 
-    Example: evaluator sensitivity proposals/ --spread full --samples 100000
+    Example:
+
+    \b
+      evaluator sensitivity proposals/ --spread full --samples 100000
     """
     from evaluator.api import compare as run_compare
     from evaluator.render.sensitivity import render
@@ -285,6 +329,79 @@ def sensitivity(
     _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
     if comparison.errors:
         raise typer.Exit(1)
+
+
+@app.command("schema")
+def show_schema(
+    kind: Annotated[str, typer.Argument(
+        help="The file kind: proposal or criteria.", metavar="KIND", show_default=False)],
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Print the JSON Schema of a proposal or criteria file.
+
+    For editors and other tools: the files in schema/ are this output. A file whose
+    first line names the schema gets completion and checking in editors that read
+    yaml-language-server comments:
+
+    \b
+      # yaml-language-server: $schema=../schema/proposal.schema.json
+
+    Example:
+
+    \b
+      evaluator schema proposal --output schema/proposal.schema.json --force
+    """
+    from evaluator.schema import KINDS, schema_text
+    _check_choice("KIND", kind, KINDS)
+    _emit(schema_text(kind), output, force, [], "json")
+
+
+@app.command("new")
+def new_proposal(
+    file: Annotated[Path, typer.Argument(
+        help="The proposal file to create (.yaml or .yml); it must not exist yet.",
+        metavar="FILE", show_default=False, dir_okay=False)],
+    country: Annotated[str | None, typer.Option(
+        "--country", metavar="NAME", help="The partner country: fills proposal.country "
+                                          "(and proposal.id from the file name).")] = None,
+) -> None:
+    """Write a proposal template to fill in.
+
+    Every field, blank, with what it takes. A blank field is missing, not zero;
+    fill in what the offer states, then check the file with `evaluator validate
+    FILE`. An existing file is never overwritten.
+
+    Example:
+
+    \b
+      evaluator new proposals/france.yaml --country France
+    """
+    from evaluator.errors import OutputError
+    from evaluator.loading import YAML_SUFFIXES
+    from evaluator.output import write_output
+    from evaluator.template import id_from_file_name, proposal_template
+    if file.suffix.lower() not in YAML_SUFFIXES:
+        raise UsageError.at(str(file), "a proposal file name ends in .yaml or .yml")
+    if country is not None and not country.strip():
+        raise UsageError.at("--country", "give the country's name")
+    if file.exists() or file.is_symlink():
+        raise OutputError.at(str(file), "already exists; `evaluator new` never overwrites a "
+                                        "file (choose another name)")
+    ident = id_from_file_name(file.stem) if country is not None else None
+    text = proposal_template(str(file), country=country and country.strip(), ident=ident,
+                             schema_path=_schema_reference(file))
+    write_output(file, text, inputs=[], force=False)
+    sys.stderr.write(f"wrote {file}\n")
+
+
+def _schema_reference(file: Path) -> str:
+    """Where ./schema/proposal.schema.json is, seen from the new file's folder."""
+    target = Path("schema", "proposal.schema.json").resolve()
+    try:
+        return Path(os.path.relpath(target, file.parent.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return target.as_uri()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
