@@ -1,0 +1,37 @@
+"""The user documentation keeps up with the code: every command, option and field is in it."""
+
+from __future__ import annotations
+
+import typer
+
+from evaluator import fields
+from evaluator.cli import app
+from tests.conftest import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def test_cli_reference_lists_every_command_and_option() -> None:
+    text = (DOCS / "cli.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert f"## `evaluator {name}`" in text, name
+        for parameter in command.params:
+            for option in parameter.opts:
+                if option.startswith("-"):
+                    assert option in text, f"{name} {option}"
+
+
+def test_user_guide_names_every_proposal_field() -> None:
+    text = (DOCS / "user-guide.md").read_text(encoding="utf-8")
+    for section, specs in fields.SECTIONS.items():
+        assert f"`{section}`" in text, section
+        for key in specs:
+            assert f"`{key}`" in text, f"{section}.{key}"
+    for section in (*fields.ACTIVITY_SECTIONS, *fields.FREE_FORM_SECTIONS):
+        assert f"`{section}`" in text, section
+
+
+def test_readme_links_the_guides() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/user-guide.md)" in readme and "(docs/cli.md)" in readme
