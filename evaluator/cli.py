@@ -286,15 +286,16 @@ def sensitivity(
     weights: WeightsOption = None,
     method: Annotated[str | None, typer.Option(
         "--method", "-m", help="Only wsm: the analysis works on weighted-sum totals, "
-                               "whatever the criteria file's method.")] = None,
+                               "whatever the criteria file's method.", metavar="METHOD")] = None,
     samples: Annotated[int, typer.Option(
-        "--samples", min=1, max=10_000_000, help="Weightings drawn for rank "
+        "--samples", min=1, max=10_000_000, metavar="N", help="Weightings drawn for rank "
                                                  "acceptability.")] = 10_000,
     seed: Annotated[int, typer.Option(
-        "--seed", min=0, help="Random seed: the same seed gives the same output.")] = 0,
+        "--seed", min=0, metavar="N",
+        help="Random seed: the same seed gives the same output.")] = 0,
     spread: Annotated[str, typer.Option(
         "--spread", help="Each weight drawn within ±spread of today's (0 to 1), or `full` "
-                         "for every possible weighting.")] = "0.25",
+                         "for every possible weighting.", metavar="SPREAD")] = "0.25",
     fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
     output: OutputOption = None,
     force: ForceOption = False,
