@@ -34,9 +34,10 @@ CriteriaOption = Annotated[Path | None, typer.Option(
 WeightsOption = Annotated[str | None, typer.Option(
     "--weights", "-w", metavar="NAME=N,...", help="What-if weights for top-level criteria, e.g. "
                             "pricing=40,g2g_guarantees=20; the rest keep theirs.")]
+METHODS = ("wsm", "topsis", "promethee", "all")
 MethodOption = Annotated[str | None, typer.Option(
-    "--method", "-m", metavar="METHOD",
-    help="Aggregation method: wsm [default: the criteria file's].")]
+    "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
+                           "each side by side [default: the criteria file's].", metavar="METHOD")]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
     dir_okay=False, metavar="FILE")]
@@ -170,7 +171,7 @@ def compare(
     from evaluator.api import compare as run_compare
     _check_choice("--format", fmt, FORMATS[:4])
     if method is not None:
-        _check_choice("--method", method, ("wsm",))
+        _check_choice("--method", method, METHODS)
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
     inputs = paths or [Path("proposals")]
@@ -209,7 +210,7 @@ def score(
     from evaluator.scoring import evaluate
     _check_choice("--format", fmt, FORMATS[:4])
     if method is not None:
-        _check_choice("--method", method, ("wsm",))
+        _check_choice("--method", method, METHODS)
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
     comparison = evaluate([load_proposal(file, max_bytes)], framework, overrides, method)
@@ -275,6 +276,37 @@ def show_criteria(
     text = render_criteria.render(framework, framework.weights(overrides), fmt,
                                   _render_options())
     _emit(text, output, force, [Path(framework.file)], fmt)
+
+
+@app.command("weights")
+def ahp_weights(
+    file: Annotated[Path, typer.Argument(help="A file of pairwise judgements.", metavar="FILE",
+                                         show_default=False)],
+    fmt: Annotated[str, _format_option(("table", "json", "yaml"))] = "table",
+    output: OutputOption = None,
+    force: ForceOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Derive criterion weights from pairwise judgements (AHP).
+
+    On Saaty's 1-9 scale: the file lists the criteria and, for each pair, how much
+    more important the first is than the second (1 to 9, or 1/2 to 1/9). Prints the weights (the
+    principal eigenvector), lambda max, CI and CR; a CR above 0.10 is a warning that
+    names the judgement to revisit. --format yaml prints weights to paste into a
+    criteria file (or point it at the judgements with `weights_from:`).
+
+    Example:
+
+    \b
+      evaluator weights weights/minister-ahp.yaml --format yaml
+    """
+    from evaluator.render import weights as render_weights
+    from evaluator.weights import derive, load_judgements
+    _check_choice("--format", fmt, ("table", "json", "yaml"))
+    result = derive(load_judgements(file, max_bytes))
+    _report(result.warnings())
+    text = render_weights.render(result, fmt, _render_options())
+    _emit(text, output, force, [file], fmt)
 
 
 @app.command()
