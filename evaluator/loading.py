@@ -274,6 +274,8 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         message = "a file holds one document; found a second one (remove the '---')"
     elif problem == "found undefined alias":
         message = "an alias (*name) with no anchor (&name) before it"
+    elif at == ":" and problem == "did not find expected key":
+        message = "not valid YAML: a ':' with no key before it"
     elif problem == "found character that cannot start any token" and at:
         message = f"not valid YAML: {at!r} cannot start a value: put the text in quotes"
     elif problem == "exceeded maximum nesting depth":
@@ -331,6 +333,8 @@ class _Builder:
 
     def key(self, key_node: Node) -> str:
         """A mapping key, which must be text."""
+        if isinstance(key_node, ScalarNode) and key_node.tag == _NULL and not key_node.value:
+            raise self.fail(key_node, "a ':' with no key before it")
         if not isinstance(key_node, ScalarNode) or key_node.tag != _STR:
             shown = _shorten(key_node.value) if isinstance(key_node, ScalarNode) \
                 else "a list or mapping"
@@ -475,8 +479,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
             try:
-                found = sorted(p for p in path.iterdir()
-                               if p.suffix.lower() in YAML_SUFFIXES and p.is_file())
+                # A link to nowhere is kept, to be reported as missing rather than skipped.
+                found = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES
+                               and (p.is_file() or (p.is_symlink() and not p.exists())))
             except OSError as exc:
                 raise InputError.at(display_path(path), "cannot list the folder: "
                                     f"{exc.strerror or exc}") from None

@@ -125,3 +125,14 @@ def test_bad_input_never_shows_a_traceback() -> None:
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == EXPECTED["criteria/tag-python.yaml"]
+
+
+def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(run_cli: RunCli,
+                                                               tmp_path: Path) -> None:
+    shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path)
+    (tmp_path / "gone.yaml").symlink_to(tmp_path / "moved-away.yaml")
+    (tmp_path / "notes.txt").write_text("not a proposal")
+    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert result.code == 1
+    assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
+    assert [row.split(",")[1] for row in result.out.splitlines()[1:]] == ["italy"]

@@ -303,3 +303,24 @@ def test_criteria_problems_are_all_listed_in_file_order() -> None:
         "`pricing.unit_price`?)",
         "c.yaml:7:42: `best` and `worst` must differ",
     ]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (": Italy\n", "1:1: not valid YAML: a ':' with no key before it"),
+    ("proposal:\n  : Italy\n", "2:3: not valid YAML: a ':' with no key before it"),
+    ("proposal:\n  ? \n  : Italy\n", "2:4: a ':' with no key before it"),
+    ('proposal:\n  country: "\\ud800"\n', "2:15: not valid YAML: found invalid Unicode "
+                                          "character escape code (while parsing a quoted scalar)"),
+    ('proposal:\n  country: "It\\u202Ealy"\n', "2:12: a control character (U+202E) in text: "
+                                               "remove it"),
+    ('proposal:\n  country: "It\\Laly"\n', "2:12: a control character (U+2028) in text: "
+                                           "remove it"),
+    ("proposal:\n  country: Italy\n  title: !!str\n", None),
+])
+def test_yaml_slips_are_named_where_they_are(text: str, message: str | None) -> None:
+    if message is None:
+        assert parse_document(text, "slip.yaml").data["proposal"]["title"] == ""
+        return
+    with pytest.raises(InputError) as caught:
+        parse_document(text, "slip.yaml")
+    assert [str(p) for p in caught.value.problems] == [f"slip.yaml:{message}"]
