@@ -289,11 +289,11 @@ def ahp_weights(
 ) -> None:
     """Derive criterion weights from pairwise judgements (AHP).
 
-    On Saaty's 1-9 scale: the file lists the criteria and, for each pair, how much
-    more important the first is than the second (1 to 9, or 1/2 to 1/9). Prints the weights (the
-    principal eigenvector), lambda max, CI and CR; a CR above 0.10 is a warning that
-    names the judgement to revisit. --format yaml prints weights to paste into a
-    criteria file (or point it at the judgements with `weights_from:`).
+    The file lists the criteria and, for each pair, how much more important the
+    first is than the second on Saaty's scale (1 to 9, or 1/2 to 1/9). Prints the
+    weights (the principal eigenvector), lambda max, CI and CR; a CR above 0.10 is a
+    warning that names the judgement to revisit. --format yaml prints weights to
+    paste into a criteria file (or point it at the judgements with `weights_from:`).
 
     Example:
 
