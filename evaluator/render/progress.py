@@ -42,11 +42,12 @@ class ProgressBar:
             if now - self.started < self.delay or done >= total:
                 return  # cheap path: most runs end before the bar would ever show
             self._start(total)
+        elif now - self.drawn < _REFRESH and done < total:
+            return  # drawn a moment ago: the next redraw will show this file too
         assert self.progress is not None and self.task is not None
         self.progress.update(self.task, completed=done, total=total)
-        if now - self.drawn >= _REFRESH or done >= total:
-            self.progress.refresh()
-            self.drawn = now
+        self.progress.refresh()
+        self.drawn = now
 
     def _start(self, total: int) -> None:
         from rich.console import Console
