@@ -140,8 +140,9 @@ def display_path(path: Path) -> str:
     if not path.is_absolute() and ".." not in path.parts:
         name = str(path)  # already as typed; resolving every file of a batch is slow
     else:
+        # Not resolve(): a link is named as given, and a loop of links cannot raise here.
         try:
-            name = str(path.resolve().relative_to(Path.cwd().resolve()))
+            name = str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
         except (ValueError, OSError):
             name = str(path)
     # A file name can hold anything but '/' and NUL: escape what would drive a terminal.

@@ -136,3 +136,14 @@ def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(run_cli: RunCli,
     assert result.code == 1
     assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
     assert [row.split(",")[1] for row in result.out.splitlines()[1:]] == ["italy"]
+
+
+def test_a_loop_of_links_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    loop = "cannot read: Too many levels of symbolic links"
+    result = run_cli("validate", str(tmp_path / "a.yaml"))
+    assert (result.code, result.err) == (1, f"{tmp_path}/a.yaml: {loop}\n")
+    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert (result.code, result.err) == (1, f"{tmp_path}/a.yaml: {loop}\n"
+                                            f"{tmp_path}/b.yaml: {loop}\n")
