@@ -478,7 +478,11 @@ def _short_tag(tag: str) -> str:
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """Proposal files named by the user: files as given, folders' *.yaml/*.yml (not recursive)."""
     for path in paths:
-        if path.is_dir():
+        try:
+            folder = path.is_dir()
+        except OSError:  # a name too long, say: reading it will tell the user
+            folder = False
+        if folder:
             try:
                 # A link to nowhere is kept, to be reported as missing rather than skipped.
                 found = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES

@@ -25,6 +25,12 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
     """Write `text` to `path` through a temporary file and a rename."""
     name = str(path)
     inputs = list(inputs)
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        pass  # a new file: the checks below say whether its folder will do
+    except OSError as exc:  # a name too long, a loop of links: nothing to write to
+        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
     target = _identity(path)
     if target is not None and target in {_identity(source) for source in inputs}:
         raise OutputError.at(name, "is an input file of this run; it is never overwritten "
@@ -33,7 +39,7 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
         # A folder given as input: its YAML files are inputs, now or on the next run.
         folder_id = _identity(path.parent)
         for source in inputs:
-            if source.is_dir() and _identity(source) == folder_id:
+            if folder_id is not None and _identity(source) == folder_id:
                 raise OutputError.at(name, f"is in the input folder {source}, where it would "
                                            "be read as a proposal (choose another --output)")
     if path.is_dir():

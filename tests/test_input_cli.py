@@ -147,3 +147,12 @@ def test_a_loop_of_links_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path
     result = run_cli("compare", str(tmp_path), "-f", "csv")
     assert (result.code, result.err) == (1, f"{tmp_path}/a.yaml: {loop}\n"
                                             f"{tmp_path}/b.yaml: {loop}\n")
+
+
+def test_a_file_name_too_long_is_an_error_not_a_crash(run_cli: RunCli) -> None:
+    long = "a" * 5000
+    for command in (["compare", long], ["validate", long], ["score", long],
+                    ["compare", "--criteria", long]):
+        result = run_cli(*command)
+        assert result.code == 1
+        assert result.err.splitlines()[0] == f"{long}: cannot read: File name too long"

@@ -171,3 +171,15 @@ def test_nothing_the_tool_does_changes_an_input(run_cli: RunCli, tmp_path: Path)
         assert result.code in (0, 1), (command, result.err)
         assert "Traceback" not in result.err
     assert snapshot(*folders) == before
+
+
+def test_an_impossible_output_name_is_an_error(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    for name, reason in ((str(tmp_path / "loop.json"), "Too many levels of symbolic links"),
+                         ("a" * 5000, "File name too long"),
+                         (str(tmp_path / "missing" / "out.json"),
+                          f"the folder {tmp_path / 'missing'} does not exist")):
+        result = run_cli("compare", "-o", name, "--force")
+        prefix = "" if reason.startswith("the folder") else "cannot write: "
+        assert (result.code, result.err) == (1, f"{name}: {prefix}{reason}\n")
+    assert sorted(os.listdir(tmp_path)) == ["loop.json"]
