@@ -71,17 +71,20 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     """`pricing=40,g2g_guarantees=20` as a mapping; wrong syntax is a usage error."""
     if not text:
         return None
+    from evaluator.loading import MAX_NUMBER, is_number_text
     weights: dict[str, float] = {}
     for part in text.split(","):
         name, sep, number = part.partition("=")
-        try:
-            value = float(number)
-        except ValueError:
-            value = -1.0
-        if not sep or not name.strip() or not value >= 0 or value == float("inf"):
+        name, number = name.strip(), number.strip()
+        # Numbers as in the files: no "inf", "nan", "0x10" or non-ASCII digits, and a
+        # bound that keeps the sum of the weights finite.
+        value = float(number) if is_number_text(number) else -1.0
+        if not sep or not name or not 0 <= value <= MAX_NUMBER:
             raise UsageError.at("--weights", f"expected NAME=NUMBER (a number ≥ 0), got "
                                              f"{part.strip()!r}")
-        weights[name.strip()] = value
+        if name in weights:
+            raise UsageError.at("--weights", f"`{name}` is given twice")
+        weights[name] = value
     return weights
 
 

@@ -156,3 +156,22 @@ def test_a_file_name_too_long_is_an_error_not_a_crash(run_cli: RunCli) -> None:
         result = run_cli(*command)
         assert result.code == 1
         assert result.err.splitlines()[0] == f"{long}: cannot read: File name too long"
+
+
+@pytest.mark.parametrize(("weights", "message"), [
+    ("pricing=1e308,technology_transfer=1e308", "expected NAME=NUMBER (a number ≥ 0), got "
+                                                "'pricing=1e308'"),
+    ("pricing=inf", "expected NAME=NUMBER (a number ≥ 0), got 'pricing=inf'"),
+    ("pricing=nan", "expected NAME=NUMBER (a number ≥ 0), got 'pricing=nan'"),
+    ("pricing=\uff11\uff10", "expected NAME=NUMBER (a number ≥ 0), got 'pricing=\uff11\uff10'"),
+    ("pricing=5,pricing=6", "`pricing` is given twice"),
+])
+def test_what_if_weights_are_numbers_as_in_the_files(run_cli: RunCli, weights: str,
+                                                     message: str) -> None:
+    result = run_cli("compare", "--weights", weights)
+    assert (result.code, result.out, result.err) == (2, "", f"--weights: {message}\n")
+
+
+def test_what_if_weights_may_use_underscores_and_spaces(run_cli: RunCli) -> None:
+    assert run_cli("compare", "-f", "json", "--weights", "pricing = 1_0").out == \
+        run_cli("compare", "-f", "json", "--weights", "pricing=10").out
