@@ -387,10 +387,12 @@ def parse_criteria(document: Document) -> Criteria:
         criteria, notes = _weights_from(check, weights_from, criteria)
     gates = _read_gates(check, top.get("gates"))
     icp = read_table(check, top.get("icp"))
+    title = optional_text("title", criteria_id or "")
+    version = optional_text("version", "")  # before raising, so `version: 1.0` is reported
     check.raise_if_any(CriteriaError)
     return Criteria(
-        id=criteria_id or "", title=optional_text("title", criteria_id or ""),
-        version=optional_text("version", ""), currency=str(currency), rates=rates,
+        id=criteria_id or "", title=title,
+        version=version, currency=str(currency), rates=rates,
         rates_as_of=as_of, discount_rate=discount, method=method, missing=missing,
         criteria=criteria, gates=gates, file=document.file, sha256=document.sha256, icp=icp,
         weights_from=weights_from, notes=notes)
