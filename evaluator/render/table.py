@@ -260,10 +260,11 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
         parts.append(icp_table(e.icp))
     if e.gates:
         gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
-        gates.add_column("Gate", ratio=2, overflow="fold")
+        gates.add_column("Gate", overflow="fold",  # whole ids, unless the screen is tiny
+                         min_width=min(32, max(len(g.id) for g in e.gates)))
         gates.add_column("Result", no_wrap=True)
-        gates.add_column("Requirement", ratio=3, overflow="fold")
-        gates.add_column("Value", ratio=2, overflow="fold")
+        gates.add_column("Requirement", ratio=1, overflow="fold")
+        gates.add_column("Value", overflow="fold", max_width=24)
         for g in e.gates:
             gates.add_row(g.id, Text("pass", style="green") if g.passed
                           else Text("FAIL", style="bold red"), g.requirement, g.detail)
