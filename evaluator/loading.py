@@ -348,18 +348,19 @@ class _Builder:
     def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[tuple[Node, Node]] = []
+        key_marks = self.document.key_marks
         for key_node, value_node in node.value:
             key = self.key(key_node)
-            if key in result or (_is_merge(key_node) and merged):
-                first = self.document.key_marks[(*path, key)]
+            merge = _is_merge(key_node)
+            where = (*path, key)
+            if key in result or (merge and merged):
                 raise self.fail(key_node, f"duplicate key '{_shorten(key)}' (first at line "
-                                          f"{first[0]})")
-            if _is_merge(key_node):
-                self.document.key_marks[(*path, key)] = _mark(key_node)
+                                          f"{key_marks[where][0]})")
+            key_marks[where] = _mark(key_node)
+            if merge:
                 merged = self.merge_sources(value_node, depth + 1)
-                continue
-            self.document.key_marks[(*path, key)] = _mark(key_node)
-            result[key] = self.build(value_node, (*path, key), depth + 1)
+            else:
+                result[key] = self.build(value_node, where, depth + 1)
         # `<<: *defaults` fills in what the mapping does not say itself; the first
         # source listed wins over later ones, as in every YAML reader that merges.
         for key_node, value_node in merged:
@@ -432,11 +433,9 @@ class _Builder:
             raise self.fail(node, f"{shown!r} is not {kind}")
         digits = value.replace("_", "")
         mantissa = re.split("[eE]", digits, maxsplit=1)[0]
-        too_large = self.fail(node, f"the number {_shorten(value)} is too large (the limit "
-                                    "is 10^18)")
         if whole or _INT_TEXT.fullmatch(digits):
             if len(mantissa.lstrip("+-").lstrip("0")) > len(str(MAX_NUMBER)):
-                raise too_large  # before int(): Python refuses over 4,300 digits
+                raise self.too_large(node)  # before int(): Python refuses over 4,300 digits
             number: int | float = int(digits)
         else:
             number = float(digits)
@@ -444,8 +443,13 @@ class _Builder:
                 raise self.fail(node, f"the number {_shorten(value)} is too small to tell "
                                       "from 0")
         if abs(number) > MAX_NUMBER:
-            raise too_large
+            raise self.too_large(node)
         return number
+
+    def too_large(self, node: ScalarNode) -> InputError:
+        """The error for a number beyond what any figure here can mean."""
+        return self.fail(node, f"the number {_shorten(node.value)} is too large (the limit is "
+                               "10^18)")
 
 
 def is_number_text(text: str) -> bool:
