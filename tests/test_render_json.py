@@ -21,22 +21,18 @@ def test_round_trips(value: Any) -> None:
     assert json.loads(dumps(value)) == value
 
 
-def test_structure_indented_innermost_objects_on_one_line() -> None:
-    data = {"a": 1, "results": [{"id": "x", "gates": [{"id": "g", "passed": True}],
-                                 "tags": ["p", "q"]}], "empty": {}}
+def test_one_line_per_top_level_key_and_per_result() -> None:
+    data = {"a": 1, "results": [{"id": "x", "gates": [{"id": "g", "passed": True}]},
+                                {"id": "y"}], "empty": {}, "none": []}
     assert dumps(data) == (
         '{\n'
         '  "a": 1,\n'
         '  "results": [\n'
-        '    {\n'
-        '      "id": "x",\n'
-        '      "gates": [\n'
-        '        {"id": "g", "passed": true}\n'
-        '      ],\n'
-        '      "tags": ["p", "q"]\n'
-        '    }\n'
+        '    {"id": "x", "gates": [{"id": "g", "passed": true}]},\n'
+        '    {"id": "y"}\n'
         '  ],\n'
-        '  "empty": {}\n'
+        '  "empty": {},\n'
+        '  "none": []\n'
         '}')
 
 

@@ -10,33 +10,28 @@ from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
 from evaluator.scoring import Comparison
 
-# The C encoder is only used without `indent`; the pure-Python indenting encoder was
-# most of the time of a 2,000-proposal run. So: indent the structure, and write each
-# innermost object (a gate, a sub-criterion, the weights) on one line with the C encoder.
-_flat = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
-_key = encode_basestring
+# Layout: one top-level key per line, and one line per item of a top-level list (each
+# proposal's result, each error). Python's indenting encoder is pure Python and was most
+# of the time of a 2,000-proposal run; the C encoder writes each line. One line per
+# proposal also keeps the output greppable and its diffs per proposal; `jq .` (or
+# `python -m json.tool`) indents it all for reading.
+_line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False).encode
 
 
-def _nested(value: Any) -> bool:
-    """Whether a container holds a mapping, or a list that does (so it spans lines)."""
-    children = value.values() if isinstance(value, dict) else value
-    return any(isinstance(v, dict) or (isinstance(v, list) and _nested(v)) for v in children)
-
-
-def dumps(value: Any, indent: str = "") -> str:
-    """JSON with two-space indentation down to the innermost objects, which stay on a line."""
-    if not isinstance(value, dict | list) or (indent and not _nested(value)):
-        return _flat(value)
-    if not value:
-        return "{}" if isinstance(value, dict) else "[]"
-    inner = indent + "  "
-    if isinstance(value, dict):
-        items = [f"{inner}{_key(key)}: {dumps(item, inner)}" for key, item in value.items()]
-        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
-    return "[\n" + ",\n".join(f"{inner}{dumps(item, inner)}" for item in value) + \
-        f"\n{indent}]"
+def dumps(value: Any) -> str:
+    """JSON laid out as above; any value, though the layout is meant for an object."""
+    if not isinstance(value, dict) or not value:
+        return _line(value)
+    lines = []
+    for key, item in value.items():
+        if isinstance(item, list) and item:
+            body = ",\n".join(f"    {_line(element)}" for element in item)
+            lines.append(f"  {encode_basestring(key)}: [\n{body}\n  ]")
+        else:
+            lines.append(f"  {encode_basestring(key)}: {_line(item)}")
+    return "{\n" + ",\n".join(lines) + "\n}"
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
-    """The comparison as indented JSON, keys in contract order."""
+    """The comparison as JSON, keys in contract order."""
     return dumps(comparison_data(comparison)) + "\n"
