@@ -19,7 +19,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/evaluator compare proposals
+	$(BIN)/evaluator compare proposals --panel panel/
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

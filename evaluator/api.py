@@ -9,6 +9,7 @@ from pathlib import Path
 from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, discover, load_document
 from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
+from evaluator.panel import Panel, load_panel
 from evaluator.scoring import Comparison, evaluate
 
 DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
@@ -79,11 +80,32 @@ def _add_proposal(batch: Batch, seen: dict[str, Proposal], path: Path, max_bytes
 
 def compare(paths: Sequence[Path], criteria: Criteria,
             weights: Mapping[str, float] | None = None, method: str | None = None,
-            max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None
-            ) -> Comparison:
-    """Load the proposals in `paths` and score, rank and explain them."""
+            max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
+            panel: Path | None = None) -> Comparison:
+    """Load the proposals in `paths` (and the `panel` folder) and score, rank and explain them."""
     batch = load_proposals(paths, max_bytes, on_file)
-    return evaluate(batch.proposals, criteria, weights, method, batch.errors)
+    judged = None
+    if panel is not None:
+        # A rating of a proposal whose file failed is not the panel's mistake: that file's
+        # own errors are listed already.
+        unreadable = {Path(p.file).stem for p in batch.errors}
+        judged, problems = load_panel(panel, criteria, [p.id for p in batch.proposals],
+                                      unreadable=unreadable, max_bytes=max_bytes)
+        batch.errors.extend(problems)
+    return evaluate(batch.proposals, criteria, weights, method, batch.errors, judged)
+
+
+def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | None = None,
+              method: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+              panel: Path | None = None) -> Comparison:
+    """Score one proposal file; the panel may rate others too (they are not checked)."""
+    proposal = load_proposal(path, max_bytes)
+    judged: Panel | None = None
+    problems: list[Problem] = []
+    if panel is not None:
+        judged, problems = load_panel(panel, criteria, [proposal.id], other_proposals=True,
+                                      max_bytes=max_bytes)
+    return evaluate([proposal], criteria, weights, method, problems, judged)
 
 
 def validate_paths(paths: Iterable[Path], criteria: Criteria,

@@ -42,6 +42,10 @@ OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
     dir_okay=False, metavar="FILE")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+PanelOption = Annotated[Path | None, typer.Option(
+    "--panel", "-p", metavar="DIR", help="Folder of panel members' rating files, one per "
+                                        "member, for the criteria's panel.* judgements "
+                                        "(see docs/panels.md).")]
 MaxBytesOption = Annotated[int, typer.Option(
     "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
 
@@ -145,6 +149,11 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield bar
 
 
+def _panel_input(panel: Path | None) -> list[Path]:
+    """The panel folder as an input that --output must never overwrite."""
+    return [] if panel is None else [panel]
+
+
 def _load_criteria(path: Path | None, max_bytes: int) -> Any:
     from evaluator.api import load_criteria
     return load_criteria(path, max_bytes)
@@ -156,6 +165,7 @@ def compare(
         help="Proposal files and folders [default: proposals/].", metavar="PATH",
         show_default=False)] = None,
     criteria: CriteriaOption = None,
+    panel: PanelOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
     fmt: Annotated[str, _format_option(FORMATS[:4])] = "table",
@@ -170,6 +180,7 @@ def compare(
     \b
       evaluator compare
       evaluator compare proposals/ --weights pricing=40 --format markdown
+      evaluator compare proposals/ --panel panel/
     """
     from evaluator.api import compare as run_compare
     _check_choice("--format", fmt, FORMATS[:4])
@@ -179,10 +190,11 @@ def compare(
     framework = _load_criteria(criteria, max_bytes)
     inputs = paths or [Path("proposals")]
     with _progress("reading proposals") as on_file:
-        comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file)
+        comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file,
+                                 panel)
     _report(comparison.errors)
     text = _renderer(fmt)(comparison, _render_options())
-    _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
+    _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:
         raise typer.Exit(1)
 
@@ -192,6 +204,7 @@ def score(
     file: Annotated[Path, typer.Argument(help="A proposal file.", metavar="FILE",
                                          show_default=False)],
     criteria: CriteriaOption = None,
+    panel: PanelOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
     fmt: Annotated[str, _format_option(FORMATS[:4])] = "table",
@@ -209,19 +222,20 @@ def score(
       evaluator score proposals/italy.yaml
       evaluator score proposals/italy.yaml --format json --output italy.json
     """
-    from evaluator.api import load_proposal
-    from evaluator.scoring import evaluate
+    from evaluator.api import score_one
     _check_choice("--format", fmt, FORMATS[:4])
     if method is not None:
         _check_choice("--method", method, METHODS)
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
-    comparison = evaluate([load_proposal(file, max_bytes)], framework, overrides, method)
-    if comparison.errors:
-        _report(comparison.errors)
+    comparison = score_one(file, framework, overrides, method, max_bytes, panel)
+    _report(comparison.errors)
+    if not comparison.evaluations:
         raise typer.Exit(1)
     text = _renderer(fmt, card=True)(comparison, _render_options())
-    _emit(text, output, force, [file, Path(framework.file)], fmt)
+    _emit(text, output, force, [file, Path(framework.file), *_panel_input(panel)], fmt)
+    if comparison.errors:  # a bad panel file: the proposal is scored without its ratings
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -318,6 +332,7 @@ def sensitivity(
         help="Proposal files and folders [default: proposals/].", metavar="PATH",
         show_default=False)] = None,
     criteria: CriteriaOption = None,
+    panel: PanelOption = None,
     weights: WeightsOption = None,
     method: Annotated[str | None, typer.Option(
         "--method", "-m", help="Only wsm: the analysis works on weighted-sum totals, "
@@ -358,11 +373,11 @@ def sensitivity(
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
     inputs = paths or [Path("proposals")]
-    comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes)
+    comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, panel=panel)
     _report(comparison.errors)
     result = analyse(comparison, samples, seed, spread_value)
     text = render(result, fmt, _render_options())
-    _emit(text, output, force, [*inputs, Path(framework.file)], fmt)
+    _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:
         raise typer.Exit(1)
 

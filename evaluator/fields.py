@@ -7,12 +7,15 @@ field that exists, and a `levels` map must cover every value a field allows).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # The kinds of value a field can hold. Numeric kinds share the rules for numbers.
 TEXT, MONEY, PERCENT, COUNT, NUMBER, BOOL, DATE, CHOICE, CHOICES, CURRENCY, ANY = (
     "text", "money", "percent", "count", "number", "bool", "date", "choice", "choices",
     "currency", "any")
+# A panel judgement (`panel.sincerity`): rated by panel members, scored by a levels rule.
+JUDGEMENT = "judgement"
 NUMERIC_KINDS = frozenset({MONEY, PERCENT, COUNT, NUMBER})
 
 
@@ -128,11 +131,15 @@ FREE_FORM_SECTIONS = ("technical",)
 ACTIVITY_SECTIONS = ("industrial_collaboration",)
 ALL_SECTIONS = (*SECTIONS, *ACTIVITY_SECTIONS, *FREE_FORM_SECTIONS)
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (*PROPOSAL_FIELDS, *DERIVED_FIELDS)}
+# Judgements come from panel files (evaluator.panel), never from a proposal.
+_JUDGEMENT = re.compile(r"^panel\.[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def field_spec(name: str) -> FieldSpec | None:
-    """The spec of a field a criteria file may name; free-form fields have kind ANY."""
+    """The spec of a field a criteria file may name: free-form ones ANY, `panel.*` JUDGEMENT."""
     spec = FIELDS.get(name)
     if spec is None and name.startswith("technical.") and len(name) > len("technical."):
         return FieldSpec(name, ANY, "programme-specific fact")
+    if spec is None and _JUDGEMENT.match(name):
+        return FieldSpec(name, JUDGEMENT, "a judgement rated by the evaluation panel")
     return spec

@@ -21,6 +21,7 @@ from evaluator.fields import (
     CURRENCY,
     DATE,
     FREE_FORM_SECTIONS,
+    JUDGEMENT,
     MONEY,
     NUMERIC_KINDS,
     PERCENT,
@@ -31,6 +32,7 @@ from evaluator.fields import (
 )
 from evaluator.icp import Activity, IcpTable, read_activities, read_table
 from evaluator.loading import Document, PathKey
+from evaluator.panel import PanelSettings, read_settings
 from evaluator.rules import Rule, parse_rule
 
 Value = str | int | float | bool | date | tuple[str, ...]
@@ -324,6 +326,7 @@ class Criteria:
     icp: IcpTable = field(default_factory=IcpTable)  # ICP multipliers by activity type
     weights_from: str | None = None  # the AHP judgements file the weights come from
     notes: tuple[str, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
+    panel: PanelSettings = field(default_factory=PanelSettings)  # consolidating members' scores
 
     def rate(self, currency: str) -> float | None:
         """Units of the criteria currency for one unit of `currency`."""
@@ -349,7 +352,7 @@ class Criteria:
 
 _CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
                   "discount_rate", "method", "missing", "weights_from", "criteria", "gates",
-                  "icp")
+                  "icp", "panel")
 _CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
                    "subcriteria", "field", "rule", "preference")
 _LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule", "preference")
@@ -387,6 +390,7 @@ def parse_criteria(document: Document) -> Criteria:
         criteria, notes = _weights_from(check, weights_from, criteria)
     gates = _read_gates(check, top.get("gates"))
     icp = read_table(check, top.get("icp"))
+    panel = read_settings(check, top.get("panel"))
     title = optional_text("title", criteria_id or "")
     version = optional_text("version", "")  # before raising, so `version: 1.0` is reported
     check.raise_if_any(CriteriaError)
@@ -395,7 +399,7 @@ def parse_criteria(document: Document) -> Criteria:
         version=version, currency=str(currency), rates=rates,
         rates_as_of=as_of, discount_rate=discount, method=method, missing=missing,
         criteria=criteria, gates=gates, file=document.file, sha256=document.sha256, icp=icp,
-        weights_from=weights_from, notes=notes)
+        weights_from=weights_from, notes=notes, panel=panel)
 
 
 def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
@@ -658,6 +662,10 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
         spec = _read_field(check, (*path, "field"), body["field"]) if body.get("field") \
             is not None else None
         test = _read_requirement(check, (*path, "require"), body.get("require"), spec)
+        if spec is not None and spec.kind == JUDGEMENT:
+            check.report((*path, "field"), f"a gate cannot test `{spec.name}`: a panel "
+                         "judgement is consolidated into a score; score it in a sub-criterion")
+            continue
         if ident is None or spec is None or test is None:
             continue
         gates.append(Gate(ident, _text_or(check, path, body, "title", ident), spec.name,

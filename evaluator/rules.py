@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from evaluator.checks import Checker, describe
-from evaluator.fields import BOOL, CHOICE, CHOICES, NUMERIC_KINDS, TEXT, FieldSpec
+from evaluator.fields import BOOL, CHOICE, CHOICES, JUDGEMENT, NUMERIC_KINDS, TEXT, FieldSpec
 from evaluator.loading import PathKey
 
 
@@ -188,7 +188,8 @@ RULE_TYPES: dict[str, tuple[str, ...]] = {
 }
 _FIELD_KINDS_FOR_RULE: dict[str, frozenset[str]] = {
     "linear": NUMERIC_KINDS, "proportional": NUMERIC_KINDS, "steps": NUMERIC_KINDS,
-    "raw": NUMERIC_KINDS, "levels": frozenset({CHOICE, TEXT}), "boolean": frozenset({BOOL}),
+    "raw": NUMERIC_KINDS, "levels": frozenset({CHOICE, TEXT, JUDGEMENT}),
+    "boolean": frozenset({BOOL}),
     "count": frozenset({CHOICES}),
 }
 
@@ -202,6 +203,10 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
     if kind is None:
         return None
     check.mapping(path, body, ("type", *RULE_TYPES[kind]), what=f"{kind} rule parameter")
+    if spec is not None and spec.kind == JUDGEMENT and kind != "levels":
+        check.report((*path, "type"), f"`{spec.name}` is a panel judgement: score it with a "
+                                      f"levels rule (a score for each rating), not {kind}")
+        return None
     if spec is not None and spec.kind != "any" and spec.kind not in _FIELD_KINDS_FOR_RULE[kind]:
         check.report((*path, "type"), f"a {kind} rule cannot score `{spec.name}` "
                                       f"({spec.kind} field)")

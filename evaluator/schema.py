@@ -16,7 +16,7 @@ import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evaluator import fields, icp, model, rules
+from evaluator import fields, icp, model, panel, rules
 from evaluator.fields import FieldSpec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -265,6 +265,9 @@ def _field_name(choice_only: bool = False) -> Schema:
         known.append({"pattern": r"^technical\..+",
                       "description": "a programme-specific fact from the proposal's "
                                      "`technical` section"})
+        known.append({"pattern": fields._JUDGEMENT.pattern,
+                      "description": "a judgement rated by the evaluation panel (--panel), "
+                                     "scored by a levels rule"})
     return {"type": "string", "anyOf": known}
 
 
@@ -424,6 +427,13 @@ _KEY_SCHEMAS: dict[str, Schema] = {
                          "propertyNames": {"pattern": icp._TYPE_NAME.pattern},
                          "additionalProperties": _number("multiplier", above=0)}},
         ["multipliers"], "Industrial Collaboration Programme credit multipliers")),
+    "panel": _nullable(_strict_object(
+        {"aggregate": {**_choice("how the members' scores of a judgement are consolidated",
+                                 panel.AGGREGATES), "default": panel.DEFAULT_AGGREGATE},
+         "disagreement": {**_number("a spread (highest − lowest member score) of this many "
+                                    "points or more is flagged", above=0, maximum=100),
+                          "default": _plain_number(panel.DEFAULT_DISAGREEMENT)}},
+        (), "evaluation panel: how members' ratings of `panel.*` judgements are consolidated")),
 }
 
 

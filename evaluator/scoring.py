@@ -12,6 +12,7 @@ from evaluator.derive import derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.icp import IcpBreakdown
 from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
+from evaluator.panel import Consensus, Panel, consolidate, is_judgement, judgement_name, points
 from evaluator.rules import (
     Boolean,
     Count,
@@ -39,6 +40,7 @@ class LeafScore:
     rule: str
     explanation: str
     missing: bool = False
+    panel: Consensus | None = None  # a panel judgement: the members' ratings, consolidated
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +110,7 @@ class Comparison:
     errors: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     kendall_tau: dict[str, float | None] | None = None  # with --method all; None: undefined
+    panel: Panel | None = None  # the panel whose ratings were consolidated (--panel)
 
     @property
     def winner(self) -> Evaluation | None:
@@ -117,8 +120,12 @@ class Comparison:
 
 def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
              weights: Mapping[str, float] | None = None, method: str | None = None,
-             errors: Sequence[Problem] = ()) -> Comparison:
-    """Score and rank proposals; a proposal that cannot be scored joins `errors`."""
+             errors: Sequence[Problem] = (), panel: Panel | None = None) -> Comparison:
+    """Score and rank proposals; a proposal that cannot be scored joins `errors`.
+
+    `panel` holds the members' ratings of the judgements (`panel.*` fields); without one,
+    those fields are missing.
+    """
     method = method or criteria.method
     # With "all", totals and ranks stay those of the criteria file's method.
     primary = criteria.method if method == "all" else method
@@ -136,11 +143,16 @@ def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
     evaluations: list[Evaluation] = []
     for item in prepared:
         try:
-            evaluations.append(_score(item, criteria, top_weights, references, len(prepared)))
+            evaluations.append(_score(item, criteria, top_weights, references, len(prepared),
+                                      panel))
         except InputError as exc:
             problems.extend(exc.problems)
     comparison = Comparison(criteria, primary, top_weights, rank(evaluations), problems,
-                            list(criteria.notes))
+                            list(criteria.notes), panel=panel)
+    judged = sorted({leaf.field for _, leaf in criteria.leaves() if is_judgement(leaf.field)})
+    if panel is None and judged and criteria.missing == "zero":
+        comparison.notes.append("no --panel given: the panel judgements ("
+                                + ", ".join(judged) + ") are missing and score 0")
     relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
     if relative and len(evaluations) > 1:
         comparison.notes.append(
@@ -210,7 +222,7 @@ def _references(criteria: Criteria, pool: Sequence[_Prepared]) -> dict[str, floa
 
 
 def _score(item: _Prepared, criteria: Criteria, top_weights: Mapping[str, float],
-           references: Mapping[str, float], pool_size: int) -> Evaluation:
+           references: Mapping[str, float], pool_size: int, panel: Panel | None) -> Evaluation:
     warnings: list[str] = []
     problems: list[Problem] = []
     scored: list[CriterionScore] = []
@@ -219,6 +231,10 @@ def _score(item: _Prepared, criteria: Criteria, top_weights: Mapping[str, float]
         leaves = []
         for leaf in criterion.leaves:
             try:
+                if is_judgement(leaf.field):
+                    leaves.append(_judgement(item, criteria, criterion, leaf,
+                                             leaf_weights[leaf.id], panel, warnings))
+                    continue
                 leaves.append(_leaf(item, criteria, criterion, leaf, leaf_weights[leaf.id],
                                     references, pool_size, warnings))
             except EvaluatorError as exc:
@@ -296,6 +312,33 @@ def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
         else:  # Raw: the value itself, for methods that normalise
             return result(number, f"{shown} ({rule.describe()})")
     return result(score, f"{shown} → {score:.2f} ({reason})")
+
+
+def _judgement(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
+               weight: float, panel: Panel | None, warnings: list[str]) -> LeafScore:
+    """A panel judgement: each member's rating scored by the levels, then aggregated."""
+    assert isinstance(leaf.rule, Levels)  # parse_rule accepts no other rule for a judgement
+    name = judgement_name(leaf.field)
+    proposal = item.proposal.id
+    consensus = None if panel is None else consolidate(panel, proposal, name, leaf.rule,
+                                                       criteria.panel)
+    if consensus is None:
+        reason = "no --panel given" if panel is None else "no panel member rated it"
+        if criteria.missing == "error":
+            message = (f"`{leaf.field}` is missing ({reason}; the criteria file says "
+                       "`missing: error`)")
+            raise InputError([item.proposal.problem(leaf.field, message)])
+        if panel is not None:  # without a panel, one note says it for every proposal
+            warnings.append(f"{leaf.field} is missing: no panel member rated {proposal}; "
+                            f"{criterion.id}.{leaf.id} scores 0")
+        return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, leaf.rule.type,
+                         f"missing ({reason}): scored 0", missing=True)
+    if consensus.disagreement:
+        warnings.append(f"panel disagreement on {name} for {proposal}: "
+                        f"{consensus.extremes()}; spread {points(consensus.spread)} "
+                        f"(disagreement from {points(consensus.threshold)})")
+    return LeafScore(leaf.id, leaf.title, leaf.field, consensus.score, consensus.score,
+                     weight, leaf.rule.type, consensus.explanation(), panel=consensus)
 
 
 def _unit(name: str, criteria: Criteria) -> str:

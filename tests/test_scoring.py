@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from evaluator.api import load_criteria, load_proposals
+from evaluator.api import compare, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
 from evaluator.scoring import competition_ranks, evaluate
-from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 from tests.helpers import criteria_from, offer, single_rule
 
 # Rates and discount rate as written in criteria/default.yaml.
@@ -46,8 +46,9 @@ def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped
                        + 0.05 * 90 / 200 * 100 + 0.05 * 5e6 * USD / 150e6 * 100
                        + 0.10 * icp_ratio / 100 * 100)
     g2g = 0.40 * 70 + 0.20 * 0 + 0.25 * 80 + 0.15 * (72 - 42) / 36 * 100
-    collaboration = 0.85 * (0.25 * 15 / 25 * 100 + 0.20 * 100 + 0.15 * 30 / 49 * 100
-                            + 0.10 * 0 + 0.30 * 100)
+    # Sincerity (weight 25) is the panel's judgement: without --panel it is missing, 0.
+    collaboration = 0.85 * (0.25 * 0 + 0.20 * 15 / 25 * 100 + 0.15 * 100
+                            + 0.15 * 30 / 49 * 100 + 0.10 * 0 + 0.15 * 100)
     e = by_id(samples, "turkiye")
     scores = {c.id: c.score for c in e.criteria}
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
@@ -70,12 +71,24 @@ def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-d
                        + 0.05 * 180 / 200 * 100 + 0.05 * 25e6 * EUR / 150e6 * 100
                        + 0.10 * icp_ratio / 100 * 100)
     g2g = 0.40 * 70 + 0.20 * 100 + 0.25 * 80 + 0.15 * (72 - 54) / 36 * 100
-    collaboration = 0.6 * (0.25 * 20 / 25 * 100 + 0.20 * 100 + 0.15 * 100 + 0.10 * 100
-                           + 0.30 * 75)
+    collaboration = 0.6 * (0.25 * 0 + 0.20 * 20 / 25 * 100 + 0.15 * 100 + 0.15 * 100
+                           + 0.10 * 100 + 0.15 * 75)
     e = by_id(samples, "italy")
     assert e.total == pytest.approx(0.3 * pricing + 0.3 * transfer + 0.2 * g2g
                                     + 0.2 * collaboration)
     assert e.rank == 1
+
+
+def test_the_sample_panel_adds_sincerity(samples) -> None:  # type: ignore[no-untyped-def]
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    paneled = compare([PROPOSALS], criteria, panel=ROOT / "panel")
+    # Italy's sincerity: A good 75, B outstanding 100, C good 75 → median 75; it adds
+    # weight 0.2 × credibility 0.6 (mou) × sub-weight 0.25 × 75 = 2.25 to the total.
+    # Türkiye's: A outstanding 100, B good 75, C good 75 → median 75; × 0.85 (contractual):
+    # 0.2 × 0.85 × 0.25 × 75 = 3.1875.
+    added = {"italy": 0.2 * 0.6 * 0.25 * 75, "turkiye": 0.2 * 0.85 * 0.25 * 75}
+    for ident, extra in added.items():
+        assert by_id(paneled, ident).total == pytest.approx(by_id(samples, ident).total + extra)
 
 
 def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ from typing import Any
 
 from evaluator import __version__
 from evaluator.icp import IcpBreakdown
+from evaluator.panel import is_judgement
 from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
 
 SCHEMA_VERSION = 1
@@ -46,6 +47,7 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
         "results": [evaluation_data(e) for e in comparison.evaluations],
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": list(comparison.notes),
+        "panel": panel_data(comparison),
     }
     if comparison.kendall_tau is not None:
         data["kendall_tau"] = {k: None if v is None else number(v)
@@ -116,4 +118,41 @@ def leaf_data(leaf: LeafScore) -> dict[str, Any]:
     }
     if leaf.missing:
         data["missing"] = True
+    if is_judgement(leaf.field):
+        data["panel"] = leaf_panel_data(leaf)
     return data
+
+
+def leaf_panel_data(leaf: LeafScore) -> dict[str, Any]:
+    """A judgement's members' ratings and scores, the spread and whether it is flagged."""
+    consensus = leaf.panel
+    if consensus is None:  # no --panel, or nobody rated it: the value is missing
+        return {"ratings": {}, "scores": {}, "spread": None, "disagreement": False,
+                "absent": []}
+    return {"ratings": {r.member: r.level for r in consensus.ratings},
+            "scores": {r.member: number(r.score) for r in consensus.ratings},
+            "spread": number(consensus.spread), "disagreement": consensus.disagreement,
+            "aggregate": consensus.aggregate, "absent": list(consensus.absent)}
+
+
+def panel_data(comparison: Comparison) -> dict[str, Any] | None:
+    """The panel of the run (None without --panel): members, settings, disagreements."""
+    panel = comparison.panel
+    if panel is None:
+        return None
+    settings = comparison.criteria.panel
+    flagged = []
+    for e in comparison.evaluations:
+        for c in e.criteria:
+            for leaf in c.leaves:
+                if leaf.panel is not None and leaf.panel.disagreement:
+                    flagged.append({
+                        "id": e.id, "subcriterion": f"{c.id}.{leaf.id}",
+                        "judgement": leaf.panel.judgement, "spread": number(leaf.panel.spread),
+                        "highest": [r.member for r in leaf.panel.highest],
+                        "lowest": [r.member for r in leaf.panel.lowest]})
+    return {"folder": panel.folder, "aggregate": settings.aggregate,
+            "disagreement": number(settings.disagreement),
+            "members": [{"member": m.label, "file": m.file, "sha256": m.sha256}
+                        for m in panel.members],
+            "disagreements": flagged}

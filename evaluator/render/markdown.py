@@ -5,6 +5,15 @@ from __future__ import annotations
 from evaluator.render import RenderOptions
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
+from evaluator.render.panel import (
+    FLAG,
+    disagreement_sentences,
+    members,
+    panel_rows,
+    score_text,
+    settings_sentence,
+    spread_text,
+)
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -59,11 +68,31 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
             if not g.passed:
                 lines.append(f"- **{e.id}** is ineligible: {g.title} ({g.requirement}; "
                              f"it has {g.detail}).")
+    lines += [f"- **{sentence}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
         lines.append(f"- Note: {note}.")
     for problem in comparison.errors:
         lines.append(f"- Not evaluated: `{problem}`")
+    lines += panel_section(comparison)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def panel_section(comparison: Comparison) -> list[str]:
+    """Each member's rating of each judgement, the consolidated score and the spread."""
+    if comparison.panel is None:
+        return []
+    lines = ["", "### Panel judgements", "", settings_sentence(comparison, FLAG)]
+    rows = panel_rows(comparison)
+    if not rows:
+        return lines
+    names = members(comparison)
+    aggregate = comparison.criteria.panel.aggregate
+    lines += ["",
+              _row(["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]),
+              _row(["---", "---", *("---" for _ in names), "---:", "---:"])]
+    lines += [_row([row.proposal, row.judgement, *(row.levels.get(n, "—") for n in names),
+                    score_text(row), spread_text(row)]) for row in rows]
+    return lines
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
@@ -106,4 +135,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         if e.warnings:
             lines.append("")
     lines += [f"- Note: {note}." for note in comparison.notes]
+    if comparison.panel is not None:
+        lines += ["", settings_sentence(comparison)] if lines and lines[-1] else \
+            [settings_sentence(comparison)]
     return "\n".join(lines).rstrip() + "\n"

@@ -21,6 +21,15 @@ from evaluator.render.methods import (
     out_of,
     total_meaning,
 )
+from evaluator.render.panel import (
+    FLAG,
+    disagreement_sentences,
+    members,
+    panel_rows,
+    score_text,
+    settings_sentence,
+    spread_text,
+)
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -184,6 +193,8 @@ def summary_lines(comparison: Comparison) -> list[Text]:
             if not gate.passed:
                 lines.append(Text(f"{e.id} is ineligible: {gate.title} "
                                   f"({gate.requirement}; it has {gate.detail}).", style="red"))
+    for sentence in disagreement_sentences(comparison):
+        lines.append(Text(sentence, style="bold yellow"))
     warned = [e for e in comparison.evaluations if e.warnings]
     if warned:
         count = sum(len(e.warnings) for e in warned)
@@ -198,7 +209,42 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranked comparison table with the recommendation under it."""
     if not comparison.evaluations:
         return _print(options, Text("No proposal could be scored."))
-    return _print(options, ranking_table(comparison, options), *summary_lines(comparison))
+    return _print(options, ranking_table(comparison, options), *summary_lines(comparison),
+                  *panel_parts(comparison, options))
+
+
+def panel_parts(comparison: Comparison, options: RenderOptions) -> list[RenderableType]:
+    """Each member's rating of each judgement, the consolidated score and the spread."""
+    rows = panel_rows(comparison)
+    if not rows:
+        return [Text(settings_sentence(comparison))] if comparison.panel else []
+    names = members(comparison)
+    aggregate = comparison.criteria.panel.aggregate
+    cells = [[row.proposal, row.judgement,
+              *(row.levels.get(name, "—") for name in names),
+              score_text(row), spread_text(row)] for row in rows]
+    headings = ["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]
+    natural = sum(max(len(h), *(len(r[i]) for r in cells)) + 1
+                  for i, h in enumerate(headings))
+    table = Table(box=box.SIMPLE_HEAD, title="Panel judgements", title_justify="left",
+                  caption=settings_sentence(comparison, FLAG),
+                  caption_justify="left", padding=(0, 1, 0, 0))
+    table.add_column("Proposal", overflow="fold")
+    table.add_column("Judgement", overflow="fold")
+    if natural <= options.width:  # a column per member reads best, when it fits
+        for name in names:
+            table.add_column(name, overflow="fold")
+    else:
+        table.add_column("Ratings", overflow="fold", ratio=1)
+        cells = [[row.proposal, row.judgement,
+                  ", ".join(f"{m} {lv}" for m, lv in row.levels.items()) or "—",
+                  score_text(row), spread_text(row)] for row in rows]
+    table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
+    table.add_column("Spread", justify="right", no_wrap=True)
+    for row, line in zip(rows, cells, strict=True):
+        table.add_row(*line, style="bold yellow" if row.disagreement else
+                      ("yellow" if row.score is None else ""))
+    return [Text(""), table]
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
@@ -208,6 +254,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         parts.append(score_card(e, comparison))
     for note in comparison.notes:
         parts.append(Text(f"Note: {note}.", style="yellow"))
+    if comparison.panel is not None:
+        parts.append(Text(settings_sentence(comparison)))
     return _print(options, *parts) if parts else _print(options, Text("Nothing was scored."))
 
 

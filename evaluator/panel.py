@@ -1,0 +1,331 @@
+"""Evaluation panels: judgements rated by several members, consolidated, disagreements shown.
+
+Some things are judged, not measured: a partner's sincerity, the realism of a schedule.
+Each panel member writes one file rating the proposals; a criteria sub-criterion scores a
+judgement with `field: panel.<name>` and a `levels` rule. Here: reading the criteria's
+`panel:` settings and the members' files (with located problems), and consolidating the
+members' ratings of one judgement of one proposal into one score (pure; scoring calls it).
+See docs/panels.md.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from evaluator.checks import Checker, describe, did_you_mean, shorten
+from evaluator.errors import InputError, Problem
+from evaluator.loading import DEFAULT_MAX_BYTES, PathKey, discover, display_path, load_document
+from evaluator.rules import Levels
+
+if TYPE_CHECKING:
+    from evaluator.model import Criteria
+
+SECTION = "panel"
+PREFIX = f"{SECTION}."
+AGGREGATES = ("median", "mean")
+DEFAULT_AGGREGATE = "median"
+# Two steps apart on a five-level scale 25 points apart (good against marginal): one step
+# is the ordinary difference between careful readers, two is a real disagreement.
+DEFAULT_DISAGREEMENT = 50.0
+# Scores come from levels like 33.3; a spread "at" the threshold must not miss it by 1e-14.
+_TOLERANCE = 1e-9
+_JUDGEMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_FILE_KEYS = ("member", "ratings")
+_SETTINGS_KEYS = ("aggregate", "disagreement")
+
+
+def is_judgement(name: str) -> bool:
+    """Whether a field name is a panel judgement (`panel.sincerity`)."""
+    return name.startswith(PREFIX) and bool(_JUDGEMENT_NAME.match(name[len(PREFIX):]))
+
+
+def judgement_name(name: str) -> str:
+    """`sincerity` for `panel.sincerity`."""
+    return name[len(PREFIX):]
+
+
+@dataclass(frozen=True, slots=True)
+class PanelSettings:
+    """How the criteria file consolidates members' scores, and when they disagree."""
+
+    aggregate: str = DEFAULT_AGGREGATE  # median | mean
+    disagreement: float = DEFAULT_DISAGREEMENT  # points between highest and lowest score
+
+    def describe(self, flag: str = "") -> str:
+        """The settings in a few words (`flag`: the mark that shows a disagreement)."""
+        mark = f" ({flag})" if flag else ""
+        return (f"the {self.aggregate} of the members' scores; a spread of "
+                f"{points(self.disagreement)} points or more{mark} is a disagreement")
+
+
+def read_settings(check: Checker, raw: Any) -> PanelSettings:
+    """The `panel` section of a criteria file; the defaults when it has none."""
+    if raw is None:
+        return PanelSettings()
+    body = check.mapping((SECTION,), raw, _SETTINGS_KEYS, what="panel setting")
+    if body is None:
+        return PanelSettings()
+    how = DEFAULT_AGGREGATE
+    if body.get("aggregate") is not None:
+        how = check.choice((SECTION, "aggregate"), body["aggregate"], AGGREGATES) or how
+    threshold = DEFAULT_DISAGREEMENT
+    if body.get("disagreement") is not None:
+        number = check.number((SECTION, "disagreement"), body["disagreement"], above=0,
+                              maximum=100)
+        threshold = threshold if number is None else float(number)
+    return PanelSettings(how, threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One panel member's file: their label and their ratings."""
+
+    label: str
+    file: str
+    sha256: str
+    ratings: Mapping[str, Mapping[str, str]]  # proposal id -> judgement -> level
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """The members whose files were read without error, ordered by label."""
+
+    folder: str
+    members: tuple[Member, ...] = ()
+
+    def ratings(self, proposal: str, judgement: str) -> list[tuple[str, str]]:
+        """(member, level) for each member who rated this judgement of this proposal."""
+        return [(m.label, m.ratings[proposal][judgement]) for m in self.members
+                if judgement in m.ratings.get(proposal, {})]
+
+
+@dataclass(frozen=True, slots=True)
+class MemberScore:
+    """One member's rating of one judgement, and the score its level earns."""
+
+    member: str
+    level: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Consensus:
+    """The members' scores for one judgement of one proposal, consolidated."""
+
+    judgement: str
+    ratings: tuple[MemberScore, ...]  # at least one, in member order
+    absent: tuple[str, ...]  # members of the panel who did not rate it
+    aggregate: str
+    score: float
+    threshold: float
+
+    @property
+    def spread(self) -> float:
+        """Highest minus lowest member score (0 with one member)."""
+        scores = [r.score for r in self.ratings]
+        return max(scores) - min(scores)
+
+    @property
+    def disagreement(self) -> bool:
+        """Whether the spread reaches the disagreement threshold."""
+        return self.spread >= self.threshold - _TOLERANCE
+
+    @property
+    def highest(self) -> tuple[MemberScore, ...]:
+        """The members who gave the highest score."""
+        top = max(r.score for r in self.ratings)
+        return tuple(r for r in self.ratings if r.score == top)
+
+    @property
+    def lowest(self) -> tuple[MemberScore, ...]:
+        """The members who gave the lowest score."""
+        bottom = min(r.score for r in self.ratings)
+        return tuple(r for r in self.ratings if r.score == bottom)
+
+    def explanation(self) -> str:
+        """'A good 75, B outstanding 100, C good 75 → median 75; spread 25'."""
+        each = ", ".join(f"{r.member} {r.level} {points(r.score)}" for r in self.ratings)
+        text = f"{each} → {self.aggregate} {points(self.score)}; spread {points(self.spread)}"
+        if self.disagreement:
+            text += f" (disagreement: {points(self.threshold)} or more)"
+        if self.absent:
+            text += "; not rated by " + ", ".join(self.absent)
+        return text
+
+    def extremes(self) -> str:
+        """'C outstanding (100), B marginal (25)': who rated highest and who lowest."""
+        def who(group: tuple[MemberScore, ...]) -> str:
+            names = ", ".join(r.member for r in group)
+            return f"{names} {group[0].level} ({points(group[0].score)})"
+        return f"{who(self.highest)}, {who(self.lowest)}"
+
+
+def points(value: float) -> str:
+    """A score as people write it: 75, or 83.33."""
+    rounded = round(value, 2)
+    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}"
+
+
+def aggregate(scores: Sequence[float], how: str) -> float:
+    """The median (of an even count: the mean of the middle two) or the mean of scores."""
+    if not scores:
+        raise ValueError("no scores to aggregate")
+    if how == "median":
+        return float(statistics.median(scores))
+    if how == "mean":
+        return statistics.fmean(scores)
+    raise ValueError(f"unknown aggregate {how!r}")
+
+
+def consolidate(panel: Panel, proposal: str, judgement: str, rule: Levels,
+                settings: PanelSettings) -> Consensus | None:
+    """The members' ratings of one judgement of one proposal, scored and aggregated.
+
+    None when no member rated it: the judgement is then missing for that proposal.
+    """
+    given = panel.ratings(proposal, judgement)
+    scored = []
+    for member, level in given:
+        score = rule.lookup(level)
+        if score is None:  # load_panel checks levels against the criteria in effect
+            raise ValueError(f"level {level!r} of member {member} has no score")
+        scored.append(MemberScore(member, level, score))
+    if not scored:
+        return None
+    rated = {r.member for r in scored}
+    absent = tuple(m.label for m in panel.members if m.label not in rated)
+    return Consensus(judgement, tuple(scored), absent, settings.aggregate,
+                     aggregate([r.score for r in scored], settings.aggregate),
+                     settings.disagreement)
+
+
+def judgements(criteria: Criteria) -> dict[str, list[tuple[str, Levels]]]:
+    """Each judgement the criteria score, with the sub-criteria (and levels) scoring it."""
+    found: dict[str, list[tuple[str, Levels]]] = {}
+    for criterion, leaf in criteria.leaves():
+        if is_judgement(leaf.field) and isinstance(leaf.rule, Levels):
+            found.setdefault(judgement_name(leaf.field), []).append(
+                (f"{criterion.id}.{leaf.id}", leaf.rule))
+    return found
+
+
+# --- reading the members' files -----------------------------------------------------------
+
+
+def load_panel(folder: Path, criteria: Criteria, proposals: Collection[str], *,
+               unreadable: Collection[str] = (), other_proposals: bool = False,
+               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Panel, list[Problem]]:
+    """Read every panel file in `folder`; a file with any problem counts for nothing.
+
+    `proposals` are the ids of the run: a rating for any other id is an error, unless
+    the id is among `unreadable` (proposals whose files failed, already reported) or
+    `other_proposals` is true (`score FILE` scores one proposal of a panel's set).
+    """
+    shown = display_path(folder)
+    if not folder.exists():
+        return Panel(shown), [Problem(shown, "no such folder (--panel names the folder of "
+                                             "the panel members' files)")]
+    files = list(discover([folder]))
+    if not files:
+        return Panel(shown), [Problem(shown, "no panel files (*.yaml) in this folder")]
+    scored = judgements(criteria)
+    problems: list[Problem] = []
+    members: dict[str, Member] = {}
+    for path in files:
+        try:
+            member = _read_member(load_document(path, max_bytes), scored, proposals,
+                                  unreadable, other_proposals, members)
+        except InputError as exc:
+            problems.extend(exc.problems)
+            continue
+        members[member.label] = member
+    ordered = tuple(sorted(members.values(), key=lambda m: m.label))
+    return Panel(shown, ordered), problems
+
+
+def _read_member(document: Any, scored: Mapping[str, list[tuple[str, Levels]]],
+                 proposals: Collection[str], unreadable: Collection[str],
+                 other_proposals: bool, earlier: Mapping[str, Member]) -> Member:
+    check = Checker(document)
+    top = check.mapping((), document.data, _FILE_KEYS, required=_FILE_KEYS, what="key")
+    label = None
+    if top is not None and top.get("member") is not None:
+        label = _label(check, top["member"], earlier)
+    ratings: dict[str, dict[str, str]] = {}
+    if top is not None and top.get("ratings") is not None:
+        ratings = _read_ratings(check, top["ratings"], scored, proposals, unreadable,
+                                other_proposals)
+    check.raise_if_any()
+    assert label is not None  # required, and a bad one was reported
+    return Member(label, document.file, document.sha256, ratings)
+
+
+def _label(check: Checker, raw: Any, earlier: Mapping[str, Member]) -> str | None:
+    if isinstance(raw, int | float) and not isinstance(raw, bool):
+        raw = str(raw)  # `member: 3` is a label like any other
+    label = check.text(("member",), raw)
+    if label is None:
+        return None
+    label = label.strip()
+    if label in earlier:
+        check.report(("member",), f"the member label `{shorten(label)}` is already used by "
+                                  f"{earlier[label].file}; each member writes one file, "
+                                  "under a label of their own")
+        return None
+    return label
+
+
+def _read_ratings(check: Checker, raw: Any, scored: Mapping[str, list[tuple[str, Levels]]],
+                  proposals: Collection[str], unreadable: Collection[str],
+                  other_proposals: bool) -> dict[str, dict[str, str]]:
+    body = check.mapping(("ratings",), raw, None, what="proposal")
+    ratings: dict[str, dict[str, str]] = {}
+    for proposal, given in (body or {}).items():
+        path: PathKey = ("ratings", proposal)
+        if proposal not in proposals:
+            if proposal not in unreadable and not other_proposals:
+                listed = ", ".join(sorted(proposals)) or "none"
+                check.report(path, f"no proposal `{shorten(proposal)}` in this run"
+                             + did_you_mean(proposal, proposals)
+                             + f"; the proposals are: {listed}", key=True)
+            continue
+        if given is None:  # `italy:` with nothing under it: not rated
+            continue
+        levels = check.mapping(path, given, None, what="judgement")
+        for name, level in (levels or {}).items():
+            rating = _rating(check, (*path, name), name, level, scored)
+            if rating is not None:
+                ratings.setdefault(proposal, {})[name] = rating
+    return ratings
+
+
+def _rating(check: Checker, path: PathKey, name: str, level: Any,
+            scored: Mapping[str, list[tuple[str, Levels]]]) -> str | None:
+    if name not in scored:
+        if scored:
+            known = ", ".join(scored)
+            check.report(path, f"unknown judgement `{shorten(name)}`" + did_you_mean(name, scored)
+                         + f"; the criteria score: {known}", key=True)
+        else:
+            check.report(path, f"unknown judgement `{shorten(name)}`: the criteria in effect "
+                               "score no panel judgement (no `field: panel.<name>`)", key=True)
+        return None
+    if level is None:  # `sincerity: null`: the member abstains
+        return None
+    if not isinstance(level, str):
+        check.report(path, f"expected a level such as "
+                           f"{scored[name][0][1].levels[0][0]}, got {describe(level)}")
+        return None
+    for leaf, rule in scored[name]:
+        if rule.lookup(level) is None:
+            allowed = [lv for lv, _ in rule.levels]
+            check.report(path, f"unknown level {shorten(level)!r} for {name}"
+                         + did_you_mean(level, allowed) + f"; `{leaf}` scores: "
+                         + ", ".join(allowed))
+            return None
+    return level

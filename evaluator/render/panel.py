@@ -1,0 +1,90 @@
+"""Panel judgements in rows and sentences, shared by the renderers: ratings, spread, flags."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from evaluator.panel import is_judgement, judgement_name, points
+from evaluator.scoring import Comparison, LeafScore
+
+FLAG = "⚠"
+
+
+@dataclass(frozen=True, slots=True)
+class PanelRow:
+    """One judgement of one proposal: each member's rating, the consolidated score, spread."""
+
+    proposal: str
+    judgement: str  # the judgement's name, with its sub-criterion when two score it
+    levels: dict[str, str]  # member -> level, for those who rated it
+    score: float | None  # None: nobody rated it (missing)
+    spread: float | None
+    disagreement: bool
+
+
+def members(comparison: Comparison) -> list[str]:
+    """The labels of the panel's members, in order (none without a panel)."""
+    return [] if comparison.panel is None else [m.label for m in comparison.panel.members]
+
+
+def panel_rows(comparison: Comparison) -> list[PanelRow]:
+    """A row per proposal and judgement, proposals in result order."""
+    if comparison.panel is None:
+        return []
+    judged = [(c.id, leaf) for c, leaf in comparison.criteria.leaves()
+              if is_judgement(leaf.field)]
+    uses = Counter(leaf.field for _, leaf in judged)
+    rows: list[PanelRow] = []
+    for e in comparison.evaluations:
+        scores = {(c.id, leaf.id): leaf for c in e.criteria for leaf in c.leaves}
+        for criterion, leaf in judged:
+            label = judgement_name(leaf.field)
+            if uses[leaf.field] > 1:
+                label += f" ({criterion}.{leaf.id})"
+            rows.append(_row(e.id, label, scores[(criterion, leaf.id)]))
+    return rows
+
+
+def _row(proposal: str, label: str, leaf: LeafScore) -> PanelRow:
+    consensus = leaf.panel
+    if consensus is None:
+        return PanelRow(proposal, label, {}, None, None, False)
+    return PanelRow(proposal, label, {r.member: r.level for r in consensus.ratings},
+                    consensus.score, consensus.spread, consensus.disagreement)
+
+
+def settings_sentence(comparison: Comparison, flag: str = "") -> str:
+    """Who sat on the panel and how their scores were consolidated."""
+    panel = comparison.panel
+    if panel is None:
+        return ""
+    names = ", ".join(members(comparison)) or "none (no file could be read)"
+    return (f"Panel: members {names} (files in {panel.folder}); a judgement scores "
+            f"{comparison.criteria.panel.describe(flag)}.")
+
+
+def disagreement_sentences(comparison: Comparison) -> list[str]:
+    """'Panel disagreement on sincerity for south-korea: …' for each flagged judgement."""
+    sentences = []
+    for e in comparison.evaluations:
+        for c in e.criteria:
+            for leaf in c.leaves:
+                if leaf.panel is not None and leaf.panel.disagreement:
+                    sentences.append(
+                        f"Panel disagreement on {leaf.panel.judgement} for {e.id}: "
+                        f"{leaf.panel.extremes()}; spread {points(leaf.panel.spread)}.")
+    return sentences
+
+
+def score_text(row: PanelRow) -> str:
+    """The consolidated score, or 'missing'."""
+    return "missing" if row.score is None else f"{row.score:.1f}"
+
+
+def spread_text(row: PanelRow) -> str:
+    """The spread, flagged when it is a disagreement; '—' when nobody rated."""
+    if row.spread is None:
+        return "—"
+    return f"{points(row.spread)} {FLAG}" if row.disagreement else points(row.spread)
+

@@ -1,0 +1,164 @@
+"""`--panel` on the command line: consolidated judgements, disagreements, bad panel files.
+
+Expected outputs live in tests/expected/; regenerate them after a deliberate change with
+`UPDATE_EXPECTED=1 pytest tests/test_cli_panel.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import ROOT, Run
+from tests.test_cli import matches_expected
+
+RunCli = Callable[..., Run]
+PANEL = ROOT / "panel"
+
+
+def test_compare_with_the_sample_panel(run_cli: RunCli) -> None:
+    result = run_cli("compare", "proposals", "--panel", "panel/")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert matches_expected("compare-panel.txt", result.out)
+    assert "Panel disagreement on sincerity for south-korea: C outstanding (100), B marginal " \
+           "(25); spread 75.\n" in result.out
+    assert "no --panel given" not in result.out
+
+
+def test_compare_markdown_with_the_sample_panel(run_cli: RunCli) -> None:
+    result = run_cli("compare", "--panel", "panel", "-f", "markdown")
+    assert result.code == 0, result.err
+    assert matches_expected("compare-panel.md", result.out)
+
+
+def test_score_card_shows_each_rating(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/south-korea.yaml", "--panel", "panel")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    assert matches_expected("score-south-korea-panel.txt", result.out)
+
+
+def test_score_json_ignores_the_panels_other_proposals(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/italy.yaml", "--panel", "panel", "-f", "json")
+    assert (result.code, result.err) == (0, "")
+    data = json.loads(result.out)
+    sincerity = data["results"][0]["criteria"]["long_term_collaboration"]["subcriteria"][
+        "sincerity"]
+    assert sincerity["panel"]["ratings"] == {"A": "good", "B": "outstanding", "C": "good"}
+    assert sincerity["panel"]["spread"] == 25
+    assert data["panel"]["disagreements"] == []
+
+
+def test_without_panel_the_judgements_are_missing_with_one_note(run_cli: RunCli) -> None:
+    result = run_cli("compare")
+    assert result.code == 0
+    notes = [line for line in result.out.splitlines() if "--panel" in line]
+    assert notes == ["Note: no --panel given: the panel judgements (panel.sincerity) are "
+                     "missing and score 0."]
+
+
+def test_a_bad_panel_file_is_listed_and_the_others_still_count(run_cli: RunCli,
+                                                                tmp_path: Path) -> None:
+    panel = tmp_path / "panel"
+    shutil.copytree(PANEL, panel)
+    (panel / "d.yaml").write_text(
+        "member: D\nratings:\n  itlay: {sincerity: good}\n  turkiye: {sincerety: good}\n"
+        "  south-korea: {sincerity: gud}\n", encoding="utf-8")
+    (panel / "e.yaml").write_text("member: B\nratings: {}\n", encoding="utf-8")
+    (panel / "f.yaml").write_text("[member, A]\n", encoding="utf-8")
+    result = run_cli("compare", "proposals", "--panel", str(panel))
+    assert result.code == 1
+    d, e, f = (panel / name for name in ("d.yaml", "e.yaml", "f.yaml"))
+    assert result.err == (
+        f"{d}:3:3: no proposal `itlay` in this run (did you mean `italy`?); the proposals are: "
+        "direct-offer, italy, south-korea, turkiye\n"
+        f"{d}:4:13: unknown judgement `sincerety` (did you mean `sincerity`?); the criteria "
+        "score: sincerity\n"
+        f"{d}:5:28: unknown level 'gud' for sincerity; `long_term_collaboration.sincerity` "
+        "scores: outstanding, good, acceptable, marginal, unacceptable\n"
+        f"{e}:1:9: the member label `B` is already used by {panel / 'b.yaml'}; each member "
+        "writes one file, under a label of their own\n"
+        f"{f}:1:1: expected a mapping of keys, got a list\n")
+    # Members A, B and C still count: the same ranking and panel table as with the samples.
+    expected = run_cli("compare", "proposals", "--panel", "panel").out
+    caption = "Panel: members A, B, C (files in "
+    assert result.out.split(caption)[0] == expected.split(caption)[0]
+    assert caption in result.out  # D, the second B and the list counted for nothing
+
+
+def test_panel_errors_in_json(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("member: A\nratings:\n  italy: {sincerity: 75}\n",
+                                     encoding="utf-8")
+    result = run_cli("compare", "--panel", str(tmp_path), "-f", "json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert data["errors"] == [{"file": str(tmp_path / "a.yaml"), "line": 3, "column": 22,
+                               "message": "expected a level such as outstanding, got the "
+                                          "number 75"}]
+    assert data["panel"]["members"] == []
+    assert all(r["criteria"]["long_term_collaboration"]["subcriteria"]["sincerity"]["missing"]
+               for r in data["results"])
+
+
+def test_score_with_a_bad_panel_still_prints_the_card(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("member: A\nratings:\n  italy: {sincerity: gud}\n",
+                                     encoding="utf-8")
+    result = run_cli("score", "proposals/italy.yaml", "--panel", str(tmp_path))
+    assert result.code == 1
+    assert result.err == (f"{tmp_path / 'a.yaml'}:3:22: unknown level 'gud' for sincerity; "
+                          "`long_term_collaboration.sincerity` scores: outstanding, good, "
+                          "acceptable, marginal, unacceptable\n")
+    assert result.out.startswith("╭─ italy ─")
+    data = json.loads(run_cli("score", "proposals/italy.yaml", "--panel", str(tmp_path),
+                              "-f", "json").out)
+    sincerity = data["results"][0]["criteria"]["long_term_collaboration"]["subcriteria"][
+        "sincerity"]
+    assert sincerity["explanation"] == "missing (no panel member rated it): scored 0"
+    assert data["results"][0]["warnings"] == [
+        "panel.sincerity is missing: no panel member rated italy; "
+        "long_term_collaboration.sincerity scores 0"]
+
+
+def test_no_such_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = run_cli("compare", "--panel", str(missing))
+    assert result.code == 1
+    assert result.err == (f"{missing}: no such folder (--panel names the folder of the panel "
+                          "members' files)\n")
+    assert result.out.startswith("G2G defence procurement")
+
+
+def test_sensitivity_uses_the_consolidated_scores(run_cli: RunCli) -> None:
+    common = ("sensitivity", "-f", "json", "--samples", "200")
+    without = json.loads(run_cli(*common).out)
+    result = run_cli(*common, "--panel", "panel")
+    assert (result.code, result.err) == (0, "")
+    paneled = json.loads(result.out)
+    assert paneled != without
+    assert not any("--panel" in note for note in paneled["notes"])
+    assert any("no --panel given" in note for note in without["notes"])
+
+
+def test_output_never_lands_in_the_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
+    panel = tmp_path / "panel"
+    shutil.copytree(PANEL, panel)
+    result = run_cli("compare", "--panel", str(panel), "-f", "json", "-o",
+                     str(panel / "a.yaml"), "--force")
+    assert result.code == 1
+    assert (panel / "a.yaml").read_bytes() == (PANEL / "a.yaml").read_bytes()
+
+
+def test_a_narrow_terminal_folds_the_ratings_into_one_column() -> None:
+    from evaluator.api import compare, load_criteria
+    from evaluator.render import RenderOptions
+    from evaluator.render.table import render
+    comparison = compare([ROOT / "proposals"], load_criteria(ROOT / "criteria" / "default.yaml"),
+                         panel=PANEL)
+    text = render(comparison, RenderOptions(width=60))
+    panel_part = text[text.index("Panel judgements"):]
+    assert max(len(line.rstrip()) for line in panel_part.splitlines()) <= 60
+    assert " Ratings " in panel_part and "A acceptable, B" in panel_part
+    assert "75 ⚠" in panel_part
