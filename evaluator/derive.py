@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field, replace
 
 from evaluator.checks import did_you_mean
 from evaluator.errors import InputError, Problem
 from evaluator.fields import MONEY_FIELDS
 from evaluator.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
 from evaluator.model import Criteria, Proposal, Value
+from evaluator.ranges import Range, Uncertain
 from evaluator.rules import number_text
+
+# Derived figures that rise with each of their inputs: with every ranged input at its low
+# (high) end they are at their own low (high). A ratio or a share has no such bounds.
+_MONOTONE = ("pricing.acquisition_cost", "pricing.lifecycle_cost", CREDIT_VALUE)
+_ACQUISITION_INPUTS = ("pricing.unit_price", "pricing.quantity", "pricing.one_off_costs")
+_INPUTS: dict[str, tuple[str, ...]] = {
+    # derived field -> the proposal fields it is computed from ("activities": ICP values)
+    "pricing.acquisition_cost": _ACQUISITION_INPUTS,
+    "pricing.lifecycle_cost": (*_ACQUISITION_INPUTS, "pricing.sustainment_per_year",
+                               "pricing.support_years"),
+    CREDIT_VALUE: ("activities",),
+    CREDIT_RATIO: ("activities", *_ACQUISITION_INPUTS),
+    LOCAL_SHARE: ("activities",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +35,10 @@ class Derivation:
     values: dict[str, Value]
     notes: dict[str, str]  # field -> how it was derived or converted
     icp: IcpBreakdown | None = None  # None when the proposal lists no ICP activities
+    # Figures given as ranges, in the units rules see (money in the criteria currency).
+    ranges: dict[str, Range] = field(default_factory=dict)
+    # Derived figures computed from ranged inputs.
+    uncertain: dict[str, Uncertain] = field(default_factory=dict)
 
 
 def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
@@ -37,6 +57,8 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
             original = float(values[name])  # type: ignore[arg-type]
             values[name] = original * rate
             notes[name] = f"{number_text(original)} {currency} × {rate:g}"
+    ranges = {name: r.scaled(rate) if name in MONEY_FIELDS else r
+              for name, r in proposal.ranges.items()}
 
     def money(name: str) -> float:
         return float(values.get(name, 0.0))  # type: ignore[arg-type]
@@ -50,14 +72,18 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
             f"{number_text(money('pricing.quantity'))} + one-off costs "
             f"{number_text(money('pricing.one_off_costs'))}")
         sustainment = money("pricing.sustainment_per_year")
-        years = int(money("pricing.support_years"))
+        years = money("pricing.support_years")
         r = criteria.discount_rate
-        npv = sum(sustainment / (1 + r) ** t for t in range(1, years + 1))
+        # A fractional number of years (the midpoint of a range) counts its last year pro
+        # rata; for whole years each factor is exactly 1.
+        npv = sum(sustainment / (1 + r) ** t * min(1.0, years - t + 1)
+                  for t in range(1, math.ceil(years) + 1))
         values["pricing.lifecycle_cost"] = acquisition + npv
         notes["pricing.lifecycle_cost"] = (
             f"acquisition {number_text(acquisition)} "
             f"({notes['pricing.acquisition_cost']}) + sustainment {number_text(sustainment)} "
-            f"a year for {years} years discounted at {r:.1%} (NPV {number_text(npv)})")
+            f"a year for {number_text(years)} years discounted at {r:.1%} "
+            f"(NPV {number_text(npv)})")
     if "technology_transfer.ip_rights" in values:
         rights = values["technology_transfer.ip_rights"]
         values["technology_transfer.ip_rights_count"] = len(set(rights))  # type: ignore[arg-type]
@@ -67,7 +93,45 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
         icp = icp_breakdown(proposal, criteria, currency, rate,
                             float(cost) if isinstance(cost, int | float) else None)
         _icp_fields(icp, values, notes)
-    return Derivation(values, notes, icp)
+    return Derivation(values, notes, icp, ranges, _uncertain(proposal, criteria, values))
+
+
+def _uncertain(proposal: Proposal, criteria: Criteria,
+               values: dict[str, Value]) -> dict[str, Uncertain]:
+    """The derived figures that depend on ranged inputs, with their bounds where monotone."""
+    if not proposal.ranged:
+        return {}
+    ranged_activities = tuple(a.value_name for a in proposal.activities or ()
+                              if a.range is not None)
+    found: dict[str, tuple[str, ...]] = {}
+    for name, inputs in _INPUTS.items():
+        if name in values:
+            found[name] = tuple(i for i in inputs if i in proposal.ranges) + (
+                ranged_activities if "activities" in inputs else ())
+    found = {name: inputs for name, inputs in found.items() if inputs}
+    if not found:
+        return {}
+    # The same proposal with every range at one end; derived without ranges, so no recursion.
+    ends = [derive(_at_end(proposal, end), criteria).values for end in ("low", "high")]
+    uncertain = {}
+    for name, inputs in found.items():
+        low, high = (end.get(name) for end in ends)
+        if name in _MONOTONE and isinstance(low, int | float) and isinstance(high, int | float):
+            uncertain[name] = Uncertain(inputs, float(low), float(high))
+        else:
+            uncertain[name] = Uncertain(inputs)
+    return uncertain
+
+
+def _at_end(proposal: Proposal, end: str) -> Proposal:
+    """The proposal with each ranged figure at its `low` or `high` end, and no ranges."""
+    values = dict(proposal.values)
+    for name, estimate in proposal.ranges.items():
+        values[name] = getattr(estimate, end)
+    activities = None if proposal.activities is None else tuple(
+        replace(a, value=float(getattr(a.range, end)), range=None) if a.range is not None
+        else a for a in proposal.activities)
+    return replace(proposal, values=values, activities=activities, ranges={})
 
 
 def icp_breakdown(proposal: Proposal, criteria: Criteria, currency: str, rate: float,

@@ -17,6 +17,9 @@ TEXT, MONEY, PERCENT, COUNT, NUMBER, BOOL, DATE, CHOICE, CHOICES, CURRENCY, ANY 
 # A panel judgement (`panel.sincerity`): rated by panel members, scored by a levels rule.
 JUDGEMENT = "judgement"
 NUMERIC_KINDS = frozenset({MONEY, PERCENT, COUNT, NUMBER})
+# Any number in a proposal may instead be a range of estimates, `{low, high, likely}`
+# (`likely` optional), each within the field's own bounds: see evaluator.ranges.
+RANGE_KEYS = ("low", "high", "likely")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +48,11 @@ class FieldSpec:
     def numeric(self) -> bool:
         """Whether rules for numbers (linear, steps, ...) apply to it."""
         return self.kind in NUMERIC_KINDS
+
+    @property
+    def accepts_range(self) -> bool:
+        """Whether a proposal may give it as a range `{low, high, likely}` (every number may)."""
+        return self.kind in NUMERIC_KINDS and not self.derived
 
 
 PRICE_BASIS = ("firm_fixed", "capped_escalation", "estimate")

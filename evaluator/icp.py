@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evaluator.checks import Checker, describe
+from evaluator.checks import Checker, describe, dotted
 from evaluator.loading import PathKey
+from evaluator.ranges import Range, read_number
 
 SECTION = "industrial_collaboration"
 ACTIVITY_KEYS = ("type", "description", "value", "local")
@@ -37,14 +38,20 @@ class Activity:
 
     type: str
     description: str
-    value: float  # nominal, in the proposal's pricing.currency
+    value: float  # nominal, in the proposal's pricing.currency (a range's point estimate)
     local: bool
     index: int  # position in the list, to point at it in messages
+    range: Range | None = None  # when the value is given as a range of estimates
 
     @property
     def path(self) -> PathKey:
         """Where the activity stands in the proposal file."""
         return (SECTION, "activities", self.index)
+
+    @property
+    def value_name(self) -> str:
+        """Its value's dotted path, `industrial_collaboration.activities[2].value`."""
+        return dotted((*self.path, "value"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,13 +110,15 @@ def read_activities(check: Checker, raw: Any) -> tuple[Activity, ...] | None:
         kind = _type_name(check, (*where, "type"), fields.get("type"))
         description = check.text((*where, "description"), fields["description"]) \
             if fields.get("description") is not None else None
-        value = check.number((*where, "value"), fields["value"], minimum=0) \
+        value = read_number(check, (*where, "value"), fields["value"], minimum=0) \
             if fields.get("value") is not None else None
         local = check.boolean((*where, "local"), fields["local"]) \
             if fields.get("local") is not None else False
         if kind is not None and description is not None and value is not None \
                 and local is not None:
-            activities.append(Activity(kind, description, float(value), local, i))
+            estimate = value if isinstance(value, Range) else None
+            point = value.point if isinstance(value, Range) else value
+            activities.append(Activity(kind, description, float(point), local, i, estimate))
     return tuple(activities)
 
 

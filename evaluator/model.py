@@ -33,6 +33,7 @@ from evaluator.fields import (
 from evaluator.icp import Activity, IcpTable, read_activities, read_table
 from evaluator.loading import Document, PathKey
 from evaluator.panel import PanelSettings, read_settings
+from evaluator.ranges import Range, is_range, read_number, read_range
 from evaluator.rules import Rule, parse_rule
 
 Value = str | int | float | bool | date | tuple[str, ...]
@@ -57,6 +58,13 @@ class Proposal:
     document: Document = field(repr=False)
     # The industrial-collaboration (ICP) activities; None when the section is left out.
     activities: tuple[Activity, ...] | None = None
+    # Figures given as ranges, by dotted name; `values` holds their point estimates.
+    ranges: Mapping[str, Range] = field(default_factory=dict)
+
+    @property
+    def ranged(self) -> bool:
+        """Whether any figure (an ICP activity's value included) is given as a range."""
+        return bool(self.ranges) or any(a.range is not None for a in self.activities or ())
 
     @property
     def country(self) -> str:
@@ -80,10 +88,11 @@ def parse_proposal(document: Document) -> Proposal:
     top = check.mapping((), document.data, ALL_SECTIONS,
                         required=("proposal",), what="section")
     values: dict[str, Value] = {}
+    ranges: dict[str, Range] = {}
     activities: tuple[Activity, ...] | None = None
     for section, body in (top or {}).items():
         if section in FREE_FORM_SECTIONS:
-            _read_technical(check, section, body, values)
+            _read_technical(check, section, body, values, ranges)
         elif section in ACTIVITY_SECTIONS:
             activities = read_activities(check, body)
         elif section in SECTIONS:
@@ -93,6 +102,9 @@ def parse_proposal(document: Document) -> Proposal:
             for key, raw in (fields or {}).items():
                 if key in specs and raw is not None:  # null means left out
                     value = _read_value(check, (section, key), raw, specs[key])
+                    if isinstance(value, Range):  # scored at its point estimate
+                        ranges[specs[key].name] = value
+                        value = value.point
                     if value is not None:
                         values[specs[key].name] = value
     _cross_checks(check, values)
@@ -106,10 +118,12 @@ def parse_proposal(document: Document) -> Proposal:
         check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
                                       "as an id; give `proposal.id` (letters, digits, _ and -)"))
     check.raise_if_any()
-    return Proposal(proposal_id, document.file, document.sha256, values, document, activities)
+    return Proposal(proposal_id, document.file, document.sha256, values, document, activities,
+                    ranges)
 
 
-def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Value | None:
+def _read_value(check: Checker, path: PathKey, raw: Any,
+                spec: FieldSpec) -> Value | Range | None:
     kind = spec.kind
     if kind == TEXT:
         text = check.text(path, raw)
@@ -123,10 +137,10 @@ def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Val
         check.report(path, f"expected a three-letter ISO 4217 code such as EUR, got "
                            f"{describe(raw)}")
         return None
-    if kind in NUMERIC_KINDS:
-        return check.number(path, raw, minimum=spec.minimum,
-                            maximum=100 if kind == PERCENT else _MAXIMA.get(spec.name),
-                            whole=kind == "count")
+    if kind in NUMERIC_KINDS:  # a number, or a range of them
+        return read_number(check, path, raw, minimum=spec.minimum,
+                           maximum=100 if kind == PERCENT else _MAXIMA.get(spec.name),
+                           whole=kind == "count")
     if kind == BOOL:
         return check.boolean(path, raw)
     if kind == DATE:
@@ -148,7 +162,8 @@ def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Val
     raise AssertionError(f"no reader for kind {kind}")  # pragma: no cover
 
 
-def _read_technical(check: Checker, section: str, body: Any, values: dict[str, Value]) -> None:
+def _read_technical(check: Checker, section: str, body: Any, values: dict[str, Value],
+                    ranges: dict[str, Range]) -> None:
     facts = check.mapping((section,), body, None)
     for name, raw in (facts or {}).items():
         path = (section, name)
@@ -160,9 +175,14 @@ def _read_technical(check: Checker, section: str, body: Any, values: dict[str, V
             number = check.number(path, raw, minimum=float("-inf"))
             if number is not None:
                 values[f"{section}.{name}"] = number
+        elif is_range(raw):
+            estimate = read_range(check, path, raw, minimum=float("-inf"))
+            if estimate is not None:
+                ranges[f"{section}.{name}"] = estimate
+                values[f"{section}.{name}"] = estimate.point
         elif raw is not None:
-            check.report(path, f"a {section} value is a single number, text or true/false, "
-                               f"not {describe(raw)}")
+            check.report(path, f"a {section} value is a single number, text, true/false or "
+                               f"a range {{low, high, likely}}, not {describe(raw)}")
 
 
 def _cross_checks(check: Checker, values: dict[str, Value]) -> None:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from evaluator.derive import derive
+from evaluator.derive import Derivation, derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.icp import IcpBreakdown
 from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
 from evaluator.panel import Consensus, Panel, consolidate, is_judgement, judgement_name, points
+from evaluator.ranges import Range, Uncertain
 from evaluator.rules import (
     Boolean,
     Count,
@@ -25,6 +26,8 @@ from evaluator.rules import (
 )
 
 TIE_TOLERANCE = 1e-9
+# Marks a proposal with figures given as ranges, in tables and notes.
+RANGED_MARK = "≈"
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,8 @@ class LeafScore:
     explanation: str
     missing: bool = False
     panel: Consensus | None = None  # a panel judgement: the members' ratings, consolidated
+    range: Range | None = None  # the value is a range's point estimate (rule units)
+    uncertain: Uncertain | None = None  # the value is derived from ranged figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +154,12 @@ def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
             problems.extend(exc.problems)
     comparison = Comparison(criteria, primary, top_weights, rank(evaluations), problems,
                             list(criteria.notes), panel=panel)
+    ranged = [e.id for e in comparison.evaluations if e.proposal.ranged]
+    if ranged:
+        comparison.notes.append(
+            f"{RANGED_MARK} " + ", ".join(ranged) + " give some figures as ranges (estimates): "
+            "each is scored at its likely value, or the midpoint of its range when no likely "
+            "value is given; `evaluator sensitivity --values` draws them within their ranges")
     judged = sorted({leaf.field for _, leaf in criteria.leaves() if is_judgement(leaf.field)})
     if panel is None and judged and criteria.missing == "zero":
         comparison.notes.append("no --panel given: the panel judgements ("
@@ -183,17 +194,29 @@ class _Prepared:
     notes: dict[str, str]
     gates: tuple[GateResult, ...]
     icp: IcpBreakdown | None = None
+    ranges: dict[str, Range] = field(default_factory=dict)
+    uncertain: dict[str, Uncertain] = field(default_factory=dict)
 
 
 def _prepare(proposal: Proposal, criteria: Criteria) -> _Prepared:
     derivation = derive(proposal, criteria)
-    gates = tuple(_gate(gate, derivation.values.get(gate.field)) for gate in criteria.gates)
-    return _Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp)
+    # A gate on a ranged figure is decided at its point estimate, like every score.
+    gates = tuple(_gate(gate, derivation.values.get(gate.field),
+                        _estimate(derivation, gate.field)) for gate in criteria.gates)
+    return _Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp,
+                     derivation.ranges, derivation.uncertain)
 
 
-def _gate(gate: Gate, value: Value | None) -> GateResult:
+def _estimate(source: Derivation | _Prepared, name: str) -> str:
+    """' (likely; range …)' or ' (uncertain: …)' after a value from ranged figures, or ''."""
+    if name in source.ranges:
+        return " " + source.ranges[name].describe()
+    return " " + source.uncertain[name].describe() if name in source.uncertain else ""
+
+
+def _gate(gate: Gate, value: Value | None, estimate: str = "") -> GateResult:
     passed = gate.check(value)
-    detail = f"{gate.field} is missing" if value is None else _show(value)
+    detail = f"{gate.field} is missing" if value is None else _show(value) + estimate
     return GateResult(gate.id, gate.title, passed, detail, gate.describe())
 
 
@@ -265,7 +288,8 @@ def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
 
     def result(score: float, explanation: str, missing: bool = False) -> LeafScore:
         return LeafScore(leaf.id, leaf.title, leaf.field, value, score, weight, rule.type,
-                         explanation, missing)
+                         explanation, missing, range=item.ranges.get(leaf.field),
+                         uncertain=item.uncertain.get(leaf.field))
 
     if value is None:
         if isinstance(rule, Raw):
@@ -278,7 +302,7 @@ def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
         warnings.append(f"{leaf.field} is missing: {criterion.id}.{leaf.id} scores 0")
         return result(0.0, "missing: scored 0", missing=True)
     unit = _unit(leaf.field, criteria)
-    shown = f"{_show(value)}{unit}"
+    shown = f"{_show(value)}{unit}{_estimate(item, leaf.field)}"
     if leaf.field in item.notes:
         shown += f" = {item.notes[leaf.field]}"
     if isinstance(rule, Levels):

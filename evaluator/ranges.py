@@ -1,0 +1,131 @@
+"""Uncertain figures: a number given as a range of estimates, `{low, high, likely}`.
+
+An offer's figures are often estimates (a letter of offer says so of its prices and
+dates). Any number in a proposal may be written as a range; `likely` is optional.
+Everything that scores uses the range's *point estimate*: `likely`, or the midpoint
+when there is none. The range itself is kept, for the explanation and for
+`evaluator sensitivity --values`, which draws the figure from it (triangular when
+`likely` is given, uniform otherwise; evaluator.uncertainty).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from evaluator.checks import Checker, did_you_mean, plain_number, shorten
+from evaluator.fields import RANGE_KEYS
+from evaluator.loading import PathKey
+from evaluator.rules import number_text
+
+Number = int | float
+LIKELY, MIDPOINT = "likely", "midpoint"
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A figure known only within bounds: lowest and highest plausible, and the most likely."""
+
+    low: Number
+    high: Number
+    likely: Number | None = None
+
+    @property
+    def point(self) -> Number:
+        """The point estimate that scoring uses: `likely`, or the midpoint without one."""
+        if self.likely is not None:
+            return self.likely
+        middle = (self.low + self.high) / 2
+        # Whole bounds with a whole midpoint stay whole, as the user would write it.
+        if isinstance(self.low, int) and isinstance(self.high, int) and middle.is_integer():
+            return int(middle)
+        return middle
+
+    @property
+    def basis(self) -> str:
+        """Where the point estimate comes from: "likely" or "midpoint"."""
+        return LIKELY if self.likely is not None else MIDPOINT
+
+    @property
+    def distribution(self) -> str:
+        """How `sensitivity --values` draws it: triangular with a likely value, else uniform."""
+        return "triangular" if self.likely is not None else "uniform"
+
+    def scaled(self, factor: float) -> Range:
+        """The same range in other units (a money range converted at an exchange rate)."""
+        if factor == 1.0:
+            return self
+        likely = None if self.likely is None else self.likely * factor
+        return Range(self.low * factor, self.high * factor, likely)
+
+    def describe(self) -> str:
+        """'(likely; range 110,000,000–140,000,000)' or '(midpoint of 110,000,000–140,000,000)'."""
+        bounds = f"{number_text(self.low)}–{number_text(self.high)}"
+        return f"(likely; range {bounds})" if self.likely is not None \
+            else f"(midpoint of {bounds})"
+
+
+@dataclass(frozen=True, slots=True)
+class Uncertain:
+    """A derived figure (a cost, an ICP credit) computed from ranged inputs."""
+
+    inputs: tuple[str, ...]  # the ranged figures it depends on, as dotted paths
+    # The figure with every input at its low and at its high end: set only for figures
+    # that rise with each of their inputs (costs, credits), for which these are its bounds.
+    low: float | None = None
+    high: float | None = None
+
+    def describe(self) -> str:
+        """'(uncertain: 1,900,000,000–2,300,000,000 from the ranged pricing.unit_price)'."""
+        bounds = "" if self.low is None or self.high is None else \
+            f"{number_text(self.low)}–{number_text(self.high)} "
+        return f"(uncertain: {bounds}from the ranged " + ", ".join(self.inputs) + ")"
+
+
+def is_range(raw: Any) -> bool:
+    """Whether a raw value is meant as a range: a mapping with at least one range key."""
+    return isinstance(raw, Mapping) and any(key in raw for key in RANGE_KEYS)
+
+
+def read_number(check: Checker, path: PathKey, raw: Any, *, minimum: float | None = None,
+                maximum: float | None = None, whole: bool = False) -> Number | Range | None:
+    """A number, or a mapping `{low, high, likely}` read as a range of such numbers."""
+    if isinstance(raw, dict):
+        return read_range(check, path, raw, minimum=minimum, maximum=maximum, whole=whole)
+    return check.number(path, raw, minimum=minimum, maximum=maximum, whole=whole)
+
+
+def read_range(check: Checker, path: PathKey, raw: dict[str, Any], *,
+               minimum: float | None = None, maximum: float | None = None,
+               whole: bool = False) -> Range | None:
+    """A range: `low` ≤ `likely` ≤ `high`, each within the field's own bounds."""
+    before = len(check.problems)
+    for key in raw:
+        if key not in RANGE_KEYS:
+            hint = did_you_mean(key, RANGE_KEYS) or \
+                " (a range takes `low`, `high` and, optionally, `likely`)"
+            check.report((*path, key), f"unknown range key `{shorten(key)}`{hint}", key=True)
+    numbers: dict[str, Number] = {}
+    for key in RANGE_KEYS:
+        if raw.get(key) is None:  # null, like a left-out key
+            if key != "likely":
+                check.report(path, f"a range needs `low` and `high`: `{key}` is missing")
+            continue
+        number = check.number((*path, key), raw[key], minimum=minimum, maximum=maximum,
+                              whole=whole)
+        if number is not None:
+            numbers[key] = number
+    if len(check.problems) > before:
+        return None
+    low, high, likely = numbers["low"], numbers["high"], numbers.get("likely")
+    if low > high:
+        check.report((*path, "high"), f"`high` must not be below `low` "
+                                      f"({plain_number(low)}), got {plain_number(high)}")
+        return None
+    if likely is not None and not low <= likely <= high:
+        check.report((*path, "likely"), f"`likely` must lie within the range "
+                                        f"{plain_number(low)}–{plain_number(high)}, got "
+                                        f"{plain_number(likely)}")
+        return None
+    return Range(low, high, likely)
