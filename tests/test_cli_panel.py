@@ -162,3 +162,13 @@ def test_a_narrow_terminal_folds_the_ratings_into_one_column() -> None:
     assert max(len(line.rstrip()) for line in panel_part.splitlines()) <= 60
     assert " Ratings " in panel_part and "A acceptable, B" in panel_part
     assert "75 ⚠" in panel_part
+
+
+def test_the_readme_quick_start_shows_what_make_demo_prints(run_cli: RunCli) -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\t$(BIN)/evaluator compare proposals --panel panel/\n" in makefile
+    demo = run_cli("compare", "proposals", "--panel", "panel/").out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```\n", readme.index("`make demo` compares")) + 4
+    shown = readme[start:readme.index("```", start)]
+    assert shown == "".join(line.rstrip() + "\n" for line in demo.splitlines())
