@@ -6,6 +6,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluator.api import compare, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, InputError
@@ -169,6 +171,31 @@ def test_highest_and_lowest_name_every_member_at_the_extremes() -> None:
     consensus = consolidate(panel, "x", "sincerity", SCALE, PanelSettings())
     assert consensus is not None
     assert consensus.extremes() == "A, C outstanding (100), B marginal (25)"
+
+
+LEVEL_NAMES = [name for name, _ in SCALE.levels]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(LEVEL_NAMES), min_size=1, max_size=9),
+       st.sampled_from(["median", "mean"]), st.floats(min_value=0.5, max_value=100),
+       st.randoms())
+def test_consensus_invariants(levels: list[str], how: str, threshold: float,
+                              shuffle: object) -> None:
+    """Within the members' scores, whatever the order of members; flagged iff spread ≥ threshold."""
+    ratings = {f"M{i}": {"x": {"sincerity": level}} for i, level in enumerate(levels)}
+    settings_ = PanelSettings(how, threshold)
+    consensus = consolidate(panel_of(**ratings), "x", "sincerity", SCALE, settings_)
+    assert consensus is not None
+    scores = [score for level in levels for name, score in SCALE.levels if name == level]
+    assert min(scores) <= consensus.score <= max(scores)
+    assert consensus.spread == max(scores) - min(scores)
+    assert consensus.disagreement is (consensus.spread >= threshold)
+    labels = list(ratings)
+    shuffle.shuffle(labels)  # type: ignore[attr-defined]
+    renamed = {f"N{j}": ratings[label] for j, label in enumerate(labels)}
+    again = consolidate(panel_of(**renamed), "x", "sincerity", SCALE, settings_)
+    assert again is not None and again.score == pytest.approx(consensus.score)
 
 
 # --- scoring with a panel ---------------------------------------------------------------------
