@@ -48,6 +48,10 @@ PanelOption = Annotated[Path | None, typer.Option(
                                         "(see docs/panels.md).")]
 MaxBytesOption = Annotated[int, typer.Option(
     "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, metavar="N", show_default=False,
+    help="Processes that parse a large batch [default: one per core]; 1 reads in order. "
+         "The result is the same either way.")]
 
 
 def _format_option(choices: Sequence[str]) -> Any:
@@ -172,6 +176,7 @@ def compare(
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    jobs: JobsOption = None,
 ) -> None:
     """Rank proposals from files and folders against the criteria.
 
@@ -191,7 +196,7 @@ def compare(
     inputs = paths or [Path("proposals")]
     with _progress("reading proposals") as on_file:
         comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file,
-                                 panel)
+                                 panel, jobs)
     _report(comparison.errors)
     text = _renderer(fmt)(comparison, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)

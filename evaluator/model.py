@@ -118,7 +118,10 @@ def parse_proposal(document: Document) -> Proposal:
         check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
                                       "as an id; give `proposal.id` (letters, digits, _ and -)"))
     check.raise_if_any()
-    return Proposal(proposal_id, document.file, document.sha256, values, document, activities,
+    # Keep only what later messages need (where each value stands): not the raw data nor
+    # the keys' places. It halves what a batch holds in memory and sends between processes.
+    located = Document(document.file, None, document.sha256, document.marks)
+    return Proposal(proposal_id, document.file, document.sha256, values, located, activities,
                     ranges)
 
 
