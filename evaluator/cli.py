@@ -351,6 +351,10 @@ def sensitivity(
     spread: Annotated[str, typer.Option(
         "--spread", help="Each weight drawn within ±spread of today's (0 to 1), or `full` "
                          "for every possible weighting.", metavar="SPREAD")] = "0.25",
+    values: Annotated[bool, typer.Option(
+        "--values", help="Also draw the figures given as ranges (triangular with a likely "
+                         "value, else uniform) in every draw, and give each proposal's "
+                         "confidence factor (see docs/uncertainty.md).")] = False,
     fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
     output: OutputOption = None,
     force: ForceOption = False,
@@ -360,12 +364,15 @@ def sensitivity(
 
     For each criterion, the range of its weight in which the winner (and the whole
     ranking) stays the same, the smallest single change that tips the winner, and
-    how often each proposal takes each rank when the weights are sampled.
+    how often each proposal takes each rank when the weights are sampled. With
+    --values, the figures offers give as ranges are drawn too, and each proposal's
+    confidence factor says how often it stays first as they vary.
 
     Example:
 
     \b
       evaluator sensitivity proposals/ --spread full --samples 100000
+      evaluator sensitivity proposals/ --values
     """
     from evaluator.api import compare as run_compare
     from evaluator.render.sensitivity import render
@@ -380,7 +387,7 @@ def sensitivity(
     inputs = paths or [Path("proposals")]
     comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, panel=panel)
     _report(comparison.errors)
-    result = analyse(comparison, samples, seed, spread_value)
+    result = analyse(comparison, samples, seed, spread_value, values)
     text = render(result, fmt, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:

@@ -44,7 +44,8 @@ SECTION_DESCRIPTIONS = {
     "industrial_collaboration": "Industrial Collaboration Programme (ICP) activities: each "
                                 "earns a credit of its value times its type's multiplier.",
     "technical": "Programme-specific facts, free-form: names of your choosing "
-                 "(letters, digits, _) with a number, text or true/false.",
+                 "(letters, digits, _) with a number, text, true/false or a range of "
+                 "numbers {low, high, likely}.",
 }
 
 
@@ -73,6 +74,31 @@ def _number(description: str, *, minimum: float | None = None, maximum: float | 
     if maximum is not None:
         schema["maximum"] = _plain_number(maximum)
     return schema
+
+
+RANGE_HELP = ("or a range of estimates {low, high, likely} (likely optional; low ≤ likely ≤ "
+              "high), scored at likely, or at the midpoint without it")
+
+
+def _or_range(schema: Schema) -> Schema:
+    """A number schema that also takes a range of such numbers, `{low, high, likely}`.
+
+    Object keywords apply only to objects, so the number's own keywords stay as they are.
+    JSON Schema cannot compare `low` with `high`: the reader does (`evaluator validate`).
+    """
+    number = {key: value for key, value in schema.items() if key != "description"}
+    out = dict(schema)
+    if "description" in out:
+        out["description"] = f"{out['description']}; {RANGE_HELP}"
+    out["type"] = [*schema["type"], "object"]
+    return {**out, **_range_keywords(number)}
+
+
+def _range_keywords(number: Schema) -> Schema:
+    """The object keywords of a range whose bounds each match `number`."""
+    return {"properties": {key: _nullable(number) if key == "likely" else number
+                           for key in fields.RANGE_KEYS},
+            "required": ["low", "high"], "additionalProperties": False}
 
 
 def _plain_number(value: float) -> float | int:
@@ -155,6 +181,8 @@ def field_schema(spec: FieldSpec) -> Schema:
         schema = _number(description, minimum=spec.minimum,
                          maximum=100 if kind == fields.PERCENT else None,
                          whole=kind == fields.COUNT)
+        if spec.accepts_range:
+            schema = _or_range(schema)
     elif kind == fields.BOOL:
         schema = {"description": description, "type": "boolean"}
     elif kind == fields.DATE:
@@ -188,7 +216,8 @@ _ACTIVITY_PROPERTIES: dict[str, tuple[bool, Schema]] = {
                                    "`icp.multipliers` table, such as technology_transfer",
                     "type": "string", "pattern": icp._TYPE_NAME.pattern}),
     "description": (True, _text("what the activity is")),
-    "value": (True, _number("nominal value, in pricing.currency, not negative", minimum=0)),
+    "value": (True, _or_range(_number("nominal value, in pricing.currency, not negative",
+                                      minimum=0))),
     "local": (False, {"description": "delivered through local companies (default false)",
                       "type": "boolean"}),
 }
@@ -212,9 +241,11 @@ def _activities_schema(section: str) -> Schema:
 
 
 def _technical_schema(section: str) -> Schema:
+    fact = {"type": ["number", "string", "boolean", "null", "object"],
+            **_range_keywords({"type": ["number", "string"], "pattern": GROUPED_NUMBER})}
     schema: Schema = {"type": "object",
                       "propertyNames": {"pattern": TECHNICAL_NAME_PATTERN},
-                      "additionalProperties": {"type": ["number", "string", "boolean", "null"]}}
+                      "additionalProperties": fact}
     description = SECTION_DESCRIPTIONS.get(section)
     return {"description": description, **schema} if description else schema
 

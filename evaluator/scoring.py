@@ -157,9 +157,9 @@ def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
     ranged = [e.id for e in comparison.evaluations if e.proposal.ranged]
     if ranged:
         comparison.notes.append(
-            f"{RANGED_MARK} " + ", ".join(ranged) + " give some figures as ranges (estimates): "
-            "each is scored at its likely value, or the midpoint of its range when no likely "
-            "value is given; `evaluator sensitivity --values` draws them within their ranges")
+            f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
+            + " some figures as ranges (estimates), scored at the likely value or else the "
+            "midpoint; `evaluator sensitivity --values` draws them")
     judged = sorted({leaf.field for _, leaf in criteria.leaves() if is_judgement(leaf.field)})
     if panel is None and judged and criteria.missing == "zero":
         comparison.notes.append("no --panel given: the panel judgements ("

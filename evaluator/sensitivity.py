@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from evaluator.errors import UsageError
-from evaluator.scoring import TIE_TOLERANCE, Comparison, Evaluation
+from evaluator.scoring import RANGED_MARK, TIE_TOLERANCE, Comparison, Evaluation
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
+
+    from evaluator.uncertainty import ValueAnalysis
 
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 0
@@ -91,6 +93,8 @@ class Sensitivity:
     tipping_point: TippingPoint | None
     acceptability: Acceptability
     notes: list[str]
+    # With --values: the ranged figures drawn too, the confidence factors, gate risks.
+    values: ValueAnalysis | None = None
 
 
 def parse_spread(text: str) -> Spread:
@@ -107,8 +111,14 @@ def parse_spread(text: str) -> Spread:
 
 
 def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-            spread: Spread = DEFAULT_SPREAD) -> Sensitivity:
-    """Stability intervals, tipping point and rank acceptability of a weighted-sum comparison."""
+            spread: Spread = DEFAULT_SPREAD, values: bool = False) -> Sensitivity:
+    """Stability intervals, tipping point and rank acceptability of a weighted-sum comparison.
+
+    With `values`, the figures given as ranges are drawn with the weights in every draw
+    (evaluator.uncertainty): acceptability and central weights are then under both
+    uncertainties, and each proposal gets a confidence factor. Stability intervals stay
+    exact, at the point estimates.
+    """
     if comparison.method != "wsm":
         raise ValueError("sensitivity needs weighted-sum (wsm) totals, got "
                          f"{comparison.method!r}")
@@ -123,17 +133,43 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     stability: dict[str, Stability] = {}
     for k, name in enumerate(criteria):
         stability[name] = criterion_stability(scores, weights, k, winner_index, ids, name)
-    shares, central = rank_acceptability(scores, weights, samples, seed, spread)
+    by_values = None
+    if values:
+        from evaluator.uncertainty import analyse_values
+        by_values = analyse_values(comparison.criteria, proposals, criteria, weights, samples,
+                                   seed, spread)
+        shares, central = by_values.shares, by_values.central
+    else:
+        shares, central = rank_acceptability(scores, weights, samples, seed, spread)
     acceptability = Acceptability(
         samples, seed, spread, dict(zip(ids, shares, strict=True)),
         {i: None if c is None else dict(zip(criteria, c, strict=True))
          for i, c in zip(ids, central, strict=True)})
-    notes = list(comparison.notes)
+    # The note of `compare` on ranged figures: their drawing is this command's --values,
+    # whose own notes say how (and without --values the output is the same as ever).
+    notes = [n for n in comparison.notes if not n.startswith(f"{RANGED_MARK} ")]
     if comparison.criteria.method != "wsm":
         notes.append(f"the criteria file's method is {comparison.criteria.method}; stability "
                      "and acceptability are computed on weighted-sum (wsm) totals")
+    if by_values is not None:
+        notes += _values_notes(by_values, excluded)
     return Sensitivity(comparison, proposals, excluded, None if winner is None else winner.id,
-                       stability, tipping_point(stability.values()), acceptability, notes)
+                       stability, tipping_point(stability.values()), acceptability, notes,
+                       by_values)
+
+
+def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[str]:
+    notes = ["with --values, eligibility and the stability intervals are at the point "
+             "estimates of the ranged figures; only the draws vary them within their ranges"]
+    if not by_values.figures:
+        notes.append("no eligible proposal gives a figure as a range: only the weights vary "
+                     "from draw to draw")
+    skipped = [e.id for e in excluded if e.proposal.ranged]
+    if skipped:
+        notes.append(", ".join(skipped) + (" is" if len(skipped) == 1 else " are")
+                     + " left out as ineligible, so " + ("its" if len(skipped) == 1 else "their")
+                     + " ranged figures are not drawn")
+    return notes
 
 
 def _criterion_score(evaluation: Evaluation, criterion: str) -> float:

@@ -17,7 +17,14 @@ from evaluator.fields import FieldSpec
 from evaluator.loading import load_document, parse_document
 from evaluator.model import parse_criteria, parse_proposal
 from evaluator.rules import RULE_TYPES
-from evaluator.schema import KINDS, field_schema, proposal_schema, schema, schema_text
+from evaluator.schema import (
+    KINDS,
+    RANGE_HELP,
+    field_schema,
+    proposal_schema,
+    schema,
+    schema_text,
+)
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 
 SCHEMA_DIR = ROOT / "schema"
@@ -126,6 +133,21 @@ PROPOSAL_CASES = {
     "technical name with a dot": ("proposal: {country: Italy}\n"
                                   "technical: {range.nm: 1}", False),
     "a section that is null": ("proposal: {country: Italy}\ng2g:", False),
+    "a range of estimates": ("proposal: {country: Italy}\npricing: {currency: EUR, "
+                             "unit_price: {low: 1e8, high: 1.4e8, likely: 1.2e8}}", True),
+    "a range with no likely value": ("proposal: {country: Italy}\n"
+                                     "g2g: {delivery_months: {low: 44, high: 60}}", True),
+    "a technical range": ("proposal: {country: Italy}\n"
+                          "technical: {range_nm: {low: 3000, high: 4000}}", True),
+    "a range over 100 percent": ("proposal: {country: Italy}\n"
+                                 "technology_transfer: {local_content_pct: {low: 20, high: 101}}",
+                                 False),
+    "a range with an unknown key": ("proposal: {country: Italy}\npricing: {currency: EUR, "
+                                    "unit_price: {low: 1, hihg: 2}}", False),
+    "a range without high": ("proposal: {country: Italy}\npricing: {currency: EUR, "
+                             "unit_price: {low: 1, likely: 2}}", False),
+    "a range of fractional counts": ("proposal: {country: Italy}\n"
+                                     "g2g: {delivery_months: {low: 44.5, high: 60}}", False),
 }
 
 CRITERIA_BASE = """\
@@ -252,9 +274,15 @@ def test_a_new_field_reaches_the_schema(monkeypatch: pytest.MonkeyPatch) -> None
     spec = FieldSpec("g2g.offset_pct", fields.PERCENT, "offset obligation")
     monkeypatch.setitem(fields.SECTIONS, "g2g", {**fields.SECTIONS["g2g"], "offset_pct": spec})
     entry = proposal_schema()["properties"]["g2g"]["properties"]["offset_pct"]
-    assert entry == {"description": "offset obligation; percent, 0 to 100",
-                     "type": ["number", "string", "null"], "pattern": entry["pattern"],
-                     "minimum": 0, "maximum": 100}
+    percent = {"type": ["number", "string"], "pattern": entry["pattern"], "minimum": 0,
+               "maximum": 100}
+    assert entry == {"description": "offset obligation; percent, 0 to 100; " + RANGE_HELP,
+                     "type": ["number", "string", "object", "null"], "pattern": entry["pattern"],
+                     "minimum": 0, "maximum": 100,
+                     # or a range of estimates, each bound a percentage
+                     "properties": {"low": percent, "high": percent,
+                                    "likely": {**percent, "type": ["number", "string", "null"]}},
+                     "required": ["low", "high"], "additionalProperties": False}
 
 
 def test_a_field_kind_without_a_schema_is_an_error() -> None:

@@ -8,7 +8,8 @@ from typing import Any
 from evaluator import __version__
 from evaluator.icp import IcpBreakdown
 from evaluator.panel import is_judgement
-from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
+from evaluator.ranges import Range, Uncertain
+from evaluator.scoring import RANGED_MARK, Comparison, CriterionScore, Evaluation, LeafScore
 
 SCHEMA_VERSION = 1
 
@@ -32,6 +33,11 @@ def plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def marked_id(evaluation: Evaluation) -> str:
+    """The proposal's id, marked `≈` when some of its figures are ranges (estimates)."""
+    return f"{evaluation.id} {RANGED_MARK}" if evaluation.proposal.ranged else evaluation.id
 
 
 def comparison_data(comparison: Comparison) -> dict[str, Any]:
@@ -87,6 +93,7 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
             "type": c.activity.type, "description": c.activity.description,
             "value": number(c.value), "offer_value": number(c.activity.value),
             "multiplier": c.multiplier, "credit": number(c.credit), "local": c.activity.local,
+            **({} if c.activity.range is None else {"offer_range": range_data(c.activity.range)}),
         } for c in icp.credits],
         "credit_value": number(icp.credit_value),
         "local_credit_value": number(icp.local_credit_value),
@@ -120,7 +127,23 @@ def leaf_data(leaf: LeafScore) -> dict[str, Any]:
         data["missing"] = True
     if is_judgement(leaf.field):
         data["panel"] = leaf_panel_data(leaf)
+    if leaf.range is not None:
+        data["range"] = range_data(leaf.range)
+    if leaf.uncertain is not None:
+        data["uncertain"] = uncertain_data(leaf.uncertain)
     return data
+
+
+def range_data(estimate: Range) -> dict[str, Any]:
+    """A figure given as a range: its bounds, its likely value (or null), the point's basis."""
+    return {"low": plain(estimate.low), "high": plain(estimate.high),
+            "likely": plain(estimate.likely), "point": estimate.basis}
+
+
+def uncertain_data(uncertain: Uncertain) -> dict[str, Any]:
+    """A derived figure from ranged inputs: those inputs, and its bounds where it has them."""
+    return {"inputs": list(uncertain.inputs), "low": plain(uncertain.low),
+            "high": plain(uncertain.high)}
 
 
 def leaf_panel_data(leaf: LeafScore) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evaluator.icp import IcpBreakdown
 from evaluator.rules import number_text
+from evaluator.scoring import RANGED_MARK
 
 
 def icp_summary(icp: IcpBreakdown) -> str:
@@ -17,6 +18,9 @@ def icp_summary(icp: IcpBreakdown) -> str:
     text += f"; local share {icp.local_share_pct:.2f}%"
     if not icp.credits:
         text += " (no activities credited)"
+    if any(c.activity.range is not None for c in icp.credits):
+        text += (f"; {RANGED_MARK} a value given as a range, credited at its likely value (or "
+                 "the midpoint)")
     if icp.rate != 1.0:
         text += (f". Values converted from {icp.offer_currency} at {icp.rate:g} {icp.currency} "
                  f"per {icp.offer_currency}")
@@ -26,5 +30,6 @@ def icp_summary(icp: IcpBreakdown) -> str:
 def icp_rows(icp: IcpBreakdown) -> list[tuple[str, str, str, str, str, str]]:
     """Type, description, local, value, multiplier and credit of each activity, as text."""
     return [(c.activity.type, c.activity.description, "yes" if c.activity.local else "no",
-             number_text(c.value), f"× {c.multiplier:g}", number_text(c.credit))
+             number_text(c.value) + (f" {RANGED_MARK}" if c.activity.range else ""),
+             f"× {c.multiplier:g}", number_text(c.credit))
             for c in icp.credits]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evaluator.render import RenderOptions
+from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
 from evaluator.render.panel import (
@@ -56,7 +57,7 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     for e in comparison.evaluations:
         failed = [g.id for g in e.gates if not g.passed]
         bold = e.eligible and bool(names) and differs(e)  # the methods disagree on it
-        lines.append(_row([_rank(e), e.id, e.proposal.country, f"{e.total:.2f}",
+        lines.append(_row([_rank(e), marked_id(e), e.proposal.country, f"{e.total:.2f}",
                            *(f"**{r}**" if bold else ("—" if r is None else r)
                              for r in (e.methods[n][1] for n in names)),
                            *(f"{c.score:.1f}" for c in e.criteria),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Console, RenderableType
@@ -14,10 +14,14 @@ from rich.text import Text
 
 from evaluator import __version__
 from evaluator.render import RenderOptions
-from evaluator.render.data import SCHEMA_VERSION, number
+from evaluator.render.data import SCHEMA_VERSION, number, range_data
 from evaluator.render.table import bar
+from evaluator.rules import number_text
 from evaluator.scoring import GateResult
 from evaluator.sensitivity import Interval, Sensitivity, Spread, Stability
+
+if TYPE_CHECKING:
+    from evaluator.uncertainty import ValueAnalysis
 
 # The text bar of a stability interval, 0 on the left and 1 on the right.
 RANKING_HOLDS, WINNER_HOLDS, WINNER_CHANGES, TODAY = "█", "▒", "·", "┃"
@@ -30,7 +34,7 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
     criteria = comparison.criteria
     acceptability = result.acceptability
     tipping = result.tipping_point
-    return {
+    data = {
         "stability": {name: _stability_data(s) for name, s in result.stability.items()},
         "acceptability": {i: [number(x) for x in shares]
                           for i, shares in acceptability.shares.items()},
@@ -56,6 +60,26 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         "weights": {k: number(v) for k, v in comparison.weights.items()},
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": list(result.notes),
+    }
+    if result.values is None:
+        return data
+    # With --values: the confidence factors and the figures drawn, after the SMAA contract.
+    keys = list(data)
+    at = keys.index("spread") + 1
+    extra = {"confidence": {e.id: None if c is None else number(c) for e, c in
+                            zip(result.proposals, result.values.confidence, strict=True)},
+             "values": _values_data(result.values)}
+    return {**{k: data[k] for k in keys[:at]}, **extra, **{k: data[k] for k in keys[at:]}}
+
+
+def _values_data(values: ValueAnalysis) -> dict[str, Any]:
+    failures: dict[str, dict[str, float]] = {}
+    for risk in values.gate_risks:
+        failures.setdefault(risk.proposal, {})[risk.gate] = number(risk.failures)
+    return {
+        "figures": [{"proposal": f.proposal, "field": f.name, **range_data(f.range),
+                     "distribution": f.range.distribution} for f in values.figures],
+        "gate_failures": failures,
     }
 
 
@@ -112,8 +136,14 @@ def describe_spread(result: Sensitivity) -> str:
     """How the weights were drawn, in words (no count)."""
     spread = result.acceptability.spread
     if spread is None:
-        return "weights drawn uniformly from every possible weighting"
-    return f"each weight drawn within ±{spread:.0%} of today's and renormalised"
+        text = "weights drawn uniformly from every possible weighting"
+    else:
+        text = f"each weight drawn within ±{spread:.0%} of today's and renormalised"
+    if result.values is not None:
+        count = len(result.values.figures)
+        text += (f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
+                 f"{'their ranges' if count != 1 else 'its range'}")
+    return text
 
 
 def describe_draws(result: Sensitivity) -> str:
@@ -156,7 +186,38 @@ def headline(result: Sensitivity) -> list[str]:
     rest = f"; {named}{more}" if others else "; no other proposal ever does"
     lines.append(f"With {describe_spread(result)} ({describe_draws(result)}), {winner} ranks "
                  f"first in {_percent(shares[winner][0])} of draws{rest}.")
+    if result.values is not None:
+        lines.append(confidence_sentence(result))
     return lines
+
+
+def confidence_sentence(result: Sensitivity) -> str:
+    """The confidence factors in one sentence, the winner's first."""
+    assert result.values is not None
+    factors = {e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
+    named = [f"{i} {_percent(c)}" for i, c in sorted(
+        ((i, c) for i, c in factors.items() if c is not None),
+        key=lambda pair: (pair[0] != result.winner, -pair[1]))]
+    return ("Confidence (the share of the figures' draws in which a proposal ranks first "
+            "with its own central weights): " + ", ".join(named) + ".")
+
+
+def figure_rows(result: Sensitivity, limit: int | None = None) -> list[list[str]]:
+    """Proposal, figure, low, likely and high of each figure drawn, as text (ICP shortened)."""
+    assert result.values is not None
+    figures = result.values.figures[:limit]
+    return [[f.proposal, f.name.replace("industrial_collaboration.", "ICP "),
+             number_text(f.range.low),
+             "—" if f.range.likely is None else number_text(f.range.likely),
+             number_text(f.range.high)] for f in figures]
+
+
+def risk_lines(result: Sensitivity) -> list[str]:
+    """Each gate that the drawn figures would make a proposal fail, and how often."""
+    assert result.values is not None
+    return [f"{r.proposal} would fail gate {r.gate} ({r.field}) in {_percent(r.failures)} of "
+            "the draws; it is eligible at its point estimates, where eligibility is decided."
+            for r in result.values.gate_risks if r.failures > 0]
 
 
 def _ends(s: Stability) -> str:
@@ -217,6 +278,10 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
                   _acceptability_table(result, options),
                   Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
                   _central_table(result)]
+        if result.values is not None:
+            if result.values.figures:
+                parts += [_figures_table(result)]
+            parts += [Text(line, style="yellow") for line in risk_lines(result)]
     for line in _excluded_lines(result):
         parts.append(Text(line, style="red"))
     for note in result.notes:
@@ -305,10 +370,40 @@ def _central_table(result: Sensitivity) -> Table:
     table.add_column("Proposal", no_wrap=True)
     for k in weights:
         table.add_column(k.replace("_", " "), justify="right", overflow="fold")
-    table.add_row("(today)", *(f"{w:.2f}" for w in weights.values()), style="dim")
+    confidence = {} if result.values is None else {
+        e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
+    if result.values is not None:
+        table.title = (f"{table.title}, and its confidence: how often it stays first there "
+                       "as the figures vary")
+        table.add_column("confidence", justify="right")
+    table.add_row("(today)", *(f"{w:.2f}" for w in weights.values()),
+                  *([""] if confidence else []), style="dim")
     for identity, mean in central.items():
         if mean is not None:
-            table.add_row(identity, *(f"{mean[k]:.2f}" for k in weights))
+            share = confidence.get(identity)
+            table.add_row(identity, *(f"{mean[k]:.2f}" for k in weights),
+                          *([] if result.values is None else
+                            [_percent(share) if share is not None else "—"]))
+    return table
+
+
+FIGURES_SHOWN = 12  # a longer list is in the JSON
+
+
+def _figures_table(result: Sensitivity) -> Table:
+    assert result.values is not None
+    figures = result.values.figures
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
+                  title="Ranged figures drawn: triangular with a likely value, uniform without "
+                        "(as written, in the offer's currency)")
+    table.add_column("Proposal", no_wrap=True)
+    table.add_column("Figure", overflow="fold")
+    for heading in ("Low", "Likely", "High"):
+        table.add_column(heading, justify="right", no_wrap=True)
+    for row in figure_rows(result, FIGURES_SHOWN):
+        table.add_row(*row)
+    if len(figures) > FIGURES_SHOWN:
+        table.caption = f"… and {len(figures) - FIGURES_SHOWN} more: see --format json"
     return table
 
 
@@ -326,6 +421,27 @@ def _ordinal(n: int) -> str:
 
 
 # --- markdown -----------------------------------------------------------------------------
+
+def _markdown_values(result: Sensitivity) -> list[str]:
+    assert result.values is not None
+    confidence = zip(result.proposals, result.values.confidence, strict=True)
+    lines = ["### Confidence", "",
+             "The share of the figures' draws in which a proposal ranks first with its own "
+             "central weights.", "",
+             _row(["Proposal", "Confidence"]), _row(["---", "---:"])]
+    lines += [_row([e.id, "—" if c is None else _percent(c)]) for e, c in confidence]
+    lines.append("")
+    if result.values.figures:
+        lines += ["### Ranged figures", "",
+                  "Drawn triangular with a likely value, uniform without; as written, in the "
+                  "offer's currency.", "",
+                  _row(["Proposal", "Figure", "Low", "Likely", "High"]),
+                  _row(["---", "---", "---:", "---:", "---:"])]
+        lines += [_row(list(row)) for row in figure_rows(result)]
+        lines.append("")
+    lines += [f"- {line}" for line in risk_lines(result)]
+    return lines + ([""] if risk_lines(result) else [])
+
 
 def _row(cells: list[object]) -> str:
     return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
@@ -364,6 +480,8 @@ def _markdown(result: Sensitivity) -> str:
         never = _never_first([i for i, c in central.items() if c is None])
         lines += ["", never] if never else []
         lines.append("")
+        if result.values is not None:
+            lines += _markdown_values(result)
     lines += [f"- {line}" for line in _excluded_lines(result)]
     lines += [f"- Note: {note}." for note in result.notes]
     return "\n".join(lines).rstrip() + "\n"

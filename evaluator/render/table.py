@@ -13,6 +13,7 @@ from rich.text import Text
 
 from evaluator.icp import IcpBreakdown
 from evaluator.render import RenderOptions
+from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
@@ -120,7 +121,7 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
     for e in comparison.evaluations:
         failed = sum(not g.passed for g in e.gates)
         style = "dim" if not e.eligible else ("bold" if e.rank == 1 else "")
-        cells: list[RenderableType] = [rank_text(e), e.id, e.proposal.country,
+        cells: list[RenderableType] = [rank_text(e), marked_id(e), e.proposal.country,
                                        f"{e.total:.2f}"]
         cells += _method_ranks(e, names)
         cells += [f"{c.score:.1f}" for c in e.criteria]

@@ -1,0 +1,424 @@
+"""Uncertain figures in the robustness analysis: `evaluator sensitivity --values`.
+
+Each draw takes a weighting (as SMAA-2 does, evaluator.sensitivity) and a value for
+every ranged figure of the eligible proposals, and recomputes, vectorised over the
+draws, all that those figures feed: money in the criteria currency, acquisition and
+lifecycle cost, the ICP credit and its ratios, the score of each leaf whose value
+moves (linear, steps and proportional rules), its criterion's score (credibility
+included) and the totals. What no figure touches keeps the score `compare` gave it,
+so at the point estimates this reproduces `compare` exactly.
+
+Conventions (see docs/uncertainty.md):
+
+- A range with `likely` is drawn from the triangular distribution (low, likely,
+  high); one without, uniformly from [low, high]. Figures are drawn independently of
+  one another and of the weights. Counts are drawn as continuous numbers (50.4
+  months); a fractional support year counts pro rata, as at a midpoint.
+- Eligibility is decided at the point estimates, as in `compare`: the proposals
+  analysed, and the pool of a proportional rule, are the same in every draw. A gate
+  on a figure that moves is tested in every draw as well, and the share of draws in
+  which it would fail is reported, so that a committee sees the risk.
+- Streams: the weights come from `default_rng(seed)`, exactly as without `--values`
+  (so the same weightings are drawn); the figures from `default_rng([seed, 1])`.
+- Confidence factor (SMAA-2): with a proposal's central weights held fixed, the
+  share of figure draws in which it ranks first. The same figure draws are replayed
+  for every proposal; `None` for a proposal that never ranks first.
+
+Imported only by `evaluator sensitivity --values`; numpy is imported here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from evaluator.fields import MONEY_FIELDS
+from evaluator.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE
+from evaluator.model import Criteria, Gate, Leaf
+from evaluator.ranges import Range
+from evaluator.rules import Linear, Proportional, Steps
+from evaluator.scoring import TIE_TOLERANCE, Evaluation, LeafScore
+from evaluator.sensitivity import CHUNK_ELEMENTS, Spread, _competition_ranks, _draw
+
+Array = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+# Mixed into the seed so the figures' stream differs from the weights' (default_rng(seed)).
+FIGURES_STREAM = 1
+_ACQUISITION, _LIFECYCLE = "pricing.acquisition_cost", "pricing.lifecycle_cost"
+_NUMERIC_RULES = (Linear, Steps, Proportional)
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One ranged figure of one proposal, as written (money in the offer's currency)."""
+
+    proposal: str
+    name: str  # pricing.unit_price, or industrial_collaboration.activities[2].value
+    range: Range
+
+
+@dataclass(frozen=True, slots=True)
+class GateRisk:
+    """How often the drawn figures would make a proposal fail a gate it passes today."""
+
+    proposal: str
+    gate: str
+    field: str
+    failures: float  # share of draws
+
+
+@dataclass(frozen=True, slots=True)
+class ValueAnalysis:
+    """Rank acceptability under uncertain weights and figures, and the confidence factors."""
+
+    figures: tuple[Figure, ...]
+    shares: list[list[float]]  # per proposal: the share of draws at rank 1, 2, ...
+    central: list[list[float] | None]  # per proposal: mean weights when first
+    confidence: list[float | None]  # per proposal: first with its central weights
+    gate_risks: tuple[GateRisk, ...]
+
+
+@dataclass(slots=True)
+class _Subject:
+    """One eligible proposal: where its figures sit among the drawn columns."""
+
+    evaluation: Evaluation
+    rate: float  # units of the criteria currency for one of the offer's
+    columns: dict[str, int]  # ranged field -> column of the draws
+    activity_columns: dict[int, int]  # index of a ranged ICP activity -> column
+    varying: set[str] = field(default_factory=set)  # fields that move with the draws
+
+
+def sample_ranges(ranges: Sequence[Range], count: int, seed: int = 0) -> Array:
+    """`count` draws of each range (one column each), from `default_rng(seed)`."""
+    lows, highs, modes, triangular = _bounds(ranges)
+    return draw_figures(np.random.default_rng(seed), lows, highs, modes, triangular, count)
+
+
+def _bounds(ranges: Sequence[Range]) -> tuple[Array, Array, Array, Mask]:
+    lows = np.array([float(r.low) for r in ranges], dtype=np.float64)
+    highs = np.array([float(r.high) for r in ranges], dtype=np.float64)
+    modes = np.array([float(r.point) for r in ranges], dtype=np.float64)
+    triangular = np.array([r.likely is not None for r in ranges], dtype=np.bool_)
+    return lows, highs, modes, triangular
+
+
+def draw_figures(rng: np.random.Generator, lows: Array, highs: Array, modes: Array,
+                 triangular: Mask, count: int) -> Array:
+    """`count` × K draws by inverse CDF: triangular where marked, uniform elsewhere."""
+    u = rng.random((count, lows.shape[0]))
+    width = highs - lows
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Triangular(a, c, b): F(c) = (c − a)/(b − a); below it x = a + √(u(b − a)(c − a)),
+        # above it x = b − √((1 − u)(b − a)(b − c)). A zero-width range is its one value.
+        split = np.where(width > 0, (modes - lows) / np.where(width > 0, width, 1.0), 0.0)
+        rising = lows + np.sqrt(u * width * (modes - lows))
+        falling = highs - np.sqrt((1.0 - u) * width * (highs - modes))
+    drawn = np.where(triangular, np.where(u < split, rising, falling), lows + u * width)
+    result: Array = np.clip(drawn, lows, highs)
+    return result
+
+
+class _Model:
+    """The eligible proposals' criterion scores as functions of their drawn figures."""
+
+    def __init__(self, criteria: Criteria, proposals: Sequence[Evaluation],
+                 names: Sequence[str]) -> None:
+        self.criteria = criteria
+        self.proposals = list(proposals)
+        self.names = list(names)  # top-level criteria, in the weights' order
+        self.base = np.array([[next(c.score for c in e.criteria if c.id == k) for k in names]
+                              for e in proposals], dtype=np.float64).reshape(
+            len(proposals), len(names))
+        self.leaves: dict[tuple[str, str], Leaf] = {
+            (c.id, leaf.id): leaf for c, leaf in criteria.leaves()}
+        figures: list[Figure] = []
+        self.subjects: list[_Subject] = []
+        for e in proposals:
+            proposal = e.proposal
+            currency = str(proposal.values.get("pricing.currency", criteria.currency))
+            subject = _Subject(e, criteria.rate(currency) or 1.0, {}, {})
+            for name, estimate in proposal.ranges.items():
+                subject.columns[name] = len(figures)
+                figures.append(Figure(proposal.id, name, estimate))
+            for activity in proposal.activities or ():
+                if activity.range is not None:
+                    subject.activity_columns[activity.index] = len(figures)
+                    figures.append(Figure(proposal.id, activity.value_name, activity.range))
+            self.subjects.append(subject)
+        self.figures = tuple(figures)
+        self.lows, self.highs, self.modes, self.triangular = _bounds(
+            [f.range for f in figures])
+        probe = self.modes.reshape(1, -1)
+        for subject in self.subjects:
+            subject.varying = set(self._values(subject, probe))
+        # Proportional leaves whose reference (the pool's best value) moves with the draws.
+        self.moving_references = {
+            key for key, leaf in self.leaves.items() if isinstance(leaf.rule, Proportional)
+            and any(leaf.field in s.varying for s in self.subjects)}
+
+    def draw(self, rng: np.random.Generator, count: int) -> Array:
+        """`count` draws of every figure."""
+        return draw_figures(rng, self.lows, self.highs, self.modes, self.triangular, count)
+
+    def _values(self, subject: _Subject, drawn: Array) -> dict[str, Array]:
+        """The fields of one proposal that move with the draws, in the units rules see.
+
+        Mirrors evaluator.derive operation for operation, so that at the point estimates
+        the numbers are the ones `compare` computed.
+        """
+        fixed = subject.evaluation.derived
+        out: dict[str, Array] = {}
+        if not subject.columns and not subject.activity_columns:
+            return out
+        for name, column in subject.columns.items():
+            x = drawn[:, column]
+            out[name] = x * subject.rate if name in MONEY_FIELDS and subject.rate != 1.0 else x
+
+        def get(name: str) -> Array | float:
+            return out[name] if name in out else float(fixed.get(name, 0.0))  # type: ignore[arg-type]
+
+        acquisition: Array | float | None = None
+        if _ACQUISITION in fixed:
+            acquisition = get("pricing.unit_price") * get("pricing.quantity") + \
+                get("pricing.one_off_costs")
+            if isinstance(acquisition, np.ndarray):
+                out[_ACQUISITION] = acquisition
+            lifecycle = acquisition + self._npv(get("pricing.sustainment_per_year"),
+                                                get("pricing.support_years"))
+            if isinstance(lifecycle, np.ndarray):
+                out[_LIFECYCLE] = lifecycle
+        icp = subject.evaluation.icp
+        if icp is not None and (subject.activity_columns or _ACQUISITION in out):
+            total: Array | float = 0.0
+            local: Array | float = 0.0
+            for credit in icp.credits:
+                position = subject.activity_columns.get(credit.activity.index)
+                amount = credit.credit if position is None else \
+                    drawn[:, position] * subject.rate * credit.multiplier
+                total = total + amount
+                if credit.activity.local:
+                    local = local + amount
+            if isinstance(total, np.ndarray):
+                out[CREDIT_VALUE] = total
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[LOCAL_SHARE] = np.where(total != 0, np.round(100 * local / total, 9),
+                                                0.0)
+            if CREDIT_RATIO in fixed and acquisition is not None and (
+                    isinstance(total, np.ndarray) or isinstance(acquisition, np.ndarray)):
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    out[CREDIT_RATIO] = np.asarray(np.round(100 * total / acquisition, 9),
+                                                   dtype=np.float64)
+        return out
+
+    def _npv(self, sustainment: Array | float, years: Array | float) -> Array | float:
+        """Σ sustainment / (1 + r)^t over the support years, the last one pro rata."""
+        r = self.criteria.discount_rate
+        npv: Array | float = 0.0
+        if isinstance(years, np.ndarray):
+            for t in range(1, math.ceil(float(years.max())) + 1):
+                npv = npv + sustainment / (1 + r) ** t * np.clip(years - t + 1, 0.0, 1.0)
+        else:
+            for t in range(1, math.ceil(years) + 1):
+                npv = npv + sustainment / (1 + r) ** t * min(1.0, years - t + 1)
+        return npv
+
+    def scores(self, drawn: Array) -> tuple[dict[int, Array], list[dict[str, Array]]]:
+        """Criterion scores that move, as `proposal index -> draws × criteria`, and the values.
+
+        Rows of proposals whose scores do not move are left out: they are `self.base`.
+        """
+        values = [self._values(s, drawn) for s in self.subjects]
+        references = self._references(values)
+        count = drawn.shape[0]
+        moved: dict[int, Array] = {}
+        for i, subject in enumerate(self.subjects):
+            row: Array | None = None
+            for score in subject.evaluation.criteria:
+                leaves = [self._leaf_scores(score.id, leaf, values[i], references)
+                          for leaf in score.leaves]
+                if all(s is None for s in leaves):
+                    continue
+                subtotal: Array | float = 0.0  # summed in leaf order, as scoring does
+                for leaf, drawn_score in zip(score.leaves, leaves, strict=True):
+                    subtotal = subtotal + leaf.weight * (
+                        leaf.score if drawn_score is None else drawn_score)
+                if row is None:
+                    row = np.repeat(self.base[i:i + 1], count, axis=0)
+                row[:, self.names.index(score.id)] = score.credibility_factor * subtotal
+            if row is not None:
+                moved[i] = row
+        return moved, values
+
+    def _references(self, values: list[dict[str, Array]]) -> dict[tuple[str, str], Array]:
+        """Per draw, the pool's best value for each proportional leaf whose best moves."""
+        references: dict[tuple[str, str], Array] = {}
+        for key in self.moving_references:
+            leaf = self.leaves[key]
+            assert isinstance(leaf.rule, Proportional)
+            numbers: list[Array | float] = []
+            for subject, moving in zip(self.subjects, values, strict=True):
+                value = subject.evaluation.derived.get(leaf.field)
+                if leaf.field in moving:
+                    numbers.append(moving[leaf.field])
+                elif isinstance(value, int | float) and not isinstance(value, bool):
+                    numbers.append(float(value))
+            stack = np.broadcast_arrays(*numbers)
+            pick = np.minimum.reduce if leaf.rule.direction == "min" else np.maximum.reduce
+            references[key] = np.asarray(pick(stack), dtype=np.float64)
+        return references
+
+    def _leaf_scores(self, criterion: str, score_of: LeafScore, values: dict[str, Array],
+                     references: dict[tuple[str, str], Array]) -> Array | None:
+        """A leaf's score in each draw, or None when it does not move."""
+        key = (criterion, score_of.id)
+        leaf = self.leaves[key]
+        rule = leaf.rule
+        if score_of.missing or not isinstance(rule, _NUMERIC_RULES):
+            return None
+        moving_value = leaf.field in values
+        if not moving_value and key not in references:
+            return None
+        value = values[leaf.field] if moving_value else float(score_of.value)  # type: ignore[arg-type]
+        return rule_scores(rule, value, references.get(key))
+
+    def gate_failures(self, values: list[dict[str, Array]],
+                      counts: dict[tuple[int, str], int]) -> None:
+        """Add, per proposal and gate on a moving figure, the draws that would fail it."""
+        for i, moving in enumerate(values):
+            for gate in self.criteria.gates:
+                if gate.field in moving:
+                    failed = int(np.count_nonzero(~gate_passes(gate, moving[gate.field])))
+                    counts[(i, gate.id)] = counts.get((i, gate.id), 0) + failed
+
+
+def rule_scores(rule: Linear | Steps | Proportional, value: Array | float,
+                reference: Array | None = None) -> Array:
+    """The rule's score of each drawn value, as `rules` computes it for one value."""
+    v = np.asarray(value, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if isinstance(rule, Linear):
+            fraction = (v - rule.worst) / (rule.best - rule.worst)
+            score = 100.0 * np.clip(fraction, 0.0, 1.0)
+        elif isinstance(rule, Steps):
+            score = np.zeros_like(v)
+            if rule.direction == "max":  # the highest threshold reached
+                for threshold, points in rule.steps:
+                    score = np.where(v >= threshold, points, score)
+            else:  # the lowest threshold not exceeded
+                for threshold, points in reversed(rule.steps):
+                    score = np.where(v <= threshold, points, score)
+        else:
+            best = v if reference is None else reference
+            if rule.direction == "min":
+                ratio = np.where(v == best, 1.0, np.where(v != 0, best / v, 1.0))
+            else:
+                ratio = np.where(v == best, 1.0, np.where(best != 0, v / best, 1.0))
+            score = 100.0 * np.clip(ratio, 0.0, 1.0)
+    # A value that cannot be computed in a draw (a zero acquisition cost under a ratio) is
+    # missing there, and a missing value scores 0.
+    result: Array = np.where(np.isnan(score), 0.0, score)
+    return result
+
+
+def gate_passes(gate: Gate, values: Array) -> Mask:
+    """Whether each drawn value passes a gate (Gate.check, for numbers)."""
+    operand = gate.operand
+    if gate.test in ("in", "not_in"):
+        numbers = [float(x) for x in operand if isinstance(x, int | float)
+                   and not isinstance(x, bool)]
+        inside = np.isin(values, numbers)
+        return inside if gate.test == "in" else ~inside
+    if isinstance(operand, bool) or not isinstance(operand, int | float):
+        return np.zeros(values.shape, dtype=np.bool_)  # no number equals a word
+    bound = float(operand)
+    tests = {"equals": values == bound, "min": values >= bound, "max": values <= bound,
+             "above": values > bound, "below": values < bound}
+    passed: Mask = tests[gate.test]
+    return passed
+
+
+def _first(totals: Array, i: int) -> Mask:
+    """Whether proposal i ranks first (competition ranks, ties within the tolerance)."""
+    gap = totals.max(axis=1) - totals[:, i]
+    first: Mask = gap <= TIE_TOLERANCE
+    # A chain of near-ties can still reach the top: settle those draws exactly.
+    unsure = ~first & (gap <= totals.shape[1] * TIE_TOLERANCE)
+    if unsure.any():
+        first[unsure] = _competition_ranks(totals[unsure])[:, i] == 0
+    return first
+
+
+def _totals(model: _Model, weights: Array, moved: dict[int, Array]) -> Array:
+    """Each draw's totals: today's criterion scores, replaced where the figures move them."""
+    totals: Array = weights @ model.base.T
+    for i, row in moved.items():
+        totals[:, i] = np.einsum("cn,cn->c", weights, row)
+    return totals
+
+
+def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: Sequence[str],
+                   weights: Sequence[float], samples: int, seed: int, spread: Spread,
+                   chunk: int | None = None) -> ValueAnalysis:
+    """SMAA-2 over weights and ranged figures together, with confidence factors.
+
+    `proposals` are the eligible evaluations, `names` the top-level criteria in the
+    order of `weights`. Draws are made in chunks from two seeded streams, so the result
+    does not depend on the chunk size and memory does not grow with `samples`.
+    """
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
+    model = _Model(criteria, proposals, names)
+    m, n = len(proposals), len(names)
+    if m == 0:
+        return ValueAnalysis(model.figures, [], [], [], ())
+    base = np.asarray(weights, dtype=np.float64)
+    size = chunk or max(1, CHUNK_ELEMENTS // max(m * n, len(model.figures), 1))
+    weight_stream = np.random.default_rng(seed)
+    figure_stream = np.random.default_rng([seed, FIGURES_STREAM])
+    counts = np.zeros(m * m, dtype=np.int64)
+    firsts = np.zeros(m, dtype=np.int64)
+    central_sums = np.zeros((m, n), dtype=np.float64)
+    offsets = np.arange(m, dtype=np.int64) * m
+    failures: dict[tuple[int, str], int] = {}
+    done = 0
+    while done < samples:
+        c = min(size, samples - done)
+        drawn_weights = _draw(weight_stream, base, c, spread)
+        moved, values = model.scores(model.draw(figure_stream, c))
+        model.gate_failures(values, failures)
+        ranks = _competition_ranks(_totals(model, drawn_weights, moved))
+        counts += np.bincount((ranks + offsets).ravel(), minlength=m * m)
+        first = ranks == 0
+        firsts += first.sum(axis=0)
+        central_sums += first.T.astype(np.float64) @ drawn_weights
+        done += c
+    central: list[list[float] | None] = [
+        (central_sums[i] / firsts[i]).tolist() if firsts[i] else None for i in range(m)]
+    confidence = _confidence(model, central, samples, seed, size)
+    risks = tuple(GateRisk(proposals[i].id, gate.id, gate.field, failures[(i, gate.id)] / samples)
+                  for i in range(m) for gate in criteria.gates if (i, gate.id) in failures)
+    return ValueAnalysis(model.figures, (counts.reshape(m, m) / samples).tolist(), central,
+                         confidence, risks)
+
+
+def _confidence(model: _Model, central: list[list[float] | None], samples: int, seed: int,
+                size: int) -> list[float | None]:
+    """Per proposal, the share of figure draws in which it is first with its central weights."""
+    tested = [i for i, w in enumerate(central) if w is not None]
+    wins = dict.fromkeys(tested, 0)
+    figure_stream = np.random.default_rng([seed, FIGURES_STREAM])  # the same draws again
+    done = 0
+    while done < samples and tested:
+        c = min(size, samples - done)
+        moved, _ = model.scores(model.draw(figure_stream, c))
+        for i in tested:
+            weights = np.broadcast_to(np.asarray(central[i], dtype=np.float64),
+                                      (c, len(model.names)))
+            wins[i] += int(np.count_nonzero(_first(_totals(model, weights, moved), i)))
+        done += c
+    return [wins[i] / samples if i in wins else None for i in range(len(central))]
