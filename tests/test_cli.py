@@ -207,3 +207,11 @@ def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(run_cli: RunCl
     result = run_cli("compare", "-f", "json", "-o", "/dev/null")
     assert result.code == 0, result.err
     assert not Path("/dev/null").is_file()
+
+
+def test_csv_cells_from_proposals_are_never_formulas(run_cli: RunCli, tmp_path: Path) -> None:
+    offer = tmp_path / "x.yaml"
+    offer.write_text('proposal:\n  country: "=HYPERLINK(\\"http://x\\",\\"y\\")"\n')
+    result = run_cli("compare", str(offer), "-f", "csv")
+    row = result.out.splitlines()[1]
+    assert ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"," in row
