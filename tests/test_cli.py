@@ -215,3 +215,15 @@ def test_csv_cells_from_proposals_are_never_formulas(run_cli: RunCli, tmp_path: 
     result = run_cli("compare", str(offer), "-f", "csv")
     row = result.out.splitlines()[1]
     assert ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"," in row
+
+
+def test_markdown_from_proposals_cannot_inject_html_links_or_columns(run_cli: RunCli,
+                                                                     tmp_path: Path) -> None:
+    offer = tmp_path / "x.yaml"
+    offer.write_text('proposal:\n  country: "A|B <img src=x> ![i](http://x/y.png)"\n'
+                     '  title: "*bold* `code`"\n')
+    table = run_cli("compare", str(offer), "-f", "markdown").out
+    row = next(line for line in table.splitlines() if line.startswith("| — |"))
+    assert "A\\|B &lt;img src=x> ![i]\\(http://x/y.png)" in row
+    card = run_cli("score", str(offer), "-f", "markdown").out
+    assert "## x: \\*bold\\* \\`code\\`" in card

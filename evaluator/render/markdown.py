@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from evaluator.render import RenderOptions
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
@@ -19,7 +21,15 @@ from evaluator.scoring import Comparison, Evaluation
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    # Cells mix our own emphasis (**fail**, `code`) with input text: keep the first, and
+    # stop HTML, links and images (`[..](..)`) and table breaks in the second.
+    return (str(text).replace("|", "\\|").replace("<", "&lt;").replace("](", "]\\(")
+            .replace("\n", " "))
+
+
+def md(text: object) -> str:
+    """Text from an input file, safe in Markdown prose: no emphasis, code, HTML or links."""
+    return re.sub(r"([\\`*_])", r"\\\1", _cell(text))
 
 
 def _row(cells: list[object]) -> str:
@@ -38,7 +48,7 @@ def recommendation(comparison: Comparison) -> str:
     tied = [e.id for e in comparison.evaluations if e.rank == 1]
     if len(tied) > 1:
         return f"Tie for first place between {', '.join(tied)} ({winner.total:.2f})."
-    return (f"Recommended: **{winner.id}** ({winner.proposal.country}), "
+    return (f"Recommended: **{winner.id}** ({md(winner.proposal.country)}), "
             f"total {winner.total:.2f} {out_of(comparison.method)}.")
 
 
@@ -101,8 +111,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     lines: list[str] = []
     for e in comparison.evaluations:
         status = "eligible" if e.eligible else "**ineligible**"
-        lines += [f"## {e.id}: {e.proposal.title}", "",
-                  f"{e.proposal.country}, `{e.proposal.file}`: {status}, total "
+        lines += [f"## {e.id}: {md(e.proposal.title)}", "",
+                  f"{md(e.proposal.country)}, `{e.proposal.file}`: {status}, total "
                   f"**{e.total:.2f}** {out_of(comparison.method)} "
                   f"(method `{comparison.method}`).", ""]
         for c in e.criteria:
