@@ -106,11 +106,14 @@ def read_range(check: Checker, path: PathKey, raw: dict[str, Any], *,
             hint = did_you_mean(key, RANGE_KEYS) or \
                 " (a range takes `low`, `high` and, optionally, `likely`)"
             check.report((*path, key), f"unknown range key `{shorten(key)}`{hint}", key=True)
+    absent = [key for key in ("low", "high") if raw.get(key) is None]  # null: left out
+    # A misspelt key already says what a range takes; a missing one is news only without.
+    if absent and len(check.problems) == before:
+        check.report(path, "a range needs `low` and `high`: " + (
+            "both are missing" if len(absent) == 2 else f"`{absent[0]}` is missing"))
     numbers: dict[str, Number] = {}
     for key in RANGE_KEYS:
-        if raw.get(key) is None:  # null, like a left-out key
-            if key != "likely":
-                check.report(path, f"a range needs `low` and `high`: `{key}` is missing")
+        if raw.get(key) is None:
             continue
         number = check.number((*path, key), raw[key], minimum=minimum, maximum=maximum,
                               whole=whole)
