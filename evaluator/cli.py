@@ -158,6 +158,13 @@ def _panel_input(panel: Path | None) -> list[Path]:
     return [] if panel is None else [panel]
 
 
+def _check_weighted_sum(method: str) -> None:
+    """The robustness analysis works on weighted-sum totals only."""
+    if method != "wsm":
+        raise UsageError.at("--sensitivity", f"the analysis works on weighted-sum totals, not "
+                                             f"{method}: add --method wsm (or all)")
+
+
 def _load_criteria(path: Path | None, max_bytes: int) -> Any:
     from evaluator.api import load_criteria
     return load_criteria(path, max_bytes)
@@ -172,7 +179,10 @@ def compare(
     panel: PanelOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
-    fmt: Annotated[str, _format_option(FORMATS[:4])] = "table",
+    fmt: Annotated[str, _format_option(FORMATS)] = "table",
+    sensitivity: Annotated[bool, typer.Option(
+        "--sensitivity", help="With --format html: add the robustness analysis (as "
+                              "`evaluator sensitivity` gives it, with its defaults).")] = False,
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -186,19 +196,30 @@ def compare(
       evaluator compare
       evaluator compare proposals/ --weights pricing=40 --format markdown
       evaluator compare proposals/ --panel panel/
+      evaluator compare --format html --sensitivity --output report.html
     """
     from evaluator.api import compare as run_compare
-    _check_choice("--format", fmt, FORMATS[:4])
+    _check_choice("--format", fmt, FORMATS)
     if method is not None:
         _check_choice("--method", method, METHODS)
+    if sensitivity and fmt != "html":
+        raise UsageError.at("--sensitivity", "goes with --format html; for the terminal, run "
+                                             "`evaluator sensitivity`")
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
+    if sensitivity:
+        _check_weighted_sum(framework.method if method in (None, "all") else method)
     inputs = paths or [Path("proposals")]
     with _progress("reading proposals") as on_file:
         comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file,
                                  panel, jobs)
     _report(comparison.errors)
-    text = _renderer(fmt)(comparison, _render_options())
+    render = _renderer(fmt)
+    if sensitivity:  # numpy is imported for the analysis only
+        from evaluator.sensitivity import analyse
+        text = render(comparison, _render_options(), analyse(comparison))
+    else:
+        text = render(comparison, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:
         raise typer.Exit(1)
@@ -212,7 +233,7 @@ def score(
     panel: PanelOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
-    fmt: Annotated[str, _format_option(FORMATS[:4])] = "table",
+    fmt: Annotated[str, _format_option(FORMATS)] = "table",
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -226,9 +247,10 @@ def score(
     \b
       evaluator score proposals/italy.yaml
       evaluator score proposals/italy.yaml --format json --output italy.json
+      evaluator score proposals/italy.yaml --format html --output italy.html
     """
     from evaluator.api import score_one
-    _check_choice("--format", fmt, FORMATS[:4])
+    _check_choice("--format", fmt, FORMATS)
     if method is not None:
         _check_choice("--method", method, METHODS)
     overrides = parse_weights(weights)

@@ -121,7 +121,7 @@ def test_weights_option_changes_the_ranking(run_cli: RunCli) -> None:
      "--weights: no criterion `prising` (did you mean `pricing`?); criteria: pricing, "
      "technology_transfer, g2g_guarantees, long_term_collaboration\n"),
     (("compare", "--format", "yaml"),
-     "--format: 'yaml' is not one of: table, json, csv, markdown\n"),
+     "--format: 'yaml' is not one of: table, json, csv, markdown, html\n"),
 ])
 def test_usage_errors_exit_2(run_cli: RunCli, args: tuple[str, ...], message: str) -> None:
     result = run_cli(*args)

@@ -1,0 +1,689 @@
+"""The HTML report (`--format html`): structure, escaping, self-containedness, reproducibility,
+lazy imports, --output, and a real browser drawing it (headless Chromium, when installed)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from evaluator.api import compare, load_criteria
+from evaluator.render.html import (
+    HEAT,
+    PALETTE,
+    _luminance,
+    contribution_chart,
+    generated_at,
+    heat,
+    ink,
+    render_report,
+)
+from evaluator.render.sensitivity import headline
+from evaluator.sensitivity import analyse
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
+
+RunCli = Callable[..., Run]
+EPOCH = "1748736000"  # 2025-06-01 00:00:00 UTC
+SAMPLES = ["italy", "turkiye", "south-korea", "direct-offer"]  # in rank order
+VOID = {"meta", "br", "col", "wbr", "link", "img", "input", "hr", "source", "area", "base"}
+
+
+# --- a small DOM, from the standard library's parser ---------------------------------------
+
+@dataclass
+class Node:
+    """An element: its tag, attributes, children and the text directly inside it."""
+
+    tag: str
+    attrs: dict[str, str]
+    children: list[Node] = field(default_factory=list)
+    parts: list[str | Node] = field(default_factory=list)
+
+    def iter(self, tag: str | None = None) -> Iterator[Node]:
+        """This element and every element under it, in document order."""
+        if tag is None or self.tag == tag:
+            yield self
+        for child in self.children:
+            yield from child.iter(tag)
+
+    def find_all(self, tag: str, **attrs: str) -> list[Node]:
+        """Elements with this tag whose attributes contain the given words."""
+        return [n for n in self.iter(tag)
+                if all(value in n.attrs.get(name.rstrip("_"), "").split()
+                       for name, value in attrs.items())]
+
+    def find(self, tag: str, **attrs: str) -> Node:
+        """The first such element (the test fails if there is none)."""
+        found = self.find_all(tag, **attrs)
+        assert found, f"no <{tag} {attrs}>"
+        return found[0]
+
+    @property
+    def raw(self) -> str:
+        """All the text inside, as written."""
+        return "".join(p if isinstance(p, str) else p.raw for p in self.parts)
+
+    @property
+    def text(self) -> str:
+        """All the text inside, whitespace collapsed."""
+        return " ".join(self.raw.split())
+
+
+class TreeBuilder(HTMLParser):
+    """Builds `Node`s; SVG's self-closed elements and HTML's void elements close at once."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {})
+        self.stack = [self.root]
+        self.doctype = ""
+
+    def handle_decl(self, decl: str) -> None:
+        self.doctype = decl
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        self.stack[-1].parts.append(node)
+        if tag not in VOID:
+            self.stack.append(node)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        node = Node(tag, {k: v or "" for k, v in attrs})
+        self.stack[-1].children.append(node)
+        self.stack[-1].parts.append(node)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in VOID:
+            return
+        while len(self.stack) > 1:
+            if self.stack.pop().tag == tag:
+                return
+
+    def handle_data(self, data: str) -> None:
+        self.stack[-1].parts.append(data)
+
+
+def parse(html: str) -> tuple[Node, str]:
+    """The document's tree and its doctype."""
+    builder = TreeBuilder()
+    builder.feed(html)
+    builder.close()
+    return builder.root, builder.doctype
+
+
+def section(doc: Node, ident: str) -> Node:
+    """The <section> with this id."""
+    found = [n for n in doc.iter("section") if n.attrs.get("id") == ident]
+    assert found, f"no section #{ident}"
+    return found[0]
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def fixed_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+
+
+@pytest.fixture
+def report(run_cli: RunCli, fixed_date: None) -> str:
+    result = run_cli("compare", "--format", "html")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    return result.out
+
+
+# --- structure -----------------------------------------------------------------------------
+
+def test_the_report_is_one_html_document_with_a_title_and_a_language(report: str) -> None:
+    doc, doctype = parse(report)
+    assert doctype.lower() == "doctype html"
+    html = doc.find("html")
+    assert html.attrs["lang"] == "en"
+    assert doc.find("title").text == ("Comparison of proposals · G2G defence procurement — the "
+                                      "minister's criteria (May 2025)")
+    assert doc.find("meta", charset="utf-8")
+    assert [h.text for h in doc.iter("h1")] == ["Comparison of proposals"]
+    assert [h.text for h in doc.find("main").find_all("h2")] == [
+        "Recommendation", "Ranking", "What makes up the totals", "Criterion by criterion",
+        "Eligibility gates", "Score cards", "Audit trail"]
+    # The contents list links to each of them.
+    assert [a.attrs["href"] for a in doc.find("nav").iter("a")] == [
+        "#recommendation", "#ranking", "#contributions", "#criteria", "#gates", "#cards",
+        "#audit"]
+
+
+def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str) -> None:
+    doc, _ = parse(report)
+    summary = section(doc, "recommendation")
+    assert summary.find("p", class_="lead").text == (
+        "Recommended: italy (Italy), total 60.98 of 100, 3.56 ahead of turkiye.")
+    findings = [li.text for li in summary.find("ul", class_="findings").iter("li")]
+    assert ("✗ direct-offer is ineligible: No third-party interference (g2g.intermediaries one "
+            "of none, disclosed; it has undisclosed).") in findings
+    assert ("✗ direct-offer is ineligible: ICP credit more than 30% local "
+            "(industrial_collaboration.local_share_pct > 30; it has 19.2308).") in findings
+
+
+def test_the_ranking_lists_every_proposal_with_its_scores(report: str) -> None:
+    doc, _ = parse(report)
+    table = section(doc, "ranking").find("table")
+    headers = [th.text for th in table.find("thead").iter("th")]
+    assert headers[:4] == ["Rank", "Proposal", "Country", "Total"]
+    assert headers[-1] == "Gates"
+    assert all(th.attrs.get("scope") == "col" for th in table.find("thead").iter("th"))
+    rows = table.find("tbody").find_all("tr")
+    assert [r.find("th").text.rstrip(" ≈") for r in rows] == SAMPLES
+    cells = [[td.text for td in r.find_all("td")] for r in rows]
+    assert [c[0] for c in cells] == ["★ 1", "2", "3", "—"]
+    assert [c[-1] for c in cells] == ["✓ passes all"] * 3 + ["✗ fails 2"]
+    assert "ineligible" in rows[3].attrs["class"].split()
+
+
+def test_the_chart_has_one_bar_per_proposal_split_by_criterion(report: str) -> None:
+    doc, _ = parse(report)
+    chart = section(doc, "contributions").find("svg", class_="contributions")
+    assert chart.attrs["role"] == "img"
+    assert chart.find("title").text.startswith("Weighted contribution")
+    bars = chart.find_all("g", class_="bar")
+    assert [b.attrs["data-proposal"] for b in bars] == SAMPLES
+    for bar in bars:
+        widths = [float(r.attrs["width"]) for r in bar.find_all("rect", class_="segment")]
+        assert widths and all(w > 0 for w in widths)
+        assert bar.attrs["aria-label"].startswith(bar.attrs["data-proposal"] + ": weighted sum")
+    assert "ineligible" in bars[3].attrs["class"].split()
+    assert "ineligible" in bars[3].text  # said in words, not only by colour
+    legend = [li.text for li in section(doc, "contributions").find("ul", class_="legend")
+              .iter("li")]
+    assert legend == ["Pricing and value for money (30%)", "Depth of technology transfer (30%)",
+                      "Government-to-government guarantees (20%)",
+                      "Long-term collaboration (20%)", "faded, dashed outline: ineligible"]
+
+
+def test_segment_lengths_are_the_contributions() -> None:
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    comparison = compare([PROPOSALS], criteria)
+    chart = contribution_chart(comparison)
+    scale = chart.plot_width / 100
+    for bar, e in zip(chart.bars, comparison.evaluations, strict=True):
+        assert [s.series.id for s in bar.segments] == [c.id for c in e.criteria]
+        for segment, c in zip(bar.segments, e.criteria, strict=True):
+            assert segment.width == pytest.approx(c.contribution * scale, abs=0.01)
+        assert bar.end - chart.left == pytest.approx(e.total * scale, abs=0.05)
+        assert bar.total == f"{e.total:.2f}"
+
+
+def test_the_heatmap_has_each_criterion_and_sub_criterion(report: str) -> None:
+    doc, _ = parse(report)
+    table = section(doc, "criteria").find("table")
+    assert [th.text.split("ineligible")[0] for th in table.find("thead").iter("th")][2:] == \
+        SAMPLES
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    rows = table.find("tbody").find_all("tr")
+    expected = []
+    for criterion in criteria.criteria:
+        expected.append(("level-0", criterion.id))
+        expected += [("level-1", leaf.id) for leaf in criterion.leaves]
+    assert [(r.attrs["class"], r.find("code").text) for r in rows] == expected
+    # Every score is written in the cell, whatever its colour.
+    for row in rows:
+        for td in row.find_all("td", class_="heat"):
+            assert re.fullmatch(r"\d+\.\d(†)?", td.text), td.text
+
+
+def test_the_gates_show_pass_and_fail_in_words(report: str) -> None:
+    doc, _ = parse(report)
+    rows = section(doc, "gates").find("tbody").find_all("tr")
+    results = {r.find("code").text: [td.find("strong").text for td in r.find_all("td")[1:]]
+               for r in rows}
+    assert results["no_undisclosed_intermediaries"] == ["✓ pass"] * 3 + ["✗ fail"]
+    assert results["icp_local_share"] == ["✓ pass"] * 3 + ["✗ fail"]
+    assert results["local_content_floor"] == ["✓ pass"] * 4
+
+
+def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
+    doc, _ = parse(report)
+    cards = section(doc, "cards").find_all("article", class_="card")
+    assert len(cards) == len(SAMPLES)
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    comparison = compare([PROPOSALS], criteria)
+    for card, e in zip(cards, comparison.evaluations, strict=True):
+        assert card.find("h3").text.endswith(f"{e.id}: {e.proposal.title}")
+        blocks = card.find_all("section", class_="criterion")
+        assert [b.find("h4").text.split(" ")[0] for b in blocks[:len(e.criteria)]] == \
+            [c.title.split(" ")[0] for c in e.criteria]
+        for block, c in zip(blocks, e.criteria, strict=False):
+            rows = block.find("tbody").find_all("tr")
+            assert [r.find("code").text for r in rows] == [leaf.id for leaf in c.leaves]
+            for row, leaf in zip(rows, c.leaves, strict=True):
+                cells = row.find_all("td")
+                assert cells[1].text == f"{leaf.weight:.2f}"
+                assert cells[2].text == f"{leaf.score:.2f}"
+                assert cells[3].text == " ".join(leaf.explanation.split())
+            if c.credibility_field is not None:
+                assert block.find("p", class_="credibility").text.startswith(
+                    f"Credibility: {c.credibility_field} = ")
+        icp = [b for b in blocks if "icp" in b.attrs["class"].split()]
+        assert len(icp) == (e.icp is not None)
+        assert len(blocks) == len(e.criteria) + len(icp) + 1  # and the gates
+    italy = cards[0]
+    assert "✓ eligible" in italy.find("p", class_="meta").text
+    assert "✗ ineligible" in cards[3].find("p", class_="meta").text
+    # A ranged figure says so in its value cell.
+    lifecycle = italy.find("tbody").find_all("tr")[0].find_all("td")[0]
+    assert "≈ from estimates:" in lifecycle.text
+
+
+def test_the_audit_trail_has_every_file_and_its_hash(report: str) -> None:
+    doc, _ = parse(report)
+    audit = section(doc, "audit")
+    details = dict(zip([dt.text for dt in audit.iter("dt")], [dd.text for dd in audit.iter("dd")],
+                       strict=True))
+    assert details["Generated"] == "2025-06-01 00:00:00 UTC"
+    assert details["Tool"].startswith("evaluator ")
+    assert details["Method"] == "wsm"
+    assert sha256(DEFAULT_CRITERIA) in details["Criteria"]
+    assert "malaysia-g2g-2025 version 1.0" in details["Criteria"]
+    rows = audit.find("table").find("tbody").find_all("tr")
+    files = {r.find("th").text: [td.text for td in r.find_all("td")] for r in rows}
+    assert set(files) == set(SAMPLES)
+    for ident, (name, digest) in files.items():
+        assert name == f"proposals/{ident}.yaml"
+        assert digest == sha256(ROOT / name)
+
+
+def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> None:
+    result = run_cli("score", "proposals/turkiye.yaml", "--format", "html")
+    assert result.code == 0, result.err
+    doc, _ = parse(result.out)
+    assert doc.find("h1").text == "Score card: turkiye"
+    assert [h.text for h in doc.find("main").find_all("h2")] == [
+        "Summary", "What makes up the total", "Evidence", "Audit trail"]
+    assert doc.find("p", class_="lead").text == (
+        "turkiye (Türkiye) is eligible: total 57.42 of 100 (method wsm).")
+    assert [b.attrs["data-proposal"] for b in doc.find_all("g", class_="bar")] == ["turkiye"]
+    assert len(doc.find_all("article", class_="card")) == 1
+    rows = section(doc, "audit").find("table").find("tbody").find_all("tr")
+    assert [td.text for td in rows[0].find_all("td")] == [
+        "proposals/turkiye.yaml", sha256(PROPOSALS / "turkiye.yaml")]
+
+
+def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -> None:
+    result = run_cli("compare", "--panel", "panel", "--format", "html")
+    assert result.code == 0, result.err
+    doc, _ = parse(result.out)
+    panel = section(doc, "panel")
+    rows = panel.find("tbody").find_all("tr")
+    korea = next(r for r in rows if r.find("th").text == "south-korea")
+    assert [td.text for td in korea.find_all("td")] == [
+        "sincerity", "acceptable", "marginal", "outstanding", "50.0", "75 ⚠"]
+    assert korea.attrs["class"] == "disagreement"
+    ratings = [td for td in doc.find_all("td", class_="panel-ratings")]
+    assert len(ratings) == len(SAMPLES)  # one judgement per proposal
+    assert ratings[2].text == "A: acceptable B: marginal C: outstanding ⚠ disagreement"
+    audit = section(doc, "audit").find_all("table")[1]
+    members = [[td.text for td in r.find_all("td")] for r in audit.find("tbody").find_all("tr")]
+    assert members == [[f"panel/{m}.yaml", sha256(ROOT / "panel" / f"{m}.yaml")]
+                       for m in "abc"]
+
+
+def test_method_all_compares_the_rankings(run_cli: RunCli, fixed_date: None) -> None:
+    result = run_cli("compare", "--method", "all", "--format", "html")
+    assert result.code == 0, result.err
+    doc, _ = parse(result.out)
+    methods = section(doc, "methods")
+    table = methods.find("table", class_="methods")
+    rows = table.find("tbody").find_all("tr")
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="all")
+    for row, e in zip(rows, comparison.evaluations, strict=True):
+        assert row.find("th").text == e.id
+        cells = [td.text for td in row.find_all("td")]
+        for i, name in enumerate(["wsm", "topsis", "promethee"]):
+            total, rank = e.methods[name]
+            assert cells[2 * i] == ("—" if rank is None else str(rank))
+            assert cells[2 * i + 1] == f"{total:.2f}"
+    taus = {r.find("th").text: r.find("td").text
+            for r in methods.find("table", class_="kendall").find("tbody").find_all("tr")}
+    assert comparison.kendall_tau is not None
+    assert taus == {pair: f"{tau:.2f}" for pair, tau in comparison.kendall_tau.items()
+                    if tau is not None}
+
+
+def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: None) -> None:
+    result = run_cli("compare", "--format", "html", "--sensitivity")
+    assert result.code == 0, result.err
+    doc, _ = parse(result.out)
+    robust = section(doc, "robustness")
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="wsm")
+    analysis = analyse(comparison)
+    sentences = [p.text for p in robust.find("div", class_="verdict").iter("p")]
+    assert sentences == headline(analysis)
+    assert sentences[0].startswith("italy stays first unless ")
+    chart = robust.find("svg", class_="stability")
+    rows = chart.find_all("g", class_="interval")
+    assert [g.attrs["data-criterion"] for g in rows] == list(analysis.stability)
+    for g, s in zip(rows, analysis.stability.values(), strict=True):
+        winner = g.find("rect", class_="winner-holds")
+        assert s.winner is not None
+        span = float(winner.attrs["width"]) / chart_plot_width(chart)
+        assert span == pytest.approx(max(s.winner[1] - s.winner[0], 1 / 610), abs=0.002)
+    shares = robust.find("table", class_="acceptability").find("tbody").find_all("tr")
+    assert [r.find("th").text for r in shares] == list(analysis.acceptability.shares)
+    audit = section(doc, "audit")
+    assert "10,000 draws, seed 0, spread 0.25" in audit.text
+    assert "Robustness" in [a.text for a in doc.find("nav").iter("a")]
+
+
+def chart_plot_width(chart: Node) -> float:
+    """The 0–1 axis's length in a stability chart: from its first tick to its last."""
+    ticks = [float(line.attrs["x1"]) for line in chart.find("g", class_="axis").iter("line")]
+    return ticks[-1] - ticks[0]
+
+
+def test_sensitivity_needs_html_and_the_weighted_sum(run_cli: RunCli) -> None:
+    result = run_cli("compare", "--sensitivity")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == ("--sensitivity: goes with --format html; for the terminal, run "
+                          "`evaluator sensitivity`\n")
+    result = run_cli("compare", "-f", "html", "--method", "topsis", "--sensitivity")
+    assert result.code == 2
+    assert result.err == ("--sensitivity: the analysis works on weighted-sum totals, not "
+                          "topsis: add --method wsm (or all)\n")
+
+
+# --- safety and self-containedness ---------------------------------------------------------
+
+HOSTILE = """\
+proposal:
+  id: hostile
+  title: "<script>alert('title')</script> & friends"
+  country: "\\"><img src=x onerror=alert(1)>"
+pricing:
+  currency: MYR
+  unit_price: 100_000_000
+  quantity: 1
+  support_years: 10
+  sustainment_per_year: 1_000_000
+  price_basis: firm_fixed
+technology_transfer:
+  level: co_development
+  commitment: contractual
+industrial_collaboration:
+  activities:
+    - type: training
+      description: "</td></tr></table><script>alert('icp')</script>"
+      value: 1_000_000
+      local: true
+"""
+
+
+def test_text_from_the_files_is_escaped(run_cli: RunCli, tmp_path: Path,
+                                        fixed_date: None) -> None:
+    (tmp_path / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    result = run_cli("compare", str(tmp_path / "hostile.yaml"), "--format", "html")
+    assert result.code == 0, result.err
+    html = result.out
+    assert "<script" not in html and "<img" not in html
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; friends" in html
+    assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;&lt;script&gt;alert(&#39;icp&#39;)" in html
+    doc, _ = parse(html)
+    # The parsed page reads back the text exactly as the file has it.
+    card = doc.find("article", class_="card")
+    assert card.find("h3").text == "hostile: <script>alert('title')</script> & friends"
+    assert doc.find("table", class_="ranking").find("tbody").find_all("td")[1].text == \
+        '"><img src=x onerror=alert(1)>'
+
+
+def external_references(html: str) -> list[str]:
+    """Every URL the page could fetch: src, href, url(), @import, other than #fragments."""
+    found = re.findall(r"""\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?([^"'\s>]+)""",
+                       html)
+    found += re.findall(r"url\(\s*['\"]?([^)'\"]+)", html)
+    found += re.findall(r"@import\s+([^;]+)", html)
+    return [url for url in found if not url.startswith("#")]
+
+
+def test_the_report_fetches_nothing(report: str) -> None:
+    assert external_references(report) == []
+    assert "http://" not in report and "https://" not in report
+    assert "<script" not in report and "<link" not in report and "<img" not in report
+    # The page forbids loading anything, should a proposal smuggle a URL into its text.
+    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'; img-src data:">') in report
+
+
+def test_external_references_finds_urls() -> None:
+    page = ('<img src="https://x.test/a.png"><a href="#ok">x</a>'
+            '<style>@import "https://x.test/a.css"; b { background: url(http://x.test/b) }'
+            '</style><rect fill="url(#pattern)"/>')
+    assert external_references(page) == ["https://x.test/a.png", "http://x.test/b",
+                                         '"https://x.test/a.css"']
+
+
+# --- reproducibility -----------------------------------------------------------------------
+
+def test_source_date_epoch_makes_the_report_byte_identical(run_cli: RunCli,
+                                                           fixed_date: None) -> None:
+    first = run_cli("compare", "--format", "html", "--sensitivity")
+    second = run_cli("compare", "--format", "html", "--sensitivity")
+    assert first.code == second.code == 0
+    assert first.out == second.out
+    assert first.out.count("2025-06-01 00:00:00 UTC") == 3  # header, audit, footer
+
+
+def test_the_date_is_the_only_difference_between_runs(run_cli: RunCli,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
+    first = run_cli("compare", "--format", "html").out
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
+    second = run_cli("compare", "--format", "html").out
+    assert first.replace("1970-01-01 00:00:00 UTC", "1970-01-02 00:00:00 UTC") == second
+
+
+def test_without_source_date_epoch_the_date_is_now() -> None:
+    from datetime import UTC, datetime, timedelta
+    made = generated_at({})
+    assert abs(datetime.now(UTC) - made) < timedelta(seconds=5)
+    assert generated_at({"SOURCE_DATE_EPOCH": " 1748736000 "}) == datetime(2025, 6, 1,
+                                                                           tzinfo=UTC)
+
+
+def test_a_bad_source_date_epoch_is_a_usage_error(run_cli: RunCli,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    result = run_cli("compare", "--format", "html")
+    assert result.code == 2
+    assert result.out == ""
+    assert result.err == ("SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, "
+                          "got 'yesterday'\n")
+
+
+# --- the command line ----------------------------------------------------------------------
+
+def test_output_writes_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: None) -> None:
+    target = tmp_path / "report.html"
+    result = run_cli("compare", "--format", "html", "--output", str(target))
+    assert result.code == 0, result.err
+    assert result.out == ""
+    assert result.err == f"wrote {target}\n"
+    written = target.read_text(encoding="utf-8")
+    assert written == run_cli("compare", "--format", "html").out
+    again = run_cli("compare", "--format", "html", "--output", str(target))
+    assert again.code == 1 and "already exists; add --force" in again.err
+    assert run_cli("compare", "-f", "html", "-o", str(target), "--force").code == 0
+
+
+def test_html_is_offered_by_compare_and_score_only(run_cli: RunCli) -> None:
+    assert "table, json, csv, markdown, html" in run_cli("compare", "--help").out
+    assert "table, json, csv, markdown, html" in run_cli("score", "--help").out
+    result = run_cli("criteria", "--format", "html")
+    assert result.code == 2
+    assert result.err == "--format: 'html' is not one of: table, json, markdown\n"
+
+
+def test_jinja2_is_imported_for_html_only() -> None:
+    code = ("import io, sys, contextlib\n"
+            "from evaluator.cli import main\n"
+            "def run(*args):\n"
+            "    with contextlib.redirect_stdout(io.StringIO()):\n"
+            "        try:\n"
+            "            main(list(args))\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            "run('compare')\n"
+            "print('jinja2' in sys.modules, 'evaluator.render.html' in sys.modules)\n"
+            "run('compare', '--format', 'html')\n"
+            "print('jinja2' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout == "False False\nTrue\n"
+
+
+def test_the_templates_are_package_data() -> None:
+    import evaluator
+    folder = Path(evaluator.__file__).parent / "templates"
+    assert {p.name for p in folder.iterdir()} >= {"report.html", "charts.html", "report.css"}
+
+
+def test_an_empty_comparison_still_makes_a_page(fixed_date: None) -> None:
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    comparison = compare([], criteria)
+    doc, _ = parse(render_report(comparison))
+    assert doc.find("p", class_="lead").text == "No proposal could be scored."
+    assert [h.text for h in doc.find("main").find_all("h2")] == ["Recommendation",
+                                                                 "Audit trail"]
+
+
+# --- colours -------------------------------------------------------------------------------
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_heat_runs_from_the_lightest_to_the_darkest() -> None:
+    assert heat(0) == HEAT[0] and heat(100) == HEAT[-1] and heat(-5) == HEAT[0]
+    assert heat(150) == HEAT[-1]
+    shades = [_luminance(heat(x)) for x in range(0, 101, 5)]
+    assert shades == sorted(shades, reverse=True)
+
+
+@pytest.mark.parametrize("background", [*PALETTE, *(heat(x) for x in range(0, 101, 5))])
+def test_text_on_colour_has_enough_contrast(background: str) -> None:
+    assert contrast(ink(background), background) >= 4.5  # WCAG AA for normal text
+
+
+# --- in a real browser ---------------------------------------------------------------------
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: "
+                             "apt-get install chromium; .ci/run installs it)")
+
+
+def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+    """Run headless Chromium offline, with a profile of its own."""
+    assert CHROMIUM is not None
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--hide-scrollbars",
+               f"--user-data-dir={tmp_path / 'profile'}", *args]
+    return subprocess.run(command, capture_output=True, timeout=120, check=True)
+
+
+def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
+    """Width, height and rows of RGB pixels of an 8-bit, non-interlaced RGB or RGBA PNG."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    position, chunks, header = 8, [], b""
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            chunks.append(body)
+        position += 12 + length
+    width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", header)
+    assert depth == 8 and colour in (2, 6) and interlace == 0
+    size = 3 if colour == 2 else 4
+    raw = zlib.decompress(b"".join(chunks))
+    stride = width * size
+    assert len(raw) == height * (stride + 1)
+    rows, previous, at = [], bytearray(stride), 0
+    for _ in range(height):
+        kind, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
+        at += stride + 1
+        for x in range(stride) if kind else ():
+            left = line[x - size] if x >= size else 0
+            up = previous[x]
+            corner = previous[x - size] if x >= size else 0
+            if kind == 1:
+                line[x] = (line[x] + left) & 255
+            elif kind == 2:
+                line[x] = (line[x] + up) & 255
+            elif kind == 3:
+                line[x] = (line[x] + ((left + up) >> 1)) & 255
+            else:  # Paeth
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[x] = (line[x] + (left if pa <= pb and pa <= pc else
+                                      up if pb <= pc else corner)) & 255
+        rows.append(b"".join(bytes(line[x:x + 3]) for x in range(0, stride, size)))
+        previous = line
+    return width, height, rows
+
+
+@browser
+def test_chromium_draws_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: None) -> None:
+    page = tmp_path / "report.html"
+    assert run_cli("compare", "-f", "html", "--sensitivity", "-o", str(page)).code == 0
+    url = page.as_uri()
+
+    # The DOM as the browser built it: the SVG charts parsed as SVG, one bar per proposal.
+    dom = chromium(tmp_path, "--dump-dom", url).stdout.decode("utf-8")
+    doc, _ = parse(dom)
+    bars = doc.find("svg", class_="contributions").find_all("g", class_="bar")
+    assert [b.attrs["data-proposal"] for b in bars] == SAMPLES
+    for bar in bars:
+        assert sum(float(r.attrs["width"]) for r in bar.find_all("rect", class_="segment")) > 0
+    assert len(doc.find_all("article", class_="card")) == len(SAMPLES)
+    assert len(doc.find("svg", class_="stability").find_all("g", class_="interval")) == 4
+    assert "parsererror" not in dom
+    assert external_references(dom) == []
+
+    # What a committee member sees: a 1280 × 2000 picture with the chart's colours in it.
+    shot = tmp_path / "report.png"
+    chromium(tmp_path, f"--screenshot={shot}", "--window-size=1280,2000", url)
+    width, height, rows = png_pixels(shot.read_bytes())
+    assert (width, height) == (1280, 2000)
+    colours: dict[bytes, int] = {}
+    for row in rows:
+        for x in range(0, len(row), 3):
+            pixel = row[x:x + 3]
+            colours[pixel] = colours.get(pixel, 0) + 1
+    assert len(colours) > 200, "the page looks blank"
+    white = colours.get(b"\xff\xff\xff", 0)
+    assert white < 0.9 * width * height
+    for colour in PALETTE[:4]:  # each criterion's colour is painted in the chart
+        assert colours.get(bytes.fromhex(colour[1:]), 0) > 200, colour
+    assert colours.get(bytes.fromhex("14305a"), 0) > 10_000  # the masthead
+
+    # Printed: a page for the summary, then each score card on pages of its own.
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url)
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
+    assert pages >= len(SAMPLES) + 2
