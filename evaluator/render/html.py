@@ -495,6 +495,7 @@ class Robustness:
     draws: str
     central: tuple[tuple[str, tuple[str, ...]], ...]
     criteria: tuple[str, ...]
+    today: tuple[str, ...]  # today's weights, in the order of `criteria`
     excluded: tuple[str, ...]
     notes: tuple[str, ...]
     settings: dict[str, str] = field(default_factory=dict)
@@ -538,6 +539,7 @@ def robustness(result: Sensitivity) -> Robustness:
         draws=f"{describe_spread(result)} ({describe_draws(result)})",
         central=central if shown else (),
         criteria=tuple(weights),
+        today=tuple(f"{w:.2f}" for w in weights.values()),
         excluded=tuple(e.id for e in result.excluded),
         # The comparison's own notes are in the summary already.
         notes=tuple(n for n in result.notes if n not in result.comparison.notes),
