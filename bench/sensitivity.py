@@ -6,29 +6,47 @@ memory: the peak of numpy's allocations during each run (tracemalloc) and the
 process's peak resident size (getrusage). Exits 1 if 100 proposals × 100,000
 draws takes more than `TARGET_SECONDS`.
 
-usage: .venv/bin/python bench/sensitivity.py [--repeat N]
+Then `--values`: proposals generated from the samples (bench/generate.py) with
+three more figures each given as a range (unit price, sustainment, delivery),
+scored against the default criteria and analysed with their figures drawn in
+every draw; the confidence factors replay the draws. Exits 1 if 100 proposals ×
+100,000 draws takes more than `VALUES_TARGET_SECONDS`.
+
+usage: .venv/bin/python bench/sensitivity.py [--repeat N] [--skip-values]
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import resource
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+from evaluator.api import compare, load_criteria
+from evaluator.scoring import Comparison
 from evaluator.sensitivity import (
     Spread,
+    analyse,
     criterion_stability,
     rank_acceptability,
 )
 
 TARGET_SECONDS = 5.0
+VALUES_TARGET_SECONDS = 10.0
 CRITERIA = 4
+ROOT = Path(__file__).resolve().parent.parent
+# A figure written as a plain number, to be turned into a range around it.
+FIGURE = re.compile(r"^(\s+)(unit_price|sustainment_per_year|delivery_months): ([0-9_.e]+)(.*)$")
 
 
 def matrix(proposals: int, seed: int = 0) -> list[list[float]]:
@@ -61,10 +79,67 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def with_ranges(folder: Path) -> None:
+    """Give every generated proposal's price, sustainment and delivery as ranges."""
+    for path in sorted(folder.glob("*.yaml")):
+        lines = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            match = FIGURE.match(line)
+            if match:
+                indent, name, number, _ = match.groups()
+                value = float(number.replace("_", ""))
+                if name == "delivery_months":
+                    line = (f"{indent}{name}: {{low: {round(value * 0.9)}, likely: "
+                            f"{round(value)}, high: {round(value * 1.25)}}}")
+                else:
+                    line = f"{indent}{name}: {{low: {value * 0.9:.0f}, high: {value * 1.3:.0f}}}"
+            lines.append(line)
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def values_case(proposals: int, folder: Path) -> Comparison:
+    """`proposals` generated offers with ranged figures, scored (the default criteria)."""
+    generate(proposals, folder)
+    with_ranges(folder)
+    comparison = compare([folder], load_criteria(ROOT / "criteria" / "default.yaml"),
+                         method="wsm")
+    assert not comparison.errors, comparison.errors[:3]
+    return comparison
+
+
+def bench_values(repeat: int) -> bool:
+    """Time `sensitivity --values`; True when the target is met."""
+    print(f"\n--values: {'proposals':>9} {'eligible':>8} {'figures':>7} {'draws':>8} "
+          f"{'seconds':>8} {'per 1M':>8} {'numpy peak':>10}")
+    ok = True
+    with tempfile.TemporaryDirectory() as workdir:
+        for proposals in (10, 100):
+            comparison = values_case(proposals, Path(workdir) / str(proposals))
+            eligible = [e for e in comparison.evaluations if e.eligible]
+            for samples in (10_000, 100_000):
+                def run(comparison: Comparison = comparison, samples: int = samples) -> object:
+                    return analyse(comparison, samples, 0, 0.25, values=True)
+
+                seconds = best_of(repeat, run)
+                peak = traced_peak(run)
+                result = analyse(comparison, 10, 0, 0.25, values=True)
+                assert result.values is not None
+                figures = len(result.values.figures)
+                per_million = seconds / (len(eligible) * samples) * 1e6
+                print(f"{'':>9} {proposals:>9} {len(eligible):>8} {figures:>7} {samples:>8,} "
+                      f"{seconds:>8.3f} {per_million:>8.3f} {peak:>7.1f} MiB", flush=True)
+                if proposals == 100 and samples == 100_000:
+                    ok &= seconds <= VALUES_TARGET_SECONDS
+    print(f"target for 100 proposals × 100,000 draws with --values ≤ "
+          f"{VALUES_TARGET_SECONDS:g} s: {'ok' if ok else 'MISSED'}")
+    return ok
+
+
 def main() -> None:
-    """Print the timing table and exit 1 if the target is missed."""
+    """Print the timing tables and exit 1 if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3, help="runs per figure (best kept)")
+    parser.add_argument("--skip-values", action="store_true", help="only the weights' analysis")
     args = parser.parse_args()
     import numpy
 
@@ -105,6 +180,9 @@ def main() -> None:
     print("'per 1M': seconds per million proposal-draws (flat means linear scaling).")
     print(f"process peak resident size {rss_mib():.0f} MiB; target for 100 proposals × "
           f"100,000 draws ≤ {TARGET_SECONDS:g} s: {'ok' if ok else 'MISSED'}")
+    if not args.skip_values:
+        ok &= bench_values(args.repeat)
+        print(f"process peak resident size {rss_mib():.0f} MiB")
     sys.exit(0 if ok else 1)
 
 

@@ -41,7 +41,7 @@ from evaluator.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE
 from evaluator.model import Criteria, Gate, Leaf
 from evaluator.ranges import Range
 from evaluator.rules import Linear, Proportional, Steps
-from evaluator.scoring import TIE_TOLERANCE, Evaluation, LeafScore
+from evaluator.scoring import TIE_TOLERANCE, CriterionScore, Evaluation, LeafScore
 from evaluator.sensitivity import CHUNK_ELEMENTS, Spread, _competition_ranks, _draw
 
 Array = npt.NDArray[np.float64]
@@ -112,13 +112,16 @@ def draw_figures(rng: np.random.Generator, lows: Array, highs: Array, modes: Arr
     """`count` × K draws by inverse CDF: triangular where marked, uniform elsewhere."""
     u = rng.random((count, lows.shape[0]))
     width = highs - lows
-    with np.errstate(divide="ignore", invalid="ignore"):
+    drawn = lows + u * width
+    t = np.flatnonzero(triangular)
+    if t.size:
+        a, b, c, v, w = lows[t], highs[t], modes[t], u[:, t], width[t]
         # Triangular(a, c, b): F(c) = (c − a)/(b − a); below it x = a + √(u(b − a)(c − a)),
         # above it x = b − √((1 − u)(b − a)(b − c)). A zero-width range is its one value.
-        split = np.where(width > 0, (modes - lows) / np.where(width > 0, width, 1.0), 0.0)
-        rising = lows + np.sqrt(u * width * (modes - lows))
-        falling = highs - np.sqrt((1.0 - u) * width * (highs - modes))
-    drawn = np.where(triangular, np.where(u < split, rising, falling), lows + u * width)
+        split = np.where(w > 0, (c - a) / np.where(w > 0, w, 1.0), 0.0)
+        rising = a + np.sqrt(v * w * (c - a))
+        falling = b - np.sqrt((1.0 - v) * w * (b - c))
+        drawn[:, t] = np.where(v < split, rising, falling)
     result: Array = np.clip(drawn, lows, highs)
     return result
 
@@ -160,6 +163,20 @@ class _Model:
         self.moving_references = {
             key for key, leaf in self.leaves.items() if isinstance(leaf.rule, Proportional)
             and any(leaf.field in s.varying for s in self.subjects)}
+        # For each proposal whose scores move: the criteria (column, score) that move.
+        self.plan: list[tuple[int, list[tuple[int, CriterionScore]]]] = []
+        for i, subject in enumerate(self.subjects):
+            moving = [(self.names.index(c.id), c) for c in subject.evaluation.criteria
+                      if any(self._moves(c.id, leaf, subject.varying) for leaf in c.leaves)]
+            if moving:
+                self.plan.append((i, moving))
+        self.rows = tuple(i for i, _ in self.plan)  # the proposals whose scores move
+
+    def _moves(self, criterion: str, score_of: LeafScore, varying: set[str]) -> bool:
+        key = (criterion, score_of.id)
+        leaf = self.leaves[key]
+        return not score_of.missing and isinstance(leaf.rule, _NUMERIC_RULES) and (
+            leaf.field in varying or key in self.moving_references)
 
     def draw(self, rng: np.random.Generator, count: int) -> Array:
         """`count` draws of every figure."""
@@ -227,31 +244,20 @@ class _Model:
                 npv = npv + sustainment / (1 + r) ** t * min(1.0, years - t + 1)
         return npv
 
-    def scores(self, drawn: Array) -> tuple[dict[int, Array], list[dict[str, Array]]]:
-        """Criterion scores that move, as `proposal index -> draws × criteria`, and the values.
-
-        Rows of proposals whose scores do not move are left out: they are `self.base`.
-        """
+    def scores(self, drawn: Array) -> tuple[Array, list[dict[str, Array]]]:
+        """Criterion scores of the proposals in `self.rows` (draws × rows × criteria), and
+        each proposal's moving values. The other proposals' scores are `self.base`."""
         values = [self._values(s, drawn) for s in self.subjects]
         references = self._references(values)
-        count = drawn.shape[0]
-        moved: dict[int, Array] = {}
-        for i, subject in enumerate(self.subjects):
-            row: Array | None = None
-            for score in subject.evaluation.criteria:
-                leaves = [self._leaf_scores(score.id, leaf, values[i], references)
-                          for leaf in score.leaves]
-                if all(s is None for s in leaves):
-                    continue
+        moved = np.repeat(self.base[list(self.rows)][np.newaxis], drawn.shape[0], axis=0)
+        for slot, (i, criteria) in enumerate(self.plan):
+            for column, score in criteria:
                 subtotal: Array | float = 0.0  # summed in leaf order, as scoring does
-                for leaf, drawn_score in zip(score.leaves, leaves, strict=True):
+                for leaf in score.leaves:
+                    drawn_score = self._leaf_scores(score.id, leaf, values[i], references)
                     subtotal = subtotal + leaf.weight * (
                         leaf.score if drawn_score is None else drawn_score)
-                if row is None:
-                    row = np.repeat(self.base[i:i + 1], count, axis=0)
-                row[:, self.names.index(score.id)] = score.credibility_factor * subtotal
-            if row is not None:
-                moved[i] = row
+                moved[:, slot, column] = score.credibility_factor * subtotal
         return moved, values
 
     def _references(self, values: list[dict[str, Array]]) -> dict[tuple[str, str], Array]:
@@ -353,11 +359,11 @@ def _first(totals: Array, i: int) -> Mask:
     return first
 
 
-def _totals(model: _Model, weights: Array, moved: dict[int, Array]) -> Array:
+def _totals(model: _Model, weights: Array, moved: Array) -> Array:
     """Each draw's totals: today's criterion scores, replaced where the figures move them."""
     totals: Array = weights @ model.base.T
-    for i, row in moved.items():
-        totals[:, i] = np.einsum("cn,cn->c", weights, row)
+    if model.rows:
+        totals[:, list(model.rows)] = np.einsum("cn,ckn->ck", weights, moved)
     return totals
 
 
@@ -417,8 +423,10 @@ def _confidence(model: _Model, central: list[list[float] | None], samples: int, 
         c = min(size, samples - done)
         moved, _ = model.scores(model.draw(figure_stream, c))
         for i in tested:
-            weights = np.broadcast_to(np.asarray(central[i], dtype=np.float64),
-                                      (c, len(model.names)))
-            wins[i] += int(np.count_nonzero(_first(_totals(model, weights, moved), i)))
+            weights = np.asarray(central[i], dtype=np.float64)
+            totals = np.repeat((model.base @ weights)[np.newaxis], c, axis=0)
+            if model.rows:
+                totals[:, list(model.rows)] = moved @ weights
+            wins[i] += int(np.count_nonzero(_first(totals, i)))
         done += c
     return [wins[i] / samples if i in wins else None for i in range(len(central))]

@@ -187,14 +187,15 @@ def test_every_draw_scores_as_the_scalar_scoring_would() -> None:
     assert len(model.figures) == 10
     drawn = model.draw(np.random.default_rng(11), 200)
     moved, _ = model.scores(drawn)
-    assert sorted(moved) == [0, 1, 2]  # c has no ranges, but its proportional scores move
+    assert model.rows == (0, 1, 2)  # c has no ranges, but its proportional scores move
     for d in range(drawn.shape[0]):
         rescored = evaluate([drawn_proposal(e.proposal, model, i, drawn[d])
                              for i, e in enumerate(eligible)], CRITERIA)
         for i, e in enumerate(eligible):
             again = next(x for x in rescored.evaluations if x.id == e.id)
             expected = [next(c.score for c in again.criteria if c.id == k) for k in names]
-            assert moved[i][d] == pytest.approx(expected, rel=1e-12, abs=1e-9), (d, e.id)
+            assert moved[d, model.rows.index(i)].tolist() == pytest.approx(
+                expected, rel=1e-12, abs=1e-9), (d, e.id)
 
 
 def test_at_the_point_estimates_the_scores_are_those_of_compare() -> None:
@@ -202,8 +203,10 @@ def test_at_the_point_estimates_the_scores_are_those_of_compare() -> None:
     eligible = [e for e in comparison.evaluations if e.eligible]
     model = _Model(CRITERIA, eligible, list(comparison.weights))
     moved, _ = model.scores(model.modes.reshape(1, -1))
-    for i, row in moved.items():
-        assert row[0].tolist() == model.base[i].tolist()  # exactly: the same operations
+    assert model.rows == (0, 1, 2)
+    for slot, i in enumerate(model.rows):
+        # exactly: the same operations on the same numbers
+        assert moved[0, slot].tolist() == model.base[i].tolist()
 
 
 # --- known answers: a certain winner, a coin toss, a gate at risk ------------------------------
