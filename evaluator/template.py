@@ -29,6 +29,7 @@ Fill in what the offer states and leave the rest blank: a blank field is missing
 not zero, and the criteria file decides how a missing value scores (`missing:`).
 `proposal.country` and `pricing.currency` are required; a section you do not need
 may be deleted, except `proposal`. Numbers may group digits with _ (120_000_000).
+An estimate may be a range: {{low: 110_000_000, high: 140_000_000, likely: 120_000_000}}.
 
 Check the file:  evaluator validate {file}
 Score it:        evaluator score {file}"""
