@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -21,6 +22,18 @@ def number_text(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+@functools.lru_cache(maxsize=256)
+def _linear_reason(best: float, worst: float) -> str:
+    # The same words for every proposal: made once per rule, not once per score.
+    way = "lower" if best < worst else "higher"
+    return f"linear: 100 at {number_text(best)}, 0 at {number_text(worst)}, {way} is better"
+
+
+@functools.lru_cache(maxsize=256)
+def _described(rule: Boolean) -> str:
+    return rule.describe()
+
+
 @dataclass(frozen=True, slots=True)
 class Linear:
     """100 at `best`, 0 at `worst`, a straight line between, clamped."""
@@ -33,9 +46,7 @@ class Linear:
         """Score and reason for a numeric value."""
         fraction = (value - self.worst) / (self.best - self.worst)
         score = 100.0 * min(1.0, max(0.0, fraction))
-        way = "lower" if self.best < self.worst else "higher"
-        reason = (f"linear: 100 at {number_text(self.best)}, 0 at {number_text(self.worst)}, "
-                  f"{way} is better")
+        reason = _linear_reason(self.best, self.worst)
         if fraction > 1:
             reason += "; at or beyond best"
         elif fraction < 0:
@@ -107,7 +118,7 @@ class Boolean:
     def score(self, value: bool) -> tuple[float, str]:
         """Score and reason."""
         score = self.when_true if value else self.when_false
-        return score, self.describe()
+        return score, _described(self)
 
     def describe(self) -> str:
         """The rule in a few words."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from evaluator.derive import Derivation, derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
+from evaluator.fields import FIELDS, MONEY, PERCENT
 from evaluator.icp import IcpBreakdown
 from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
 from evaluator.panel import Consensus, Panel, consolidate, is_judgement, judgement_name, points
@@ -366,7 +367,6 @@ def _judgement(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: 
 
 
 def _unit(name: str, criteria: Criteria) -> str:
-    from evaluator.fields import FIELDS, MONEY, PERCENT
     spec = FIELDS.get(name)
     if spec is None:
         return ""
