@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluator.errors import InputError
 from evaluator.ranges import Range, Uncertain
 from evaluator.render.data import comparison_data
 from evaluator.scoring import evaluate
+from evaluator.uncertainty import sample_ranges
 from tests.helpers import criteria_from, proposal_from, single_rule
 
 # --- the point estimate ---------------------------------------------------------------------
@@ -70,6 +73,22 @@ def test_a_proposal_keeps_point_estimates_as_values_and_the_ranges_beside() -> N
     assert training.value_name == "industrial_collaboration.activities[0].value"
     assert (support.value, support.range) == (5_000_000.0, None)
     assert proposal.ranged
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 10**15), st.integers(0, 10**15), st.none() | st.integers(0, 10**15))
+def test_any_ordered_range_is_read_scored_and_drawn_within_its_bounds(
+        a: int, b: int, c: int | None) -> None:
+    low, high = sorted((a, b))
+    likely = None if c is None else min(max(c, low), high)
+    written = f"{{low: {low}, high: {high}" + ("" if likely is None else f", likely: {likely}")
+    proposal = proposal_from("proposal: {country: Italy}\npricing: {currency: EUR, "
+                             f"unit_price: {written}}}}}\n")
+    point = proposal.values["pricing.unit_price"]
+    assert isinstance(point, int | float) and low <= point <= high
+    assert point == (likely if likely is not None else (low + high) / 2)
+    draws = sample_ranges([proposal.ranges["pricing.unit_price"]], 500, seed=a % 7)
+    assert (draws >= low).all() and (draws <= high).all()
 
 
 def test_a_proposal_without_ranges_is_not_marked() -> None:

@@ -335,3 +335,15 @@ def test_values_json_on_the_samples(run_cli: RunCli) -> None:
     assert run_cli("sensitivity", "--values", "--format", "json").out == result.out
     plain = json.loads(run_cli("sensitivity", "--format", "json").out)
     assert "confidence" not in plain and "values" not in plain
+
+
+def test_a_narrow_terminal_lists_the_figures_one_a_line() -> None:
+    from evaluator.render import RenderOptions
+    from evaluator.render.sensitivity import render
+
+    result = analyse(compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), 1_000,
+                     values=True)
+    lines = render(result, "table", RenderOptions(width=60)).splitlines()
+    assert max(len(line) for line in lines) <= 60
+    assert "  south-korea g2g.delivery_months: 44–60, likely 48" in lines
+    assert "  italy ICP activities[5].value: 20,000,000–40,000,000" in lines

@@ -280,7 +280,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
                   _central_table(result)]
         if result.values is not None:
             if result.values.figures:
-                parts += [_figures_table(result)]
+                parts += _figures_part(result, options)
             parts += [Text(line, style="yellow") for line in risk_lines(result)]
     for line in _excluded_lines(result):
         parts.append(Text(line, style="red"))
@@ -388,14 +388,31 @@ def _central_table(result: Sensitivity) -> Table:
 
 
 FIGURES_SHOWN = 12  # a longer list is in the JSON
+FIGURES_TABLE_WIDTH = 90  # narrower, the figures are listed one a line
+FIGURES_TITLE = ("Ranged figures drawn: triangular with a likely value, uniform without (as "
+                 "written, in the offer's currency)")
+
+
+def _figures_part(result: Sensitivity, options: RenderOptions) -> list[RenderableType]:
+    """The figures drawn: a table, or on a narrow terminal one line each."""
+    assert result.values is not None
+    figures = result.values.figures
+    if options.width >= FIGURES_TABLE_WIDTH:
+        return [_figures_table(result)]
+    lines: list[RenderableType] = [Text(FIGURES_TITLE + ":")]
+    for proposal, name, low, likely, high in figure_rows(result, FIGURES_SHOWN):
+        shown = f"{low}–{high}" + ("" if likely == "—" else f", likely {likely}")
+        lines.append(Text(f"  {proposal} {name}: {shown}"))
+    if len(figures) > FIGURES_SHOWN:
+        lines.append(Text(f"  … and {len(figures) - FIGURES_SHOWN} more: see --format json"))
+    return lines
 
 
 def _figures_table(result: Sensitivity) -> Table:
     assert result.values is not None
     figures = result.values.figures
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                  title="Ranged figures drawn: triangular with a likely value, uniform without "
-                        "(as written, in the offer's currency)")
+                  title=FIGURES_TITLE)
     table.add_column("Proposal", no_wrap=True)
     table.add_column("Figure", overflow="fold")
     for heading in ("Low", "Likely", "High"):
