@@ -3,15 +3,18 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck fuzz clean schema
+.PHONY: demo test lint typecheck fuzz clean schema bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamps record which install a venv has, so edits to pyproject.toml reinstall.
+# compileall: an editable install is run from source; bytecode made once keeps every
+# later start-up from recompiling (and PYTHONDONTWRITEBYTECODE from forbidding the cache).
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m compileall -q evaluator
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
@@ -25,6 +28,10 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check evaluator tests
 	$(BIN)/mypy
+
+# Speed and memory against the floors in ../shared/bench, measured in the same run.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py
 
 # A longer, freshly drawn run of the input fuzzers (tests/test_fuzz_input.py); the
 # normal test run has a few fixed examples each. FUZZ_EXAMPLES=100000 for a night.

@@ -22,7 +22,9 @@ from generate import generate
 ROOT = Path(__file__).resolve().parent.parent
 FLOORS = ROOT.parent / "shared" / "bench"
 PYTHON = sys.executable
-EVALUATOR = [PYTHON, "-m", "evaluator"]
+# The console script, as a user runs it; `python -m evaluator` where it is not installed.
+_SCRIPT = Path(PYTHON).parent / "evaluator"
+EVALUATOR = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "evaluator"]
 
 
 def run(command: Sequence[str], cwd: Path = ROOT) -> tuple[float, int]:
@@ -122,6 +124,9 @@ def main() -> None:
     rounds = 5 if args.quick else 15
     sizes = (500, 2000) if args.quick else (2000, 10000)
     ok = True
+    # As `pip install` does for a wheel: without bytecode (PYTHONDONTWRITEBYTECODE, or an
+    # editable install never run before) every start-up would recompile the package.
+    subprocess.run([PYTHON, "-m", "compileall", "-q", str(ROOT / "evaluator")], check=True)
     with tempfile.TemporaryDirectory(prefix="evaluator-bench-") as tmp:
         workdir = Path(tmp)
         if "startup" in chosen:
