@@ -107,13 +107,48 @@ class _StrictParser(_Composer, _StrictResolver):
 
 @dataclass(slots=True)
 class Document:
-    """One parsed YAML file: its data, where each value stands, and its digest."""
+    """One parsed YAML file: its data, its digest, and where each value stands.
+
+    Where values stand is worked out only when a message needs it, by composing the kept
+    text once more: most files have no problem, and recording a place for every value
+    of every file was a third of the time of reading a large batch.
+    """
 
     file: str
     data: Any
     sha256: str
-    marks: dict[PathKey, Mark] = field(default_factory=dict)
-    key_marks: dict[PathKey, Mark] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
+    _marks: dict[PathKey, Mark] | None = field(default=None, repr=False)
+    _key_marks: dict[PathKey, Mark] | None = field(default=None, repr=False)
+
+    @property
+    def marks(self) -> dict[PathKey, Mark]:
+        """Line and column (1-based) of every value, by path."""
+        if self._marks is None:
+            self._find_marks()
+        assert self._marks is not None
+        return self._marks
+
+    @property
+    def key_marks(self) -> dict[PathKey, Mark]:
+        """Line and column (1-based) of every mapping key, by the path of its value."""
+        if self._key_marks is None:
+            self._find_marks()
+        assert self._key_marks is not None
+        return self._key_marks
+
+    def _find_marks(self) -> None:
+        self._marks, self._key_marks = {}, {}
+        if not self.text:
+            return
+        parser = _StrictParser(self.text)
+        try:
+            node = parser.get_single_node()
+        finally:
+            parser.dispose()
+        if node is not None:  # the text parsed once already, so it parses again
+            _Builder(self.file, len(self.text) // 2 + 1000, self._marks,
+                     self._key_marks).build(node)
 
     def locate(self, path: PathKey, *, key: bool = False) -> Mark | None:
         """Line and column of the value (or key) at `path`, else of its nearest ancestor."""
@@ -121,10 +156,11 @@ class Document:
         if path in table:
             return table[path]
         # The nearest ancestor, but not the document itself: "1:1" would point at nothing.
+        marks = self.marks
         while len(path) > 1:
             path = path[:-1]
-            if path in self.marks:
-                return self.marks[path]
+            if path in marks:
+                return marks[path]
         return None
 
     def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
@@ -221,9 +257,8 @@ def parse_document(text: str, name: str, digest: str = "") -> Document:
         parser.dispose()
     if node is None:
         raise InputError.at(name, "the file is empty")
-    document = Document(name, None, digest)
-    document.data = _Builder(document, budget=len(text) // 2 + 1000).build(node)
-    return document
+    data = _Builder(name, budget=len(text) // 2 + 1000).build(node)
+    return Document(name, data, digest, text)
 
 
 def _text_line_column(text: str, index: int) -> tuple[int, int]:
@@ -293,15 +328,18 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording marks."""
 
-    def __init__(self, document: Document, budget: int) -> None:
-        self.document = document
+    def __init__(self, file: str, budget: int, marks: dict[PathKey, Mark] | None = None,
+                 key_marks: dict[PathKey, Mark] | None = None) -> None:
+        self.file = file
         self.budget = budget  # bounds alias and merge expansion ("billion laughs")
         self.active: set[int] = set()
+        # Record where values stand only when asked: paths cost time on every value.
+        self.marks = marks
+        self.key_marks = key_marks
 
     def fail(self, node: Node, message: str) -> InputError:
         mark = node.start_mark
-        return InputError([Problem(self.document.file, message, mark.line + 1,
-                                   mark.column + 1)])
+        return InputError([Problem(self.file, message, mark.line + 1, mark.column + 1)])
 
     def spend(self, node: Node, depth: int) -> None:
         """Count one value against the budget and the depth limit."""
@@ -314,7 +352,8 @@ class _Builder:
 
     def build(self, node: Node, path: PathKey = (), depth: int = 0) -> Any:
         self.spend(node, depth)
-        self.document.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if self.marks is not None:
+            self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, ScalarNode):
             return self.scalar(node)
         if node.tag not in (_SEQ, _MAP):
@@ -324,6 +363,8 @@ class _Builder:
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
+                if self.marks is None:
+                    return [self.build(item, (), depth + 1) for item in node.value]
                 return [self.build(item, (*path, i), depth + 1)
                         for i, item in enumerate(node.value)]
             if isinstance(node, MappingNode):
@@ -348,15 +389,17 @@ class _Builder:
     def mapping(self, node: MappingNode, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         merged: list[tuple[Node, Node]] = []
-        key_marks = self.document.key_marks
+        key_marks = self.key_marks
         for key_node, value_node in node.value:
             key = self.key(key_node)
             merge = _is_merge(key_node)
-            where = (*path, key)
             if key in result or (merge and merged):
+                first = next(k for k, _ in node.value if k.value == key_node.value)
                 raise self.fail(key_node, f"duplicate key '{_shorten(key)}' (first at line "
-                                          f"{key_marks[where][0]})")
-            key_marks[where] = _mark(key_node)
+                                          f"{first.start_mark.line + 1})")
+            where = (*path, key) if key_marks is not None else ()
+            if key_marks is not None:
+                key_marks[where] = _mark(key_node)
             if merge:
                 merged = self.merge_sources(value_node, depth + 1)
             else:
@@ -367,8 +410,10 @@ class _Builder:
             self.spend(key_node, depth + 1)
             key = self.key(key_node)
             if key not in result:
-                self.document.key_marks[(*path, key)] = _mark(key_node)
-                result[key] = self.build(value_node, (*path, key), depth + 1)
+                where = (*path, key) if key_marks is not None else ()
+                if key_marks is not None:
+                    key_marks[where] = _mark(key_node)
+                result[key] = self.build(value_node, where, depth + 1)
         return result
 
     def merge_sources(self, node: Node, depth: int) -> list[tuple[Node, Node]]:

@@ -118,9 +118,9 @@ def parse_proposal(document: Document) -> Proposal:
         check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
                                       "as an id; give `proposal.id` (letters, digits, _ and -)"))
     check.raise_if_any()
-    # Keep only what later messages need (where each value stands): not the raw data nor
-    # the keys' places. It halves what a batch holds in memory and sends between processes.
-    located = Document(document.file, None, document.sha256, document.marks)
+    # Keep only what later messages need (the text, to find where a value stands), not the
+    # raw data: less for a batch to hold in memory and to send between processes.
+    located = Document(document.file, None, document.sha256, document.text)
     return Proposal(proposal_id, document.file, document.sha256, values, located, activities,
                     ranges)
 
