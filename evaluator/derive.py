@@ -43,8 +43,17 @@ class Derivation:
 
 def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
     """Convert money into the criteria currency and compute the derived fields."""
-    values: dict[str, Value] = dict(proposal.values)
     notes: dict[str, str] = {}
+    values, icp, rate = _compute(proposal, criteria, notes)
+    ranges = {name: r.scaled(rate) if name in MONEY_FIELDS else r
+              for name, r in proposal.ranges.items()}
+    return Derivation(values, notes, icp, ranges, _uncertain(proposal, criteria, values))
+
+
+def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, str] | None
+             ) -> tuple[dict[str, Value], IcpBreakdown | None, float]:
+    """Values, ICP breakdown and exchange rate; says in `notes` (if given) how each was made."""
+    values: dict[str, Value] = dict(proposal.values)
     currency = str(values.get("pricing.currency", criteria.currency))
     rate = criteria.rate(currency)
     if rate is None:
@@ -56,9 +65,8 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
         if name in values and rate != 1.0:
             original = float(values[name])  # type: ignore[arg-type]
             values[name] = original * rate
-            notes[name] = f"{number_text(original)} {currency} × {rate:g}"
-    ranges = {name: r.scaled(rate) if name in MONEY_FIELDS else r
-              for name, r in proposal.ranges.items()}
+            if notes is not None:
+                notes[name] = f"{number_text(original)} {currency} × {rate:g}"
 
     def money(name: str) -> float:
         return float(values.get(name, 0.0))  # type: ignore[arg-type]
@@ -67,10 +75,6 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
         acquisition = money("pricing.unit_price") * money("pricing.quantity") + \
             money("pricing.one_off_costs")
         values["pricing.acquisition_cost"] = acquisition
-        notes["pricing.acquisition_cost"] = (
-            f"unit price {number_text(money('pricing.unit_price'))} × quantity "
-            f"{number_text(money('pricing.quantity'))} + one-off costs "
-            f"{number_text(money('pricing.one_off_costs'))}")
         sustainment = money("pricing.sustainment_per_year")
         years = money("pricing.support_years")
         r = criteria.discount_rate
@@ -79,11 +83,16 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
         npv = sum(sustainment / (1 + r) ** t * min(1.0, years - t + 1)
                   for t in range(1, math.ceil(years) + 1))
         values["pricing.lifecycle_cost"] = acquisition + npv
-        notes["pricing.lifecycle_cost"] = (
-            f"acquisition {number_text(acquisition)} "
-            f"({notes['pricing.acquisition_cost']}) + sustainment {number_text(sustainment)} "
-            f"a year for {number_text(years)} years discounted at {r:.1%} "
-            f"(NPV {number_text(npv)})")
+        if notes is not None:
+            notes["pricing.acquisition_cost"] = (
+                f"unit price {number_text(money('pricing.unit_price'))} × quantity "
+                f"{number_text(money('pricing.quantity'))} + one-off costs "
+                f"{number_text(money('pricing.one_off_costs'))}")
+            notes["pricing.lifecycle_cost"] = (
+                f"acquisition {number_text(acquisition)} "
+                f"({notes['pricing.acquisition_cost']}) + sustainment "
+                f"{number_text(sustainment)} a year for {number_text(years)} years "
+                f"discounted at {r:.1%} (NPV {number_text(npv)})")
     if "technology_transfer.ip_rights" in values:
         rights = values["technology_transfer.ip_rights"]
         values["technology_transfer.ip_rights_count"] = len(set(rights))  # type: ignore[arg-type]
@@ -93,7 +102,7 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
         icp = icp_breakdown(proposal, criteria, currency, rate,
                             float(cost) if isinstance(cost, int | float) else None)
         _icp_fields(icp, values, notes)
-    return Derivation(values, notes, icp, ranges, _uncertain(proposal, criteria, values))
+    return values, icp, rate
 
 
 def _uncertain(proposal: Proposal, criteria: Criteria,
@@ -111,8 +120,9 @@ def _uncertain(proposal: Proposal, criteria: Criteria,
     found = {name: inputs for name, inputs in found.items() if inputs}
     if not found:
         return {}
-    # The same proposal with every range at one end; derived without ranges, so no recursion.
-    ends = [derive(_at_end(proposal, end), criteria).values for end in ("low", "high")]
+    # The same proposal with every range at one end; only its values are read, so no notes
+    # are written, and it has no ranges, so no recursion.
+    ends = [_compute(_at_end(proposal, end), criteria, None)[0] for end in ("low", "high")]
     uncertain = {}
     for name, inputs in found.items():
         low, high = (end.get(name) for end in ends)
@@ -171,20 +181,24 @@ def _percent(part: float, whole: float) -> float:
     return round(100 * part / whole, 9)
 
 
-def _icp_fields(icp: IcpBreakdown, values: dict[str, Value], notes: dict[str, str]) -> None:
+def _icp_fields(icp: IcpBreakdown, values: dict[str, Value],
+                notes: dict[str, str] | None) -> None:
+    values[CREDIT_VALUE] = icp.credit_value
+    if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
+        values[CREDIT_RATIO] = icp.credit_ratio_pct
+    values[LOCAL_SHARE] = icp.local_share_pct
+    if notes is None:
+        return
     count = len(icp.credits)
     local = sum(c.activity.local for c in icp.credits)
     converted = f", values converted at {icp.offer_currency} × {icp.rate:g}" \
         if icp.rate != 1.0 else ""
-    values[CREDIT_VALUE] = icp.credit_value
     notes[CREDIT_VALUE] = (f"Σ value × multiplier over {count} ICP "
                            f"{'activity' if count == 1 else 'activities'} ({local} local)"
                            f"{converted}")
     if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
-        values[CREDIT_RATIO] = icp.credit_ratio_pct
         notes[CREDIT_RATIO] = (f"100 × ICP credit {number_text(icp.credit_value)} / "
                                f"acquisition cost {number_text(icp.acquisition_cost)}")
-    values[LOCAL_SHARE] = icp.local_share_pct
     notes[LOCAL_SHARE] = (f"100 × local credit {number_text(icp.local_credit_value)} / "
                           f"ICP credit {number_text(icp.credit_value)}" if icp.credit_value
                           else "no ICP credit, so no local share: 0")
