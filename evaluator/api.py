@@ -11,7 +11,7 @@ from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, discover, load_document
 from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
 from evaluator.panel import Panel, load_panel
-from evaluator.scoring import Comparison, evaluate
+from evaluator.scoring import Comparison, Prepared, evaluate, prepare
 
 DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
 
@@ -44,6 +44,8 @@ class Batch:
     proposals: list[Proposal] = field(default_factory=list)
     errors: list[Problem] = field(default_factory=list)
     files: int = 0
+    # The same proposals `prepare`d for scoring, when the criteria were given.
+    prepared: list[Prepared] = field(default_factory=list)
 
 
 # Told (files done, files in all) after each file, e.g. to draw a progress bar.
@@ -64,11 +66,14 @@ def default_jobs() -> int:
 
 
 def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
-                   on_file: FileCallback | None = None, jobs: int | None = None) -> Batch:
+                   on_file: FileCallback | None = None, jobs: int | None = None,
+                   criteria: Criteria | None = None) -> Batch:
     """Read every proposal named; one bad file never stops the others.
 
     Large batches are parsed by `jobs` worker processes (default: one per core); the
-    result, and its order, is the same as reading the files one by one.
+    result, and its order, is the same as reading the files one by one. With `criteria`,
+    each proposal is also `prepare`d for scoring as it arrives: while the workers parse
+    the next files, rather than after the last one.
     """
     batch = Batch()
     seen: dict[str, Proposal] = {}
@@ -81,7 +86,7 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
         outcomes = (_load_or_problems(path, max_bytes) for path in files)
     for outcome in outcomes:
         batch.files += 1
-        _add_proposal(batch, seen, outcome)
+        _add_proposal(batch, seen, outcome, criteria)
         if on_file is not None:
             on_file(batch.files, len(files))
     return batch
@@ -112,7 +117,7 @@ def _load_in_parallel(files: list[Path], max_bytes: int, workers: int
 
 
 def _add_proposal(batch: Batch, seen: dict[str, Proposal],
-                  outcome: Proposal | tuple[Problem, ...]) -> None:
+                  outcome: Proposal | tuple[Problem, ...], criteria: Criteria | None) -> None:
     if not isinstance(outcome, Proposal):
         batch.errors.extend(outcome)
         return
@@ -124,6 +129,8 @@ def _add_proposal(batch: Batch, seen: dict[str, Proposal],
         return
     seen[proposal.id] = proposal
     batch.proposals.append(proposal)
+    if criteria is not None:
+        batch.prepared.append(prepare(proposal, criteria))
 
 
 def compare(paths: Sequence[Path], criteria: Criteria,
@@ -131,7 +138,7 @@ def compare(paths: Sequence[Path], criteria: Criteria,
             max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
             panel: Path | None = None, jobs: int | None = None) -> Comparison:
     """Load the proposals in `paths` (and the `panel` folder) and score, rank and explain them."""
-    batch = load_proposals(paths, max_bytes, on_file, jobs)
+    batch = load_proposals(paths, max_bytes, on_file, jobs, criteria)
     judged = None
     if panel is not None:
         # A rating of a proposal whose file failed is not the panel's mistake: that file's
@@ -140,7 +147,7 @@ def compare(paths: Sequence[Path], criteria: Criteria,
         judged, problems = load_panel(panel, criteria, [p.id for p in batch.proposals],
                                       unreadable=unreadable, max_bytes=max_bytes)
         batch.errors.extend(problems)
-    return evaluate(batch.proposals, criteria, weights, method, batch.errors, judged)
+    return evaluate(batch.prepared, criteria, weights, method, batch.errors, judged)
 
 
 def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | None = None,

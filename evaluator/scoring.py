@@ -124,13 +124,14 @@ class Comparison:
         return next((e for e in self.evaluations if e.rank == 1), None)
 
 
-def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
+def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
              weights: Mapping[str, float] | None = None, method: str | None = None,
              errors: Sequence[Problem] = (), panel: Panel | None = None) -> Comparison:
     """Score and rank proposals; a proposal that cannot be scored joins `errors`.
 
     `panel` holds the members' ratings of the judgements (`panel.*` fields); without one,
-    those fields are missing.
+    those fields are missing. A proposal may come `prepare`d already against these same
+    criteria (`api.load_proposals` does it while worker processes read the rest).
     """
     method = method or criteria.method
     # With "all", totals and ranks stay those of the criteria file's method.
@@ -138,12 +139,13 @@ def evaluate(proposals: Sequence[Proposal], criteria: Criteria,
     top_weights = criteria.weights(weights)
     problems = list(errors)
     _check_method(criteria, primary)
-    prepared: list[_Prepared] = []
+    prepared: list[Prepared] = []
     for proposal in proposals:
-        try:
-            prepared.append(_prepare(proposal, criteria))
-        except InputError as exc:
-            problems.extend(exc.problems)
+        item = proposal if isinstance(proposal, Prepared) else prepare(proposal, criteria)
+        if item.problems:
+            problems.extend(item.problems)
+        else:
+            prepared.append(item)
     pool = [p for p in prepared if all(g.passed for g in p.gates)] or prepared
     references = _references(criteria, pool)
     evaluations: list[Evaluation] = []
@@ -189,26 +191,33 @@ def _check_method(criteria: Criteria, method: str) -> None:
 
 
 @dataclass(slots=True)
-class _Prepared:
+class Prepared:
+    """One proposal made ready to score: what needs no other proposal (values, gates)."""
+
     proposal: Proposal
-    values: dict[str, Value]
-    notes: dict[str, str]
-    gates: tuple[GateResult, ...]
+    values: dict[str, Value] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    gates: tuple[GateResult, ...] = ()
     icp: IcpBreakdown | None = None
     ranges: dict[str, Range] = field(default_factory=dict)
     uncertain: dict[str, Uncertain] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()  # why it cannot be scored; then nothing else is set
 
 
-def _prepare(proposal: Proposal, criteria: Criteria) -> _Prepared:
-    derivation = derive(proposal, criteria)
+def prepare(proposal: Proposal, criteria: Criteria) -> Prepared:
+    """Derive the values the rules see and decide the gates: the per-proposal part of scoring."""
+    try:
+        derivation = derive(proposal, criteria)
+    except InputError as exc:
+        return Prepared(proposal, problems=exc.problems)
     # A gate on a ranged figure is decided at its point estimate, like every score.
     gates = tuple(_gate(gate, derivation.values.get(gate.field),
                         _estimate(derivation, gate.field)) for gate in criteria.gates)
-    return _Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp,
-                     derivation.ranges, derivation.uncertain)
+    return Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp,
+                    derivation.ranges, derivation.uncertain)
 
 
-def _estimate(source: Derivation | _Prepared, name: str) -> str:
+def _estimate(source: Derivation | Prepared, name: str) -> str:
     """' (likely; range …)' or ' (uncertain: …)' after a value from ranged figures, or ''."""
     if name in source.ranges:
         return " " + source.ranges[name].describe()
@@ -231,7 +240,7 @@ def _show(value: Value) -> str:
     return str(value)
 
 
-def _references(criteria: Criteria, pool: Sequence[_Prepared]) -> dict[str, float]:
+def _references(criteria: Criteria, pool: Sequence[Prepared]) -> dict[str, float]:
     """For each proportional leaf, the pool's best value (lowest or highest)."""
     references: dict[str, float] = {}
     for criterion, leaf in criteria.leaves():
@@ -245,7 +254,7 @@ def _references(criteria: Criteria, pool: Sequence[_Prepared]) -> dict[str, floa
     return references
 
 
-def _score(item: _Prepared, criteria: Criteria, top_weights: Mapping[str, float],
+def _score(item: Prepared, criteria: Criteria, top_weights: Mapping[str, float],
            references: Mapping[str, float], pool_size: int, panel: Panel | None) -> Evaluation:
     warnings: list[str] = []
     problems: list[Problem] = []
@@ -282,7 +291,7 @@ def _score(item: _Prepared, criteria: Criteria, top_weights: Mapping[str, float]
                       item.values, item.notes, icp=item.icp)
 
 
-def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
+def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
           references: Mapping[str, float], pool_size: int, warnings: list[str]) -> LeafScore:
     value = item.values.get(leaf.field)
     rule = leaf.rule
@@ -339,7 +348,7 @@ def _leaf(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
     return result(score, f"{shown} → {score:.2f} ({reason})")
 
 
-def _judgement(item: _Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
+def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
                weight: float, panel: Panel | None, warnings: list[str]) -> LeafScore:
     """A panel judgement: each member's rating scored by the levels, then aggregated."""
     assert isinstance(leaf.rule, Levels)  # parse_rule accepts no other rule for a judgement
@@ -375,7 +384,7 @@ def _unit(name: str, criteria: Criteria) -> str:
     return "%" if spec.kind == PERCENT else ""
 
 
-def _type_error(item: _Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
+def _type_error(item: Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
     return InputError([item.proposal.problem(
         leaf.field, f"`{leaf.field}` is {_show(value)!r}, but the {leaf.rule.type} rule of "
                     f"`{leaf.id}` needs {expected}")])

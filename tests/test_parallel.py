@@ -43,6 +43,39 @@ def test_parallel_and_serial_batches_are_identical(big_folder: Path,
         comparison_data(evaluate(serial.proposals, criteria, errors=serial.errors))
 
 
+def test_proposals_prepared_while_loading_score_as_the_proposals_do(big_folder: Path) -> None:
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    batch = load_proposals([big_folder], jobs=1, criteria=criteria)
+    assert [p.proposal for p in batch.prepared] == batch.proposals
+    assert comparison_data(evaluate(batch.prepared, criteria, errors=batch.errors)) == \
+        comparison_data(evaluate(batch.proposals, criteria, errors=batch.errors))
+
+
+def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
+        big_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    # Proportional scores depend on the whole pool, panel judgements on files read later.
+    linear = "rule: {type: linear, best: 1_600_000_000, worst: 2_800_000_000}"
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    assert linear in text
+    criteria_file = tmp_path / "criteria.yaml"
+    criteria_file.write_text(text.replace(linear, "rule: {type: proportional, direction: min}"),
+                             encoding="utf-8")
+    criteria = load_criteria(criteria_file)
+    panel = tmp_path / "panel"
+    panel.mkdir()
+    for member, first, second in (("A", "good", "outstanding"), ("B", "unacceptable", "good")):
+        (panel / f"{member}.yaml").write_text(
+            f"member: {member}\nratings:\n  p0001: {{sincerity: {first}}}\n"
+            f"  p0002: {{sincerity: {second}}}\n", encoding="utf-8")
+    serial = comparison_data(api.compare([big_folder], criteria, panel=panel, jobs=1))
+    parallel = comparison_data(api.compare([big_folder], criteria, panel=panel, jobs=2))
+    assert parallel == serial
+    assert any("proportional rule" in note for note in serial["notes"])
+    assert [d["id"] for d in serial["panel"]["disagreements"]] == ["p0001"]
+    assert len(serial["results"]) == 298 and len(serial["errors"]) == 3
+
+
 def test_parallel_path_is_taken_for_large_batches(big_folder: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
