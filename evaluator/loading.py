@@ -209,7 +209,12 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
             if size > max_bytes:
                 raise InputError.at(name, f"file is {size:,} bytes, over the limit of "
                                           f"{max_bytes:,} (--max-bytes changes it)")
-            raw = handle.read(max_bytes + 1)
+            # Asking for the limit would allocate a buffer of that size for every file
+            # (1 MiB for a 3 KB proposal): ask for what fstat says is there, then read on
+            # only if more came (a file still being written, a pipe that has no size).
+            raw = handle.read(size + 1)
+            if len(raw) > size:
+                raw += handle.read(max_bytes + 1 - len(raw))
     except IsADirectoryError:
         raise InputError.at(name, "is a folder, not a file") from None
     except FileNotFoundError:
