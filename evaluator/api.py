@@ -164,9 +164,13 @@ def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | Non
 
 
 def validate_paths(paths: Iterable[Path], criteria: Criteria,
-                   max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None
-                   ) -> tuple[list[str], list[Problem]]:
-    """Check files without ranking: criteria files by their shape, proposals by scoring them."""
+                   max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
+                   panel: Path | None = None) -> tuple[list[str], list[Problem]]:
+    """Check files without ranking: criteria files by their shape, proposals by scoring them.
+
+    With `panel`, the members' files in that folder are checked too, against the
+    criteria's judgements and the proposals checked here.
+    """
     checked: list[str] = []
     problems: list[Problem] = []
     proposals: list[Proposal] = []
@@ -185,6 +189,14 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
             problems.extend(exc.problems)
         if on_file is not None:
             on_file(done, len(files))
+    judged = None
+    if panel is not None:
+        unreadable = {Path(p.file).stem for p in problems}
+        judged, panel_problems = load_panel(panel, criteria, [p.id for p in proposals],
+                                            unreadable=unreadable, max_bytes=max_bytes)
+        problems.extend(panel_problems)
+        checked.extend(m.file for m in judged.members)
+        checked.extend(sorted({p.file for p in panel_problems} - set(checked)))
     # Scoring finds what only the criteria can tell: currencies, levels, missing values.
-    problems.extend(evaluate(proposals, criteria).errors)
+    problems.extend(evaluate(proposals, criteria, panel=judged).errors)
     return checked, problems

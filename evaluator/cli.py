@@ -271,23 +271,26 @@ def validate(
     paths: Annotated[list[Path], typer.Argument(
         help="Proposal or criteria files and folders.", metavar="PATH", show_default=False)],
     criteria: CriteriaOption = None,
+    panel: PanelOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
     """Check proposal (and criteria) files without scoring them.
 
     Each proposal is checked against the criteria in effect, including that its
     currency has an exchange rate. A file with a top-level `criteria:` list is
-    checked as a criteria file.
+    checked as a criteria file. With --panel, the panel members' files are checked
+    against the criteria's judgements and the proposals given.
 
-    Example:
+    Examples:
 
     \b
       evaluator validate proposals/ criteria/default.yaml
+      evaluator validate proposals/ --panel panel/
     """
     from evaluator.api import validate_paths
     framework = _load_criteria(criteria, max_bytes)
     with _progress("checking files") as on_file:
-        checked, problems = validate_paths(paths, framework, max_bytes, on_file)
+        checked, problems = validate_paths(paths, framework, max_bytes, on_file, panel)
     _report(problems)
     bad = {p.file for p in problems}
     for name in checked:

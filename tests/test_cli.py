@@ -227,3 +227,19 @@ def test_markdown_from_proposals_cannot_inject_html_links_or_columns(run_cli: Ru
     assert "A\\|B &lt;img src=x> ![i]\\(http://x/y.png)" in row
     card = run_cli("score", str(offer), "-f", "markdown").out
     assert "## x: \\*bold\\* \\`code\\`" in card
+
+
+def test_validate_checks_panel_files_too(run_cli: RunCli, tmp_path: Path) -> None:
+    panel = tmp_path / "panel"
+    panel.mkdir()
+    (panel / "a.yaml").write_bytes((ROOT / "panel" / "a.yaml").read_bytes())
+    (panel / "b.yaml").write_text("member: B\nratings:\n  italy: {sincerity: splendid}\n")
+    result = run_cli("validate", "proposals", "--panel", str(panel))
+    assert result.code == 1
+    lines = result.err.splitlines()
+    assert len(lines) == 1 and lines[0].endswith(
+        "b.yaml:3:22: unknown level 'splendid' for sincerity; "
+        "`long_term_collaboration.sincerity` scores: outstanding, good, acceptable, marginal, "
+        "unacceptable")
+    assert result.out.splitlines()[-1].endswith("a.yaml")
+    assert "b.yaml" not in result.out
