@@ -491,6 +491,8 @@ def _schema_reference(file: Path) -> str:
         return Path(os.path.relpath(target, file.parent.resolve())).as_posix()
     except ValueError:  # another drive (Windows): no relative path exists
         return target.as_uri()
+    except (OSError, RuntimeError):  # a loop of links in the folder: name it plainly
+        return "schema/proposal.schema.json"
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from evaluator.checks import shorten
 from evaluator.derive import Derivation, derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.fields import FIELDS, MONEY, PERCENT
@@ -318,7 +319,7 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
     if isinstance(rule, Levels):
         if not isinstance(value, str) or rule.lookup(value) is None:
             raise InputError([item.proposal.problem(
-                leaf.field, f"{_show(value)!r} has no score in the levels of "
+                leaf.field, f"{shorten(_show(value))!r} has no score in the levels of "
                             f"`{criterion.id}.{leaf.id}`")])
         score, reason = rule.score(value)
     elif isinstance(rule, Boolean):
@@ -386,8 +387,8 @@ def _unit(name: str, criteria: Criteria) -> str:
 
 def _type_error(item: Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
     return InputError([item.proposal.problem(
-        leaf.field, f"`{leaf.field}` is {_show(value)!r}, but the {leaf.rule.type} rule of "
-                    f"`{leaf.id}` needs {expected}")])
+        leaf.field, f"`{leaf.field}` is {shorten(_show(value))!r}, but the "
+                    f"{leaf.rule.type} rule of `{leaf.id}` needs {expected}")])
 
 
 def competition_ranks(totals: Sequence[float]) -> list[int]:

@@ -336,3 +336,10 @@ def test_levels_on_free_form_field_with_unlisted_value_is_an_error_for_that_prop
     assert [e.id for e in comparison.evaluations] == ["ok"]
     assert str(comparison.errors[0]) == (
         "odd.yaml:4:9: 'glass' has no score in the levels of `only.only`")
+
+
+def test_a_huge_unlisted_value_is_shortened_in_its_message() -> None:
+    criteria = single_rule("technical.hull", "{type: levels, levels: {steel: 100}}")
+    odd = offer("odd", technical__hull="x" * 5000)
+    message = str(evaluate([odd], criteria).errors[0])
+    assert len(message) < 200 and "…" in message
