@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
+from pathlib import Path
 
 from evaluator.loading import parse_document
 from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
@@ -50,3 +52,18 @@ criteria:
 def single_rule(field: str, rule: str, extra: str = "") -> Criteria:
     """Criteria with one criterion scoring `field` by `rule` (YAML flow text)."""
     return criteria_from(ONE_CRITERION.format(field=field, rule=rule) + extra)
+
+
+EXPECTED = Path(__file__).parent / "expected"
+
+
+def matches_expected(name: str, text: str) -> bool:
+    """Whether `text` is tests/expected/NAME; UPDATE_EXPECTED=1 rewrites it instead.
+
+    After a deliberate change to an output, regenerate with UPDATE_EXPECTED=1 and review
+    the diff before committing it.
+    """
+    path = EXPECTED / name
+    if os.environ.get("UPDATE_EXPECTED"):
+        path.write_text(text, encoding="utf-8")
+    return text == path.read_text(encoding="utf-8")

@@ -17,16 +17,10 @@ import pytest
 
 from evaluator import __version__
 from tests.conftest import ROOT, Run
+from tests.helpers import matches_expected
 
-EXPECTED = Path(__file__).parent / "expected"
 RunCli = Callable[..., Run]
 
-
-def matches_expected(name: str, text: str) -> bool:
-    path = EXPECTED / name
-    if os.environ.get("UPDATE_EXPECTED"):
-        path.write_text(text, encoding="utf-8")
-    return text == path.read_text(encoding="utf-8")
 
 
 def test_compare_table_on_the_samples(run_cli: RunCli) -> None:

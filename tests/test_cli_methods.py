@@ -15,7 +15,7 @@ import pytest
 
 from evaluator.loading import parse_document
 from tests.conftest import Run
-from tests.test_cli import matches_expected
+from tests.helpers import matches_expected
 
 RunCli = Callable[..., Run]
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import ROOT, Run
-from tests.test_cli import matches_expected
+from tests.helpers import matches_expected
 
 RunCli = Callable[..., Run]
 PANEL = ROOT / "panel"

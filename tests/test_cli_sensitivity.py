@@ -8,7 +8,6 @@ the diff.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -16,16 +15,10 @@ from pathlib import Path
 from evaluator.api import compare, load_criteria
 from evaluator.sensitivity import Sensitivity, analyse
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
+from tests.helpers import matches_expected
 
-EXPECTED = Path(__file__).parent / "expected"
 RunCli = Callable[..., Run]
 
-
-def matches_expected(name: str, text: str) -> bool:
-    path = EXPECTED / name
-    if os.environ.get("UPDATE_EXPECTED"):
-        path.write_text(text, encoding="utf-8")
-    return text == path.read_text(encoding="utf-8")
 
 
 def sample_analysis(samples: int = 10_000) -> Sensitivity:

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -25,17 +23,10 @@ from evaluator.scoring import Comparison, evaluate
 from evaluator.sensitivity import analyse
 from evaluator.uncertainty import _Model, analyse_values, sample_ranges
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
-from tests.helpers import criteria_from, proposal_from, single_rule
+from tests.helpers import criteria_from, matches_expected, proposal_from, single_rule
 
 RunCli = Callable[..., Run]
-EXPECTED = Path(__file__).parent / "expected"
 
-
-def matches_expected(name: str, text: str) -> bool:
-    path = EXPECTED / name
-    if os.environ.get("UPDATE_EXPECTED"):
-        path.write_text(text, encoding="utf-8")
-    return text == path.read_text(encoding="utf-8")
 
 
 # --- the distributions -----------------------------------------------------------------------
