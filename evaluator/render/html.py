@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from evaluator import __version__
 from evaluator.errors import UsageError
@@ -182,24 +182,45 @@ class Tick:
 
 
 @dataclass(frozen=True, slots=True)
-class BarChart:
-    """Stacked horizontal bars: each proposal's weighted contributions by criterion."""
+class ChartFrame:
+    """What every chart here shares: its size, the label column, the plot, the axis."""
 
     width: int
     height: int
-    left: int
+    left: int  # the label column's width; the plot starts here
     plot_width: int
     axis_y: int
     ticks: tuple[Tick, ...]
-    bars: tuple[Bar, ...]
-    series: tuple[Series, ...]
-    bar_height: int = BAR_HEIGHT
-    row_height: int = ROW_HEIGHT
+    bar_height: ClassVar[int] = BAR_HEIGHT
+    row_height: ClassVar[int] = ROW_HEIGHT
 
     @property
     def indent(self) -> str:
         """The label column as a share of the width, to line the legend up with the plot."""
         return f"{100 * self.left / self.width:.2f}%"
+
+
+def _geometry(labels: Sequence[str], prefix: int = 0) -> tuple[int, int]:
+    """The label column's width and the plot's, for rows labelled `labels`."""
+    left = label_width(labels, prefix)
+    return left, CHART_WIDTH - left - TOTAL_WIDTH
+
+
+def _row_y(row: int) -> float:
+    """Where the bar of row `row` (from 0) starts, below the axis."""
+    return round(AXIS_HEIGHT + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2, 2)
+
+
+def _chart_height(rows: int) -> int:
+    return AXIS_HEIGHT + ROW_HEIGHT * rows + 8
+
+
+@dataclass(frozen=True, slots=True)
+class BarChart(ChartFrame):
+    """Stacked horizontal bars: each proposal's weighted contributions by criterion."""
+
+    bars: tuple[Bar, ...] = ()
+    series: tuple[Series, ...] = ()
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
@@ -220,12 +241,11 @@ def contribution_chart(comparison: Comparison, ranks: bool = True) -> BarChart:
     """One bar per proposal, in result order, split into weight × criterion score."""
     colours = series(comparison)
     labels = [_short(e.id) for e in comparison.evaluations]
-    left = label_width(labels, prefix=4 if ranks else 0)  # the rank before the id
-    plot_width = CHART_WIDTH - left - TOTAL_WIDTH
+    left, plot_width = _geometry(labels, prefix=4 if ranks else 0)  # the rank before the id
     scale = plot_width / 100
     bars: list[Bar] = []
     for row, (e, label) in enumerate(zip(comparison.evaluations, labels, strict=True)):
-        y = AXIS_HEIGHT + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
+        y = _row_y(row)
         x = float(left)
         segments = []
         scores = {c.id: c for c in e.criteria}
@@ -240,13 +260,12 @@ def contribution_chart(comparison: Comparison, ranks: bool = True) -> BarChart:
         total = f"{weighted:.2f}" if comparison.method == "wsm" else f"Σ {weighted:.2f}"
         words = "; ".join(f"{seg.series.title} {seg.value:.2f}" for seg in segments)
         status = "" if e.eligible else " Ineligible."
-        bars.append(Bar(e.id, _rank_label(e) if ranks else "", label, round(y, 2),
+        bars.append(Bar(e.id, _rank_label(e) if ranks else "", label, y,
                         tuple(segments), round(x, 2), total, e.eligible,
                         f"{e.id}: weighted sum {weighted:.2f} = {words}.{status}"))
     ticks = tuple(Tick(round(left + v * scale, 2), str(v)) for v in (0, 25, 50, 75, 100))
-    height = AXIS_HEIGHT + ROW_HEIGHT * len(bars) + 8
-    return BarChart(CHART_WIDTH, height, left, plot_width, AXIS_HEIGHT - 8, ticks,
-                    tuple(bars), tuple(colours))
+    return BarChart(CHART_WIDTH, _chart_height(len(bars)), left, plot_width,
+                    AXIS_HEIGHT - 8, ticks, tuple(bars), tuple(colours))
 
 
 # --- the stability chart ---------------------------------------------------------------------
@@ -266,23 +285,10 @@ class StabilityRow:
 
 
 @dataclass(frozen=True, slots=True)
-class StabilityChart:
+class StabilityChart(ChartFrame):
     """The stability intervals, one row per criterion, drawn like the terminal's bars."""
 
-    width: int
-    height: int
-    left: int
-    plot_width: int
-    axis_y: int
-    ticks: tuple[Tick, ...]
-    rows: tuple[StabilityRow, ...]
-    bar_height: int = BAR_HEIGHT
-    row_height: int = ROW_HEIGHT
-
-    @property
-    def indent(self) -> str:
-        """The label column as a share of the width, to line the legend up with the plot."""
-        return f"{100 * self.left / self.width:.2f}%"
+    rows: tuple[StabilityRow, ...] = ()
 
 
 def _interval_words(interval: tuple[float, float] | None) -> str:
@@ -292,8 +298,7 @@ def _interval_words(interval: tuple[float, float] | None) -> str:
 def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
     """Bars on a 0–1 axis: ranking holds (solid), winner holds (hatched), today's weight."""
     labels = [_short(s.criterion.replace("_", " ")) for s in stability.values()]
-    left = label_width(labels)
-    plot_width = CHART_WIDTH - left - TOTAL_WIDTH
+    left, plot_width = _geometry(labels)
     rows = []
 
     def band(interval: tuple[float, float] | None) -> tuple[float, float] | None:
@@ -303,17 +308,16 @@ def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
         return round(start, 2), round(max(1.0, (interval[1] - interval[0]) * plot_width), 2)
 
     for row, (s, label) in enumerate(zip(stability.values(), labels, strict=True)):
-        y = AXIS_HEIGHT + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2
         rows.append(StabilityRow(
-            s.criterion, label, round(y, 2), band(s.winner), band(s.ranking),
+            s.criterion, label, _row_y(row), band(s.winner), band(s.ranking),
             round(left + s.weight * plot_width, 2), f"{s.weight:.2f}",
             f"{s.criterion}: weight today {s.weight:.2f}; the winner holds from "
             f"{_interval_words(s.winner)}; the whole ranking holds from "
             f"{_interval_words(s.ranking)}."))
     ticks = tuple(Tick(round(left + v * plot_width, 2), f"{v:g}")
                   for v in (0, 0.25, 0.5, 0.75, 1))
-    return StabilityChart(CHART_WIDTH, AXIS_HEIGHT + ROW_HEIGHT * len(rows) + 8, left,
-                          plot_width, AXIS_HEIGHT - 8, ticks, tuple(rows))
+    return StabilityChart(CHART_WIDTH, _chart_height(len(rows)), left, plot_width,
+                          AXIS_HEIGHT - 8, ticks, tuple(rows))
 
 
 # --- tables ----------------------------------------------------------------------------------
