@@ -85,7 +85,7 @@ def _table(data: dict[str, Any], options: RenderOptions) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    from evaluator.render.table import _print
+    from evaluator.render.table import print_to_text
     table = Table(box=box.SIMPLE_HEAD, title=f"{data['title']} ({data['id']} "
                   f"v{data['version']})", title_justify="left")
     table.add_column("Criterion / sub-criterion", overflow="fold")
@@ -114,4 +114,4 @@ def _table(data: dict[str, Any], options: RenderOptions) -> str:
         icp.add_row(name, f"× {value:g}")
     origin = [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")] \
         if data["weights_from"] else []
-    return _print(options, table, *origin, gates, icp, Text(_icp_origin(data)))
+    return print_to_text(options, table, *origin, gates, icp, Text(_icp_origin(data)))

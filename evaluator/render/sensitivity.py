@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from rich import box
-from rich.console import Console, RenderableType
+from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
 from evaluator.render import RenderOptions
 from evaluator.render.data import SCHEMA_VERSION, number, range_data
-from evaluator.render.table import bar
+from evaluator.render.table import bar, print_to_text
 from evaluator.rules import number_text
 from evaluator.scoring import GateResult
 from evaluator.sensitivity import Interval, Sensitivity, Spread, Stability
@@ -261,10 +260,6 @@ def _excluded_lines(result: Sensitivity) -> list[str]:
 # --- table (rich) -------------------------------------------------------------------------
 
 def _table(result: Sensitivity, options: RenderOptions) -> str:
-    console = Console(file=io.StringIO(), width=options.width, force_terminal=options.color,
-                      no_color=not options.color,
-                      color_system="standard" if options.color else None, highlight=False,
-                      emoji=False, markup=False, legacy_windows=False)
     parts: list[RenderableType] = [
         Text(f"Robustness of the recommendation: {result.comparison.criteria.title}",
              style="bold")]
@@ -286,11 +281,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         parts.append(Text(line, style="red"))
     for note in result.notes:
         parts.append(Text(f"Note: {note}.", style="yellow"))
-    for part in parts:
-        console.print(part)
-    output = console.file
-    assert isinstance(output, io.StringIO)
-    return output.getvalue()
+    return print_to_text(options, *parts)
 
 
 def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:

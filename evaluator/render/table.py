@@ -40,7 +40,8 @@ def _console(options: RenderOptions) -> Console:
                    else None, highlight=False, emoji=False, markup=False, legacy_windows=False)
 
 
-def _print(options: RenderOptions, *renderables: RenderableType) -> str:
+def print_to_text(options: RenderOptions, *renderables: RenderableType) -> str:
+    """Renderables printed by rich as the terminal (or a file) will show them."""
     console = _console(options)
     for renderable in renderables:
         console.print(renderable)
@@ -209,8 +210,8 @@ def summary_lines(comparison: Comparison) -> list[Text]:
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranked comparison table with the recommendation under it."""
     if not comparison.evaluations:
-        return _print(options, Text("No proposal could be scored."))
-    return _print(options, ranking_table(comparison, options), *summary_lines(comparison),
+        return print_to_text(options, Text("No proposal could be scored."))
+    return print_to_text(options, ranking_table(comparison, options), *summary_lines(comparison),
                   *panel_parts(comparison, options))
 
 
@@ -257,7 +258,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         parts.append(Text(f"Note: {note}.", style="yellow"))
     if comparison.panel is not None:
         parts.append(Text(settings_sentence(comparison)))
-    return _print(options, *parts) if parts else _print(options, Text("Nothing was scored."))
+    return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
 
 
 def icp_table(icp: IcpBreakdown) -> Table:

@@ -62,7 +62,7 @@ def _table(result: AhpResult, options: RenderOptions) -> str:
     from rich.table import Table
     from rich.text import Text
 
-    from evaluator.render.table import _print, bar
+    from evaluator.render.table import bar, print_to_text
     table = Table(box=box.SIMPLE_HEAD, title=f"AHP weights from {result.file}",
                   title_justify="left")
     table.add_column("Criterion", overflow="fold")
@@ -80,4 +80,4 @@ def _table(result: AhpResult, options: RenderOptions) -> str:
         lines.append(Text(f"{lead}: `{j.row}` vs `{j.column}`: given {j.text}, the weights "
                           f"imply {ratio_text(result.implied)}{also}.",
                           style="" if result.consistent else "yellow"))
-    return _print(options, table, *lines)
+    return print_to_text(options, table, *lines)
