@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from evaluator import __version__
+from evaluator.coercion import install
 from evaluator.errors import EvaluatorError, Problem, UsageError
 from evaluator.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
@@ -512,7 +513,9 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 def _run(args: list[str]) -> None:
     try:
-        app(args=args, prog_name="evaluator")
+        # As app(...) does, with values converted without pydantic where typer's own
+        # conversion would give the same (evaluator/coercion.py).
+        install(typer.main.get_command(app))(args=args, prog_name="evaluator")
     except EvaluatorError as exc:
         _report(exc.problems)
         sys.exit(exc.exit_code)
