@@ -83,7 +83,7 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
         outcomes = _load_in_parallel(files, max_bytes, workers)
     else:
-        outcomes = (_load_or_problems(path, max_bytes) for path in files)
+        outcomes = (load_or_problems(path, max_bytes) for path in files)
     for outcome in outcomes:
         batch.files += 1
         _add_proposal(batch, seen, outcome, criteria)
@@ -92,7 +92,8 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     return batch
 
 
-def _load_or_problems(path: Path, max_bytes: int) -> Proposal | tuple[Problem, ...]:
+def load_or_problems(path: Path, max_bytes: int) -> Proposal | tuple[Problem, ...]:
+    """One proposal file read and checked, or the problems that stop it."""
     try:
         return load_proposal(path, max_bytes)
     except InputError as exc:
@@ -101,7 +102,7 @@ def _load_or_problems(path: Path, max_bytes: int) -> Proposal | tuple[Problem, .
 
 def _load_chunk(task: tuple[list[Path], int]) -> list[Proposal | tuple[Problem, ...]]:
     files, max_bytes = task
-    return [_load_or_problems(path, max_bytes) for path in files]
+    return [load_or_problems(path, max_bytes) for path in files]
 
 
 def _load_in_parallel(files: list[Path], max_bytes: int, workers: int
@@ -123,14 +124,18 @@ def _add_proposal(batch: Batch, seen: dict[str, Proposal],
         return
     proposal = outcome
     if proposal.id in seen:
-        batch.errors.append(proposal.problem(
-            "proposal.id", f"the id `{proposal.id}` is already used by "
-                           f"{seen[proposal.id].file}; ids must be unique"))
+        batch.errors.append(duplicate_problem(proposal, seen[proposal.id].file))
         return
     seen[proposal.id] = proposal
     batch.proposals.append(proposal)
     if criteria is not None:
         batch.prepared.append(prepare(proposal, criteria))
+
+
+def duplicate_problem(proposal: Proposal, first: str) -> Problem:
+    """A proposal whose id the proposal in file `first` already has: it is left out."""
+    return proposal.problem("proposal.id", f"the id `{proposal.id}` is already used by "
+                                           f"{first}; ids must be unique")
 
 
 def compare(paths: Sequence[Path], criteria: Criteria,

@@ -212,6 +212,18 @@ def compare(
     if sensitivity:
         _check_weighted_sum(framework.method if method in (None, "all") else method)
     inputs = paths or [Path("proposals")]
+    sources = [*inputs, Path(framework.file), *_panel_input(panel)]
+    if fmt == "json" and (method or framework.method) == "wsm":
+        # Large batches go from file to JSON line in worker processes (evaluator/workers.py).
+        from evaluator.workers import compare_json
+        with _progress("reading proposals") as on_file:
+            text, errors = compare_json(inputs, framework, overrides, max_bytes, on_file,
+                                        panel, jobs)
+        _report(errors)
+        _emit(text, output, force, sources, fmt)
+        if errors:
+            raise typer.Exit(1)
+        return
     with _progress("reading proposals") as on_file:
         comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file,
                                  panel, jobs)
@@ -222,7 +234,7 @@ def compare(
         text = render(comparison, _render_options(), analyse(comparison))
     else:
         text = render(comparison, _render_options())
-    _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
+    _emit(text, output, force, sources, fmt)
     if comparison.errors:
         raise typer.Exit(1)
 

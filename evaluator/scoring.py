@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from evaluator.checks import shorten
 from evaluator.derive import Derivation, derive
@@ -139,7 +140,7 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
     primary = criteria.method if method == "all" else method
     top_weights = criteria.weights(weights)
     problems = list(errors)
-    _check_method(criteria, primary)
+    check_method(criteria, primary)
     prepared: list[Prepared] = []
     for proposal in proposals:
         item = proposal if isinstance(proposal, Prepared) else prepare(proposal, criteria)
@@ -148,38 +149,48 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
         else:
             prepared.append(item)
     pool = [p for p in prepared if all(g.passed for g in p.gates)] or prepared
-    references = _references(criteria, pool)
+    references = pool_references(criteria, [p.values for p in pool])
     evaluations: list[Evaluation] = []
     for item in prepared:
         try:
-            evaluations.append(_score(item, criteria, top_weights, references, len(prepared),
-                                      panel))
+            evaluations.append(score_prepared(item, criteria, top_weights, references,
+                                              len(prepared), panel))
         except InputError as exc:
             problems.extend(exc.problems)
-    comparison = Comparison(criteria, primary, top_weights, rank(evaluations), problems,
-                            list(criteria.notes), panel=panel)
-    ranged = [e.id for e in comparison.evaluations if e.proposal.ranged]
-    if ranged:
-        comparison.notes.append(
-            f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
-            + " some figures as ranges (estimates), scored at the likely value or else the "
-            "midpoint; `evaluator sensitivity --values` draws them")
-    judged = sorted({leaf.field for _, leaf in criteria.leaves() if is_judgement(leaf.field)})
-    if panel is None and judged and criteria.missing == "zero":
-        comparison.notes.append("no --panel given: the panel judgements ("
-                                + ", ".join(judged) + ") are missing and score 0")
-    relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
-    if relative and len(evaluations) > 1:
-        comparison.notes.append(
-            "scores of " + ", ".join(relative) + " are relative to the proposals compared "
-            "(proportional rule): adding or removing a proposal can reorder the others")
+    ranked = rank(evaluations)
+    notes = comparison_notes(criteria, [e.id for e in ranked if e.proposal.ranged], panel,
+                             len(ranked))
+    comparison = Comparison(criteria, primary, top_weights, ranked, problems, notes,
+                            panel=panel)
     if method != "wsm":
         from evaluator.methods import apply_method
         apply_method(comparison, method)
     return comparison
 
 
-def _check_method(criteria: Criteria, method: str) -> None:
+def comparison_notes(criteria: Criteria, ranged: Sequence[str], panel: Panel | None,
+                     count: int) -> list[str]:
+    """The notes of a run: the criteria's own, then what holds for `count` results whose
+    proposals `ranged` (ids, in result order) give some figures as ranges."""
+    notes = list(criteria.notes)
+    if ranged:
+        notes.append(
+            f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
+            + " some figures as ranges (estimates), scored at the likely value or else the "
+            "midpoint; `evaluator sensitivity --values` draws them")
+    judged = sorted({leaf.field for _, leaf in criteria.leaves() if is_judgement(leaf.field)})
+    if panel is None and judged and criteria.missing == "zero":
+        notes.append("no --panel given: the panel judgements ("
+                     + ", ".join(judged) + ") are missing and score 0")
+    relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
+    if relative and count > 1:
+        notes.append(
+            "scores of " + ", ".join(relative) + " are relative to the proposals compared "
+            "(proportional rule): adding or removing a proposal can reorder the others")
+    return notes
+
+
+def check_method(criteria: Criteria, method: str) -> None:
     if method != "wsm":
         return
     for _, leaf in criteria.leaves():
@@ -241,13 +252,20 @@ def _show(value: Value) -> str:
     return str(value)
 
 
-def _references(criteria: Criteria, pool: Sequence[Prepared]) -> dict[str, float]:
-    """For each proportional leaf, the pool's best value (lowest or highest)."""
+def proportional_fields(criteria: Criteria) -> list[str]:
+    """The fields that proportional rules compare across proposals."""
+    return [leaf.field for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
+
+
+def pool_references(criteria: Criteria, pool: Sequence[Mapping[str, Value]]
+                    ) -> dict[str, float]:
+    """For each proportional leaf, the best value (lowest or highest) among the pool's
+    proposals, given by their values."""
     references: dict[str, float] = {}
     for criterion, leaf in criteria.leaves():
         if isinstance(leaf.rule, Proportional):
-            numbers = [float(v) for p in pool
-                       if isinstance(v := p.values.get(leaf.field), int | float)
+            numbers = [float(v) for values in pool
+                       if isinstance(v := values.get(leaf.field), int | float)
                        and not isinstance(v, bool)]
             if numbers:
                 best = min(numbers) if leaf.rule.direction == "min" else max(numbers)
@@ -255,8 +273,11 @@ def _references(criteria: Criteria, pool: Sequence[Prepared]) -> dict[str, float
     return references
 
 
-def _score(item: Prepared, criteria: Criteria, top_weights: Mapping[str, float],
-           references: Mapping[str, float], pool_size: int, panel: Panel | None) -> Evaluation:
+def score_prepared(item: Prepared, criteria: Criteria, top_weights: Mapping[str, float],
+                   references: Mapping[str, float], pool_size: int, panel: Panel | None
+                   ) -> Evaluation:
+    """Score one prepared proposal, given what depends on the others: the `references` of
+    proportional rules and the number of proposals scored; InputError if it cannot be."""
     warnings: list[str] = []
     problems: list[Problem] = []
     scored: list[CriterionScore] = []
@@ -404,7 +425,21 @@ def competition_ranks(totals: Sequence[float]) -> list[int]:
     return ranks
 
 
-def eligible_ranks(evaluations: Sequence[Evaluation], totals: Sequence[float]
+class Ranked(Protocol):
+    """What ranking reads of a result: an `Evaluation`, or a worker's summary of one."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def eligible(self) -> bool: ...
+    @property
+    def rank(self) -> int | None: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+def eligible_ranks(evaluations: Sequence[Ranked], totals: Sequence[float]
                    ) -> list[int | None]:
     """Competition ranks of the eligible evaluations by `totals`; None for ineligible ones."""
     eligible = [i for i, e in enumerate(evaluations) if e.eligible]
@@ -424,6 +459,6 @@ def rank(evaluations: Sequence[Evaluation]) -> list[Evaluation]:
     return ordered(evaluations)
 
 
-def ordered(evaluations: Sequence[Evaluation]) -> list[Evaluation]:
+def ordered(evaluations: Sequence[R]) -> list[R]:
     """By rank, then ineligible ones; each group by id."""
     return sorted(evaluations, key=lambda e: (e.rank is None, e.rank or 0, e.id))

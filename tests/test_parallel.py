@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from evaluator import api
+from evaluator import api, workers
 from evaluator.api import load_criteria, load_proposals
+from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
+from evaluator.render.json import render as render_json
 from evaluator.scoring import evaluate
-from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
+
+RunCli = Callable[..., Run]
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +97,118 @@ def test_parallel_path_is_taken_for_large_batches(big_folder: Path,
     load_proposals([big_folder], jobs=2)
     load_proposals([big_folder], jobs=1)
     assert calls == [2]
+
+
+# `compare --format json` with workers (evaluator/workers.py) carries each file to its
+# result line in a worker: the output must be that of the ordinary path, byte for byte.
+
+LINEAR = "rule: {type: linear, best: 1_600_000_000, worst: 2_800_000_000}"
+
+
+@pytest.fixture(scope="module")
+def hard_folder(big_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The big folder, plus a proposal that cannot be prepared (no exchange rate)."""
+    folder = tmp_path_factory.mktemp("hard")
+    for path in big_folder.iterdir():
+        shutil.copy(path, folder / path.name)
+    text = (folder / "p0001.yaml").read_text(encoding="utf-8")
+    assert "  currency: EUR\n" in text
+    (folder / "p0001.yaml").write_text(text.replace("  currency: EUR\n", "  currency: JPY\n"),
+                                       encoding="utf-8")
+    return folder
+
+
+def _criteria_file(tmp_path: Path, proportional: bool, strict: bool) -> Path:
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    if proportional:
+        assert LINEAR in text
+        text = text.replace(LINEAR, "rule: {type: proportional, direction: min}")
+    if strict:  # a judgement nobody rated stops its proposal: problems found by scoring
+        assert "\nmissing: zero " in text
+        text = text.replace("\nmissing: zero ", "\nmissing: error ")
+    path = tmp_path / "criteria.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _panel_folder(tmp_path: Path) -> Path:
+    """Two members who rate every proposal but p0010-p0019 (p0100's file is unreadable);
+    they disagree on p0002."""
+    panel = tmp_path / "panel"
+    panel.mkdir()
+    for member, first, second in (("A", "good", "outstanding"), ("B", "unacceptable", "good")):
+        ratings = {f"p{i:04d}": "good" for i in range(300) if not 10 <= i < 20}
+        ratings.update(p0002=first, p0003=second)
+        (panel / f"{member}.yaml").write_text(
+            f"member: {member}\nratings:\n" + "".join(
+                f"  {ident}: {{sincerity: {level}}}\n" for ident, level in ratings.items()),
+            encoding="utf-8")
+    return panel
+
+
+@pytest.mark.parametrize(("proportional", "strict", "panel"), [
+    (False, False, False),  # scores depend on nothing else: one round
+    (False, False, True),  # the panel is read after the proposals: two rounds
+    (True, False, False),  # proportional: the pool's best value first
+    (True, True, True),  # and proposals that scoring stops
+], ids=["alone", "panel", "proportional", "proportional-strict-panel"])
+def test_json_from_workers_is_byte_identical(
+        hard_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli,
+        proportional: bool, strict: bool, panel: bool) -> None:
+    monkeypatch.setattr(workers, "MIN_FILES", 100)
+    pools: list[int] = []
+    real = workers._Pool.__init__
+
+    def spy(self: workers._Pool, size: int, *args: Any) -> None:
+        pools.append(size)
+        real(self, size, *args)
+
+    monkeypatch.setattr(workers._Pool, "__init__", spy)
+    args = [str(hard_folder), "--format", "json",
+            "--criteria", str(_criteria_file(tmp_path, proportional, strict))]
+    if panel:
+        args += ["--panel", str(_panel_folder(tmp_path))]
+    serial = run_cli("compare", *args, "--jobs", "1")
+    parallel = run_cli("compare", *args, "--jobs", "2")
+    assert pools == [2]
+    assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+    data = json.loads(serial.out)
+    assert serial.code == 1
+    errors = [e["message"] for e in data["errors"]]
+    assert any("already used by" in m for m in errors)  # the duplicate id
+    assert any("no exchange rate for JPY" in m for m in errors)  # prepare's problem
+    if strict:
+        assert sum("`panel.sincerity` is missing" in m for m in errors) == 10
+    if panel:
+        assert [d["id"] for d in data["panel"]["disagreements"]] == ["p0002"]
+        assert not any("panel" in e["file"] for e in data["errors"])  # p0100: unreadable
+    ranks = [r["rank"] for r in data["results"]]
+    assert None in ranks and len(set(ranks)) < len(ranks)  # ineligible ones, and ties
+
+
+def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
+        hard_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "MIN_FILES", 100)
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    text, errors = workers.compare_json([hard_folder], criteria, jobs=2)
+    comparison = api.compare([hard_folder], criteria, jobs=1)
+    assert text == render_json(comparison, RenderOptions())
+    assert errors == comparison.errors
+
+
+def test_a_failing_worker_is_reported_not_waited_for(
+        big_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "MIN_FILES", 100)
+
+    def broken(self: Any, *args: Any) -> None:
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(workers._Worker, "read", broken)
+    with pytest.raises(RuntimeError, match=r"(?s)a worker process failed.*ZeroDivisionError"):
+        workers.compare_json([big_folder], load_criteria(DEFAULT_CRITERIA), jobs=2)
+
+
+def test_small_batches_and_one_job_take_the_ordinary_path(big_folder: Path) -> None:
+    assert not workers.can_run(jobs=1, files=10_000)
+    assert not workers.can_run(jobs=2, files=workers.MIN_FILES - 1)
+    assert workers.can_run(jobs=2, files=workers.MIN_FILES)

@@ -40,8 +40,12 @@ def marked_id(evaluation: Evaluation) -> str:
     return f"{evaluation.id} {RANGED_MARK}" if evaluation.proposal.ranged else evaluation.id
 
 
-def comparison_data(comparison: Comparison) -> dict[str, Any]:
-    """The whole result object of `compare` (and of `score`, with one result)."""
+def comparison_data(comparison: Comparison,
+                    disagreements: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """The whole result object of `compare` (and of `score`, with one result).
+
+    `disagreements`, when given, are the panel's flags (see `panel_data`), found elsewhere.
+    """
     criteria = comparison.criteria
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
@@ -53,7 +57,7 @@ def comparison_data(comparison: Comparison) -> dict[str, Any]:
         "results": [evaluation_data(e) for e in comparison.evaluations],
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": list(comparison.notes),
-        "panel": panel_data(comparison),
+        "panel": panel_data(comparison, disagreements),
     }
     if comparison.kendall_tau is not None:
         data["kendall_tau"] = {k: None if v is None else number(v)
@@ -158,24 +162,27 @@ def leaf_panel_data(leaf: LeafScore) -> dict[str, Any]:
             "aggregate": consensus.aggregate, "absent": list(consensus.absent)}
 
 
-def panel_data(comparison: Comparison) -> dict[str, Any] | None:
+def panel_data(comparison: Comparison, disagreements: list[dict[str, Any]] | None = None
+               ) -> dict[str, Any] | None:
     """The panel of the run (None without --panel): members, settings, disagreements."""
     panel = comparison.panel
     if panel is None:
         return None
     settings = comparison.criteria.panel
-    flagged = []
-    for e in comparison.evaluations:
-        for c in e.criteria:
-            for leaf in c.leaves:
-                if leaf.panel is not None and leaf.panel.disagreement:
-                    flagged.append({
-                        "id": e.id, "subcriterion": f"{c.id}.{leaf.id}",
-                        "judgement": leaf.panel.judgement, "spread": number(leaf.panel.spread),
-                        "highest": [r.member for r in leaf.panel.highest],
-                        "lowest": [r.member for r in leaf.panel.lowest]})
+    if disagreements is None:
+        disagreements = [flag for e in comparison.evaluations for flag in flagged(e)]
     return {"folder": panel.folder, "aggregate": settings.aggregate,
             "disagreement": number(settings.disagreement),
             "members": [{"member": m.label, "file": m.file, "sha256": m.sha256}
                         for m in panel.members],
-            "disagreements": flagged}
+            "disagreements": disagreements}
+
+
+def flagged(evaluation: Evaluation) -> list[dict[str, Any]]:
+    """The panel's disagreements on one proposal's judgements."""
+    return [{"id": evaluation.id, "subcriterion": f"{c.id}.{leaf.id}",
+             "judgement": leaf.panel.judgement, "spread": number(leaf.panel.spread),
+             "highest": [r.member for r in leaf.panel.highest],
+             "lowest": [r.member for r in leaf.panel.lowest]}
+            for c in evaluation.criteria for leaf in c.leaves
+            if leaf.panel is not None and leaf.panel.disagreement]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -20,18 +21,52 @@ _line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=
 
 def dumps(value: Any) -> str:
     """JSON laid out as above; any value, though the layout is meant for an object."""
+    return "".join(_pieces(value))
+
+
+def _pieces(value: Any, encoded: Mapping[str, Sequence[Sequence[str]]] | None = None
+            ) -> list[str]:
+    """`dumps` in pieces, joined once: a large result is copied once, not once per level.
+
+    `encoded` gives, for some keys of a list value, its elements already encoded (e.g. by
+    worker processes), each in pieces that join into the element's `line`.
+    """
     if not isinstance(value, dict) or not value:
-        return _line(value)
-    lines = []
-    for key, item in value.items():
-        if isinstance(item, list) and item:
-            body = ",\n".join(f"    {_line(element)}" for element in item)
-            lines.append(f"  {encode_basestring(key)}: [\n{body}\n  ]")
-        else:
-            lines.append(f"  {encode_basestring(key)}: {_line(item)}")
-    return "{\n" + ",\n".join(lines) + "\n}"
+        return [_line(value)]
+    pieces = ["{\n"]
+    for number, (key, item) in enumerate(value.items()):
+        pieces.append((",\n  " if number else "  ") + encode_basestring(key) + ": ")
+        elements = None if encoded is None else encoded.get(key)
+        if elements is None and isinstance(item, list) and item:
+            elements = [(_line(element),) for element in item]
+        if not elements:
+            pieces.append(_line(item))
+            continue
+        for position, element in enumerate(elements):
+            pieces.append(",\n    " if position else "[\n    ")
+            pieces.extend(element)
+        pieces.append("\n  ]")
+    pieces.append("\n}")
+    return pieces
+
+
+def line(value: Any) -> str:
+    """One element of a top-level list (one proposal's result), as `dumps` writes it."""
+    return _line(value)
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The comparison as JSON, keys in contract order."""
-    return dumps(comparison_data(comparison)) + "\n"
+    pieces = _pieces(comparison_data(comparison))
+    pieces.append("\n")
+    return "".join(pieces)
+
+
+def render_encoded(comparison: Comparison, results: Sequence[Sequence[str]],
+                   disagreements: list[dict[str, Any]]) -> str:
+    """As `render`, for a comparison whose results were encoded elsewhere: `results` are
+    their lines (each in pieces that join into it), in result order, and `disagreements`
+    the panel's flags among them."""
+    pieces = _pieces(comparison_data(comparison, disagreements), {"results": results})
+    pieces.append("\n")
+    return "".join(pieces)

@@ -1,0 +1,360 @@
+"""A large comparison written as JSON by worker processes, each file carried to its result line.
+
+`api.compare` parses a large batch in worker processes but prepares, scores and renders it
+in this one: on two cores, half the work then waits for one of them. Here each worker
+takes the proposals it reads all the way to their JSON result lines; this process does
+only what needs every proposal at once: duplicate ids, the pool's best values
+(proportional rules), the panel, the ranks and the order of the results.
+
+Round 1, read: the workers take chunks of files as they free up; each file is read,
+checked and `prepare`d (derived values, gates), and its id, eligibility, ranged flag and
+the values proportional rules compare come back. When a proposal's score depends on no
+other proposal (no proportional rule, no --panel: the usual case), the worker scores it
+and encodes its result line at once, and that comes back too.
+Round 2, finish: given the duplicate ids to drop and, when scores depend on the others,
+the pool's references and the panel, each worker words the duplicates' problems and
+scores and encodes whatever it has not.
+
+A result line is encoded before its rank is known and sent in two pieces, around the
+rank, which this process puts in: a JSON string escapes every `"`, so the first `"rank": `
+of the line is the key. Only summaries and finished lines cross between processes,
+never a proposal. The output is byte for byte that of `api.compare` rendered by
+`render.json`, errors and their order included (tests/test_parallel.py). Weighted sum
+only: the other methods need every proposal's scores together (they take the ordinary
+path).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+from typing import Any
+
+from evaluator.api import (
+    FileCallback,
+    default_jobs,
+    duplicate_problem,
+    load_or_problems,
+)
+from evaluator.errors import InputError, Problem
+from evaluator.loading import DEFAULT_MAX_BYTES, discover
+from evaluator.model import Criteria, Proposal, Value
+from evaluator.panel import Panel, load_panel
+from evaluator.render.data import evaluation_data, flagged
+from evaluator.render.json import line, render_encoded
+from evaluator.scoring import (
+    Comparison,
+    Prepared,
+    check_method,
+    comparison_notes,
+    eligible_ranks,
+    ordered,
+    pool_references,
+    prepare,
+    proportional_fields,
+    score_prepared,
+)
+
+# Below this many files, starting workers costs more than it saves (as in api).
+MIN_FILES = 256
+CHUNK = 64  # files per read task: enough to amortise the hand-over, few enough to balance
+_IN_FLIGHT = 2  # read tasks queued per worker, so that none waits for its next
+
+
+def can_run(jobs: int | None, files: int) -> bool:
+    """Whether a run of `files` files with `jobs` workers goes through worker processes."""
+    import multiprocessing
+    return (min(jobs or default_jobs(), files // CHUNK + 1) > 1 and files >= MIN_FILES
+            and "fork" in multiprocessing.get_all_start_methods())
+
+
+def compare_json(paths: Sequence[Path], criteria: Criteria,
+                 weights: Mapping[str, float] | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
+                 panel: Path | None = None, jobs: int | None = None
+                 ) -> tuple[str, list[Problem]]:
+    """`api.compare` with the weighted sum, rendered as `render.json` would: the text and
+    the problems. Large batches are done by `jobs` worker processes (default: one per core)."""
+    files = list(discover(paths))
+    if not can_run(jobs, len(files)):
+        from evaluator.api import compare
+        from evaluator.render import RenderOptions
+        from evaluator.render.json import render
+        comparison = compare(paths, criteria, weights, "wsm", max_bytes, on_file, panel, jobs)
+        return render(comparison, RenderOptions()), comparison.errors
+    # What evaluate would refuse after reading, refused before.
+    top_weights = criteria.weights(weights)
+    check_method(criteria, "wsm")
+    workers = min(jobs or default_jobs(), len(files) // CHUNK + 1)
+    with _Pool(workers, files, criteria, max_bytes) as pool:
+        return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel)
+
+
+# What scoring needs besides the proposal: the top-level weights, the pool's references
+# (proportional rules), the number of proposals scored (idem) and the panel.
+_Context = tuple[dict[str, float], dict[str, float], int, Panel | None]
+# A file's summary, None when it could not be read: (id, file, ranged, prepare's problems,
+# eligible, {field: value} for the fields proportional rules compare).
+_Summary = tuple[str, str, bool, tuple[Problem, ...], bool, dict[str, Value]]
+# A scored proposal: (problems, total, line up to its rank, line after its rank, panel
+# disagreements); with problems, nothing else counts.
+_Scored = tuple[tuple[Problem, ...], float, str, str, list[dict[str, Any]]]
+# Round 1, per file: (index, the file's problems, summary, scored or None).
+_Read = tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]
+_RANK = '"rank": '
+
+
+@dataclass(slots=True)
+class _Result:
+    """What this process knows of one scored proposal: enough to rank it."""
+
+    index: int
+    id: str
+    eligible: bool
+    ranged: bool
+    total: float
+    rank: int | None = None
+
+
+def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
+         max_bytes: int, on_file: FileCallback | None, panel: Path | None
+         ) -> tuple[str, list[Problem]]:
+    # Without proportional rules and a panel, a score depends on its proposal alone.
+    alone = not proportional_fields(criteria) and panel is None
+    reads = pool.read(len(files), on_file, (top_weights, {}, 0, None) if alone else None)
+    # In file order: an id first seen wins, as when reading one by one.
+    first: dict[str, str] = {}
+    duplicates: list[dict[int, str]] = [{} for _ in range(pool.size)]
+    kept: list[int] = []
+    unreadable: set[str] = set()
+    for index, (owner, problems, summary, _) in enumerate(reads):
+        if summary is None:
+            unreadable.update(Path(p.file).stem for p in problems)
+        elif summary[0] in first:
+            duplicates[owner][index] = first[summary[0]]
+            unreadable.add(Path(summary[1]).stem)
+        else:
+            first[summary[0]] = summary[1]
+            kept.append(index)
+    summaries = {index: summary for index, (_, _, summary, _) in enumerate(reads)
+                 if summary is not None}
+    scorable = [i for i in kept if not summaries[i][3]]
+    judged: Panel | None = None
+    panel_problems: list[Problem] = []
+    context: _Context | None = None
+    if not alone:
+        if panel is not None:
+            judged, panel_problems = load_panel(panel, criteria, list(first),
+                                                unreadable=unreadable, max_bytes=max_bytes)
+        pool_items = [i for i in scorable if summaries[i][4]] or scorable
+        references = pool_references(criteria, [summaries[i][5] for i in pool_items])
+        context = (top_weights, references, len(scorable), judged)
+    scored = {index: outcome for index, (_, _, _, outcome) in enumerate(reads)
+              if outcome is not None}
+    dropped: dict[int, tuple[Problem, ...]] = {}
+    if context is not None or any(duplicates):
+        for answer in pool.ask([("finish", (duplicates[w], context))
+                                for w in range(pool.size)]):
+            for index, problems, outcome in answer:
+                if problems:
+                    dropped[index] = problems
+                if outcome is not None:
+                    scored[index] = outcome
+
+    results = [_Result(i, summaries[i][0], summaries[i][4], summaries[i][2], scored[i][1])
+               for i in scorable if not scored[i][0]]
+    for result, position in zip(results, eligible_ranks(results, [r.total for r in results]),
+                                strict=True):
+        result.rank = position
+    results = ordered(results)
+
+    errors: list[Problem] = []
+    for index, (_, problems, _, _) in enumerate(reads):
+        errors.extend(dropped.get(index, problems))
+    errors.extend(panel_problems)
+    for index in kept:
+        errors.extend(summaries[index][3])
+    for index in scorable:
+        errors.extend(scored[index][0])
+    notes = comparison_notes(criteria, [r.id for r in results if r.ranged], judged,
+                             len(results))
+    lines = [(scored[r.index][2], "null" if r.rank is None else str(r.rank), scored[r.index][3])
+             for r in results]
+    flags = [flag for r in results for flag in scored[r.index][4]]
+    comparison = Comparison(criteria, "wsm", top_weights, [], errors, notes, panel=judged)
+    return render_encoded(comparison, lines, flags), errors
+
+
+class _Pool:
+    """Forked worker processes, each keeping what it read, spoken to through pipes."""
+
+    def __init__(self, size: int, files: list[Path], criteria: Criteria,
+                 max_bytes: int) -> None:
+        import multiprocessing
+        context = multiprocessing.get_context("fork")
+        self.size = size
+        self.connections: list[Connection] = []
+        self.processes: list[Any] = []
+        for _ in range(size):
+            ours, theirs = context.Pipe()
+            # fork: the worker starts with everything imported and the arguments as they
+            # are here, nothing pickled.
+            process = context.Process(target=_serve, args=(theirs, files, criteria, max_bytes),
+                                      daemon=True)
+            process.start()
+            theirs.close()
+            self.connections.append(ours)
+            self.processes.append(process)
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for connection in self.connections:
+            with contextlib.suppress(OSError):
+                connection.send(("stop", ()))
+            connection.close()
+        for process in self.processes:
+            if exc[0] is not None:
+                process.terminate()
+            process.join()
+
+    def read(self, count: int, on_file: FileCallback | None, context: _Context | None
+             ) -> list[tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]]:
+        """Round 1, chunks handed to whichever worker is free: (worker, problems, summary,
+        scored) for each file, in file order."""
+        chunks = [(start, min(start + CHUNK, count), context)
+                  for start in range(0, count, CHUNK)]
+        chunks.reverse()
+        outstanding = [0] * self.size
+        for worker in range(self.size):
+            for _ in range(_IN_FLIGHT):
+                if chunks:
+                    _send(self.connections[worker], ("read", chunks.pop()))
+                    outstanding[worker] += 1
+        reads: list[Any] = [None] * count
+        done = 0
+        which = {id(c): w for w, c in enumerate(self.connections)}
+        while any(outstanding):
+            for ready in wait([c for w, c in enumerate(self.connections) if outstanding[w]]):
+                worker = which[id(ready)]
+                connection = self.connections[worker]
+                answer: list[_Read] = _receive(connection)
+                outstanding[worker] -= 1
+                if chunks:
+                    _send(connection, ("read", chunks.pop()))
+                    outstanding[worker] += 1
+                for index, problems, summary, outcome in answer:
+                    reads[index] = (worker, problems, summary, outcome)
+                    done += 1
+                    if on_file is not None:
+                        on_file(done, count)
+        return reads
+
+    def ask(self, messages: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
+        """One message to each worker; their answers, worker by worker."""
+        for connection, message in zip(self.connections, messages, strict=True):
+            _send(connection, message)
+        return [_receive(connection) for connection in self.connections]
+
+
+def _send(connection: Connection, message: tuple[str, tuple[Any, ...]]) -> None:
+    try:
+        connection.send(message)
+    except OSError:  # not a reader gone away (the CLI's BrokenPipeError): a worker died
+        raise RuntimeError("a worker process stopped unexpectedly") from None
+
+
+def _receive(connection: Connection) -> Any:
+    try:
+        status, value = connection.recv()
+    except EOFError:
+        raise RuntimeError("a worker process stopped unexpectedly") from None
+    if status != "ok":
+        raise RuntimeError(f"a worker process failed:\n{value}")
+    return value
+
+
+def _serve(connection: Connection, files: list[Path], criteria: Criteria,
+           max_bytes: int) -> None:
+    """A worker's loop: answer each message until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    worker = _Worker(files, criteria, max_bytes)
+    failure = None  # once failed, every later message is answered with the failure
+    try:
+        while True:
+            name, arguments = connection.recv()
+            if name == "stop":
+                return
+            if failure is None:
+                try:
+                    connection.send(("ok", getattr(worker, name)(*arguments)))
+                    continue
+                except BaseException:
+                    failure = traceback.format_exc()
+            connection.send(("failed", failure))
+    except (EOFError, OSError):  # the parent went away
+        return
+    finally:
+        connection.close()
+        os._exit(0)  # no atexit handlers, no flushing of the parent's copied buffers
+
+
+class _Worker:
+    """What one worker process holds: the proposals it read, until the last round."""
+
+    def __init__(self, files: list[Path], criteria: Criteria, max_bytes: int) -> None:
+        self.files = files
+        self.criteria = criteria
+        self.max_bytes = max_bytes
+        self.fields = proportional_fields(criteria)
+        self.held: dict[int, Prepared] = {}
+
+    def read(self, start: int, stop: int, context: _Context | None) -> list[_Read]:
+        answer: list[_Read] = []
+        for index in range(start, stop):
+            outcome = load_or_problems(self.files[index], self.max_bytes)
+            if not isinstance(outcome, Proposal):
+                answer.append((index, outcome, None, None))
+                continue
+            item = prepare(outcome, self.criteria)
+            values = {name: item.values[name] for name in self.fields if name in item.values}
+            summary = (outcome.id, outcome.file, outcome.ranged, item.problems,
+                       all(g.passed for g in item.gates), values)
+            scored = None
+            if context is not None and not item.problems:
+                scored = self._score(item, context)
+                # Only a duplicate's problem may yet be needed, and the document words it.
+                item = Prepared(item.proposal)
+            self.held[index] = item
+            answer.append((index, (), summary, scored))
+        return answer
+
+    def finish(self, duplicates: dict[int, str], context: _Context | None
+               ) -> list[tuple[int, tuple[Problem, ...], _Scored | None]]:
+        answer: list[tuple[int, tuple[Problem, ...], _Scored | None]] = []
+        for index, first in duplicates.items():
+            proposal = self.held.pop(index).proposal
+            answer.append((index, (duplicate_problem(proposal, first),), None))
+        if context is not None:
+            for index, item in self.held.items():
+                if not item.problems:
+                    answer.append((index, (), self._score(item, context)))
+        self.held.clear()
+        return answer
+
+    def _score(self, item: Prepared, context: _Context) -> _Scored:
+        try:
+            evaluation = score_prepared(item, self.criteria, *context)
+        except InputError as exc:
+            return exc.problems, 0.0, "", "", []
+        # Encoded before the rank is known (None): cut around it, for the parent to fill.
+        text = line(evaluation_data(evaluation))
+        cut = text.index(_RANK + "null") + len(_RANK)
+        return (), evaluation.total, text[:cut], text[cut + len("null"):], flagged(evaluation)
