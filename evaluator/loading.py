@@ -14,6 +14,7 @@ document fails fast instead of filling memory.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -189,15 +190,47 @@ def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when inside it."""
     if not path.is_absolute() and ".." not in path.parts:
         name = str(path)  # already as typed; resolving every file of a batch is slow
-    else:
-        # Not resolve(): a link is named as given, and a loop of links cannot raise here.
-        try:
-            name = str(Path(os.path.abspath(path)).relative_to(os.getcwd()))
-        except (ValueError, OSError):
-            name = str(path)
+    elif path.name in ("", ".", ".."):
+        name = _relative(str(path))
+    else:  # a file of a folder: the folder is worked out once for all its files
+        cwd = _cwd()
+        folder = _relative_folder(str(path.parent), cwd)
+        if folder is not None:
+            name = os.path.join(folder, path.name)
+        else:  # outside, unless it is the working folder itself
+            name = "." if os.path.abspath(path) == cwd else str(path)
     # A file name can hold anything but '/' and NUL: escape what would drive a terminal.
     return name if name.isprintable() else name.encode("unicode_escape",
                                                        "backslashreplace").decode("ascii")
+
+
+def _relative(name: str) -> str:
+    """`name` relative to the working folder if inside it, else as given."""
+    # Not resolve(): a link is named as given, and a loop of links cannot raise here.
+    try:
+        return str(Path(os.path.abspath(name)).relative_to(os.getcwd()))
+    except (ValueError, OSError):
+        return name
+
+
+def _cwd() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # the working folder was removed
+        return None
+
+
+@functools.lru_cache(maxsize=64)
+def _relative_folder(folder: str, cwd: str | None) -> str | None:
+    """`_relative` of a folder, as a prefix for its files ('' for the working folder
+    itself); None when it is outside the working folder."""
+    if cwd is None:
+        return None
+    try:
+        inside = str(Path(os.path.abspath(folder)).relative_to(cwd))
+    except ValueError:
+        return None
+    return "" if inside == "." else inside
 
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str, str]:
@@ -276,7 +309,10 @@ def parse_document(text: str, name: str, digest: str = "") -> Document:
         parser.dispose()
     if node is None:
         raise InputError.at(name, "the file is empty")
-    data = _Builder(name, budget=len(text) // 2 + 1000).build(node)
+    # Without a control character or a backslash (an escape can write one) in the whole
+    # text, no value can hold one: no need to look in each.
+    clean = "\\" not in text and _CONTROL.search(text) is None
+    data = _Builder(name, budget=len(text) // 2 + 1000, clean=clean).build(node)
     return Document(name, data, digest, text)
 
 
@@ -348,8 +384,9 @@ class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording marks."""
 
     def __init__(self, file: str, budget: int, marks: dict[PathKey, Mark] | None = None,
-                 key_marks: dict[PathKey, Mark] | None = None) -> None:
+                 key_marks: dict[PathKey, Mark] | None = None, clean: bool = False) -> None:
         self.file = file
+        self.clean = clean  # the text has no control character that a value could hold
         self.budget = budget  # bounds alias and merge expansion ("billion laughs")
         self.active: set[int] = set()
         # Record where values stand only when asked: paths cost time on every value.
@@ -458,6 +495,8 @@ class _Builder:
     def text(self, node: ScalarNode) -> str:
         """Text without control characters."""
         value: str = node.value
+        if self.clean:
+            return value
         control = _CONTROL.search(value)
         if control is not None:
             raise self.fail(node, f"a control character (U+{ord(control.group()):04X}) in "

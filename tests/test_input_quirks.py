@@ -7,6 +7,7 @@ tests/corpus; here are the cases that must be *accepted*, and read the right way
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from evaluator.errors import InputError
 from evaluator.loading import parse_document
 from evaluator.model import parse_criteria
 from evaluator.scoring import evaluate
+from tests.conftest import ROOT
 from tests.helpers import criteria_from, proposal_from, single_rule
 
 
@@ -324,3 +326,22 @@ def test_yaml_slips_are_named_where_they_are(text: str, message: str | None) -> 
     with pytest.raises(InputError) as caught:
         parse_document(text, "slip.yaml")
     assert [str(p) for p in caught.value.problems] == [f"slip.yaml:{message}"]
+
+
+@pytest.mark.parametrize("given", [
+    "proposals/italy.yaml", "./proposals/italy.yaml", "{root}/proposals/italy.yaml",
+    "{root}/proposals/../proposals/italy.yaml", "{root}/italy.yaml", "/tmp/x/italy.yaml",
+    "../elsewhere/italy.yaml", "proposals/../../x.yaml", "{root}/..", "{root}/.",
+])
+def test_a_file_is_named_as_the_working_folder_sees_it(given: str,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Folders are worked out once for all their files; the name is what resolving the
+    whole path against the working folder gives."""
+    from evaluator.loading import _relative, display_path
+    monkeypatch.chdir(ROOT)
+    path = Path(given.format(root=ROOT))
+    expected = str(path) if not path.is_absolute() and ".." not in path.parts \
+        else _relative(str(path))
+    assert display_path(path) == expected
+    assert display_path(ROOT / "proposals" / "italy.yaml") == "proposals/italy.yaml"
+    assert display_path(ROOT / "italy.yaml") == "italy.yaml"
