@@ -144,15 +144,17 @@ class Checker:
                 self.report(path, f"expected a whole number, got {plain_number(value)}")
                 return None
             value = int(value)
-        shown = plain_number(value)
         if minimum is not None and value < minimum:
-            self.report(path, f"must be at least {plain_number(minimum)}, got {shown}")
+            self.report(path, f"must be at least {plain_number(minimum)}, "
+                              f"got {plain_number(value)}")
             return None
         if maximum is not None and value > maximum:
-            self.report(path, f"must be at most {plain_number(maximum)}, got {shown}")
+            self.report(path, f"must be at most {plain_number(maximum)}, "
+                              f"got {plain_number(value)}")
             return None
         if above is not None and value <= above:
-            self.report(path, f"must be more than {plain_number(above)}, got {shown}")
+            self.report(path, f"must be more than {plain_number(above)}, "
+                              f"got {plain_number(value)}")
             return None
         number: float | int = value
         return number

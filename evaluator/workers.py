@@ -32,9 +32,8 @@ import signal
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluator.api import (
     FileCallback,
@@ -61,6 +60,9 @@ from evaluator.scoring import (
     score_prepared,
 )
 
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
 # Below this many files, starting workers costs more than it saves (as in api).
 MIN_FILES = 256
 CHUNK = 64  # files per read task: enough to amortise the hand-over, few enough to balance
@@ -69,9 +71,10 @@ _IN_FLIGHT = 2  # read tasks queued per worker, so that none waits for its next
 
 def can_run(jobs: int | None, files: int) -> bool:
     """Whether a run of `files` files with `jobs` workers goes through worker processes."""
+    if files < MIN_FILES or min(jobs or default_jobs(), files // CHUNK + 1) < 2:
+        return False
     import multiprocessing
-    return (min(jobs or default_jobs(), files // CHUNK + 1) > 1 and files >= MIN_FILES
-            and "fork" in multiprocessing.get_all_start_methods())
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def compare_json(paths: Sequence[Path], criteria: Criteria,
@@ -229,6 +232,7 @@ class _Pool:
              ) -> list[tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]]:
         """Round 1, chunks handed to whichever worker is free: (worker, problems, summary,
         scored) for each file, in file order."""
+        from multiprocessing.connection import wait
         chunks = [(start, min(start + CHUNK, count), context)
                   for start in range(0, count, CHUNK)]
         chunks.reverse()
