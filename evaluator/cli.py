@@ -52,8 +52,9 @@ MaxBytesOption = Annotated[int, typer.Option(
     "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
 JobsOption = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, metavar="N", show_default=False,
-    help="Processes that parse a large batch [default: one per core]; 1 reads in order. "
-         "The result is the same either way.")]
+    help="Processes that read a large batch (with --format json, score and write it "
+         "too) [default: one per core]; 1 does it all in order. The result is the same "
+         "either way.")]
 
 
 def _format_option(choices: Sequence[str]) -> Any:

@@ -345,3 +345,65 @@ def test_a_file_is_named_as_the_working_folder_sees_it(given: str,
     assert display_path(path) == expected
     assert display_path(ROOT / "proposals" / "italy.yaml") == "proposals/italy.yaml"
     assert display_path(ROOT / "italy.yaml") == "italy.yaml"
+
+
+def _both_ways(text: str) -> tuple[Any, Any]:
+    """What the long and the short way of building make of a text: value or error."""
+    from evaluator.loading import _Builder, _StrictParser
+
+    outcomes = []
+    for short in (False, True):
+        parser = _StrictParser(text)
+        try:
+            node = parser.get_single_node()
+        except Exception as exc:  # not YAML at all: the same for both
+            return repr(exc), repr(exc)
+        finally:
+            parser.dispose()
+        if node is None:  # an empty file, refused before building
+            return None, None
+        builder = _Builder("f.yaml", budget=len(text) // 2 + 1000, clean=True)
+        try:
+            outcomes.append(builder.plain(node, 0) if short else builder.build(node))
+        except InputError as exc:
+            outcomes.append(exc.problems)
+    return outcomes[0], outcomes[1]
+
+
+SHORT_WAY_CASES = [
+    "a: 1\nb: [x, 2.5, true, null]\nc: {d: e}\n",
+    "a: 1\na: 2\n",  # a duplicate key, found the long way
+    "a: {b: 1, b: 2}\n",
+    "base: {x: 1}\nm: {<<: {x: 2, y: 3}, z: 4}\n",  # a merge
+    "'<<': quoted\n",
+    "? [a, b]\n: c\n",  # a key that is not text
+    "1: one\n",
+    "a: !!python/name:os.system x\n",
+    "a: !!binary aGk=\n",
+    ": no key\n",
+    "a: " + "[" * 70 + "]" * 70 + "\n",  # too deep
+    "a: [" + ", ".join(["1"] * 5000) + "]\n",  # many values, within the budget
+    "a: 1_000\nb: 1__0\nc: 1e400\nd: .nan\ne: 0x1F\n",
+    "- a\n- {b: [c, {d: [e, {f: g}]}]}\n",
+]
+
+
+@pytest.mark.parametrize("text", SHORT_WAY_CASES)
+def test_the_short_way_of_building_values_is_the_long_way(text: str) -> None:
+    long, short = _both_ways(text)
+    assert short == long
+
+
+def test_the_short_way_agrees_on_every_corpus_file_and_sample() -> None:
+    files = [*sorted((ROOT / "tests" / "corpus").rglob("*.yaml")),
+             *sorted((ROOT / "proposals").glob("*.yaml")), ROOT / "criteria" / "default.yaml"]
+    assert len(files) > 100
+    for path in files:
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+        if "*" in text or "\\" in text:
+            continue  # these never take the short way
+        long, short = _both_ways(text)
+        assert short == long, path
