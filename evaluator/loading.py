@@ -610,6 +610,19 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
+def _listed(entry: os.DirEntry[str]) -> bool:
+    """A folder's entry that is a YAML file, or a link to nowhere (or to a loop of links),
+    kept so that reading it says what is wrong."""
+    if os.path.splitext(entry.name)[1].lower() not in YAML_SUFFIXES:
+        return False
+    try:
+        if entry.is_file():
+            return True
+    except OSError:  # a loop of links, say
+        pass
+    return entry.is_symlink() and not os.path.exists(entry.path)
+
+
 def discover(paths: Iterable[Path]) -> Iterator[Path]:
     """Proposal files named by the user: files as given, folders' *.yaml/*.yml (not recursive)."""
     for path in paths:
@@ -619,12 +632,14 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
             folder = False
         if folder:
             try:
+                # scandir: most entries tell what they are without a stat of their own.
                 # A link to nowhere is kept, to be reported as missing rather than skipped.
-                found = sorted(p for p in path.iterdir() if p.suffix.lower() in YAML_SUFFIXES
-                               and (p.is_file() or (p.is_symlink() and not p.exists())))
+                with os.scandir(path) as entries:
+                    names = sorted(e.name for e in entries if _listed(e))
             except OSError as exc:
                 raise InputError.at(display_path(path), "cannot list the folder: "
                                     f"{exc.strerror or exc}") from None
-            yield from found
+            for name in names:  # in one folder, names sort as their paths do
+                yield path / name
         else:
             yield path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -72,9 +73,9 @@ def test_a_bad_criteria_file_stops_everything_before_scoring(run_cli: RunCli) ->
 
 def test_an_unreadable_folder_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(self: Path) -> None:
+    def refuse(path: object) -> None:
         raise PermissionError(13, "Permission denied")
-    monkeypatch.setattr(Path, "iterdir", refuse)
+    monkeypatch.setattr(os, "scandir", refuse)  # as root, chmod cannot refuse us
     result = run_cli("compare", str(tmp_path))
     assert (result.code, result.out) == (1, "")
     assert result.err == f"{tmp_path}: cannot list the folder: Permission denied\n"
