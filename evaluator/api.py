@@ -54,7 +54,7 @@ FileCallback = Callable[[int, int], None]
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 256
-_CHUNK = 64  # files per task: large enough to amortise the hand-over, small to balance
+CHUNK = 64  # files per task: large enough to amortise the hand-over, small to balance
 
 
 def default_jobs() -> int:
@@ -63,6 +63,18 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def worker_count(jobs: int | None, files: int) -> int:
+    """Worker processes for a batch of `files` files: `jobs` (default one per core), no
+    more than there are chunks; 1 (none) for a small batch or without fork."""
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    workers = min(jobs or default_jobs(), files // CHUNK + 1)
+    if workers < 2:
+        return 1
+    import multiprocessing
+    return workers if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
 def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -78,9 +90,9 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     batch = Batch()
     seen: dict[str, Proposal] = {}
     files = list(discover(paths))
-    workers = min(jobs or default_jobs(), len(files) // _CHUNK + 1)
+    workers = worker_count(jobs, len(files))
     outcomes: Iterable[Proposal | tuple[Problem, ...]]
-    if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
+    if workers > 1:
         outcomes = _load_in_parallel(files, max_bytes, workers)
     else:
         outcomes = (load_or_problems(path, max_bytes) for path in files)
@@ -109,7 +121,7 @@ def _load_in_parallel(files: list[Path], max_bytes: int, workers: int
                       ) -> Iterator[Proposal | tuple[Problem, ...]]:
     import multiprocessing
 
-    tasks = [(files[i:i + _CHUNK], max_bytes) for i in range(0, len(files), _CHUNK)]
+    tasks = [(files[i:i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
     # fork: workers start at once with everything imported; imap keeps the file order.
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:

@@ -36,10 +36,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaluator.api import (
+    CHUNK,
     FileCallback,
-    default_jobs,
     duplicate_problem,
     load_or_problems,
+    worker_count,
 )
 from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, discover
@@ -63,18 +64,7 @@ from evaluator.scoring import (
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-# Below this many files, starting workers costs more than it saves (as in api).
-MIN_FILES = 256
-CHUNK = 64  # files per read task: enough to amortise the hand-over, few enough to balance
 _IN_FLIGHT = 2  # read tasks queued per worker, so that none waits for its next
-
-
-def can_run(jobs: int | None, files: int) -> bool:
-    """Whether a run of `files` files with `jobs` workers goes through worker processes."""
-    if files < MIN_FILES or min(jobs or default_jobs(), files // CHUNK + 1) < 2:
-        return False
-    import multiprocessing
-    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def compare_json(paths: Sequence[Path], criteria: Criteria,
@@ -85,7 +75,8 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     """`api.compare` with the weighted sum, rendered as `render.json` would: the text and
     the problems. Large batches are done by `jobs` worker processes (default: one per core)."""
     files = list(discover(paths))
-    if not can_run(jobs, len(files)):
+    workers = worker_count(jobs, len(files))
+    if workers < 2:
         from evaluator.api import compare
         from evaluator.render import RenderOptions
         from evaluator.render.json import render
@@ -94,7 +85,6 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     # What evaluate would refuse after reading, refused before.
     top_weights = criteria.weights(weights)
     check_method(criteria, "wsm")
-    workers = min(jobs or default_jobs(), len(files) // CHUNK + 1)
     with _Pool(workers, files, criteria, max_bytes) as pool:
         return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel)
 

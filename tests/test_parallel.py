@@ -155,7 +155,7 @@ def _panel_folder(tmp_path: Path) -> Path:
 def test_json_from_workers_is_byte_identical(
         hard_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli,
         proportional: bool, strict: bool, panel: bool) -> None:
-    monkeypatch.setattr(workers, "MIN_FILES", 100)
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
     pools: list[int] = []
     real = workers._Pool.__init__
 
@@ -188,7 +188,7 @@ def test_json_from_workers_is_byte_identical(
 
 def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
         hard_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "MIN_FILES", 100)
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
     criteria = load_criteria(DEFAULT_CRITERIA)
     text, errors = workers.compare_json([hard_folder], criteria, jobs=2)
     comparison = api.compare([hard_folder], criteria, jobs=1)
@@ -198,7 +198,7 @@ def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
 
 def test_a_failing_worker_is_reported_not_waited_for(
         big_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(workers, "MIN_FILES", 100)
+    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
 
     def broken(self: Any, *args: Any) -> None:
         raise ZeroDivisionError("boom")
@@ -208,7 +208,9 @@ def test_a_failing_worker_is_reported_not_waited_for(
         workers.compare_json([big_folder], load_criteria(DEFAULT_CRITERIA), jobs=2)
 
 
-def test_small_batches_and_one_job_take_the_ordinary_path(big_folder: Path) -> None:
-    assert not workers.can_run(jobs=1, files=10_000)
-    assert not workers.can_run(jobs=2, files=workers.MIN_FILES - 1)
-    assert workers.can_run(jobs=2, files=workers.MIN_FILES)
+def test_small_batches_and_one_job_take_no_workers() -> None:
+    assert api.worker_count(jobs=1, files=10_000) == 1
+    assert api.worker_count(jobs=2, files=api.PARALLEL_MIN_FILES - 1) == 1
+    assert api.worker_count(jobs=2, files=api.PARALLEL_MIN_FILES) == 2
+    assert api.worker_count(jobs=8, files=api.PARALLEL_MIN_FILES) == \
+        api.PARALLEL_MIN_FILES // api.CHUNK + 1  # no more workers than chunks
