@@ -30,6 +30,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+PathsArgument = Annotated[list[Path] | None, typer.Argument(
+    help="Proposal files and folders [default: proposals/].", metavar="PATH",
+    show_default=False)]
 CriteriaOption = Annotated[Path | None, typer.Option(
     "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
                              "installed copy].", dir_okay=False, metavar="FILE")]
@@ -175,9 +178,7 @@ def _load_criteria(path: Path | None, max_bytes: int) -> Any:
 
 @app.command()
 def compare(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Proposal files and folders [default: proposals/].", metavar="PATH",
-        show_default=False)] = None,
+    paths: PathsArgument = None,
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
@@ -214,29 +215,28 @@ def compare(
         _check_weighted_sum(framework.method if method in (None, "all") else method)
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *_panel_input(panel)]
-    if fmt == "json" and (method or framework.method) == "wsm":
-        # Large batches go from file to JSON line in worker processes (evaluator/workers.py).
-        from evaluator.workers import compare_json
-        with _progress("reading proposals") as on_file:
+    # JSON needs no ranked objects here: large batches go from file to JSON line in
+    # worker processes (evaluator/workers.py).
+    encoded = fmt == "json" and (method or framework.method) == "wsm"
+    with _progress("reading proposals") as on_file:
+        if encoded:
+            from evaluator.workers import compare_json
             text, errors = compare_json(inputs, framework, overrides, max_bytes, on_file,
                                         panel, jobs)
-        _report(errors)
-        _emit(text, output, force, sources, fmt)
-        if errors:
-            raise typer.Exit(1)
-        return
-    with _progress("reading proposals") as on_file:
-        comparison = run_compare(inputs, framework, overrides, method, max_bytes, on_file,
-                                 panel, jobs)
-    _report(comparison.errors)
-    render = _renderer(fmt)
-    if sensitivity:  # numpy is imported for the analysis only
-        from evaluator.sensitivity import analyse
-        text = render(comparison, _render_options(), analyse(comparison))
-    else:
-        text = render(comparison, _render_options())
+        else:
+            comparison = run_compare(inputs, framework, overrides, method, max_bytes,
+                                     on_file, panel, jobs)
+            errors = comparison.errors
+    _report(errors)
+    if not encoded:
+        render = _renderer(fmt)
+        if sensitivity:  # numpy is imported for the analysis only
+            from evaluator.sensitivity import analyse
+            text = render(comparison, _render_options(), analyse(comparison))
+        else:
+            text = render(comparison, _render_options())
     _emit(text, output, force, sources, fmt)
-    if comparison.errors:
+    if errors:
         raise typer.Exit(1)
 
 
@@ -373,9 +373,7 @@ def ahp_weights(
 
 @app.command()
 def sensitivity(
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Proposal files and folders [default: proposals/].", metavar="PATH",
-        show_default=False)] = None,
+    paths: PathsArgument = None,
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
