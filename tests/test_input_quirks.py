@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from evaluator.errors import InputError
 from evaluator.loading import parse_document
@@ -407,3 +410,89 @@ def test_the_short_way_agrees_on_every_corpus_file_and_sample() -> None:
             continue  # these never take the short way
         long, short = _both_ways(text)
         assert short == long, path
+
+
+# --- plain scalars typed while building, not while composing ------------------------------
+
+# YAML 1.2 core schema as the composer's resolver matched it before typing moved into
+# `_Builder` (lenient about `_`, as `_Builder.number` explains), by first character.
+_EAGER_TYPES = [
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^[-+]?[0-9][0-9_]*$", "-+0123456789"),
+    ("tag:yaml.org,2002:float", r"^(?:[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)"
+                                r"(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)"
+                                r"|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+]
+
+
+def _eagerly_typed(text: str) -> Any:
+    """A text built the long way from nodes typed as the composer typed them before."""
+    import re
+
+    from yaml.nodes import ScalarNode, SequenceNode
+
+    from evaluator.loading import _Builder, _StrictParser
+
+    class Eager(_StrictParser):
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+            if kind is ScalarNode:
+                if implicit[0]:
+                    for tag, pattern, firsts in _EAGER_TYPES:
+                        if value[:1] in firsts and re.match(pattern, value):
+                            return tag
+                return "tag:yaml.org,2002:str"
+            return "tag:yaml.org,2002:" + ("seq" if kind is SequenceNode else "map")
+
+    parser = Eager(text)
+    try:
+        node = parser.get_single_node()
+    finally:
+        parser.dispose()
+    try:
+        return _Builder("f.yaml", budget=len(text) // 2 + 1000).build(node)
+    except InputError as exc:
+        return exc.problems
+
+
+def _read(text: str) -> Any:
+    try:
+        return parse_document(text, "f.yaml").data
+    except InputError as exc:
+        return exc.problems
+
+
+SCALARS = [
+    "12", "-12", "+0", "010", "1_000", "1__0", "1_", "_1", "1.5", ".5", "5.", "-.5e3", "1e5",
+    "1E+5", "1e", "1.2.3", "1e400", "1e-400", "0e0", "0.0e-999", "1" * 25, "0" * 25 + "1",
+    "-" + "1" * 19, ".inf", "-.Inf", "+.INF", ".nan", "-.nan", ".NaN", "true", "False", "TRUE",
+    "tRue", "yes", "no", "NO", "null", "Null", "NULL", "~", "nil", "0x1F", "0o17", "1,000",
+    "2025-01-31", "12:30", "- 1", "1 2", "+", "-", ".", "text", "n", "t", "f", "é1",
+]
+WRITTEN = ["{}", "'{}'", '"{}"', "!!str {}", "!!int {}", "!!float {}", "! {}",
+           "!<tag:evaluator,plain> {}", "!!null {}", "!!bool {}"]
+
+
+def _typed_both_ways(text: str) -> None:
+    try:
+        expected = _eagerly_typed(text)
+    except yaml.YAMLError:
+        return  # not YAML at all (`a: -`, a list as a mapping's value): nothing to type
+    assert _read(text) == expected, text
+
+
+@pytest.mark.parametrize("written", WRITTEN)
+def test_plain_scalars_are_typed_as_the_resolver_typed_them(written: str) -> None:
+    for scalar in SCALARS:
+        _typed_both_ways(f"a: {written.format(scalar)}\n{scalar}: key\nlist: [{scalar}]\n")
+        _typed_both_ways(f"{written.format(scalar)}: key\n")
+
+
+@given(st.text(alphabet="0123456789_.eE+-infatyNlu~ ", min_size=0, max_size=12))
+@settings(max_examples=400, deadline=None)
+def test_any_plain_scalar_is_typed_as_the_resolver_typed_it(scalar: str) -> None:
+    _typed_both_ways(f"a: {scalar}\nb: [{scalar}]\n")
+
+
+def test_no_tag_written_in_a_file_passes_for_a_plain_scalar() -> None:
+    assert _read("a: !<tag:evaluator,plain> 12\n") != {"a": 12}
