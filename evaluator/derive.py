@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, replace
 
@@ -79,9 +80,13 @@ def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, str] | Non
         years = money("pricing.support_years")
         r = criteria.discount_rate
         # A fractional number of years (the midpoint of a range) counts its last year pro
-        # rata; for whole years each factor is exactly 1.
-        npv = sum(sustainment / (1 + r) ** t * min(1.0, years - t + 1)
-                  for t in range(1, math.ceil(years) + 1))
+        # rata; for whole years each factor is exactly 1, and leaving it out changes nothing.
+        discounts = _discounts(r, math.ceil(years))
+        if years == len(discounts):
+            npv = sum(sustainment / d for d in discounts)
+        else:
+            npv = sum(sustainment / d * min(1.0, years - t + 1)
+                      for t, d in enumerate(discounts, start=1))
         values["pricing.lifecycle_cost"] = acquisition + npv
         if notes is not None:
             notes["pricing.acquisition_cost"] = (
@@ -103,6 +108,12 @@ def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, str] | Non
                             float(cost) if isinstance(cost, int | float) else None)
         _icp_fields(icp, values, notes)
     return values, icp, rate
+
+
+@functools.lru_cache(maxsize=64)
+def _discounts(rate: float, years: int) -> tuple[float, ...]:
+    """(1 + rate)^t for each year t from 1 to `years`: the same for every proposal."""
+    return tuple((1 + rate) ** t for t in range(1, years + 1))
 
 
 def _uncertain(proposal: Proposal, criteria: Criteria,
