@@ -211,17 +211,25 @@ class Document:
 
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working folder when inside it."""
-    if not path.is_absolute() and ".." not in path.parts:
-        name = str(path)  # already as typed; resolving every file of a batch is slow
-    elif path.name in ("", ".", ".."):
-        name = _relative(str(path))
+    # On the path's text (pathlib has made it normal), not its parts: this runs for every
+    # file of a batch, and Path's properties each cost a few microseconds.
+    text = os.fspath(path)
+    if not path.is_absolute() and (".." not in text or ".." not in text.split(os.sep)):
+        return _printable(text)  # already as typed; resolving every file of a batch is slow
+    folder, base = os.path.split(text)
+    if base in ("", ".", ".."):
+        name = _relative(text)
     else:  # a file of a folder: the folder is worked out once for all its files
         cwd = _cwd()
-        folder = _relative_folder(str(path.parent), cwd)
-        if folder is not None:
-            name = os.path.join(folder, path.name)
+        inside = _relative_folder(folder, cwd)
+        if inside is not None:
+            name = os.path.join(inside, base)
         else:  # outside, unless it is the working folder itself
-            name = "." if os.path.abspath(path) == cwd else str(path)
+            name = "." if os.path.abspath(text) == cwd else text
+    return _printable(name)
+
+
+def _printable(name: str) -> str:
     # A file name can hold anything but '/' and NUL: escape what would drive a terminal.
     return name if name.isprintable() else name.encode("unicode_escape",
                                                        "backslashreplace").decode("ascii")
