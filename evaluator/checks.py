@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from typing import Any
 
@@ -93,18 +93,17 @@ class Checker:
                                                        "(fix those above first)")]
             raise error(ordered)
 
-    def mapping(self, path: PathKey, value: Any, allowed: Iterable[str] | None,
+    def mapping(self, path: PathKey, value: Any, allowed: Collection[str] | None,
                 required: Iterable[str] = (), what: str = "field") -> dict[str, Any] | None:
         """A mapping with only `allowed` keys (None: any) and every `required` one."""
         if not isinstance(value, dict):
             self.report(path, f"expected a mapping of {what}s, got {describe(value)}")
             return None
         if allowed is not None:
-            known = list(allowed)
             for name in value:
-                if name not in known:
+                if name not in allowed:
                     self.report((*path, name), f"unknown {what} `{shorten(name)}`"
-                                + did_you_mean(name, known), key=True)
+                                + did_you_mean(name, allowed), key=True)
         for name in required:
             if value.get(name) is None:
                 where = f" in `{dotted(path)}`" if path else ""

@@ -97,8 +97,7 @@ def parse_proposal(document: Document) -> Proposal:
             activities = read_activities(check, body)
         elif section in SECTIONS:
             specs = SECTIONS[section]
-            required = [k for k, s in specs.items() if s.required]
-            fields = check.mapping((section,), body, specs, required=required)
+            fields = check.mapping((section,), body, specs, required=_REQUIRED[section])
             for key, raw in (fields or {}).items():
                 if key in specs and raw is not None:  # null means left out
                     value = _read_value(check, (section, key), raw, specs[key])
@@ -193,13 +192,17 @@ def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
             values.get("pricing.price_basis") != "capped_escalation":
         check.report(("pricing", "escalation_cap_pct"),
                      "`escalation_cap_pct` goes only with `price_basis: capped_escalation`")
-    money = [n for n, s in _all_specs() if s.kind == MONEY and n in values]
+    money = [n for n in _MONEY_NAMES if n in values]
     if money and "pricing.currency" not in values and not check.problems:
         check.report(("pricing",), f"`pricing.currency` is needed to read `{money[0]}`")
 
 
-def _all_specs() -> list[tuple[str, FieldSpec]]:
-    return [(s.name, s) for section in SECTIONS.values() for s in section.values()]
+# Worked out once, not for every proposal: each section's required keys, and the money
+# fields in the order the sections list them.
+_REQUIRED = {section: tuple(key for key, spec in specs.items() if spec.required)
+             for section, specs in SECTIONS.items()}
+_MONEY_NAMES = tuple(spec.name for specs in SECTIONS.values() for spec in specs.values()
+                     if spec.kind == MONEY)
 
 
 # --- criteria ------------------------------------------------------------------------------
