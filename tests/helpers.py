@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -67,3 +69,21 @@ def matches_expected(name: str, text: str) -> bool:
     if os.environ.get("UPDATE_EXPECTED"):
         path.write_text(text, encoding="utf-8")
     return text == path.read_text(encoding="utf-8")
+
+
+def imported_after(commands: list[list[str]], modules: list[str]) -> list[list[bool]]:
+    """In a fresh interpreter, run each command line in turn (its output dropped, its exit
+    ignored) and say after each which of `modules` have been imported so far."""
+    code = ("import contextlib, io, sys\n"
+            "from evaluator.cli import main\n"
+            f"for command in {commands!r}:\n"
+            "    with contextlib.redirect_stdout(io.StringIO()), "
+            "contextlib.redirect_stderr(io.StringIO()):\n"
+            "        try:\n"
+            "            main(command)\n"
+            "        except SystemExit:\n"
+            "            pass\n"
+            f"    print(*[name in sys.modules for name in {modules!r}])\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=True, timeout=120)
+    return [[word == "True" for word in line.split()] for line in out.stdout.splitlines()]

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import ROOT, Run
-from tests.helpers import matches_expected
+from tests.helpers import imported_after, matches_expected
 
 RunCli = Callable[..., Run]
 PANEL = ROOT / "panel"
@@ -178,16 +176,6 @@ def test_the_readme_quick_start_shows_what_make_demo_prints(run_cli: RunCli) -> 
 
 def test_only_a_panel_imports_statistics() -> None:
     # statistics takes 4 ms of a start-up; a comparison without --panel does not need it.
-    code = ("import io, sys, contextlib\n"
-            "from evaluator.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            "        main(['compare', 'proposals', '--format', 'json'])\n"
-            "    except SystemExit:\n"
-            "        pass\n"
-            "print('statistics' in sys.modules)\n"
-            "from evaluator.panel import aggregate\n"
-            "print(aggregate([1.0, 2.0, 4.0], 'median'), aggregate([1.0, 2.0], 'mean'))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
-    assert out.stdout == "False\n2.0 1.5\n", out.stderr
+    assert imported_after([["compare", "proposals", "--format", "json"],
+                           ["compare", "proposals", "--panel", str(PANEL)]],
+                          ["statistics"]) == [[False], [True]]

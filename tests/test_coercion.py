@@ -4,8 +4,6 @@ or the same error with the same words."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +14,7 @@ import typer
 from evaluator.cli import app
 from evaluator.coercion import install
 from tests.conftest import ROOT
+from tests.helpers import imported_after
 
 VALUES: list[Any] = [
     None, "", "x", "proposals", "criteria/default.yaml", "criteria", "/no/such/file.yaml",
@@ -93,21 +92,6 @@ def test_bad_values_still_get_typers_words(run_cli: Any) -> None:
 
 
 def test_a_plain_command_does_not_import_pydantic() -> None:
-    code = ("import io, sys, contextlib\n"
-            "from evaluator.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            "        main(['compare', 'proposals', '--jobs', '2', '-c', "
-            "'criteria/default.yaml', '--format', 'json'])\n"
-            "    except SystemExit:\n"
-            "        pass\n"
-            "print('pydantic' in sys.modules)\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    try:\n"
-            "        main(['compare', '--jobs', 'x'])\n"
-            "    except SystemExit:\n"
-            "        pass\n"
-            "print('pydantic' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
-    assert out.stdout == "False\nTrue\n", out.stderr
+    assert imported_after([["compare", "proposals", "--jobs", "2", "-c",
+                            "criteria/default.yaml", "--format", "json"],
+                           ["compare", "--jobs", "x"]], ["pydantic"]) == [[False], [True]]

@@ -8,7 +8,6 @@ import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -31,6 +30,7 @@ from evaluator.render.html import (
 from evaluator.render.sensitivity import headline
 from evaluator.sensitivity import analyse
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
+from tests.helpers import imported_after
 
 RunCli = Callable[..., Run]
 EPOCH = "1748736000"  # 2025-06-01 00:00:00 UTC
@@ -539,21 +539,8 @@ def test_html_is_offered_by_compare_and_score_only(run_cli: RunCli) -> None:
 
 
 def test_jinja2_is_imported_for_html_only() -> None:
-    code = ("import io, sys, contextlib\n"
-            "from evaluator.cli import main\n"
-            "def run(*args):\n"
-            "    with contextlib.redirect_stdout(io.StringIO()):\n"
-            "        try:\n"
-            "            main(list(args))\n"
-            "        except SystemExit:\n"
-            "            pass\n"
-            "run('compare')\n"
-            "print('jinja2' in sys.modules, 'evaluator.render.html' in sys.modules)\n"
-            "run('compare', '--format', 'html')\n"
-            "print('jinja2' in sys.modules)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
-    assert out.stdout == "False False\nTrue\n"
+    assert imported_after([["compare"], ["compare", "--format", "html"]],
+                          ["jinja2", "evaluator.render.html"]) == [[False, False], [True, True]]
 
 
 def test_the_templates_are_package_data() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +11,8 @@ import pytest
 from evaluator import cli
 from evaluator.api import load_criteria, load_proposals, validate_paths
 from evaluator.render.progress import ProgressBar
-from tests.conftest import PROPOSALS, ROOT
+from tests.conftest import PROPOSALS
+from tests.helpers import imported_after
 
 
 class Clock:
@@ -76,9 +76,4 @@ def test_no_progress_callback_when_stderr_is_not_a_terminal(
 
 
 def test_the_batch_path_never_imports_rich_progress_in_a_pipe() -> None:
-    code = ("import sys\nfrom evaluator.cli import main\ntry:\n    main(['compare', '-f', 'csv'])"
-            "\nexcept SystemExit:\n    pass\nprint('rich.progress' in sys.modules, "
-            "file=sys.stderr)\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=ROOT, check=False, timeout=60)
-    assert result.stderr == "False\n"
+    assert imported_after([["compare", "-f", "csv"]], ["rich.progress"]) == [[False]]
