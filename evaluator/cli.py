@@ -125,17 +125,30 @@ def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
     return function
 
 
-def _emit(text: str, output: Path | None, force: bool, inputs: Sequence[Path],
+def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[Path],
           fmt: str) -> None:
+    """Write the result (as text, or already in UTF-8) to stdout or to `output`."""
     if output is None:
-        sys.stdout.write(text)
+        _write_stdout(text)
         return
     from evaluator.output import write_output
-    if fmt == "table":  # a file gets plain text, never terminal colour codes
+    if fmt == "table" and isinstance(text, str):  # a file gets no terminal colour codes
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
     write_output(output, text, inputs=[*inputs, *discover(inputs)], force=force)
     sys.stderr.write(f"wrote {output}\n")
+
+
+def _write_stdout(text: str | bytes) -> None:
+    if isinstance(text, str):
+        sys.stdout.write(text)
+        return
+    binary = getattr(sys.stdout, "buffer", None)
+    if binary is None:  # a stream of text only (as a caller may swap in): decode for it
+        sys.stdout.write(text.decode("utf-8"))
+        return
+    sys.stdout.flush()  # what was written as text goes first
+    binary.write(text)
 
 
 def _strip_ansi(text: str) -> str:
@@ -218,6 +231,7 @@ def compare(
     # JSON needs no ranked objects here: large batches go from file to JSON line in
     # worker processes (evaluator/workers.py).
     encoded = fmt == "json" and (method or framework.method) == "wsm"
+    text: str | bytes
     with _progress("reading proposals") as on_file:
         if encoded:
             from evaluator.workers import compare_json

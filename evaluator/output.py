@@ -21,8 +21,10 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) -> None:
-    """Write `text` to `path` through a temporary file and a rename."""
+def write_output(path: Path, text: str | bytes, *, inputs: Iterable[Path],
+                 force: bool) -> None:
+    """Write `text` (or text already in UTF-8) to `path` through a temporary file and a
+    rename."""
     name = str(path)
     inputs = list(inputs)
     try:
@@ -48,8 +50,8 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
         # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it; a rename
         # would replace the device node itself.
         try:
-            with open(path, "w", encoding="utf-8", newline="") as out:
-                out.write(text)
+            with open(path, "wb") as out:
+                out.write(_utf8(text))
         except OSError as exc:
             raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
         return
@@ -65,8 +67,8 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
         raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
     renamed = False
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            out.write(text)
+        with os.fdopen(handle, "wb") as out:
+            out.write(_utf8(text))
             out.flush()
             os.fsync(out.fileno())
         mask = os.umask(0)
@@ -80,3 +82,7 @@ def write_output(path: Path, text: str, *, inputs: Iterable[Path], force: bool) 
         if not renamed:  # whatever went wrong, even an interrupt, leave no temporary file
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
+
+
+def _utf8(text: str | bytes) -> bytes:
+    return text.encode("utf-8") if isinstance(text, str) else text

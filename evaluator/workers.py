@@ -72,9 +72,10 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
                  weights: Mapping[str, float] | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
                  panel: Path | None = None, jobs: int | None = None
-                 ) -> tuple[str, list[Problem]]:
-    """`api.compare` with the weighted sum, rendered as `render.json` would: the text and
-    the problems. Large batches are done by `jobs` worker processes (default: one per core)."""
+                 ) -> tuple[bytes, list[Problem]]:
+    """`api.compare` with the weighted sum, rendered as `render.json` would: the text (in
+    UTF-8) and the problems. Large batches are done by `jobs` worker processes (default:
+    one per core)."""
     files = list(discover(paths))
     workers = worker_count(jobs, len(files))
     if workers < 2:
@@ -82,7 +83,7 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
         from evaluator.render import RenderOptions
         from evaluator.render.json import render
         comparison = compare(paths, criteria, weights, "wsm", max_bytes, on_file, panel, jobs)
-        return render(comparison, RenderOptions()), comparison.errors
+        return render(comparison, RenderOptions()).encode("utf-8"), comparison.errors
     # What evaluate would refuse after reading, refused before.
     top_weights = criteria.weights(weights)
     check_method(criteria, "wsm")
@@ -97,11 +98,13 @@ _Context = tuple[dict[str, float], dict[str, float], int, Panel | None]
 # eligible, {field: value} for the fields proportional rules compare).
 _Summary = tuple[str, str, bool, tuple[Problem, ...], bool, dict[str, Value]]
 # A scored proposal: (problems, total, line up to its rank, line after its rank, panel
-# disagreements); with problems, nothing else counts.
-_Scored = tuple[tuple[Problem, ...], float, str, str, list[dict[str, Any]]]
+# disagreements); with problems, nothing else counts. Lines travel as UTF-8: pickling
+# bytes is a copy, pickling text encodes it and unpickling decodes it, and the output is
+# written in UTF-8 anyway.
+_Scored = tuple[tuple[Problem, ...], float, bytes, bytes, list[dict[str, Any]]]
 # Round 1, per file: (index, the file's problems, summary, scored or None).
 _Read = tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]
-_RANK = '"rank": '
+_RANK = b'"rank": '
 
 
 @dataclass(slots=True)
@@ -118,7 +121,7 @@ class _Result:
 
 def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
          max_bytes: int, on_file: FileCallback | None, panel: Path | None
-         ) -> tuple[str, list[Problem]]:
+         ) -> tuple[bytes, list[Problem]]:
     # Without proportional rules and a panel, a score depends on its proposal alone.
     alone = not proportional_fields(criteria) and panel is None
     reads = pool.read(len(files), on_file, (top_weights, {}, 0, None) if alone else None)
@@ -178,8 +181,8 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         errors.extend(scored[index][0])
     notes = comparison_notes(criteria, [r.id for r in results if r.ranged], judged,
                              len(results))
-    lines = [(scored[r.index][2], "null" if r.rank is None else str(r.rank), scored[r.index][3])
-             for r in results]
+    lines = [(scored[r.index][2], b"null" if r.rank is None else b"%d" % r.rank,
+              scored[r.index][3]) for r in results]
     flags = [flag for r in results for flag in scored[r.index][4]]
     comparison = Comparison(criteria, "wsm", top_weights, [], errors, notes, panel=judged)
     return render_encoded(comparison, lines, flags), errors
@@ -358,12 +361,12 @@ class _Worker:
             try:
                 evaluations[index] = score_prepared(item, self.criteria, *context)
             except InputError as exc:
-                scored[index] = exc.problems, 0.0, "", "", []
+                scored[index] = exc.problems, 0.0, b"", b"", []
         data = {index: evaluation_data(evaluation) for index, evaluation in evaluations.items()}
         for index, evaluation in evaluations.items():
             # Encoded before the rank is known (None): cut around it, for the parent to fill.
-            text = line(data[index])
-            cut = text.index(_RANK + "null") + len(_RANK)
-            scored[index] = ((), evaluation.total, text[:cut], text[cut + len("null"):],
+            text = line(data[index]).encode("utf-8")
+            cut = text.index(_RANK + b"null") + len(_RANK)
+            scored[index] = ((), evaluation.total, text[:cut], text[cut + len(b"null"):],
                              flagged(evaluation))
         return {index: scored[index] for index in items}

@@ -5,8 +5,10 @@ And nothing the tool does, whatever it is given, changes an input file.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -183,3 +185,25 @@ def test_an_impossible_output_name_is_an_error(run_cli: RunCli, tmp_path: Path) 
         prefix = "" if reason.startswith("the folder") else "cannot write: "
         assert (result.code, result.err) == (1, f"{name}: {prefix}{reason}\n")
     assert sorted(os.listdir(tmp_path)) == ["loop.json"]
+
+
+@pytest.mark.parametrize("given", ["Türkiye ≥ 30 → ok\n", "Türkiye ≥ 30 → ok\n".encode()])
+def test_text_and_utf8_bytes_are_written_alike(given: str | bytes, tmp_path: Path) -> None:
+    # Large JSON comparisons arrive already in UTF-8 (evaluator/workers.py).
+    write_output(tmp_path / "out.json", given, inputs=[], force=False)
+    assert (tmp_path / "out.json").read_bytes() == "Türkiye ≥ 30 → ok\n".encode()
+    write_output(Path(os.devnull), given, inputs=[], force=False)  # a device: written into
+
+
+def test_utf8_bytes_reach_stdout_after_the_text_before_them() -> None:
+    from evaluator.cli import _write_stdout
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
+    with contextlib.redirect_stdout(stream):
+        _write_stdout("first, ")
+        _write_stdout("then ≥ 30\n".encode())
+    assert raw.getvalue() == "first, then ≥ 30\n".encode()
+    text_only = io.StringIO()  # a stream without bytes underneath: decoded for it
+    with contextlib.redirect_stdout(text_only):
+        _write_stdout("≥ 30\n".encode())
+    assert text_only.getvalue() == "≥ 30\n"

@@ -192,7 +192,7 @@ def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
     criteria = load_criteria(DEFAULT_CRITERIA)
     text, errors = workers.compare_json([hard_folder], criteria, jobs=2)
     comparison = api.compare([hard_folder], criteria, jobs=1)
-    assert text == render_json(comparison, RenderOptions())
+    assert text == render_json(comparison, RenderOptions()).encode("utf-8")
     assert errors == comparison.errors
 
 

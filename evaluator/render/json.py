@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from json.encoder import encode_basestring
-from typing import Any
+from typing import Any, TypeVar
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
@@ -23,24 +23,28 @@ _line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=
 
 def dumps(value: Any) -> str:
     """JSON laid out as above; any value, though the layout is meant for an object."""
-    return "".join(_pieces(value))
+    return "".join(_pieces(value, _NONE))
 
 
-def _pieces(value: Any, encoded: Mapping[str, Sequence[Sequence[str]]] | None = None
-            ) -> list[str]:
+_T = TypeVar("_T", str, bytes)
+_NONE: Mapping[str, Sequence[Sequence[str]]] = {}
+
+
+def _pieces(value: Any, encoded: Mapping[str, Sequence[Sequence[_T]]]) -> list[str | _T]:
     """`dumps` in pieces, joined once: a large result is copied once, not once per level.
 
     `encoded` gives, for some keys of a list value, its elements already encoded (e.g. by
-    worker processes), each in pieces that join into the element's `line`.
+    worker processes), each in pieces that join into the element's `line` (as text, or
+    as its UTF-8 bytes).
     """
     if not isinstance(value, dict) or not value:
         return [_line(value)]
-    pieces = ["{\n"]
+    pieces: list[str | _T] = ["{\n"]
     for number, (key, item) in enumerate(value.items()):
         pieces.append((",\n  " if number else "  ") + encode_basestring(key) + ": ")
-        elements = None if encoded is None else encoded.get(key)
-        if elements is None and isinstance(item, list) and item:
-            elements = [(_line(element),) for element in item]
+        given = encoded.get(key)
+        elements: Sequence[Sequence[str | _T]] = given if given is not None else \
+            [(_line(element),) for element in item] if isinstance(item, list) else []
         if not elements:
             pieces.append(_line(item))
             continue
@@ -59,16 +63,17 @@ def line(value: Any) -> str:
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The comparison as JSON, keys in contract order."""
-    pieces = _pieces(comparison_data(comparison))
+    pieces = _pieces(comparison_data(comparison), _NONE)
     pieces.append("\n")
     return "".join(pieces)
 
 
-def render_encoded(comparison: Comparison, results: Sequence[Sequence[str]],
-                   disagreements: list[dict[str, Any]]) -> str:
-    """As `render`, for a comparison whose results were encoded elsewhere: `results` are
-    their lines (each in pieces that join into it), in result order, and `disagreements`
-    the panel's flags among them."""
+def render_encoded(comparison: Comparison, results: Sequence[Sequence[bytes]],
+                   disagreements: list[dict[str, Any]]) -> bytes:
+    """As `render`, in UTF-8, for a comparison whose results were encoded elsewhere:
+    `results` are their lines in UTF-8 (each in pieces that join into it), in result
+    order, and `disagreements` the panel's flags among them."""
     pieces = _pieces(comparison_data(comparison, disagreements), {"results": results})
     pieces.append("\n")
-    return "".join(pieces)
+    return b"".join(piece.encode("utf-8") if isinstance(piece, str) else piece
+                    for piece in pieces)
