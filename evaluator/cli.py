@@ -129,7 +129,7 @@ def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[
           fmt: str) -> None:
     """Write the result (as text, or already in UTF-8) to stdout or to `output`."""
     if output is None:
-        _write_stdout(text)
+        _write_stdout(text, fmt)
         return
     from evaluator.output import write_output
     if fmt == "table" and isinstance(text, str):  # a file gets no terminal colour codes
@@ -139,16 +139,23 @@ def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[
     sys.stderr.write(f"wrote {output}\n")
 
 
-def _write_stdout(text: str | bytes) -> None:
-    if isinstance(text, str):
+def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
+    """A result on stdout. A data format (JSON, CSV, Markdown, HTML, YAML) goes out in
+    UTF-8, as it would to a file, whatever the terminal's encoding; text for a person (the
+    table) in the terminal's encoding, with `?` for what it cannot show, rather than an
+    error."""
+    binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
+    if fmt != "table" and binary is not None:
+        sys.stdout.flush()  # what was written as text goes first
+        binary.write(text.encode("utf-8") if isinstance(text, str) else text)
+        return
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    try:
         sys.stdout.write(text)
-        return
-    binary = getattr(sys.stdout, "buffer", None)
-    if binary is None:  # a stream of text only (as a caller may swap in): decode for it
-        sys.stdout.write(text.decode("utf-8"))
-        return
-    sys.stdout.flush()  # what was written as text goes first
-    binary.write(text)
+    except UnicodeEncodeError:  # the whole text is encoded before any of it is written
+        encoding = sys.stdout.encoding
+        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
 
 
 def _strip_ansi(text: str) -> str:
@@ -323,7 +330,7 @@ def validate(
     bad = {p.file for p in problems}
     for name in checked:
         if name not in bad:
-            sys.stdout.write(f"ok {name}\n")
+            _write_stdout(f"ok {name}\n")
     if problems:
         raise typer.Exit(1)
 

@@ -10,6 +10,8 @@ import errno
 import hashlib
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,9 +203,27 @@ def test_utf8_bytes_reach_stdout_after_the_text_before_them() -> None:
     stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     with contextlib.redirect_stdout(stream):
         _write_stdout("first, ")
-        _write_stdout("then ≥ 30\n".encode())
+        _write_stdout("then ≥ 30\n".encode(), "json")
     assert raw.getvalue() == "first, then ≥ 30\n".encode()
     text_only = io.StringIO()  # a stream without bytes underneath: decoded for it
     with contextlib.redirect_stdout(text_only):
-        _write_stdout("≥ 30\n".encode())
+        _write_stdout("≥ 30\n".encode(), "json")
     assert text_only.getvalue() == "≥ 30\n"
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
+def test_a_terminal_that_cannot_show_unicode_still_gets_the_result(fmt: str) -> None:
+    # Data formats are UTF-8 whatever the terminal (as in a file); the table, meant for
+    # the terminal, shows `?` for what it cannot. Before, both stopped with an error.
+    def run(encoding: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "evaluator", "compare", "--format", fmt], cwd=ROOT,
+            capture_output=True, check=False, env={**os.environ, "PYTHONIOENCODING": encoding})
+    ascii_only, utf8 = run("ascii"), run("utf-8")
+    assert ascii_only.returncode == utf8.returncode == 0, ascii_only.stderr
+    if fmt == "table":
+        assert b"T?rkiye" in ascii_only.stdout
+        assert ascii_only.stdout == utf8.stdout.decode().encode("ascii", "replace")
+    else:
+        assert ascii_only.stdout == utf8.stdout
+        assert "Türkiye".encode() in utf8.stdout
