@@ -101,7 +101,7 @@ def _implicit_tag(value: str) -> str:
     return _STR
 
 
-# The resolver above is lenient about `_` so that `1_` or `1__0` reach `_Builder`
+# The typing above is lenient about `_` so that `1_` or `1__0` reach `_Builder.number`
 # as numbers and get a clear message; these say what a number really is.
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
 _INT_TEXT = re.compile(rf"[-+]?{_DIGITS}")
