@@ -3,6 +3,7 @@
 import gc
 import importlib
 import os
+import re
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -37,8 +38,9 @@ CriteriaOption = Annotated[Path | None, typer.Option(
     "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
                              "installed copy].", dir_okay=False, metavar="FILE")]
 WeightsOption = Annotated[str | None, typer.Option(
-    "--weights", "-w", metavar="NAME=N,...", help="What-if weights for top-level criteria, e.g. "
-                            "pricing=40,g2g_guarantees=20; the rest keep theirs.")]
+    "--weights", "-w", metavar="NAME=PCT,...", help="What-if weights of top-level criteria, "
+    "in percent of the total, e.g. pricing=40: pricing counts for 40% and the others keep "
+    "their proportions (the output is marked What-if).")]
 METHODS = ("wsm", "topsis", "promethee", "all")
 MethodOption = Annotated[str | None, typer.Option(
     "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
@@ -82,24 +84,49 @@ def _root(
 
 
 def parse_weights(text: str | None) -> dict[str, float] | None:
-    """`pricing=40,g2g_guarantees=20` as a mapping; wrong syntax is a usage error."""
+    """`pricing=40,g2g_guarantees=20` as a mapping of percentages; a usage error otherwise.
+
+    A weight is a percentage of the total, as every output shows weights: `pricing=36`
+    (or `pricing=36%`) makes pricing 36% of the total, and the criteria not named keep
+    their proportions (`Criteria.weights`). A figure between 0 and 1 without `%` reads
+    like a fraction of 1, the other scale: it is refused, not taken as under 1%.
+    """
     if not text:
         return None
-    from evaluator.loading import MAX_NUMBER, is_number_text
+    from evaluator.loading import number_value
     weights: dict[str, float] = {}
     for part in text.split(","):
-        name, sep, number = part.partition("=")
-        name, number = name.strip(), number.strip()
-        # Numbers as in the files: no "inf", "nan", "0x10" or non-ASCII digits, and a
-        # bound that keeps the sum of the weights finite.
-        value = float(number) if is_number_text(number) else -1.0
-        if not sep or not name or not 0 <= value <= MAX_NUMBER:
-            raise UsageError.at("--weights", f"expected NAME=NUMBER (a number ≥ 0), got "
-                                             f"{part.strip()!r}")
+        name, sep, written = part.partition("=")
+        name, written = name.strip(), written.strip()
+        percent = written.endswith("%")
+        number = written.removesuffix("%").strip() if percent else written
+        # Numbers as in the files: no "inf", "nan", "0x10" or non-ASCII digits, nothing
+        # too large, and nothing so small that it would silently become 0.
+        value = number_value(number)
+        if not sep or not _CRITERION_ID.match(name) or value is None:
+            raise UsageError.at("--weights", "expected NAME=PERCENT (a criterion id and a "
+                                             f"percentage from 0 to 100), got {_shown(part)}")
         if name in weights:
             raise UsageError.at("--weights", f"`{name}` is given twice")
-        weights[name] = value
+        if not 0 <= value <= 100:
+            raise UsageError.at("--weights", f"{_shown(part)}: a weight is a percentage of "
+                                             "the total, from 0 to 100")
+        if not percent and 0 < value <= 1:
+            raise UsageError.at(
+                "--weights", f"{_shown(part)} reads like a fraction of 1, but weights are "
+                             f"percentages of the total: for {value * 100:g}% write "
+                             f"{name}={value * 100:g} (or {name}={number}% if you mean "
+                             f"{value:g}%)")
+        weights[name] = float(value)
     return weights
+
+
+_CRITERION_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+def _shown(text: str) -> str:
+    """Text from the command line, quoted, with anything that would drive a terminal escaped."""
+    return repr(text.strip())
 
 
 def _check_choice(option: str, value: str, choices: Sequence[str]) -> str:

@@ -640,6 +640,26 @@ def _tag(node: Node) -> str:
     return _implicit_tag(node.value) if tag is _PLAIN else tag
 
 
+def number_value(text: str) -> int | float | None:
+    """The number written as the files write one (`1_000`, `1e6`), or None when `text` is
+    not one, is beyond 10^18, or is too small to tell from 0 (`1e-400`)."""
+    if not is_number_text(text):
+        return None
+    digits = text.replace("_", "")
+    if _INT_TEXT.fullmatch(digits):
+        significant = digits.lstrip("+-").lstrip("0")
+        if len(significant) > _LIMIT_DIGITS:
+            return None
+        number: int | float = int(significant or "0")
+        if digits.startswith("-"):
+            number = -number
+    else:
+        number = float(digits)
+        if number == 0 and re.split("[eE]", digits, maxsplit=1)[0].strip("+-.0"):
+            return None
+    return number if abs(number) <= MAX_NUMBER else None
+
+
 def is_number_text(text: str) -> bool:
     """Whether YAML text, unquoted, would be read as a number (as this loader reads them)."""
     return bool(_INT_TEXT.fullmatch(text) or _FLOAT_TEXT.fullmatch(text))

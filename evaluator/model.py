@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evaluator.checks import Checker, describe, did_you_mean
+from evaluator.checks import Checker, describe, did_you_mean, shorten
 from evaluator.errors import CriteriaError, InputError, Problem, UsageError
 from evaluator.fields import (
     ACTIVITY_SECTIONS,
@@ -286,6 +286,8 @@ class Criterion:
 # `above` and `below` are strict (> and <): the ICP asks that local content *exceed* 30%.
 GATE_TESTS = ("in", "not_in", "equals", "min", "max", "above", "below")
 _BOUNDS = {"min": "≥", "max": "≤", "above": ">", "below": "<"}
+# What-if weights given for every criterion may miss 100% by rounding (33.33 × 3).
+WEIGHT_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,17 +361,42 @@ class Criteria:
         return 1.0 if currency == self.currency else self.rates.get(currency)
 
     def weights(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
-        """Top-level weights after `overrides` replace the named ones, normalised to sum 1."""
-        raw = {c.id: c.weight for c in self.criteria}
-        for name, weight in (overrides or {}).items():
-            if name not in raw:
-                raise UsageError.at("--weights", f"no criterion `{name}`"
-                                    + did_you_mean(name, raw) + "; criteria: " + ", ".join(raw))
-            raw[name] = weight
-        total = sum(raw.values())
-        if total <= 0:
-            raise UsageError.at("--weights", "the weights must not all be zero")
-        return {name: weight / total for name, weight in raw.items()}
+        """Top-level weights, normalised to sum 1, after what-if `overrides`.
+
+        An override is a percentage of the total (0 to 100): `{"pricing": 36}` makes pricing
+        36% of the total, and the criteria not named share the rest in the proportions the
+        file gives them. Moving one weight this way is exactly what `sensitivity` does, so
+        a tipping point it reports, typed back, tips the ranking. Naming every criterion,
+        the percentages must add up to 100.
+        """
+        stated = {c.id: c.weight for c in self.criteria}
+        total = sum(stated.values())
+        base = {name: weight / total for name, weight in stated.items()}
+        if not overrides:
+            return base
+        for name, weight in overrides.items():
+            if name not in base:
+                shown = f"`{name}`" if _ID.match(name) else repr(shorten(name))
+                raise UsageError.at("--weights", f"no criterion {shown}"
+                                    + did_you_mean(name, base) + "; criteria: "
+                                    + ", ".join(base))
+            if not 0 <= weight <= 100:
+                raise UsageError.at("--weights", f"`{name}` is {weight:g}%: a weight is a "
+                                                 "percentage of the total, from 0 to 100")
+        named = sum(overrides.values())
+        rest = [name for name in base if name not in overrides]
+        if named > 100 + WEIGHT_TOLERANCE:
+            raise UsageError.at("--weights", f"the weights given add up to {named:g}%, more "
+                                             "than the whole (100%)")
+        if not rest and abs(named - 100) > WEIGHT_TOLERANCE:
+            raise UsageError.at("--weights", f"with every criterion named, the weights must add "
+                                             f"up to 100% (they add up to {named:g}%)")
+        if not rest:  # within the tolerance of 100: normalised, so that they sum to 1
+            return {name: overrides[name] / named for name in base}
+        share = max(0.0, 100 - named) / 100  # what the criteria not named share
+        others = sum(base[name] for name in rest)
+        return {name: overrides[name] / 100 if name in overrides else
+                base[name] * share / others for name in base}
 
     def leaves(self) -> list[tuple[Criterion, Leaf]]:
         """Every leaf with its criterion, in file order."""

@@ -19,8 +19,9 @@ Conventions (see docs/sensitivity.md):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from evaluator.errors import UsageError
@@ -63,6 +64,10 @@ class TippingPoint:
     weight: float
     to: float
     new_winner: str
+    # A weight just past `to`, in whole tenths of a percent where that is close enough
+    # (finer otherwise), at which `new_winner` leads outright: typed back as `--weights`,
+    # it tips the ranking. None when no such round figure exists (then `to` is all).
+    past: float | None = None
 
     @property
     def change(self) -> float:
@@ -153,9 +158,32 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
                      "and acceptability are computed on weighted-sum (wsm) totals")
     if by_values is not None:
         notes += _values_notes(by_values, excluded)
+    tip = tipping_point(stability.values())
+    if tip is not None:
+        k = criteria.index(tip.criterion)
+        tip = replace(tip, past=weight_past(scores, weights, k, tip.to, tip.to > tip.weight,
+                                            ids.index(tip.new_winner)))
     return Sensitivity(comparison, proposals, excluded, None if winner is None else winner.id,
-                       stability, tipping_point(stability.values()), acceptability, notes,
-                       by_values)
+                       stability, tip, acceptability, notes, by_values)
+
+
+def weight_past(scores: Sequence[Sequence[float]], weights: Sequence[float], k: int, to: float,
+                upward: bool, leader: int) -> float | None:
+    """The roundest weight beyond `to` (moving up or down) at which proposal `leader` is
+    first by more than the tie tolerance, when weight k is moved as `moved_weights` moves
+    it: a tenth of a percent past the crossing, or a hundredth, ... up to 1e-6."""
+    lines = total_lines(scores, weights, k)
+    for places in range(1, 5):
+        step = 10.0 ** -places  # in percent
+        tenths = round(to * 100 / step, 6)  # the crossing, in steps (6 places: float noise)
+        ticks = math.floor(tenths) + 1 if upward else math.ceil(tenths) - 1
+        t = round(ticks * step, places) / 100
+        if not 0 <= t <= 1:
+            return None
+        totals = [a + b * t for a, b in lines]
+        if all(totals[leader] - x > TIE_TOLERANCE for j, x in enumerate(totals) if j != leader):
+            return t
+    return None
 
 
 def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[str]:

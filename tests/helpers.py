@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import subprocess
 import sys
@@ -68,7 +69,12 @@ def matches_expected(name: str, text: str) -> bool:
     path = EXPECTED / name
     if os.environ.get("UPDATE_EXPECTED"):
         path.write_text(text, encoding="utf-8")
-    return text == path.read_text(encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:  # pytest shows what a failing test printed: the difference
+        print("".join(difflib.unified_diff(expected.splitlines(keepends=True),
+                                           text.splitlines(keepends=True),
+                                           f"tests/expected/{name}", "output")))
+    return text == expected
 
 
 def imported_after(commands: list[list[str]], modules: list[str]) -> list[list[bool]]:

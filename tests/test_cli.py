@@ -104,13 +104,17 @@ def test_csv_columns(run_cli: RunCli) -> None:
 def test_weights_option_changes_the_ranking(run_cli: RunCli) -> None:
     result = run_cli("compare", "-f", "json", "--weights", "pricing=80")
     data = json.loads(result.out)
-    assert data["weights"]["pricing"] == pytest.approx(80 / 150)
+    # 80% of the total; the others share 20% in the file's proportions (30:20:20).
+    assert data["weights"] == pytest.approx({
+        "pricing": 0.8, "technology_transfer": 0.2 * 30 / 70,
+        "g2g_guarantees": 0.2 * 20 / 70, "long_term_collaboration": 0.2 * 20 / 70}, abs=1e-6)
     assert data["results"][0]["id"] == "turkiye"
 
 
 @pytest.mark.parametrize(("args", "message"), [
     (("compare", "--weights", "pricing"),
-     "--weights: expected NAME=NUMBER (a number ≥ 0), got 'pricing'\n"),
+     "--weights: expected NAME=PERCENT (a criterion id and a percentage from 0 to 100), got "
+     "'pricing'\n"),
     (("compare", "--weights", "prising=3"),
      "--weights: no criterion `prising` (did you mean `pricing`?); criteria: pricing, "
      "technology_transfer, g2g_guarantees, long_term_collaboration\n"),

@@ -8,9 +8,12 @@ the diff.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from evaluator.api import compare, load_criteria
 from evaluator.sensitivity import Sensitivity, analyse
@@ -29,8 +32,8 @@ def verdict(result: Sensitivity) -> str:
     """The start of the headline, from the library's own tipping point."""
     tip = result.tipping_point
     assert tip is not None
-    verb = "rises above" if tip.to > tip.weight else "falls below"
-    return f"{result.winner} stays first unless {tip.criterion}'s weight {verb} "
+    bound = "at most" if tip.to > tip.weight else "at least"
+    return f"{result.winner} stays first while {tip.criterion}'s weight is {bound} "
 
 
 def test_table_on_the_samples(run_cli: RunCli) -> None:
@@ -73,7 +76,8 @@ def test_json_contract(run_cli: RunCli) -> None:
     assert tip is not None
     assert data["tipping_point"] == {"criterion": tip.criterion, "weight": round(tip.weight, 6),
                                      "to": round(tip.to, 6), "change": round(tip.change, 6),
-                                     "new_winner": tip.new_winner}
+                                     "new_winner": tip.new_winner,
+                                     "past": None if tip.past is None else round(tip.past, 6)}
     eligible = [e.id for e in expected.proposals]
     assert list(data["acceptability"]) == eligible
     for ident, row in data["acceptability"].items():
@@ -97,16 +101,27 @@ def test_same_seed_same_bytes(run_cli: RunCli) -> None:
     assert json.loads(first.out)["spread"] == "full"
 
 
-def test_what_if_weights_past_the_tipping_point_change_the_winner(run_cli: RunCli) -> None:
-    criteria = load_criteria(DEFAULT_CRITERIA)
-    tip = sample_analysis().tipping_point
-    assert tip is not None
-    share = tip.to + (0.001 if tip.to > tip.weight else -0.001)
-    rest = sum(c.weight for c in criteria.criteria if c.id != tip.criterion)
-    raw = share * rest / (1 - share)
-    result = run_cli("sensitivity", "--weights", f"{tip.criterion}={raw}", "--samples", "500")
+@pytest.mark.parametrize("panel", [(), ("--panel", "panel")])
+def test_the_tipping_point_printed_typed_back_tips_the_ranking(run_cli: RunCli,
+                                                               panel: tuple[str, ...]) -> None:
+    # What an analyst does: read the tipping point off `sensitivity`, type it into compare.
+    result = run_cli("sensitivity", *panel, "--samples", "500")
     assert result.code == 0, result.err
-    assert result.out.splitlines()[1].startswith(f"{tip.new_winner} stays first ")
+    text = " ".join(result.out.split())  # sentences wrap at the terminal's width
+    found = re.search(r"(\S+) stays first while (\w+)'s weight is at (?:most|least) "
+                      r"([0-9.]+)% \(today [0-9.]+%\); at ([0-9.]+)% (\S+) leads "
+                      r"\(--weights (\w+)=([0-9.]+)\)", text)
+    assert found is not None, result.out
+    winner, criterion, bound, past, new_winner, typed, value = found.groups()
+    assert (typed, value) == (criterion, past)
+
+    def first(weights: str) -> str:
+        ranked = run_cli("compare", *panel, "--format", "json", "--weights", weights)
+        assert ranked.code == 0, ranked.err
+        return str(json.loads(ranked.out)["results"][0]["id"])
+
+    assert first(f"{criterion}={value}") == new_winner != winner
+    assert first(f"{criterion}={bound}") == winner
 
 
 def test_bad_files_are_listed_and_the_rest_analysed(run_cli: RunCli, tmp_path: Path) -> None:

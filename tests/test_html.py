@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.api import compare, load_criteria
+from evaluator.render import percent
 from evaluator.render.html import (
     HEAT,
     PALETTE,
@@ -272,7 +273,7 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
             assert [r.find("code").text for r in rows] == [leaf.id for leaf in c.leaves]
             for row, leaf in zip(rows, c.leaves, strict=True):
                 cells = row.find_all("td")
-                assert cells[1].text == f"{leaf.weight:.2f}"
+                assert cells[1].text == percent(leaf.weight)
                 assert cells[2].text == f"{leaf.score:.2f}"
                 assert cells[3].text == " ".join(leaf.explanation.split())
             if c.credibility_field is not None:
@@ -373,7 +374,7 @@ def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: No
     analysis = analyse(comparison)
     sentences = [p.text for p in robust.find("div", class_="verdict").iter("p")]
     assert sentences == headline(analysis)
-    assert sentences[0].startswith("italy stays first unless ")
+    assert sentences[0].startswith("italy stays first while pricing's weight is at most ")
     chart = robust.find("svg", class_="stability")
     rows = chart.find_all("g", class_="interval")
     assert [g.attrs["data-criterion"] for g in rows] == list(analysis.stability)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -159,18 +160,53 @@ def test_a_file_name_too_long_is_an_error_not_a_crash(run_cli: RunCli) -> None:
         assert result.err.splitlines()[0] == f"{long}: cannot read: File name too long"
 
 
+_BAD_WEIGHT = "expected NAME=PERCENT (a criterion id and a percentage from 0 to 100), got "
+
+
 @pytest.mark.parametrize(("weights", "message"), [
-    ("pricing=1e308,technology_transfer=1e308", "expected NAME=NUMBER (a number ≥ 0), got "
-                                                "'pricing=1e308'"),
-    ("pricing=inf", "expected NAME=NUMBER (a number ≥ 0), got 'pricing=inf'"),
-    ("pricing=nan", "expected NAME=NUMBER (a number ≥ 0), got 'pricing=nan'"),
-    ("pricing=\uff11\uff10", "expected NAME=NUMBER (a number ≥ 0), got 'pricing=\uff11\uff10'"),
+    ("pricing=1e308,technology_transfer=1e308", _BAD_WEIGHT + "'pricing=1e308'"),
+    ("pricing=inf", _BAD_WEIGHT + "'pricing=inf'"),
+    ("pricing=nan", _BAD_WEIGHT + "'pricing=nan'"),
+    ("pricing=\uff11\uff10", _BAD_WEIGHT + "'pricing=\uff11\uff10'"),
     ("pricing=5,pricing=6", "`pricing` is given twice"),
 ])
 def test_what_if_weights_are_numbers_as_in_the_files(run_cli: RunCli, weights: str,
                                                      message: str) -> None:
     result = run_cli("compare", "--weights", weights)
     assert (result.code, result.out, result.err) == (2, "", f"--weights: {message}\n")
+
+
+@pytest.mark.parametrize(("weights", "message"), [
+    # A fraction of 1 where a percentage is meant: the other scale, refused.
+    ("pricing=0.36", "'pricing=0.36' reads like a fraction of 1, but weights are percentages "
+                     "of the total: for 36% write pricing=36 (or pricing=0.36% if you mean "
+                     "0.36%)"),
+    ("pricing=0.4,technology_transfer=30", "'pricing=0.4' reads like a fraction of 1, but "
+                                           "weights are percentages of the total: for 40% "
+                                           "write pricing=40 (or pricing=0.4% if you mean "
+                                           "0.4%)"),
+    ("pricing=1", "'pricing=1' reads like a fraction of 1, but weights are percentages of the "
+                  "total: for 100% write pricing=100 (or pricing=1% if you mean 1%)"),
+    ("pricing=120", "'pricing=120': a weight is a percentage of the total, from 0 to 100"),
+    ("pricing=-5", "'pricing=-5': a weight is a percentage of the total, from 0 to 100"),
+    # Too small to tell from 0: the files refuse it, and so does the option.
+    ("pricing=1e-400", _BAD_WEIGHT + "'pricing=1e-400'"),
+    # Escape codes in a name are shown, never sent to the terminal.
+    ("\x1b]0;x\x07\x1b[2Jp=1", _BAD_WEIGHT + "'\\x1b]0;x\\x07\\x1b[2Jp=1'"),
+    ("pricing=60,technology_transfer=50", "the weights given add up to 110%, more than the "
+                                          "whole (100%)"),
+])
+def test_what_if_weights_on_another_scale_are_refused(run_cli: RunCli, weights: str,
+                                                      message: str) -> None:
+    result = run_cli("compare", "--weights", weights)
+    assert (result.code, result.out, result.err) == (2, "", f"--weights: {message}\n")
+
+
+def test_a_what_if_weight_may_carry_a_percent_sign(run_cli: RunCli) -> None:
+    assert run_cli("compare", "-f", "json", "--weights", "pricing=36%").out == \
+        run_cli("compare", "-f", "json", "--weights", "pricing=36").out
+    small = json.loads(run_cli("compare", "-f", "json", "--weights", "pricing=0.5%").out)
+    assert small["weights"]["pricing"] == pytest.approx(0.005)
 
 
 def test_what_if_weights_may_use_underscores_and_spaces(run_cli: RunCli) -> None:

@@ -295,13 +295,46 @@ def test_derived_costs_defaults_apply_only_inside_derived_fields() -> None:
         "pricing.one_off_costs is missing: only.only scores 0"]
 
 
-def test_weights_override_replaces_named_weights_before_normalising() -> None:
+THREE = """\
+id: t
+currency: MYR
+criteria:
+  - {id: a, weight: 30, field: pricing.unit_price, rule: {type: linear, best: 0, worst: 9}}
+  - {id: b, weight: 20, field: pricing.quantity, rule: {type: linear, best: 9, worst: 0}}
+  - {id: c, weight: 10, field: g2g.delivery_months, rule: {type: linear, best: 0, worst: 9}}
+"""
+
+
+def test_what_if_weights_are_percentages_and_the_rest_keep_their_proportions() -> None:
+    criteria = criteria_from(THREE)
+    assert criteria.weights() == pytest.approx({"a": 0.5, "b": 1 / 3, "c": 1 / 6})
+    # a is 20% of the total; b and c share 80% as 20:10.
+    assert criteria.weights({"a": 20}) == pytest.approx({"a": 0.2, "b": 0.8 * 2 / 3,
+                                                         "c": 0.8 / 3})
+    # Setting a weight to its own percentage changes nothing.
+    assert criteria.weights({"a": 50}) == pytest.approx(criteria.weights())
+    assert criteria.weights({"a": 40, "b": 60}) == pytest.approx({"a": 0.4, "b": 0.6, "c": 0})
+    assert criteria.weights({"a": 0}) == pytest.approx({"a": 0, "b": 2 / 3, "c": 1 / 3})
+    everyone = criteria.weights({"a": 33.33, "b": 33.33, "c": 33.34})
+    assert sum(everyone.values()) == pytest.approx(1)
+
+
+@pytest.mark.parametrize(("overrides", "message"), [
+    ({"prise": 3}, r"no criterion `prise` .did you mean `price`"),
+    ({"price": 101}, r"`price` is 101%: a weight is a percentage of the total, from 0 to 100"),
+    ({"price": 60, "depth": 50}, r"add up to 110%, more than the whole"),
+])
+def test_what_if_weights_that_cannot_be_are_refused(overrides: dict[str, float],
+                                                   message: str) -> None:
     criteria = criteria_from(CRITERIA)
-    assert criteria.weights({"price": 3}) == {"price": 0.75, "depth": 0.25}
-    with pytest.raises(UsageError, match=r"no criterion `prise` .did you mean `price`"):
-        criteria.weights({"prise": 3})
-    with pytest.raises(UsageError, match="must not all be zero"):
-        criteria.weights({"price": 0, "depth": 0})
+    with pytest.raises(UsageError, match=message):
+        criteria.weights(overrides)
+
+
+def test_naming_every_criterion_the_weights_must_make_100_percent() -> None:
+    criteria = criteria_from(THREE)
+    with pytest.raises(UsageError, match=r"must add up to 100% \(they add up to 10%\)"):
+        criteria.weights({"a": 3, "b": 3, "c": 4})  # the file's own scale, not percent
 
 
 def test_raw_rule_is_refused_by_wsm_with_its_location() -> None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluator.api import compare, load_criteria
-from evaluator.model import Criteria, Proposal
+from evaluator.model import Proposal
 from evaluator.scoring import competition_ranks, evaluate
 from evaluator.sensitivity import (
     Stability,
@@ -22,6 +22,7 @@ from evaluator.sensitivity import (
     rank_acceptability,
     tipping_point,
     total_lines,
+    weight_past,
 )
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import criteria_from, offer
@@ -190,12 +191,6 @@ def test_intervals_match_brute_force_on_the_samples() -> None:
     brute_force_check(scores, list(comparison.weights.values()), steps=10000)
 
 
-def raw_weight_for(criteria: Criteria, criterion: str, share: float) -> float:
-    """The raw weight that gives `criterion` this normalised share, the others unchanged."""
-    rest = sum(c.weight for c in criteria.criteria if c.id != criterion)
-    return share * rest / (1 - share)
-
-
 def test_the_sample_tipping_point_tips_the_real_comparison() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
     comparison = compare([PROPOSALS], criteria)
@@ -204,11 +199,10 @@ def test_the_sample_tipping_point_tips_the_real_comparison() -> None:
     assert comparison.winner is not None and result.winner == comparison.winner.id
     assert point is not None and 0 < point.to < 1
     step = 1e-4 if point.to > point.weight else -1e-4
-    past = compare([PROPOSALS], criteria,
-                   {point.criterion: raw_weight_for(criteria, point.criterion, point.to + step)})
-    before = compare([PROPOSALS], criteria,
-                     {point.criterion: raw_weight_for(criteria, point.criterion,
-                                                      point.to - step)})
+    # A what-if weight is a percentage of the total, the others keeping their proportions:
+    # the very move the stability intervals make.
+    past = compare([PROPOSALS], criteria, {point.criterion: 100 * (point.to + step)})
+    before = compare([PROPOSALS], criteria, {point.criterion: 100 * (point.to - step)})
     assert past.winner is not None and past.winner.id == point.new_winner
     assert before.winner is not None and before.winner.id == result.winner
 
@@ -245,6 +239,29 @@ def test_intervals_match_brute_force_with_ties(problem: tuple[list[list[float]],
     # Scores in tenths and integer weights make exact ties and zero weights common.
     scores, raw = problem
     brute_force_check(scores, normalised(raw), steps=300)
+
+
+@given(problems)
+@settings(max_examples=200, deadline=None)
+def test_the_weight_past_a_tipping_point_makes_the_new_winner_lead(
+        problem: tuple[list[list[float]], list[int]]) -> None:
+    scores, raw = problem
+    weights = normalised(raw)
+    ids = [f"p{i}" for i in range(len(scores))]
+    tip = tipping_point(stability(scores, weights, k) for k in range(len(weights)))
+    if tip is None:
+        return
+    k = int(tip.criterion[1:])
+    up = tip.to > tip.weight
+    past = weight_past(scores, weights, k, tip.to, up, ids.index(tip.new_winner))
+    if past is None:  # no figure of at most six decimals of a percent leads outright
+        return
+    assert (past > tip.to) if up else (past < tip.to)
+    assert round(past * 100, 4) == past * 100 or math.isclose(past * 100,
+                                                              round(past * 100, 4))
+    totals = [a + b * past for a, b in total_lines(scores, weights, k)]
+    leader = ids.index(tip.new_winner)
+    assert all(totals[leader] > x for j, x in enumerate(totals) if j != leader)
 
 
 @given(problems, st.sampled_from([0.25, 0.5, 2.0, 4.0]), st.integers(-20, 20))

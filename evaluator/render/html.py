@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from evaluator import __version__
 from evaluator.errors import UsageError
 from evaluator.panel import points
-from evaluator.render import RenderOptions
+from evaluator.render import RenderOptions, percent
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
@@ -292,7 +292,8 @@ class StabilityChart(ChartFrame):
 
 
 def _interval_words(interval: tuple[float, float] | None) -> str:
-    return "never" if interval is None else f"{interval[0]:.2f} to {interval[1]:.2f}"
+    return "never" if interval is None else \
+        f"{percent(interval[0], 1, 'up')} to {percent(interval[1], 1, 'down')}"
 
 
 def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
@@ -310,11 +311,11 @@ def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
     for row, (s, label) in enumerate(zip(stability.values(), labels, strict=True)):
         rows.append(StabilityRow(
             s.criterion, label, _row_y(row), band(s.winner), band(s.ranking),
-            round(left + s.weight * plot_width, 2), f"{s.weight:.2f}",
-            f"{s.criterion}: weight today {s.weight:.2f}; the winner holds from "
+            round(left + s.weight * plot_width, 2), percent(s.weight, 2),
+            f"{s.criterion}: weight today {percent(s.weight, 2)}; the winner holds from "
             f"{_interval_words(s.winner)}; the whole ranking holds from "
             f"{_interval_words(s.ranking)}."))
-    ticks = tuple(Tick(round(left + v * plot_width, 2), f"{v:g}")
+    ticks = tuple(Tick(round(left + v * plot_width, 2), percent(v))
                   for v in (0, 0.25, 0.5, 0.75, 1))
     return StabilityChart(CHART_WIDTH, _chart_height(len(rows)), left, plot_width,
                           AXIS_HEIGHT - 8, ticks, tuple(rows))
@@ -356,7 +357,7 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
     for criterion in comparison.criteria.criteria:
         found = [_criterion(e, criterion.id) for e in comparison.evaluations]
         rows.append(GridRow(0, criterion.id, criterion.title,
-                            f"{comparison.weights.get(criterion.id, 0.0):.0%}",
+                            percent(comparison.weights.get(criterion.id, 0.0)),
                             tuple(heat_cell(c.score) if c else _blank() for c in found)))
         if not criterion.has_subcriteria:
             continue
@@ -369,7 +370,7 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
                 if score is None:
                     cells.append(_blank())
                     continue
-                weight = f"{score.weight:.0%}"
+                weight = percent(score.weight)
                 cells.append(heat_cell(score.score, score.explanation, score.missing))
             rows.append(GridRow(1, leaf.id, leaf.title, weight, tuple(cells)))
     return rows
@@ -511,6 +512,7 @@ def robustness(result: Sensitivity) -> Robustness:
         describe_draws,
         describe_spread,
         headline,
+        interval_text,
         spread_value,
     )
 
@@ -519,18 +521,16 @@ def robustness(result: Sensitivity) -> Robustness:
             return "<1%"
         return ">99%" if 0.995 <= x < 1 else f"{x:.0%}"
 
-    def interval(i: tuple[float, float] | None) -> str:
-        return "—" if i is None else f"{i[0]:.2f}–{i[1]:.2f}"
 
     shown = result.winner is not None
     stability = tuple({
-        "criterion": s.criterion, "today": f"{s.weight:.2f}", "winner": interval(s.winner),
-        "ranking": interval(s.ranking),
+        "criterion": s.criterion, "today": percent(s.weight, 2),
+        "winner": interval_text(s.winner), "ranking": interval_text(s.ranking),
         "below": s.winner_below or "", "above": s.winner_above or ""}
         for s in result.stability.values()) if shown else ()
     shares = result.acceptability.shares
     weights = result.comparison.weights
-    central = tuple((i, tuple(f"{w[k]:.2f}" for k in weights))
+    central = tuple((i, tuple(percent(w[k]) for k in weights))
                     for i, w in result.acceptability.central_weights.items() if w is not None)
     a = result.acceptability
     return Robustness(
@@ -543,7 +543,7 @@ def robustness(result: Sensitivity) -> Robustness:
         draws=f"{describe_spread(result)} ({describe_draws(result)})",
         central=central if shown else (),
         criteria=tuple(weights),
-        today=tuple(f"{w:.2f}" for w in weights.values()),
+        today=tuple(percent(w) for w in weights.values()),
         excluded=tuple(e.id for e in result.excluded),
         # The comparison's own notes are in the summary already.
         notes=tuple(n for n in result.notes if n not in result.comparison.notes),
@@ -581,7 +581,7 @@ def environment() -> Environment:
     env.filters["code"] = code_spans
     env.filters["number"] = number_text
     env.filters["ordinal"] = ordinal
-    env.filters["percent"] = lambda x: f"{x:.0%}"
+    env.filters["percent"] = percent
     return env
 
 
@@ -593,8 +593,7 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
         "tool": f"evaluator {__version__}",
         "criteria": criteria,
         "method": comparison.method,
-        "weights": [(k, f"{w:.4f}".rstrip("0").rstrip(".")) for k, w in
-                    comparison.weights.items()],
+        "weights": [(k, percent(w, 2)) for k, w in comparison.weights.items()],
         "proposals": [(e.id, e.proposal.file, e.proposal.sha256) for e in
                       sorted(comparison.evaluations, key=lambda e: e.proposal.file)],
         "panel": None if panel is None else {

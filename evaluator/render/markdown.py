@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from evaluator.render import RenderOptions
+from evaluator.render import RenderOptions, percent
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
@@ -61,7 +61,7 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
              f"Criteria `{criteria.id}` version {criteria.version or '—'}, "
              f"method `{comparison.method}`. {recommendation(comparison)}", "",
              _row(["Rank", "Proposal", "Country", "Total", *(f"{n} rank" for n in names),
-                   *(f"{i} ({comparison.weights[i]:.0%})" for i in ids), "Gates"]),
+                   *(f"{i} ({percent(comparison.weights[i])})" for i in ids), "Gates"]),
              _row(["---:", "---", "---", "---:", *("---:" for _ in names),
                    *("---:" for _ in ids), "---"])]
     for e in comparison.evaluations:
@@ -116,7 +116,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                   f"**{e.total:.2f}** {out_of(comparison.method)} "
                   f"(method `{comparison.method}`).", ""]
         for c in e.criteria:
-            lines += [f"### {c.title}: {c.score:.2f} × {c.weight:.2f} = {c.contribution:.2f}",
+            lines += [f"### {c.title}: {c.score:.2f} × weight {percent(c.weight)} = "
+                      f"{c.contribution:.2f}",
                       ""]
             if c.credibility_field is not None:
                 value = "missing" if c.credibility_value is None else c.credibility_value
@@ -124,7 +125,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                           f"× {c.credibility_factor:g}", ""]
             lines += [_row(["Sub-criterion", "Weight", "Score", "Evidence"]),
                       _row(["---", "---:", "---:", "---"])]
-            lines += [_row([leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
+            lines += [_row([leaf.id, percent(leaf.weight), f"{leaf.score:.2f}",
                             leaf.explanation]) for leaf in c.leaves]
             lines.append("")
         if e.icp is not None:

@@ -12,12 +12,12 @@ from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
-from evaluator.render import RenderOptions
+from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data
 from evaluator.render.table import bar, print_to_text
 from evaluator.rules import number_text
 from evaluator.scoring import GateResult
-from evaluator.sensitivity import Interval, Sensitivity, Spread, Stability
+from evaluator.sensitivity import Interval, Sensitivity, Spread, Stability, TippingPoint
 
 if TYPE_CHECKING:
     from evaluator.uncertainty import ValueAnalysis
@@ -46,7 +46,8 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         "tipping_point": None if tipping is None else {
             "criterion": tipping.criterion, "weight": number(tipping.weight),
             "to": number(tipping.to), "change": number(tipping.change),
-            "new_winner": tipping.new_winner},
+            "new_winner": tipping.new_winner,
+            "past": None if tipping.past is None else number(tipping.past)},
         "proposals": [{"id": e.id, "rank": e.rank, "total": number(e.total)}
                       for e in result.proposals],
         "excluded": [{"id": e.id, "reason": _excluded_reason(e.gates)}
@@ -113,15 +114,6 @@ def render(result: Sensitivity, fmt: str, options: RenderOptions) -> str:
 
 # --- sentences shared by table and markdown -----------------------------------------------
 
-def _pair(a: float, b: float) -> tuple[str, str]:
-    """Two weights with enough decimals (2 to 4) that they do not read as equal."""
-    for places in (2, 3, 4):
-        left, right = f"{a:.{places}f}", f"{b:.{places}f}"
-        if left != right:
-            return left, right
-    return left, right
-
-
 def _percent(share: float) -> str:
     """A share as a whole percentage that never rounds a rare event to 0% or 100%."""
     if 0 < share < 0.005:
@@ -169,14 +161,10 @@ def headline(result: Sensitivity) -> list[str]:
         return lines
     tip = result.tipping_point
     if tip is None:
-        lines.append(f"{winner} stays first whichever single weight moves, anywhere from 0 "
-                     "to 1.")
+        lines.append(f"{winner} stays first whichever single weight moves, anywhere from 0% "
+                     "to 100%.")
     else:
-        today, to = _pair(tip.weight, tip.to)
-        verb = "rises above" if tip.to > tip.weight else "falls below"
-        lines.append(f"{winner} stays first unless {tip.criterion}'s weight {verb} {to} "
-                     f"(from {today}), when {tip.new_winner} would lead; no smaller change "
-                     f"of a single weight changes the winner.")
+        lines.append(tipping_sentence(winner, tip))
     shares = result.acceptability.shares
     others = sorted(((s[0], i) for i, s in shares.items() if s[0] > 0 and i != winner),
                     key=lambda x: -x[0])
@@ -188,6 +176,26 @@ def headline(result: Sensitivity) -> list[str]:
     if result.values is not None:
         lines.append(confidence_sentence(result))
     return lines
+
+
+def tipping_sentence(winner: str, tip: TippingPoint, code: str = "") -> str:
+    """Where the winner stops being first, and the `--weights` that tips it (`code`: the
+    mark around a command, "`" in Markdown)."""
+    up = tip.to > tip.weight
+    if tip.past is None:  # no round figure past the crossing: the crossing itself
+        verb = "rises above" if up else "falls below"
+        return (f"{winner} stays first unless {tip.criterion}'s weight {verb} "
+                f"{percent(tip.to, 4)} (today {percent(tip.weight, 4)}), when "
+                f"{tip.new_winner} would lead; no smaller change of a single weight changes "
+                "the winner.")
+    places = max(1, decimals(tip.past))
+    bound = percent(tip.to, places, "down" if up else "up")
+    past = percent(tip.past, places)
+    return (f"{winner} stays first while {tip.criterion}'s weight is "
+            f"{'at most' if up else 'at least'} {bound} (today {percent(tip.weight, 2)}); at "
+            f"{past} {tip.new_winner} leads ({code}--weights "
+            f"{tip.criterion}={past.removesuffix('%')}{code}). No smaller change of a single "
+            "weight changes the winner.")
 
 
 def confidence_sentence(result: Sensitivity) -> str:
@@ -228,10 +236,11 @@ def _ends(s: Stability) -> str:
     return "  ".join(parts) or "never"
 
 
-def _range(interval: Interval | None) -> str:
+def interval_text(interval: Interval | None) -> str:
+    """An interval of weights in percent, rounded inward: every weight shown holds."""
     if interval is None:
         return "—"
-    return f"{interval[0]:.2f}–{interval[1]:.2f}"
+    return f"{percent(interval[0], 1, 'up').removesuffix('%')}–{percent(interval[1], 1, 'down')}"
 
 
 def stability_bar(s: Stability, width: int) -> str:
@@ -293,15 +302,15 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     # The bar takes what the other columns leave: each of the six columns has a cell of
     # padding either side, one between columns, and one at each edge of the table. On a
     # terminal too narrow for a useful bar the numbers alone remain.
-    fixed = len("Today") + len("0.00–1.00") * 2 + ends_width + 6 * 3 + 1
+    fixed = len("Today") + len("0.0–100.0%") * 2 + ends_width + 6 * 3 + 1
     if options.width - fixed - name_width < 20:  # narrow: names wrap at every space
         words = [len(word) for n in names.values() for word in n.split()]
         name_width = min(name_width, max(len("Criterion"), *words))
     bar_width = min(50, options.width - fixed - name_width)
     drawn = bar_width >= 12
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                  title="Weight stability: one weight moves from 0 to 1, the others keep "
-                        "their proportions",
+                  title="Weight stability: one weight moves from 0% to 100%, the others "
+                        "keep their proportions",
                   caption=(f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
                            f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
                            if drawn else "") + "↓ ↑ first below/above it")
@@ -310,12 +319,12 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     table.add_column("Winner\nholds", no_wrap=True, min_width=9)
     table.add_column("Ranking\nholds", no_wrap=True, min_width=9)
     if drawn:
-        table.add_column("0" + "1".rjust(bar_width - 1), no_wrap=True, width=bar_width)
+        table.add_column("0%" + "100%".rjust(bar_width - 2), no_wrap=True, width=bar_width)
     table.add_column("Then first", overflow="fold", min_width=ends_width)
     for k, s in result.stability.items():
         bar_cell = [Text(stability_bar(s, bar_width))] if drawn else []
-        table.add_row(names[k], f"{s.weight:.2f}", _range(s.winner), _range(s.ranking),
-                      *bar_cell, ends[k])
+        table.add_row(names[k], percent(s.weight, 2), interval_text(s.winner),
+                      interval_text(s.ranking), *bar_cell, ends[k])
     return table
 
 
@@ -367,12 +376,12 @@ def _central_table(result: Sensitivity) -> Table:
         table.title = (f"{table.title}, and its confidence: how often it stays first there "
                        "as the figures vary")
         table.add_column("confidence", justify="right")
-    table.add_row("(today)", *(f"{w:.2f}" for w in weights.values()),
+    table.add_row("(today)", *(percent(w) for w in weights.values()),
                   *([""] if confidence else []), style="dim")
     for identity, mean in central.items():
         if mean is not None:
             share = confidence.get(identity)
-            table.add_row(identity, *(f"{mean[k]:.2f}" for k in weights),
+            table.add_row(identity, *(percent(mean[k]) for k in weights),
                           *([] if result.values is None else
                             [_percent(share) if share is not None else "—"]))
     return table
@@ -460,12 +469,13 @@ def _markdown(result: Sensitivity) -> str:
     lines += [" ".join(headline(result)), ""]
     if result.winner is not None:
         lines += ["### Weight stability", "",
-                  "One weight moves from 0 to 1 while the others keep their proportions.", "",
+                  "One weight moves from 0% to 100% while the others keep their proportions.",
+                  "",
                   _row(["Criterion", "Today", "Winner holds", "Ranking holds", "Then first",
-                        "0 … 1"]),
+                        "0% … 100%"]),
                   _row(["---", "---:", "---", "---", "---", "---"])]
-        lines += [_row([s.criterion, f"{s.weight:.2f}", _range(s.winner), _range(s.ranking),
-                        _ends(s), f"`{stability_bar(s, 20)}`"])
+        lines += [_row([s.criterion, percent(s.weight, 2), interval_text(s.winner),
+                        interval_text(s.ranking), _ends(s), f"`{stability_bar(s, 20)}`"])
                   for s in result.stability.values()]
         ranks = len(result.proposals)
         lines += ["", f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
@@ -481,9 +491,9 @@ def _markdown(result: Sensitivity) -> str:
         lines += ["", "### Central weights", "",
                   "The average weighting under which each proposal comes first.", "",
                   _row(["Proposal", *weights]), _row(["---", *("---:" for _ in weights)]),
-                  _row(["(today)", *(f"{w:.2f}" for w in weights.values())])]
+                  _row(["(today)", *(percent(w) for w in weights.values())])]
         central = result.acceptability.central_weights
-        lines += [_row([i, *(f"{c[k]:.2f}" for k in weights)])
+        lines += [_row([i, *(percent(c[k]) for k in weights)])
                   for i, c in central.items() if c is not None]
         never = _never_first([i for i, c in central.items() if c is None])
         lines += ["", never] if never else []

@@ -12,7 +12,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from evaluator.icp import IcpBreakdown
-from evaluator.render import RenderOptions
+from evaluator.render import RenderOptions, percent
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
@@ -89,8 +89,8 @@ def _headings(comparison: Comparison, width: int) -> tuple[list[str], str | None
     if needed <= width:
         return full, None
     short = [f"C{n}" for n in range(1, len(ids) + 1)]
-    legend = "; ".join(f"{s} {i} ({comparison.weights[i]:.0%})" for s, i in zip(short, ids,
-                                                                              strict=True))
+    legend = "; ".join(f"{s} {i} ({percent(comparison.weights[i])})"
+                       for s, i in zip(short, ids, strict=True))
     return short, legend
 
 
@@ -116,7 +116,7 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
         table.add_column(f"{name}\nrank", justify="right", no_wrap=True)
     for criterion, heading in zip(criteria.criteria, headings, strict=True):
         weight = comparison.weights[criterion.id]
-        table.add_column(f"{heading}\n{weight:.0%}", justify="right", no_wrap=True,
+        table.add_column(f"{heading}\n{percent(weight)}", justify="right", no_wrap=True,
                          min_width=max(len(line) for line in heading.splitlines()))
     table.add_column("Gates", no_wrap=True)
     for e in comparison.evaluations:
@@ -290,15 +290,15 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
         table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True,
-                      title=f"{c.title}: {scaled}{c.score:.2f}, × weight {c.weight:.2f} = "
-                            f"{c.contribution:.2f}")
+                      title=f"{c.title}: {scaled}{c.score:.2f}, × weight {percent(c.weight)} "
+                            f"= {c.contribution:.2f}")
         table.add_column("Sub-criterion", ratio=2, overflow="fold")
         table.add_column("Weight", justify="right", no_wrap=True)
         table.add_column("Score", justify="right", no_wrap=True)
         table.add_column("Evidence", ratio=5, overflow="fold")
         for leaf in c.leaves:
             style = "yellow" if leaf.missing else ""
-            table.add_row(leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
+            table.add_row(leaf.id, percent(leaf.weight), f"{leaf.score:.2f}",
                           leaf.explanation, style=style)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
