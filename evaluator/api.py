@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from evaluator.caveats import PANEL_GAP, Caveat
 from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, discover, load_document
 from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
@@ -156,6 +157,7 @@ def compare(paths: Sequence[Path], criteria: Criteria,
             panel: Path | None = None, jobs: int | None = None) -> Comparison:
     """Load the proposals in `paths` (and the `panel` folder) and score, rank and explain them."""
     batch = load_proposals(paths, max_bytes, on_file, jobs, criteria)
+    unread = files_of(batch.errors)
     judged = None
     if panel is not None:
         # A rating of a proposal whose file failed is not the panel's mistake: that file's
@@ -164,7 +166,13 @@ def compare(paths: Sequence[Path], criteria: Criteria,
         judged, problems = load_panel(panel, criteria, [p.id for p in batch.proposals],
                                       unreadable=unreadable, max_bytes=max_bytes)
         batch.errors.extend(problems)
-    return evaluate(batch.prepared, criteria, weights, method, batch.errors, judged)
+    return evaluate(batch.prepared, criteria, weights, method, batch.errors, judged,
+                    batch.files, unread)
+
+
+def files_of(problems: Iterable[Problem]) -> list[str]:
+    """The files the problems are about, each once, in order."""
+    return list(dict.fromkeys(p.file for p in problems))
 
 
 def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | None = None,
@@ -177,16 +185,18 @@ def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | Non
     if panel is not None:
         judged, problems = load_panel(panel, criteria, [proposal.id], other_proposals=True,
                                       max_bytes=max_bytes)
-    return evaluate([proposal], criteria, weights, method, problems, judged)
+    return evaluate([proposal], criteria, weights, method, problems, judged, files=1)
 
 
 def validate_paths(paths: Iterable[Path], criteria: Criteria,
                    max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
-                   panel: Path | None = None) -> tuple[list[str], list[Problem]]:
+                   panel: Path | None = None
+                   ) -> tuple[list[str], list[Problem], list[Caveat]]:
     """Check files without ranking: criteria files by their shape, proposals by scoring them.
 
     With `panel`, the members' files in that folder are checked too, against the
-    criteria's judgements and the proposals checked here.
+    criteria's judgements and the proposals checked here; the caveats then say which
+    proposal's judgement no member rated (it would score as missing).
     """
     checked: list[str] = []
     problems: list[Problem] = []
@@ -215,5 +225,7 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
         checked.extend(m.file for m in judged.members)
         checked.extend(sorted({p.file for p in panel_problems} - set(checked)))
     # Scoring finds what only the criteria can tell: currencies, levels, missing values.
-    problems.extend(evaluate(proposals, criteria, panel=judged).errors)
-    return checked, problems
+    scored = evaluate(proposals, criteria, panel=judged)
+    problems.extend(scored.errors)
+    gaps = [c for c in scored.caveats if c.code == PANEL_GAP] if panel is not None else []
+    return checked, problems, gaps

@@ -142,7 +142,7 @@ def _render_options() -> RenderOptions:
         width = shutil.get_terminal_size((100, 24)).columns
     else:
         width = 120
-    return RenderOptions(color=bool(color), width=max(60, width))
+    return RenderOptions(color=bool(color), width=max(60, width), command=tuple(_COMMAND))
 
 
 def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
@@ -352,8 +352,12 @@ def validate(
     from evaluator.api import validate_paths
     framework = _load_criteria(criteria, max_bytes)
     with _progress("checking files") as on_file:
-        checked, problems = validate_paths(paths, framework, max_bytes, on_file, panel)
+        checked, problems, gaps = validate_paths(paths, framework, max_bytes, on_file, panel)
     _report(problems)
+    if gaps:
+        from evaluator.render.run import gap_warnings
+        for warning in gap_warnings(gaps, str(panel)):
+            sys.stderr.write(f"{warning}\n")
     bad = {p.file for p in problems}
     for name in checked:
         if name not in bad:
@@ -383,8 +387,9 @@ def show_criteria(
     _check_choice("--format", fmt, ("table", "json", "markdown"))
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
+    from evaluator.scoring import WhatIf
     text = render_criteria.render(framework, framework.weights(overrides), fmt,
-                                  _render_options())
+                                  _render_options(), WhatIf.of(framework, overrides, None))
     _emit(text, output, force, [Path(framework.file)], fmt)
 
 
@@ -570,7 +575,12 @@ def main(argv: Sequence[str] | None = None) -> None:
             gc.enable()
 
 
+# The command line of this run, for the audit trail of a report.
+_COMMAND: list[str] = []
+
+
 def _run(args: list[str]) -> None:
+    _COMMAND[:] = ["evaluator", *args]
     try:
         # As app(...) does, with values converted without pydantic where typer's own
         # conversion would give the same (evaluator/coercion.py).

@@ -91,11 +91,24 @@ class Member:
 
 
 @dataclass(frozen=True, slots=True)
+class DroppedRating:
+    """A rating in a member's file that could not be read: left out, the rest kept."""
+
+    member: str
+    file: str
+    line: int | None
+    proposal: str
+    judgement: str | None  # None: every rating of the proposal (its entry is unusable)
+
+
+@dataclass(frozen=True, slots=True)
 class Panel:
-    """The members whose files were read without error, ordered by label."""
+    """The members whose files could be read, ordered by label, and the ratings in them
+    that could not (each is also a problem of the run)."""
 
     folder: str
     members: tuple[Member, ...] = ()
+    dropped: tuple[DroppedRating, ...] = ()
 
     def ratings(self, proposal: str, judgement: str) -> list[tuple[str, str]]:
         """(member, level) for each member who rated this judgement of this proposal."""
@@ -237,33 +250,52 @@ def load_panel(folder: Path, criteria: Criteria, proposals: Collection[str], *,
     scored = judgements(criteria)
     problems: list[Problem] = []
     members: dict[str, Member] = {}
+    dropped: list[DroppedRating] = []
     for path in files:
         try:
-            member = _read_member(load_document(path, max_bytes), scored, proposals,
-                                  unreadable, other_proposals, members)
+            member, bad = _read_member(load_document(path, max_bytes), scored, proposals,
+                                       unreadable, other_proposals, members)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
         members[member.label] = member
+        problems.extend(problem for problem, _ in bad)
+        dropped.extend(rating for _, rating in bad)
     ordered = tuple(sorted(members.values(), key=lambda m: m.label))
-    return Panel(shown, ordered), problems
+    return Panel(shown, ordered, tuple(dropped)), problems
+
+
+# A rating that could not be read: its problem, and what was left out.
+_Bad = tuple[Problem, DroppedRating]
 
 
 def _read_member(document: Any, scored: Mapping[str, list[tuple[str, Levels]]],
                  proposals: Collection[str], unreadable: Collection[str],
-                 other_proposals: bool, earlier: Mapping[str, Member]) -> Member:
+                 other_proposals: bool, earlier: Mapping[str, Member]
+                 ) -> tuple[Member, list[_Bad]]:
+    """A member's file and the ratings in it that could not be read. A problem with the
+    file itself (its shape, the label) loses the whole file: InputError. A problem with one
+    rating (a mistyped level, an unknown proposal or judgement) loses that rating only."""
     check = Checker(document)
     top = check.mapping((), document.data, _FILE_KEYS, required=_FILE_KEYS, what="key")
     label = None
     if top is not None and top.get("member") is not None:
         label = _label(check, top["member"], earlier)
     ratings: dict[str, dict[str, str]] = {}
+    rating_check = _RatingChecker(document)  # problems of single ratings: lose only them
     if top is not None and top.get("ratings") is not None:
-        ratings = _read_ratings(check, top["ratings"], scored, proposals, unreadable,
-                                other_proposals)
-    check.raise_if_any()
+        body = check.mapping(("ratings",), top["ratings"], None, what="proposal")
+        if body is not None:
+            ratings = _read_ratings(rating_check, body, scored, proposals, unreadable,
+                                    other_proposals)
+    if check.problems:
+        check.problems.extend(rating_check.problems)
+        check.raise_if_any()
     assert label is not None  # required, and a bad one was reported
-    return Member(label, document.file, document.sha256, ratings)
+    bad = [(problem, DroppedRating(label, document.file, problem.line, *where))
+           for problem, where in zip(rating_check.problems, rating_check.subjects,
+                                     strict=True)]
+    return Member(label, document.file, document.sha256, ratings), bad
 
 
 def _label(check: Checker, raw: Any, earlier: Mapping[str, Member]) -> str | None:
@@ -281,12 +313,26 @@ def _label(check: Checker, raw: Any, earlier: Mapping[str, Member]) -> str | Non
     return label
 
 
-def _read_ratings(check: Checker, raw: Any, scored: Mapping[str, list[tuple[str, Levels]]],
-                  proposals: Collection[str], unreadable: Collection[str],
-                  other_proposals: bool) -> dict[str, dict[str, str]]:
-    body = check.mapping(("ratings",), raw, None, what="proposal")
+class _RatingChecker(Checker):
+    """A Checker that also notes which rating each problem is about: (proposal, judgement),
+    the judgement None for a proposal's whole entry."""
+
+    def __init__(self, document: Any) -> None:
+        super().__init__(document)
+        self.subjects: list[tuple[str, str | None]] = []
+
+    def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
+        """Record the problem, and the rating at `path` (`ratings.PROPOSAL[.JUDGEMENT]`)."""
+        super().report(path, message, key=key)
+        self.subjects.append((str(path[1]), None if len(path) < 3 else str(path[2])))
+
+
+def _read_ratings(check: Checker, body: dict[str, Any],
+                  scored: Mapping[str, list[tuple[str, Levels]]], proposals: Collection[str],
+                  unreadable: Collection[str], other_proposals: bool
+                  ) -> dict[str, dict[str, str]]:
     ratings: dict[str, dict[str, str]] = {}
-    for proposal, given in (body or {}).items():
+    for proposal, given in body.items():
         path: PathKey = ("ratings", proposal)
         if proposal not in proposals:
             if proposal not in unreadable and not other_proposals:

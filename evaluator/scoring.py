@@ -9,6 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from evaluator import caveats
+from evaluator.caveats import Caveat
 from evaluator.checks import shorten
 from evaluator.derive import Derivation, derive
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
@@ -107,6 +109,27 @@ class Evaluation:
         return self.proposal.id
 
 
+@dataclass(frozen=True, slots=True)
+class WhatIf:
+    """How a run departs from the criteria file: not its evaluation, a what-if."""
+
+    # The what-if weights as given (percent of the total), when they change the weights.
+    weights: Mapping[str, float] | None = None
+    method: str | None = None  # the method used, when it is not the criteria file's
+
+    @staticmethod
+    def of(criteria: Criteria, weights: Mapping[str, float] | None,
+           method: str | None) -> WhatIf | None:
+        """The departures of a run with these options, or None when there are none."""
+        changed = None
+        if weights:
+            base, used = criteria.weights(), criteria.weights(weights)
+            if any(abs(used[k] - base[k]) > TIE_TOLERANCE for k in base):
+                changed = dict(weights)
+        other = method if method not in (None, "all", criteria.method) else None
+        return None if changed is None and other is None else WhatIf(changed, other)
+
+
 @dataclass(slots=True)
 class Comparison:
     """The result of one run: ranked evaluations, the weights used, and the bad inputs."""
@@ -119,6 +142,11 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
     kendall_tau: dict[str, float | None] | None = None  # with --method all; None: undefined
     panel: Panel | None = None  # the panel whose ratings were consolidated (--panel)
+    what_if: WhatIf | None = None  # how the run departs from the criteria file, if it does
+    files: int | None = None  # proposal files given (read or not); None: not from files
+    # The files given that could not be evaluated (not read, or not scored), by name.
+    unevaluated: list[str] = field(default_factory=list)
+    caveats: list[Caveat] = field(default_factory=list)  # why the result is provisional
 
     @property
     def winner(self) -> Evaluation | None:
@@ -128,24 +156,29 @@ class Comparison:
 
 def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
              weights: Mapping[str, float] | None = None, method: str | None = None,
-             errors: Sequence[Problem] = (), panel: Panel | None = None) -> Comparison:
+             errors: Sequence[Problem] = (), panel: Panel | None = None,
+             files: int | None = None, unread: Sequence[str] = ()) -> Comparison:
     """Score and rank proposals; a proposal that cannot be scored joins `errors`.
 
     `panel` holds the members' ratings of the judgements (`panel.*` fields); without one,
     those fields are missing. A proposal may come `prepare`d already against these same
     criteria (`api.load_proposals` does it while worker processes read the rest).
+    `files` is the number of proposal files given, `unread` those that could not be read:
+    with the proposals that cannot be scored, they are the run's `unevaluated` files.
     """
     method = method or criteria.method
     # With "all", totals and ranks stay those of the criteria file's method.
     primary = criteria.method if method == "all" else method
     top_weights = criteria.weights(weights)
     problems = list(errors)
+    unevaluated = list(unread)
     check_method(criteria, primary)
     prepared: list[Prepared] = []
     for proposal in proposals:
         item = proposal if isinstance(proposal, Prepared) else prepare(proposal, criteria)
         if item.problems:
             problems.extend(item.problems)
+            unevaluated.append(item.proposal.file)
         else:
             prepared.append(item)
     pool = [p for p in prepared if all(g.passed for g in p.gates)] or prepared
@@ -157,19 +190,27 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
                                               len(prepared), panel))
         except InputError as exc:
             problems.extend(exc.problems)
+            unevaluated.append(item.proposal.file)
     ranked = rank(evaluations)
-    notes = comparison_notes(criteria, [e.id for e in ranked if e.proposal.ranged], panel,
+    notes = comparison_notes(criteria, [e.id for e in ranked if e.proposal.ranged],
                              len(ranked))
     comparison = Comparison(criteria, primary, top_weights, ranked, problems, notes,
-                            panel=panel)
+                            panel=panel, what_if=WhatIf.of(criteria, weights, method),
+                            files=files, unevaluated=sorted(set(unevaluated)))
     if method != "wsm":
         from evaluator.methods import apply_method
         apply_method(comparison, method)
+    winners = None
+    if method == "all":
+        names = next((list(e.methods) for e in comparison.evaluations if e.methods), [])
+        winners = {name: [e.id for e in comparison.evaluations if e.methods[name][1] == 1]
+                   for name in names}
+    comparison.caveats = caveats.find(criteria, panel, [e.id for e in comparison.evaluations],
+                                      comparison.unevaluated, winners)
     return comparison
 
 
-def comparison_notes(criteria: Criteria, ranged: Sequence[str], panel: Panel | None,
-                     count: int) -> list[str]:
+def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> list[str]:
     """The notes of a run: the criteria's own, then what holds for `count` results whose
     proposals `ranged` (ids, in result order) give some figures as ranges."""
     notes = list(criteria.notes)
@@ -178,10 +219,6 @@ def comparison_notes(criteria: Criteria, ranged: Sequence[str], panel: Panel | N
             f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
             + " some figures as ranges (estimates), scored at the likely value or else the "
             "midpoint; `evaluator sensitivity --values` draws them")
-    judged = sorted({leaf.field for _, leaf in criteria.leaves() if is_judgement(leaf.field)})
-    if panel is None and judged and criteria.missing == "zero":
-        notes.append("no --panel given: the panel judgements ("
-                     + ", ".join(judged) + ") are missing and score 0")
     relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
     if relative and count > 1:
         notes.append(

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from evaluator import caveats
 from evaluator.api import (
     CHUNK,
     FileCallback,
@@ -52,6 +53,7 @@ from evaluator.scoring import (
     Comparison,
     Evaluation,
     Prepared,
+    WhatIf,
     check_method,
     comparison_notes,
     eligible_ranks,
@@ -88,7 +90,8 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     top_weights = criteria.weights(weights)
     check_method(criteria, "wsm")
     with _Pool(workers, files, criteria, max_bytes) as pool:
-        return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel)
+        return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel,
+                    WhatIf.of(criteria, weights, "wsm"))
 
 
 # What scoring needs besides the proposal: the top-level weights, the pool's references
@@ -120,8 +123,8 @@ class _Result:
 
 
 def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
-         max_bytes: int, on_file: FileCallback | None, panel: Path | None
-         ) -> tuple[bytes, list[Problem]]:
+         max_bytes: int, on_file: FileCallback | None, panel: Path | None,
+         what_if: WhatIf | None) -> tuple[bytes, list[Problem]]:
     # Without proportional rules and a panel, a score depends on its proposal alone.
     alone = not proportional_fields(criteria) and panel is None
     reads = pool.read(len(files), on_file, (top_weights, {}, 0, None) if alone else None)
@@ -179,13 +182,18 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         errors.extend(summaries[index][3])
     for index in scorable:
         errors.extend(scored[index][0])
-    notes = comparison_notes(criteria, [r.id for r in results if r.ranged], judged,
-                             len(results))
+    notes = comparison_notes(criteria, [r.id for r in results if r.ranged], len(results))
     lines = [(scored[r.index][2], b"null" if r.rank is None else b"%d" % r.rank,
               scored[r.index][3]) for r in results]
     flags = [flag for r in results for flag in scored[r.index][4]]
-    comparison = Comparison(criteria, "wsm", top_weights, [], errors, notes, panel=judged)
-    return render_encoded(comparison, lines, flags), errors
+    done = {r.index for r in results}
+    unevaluated = sorted({summaries[i][1] if i in summaries else reads[i][1][0].file
+                          for i in range(len(reads)) if i not in done})
+    found = caveats.find(criteria, judged, [r.id for r in results], unevaluated)
+    comparison = Comparison(criteria, "wsm", top_weights, [], errors, notes, panel=judged,
+                            what_if=what_if, files=len(files), unevaluated=unevaluated,
+                            caveats=found)
+    return render_encoded(comparison, lines, flags, len(results)), errors
 
 
 class _Pool:

@@ -10,12 +10,14 @@ import csv
 import io
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from evaluator import __version__
+from tests.conftest import PROPOSALS as PROPOSALS_DIR
 from tests.conftest import ROOT, Run
 from tests.helpers import matches_expected
 
@@ -95,7 +97,12 @@ def test_csv_columns(run_cli: RunCli) -> None:
     result = run_cli("compare", "-f", "csv")
     rows = list(csv.reader(io.StringIO(result.out)))
     assert rows[0] == ["rank", "id", "country", "eligible", "total", "pricing",
-                       "technology_transfer", "g2g_guarantees", "long_term_collaboration"]
+                       "technology_transfer", "g2g_guarantees", "long_term_collaboration",
+                       "file", "status", "what_if"]
+    assert [r[-3:] for r in rows[1:]] == [
+        [f"proposals/{name}.yaml", status, ""] for name, status in (
+            ("italy", "ranked"), ("turkiye", "ranked"), ("south-korea", "ranked"),
+            ("direct-offer", "ineligible"))]
     assert [r[:4] for r in rows[1:]] == [
         ["1", "italy", "Italy", "true"], ["2", "turkiye", "Türkiye", "true"],
         ["3", "south-korea", "South Korea", "true"], ["", "direct-offer", "NO", "false"]]
@@ -142,7 +149,10 @@ def test_batch_with_a_bad_file_still_scores_the_good(run_cli: RunCli, tmp_path: 
     bad = Path(os.path.relpath(tmp_path / "bad.yaml", ROOT))
     shown = str(bad) if not str(bad).startswith("..") else str(tmp_path / "bad.yaml")
     assert result.err == f"{shown}:3:3: unknown field `lcoal`\n"
-    assert [row.split(",")[1] for row in result.out.splitlines()[1:]] == ["italy", "turkiye"]
+    rows = list(csv.reader(io.StringIO(result.out)))[1:]
+    assert [(row[1], row[-2]) for row in rows] == [("italy", "ranked"), ("turkiye", "ranked"),
+                                                    ("", "not evaluated")]
+    assert rows[-1][-3] == shown
 
 
 def test_validate_lists_each_file(run_cli: RunCli) -> None:
@@ -241,3 +251,86 @@ def test_validate_checks_panel_files_too(run_cli: RunCli, tmp_path: Path) -> Non
         "unacceptable")
     assert result.out.splitlines()[-1].endswith("a.yaml")
     assert "b.yaml" not in result.out
+
+
+# --- what-if runs are marked as such (#15.2) -------------------------------------------------
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ((), None),
+    (("--weights", "pricing=30"), None),  # the file's own weight: nothing changes
+    (("--method", "wsm"), None),  # the file's own method
+    (("--method", "all"), None),  # totals and ranks stay the file's method's
+    (("--weights", "pricing=40"), {"weights": {"pricing": 40}, "method": None}),
+    (("--method", "topsis"), {"weights": None, "method": "topsis"}),
+    (("-w", "pricing=40,g2g_guarantees=10", "-m", "promethee"),
+     {"weights": {"pricing": 40, "g2g_guarantees": 10}, "method": "promethee"}),
+])
+def test_what_if_in_the_json_contract(run_cli: RunCli, options: tuple[str, ...],
+                                      expected: dict[str, object] | None) -> None:
+    result = run_cli("compare", "-f", "json", *options)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert list(data)[4:6] == ["weights", "what_if"]
+    assert data["what_if"] == expected
+    card = json.loads(run_cli("score", "proposals/italy.yaml", "-f", "json", *options).out)
+    assert card["what_if"] == expected
+
+
+WHAT_IF = ("What-if (--weights pricing=40), not the criteria file's evaluation: weights "
+           "pricing 40% (file 30%), technology_transfer 25.7% (file 30%), g2g_guarantees "
+           "17.1% (file 20%), long_term_collaboration 17.1% (file 20%).")
+
+
+@pytest.mark.parametrize("command", [
+    ("compare",), ("compare", "-f", "markdown"), ("score", "proposals/italy.yaml"),
+    ("score", "proposals/italy.yaml", "-f", "markdown"), ("criteria",),
+    ("criteria", "-f", "markdown"), ("sensitivity", "--samples", "100"),
+    ("sensitivity", "--samples", "100", "-f", "markdown")])
+def test_every_output_of_a_what_if_run_says_so_first(run_cli: RunCli,
+                                                     command: tuple[str, ...]) -> None:
+    result = run_cli(*command, "--weights", "pricing=40")
+    assert result.code == 0, result.err
+    # At the top: the first lines, or under the heading (Markdown escapes the _).
+    lines = [line for line in result.out.replace("\\", "").splitlines() if line.strip()]
+    top = " ".join(" ".join(lines[:5]).split())
+    assert WHAT_IF in top, result.out
+    assert not lines[0].startswith(("|", " Rank", "╭")), result.out
+    plain = run_cli(*command)
+    assert "What-if" not in plain.out
+
+
+def test_what_if_in_csv_and_sensitivity_json(run_cli: RunCli) -> None:
+    rows = list(csv.reader(io.StringIO(
+        run_cli("compare", "-f", "csv", "-w", "pricing=40", "-m", "topsis").out)))
+    assert {row[-1] for row in rows[1:]} == {"weights pricing=40; method topsis"}
+    data = json.loads(run_cli("sensitivity", "-f", "json", "--samples", "100", "-w",
+                              "pricing=40").out)
+    assert data["what_if"] == {"weights": {"pricing": 40}, "method": None}
+    data = json.loads(run_cli("criteria", "-f", "json", "-w", "pricing=40").out)
+    assert data["what_if"] == {"weights": {"pricing": 40}, "method": None}
+    assert data["criteria"][0]["weight"] == 0.4
+
+
+# --- a proposal that could not be evaluated is said next to the ranking (#15.6) -------------
+
+def test_a_file_left_out_is_named_next_to_the_ranking_in_every_format(
+        run_cli: RunCli, tmp_path: Path) -> None:
+    for path in PROPOSALS_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("proposal: [\n", encoding="utf-8")
+    sentence = (f"Caveat: Not in this ranking: {bad} could not be evaluated (the errors say "
+                "why); topsis scores are relative to the proposals compared, so they would "
+                "differ with it.")
+    table = run_cli("compare", str(tmp_path), "-m", "topsis")
+    assert table.code == 1 and table.err.startswith(f"{bad}:")
+    assert sentence in " ".join(table.out.split())
+    markdown = run_cli("compare", str(tmp_path), "-m", "topsis", "-f", "markdown").out
+    assert "- **Caveat:** Not in this ranking: " in markdown
+    data = json.loads(run_cli("compare", str(tmp_path), "-m", "topsis", "-f", "json").out)
+    assert data["files"] == {"given": 5, "evaluated": 4}
+    assert {"code": "not_evaluated", "files": [str(bad)]} in data["caveats"]
+    rows = list(csv.reader(io.StringIO(run_cli("compare", str(tmp_path), "-f", "csv").out)))
+    assert rows[-1][-3:] == [str(bad), "not evaluated", ""]
+    plain = run_cli("compare", "-m", "topsis")
+    assert "Not in this ranking" not in plain.out

@@ -52,12 +52,13 @@ def test_score_json_ignores_the_panels_other_proposals(run_cli: RunCli) -> None:
     assert data["panel"]["disagreements"] == []
 
 
-def test_without_panel_the_judgements_are_missing_with_one_note(run_cli: RunCli) -> None:
+def test_without_panel_the_judgements_are_missing_with_one_caveat(run_cli: RunCli) -> None:
     result = run_cli("compare")
     assert result.code == 0
     notes = [line for line in result.out.splitlines() if "--panel" in line]
-    assert notes == ["Note: no --panel given: the panel judgements (panel.sincerity) are "
-                     "missing and score 0."]
+    assert notes == ["Caveat: No panel ratings (no --panel): sincerity scores 0 for every "
+                     "proposal."]
+    assert "Recommended, with the caveats below: italy" in result.out
 
 
 def test_a_bad_panel_file_is_listed_and_the_others_still_count(run_cli: RunCli,
@@ -82,11 +83,18 @@ def test_a_bad_panel_file_is_listed_and_the_others_still_count(run_cli: RunCli,
         f"{e}:1:9: the member label `B` is already used by {panel / 'b.yaml'}; each member "
         "writes one file, under a label of their own\n"
         f"{f}:1:1: expected a mapping of keys, got a list\n")
-    # Members A, B and C still count: the same ranking and panel table as with the samples.
+    # Members A, B and C count as in the samples; D sits on the panel, with no rating left.
     expected = run_cli("compare", "proposals", "--panel", "panel").out
-    caption = "Panel: members A, B, C (files in "
-    assert result.out.split(caption)[0] == expected.split(caption)[0]
-    assert caption in result.out  # D, the second B and the list counted for nothing
+    assert _ranking(result.out) == _ranking(expected)
+    assert "Panel: members A, B, C, D (files in " in " ".join(result.out.split())
+
+
+def _ranking(table: str) -> list[str]:
+    """The rows of a ranking table, from the header to the caption."""
+    lines = table.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.lstrip().startswith("Rank "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("Scores "))
+    return lines[start:end]
 
 
 def test_panel_errors_in_json(run_cli: RunCli, tmp_path: Path) -> None:
@@ -98,7 +106,10 @@ def test_panel_errors_in_json(run_cli: RunCli, tmp_path: Path) -> None:
     assert data["errors"] == [{"file": str(tmp_path / "a.yaml"), "line": 3, "column": 22,
                                "message": "expected a level such as outstanding, got the "
                                           "number 75"}]
-    assert data["panel"]["members"] == []
+    # Member A sits on the panel; the one rating it gave could not be read, and is left out.
+    assert [m["member"] for m in data["panel"]["members"]] == ["A"]
+    assert {"code": "rating_dropped", "member": "A", "file": str(tmp_path / "a.yaml"),
+            "line": 3, "id": "italy", "judgement": "sincerity"} in data["caveats"]
     assert all(r["criteria"]["long_term_collaboration"]["subcriteria"]["sincerity"]["missing"]
                for r in data["results"])
 
@@ -138,8 +149,8 @@ def test_sensitivity_uses_the_consolidated_scores(run_cli: RunCli) -> None:
     assert (result.code, result.err) == (0, "")
     paneled = json.loads(result.out)
     assert paneled != without
-    assert not any("--panel" in note for note in paneled["notes"])
-    assert any("no --panel given" in note for note in without["notes"])
+    assert paneled["caveats"] == []
+    assert without["caveats"] == [{"code": "panel_missing", "judgements": ["sincerity"]}]
 
 
 def test_output_never_lands_in_the_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
@@ -179,3 +190,61 @@ def test_only_a_panel_imports_statistics() -> None:
     assert imported_after([["compare", "proposals", "--format", "json"],
                            ["compare", "proposals", "--panel", str(PANEL)]],
                           ["statistics"]) == [[False], [True]]
+
+
+# --- gaps in the panel's ratings (#15.4) ---------------------------------------------------
+
+def _panel_without(tmp_path: Path, proposal: str) -> Path:
+    """The sample panel with every rating of `proposal` taken out."""
+    folder = tmp_path / "panel"
+    folder.mkdir()
+    for path in PANEL.glob("*.yaml"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (folder / path.name).write_text(
+            "".join(line for line in lines if not line.lstrip().startswith(f"{proposal}:")),
+            encoding="utf-8")
+    return folder
+
+
+def test_a_proposal_no_member_rated_is_said_outright(run_cli: RunCli, tmp_path: Path) -> None:
+    panel = str(_panel_without(tmp_path, "turkiye"))
+    gap = "Caveat: No panel member rated turkiye's sincerity: it scores 0 (missing)."
+    result = run_cli("compare", "--panel", panel)
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    recommended = next(i for i, line in enumerate(lines) if line.startswith("Recommended"))
+    assert lines[recommended].startswith("Recommended, with the caveats below: italy")
+    assert lines[recommended + 1] == gap  # next to the recommendation
+    data = json.loads(run_cli("compare", "--panel", panel, "-f", "json").out)
+    assert data["caveats"] == [{"code": "panel_gap", "id": "turkiye", "judgement": "sincerity"}]
+    card = run_cli("score", "proposals/turkiye.yaml", "--panel", panel)
+    assert card.code == 0 and gap in card.out.splitlines()
+    rated = run_cli("score", "proposals/italy.yaml", "--panel", panel)
+    assert rated.code == 0 and "Caveat" not in rated.out
+    checked = run_cli("validate", "proposals", "--panel", panel)
+    assert checked.code == 0
+    assert checked.err == (f"{panel}: warning: No panel member rated turkiye's sincerity: it "
+                           "scores 0 (missing).\n")
+    full = run_cli("validate", "proposals", "--panel", "panel")
+    assert (full.code, full.err) == (0, "")
+
+
+def test_a_mistyped_rating_loses_only_itself(run_cli: RunCli, tmp_path: Path) -> None:
+    folder = tmp_path / "panel"
+    shutil.copytree(PANEL, folder)
+    member = folder / "c.yaml"
+    member.write_text(member.read_text(encoding="utf-8").replace(
+        "italy: {sincerity: good}", "italy: {sincerity: Good}"), encoding="utf-8")
+    result = run_cli("compare", "--panel", str(folder))
+    assert result.code == 1
+    assert result.err.startswith(f"{member}:")
+    assert "unknown level 'Good' for sincerity (did you mean `good`?)" in result.err
+    text = " ".join(result.out.split())
+    # C's other ratings still count: the disagreement on south-korea is still flagged.
+    assert ("Panel disagreement on sincerity for south-korea: C outstanding (100), "
+            "B marginal (25); spread 75.") in text
+    line = next(i for i, line in enumerate(member.read_text().splitlines(), 1)
+                if "Good" in line)
+    assert (f"Recommended, with the caveats below: italy (Italy), total 63.61, 3.00 ahead of "
+            f"turkiye. Caveat: Member C's sincerity rating of italy could not be read and is "
+            f"left out ({member} line {line}).") in text

@@ -170,13 +170,86 @@ def test_the_report_is_one_html_document_with_a_title_and_a_language(report: str
 def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str) -> None:
     doc, _ = parse(report)
     summary = section(doc, "recommendation")
+    # Without the panel's ratings, the recommendation stands on a caveat: amber, with why.
+    verdict = summary.find("div", class_="verdict")
+    assert verdict.attrs["class"] == "verdict verdict-caveat"
     assert summary.find("p", class_="lead").text == (
-        "Recommended: italy (Italy), total 60.98 of 100, 3.56 ahead of turkiye.")
+        "Recommended, with caveats: italy (Italy), total 60.98 of 100, 3.56 ahead of turkiye.")
+    assert [li.text for li in verdict.find("ul", class_="caveats").iter("li")] == [
+        "No panel ratings (no --panel): sincerity scores 0 for every proposal."]
     findings = [li.text for li in summary.find("ul", class_="findings").iter("li")]
     assert ("✗ direct-offer is ineligible: No third-party interference (g2g.intermediaries one "
             "of none, disclosed; it has undisclosed).") in findings
     assert ("✗ direct-offer is ineligible: ICP credit more than 30% local "
             "(industrial_collaboration.local_share_pct > 30; it has 19.2308).") in findings
+
+
+def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:
+    """The recommendation box's class and caveats, and the masthead's line of figures."""
+    result = run_cli("compare", "--format", "html", *args)
+    doc, _ = parse(result.out)
+    verdict = section(doc, "recommendation").find("div", class_="verdict")
+    caveats = verdict.find_all("ul", class_="caveats")
+    meta = next(p for p in doc.iter("p") if p.attrs.get("class") == "meta")
+    return (verdict.attrs["class"], [li.text for ul in caveats for li in ul.iter("li")],
+            meta.text.split(" · ")[0])
+
+
+def test_a_sound_recommendation_is_green(run_cli: RunCli, fixed_date: None) -> None:
+    assert _verdict(run_cli, "--panel", "panel") == ("verdict verdict-ok", [],
+                                                     "4 files, all evaluated")
+
+
+def test_methods_that_disagree_on_the_winner_make_it_amber(run_cli: RunCli, fixed_date: None,
+                                                           tmp_path: Path) -> None:
+    # Three offers of which the weighted sum and TOPSIS put different ones first.
+    criteria = tmp_path / "criteria.yaml"
+    criteria.write_text("""\
+id: t
+currency: MYR
+criteria:
+  - {id: a, weight: 1, field: g2g.delivery_months, rule: {type: linear, best: 0, worst: 100}}
+  - {id: b, weight: 1, field: collaboration.partnership_years,
+     rule: {type: linear, best: 100, worst: 0}}
+""", encoding="utf-8")
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    for name, months, years in (("x", 40, 3), ("y", 2, 3), ("z", 83, 69)):
+        (offers / f"{name}.yaml").write_text(
+            f"proposal: {{country: {name.upper()}}}\ng2g: {{delivery_months: {months}}}\n"
+            f"collaboration: {{partnership_years: {years}}}\n", encoding="utf-8")
+    kind, caveats, _ = _verdict(run_cli, str(offers), "--criteria", str(criteria),
+                                "--method", "all")
+    assert kind == "verdict verdict-caveat"
+    assert caveats == ["The methods disagree on the winner: wsm y; topsis z; promethee y."]
+
+
+def test_files_that_could_not_be_read_are_counted_in_the_masthead(
+        run_cli: RunCli, fixed_date: None, tmp_path: Path) -> None:
+    for path in PROPOSALS.glob("*.yaml"):
+        shutil.copy(path, tmp_path)
+    (tmp_path / "broken.yaml").write_text("proposal: [\n", encoding="utf-8")
+    kind, caveats, figures = _verdict(run_cli, str(tmp_path), "--panel", "panel")
+    assert (kind, figures) == ("verdict verdict-caveat", "5 files, 4 evaluated, 1 could not be")
+    assert caveats == [f"Not in this ranking: {tmp_path / 'broken.yaml'} could not be "
+                       "evaluated (the errors say why)."]
+
+
+def test_a_what_if_report_says_so_and_records_its_command(run_cli: RunCli,
+                                                          fixed_date: None) -> None:
+    result = run_cli("compare", "--format", "html", "--panel", "panel", "--weights",
+                     "pricing=40")
+    doc, _ = parse(result.out)
+    mark = next(p for p in doc.iter("p") if p.attrs.get("class") == "what-if")
+    assert mark.text.startswith("What-if (--weights pricing=40), not the criteria file's "
+                                "evaluation: weights pricing 40% (file 30%), ")
+    audit = dict(zip((dt.text for dt in section(doc, "audit").iter("dt")),
+                     (dd.text for dd in section(doc, "audit").iter("dd")), strict=True))
+    assert audit["Command"] == ("evaluator compare --format html --panel panel --weights "
+                                "pricing=40")
+    assert audit["What-if"] == mark.text
+    plain = run_cli("compare", "--format", "html", "--panel", "panel").out
+    assert 'class="what-if"' not in plain and "<dt>What-if</dt>" not in plain
 
 
 def test_the_ranking_lists_every_proposal_with_its_scores(report: str) -> None:
@@ -525,7 +598,12 @@ def test_output_writes_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: N
     assert result.out == ""
     assert result.err == f"wrote {target}\n"
     written = target.read_text(encoding="utf-8")
-    assert written == run_cli("compare", "--format", "html").out
+    # The same report as on standard output, but for the command in its audit trail.
+    command = re.compile(r"<dt>Command</dt><dd><code>[^<]*</code></dd>")
+    shown = run_cli("compare", "--format", "html").out
+    assert command.sub("", written) == command.sub("", shown)
+    assert (f"<dt>Command</dt><dd><code>evaluator compare --format html --output {target}"
+            "</code></dd>") in written
     again = run_cli("compare", "--format", "html", "--output", str(target))
     assert again.code == 1 and "already exists; add --force" in again.err
     assert run_cli("compare", "-f", "html", "-o", str(target), "--force").code == 0

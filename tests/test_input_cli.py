@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -27,8 +28,19 @@ def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
         shutil.copy(path, tmp_path)
     result = run_cli("compare", str(tmp_path))
     assert result.code == 1
-    # The good ones come out exactly as they do on their own.
-    assert result.out == run_cli("compare", "proposals").out
+    # The good ones come out exactly as they do on their own, and the output says, next to
+    # the recommendation, which files are not in the ranking.
+    alone = " ".join(run_cli("compare", "proposals").out.split())
+    out = " ".join(result.out.split())
+    told = re.search(r" Caveat: Not in this ranking: (.*?) could not be evaluated \(the "
+                     r"errors say why\)\.", out)
+    assert told is not None, result.out
+    assert out.replace(told.group(0), "") == alone
+    named = told.group(1)
+    for path in sorted(bad, key=lambda p: -len(p.name)):  # "a b.yaml" before "b.yaml"
+        assert f"{tmp_path}/{path.name}" in named, path
+        named = named.replace(f"{tmp_path}/{path.name}", "")
+    assert named.replace(",", "").replace("and", "").strip() == ""
     # Every bad file, each with its own errors: read errors in file order, then those
     # that only scoring finds (a currency with no rate).
     expected = [line.replace("tests/corpus/proposals/", f"{tmp_path}/")
@@ -137,7 +149,10 @@ def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(run_cli: RunCli,
     result = run_cli("compare", str(tmp_path), "-f", "csv")
     assert result.code == 1
     assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
-    assert [row.split(",")[1] for row in result.out.splitlines()[1:]] == ["italy"]
+    rows = [row.split(",") for row in result.out.splitlines()[1:]]
+    assert [(row[1], row[-2]) for row in rows] == [("italy", "ranked"),
+                                                    ("", "not evaluated")]
+    assert rows[1][-3] == f"{tmp_path}/gone.yaml"
 
 
 def test_a_loop_of_links_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path) -> None:

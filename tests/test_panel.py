@@ -268,21 +268,21 @@ def test_missing_error_policy_applies_to_judgements() -> None:
         "file says `missing: error`)"]
 
 
-def test_without_a_panel_judgements_are_missing_and_one_note_says_so() -> None:
+def test_without_a_panel_judgements_are_missing_and_one_caveat_says_so() -> None:
     criteria = panel_criteria()
     comparison = evaluate([offer("x"), offer("y")], criteria)  # type: ignore[arg-type]
-    assert comparison.notes == ["no --panel given: the panel judgements (panel.schedule_realism, "
-                                "panel.sincerity) are missing and score 0"]
+    assert [c.as_dict() for c in comparison.caveats] == [
+        {"code": "panel_missing", "judgements": ["sincerity", "schedule_realism"]}]
     assert all(e.warnings == [] and e.total == 0 for e in comparison.evaluations)
     assert leaf(comparison, "x").explanation == "missing (no --panel given): scored 0"
 
 
-def test_criteria_without_judgements_need_no_panel_note() -> None:
+def test_criteria_without_judgements_need_no_panel_caveat() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
     plain = criteria_from("id: t\ncurrency: MYR\ncriteria:\n  - {id: a, weight: 1, "
                           "field: g2g.sovereign_guarantee, rule: {type: boolean}}\n")
-    assert evaluate([], plain).notes == []
-    assert any("no --panel" in n for n in evaluate([], criteria).notes)
+    assert evaluate([], plain).caveats == []
+    assert [c.code for c in evaluate([], criteria).caveats] == ["panel_missing"]
 
 
 def test_other_methods_use_the_consolidated_scores() -> None:
@@ -350,7 +350,8 @@ def test_null_rating_is_an_abstention(tmp_path: Path) -> None:
     assert problems == [] and panel.members[0].ratings == {}
 
 
-def test_errors_are_located_and_the_bad_file_counts_for_nothing(tmp_path: Path) -> None:
+def test_errors_are_located_and_only_the_bad_ratings_count_for_nothing(tmp_path: Path
+                                                                       ) -> None:
     write(tmp_path, "a.yaml", "member: A\nratings:\n  italy: {sincerity: good}\n")
     bad = write(tmp_path, "b.yaml", """\
         member: B
@@ -359,9 +360,27 @@ def test_errors_are_located_and_the_bad_file_counts_for_nothing(tmp_path: Path) 
           turkiye: {sincerety: good}
           italy: {sincerity: gud, schedule_realism: 3}
         """)
-    write(tmp_path, "c.yaml", "member: C\nratings:\n  turkiye: {schedule_realism: fair}\n")
+    write(tmp_path, "c.yaml", """\
+        member: C
+        ratings:
+          turkiye: {schedule_realism: fair, sincerity: Good}
+          italy: {sincerity: good}
+        """)
     panel, problems = load(tmp_path)
-    assert [m.label for m in panel.members] == ["A", "C"]
+    # B and C still sit on the panel: only their ratings that cannot be read are left out.
+    assert [m.label for m in panel.members] == ["A", "B", "C"]
+    assert [dict(m.ratings) for m in panel.members] == [
+        {"italy": {"sincerity": "good"}}, {},
+        {"turkiye": {"schedule_realism": "fair"}, "italy": {"sincerity": "good"}}]
+    assert [(d.member, d.line, d.proposal, d.judgement) for d in panel.dropped] == [
+        ("B", 3, "itlay", None), ("B", 4, "turkiye", "sincerety"),
+        ("B", 5, "italy", "sincerity"), ("B", 5, "italy", "schedule_realism"),
+        ("C", 3, "turkiye", "sincerity")]
+    assert problems[-1] == (
+        f"{tmp_path / 'c.yaml'}:3:48: unknown level 'Good' for sincerity (did you mean "
+        "`good`?); `trust.sincerity` scores: outstanding, good, acceptable, marginal, "
+        "unacceptable")
+    problems.pop()
     assert problems == [
         f"{bad}:3:3: no proposal `itlay` in this run (did you mean `italy`?); the proposals "
         "are: italy, turkiye",
@@ -394,8 +413,6 @@ def test_duplicate_member_labels_across_files(tmp_path: Path) -> None:
     ("ratings: {}\n", "1:1: missing required key `member`"),
     ("member: A\nratings: {}\nscore: 3\n", "3:1: unknown key `score`"),
     ("member: A\nratings: [italy]\n", "2:10: expected a mapping of proposals, got a list"),
-    ("member: A\nratings:\n  italy: good\n", "3:10: expected a mapping of judgements, got the "
-                                            "text 'good'"),
     ("member: ''\nratings: {}\n", "1:9: must not be empty"),
     ("member: true\nratings: {}\n", "1:9: expected text, got true (put it in quotes to keep "
                                     "it as text)"),
@@ -405,6 +422,16 @@ def test_malformed_files(tmp_path: Path, text: str, message: str) -> None:
     panel, problems = load(tmp_path)
     assert problems == [f"{path}:{message}"]
     assert panel.members == ()
+
+
+def test_a_proposal_entry_that_is_not_a_mapping_loses_that_entry_only(tmp_path: Path
+                                                                     ) -> None:
+    path = write(tmp_path, "m.yaml", "member: A\nratings:\n  italy: good\n"
+                                     "  turkiye: {sincerity: good}\n")
+    panel, problems = load(tmp_path)
+    assert problems == [f"{path}:3:10: expected a mapping of judgements, got the text 'good'"]
+    assert [dict(m.ratings) for m in panel.members] == [{"turkiye": {"sincerity": "good"}}]
+    assert [(d.proposal, d.judgement) for d in panel.dropped] == [("italy", None)]
 
 
 def test_a_numeric_label_is_a_label(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ class RenderOptions:
 
     color: bool = False
     width: int = 100
+    command: tuple[str, ...] = ()  # the command line of the run, for the audit trail
 
 
 def percent(share: float, places: int = 1, way: str = "nearest") -> str:

@@ -8,7 +8,9 @@ from typing import Any
 
 from evaluator.model import Criteria
 from evaluator.render import RenderOptions
-from evaluator.render.data import number
+from evaluator.render.data import number, what_if_data
+from evaluator.render.run import what_if_text
+from evaluator.scoring import WhatIf
 
 
 def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:
@@ -40,18 +42,21 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
 
 
 def render(criteria: Criteria, weights: Mapping[str, float], fmt: str,
-           options: RenderOptions) -> str:
-    """The framework in the requested format."""
+           options: RenderOptions, what_if: WhatIf | None = None) -> str:
+    """The framework in the requested format, with `weights` in effect (what-if ones, when
+    `what_if` says how they depart from the file's)."""
     data = criteria_data(criteria, weights)
+    data["what_if"] = what_if_data(what_if)
+    sentence = what_if_text(criteria, what_if, weights)
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return _markdown(data)
-    return _table(data, options)
+        return _markdown(data, sentence)
+    return _table(data, options, sentence)
 
 
-def _markdown(data: dict[str, Any]) -> str:
-    lines = [f"## {data['title']}", "",
+def _markdown(data: dict[str, Any], what_if: str | None) -> str:
+    lines = [f"## {data['title']}", "", *([f"> **{what_if}**", ""] if what_if else []),
              f"Criteria `{data['id']}` version {data['version'] or '—'}; money in "
              f"{data['currency']}; method `{data['method']}`.", ""]
     for c in data["criteria"]:
@@ -80,7 +85,7 @@ def _icp_origin(data: dict[str, Any]) -> str:
     return "Credit = value × multiplier, as the criteria file sets them."
 
 
-def _table(data: dict[str, Any], options: RenderOptions) -> str:
+def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) -> str:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -114,4 +119,5 @@ def _table(data: dict[str, Any], options: RenderOptions) -> str:
         icp.add_row(name, f"× {value:g}")
     origin = [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")] \
         if data["weights_from"] else []
-    return print_to_text(options, table, *origin, gates, icp, Text(_icp_origin(data)))
+    mark = [Text(what_if, style="bold yellow")] if what_if else []
+    return print_to_text(options, *mark, table, *origin, gates, icp, Text(_icp_origin(data)))

@@ -9,7 +9,14 @@ from evaluator import __version__
 from evaluator.icp import IcpBreakdown
 from evaluator.panel import is_judgement
 from evaluator.ranges import Range, Uncertain
-from evaluator.scoring import RANGED_MARK, Comparison, CriterionScore, Evaluation, LeafScore
+from evaluator.scoring import (
+    RANGED_MARK,
+    Comparison,
+    CriterionScore,
+    Evaluation,
+    LeafScore,
+    WhatIf,
+)
 
 SCHEMA_VERSION = 1
 
@@ -41,10 +48,12 @@ def marked_id(evaluation: Evaluation) -> str:
 
 
 def comparison_data(comparison: Comparison,
-                    disagreements: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                    disagreements: list[dict[str, Any]] | None = None,
+                    evaluated: int | None = None) -> dict[str, Any]:
     """The whole result object of `compare` (and of `score`, with one result).
 
-    `disagreements`, when given, are the panel's flags (see `panel_data`), found elsewhere.
+    `disagreements`, when given, are the panel's flags (see `panel_data`), and `evaluated`
+    the number of results, both found elsewhere (results encoded by worker processes).
     """
     criteria = comparison.criteria
     data: dict[str, Any] = {
@@ -54,6 +63,14 @@ def comparison_data(comparison: Comparison,
                      "sha256": criteria.sha256, "currency": criteria.currency},
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
+        "what_if": what_if_data(comparison.what_if),
+    }
+    if comparison.files is not None:
+        data["files"] = {"given": comparison.files,
+                         "evaluated": len(comparison.evaluations) if evaluated is None
+                         else evaluated}
+    data |= {
+        "caveats": [c.as_dict() for c in comparison.caveats],
         "results": [evaluation_data(e) for e in comparison.evaluations],
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": list(comparison.notes),
@@ -63,6 +80,16 @@ def comparison_data(comparison: Comparison,
         data["kendall_tau"] = {k: None if v is None else number(v)
                                for k, v in comparison.kendall_tau.items()}
     return data
+
+
+def what_if_data(what_if: WhatIf | None) -> dict[str, Any] | None:
+    """How the run departs from the criteria file: the what-if weights as given (percent
+    of the total) and the method, each null when not changed; null for the file's own."""
+    if what_if is None:
+        return None
+    return {"weights": None if what_if.weights is None else
+            {k: number(v) for k, v in what_if.weights.items()},
+            "method": what_if.method}
 
 
 def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:

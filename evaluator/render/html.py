@@ -41,6 +41,11 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
+from evaluator.render.run import (
+    caveat_sentences,
+    files_phrase,
+    what_if_sentence,
+)
 from evaluator.rules import number_text
 from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
 
@@ -594,6 +599,8 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
         "criteria": criteria,
         "method": comparison.method,
         "weights": [(k, percent(w, 2)) for k, w in comparison.weights.items()],
+        "what_if": what_if_sentence(comparison),
+        "command": None,
         "proposals": [(e.id, e.proposal.file, e.proposal.sha256) for e in
                       sorted(comparison.evaluations, key=lambda e: e.proposal.file)],
         "panel": None if panel is None else {
@@ -641,6 +648,9 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "criteria": criteria,
         "evaluations": evaluations,
         "recommendation": recommendation(comparison),
+        "what_if": what_if_sentence(comparison),
+        "caveats": caveat_sentences(comparison),
+        "files": files_phrase(comparison),
         "out_of": out_of(comparison.method),
         "total_meaning": total_meaning(comparison.method),
         "ineligible": ineligible_reasons(comparison),
@@ -675,21 +685,25 @@ def report_context(comparison: Comparison, *, card: bool = False,
 
 def render_report(comparison: Comparison, *, card: bool = False,
                   sensitivity: Sensitivity | None = None,
-                  generated: datetime | None = None) -> str:
-    """The report as one HTML document (a comparison, or one proposal's score card)."""
+                  generated: datetime | None = None, command: Sequence[str] = ()) -> str:
+    """The report as one HTML document (a comparison, or one proposal's score card);
+    `command`, the command line that made it, goes into the audit trail."""
     template = environment().get_template("report.html")
     context = report_context(comparison, card=card, sensitivity=sensitivity,
                              generated=generated)
+    if command:
+        import shlex
+        context["audit"]["command"] = shlex.join(command)
     return template.render(context)
 
 
 def render(comparison: Comparison, options: RenderOptions,
            sensitivity: Sensitivity | None = None) -> str:
     """The comparison report: recommendation, charts, criteria, gates, evidence, audit."""
-    return render_report(comparison, sensitivity=sensitivity)
+    return render_report(comparison, sensitivity=sensitivity, command=options.command)
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card as an HTML report."""
-    return render_report(comparison, card=True)
+    return render_report(comparison, card=True, command=options.command)
 

@@ -69,11 +69,12 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
 
 
 def render_encoded(comparison: Comparison, results: Sequence[Sequence[bytes]],
-                   disagreements: list[dict[str, Any]]) -> bytes:
+                   disagreements: list[dict[str, Any]], evaluated: int) -> bytes:
     """As `render`, in UTF-8, for a comparison whose results were encoded elsewhere:
     `results` are their lines in UTF-8 (each in pieces that join into it), in result
-    order, and `disagreements` the panel's flags among them."""
-    pieces = _pieces(comparison_data(comparison, disagreements), {"results": results})
+    order, `disagreements` the panel's flags among them and `evaluated` their number."""
+    pieces = _pieces(comparison_data(comparison, disagreements, evaluated),
+                     {"results": results})
     pieces.append("\n")
     return b"".join(piece.encode("utf-8") if isinstance(piece, str) else piece
                     for piece in pieces)

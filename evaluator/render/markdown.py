@@ -17,6 +17,12 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
+from evaluator.render.run import (
+    caveat_sentences,
+    files_phrase,
+    provisional,
+    what_if_sentence,
+)
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -44,12 +50,27 @@ def recommendation(comparison: Comparison) -> str:
     """One sentence: who is recommended, or why nobody is."""
     winner = comparison.winner
     if winner is None:
+        if not comparison.evaluations:
+            return "No proposal could be scored."
         return "No proposal passes every gate: none can be recommended."
     tied = [e.id for e in comparison.evaluations if e.rank == 1]
     if len(tied) > 1:
         return f"Tie for first place between {', '.join(tied)} ({winner.total:.2f})."
-    return (f"Recommended: **{winner.id}** ({md(winner.proposal.country)}), "
+    verb = "Recommended, with the caveats below" if provisional(comparison) else "Recommended"
+    return (f"{verb}: **{winner.id}** ({md(winner.proposal.country)}), "
             f"total {winner.total:.2f} {out_of(comparison.method)}.")
+
+
+def run_lines(comparison: Comparison) -> list[str]:
+    """The what-if mark, as a quote at the top; nothing for the criteria file's own run."""
+    sentence = what_if_sentence(comparison)
+    return [] if sentence is None else [f"> **{md(sentence)}**", ""]
+
+
+def caveat_lines(comparison: Comparison) -> list[str]:
+    """The caveats, as a list under the recommendation."""
+    sentences = caveat_sentences(comparison)
+    return [f"- **Caveat:** {md(s)}" for s in sentences] + ([""] if sentences else [])
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
@@ -57,9 +78,10 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     criteria = comparison.criteria
     ids = [c.id for c in criteria.criteria]
     names = method_names(comparison)
-    lines = [f"## {criteria.title}", "",
+    lines = [f"## {criteria.title}", "", *run_lines(comparison),
              f"Criteria `{criteria.id}` version {criteria.version or '—'}, "
-             f"method `{comparison.method}`. {recommendation(comparison)}", "",
+             f"method `{comparison.method}`, {files_phrase(comparison)}. "
+             f"{recommendation(comparison)}", "", *caveat_lines(comparison),
              _row(["Rank", "Proposal", "Country", "Total", *(f"{n} rank" for n in names),
                    *(f"{i} ({percent(comparison.weights[i])})" for i in ids), "Gates"]),
              _row(["---:", "---", "---", "---:", *("---:" for _ in names),
@@ -108,7 +130,7 @@ def panel_section(comparison: Comparison) -> list[str]:
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """Each proposal's score card: criteria, sub-criteria with evidence, gates."""
-    lines: list[str] = []
+    lines: list[str] = [*run_lines(comparison)]
     for e in comparison.evaluations:
         status = "eligible" if e.eligible else "**ineligible**"
         lines += [f"## {e.id}: {md(e.proposal.title)}", "",
@@ -146,6 +168,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         lines += [f"- Warning: {w}" for w in e.warnings]
         if e.warnings:
             lines.append("")
+    lines += caveat_lines(comparison)
     lines += [f"- Note: {note}." for note in comparison.notes]
     if comparison.panel is not None:
         lines += ["", settings_sentence(comparison)] if lines and lines[-1] else \

@@ -13,7 +13,8 @@ from rich.text import Text
 
 from evaluator import __version__
 from evaluator.render import RenderOptions, decimals, percent
-from evaluator.render.data import SCHEMA_VERSION, number, range_data
+from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
+from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
 from evaluator.rules import number_text
 from evaluator.scoring import GateResult
@@ -58,6 +59,8 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
                      "sha256": criteria.sha256},
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
+        "what_if": what_if_data(comparison.what_if),
+        "caveats": [c.as_dict() for c in comparison.caveats],
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": list(result.notes),
     }
@@ -164,7 +167,7 @@ def headline(result: Sensitivity) -> list[str]:
         lines.append(f"{winner} stays first whichever single weight moves, anywhere from 0% "
                      "to 100%.")
     else:
-        lines.append(tipping_sentence(winner, tip))
+        lines.append(tipping_sentence(winner, tip, typed=_retypable(result, tip.criterion)))
     shares = result.acceptability.shares
     others = sorted(((s[0], i) for i, s in shares.items() if s[0] > 0 and i != winner),
                     key=lambda x: -x[0])
@@ -178,9 +181,20 @@ def headline(result: Sensitivity) -> list[str]:
     return lines
 
 
-def tipping_sentence(winner: str, tip: TippingPoint, code: str = "") -> str:
+def _retypable(result: Sensitivity, criterion: str) -> bool:
+    """Whether `--weights CRITERION=X` alone gives the weights of the analysis with that
+    criterion at X: when the others are in the criteria file's proportions."""
+    weights, base = result.comparison.weights, result.comparison.criteria.weights()
+    rest, rest_base = (sum(w[k] for k in w if k != criterion) for w in (weights, base))
+    return rest > 0 and all(abs(weights[k] / rest - base[k] / rest_base) <= 1e-9
+                            for k in weights if k != criterion)
+
+
+def tipping_sentence(winner: str, tip: TippingPoint, code: str = "", typed: bool = True
+                     ) -> str:
     """Where the winner stops being first, and the `--weights` that tips it (`code`: the
-    mark around a command, "`" in Markdown)."""
+    mark around a command, "`" in Markdown; `typed` False leaves the command out, when
+    the other weights are not the file's and one option could not say them)."""
     up = tip.to > tip.weight
     if tip.past is None:  # no round figure past the crossing: the crossing itself
         verb = "rises above" if up else "falls below"
@@ -191,11 +205,12 @@ def tipping_sentence(winner: str, tip: TippingPoint, code: str = "") -> str:
     places = max(1, decimals(tip.past))
     bound = percent(tip.to, places, "down" if up else "up")
     past = percent(tip.past, places)
+    command = f" ({code}--weights {tip.criterion}={past.removesuffix('%')}{code})" \
+        if typed else ""
     return (f"{winner} stays first while {tip.criterion}'s weight is "
             f"{'at most' if up else 'at least'} {bound} (today {percent(tip.weight, 2)}); at "
-            f"{past} {tip.new_winner} leads ({code}--weights "
-            f"{tip.criterion}={past.removesuffix('%')}{code}). No smaller change of a single "
-            "weight changes the winner.")
+            f"{past} {tip.new_winner} leads{command}. No smaller change of a single weight "
+            "changes the winner.")
 
 
 def confidence_sentence(result: Sensitivity) -> str:
@@ -269,7 +284,9 @@ def _excluded_lines(result: Sensitivity) -> list[str]:
 # --- table (rich) -------------------------------------------------------------------------
 
 def _table(result: Sensitivity, options: RenderOptions) -> str:
+    what_if = what_if_sentence(result.comparison)
     parts: list[RenderableType] = [
+        *([Text(what_if, style="bold yellow")] if what_if else []),
         Text(f"Robustness of the recommendation: {result.comparison.criteria.title}",
              style="bold")]
     sentences = headline(result)
@@ -288,6 +305,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
             parts += [Text(line, style="yellow") for line in risk_lines(result)]
     for line in _excluded_lines(result):
         parts.append(Text(line, style="red"))
+    parts += [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(result.comparison)]
     for note in result.notes:
         parts.append(Text(f"Note: {note}.", style="yellow"))
     return print_to_text(options, *parts)
@@ -466,6 +484,8 @@ def _row(cells: list[object]) -> str:
 
 def _markdown(result: Sensitivity) -> str:
     lines = [f"## Robustness: {result.comparison.criteria.title}", ""]
+    what_if = what_if_sentence(result.comparison)
+    lines += [f"> **{what_if}**", ""] if what_if else []
     lines += [" ".join(headline(result)), ""]
     if result.winner is not None:
         lines += ["### Weight stability", "",
@@ -501,5 +521,6 @@ def _markdown(result: Sensitivity) -> str:
         if result.values is not None:
             lines += _markdown_values(result)
     lines += [f"- {line}" for line in _excluded_lines(result)]
+    lines += [f"- Caveat: {s}" for s in caveat_sentences(result.comparison)]
     lines += [f"- Note: {note}." for note in result.notes]
     return "\n".join(lines).rstrip() + "\n"

@@ -31,6 +31,7 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
+from evaluator.render.run import caveat_sentences, provisional, what_if_sentence
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -171,10 +172,11 @@ def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:
 
 
 def summary_lines(comparison: Comparison) -> list[Text]:
-    """The recommendation, why others are out, and notes, in sentences."""
+    """The recommendation and its caveats, why others are out, and notes, in sentences."""
     lines: list[Text] = []
     ranked = [e for e in comparison.evaluations if e.rank is not None]
     winner = comparison.winner
+    shaky = provisional(comparison)
     if winner is not None:
         tied = [e.id for e in ranked if e.rank == 1]
         if len(tied) > 1:
@@ -183,11 +185,15 @@ def summary_lines(comparison: Comparison) -> list[Text]:
         else:
             runner = next((e for e in ranked if e.rank != 1), None)
             lead = f", {winner.total - runner.total:.2f} ahead of {runner.id}" if runner else ""
-            lines.append(Text(f"Recommended: {winner.id} ({winner.proposal.country}), "
-                              f"total {winner.total:.2f}{lead}.", style="bold"))
+            verb = "Recommended, with the caveats below" if shaky else "Recommended"
+            lines.append(Text(f"{verb}: {winner.id} ({winner.proposal.country}), "
+                              f"total {winner.total:.2f}{lead}.",
+                              style="bold yellow" if shaky else "bold"))
     elif comparison.evaluations:
         lines.append(Text("No proposal passes every gate: none can be recommended.",
                           style="bold red"))
+    lines += [Text(f"Caveat: {sentence}", style="yellow")
+              for sentence in caveat_sentences(comparison)]
     for sentence in agreement_sentences(comparison):
         lines.append(Text(sentence, style="bold yellow" if "depends" in sentence else ""))
     for e in comparison.evaluations:
@@ -207,12 +213,21 @@ def summary_lines(comparison: Comparison) -> list[Text]:
     return lines
 
 
+def what_if_lines(comparison: Comparison) -> list[Text]:
+    """The what-if mark, first thing on the screen, or nothing for the file's own run."""
+    sentence = what_if_sentence(comparison)
+    return [] if sentence is None else [Text(sentence, style="bold yellow")]
+
+
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranked comparison table with the recommendation under it."""
     if not comparison.evaluations:
-        return print_to_text(options, Text("No proposal could be scored."))
-    return print_to_text(options, ranking_table(comparison, options), *summary_lines(comparison),
-                  *panel_parts(comparison, options))
+        return print_to_text(options, *what_if_lines(comparison),
+                             Text("No proposal could be scored."),
+                             *(Text(f"Caveat: {s}", style="yellow")
+                               for s in caveat_sentences(comparison)))
+    return print_to_text(options, *what_if_lines(comparison), ranking_table(comparison, options),
+                         *summary_lines(comparison), *panel_parts(comparison, options))
 
 
 def panel_parts(comparison: Comparison, options: RenderOptions) -> list[RenderableType]:
@@ -251,9 +266,10 @@ def panel_parts(comparison: Comparison, options: RenderOptions) -> list[Renderab
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card: each criterion's leaves with their evidence."""
-    parts: list[RenderableType] = []
+    parts: list[RenderableType] = [*what_if_lines(comparison)]
     for e in comparison.evaluations:
         parts.append(score_card(e, comparison))
+    parts += [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(comparison)]
     for note in comparison.notes:
         parts.append(Text(f"Note: {note}.", style="yellow"))
     if comparison.panel is not None:
