@@ -218,7 +218,7 @@ def test_markdown_from_proposals_cannot_inject_html_links_or_columns(run_cli: Ru
                      '  title: "*bold* `code`"\n')
     table = run_cli("compare", str(offer), "-f", "markdown").out
     row = next(line for line in table.splitlines() if line.startswith("| — |"))
-    assert "A\\|B &lt;img src=x> ![i]\\(http://x/y.png)" in row
+    assert "A\\|B \\<img src=x> !\\[i\\](http:/\\/x/y.png)" in row
     card = run_cli("score", str(offer), "-f", "markdown").out
     assert "## x: \\*bold\\* \\`code\\`" in card
 
