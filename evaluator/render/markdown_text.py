@@ -21,34 +21,31 @@ class Markdown(str):
 
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
-# Characters that may start markup; `_escape` decides, from their neighbours, which do.
-_CANDIDATE = re.compile(r"[\\`*_\[\]<|~$@#&/.]")
-# Top-level domains that renderers linking bare domains (markdown-it's linkify) recognise:
-# every two-letter one and linkify-it's default list.
-_TLD = re.compile(r"(?:[a-z]{2}|com|net|org|edu|gov|biz|pro|web|xxx|aero|asia|coop|info|"
-                  r"museum|name|shop)(?![\w-])", re.IGNORECASE)
+# What could start markup, wherever it stands. `_` only at the edge of a word (inside one,
+# as in technology_transfer, it cannot make emphasis); `&` only where an entity could
+# follow (`&lt;` stays the text `&lt;`; `R & D` needs nothing); `/` after `/` (no
+# `http://` or `//host` autolink); the dot of `www.` and of a domain name (`evil.com`:
+# every two-letter top-level domain and linkify-it's list), for renderers that link those.
+_MARKUP = re.compile(r"""
+    (?=[\\`*\[\]<|~$@#_&/.])  # (quick to rule out: most characters are none of these)
+    (?:
+      [\\`*\[\]<|~$@#]
+    | (?<![^\W_])_ | _(?![^\W_])
+    | &(?=[A-Za-z0-9\#]|$)
+    | (?<=/)/
+    | (?<=(?<![^\W_])[wW]{3})\.
+    | (?<=[A-Za-z0-9-])\.(?=(?i:[a-z]{2}|com|net|org|edu|gov|biz|pro|web|xxx|aero|asia
+                             |coop|info|museum|name|shop)(?![\w-]))
+    )
+""", re.VERBOSE)
 # At the start of a line: a quote, a list item, a setext underline or a definition.
 _BLOCK_START = re.compile(r">|[-+=:](?=[-=\s]|$)|\d{1,9}(?=[.)](?:\s|$))")
 # A cell of a table's delimiter row (`---`, `---:`): text in any other row's cell.
 _DELIMITER = re.compile(r":?-{3,}:?")
 
 
-def _escape(match: re.Match[str]) -> str:
-    char, text, at = match.group(), match.string, match.start()
-    before, after = text[at - 1:at], text[at + 1:at + 2]
-    if char == "_":  # inside a word (technology_transfer) it cannot make emphasis
-        needed = not (before.isalnum() and after.isalnum())
-    elif char == "&":  # `&lt;` stays the text `&lt;`; `R & D` needs nothing
-        needed = not after or after == "#" or (after.isascii() and after.isalnum())
-    elif char == "/":  # `http://`, `//host`: no autolink
-        needed = before == "/"
-    elif char == ".":  # `www.` and `evil.com`: no autolink; 60.98 and a.yaml stay
-        www = text[max(0, at - 3):at].lower() == "www" and not text[at - 4:at - 3].isalnum()
-        needed = www or ((before.isascii() and (before.isalnum() or before == "-"))
-                         and _TLD.match(text, at + 1) is not None)
-    else:
-        needed = True
-    return "\\" + char if needed else char
+def _backslash(match: re.Match[str]) -> str:
+    return "\\" + match.group()
 
 
 def md(text: object, code: bool = False) -> Markdown:
@@ -63,10 +60,13 @@ def md(text: object, code: bool = False) -> Markdown:
     """
     if isinstance(text, Markdown):
         return text
-    plain = _LINE_BREAK.sub(" ", str(text)).strip()
+    plain = str(text)
+    if "\n" in plain or "\r" in plain:
+        plain = _LINE_BREAK.sub(" ", plain)
+    plain = plain.strip()
     if code and plain and "`" not in plain and "|" not in plain:
         return Markdown(f"`{plain}`")
-    escaped = _CANDIDATE.sub(_escape, plain)
+    escaped = _MARKUP.sub(_backslash, plain) if _MARKUP.search(plain) else plain
     start = _BLOCK_START.match(escaped)
     if start is not None:
         cut = start.end() if start.group()[0].isdigit() else 0
