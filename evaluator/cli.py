@@ -19,8 +19,10 @@ from evaluator.errors import EvaluatorError, Problem, UsageError
 from evaluator.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
 
+# Completion options are our own (see _root): typer's print bash's script for every shell
+# and fail where no shell is among the process's ancestors.
 app = typer.Typer(
-    name="evaluator", no_args_is_help=True, add_completion=True,
+    name="evaluator", no_args_is_help=True, add_completion=False,
     pretty_exceptions_enable=False, rich_markup_mode=None,
     help="Score defence-procurement proposals from partner governments against a "
          "minister's stated criteria, and compare them.",
@@ -42,9 +44,21 @@ WeightsOption = Annotated[str | None, typer.Option(
     "in percent of the total, e.g. pricing=40: pricing counts for 40% and the others keep "
     "their proportions (the output is marked What-if).")]
 METHODS = ("wsm", "topsis", "promethee", "all")
+SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_COMPLETE_VAR = "_EVALUATOR_COMPLETE"  # set by the completion scripts when TAB is pressed
+
+
+def _choices(*values: str) -> Callable[[str], list[str]]:
+    """Completion of a value: those of `values` that begin as typed."""
+    def complete(incomplete: str) -> list[str]:
+        return [value for value in values if value.startswith(incomplete)]
+    return complete
+
+
 MethodOption = Annotated[str | None, typer.Option(
     "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
-                           "each side by side [default: the criteria file's].", metavar="METHOD")]
+                           "each side by side [default: the criteria file's].", metavar="METHOD",
+    autocompletion=_choices(*METHODS))]
 OutputOption = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
     dir_okay=False, metavar="FILE")]
@@ -64,7 +78,8 @@ JobsOption = Annotated[int | None, typer.Option(
 
 def _format_option(choices: Sequence[str]) -> Any:
     return typer.Option("--format", "-f", metavar="FORMAT",
-                        help="Output format: " + ", ".join(choices) + ".")
+                        help="Output format: " + ", ".join(choices) + ".",
+                        autocompletion=_choices(*choices))
 
 
 def _version(value: bool) -> None:
@@ -73,12 +88,79 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _shell(option: str, value: str) -> str:
+    """The shell named, or else the one evaluator runs in: the nearest shell among its
+    ancestors if it has completion, else $SHELL's, else bash. Never fails: a run
+    detached from any shell (nohup, setsid, CI) has none among its ancestors."""
+    if value:
+        return _check_choice(option, value, SHELLS)
+    from typer._completion_shared import _get_shell_name  # shellingham's answer, or None
+    try:
+        name = _get_shell_name() or ""
+    except Exception:  # shellingham could not even look (no /proc, a process gone)
+        name = ""
+    if name not in SHELLS:  # none, or one without completion (sh, under make)
+        name = os.path.basename(os.environ.get("SHELL", "")).lower()
+    return name if name in SHELLS else "bash"
+
+
+def _show_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from typer._completion_shared import get_completion_script
+    shell = _shell("--show-completion", value)
+    _write_stdout(get_completion_script(prog_name="evaluator", complete_var=_COMPLETE_VAR,
+                                        shell=shell) + "\n")
+    raise typer.Exit()
+
+
+def _install_completion(ctx: typer.Context, value: str | None) -> None:
+    if value is None or ctx.resilient_parsing:
+        return
+    from typer._completion_shared import install as install_script
+
+    from evaluator.errors import OutputError
+    shell = _shell("--install-completion", value)
+    try:
+        _, path = install_script(shell=shell, prog_name="evaluator",
+                                 complete_var=_COMPLETE_VAR)
+    except OSError as exc:
+        raise OutputError.at("--install-completion", f"cannot install the {shell} script: "
+                                                     f"{exc.strerror or exc}") from None
+    sys.stderr.write(f"{shell} completion installed in {path}; it works in shells started "
+                     "from now on\n")
+    raise typer.Exit()
+
+
+def _shell_value(args: list[str]) -> list[str]:
+    """`--show-completion` and `--install-completion` take an optional SHELL, which typer
+    cannot express: given none (nothing, or an option, follows), pass "" (the current)."""
+    for i, arg in enumerate(args):
+        if arg in ("--show-completion", "--install-completion"):
+            if i + 1 == len(args) or args[i + 1].startswith("-"):
+                return [*args[:i + 1], "", *args[i + 1:]]
+            return args
+        if not arg.startswith("-"):
+            break  # the command: what follows is its own
+    return args
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Show the version and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for internal "
                                                         "errors.")] = False,
+    install_completion: Annotated[str | None, typer.Option(
+        "--install-completion", metavar="[SHELL]", is_eager=True, expose_value=False,
+        callback=_install_completion, autocompletion=_choices(*SHELLS),
+        help="Install completion for SHELL (bash, zsh, fish, powershell, pwsh) "
+             "[default: the current shell].")] = None,
+    show_completion: Annotated[str | None, typer.Option(
+        "--show-completion", metavar="[SHELL]", is_eager=True, expose_value=False,
+        callback=_show_completion, autocompletion=_choices(*SHELLS),
+        help="Print the completion script for SHELL, to install it by hand "
+             "[default: the current shell].")] = None,
 ) -> None:
     """Score defence-procurement proposals against stated criteria, and compare them."""
 
@@ -432,7 +514,8 @@ def sensitivity(
     weights: WeightsOption = None,
     method: Annotated[str | None, typer.Option(
         "--method", "-m", help="Only wsm: the analysis works on weighted-sum totals, "
-                               "whatever the criteria file's method.", metavar="METHOD")] = None,
+                               "whatever the criteria file's method.", metavar="METHOD",
+        autocompletion=_choices("wsm"))] = None,
     samples: Annotated[int, typer.Option(
         "--samples", min=1, max=10_000_000, metavar="N", help="Weightings drawn for rank "
                                                  "acceptability.")] = 10_000,
@@ -441,7 +524,8 @@ def sensitivity(
         help="Random seed: the same seed gives the same output.")] = 0,
     spread: Annotated[str, typer.Option(
         "--spread", help="Each weight drawn within ±spread of today's (0 to 1), or `full` "
-                         "for every possible weighting.", metavar="SPREAD")] = "0.25",
+                         "for every possible weighting.", metavar="SPREAD",
+        autocompletion=_choices("full"))] = "0.25",
     values: Annotated[bool, typer.Option(
         "--values", help="Also draw the figures given as ranges (triangular with a likely "
                          "value, else uniform) in every draw, and give each proposal's "
@@ -485,10 +569,16 @@ def sensitivity(
         raise typer.Exit(1)
 
 
+def _kinds(incomplete: str) -> list[str]:
+    from evaluator.schema import KINDS
+    return _choices(*KINDS)(incomplete)
+
+
 @app.command("schema")
 def show_schema(
     kind: Annotated[str, typer.Argument(
-        help="The file kind: proposal or criteria.", metavar="KIND", show_default=False)],
+        help="The file kind: proposal or criteria.", metavar="KIND", show_default=False,
+        autocompletion=_kinds)],
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -581,6 +671,11 @@ _COMMAND: list[str] = []
 
 def _run(args: list[str]) -> None:
     _COMMAND[:] = ["evaluator", *args]
+    if os.environ.get(_COMPLETE_VAR):  # TAB was pressed: answer in typer's scripts' terms
+        from typer._completion_classes import completion_init
+        completion_init()
+    else:
+        args = _shell_value(args)
     try:
         # As app(...) does, with values converted without pydantic where typer's own
         # conversion would give the same (evaluator/coercion.py).

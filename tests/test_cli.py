@@ -225,6 +225,28 @@ def test_csv_cells_from_proposals_are_never_formulas(run_cli: RunCli, tmp_path: 
     assert ",\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"," in row
 
 
+@pytest.mark.parametrize(("country", "shown"), [
+    (";=1+1", ";'=1+1"), ("x;=cmd|' /C calc'!A0", "x;'=cmd|' /C calc'!A0"),
+    ("a,=1+1", "a,'=1+1"), ("a; +1", "a; '+1"), ("a\t@SUM(A1)", "a\t'@SUM(A1)"),
+    ("a\n=1+1", "a\n'=1+1"), ("a\n\n -1+1", "a\n\n '-1+1"), ("a;\t=1", "a;\t'=1"),
+    ("=1;=2", "'=1;'=2"), ("\t=1", "'\t'=1"),
+])
+def test_csv_cells_split_at_any_separator_are_never_formulas(
+        run_cli: RunCli, tmp_path: Path, country: str, shown: str) -> None:
+    # A spreadsheet whose locale lists with `;` (or that reads tabs, or breaks the record
+    # at a line break inside quotes) splits the cell: no piece may start a formula.
+    (tmp_path / "x.yaml").write_text(f"proposal:\n  country: {json.dumps(country)}\n")
+    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert rows[1][2] == shown  # the text itself, a ' before each formula
+    assert result.out.splitlines()[1].startswith(',x,"')  # a guarded cell is quoted
+    for separator in (",", ";", "\t", "\n", "\r"):
+        for piece in result.out.replace("\r\n", "\n").split(separator):
+            text = piece.lstrip(' \t"\n')
+            assert not text.startswith(("=", "+", "-", "@")), (separator, result.out)
+
+
 def test_markdown_from_proposals_cannot_inject_html_links_or_columns(run_cli: RunCli,
                                                                      tmp_path: Path) -> None:
     offer = tmp_path / "x.yaml"
@@ -232,7 +254,7 @@ def test_markdown_from_proposals_cannot_inject_html_links_or_columns(run_cli: Ru
                      '  title: "*bold* `code`"\n')
     table = run_cli("compare", str(offer), "-f", "markdown").out
     row = next(line for line in table.splitlines() if line.startswith("| — |"))
-    assert "A\\|B &lt;img src=x> ![i]\\(http://x/y.png)" in row
+    assert "A\\|B \\<img src=x> !\\[i\\](http:/\\/x/y.png)" in row
     card = run_cli("score", str(offer), "-f", "markdown").out
     assert "## x: \\*bold\\* \\`code\\`" in card
 

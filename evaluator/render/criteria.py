@@ -56,26 +56,30 @@ def render(criteria: Criteria, weights: Mapping[str, float], fmt: str,
 
 
 def _markdown(data: dict[str, Any], what_if: str | None) -> str:
-    lines = [f"## {data['title']}", "", *([f"> **{what_if}**", ""] if what_if else []),
-             f"Criteria `{data['id']}` version {data['version'] or '—'}; money in "
-             f"{data['currency']}; method `{data['method']}`.", ""]
+    # Every text from the criteria file goes through md(): a title or `source:` quote
+    # must not make markup (evaluator/render/markdown_text.py).
+    from evaluator.render.markdown_text import md, row
+    lines = [f"## {md(data['title'])}", "",
+             *([f"> **{md(what_if)}**", ""] if what_if else []),
+             f"Criteria {md(data['id'], code=True)} version {md(data['version']) or '—'}; "
+             f"money in {md(data['currency'])}; method `{data['method']}`.", ""]
     for c in data["criteria"]:
-        lines += [f"### {c['title']} (`{c['id']}`, {c['weight']:.0%})", ""]
+        lines += [f"### {md(c['title'])} ({md(c['id'], code=True)}, {c['weight']:.0%})", ""]
         if c["source"]:
-            lines += [f"> {c['source']}", ""]
+            lines += [f"> {md(c['source'])}", ""]
         lines += ["| Sub-criterion | Field | Weight | Rule |", "| --- | --- | ---: | --- |"]
-        lines += [f"| {s['id']} | `{s['field']}` | {s['weight']:.0%} | {s['rule_text']} |"
-                  for s in c["subcriteria"]]
+        lines += [row([s["id"], md(s["field"], code=True), f"{s['weight']:.0%}",
+                       s["rule_text"]]) for s in c["subcriteria"]]
         lines.append("")
     if data["gates"]:
         lines += ["### Gates", ""]
-        lines += [f"- **{g['id']}**: {g['requirement']}" + (f" ({g['source']})"
-                                                             if g["source"] else "")
+        lines += [f"- **{md(g['id'])}**: {md(g['requirement'])}" + (f" ({md(g['source'])})"
+                                                                     if g["source"] else "")
                   for g in data["gates"]]
         lines.append("")
     lines += ["### ICP multipliers", "", _icp_origin(data), "",
               "| Activity type | Multiplier |", "| --- | ---: |"]
-    lines += [f"| {name} | × {value:g} |" for name, value in data["icp"]["multipliers"].items()]
+    lines += [row([name, f"× {value:g}"]) for name, value in data["icp"]["multipliers"].items()]
     return "\n".join(lines).rstrip() + "\n"
 
 

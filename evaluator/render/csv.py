@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
@@ -11,36 +10,64 @@ from evaluator.render.run import what_if_terms
 from evaluator.scoring import Comparison
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Where a spreadsheet may split a cell: at a `,`, `;` or tab (the list separator differs
+# between locales, and one opening the file with `;` ignores the quotes around a cell
+# that holds one) or a line break. Spaces before the formula do not stop it either.
+_SPLIT_FORMULA = re.compile(r"(?:^|(?<=[,;\t\r\n]))[ \t]*[=+\-@]")
+
+
+class Guarded(str):
+    """A cell that `cell` changed: written in quotes."""
+
+    __slots__ = ()
 
 
 def cell(text: str) -> str:
-    """Text a spreadsheet will show, not run: a leading `=`, `+`, `-`, `@` is quoted with '.
+    """Text a spreadsheet will show, not run: a `'` before each formula it could start.
 
     A proposal's country or id comes from outside; `=HYPERLINK(...)` in a CSV cell would be
-    a formula when the committee opens the file (CSV injection, OWASP).
+    a formula when the committee opens the file (CSV injection, OWASP). So would
+    `x;=1+1` where `;` separates a list: a spreadsheet splits the cell there. A `'` goes
+    before every `=`, `+`, `-`, `@` at the start or after a `,`, `;`, tab or line break
+    (spaces between), and before a leading tab or carriage return; such a cell is quoted.
     """
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    guarded = _SPLIT_FORMULA.sub(lambda m: m.group()[:-1] + "'" + m.group()[-1], text)
+    if guarded.startswith(("\t", "\r")):
+        guarded = "'" + guarded
+    return text if guarded == text else Guarded(guarded)
+
+
+def _field(value: object) -> str:
+    # As the csv module writes a field (quoted when it holds a comma, quote or line
+    # break), and quoted when `cell` guarded it.
+    text = str(value)
+    if isinstance(value, Guarded) or any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def _line(fields: list[object]) -> str:
+    return ",".join(_field(f) for f in fields) + "\n"
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """`rank,id,country,eligible,total`, one column per criterion score, then `file`,
     `status` (ranked, ineligible, not evaluated) and `what_if` (how the run departs from
-    the criteria file, `weights pricing=40; method topsis`; empty for the file's own run). A file that could not
-    be evaluated has a row of its own, blank but for its file and status, so that no
-    spreadsheet shows the ranking without it."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    the criteria file, `weights pricing=40; method topsis`; empty for the file's own run).
+    A file that could not be evaluated has a row of its own, blank but for its file and
+    status, so that no spreadsheet shows the ranking without it."""
     criteria = [c.id for c in comparison.criteria.criteria]
-    writer.writerow(["rank", "id", "country", "eligible", "total", *criteria,
-                     "file", "status", "what_if"])
+    lines = [_line(["rank", "id", "country", "eligible", "total", *map(cell, criteria),
+                    "file", "status", "what_if"])]
     what_if = cell(what_if_terms(comparison.what_if))
     for e in comparison.evaluations:
         scores = {c.id: number(c.score) for c in e.criteria}
-        writer.writerow(["" if e.rank is None else e.rank, cell(e.id), cell(e.proposal.country),
-                         "true" if e.eligible else "false", number(e.total),
-                         *(scores[c] for c in criteria), cell(e.proposal.file),
-                         "ranked" if e.eligible else "ineligible", what_if])
+        lines.append(_line(["" if e.rank is None else e.rank, cell(e.id),
+                            cell(e.proposal.country), "true" if e.eligible else "false",
+                            number(e.total), *(scores[c] for c in criteria),
+                            cell(e.proposal.file), "ranked" if e.eligible else "ineligible",
+                            what_if]))
     for file in comparison.unevaluated:
-        writer.writerow(["", "", "", "", "", *("" for _ in criteria), cell(file),
-                         "not evaluated", what_if])
-    return out.getvalue()
+        lines.append(_line(["", "", "", "", "", *("" for _ in criteria), cell(file),
+                            "not evaluated", what_if]))
+    return "".join(lines)

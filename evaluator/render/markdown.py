@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from evaluator.render import RenderOptions, percent
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.markdown_text import Markdown, md
+from evaluator.render.markdown_text import row as _row
 from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
 from evaluator.render.panel import (
     FLAG,
@@ -25,21 +25,8 @@ from evaluator.render.run import (
 )
 from evaluator.scoring import Comparison, Evaluation
 
-
-def _cell(text: object) -> str:
-    # Cells mix our own emphasis (**fail**, `code`) with input text: keep the first, and
-    # stop HTML, links and images (`[..](..)`) and table breaks in the second.
-    return (str(text).replace("|", "\\|").replace("<", "&lt;").replace("](", "]\\(")
-            .replace("\n", " "))
-
-
-def md(text: object) -> str:
-    """Text from an input file, safe in Markdown prose: no emphasis, code, HTML or links."""
-    return re.sub(r"([\\`*_])", r"\\\1", _cell(text))
-
-
-def _row(cells: list[object]) -> str:
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+# Every text from an input file goes through md() (evaluator/render/markdown_text.py);
+# _row escapes each cell that is not our own Markdown.
 
 
 def _rank(e: Evaluation) -> str:
@@ -55,9 +42,9 @@ def recommendation(comparison: Comparison) -> str:
         return "No proposal passes every gate: none can be recommended."
     tied = [e.id for e in comparison.evaluations if e.rank == 1]
     if len(tied) > 1:
-        return f"Tie for first place between {', '.join(tied)} ({winner.total:.2f})."
+        return f"Tie for first place between {md(', '.join(tied))} ({winner.total:.2f})."
     verb = "Recommended, with the caveats below" if provisional(comparison) else "Recommended"
-    return (f"{verb}: **{winner.id}** ({md(winner.proposal.country)}), "
+    return (f"{verb}: **{md(winner.id)}** ({md(winner.proposal.country)}), "
             f"total {winner.total:.2f} {out_of(comparison.method)}.")
 
 
@@ -78,8 +65,8 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     criteria = comparison.criteria
     ids = [c.id for c in criteria.criteria]
     names = method_names(comparison)
-    lines = [f"## {criteria.title}", "", *run_lines(comparison),
-             f"Criteria `{criteria.id}` version {criteria.version or '—'}, "
+    lines = [f"## {md(criteria.title)}", "", *run_lines(comparison),
+             f"Criteria {md(criteria.id, code=True)} version {md(criteria.version) or '—'}, "
              f"method `{comparison.method}`, {files_phrase(comparison)}. "
              f"{recommendation(comparison)}", "", *caveat_lines(comparison),
              _row(["Rank", "Proposal", "Country", "Total", *(f"{n} rank" for n in names),
@@ -90,22 +77,22 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         failed = [g.id for g in e.gates if not g.passed]
         bold = e.eligible and bool(names) and differs(e)  # the methods disagree on it
         lines.append(_row([_rank(e), marked_id(e), e.proposal.country, f"{e.total:.2f}",
-                           *(f"**{r}**" if bold else ("—" if r is None else r)
+                           *(Markdown(f"**{r}**") if bold else ("—" if r is None else r)
                              for r in (e.methods[n][1] for n in names)),
                            *(f"{c.score:.1f}" for c in e.criteria),
                            "fails " + ", ".join(failed) if failed else "pass"]))
     lines.append("")
-    lines += [f"- {sentence}" for sentence in agreement_sentences(comparison)]
+    lines += [f"- {md(sentence)}" for sentence in agreement_sentences(comparison)]
     for e in comparison.evaluations:
         for g in e.gates:
             if not g.passed:
-                lines.append(f"- **{e.id}** is ineligible: {g.title} ({g.requirement}; "
-                             f"it has {g.detail}).")
-    lines += [f"- **{sentence}**" for sentence in disagreement_sentences(comparison)]
+                lines.append(f"- **{md(e.id)}** is ineligible: {md(g.title)} "
+                             f"({md(g.requirement)}; it has {md(g.detail)}).")
+    lines += [f"- **{md(sentence)}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
-        lines.append(f"- Note: {note}.")
+        lines.append(f"- Note: {md(note)}.")
     for problem in comparison.errors:
-        lines.append(f"- Not evaluated: `{problem}`")
+        lines.append(f"- Not evaluated: {md(problem)}")
     lines += panel_section(comparison)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -114,7 +101,7 @@ def panel_section(comparison: Comparison) -> list[str]:
     """Each member's rating of each judgement, the consolidated score and the spread."""
     if comparison.panel is None:
         return []
-    lines = ["", "### Panel judgements", "", settings_sentence(comparison, FLAG)]
+    lines = ["", "### Panel judgements", "", md(settings_sentence(comparison, FLAG))]
     rows = panel_rows(comparison)
     if not rows:
         return lines
@@ -133,17 +120,17 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     lines: list[str] = [*run_lines(comparison)]
     for e in comparison.evaluations:
         status = "eligible" if e.eligible else "**ineligible**"
-        lines += [f"## {e.id}: {md(e.proposal.title)}", "",
-                  f"{md(e.proposal.country)}, `{e.proposal.file}`: {status}, total "
+        lines += [f"## {md(e.id)}: {md(e.proposal.title)}", "",
+                  f"{md(e.proposal.country)}, {md(e.proposal.file, code=True)}: {status}, total "
                   f"**{e.total:.2f}** {out_of(comparison.method)} "
                   f"(method `{comparison.method}`).", ""]
         for c in e.criteria:
-            lines += [f"### {c.title}: {c.score:.2f} × weight {percent(c.weight)} = "
+            lines += [f"### {md(c.title)}: {c.score:.2f} × weight {percent(c.weight)} = "
                       f"{c.contribution:.2f}",
                       ""]
             if c.credibility_field is not None:
                 value = "missing" if c.credibility_value is None else c.credibility_value
-                lines += [f"Credibility: `{c.credibility_field}` = {value} → "
+                lines += [f"Credibility: {md(c.credibility_field, code=True)} = {md(value)} → "
                           f"× {c.credibility_factor:g}", ""]
             lines += [_row(["Sub-criterion", "Weight", "Score", "Evidence"]),
                       _row(["---", "---:", "---:", "---"])]
@@ -151,7 +138,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                             leaf.explanation]) for leaf in c.leaves]
             lines.append("")
         if e.icp is not None:
-            lines += ["### Industrial collaboration (ICP credits)", "", icp_summary(e.icp), ""]
+            lines += ["### Industrial collaboration (ICP credits)", "", md(icp_summary(e.icp)),
+                      ""]
             if e.icp.credits:
                 currency = e.icp.currency
                 lines += [_row(["Activity", "Description", "Local", f"Value {currency}",
@@ -162,15 +150,16 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         if e.gates:
             lines += ["### Gates", "", _row(["Gate", "Result", "Requirement", "Value"]),
                       _row(["---", "---", "---", "---"])]
-            lines += [_row([g.id, "pass" if g.passed else "**fail**", g.requirement, g.detail])
+            lines += [_row([g.id, "pass" if g.passed else Markdown("**fail**"), g.requirement,
+                            g.detail])
                       for g in e.gates]
             lines.append("")
-        lines += [f"- Warning: {w}" for w in e.warnings]
+        lines += [f"- Warning: {md(w)}" for w in e.warnings]
         if e.warnings:
             lines.append("")
     lines += caveat_lines(comparison)
-    lines += [f"- Note: {note}." for note in comparison.notes]
+    lines += [f"- Note: {md(note)}." for note in comparison.notes]
     if comparison.panel is not None:
-        lines += ["", settings_sentence(comparison)] if lines and lines[-1] else \
-            [settings_sentence(comparison)]
+        lines += ["", md(settings_sentence(comparison))] if lines and lines[-1] else \
+            [md(settings_sentence(comparison))]
     return "\n".join(lines).rstrip() + "\n"

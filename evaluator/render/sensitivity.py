@@ -14,6 +14,8 @@ from rich.text import Text
 from evaluator import __version__
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
+from evaluator.render.markdown_text import Markdown, md
+from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
 from evaluator.rules import number_text
@@ -474,19 +476,17 @@ def _markdown_values(result: Sensitivity) -> list[str]:
                   _row(["---", "---", "---:", "---:", "---:"])]
         lines += [_row(list(row)) for row in figure_rows(result)]
         lines.append("")
-    lines += [f"- {line}" for line in risk_lines(result)]
+    lines += [f"- {md(line)}" for line in risk_lines(result)]
     return lines + ([""] if risk_lines(result) else [])
 
 
-def _row(cells: list[object]) -> str:
-    return "| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |"
-
-
 def _markdown(result: Sensitivity) -> str:
-    lines = [f"## Robustness: {result.comparison.criteria.title}", ""]
+    # Every text from a file goes through md() (evaluator/render/markdown_text.py); _row
+    # escapes each cell that is not our own Markdown.
+    lines = [f"## Robustness: {md(result.comparison.criteria.title)}", ""]
     what_if = what_if_sentence(result.comparison)
-    lines += [f"> **{what_if}**", ""] if what_if else []
-    lines += [" ".join(headline(result)), ""]
+    lines += [f"> **{md(what_if)}**", ""] if what_if else []
+    lines += [md(" ".join(headline(result))), ""]
     if result.winner is not None:
         lines += ["### Weight stability", "",
                   "One weight moves from 0% to 100% while the others keep their proportions.",
@@ -495,14 +495,15 @@ def _markdown(result: Sensitivity) -> str:
                         "0% … 100%"]),
                   _row(["---", "---:", "---", "---", "---", "---"])]
         lines += [_row([s.criterion, percent(s.weight, 2), interval_text(s.winner),
-                        interval_text(s.ranking), _ends(s), f"`{stability_bar(s, 20)}`"])
+                        interval_text(s.ranking), _ends(s),
+                        Markdown(f"`{stability_bar(s, 20)}`")])
                   for s in result.stability.values()]
         ranks = len(result.proposals)
         lines += ["", f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
                       f"`{WINNER_CHANGES}` winner changes, `{TODAY}` today's weight.", "",
                   "### Rank acceptability", "",
-                  f"Share of draws at each rank: {describe_spread(result)} "
-                  f"({describe_draws(result)}).", "",
+                  f"Share of draws at each rank: {md(describe_spread(result))} "
+                  f"({md(describe_draws(result))}).", "",
                   _row(["Proposal", *(_ordinal(r + 1) for r in range(ranks))]),
                   _row(["---", *("---:" for _ in range(ranks))])]
         lines += [_row([i, *(_percent(x) for x in row)])
@@ -516,11 +517,11 @@ def _markdown(result: Sensitivity) -> str:
         lines += [_row([i, *(percent(c[k]) for k in weights)])
                   for i, c in central.items() if c is not None]
         never = _never_first([i for i, c in central.items() if c is None])
-        lines += ["", never] if never else []
+        lines += ["", md(never)] if never else []
         lines.append("")
         if result.values is not None:
             lines += _markdown_values(result)
-    lines += [f"- {line}" for line in _excluded_lines(result)]
-    lines += [f"- Caveat: {s}" for s in caveat_sentences(result.comparison)]
-    lines += [f"- Note: {note}." for note in result.notes]
+    lines += [f"- {md(line)}" for line in _excluded_lines(result)]
+    lines += [f"- Caveat: {md(s)}" for s in caveat_sentences(result.comparison)]
+    lines += [f"- Note: {md(note)}." for note in result.notes]
     return "\n".join(lines).rstrip() + "\n"
