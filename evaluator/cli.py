@@ -609,12 +609,14 @@ def new_proposal(
     country: Annotated[str | None, typer.Option(
         "--country", metavar="NAME", help="The partner country: fills proposal.country "
                                           "(and proposal.id from the file name).")] = None,
+    criteria: CriteriaOption = None,
 ) -> None:
     """Write a proposal template to fill in.
 
     Every field, blank, with what it takes. A blank field is missing, not zero;
     fill in what the offer states, then check the file with `evaluator validate
-    FILE`. An existing file is never overwritten.
+    FILE`. A field the criteria do not score is marked as information only. An
+    existing file is never overwritten.
 
     Example:
 
@@ -632,9 +634,12 @@ def new_proposal(
     if file.exists() or file.is_symlink():
         raise OutputError.at(str(file), "already exists; `evaluator new` never overwrites a "
                                         "file (choose another name)")
+    from evaluator.derive import used_fields
+    framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
     ident = id_from_file_name(file.stem) if country is not None else None
     text = proposal_template(str(file), country=country and country.strip(), ident=ident,
-                             schema_path=_schema_reference(file))
+                             schema_path=_schema_reference(file),
+                             used=used_fields(framework), criteria=framework.file)
     write_output(file, text, inputs=[], force=False)
     sys.stderr.write(f"wrote {file}\n")
 

@@ -27,6 +27,34 @@ _INPUTS: dict[str, tuple[str, ...]] = {
     CREDIT_RATIO: ("activities", *_ACQUISITION_INPUTS),
     LOCAL_SHARE: ("activities",),
 }
+ACTIVITIES = "industrial_collaboration.activities"  # the ICP activities, as one given field
+# Given only to identify the offer or to read its money: never scored, never "unused".
+_NOT_SCORED_BY_NATURE = ("proposal.", "pricing.currency")
+
+
+@functools.lru_cache(maxsize=16)
+def used_fields(criteria: Criteria) -> frozenset[str]:
+    """The proposal fields the criteria read: those their rules, gates and credibility
+    factors name, and those the derived fields they name are computed from."""
+    named = {leaf.field for _, leaf in criteria.leaves()}
+    named |= {gate.field for gate in criteria.gates}
+    named |= {c.credibility.field for c in criteria.criteria if c.credibility is not None}
+    used = set(named)
+    for name in named:
+        used.update(ACTIVITIES if i == "activities" else i for i in _INPUTS.get(name, ()))
+    if "technology_transfer.ip_rights_count" in named:
+        used.add("technology_transfer.ip_rights")
+    return frozenset(used)
+
+
+def unscored_fields(proposal: Proposal, criteria: Criteria) -> tuple[str, ...]:
+    """What the proposal gives that these criteria do not read, in the order given (the
+    ICP activities as one field): information only, shown so that nobody thinks it
+    counted."""
+    used = used_fields(criteria)
+    given = [*proposal.values, *((ACTIVITIES,) if proposal.activities else ())]
+    return tuple(name for name in given
+                 if name not in used and not name.startswith(_NOT_SCORED_BY_NATURE))
 
 
 @dataclass(frozen=True, slots=True)

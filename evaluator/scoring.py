@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar
 from evaluator import caveats
 from evaluator.caveats import Caveat
 from evaluator.checks import shorten
-from evaluator.derive import Derivation, derive
+from evaluator.derive import Derivation, derive, unscored_fields
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.fields import FIELDS, MONEY, PERCENT
 from evaluator.icp import IcpBreakdown
@@ -97,6 +97,8 @@ class Evaluation:
     rank: int | None = None
     methods: dict[str, tuple[float, int | None]] = field(default_factory=dict)
     icp: IcpBreakdown | None = None  # the ICP credit breakdown, when activities are listed
+    # What the proposal gives that the criteria do not read: information only.
+    unscored: tuple[str, ...] = ()
 
     @property
     def eligible(self) -> bool:
@@ -347,7 +349,8 @@ def score_prepared(item: Prepared, criteria: Criteria, top_weights: Mapping[str,
         raise InputError(problems)
     total = sum(c.contribution for c in scored)
     return Evaluation(item.proposal, tuple(scored), item.gates, total, warnings,
-                      item.values, item.notes, icp=item.icp)
+                      item.values, item.notes, icp=item.icp,
+                      unscored=unscored_fields(item.proposal, criteria))
 
 
 def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,

@@ -11,6 +11,7 @@ import json
 import re
 import textwrap
 import unicodedata
+from collections.abc import Collection
 
 from evaluator import fields, icp
 from evaluator.fields import FieldSpec
@@ -64,8 +65,12 @@ def _comment(text: str, indent: str) -> list[str]:
                          subsequent_indent=f"{indent}#   ", break_on_hyphens=False)
 
 
-def _field_lines(spec: FieldSpec, value: str | None) -> list[str]:
-    lines = _comment(field_help(spec), "  ")
+# Said of a field that the criteria in effect do not read.
+UNSCORED_NOTE = "not scored by {criteria}: information only"
+
+
+def _field_lines(spec: FieldSpec, value: str | None, note: str = "") -> list[str]:
+    lines = _comment(field_help(spec) + (f"; {note}" if note else ""), "  ")
     lines.append(f"  {spec.key}:" + (f" {value}" if value is not None else ""))
     return lines
 
@@ -87,9 +92,15 @@ def _technical_lines(section: str) -> list[str]:
 
 
 def proposal_template(file: str, *, country: str | None = None, ident: str | None = None,
-                      schema_path: str = DEFAULT_SCHEMA_PATH) -> str:
-    """The text of a new proposal file named `file`: every field blank but those given."""
+                      schema_path: str = DEFAULT_SCHEMA_PATH,
+                      used: Collection[str] | None = None, criteria: str = "") -> str:
+    """The text of a new proposal file named `file`: every field blank but those given.
+
+    With `used` (the fields the criteria file `criteria` reads), each other field is
+    marked as information only, so that nobody fills it in thinking it counts.
+    """
     given = {"proposal.id": ident, "proposal.country": country}
+    note = UNSCORED_NOTE.format(criteria=criteria or "the criteria")
     lines = [f"# yaml-language-server: $schema={schema_path}"]
     for line in _HEADER.format(file=file).splitlines():
         lines.append(f"# {line}".rstrip())
@@ -97,7 +108,10 @@ def proposal_template(file: str, *, country: str | None = None, ident: str | Non
         lines += ["", f"{section}:"]
         for spec in specs.values():
             value = given.get(spec.name)
-            lines += _field_lines(spec, None if value is None else yaml_text(value))
+            unscored = used is not None and spec.name not in used and \
+                section != "proposal" and spec.name != "pricing.currency"
+            lines += _field_lines(spec, None if value is None else yaml_text(value),
+                                  note if unscored else "")
     for section in fields.ACTIVITY_SECTIONS:
         lines += ["", *_activities_lines(section)]
     for section in fields.FREE_FORM_SECTIONS:

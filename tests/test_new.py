@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
@@ -13,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evaluator import fields, icp
-from evaluator.api import load_proposal
+from evaluator.api import load_criteria, load_proposal
+from evaluator.derive import used_fields
 from evaluator.loading import parse_document
 from evaluator.model import Value, parse_proposal
 from evaluator.schema import schema
@@ -70,10 +72,54 @@ def test_new_writes_the_template(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("new", "proposals/france.yaml", "--country", "France", cwd=tmp_path)
     assert (result.code, result.out, result.err) == (0, "", "wrote proposals/france.yaml\n")
     text = (tmp_path / "proposals" / "france.yaml").read_text(encoding="utf-8")
-    assert text == proposal_template("proposals/france.yaml", country="France", ident="france")
+    framework = load_criteria()  # in tmp_path: the installed copy, as the command used
+    assert text == proposal_template("proposals/france.yaml", country="France", ident="france",
+                                     used=used_fields(framework), criteria=framework.file)
     assert text.splitlines()[0] == \
         "# yaml-language-server: $schema=../schema/proposal.schema.json"
     assert "  id: france\n" in text and "  country: France\n" in text
+
+
+def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli,
+                                                           tmp_path: Path) -> None:
+    result = run_cli("new", str(tmp_path / "offer.yaml"))
+    assert result.code == 0, result.err
+    text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
+    marked = []
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("  ") and not line.startswith("  #") and line.endswith(":"):
+            start = i
+            while lines[start - 1].startswith("  #"):  # the field's own comment, above it
+                start -= 1
+            if "information only" in " ".join(lines[start:i]):
+                marked.append(line.strip().rstrip(":"))
+    assert marked == ["escalation_cap_pct", "royalty_free", "source_code_access",
+                      "performance_bond_pct", "integrity_pact", "prior_contracts"]
+    assert "not scored by criteria/default.yaml: information only" in " ".join(
+        x.strip(" #") for x in lines)
+    # With criteria that score royalty_free, it is not marked.
+    own = tmp_path / "criteria.yaml"
+    own.write_text("id: t\ncurrency: MYR\ncriteria:\n  - {id: a, weight: 1, field: "
+                   "technology_transfer.royalty_free, rule: {type: boolean}}\n")
+    result = run_cli("new", str(tmp_path / "other.yaml"), "--criteria", str(own))
+    assert result.code == 0, result.err
+    other = (tmp_path / "other.yaml").read_text(encoding="utf-8")
+    royalty = other.splitlines().index("  royalty_free:")
+    assert "information only" not in other.splitlines()[royalty - 1]
+    assert other.count("information only") > 20
+
+
+def test_score_lists_what_is_given_and_not_scored(run_cli: RunCli) -> None:
+    result = run_cli("score", "proposals/italy.yaml", "-f", "json")
+    assert json.loads(result.out)["results"][0]["unscored"] == [
+        "pricing.escalation_cap_pct", "technology_transfer.royalty_free",
+        "technology_transfer.source_code_access", "g2g.performance_bond_pct",
+        "g2g.integrity_pact", "collaboration.prior_contracts", "technical.hull_length_m",
+        "technical.max_speed_kn", "technical.range_nm"]
+    card = " ".join(run_cli("score", "proposals/italy.yaml").out.replace("│", " ").split())
+    assert ("Given, not scored by these criteria (information only): "
+            "pricing.escalation_cap_pct, technology_transfer.royalty_free,") in card
 
 
 def test_schema_reference_is_relative_to_the_new_file(run_cli: RunCli, tmp_path: Path) -> None:

@@ -107,6 +107,7 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
                     if name in evaluation.derived},
         "icp": icp_data(evaluation.icp),
         "warnings": list(evaluation.warnings),
+        "unscored": list(evaluation.unscored),
     }
     if evaluation.methods:
         data["methods"] = {name: {"total": number(total), "rank": rank}

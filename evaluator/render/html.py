@@ -44,6 +44,7 @@ from evaluator.render.panel import (
 from evaluator.render.run import (
     caveat_sentences,
     files_phrase,
+    unscored_sentence,
     what_if_sentence,
 )
 from evaluator.rules import number_text
@@ -623,6 +624,7 @@ def _card(e: Evaluation) -> dict[str, Any]:
     icp = e.icp
     return {
         "evaluation": e, "criteria": criteria,
+        "unscored": unscored_sentence(e.unscored) if e.unscored else "",
         "icp": None if icp is None else {"summary": icp_summary(icp), "rows": icp_rows(icp),
                                          "currency": icp.currency},
     }

@@ -21,6 +21,7 @@ from evaluator.render.run import (
     caveat_sentences,
     files_phrase,
     provisional,
+    unscored_sentence,
     what_if_sentence,
 )
 from evaluator.scoring import Comparison, Evaluation
@@ -155,7 +156,9 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                       for g in e.gates]
             lines.append("")
         lines += [f"- Warning: {md(w)}" for w in e.warnings]
-        if e.warnings:
+        if e.unscored:
+            lines.append(f"- {md(unscored_sentence(e.unscored))}")
+        if e.warnings or e.unscored:
             lines.append("")
     lines += caveat_lines(comparison)
     lines += [f"- Note: {md(note)}." for note in comparison.notes]

@@ -144,6 +144,12 @@ def _listed(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def unscored_sentence(fields: Sequence[str]) -> str:
+    """The fields a proposal gives that the criteria do not read."""
+    return ("Given, not scored by these criteria (information only): " + ", ".join(fields)
+            + ".")
+
+
 def provisional(comparison: Comparison) -> bool:
     """Whether the recommendation stands on caveats (shown amber, with the reasons)."""
     return bool(comparison.caveats)

@@ -31,7 +31,12 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
-from evaluator.render.run import caveat_sentences, provisional, what_if_sentence
+from evaluator.render.run import (
+    caveat_sentences,
+    provisional,
+    unscored_sentence,
+    what_if_sentence,
+)
 from evaluator.scoring import Comparison, Evaluation
 
 
@@ -337,4 +342,6 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
         parts.append(gates)
     for warning in e.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
+    if e.unscored:
+        parts.append(Text(unscored_sentence(e.unscored), style="dim"))
     return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)
