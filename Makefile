@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck fuzz clean schema bench
+.PHONY: demo test lint typecheck fuzz clean schema bench docs
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ fuzz: $(VENV)/.installed-test
 schema: $(VENV)/.installed
 	$(BIN)/evaluator schema proposal --output schema/proposal.schema.json --force
 	$(BIN)/evaluator schema criteria --output schema/criteria.schema.json --force
+
+# The sample outputs quoted in README.md and docs/ are remade by the tool itself
+# (tests/doc_samples.py); tests/test_doc_samples.py fails when one is out of date.
+docs: $(VENV)/.installed
+	$(BIN)/python -m tests.doc_samples
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
