@@ -91,7 +91,7 @@ class Sample:
             stop = start + int(options.get("count") or len(lines))
             part = ([ELISION] if start else []) + lines[start:stop]
             if tail and stop < len(lines) - tail:
-                part += [ELISION] + lines[-tail:]
+                part += [ELISION, *lines[-tail:]]
             elif stop < len(lines):
                 part += lines[stop:] if tail else [ELISION]
             lines = part
