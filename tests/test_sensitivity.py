@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evaluator import sensitivity
 from evaluator.api import compare, load_criteria
 from evaluator.model import Criteria, Proposal
-from evaluator.scoring import competition_ranks, evaluate
+from evaluator.scoring import TIE_TOLERANCE, competition_ranks, evaluate
 from evaluator.sensitivity import (
     Stability,
     analyse,
@@ -263,6 +264,104 @@ def test_rescaling_scores_changes_no_interval(problem: tuple[list[list[float]], 
             assert math.isclose(x, y, abs_tol=1e-6)
         assert (before.winner_below, before.winner_above) == \
             (after.winner_below, after.winner_above)
+
+
+# --- the ranking interval: neighbours only, against every pair --------------------------------
+
+def reference_holds(alpha: float, beta: float, lo: float, hi: float, at: float
+                    ) -> tuple[float, float]:
+    """`_holds` as first written: shrink [lo, hi] to where α + β·t has not turned negative."""
+    if min(alpha, alpha + beta) >= -TIE_TOLERANCE:
+        return lo, hi
+    crossing = -alpha / beta
+    if beta > 0:
+        return max(lo, min(at, crossing)), hi
+    return lo, min(hi, max(at, crossing))
+
+
+def reference_ranking(scores: Matrix, weights: Sequence[float], k: int) -> tuple[float, float]:
+    """The ranking interval as first computed, from every pair of proposals: O(m²)."""
+    at = weights[k]
+    lines = total_lines(scores, weights, k)
+    today = [a + b * at for a, b in lines]
+    lo, hi = 0.0, 1.0
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            alpha, beta = lines[i][0] - lines[j][0], lines[i][1] - lines[j][1]
+            gap = today[i] - today[j]
+            if gap < -TIE_TOLERANCE:
+                alpha, beta = -alpha, -beta
+            lo, hi = reference_holds(alpha, beta, lo, hi, at)
+            if abs(gap) <= TIE_TOLERANCE:  # tied today: a tie that breaks changes the ranking
+                lo, hi = reference_holds(-alpha, -beta, lo, hi, at)
+    return lo, hi
+
+
+def assert_same_ranking_interval(scores: Matrix, weights: Sequence[float]) -> None:
+    for k in range(len(weights)):
+        s = stability(scores, weights, k)
+        assert s.ranking is not None
+        expected = reference_ranking(scores, weights, k)
+        assert s.ranking == pytest.approx(expected, abs=1e-9), (k, s.ranking, expected)
+
+
+# Proposals drawn from a small pool of rows, so that identical proposals, and proposals
+# tied today but not along the path, are common; scores in tenths and integer weights make
+# exact ties at 0, at 1 and at crossings common too.
+pooled = st.integers(2, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(score, min_size=n, max_size=n), min_size=1, max_size=4),
+    st.lists(st.integers(0, 3), min_size=1, max_size=14),
+    st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(lambda w: sum(w) > 0)))
+
+
+@given(pooled, st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_the_ranking_interval_from_neighbours_is_the_one_from_every_pair(
+        problem: tuple[list[list[float]], list[int], list[int]], noisy: bool) -> None:
+    pool, picks, raw = problem
+    scores = [list(pool[p % len(pool)]) for p in picks]
+    if noisy:  # float noise far below the tolerance: ties must still be ties
+        rng = random.Random(len(picks))
+        scores = [[x + rng.uniform(-1e-12, 1e-12) for x in row] for row in scores]
+    assert_same_ranking_interval(scores, normalised(raw))
+
+
+@given(problems)
+@settings(max_examples=200, deadline=None)
+def test_the_ranking_interval_matches_every_pair_on_small_problems(
+        problem: tuple[list[list[float]], list[int]]) -> None:
+    scores, raw = problem
+    assert_same_ranking_interval(scores, normalised(raw))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_ranking_interval_matches_every_pair_on_large_problems(seed: int) -> None:
+    rng = random.Random(seed)
+    m, n = rng.choice([50, 200, 400]), rng.randint(2, 6)
+    pool = [[round(rng.uniform(0, 100), rng.choice([0, 1, 6])) for _ in range(n)]
+            for _ in range(m // rng.choice([1, 2, 5]))]
+    scores = [list(rng.choice(pool)) for _ in range(m)]
+    raw = [rng.randint(0, 10) for _ in range(n - 1)] + [rng.randint(1, 10)]
+    assert_same_ranking_interval(scores, normalised(raw))
+
+
+def test_the_ranking_interval_looks_at_neighbours_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every pair is m(m − 1)/2 pairs per criterion: 10,000 proposals took minutes.
+    calls = 0
+    holds = sensitivity._holds
+
+    def counted(*args: float) -> tuple[float, float]:
+        nonlocal calls
+        calls += 1
+        return holds(*args)
+
+    monkeypatch.setattr(sensitivity, "_holds", counted)
+    rng = random.Random(4)
+    m, weights = 600, [0.3, 0.3, 0.2, 0.2]
+    scores = [[rng.uniform(0, 100) for _ in weights] for _ in range(m)]
+    for k in range(len(weights)):
+        stability(scores, weights, k)
+    assert calls <= len(weights) * 5 * m  # every pair would be 4 × 179,700
 
 
 # --- rank acceptability (SMAA-2) ----------------------------------------------------------
