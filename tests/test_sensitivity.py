@@ -534,3 +534,67 @@ def test_analyse_needs_weighted_sum_totals() -> None:
     comparison.method = "topsis"
     with pytest.raises(ValueError, match="wsm"):
         analyse(comparison)
+
+
+# --- many proposals: memory linear in their number --------------------------------------------
+
+def many_offers(count: int, seed: int = 1) -> list[Proposal]:
+    """`count` eligible offers with whole-number figures: many tie on one criterion or both."""
+    rng = random.Random(seed)
+    return two_offers(*((f"p{i:04d}", rng.randint(1, 99), rng.randint(0, 100), "none")
+                        for i in range(count)))
+
+
+def test_many_proposals_list_the_first_ranks_and_the_share_of_the_rest() -> None:
+    import tracemalloc
+
+    comparison = evaluate(many_offers(1500), criteria_from(TWO))
+    tracemalloc.start()
+    result = analyse(comparison, samples=100)  # a chunk of 100 draws × 1,500: 1.1 MiB an array
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # Every rank of 1,500 proposals is 2.25 million shares (and twice as many counts);
+    # the first ten ranks and the rest are 16,500.
+    assert peak < 16 * 2**20, f"{peak / 2**20:.1f} MiB"
+    a = result.acceptability
+    assert a.rest is not None and list(a.rest) == list(a.shares)
+    scores = [[c.score for c in e.criteria] for e in result.proposals]
+    every, central = rank_acceptability(scores, list(comparison.weights.values()), 100)
+    for (ident, row), full in zip(a.shares.items(), every, strict=True):
+        assert row == full[:10]  # the same draws, the same counts
+        assert a.rest[ident] == pytest.approx(sum(full[10:]), abs=1e-12)
+        assert sum(row) + a.rest[ident] == pytest.approx(1.0)
+    assert [None if w is None else list(w.values()) for w in a.central_weights.values()] \
+        == central
+
+
+def test_ranks_chooses_how_many_ranks_are_listed() -> None:
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    every = analyse(comparison, samples=500)
+    assert every.acceptability.rest is None  # three eligible proposals: every rank
+    two = analyse(comparison, samples=500, ranks=2)
+    assert two.acceptability.rest is not None
+    for ident, row in every.acceptability.shares.items():
+        assert two.acceptability.shares[ident] == row[:2]
+        assert two.acceptability.rest[ident] == pytest.approx(row[2])
+    assert analyse(comparison, samples=500, ranks=3).acceptability == every.acceptability
+    assert analyse(comparison, samples=500, ranks=50).acceptability == every.acceptability
+    # Up to 100 eligible proposals every rank is listed by default; beyond, the first ten.
+    assert [sensitivity.listed_ranks(m) for m in (0, 3, 100, 101, 10_000)] == [0, 3, 100, 10, 10]
+
+
+@given(st.integers(1, 40).flatmap(lambda m: st.tuples(
+    st.lists(st.lists(st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5, 7.0]),
+                      min_size=m, max_size=m), min_size=1, max_size=30),
+    st.integers(0, m + 1))))
+@settings(max_examples=300, deadline=None)
+def test_ranks_cut_at_a_limit_are_the_full_ranks_cut(problem: tuple[list[list[float]], int]
+                                                     ) -> None:
+    import numpy as np
+
+    # Values a little apart, within and beyond the tolerance, make chains of ties.
+    rows, limit = problem
+    totals = np.array(rows)
+    full = sensitivity._competition_ranks(totals)
+    cut = sensitivity._competition_ranks(totals, limit)
+    assert cut.tolist() == np.minimum(full, limit).tolist()
