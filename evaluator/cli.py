@@ -414,6 +414,10 @@ def sensitivity(
         "--values", help="Also draw the figures given as ranges (triangular with a likely "
                          "value, else uniform) in every draw, and give each proposal's "
                          "confidence factor (see docs/uncertainty.md).")] = False,
+    ranks: Annotated[int | None, typer.Option(
+        "--ranks", min=1, max=100, metavar="N", show_default=False,
+        help="Rank acceptability lists ranks 1 to N, and the share of any worse rank as one "
+             "figure [default: every rank up to 100 eligible proposals, else 10].")] = None,
     fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
     output: OutputOption = None,
     force: ForceOption = False,
@@ -446,7 +450,7 @@ def sensitivity(
     inputs = paths or [Path("proposals")]
     comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, panel=panel)
     _report(comparison.errors)
-    result = analyse(comparison, samples, seed, spread_value, values)
+    result = analyse(comparison, samples, seed, spread_value, values, ranks)
     text = render(result, fmt, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:

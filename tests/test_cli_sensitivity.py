@@ -12,10 +12,16 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from evaluator.api import compare, load_criteria
+from evaluator.render import RenderOptions
+from evaluator.render.sensitivity import render
+from evaluator.scoring import evaluate
 from evaluator.sensitivity import Sensitivity, analyse
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
-from tests.helpers import matches_expected
+from tests.helpers import criteria_from, matches_expected
+from tests.test_sensitivity import TWO, many_offers
 
 RunCli = Callable[..., Run]
 
@@ -160,3 +166,57 @@ def test_sensitivity_keeps_numpy_out_of_compare() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout == "False\n"
+
+
+# --- the first ranks only: --ranks, and more than 100 eligible proposals ----------------------
+
+def test_ranks_lists_the_first_ranks_and_the_share_of_the_rest(run_cli: RunCli) -> None:
+    every = json.loads(run_cli("sensitivity", "--format", "json").out)
+    assert "acceptability_rest" not in every  # every rank is listed: as before
+    result = run_cli("sensitivity", "--format", "json", "--ranks", "2")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert list(data)[:7] == ["stability", "acceptability", "central_weights", "samples",
+                              "seed", "spread", "acceptability_rest"]
+    rest = data["acceptability_rest"]
+    assert list(rest) == ["ranks", "shares"] and rest["ranks"] == 2
+    for ident, row in every["acceptability"].items():
+        assert data["acceptability"][ident] == row[:2]
+        assert rest["shares"][ident] == pytest.approx(row[2], abs=2e-6)
+    assert data["central_weights"] == every["central_weights"]
+    table = run_cli("sensitivity", "--ranks", "2").out
+    assert "  Proposal      1st               2nd               3rd " in table
+    markdown = run_cli("sensitivity", "--ranks", "2", "--format", "markdown").out
+    assert "| Proposal | 1st | 2nd | 3rd |" in markdown
+    # Three proposals: --ranks 3 or more lists every rank, the same bytes as without.
+    assert run_cli("sensitivity", "--ranks", "3").out == run_cli("sensitivity").out
+    assert run_cli("sensitivity", "--ranks", "0").code == 2
+    assert run_cli("sensitivity", "--ranks", "101").code == 2
+
+
+@pytest.fixture(scope="module")
+def crowd() -> Sensitivity:
+    """150 eligible proposals: more than every rank is listed for."""
+    return analyse(evaluate(many_offers(150), criteria_from(TWO)), samples=2_000, seed=3)
+
+
+def test_more_than_100_proposals_list_ten_ranks_in_every_format(crowd: Sensitivity) -> None:
+    a = crowd.acceptability
+    assert a.rest is not None and a.ranks == 10
+    data = json.loads(render(crowd, "json", RenderOptions(width=100)))
+    assert data["acceptability_rest"]["ranks"] == 10
+    assert all(len(row) == 10 for row in data["acceptability"].values())
+    for ident, row in data["acceptability"].items():
+        assert sum(row) + data["acceptability_rest"]["shares"][ident] == pytest.approx(1.0)
+    reached = [i for i, row in a.shares.items() if sum(row) > 0]
+    assert 10 <= len(reached) < 150
+    markdown = render(crowd, "markdown", RenderOptions(width=100))
+    part = markdown.split("### Rank acceptability")[1].split("###")[0]
+    rows = [line for line in part.splitlines() if line.startswith("| ")]
+    assert rows[0] == ("| Proposal | 1st | 2nd | 3rd | 4th | 5th | 6th | 7th | 8th | 9th | "
+                       "10th | 11th–150th |")
+    assert [row.split(" | ")[0][2:] for row in rows[2:]] == reached
+    assert f"{150 - len(reached)} more proposals never rank in the top 10: see --format json" \
+        in part
+    table = render(crowd, "table", RenderOptions(width=250))
+    assert "10th " in table and "11th–150th" in table and "12th" not in table
