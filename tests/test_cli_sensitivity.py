@@ -8,6 +8,7 @@ the diff.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -220,3 +221,93 @@ def test_more_than_100_proposals_list_ten_ranks_in_every_format(crowd: Sensitivi
         in part
     table = render(crowd, "table", RenderOptions(width=250))
     assert "10th " in table and "11th–150th" in table and "12th" not in table
+
+
+# --- long runs: asked for on a terminal, refused without --yes elsewhere; progress ------------
+
+def test_a_long_analysis_is_refused_off_a_terminal_without_yes(run_cli: RunCli,
+                                                                tmp_path: Path) -> None:
+    for path in PROPOSALS.glob("*.yaml"):  # 20 copies of each sample: 60 eligible
+        text = path.read_text(encoding="utf-8")
+        for copy in range(20):
+            (tmp_path / f"{path.stem}-{copy}.yaml").write_text(
+                text.replace(f"  id: {path.stem}\n", f"  id: {path.stem}-{copy}\n"),
+                encoding="utf-8")
+    result = run_cli("sensitivity", str(tmp_path), "--samples", "10000000")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "--samples: 10,000,000 draws × 60 eligible proposals is 600,000,000 proposal-draws, "
+        "more than the 500,000,000 run without asking: add --yes to run it anyway (it may "
+        "take minutes), or draw fewer --samples\n")
+    result = run_cli("sensitivity", str(tmp_path), "--samples", "2000000", "--values")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "--samples: 2,000,000 draws × 60 eligible proposals with --values is 120,000,000 "
+        "proposal-draws, more than the 100,000,000 run without asking: add --yes to run it "
+        "anyway (it may take minutes), or draw fewer --samples\n")
+
+
+@pytest.fixture
+def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Limits that the samples' 3 eligible proposals pass with 1,000 draws."""
+    from evaluator import sensitivity
+    monkeypatch.setattr(sensitivity, "WORK_LIMIT", 2_000)
+    monkeypatch.setattr(sensitivity, "VALUES_WORK_LIMIT", 200)
+
+
+def test_yes_runs_a_long_analysis(run_cli: RunCli, small_limits: None) -> None:
+    assert run_cli("sensitivity", "--samples", "1000").code == 2
+    result = run_cli("sensitivity", "--samples", "1000", "--yes")
+    assert (result.code, result.err) == (0, "")
+    assert "(1,000 draws, seed 0)" in result.out
+    assert run_cli("sensitivity", "--samples", "600", "-y").code == 0
+    assert run_cli("sensitivity", "--samples", "600").code == 0  # 1,800: within the limit
+    assert run_cli("sensitivity", "--samples", "600", "--values").code == 2
+    assert run_cli("sensitivity", "--samples", "60", "--values").code == 0
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y\n", 0), ("n\n", 2), ("\n", 2)])
+def test_a_long_analysis_on_a_terminal_asks_first(run_cli: RunCli, small_limits: None,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  answer: str, code: int) -> None:
+    import io
+    import sys
+
+    from evaluator import cli
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
+    result = run_cli("sensitivity", "--samples", "1000")
+    assert result.code == code
+    question = ("1,000 draws × 3 eligible proposals is 3,000 proposal-draws, more than the "
+                "2,000 run without asking (it may take minutes). Run it? [y/N]: ")
+    assert result.err.startswith(question)
+    assert ("(1,000 draws, seed 0)" in result.out) == (code == 0)
+    if code:
+        assert result.err.endswith("add --yes to run it anyway (it may take minutes), or "
+                                   "draw fewer --samples\n")
+
+
+def test_progress_off_a_terminal_is_a_plain_line_now_and_then(
+        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluator.render import progress
+    monkeypatch.setattr(progress, "LINES_DELAY", 0.0)
+    result = run_cli("sensitivity", "--samples", "600000", "--format", "json")
+    assert result.code == 0
+    lines = result.err.splitlines()
+    assert lines and lines[-1] == "sensitivity: 100% of 600,000 draws"
+    assert all(re.fullmatch(r"sensitivity: \d+% of 600,000 draws", line) for line in lines)
+    result = run_cli("sensitivity", "--samples", "300000", "--values", "--format", "json")
+    assert result.err.splitlines()[-1] == ("sensitivity: 100% of 300,000 draws (drawn, then "
+                                           "replayed for the confidence factors)")
+    assert run_cli("sensitivity", "--samples", "2000").err == ""  # at the usual delay
+
+
+def test_the_analysis_reports_its_progress() -> None:
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    for values, total in ((False, 1_000), (True, 2_000)):
+        calls: list[tuple[int, int]] = []
+        analyse(comparison, 1_000, values=values,
+                progress=lambda done, of, calls=calls: calls.append((done, of)))
+        assert calls and calls[-1] == (total, total)
+        assert all(t == total for _, t in calls)
+        assert [d for d, _ in calls] == sorted({d for d, _ in calls})
