@@ -288,6 +288,44 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield bar
 
 
+@contextmanager
+def _draw_progress(samples: int, values: bool) -> Iterator[Callable[[int, int], None]]:
+    """The sampling's progress on stderr: a bar on a terminal, else a plain line now and
+    then (render/progress.py); a quick run shows neither."""
+    from evaluator.render.progress import ProgressBar, ProgressLines
+    if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+        label = "drawing, then replaying for confidence" if values else "drawing weightings"
+        with ProgressBar(label, sys.stderr) as bar:
+            yield bar
+        return
+    what = f"{samples:,} draws" + (" (drawn, then replayed for the confidence factors)"
+                                   if values else "")
+    yield ProgressLines("sensitivity", what, sys.stderr)
+
+
+def _interactive() -> bool:
+    """Whether a person can answer a question: standard input and error are terminals."""
+    return sys.stdin.isatty() and sys.stderr.isatty()
+
+
+def _ask(question: str) -> bool:
+    """A yes-or-no question on stderr, no unless answered yes. (typer.confirm would write
+    a space to stdout, where the result goes.)"""
+    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
+
+
+def _confirm_long_run(reason: str | None, yes: bool) -> None:
+    """A long analysis runs with --yes, or when the person at the terminal says so."""
+    if reason is None or yes:
+        return
+    if _interactive() and _ask(f"{reason} (it may take minutes). Run it?"):
+        return
+    raise UsageError.at("--samples", f"{reason}: add --yes to run it anyway (it may take "
+                                     "minutes), or draw fewer --samples")
+
+
 def _panel_input(panel: Path | None) -> list[Path]:
     """The panel folder as an input that --output must never overwrite."""
     return [] if panel is None else [panel]
@@ -361,8 +399,10 @@ def compare(
     if not encoded:
         render = _renderer(fmt)
         if sensitivity:  # numpy is imported for the analysis only
-            from evaluator.sensitivity import analyse
-            text = render(comparison, _render_options(), analyse(comparison))
+            from evaluator.sensitivity import DEFAULT_SAMPLES, analyse
+            with _draw_progress(DEFAULT_SAMPLES, False) as progress:
+                analysis = analyse(comparison, progress=progress)
+            text = render(comparison, _render_options(), analysis)
         else:
             text = render(comparison, _render_options())
     _emit(text, output, force, sources, fmt)
@@ -530,6 +570,14 @@ def sensitivity(
         "--values", help="Also draw the figures given as ranges (triangular with a likely "
                          "value, else uniform) in every draw, and give each proposal's "
                          "confidence factor (see docs/uncertainty.md).")] = False,
+    ranks: Annotated[int | None, typer.Option(
+        "--ranks", min=1, max=100, metavar="N", show_default=False,
+        help="Rank acceptability lists ranks 1 to N, and the share of any worse rank as one "
+             "figure [default: every rank up to 100 eligible proposals, else 10].")] = None,
+    yes: Annotated[bool, typer.Option(
+        "--yes", "-y", help="Run a long analysis without asking: more than 500 million "
+                            "proposal-draws (--samples × eligible proposals), or 100 million "
+                            "with --values.")] = False,
     fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
     output: OutputOption = None,
     force: ForceOption = False,
@@ -551,7 +599,7 @@ def sensitivity(
     """
     from evaluator.api import compare as run_compare
     from evaluator.render.sensitivity import render
-    from evaluator.sensitivity import analyse, parse_spread
+    from evaluator.sensitivity import analyse, long_run, parse_spread
     _check_choice("--format", fmt, ("table", "json", "markdown"))
     if method is not None and method != "wsm":
         raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so only "
@@ -560,9 +608,13 @@ def sensitivity(
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
     inputs = paths or [Path("proposals")]
-    comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, panel=panel)
+    with _progress("reading proposals") as on_file:
+        comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, on_file,
+                                 panel)
     _report(comparison.errors)
-    result = analyse(comparison, samples, seed, spread_value, values)
+    _confirm_long_run(long_run(comparison, samples, values), yes)
+    with _draw_progress(samples, values) as progress:
+        result = analyse(comparison, samples, seed, spread_value, values, ranks, progress)
     text = render(result, fmt, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:

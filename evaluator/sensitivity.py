@@ -15,13 +15,17 @@ Conventions (see docs/sensitivity.md):
   reversed. A proposal that is joint first is still first.
 - Ranks in the sampling are competition ranks (1, 2, 2, 4): proposals that tie
   in a draw share the better rank, so each proposal's shares sum to 1.
+- Ranks listed: every rank up to `ALL_RANKS_UP_TO` eligible proposals; beyond, the
+  first `DEFAULT_RANKS` (or `ranks`), and the share of draws at any worse rank as one
+  figure. Every rank of m proposals is m × m shares: 100 million at 10,000 proposals.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from evaluator.errors import UsageError
@@ -39,9 +43,20 @@ DEFAULT_SPREAD = 0.25
 # Elements per array in one chunk of draws: 2**20 float64 values are 8 MiB, and
 # a chunk holds about six such arrays, so memory stays flat whatever the sizes.
 CHUNK_ELEMENTS = 2**20
+ALL_RANKS_UP_TO = 100  # up to this many eligible proposals, every rank is listed
+DEFAULT_RANKS = 10  # beyond, the first ten ranks, and the rest as one share
+# The largest analysis run without asking, in proposal-draws (draws × eligible proposals):
+# about a minute on the project's 2-core machine, under load (measured: 500 million took
+# 48 s at 150 proposals, 72 s at 75, where every rank is sorted). With --values every draw
+# also recomputes the ranged figures and the scores they feed, and replays them for the
+# confidence factors: about five times the work (100 million: 35-50 s).
+WORK_LIMIT = 500_000_000
+VALUES_WORK_LIMIT = 100_000_000
 
 Interval = tuple[float, float]
 Spread = float | None  # None: uniform over all weightings ("full")
+# Called as `progress(done, total)` after each chunk of draws (the CLI shows it).
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +97,24 @@ class Acceptability:
     samples: int
     seed: int
     spread: Spread
-    shares: dict[str, list[float]]  # id -> share of draws at rank 1, 2, ...
+    shares: dict[str, list[float]]  # id -> share of draws at rank 1, 2, ... (those listed)
     central_weights: dict[str, dict[str, float] | None]  # mean weights when first
+    # id -> share of draws at a rank worse than those listed; None when every rank is.
+    rest: dict[str, float] | None = None
+
+    @property
+    def ranks(self) -> int:
+        """How many ranks `shares` lists for each proposal."""
+        return len(next(iter(self.shares.values()), []))
+
+
+@dataclass(frozen=True, slots=True)
+class RankShares:
+    """SMAA-2 by sampling, per proposal in the order given."""
+
+    shares: list[list[float]]  # the share of draws at rank 1, 2, ... (those listed)
+    rest: list[float] | None  # the share at a worse rank; None when every rank is listed
+    central: list[list[float] | None]  # mean weights when first; None if never first
 
 
 @dataclass(slots=True)
@@ -115,14 +146,37 @@ def parse_spread(text: str) -> Spread:
     return value
 
 
+def long_run(comparison: Comparison, samples: int, values: bool = False) -> str | None:
+    """Why `analyse` would run long, in words, when it is above the limit run without
+    asking (`WORK_LIMIT`, or `VALUES_WORK_LIMIT` with `values`); None when it is not."""
+    eligible = sum(1 for e in comparison.evaluations if e.eligible)
+    work, limit = samples * eligible, VALUES_WORK_LIMIT if values else WORK_LIMIT
+    if work <= limit:
+        return None
+    return (f"{samples:,} draws × {eligible:,} eligible proposals"
+            f"{' with --values' if values else ''} is {work:,} proposal-draws, more than the "
+            f"{limit:,} run without asking")
+
+
+def listed_ranks(proposals: int, ranks: int | None = None) -> int:
+    """How many ranks acceptability lists for `proposals` eligible proposals: `ranks` (at
+    most one per proposal), or by default every rank up to `ALL_RANKS_UP_TO` proposals,
+    else `DEFAULT_RANKS`."""
+    if ranks is None:
+        ranks = proposals if proposals <= ALL_RANKS_UP_TO else DEFAULT_RANKS
+    return max(0, min(ranks, proposals))
+
+
 def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-            spread: Spread = DEFAULT_SPREAD, values: bool = False) -> Sensitivity:
+            spread: Spread = DEFAULT_SPREAD, values: bool = False, ranks: int | None = None,
+            progress: Progress | None = None) -> Sensitivity:
     """Stability intervals, tipping point and rank acceptability of a weighted-sum comparison.
 
     With `values`, the figures given as ranges are drawn with the weights in every draw
     (evaluator.uncertainty): acceptability and central weights are then under both
     uncertainties, and each proposal gets a confidence factor. Stability intervals stay
-    exact, at the point estimates.
+    exact, at the point estimates. `ranks`: see `listed_ranks`. `progress(done, total)`
+    is called as the draws go.
     """
     if comparison.method != "wsm":
         raise ValueError("sensitivity needs weighted-sum (wsm) totals, got "
@@ -139,17 +193,21 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     for k, name in enumerate(criteria):
         stability[name] = criterion_stability(scores, weights, k, winner_index, ids, name)
     by_values = None
+    listed = listed_ranks(len(proposals), ranks)
     if values:
         from evaluator.uncertainty import analyse_values
         by_values = analyse_values(comparison.criteria, proposals, criteria, weights, samples,
-                                   seed, spread)
-        shares, central = by_values.shares, by_values.central
+                                   seed, spread, ranks=listed, progress=progress)
+        shares, rest, central = by_values.shares, by_values.rest, by_values.central
     else:
-        shares, central = rank_acceptability(scores, weights, samples, seed, spread)
+        drawn = rank_shares(scores, weights, samples, seed, spread, ranks=listed,
+                            progress=progress)
+        shares, rest, central = drawn.shares, drawn.rest, drawn.central
     acceptability = Acceptability(
         samples, seed, spread, dict(zip(ids, shares, strict=True)),
         {i: None if c is None else dict(zip(criteria, c, strict=True))
-         for i, c in zip(ids, central, strict=True)})
+         for i, c in zip(ids, central, strict=True)},
+        None if rest is None else dict(zip(ids, rest, strict=True)))
     # The note of `compare` on ranged figures: their drawing is this command's --values,
     # whose own notes say how (and without --values the output is the same as ever).
     notes = [n for n in comparison.notes if not n.startswith(f"{RANGED_MARK} ")]
@@ -267,19 +325,48 @@ def criterion_stability(scores: Sequence[Sequence[float]], weights: Sequence[flo
     for j, (a, b) in enumerate(lines):
         if j != winner:
             win_lo, win_hi = _holds(a_w - a, b_w - b, win_lo, win_hi, at)
-    rank_lo, rank_hi = 0.0, 1.0
-    for i in range(len(lines)):
-        for j in range(i + 1, len(lines)):
-            alpha, beta = lines[i][0] - lines[j][0], lines[i][1] - lines[j][1]
-            gap = today[i] - today[j]
-            if gap < -TIE_TOLERANCE:
-                alpha, beta = -alpha, -beta
-            rank_lo, rank_hi = _holds(alpha, beta, rank_lo, rank_hi, at)
-            if abs(gap) <= TIE_TOLERANCE:  # tied today: a tie that breaks changes the ranking
-                rank_lo, rank_hi = _holds(-alpha, -beta, rank_lo, rank_hi, at)
     below = _leader(lines, ids, win_lo, -1) if win_lo > 0 else None
     above = _leader(lines, ids, win_hi, +1) if win_hi < 1 else None
-    return Stability(name, at, (win_lo, win_hi), (rank_lo, rank_hi), below, above)
+    return Stability(name, at, (win_lo, win_hi), ranking_interval(lines, today, at), below,
+                     above)
+
+
+def ranking_interval(lines: Sequence[tuple[float, float]], today: Sequence[float],
+                     at: float) -> Interval:
+    """The largest interval around `at` in which no pair of proposals changes order.
+
+    Only proposals next to each other in today's order need be looked at: O(m log m),
+    not the m(m − 1)/2 pairs. Why, with the totals as lines `a_i + b_i·t` (exactly, and
+    taking ties as exact):
+
+    - Sort by today's total. A run of proposals tied today is contiguous in that order.
+      If two of them have different slopes, the tie breaks as soon as t moves, and two
+      neighbours within the run have different slopes too (the slopes cannot all be
+      equal from one neighbour to the next and differ at the ends), so the neighbours
+      bound the interval at `at`, as the pair would.
+    - Otherwise every tied run moves as one line. Let t* > at be the first t at which
+      some pair i above j reverses: no pair reverses on (at, t*), so at t* the totals
+      are still in today's order, weakly, and total_i(t*) = total_j(t*) squeezes every
+      proposal between them to the same total. Their slopes rise from b_i to b_j > b_i,
+      so some neighbours p above q between them have b_q > b_p: they meet at t* and q
+      is ahead just past it. So a pair of neighbours reverses at t* as well, and no pair
+      of neighbours reverses earlier than the first pair of all. Below `at`, the same
+      with t decreasing.
+
+    Each pair is tested as before (`_holds`: a reversal counts when it goes past the
+    tolerance by 0 or 1). With the tolerance, "tied" is not transitive: only when three
+    or more totals lie within a few tolerances (10⁻⁹) of one another in a chain, today or
+    at 0 or 1, could the neighbours miss a reversal of a non-neighbouring pair by less
+    than that; a test compares both ways on random cases, ties included.
+    """
+    order = sorted(range(len(lines)), key=lambda i: -today[i])
+    lo, hi = 0.0, 1.0
+    for i, j in pairwise(order):
+        alpha, beta = lines[i][0] - lines[j][0], lines[i][1] - lines[j][1]
+        lo, hi = _holds(alpha, beta, lo, hi, at)
+        if today[i] - today[j] <= TIE_TOLERANCE:  # tied today: a tie that breaks is a change
+            lo, hi = _holds(-alpha, -beta, lo, hi, at)
+    return lo, hi
 
 
 def _leader(lines: Sequence[tuple[float, float]], ids: Sequence[str], t: float,
@@ -312,11 +399,23 @@ def rank_acceptability(scores: Sequence[Sequence[float]], weights: Sequence[floa
                        samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
                        spread: Spread = DEFAULT_SPREAD, chunk: int | None = None,
                        ) -> tuple[list[list[float]], list[list[float] | None]]:
-    """SMAA-2 by sampling: per proposal, the share of draws at each rank and its central weights.
+    """SMAA-2 by sampling: per proposal, the share of draws at every rank and its central
+    weights (m × m shares: see `rank_shares` for the first ranks only)."""
+    drawn = rank_shares(scores, weights, samples, seed, spread, chunk)
+    return drawn.shares, drawn.central
+
+
+def rank_shares(scores: Sequence[Sequence[float]], weights: Sequence[float],
+                samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
+                spread: Spread = DEFAULT_SPREAD, chunk: int | None = None,
+                ranks: int | None = None, progress: Progress | None = None) -> RankShares:
+    """SMAA-2 by sampling: per proposal, the share of draws at each of the first `ranks`
+    ranks (every rank if None), at any worse rank, and its central weights.
 
     Draws are made in chunks (at most `CHUNK_ELEMENTS` values per array) from one
     `numpy.random.default_rng(seed)` stream, so the result does not depend on the
-    chunk size and memory does not grow with `samples`.
+    chunk size, and memory grows with neither `samples` nor, beyond m × `ranks`
+    counts, the number of proposals m.
     """
     import numpy as np
 
@@ -326,29 +425,60 @@ def rank_acceptability(scores: Sequence[Sequence[float]], weights: Sequence[floa
         raise ValueError("spread must be between 0 and 1")
     m, n = len(scores), len(weights)
     if m == 0:
-        return [], []
+        return RankShares([], None, [])
     matrix = np.asarray(scores, dtype=np.float64).reshape(m, n)
     base = np.asarray(weights, dtype=np.float64)
     rng = np.random.default_rng(seed)
     size = chunk or max(1, CHUNK_ELEMENTS // max(m, n))
-    counts = np.zeros(m * m, dtype=np.int64)
-    firsts = np.zeros(m, dtype=np.int64)
-    central = np.zeros((m, n), dtype=np.float64)
-    offsets = np.arange(m, dtype=np.int64) * m
-    done = 0
-    while done < samples:
-        c = min(size, samples - done)
-        draws = _draw(rng, base, c, spread)
-        ranks = _competition_ranks(draws @ matrix.T)  # c × m, 0 = first
-        counts += np.bincount((ranks + offsets).ravel(), minlength=m * m)
+    tally = Tally(m, n, m if ranks is None else ranks)
+    while tally.draws < samples:
+        draws = _draw(rng, base, min(size, samples - tally.draws), spread)
+        # Ranks c × m, 0 = first; those not listed need no order among themselves.
+        tally.add(_competition_ranks(draws @ matrix.T, tally.ranks), draws)
+        if progress is not None:
+            progress(tally.draws, samples)
+    return tally.result()
+
+
+class Tally:
+    """Counts of SMAA-2 draws, chunk by chunk: per proposal, the draws at each listed rank
+    and the weights summed over the draws in which it is first. m × `ranks` counts, and
+    work linear in the size of each chunk."""
+
+    def __init__(self, m: int, n: int, ranks: int) -> None:
+        import numpy as np
+
+        self.m, self.ranks = m, max(0, min(ranks, m))
+        self.draws = 0
+        self.counts = np.zeros(m * self.ranks, dtype=np.int64)
+        self.firsts = np.zeros(m, dtype=np.int64)
+        self.central = np.zeros((m, n), dtype=np.float64)
+        self.offsets = np.arange(m, dtype=np.int64) * self.ranks
+
+    def add(self, ranks: npt.NDArray[np.int64], draws: npt.NDArray[np.float64]) -> None:
+        """One chunk: its competition ranks (draws × m, 0 = first) and its weights."""
+        import numpy as np
+
+        index = ranks + self.offsets
+        if self.ranks < self.m:
+            index = index[ranks < self.ranks]
+        self.counts += np.bincount(index.ravel(), minlength=self.counts.size)
         first = ranks == 0
-        firsts += first.sum(axis=0)
-        central += first.T.astype(np.float64) @ draws
-        done += c
-    shares = (counts.reshape(m, m) / samples).tolist()
-    means: list[list[float] | None] = [
-        (central[i] / firsts[i]).tolist() if firsts[i] else None for i in range(m)]
-    return shares, means
+        self.firsts += first.sum(axis=0)
+        self.central += first.T.astype(np.float64) @ draws
+        self.draws += ranks.shape[0]
+
+    def result(self) -> RankShares:
+        """The shares (of the draws counted), the rest when ranks are left out, the means."""
+        counts = self.counts.reshape(self.m, self.ranks)
+        shares = (counts / self.draws).tolist()
+        rest = None
+        if self.ranks < self.m:
+            rest = ((self.draws - counts.sum(axis=1)) / self.draws).tolist()
+        means: list[list[float] | None] = [
+            (self.central[i] / self.firsts[i]).tolist() if self.firsts[i] else None
+            for i in range(self.m)]
+        return RankShares(shares, rest, means)
 
 
 def _draw(rng: np.random.Generator, base: npt.NDArray[np.float64], count: int,
@@ -370,18 +500,49 @@ def _draw(rng: np.random.Generator, base: npt.NDArray[np.float64], count: int,
     return result
 
 
-def _competition_ranks(totals: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    """Row-wise competition ranks from 0, highest first; gaps within the tolerance tie."""
+def _competition_ranks(totals: npt.NDArray[np.float64], limit: int | None = None
+                       ) -> npt.NDArray[np.int64]:
+    """Row-wise competition ranks from 0, highest first; gaps within the tolerance tie.
+
+    With `limit`, a rank of `limit` or worse is given as `limit`. Then only the `limit` + 1
+    highest totals of a row are sorted (a partition finds them in linear time), unless
+    the last two of them tie, when the tie may run on below them and the row is sorted
+    in full.
+    """
     import numpy as np
 
     count, m = totals.shape
+    if limit is not None and limit > 0 and 2 * (limit + 1) <= m:
+        top = np.argpartition(-totals, limit, axis=1)[:, :limit + 1]
+        values = np.take_along_axis(totals, top, axis=1)
+        order = np.argsort(-values, axis=1, kind="stable")
+        top = np.take_along_axis(top, order, axis=1)
+        ordered = np.take_along_axis(values, order, axis=1)
+        ranks = np.full((count, m), limit, dtype=np.int64)
+        np.put_along_axis(ranks, top[:, :limit], _chain_starts(ordered)[:, :limit], axis=1)
+        unsure = ordered[:, limit - 1] - ordered[:, limit] <= TIE_TOLERANCE
+        if unsure.any():
+            ranks[unsure] = np.minimum(_competition_ranks(totals[unsure]), limit)
+        return ranks
     order = np.argsort(-totals, axis=1, kind="stable")
     ordered = np.take_along_axis(totals, order, axis=1)
+    starts = _chain_starts(ordered)
+    ranks = np.empty_like(starts)
+    np.put_along_axis(ranks, order, starts, axis=1)
+    if limit is not None and limit < m:
+        np.minimum(ranks, limit, out=ranks)
+    return ranks
+
+
+def _chain_starts(ordered: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """For totals sorted highest first in each row, the position where each one's run of
+    ties (gaps within the tolerance) begins: its competition rank from 0."""
+    import numpy as np
+
+    count, m = ordered.shape
     starts = np.zeros((count, m), dtype=np.int64)
     if m > 1:
         steps = ordered[:, :-1] - ordered[:, 1:] > TIE_TOLERANCE
         starts[:, 1:] = np.where(steps, np.arange(1, m, dtype=np.int64), 0)
         np.maximum.accumulate(starts, axis=1, out=starts)
-    ranks = np.empty_like(starts)
-    np.put_along_axis(ranks, order, starts, axis=1)
-    return ranks
+    return starts

@@ -42,7 +42,14 @@ from evaluator.model import Criteria, Gate, Leaf
 from evaluator.ranges import Range
 from evaluator.rules import Linear, Proportional, Steps
 from evaluator.scoring import TIE_TOLERANCE, CriterionScore, Evaluation, LeafScore
-from evaluator.sensitivity import CHUNK_ELEMENTS, Spread, _competition_ranks, _draw
+from evaluator.sensitivity import (
+    CHUNK_ELEMENTS,
+    Progress,
+    Spread,
+    Tally,
+    _competition_ranks,
+    _draw,
+)
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -76,10 +83,11 @@ class ValueAnalysis:
     """Rank acceptability under uncertain weights and figures, and the confidence factors."""
 
     figures: tuple[Figure, ...]
-    shares: list[list[float]]  # per proposal: the share of draws at rank 1, 2, ...
+    shares: list[list[float]]  # per proposal: the share of draws at rank 1, 2, ... (listed)
     central: list[list[float] | None]  # per proposal: mean weights when first
     confidence: list[float | None]  # per proposal: first with its central weights
     gate_risks: tuple[GateRisk, ...]
+    rest: list[float] | None = None  # per proposal: at a worse rank; None if all are listed
 
 
 @dataclass(slots=True)
@@ -369,12 +377,15 @@ def _totals(model: _Model, weights: Array, moved: Array) -> Array:
 
 def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: Sequence[str],
                    weights: Sequence[float], samples: int, seed: int, spread: Spread,
-                   chunk: int | None = None) -> ValueAnalysis:
+                   chunk: int | None = None, ranks: int | None = None,
+                   progress: Progress | None = None) -> ValueAnalysis:
     """SMAA-2 over weights and ranged figures together, with confidence factors.
 
     `proposals` are the eligible evaluations, `names` the top-level criteria in the
-    order of `weights`. Draws are made in chunks from two seeded streams, so the result
-    does not depend on the chunk size and memory does not grow with `samples`.
+    order of `weights`; `ranks` how many ranks to list (every rank if None). Draws are
+    made in chunks from two seeded streams, so the result does not depend on the chunk
+    size and memory does not grow with `samples`. `progress(done, total)` counts the
+    draws twice: once drawn, once replayed for the confidence factors.
     """
     if samples < 1:
         raise ValueError("samples must be at least 1")
@@ -386,34 +397,27 @@ def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: S
     size = chunk or max(1, CHUNK_ELEMENTS // max(m * n, len(model.figures), 1))
     weight_stream = np.random.default_rng(seed)
     figure_stream = np.random.default_rng([seed, FIGURES_STREAM])
-    counts = np.zeros(m * m, dtype=np.int64)
-    firsts = np.zeros(m, dtype=np.int64)
-    central_sums = np.zeros((m, n), dtype=np.float64)
-    offsets = np.arange(m, dtype=np.int64) * m
+    tally = Tally(m, n, m if ranks is None else ranks)
     failures: dict[tuple[int, str], int] = {}
-    done = 0
-    while done < samples:
-        c = min(size, samples - done)
+    while tally.draws < samples:
+        c = min(size, samples - tally.draws)
         drawn_weights = _draw(weight_stream, base, c, spread)
         moved, values = model.scores(model.draw(figure_stream, c))
         model.gate_failures(values, failures)
-        ranks = _competition_ranks(_totals(model, drawn_weights, moved))
-        counts += np.bincount((ranks + offsets).ravel(), minlength=m * m)
-        first = ranks == 0
-        firsts += first.sum(axis=0)
-        central_sums += first.T.astype(np.float64) @ drawn_weights
-        done += c
-    central: list[list[float] | None] = [
-        (central_sums[i] / firsts[i]).tolist() if firsts[i] else None for i in range(m)]
-    confidence = _confidence(model, central, samples, seed, size)
+        tally.add(_competition_ranks(_totals(model, drawn_weights, moved), tally.ranks),
+                  drawn_weights)
+        if progress is not None:
+            progress(tally.draws, 2 * samples)
+    drawn = tally.result()
+    confidence = _confidence(model, drawn.central, samples, seed, size, progress)
     risks = tuple(GateRisk(proposals[i].id, gate.id, gate.field, failures[(i, gate.id)] / samples)
                   for i in range(m) for gate in criteria.gates if (i, gate.id) in failures)
-    return ValueAnalysis(model.figures, (counts.reshape(m, m) / samples).tolist(), central,
-                         confidence, risks)
+    return ValueAnalysis(model.figures, drawn.shares, drawn.central, confidence, risks,
+                         drawn.rest)
 
 
 def _confidence(model: _Model, central: list[list[float] | None], samples: int, seed: int,
-                size: int) -> list[float | None]:
+                size: int, progress: Progress | None = None) -> list[float | None]:
     """Per proposal, the share of figure draws in which it is first with its central weights."""
     tested = [i for i, w in enumerate(central) if w is not None]
     wins = dict.fromkeys(tested, 0)
@@ -429,4 +433,6 @@ def _confidence(model: _Model, central: list[list[float] | None], samples: int, 
                 totals[:, list(model.rows)] = moved @ weights
             wins[i] += int(np.count_nonzero(_first(totals, i)))
         done += c
+        if progress is not None:
+            progress(samples + done, 2 * samples)
     return [wins[i] / samples if i in wins else None for i in range(len(central))]

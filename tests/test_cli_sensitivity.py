@@ -16,9 +16,13 @@ from pathlib import Path
 import pytest
 
 from evaluator.api import compare, load_criteria
+from evaluator.render import RenderOptions
+from evaluator.render.sensitivity import render
+from evaluator.scoring import evaluate
 from evaluator.sensitivity import Sensitivity, analyse
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
-from tests.helpers import matches_expected
+from tests.helpers import criteria_from, matches_expected
+from tests.test_sensitivity import TWO, many_offers
 
 RunCli = Callable[..., Run]
 
@@ -175,3 +179,147 @@ def test_sensitivity_keeps_numpy_out_of_compare() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
     assert out.stdout == "False\n"
+
+
+# --- the first ranks only: --ranks, and more than 100 eligible proposals ----------------------
+
+def test_ranks_lists_the_first_ranks_and_the_share_of_the_rest(run_cli: RunCli) -> None:
+    every = json.loads(run_cli("sensitivity", "--format", "json").out)
+    assert "acceptability_rest" not in every  # every rank is listed: as before
+    result = run_cli("sensitivity", "--format", "json", "--ranks", "2")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert list(data)[:7] == ["stability", "acceptability", "central_weights", "samples",
+                              "seed", "spread", "acceptability_rest"]
+    rest = data["acceptability_rest"]
+    assert list(rest) == ["ranks", "shares"] and rest["ranks"] == 2
+    for ident, row in every["acceptability"].items():
+        assert data["acceptability"][ident] == row[:2]
+        assert rest["shares"][ident] == pytest.approx(row[2], abs=2e-6)
+    assert data["central_weights"] == every["central_weights"]
+    table = run_cli("sensitivity", "--ranks", "2").out
+    assert "  Proposal      1st               2nd               3rd " in table
+    markdown = run_cli("sensitivity", "--ranks", "2", "--format", "markdown").out
+    assert "| Proposal | 1st | 2nd | 3rd |" in markdown
+    # Three proposals: --ranks 3 or more lists every rank, the same bytes as without.
+    assert run_cli("sensitivity", "--ranks", "3").out == run_cli("sensitivity").out
+    assert run_cli("sensitivity", "--ranks", "0").code == 2
+    assert run_cli("sensitivity", "--ranks", "101").code == 2
+
+
+@pytest.fixture(scope="module")
+def crowd() -> Sensitivity:
+    """150 eligible proposals: more than every rank is listed for."""
+    return analyse(evaluate(many_offers(150), criteria_from(TWO)), samples=2_000, seed=3)
+
+
+def test_more_than_100_proposals_list_ten_ranks_in_every_format(crowd: Sensitivity) -> None:
+    a = crowd.acceptability
+    assert a.rest is not None and a.ranks == 10
+    data = json.loads(render(crowd, "json", RenderOptions(width=100)))
+    assert data["acceptability_rest"]["ranks"] == 10
+    assert all(len(row) == 10 for row in data["acceptability"].values())
+    for ident, row in data["acceptability"].items():
+        assert sum(row) + data["acceptability_rest"]["shares"][ident] == pytest.approx(1.0)
+    reached = [i for i, row in a.shares.items() if sum(row) > 0]
+    assert 10 <= len(reached) < 150
+    markdown = render(crowd, "markdown", RenderOptions(width=100))
+    part = markdown.split("### Rank acceptability")[1].split("###")[0]
+    rows = [line for line in part.splitlines() if line.startswith("| ")]
+    assert rows[0] == ("| Proposal | 1st | 2nd | 3rd | 4th | 5th | 6th | 7th | 8th | 9th | "
+                       "10th | 11th–150th |")
+    assert [row.split(" | ")[0][2:] for row in rows[2:]] == reached
+    assert f"{150 - len(reached)} more proposals never rank in the top 10: see --format json" \
+        in part
+    table = render(crowd, "table", RenderOptions(width=250))
+    assert "10th " in table and "11th–150th" in table and "12th" not in table
+
+
+# --- long runs: asked for on a terminal, refused without --yes elsewhere; progress ------------
+
+def test_a_long_analysis_is_refused_off_a_terminal_without_yes(run_cli: RunCli,
+                                                                tmp_path: Path) -> None:
+    for path in PROPOSALS.glob("*.yaml"):  # 20 copies of each sample: 60 eligible
+        text = path.read_text(encoding="utf-8")
+        for copy in range(20):
+            (tmp_path / f"{path.stem}-{copy}.yaml").write_text(
+                text.replace(f"  id: {path.stem}\n", f"  id: {path.stem}-{copy}\n"),
+                encoding="utf-8")
+    result = run_cli("sensitivity", str(tmp_path), "--samples", "10000000")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "--samples: 10,000,000 draws × 60 eligible proposals is 600,000,000 proposal-draws, "
+        "more than the 500,000,000 run without asking: add --yes to run it anyway (it may "
+        "take minutes), or draw fewer --samples\n")
+    result = run_cli("sensitivity", str(tmp_path), "--samples", "2000000", "--values")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "--samples: 2,000,000 draws × 60 eligible proposals with --values is 120,000,000 "
+        "proposal-draws, more than the 100,000,000 run without asking: add --yes to run it "
+        "anyway (it may take minutes), or draw fewer --samples\n")
+
+
+@pytest.fixture
+def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Limits that the samples' 3 eligible proposals pass with 1,000 draws."""
+    from evaluator import sensitivity
+    monkeypatch.setattr(sensitivity, "WORK_LIMIT", 2_000)
+    monkeypatch.setattr(sensitivity, "VALUES_WORK_LIMIT", 200)
+
+
+def test_yes_runs_a_long_analysis(run_cli: RunCli, small_limits: None) -> None:
+    assert run_cli("sensitivity", "--samples", "1000").code == 2
+    result = run_cli("sensitivity", "--samples", "1000", "--yes")
+    assert (result.code, result.err) == (0, "")
+    assert "(1,000 draws, seed 0)" in result.out
+    assert run_cli("sensitivity", "--samples", "600", "-y").code == 0
+    assert run_cli("sensitivity", "--samples", "600").code == 0  # 1,800: within the limit
+    assert run_cli("sensitivity", "--samples", "600", "--values").code == 2
+    assert run_cli("sensitivity", "--samples", "60", "--values").code == 0
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y\n", 0), ("n\n", 2), ("\n", 2)])
+def test_a_long_analysis_on_a_terminal_asks_first(run_cli: RunCli, small_limits: None,
+                                                  monkeypatch: pytest.MonkeyPatch,
+                                                  answer: str, code: int) -> None:
+    import io
+    import sys
+
+    from evaluator import cli
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
+    result = run_cli("sensitivity", "--samples", "1000")
+    assert result.code == code
+    question = ("1,000 draws × 3 eligible proposals is 3,000 proposal-draws, more than the "
+                "2,000 run without asking (it may take minutes). Run it? [y/N]: ")
+    assert result.err.startswith(question)
+    assert ("(1,000 draws, seed 0)" in result.out) == (code == 0)
+    if code:
+        assert result.err.endswith("add --yes to run it anyway (it may take minutes), or "
+                                   "draw fewer --samples\n")
+
+
+def test_progress_off_a_terminal_is_a_plain_line_now_and_then(
+        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    from evaluator.render import progress
+    monkeypatch.setattr(progress, "LINES_DELAY", 0.0)
+    result = run_cli("sensitivity", "--samples", "600000", "--format", "json")
+    assert result.code == 0
+    lines = result.err.splitlines()
+    assert lines and lines[-1] == "sensitivity: 100% of 600,000 draws"
+    assert all(re.fullmatch(r"sensitivity: \d+% of 600,000 draws", line) for line in lines)
+    result = run_cli("sensitivity", "--samples", "300000", "--values", "--format", "json")
+    assert result.err.splitlines()[-1] == ("sensitivity: 100% of 300,000 draws (drawn, then "
+                                           "replayed for the confidence factors)")
+    assert run_cli("sensitivity", "--samples", "2000").err == ""  # at the usual delay
+
+
+def test_the_analysis_reports_its_progress() -> None:
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    for values, total in ((False, 1_000), (True, 2_000)):
+        calls: list[tuple[int, int]] = []
+        analyse(comparison, 1_000, values=values,
+                progress=lambda done, of, calls=calls: calls.append((done, of)))
+        assert calls and calls[-1] == (total, total)
+        assert all(t == total for _, t in calls)
+        assert [d for d, _ in calls] == sorted({d for d, _ in calls})

@@ -29,9 +29,11 @@ from evaluator.render.html import (
     render_report,
 )
 from evaluator.render.sensitivity import headline
+from evaluator.scoring import evaluate
 from evaluator.sensitivity import analyse
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
-from tests.helpers import imported_after
+from tests.helpers import criteria_from, imported_after
+from tests.test_sensitivity import TWO, many_offers
 
 RunCli = Callable[..., Run]
 EPOCH = "1748736000"  # 2025-06-01 00:00:00 UTC
@@ -461,6 +463,27 @@ def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: No
     audit = section(doc, "audit")
     assert "10,000 draws, seed 0, spread 0.25" in audit.text
     assert "Robustness" in [a.text for a in doc.find("nav").iter("a")]
+
+
+def test_robustness_of_many_proposals_shows_the_top_of_the_ranking(fixed_date: None) -> None:
+    # 150 eligible proposals: every rank of every one would be 22,500 cells, each with a bar.
+    result = analyse(evaluate(many_offers(150), criteria_from(TWO)), samples=2_000, seed=3,
+                     spread=None)
+    doc, _ = parse(render_report(result.comparison, sensitivity=result))
+    robust = section(doc, "robustness")
+    table = robust.find("table", class_="acceptability")
+    heads = [th.text for th in table.find("thead").iter("th")]
+    assert heads == ["Proposal", "1st", "2nd", "3rd", *(f"{r}th" for r in range(4, 11)),
+                     "11th–150th"]
+    rows = table.find("tbody").find_all("tr")
+    reach = [i for i, row in result.acceptability.shares.items() if sum(row) > 0]
+    assert len(reach) > 20
+    assert [r.find("th").text for r in rows] == reach[:20]  # today's order, the top first
+    assert all(len(r.find_all("td")) == 11 for r in rows)
+    assert result.acceptability.rest is not None
+    last = rows[0].find_all("td")[-1].text
+    assert last.startswith(f"{result.acceptability.rest[reach[0]]:.0%}")
+    assert "130 more proposals are not shown" in robust.text
 
 
 def chart_plot_width(chart: Node) -> float:

@@ -10,7 +10,7 @@ import pytest
 
 from evaluator import cli
 from evaluator.api import load_criteria, load_proposals, validate_paths
-from evaluator.render.progress import ProgressBar
+from evaluator.render.progress import ProgressBar, ProgressLines
 from tests.conftest import PROPOSALS
 from tests.helpers import imported_after
 
@@ -77,3 +77,34 @@ def test_no_progress_callback_when_stderr_is_not_a_terminal(
 
 def test_the_batch_path_never_imports_rich_progress_in_a_pipe() -> None:
     assert imported_after([["compare", "-f", "csv"]], ["rich.progress"]) == [[False]]
+
+
+# --- the sampling of `sensitivity`: plain lines when standard error is not a terminal -------
+
+def test_progress_lines_only_for_long_work_every_tenth() -> None:
+    clock, stream = Clock(), io.StringIO()
+    lines = ProgressLines("sensitivity", "1,000,000 draws", stream, clock=clock)
+    lines(100_000, 1_000_000)
+    clock.now += 4
+    lines(200_000, 1_000_000)
+    assert stream.getvalue() == ""  # a run that ends within the delay prints nothing
+    clock.now += 2
+    lines(300_000, 1_000_000)
+    lines(350_000, 1_000_000)  # less than a tenth more, and a moment later: nothing
+    lines(420_000, 1_000_000)
+    clock.now += 31
+    lines(450_000, 1_000_000)  # half a minute without a line: one, however little moved
+    lines(1_000_000, 1_000_000)
+    assert stream.getvalue() == ("sensitivity: 30% of 1,000,000 draws\n"
+                                 "sensitivity: 42% of 1,000,000 draws\n"
+                                 "sensitivity: 45% of 1,000,000 draws\n"
+                                 "sensitivity: 100% of 1,000,000 draws\n")
+
+
+def test_no_progress_lines_for_work_that_ends_within_the_delay() -> None:
+    clock, stream = Clock(), io.StringIO()
+    lines = ProgressLines("sensitivity", "10 draws", stream, clock=clock)
+    lines(5, 10)
+    clock.now += 10
+    lines(10, 10)  # done: nothing left to tell
+    assert stream.getvalue() == ""

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evaluator import sensitivity
 from evaluator.api import compare, load_criteria
 from evaluator.model import Proposal
-from evaluator.scoring import competition_ranks, evaluate
+from evaluator.scoring import TIE_TOLERANCE, competition_ranks, evaluate
 from evaluator.sensitivity import (
     Stability,
     analyse,
@@ -282,6 +283,104 @@ def test_rescaling_scores_changes_no_interval(problem: tuple[list[list[float]], 
             (after.winner_below, after.winner_above)
 
 
+# --- the ranking interval: neighbours only, against every pair --------------------------------
+
+def reference_holds(alpha: float, beta: float, lo: float, hi: float, at: float
+                    ) -> tuple[float, float]:
+    """`_holds` as first written: shrink [lo, hi] to where α + β·t has not turned negative."""
+    if min(alpha, alpha + beta) >= -TIE_TOLERANCE:
+        return lo, hi
+    crossing = -alpha / beta
+    if beta > 0:
+        return max(lo, min(at, crossing)), hi
+    return lo, min(hi, max(at, crossing))
+
+
+def reference_ranking(scores: Matrix, weights: Sequence[float], k: int) -> tuple[float, float]:
+    """The ranking interval as first computed, from every pair of proposals: O(m²)."""
+    at = weights[k]
+    lines = total_lines(scores, weights, k)
+    today = [a + b * at for a, b in lines]
+    lo, hi = 0.0, 1.0
+    for i in range(len(lines)):
+        for j in range(i + 1, len(lines)):
+            alpha, beta = lines[i][0] - lines[j][0], lines[i][1] - lines[j][1]
+            gap = today[i] - today[j]
+            if gap < -TIE_TOLERANCE:
+                alpha, beta = -alpha, -beta
+            lo, hi = reference_holds(alpha, beta, lo, hi, at)
+            if abs(gap) <= TIE_TOLERANCE:  # tied today: a tie that breaks changes the ranking
+                lo, hi = reference_holds(-alpha, -beta, lo, hi, at)
+    return lo, hi
+
+
+def assert_same_ranking_interval(scores: Matrix, weights: Sequence[float]) -> None:
+    for k in range(len(weights)):
+        s = stability(scores, weights, k)
+        assert s.ranking is not None
+        expected = reference_ranking(scores, weights, k)
+        assert s.ranking == pytest.approx(expected, abs=1e-9), (k, s.ranking, expected)
+
+
+# Proposals drawn from a small pool of rows, so that identical proposals, and proposals
+# tied today but not along the path, are common; scores in tenths and integer weights make
+# exact ties at 0, at 1 and at crossings common too.
+pooled = st.integers(2, 5).flatmap(lambda n: st.tuples(
+    st.lists(st.lists(score, min_size=n, max_size=n), min_size=1, max_size=4),
+    st.lists(st.integers(0, 3), min_size=1, max_size=14),
+    st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(lambda w: sum(w) > 0)))
+
+
+@given(pooled, st.booleans())
+@settings(max_examples=400, deadline=None)
+def test_the_ranking_interval_from_neighbours_is_the_one_from_every_pair(
+        problem: tuple[list[list[float]], list[int], list[int]], noisy: bool) -> None:
+    pool, picks, raw = problem
+    scores = [list(pool[p % len(pool)]) for p in picks]
+    if noisy:  # float noise far below the tolerance: ties must still be ties
+        rng = random.Random(len(picks))
+        scores = [[x + rng.uniform(-1e-12, 1e-12) for x in row] for row in scores]
+    assert_same_ranking_interval(scores, normalised(raw))
+
+
+@given(problems)
+@settings(max_examples=200, deadline=None)
+def test_the_ranking_interval_matches_every_pair_on_small_problems(
+        problem: tuple[list[list[float]], list[int]]) -> None:
+    scores, raw = problem
+    assert_same_ranking_interval(scores, normalised(raw))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_ranking_interval_matches_every_pair_on_large_problems(seed: int) -> None:
+    rng = random.Random(seed)
+    m, n = rng.choice([50, 200, 400]), rng.randint(2, 6)
+    pool = [[round(rng.uniform(0, 100), rng.choice([0, 1, 6])) for _ in range(n)]
+            for _ in range(m // rng.choice([1, 2, 5]))]
+    scores = [list(rng.choice(pool)) for _ in range(m)]
+    raw = [rng.randint(0, 10) for _ in range(n - 1)] + [rng.randint(1, 10)]
+    assert_same_ranking_interval(scores, normalised(raw))
+
+
+def test_the_ranking_interval_looks_at_neighbours_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every pair is m(m − 1)/2 pairs per criterion: 10,000 proposals took minutes.
+    calls = 0
+    holds = sensitivity._holds
+
+    def counted(*args: float) -> tuple[float, float]:
+        nonlocal calls
+        calls += 1
+        return holds(*args)
+
+    monkeypatch.setattr(sensitivity, "_holds", counted)
+    rng = random.Random(4)
+    m, weights = 600, [0.3, 0.3, 0.2, 0.2]
+    scores = [[rng.uniform(0, 100) for _ in weights] for _ in range(m)]
+    for k in range(len(weights)):
+        stability(scores, weights, k)
+    assert calls <= len(weights) * 5 * m  # every pair would be 4 × 179,700
+
+
 # --- rank acceptability (SMAA-2) ----------------------------------------------------------
 
 def test_a_dominating_proposal_always_ranks_first() -> None:
@@ -452,3 +551,67 @@ def test_analyse_needs_weighted_sum_totals() -> None:
     comparison.method = "topsis"
     with pytest.raises(ValueError, match="wsm"):
         analyse(comparison)
+
+
+# --- many proposals: memory linear in their number --------------------------------------------
+
+def many_offers(count: int, seed: int = 1) -> list[Proposal]:
+    """`count` eligible offers with whole-number figures: many tie on one criterion or both."""
+    rng = random.Random(seed)
+    return two_offers(*((f"p{i:04d}", rng.randint(1, 99), rng.randint(0, 100), "none")
+                        for i in range(count)))
+
+
+def test_many_proposals_list_the_first_ranks_and_the_share_of_the_rest() -> None:
+    import tracemalloc
+
+    comparison = evaluate(many_offers(1500), criteria_from(TWO))
+    tracemalloc.start()
+    result = analyse(comparison, samples=100)  # a chunk of 100 draws × 1,500: 1.1 MiB an array
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # Every rank of 1,500 proposals is 2.25 million shares (and twice as many counts);
+    # the first ten ranks and the rest are 16,500.
+    assert peak < 16 * 2**20, f"{peak / 2**20:.1f} MiB"
+    a = result.acceptability
+    assert a.rest is not None and list(a.rest) == list(a.shares)
+    scores = [[c.score for c in e.criteria] for e in result.proposals]
+    every, central = rank_acceptability(scores, list(comparison.weights.values()), 100)
+    for (ident, row), full in zip(a.shares.items(), every, strict=True):
+        assert row == full[:10]  # the same draws, the same counts
+        assert a.rest[ident] == pytest.approx(sum(full[10:]), abs=1e-12)
+        assert sum(row) + a.rest[ident] == pytest.approx(1.0)
+    assert [None if w is None else list(w.values()) for w in a.central_weights.values()] \
+        == central
+
+
+def test_ranks_chooses_how_many_ranks_are_listed() -> None:
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    every = analyse(comparison, samples=500)
+    assert every.acceptability.rest is None  # three eligible proposals: every rank
+    two = analyse(comparison, samples=500, ranks=2)
+    assert two.acceptability.rest is not None
+    for ident, row in every.acceptability.shares.items():
+        assert two.acceptability.shares[ident] == row[:2]
+        assert two.acceptability.rest[ident] == pytest.approx(row[2])
+    assert analyse(comparison, samples=500, ranks=3).acceptability == every.acceptability
+    assert analyse(comparison, samples=500, ranks=50).acceptability == every.acceptability
+    # Up to 100 eligible proposals every rank is listed by default; beyond, the first ten.
+    assert [sensitivity.listed_ranks(m) for m in (0, 3, 100, 101, 10_000)] == [0, 3, 100, 10, 10]
+
+
+@given(st.integers(1, 40).flatmap(lambda m: st.tuples(
+    st.lists(st.lists(st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5, 7.0]),
+                      min_size=m, max_size=m), min_size=1, max_size=30),
+    st.integers(0, m + 1))))
+@settings(max_examples=300, deadline=None)
+def test_ranks_cut_at_a_limit_are_the_full_ranks_cut(problem: tuple[list[list[float]], int]
+                                                     ) -> None:
+    import numpy as np
+
+    # Values a little apart, within and beyond the tolerance, make chains of ties.
+    rows, limit = problem
+    totals = np.array(rows)
+    full = sensitivity._competition_ranks(totals)
+    cut = sensitivity._competition_ranks(totals, limit)
+    assert cut.tolist() == np.minimum(full, limit).tolist()

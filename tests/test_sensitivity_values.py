@@ -338,3 +338,16 @@ def test_a_narrow_terminal_lists_the_figures_one_a_line() -> None:
     assert max(len(line) for line in lines) <= 60
     assert "  south-korea g2g.delivery_months: 44–60, likely 48" in lines
     assert "  italy ICP activities[5].value: 20,000,000–40,000,000" in lines
+
+
+def test_values_list_the_first_ranks_and_the_share_of_the_rest() -> None:
+    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    every = analyse(comparison, 2_000, values=True)
+    two = analyse(comparison, 2_000, values=True, ranks=2)
+    assert every.acceptability.rest is None and two.acceptability.rest is not None
+    for ident, row in every.acceptability.shares.items():
+        assert two.acceptability.shares[ident] == row[:2]
+        assert two.acceptability.rest[ident] == pytest.approx(row[2])
+    assert two.acceptability.central_weights == every.acceptability.central_weights
+    assert two.values is not None and every.values is not None
+    assert two.values.confidence == every.values.confidence

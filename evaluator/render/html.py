@@ -510,6 +510,12 @@ class Robustness:
     excluded: tuple[str, ...]
     notes: tuple[str, ...]
     settings: dict[str, str] = field(default_factory=dict)
+    more: int = 0  # proposals left out of the acceptability table
+
+
+# With only the first ranks listed (more than 100 eligible proposals), the acceptability
+# table shows the top of today's ranking: a page of every proposal would be too long to read.
+ACCEPTABILITY_ROWS = 20
 
 
 def robustness(result: Sensitivity) -> Robustness:
@@ -519,6 +525,7 @@ def robustness(result: Sensitivity) -> Robustness:
         describe_spread,
         headline,
         interval_text,
+        rank_span,
         spread_value,
     )
 
@@ -534,18 +541,24 @@ def robustness(result: Sensitivity) -> Robustness:
         "winner": interval_text(s.winner), "ranking": interval_text(s.ranking),
         "below": s.winner_below or "", "above": s.winner_above or ""}
         for s in result.stability.values()) if shown else ()
-    shares = result.acceptability.shares
+    a = result.acceptability
+    rows = list(a.shares.items())
+    ranks = [ordinal(r + 1) for r in range(a.ranks)]
+    if a.rest is not None:  # the first ranks only: the rest as one column, the top rows
+        rest = a.rest
+        ranks.append(rank_span(a.ranks + 1, len(result.proposals)))
+        rows = [(i, [*row, rest[i]]) for i, row in rows if sum(row) > 0][:ACCEPTABILITY_ROWS]
     weights = result.comparison.weights
     central = tuple((i, tuple(percent(w[k]) for k in weights))
-                    for i, w in result.acceptability.central_weights.items() if w is not None)
-    a = result.acceptability
+                    for i, w in a.central_weights.items() if w is not None)
     return Robustness(
         headline=tuple(headline(result)),
         chart=stability_chart(result.stability) if shown and result.stability else None,
         stability=stability,
-        ranks=tuple(ordinal(r + 1) for r in range(len(result.proposals))),
+        ranks=tuple(ranks),
         acceptability=tuple((i, i == result.winner, tuple((share(x), x) for x in row))
-                            for i, row in shares.items()) if shown else (),
+                            for i, row in rows) if shown else (),
+        more=len(a.shares) - len(rows) if shown else 0,
         draws=f"{describe_spread(result)} ({describe_draws(result)})",
         central=central if shown else (),
         criteria=tuple(weights),

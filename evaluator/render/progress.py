@@ -1,8 +1,10 @@
-"""A progress bar on standard error for batches that take more than a moment.
+"""Progress on standard error for work that takes more than a moment.
 
-The core only calls `on_file(done, total)`; this module turns those calls into a
-transient rich bar. The bar stays hidden until the work has run for `delay`
-seconds, so a quick run prints nothing at all, and it is erased when the work ends.
+The core only calls `on_file(done, total)` (or `progress(done, total)` as it draws);
+this module turns those calls into a transient rich bar on a terminal, or, for the
+sampling of `sensitivity` when standard error is not a terminal (a log, a pipe), a
+plain line now and then. Neither shows until the work has run for a while, so a
+quick run prints nothing at all; the bar is erased when the work ends.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
 
 DELAY = 0.5  # seconds of work before a bar appears
 _REFRESH = 0.1  # seconds between redraws
+LINES_DELAY = 5.0  # seconds of work before the first plain line
+LINES_EVERY = 30.0  # seconds after which a line is written however little was done
 
 
 class ProgressBar:
@@ -72,3 +76,33 @@ class ProgressBar:
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
                  trace: TracebackType | None) -> None:
         self.close()
+
+
+class ProgressLines:
+    """A callable `progress(done, total)` writing `LABEL: 40% of WHAT` lines for a log: once
+    the work has run for `LINES_DELAY` seconds, then at each further tenth, or after
+    `LINES_EVERY` seconds without a line, and at the end if a line was written."""
+
+    def __init__(self, label: str, what: str, stream: IO[str], *,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.label = label
+        self.what = what
+        self.stream = stream
+        self.clock = clock
+        self.started = clock()
+        self.written: float | None = None  # when the last line was written
+        self.percent = -1  # the percentage it gave
+
+    def __call__(self, done: int, total: int) -> None:
+        """Note that `done` of `total` are done; write a line when it is time to."""
+        now = self.clock()
+        percent = 100 * done // max(total, 1)
+        if self.written is None:
+            if now - self.started < LINES_DELAY or done >= total:
+                return  # a quick run ends before anyone waits for it
+        elif not (percent >= self.percent + 10 or done >= total or
+                  (now - self.written >= LINES_EVERY and percent > self.percent)):
+            return
+        self.stream.write(f"{self.label}: {percent}% of {self.what}\n")
+        self.stream.flush()
+        self.written, self.percent = now, percent

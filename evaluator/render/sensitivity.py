@@ -66,14 +66,21 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": list(result.notes),
     }
-    if result.values is None:
+    extra: dict[str, Any] = {}
+    if acceptability.rest is not None:
+        # Only the first ranks are listed: the share of the others, after the SMAA contract.
+        extra["acceptability_rest"] = {
+            "ranks": acceptability.ranks,
+            "shares": {i: number(x) for i, x in acceptability.rest.items()}}
+    if result.values is not None:
+        # With --values: the confidence factors and the figures drawn.
+        extra["confidence"] = {e.id: None if c is None else number(c) for e, c in
+                               zip(result.proposals, result.values.confidence, strict=True)}
+        extra["values"] = _values_data(result.values)
+    if not extra:
         return data
-    # With --values: the confidence factors and the figures drawn, after the SMAA contract.
     keys = list(data)
     at = keys.index("spread") + 1
-    extra = {"confidence": {e.id: None if c is None else number(c) for e, c in
-                            zip(result.proposals, result.values.confidence, strict=True)},
-             "values": _values_data(result.values)}
     return {**{k: data[k] for k in keys[:at]}, **extra, **{k: data[k] for k in keys[at:]}}
 
 
@@ -348,8 +355,14 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     return table
 
 
+def rank_span(first: int, last: int) -> str:
+    """A column of ranks lumped together: `4th–12th`, or `4th` alone."""
+    return _ordinal(first) if first == last else f"{_ordinal(first)}–{_ordinal(last)}"
+
+
 def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
     shares = result.acceptability.shares
+    rest = result.acceptability.rest
     ranks = len(result.proposals)
     name_width = max(len("Proposal"), *(len(i) for i in shares))
     # A rank column is "100% " and a bar of 10, with padding and a separator: 18 cells.
@@ -357,6 +370,7 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
     cell = 18
     fits = (options.width - name_width - 4) // cell
     shown = ranks if ranks <= fits else max(1, fits - 1)
+    shown = min(shown, result.acceptability.ranks)  # the ranks not listed are lumped too
     lumped = ranks > shown
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
                   title="Rank acceptability: the share of draws at each rank")
@@ -364,14 +378,14 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
     for r in range(shown):
         table.add_column(_ordinal(r + 1), no_wrap=True)
     if lumped:
-        table.add_column(f"{_ordinal(shown + 1)}–{_ordinal(ranks)}", no_wrap=True)
+        table.add_column(rank_span(shown + 1, ranks), no_wrap=True)
     # A long list keeps the proposals that reach a shown rank in some draw.
     listed = {i: row for i, row in shares.items() if not lumped or sum(row[:shown]) > 0}
     for identity, row in listed.items():
         cells = [f"{_percent(x):>4} {bar(x, 10, 1.0)}" for x in row[:shown]]
         if lumped:
-            rest = sum(row[shown:])
-            cells.append(f"{_percent(rest):>4} {bar(rest, 10, 1.0)}")
+            worse = sum(row[shown:]) if rest is None else sum(row[shown:]) + rest[identity]
+            cells.append(f"{_percent(worse):>4} {bar(worse, 10, 1.0)}")
         table.add_row(identity, *cells, style="bold" if identity == result.winner else "")
     if len(listed) < len(shares):
         table.caption = (f"{len(shares) - len(listed)} more proposals never rank in the top "
@@ -480,6 +494,25 @@ def _markdown_values(result: Sensitivity) -> list[str]:
     return lines + ([""] if risk_lines(result) else [])
 
 
+def _markdown_acceptability(result: Sensitivity) -> list[str]:
+    """Every rank; or the ranks listed, a column for the rest and only the proposals that
+    reach a listed rank in some draw."""
+    a = result.acceptability
+    ranks, listed = len(result.proposals), a.ranks
+    heads = [_ordinal(r + 1) for r in range(listed)]
+    if a.rest is not None:
+        heads.append(rank_span(listed + 1, ranks))
+    lines = [_row(["Proposal", *heads]), _row(["---", *("---:" for _ in heads)])]
+    if a.rest is None:
+        return lines + [_row([i, *(_percent(x) for x in row)]) for i, row in a.shares.items()]
+    reach = [(i, row) for i, row in a.shares.items() if sum(row) > 0]
+    lines += [_row([i, *(_percent(x) for x in row), _percent(a.rest[i])]) for i, row in reach]
+    if len(reach) < len(a.shares):
+        lines += ["", md(f"{len(a.shares) - len(reach)} more proposals never rank in the "
+                         f"top {listed}: see --format json.")]
+    return lines
+
+
 def _markdown(result: Sensitivity) -> str:
     # Every text from a file goes through md() (evaluator/render/markdown_text.py); _row
     # escapes each cell that is not our own Markdown.
@@ -498,16 +531,12 @@ def _markdown(result: Sensitivity) -> str:
                         interval_text(s.ranking), _ends(s),
                         Markdown(f"`{stability_bar(s, 20)}`")])
                   for s in result.stability.values()]
-        ranks = len(result.proposals)
         lines += ["", f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
                       f"`{WINNER_CHANGES}` winner changes, `{TODAY}` today's weight.", "",
                   "### Rank acceptability", "",
                   f"Share of draws at each rank: {md(describe_spread(result))} "
-                  f"({md(describe_draws(result))}).", "",
-                  _row(["Proposal", *(_ordinal(r + 1) for r in range(ranks))]),
-                  _row(["---", *("---:" for _ in range(ranks))])]
-        lines += [_row([i, *(_percent(x) for x in row)])
-                  for i, row in result.acceptability.shares.items()]
+                  f"({md(describe_draws(result))}).", ""]
+        lines += _markdown_acceptability(result)
         weights = result.comparison.weights
         lines += ["", "### Central weights", "",
                   "The average weighting under which each proposal comes first.", "",
