@@ -1,0 +1,81 @@
+"""What people read: numbers rounded for them, captions that say what the numbers are, a
+`raw` criterion never given a weight × value contribution, and the order of the results
+(issue #15, item 9). The JSON keeps every figure at full precision."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from evaluator.model import Proposal
+from evaluator.scoring import evaluate
+from tests.conftest import Run
+from tests.helpers import criteria_from, proposal_from
+
+RunCli = Callable[..., Run]
+
+
+# --- percentages ---------------------------------------------------------------------------
+
+def test_a_derived_percentage_reads_as_a_rounded_percent_in_every_format(
+        run_cli: RunCli) -> None:
+    table = run_cli("compare").out
+    assert "it has 19.2%)" in " ".join(table.split())
+    assert "19.2308" not in table
+    markdown = run_cli("compare", "-f", "markdown").out
+    assert "it has 19.2%)" in markdown and "19.2308" not in markdown
+    html = run_cli("compare", "-f", "html").out
+    assert "it has 19.2%)" in html and "19.2308" not in html
+    card = run_cli("score", "proposals/italy.yaml").out
+    assert "81.6667" not in card and "78.9116" not in card
+    flat = " ".join(card.replace("│", " ").split())
+    assert "81.7% (uncertain:" in flat
+    assert "78.9% (uncertain:" in flat
+
+
+def test_the_json_keeps_the_full_precision_of_a_rounded_percent(run_cli: RunCli) -> None:
+    data = json.loads(run_cli("compare", "-f", "json").out)
+    direct = next(r for r in data["results"] if r["id"] == "direct-offer")
+    gate = next(g for g in direct["gates"] if g["id"] == "icp_local_share")
+    assert gate["detail"] == "19.2%"
+    transfer = direct["criteria"]["technology_transfer"]["subcriteria"]
+    italy = next(r for r in data["results"] if r["id"] == "italy")
+    credit = italy["criteria"]["technology_transfer"]["subcriteria"]["icp_credit"]
+    assert credit["value"] == pytest.approx(81.666667)
+    assert credit["explanation"].startswith("81.7% (uncertain: ")
+    assert transfer["local_content"]["explanation"].startswith("30% → ")
+
+
+GATED = """\
+id: gated
+currency: MYR
+criteria:
+  - id: only
+    weight: 1
+    field: technology_transfer.local_content_pct
+    rule: {type: linear, best: 100, worst: 0}
+gates:
+  - id: local
+    field: industrial_collaboration.local_share_pct
+    require: {above: 30}
+"""
+
+
+def _share(ident: str, local: float, other: float) -> Proposal:
+    text = (f"proposal: {{country: {ident}}}\n"
+            "pricing: {currency: MYR, unit_price: 100, quantity: 1}\n"
+            "technology_transfer: {local_content_pct: 50}\n"
+            "industrial_collaboration:\n  activities:\n"
+            f"    - {{type: man_hours, description: a, value: {local}, local: true}}\n"
+            f"    - {{type: man_hours, description: b, value: {other}, local: false}}\n")
+    return proposal_from(text, f"{ident}.yaml")
+
+
+def test_a_rounded_percent_never_reads_as_the_threshold_it_misses() -> None:
+    # 29.96% fails "> 30": "30.0%" would say it passes; 30.04% passes and must not read 30.
+    comparison = evaluate([_share("low", 2996, 7004), _share("high", 3004, 6996),
+                           _share("round", 1923, 8077)], criteria_from(GATED))
+    detail = {e.id: e.gates[0].detail for e in comparison.evaluations}
+    assert detail == {"low": "29.96%", "high": "30.04%", "round": "19.2%"}
