@@ -79,3 +79,18 @@ def test_a_rounded_percent_never_reads_as_the_threshold_it_misses() -> None:
                            _share("round", 1923, 8077)], criteria_from(GATED))
     detail = {e.id: e.gates[0].detail for e in comparison.evaluations}
     assert detail == {"low": "29.96%", "high": "30.04%", "round": "19.2%"}
+
+
+# --- captions -------------------------------------------------------------------------------
+
+def test_promethee_totals_are_not_captioned_as_scores_from_0_to_100(run_cli: RunCli) -> None:
+    out = " ".join(run_cli("compare", "--method", "promethee").out.split())
+    assert "Scores 0-100; total" not in out
+    assert ("Criterion scores 0-100; total = 100 × PROMETHEE II net flow, from -100 to 100"
+            in out)
+    html = " ".join(run_cli("compare", "--method", "promethee", "-f", "html").out.split())
+    assert "<caption>Scores from 0 to 100;" not in html
+    assert "<caption>Criterion scores from 0 to 100; total = 100 × PROMETHEE II" in html
+    # The weighted sum's and TOPSIS's totals are on the scores' scale: no change there.
+    assert "Scores 0-100; total = 100 × TOPSIS" in " ".join(
+        run_cli("compare", "--method", "topsis").out.split())

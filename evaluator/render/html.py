@@ -30,6 +30,7 @@ from evaluator.render.methods import (
     method_names,
     ordinal,
     out_of,
+    scores_label,
     total_meaning,
 )
 from evaluator.render.panel import (
@@ -644,6 +645,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "recommendation": recommendation(comparison),
         "out_of": out_of(comparison.method),
         "total_meaning": total_meaning(comparison.method),
+        "scores_label": scores_label(comparison.method),
         "ineligible": ineligible_reasons(comparison),
         "agreement": agreement_sentences(comparison),
         "disagreements": disagreement_sentences(comparison),

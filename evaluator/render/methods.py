@@ -16,6 +16,12 @@ def total_meaning(method: str) -> str:
     return _MEANING.get(method, f"total by {method}")
 
 
+def scores_label(method: str) -> str:
+    """What is on the 0-100 scale: every score and the total, or (a PROMETHEE net flow
+    runs from -100 to 100) the criterion scores only."""
+    return "Criterion scores" if method == "promethee" else "Scores"
+
+
 def out_of(method: str) -> str:
     """The scale of a total: 'of 100', or the net flow's range."""
     return "on a scale of -100 to 100" if method == "promethee" else "of 100"

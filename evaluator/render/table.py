@@ -20,6 +20,7 @@ from evaluator.render.methods import (
     differs,
     method_names,
     out_of,
+    scores_label,
     total_meaning,
 )
 from evaluator.render.panel import (
@@ -99,7 +100,7 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
     criteria = comparison.criteria
     headings, legend = _headings(comparison, options.width)
     names = method_names(comparison)
-    caption = "Scores 0-100; " + total_meaning(comparison.method)
+    caption = f"{scores_label(comparison.method)} 0-100; " + total_meaning(comparison.method)
     if names:
         caption += f" (method {comparison.method}); * the methods rank it differently"
         caption += "." if legend is None else f". {legend}."
