@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +95,62 @@ def test_promethee_totals_are_not_captioned_as_scores_from_0_to_100(run_cli: Run
     # The weighted sum's and TOPSIS's totals are on the scores' scale: no change there.
     assert "Scores 0-100; total = 100 × TOPSIS" in " ".join(
         run_cli("compare", "--method", "topsis").out.split())
+
+
+# --- raw criteria ------------------------------------------------------------------------------
+
+RAW = """\
+id: raw
+title: Raw figures
+currency: MYR
+method: topsis
+criteria:
+  - id: range
+    weight: 1
+    field: technical.range_nm
+    rule: {type: raw, direction: max}
+  - id: transfer
+    weight: 1
+    field: technology_transfer.local_content_pct
+    rule: {type: linear, best: 60, worst: 0}
+"""
+
+
+@pytest.fixture
+def raw_run(tmp_path: Path, run_cli: RunCli) -> Callable[..., Run]:
+    (tmp_path / "raw.yaml").write_text(RAW, encoding="utf-8")
+    folder = tmp_path / "offers"
+    folder.mkdir()
+    for name, reach, local in (("a", 3000, 40), ("b", 3500, 50), ("c", 2000, 20)):
+        (folder / f"{name}.yaml").write_text(
+            f"proposal: {{country: {name.upper()}}}\ntechnical: {{range_nm: {reach}}}\n"
+            f"technology_transfer: {{local_content_pct: {local}}}\n", encoding="utf-8")
+
+    def run(*args: str) -> Run:
+        return run_cli(*[str(folder / a) if a.endswith(".yaml") and "/" not in a else
+                         str(folder) if a == "OFFERS" else a for a in args],
+                       "--criteria", str(tmp_path / "raw.yaml"))
+    return run
+
+
+def test_a_raw_criterion_has_no_weight_times_value_contribution(
+        raw_run: Callable[..., Run]) -> None:
+    for fmt in ("table", "markdown", "html"):
+        out = raw_run("score", "a.yaml", "-f", fmt).out
+        flat = " ".join(out.replace("│", " ").split())
+        # 3000 × 0.5 = 1500 is no part of any total
+        assert "1500.00" not in flat and "1,500" not in flat, fmt
+        assert "raw value" in flat, fmt
+    card = " ".join(raw_run("score", "a.yaml").out.replace("│", " ").split())
+    assert ("range: a raw value, weight 50%; no contribution: topsis compares the raw values "
+            "themselves") in card
+    assert "range 1.00 raw 3,000 (raw value" in card
+
+
+def test_a_raw_criterion_is_not_shown_as_a_score_in_the_ranking(
+        raw_run: Callable[..., Run]) -> None:
+    for fmt in ("table", "markdown", "html"):
+        out = raw_run("compare", "OFFERS", "-f", fmt).out
+        assert "3500.0" not in out and "3,500" in out, fmt
+        assert "range: raw values, not scores" in " ".join(out.split()), fmt
+    assert "What makes up the total" not in raw_run("compare", "OFFERS", "-f", "html").out

@@ -26,10 +26,14 @@ from evaluator.render import RenderOptions
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
+    criterion_score_text,
     differs,
+    has_raw,
     method_names,
+    no_contribution,
     ordinal,
     out_of,
+    raw_caption,
     scores_label,
     total_meaning,
 )
@@ -358,7 +362,7 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
         found = [_criterion(e, criterion.id) for e in comparison.evaluations]
         rows.append(GridRow(0, criterion.id, criterion.title,
                             f"{comparison.weights.get(criterion.id, 0.0):.0%}",
-                            tuple(heat_cell(c.score) if c else _blank() for c in found)))
+                            tuple(_grid_cell(c) for c in found)))
         if not criterion.has_subcriteria:
             continue
         for leaf in criterion.leaves:
@@ -371,9 +375,23 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
                     cells.append(_blank())
                     continue
                 weight = f"{score.weight:.0%}"
-                cells.append(heat_cell(score.score, score.explanation, score.missing))
+                cells.append(heat_cell(score.score, score.explanation, score.missing)
+                             if score.rule != "raw" else _raw_cell(score.value,
+                                                                   score.explanation))
             rows.append(GridRow(1, leaf.id, leaf.title, weight, tuple(cells)))
     return rows
+
+
+def _grid_cell(criterion: CriterionScore | None) -> Cell:
+    if criterion is None:
+        return _blank()
+    if has_raw(criterion):  # a raw value is no score: shown as it is, untinted
+        return _raw_cell(None, "raw values, not scores", criterion_score_text(criterion))
+    return heat_cell(criterion.score)
+
+
+def _raw_cell(value: object, note: str, text: str | None = None) -> Cell:
+    return Cell(text if text is not None else value_text(value), "#ffffff", "#000000", note)
 
 
 def _criterion(evaluation: Evaluation, ident: str) -> CriterionScore | None:
@@ -583,6 +601,7 @@ def environment() -> Environment:
     env.filters["number"] = number_text
     env.filters["ordinal"] = ordinal
     env.filters["percent"] = lambda x: f"{x:.0%}"
+    env.filters["criterion_score"] = criterion_score_text
     return env
 
 
@@ -604,12 +623,14 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
     }
 
 
-def _card(e: Evaluation) -> dict[str, Any]:
+def _card(e: Evaluation, method: str) -> dict[str, Any]:
     criteria = []
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         criteria.append({
             "criterion": c, "subtotal": f"{subtotal:.2f}",
+            # weight × a raw value would be a meaningless number
+            "raw": no_contribution(c, method) if has_raw(c) else None,
             "credibility": None if c.credibility_field is None else {
                 "field": c.credibility_field, "value": value_text(c.credibility_value),
                 "factor": f"{c.credibility_factor:g}"},
@@ -654,7 +675,10 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "warned": [(i, e) for i, e in enumerate(evaluations, 1) if e.warnings],
         "warnings": sum(len(e.warnings) for e in evaluations),
         "series": series(comparison),
-        "chart": contribution_chart(comparison, ranks=not card) if evaluations else None,
+        # A weighted sum of raw values means nothing: no chart of one.
+        "chart": contribution_chart(comparison, ranks=not card)
+        if evaluations and not raw_caption(comparison) else None,
+        "raw": raw_caption(comparison),
         "grid": criteria_grid(comparison),
         "gates": gate_grid(comparison),
         "methods": names,
@@ -666,7 +690,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
             "aggregate": criteria.panel.aggregate.capitalize(),
             "rows": [(row, score_text(row), spread_text(row)) for row in
                      panel_rows(comparison)]},
-        "cards": [_card(e) for e in evaluations],
+        "cards": [_card(e, comparison.method) for e in evaluations],
         "robustness": None if sensitivity is None else robustness(sensitivity),
         "ranged": ranged,
         "audit": _audit(comparison, generated),

@@ -7,7 +7,16 @@ import re
 from evaluator.render import RenderOptions
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
-from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
+from evaluator.render.methods import (
+    agreement_sentences,
+    criterion_score_text,
+    differs,
+    has_raw,
+    method_names,
+    no_contribution,
+    out_of,
+    raw_caption,
+)
 from evaluator.render.panel import (
     FLAG,
     disagreement_sentences,
@@ -70,9 +79,11 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         lines.append(_row([_rank(e), marked_id(e), e.proposal.country, f"{e.total:.2f}",
                            *(f"**{r}**" if bold else ("—" if r is None else r)
                              for r in (e.methods[n][1] for n in names)),
-                           *(f"{c.score:.1f}" for c in e.criteria),
+                           *(criterion_score_text(c) for c in e.criteria),
                            "fails " + ", ".join(failed) if failed else "pass"]))
     lines.append("")
+    if raw_caption(comparison):
+        lines.append(f"- {raw_caption(comparison)}.")
     lines += [f"- {sentence}" for sentence in agreement_sentences(comparison)]
     for e in comparison.evaluations:
         for g in e.gates:
@@ -116,15 +127,18 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                   f"**{e.total:.2f}** {out_of(comparison.method)} "
                   f"(method `{comparison.method}`).", ""]
         for c in e.criteria:
-            lines += [f"### {c.title}: {c.score:.2f} × {c.weight:.2f} = {c.contribution:.2f}",
-                      ""]
+            heading = f"{c.score:.2f} × {c.weight:.2f} = {c.contribution:.2f}"
+            if has_raw(c):  # weight × a raw value would be a meaningless number
+                heading = no_contribution(c, comparison.method)
+            lines += [f"### {c.title}: {heading}", ""]
             if c.credibility_field is not None:
                 value = "missing" if c.credibility_value is None else c.credibility_value
                 lines += [f"Credibility: `{c.credibility_field}` = {value} → "
                           f"× {c.credibility_factor:g}", ""]
             lines += [_row(["Sub-criterion", "Weight", "Score", "Evidence"]),
                       _row(["---", "---:", "---:", "---"])]
-            lines += [_row([leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
+            lines += [_row([leaf.id, f"{leaf.weight:.2f}",
+                            "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
                             leaf.explanation]) for leaf in c.leaves]
             lines.append("")
         if e.icp is not None:

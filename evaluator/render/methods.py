@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from evaluator.scoring import Comparison, Evaluation
+from evaluator.rules import number_text
+from evaluator.scoring import Comparison, CriterionScore, Evaluation
 
 _MEANING = {
     "wsm": "total = Σ weight × criterion score",
@@ -25,6 +26,40 @@ def scores_label(method: str) -> str:
 def out_of(method: str) -> str:
     """The scale of a total: 'of 100', or the net flow's range."""
     return "on a scale of -100 to 100" if method == "promethee" else "of 100"
+
+
+def has_raw(criterion: CriterionScore) -> bool:
+    """Whether a criterion holds raw values (a `raw` rule), which are no 0-100 scores."""
+    return any(leaf.rule == "raw" for leaf in criterion.leaves)
+
+
+def criterion_score_text(criterion: CriterionScore) -> str:
+    """A criterion's score to one decimal; for a raw criterion its value, or "—" where
+    raw values and scores are mixed (their weighted sum means nothing)."""
+    if not has_raw(criterion):
+        return f"{criterion.score:.1f}"
+    values = [leaf.value for leaf in criterion.leaves]
+    if len(values) == 1 and isinstance(values[0], int | float):
+        return number_text(values[0])
+    return "—"
+
+
+def raw_caption(comparison: Comparison) -> str:
+    """'range: raw values, not scores', naming the raw criteria; '' when there are none."""
+    raw = [c for c in comparison.criteria.criteria if any(
+        leaf.rule.type == "raw" for leaf in c.leaves)]
+    if not raw:
+        return ""
+    mixed = any(len(c.leaves) > 1 for c in raw)
+    return (", ".join(c.id for c in raw) + ": raw values, not scores"
+            + (" (— where they are mixed with scores)" if mixed else ""))
+
+
+def no_contribution(criterion: CriterionScore, method: str) -> str:
+    """Why a raw criterion shows no weight × score: its values are compared as they are."""
+    what = "a raw value" if len(criterion.leaves) == 1 else "raw values among its sub-criteria"
+    return (f"{what}, weight {criterion.weight:.0%}; no contribution: {method} compares the "
+            "raw values themselves")
 
 
 def method_names(comparison: Comparison) -> list[str]:

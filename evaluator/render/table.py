@@ -17,9 +17,13 @@ from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
+    criterion_score_text,
     differs,
+    has_raw,
     method_names,
+    no_contribution,
     out_of,
+    raw_caption,
     scores_label,
     total_meaning,
 )
@@ -106,6 +110,8 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
         caption += "." if legend is None else f". {legend}."
     else:
         caption += f" (method {comparison.method})." if legend is None else f". {legend}."
+    if raw_caption(comparison):
+        caption += f" {raw_caption(comparison)}."
     table = Table(box=box.SIMPLE_HEAD, title=criteria.title, caption=caption,
                   title_justify="left", caption_justify="left", padding=(0, 1, 0, 0))
     table.add_column("Rank", justify="right", no_wrap=True)
@@ -126,7 +132,7 @@ def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
         cells: list[RenderableType] = [rank_text(e), marked_id(e), e.proposal.country,
                                        f"{e.total:.2f}"]
         cells += _method_ranks(e, names)
-        cells += [f"{c.score:.1f}" for c in e.criteria]
+        cells += [criterion_score_text(c) for c in e.criteria]
         cells.append(Text(f"✗ {failed}", style="red") if failed
                      else Text("✓", style="green"))
         table.add_row(*cells, style=style)
@@ -290,16 +296,19 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
-        table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True,
-                      title=f"{c.title}: {scaled}{c.score:.2f}, × weight {c.weight:.2f} = "
-                            f"{c.contribution:.2f}")
+        title = f"{c.title}: {scaled}{c.score:.2f}, × weight {c.weight:.2f} = " \
+                f"{c.contribution:.2f}"
+        if has_raw(c):  # weight × a raw value would be a meaningless number
+            title = f"{c.title}: {no_contribution(c, comparison.method)}"
+        table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
         table.add_column("Sub-criterion", ratio=2, overflow="fold")
         table.add_column("Weight", justify="right", no_wrap=True)
         table.add_column("Score", justify="right", no_wrap=True)
         table.add_column("Evidence", ratio=5, overflow="fold")
         for leaf in c.leaves:
             style = "yellow" if leaf.missing else ""
-            table.add_row(leaf.id, f"{leaf.weight:.2f}", f"{leaf.score:.2f}",
+            table.add_row(leaf.id, f"{leaf.weight:.2f}",
+                          "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
                           leaf.explanation, style=style)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
