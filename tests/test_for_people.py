@@ -154,3 +154,68 @@ def test_a_raw_criterion_is_not_shown_as_a_score_in_the_ranking(
         assert "3500.0" not in out and "3,500" in out, fmt
         assert "range: raw values, not scores" in " ".join(out.split()), fmt
     assert "What makes up the total" not in raw_run("compare", "OFFERS", "-f", "html").out
+
+
+# --- order ---------------------------------------------------------------------------------------
+
+ORDER = """\
+id: order
+currency: MYR
+criteria:
+  - id: only
+    weight: 1
+    field: technology_transfer.local_content_pct
+    rule: {type: linear, best: 100, worst: 0}
+gates:
+  - id: bond
+    field: g2g.performance_bond_pct
+    require: {min: 5}
+"""
+
+
+@pytest.fixture
+def order_folder(tmp_path: Path) -> Path:
+    """Three eligible and three ineligible offers whose totals run against their ids."""
+    (tmp_path / "order.yaml").write_text(ORDER, encoding="utf-8")
+    folder = tmp_path / "offers"
+    folder.mkdir()
+    for name, local, bond in (("e1", 10, 10), ("e2", 30, 10), ("e3", 20, 10),
+                              ("x1", 40, 1), ("x2", 90, 1), ("x3", 60, 1)):
+        (folder / f"{name}.yaml").write_text(
+            f"proposal: {{country: {name.upper()}}}\n"
+            f"technology_transfer: {{local_content_pct: {local}}}\n"
+            f"g2g: {{performance_bond_pct: {bond}}}\n", encoding="utf-8")
+    return folder
+
+
+# By rank, then the ineligible by id (formats.md: "ordered by rank, then ineligible ones,
+# each group by id"), not by their totals (x2 90, x3 60, x1 40).
+EXPECTED_ORDER = ["e2", "e3", "e1", "x1", "x2", "x3"]
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "html"])
+@pytest.mark.parametrize("method", ["wsm", "topsis", "promethee", "all"])
+def test_results_are_by_rank_then_the_ineligible_by_id(
+        run_cli: RunCli, order_folder: Path, fmt: str, method: str) -> None:
+    result = run_cli("compare", str(order_folder), "--criteria",
+                     str(order_folder.parent / "order.yaml"), "-f", fmt, "-m", method)
+    assert result.code == 0, result.err
+    text = result.out
+    if fmt == "html":  # the ranking section; the summary above it names the leaders first
+        text = text[text.index('id="ranking"'):]
+        text = text[:text.index("</section>")]
+    positions = [text.find(ident) for ident in EXPECTED_ORDER]
+    if fmt == "json":
+        ids = [r["id"] for r in json.loads(result.out)["results"]]
+        assert ids == EXPECTED_ORDER
+    else:
+        assert all(p >= 0 for p in positions), text
+        assert positions == sorted(positions), text
+
+
+def test_sensitivity_lists_the_ineligible_by_id(run_cli: RunCli, order_folder: Path) -> None:
+    result = run_cli("sensitivity", str(order_folder), "--criteria",
+                     str(order_folder.parent / "order.yaml"), "-f", "json", "--samples", "10")
+    data = json.loads(result.out)
+    assert [e["id"] for e in data["excluded"]] == ["x1", "x2", "x3"]
+    assert [e["id"] for e in data["proposals"]] == ["e2", "e3", "e1"]
