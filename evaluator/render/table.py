@@ -7,6 +7,7 @@ import io
 from rich import box
 from rich.cells import cell_len
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Column, Table
 from rich.text import Text
@@ -15,6 +16,7 @@ from evaluator.icp import IcpBreakdown
 from evaluator.render import RenderOptions
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.layout import IDENTIFIER, broken, fit_table, needed_width
 from evaluator.render.methods import (
     agreement_sentences,
     criterion_score_text,
@@ -260,7 +262,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card: each criterion's leaves with their evidence."""
     parts: list[RenderableType] = []
     for e in comparison.evaluations:
-        parts.append(score_card(e, comparison))
+        parts.append(score_card(e, comparison, options.width))
     for note in comparison.notes:
         parts.append(Text(f"Note: {note}.", style="yellow"))
     if comparison.panel is not None:
@@ -268,9 +270,13 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
 
 
-def icp_table(icp: IcpBreakdown) -> Table:
-    """The ICP credit of each activity (value × multiplier), with the totals under it."""
-    table = Table(box=box.SIMPLE_HEAD, title="Industrial collaboration (ICP credits)",
+ICP_TITLE = "Industrial collaboration (ICP credits)"
+
+
+def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
+    """The ICP credit of each activity (value × multiplier), with the totals under it; on
+    a terminal too narrow for the table's columns, one activity a line."""
+    table = Table(box=box.SIMPLE_HEAD, title=ICP_TITLE,
                   title_justify="left", expand=True, caption=icp_summary(icp) + "\n",
                   caption_justify="left")
     # The type over its description: the numbers keep their columns on a narrow terminal.
@@ -279,20 +285,31 @@ def icp_table(icp: IcpBreakdown) -> Table:
     table.add_column(f"Value {icp.currency}", justify="right", no_wrap=True)
     table.add_column("×", justify="right", no_wrap=True)
     table.add_column(f"Credit {icp.currency}", justify="right", no_wrap=True)
-    for kind, description, *numbers in icp_rows(icp):
+    rows = icp_rows(icp)
+    for kind, description, *numbers in rows:
         table.add_row(Text.assemble((kind, "bold"), "\n", (description, "dim")), *numbers)
-    return table
+    if needed_width(table) <= width:
+        return fit_table(table, width)
+    lines: list[RenderableType] = [Text(ICP_TITLE, style="italic"), Text("")]
+    for kind, description, local, value, multiplier, credit in rows:
+        where = "local" if local == "yes" else "not local"
+        lines += [broken(Text.assemble((kind, "bold"), f" ({where}): {value} {multiplier} "
+                                       f"= {credit} {icp.currency}"), width),
+                  Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2))]
+    lines += [Text(""), broken(Text(icp_summary(icp)), width), Text("")]
+    return Group(*lines)
 
 
-def score_card(e: Evaluation, comparison: Comparison) -> Panel:
+def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel:
     """A panel for one proposal: header, one table per criterion, gates, warnings."""
+    inner = width - 4  # the panel's border and padding
     status = (Text("eligible", style="green") if e.eligible
               else Text("ineligible", style="bold red"))
     header = Text.assemble(
         (f"{e.proposal.title}\n", "bold"),
         f"{e.proposal.country} · {e.proposal.file} · ", status,
         f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})")
-    parts: list[RenderableType] = [header]
+    parts: list[RenderableType] = [broken(header, inner)]
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
@@ -315,20 +332,34 @@ def score_card(e: Evaluation, comparison: Comparison) -> Panel:
             table.caption = (f"Credibility: {c.credibility_field} = {value} → "
                              f"× {c.credibility_factor:g}\n")
             table.caption_justify = "left"
-        parts.append(table)
+        parts.append(fit_table(table, inner, {0: IDENTIFIER}))
     if e.icp is not None:
-        parts.append(icp_table(e.icp))
+        parts.append(icp_table(e.icp, inner))
     if e.gates:
-        gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
-        gates.add_column("Gate", overflow="fold",  # whole ids, unless the screen is tiny
-                         min_width=min(32, max(len(g.id) for g in e.gates)))
-        gates.add_column("Result", no_wrap=True)
-        gates.add_column("Requirement", ratio=1, overflow="fold")
-        gates.add_column("Value", overflow="fold", max_width=24)
-        for g in e.gates:
-            gates.add_row(g.id, Text("pass", style="green") if g.passed
-                          else Text("FAIL", style="bold red"), g.requirement, g.detail)
-        parts.append(gates)
+        parts.append(gate_table(e, inner))
     for warning in e.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)
+
+
+def gate_table(e: Evaluation, width: int) -> Table:
+    """Each gate, whether it passed, the requirement and the value; on a narrow terminal
+    the value goes with the requirement, as the ranking's sentences put it."""
+    def result(passed: bool) -> Text:
+        return Text("pass", style="green") if passed else Text("FAIL", style="bold red")
+
+    gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
+    gates.add_column("Gate")
+    gates.add_column("Result", no_wrap=True)
+    gates.add_column("Requirement", ratio=1)
+    gates.add_column("Value", max_width=24)
+    for g in e.gates:
+        gates.add_row(g.id, result(g.passed), g.requirement, g.detail)
+    if needed_width(gates, {0: IDENTIFIER}) > width:
+        gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
+        gates.add_column("Gate", ratio=1)
+        gates.add_column("Result", no_wrap=True)
+        gates.add_column("Requirement; value", ratio=2)
+        for g in e.gates:
+            gates.add_row(g.id, result(g.passed), f"{g.requirement}; it has {g.detail}")
+    return fit_table(gates, width, {0: IDENTIFIER})
