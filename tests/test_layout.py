@@ -28,6 +28,7 @@ COMMANDS = {
     "score-ineligible": ["score", "proposals/direct-offer.yaml"],
     "score-panel": ["score", "proposals/south-korea.yaml", "--panel", "panel"],
     "score-promethee": ["score", "proposals/turkiye.yaml", "--method", "promethee"],
+    "criteria": ["criteria"],
     "weights": ["weights", "weights/minister-ahp.yaml"],
 }
 BOX = str.maketrans({c: " " for c in "│╭╮╰╯─┃█▒·▏▎▍▌▋▊▉"})

@@ -63,6 +63,9 @@ def narrowest(text: str, kind: str = TEXT) -> int:
             widths += [indent + cell_len(parts[0]), *(cell_len(p) for p in parts[1:])]
         else:
             widths += [cell_len(p) for word in line.split() for p in pieces(word, kind)]
+            indent = len(line) - len(line.lstrip(" "))
+            if indent and line.strip():  # the first word keeps the line's indent
+                widths.append(indent + cell_len(pieces(line.split()[0], kind)[0]))
     return max(widths)
 
 
@@ -92,9 +95,15 @@ def break_offsets(text: str, width: int, kind: str = TEXT) -> list[int]:
         return offsets
     for match in _WORD.finditer(text):
         word = match.group()
-        if cell_len(word) > width:
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        indent = match.start() - line_start if not text[line_start:match.start()].strip() \
+            else 0  # the first word of an indented line starts after the indent
+        if cell_len(word) > width - indent:
+            parts = word_lines(word, max(1, width - indent), kind)
+            if indent and len(parts) > 1:
+                parts = [parts[0], *word_lines(word[len(parts[0]):], width, kind)]
             at = match.start()
-            for part in word_lines(word, width, kind)[:-1]:
+            for part in parts[:-1]:
                 at += len(part)
                 offsets.append(at)
     return offsets
@@ -163,8 +172,8 @@ def fit_table(table: Table, width: int, kinds: Mapping[int, str] | None = None) 
     where they must wrap, so that nothing is folded mid-word.
 
     A column that does not wrap (`no_wrap`) keeps its natural width: numbers. Others
-    shrink from their natural width, the widest first, text before identifiers, down to
-    their widest unbreakable piece; below that only as a last resort. An expanding table
+    shrink from their natural width as rich shrinks them, the widest first, but none
+    below its widest unbreakable piece; below that only as a last resort. An expanding table
     shares out the room as rich does (by `ratio`), but no column gets less than its
     widest piece while another has more than it needs. `kinds` marks the columns of
     identifiers (`IDENTIFIER`), which break only after `_` and `.`.
@@ -178,7 +187,7 @@ def fit_table(table: Table, width: int, kinds: Mapping[int, str] | None = None) 
     else:
         if sum(nat) <= room:
             return table  # it fits as it is: rich lays it out unchanged
-        widths = _shrink(room, nat, low, kind)
+        widths = _shrink(room, nat, low, kind, padding(table))
     for i, column in enumerate(columns):
         column.width = widths[i]
         column.ratio = None
@@ -190,26 +199,28 @@ def fit_table(table: Table, width: int, kinds: Mapping[int, str] | None = None) 
     return table
 
 
-def _shrink(room: int, nat: list[int], low: list[int], kind: list[str], fold: bool = True
-            ) -> list[int]:
-    widths = list(nat)
-    order = {TEXT: 0, IDENTIFIER: 1}  # prose wraps before an identifier does
-    excess = sum(widths) - room
-    while excess > 0:
-        candidates = [i for i, k in enumerate(kind) if k != FIXED and widths[i] > low[i]]
-        if not candidates:
+def _shrink(room: int, nat: list[int], low: list[int], kind: list[str], pad: int,
+            fold: bool = True) -> list[int]:
+    """Rich's narrowing of a table too wide for `room` (the widest columns first), with no
+    column below its widest unbreakable piece unless nothing else can give (`fold`)."""
+    count = len(nat)
+    widths = [n + pad for n in nat]  # rich counts a column's padding in its width
+    limit = room + pad * count
+    fixed = [k == FIXED for k in kind]
+    while True:
+        narrowed = Table._collapse_widths(widths, [not f for f in fixed], limit)
+        short = [i for i in range(count) if not fixed[i] and narrowed[i] - pad < low[i]]
+        if not short:
             break
-        i = min(candidates, key=lambda j: (order[kind[j]], -widths[j]))
-        widths[i] -= 1
-        excess -= 1
-    while fold and excess > 0:  # the last resort: fold, the widest text first
-        candidates = [i for i, k in enumerate(kind) if k != FIXED and widths[i] > 1]
-        if not candidates:
+        for i in short:  # at its narrowest: the others give the rest
+            widths[i] = low[i] + pad
+            fixed[i] = True
+        if all(fixed):
+            narrowed = widths
             break
-        i = max(candidates, key=lambda j: widths[j])
-        widths[i] -= 1
-        excess -= 1
-    return widths
+    if fold and sum(narrowed) > limit:  # the last resort: fold, as rich would
+        narrowed = Table._collapse_widths(narrowed, [k != FIXED for k in kind], limit)
+    return [w - pad for w in narrowed]
 
 
 def _share(room: int, nat: list[int], low: list[int], ratios: list[int], kind: list[str],
@@ -224,7 +235,7 @@ def _share(room: int, nat: list[int], low: list[int], ratios: list[int], kind: l
     if need > 0:  # the columns without a ratio shrink first, down to their narrowest
         reduced = _shrink(sum(nat[i] for i in others) - need,
                           [nat[i] for i in others], [low[i] for i in others],
-                          [kind[i] for i in others], fold=False)
+                          [kind[i] for i in others], 0, fold=False)
         for i, w in zip(others, reduced, strict=True):
             widths[i] = w
     while free:
