@@ -23,7 +23,11 @@ RunCli = Callable[..., Run]
 WIDTHS = (60, 70, 80, 100, 140)
 COMMANDS = {
     "compare": ["compare"],
+    "compare-panel": ["compare", "--panel", "panel"],
     "compare-topsis": ["compare", "--method", "topsis"],
+    "compare-promethee": ["compare", "--method", "promethee", "--panel", "panel"],
+    "compare-all": ["compare", "--method", "all"],
+    "compare-all-panel": ["compare", "--method", "all", "--panel", "panel"],
     "score": ["score", "proposals/italy.yaml"],
     "score-ineligible": ["score", "proposals/direct-offer.yaml"],
     "score-panel": ["score", "proposals/south-korea.yaml", "--panel", "panel"],
@@ -34,7 +38,7 @@ COMMANDS = {
 BOX = str.maketrans({c: " " for c in "│╭╮╰╯─┃█▒·▏▎▍▌▋▊▉"})
 BREAKS = "_./–-"
 # Words a narrow layout adds: criterion and method abbreviations, a merged heading.
-LAYOUT_WORDS = re.compile(r"C\d+|Requirement;|value|rank|it|has")
+LAYOUT_WORDS = re.compile(r"C\d+|Requirement;|value|rank|it|has|top|pro|scores")
 
 
 @pytest.fixture

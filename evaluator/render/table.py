@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Column, Table
+from rich.table import Table
 from rich.text import Text
 
 from evaluator.icp import IcpBreakdown
 from evaluator.render import RenderOptions
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
-from evaluator.render.layout import IDENTIFIER, broken, fit_table, needed_width
+from evaluator.render.layout import (
+    FIXED,
+    IDENTIFIER,
+    TEXT,
+    broken,
+    fit_table,
+    narrowest,
+    natural,
+    needed_width,
+    plain,
+)
 from evaluator.render.methods import (
     agreement_sentences,
     criterion_score_text,
@@ -83,89 +93,153 @@ def _two_lines(name: str) -> str:
     return f"{top}\n{bottom}"
 
 
-def _headings(comparison: Comparison, width: int) -> tuple[list[str], str | None]:
-    """Criterion column headings, and a legend when the terminal is too narrow for names."""
-    ids = [c.id for c in comparison.criteria.criteria]
-    full = [_two_lines(i) for i in ids]
-    longest_id = min(16, max((len(e.id) for e in comparison.evaluations), default=8))
-    longest_country = max((len(e.proposal.country) for e in comparison.evaluations), default=7)
-    columns = [4, longest_id, max(7, longest_country), 6, 5] + [
-        max(6, *(len(line) for line in h.splitlines())) for h in full] + [
-        len(name) + 1 for name in method_names(comparison)]
-    needed = sum(columns) + 2 * len(columns)
-    if needed <= width:
-        return full, None
-    short = [f"C{n}" for n in range(1, len(ids) + 1)]
-    legend = "; ".join(f"{s} {i} ({comparison.weights[i]:.0%})" for s, i in zip(short, ids,
-                                                                              strict=True))
-    return short, legend
+@dataclass(slots=True)
+class _Column:
+    """A column of the ranking before it is laid out: its cells, as text or styled text."""
+
+    header: str
+    cells: list[RenderableType]
+    justify: JustifyMethod = "right"
+    kind: str = FIXED  # FIXED never wraps: ranks, totals, scores
+    width: int = 0
+
+    def __post_init__(self) -> None:
+        self.width = max(natural(plain(cell)) for cell in (self.header, *self.cells))
 
 
-def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
-    """The ranked comparison: one row per proposal, each criterion's score, the gates."""
+def _table_width(columns: list[_Column], edge: bool = True) -> int:
+    # An edge each side (a space), a rule between columns and a cell of padding after
+    # each (box.SIMPLE_HEAD, padding (0, 1, 0, 0)), but the last when `edge` is off.
+    return sum(c.width for c in columns) + 2 * len(columns) + (1 if edge else 0)
+
+
+def _legend(pairs: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{short} {name}" for short, name in pairs)
+
+
+def ranking_tables(comparison: Comparison, options: RenderOptions,
+                   evaluations: list[Evaluation]) -> list[RenderableType]:
+    """The ranked comparison: a row per proposal with its rank, total, each method's rank,
+    each criterion's score and the gates, laid out for the terminal's width.
+
+    Narrower, the criterion headings become C1, C2, ... with a legend, the Country column
+    narrows and then goes, the method names shorten, and last the criterion scores move
+    to a table of their own under the first: proposal ids, totals and scores are never
+    cut or dropped. Every width is worked out from the cells once, so the layout takes
+    time in proportion to the rows.
+    """
+    width = options.width
     criteria = comparison.criteria
-    headings, legend = _headings(comparison, options.width)
     names = method_names(comparison)
+    ids = [c.id for c in criteria.criteria]
+    weights = [f"{comparison.weights[i]:.0%}" for i in ids]
+    rank = _Column("Rank", [rank_text(e) for e in evaluations])
+    proposal = _Column("Proposal", [marked_id(e) for e in evaluations], "left", IDENTIFIER)
+    country = _Column("Country", [e.proposal.country for e in evaluations], "left", TEXT)
+    total = _Column("Total", [f"{e.total:.2f}" for e in evaluations])
+    ranks = [_method_ranks(e, names) for e in evaluations]
+    methods = [_Column(f"{name}\nrank", [r[i] for r in ranks]) for i, name in enumerate(names)]
+    short_names = [name[:3] for name in names]
+    methods_short = [_Column(f"{short}\nrank", m.cells)
+                     for short, m in zip(short_names, methods, strict=True)]
+    scores = [[criterion_score_text(c) for c in e.criteria] for e in evaluations]
+    full = [_Column(f"{_two_lines(i)}\n{w}", [row[k] for row in scores])
+            for k, (i, w) in enumerate(zip(ids, weights, strict=True))]
+    short = [_Column(f"C{k}\n{w}", c.cells) for k, (w, c) in enumerate(zip(weights, full,
+                                                                           strict=True), 1)]
+    gates = _Column("Gates", [_gates_text(e) for e in evaluations], "left")
+    criteria_legend = _legend([(f"C{k}", f"{i} ({w})")
+                               for k, (i, w) in enumerate(zip(ids, weights, strict=True), 1)])
+    methods_legend = _legend([(s, n) for s, n in zip(short_names, names, strict=True)
+                              if s != n])
+
+    def row(*parts: list[_Column]) -> list[_Column]:
+        return [column for part in parts for column in part]
+
+    # The first layout that fits, and the legends it needs.
+    layouts = [
+        (row([rank, proposal, country, total], methods, full, [gates]), []),
+        (row([rank, proposal, country, total], methods, short, [gates]), [criteria_legend]),
+        (row([rank, proposal, total], methods, short, [gates]), [criteria_legend]),
+        (row([rank, proposal, total], methods_short, short, [gates]),
+         [criteria_legend, methods_legend]),
+    ]
+    main: list[_Column] | None = None
+    legends: list[str] = []
+    edge = True
+    for edge, (columns, needs) in ((e, layout) for e in (True, False) for layout in layouts):
+        if _table_width(columns, edge) <= width:
+            main, legends = columns, needs
+            break
+        if country in columns:  # the country narrows (it wraps at spaces) before it goes
+            room = width - _table_width([c for c in columns if c is not country], edge) - 2
+            if room >= max(5, narrowest("\n".join(map(plain, country.cells)))):
+                country.width = room
+                main, legends = columns, needs
+                break
+    rest: list[list[_Column]] = []
+    if main is None:  # the scores go to a table of their own, or several
+        edge = True
+        main = row([rank, proposal, total], methods if _table_width(
+            row([rank, proposal, total], methods, [gates])) <= width else methods_short,
+            [gates])
+        legends = [methods_legend] if main[3:3 + len(names)] == methods_short and names \
+            else []
+        if _table_width(row(main, [country])) <= width:
+            main.insert(2, country)
+        scores_first = full if _table_width(row([proposal], full)) <= width else short
+        if scores_first is short:
+            legends.insert(0, criteria_legend)
+        chunk: list[_Column] = []
+        for column in scores_first:
+            if chunk and _table_width(row([proposal], chunk, [column])) > width:
+                rest.append(chunk)
+                chunk = []
+            chunk.append(column)
+        rest.append(chunk)
+    if _table_width(main) > width:  # ids too long for any layout: they wrap at _ and .
+        proposal.width = max(narrowest("\n".join(map(plain, proposal.cells)), IDENTIFIER),
+                             proposal.width - (_table_width(main) - width))
     caption = f"{scores_label(comparison.method)} 0-100; " + total_meaning(comparison.method)
+    caption += f" (method {comparison.method})"
     if names:
-        caption += f" (method {comparison.method}); * the methods rank it differently"
-        caption += "." if legend is None else f". {legend}."
-    else:
-        caption += f" (method {comparison.method})." if legend is None else f". {legend}."
+        caption += "; * the methods rank it differently"
+    caption += "".join(f". {legend}" for legend in legends if legend) + "."
     if raw_caption(comparison):
         caption += f" {raw_caption(comparison)}."
-    table = Table(box=box.SIMPLE_HEAD, title=criteria.title, caption=caption,
-                  title_justify="left", caption_justify="left", padding=(0, 1, 0, 0))
-    table.add_column("Rank", justify="right", no_wrap=True)
-    table.add_column("Proposal", overflow="fold", min_width=min(
-        16, max((len(e.id) for e in comparison.evaluations), default=8)))
-    table.add_column("Country", overflow="fold")
-    table.add_column("Total", justify="right", no_wrap=True)
-    for name in names:
-        table.add_column(f"{name}\nrank", justify="right", no_wrap=True)
-    for criterion, heading in zip(criteria.criteria, headings, strict=True):
-        weight = comparison.weights[criterion.id]
-        table.add_column(f"{heading}\n{weight:.0%}", justify="right", no_wrap=True,
-                         min_width=max(len(line) for line in heading.splitlines()))
-    table.add_column("Gates", no_wrap=True)
-    for e in comparison.evaluations:
-        failed = sum(not g.passed for g in e.gates)
-        style = "dim" if not e.eligible else ("bold" if e.rank == 1 else "")
-        cells: list[RenderableType] = [rank_text(e), marked_id(e), e.proposal.country,
-                                       f"{e.total:.2f}"]
-        cells += _method_ranks(e, names)
-        cells += [criterion_score_text(c) for c in e.criteria]
-        cells.append(Text(f"✗ {failed}", style="red") if failed
-                     else Text("✓", style="green"))
-        table.add_row(*cells, style=style)
-    _fit_country(table, options)
+    styles = ["dim" if not e.eligible else ("bold" if e.rank == 1 else "")
+              for e in evaluations]
+    tables: list[RenderableType] = [_rich_table(main, styles, criteria.title,
+                                                None if rest else caption, edge)]
+    for k, part in enumerate(rest):
+        tables.append(_rich_table([proposal, *part], styles,
+                                  "Criterion scores" if k == 0 else None, None))
+    if rest:  # under tables narrower than the terminal, the caption takes its whole width
+        tables.append(Text(caption))
+    return tables
+
+
+def _rich_table(columns: list[_Column], styles: list[str], title: str | None,
+                caption: str | None, edge: bool = True) -> Table:
+    """A rich table of laid-out columns: every width is fixed, so rich measures nothing."""
+    table = Table(box=box.SIMPLE_HEAD, title=title, caption=caption, title_justify="left",
+                  caption_justify="left", padding=(0, 1, 0, 0), pad_edge=edge)
+    cells = []
+    for column in columns:
+        table.add_column(column.header, justify=column.justify, width=column.width,
+                         no_wrap=column.kind == FIXED)
+        wide = column.kind != FIXED and any(natural(plain(c)) > column.width
+                                            for c in column.cells)
+        cells.append([broken(c, column.width, column.kind) for c in column.cells]
+                     if wide else column.cells)
+    for i, style in enumerate(styles):
+        table.add_row(*(cells[k][i] for k in range(len(columns))), style=style)
     return table
 
 
-def _fit_country(table: Table, options: RenderOptions) -> None:
-    """Narrow the Country column (or drop it) so that the other columns fit the width.
-
-    Rich cannot shrink columns below their minimum width, and crops the right of a table
-    that is still too wide: the gates would be cut off in a narrow terminal.
-    """
-    def natural(column: Column) -> int:
-        lines = (line for cell in (column.header, *column.cells)
-                 for line in (cell.plain if isinstance(cell, Text) else str(cell)).splitlines())
-        return max(max(map(cell_len, lines), default=0), column.min_width or 0) + 1  # + padding
-
-    country = next((c for c in table.columns if c.header == "Country"), None)
-    if country is None:
-        return
-    # Borders: an edge on each side, a rule between columns (as rich counts them).
-    borders = (2 if table.show_edge else 0) + (len(table.columns) - 1 if table.box else 0)
-    others = sum(natural(c) for c in table.columns if c is not country) + borders
-    if others + natural(country) <= options.width:
-        return
-    room = options.width - others - 1
-    if room >= 5:
-        country.max_width = room
-    else:
-        table.columns.remove(country)
+def _gates_text(e: Evaluation) -> Text:
+    failed = sum(not g.passed for g in e.gates)
+    return Text(f"✗ {failed}", style="red") if failed else Text("✓", style="green")
 
 
 def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:
@@ -220,8 +294,8 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranked comparison table with the recommendation under it."""
     if not comparison.evaluations:
         return print_to_text(options, Text("No proposal could be scored."))
-    return print_to_text(options, ranking_table(comparison, options), *summary_lines(comparison),
-                  *panel_parts(comparison, options))
+    return print_to_text(options, *ranking_tables(comparison, options, comparison.evaluations),
+                         *summary_lines(comparison), *panel_parts(comparison, options))
 
 
 def panel_parts(comparison: Comparison, options: RenderOptions) -> list[RenderableType]:
@@ -231,31 +305,32 @@ def panel_parts(comparison: Comparison, options: RenderOptions) -> list[Renderab
         return [Text(settings_sentence(comparison))] if comparison.panel else []
     names = members(comparison)
     aggregate = comparison.criteria.panel.aggregate
-    cells = [[row.proposal, row.judgement,
-              *(row.levels.get(name, "—") for name in names),
-              score_text(row), spread_text(row)] for row in rows]
-    headings = ["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]
-    natural = sum(max(len(h), *(len(r[i]) for r in cells)) + 1
-                  for i, h in enumerate(headings))
-    table = Table(box=box.SIMPLE_HEAD, title="Panel judgements", title_justify="left",
-                  caption=settings_sentence(comparison, FLAG),
-                  caption_justify="left", padding=(0, 1, 0, 0))
-    table.add_column("Proposal", overflow="fold")
-    table.add_column("Judgement", overflow="fold")
-    if natural <= options.width:  # a column per member reads best, when it fits
-        for name in names:
-            table.add_column(name, overflow="fold")
-    else:
-        table.add_column("Ratings", overflow="fold", ratio=1)
-        cells = [[row.proposal, row.judgement,
-                  ", ".join(f"{m} {lv}" for m, lv in row.levels.items()) or "—",
-                  score_text(row), spread_text(row)] for row in rows]
-    table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
-    table.add_column("Spread", justify="right", no_wrap=True)
-    for row, line in zip(rows, cells, strict=True):
-        table.add_row(*line, style="bold yellow" if row.disagreement else
-                      ("yellow" if row.score is None else ""))
-    return [Text(""), table]
+
+    def table(ratings: list[str], cells: list[list[str]]) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, title="Panel judgements", title_justify="left",
+                      caption=settings_sentence(comparison, FLAG),
+                      caption_justify="left", padding=(0, 1, 0, 0))
+        table.add_column("Proposal")
+        table.add_column("Judgement")
+        for name in ratings:
+            table.add_column(name, ratio=1 if name == "Ratings" else None)
+        table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
+        table.add_column("Spread", justify="right", no_wrap=True)
+        for row, line in zip(rows, cells, strict=True):
+            table.add_row(*line, style="bold yellow" if row.disagreement else
+                          ("yellow" if row.score is None else ""))
+        return table
+
+    # A column per member reads best, when it fits; else the ratings in one column.
+    wide = table(names, [[row.proposal, row.judgement,
+                          *(row.levels.get(name, "—") for name in names),
+                          score_text(row), spread_text(row)] for row in rows])
+    if needed_width(wide, {0: IDENTIFIER}) > options.width:
+        wide = table(["Ratings"], [[row.proposal, row.judgement,
+                                    ", ".join(f"{m} {lv}" for m, lv in row.levels.items())
+                                    or "—", score_text(row), spread_text(row)]
+                                   for row in rows])
+    return [Text(""), fit_table(wide, options.width, {0: IDENTIFIER})]
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
