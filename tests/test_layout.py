@@ -33,6 +33,9 @@ COMMANDS = {
     "score-panel": ["score", "proposals/south-korea.yaml", "--panel", "panel"],
     "score-promethee": ["score", "proposals/turkiye.yaml", "--method", "promethee"],
     "criteria": ["criteria"],
+    "sensitivity": ["sensitivity", "--samples", "2000"],
+    "sensitivity-values": ["sensitivity", "--values", "--samples", "2000"],
+    "sensitivity-panel": ["sensitivity", "--panel", "panel", "--samples", "2000"],
     "weights": ["weights", "weights/minister-ahp.yaml"],
 }
 BOX = str.maketrans({c: " " for c in "│╭╮╰╯─┃█▒·▏▎▍▌▋▊▉"})
@@ -106,6 +109,8 @@ def cut_words(text: str, reference: str) -> list[str]:
     for token in _tokens(text) - wide:
         if LAYOUT_WORDS.fullmatch(token):
             continue
+        if re.fullmatch(r"[<>]?\d{1,3}%", token):  # a whole share, as acceptability lumps
+            continue
         if re.match(r"-?\d", token):
             # a number, or numbers joined by a dash (a range written on one line)
             if any(_legal_piece(token, w) for w in wide):
@@ -175,3 +180,13 @@ def test_a_score_card_shows_every_score_whole(at_width: Callable[..., str], name
                 starts = [ident[:i + 1] for i, ch in enumerate(ident) if ch == "_"] + [ident]
                 assert any(_line_with(text, start, score) for start in starts), (
                     width, ident, text)
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n.startswith("sensitivity")])
+def test_sensitivity_names_every_proposal_whole(at_width: Callable[..., str],
+                                                name: str) -> None:
+    for width in WIDTHS:
+        text = at_width(width, *COMMANDS[name])
+        for ident in ("italy", "turkiye", "south-korea"):
+            assert _line_with(text, ident), (width, ident, text)
+        assert "south-ko\n" not in text and not re.search(r"south-k?o?\s*$", text, re.M)

@@ -18,9 +18,13 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-TEXT, IDENTIFIER, FIXED = "text", "identifier", "fixed"
+# How a column's cells may break: prose (at spaces, and a long word after _ . / – or a
+# hyphen), an identifier (after _ and . only), words (at spaces only: ids in a sentence),
+# or not at all (numbers).
+TEXT, IDENTIFIER, WORDS, FIXED = "text", "identifier", "words", "fixed"
 
 _BREAKS = {
+    WORDS: re.compile(r"(?!)"),
     IDENTIFIER: re.compile(r"(?<=_)(?=.)|(?<=\.)(?=[A-Za-z\[])"),
     TEXT: re.compile(r"(?<=_)(?=.)|(?<=\.)(?=[A-Za-z\[])|(?<=/)(?=.)|(?<=–)(?=.)"
                      r"|(?<=[A-Za-z]-)(?=[A-Za-z])"),
@@ -152,6 +156,8 @@ def _measure(table: Table, kinds: Mapping[int, str] | None
     for i, column in enumerate(columns):
         cells = [column.header, *column._cells]
         wide = max(natural(plain(cell)) for cell in cells)
+        if column.width is not None:  # set by whoever built the table: its choice
+            wide = column.width
         if column.max_width is not None:
             wide = min(wide, column.max_width)
         wide = max(wide, column.min_width or 0, 1)

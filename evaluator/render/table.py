@@ -370,7 +370,8 @@ def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
         where = "local" if local == "yes" else "not local"
         lines += [broken(Text.assemble((kind, "bold"), f" ({where}): {value} {multiplier} "
                                        f"= {credit} {icp.currency}"), width),
-                  Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2))]
+                  Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2),
+                          expand=False)]
     lines += [Text(""), broken(Text(icp_summary(icp)), width), Text("")]
     return Group(*lines)
 
