@@ -9,7 +9,8 @@ FORMATS = ("table", "json", "csv", "markdown", "html")
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How text output should look: colour and width only matter to `table`."""
+    """How text output should look: colour, width and rows only matter to `table`."""
 
     color: bool = False
     width: int = 100
+    rows: int | None = None  # the rows a long ranking shows before "… and N more"; None: all

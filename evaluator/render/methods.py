@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from evaluator.rules import number_text
 from evaluator.scoring import Comparison, CriterionScore, Evaluation
 
@@ -79,8 +81,10 @@ def ordinal(rank: int) -> str:
     return f"{rank}{suffix}"
 
 
-def agreement_sentences(comparison: Comparison) -> list[str]:
-    """Whether the ranking depends on the method, who moves, and Kendall's tau-b."""
+def agreement_sentences(comparison: Comparison, shown: Collection[str] | None = None
+                        ) -> list[str]:
+    """Whether the ranking depends on the method, who moves, and Kendall's tau-b (naming
+    only the proposals `shown` in a ranking cut short, and how many others move)."""
     names = method_names(comparison)
     ranked = [e for e in comparison.evaluations if e.rank is not None and e.methods]
     if len(names) < 2 or not ranked:
@@ -92,8 +96,12 @@ def agreement_sentences(comparison: Comparison) -> list[str]:
         winners = {name: sorted(e.id for e in ranked if e.methods[name][1] == 1)
                    for name in names}
         what = "winner" if len({tuple(w) for w in winners.values()}) > 1 else "ranking"
+        named = [e for e in moved if shown is None or e.id in shown]
+        others = len(moved) - len(named)
         sentences = [f"The {what} depends on the method: "
-                     + "; ".join(f"{e.id} is {_placings(e, names)}" for e in moved) + "."]
+                     + "; ".join([*(f"{e.id} is {_placings(e, names)}" for e in named),
+                                  *([f"{others:,} more proposals move"] if others else [])])
+                     + "."]
     if comparison.kendall_tau:
         taus = ", ".join(f"{pair} {'n/a' if tau is None else f'{tau:.2f}'}"
                          for pair, tau in comparison.kendall_tau.items())

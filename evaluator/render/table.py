@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich import box
@@ -48,7 +50,7 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
-from evaluator.scoring import Comparison, Evaluation
+from evaluator.scoring import RANGED_MARK, Comparison, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:
@@ -253,8 +255,9 @@ def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:
     return cells
 
 
-def summary_lines(comparison: Comparison) -> list[Text]:
-    """The recommendation, why others are out, and notes, in sentences."""
+def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) -> list[Text]:
+    """The recommendation, why others are out, and notes, in sentences; with `shown` (the
+    ids in a table cut to a screenful), sentences about the others are summed up."""
     lines: list[Text] = []
     ranked = [e for e in comparison.evaluations if e.rank is not None]
     winner = comparison.winner
@@ -271,36 +274,103 @@ def summary_lines(comparison: Comparison) -> list[Text]:
     elif comparison.evaluations:
         lines.append(Text("No proposal passes every gate: none can be recommended.",
                           style="bold red"))
-    for sentence in agreement_sentences(comparison):
+    for sentence in agreement_sentences(comparison, shown):
         lines.append(Text(sentence, style="bold yellow" if "depends" in sentence else ""))
     for e in comparison.evaluations:
+        if shown is not None and e.id not in shown:
+            continue
         for gate in e.gates:
             if not gate.passed:
                 lines.append(Text(f"{e.id} is ineligible: {gate.title} "
                                   f"({gate.requirement}; it has {gate.detail}).", style="red"))
-    for sentence in disagreement_sentences(comparison):
+    if shown is not None:
+        lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
+    for sentence in disagreement_sentences(comparison, shown):
         lines.append(Text(sentence, style="bold yellow"))
     warned = [e for e in comparison.evaluations if e.warnings]
     if warned:
         count = sum(len(e.warnings) for e in warned)
-        lines.append(Text(f"{count} warning(s) in " + ", ".join(e.id for e in warned)
+        lines.append(Text(f"{count} warning(s) in " + _some_ids([e.id for e in warned], shown)
                           + ": see `evaluator score FILE`.", style="yellow"))
     for note in comparison.notes:
+        if shown is not None:
+            note = _short_note(comparison, note)
         lines.append(Text(f"Note: {note}.", style="yellow"))
     return lines
 
 
+def _some_ids(ids: list[str], shown: Collection[str] | None) -> str:
+    """The ids, or in a table cut short those shown and how many others."""
+    if shown is None:
+        return ", ".join(ids)
+    listed = [i for i in ids if i in shown]
+    others = len(ids) - len(listed)
+    if not others:
+        return ", ".join(listed)
+    return ", ".join([*listed, f"{others:,} more"]) if listed else f"{others:,} proposals"
+
+
+def _short_note(comparison: Comparison, note: str) -> str:
+    """The note naming every proposal with ranged figures, with a count instead."""
+    ranged = [e.id for e in comparison.evaluations if e.proposal.ranged]
+    named = f"{RANGED_MARK} " + ", ".join(ranged)
+    if len(ranged) <= 5 or not note.startswith(named + " give"):
+        return note
+    return f"{RANGED_MARK} {len(ranged):,} proposals (marked {RANGED_MARK}) give" + \
+        note[len(named) + len(" give"):]
+
+
+def _unshown_ineligible(comparison: Comparison, shown: Collection[str]) -> list[str]:
+    """'760 ineligible proposals are not shown: 500 fail x, 400 fail y.'"""
+    hidden = [e for e in comparison.evaluations if not e.eligible and e.id not in shown]
+    if not hidden:
+        return []
+    failures = Counter(g.id for e in hidden for g in e.gates if not g.passed)
+    tally = ", ".join(f"{n:,} fail{'s' if n == 1 else ''} {gate}"
+                      for gate, n in sorted(failures.items(), key=lambda x: _gate_order(
+                          comparison, x[0])))
+    one = len(hidden) == 1
+    return [f"{len(hidden):,} ineligible proposal{'' if one else 's'} "
+            f"{'is' if one else 'are'} not shown: {tally}."]
+
+
+def _gate_order(comparison: Comparison, gate: str) -> int:
+    ids = [g.id for g in comparison.criteria.gates]
+    return ids.index(gate) if gate in ids else len(ids)
+
+
+def _more_line(comparison: Comparison, shown: int) -> Text:
+    """'… and 1,960 more proposals (…): `--all` shows every row, …' under a cut table."""
+    hidden = comparison.evaluations[shown:]
+    ranked = sum(e.rank is not None for e in hidden)
+    kinds = [f"{ranked:,} ranked" if ranked else "",
+             f"{len(hidden) - ranked:,} ineligible" if len(hidden) > ranked else ""]
+    return Text(f"… and {len(hidden):,} more proposal{'s' if len(hidden) != 1 else ''} ("
+                + ", ".join(k for k in kinds if k) + "): `--all` shows every row, or use "
+                "--format json or csv.", style="bold")
+
+
 def render(comparison: Comparison, options: RenderOptions) -> str:
-    """The ranked comparison table with the recommendation under it."""
-    if not comparison.evaluations:
+    """The ranked comparison table with the recommendation under it; a ranking longer than
+    `options.rows` shows its top rows and says how many more there are."""
+    evaluations = comparison.evaluations
+    if not evaluations:
         return print_to_text(options, Text("No proposal could be scored."))
-    return print_to_text(options, *ranking_tables(comparison, options, comparison.evaluations),
-                         *summary_lines(comparison), *panel_parts(comparison, options))
+    rows = len(evaluations) if options.rows is None else max(1, options.rows)
+    parts = ranking_tables(comparison, options, evaluations[:rows])
+    shown = None
+    if rows < len(evaluations):
+        shown = {e.id for e in evaluations[:rows]}
+        parts.append(_more_line(comparison, rows))
+    return print_to_text(options, *parts, *summary_lines(comparison, shown),
+                         *panel_parts(comparison, options, shown))
 
 
-def panel_parts(comparison: Comparison, options: RenderOptions) -> list[RenderableType]:
-    """Each member's rating of each judgement, the consolidated score and the spread."""
-    rows = panel_rows(comparison)
+def panel_parts(comparison: Comparison, options: RenderOptions,
+                shown: Collection[str] | None = None) -> list[RenderableType]:
+    """Each member's rating of each judgement, the consolidated score and the spread (of
+    the proposals `shown` in a ranking cut short)."""
+    rows = [r for r in panel_rows(comparison) if shown is None or r.proposal in shown]
     if not rows:
         return [Text(settings_sentence(comparison))] if comparison.panel else []
     names = members(comparison)
