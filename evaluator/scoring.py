@@ -242,11 +242,11 @@ def _gate(gate: Gate, value: Value | None, estimate: str = "") -> GateResult:
     # A rounded figure must not read as the bound it misses (29.96 is not "30.0%").
     bound = gate.operand if isinstance(gate.operand, int | float) else None
     detail = f"{gate.field} is missing" if value is None else \
-        _show(value, gate.field, bound) + estimate
+        show_value(value, gate.field, bound) + estimate
     return GateResult(gate.id, gate.title, passed, detail, gate.describe())
 
 
-def _show(value: Value, field: str = "", avoid: float | None = None) -> str:
+def show_value(value: Value, field: str = "", avoid: float | None = None) -> str:
     """A value as people read it; a percentage with its sign, a computed one rounded."""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -341,14 +341,14 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
             raise InputError([item.proposal.problem(leaf.field, message)])
         warnings.append(f"{leaf.field} is missing: {criterion.id}.{leaf.id} scores 0")
         return result(0.0, "missing: scored 0", missing=True)
-    shown = f"{_show(value, leaf.field)}{_unit(leaf.field, criteria)}" \
+    shown = f"{show_value(value, leaf.field)}{_unit(leaf.field, criteria)}" \
         f"{_estimate(item, leaf.field)}"
     if leaf.field in item.notes:
         shown += f" = {item.notes[leaf.field]}"
     if isinstance(rule, Levels):
         if not isinstance(value, str) or rule.lookup(value) is None:
             raise InputError([item.proposal.problem(
-                leaf.field, f"{shorten(_show(value))!r} has no score in the levels of "
+                leaf.field, f"{shorten(show_value(value))!r} has no score in the levels of "
                             f"`{criterion.id}.{leaf.id}`")])
         score, reason = rule.score(value)
     elif isinstance(rule, Boolean):
@@ -414,7 +414,7 @@ def _unit(name: str, criteria: Criteria) -> str:
 
 def _type_error(item: Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
     return InputError([item.proposal.problem(
-        leaf.field, f"`{leaf.field}` is {shorten(_show(value))!r}, but the "
+        leaf.field, f"`{leaf.field}` is {shorten(show_value(value))!r}, but the "
                     f"{leaf.rule.type} rule of `{leaf.id}` needs {expected}")])
 
 

@@ -219,3 +219,9 @@ def test_sensitivity_lists_the_ineligible_by_id(run_cli: RunCli, order_folder: P
     data = json.loads(result.out)
     assert [e["id"] for e in data["excluded"]] == ["x1", "x2", "x3"]
     assert [e["id"] for e in data["proposals"]] == ["e2", "e3", "e1"]
+
+
+def test_the_html_card_gives_a_computed_percent_rounded(run_cli: RunCli) -> None:
+    card = run_cli("score", "proposals/italy.yaml", "-f", "html").out
+    assert "81.6667" not in card and "<td>81.7%<" in card
+    assert "<td>50%<" in card  # a percentage as written, with its sign

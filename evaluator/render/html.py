@@ -47,7 +47,7 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.rules import number_text
-from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
+from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore, show_value
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -439,6 +439,15 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+def leaf_value(leaf: LeafScore) -> str:
+    """A sub-criterion's value as the evidence gives it: a percentage with its sign, a
+    computed one rounded (81.7%, not 81.6667)."""
+    value = leaf.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return show_value(value, leaf.field)
+    return value_text(value)
+
+
 def estimate_note(leaf: LeafScore) -> str:
     """'≈ likely; range 110,000,000–140,000,000' for a ranged figure, '' for an exact one."""
     ranged = leaf.range
@@ -596,6 +605,7 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["value"] = value_text
+    env.filters["leaf_value"] = leaf_value
     env.filters["breakable"] = breakable
     env.filters["code"] = code_spans
     env.filters["number"] = number_text
