@@ -13,11 +13,12 @@ import json
 import re
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import Run
+from tests.conftest import ROOT, Run
 
 RunCli = Callable[..., Run]
 WIDTHS = (60, 70, 80, 100, 140)
@@ -190,3 +191,21 @@ def test_sensitivity_names_every_proposal_whole(at_width: Callable[..., str],
         for ident in ("italy", "turkiye", "south-korea"):
             assert _line_with(text, ident), (width, ident, text)
         assert "south-ko\n" not in text and not re.search(r"south-k?o?\s*$", text, re.M)
+
+
+def test_an_id_too_long_for_the_terminal_wraps_after_underscores(
+        at_width: Callable[..., str], tmp_path: Path) -> None:
+    ident = "an_extremely_long_proposal_identifier_from_a_partner"
+    text = (ROOT / "proposals" / "turkiye.yaml").read_text(encoding="utf-8")
+    (tmp_path / f"{ident}.yaml").write_text(re.sub(r"(?m)^  id: .*$", f"  id: {ident}",
+                                                   text), encoding="utf-8")
+    for width in WIDTHS:
+        out = at_width(width, "compare", str(tmp_path), "--method", "all")
+        check_fits(out, width)
+        # the id whole, or its pieces one under another, each ending after an underscore
+        pieces = [t for t in out.translate(BOX).split() if t in ident and ("_" in t or
+                                                                        t == "partner")]
+        assert all(_legal_piece(piece, ident) for piece in pieces), (width, out)
+        assert ident in pieces or "".join(pieces).startswith(ident), (width, out)
+        # the scores share one table, laid out for the id as it wraps
+        assert re.search(r"C1 +C2 +C3 +C4|pricing +transfer", out), (width, out)

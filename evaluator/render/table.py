@@ -189,6 +189,10 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
             else []
         if _table_width(row(main, [country])) <= width:
             main.insert(2, country)
+        if _table_width(main) > width:  # ids too long for any layout: they wrap at _ and .
+            proposal.width = max(narrowest("\n".join(map(plain, proposal.cells)),
+                                           IDENTIFIER),
+                                 proposal.width - (_table_width(main) - width))
         scores_first = full if _table_width(row([proposal], full)) <= width else short
         if scores_first is short:
             legends.insert(0, criteria_legend)
@@ -199,9 +203,6 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
                 chunk = []
             chunk.append(column)
         rest.append(chunk)
-    if _table_width(main) > width:  # ids too long for any layout: they wrap at _ and .
-        proposal.width = max(narrowest("\n".join(map(plain, proposal.cells)), IDENTIFIER),
-                             proposal.width - (_table_width(main) - width))
     caption = f"{scores_label(comparison.method)} 0-100; " + total_meaning(comparison.method)
     caption += f" (method {comparison.method})"
     if names:
