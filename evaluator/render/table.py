@@ -95,7 +95,7 @@ def _two_lines(name: str) -> str:
     return f"{top}\n{bottom}"
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)  # columns are told apart by identity
 class _Column:
     """A column of the ranking before it is laid out: its cells, as text or styled text."""
 
@@ -182,11 +182,9 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
     rest: list[list[_Column]] = []
     if main is None:  # the scores go to a table of their own, or several
         edge = True
-        main = row([rank, proposal, total], methods if _table_width(
-            row([rank, proposal, total], methods, [gates])) <= width else methods_short,
-            [gates])
-        legends = [methods_legend] if main[3:3 + len(names)] == methods_short and names \
-            else []
+        shorten = _table_width(row([rank, proposal, total], methods, [gates])) > width
+        main = row([rank, proposal, total], methods_short if shorten else methods, [gates])
+        legends = [methods_legend] if shorten and names else []
         if _table_width(row(main, [country])) <= width:
             main.insert(2, country)
         if _table_width(main) > width:  # ids too long for any layout: they wrap at _ and .
