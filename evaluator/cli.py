@@ -217,14 +217,26 @@ def _check_choice(option: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
-def _render_options() -> RenderOptions:
+# A ranking longer than this shows its top rows (`--all`: every row). On a terminal: its
+# lines less room for the headings and the sentences under the table; else a fixed count.
+SCREEN_MARGIN, SCREEN_ROWS_MIN, ROWS_OFF_TERMINAL = 15, 20, 40
+
+
+def _render_options(all_rows: bool = True) -> RenderOptions:
     color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
         and os.environ.get("TERM") != "dumb"
     if "COLUMNS" in os.environ or sys.stdout.isatty():
         width = shutil.get_terminal_size((100, 24)).columns
     else:
         width = 120
-    return RenderOptions(color=bool(color), width=max(60, width), command=tuple(_COMMAND))
+    rows = None
+    if not all_rows:
+        rows = ROWS_OFF_TERMINAL
+        if "LINES" in os.environ or sys.stdout.isatty():
+            rows = max(SCREEN_ROWS_MIN, shutil.get_terminal_size((100, 24)).lines
+                       - SCREEN_MARGIN)
+    return RenderOptions(color=bool(color), width=max(60, width), rows=rows,
+                         command=tuple(_COMMAND))
 
 
 def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
@@ -354,6 +366,10 @@ def compare(
     sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="With --format html: add the robustness analysis (as "
                               "`evaluator sensitivity` gives it, with its defaults).")] = False,
+    all_rows: Annotated[bool, typer.Option(
+        "--all", help="With --format table: show every proposal. Without it, a ranking "
+                      "longer than the screen shows its top rows and says how many "
+                      "more.")] = False,
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -404,7 +420,7 @@ def compare(
                 analysis = analyse(comparison, progress=progress)
             text = render(comparison, _render_options(), analysis)
         else:
-            text = render(comparison, _render_options())
+            text = render(comparison, _render_options(all_rows))
     _emit(text, output, force, sources, fmt)
     if errors:
         raise typer.Exit(1)

@@ -22,6 +22,18 @@ def number_text(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
+def percent_text(value: float, avoid: float | None = None) -> str:
+    """A computed percentage as people read it: 19.2% (not 19.2308), 8% when whole; with
+    more decimals where one would read as `avoid` (a threshold) that the value is not."""
+    if float(value).is_integer():
+        return f"{number_text(value)}%"
+    for places in (1, 2, 3, 4):
+        text = f"{value:,.{places}f}"
+        if avoid is None or float(text.replace(",", "")) != avoid:
+            break
+    return f"{text}%"
+
+
 @functools.lru_cache(maxsize=256)
 def _linear_reason(best: float, worst: float) -> str:
     # The same words for every proposal: made once per rule, not once per score.

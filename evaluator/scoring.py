@@ -28,6 +28,7 @@ from evaluator.rules import (
     Raw,
     Steps,
     number_text,
+    percent_text,
 )
 
 TIE_TOLERANCE = 1e-9
@@ -277,14 +278,21 @@ def _estimate(source: Derivation | Prepared, name: str) -> str:
 
 def _gate(gate: Gate, value: Value | None, estimate: str = "") -> GateResult:
     passed = gate.check(value)
-    detail = f"{gate.field} is missing" if value is None else _show(value) + estimate
+    # A rounded figure must not read as the bound it misses (29.96 is not "30.0%").
+    bound = gate.operand if isinstance(gate.operand, int | float) else None
+    detail = f"{gate.field} is missing" if value is None else \
+        show_value(value, gate.field, bound) + estimate
     return GateResult(gate.id, gate.title, passed, detail, gate.describe())
 
 
-def _show(value: Value) -> str:
+def show_value(value: Value, field: str = "", avoid: float | None = None) -> str:
+    """A value as people read it; a percentage with its sign, a computed one rounded."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
+        spec = FIELDS.get(field)
+        if spec is not None and spec.kind == PERCENT:
+            return percent_text(value, avoid) if spec.derived else f"{number_text(value)}%"
         return number_text(value)
     if isinstance(value, tuple):
         return "[" + ", ".join(value) + "]"
@@ -373,14 +381,14 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
             raise InputError([item.proposal.problem(leaf.field, message)])
         warnings.append(f"{leaf.field} is missing: {criterion.id}.{leaf.id} scores 0")
         return result(0.0, "missing: scored 0", missing=True)
-    unit = _unit(leaf.field, criteria)
-    shown = f"{_show(value)}{unit}{_estimate(item, leaf.field)}"
+    shown = f"{show_value(value, leaf.field)}{_unit(leaf.field, criteria)}" \
+        f"{_estimate(item, leaf.field)}"
     if leaf.field in item.notes:
         shown += f" = {item.notes[leaf.field]}"
     if isinstance(rule, Levels):
         if not isinstance(value, str) or rule.lookup(value) is None:
             raise InputError([item.proposal.problem(
-                leaf.field, f"{shorten(_show(value))!r} has no score in the levels of "
+                leaf.field, f"{shorten(show_value(value))!r} has no score in the levels of "
                             f"`{criterion.id}.{leaf.id}`")])
         score, reason = rule.score(value)
     elif isinstance(rule, Boolean):
@@ -441,14 +449,12 @@ def _unit(name: str, criteria: Criteria) -> str:
     spec = FIELDS.get(name)
     if spec is None:
         return ""
-    if spec.kind == MONEY:
-        return f" {criteria.currency}"
-    return "%" if spec.kind == PERCENT else ""
+    return f" {criteria.currency}" if spec.kind == MONEY else ""  # "%": see _show
 
 
 def _type_error(item: Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
     return InputError([item.proposal.problem(
-        leaf.field, f"`{leaf.field}` is {shorten(_show(value))!r}, but the "
+        leaf.field, f"`{leaf.field}` is {shorten(show_value(value))!r}, but the "
                     f"{leaf.rule.type} rule of `{leaf.id}` needs {expected}")])
 
 

@@ -183,7 +183,7 @@ def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str)
     assert ("✗ direct-offer is ineligible: No third-party interference (g2g.intermediaries one "
             "of none, disclosed; it has undisclosed).") in findings
     assert ("✗ direct-offer is ineligible: ICP credit more than 30% local "
-            "(industrial_collaboration.local_share_pct > 30; it has 19.2308).") in findings
+            "(industrial_collaboration.local_share_pct > 30; it has 19.2%).") in findings
 
 
 def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:

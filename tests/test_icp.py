@@ -90,7 +90,7 @@ def test_icp_credit_moves_the_transfer_score(samples: dict[str, Evaluation]) -> 
     leaf = next(leaf for leaf in transfer.leaves if leaf.id == "icp_credit")
     assert leaf.weight == pytest.approx(0.10)
     assert leaf.score == pytest.approx(100 * 146 / 335)  # linear: 0 at 0%, 100 at 100%
-    assert leaf.explanation.startswith("43.5821% = 100 × ICP credit 624,880,000 / "
+    assert leaf.explanation.startswith("43.6% = 100 × ICP credit 624,880,000 / "
                                        "acquisition cost 1,433,800,000 → 43.58")
 
 

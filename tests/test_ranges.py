@@ -254,7 +254,7 @@ technology_transfer: {local_content_pct: {low: 20, likely: 35, high: 50}}
         "low": round(low, 6), "high": round(high, 6)}
     # The gate is decided at the point estimate (35 ≥ 30) and says the figure is a range.
     assert e.eligible
-    assert e.gates[0].detail == "35 (likely; range 20–50)"
+    assert e.gates[0].detail == "35% (likely; range 20–50)"
 
 
 def test_a_fractional_support_year_counts_pro_rata() -> None:

@@ -10,11 +10,12 @@ FORMATS = ("table", "json", "csv", "markdown", "html")
 
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
-    """How text output should look: colour and width only matter to `table`."""
+    """How text output should look: colour, width and rows only matter to `table`."""
 
     color: bool = False
     width: int = 100
     command: tuple[str, ...] = ()  # the command line of the run, for the audit trail
+    rows: int | None = None  # the rows a long ranking shows before "… and N more"; None: all
 
 
 def percent(share: float, places: int = 1, way: str = "nearest") -> str:

@@ -94,13 +94,14 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
     from rich.table import Table
     from rich.text import Text
 
+    from evaluator.render.layout import IDENTIFIER, fit_table
     from evaluator.render.table import print_to_text
     table = Table(box=box.SIMPLE_HEAD, title=f"{data['title']} ({data['id']} "
                   f"v{data['version']})", title_justify="left")
-    table.add_column("Criterion / sub-criterion", overflow="fold")
+    table.add_column("Criterion / sub-criterion")
     table.add_column("Weight", justify="right", no_wrap=True)
-    table.add_column("Field", overflow="fold")
-    table.add_column("Rule", overflow="fold")
+    table.add_column("Field")
+    table.add_column("Rule")
     for c in data["criteria"]:
         table.add_row(Text(c["title"], style="bold"), Text(f"{c['weight']:.0%}", style="bold"),
                       "", Text(c["source"], style="italic"))
@@ -111,17 +112,20 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
             table.add_row(f"  {s['id']}", f"{s['weight']:.0%}", s["field"], s["rule_text"])
     gates = Table(box=box.SIMPLE_HEAD, title="Gates (a proposal failing one is ineligible)",
                   title_justify="left")
-    gates.add_column("Gate", overflow="fold")
-    gates.add_column("Requirement", overflow="fold")
-    gates.add_column("Source", overflow="fold")
+    gates.add_column("Gate")
+    gates.add_column("Requirement")
+    gates.add_column("Source")
     for g in data["gates"]:
         gates.add_row(g["id"], g["requirement"], Text(g["source"], style="italic"))
     icp = Table(box=box.SIMPLE_HEAD, title="ICP multipliers", title_justify="left")
-    icp.add_column("Activity type", overflow="fold")
+    icp.add_column("Activity type")
     icp.add_column("Multiplier", justify="right", no_wrap=True)
     for name, value in data["icp"]["multipliers"].items():
         icp.add_row(name, f"× {value:g}")
     origin = [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")] \
         if data["weights_from"] else []
     mark = [Text(what_if, style="bold yellow")] if what_if else []
-    return print_to_text(options, *mark, table, *origin, gates, icp, Text(_icp_origin(data)))
+    width = options.width
+    return print_to_text(options, *mark, fit_table(table, width, {2: IDENTIFIER}), *origin,
+                         fit_table(gates, width, {0: IDENTIFIER}),
+                         fit_table(icp, width, {0: IDENTIFIER}), Text(_icp_origin(data)))

@@ -26,10 +26,15 @@ from evaluator.render import RenderOptions, percent
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
+    criterion_score_text,
     differs,
+    has_raw,
     method_names,
+    no_contribution,
     ordinal,
     out_of,
+    raw_caption,
+    scores_label,
     total_meaning,
 )
 from evaluator.render.panel import (
@@ -48,7 +53,7 @@ from evaluator.render.run import (
     what_if_sentence,
 )
 from evaluator.rules import number_text
-from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore
+from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore, show_value
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -364,7 +369,7 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
         found = [_criterion(e, criterion.id) for e in comparison.evaluations]
         rows.append(GridRow(0, criterion.id, criterion.title,
                             percent(comparison.weights.get(criterion.id, 0.0)),
-                            tuple(heat_cell(c.score) if c else _blank() for c in found)))
+                            tuple(_grid_cell(c) for c in found)))
         if not criterion.has_subcriteria:
             continue
         for leaf in criterion.leaves:
@@ -377,9 +382,23 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
                     cells.append(_blank())
                     continue
                 weight = percent(score.weight)
-                cells.append(heat_cell(score.score, score.explanation, score.missing))
+                cells.append(heat_cell(score.score, score.explanation, score.missing)
+                             if score.rule != "raw" else _raw_cell(score.value,
+                                                                   score.explanation))
             rows.append(GridRow(1, leaf.id, leaf.title, weight, tuple(cells)))
     return rows
+
+
+def _grid_cell(criterion: CriterionScore | None) -> Cell:
+    if criterion is None:
+        return _blank()
+    if has_raw(criterion):  # a raw value is no score: shown as it is, untinted
+        return _raw_cell(None, "raw values, not scores", criterion_score_text(criterion))
+    return heat_cell(criterion.score)
+
+
+def _raw_cell(value: object, note: str, text: str | None = None) -> Cell:
+    return Cell(text if text is not None else value_text(value), "#ffffff", "#000000", note)
 
 
 def _criterion(evaluation: Evaluation, ident: str) -> CriterionScore | None:
@@ -425,6 +444,15 @@ def value_text(value: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def leaf_value(leaf: LeafScore) -> str:
+    """A sub-criterion's value as the evidence gives it: a percentage with its sign, a
+    computed one rounded (81.7%, not 81.6667)."""
+    value = leaf.value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return show_value(value, leaf.field)
+    return value_text(value)
 
 
 def estimate_note(leaf: LeafScore) -> str:
@@ -596,11 +624,13 @@ def environment() -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
     env.filters["value"] = value_text
+    env.filters["leaf_value"] = leaf_value
     env.filters["breakable"] = breakable
     env.filters["code"] = code_spans
     env.filters["number"] = number_text
     env.filters["ordinal"] = ordinal
     env.filters["percent"] = percent
+    env.filters["criterion_score"] = criterion_score_text
     return env
 
 
@@ -623,12 +653,14 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
     }
 
 
-def _card(e: Evaluation) -> dict[str, Any]:
+def _card(e: Evaluation, method: str) -> dict[str, Any]:
     criteria = []
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         criteria.append({
             "criterion": c, "subtotal": f"{subtotal:.2f}",
+            # weight × a raw value would be a meaningless number
+            "raw": no_contribution(c, method) if has_raw(c) else None,
             "credibility": None if c.credibility_field is None else {
                 "field": c.credibility_field, "value": value_text(c.credibility_value),
                 "factor": f"{c.credibility_factor:g}"},
@@ -668,6 +700,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "files": files_phrase(comparison),
         "out_of": out_of(comparison.method),
         "total_meaning": total_meaning(comparison.method),
+        "scores_label": scores_label(comparison.method),
         "ineligible": ineligible_reasons(comparison),
         "agreement": agreement_sentences(comparison),
         "disagreements": disagreement_sentences(comparison),
@@ -676,7 +709,10 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "warned": [(i, e) for i, e in enumerate(evaluations, 1) if e.warnings],
         "warnings": sum(len(e.warnings) for e in evaluations),
         "series": series(comparison),
-        "chart": contribution_chart(comparison, ranks=not card) if evaluations else None,
+        # A weighted sum of raw values means nothing: no chart of one.
+        "chart": contribution_chart(comparison, ranks=not card)
+        if evaluations and not raw_caption(comparison) else None,
+        "raw": raw_caption(comparison),
         "grid": criteria_grid(comparison),
         "gates": gate_grid(comparison),
         "methods": names,
@@ -688,7 +724,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
             "aggregate": criteria.panel.aggregate.capitalize(),
             "rows": [(row, score_text(row), spread_text(row)) for row in
                      panel_rows(comparison)]},
-        "cards": [_card(e) for e in evaluations],
+        "cards": [_card(e, comparison.method) for e in evaluations],
         "robustness": None if sensitivity is None else robustness(sensitivity),
         "ranged": ranged,
         "audit": _audit(comparison, generated),

@@ -7,7 +7,16 @@ from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
-from evaluator.render.methods import agreement_sentences, differs, method_names, out_of
+from evaluator.render.methods import (
+    agreement_sentences,
+    criterion_score_text,
+    differs,
+    has_raw,
+    method_names,
+    no_contribution,
+    out_of,
+    raw_caption,
+)
 from evaluator.render.panel import (
     FLAG,
     disagreement_sentences,
@@ -80,9 +89,11 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         lines.append(_row([_rank(e), marked_id(e), e.proposal.country, f"{e.total:.2f}",
                            *(Markdown(f"**{r}**") if bold else ("—" if r is None else r)
                              for r in (e.methods[n][1] for n in names)),
-                           *(f"{c.score:.1f}" for c in e.criteria),
+                           *(criterion_score_text(c) for c in e.criteria),
                            "fails " + ", ".join(failed) if failed else "pass"]))
     lines.append("")
+    if raw_caption(comparison):
+        lines.append(f"- {md(raw_caption(comparison))}.")
     lines += [f"- {md(sentence)}" for sentence in agreement_sentences(comparison)]
     for e in comparison.evaluations:
         for g in e.gates:
@@ -126,16 +137,18 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                   f"**{e.total:.2f}** {out_of(comparison.method)} "
                   f"(method `{comparison.method}`).", ""]
         for c in e.criteria:
-            lines += [f"### {md(c.title)}: {c.score:.2f} × weight {percent(c.weight)} = "
-                      f"{c.contribution:.2f}",
-                      ""]
+            heading = f"{c.score:.2f} × weight {percent(c.weight)} = {c.contribution:.2f}"
+            if has_raw(c):  # weight × a raw value would be a meaningless number
+                heading = no_contribution(c, comparison.method)
+            lines += [f"### {md(c.title)}: {md(heading)}", ""]
             if c.credibility_field is not None:
                 value = "missing" if c.credibility_value is None else c.credibility_value
                 lines += [f"Credibility: {md(c.credibility_field, code=True)} = {md(value)} → "
                           f"× {c.credibility_factor:g}", ""]
             lines += [_row(["Sub-criterion", "Weight", "Score", "Evidence"]),
                       _row(["---", "---:", "---:", "---"])]
-            lines += [_row([leaf.id, percent(leaf.weight), f"{leaf.score:.2f}",
+            lines += [_row([leaf.id, percent(leaf.weight),
+                            "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
                             leaf.explanation]) for leaf in c.leaves]
             lines.append("")
         if e.icp is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from evaluator.scoring import Comparison, Evaluation
+from collections.abc import Collection
+
+from evaluator.rules import number_text
+from evaluator.scoring import Comparison, CriterionScore, Evaluation
 
 _MEANING = {
     "wsm": "total = Σ weight × criterion score",
@@ -16,9 +19,49 @@ def total_meaning(method: str) -> str:
     return _MEANING.get(method, f"total by {method}")
 
 
+def scores_label(method: str) -> str:
+    """What is on the 0-100 scale: every score and the total, or (a PROMETHEE net flow
+    runs from -100 to 100) the criterion scores only."""
+    return "Criterion scores" if method == "promethee" else "Scores"
+
+
 def out_of(method: str) -> str:
     """The scale of a total: 'of 100', or the net flow's range."""
     return "on a scale of -100 to 100" if method == "promethee" else "of 100"
+
+
+def has_raw(criterion: CriterionScore) -> bool:
+    """Whether a criterion holds raw values (a `raw` rule), which are no 0-100 scores."""
+    return any(leaf.rule == "raw" for leaf in criterion.leaves)
+
+
+def criterion_score_text(criterion: CriterionScore) -> str:
+    """A criterion's score to one decimal; for a raw criterion its value, or "—" where
+    raw values and scores are mixed (their weighted sum means nothing)."""
+    if not has_raw(criterion):
+        return f"{criterion.score:.1f}"
+    values = [leaf.value for leaf in criterion.leaves]
+    if len(values) == 1 and isinstance(values[0], int | float):
+        return number_text(values[0])
+    return "—"
+
+
+def raw_caption(comparison: Comparison) -> str:
+    """'range: raw values, not scores', naming the raw criteria; '' when there are none."""
+    raw = [c for c in comparison.criteria.criteria if any(
+        leaf.rule.type == "raw" for leaf in c.leaves)]
+    if not raw:
+        return ""
+    mixed = any(len(c.leaves) > 1 for c in raw)
+    return (", ".join(c.id for c in raw) + ": raw values, not scores"
+            + (" (— where they are mixed with scores)" if mixed else ""))
+
+
+def no_contribution(criterion: CriterionScore, method: str) -> str:
+    """Why a raw criterion shows no weight × score: its values are compared as they are."""
+    what = "a raw value" if len(criterion.leaves) == 1 else "raw values among its sub-criteria"
+    return (f"{what}, weight {criterion.weight:.0%}; no contribution: {method} compares the "
+            "raw values themselves")
 
 
 def method_names(comparison: Comparison) -> list[str]:
@@ -38,8 +81,10 @@ def ordinal(rank: int) -> str:
     return f"{rank}{suffix}"
 
 
-def agreement_sentences(comparison: Comparison) -> list[str]:
-    """Whether the ranking depends on the method, who moves, and Kendall's tau-b."""
+def agreement_sentences(comparison: Comparison, shown: Collection[str] | None = None
+                        ) -> list[str]:
+    """Whether the ranking depends on the method, who moves, and Kendall's tau-b (naming
+    only the proposals `shown` in a ranking cut short, and how many others move)."""
     names = method_names(comparison)
     ranked = [e for e in comparison.evaluations if e.rank is not None and e.methods]
     if len(names) < 2 or not ranked:
@@ -51,8 +96,12 @@ def agreement_sentences(comparison: Comparison) -> list[str]:
         winners = {name: sorted(e.id for e in ranked if e.methods[name][1] == 1)
                    for name in names}
         what = "winner" if len({tuple(w) for w in winners.values()}) > 1 else "ranking"
+        named = [e for e in moved if shown is None or e.id in shown]
+        others = len(moved) - len(named)
         sentences = [f"The {what} depends on the method: "
-                     + "; ".join(f"{e.id} is {_placings(e, names)}" for e in moved) + "."]
+                     + "; ".join([*(f"{e.id} is {_placings(e, names)}" for e in named),
+                                  *([f"{others:,} more proposals move"] if others else [])])
+                     + "."]
     if comparison.kendall_tau:
         taus = ", ".join(f"{pair} {'n/a' if tau is None else f'{tau:.2f}'}"
                          for pair, tau in comparison.kendall_tau.items())

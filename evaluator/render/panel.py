@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from evaluator.panel import is_judgement, judgement_name, points
@@ -64,16 +65,26 @@ def settings_sentence(comparison: Comparison, flag: str = "") -> str:
             f"{comparison.criteria.panel.describe(flag)}.")
 
 
-def disagreement_sentences(comparison: Comparison) -> list[str]:
-    """'Panel disagreement on sincerity for south-korea: …' for each flagged judgement."""
+def disagreement_sentences(comparison: Comparison,
+                           shown: Collection[str] | None = None) -> list[str]:
+    """'Panel disagreement on sincerity for south-korea: …' for each flagged judgement
+    (of the proposals `shown` in a ranking cut short, and how many others)."""
     sentences = []
+    others = 0
     for e in comparison.evaluations:
+        if shown is not None and e.id not in shown:
+            others += sum(leaf.panel is not None and leaf.panel.disagreement
+                          for c in e.criteria for leaf in c.leaves)
+            continue
         for c in e.criteria:
             for leaf in c.leaves:
                 if leaf.panel is not None and leaf.panel.disagreement:
                     sentences.append(
                         f"Panel disagreement on {leaf.panel.judgement} for {e.id}: "
                         f"{leaf.panel.extremes()}; spread {points(leaf.panel.spread)}.")
+    if others:
+        sentences.append(f"Panel disagreement on {others:,} more judgement"
+                         f"{'s' if others != 1 else ''} of proposals not shown.")
     return sentences
 
 

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import RenderableType
+from rich.padding import Padding, PaddingDimensions
 from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
+from evaluator.render.layout import WORDS, broken, fit_table, needed_width
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
@@ -307,7 +309,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         parts += [Text(""), _stability_table(result, options), Text(""),
                   _acceptability_table(result, options),
                   Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
-                  _central_table(result)]
+                  _central_table(result, options)]
         if result.values is not None:
             if result.values.figures:
                 parts += _figures_part(result, options)
@@ -335,24 +337,33 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
         name_width = min(name_width, max(len("Criterion"), *words))
     bar_width = min(50, options.width - fixed - name_width)
     drawn = bar_width >= 12
-    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                  title="Weight stability: one weight moves from 0% to 100%, the others "
-                        "keep their proportions",
-                  caption=(f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
-                           f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
-                           if drawn else "") + "↓ ↑ first below/above it")
-    table.add_column("Criterion", width=name_width, overflow="fold")
-    table.add_column("Today", justify="right", no_wrap=True)
-    table.add_column("Winner\nholds", no_wrap=True, min_width=9)
-    table.add_column("Ranking\nholds", no_wrap=True, min_width=9)
-    if drawn:
-        table.add_column("0%" + "100%".rjust(bar_width - 2), no_wrap=True, width=bar_width)
-    table.add_column("Then first", overflow="fold", min_width=ends_width)
-    for k, s in result.stability.items():
-        bar_cell = [Text(stability_bar(s, bar_width))] if drawn else []
-        table.add_row(names[k], percent(s.weight, 2), interval_text(s.winner),
-                      interval_text(s.ranking), *bar_cell, ends[k])
-    return table
+
+    def table(padding: PaddingDimensions) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
+                      title="Weight stability: one weight moves from 0% to 100%, the "
+                            "others keep their proportions", padding=padding,
+                      caption=(f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
+                               f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
+                               if drawn else "") + "↓ ↑ first below/above it")
+        table.add_column("Criterion", width=name_width)
+        table.add_column("Today", justify="right", no_wrap=True)
+        table.add_column("Winner\nholds", no_wrap=True, min_width=9)
+        table.add_column("Ranking\nholds", no_wrap=True, min_width=9)
+        if drawn:
+            table.add_column("0%" + "100%".rjust(bar_width - 2), no_wrap=True,
+                             width=bar_width)
+        table.add_column("Then first", min_width=ends_width)  # ids wrap at spaces only
+        for k, s in result.stability.items():
+            bar_cell = [Text(stability_bar(s, bar_width))] if drawn else []
+            table.add_row(names[k], percent(s.weight, 2), interval_text(s.winner),
+                          interval_text(s.ranking), *bar_cell, ends[k])
+        return table
+
+    kinds = {len(table((0, 1)).columns) - 1: WORDS}
+    stability = table((0, 1))
+    if needed_width(stability, kinds) > options.width:  # closer columns, every id whole
+        stability = table((0, 1, 0, 0))
+    return fit_table(stability, options.width, kinds)
 
 
 def rank_span(first: int, last: int) -> str:
@@ -388,37 +399,48 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
             cells.append(f"{_percent(worse):>4} {bar(worse, 10, 1.0)}")
         table.add_row(identity, *cells, style="bold" if identity == result.winner else "")
     if len(listed) < len(shares):
-        table.caption = (f"{len(shares) - len(listed)} more proposals never rank in the top "
+        more = len(shares) - len(listed)
+        table.caption = (f"{more} more proposal{'s never rank' if more != 1 else ' never ranks'}"
+                         " in the top "
                          f"{shown}: see --format json")
     return table
 
 
-def _central_table(result: Sensitivity) -> Table:
+def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
     weights = result.comparison.weights
     central = result.acceptability.central_weights
     never = [i for i, c in central.items() if c is None]
-    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                  title="Central weights: the average weighting under which each proposal "
-                        "comes first",
-                  caption=_never_first(never))
-    table.add_column("Proposal", no_wrap=True)
-    for k in weights:
-        table.add_column(k.replace("_", " "), justify="right", overflow="fold")
     confidence = {} if result.values is None else {
         e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
-    if result.values is not None:
-        table.title = (f"{table.title}, and its confidence: how often it stays first there "
-                       "as the figures vary")
-        table.add_column("confidence", justify="right")
-    table.add_row("(today)", *(percent(w) for w in weights.values()),
-                  *([""] if confidence else []), style="dim")
-    for identity, mean in central.items():
-        if mean is not None:
-            share = confidence.get(identity)
-            table.add_row(identity, *(percent(mean[k]) for k in weights),
-                          *([] if result.values is None else
-                            [_percent(share) if share is not None else "—"]))
-    return table
+
+    def table(headings: list[str], legend: str | None) -> Table:
+        caption = " ".join(x for x in (_never_first(never), legend) if x) or None
+        table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
+                      title="Central weights: the average weighting under which each "
+                            "proposal comes first", caption=caption)
+        table.add_column("Proposal", no_wrap=True)
+        for heading in headings:
+            table.add_column(heading, justify="right")
+        if result.values is not None:
+            table.title = (f"{table.title}, and its confidence: how often it stays first "
+                           "there as the figures vary")
+            table.add_column("confidence", justify="right")
+        table.add_row("(today)", *(percent(w) for w in weights.values()),
+                      *([""] if confidence else []), style="dim")
+        for identity, mean in central.items():
+            if mean is not None:
+                share = confidence.get(identity)
+                table.add_row(identity, *(percent(mean[k]) for k in weights),
+                              *([] if result.values is None else
+                                [_percent(share) if share is not None else "—"]))
+        return table
+
+    central_weights = table([k.replace("_", " ") for k in weights], None)  # names wrap
+    if needed_width(central_weights) > options.width:  # too narrow for the names: C1, C2..
+        short = [f"C{n}" for n in range(1, len(weights) + 1)]
+        central_weights = table(short, "; ".join(
+            f"{s} {k}" for s, k in zip(short, weights, strict=True)) + ".")
+    return fit_table(central_weights, options.width)
 
 
 FIGURES_SHOWN = 12  # a longer list is in the JSON
@@ -432,11 +454,12 @@ def _figures_part(result: Sensitivity, options: RenderOptions) -> list[Renderabl
     assert result.values is not None
     figures = result.values.figures
     if options.width >= FIGURES_TABLE_WIDTH:
-        return [_figures_table(result)]
+        return [fit_table(_figures_table(result), options.width)]
     lines: list[RenderableType] = [Text(FIGURES_TITLE + ":")]
     for proposal, name, low, likely, high in figure_rows(result, FIGURES_SHOWN):
         shown = f"{low}–{high}" + ("" if likely == "—" else f", likely {likely}")
-        lines.append(Text(f"  {proposal} {name}: {shown}"))
+        lines.append(Padding(broken(Text(f"{proposal} {name}: {shown}"), options.width - 2),
+                             (0, 0, 0, 2), expand=False))
     if len(figures) > FIGURES_SHOWN:
         lines.append(Text(f"  … and {len(figures) - FIGURES_SHOWN} more: see --format json"))
     return lines
@@ -448,7 +471,7 @@ def _figures_table(result: Sensitivity) -> Table:
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
                   title=FIGURES_TITLE)
     table.add_column("Proposal", no_wrap=True)
-    table.add_column("Figure", overflow="fold")
+    table.add_column("Figure")
     for heading in ("Low", "Likely", "High"):
         table.add_column(heading, justify="right", no_wrap=True)
     for row in figure_rows(result, FIGURES_SHOWN):

@@ -3,23 +3,42 @@
 from __future__ import annotations
 
 import io
+from collections import Counter
+from collections.abc import Collection
+from dataclasses import dataclass
 
 from rich import box
-from rich.cells import cell_len
-from rich.console import Console, Group, RenderableType
+from rich.console import Console, Group, JustifyMethod, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
-from rich.table import Column, Table
+from rich.table import Table
 from rich.text import Text
 
 from evaluator.icp import IcpBreakdown
 from evaluator.render import RenderOptions, percent
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.layout import (
+    FIXED,
+    IDENTIFIER,
+    TEXT,
+    broken,
+    fit_table,
+    narrowest,
+    natural,
+    needed_width,
+    plain,
+)
 from evaluator.render.methods import (
     agreement_sentences,
+    criterion_score_text,
     differs,
+    has_raw,
     method_names,
+    no_contribution,
     out_of,
+    raw_caption,
+    scores_label,
     total_meaning,
 )
 from evaluator.render.panel import (
@@ -37,7 +56,7 @@ from evaluator.render.run import (
     unscored_sentence,
     what_if_sentence,
 )
-from evaluator.scoring import Comparison, Evaluation
+from evaluator.scoring import RANGED_MARK, Comparison, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:
@@ -82,87 +101,152 @@ def _two_lines(name: str) -> str:
     return f"{top}\n{bottom}"
 
 
-def _headings(comparison: Comparison, width: int) -> tuple[list[str], str | None]:
-    """Criterion column headings, and a legend when the terminal is too narrow for names."""
-    ids = [c.id for c in comparison.criteria.criteria]
-    full = [_two_lines(i) for i in ids]
-    longest_id = min(16, max((len(e.id) for e in comparison.evaluations), default=8))
-    longest_country = max((len(e.proposal.country) for e in comparison.evaluations), default=7)
-    columns = [4, longest_id, max(7, longest_country), 6, 5] + [
-        max(6, *(len(line) for line in h.splitlines())) for h in full] + [
-        len(name) + 1 for name in method_names(comparison)]
-    needed = sum(columns) + 2 * len(columns)
-    if needed <= width:
-        return full, None
-    short = [f"C{n}" for n in range(1, len(ids) + 1)]
-    legend = "; ".join(f"{s} {i} ({percent(comparison.weights[i])})"
-                       for s, i in zip(short, ids, strict=True))
-    return short, legend
+@dataclass(slots=True, eq=False)  # columns are told apart by identity
+class _Column:
+    """A column of the ranking before it is laid out: its cells, as text or styled text."""
+
+    header: str
+    cells: list[RenderableType]
+    justify: JustifyMethod = "right"
+    kind: str = FIXED  # FIXED never wraps: ranks, totals, scores
+    width: int = 0
+
+    def __post_init__(self) -> None:
+        self.width = max(natural(plain(cell)) for cell in (self.header, *self.cells))
 
 
-def ranking_table(comparison: Comparison, options: RenderOptions) -> Table:
-    """The ranked comparison: one row per proposal, each criterion's score, the gates."""
+def _table_width(columns: list[_Column], edge: bool = True) -> int:
+    # An edge each side (a space), a rule between columns and a cell of padding after
+    # each (box.SIMPLE_HEAD, padding (0, 1, 0, 0)), but the last when `edge` is off.
+    return sum(c.width for c in columns) + 2 * len(columns) + (1 if edge else 0)
+
+
+def _legend(pairs: list[tuple[str, str]]) -> str:
+    return "; ".join(f"{short} {name}" for short, name in pairs)
+
+
+def ranking_tables(comparison: Comparison, options: RenderOptions,
+                   evaluations: list[Evaluation]) -> list[RenderableType]:
+    """The ranked comparison: a row per proposal with its rank, total, each method's rank,
+    each criterion's score and the gates, laid out for the terminal's width.
+
+    Narrower, the criterion headings become C1, C2, ... with a legend, the Country column
+    narrows and then goes, the method names shorten, and last the criterion scores move
+    to a table of their own under the first: proposal ids, totals and scores are never
+    cut or dropped. Every width is worked out from the cells once, so the layout takes
+    time in proportion to the rows.
+    """
+    width = options.width
     criteria = comparison.criteria
-    headings, legend = _headings(comparison, options.width)
     names = method_names(comparison)
-    caption = "Scores 0-100; " + total_meaning(comparison.method)
+    ids = [c.id for c in criteria.criteria]
+    weights = [percent(comparison.weights[i]) for i in ids]
+    rank = _Column("Rank", [rank_text(e) for e in evaluations])
+    proposal = _Column("Proposal", [marked_id(e) for e in evaluations], "left", IDENTIFIER)
+    country = _Column("Country", [e.proposal.country for e in evaluations], "left", TEXT)
+    total = _Column("Total", [f"{e.total:.2f}" for e in evaluations])
+    ranks = [_method_ranks(e, names) for e in evaluations]
+    methods = [_Column(f"{name}\nrank", [r[i] for r in ranks]) for i, name in enumerate(names)]
+    short_names = [name[:3] for name in names]
+    methods_short = [_Column(f"{short}\nrank", m.cells)
+                     for short, m in zip(short_names, methods, strict=True)]
+    scores = [[criterion_score_text(c) for c in e.criteria] for e in evaluations]
+    full = [_Column(f"{_two_lines(i)}\n{w}", [row[k] for row in scores])
+            for k, (i, w) in enumerate(zip(ids, weights, strict=True))]
+    short = [_Column(f"C{k}\n{w}", c.cells) for k, (w, c) in enumerate(zip(weights, full,
+                                                                           strict=True), 1)]
+    gates = _Column("Gates", [_gates_text(e) for e in evaluations], "left")
+    criteria_legend = _legend([(f"C{k}", f"{i} ({w})")
+                               for k, (i, w) in enumerate(zip(ids, weights, strict=True), 1)])
+    methods_legend = _legend([(s, n) for s, n in zip(short_names, names, strict=True)
+                              if s != n])
+
+    def row(*parts: list[_Column]) -> list[_Column]:
+        return [column for part in parts for column in part]
+
+    # The first layout that fits, and the legends it needs.
+    layouts = [
+        (row([rank, proposal, country, total], methods, full, [gates]), []),
+        (row([rank, proposal, country, total], methods, short, [gates]), [criteria_legend]),
+        (row([rank, proposal, total], methods, short, [gates]), [criteria_legend]),
+        (row([rank, proposal, total], methods_short, short, [gates]),
+         [criteria_legend, methods_legend]),
+    ]
+    main: list[_Column] | None = None
+    legends: list[str] = []
+    edge = True
+    for edge, (columns, needs) in ((e, layout) for e in (True, False) for layout in layouts):
+        if _table_width(columns, edge) <= width:
+            main, legends = columns, needs
+            break
+        if country in columns:  # the country narrows (it wraps at spaces) before it goes
+            room = width - _table_width([c for c in columns if c is not country], edge) - 2
+            if room >= max(5, narrowest("\n".join(map(plain, country.cells)))):
+                country.width = room
+                main, legends = columns, needs
+                break
+    rest: list[list[_Column]] = []
+    if main is None:  # the scores go to a table of their own, or several
+        edge = True
+        shorten = _table_width(row([rank, proposal, total], methods, [gates])) > width
+        main = row([rank, proposal, total], methods_short if shorten else methods, [gates])
+        legends = [methods_legend] if shorten and names else []
+        if _table_width(row(main, [country])) <= width:
+            main.insert(2, country)
+        if _table_width(main) > width:  # ids too long for any layout: they wrap at _ and .
+            proposal.width = max(narrowest("\n".join(map(plain, proposal.cells)),
+                                           IDENTIFIER),
+                                 proposal.width - (_table_width(main) - width))
+        scores_first = full if _table_width(row([proposal], full)) <= width else short
+        if scores_first is short:
+            legends.insert(0, criteria_legend)
+        chunk: list[_Column] = []
+        for column in scores_first:
+            if chunk and _table_width(row([proposal], chunk, [column])) > width:
+                rest.append(chunk)
+                chunk = []
+            chunk.append(column)
+        rest.append(chunk)
+    caption = f"{scores_label(comparison.method)} 0-100; " + total_meaning(comparison.method)
+    caption += f" (method {comparison.method})"
     if names:
-        caption += f" (method {comparison.method}); * the methods rank it differently"
-        caption += "." if legend is None else f". {legend}."
-    else:
-        caption += f" (method {comparison.method})." if legend is None else f". {legend}."
-    table = Table(box=box.SIMPLE_HEAD, title=criteria.title, caption=caption,
-                  title_justify="left", caption_justify="left", padding=(0, 1, 0, 0))
-    table.add_column("Rank", justify="right", no_wrap=True)
-    table.add_column("Proposal", overflow="fold", min_width=min(
-        16, max((len(e.id) for e in comparison.evaluations), default=8)))
-    table.add_column("Country", overflow="fold")
-    table.add_column("Total", justify="right", no_wrap=True)
-    for name in names:
-        table.add_column(f"{name}\nrank", justify="right", no_wrap=True)
-    for criterion, heading in zip(criteria.criteria, headings, strict=True):
-        weight = comparison.weights[criterion.id]
-        table.add_column(f"{heading}\n{percent(weight)}", justify="right", no_wrap=True,
-                         min_width=max(len(line) for line in heading.splitlines()))
-    table.add_column("Gates", no_wrap=True)
-    for e in comparison.evaluations:
-        failed = sum(not g.passed for g in e.gates)
-        style = "dim" if not e.eligible else ("bold" if e.rank == 1 else "")
-        cells: list[RenderableType] = [rank_text(e), marked_id(e), e.proposal.country,
-                                       f"{e.total:.2f}"]
-        cells += _method_ranks(e, names)
-        cells += [f"{c.score:.1f}" for c in e.criteria]
-        cells.append(Text(f"✗ {failed}", style="red") if failed
-                     else Text("✓", style="green"))
-        table.add_row(*cells, style=style)
-    _fit_country(table, options)
+        caption += "; * the methods rank it differently"
+    caption += "".join(f". {legend}" for legend in legends if legend) + "."
+    if raw_caption(comparison):
+        caption += f" {raw_caption(comparison)}."
+    styles = ["dim" if not e.eligible else ("bold" if e.rank == 1 else "")
+              for e in evaluations]
+    tables: list[RenderableType] = [_rich_table(main, styles, criteria.title,
+                                                None if rest else caption, edge)]
+    for k, part in enumerate(rest):
+        tables.append(_rich_table([proposal, *part], styles,
+                                  "Criterion scores" if k == 0 else None, None))
+    if rest:  # under tables narrower than the terminal, the caption takes its whole width
+        tables.append(Text(caption))
+    return tables
+
+
+def _rich_table(columns: list[_Column], styles: list[str], title: str | None,
+                caption: str | None, edge: bool = True) -> Table:
+    """A rich table of laid-out columns: every width is fixed, so rich measures nothing."""
+    table = Table(box=box.SIMPLE_HEAD, title=title, caption=caption, title_justify="left",
+                  caption_justify="left", padding=(0, 1, 0, 0), pad_edge=edge)
+    cells = []
+    for column in columns:
+        table.add_column(column.header, justify=column.justify, width=column.width,
+                         no_wrap=column.kind == FIXED)
+        wide = column.kind != FIXED and any(natural(plain(c)) > column.width
+                                            for c in column.cells)
+        cells.append([broken(c, column.width, column.kind) for c in column.cells]
+                     if wide else column.cells)
+    for i, style in enumerate(styles):
+        table.add_row(*(cells[k][i] for k in range(len(columns))), style=style)
     return table
 
 
-def _fit_country(table: Table, options: RenderOptions) -> None:
-    """Narrow the Country column (or drop it) so that the other columns fit the width.
-
-    Rich cannot shrink columns below their minimum width, and crops the right of a table
-    that is still too wide: the gates would be cut off in a narrow terminal.
-    """
-    def natural(column: Column) -> int:
-        lines = (line for cell in (column.header, *column.cells)
-                 for line in (cell.plain if isinstance(cell, Text) else str(cell)).splitlines())
-        return max(max(map(cell_len, lines), default=0), column.min_width or 0) + 1  # + padding
-
-    country = next((c for c in table.columns if c.header == "Country"), None)
-    if country is None:
-        return
-    # Borders: an edge on each side, a rule between columns (as rich counts them).
-    borders = (2 if table.show_edge else 0) + (len(table.columns) - 1 if table.box else 0)
-    others = sum(natural(c) for c in table.columns if c is not country) + borders
-    if others + natural(country) <= options.width:
-        return
-    room = options.width - others - 1
-    if room >= 5:
-        country.max_width = room
-    else:
-        table.columns.remove(country)
+def _gates_text(e: Evaluation) -> Text:
+    failed = sum(not g.passed for g in e.gates)
+    return Text(f"✗ {failed}", style="red") if failed else Text("✓", style="green")
 
 
 def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:
@@ -176,8 +260,10 @@ def _method_ranks(e: Evaluation, names: list[str]) -> list[RenderableType]:
     return cells
 
 
-def summary_lines(comparison: Comparison) -> list[Text]:
-    """The recommendation and its caveats, why others are out, and notes, in sentences."""
+def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) -> list[Text]:
+    """The recommendation and its caveats, why others are out, and notes, in sentences;
+    with `shown` (the ids in a table cut to a screenful), sentences about the others are
+    summed up."""
     lines: list[Text] = []
     ranked = [e for e in comparison.evaluations if e.rank is not None]
     winner = comparison.winner
@@ -197,25 +283,81 @@ def summary_lines(comparison: Comparison) -> list[Text]:
     elif comparison.evaluations:
         lines.append(Text("No proposal passes every gate: none can be recommended.",
                           style="bold red"))
-    lines += [Text(f"Caveat: {sentence}", style="yellow")
-              for sentence in caveat_sentences(comparison)]
-    for sentence in agreement_sentences(comparison):
+    lines += caveat_lines(comparison)
+    for sentence in agreement_sentences(comparison, shown):
         lines.append(Text(sentence, style="bold yellow" if "depends" in sentence else ""))
     for e in comparison.evaluations:
+        if shown is not None and e.id not in shown:
+            continue
         for gate in e.gates:
             if not gate.passed:
                 lines.append(Text(f"{e.id} is ineligible: {gate.title} "
                                   f"({gate.requirement}; it has {gate.detail}).", style="red"))
-    for sentence in disagreement_sentences(comparison):
+    if shown is not None:
+        lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
+    for sentence in disagreement_sentences(comparison, shown):
         lines.append(Text(sentence, style="bold yellow"))
     warned = [e for e in comparison.evaluations if e.warnings]
     if warned:
         count = sum(len(e.warnings) for e in warned)
-        lines.append(Text(f"{count} warning(s) in " + ", ".join(e.id for e in warned)
+        lines.append(Text(f"{count} warning(s) in " + _some_ids([e.id for e in warned], shown)
                           + ": see `evaluator score FILE`.", style="yellow"))
     for note in comparison.notes:
+        if shown is not None:
+            note = _short_note(comparison, note)
         lines.append(Text(f"Note: {note}.", style="yellow"))
     return lines
+
+
+def _some_ids(ids: list[str], shown: Collection[str] | None) -> str:
+    """The ids, or in a table cut short those shown and how many others."""
+    if shown is None:
+        return ", ".join(ids)
+    listed = [i for i in ids if i in shown]
+    others = len(ids) - len(listed)
+    if not others:
+        return ", ".join(listed)
+    return ", ".join([*listed, f"{others:,} more"]) if listed else f"{others:,} proposals"
+
+
+def _short_note(comparison: Comparison, note: str) -> str:
+    """The note naming every proposal with ranged figures, with a count instead."""
+    ranged = [e.id for e in comparison.evaluations if e.proposal.ranged]
+    named = f"{RANGED_MARK} " + ", ".join(ranged)
+    if len(ranged) <= 5 or not note.startswith(named + " give"):
+        return note
+    return f"{RANGED_MARK} {len(ranged):,} proposals (marked {RANGED_MARK}) give" + \
+        note[len(named) + len(" give"):]
+
+
+def _unshown_ineligible(comparison: Comparison, shown: Collection[str]) -> list[str]:
+    """'760 ineligible proposals are not shown: 500 fail x, 400 fail y.'"""
+    hidden = [e for e in comparison.evaluations if not e.eligible and e.id not in shown]
+    if not hidden:
+        return []
+    failures = Counter(g.id for e in hidden for g in e.gates if not g.passed)
+    tally = ", ".join(f"{n:,} fail{'s' if n == 1 else ''} {gate}"
+                      for gate, n in sorted(failures.items(), key=lambda x: _gate_order(
+                          comparison, x[0])))
+    one = len(hidden) == 1
+    return [f"{len(hidden):,} ineligible proposal{'' if one else 's'} "
+            f"{'is' if one else 'are'} not shown: {tally}."]
+
+
+def _gate_order(comparison: Comparison, gate: str) -> int:
+    ids = [g.id for g in comparison.criteria.gates]
+    return ids.index(gate) if gate in ids else len(ids)
+
+
+def _more_line(comparison: Comparison, shown: int) -> Text:
+    """'… and 1,960 more proposals (…): `--all` shows every row, …' under a cut table."""
+    hidden = comparison.evaluations[shown:]
+    ranked = sum(e.rank is not None for e in hidden)
+    kinds = [f"{ranked:,} ranked" if ranked else "",
+             f"{len(hidden) - ranked:,} ineligible" if len(hidden) > ranked else ""]
+    return Text(f"… and {len(hidden):,} more proposal{'s' if len(hidden) != 1 else ''} ("
+                + ", ".join(k for k in kinds if k) + "): `--all` shows every row, or use "
+                "--format json or csv.", style="bold")
 
 
 def what_if_lines(comparison: Comparison) -> list[Text]:
@@ -224,57 +366,72 @@ def what_if_lines(comparison: Comparison) -> list[Text]:
     return [] if sentence is None else [Text(sentence, style="bold yellow")]
 
 
+def caveat_lines(comparison: Comparison) -> list[Text]:
+    """Each caveat of the run, to go next to the recommendation."""
+    return [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(comparison)]
+
+
 def render(comparison: Comparison, options: RenderOptions) -> str:
-    """The ranked comparison table with the recommendation under it."""
-    if not comparison.evaluations:
+    """The ranked comparison table with the recommendation under it; a ranking longer than
+    `options.rows` shows its top rows and says how many more there are."""
+    evaluations = comparison.evaluations
+    if not evaluations:
         return print_to_text(options, *what_if_lines(comparison),
-                             Text("No proposal could be scored."),
-                             *(Text(f"Caveat: {s}", style="yellow")
-                               for s in caveat_sentences(comparison)))
-    return print_to_text(options, *what_if_lines(comparison), ranking_table(comparison, options),
-                         *summary_lines(comparison), *panel_parts(comparison, options))
+                             Text("No proposal could be scored."), *caveat_lines(comparison))
+    rows = len(evaluations) if options.rows is None else max(1, options.rows)
+    parts = ranking_tables(comparison, options, evaluations[:rows])
+    shown = None
+    if rows < len(evaluations):
+        shown = {e.id for e in evaluations[:rows]}
+        parts.append(_more_line(comparison, rows))
+    return print_to_text(options, *what_if_lines(comparison), *parts,
+                         *summary_lines(comparison, shown),
+                         *panel_parts(comparison, options, shown))
 
 
-def panel_parts(comparison: Comparison, options: RenderOptions) -> list[RenderableType]:
-    """Each member's rating of each judgement, the consolidated score and the spread."""
-    rows = panel_rows(comparison)
+def panel_parts(comparison: Comparison, options: RenderOptions,
+                shown: Collection[str] | None = None) -> list[RenderableType]:
+    """Each member's rating of each judgement, the consolidated score and the spread (of
+    the proposals `shown` in a ranking cut short)."""
+    rows = [r for r in panel_rows(comparison) if shown is None or r.proposal in shown]
     if not rows:
         return [Text(settings_sentence(comparison))] if comparison.panel else []
     names = members(comparison)
     aggregate = comparison.criteria.panel.aggregate
-    cells = [[row.proposal, row.judgement,
-              *(row.levels.get(name, "—") for name in names),
-              score_text(row), spread_text(row)] for row in rows]
-    headings = ["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]
-    natural = sum(max(len(h), *(len(r[i]) for r in cells)) + 1
-                  for i, h in enumerate(headings))
-    table = Table(box=box.SIMPLE_HEAD, title="Panel judgements", title_justify="left",
-                  caption=settings_sentence(comparison, FLAG),
-                  caption_justify="left", padding=(0, 1, 0, 0))
-    table.add_column("Proposal", overflow="fold")
-    table.add_column("Judgement", overflow="fold")
-    if natural <= options.width:  # a column per member reads best, when it fits
-        for name in names:
-            table.add_column(name, overflow="fold")
-    else:
-        table.add_column("Ratings", overflow="fold", ratio=1)
-        cells = [[row.proposal, row.judgement,
-                  ", ".join(f"{m} {lv}" for m, lv in row.levels.items()) or "—",
-                  score_text(row), spread_text(row)] for row in rows]
-    table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
-    table.add_column("Spread", justify="right", no_wrap=True)
-    for row, line in zip(rows, cells, strict=True):
-        table.add_row(*line, style="bold yellow" if row.disagreement else
-                      ("yellow" if row.score is None else ""))
-    return [Text(""), table]
+
+    def table(ratings: list[str], cells: list[list[str]]) -> Table:
+        table = Table(box=box.SIMPLE_HEAD, title="Panel judgements", title_justify="left",
+                      caption=settings_sentence(comparison, FLAG),
+                      caption_justify="left", padding=(0, 1, 0, 0))
+        table.add_column("Proposal")
+        table.add_column("Judgement")
+        for name in ratings:
+            table.add_column(name, ratio=1 if name == "Ratings" else None)
+        table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
+        table.add_column("Spread", justify="right", no_wrap=True)
+        for row, line in zip(rows, cells, strict=True):
+            table.add_row(*line, style="bold yellow" if row.disagreement else
+                          ("yellow" if row.score is None else ""))
+        return table
+
+    # A column per member reads best, when it fits; else the ratings in one column.
+    wide = table(names, [[row.proposal, row.judgement,
+                          *(row.levels.get(name, "—") for name in names),
+                          score_text(row), spread_text(row)] for row in rows])
+    if needed_width(wide, {0: IDENTIFIER}) > options.width:
+        wide = table(["Ratings"], [[row.proposal, row.judgement,
+                                    ", ".join(f"{m} {lv}" for m, lv in row.levels.items())
+                                    or "—", score_text(row), spread_text(row)]
+                                   for row in rows])
+    return [Text(""), fit_table(wide, options.width, {0: IDENTIFIER})]
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card: each criterion's leaves with their evidence."""
     parts: list[RenderableType] = [*what_if_lines(comparison)]
     for e in comparison.evaluations:
-        parts.append(score_card(e, comparison))
-    parts += [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(comparison)]
+        parts.append(score_card(e, comparison, options.width))
+    parts += caveat_lines(comparison)
     for note in comparison.notes:
         parts.append(Text(f"Note: {note}.", style="yellow"))
     if comparison.panel is not None:
@@ -282,9 +439,13 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
 
 
-def icp_table(icp: IcpBreakdown) -> Table:
-    """The ICP credit of each activity (value × multiplier), with the totals under it."""
-    table = Table(box=box.SIMPLE_HEAD, title="Industrial collaboration (ICP credits)",
+ICP_TITLE = "Industrial collaboration (ICP credits)"
+
+
+def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
+    """The ICP credit of each activity (value × multiplier), with the totals under it; on
+    a terminal too narrow for the table's columns, one activity a line."""
+    table = Table(box=box.SIMPLE_HEAD, title=ICP_TITLE,
                   title_justify="left", expand=True, caption=icp_summary(icp) + "\n",
                   caption_justify="left")
     # The type over its description: the numbers keep their columns on a narrow terminal.
@@ -293,55 +454,84 @@ def icp_table(icp: IcpBreakdown) -> Table:
     table.add_column(f"Value {icp.currency}", justify="right", no_wrap=True)
     table.add_column("×", justify="right", no_wrap=True)
     table.add_column(f"Credit {icp.currency}", justify="right", no_wrap=True)
-    for kind, description, *numbers in icp_rows(icp):
+    rows = icp_rows(icp)
+    for kind, description, *numbers in rows:
         table.add_row(Text.assemble((kind, "bold"), "\n", (description, "dim")), *numbers)
-    return table
+    if needed_width(table) <= width:
+        return fit_table(table, width)
+    lines: list[RenderableType] = [Text(ICP_TITLE, style="italic"), Text("")]
+    for kind, description, local, value, multiplier, credit in rows:
+        where = "local" if local == "yes" else "not local"
+        lines += [broken(Text.assemble((kind, "bold"), f" ({where}): {value} {multiplier} "
+                                       f"= {credit} {icp.currency}"), width),
+                  Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2),
+                          expand=False)]
+    lines += [Text(""), broken(Text(icp_summary(icp)), width), Text("")]
+    return Group(*lines)
 
 
-def score_card(e: Evaluation, comparison: Comparison) -> Panel:
+def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel:
     """A panel for one proposal: header, one table per criterion, gates, warnings."""
+    inner = width - 4  # the panel's border and padding
     status = (Text("eligible", style="green") if e.eligible
               else Text("ineligible", style="bold red"))
     header = Text.assemble(
         (f"{e.proposal.title}\n", "bold"),
         f"{e.proposal.country} · {e.proposal.file} · ", status,
         f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})")
-    parts: list[RenderableType] = [header]
+    parts: list[RenderableType] = [broken(header, inner)]
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
-        table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True,
-                      title=f"{c.title}: {scaled}{c.score:.2f}, × weight {percent(c.weight)} "
-                            f"= {c.contribution:.2f}")
+        title = f"{c.title}: {scaled}{c.score:.2f}, × weight {percent(c.weight)} = " \
+                f"{c.contribution:.2f}"
+        if has_raw(c):  # weight × a raw value would be a meaningless number
+            title = f"{c.title}: {no_contribution(c, comparison.method)}"
+        table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
         table.add_column("Sub-criterion", ratio=2, overflow="fold")
         table.add_column("Weight", justify="right", no_wrap=True)
         table.add_column("Score", justify="right", no_wrap=True)
         table.add_column("Evidence", ratio=5, overflow="fold")
         for leaf in c.leaves:
             style = "yellow" if leaf.missing else ""
-            table.add_row(leaf.id, percent(leaf.weight), f"{leaf.score:.2f}",
+            table.add_row(leaf.id, percent(leaf.weight),
+                          "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
                           leaf.explanation, style=style)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
             table.caption = (f"Credibility: {c.credibility_field} = {value} → "
                              f"× {c.credibility_factor:g}\n")
             table.caption_justify = "left"
-        parts.append(table)
+        parts.append(fit_table(table, inner, {0: IDENTIFIER}))
     if e.icp is not None:
-        parts.append(icp_table(e.icp))
+        parts.append(icp_table(e.icp, inner))
     if e.gates:
-        gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
-        gates.add_column("Gate", overflow="fold",  # whole ids, unless the screen is tiny
-                         min_width=min(32, max(len(g.id) for g in e.gates)))
-        gates.add_column("Result", no_wrap=True)
-        gates.add_column("Requirement", ratio=1, overflow="fold")
-        gates.add_column("Value", overflow="fold", max_width=24)
-        for g in e.gates:
-            gates.add_row(g.id, Text("pass", style="green") if g.passed
-                          else Text("FAIL", style="bold red"), g.requirement, g.detail)
-        parts.append(gates)
+        parts.append(gate_table(e, inner))
     for warning in e.warnings:
         parts.append(Text(f"warning: {warning}", style="yellow"))
     if e.unscored:
-        parts.append(Text(unscored_sentence(e.unscored), style="dim"))
+        parts.append(broken(Text(unscored_sentence(e.unscored), style="dim"), inner))
     return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)
+
+
+def gate_table(e: Evaluation, width: int) -> Table:
+    """Each gate, whether it passed, the requirement and the value; on a narrow terminal
+    the value goes with the requirement, as the ranking's sentences put it."""
+    def result(passed: bool) -> Text:
+        return Text("pass", style="green") if passed else Text("FAIL", style="bold red")
+
+    gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
+    gates.add_column("Gate")
+    gates.add_column("Result", no_wrap=True)
+    gates.add_column("Requirement", ratio=1)
+    gates.add_column("Value", max_width=24)
+    for g in e.gates:
+        gates.add_row(g.id, result(g.passed), g.requirement, g.detail)
+    if needed_width(gates, {0: IDENTIFIER}) > width:
+        gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
+        gates.add_column("Gate", ratio=1)
+        gates.add_column("Result", no_wrap=True)
+        gates.add_column("Requirement; value", ratio=2)
+        for g in e.gates:
+            gates.add_row(g.id, result(g.passed), f"{g.requirement}; it has {g.detail}")
+    return fit_table(gates, width, {0: IDENTIFIER})

@@ -62,10 +62,11 @@ def _table(result: AhpResult, options: RenderOptions) -> str:
     from rich.table import Table
     from rich.text import Text
 
+    from evaluator.render.layout import IDENTIFIER, fit_table
     from evaluator.render.table import bar, print_to_text
     table = Table(box=box.SIMPLE_HEAD, title=f"AHP weights from {result.file}",
                   title_justify="left")
-    table.add_column("Criterion", overflow="fold")
+    table.add_column("Criterion")
     table.add_column("Weight", justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for name, weight in result.weights.items():
@@ -80,4 +81,4 @@ def _table(result: AhpResult, options: RenderOptions) -> str:
         lines.append(Text(f"{lead}: `{j.row}` vs `{j.column}`: given {j.text}, the weights "
                           f"imply {ratio_text(result.implied)}{also}.",
                           style="" if result.consistent else "yellow"))
-    return print_to_text(options, table, *lines)
+    return print_to_text(options, fit_table(table, options.width, {0: IDENTIFIER}), *lines)

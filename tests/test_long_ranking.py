@@ -1,0 +1,95 @@
+"""A ranking longer than a screen (issue #15, item 8): the table shows its top, says how
+many more there are and how to see them all, and lays out every row (`--all`) in time
+proportional to the rows."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, Run
+
+RunCli = Callable[..., Run]
+ROW = re.compile(r"^ *(★ 1|\d+|—)  +p\d{6}\b", re.M)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """120 proposals varied from the samples (a quarter ineligible, like direct-offer)."""
+    folder = tmp_path_factory.mktemp("batch")
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "120", str(folder)],
+                   check=True)
+    return folder
+
+
+def test_a_long_ranking_shows_a_screenful_and_says_how_to_see_the_rest(
+        run_cli: RunCli, batch: Path) -> None:
+    result = run_cli("compare", str(batch), "--jobs", "1")
+    assert result.code == 0, result.err
+    rows = ROW.findall(result.out)
+    assert len(rows) == 40, result.out  # not a terminal: 40 rows
+    assert "… and 80 more proposals (" in result.out
+    flat = " ".join(result.out.split())
+    assert "`--all` shows every row, or use --format json or csv." in flat
+    # The ineligible ones are counted by the gates they fail, not listed one by one.
+    assert "30 ineligible proposals are not shown: 30 fail no_undisclosed_intermediaries" \
+        in flat
+    assert flat.count(" is ineligible: ") == 0
+    assert len(result.out.splitlines()) < 70, result.out
+
+
+def test_a_terminal_of_30_lines_shows_20_rows(run_cli: RunCli, batch: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LINES", "30")
+    result = run_cli("compare", str(batch), "--jobs", "1")
+    assert len(ROW.findall(result.out)) == 20
+    assert "… and 100 more proposals (" in result.out
+
+
+def test_all_shows_every_row_and_every_sentence(run_cli: RunCli, batch: Path) -> None:
+    result = run_cli("compare", str(batch), "--all", "--jobs", "1")
+    assert result.code == 0, result.err
+    assert len(ROW.findall(result.out)) == 120
+    assert "more proposals" not in result.out
+    assert " is ineligible: " in result.out
+
+
+def test_all_changes_no_other_format(run_cli: RunCli, batch: Path) -> None:
+    for fmt in ("json", "csv", "markdown"):
+        every = run_cli("compare", str(batch), "--all", "-f", fmt, "--jobs", "1").out
+        assert every == run_cli("compare", str(batch), "-f", fmt, "--jobs", "1").out
+
+
+def test_a_short_ranking_is_not_cut(run_cli: RunCli) -> None:
+    result = run_cli("compare")
+    assert "more proposals" not in result.out and len(ROW.findall(result.out)) == 0
+    assert "italy" in result.out and "direct-offer" in result.out
+
+
+def test_laying_out_every_row_takes_time_in_proportion_to_the_rows(batch: Path,
+                                                                   tmp_path: Path) -> None:
+    from evaluator.api import compare, load_criteria
+    from evaluator.render import RenderOptions
+    from evaluator.render.table import render
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "960",
+                    str(tmp_path)], check=True)
+    criteria = load_criteria(None, 1_000_000)
+    small = compare([batch], criteria, jobs=1)
+    large = compare([tmp_path], criteria, jobs=1)
+
+    def seconds(comparison: object) -> float:
+        best = float("inf")
+        for _ in range(2):
+            start = time.process_time()
+            render(comparison, RenderOptions(width=120, rows=None))  # type: ignore[arg-type]
+            best = min(best, time.process_time() - start)
+        return best
+
+    # 8 times the rows: 8 times the time when linear, 64 times when quadratic.
+    assert seconds(large) < 16 * seconds(small)
