@@ -561,8 +561,9 @@ def _run(args: list[str]) -> None:
     except Exception as exc:
         if "--debug" in args:
             raise
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
         sys.stderr.write(
-            f"evaluator: internal error ({type(exc).__name__}: {exc}). This is a bug: "
+            f"evaluator: internal error ({what}). This is a bug: "
             "please report it with the command and the output of --debug "
             "(evaluator --debug COMMAND ...).\n")
         sys.exit(3)

@@ -614,10 +614,14 @@ class _Builder:
         value: str = node.value
         digits = value.replace("_", "") if "_" in value else value
         if whole or _INT_TEXT.fullmatch(digits):
-            # Before int(), which refuses over 4,300 digits. A sign and zeros don't count.
-            if len(digits) > _LIMIT_DIGITS and \
-                    len(digits.lstrip("+-").lstrip("0")) > _LIMIT_DIGITS:
-                raise self.too_large(node)
+            # Before int(), which refuses over 4,300 digits: leading zeros (any number of
+            # them) are dropped first, so that only the digits that count are counted.
+            if len(digits) > _LIMIT_DIGITS:
+                significant = digits.lstrip("+-").lstrip("0")
+                if len(significant) > _LIMIT_DIGITS:
+                    raise self.too_large(node)
+                digits = digits[0] + (significant or "0") if digits[0] in "+-" \
+                    else significant or "0"
             number: int | float = int(digits)
         else:
             number = float(digits)

@@ -269,13 +269,26 @@ def _send(connection: Connection, message: tuple[str, tuple[Any, ...]]) -> None:
         raise RuntimeError("a worker process stopped unexpectedly") from None
 
 
+class WorkerError(RuntimeError):
+    """A worker process failed: a bug, said in one line; the worker's traceback is its cause
+    (shown by `evaluator --debug`)."""
+
+
+class _WorkerTraceback(Exception):
+    """The traceback of a failure in a worker process, as the worker formatted it."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}"
+
+
 def _receive(connection: Connection) -> Any:
     try:
         status, value = connection.recv()
     except EOFError:
         raise RuntimeError("a worker process stopped unexpectedly") from None
     if status != "ok":
-        raise RuntimeError(f"a worker process failed:\n{value}")
+        summary, trace = value
+        raise WorkerError(f"a worker process failed ({summary})") from _WorkerTraceback(trace)
     return value
 
 
@@ -294,8 +307,8 @@ def _serve(connection: Connection, files: list[Path], criteria: Criteria,
                 try:
                     connection.send(("ok", getattr(worker, name)(*arguments)))
                     continue
-                except BaseException:
-                    failure = traceback.format_exc()
+                except BaseException as exc:  # told to the parent, never printed here
+                    failure = (f"{type(exc).__name__}: {exc}", traceback.format_exc())
             connection.send(("failed", failure))
     except (EOFError, OSError):  # the parent went away
         return

@@ -1,0 +1,158 @@
+"""Issue #15, input: hostile figures, files that are not files, and messages that name the cause.
+
+Each test failed before its fix: a crash (exit 3), a hang, a silent acceptance, or a
+message that pointed at the wrong cause.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from evaluator.errors import InputError
+from evaluator.loading import parse_document
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
+from tests.helpers import criteria_from
+
+RunCli = Callable[..., Run]
+ZEROS = "0" * 4300  # int() refuses more than 4,300 digits
+
+
+def evaluator(*args: str, cwd: Path = ROOT, timeout: float = 120,
+              **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """`evaluator ARGS` in a subprocess, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "evaluator", *args], cwd=cwd,
+                          capture_output=True, text=True, check=False, timeout=timeout,
+                          **kwargs)  # type: ignore[call-overload]
+
+
+# --- 12. numbers padded with thousands of zeros ---------------------------------------------
+
+
+@pytest.mark.parametrize(("written", "number"), [
+    (ZEROS + "3", 3), ("-" + ZEROS + "5", -5), ("+" + ZEROS + "7", 7), (ZEROS + "0", 0),
+    ("0_" * 3000 + "12", 12), (ZEROS + "2.5", 2.5), (ZEROS + "1e3", 1000.0)])
+def test_a_number_padded_with_zeros_is_read_as_its_value(written: str, number: float) -> None:
+    assert parse_document(f"n: {written}\n", "padded.yaml").data == {"n": number}
+
+
+def test_a_padded_number_too_large_is_too_large_not_a_crash() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_document(f"n: {ZEROS}{'9' * 19}\n", "padded.yaml")
+    assert str(caught.value) == (f"padded.yaml:1:4: the number {ZEROS[:59]}… is too large "
+                                 "(the limit is 10^18)")
+
+
+def test_a_padded_quantity_in_a_batch_is_read(run_cli: RunCli, tmp_path: Path) -> None:
+    padded = tmp_path / "z.yaml"
+    padded.write_text(f"proposal:\n  country: X\npricing:\n  currency: EUR\n"
+                      f"  quantity: {ZEROS}3\n", encoding="utf-8")
+    result = run_cli("compare", "proposals", str(padded), "-f", "csv")
+    assert result.code == 0, result.err
+    assert ",z," in result.out
+
+
+def test_padded_criteria_weights_and_factors_are_read(run_cli: RunCli,
+                                                     tmp_path: Path) -> None:
+    import json
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    assert "    weight: 30\n" in text and "guaranteed: 1.0," in text
+    criteria = tmp_path / "criteria.yaml"
+    criteria.write_text(text.replace("    weight: 30\n", f"    weight: {ZEROS}30\n", 1)
+                        .replace("guaranteed: 1.0,", f"guaranteed: {ZEROS}1,", 1),
+                        encoding="utf-8")
+    padded = run_cli("compare", "--criteria", str(criteria), "-f", "json")
+    assert padded.code == 0, padded.err
+    assert json.loads(padded.out)["results"] == \
+        json.loads(run_cli("compare", "-f", "json").out)["results"]
+
+
+def test_a_padded_level_score_is_read() -> None:
+    criteria = criteria_from(f"""\
+        id: test
+        currency: MYR
+        criteria:
+          - id: only
+            weight: 1
+            field: g2g.intermediaries
+            rule:
+              type: levels
+              levels: {{none: {ZEROS}100, disclosed: 50, undisclosed: 0}}
+        """)
+    rule = criteria.criteria[0].leaves[0].rule
+    assert rule.lookup("none") == 100  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("written", "weights"), [
+    (f"1/{ZEROS}3", "0.25"), (f"{ZEROS}1/3", "0.25"), (f"{ZEROS}1 / {ZEROS}3", "0.25"),
+    (f"0.{'3' * 5000}", "0.25")])
+def test_padded_ahp_fractions_are_read(written: str, weights: str, tmp_path: Path) -> None:
+    from evaluator.weights import derive, load_judgements
+    path = tmp_path / "ahp.yaml"
+    path.write_text(f"criteria: [a, b]\njudgements:\n  a:\n    b: \"{written}\"\n",
+                    encoding="utf-8")
+    result = derive(load_judgements(path))
+    assert f"{result.weights['a']:.2f}" == weights
+
+
+@pytest.mark.parametrize("written", [f"{'9' * 5000}/1", f"1/{'9' * 5000}"])
+def test_an_ahp_fraction_of_thousands_of_digits_is_off_the_scale(written: str,
+                                                                 tmp_path: Path) -> None:
+    from evaluator.weights import load_judgements
+    path = tmp_path / "ahp.yaml"
+    path.write_text(f"criteria: [a, b]\njudgements:\n  a:\n    b: \"{written}\"\n",
+                    encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_judgements(path)
+    (problem,) = caught.value.problems
+    assert problem.message == (f"{written[:59]}… is off Saaty's scale: use 1 to 9, or 1/2 to "
+                               "1/9 when the second criterion is the more important")
+
+
+@pytest.fixture(scope="module")
+def padded_batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 proposals, the parallel path's size, one of them padded with 4,300 zeros."""
+    folder = tmp_path_factory.mktemp("padded")
+    italy = (PROPOSALS / "italy.yaml").read_text(encoding="utf-8")
+    for i in range(300):
+        (folder / f"p{i:04d}.yaml").write_text(italy.replace("  id: italy\n", ""),
+                                                encoding="utf-8")
+    assert "  quantity: 3\n" in italy
+    (folder / "p0150.yaml").write_text(
+        italy.replace("  id: italy\n", "").replace("  quantity: 3\n",
+                                                   f"  quantity: {ZEROS}3\n"),
+        encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_a_padded_figure_in_a_parallel_batch_is_read(padded_batch: Path, fmt: str) -> None:
+    done = evaluator("compare", str(padded_batch), "-f", fmt, "--jobs", "2")
+    assert (done.returncode, done.stderr) == (0, "")
+    assert ('"id": "p0150"' if fmt == "json" else ",p0150,") in done.stdout
+
+
+def test_a_failing_worker_says_so_in_one_line_without_a_traceback(padded_batch: Path) -> None:
+    # A bug in a worker stays a bug (exit 3), but reported as every internal error is.
+    script = ("import sys, evaluator.api\n"
+              "def boom(path, max_bytes): raise ValueError('boom\\nsecond line')\n"
+              "evaluator.api.load_or_problems = boom\n"
+              "import evaluator.workers\n"
+              "evaluator.workers.load_or_problems = boom\n"
+              "from evaluator.cli import main\n"
+              "main(sys.argv[1:])\n")
+    for fmt in ("json", "csv"):
+        done = subprocess.run([sys.executable, "-c", script, "compare", str(padded_batch),
+                               "-f", fmt, "--jobs", "2"], cwd=ROOT, capture_output=True,
+                              text=True, check=False, timeout=120)
+        assert done.returncode == 3, done.stderr
+        assert "Traceback" not in done.stderr
+        assert done.stderr.count("\n") == 1, done.stderr
+        assert "boom second line" in done.stderr
+        assert done.stderr.startswith("evaluator: internal error (")
