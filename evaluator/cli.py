@@ -1,7 +1,9 @@
 """The command line: each command parses its options, calls the core, picks a renderer."""
 
+import errno
 import gc
 import importlib
+import io
 import os
 import shutil
 import sys
@@ -14,7 +16,7 @@ import typer
 
 from evaluator import __version__
 from evaluator.coercion import install
-from evaluator.errors import EvaluatorError, Problem, UsageError
+from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
 
@@ -144,18 +146,79 @@ def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
     UTF-8, as it would to a file, whatever the terminal's encoding; text for a person (the
     table) in the terminal's encoding, with `?` for what it cannot show, rather than an
     error."""
-    binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
-    if fmt != "table" and binary is not None:
-        sys.stdout.flush()  # what was written as text goes first
-        binary.write(text.encode("utf-8") if isinstance(text, str) else text)
-        return
-    if isinstance(text, bytes):
-        text = text.decode("utf-8")
     try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:  # the whole text is encoded before any of it is written
-        encoding = sys.stdout.encoding
-        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+        binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
+        if fmt != "table" and binary is not None:
+            sys.stdout.flush()  # what was written as text goes first
+            binary.write(text.encode("utf-8") if isinstance(text, str) else text)
+            return
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # the whole text is encoded before any of it is written
+            encoding = sys.stdout.encoding
+            sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+    except BrokenPipeError:
+        raise  # the reader went away: see _run
+    except OSError as exc:
+        raise _stdout_failure(exc) from None
+
+
+class _StdoutClosed(OSError):
+    """A write to a standard output that the process was started without."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when the process started without one (`>&-`): writing says so."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise _StdoutClosed(errno.EBADF, "it is closed")
+
+
+def _stdout_failure(exc: OSError) -> OutputError:
+    """Standard output cannot be written (a full disk, a closed stdout): an ordinary error,
+    exit status 1. What it still holds is dropped, so that the exit does not fail again."""
+    _drop_stdout()
+    reason = "it is closed" if isinstance(exc, _StdoutClosed) else exc.strerror or str(exc)
+    return OutputError([Problem("evaluator", f"cannot write to standard output: {reason}")])
+
+
+def _flush_stdout() -> None:
+    """Write out what standard output holds, so that a failure is reported, not lost at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _stdout_failure(exc) from None
+
+
+def _echo_failed(exc: OSError) -> bool:
+    """Whether `exc` was raised writing typer's own text (help, version) to standard output."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace is not None and trace.tb_frame.f_code.co_name == "echo" and \
+        not trace.tb_frame.f_locals.get("err")
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device: what is left in its buffer goes nowhere."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file underneath (closed, in tests)
+        pass
 
 
 def _strip_ansi(text: str) -> str:
@@ -544,21 +607,34 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _run(args: list[str]) -> None:
+    started_without_stdout = sys.stdout is None
+    if started_without_stdout:  # `>&-`: a result to print says so; --output works as ever
+        sys.stdout = _ClosedStdout()
     try:
-        # As app(...) does, with values converted without pydantic where typer's own
-        # conversion would give the same (evaluator/coercion.py).
-        install(typer.main.get_command(app))(args=args, prog_name="evaluator")
+        try:
+            # As app(...) does, with values converted without pydantic where typer's own
+            # conversion would give the same (evaluator/coercion.py).
+            install(typer.main.get_command(app))(args=args, prog_name="evaluator")
+        finally:
+            _flush_stdout()
     except EvaluatorError as exc:
         _report(exc.problems)
         sys.exit(exc.exit_code)
+    except _StdoutClosed as exc:  # written by typer itself (help, version)
+        _report(_stdout_failure(exc).problems)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.
+        _drop_stdout()
         sys.stderr.close()
         sys.exit(0)
     except Exception as exc:
+        if isinstance(exc, OSError) and _echo_failed(exc):  # typer's own writes (--help)
+            _report(_stdout_failure(exc).problems)
+            sys.exit(1)
         if "--debug" in args:
             raise
         what = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
@@ -567,3 +643,6 @@ def _run(args: list[str]) -> None:
             "please report it with the command and the output of --debug "
             "(evaluator --debug COMMAND ...).\n")
         sys.exit(3)
+    finally:
+        if started_without_stdout:  # main() called in-process leaves sys.stdout as it was
+            sys.stdout = None

@@ -6,8 +6,6 @@ message that pointed at the wrong cause.
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
