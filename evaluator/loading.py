@@ -18,6 +18,7 @@ import functools
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -268,14 +269,23 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
     """Read a UTF-8 file within the size limit: (display name, text, sha256)."""
     name = display_path(path)
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Only a regular file: a named pipe or a device (/dev/stdin) could keep us waiting
+        # forever, or never end. Looked at before opening (opening a device can do things),
+        # and again once open, without waiting (O_NONBLOCK), in case it changed in between.
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError.at(name, _not_a_file(mode))
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC), "rb") as handle:
+            facts = os.fstat(handle.fileno())
+            if not stat.S_ISREG(facts.st_mode):
+                raise InputError.at(name, _not_a_file(facts.st_mode))
+            size = facts.st_size
             if size > max_bytes:
                 raise InputError.at(name, f"file is {size:,} bytes, over the limit of "
                                           f"{max_bytes:,} (--max-bytes changes it)")
             # Asking for the limit would allocate a buffer of that size for every file
             # (1 MiB for a 3 KB proposal): ask for what fstat says is there, then read on
-            # only if more came (a file still being written, a pipe that has no size).
+            # only if more came (a file still being written).
             raw = handle.read(size + 1)
             if len(raw) > size:
                 raw += handle.read(max_bytes + 1 - len(raw))
@@ -304,6 +314,18 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
         raise InputError([Problem(name, "binary content (a NUL byte): not a YAML text file",
                                   line, column)])
     return name, text, digest
+
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _not_a_file(mode: int) -> str:
+    """Why a path that is not a regular file is not read."""
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+    return f"is {what}, not a regular file; only regular files are read"
 
 
 def _line_column(raw: bytes, offset: int) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -9,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evaluator.checks import Checker, describe, did_you_mean
+from evaluator.checks import Checker, describe, did_you_mean, shorten
 from evaluator.errors import CriteriaError, InputError, Problem, UsageError
 from evaluator.fields import (
     ACTIVITY_SECTIONS,
@@ -615,8 +616,16 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
                   ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
     from evaluator.weights import CONSISTENCY_LIMIT, derive, load_judgements
+    folder = Path(check.document.file).parent
+    if not _inside(folder, folder / name):
+        # Not /dev/stdin, /etc/passwd or ../../elsewhere: a criteria file from outside
+        # must not make the tool read (and quote) any file it can reach.
+        check.report(("weights_from",), f"`{shorten(name)}` is outside the criteria file's "
+                     "folder: `weights_from` names a judgements file beside the criteria file "
+                     "or in a folder below it")
+        return criteria, ()
     try:
-        result = derive(load_judgements(Path(check.document.file).parent / name))
+        result = derive(load_judgements(folder / name))
     except InputError as exc:
         for problem in exc.problems:
             if problem.line is None:  # the file as a whole: point at the line naming it
@@ -644,6 +653,12 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
                  f"inconsistent (CR {result.cr:.3f} above {CONSISTENCY_LIMIT:.2f}; "
                  f"see `evaluator weights {result.file}`)",)
     return tuple(replace(c, weight=result.weights[c.id]) for c in criteria), notes
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, links followed, is in `folder` or below it (not the folder itself)."""
+    base, target = os.path.realpath(folder), os.path.realpath(path)
+    return target != base and os.path.commonpath([base, target]) == base
 
 
 def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | None:

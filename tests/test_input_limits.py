@@ -6,9 +6,12 @@ message that pointed at the wrong cause.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -154,3 +157,127 @@ def test_a_failing_worker_says_so_in_one_line_without_a_traceback(padded_batch: 
         assert done.stderr.count("\n") == 1, done.stderr
         assert "boom second line" in done.stderr
         assert done.stderr.startswith("evaluator: internal error (")
+
+
+# --- 14. a FIFO, a device or standard input given as an input file --------------------------
+
+PIPE = "is a named pipe (FIFO), not a regular file; only regular files are read"
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    path = tmp_path / "p.yaml"
+    os.mkfifo(path)
+    return path
+
+
+@pytest.mark.parametrize("command", [
+    ["validate", "{fifo}"], ["score", "{fifo}"], ["compare", "{fifo}"],
+    ["compare", "--criteria", "{fifo}"], ["weights", "{fifo}"], ["criteria", "-c", "{fifo}"],
+    ["validate", "proposals", "--panel", "{fifo}"]], ids=" ".join)
+def test_a_named_pipe_is_refused_not_waited_on(fifo: Path, command: list[str]) -> None:
+    # The timeout turns a regression (a hang) into a failure.
+    done = evaluator(*[part.format(fifo=fifo) for part in command], timeout=20)
+    assert done.returncode == 1
+    assert f"{fifo}: {PIPE}\n" in done.stderr
+
+
+def test_standard_input_is_not_read_as_a_file() -> None:
+    # A pipe: reading it waits for whoever writes to it, perhaps forever.
+    done = evaluator("validate", "/dev/stdin", timeout=20, stdin=subprocess.PIPE)
+    assert (done.returncode, done.stderr) == (1, f"/dev/stdin: {PIPE}\n")
+
+
+def test_a_device_is_refused(run_cli: RunCli) -> None:
+    result = run_cli("validate", os.devnull)
+    assert (result.code, result.err) == (1, f"{os.devnull}: is a device, not a regular file; "
+                                            "only regular files are read\n")
+
+
+AHP = "criteria: [a, b]\njudgements:\n  a: {b: 3}\n"
+TWO = """\
+id: t
+currency: MYR
+weights_from: {name}
+criteria:
+  - id: a
+    field: pricing.unit_price
+    rule: {{type: linear, best: 100, worst: 200}}
+  - id: b
+    field: g2g.delivery_months
+    rule: {{type: linear, best: 36, worst: 72}}
+"""
+
+
+def weights_from(tmp_path: Path, name: str) -> list[str]:
+    """The problems of a criteria file in tmp_path/c whose weights come from `name`."""
+    from evaluator.api import load_criteria
+    folder = tmp_path / "c"
+    folder.mkdir(exist_ok=True)
+    path = folder / "criteria.yaml"
+    path.write_text(TWO.format(name=name), encoding="utf-8")
+    try:
+        load_criteria(path)
+    except InputError as exc:
+        return [str(p) for p in exc.problems]
+    return []
+
+
+def test_weights_from_beside_or_below_the_criteria_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "c" / "ahp").mkdir(parents=True)
+    (tmp_path / "c" / "ahp" / "w.yaml").write_text(AHP, encoding="utf-8")
+    (tmp_path / "c" / "w.yaml").write_text(AHP, encoding="utf-8")
+    assert weights_from(tmp_path, "w.yaml") == []
+    assert weights_from(tmp_path, "ahp/w.yaml") == []
+    assert weights_from(tmp_path, "./ahp/../w.yaml") == []
+    (tmp_path / "c" / "link.yaml").symlink_to(tmp_path / "c" / "ahp" / "w.yaml")
+    assert weights_from(tmp_path, "link.yaml") == []
+
+
+OUTSIDE = ("`{name}` is outside the criteria file's folder: `weights_from` names a judgements "
+           "file beside the criteria file or in a folder below it")
+
+
+@pytest.mark.parametrize("name", ["/dev/stdin", "/etc/passwd", "../w.yaml", "ahp/../../w.yaml",
+                                  "/proc/self/fd/0"])
+def test_weights_from_outside_the_criteria_folder_is_refused(tmp_path: Path,
+                                                             name: str) -> None:
+    (tmp_path / "w.yaml").write_text(AHP, encoding="utf-8")
+    assert weights_from(tmp_path, name) == [
+        f"{tmp_path}/c/criteria.yaml:3:15: " + OUTSIDE.format(name=name)]
+
+
+def test_weights_from_through_a_link_out_of_the_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "w.yaml").write_text(AHP, encoding="utf-8")
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "w.yaml").symlink_to(tmp_path / "w.yaml")
+    (tmp_path / "c" / "up").symlink_to(tmp_path)
+    for name in ("w.yaml", "up/w.yaml"):
+        assert weights_from(tmp_path, name) == [
+            f"{tmp_path}/c/criteria.yaml:3:15: " + OUTSIDE.format(name=name)]
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Raise TimeoutError in this process if the block takes longer: a hang fails."""
+    def expired(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still waiting after {seconds} s")
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_weights_from_a_named_pipe_is_refused(tmp_path: Path) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    (tmp_path / "c").mkdir()
+    os.mkfifo(tmp_path / "c" / "w.yaml")
+    with deadline(10):
+        assert weights_from(tmp_path, "w.yaml") == [
+            f"{tmp_path}/c/criteria.yaml:3:15: {tmp_path}/c/w.yaml: {PIPE}"]
