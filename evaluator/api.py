@@ -124,9 +124,22 @@ def _load_in_parallel(files: list[Path], max_bytes: int, workers: int
     tasks = [(files[i:i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
     # fork: workers start at once with everything imported; imap keeps the file order.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=worker_signals) as pool:
         for chunk in pool.imap(_load_chunk, tasks):
             yield from chunk
+
+
+def worker_signals() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (the terminal sends it to
+    every process of the group, and a worker would print its traceback); SIGTERM and SIGHUP
+    end it, as they end any process (the CLI turns them into an exception that unwinds a
+    run, which a forked worker inherits: its pool could not terminate it)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _add_proposal(batch: Batch, seen: dict[str, Proposal],

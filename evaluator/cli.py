@@ -1,11 +1,13 @@
 """The command line: each command parses its options, calls the core, picks a renderer."""
 
+import contextlib
 import errno
 import gc
 import importlib
 import io
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -45,9 +47,10 @@ METHODS = ("wsm", "topsis", "promethee", "all")
 MethodOption = Annotated[str | None, typer.Option(
     "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
                            "each side by side [default: the criteria file's].", metavar="METHOD")]
-OutputOption = Annotated[Path | None, typer.Option(
+# Text, not a Path: Path("newdir/") drops the slash that says the user means a folder.
+OutputOption = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
-    dir_okay=False, metavar="FILE")]
+    metavar="FILE")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
 PanelOption = Annotated[Path | None, typer.Option(
     "--panel", "-p", metavar="DIR", help="Folder of panel members' rating files, one per "
@@ -127,7 +130,7 @@ def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
     return function
 
 
-def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[Path],
+def _emit(text: str | bytes, output: str | Path | None, force: bool, inputs: Sequence[Path],
           fmt: str) -> None:
     """Write the result (as text, or already in UTF-8) to stdout or to `output`."""
     if output is None:
@@ -138,7 +141,7 @@ def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
     write_output(output, text, inputs=[*inputs, *discover(inputs)], force=force)
-    sys.stderr.write(f"wrote {output}\n")
+    sys.stderr.write(f"wrote {Path(output)}\n")
 
 
 def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
@@ -599,11 +602,44 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Reference counting still frees everything that is dropped.
     collecting = gc.isenabled()
     gc.disable()
+    previous = _catch_stop_signals()
     try:
         _run(args)
     finally:
         if collecting:  # main() called in-process (tests, embedding) leaves gc as it was
             gc.enable()
+        for number, handler in previous.items():  # and the signal handlers too
+            signal.signal(number, handler)
+
+
+# Signals that ask a run to stop (`kill`, a closed terminal). By default they end the
+# process at once, leaving a half-written --output's temporary file behind; raised as an
+# exception instead, they unwind the run so that every `finally` cleans up.
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived; not an Exception, so that nothing on the way swallows it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _stop(number: int, frame: object) -> None:
+    raise _Stopped(number)
+
+
+def _catch_stop_signals() -> dict[int, Any]:
+    """Turn the stop signals into `_Stopped`; the handlers they had, to put back."""
+    previous: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is None:  # pragma: no cover - not on Windows
+            continue
+        with contextlib.suppress(ValueError):  # not the main thread (embedded): leave them
+            previous[number] = signal.signal(number, _stop)
+    return previous
 
 
 def _run(args: list[str]) -> None:
@@ -626,6 +662,11 @@ def _run(args: list[str]) -> None:
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except _Stopped as stop:  # the run unwound: no temporary file is left
+        with contextlib.suppress(OSError, ValueError):  # after SIGHUP, no terminal perhaps
+            sys.stderr.write(f"evaluator: stopped by {signal.Signals(stop.number).name}\n")
+            sys.stderr.flush()
+        sys.exit(128 + stop.number)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.
         _drop_stdout()

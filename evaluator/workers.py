@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ from evaluator.api import (
     duplicate_problem,
     load_or_problems,
     worker_count,
+    worker_signals,
 )
 from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, discover
@@ -295,7 +295,7 @@ def _receive(connection: Connection) -> Any:
 def _serve(connection: Connection, files: list[Path], criteria: Criteria,
            max_bytes: int) -> None:
     """A worker's loop: answer each message until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    worker_signals()  # Ctrl-C is the parent's to handle; its terminate() ends a worker
     worker = _Worker(files, criteria, max_bytes)
     failure = None  # once failed, every later message is answered with the failure
     try:
