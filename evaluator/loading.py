@@ -116,8 +116,14 @@ _SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}{word}") for sign in ("", "+"
 # holds one, and echoed in a message they would drive the user's terminal. Line
 # separators would split a one-line message; bidirectional overrides can make a
 # table show text in another order than it is stored ("Trojan source").
+# Invisible characters (zero-width spaces and joiners, direction marks, a byte-order mark
+# in a value) make two values that look the same differ (`country` and a zero-width joiner
+# is not `country`), and a message quoting one cannot show why.
+_INVISIBLE = ("\u061c\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"
+              "\ufff9-\ufffb")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
-                      "\u2066-\u2069\ud800-\udfff]")
+                      f"\u2066-\u2069\ud800-\udfff{_INVISIBLE}]")
+_INVISIBLE_CHARACTER = re.compile(f"[{_INVISIBLE}]")
 
 
 try:
@@ -308,6 +314,9 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
         line, column = _line_column(raw, exc.start)
         raise InputError([Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
                                         "save the file as UTF-8", line, column)]) from None
+    if text.startswith("\ufeff"):  # the one allowed is gone: this is a second
+        raise InputError([Problem(name, "two byte-order marks (U+FEFF) at the start of the "
+                                        "file: save it as UTF-8 with one at most", 1, 1)])
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_column(text.encode("utf-8"), len(text[:nul].encode("utf-8")))
@@ -594,8 +603,7 @@ class _Builder:
             return value
         control = _CONTROL.search(value)
         if control is not None:
-            raise self.fail(node, f"a control character (U+{ord(control.group()):04X}) in "
-                                  "text: remove it")
+            raise self.fail(node, _control_message(control.group()))
         return value
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -658,6 +666,16 @@ class _Builder:
         """The error for a number beyond what any figure here can mean."""
         return self.fail(node, f"the number {_shorten(node.value)} is too large (the limit is "
                                "10^18)")
+
+
+def _control_message(character: str) -> str:
+    """Why a character found in a text value is refused."""
+    if _INVISIBLE_CHARACTER.match(character):
+        import unicodedata
+        name = unicodedata.name(character, "")
+        return (f"an invisible character (U+{ord(character):04X}{' ' + name if name else ''}) "
+                "in text: remove it")
+    return f"a control character (U+{ord(character):04X}) in text: remove it"
 
 
 def _tag(node: Node) -> str:
