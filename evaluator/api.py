@@ -8,8 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, discover, load_document
-from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
+from evaluator.loading import DEFAULT_MAX_BYTES, discover, display_path, load_document
+from evaluator.model import (
+    Criteria,
+    Proposal,
+    free_form_fields,
+    is_free_form,
+    parse_criteria,
+    parse_proposal,
+    unmet_field_notes,
+)
 from evaluator.panel import Panel, load_panel
 from evaluator.scoring import Comparison, Prepared, evaluate, prepare
 
@@ -17,8 +25,12 @@ DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
 
 
 def default_criteria_path() -> Path:
-    """`./criteria/default.yaml` when present, else the copy installed with the package."""
-    if DEFAULT_CRITERIA.is_file():
+    """`./criteria/default.yaml` when present, else the copy installed with the package.
+
+    Present in any form: a folder or a link to nowhere by that name is reported (see
+    `load_criteria`), not silently replaced by the installed copy.
+    """
+    if os.path.lexists(DEFAULT_CRITERIA):
         return DEFAULT_CRITERIA
     # A wheel carries a copy in evaluator/data/ (see pyproject.toml); an editable install
     # from a checkout has the package next to criteria/.
@@ -29,7 +41,46 @@ def default_criteria_path() -> Path:
 
 def load_criteria(path: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Criteria:
     """Read and validate a criteria file (the default one when `path` is None)."""
-    return parse_criteria(load_document(path or default_criteria_path(), max_bytes))
+    if path is not None:
+        return parse_criteria(load_document(path, max_bytes))
+    path = default_criteria_path()
+    try:
+        document = load_document(path, max_bytes)
+    except InputError as exc:
+        if path != DEFAULT_CRITERIA or os.path.isfile(path):
+            raise
+        # Not a file (a folder, a link to nowhere...), and not named by the user: say why
+        # it was read at all.
+        raise InputError([Problem(p.file, p.message + _DEFAULT_HINT, p.line, p.column)
+                          for p in exc.problems]) from None
+    return parse_criteria(document)
+
+
+_DEFAULT_HINT = (" (the default criteria file, read when no --criteria is given: fix it, "
+                 "remove it to use the installed copy, or give --criteria FILE)")
+NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
+
+
+def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The proposal files of `paths` (as `loading.discover` finds them), and a problem for
+    each folder that holds none: comparing nothing there is most likely a wrong folder."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        found = list(discover([path]))
+        if not found:  # only a folder can come out empty
+            problems.append(Problem(display_path(path), NO_PROPOSALS))
+        files.extend(found)
+    return files, problems
+
+
+def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[str]:
+    """`model.unmet_field_notes` for a run's proposals (none when there are none)."""
+    fields = free_form_fields(criteria)
+    if not fields or not proposals:
+        return []
+    given = {name for p in proposals for name in p.values if is_free_form(name)}
+    return unmet_field_notes(fields, given)
 
 
 def load_proposal(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Proposal:
@@ -89,7 +140,7 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     """
     batch = Batch()
     seen: dict[str, Proposal] = {}
-    files = list(discover(paths))
+    files, batch.errors = proposal_files(paths)
     workers = worker_count(jobs, len(files))
     outcomes: Iterable[Proposal | tuple[Problem, ...]]
     if workers > 1:
@@ -177,7 +228,9 @@ def compare(paths: Sequence[Path], criteria: Criteria,
         judged, problems = load_panel(panel, criteria, [p.id for p in batch.proposals],
                                       unreadable=unreadable, max_bytes=max_bytes)
         batch.errors.extend(problems)
-    return evaluate(batch.prepared, criteria, weights, method, batch.errors, judged)
+    comparison = evaluate(batch.prepared, criteria, weights, method, batch.errors, judged)
+    comparison.notes.extend(free_form_notes(criteria, batch.proposals))
+    return comparison
 
 
 def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | None = None,
@@ -190,7 +243,9 @@ def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | Non
     if panel is not None:
         judged, problems = load_panel(panel, criteria, [proposal.id], other_proposals=True,
                                       max_bytes=max_bytes)
-    return evaluate([proposal], criteria, weights, method, problems, judged)
+    comparison = evaluate([proposal], criteria, weights, method, problems, judged)
+    comparison.notes.extend(free_form_notes(criteria, [proposal]))
+    return comparison
 
 
 def validate_paths(paths: Iterable[Path], criteria: Criteria,
@@ -202,9 +257,8 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
     criteria's judgements and the proposals checked here.
     """
     checked: list[str] = []
-    problems: list[Problem] = []
     proposals: list[Proposal] = []
-    files = list(discover(paths))
+    files, problems = proposal_files(paths)
     for done, path in enumerate(files, 1):
         try:
             document = load_document(path, max_bytes)

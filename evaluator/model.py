@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -429,6 +429,29 @@ def parse_criteria(document: Document) -> Criteria:
         weights_from=weights_from, notes=notes, panel=panel)
 
 
+def free_form_fields(criteria: Criteria) -> list[str]:
+    """The free-form fields (`technical.*`) the criteria score or test in a gate, in order."""
+    names = [leaf.field for _, leaf in criteria.leaves()] + [g.field for g in criteria.gates]
+    return [name for name in dict.fromkeys(names)
+            if name.partition(".")[0] in FREE_FORM_SECTIONS]
+
+
+def is_free_form(name: str) -> bool:
+    """Whether a field is a free-form one (`technical.range_nm`)."""
+    return name.partition(".")[0] in FREE_FORM_SECTIONS
+
+
+def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[str]:
+    """A note for each of `fields` (free-form, see `free_form_fields`) that no proposal of a
+    run gives: most likely misspelt in the criteria file, since such a name is checked
+    against no list. `given`: the free-form names the run's proposals give."""
+    offered = sorted(given)
+    return [f"no proposal gives `{name}`" + did_you_mean(name, offered)
+            + ": a `technical` name is not checked against a list, so a misspelling in the "
+            "criteria file scores 0 (or fails its gate) for every proposal"
+            for name in fields if name not in given]
+
+
 def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
     rates: dict[str, float] = {}
     as_of = None
@@ -738,6 +761,10 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
         return None if number is None else (test, number)
     values = check.listing(where, operand) if test in ("in", "not_in") else [operand]
     if values is None:
+        return None
+    if not values:  # `in: []` fails every proposal, `not_in: []` tests nothing
+        check.report(where, f"list at least one value: `{test}: []` "
+                     + ("passes no proposal" if test == "in" else "excludes nothing"))
         return None
     for j, value in enumerate(values):
         at = (*where, j) if test != "equals" else where

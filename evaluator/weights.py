@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.checks import Checker, describe, shorten
-from evaluator.errors import Problem
+from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, Document, PathKey, load_document
 
 # Saaty's random consistency index by matrix size (methods.md); n = 1, 2 are always consistent.
@@ -121,6 +121,12 @@ def load_judgements(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Judgement
 
 def parse_judgements(document: Document) -> Judgements:
     """Validate a parsed judgements file; raise InputError listing every problem."""
+    data = document.data
+    if not isinstance(data, dict) or not {"criteria", "judgements"} & data.keys():
+        # Said without quoting it: `weights_from` may point at a file that is not meant to
+        # be shown (a criteria file from outside naming one of ours).
+        raise InputError.at(document.file, "not a judgements file: it has no `criteria:` list "
+                                           "and `judgements:` (see docs/methods.md)")
     check = Checker(document)
     top = check.mapping((), document.data, _KEYS, required=("criteria", "judgements"),
                         what="key") or {}

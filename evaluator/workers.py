@@ -39,12 +39,20 @@ from evaluator.api import (
     FileCallback,
     duplicate_problem,
     load_or_problems,
+    proposal_files,
     worker_count,
     worker_signals,
 )
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, discover
-from evaluator.model import Criteria, Proposal, Value
+from evaluator.loading import DEFAULT_MAX_BYTES
+from evaluator.model import (
+    Criteria,
+    Proposal,
+    Value,
+    free_form_fields,
+    is_free_form,
+    unmet_field_notes,
+)
 from evaluator.panel import Panel, load_panel
 from evaluator.render.data import evaluation_data, flagged
 from evaluator.render.json import line, render_encoded
@@ -76,7 +84,7 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     """`api.compare` with the weighted sum, rendered as `render.json` would: the text (in
     UTF-8) and the problems. Large batches are done by `jobs` worker processes (default:
     one per core)."""
-    files = list(discover(paths))
+    files, empty_folders = proposal_files(paths)
     workers = worker_count(jobs, len(files))
     if workers < 2:
         from evaluator.api import compare
@@ -88,7 +96,8 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     top_weights = criteria.weights(weights)
     check_method(criteria, "wsm")
     with _Pool(workers, files, criteria, max_bytes) as pool:
-        return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel)
+        return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel,
+                    empty_folders)
 
 
 # What scoring needs besides the proposal: the top-level weights, the pool's references
@@ -120,8 +129,8 @@ class _Result:
 
 
 def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
-         max_bytes: int, on_file: FileCallback | None, panel: Path | None
-         ) -> tuple[bytes, list[Problem]]:
+         max_bytes: int, on_file: FileCallback | None, panel: Path | None,
+         empty_folders: list[Problem]) -> tuple[bytes, list[Problem]]:
     # Without proportional rules and a panel, a score depends on its proposal alone.
     alone = not proportional_fields(criteria) and panel is None
     reads = pool.read(len(files), on_file, (top_weights, {}, 0, None) if alone else None)
@@ -171,7 +180,7 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         result.rank = position
     results = ordered(results)
 
-    errors: list[Problem] = []
+    errors: list[Problem] = list(empty_folders)  # first, as api.load_proposals lists them
     for index, (_, problems, _, _) in enumerate(reads):
         errors.extend(dropped.get(index, problems))
     errors.extend(panel_problems)
@@ -181,6 +190,11 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         errors.extend(scored[index][0])
     notes = comparison_notes(criteria, [r.id for r in results if r.ranged], judged,
                              len(results))
+    free_form = free_form_fields(criteria)
+    if free_form and kept:  # as api.free_form_notes: the summaries carry the names given
+        notes.extend(unmet_field_notes(free_form, {name for index in kept
+                                                   for name in summaries[index][5]
+                                                   if is_free_form(name)}))
     lines = [(scored[r.index][2], b"null" if r.rank is None else b"%d" % r.rank,
               scored[r.index][3]) for r in results]
     flags = [flag for r in results for flag in scored[r.index][4]]
@@ -325,6 +339,7 @@ class _Worker:
         self.criteria = criteria
         self.max_bytes = max_bytes
         self.fields = proportional_fields(criteria)
+        self.free_form = bool(free_form_fields(criteria))
         self.held: dict[int, Prepared] = {}
 
     def read(self, start: int, stop: int, context: _Context | None) -> list[_Read]:
@@ -346,6 +361,9 @@ class _Worker:
                 continue
             item = prepared[index]
             values = {name: item.values[name] for name in self.fields if name in item.values}
+            if self.free_form:  # the names given, for notes on names none gives (misspelt)
+                values.update((name, value) for name, value in item.values.items()
+                              if is_free_form(name))
             summary = (outcome.id, outcome.file, outcome.ranged, item.problems,
                        all(g.passed for g in item.gates), values)
             # Once scored, only a duplicate's problem may yet be needed: the document words it.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -281,3 +282,156 @@ def test_weights_from_a_named_pipe_is_refused(tmp_path: Path) -> None:
     with deadline(10):
         assert weights_from(tmp_path, "w.yaml") == [
             f"{tmp_path}/c/criteria.yaml:3:15: {tmp_path}/c/w.yaml: {PIPE}"]
+
+
+# --- 19. silently wrong: the default criteria, empty folders, criteria that cannot work --------
+
+NOT_JUDGEMENTS = ("not a judgements file: it has no `criteria:` list and `judgements:` "
+                  "(see docs/methods.md)")
+
+
+@pytest.mark.parametrize("text", ["secret-token: 1\nanother: 2\n", "root:x:0:0:secret\n",
+                                  "- secret\n- token\n", "title: secret\n"])
+def test_a_file_that_is_not_a_judgements_file_is_not_quoted(tmp_path: Path, text: str) -> None:
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "notes.yaml").write_text(text, encoding="utf-8")
+    problems = weights_from(tmp_path, "notes.yaml")
+    assert problems == [f"{tmp_path}/c/criteria.yaml:3:15: {tmp_path}/c/notes.yaml: "
+                        + NOT_JUDGEMENTS]
+    assert "secret" not in "".join(problems)
+
+
+def test_weights_of_a_file_that_is_not_a_judgements_file(run_cli: RunCli) -> None:
+    result = run_cli("weights", "proposals/italy.yaml")
+    assert (result.code, result.out, result.err) == (
+        1, "", f"proposals/italy.yaml: {NOT_JUDGEMENTS}\n")
+
+
+DEFAULT_HINT = (" (the default criteria file, read when no --criteria is given: fix it, remove "
+                "it to use the installed copy, or give --criteria FILE)")
+
+
+@pytest.mark.parametrize(("make", "reason"), [
+    (lambda path: path.symlink_to(path.parent / "moved-away.yaml"), "no such file"),
+    (lambda path: path.mkdir(), "is a folder, not a file")], ids=["dangling link", "folder"])
+def test_a_broken_default_criteria_file_is_an_error_not_a_fallback(
+        run_cli: RunCli, tmp_path: Path, make: Callable[[Path], None], reason: str) -> None:
+    shutil.copytree(PROPOSALS, tmp_path / "proposals")
+    (tmp_path / "criteria").mkdir()
+    make(tmp_path / "criteria" / "default.yaml")
+    for command in (["compare"], ["criteria"], ["score", "proposals/italy.yaml"],
+                    ["validate", "proposals"], ["sensitivity", "--samples", "10"]):
+        result = run_cli(*command, cwd=tmp_path)
+        assert (result.code, result.out, result.err) == (
+            1, "", f"criteria/default.yaml: {reason}{DEFAULT_HINT}\n"), command
+
+
+def test_without_a_local_default_the_installed_criteria_are_used(run_cli: RunCli,
+                                                                 tmp_path: Path) -> None:
+    shutil.copytree(PROPOSALS, tmp_path / "proposals")
+    result = run_cli("compare", "-f", "csv", cwd=tmp_path)
+    assert result.code == 0, result.err
+
+
+NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
+
+
+@pytest.mark.parametrize("content", [[], ["notes.txt"], ["sub/"]], ids=["empty", "no yaml",
+                                                                         "a sub-folder"])
+def test_a_folder_without_proposals_is_an_error(run_cli: RunCli, tmp_path: Path,
+                                                content: list[str]) -> None:
+    folder = tmp_path / "offers"
+    folder.mkdir()
+    for name in content:
+        if name.endswith("/"):
+            (folder / name).mkdir()
+            (folder / name / "italy.yaml").write_text("proposal: {country: Italy}\n")
+        else:
+            (folder / name).write_text("not a proposal\n")
+    for command in (["compare", str(folder)], ["validate", str(folder)],
+                    ["sensitivity", str(folder), "--samples", "10"]):
+        result = run_cli(*command)
+        assert (result.code, result.err) == (1, f"{folder}: {NO_PROPOSALS}\n"), command
+    result = run_cli("compare", str(folder), "-f", "json")
+    import json
+    assert json.loads(result.out)["errors"] == [
+        {"file": str(folder), "line": None, "column": None, "message": NO_PROPOSALS}]
+
+
+def test_an_empty_folder_among_others_is_listed_and_the_rest_scored(run_cli: RunCli,
+                                                                    tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run_cli("compare", "proposals", str(tmp_path / "empty"), "-f", "csv")
+    assert result.code == 1
+    assert result.err == f"{tmp_path / 'empty'}: {NO_PROPOSALS}\n"
+    assert result.out == run_cli("compare", "proposals", "-f", "csv").out
+
+
+def test_an_empty_folder_in_a_parallel_batch_is_listed_alike(padded_batch: Path,
+                                                              tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    serial = evaluator("compare", str(padded_batch), str(tmp_path / "empty"), "-f", "json",
+                       "--jobs", "1")
+    parallel = evaluator("compare", str(padded_batch), str(tmp_path / "empty"), "-f", "json",
+                         "--jobs", "2")
+    assert serial.returncode == parallel.returncode == 1
+    assert serial.stderr == parallel.stderr == f"{tmp_path / 'empty'}: {NO_PROPOSALS}\n"
+    assert serial.stdout == parallel.stdout
+
+
+MISSPELT = """\
+      - id: range
+        weight: 10
+        field: technical.rnage_nm
+        rule: {type: linear, best: 5000, worst: 1000}
+      - id: track_record
+"""
+MISSPELT_NOTE = ("no proposal gives `technical.rnage_nm` (did you mean `technical.range_nm`?): "
+                 "a `technical` name is not checked against a list, so a misspelling in the "
+                 "criteria file scores 0 (or fails its gate) for every proposal")
+
+
+def misspelt_criteria(tmp_path: Path) -> Path:
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    assert "      - id: track_record\n" in text
+    path = tmp_path / "criteria.yaml"
+    path.write_text(text.replace("      - id: track_record\n", MISSPELT, 1), encoding="utf-8")
+    return path
+
+
+def test_a_technical_field_no_proposal_gives_is_noted(run_cli: RunCli, tmp_path: Path) -> None:
+    import json
+    criteria = misspelt_criteria(tmp_path)
+    result = run_cli("compare", "--criteria", str(criteria), "-f", "json")
+    assert result.code == 0
+    assert MISSPELT_NOTE in json.loads(result.out)["notes"]
+    table = run_cli("compare", "--criteria", str(criteria))
+    assert "Note: no proposal gives `technical.rnage_nm`" in table.out
+    # Spelt right, nothing to say.
+    right = tmp_path / "right.yaml"
+    right.write_text(criteria.read_text().replace("rnage_nm", "range_nm"), encoding="utf-8")
+    result = run_cli("compare", "--criteria", str(right), "-f", "json")
+    assert not [n for n in json.loads(result.out)["notes"] if "technical" in n]
+
+
+def test_a_gate_on_a_technical_field_no_proposal_gives_is_noted(run_cli: RunCli,
+                                                                 tmp_path: Path) -> None:
+    import json
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    path = tmp_path / "criteria.yaml"
+    path.write_text(text.replace("gates:\n", "gates:\n  - id: fast\n    field: technical."
+                                 "max_sped_kn\n    require: {min: 20}\n", 1), encoding="utf-8")
+    result = run_cli("compare", "--criteria", str(path), "-f", "json")
+    assert ("no proposal gives `technical.max_sped_kn` (did you mean `technical.max_speed_kn`?)"
+            ": a `technical` name is not checked") in " ".join(json.loads(result.out)["notes"])
+
+
+def test_the_note_is_the_same_on_the_parallel_path(padded_batch: Path, tmp_path: Path) -> None:
+    criteria = misspelt_criteria(tmp_path)
+    serial = evaluator("compare", str(padded_batch), "-c", str(criteria), "-f", "json",
+                       "--jobs", "1")
+    parallel = evaluator("compare", str(padded_batch), "-c", str(criteria), "-f", "json",
+                         "--jobs", "2")
+    assert serial.returncode == parallel.returncode == 0
+    assert MISSPELT_NOTE in serial.stdout
+    assert serial.stdout == parallel.stdout
