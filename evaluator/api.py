@@ -66,12 +66,26 @@ def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     each folder that holds none: comparing nothing there is most likely a wrong folder."""
     files: list[Path] = []
     problems: list[Problem] = []
+    named: set[str] = set()
     for path in paths:
         found = list(discover([path]))
         if not found:  # only a folder can come out empty
             problems.append(Problem(display_path(path), NO_PROPOSALS))
-        files.extend(found)
+        for file in found:  # a file named twice (`proposals proposals/a.yaml`) is read once
+            text = os.fspath(file)
+            if text not in named:
+                named.add(text)
+                files.append(file)
     return files, problems
+
+
+def same_file(first: str, second: str) -> bool:
+    """Whether two file names (as the problems show them) name one file on disk: given
+    twice, spelt differently (`./a/../a/x.yaml`, a link), it is one proposal, read once."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
 
 
 def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[str]:
@@ -200,7 +214,9 @@ def _add_proposal(batch: Batch, seen: dict[str, Proposal],
         return
     proposal = outcome
     if proposal.id in seen:
-        batch.errors.append(duplicate_problem(proposal, seen[proposal.id].file))
+        first = seen[proposal.id].file
+        if not same_file(first, proposal.file):
+            batch.errors.append(duplicate_problem(proposal, first))
         return
     seen[proposal.id] = proposal
     batch.proposals.append(proposal)

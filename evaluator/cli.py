@@ -34,12 +34,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# Input paths are checked by the reader, not by typer (readable=False): a file that cannot
+# be read, or a folder where a file belongs, is an input error (exit 1), not a usage one.
 PathsArgument = Annotated[list[Path] | None, typer.Argument(
     help="Proposal files and folders [default: proposals/].", metavar="PATH",
-    show_default=False)]
+    show_default=False, readable=False)]
 CriteriaOption = Annotated[Path | None, typer.Option(
     "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
-                             "installed copy].", dir_okay=False, metavar="FILE")]
+                             "installed copy].", readable=False, metavar="FILE")]
 WeightsOption = Annotated[str | None, typer.Option(
     "--weights", "-w", metavar="NAME=N,...", help="What-if weights for top-level criteria, e.g. "
                             "pricing=40,g2g_guarantees=20; the rest keep theirs.")]
@@ -55,7 +57,7 @@ ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing 
 PanelOption = Annotated[Path | None, typer.Option(
     "--panel", "-p", metavar="DIR", help="Folder of panel members' rating files, one per "
                                         "member, for the criteria's panel.* judgements "
-                                        "(see docs/panels.md).")]
+                                        "(see docs/panels.md).", readable=False)]
 MaxBytesOption = Annotated[int, typer.Option(
     "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
 JobsOption = Annotated[int | None, typer.Option(
@@ -330,7 +332,7 @@ def compare(
 @app.command()
 def score(
     file: Annotated[Path, typer.Argument(help="A proposal file.", metavar="FILE",
-                                         show_default=False)],
+                                         show_default=False, readable=False)],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
@@ -370,7 +372,8 @@ def score(
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(
-        help="Proposal or criteria files and folders.", metavar="PATH", show_default=False)],
+        help="Proposal or criteria files and folders.", metavar="PATH", show_default=False,
+        readable=False)],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -430,7 +433,7 @@ def show_criteria(
 @app.command("weights")
 def ahp_weights(
     file: Annotated[Path, typer.Argument(help="A file of pairwise judgements.", metavar="FILE",
-                                         show_default=False)],
+                                         show_default=False, readable=False)],
     fmt: Annotated[str, _format_option(("table", "json", "yaml"))] = "table",
     output: OutputOption = None,
     force: ForceOption = False,

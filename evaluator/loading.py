@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import re
 import stat
@@ -306,8 +307,15 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
     if len(raw) > max_bytes:  # the file grew while we read it
         raise InputError.at(name, f"file is over the limit of {max_bytes:,} bytes")
     digest = hashlib.sha256(raw).hexdigest()
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        raise InputError.at(name, "file is UTF-32; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError.at(name, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in raw:  # text in UTF-16 or UTF-32 without a byte-order mark holds many
+        wide = _wide_encoding(raw)
+        if wide is not None:
+            raise InputError.at(name, f"file is {wide} (without a byte-order mark); save it "
+                                      "as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -326,6 +334,22 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
 
 
 _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the bytes look like mostly ASCII text in it (either byte
+    order): the bytes that would be zero are (nearly) all zero, the others (nearly) never."""
+    sample = raw[:4096]
+    for name, width, zeros in (("UTF-32", 4, (1, 2, 3)), ("UTF-32", 4, (0, 1, 2)),
+                               ("UTF-16", 2, (1,)), ("UTF-16", 2, (0,))):
+        size = len(sample) // width * width
+        units = size // width
+        if units < 2:
+            continue
+        if all(sample[k:size:width].count(0) >= 0.9 * units if k in zeros
+               else sample[k:size:width].count(0) <= 0.1 * units for k in range(width)):
+            return name
+    return None
 
 
 def _not_a_file(mode: int) -> str:
@@ -351,6 +375,8 @@ def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
 def parse_document(text: str, name: str, digest: str = "") -> Document:
     """Strictly parse YAML text that came from the file `name`."""
+    if not text.strip(" \t\r\n"):  # blank: libyaml would call a tab in it a wrong token
+        raise InputError.at(name, "the file is empty")
     stray_bom = text.find("\ufeff", 1 if text.startswith("\ufeff") else 0)
     if stray_bom >= 0:
         line, column = _text_line_column(text, stray_bom)
@@ -418,13 +444,47 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "not valid YAML").strip()
     context = (exc.context or "").strip()
-    at = ""
+    at = row = ""
+    lines: list[str] = []
     if mark is not None:
         lines = text.splitlines()
         row = lines[mark.line] if mark.line < len(lines) else ""
         at = row[mark.column:mark.column + 1]
+    long_key = _long_key(lines, exc)
+    dedented = _dedented_first_key(lines, mark.line) if mark is not None and problem in (
+        "mapping values are not allowed in this context", "did not find expected key") else None
+    if long_key is not None:
+        return Problem(name, "not valid YAML: a key longer than 1,024 characters, YAML's limit: "
+                             "shorten it", *long_key)
+    if dedented is not None:  # libyaml stops on the line after the one to fix
+        line, column, after = dedented
+        more = "less" if column - 1 < _indent(lines[after - 1]) else "more"
+        return Problem(name, f"not valid YAML: this key is indented {more} than the keys after "
+                             f"it (line {after}): the keys of one mapping start in the same "
+                             "column", line, column)
+    if problem == "did not find expected <document start>" and lines:
+        top = next((i for i, line in enumerate(lines) if _significant(line)), 0)
+        if _indent(lines[top]):  # the rest of the top level cannot follow it
+            return Problem(name, "not valid YAML: the first key is indented: top-level keys "
+                                 "start in column 1", top + 1, _indent(lines[top]) + 1)
     if "tab" in problem or at == "\t":
         message = "a tab character: YAML indents with spaces only"
+    elif problem == "second occurrence" and context.startswith("found duplicate anchor"):
+        anchor = re.match(r"&([^\s,\[\]{}]+)", row[mark.column:] if mark else "")
+        first = exc.context_mark
+        message = (f"the anchor &{_shorten(anchor.group(1)) if anchor else ''} is defined twice"
+                   + (f" (first at line {first.line + 1})" if first is not None else "")
+                   + ": give each anchor a name of its own")
+    elif problem == "did not find expected '-' indicator" and mark is not None:
+        if row.lstrip(" ").startswith("-"):
+            first_item = exc.context_mark.line + 1 if exc.context_mark else mark.line
+            message = (f"not valid YAML: this list item does not line up with the first one "
+                       f"(line {first_item}): each `-` of a list starts in the same column")
+        else:
+            above = next((i + 1 for i in range(mark.line - 1, -1, -1)
+                          if _significant(lines[i])), mark.line)
+            message = (f"not valid YAML: this key does not line up with the one above it "
+                       f"(line {above}): the keys of one mapping start in the same column")
     elif "expected a single document" in context or "but found another document" in problem:
         message = "a file holds one document; found a second one (remove the '---')"
     elif problem == "found undefined alias":
@@ -442,6 +502,74 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     if mark is None:  # pragma: no cover - libyaml always marks where it stopped
         return Problem(name, message)
     return Problem(name, message, mark.line + 1, mark.column + 1)
+
+
+_LONGEST_KEY = 1024  # libyaml's limit for a key written without '?'
+# `  key: value` (a value on the line), and a line that opens a block (`key:`, `- key:`).
+_KEY_WITH_VALUE = re.compile(r" *(?:- +)?([^\s#'\"-][^:#]*):[ \t]+[^\s#]")
+_OPENS_BLOCK = re.compile(r" *(?:- +)?[^\s#][^#]*:[ \t]*(?:#.*)?")
+
+
+def _significant(line: str) -> bool:
+    """A line that holds more than blanks and a comment."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _long_key(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, int] | None:
+    """Line and column of a key longer than libyaml takes, if that is what stopped it (it
+    says "could not find expected ':'" or "mapping values are not allowed")."""
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines) or exc.problem not in (
+            "could not find expected ':'", "mapping values are not allowed in this context"):
+        return None
+    start = exc.context_mark
+    if start is not None and start.line == mark.line and "simple key" in (exc.context or ""):
+        column = start.column
+    else:
+        column = _indent(lines[mark.line])
+    return (mark.line + 1, column + 1) if mark.column - column > _LONGEST_KEY else None
+
+
+def _dedented_first_key(lines: list[str], row: int) -> tuple[int, int, int] | None:
+    """(line, column, next line) of the first key of a mapping indented less (or more) than
+    the keys after it: libyaml stops on the next key, as if that one were wrong. None when
+    the next key is the likelier culprit (indented unlike the keys after it too)."""
+    if row >= len(lines) or not _significant(lines[row]):
+        return None
+    above = [i for i in range(row - 1, -1, -1) if _significant(lines[i])][:2]
+    if len(above) < 2:
+        return None
+    key, parent = above
+    written = _KEY_WITH_VALUE.match(lines[key])  # `key: value`, or `- key: value`
+    if written is None or not _OPENS_BLOCK.fullmatch(lines[parent]):
+        return None
+    column = written.start(1)
+    if not (_indent(lines[parent]) < _indent(lines[key]) and
+            _indent(lines[parent]) < _indent(lines[row]) != column):
+        return None
+    after = next((i for i in range(row + 1, len(lines)) if _significant(lines[i])), None)
+    if (after is not None and _indent(lines[after]) == _indent(lines[row])) or \
+            _indent(lines[row]) - _indent(lines[parent]) == _usual_step(lines, parent):
+        return key + 1, column + 1, row + 1
+    return None
+
+
+def _usual_step(lines: list[str], besides: int) -> int:
+    """The indentation the file most often gives a block under its key, the block under
+    line `besides` (0-based) left out (2 when there is no other)."""
+    steps: dict[int, int] = {}
+    significant = [i for i, line in enumerate(lines) if _significant(line)]
+    for i, below in itertools.pairwise(significant):
+        if i != besides and _OPENS_BLOCK.fullmatch(lines[i]) and \
+                _indent(lines[below]) > _indent(lines[i]):
+            step = _indent(lines[below]) - _indent(lines[i])
+            steps[step] = steps.get(step, 0) + 1
+    return max(steps, key=lambda step: (steps[step], -step)) if steps else 2
 
 
 class _Builder:
@@ -561,7 +689,7 @@ class _Builder:
             if key_marks is not None:
                 key_marks[where] = _mark(key_node)
             if merge:
-                merged = self.merge_sources(value_node, depth + 1)
+                merged = self.merge_sources(value_node, depth + 1, key_node)
             else:
                 result[key] = self.build(value_node, where, depth + 1)
         # `<<: *defaults` fills in what the mapping does not say itself; the first
@@ -576,7 +704,8 @@ class _Builder:
                 result[key] = self.build(value_node, where, depth + 1)
         return result
 
-    def merge_sources(self, node: Node, depth: int) -> list[tuple[Node, Node]]:
+    def merge_sources(self, node: Node, depth: int, merge_key: Node,
+                      merging: frozenset[int] = frozenset()) -> list[tuple[Node, Node]]:
         """The entries that `<<` merges in: of one mapping, or of a list of them, in order."""
         sources = node.value if isinstance(node, SequenceNode) and node.tag == _SEQ else [node]
         entries: list[tuple[Node, Node]] = []
@@ -585,12 +714,17 @@ class _Builder:
             if not isinstance(source, MappingNode) or source.tag != _MAP:
                 raise self.fail(source, "`<<` merges a mapping into this one: give it an alias "
                                         "of a mapping (<<: *defaults) or a list of them")
+            if id(source) in self.active or id(source) in merging:
+                # Followed, it would merge forever (until the nesting limit said so).
+                raise self.fail(merge_key, "`<<` merges a mapping into itself (the alias names "
+                                           "a mapping this one is part of): remove it")
             own: list[tuple[Node, Node]] = []
             inherited: list[tuple[Node, Node]] = []
             for key_node, value_node in source.value:
                 self.spend(key_node, depth)
                 if _is_merge(key_node):
-                    inherited.extend(self.merge_sources(value_node, depth + 1))
+                    inherited.extend(self.merge_sources(value_node, depth + 1, key_node,
+                                                        merging | {id(source)}))
                 else:
                     own.append((key_node, value_node))
             entries.extend(own + inherited)  # a source's own keys win over what it merges

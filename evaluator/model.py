@@ -85,6 +85,9 @@ class Proposal:
 
 def parse_proposal(document: Document) -> Proposal:
     """Validate a parsed proposal file; raise InputError listing every problem."""
+    other = _other_kind(document.data)
+    if other is not None:  # one line, not an "unknown section" for each of its keys
+        raise InputError.at(document.file, f"not a proposal: this is {other}")
     check = Checker(document)
     top = check.mapping((), document.data, ALL_SECTIONS,
                         required=("proposal",), what="section")
@@ -116,7 +119,7 @@ def parse_proposal(document: Document) -> Proposal:
     if "proposal.id" not in values and not _ID.match(stem):
         # About the file's name, not a place in it: no line and column.
         check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
-                                      "as an id; give `proposal.id` (letters, digits, _ and -)"))
+                                      f"as an id: {id_rule(stem)}; give `proposal.id`"))
     check.raise_if_any()
     # Keep only what later messages need (the text, to find where a value stands), not the
     # raw data: less for a batch to hold in memory and to send between processes.
@@ -125,13 +128,40 @@ def parse_proposal(document: Document) -> Proposal:
                     ranges)
 
 
+def id_rule(ident: str) -> str:
+    """Why `ident` cannot be an id (see `_ID`), in words: the rule it breaks."""
+    def allowed(character: str) -> bool:
+        return character.isascii() and (character.isalnum() or character in "_-")
+    first = ident[:1]
+    if not first or not ((first.isascii() and first.isalpha()) or first == "_"):
+        return f"an id starts with a letter or _, not {first!r} (then letters, digits, _ and -)"
+    bad = next(c for c in ident if not allowed(c))
+    return f"an id uses letters, digits, _ and - only, not {bad!r}"
+
+
+def _other_kind(data: Any) -> str | None:
+    """What an input file that is not a proposal is, when its top-level keys say so."""
+    if not isinstance(data, dict) or data.keys() & _SECTION_NAMES:
+        return None
+    if "judgements" in data:
+        return "a judgements file (see `evaluator weights`)"
+    if "criteria" in data:
+        return "a criteria file (use it with --criteria)"
+    if data.keys() & {"member", "ratings"}:
+        return "a panel member's ratings (give their folder with --panel)"
+    return None
+
+
+_SECTION_NAMES = frozenset(ALL_SECTIONS)
+
+
 def _read_value(check: Checker, path: PathKey, raw: Any,
                 spec: FieldSpec) -> Value | Range | None:
     kind = spec.kind
     if kind == TEXT:
         text = check.text(path, raw)
         if text is not None and spec.name == "proposal.id" and not _ID.match(text):
-            check.report(path, "an id uses letters, digits, _ and - and starts with a letter")
+            check.report(path, id_rule(text))
             return None
         return text
     if kind == CURRENCY:
@@ -479,8 +509,7 @@ def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str]
     if ident is None:
         return None
     if not _ID.match(ident):
-        check.report((*path, "id"), "an id uses letters, digits, _ and - and starts with "
-                                    "a letter")
+        check.report((*path, "id"), id_rule(ident))
     if ident in seen:
         check.report((*path, "id"), f"{what} `{ident}` is defined twice")
     seen.add(ident)

@@ -40,6 +40,7 @@ from evaluator.api import (
     duplicate_problem,
     load_or_problems,
     proposal_files,
+    same_file,
     worker_count,
     worker_signals,
 )
@@ -143,6 +144,8 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         if summary is None:
             unreadable.update(Path(p.file).stem for p in problems)
         elif summary[0] in first:
+            if same_file(first[summary[0]], summary[1]):
+                continue  # one file given twice: it counts once (api._add_proposal)
             duplicates[owner][index] = first[summary[0]]
             unreadable.add(Path(summary[1]).stem)
         else:

@@ -435,3 +435,104 @@ def test_the_note_is_the_same_on_the_parallel_path(padded_batch: Path, tmp_path:
     assert serial.returncode == parallel.returncode == 0
     assert MISSPELT_NOTE in serial.stdout
     assert serial.stdout == parallel.stdout
+
+
+# --- 20. messages that name the real cause and the fix --------------------------------------
+
+
+@pytest.mark.parametrize(("command", "refused"), [
+    (["score", "proposals/italy.yaml"], "proposals/italy.yaml"),
+    (["validate", "proposals/italy.yaml"], "proposals/italy.yaml"),
+    (["compare", "proposals/italy.yaml"], "proposals/italy.yaml"),
+    (["weights", "weights/minister-ahp.yaml"], "weights/minister-ahp.yaml"),
+    (["compare", "--criteria", "criteria/default.yaml"], "criteria/default.yaml"),
+    (["validate", "proposals", "--panel", "panel"], "panel/a.yaml")],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else "")
+def test_an_unreadable_file_is_an_input_error_not_a_usage_error(
+        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, command: list[str],
+        refused: str) -> None:
+    # As root nothing is unreadable: make it so (typer's own check asks os.access).
+    real_open = os.open
+
+    def refuse(path: object, flags: int, *args: object, **kwargs: object) -> int:
+        if os.fspath(path) == refused:  # type: ignore[arg-type]
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)
+    monkeypatch.setattr(os, "open", refuse)
+    result = run_cli(*command)
+    assert result.code == 1, result.err
+    assert f"{refused}: permission denied\n" in result.err
+
+
+def test_a_folder_given_as_the_criteria_file_is_an_input_error(run_cli: RunCli) -> None:
+    result = run_cli("compare", "--criteria", "proposals")
+    assert (result.code, result.out, result.err) == (1, "", "proposals: is a folder, not a "
+                                                            "file\n")
+
+
+def test_the_same_file_given_twice_is_read_once(run_cli: RunCli, tmp_path: Path) -> None:
+    once = run_cli("compare", "proposals", "-f", "csv")
+    for paths in (["proposals/italy.yaml", "proposals/italy.yaml"],
+                  ["proposals", "proposals/italy.yaml"],
+                  ["proposals", "./proposals/../proposals/italy.yaml"],
+                  ["proposals", str(ROOT / "proposals")]):
+        result = run_cli("compare", *paths, "-f", "csv")
+        assert (result.code, result.err) == (0, ""), paths
+        if len(paths) == 2 and paths[0] == "proposals":
+            assert result.out == once.out
+    validated = run_cli("validate", "proposals/italy.yaml", "proposals/italy.yaml")
+    assert (validated.code, validated.err) == (0, "")
+    # Another file with the same id is still an error.
+    shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path / "italy.yaml")
+    result = run_cli("compare", "proposals/italy.yaml", str(tmp_path / "italy.yaml"))
+    assert result.code == 1
+    assert result.err == (f"{tmp_path}/italy.yaml:9:7: the id `italy` is already used by "
+                          "proposals/italy.yaml; ids must be unique\n")
+
+
+def test_the_same_file_twice_in_a_parallel_batch_is_read_once(padded_batch: Path) -> None:
+    serial = evaluator("compare", str(padded_batch), "-f", "json", "--jobs", "1")
+    for jobs in ("1", "2"):
+        twice = evaluator("compare", str(padded_batch), str(padded_batch / "p0001.yaml"),
+                          "-f", "json", "--jobs", jobs)
+        assert (twice.returncode, twice.stderr) == (0, "")
+        assert twice.stdout == serial.stdout
+
+
+@pytest.mark.parametrize(("path", "kind"), [
+    ("criteria/default.yaml", "a criteria file (use it with --criteria)"),
+    ("weights/minister-ahp.yaml", "a judgements file (see `evaluator weights`)"),
+    ("panel/a.yaml", "a panel member's ratings (give their folder with --panel)")])
+def test_a_file_of_another_kind_is_named_as_such(run_cli: RunCli, path: str,
+                                                 kind: str) -> None:
+    result = run_cli("score", path)
+    assert (result.code, result.out, result.err) == (
+        1, "", f"{path}: not a proposal: this is {kind}\n")
+
+
+def _indentation_slips() -> list[tuple[int, str]]:
+    """italy.yaml with one line's indentation one space off, each way, for every line."""
+    lines = (PROPOSALS / "italy.yaml").read_text(encoding="utf-8").split("\n")
+    slips = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        for changed in (" " + line, line[1:] if line.startswith(" ") else None):
+            if changed is not None:
+                slips.append((number, "\n".join([*lines[:number - 1], changed, *lines[number:]])))
+    return slips
+
+
+def test_an_indentation_slip_is_reported_at_its_line() -> None:
+    # Before, a first key indented one space less or more than the keys after it was
+    # reported on the next line, and a list item out of line in libyaml's own words.
+    for number, text in _indentation_slips():
+        try:
+            parse_document(text, "italy.yaml")
+        except InputError as exc:
+            (problem,) = exc.problems
+            assert problem.line == number or f"(line {number})" in problem.message, \
+                (number, str(problem))
+            assert "expected '-' indicator" not in problem.message
+            assert "document start" not in problem.message
