@@ -9,8 +9,16 @@ from pathlib import Path
 
 from evaluator.caveats import PANEL_GAP, Caveat
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, discover, load_document
-from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
+from evaluator.loading import DEFAULT_MAX_BYTES, discover, display_path, load_document
+from evaluator.model import (
+    Criteria,
+    Proposal,
+    free_form_fields,
+    is_free_form,
+    parse_criteria,
+    parse_proposal,
+    unmet_field_notes,
+)
 from evaluator.panel import Panel, load_panel
 from evaluator.scoring import Comparison, Prepared, evaluate, prepare
 
@@ -18,8 +26,12 @@ DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
 
 
 def default_criteria_path() -> Path:
-    """`./criteria/default.yaml` when present, else the copy installed with the package."""
-    if DEFAULT_CRITERIA.is_file():
+    """`./criteria/default.yaml` when present, else the copy installed with the package.
+
+    Present in any form: a folder or a link to nowhere by that name is reported (see
+    `load_criteria`), not silently replaced by the installed copy.
+    """
+    if os.path.lexists(DEFAULT_CRITERIA):
         return DEFAULT_CRITERIA
     # A wheel carries a copy in evaluator/data/ (see pyproject.toml); an editable install
     # from a checkout has the package next to criteria/.
@@ -30,7 +42,60 @@ def default_criteria_path() -> Path:
 
 def load_criteria(path: Path | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Criteria:
     """Read and validate a criteria file (the default one when `path` is None)."""
-    return parse_criteria(load_document(path or default_criteria_path(), max_bytes))
+    if path is not None:
+        return parse_criteria(load_document(path, max_bytes))
+    path = default_criteria_path()
+    try:
+        document = load_document(path, max_bytes)
+    except InputError as exc:
+        if path != DEFAULT_CRITERIA or os.path.isfile(path):
+            raise
+        # Not a file (a folder, a link to nowhere...), and not named by the user: say why
+        # it was read at all.
+        raise InputError([Problem(p.file, p.message + _DEFAULT_HINT, p.line, p.column)
+                          for p in exc.problems]) from None
+    return parse_criteria(document)
+
+
+_DEFAULT_HINT = (" (the default criteria file, read when no --criteria is given: fix it, "
+                 "remove it to use the installed copy, or give --criteria FILE)")
+NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
+
+
+def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """The proposal files of `paths` (as `loading.discover` finds them), and a problem for
+    each folder that holds none: comparing nothing there is most likely a wrong folder."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    named: set[str] = set()
+    for path in paths:
+        found = list(discover([path]))
+        if not found:  # only a folder can come out empty
+            problems.append(Problem(display_path(path), NO_PROPOSALS))
+        for file in found:  # a file named twice (`proposals proposals/a.yaml`) is read once
+            text = os.fspath(file)
+            if text not in named:
+                named.add(text)
+                files.append(file)
+    return files, problems
+
+
+def same_file(first: str, second: str) -> bool:
+    """Whether two file names (as the problems show them) name one file on disk: given
+    twice, spelt differently (`./a/../a/x.yaml`, a link), it is one proposal, read once."""
+    try:
+        return os.path.samefile(first, second)
+    except (OSError, ValueError):
+        return False
+
+
+def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[str]:
+    """`model.unmet_field_notes` for a run's proposals (none when there are none)."""
+    fields = free_form_fields(criteria)
+    if not fields or not proposals:
+        return []
+    given = {name for p in proposals for name in p.values if is_free_form(name)}
+    return unmet_field_notes(fields, given)
 
 
 def load_proposal(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Proposal:
@@ -90,7 +155,7 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     """
     batch = Batch()
     seen: dict[str, Proposal] = {}
-    files = list(discover(paths))
+    files, batch.errors = proposal_files(paths)
     workers = worker_count(jobs, len(files))
     outcomes: Iterable[Proposal | tuple[Problem, ...]]
     if workers > 1:
@@ -125,9 +190,22 @@ def _load_in_parallel(files: list[Path], max_bytes: int, workers: int
     tasks = [(files[i:i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
     # fork: workers start at once with everything imported; imap keeps the file order.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
+    with context.Pool(workers, initializer=worker_signals) as pool:
         for chunk in pool.imap(_load_chunk, tasks):
             yield from chunk
+
+
+def worker_signals() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (the terminal sends it to
+    every process of the group, and a worker would print its traceback); SIGTERM and SIGHUP
+    end it, as they end any process (the CLI turns them into an exception that unwinds a
+    run, which a forked worker inherits: its pool could not terminate it)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _add_proposal(batch: Batch, seen: dict[str, Proposal],
@@ -137,7 +215,9 @@ def _add_proposal(batch: Batch, seen: dict[str, Proposal],
         return
     proposal = outcome
     if proposal.id in seen:
-        batch.errors.append(duplicate_problem(proposal, seen[proposal.id].file))
+        first = seen[proposal.id].file
+        if not same_file(first, proposal.file):
+            batch.errors.append(duplicate_problem(proposal, first))
         return
     seen[proposal.id] = proposal
     batch.proposals.append(proposal)
@@ -157,7 +237,8 @@ def compare(paths: Sequence[Path], criteria: Criteria,
             panel: Path | None = None, jobs: int | None = None) -> Comparison:
     """Load the proposals in `paths` (and the `panel` folder) and score, rank and explain them."""
     batch = load_proposals(paths, max_bytes, on_file, jobs, criteria)
-    unread = files_of(batch.errors)
+    # The files that could not be read (an empty folder is said, but is not a file).
+    unread = files_of(p for p in batch.errors if p.message != NO_PROPOSALS)
     judged = None
     if panel is not None:
         # A rating of a proposal whose file failed is not the panel's mistake: that file's
@@ -166,8 +247,10 @@ def compare(paths: Sequence[Path], criteria: Criteria,
         judged, problems = load_panel(panel, criteria, [p.id for p in batch.proposals],
                                       unreadable=unreadable, max_bytes=max_bytes)
         batch.errors.extend(problems)
-    return evaluate(batch.prepared, criteria, weights, method, batch.errors, judged,
-                    batch.files, unread)
+    comparison = evaluate(batch.prepared, criteria, weights, method, batch.errors, judged,
+                          batch.files, unread)
+    comparison.notes.extend(free_form_notes(criteria, batch.proposals))
+    return comparison
 
 
 def files_of(problems: Iterable[Problem]) -> list[str]:
@@ -185,7 +268,9 @@ def score_one(path: Path, criteria: Criteria, weights: Mapping[str, float] | Non
     if panel is not None:
         judged, problems = load_panel(panel, criteria, [proposal.id], other_proposals=True,
                                       max_bytes=max_bytes)
-    return evaluate([proposal], criteria, weights, method, problems, judged, files=1)
+    comparison = evaluate([proposal], criteria, weights, method, problems, judged, files=1)
+    comparison.notes.extend(free_form_notes(criteria, [proposal]))
+    return comparison
 
 
 def validate_paths(paths: Iterable[Path], criteria: Criteria,
@@ -199,9 +284,8 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
     proposal's judgement no member rated (it would score as missing).
     """
     checked: list[str] = []
-    problems: list[Problem] = []
     proposals: list[Proposal] = []
-    files = list(discover(paths))
+    files, problems = proposal_files(paths)
     for done, path in enumerate(files, 1):
         try:
             document = load_document(path, max_bytes)

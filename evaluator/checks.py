@@ -133,6 +133,8 @@ class Checker:
                 hint = " (write it without quotes)"
             elif isinstance(value, str) and _THOUSANDS.fullmatch(value.strip()):
                 hint = " (separate thousands with `_`, as in 120_000_000, or not at all)"
+            elif isinstance(value, str):
+                hint = _figure_hint(value)
             self.report(path, f"expected a number, got {describe(value)}{hint}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
@@ -203,6 +205,43 @@ class Checker:
             return value
         self.report(path, f"expected a list, got {describe(value)}")
         return None
+
+
+# `45%`, and `RM 1.2 bil`, `USD 120 million`, `€30m` as offers and spreadsheets write them.
+_PERCENT = re.compile(r"\s*([-+]?[0-9][0-9_]*(?:\.[0-9]+)?)\s*%\s*")
+_CURRENCY_MARK = r"(?:RM|US\$|[A-Z]{3}|[$€£¥₩₺])"
+_FIGURE = re.compile(rf"\s*(?P<before>{_CURRENCY_MARK})?\s*(?P<number>[0-9][0-9,_]*(?:\.[0-9]+)?)"
+                     rf"\s*(?P<scale>[A-Za-z]+)?\.?\s*(?P<after>{_CURRENCY_MARK})?\s*")
+_SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mil": 10**6,
+           "mio": 10**6, "million": 10**6, "juta": 10**6, "b": 10**9, "bn": 10**9,
+           "bil": 10**9, "bilion": 10**9, "billion": 10**9}
+
+
+def _figure_hint(text: str) -> str:
+    """A hint for a figure written with a `%`, a currency or a word for its scale."""
+    percent = _PERCENT.fullmatch(text)
+    if percent:
+        return f" (write the number without '%': {percent.group(1)})"
+    figure = _FIGURE.fullmatch(text)
+    if figure is None:
+        return ""
+    scale_word = (figure["scale"] or "").lower()
+    if scale_word and scale_word not in _SCALES:
+        return ""
+    currency = figure["before"] or figure["after"]
+    if not currency and not scale_word:
+        return ""
+    from decimal import Decimal, InvalidOperation
+    try:
+        amount = Decimal(figure["number"].replace(",", "").replace("_", "")) \
+            * _SCALES.get(scale_word, 1)
+    except InvalidOperation:  # pragma: no cover - the pattern allows none
+        return ""
+    shown = f"{int(amount):_}" if amount == amount.to_integral_value() else str(amount)
+    if not currency:
+        return f" (write the figure in full, as in {shown})"
+    return (f" (write the figure alone{' and in full' if scale_word else ''}, as in {shown}; "
+            "the currency goes in `pricing.currency`)")
 
 
 def _numeric(text: str) -> bool:

@@ -1,10 +1,14 @@
 """The command line: each command parses its options, calls the core, picks a renderer."""
 
+import contextlib
+import errno
 import gc
 import importlib
+import io
 import os
 import re
 import shutil
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,7 +19,7 @@ import typer
 
 from evaluator import __version__
 from evaluator.coercion import install
-from evaluator.errors import EvaluatorError, Problem, UsageError
+from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
 
@@ -33,12 +37,14 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
+# Input paths are checked by the reader, not by typer (readable=False): a file that cannot
+# be read, or a folder where a file belongs, is an input error (exit 1), not a usage one.
 PathsArgument = Annotated[list[Path] | None, typer.Argument(
     help="Proposal files and folders [default: proposals/].", metavar="PATH",
-    show_default=False)]
+    show_default=False, readable=False)]
 CriteriaOption = Annotated[Path | None, typer.Option(
     "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
-                             "installed copy].", dir_okay=False, metavar="FILE")]
+                             "installed copy].", readable=False, metavar="FILE")]
 WeightsOption = Annotated[str | None, typer.Option(
     "--weights", "-w", metavar="NAME=PCT,...", help="What-if weights of top-level criteria, "
     "in percent of the total, e.g. pricing=40: pricing counts for 40% and the others keep "
@@ -59,14 +65,15 @@ MethodOption = Annotated[str | None, typer.Option(
     "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
                            "each side by side [default: the criteria file's].", metavar="METHOD",
     autocompletion=_choices(*METHODS))]
-OutputOption = Annotated[Path | None, typer.Option(
+# Text, not a Path: Path("newdir/") drops the slash that says the user means a folder.
+OutputOption = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
-    dir_okay=False, metavar="FILE")]
+    metavar="FILE")]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
 PanelOption = Annotated[Path | None, typer.Option(
     "--panel", "-p", metavar="DIR", help="Folder of panel members' rating files, one per "
                                         "member, for the criteria's panel.* judgements "
-                                        "(see docs/panels.md).")]
+                                        "(see docs/panels.md).", readable=False)]
 MaxBytesOption = Annotated[int, typer.Option(
     "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
 JobsOption = Annotated[int | None, typer.Option(
@@ -246,7 +253,7 @@ def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
     return function
 
 
-def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[Path],
+def _emit(text: str | bytes, output: str | Path | None, force: bool, inputs: Sequence[Path],
           fmt: str) -> None:
     """Write the result (as text, or already in UTF-8) to stdout or to `output`."""
     if output is None:
@@ -257,7 +264,7 @@ def _emit(text: str | bytes, output: Path | None, force: bool, inputs: Sequence[
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
     write_output(output, text, inputs=[*inputs, *discover(inputs)], force=force)
-    sys.stderr.write(f"wrote {output}\n")
+    sys.stderr.write(f"wrote {Path(output)}\n")
 
 
 def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
@@ -265,18 +272,79 @@ def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
     UTF-8, as it would to a file, whatever the terminal's encoding; text for a person (the
     table) in the terminal's encoding, with `?` for what it cannot show, rather than an
     error."""
-    binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
-    if fmt != "table" and binary is not None:
-        sys.stdout.flush()  # what was written as text goes first
-        binary.write(text.encode("utf-8") if isinstance(text, str) else text)
-        return
-    if isinstance(text, bytes):
-        text = text.decode("utf-8")
     try:
-        sys.stdout.write(text)
-    except UnicodeEncodeError:  # the whole text is encoded before any of it is written
-        encoding = sys.stdout.encoding
-        sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+        binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
+        if fmt != "table" and binary is not None:
+            sys.stdout.flush()  # what was written as text goes first
+            binary.write(text.encode("utf-8") if isinstance(text, str) else text)
+            return
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        try:
+            sys.stdout.write(text)
+        except UnicodeEncodeError:  # the whole text is encoded before any of it is written
+            encoding = sys.stdout.encoding
+            sys.stdout.write(text.encode(encoding, "replace").decode(encoding))
+    except BrokenPipeError:
+        raise  # the reader went away: see _run
+    except OSError as exc:
+        raise _stdout_failure(exc) from None
+
+
+class _StdoutClosed(OSError):
+    """A write to a standard output that the process was started without."""
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when the process started without one (`>&-`): writing says so."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise _StdoutClosed(errno.EBADF, "it is closed")
+
+
+def _stdout_failure(exc: OSError) -> OutputError:
+    """Standard output cannot be written (a full disk, a closed stdout): an ordinary error,
+    exit status 1. What it still holds is dropped, so that the exit does not fail again."""
+    _drop_stdout()
+    reason = "it is closed" if isinstance(exc, _StdoutClosed) else exc.strerror or str(exc)
+    return OutputError([Problem("evaluator", f"cannot write to standard output: {reason}")])
+
+
+def _flush_stdout() -> None:
+    """Write out what standard output holds, so that a failure is reported, not lost at exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _stdout_failure(exc) from None
+
+
+def _echo_failed(exc: OSError) -> bool:
+    """Whether `exc` was raised writing typer's own text (help, version) to standard output."""
+    trace = exc.__traceback__
+    while trace is not None and trace.tb_next is not None:
+        trace = trace.tb_next
+    return trace is not None and trace.tb_frame.f_code.co_name == "echo" and \
+        not trace.tb_frame.f_locals.get("err")
+
+
+def _drop_stdout() -> None:
+    """Point standard output at the null device: what is left in its buffer goes nowhere."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, sys.stdout.fileno())
+        finally:
+            os.close(null)
+    except (OSError, ValueError, AttributeError):  # no file underneath (closed, in tests)
+        pass
 
 
 def _strip_ansi(text: str) -> str:
@@ -429,7 +497,7 @@ def compare(
 @app.command()
 def score(
     file: Annotated[Path, typer.Argument(help="A proposal file.", metavar="FILE",
-                                         show_default=False)],
+                                         show_default=False, readable=False)],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
@@ -469,7 +537,8 @@ def score(
 @app.command()
 def validate(
     paths: Annotated[list[Path], typer.Argument(
-        help="Proposal or criteria files and folders.", metavar="PATH", show_default=False)],
+        help="Proposal or criteria files and folders.", metavar="PATH", show_default=False,
+        readable=False)],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -534,7 +603,7 @@ def show_criteria(
 @app.command("weights")
 def ahp_weights(
     file: Annotated[Path, typer.Argument(help="A file of pairwise judgements.", metavar="FILE",
-                                         show_default=False)],
+                                         show_default=False, readable=False)],
     fmt: Annotated[str, _format_option(("table", "json", "yaml"))] = "table",
     output: OutputOption = None,
     force: ForceOption = False,
@@ -731,11 +800,44 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Reference counting still frees everything that is dropped.
     collecting = gc.isenabled()
     gc.disable()
+    previous = _catch_stop_signals()
     try:
         _run(args)
     finally:
         if collecting:  # main() called in-process (tests, embedding) leaves gc as it was
             gc.enable()
+        for number, handler in previous.items():  # and the signal handlers too
+            signal.signal(number, handler)
+
+
+# Signals that ask a run to stop (`kill`, a closed terminal). By default they end the
+# process at once, leaving a half-written --output's temporary file behind; raised as an
+# exception instead, they unwind the run so that every `finally` cleans up.
+STOP_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class _Stopped(BaseException):
+    """A stop signal arrived; not an Exception, so that nothing on the way swallows it."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__(number)
+        self.number = number
+
+
+def _stop(number: int, frame: object) -> None:
+    raise _Stopped(number)
+
+
+def _catch_stop_signals() -> dict[int, Any]:
+    """Turn the stop signals into `_Stopped`; the handlers they had, to put back."""
+    previous: dict[int, Any] = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is None:  # pragma: no cover - not on Windows
+            continue
+        with contextlib.suppress(ValueError):  # not the main thread (embedded): leave them
+            previous[number] = signal.signal(number, _stop)
+    return previous
 
 
 # The command line of this run, for the audit trail of a report.
@@ -749,25 +851,47 @@ def _run(args: list[str]) -> None:
         completion_init()
     else:
         args = _shell_value(args)
+    started_without_stdout = sys.stdout is None
+    if started_without_stdout:  # `>&-`: a result to print says so; --output works as ever
+        sys.stdout = _ClosedStdout()
     try:
-        # As app(...) does, with values converted without pydantic where typer's own
-        # conversion would give the same (evaluator/coercion.py).
-        install(typer.main.get_command(app))(args=args, prog_name="evaluator")
+        try:
+            # As app(...) does, with values converted without pydantic where typer's own
+            # conversion would give the same (evaluator/coercion.py).
+            install(typer.main.get_command(app))(args=args, prog_name="evaluator")
+        finally:
+            _flush_stdout()
     except EvaluatorError as exc:
         _report(exc.problems)
         sys.exit(exc.exit_code)
+    except _StdoutClosed as exc:  # written by typer itself (help, version)
+        _report(_stdout_failure(exc).problems)
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.stderr.write("interrupted\n")
         sys.exit(130)
+    except _Stopped as stop:  # the run unwound: no temporary file is left
+        with contextlib.suppress(OSError, ValueError):  # after SIGHUP, no terminal perhaps
+            sys.stderr.write(f"evaluator: stopped by {signal.Signals(stop.number).name}\n")
+            sys.stderr.flush()
+        sys.exit(128 + stop.number)
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not an error of ours.
+        _drop_stdout()
         sys.stderr.close()
         sys.exit(0)
     except Exception as exc:
+        if isinstance(exc, OSError) and _echo_failed(exc):  # typer's own writes (--help)
+            _report(_stdout_failure(exc).problems)
+            sys.exit(1)
         if "--debug" in args:
             raise
+        what = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
         sys.stderr.write(
-            f"evaluator: internal error ({type(exc).__name__}: {exc}). This is a bug: "
+            f"evaluator: internal error ({what}). This is a bug: "
             "please report it with the command and the output of --debug "
             "(evaluator --debug COMMAND ...).\n")
         sys.exit(3)
+    finally:
+        if started_without_stdout:  # main() called in-process leaves sys.stdout as it was
+            sys.stdout = None

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,8 +117,14 @@ _SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}{word}") for sign in ("", "+"
 # holds one, and echoed in a message they would drive the user's terminal. Line
 # separators would split a one-line message; bidirectional overrides can make a
 # table show text in another order than it is stored ("Trojan source").
+# Invisible characters (zero-width spaces and joiners, direction marks, a byte-order mark
+# in a value) make two values that look the same differ (`country` and a zero-width joiner
+# is not `country`), and a message quoting one cannot show why.
+_INVISIBLE = ("\u061c\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"
+              "\ufff9-\ufffb")
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
-                      "\u2066-\u2069\ud800-\udfff]")
+                      f"\u2066-\u2069\ud800-\udfff{_INVISIBLE}]")
+_INVISIBLE_CHARACTER = re.compile(f"[{_INVISIBLE}]")
 
 
 try:
@@ -268,14 +276,23 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
     """Read a UTF-8 file within the size limit: (display name, text, sha256)."""
     name = display_path(path)
     try:
-        with open(path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
+        # Only a regular file: a named pipe or a device (/dev/stdin) could keep us waiting
+        # forever, or never end. Looked at before opening (opening a device can do things),
+        # and again once open, without waiting (O_NONBLOCK), in case it changed in between.
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError.at(name, _not_a_file(mode))
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC), "rb") as handle:
+            facts = os.fstat(handle.fileno())
+            if not stat.S_ISREG(facts.st_mode):
+                raise InputError.at(name, _not_a_file(facts.st_mode))
+            size = facts.st_size
             if size > max_bytes:
                 raise InputError.at(name, f"file is {size:,} bytes, over the limit of "
                                           f"{max_bytes:,} (--max-bytes changes it)")
             # Asking for the limit would allocate a buffer of that size for every file
             # (1 MiB for a 3 KB proposal): ask for what fstat says is there, then read on
-            # only if more came (a file still being written, a pipe that has no size).
+            # only if more came (a file still being written).
             raw = handle.read(size + 1)
             if len(raw) > size:
                 raw += handle.read(max_bytes + 1 - len(raw))
@@ -290,20 +307,58 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
     if len(raw) > max_bytes:  # the file grew while we read it
         raise InputError.at(name, f"file is over the limit of {max_bytes:,} bytes")
     digest = hashlib.sha256(raw).hexdigest()
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
+        raise InputError.at(name, "file is UTF-32; save it as UTF-8")
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError.at(name, "file is UTF-16; save it as UTF-8")
+    if b"\x00" in raw:  # text in UTF-16 or UTF-32 without a byte-order mark holds many
+        wide = _wide_encoding(raw)
+        if wide is not None:
+            raise InputError.at(name, f"file is {wide} (without a byte-order mark); save it "
+                                      "as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _line_column(raw, exc.start)
         raise InputError([Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
                                         "save the file as UTF-8", line, column)]) from None
+    if text.startswith("\ufeff"):  # the one allowed is gone: this is a second
+        raise InputError([Problem(name, "two byte-order marks (U+FEFF) at the start of the "
+                                        "file: save it as UTF-8 with one at most", 1, 1)])
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_column(text.encode("utf-8"), len(text[:nul].encode("utf-8")))
         raise InputError([Problem(name, "binary content (a NUL byte): not a YAML text file",
                                   line, column)])
     return name, text, digest
+
+
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _wide_encoding(raw: bytes) -> str | None:
+    """"UTF-16" or "UTF-32" when the bytes look like mostly ASCII text in it (either byte
+    order): the bytes that would be zero are (nearly) all zero, the others (nearly) never."""
+    sample = raw[:4096]
+    for name, width, zeros in (("UTF-32", 4, (1, 2, 3)), ("UTF-32", 4, (0, 1, 2)),
+                               ("UTF-16", 2, (1,)), ("UTF-16", 2, (0,))):
+        size = len(sample) // width * width
+        units = size // width
+        if units < 2:
+            continue
+        if all(sample[k:size:width].count(0) >= 0.9 * units if k in zeros
+               else sample[k:size:width].count(0) <= 0.1 * units for k in range(width)):
+            return name
+    return None
+
+
+def _not_a_file(mode: int) -> str:
+    """Why a path that is not a regular file is not read."""
+    if stat.S_ISDIR(mode):
+        return "is a folder, not a file"
+    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+    return f"is {what}, not a regular file; only regular files are read"
 
 
 def _line_column(raw: bytes, offset: int) -> tuple[int, int]:
@@ -320,6 +375,8 @@ def load_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
 
 def parse_document(text: str, name: str, digest: str = "") -> Document:
     """Strictly parse YAML text that came from the file `name`."""
+    if not text.strip(" \t\r\n"):  # blank: libyaml would call a tab in it a wrong token
+        raise InputError.at(name, "the file is empty")
     stray_bom = text.find("\ufeff", 1 if text.startswith("\ufeff") else 0)
     if stray_bom >= 0:
         line, column = _text_line_column(text, stray_bom)
@@ -387,13 +444,47 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     problem = (exc.problem or "not valid YAML").strip()
     context = (exc.context or "").strip()
-    at = ""
+    at = row = ""
+    lines: list[str] = []
     if mark is not None:
         lines = text.splitlines()
         row = lines[mark.line] if mark.line < len(lines) else ""
         at = row[mark.column:mark.column + 1]
+    long_key = _long_key(lines, exc)
+    dedented = _dedented_first_key(lines, mark.line) if mark is not None and problem in (
+        "mapping values are not allowed in this context", "did not find expected key") else None
+    if long_key is not None:
+        return Problem(name, "not valid YAML: a key longer than 1,024 characters, YAML's limit: "
+                             "shorten it", *long_key)
+    if dedented is not None:  # libyaml stops on the line after the one to fix
+        line, column, after = dedented
+        more = "less" if column - 1 < _indent(lines[after - 1]) else "more"
+        return Problem(name, f"not valid YAML: this key is indented {more} than the keys after "
+                             f"it (line {after}): the keys of one mapping start in the same "
+                             "column", line, column)
+    if problem == "did not find expected <document start>" and lines:
+        top = next((i for i, line in enumerate(lines) if _significant(line)), 0)
+        if _indent(lines[top]):  # the rest of the top level cannot follow it
+            return Problem(name, "not valid YAML: the first key is indented: top-level keys "
+                                 "start in column 1", top + 1, _indent(lines[top]) + 1)
     if "tab" in problem or at == "\t":
         message = "a tab character: YAML indents with spaces only"
+    elif problem == "second occurrence" and context.startswith("found duplicate anchor"):
+        anchor = re.match(r"&([^\s,\[\]{}]+)", row[mark.column:] if mark else "")
+        first = exc.context_mark
+        message = (f"the anchor &{_shorten(anchor.group(1)) if anchor else ''} is defined twice"
+                   + (f" (first at line {first.line + 1})" if first is not None else "")
+                   + ": give each anchor a name of its own")
+    elif problem == "did not find expected '-' indicator" and mark is not None:
+        if row.lstrip(" ").startswith("-"):
+            first_item = exc.context_mark.line + 1 if exc.context_mark else mark.line
+            message = (f"not valid YAML: this list item does not line up with the first one "
+                       f"(line {first_item}): each `-` of a list starts in the same column")
+        else:
+            above = next((i + 1 for i in range(mark.line - 1, -1, -1)
+                          if _significant(lines[i])), mark.line)
+            message = (f"not valid YAML: this key does not line up with the one above it "
+                       f"(line {above}): the keys of one mapping start in the same column")
     elif "expected a single document" in context or "but found another document" in problem:
         message = "a file holds one document; found a second one (remove the '---')"
     elif problem == "found undefined alias":
@@ -411,6 +502,74 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     if mark is None:  # pragma: no cover - libyaml always marks where it stopped
         return Problem(name, message)
     return Problem(name, message, mark.line + 1, mark.column + 1)
+
+
+_LONGEST_KEY = 1024  # libyaml's limit for a key written without '?'
+# `  key: value` (a value on the line), and a line that opens a block (`key:`, `- key:`).
+_KEY_WITH_VALUE = re.compile(r" *(?:- +)?([^\s#'\"-][^:#]*):[ \t]+[^\s#]")
+_OPENS_BLOCK = re.compile(r" *(?:- +)?[^\s#][^#]*:[ \t]*(?:#.*)?")
+
+
+def _significant(line: str) -> bool:
+    """A line that holds more than blanks and a comment."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _long_key(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, int] | None:
+    """Line and column of a key longer than libyaml takes, if that is what stopped it (it
+    says "could not find expected ':'" or "mapping values are not allowed")."""
+    mark = exc.problem_mark
+    if mark is None or mark.line >= len(lines) or exc.problem not in (
+            "could not find expected ':'", "mapping values are not allowed in this context"):
+        return None
+    start = exc.context_mark
+    if start is not None and start.line == mark.line and "simple key" in (exc.context or ""):
+        column = start.column
+    else:
+        column = _indent(lines[mark.line])
+    return (mark.line + 1, column + 1) if mark.column - column > _LONGEST_KEY else None
+
+
+def _dedented_first_key(lines: list[str], row: int) -> tuple[int, int, int] | None:
+    """(line, column, next line) of the first key of a mapping indented less (or more) than
+    the keys after it: libyaml stops on the next key, as if that one were wrong. None when
+    the next key is the likelier culprit (indented unlike the keys after it too)."""
+    if row >= len(lines) or not _significant(lines[row]):
+        return None
+    above = [i for i in range(row - 1, -1, -1) if _significant(lines[i])][:2]
+    if len(above) < 2:
+        return None
+    key, parent = above
+    written = _KEY_WITH_VALUE.match(lines[key])  # `key: value`, or `- key: value`
+    if written is None or not _OPENS_BLOCK.fullmatch(lines[parent]):
+        return None
+    column = written.start(1)
+    if not (_indent(lines[parent]) < _indent(lines[key]) and
+            _indent(lines[parent]) < _indent(lines[row]) != column):
+        return None
+    after = next((i for i in range(row + 1, len(lines)) if _significant(lines[i])), None)
+    if (after is not None and _indent(lines[after]) == _indent(lines[row])) or \
+            _indent(lines[row]) - _indent(lines[parent]) == _usual_step(lines, parent):
+        return key + 1, column + 1, row + 1
+    return None
+
+
+def _usual_step(lines: list[str], besides: int) -> int:
+    """The indentation the file most often gives a block under its key, the block under
+    line `besides` (0-based) left out (2 when there is no other)."""
+    steps: dict[int, int] = {}
+    significant = [i for i, line in enumerate(lines) if _significant(line)]
+    for i, below in itertools.pairwise(significant):
+        if i != besides and _OPENS_BLOCK.fullmatch(lines[i]) and \
+                _indent(lines[below]) > _indent(lines[i]):
+            step = _indent(lines[below]) - _indent(lines[i])
+            steps[step] = steps.get(step, 0) + 1
+    return max(steps, key=lambda step: (steps[step], -step)) if steps else 2
 
 
 class _Builder:
@@ -530,7 +689,7 @@ class _Builder:
             if key_marks is not None:
                 key_marks[where] = _mark(key_node)
             if merge:
-                merged = self.merge_sources(value_node, depth + 1)
+                merged = self.merge_sources(value_node, depth + 1, key_node)
             else:
                 result[key] = self.build(value_node, where, depth + 1)
         # `<<: *defaults` fills in what the mapping does not say itself; the first
@@ -545,7 +704,8 @@ class _Builder:
                 result[key] = self.build(value_node, where, depth + 1)
         return result
 
-    def merge_sources(self, node: Node, depth: int) -> list[tuple[Node, Node]]:
+    def merge_sources(self, node: Node, depth: int, merge_key: Node,
+                      merging: frozenset[int] = frozenset()) -> list[tuple[Node, Node]]:
         """The entries that `<<` merges in: of one mapping, or of a list of them, in order."""
         sources = node.value if isinstance(node, SequenceNode) and node.tag == _SEQ else [node]
         entries: list[tuple[Node, Node]] = []
@@ -554,12 +714,17 @@ class _Builder:
             if not isinstance(source, MappingNode) or source.tag != _MAP:
                 raise self.fail(source, "`<<` merges a mapping into this one: give it an alias "
                                         "of a mapping (<<: *defaults) or a list of them")
+            if id(source) in self.active or id(source) in merging:
+                # Followed, it would merge forever (until the nesting limit said so).
+                raise self.fail(merge_key, "`<<` merges a mapping into itself (the alias names "
+                                           "a mapping this one is part of): remove it")
             own: list[tuple[Node, Node]] = []
             inherited: list[tuple[Node, Node]] = []
             for key_node, value_node in source.value:
                 self.spend(key_node, depth)
                 if _is_merge(key_node):
-                    inherited.extend(self.merge_sources(value_node, depth + 1))
+                    inherited.extend(self.merge_sources(value_node, depth + 1, key_node,
+                                                        merging | {id(source)}))
                 else:
                     own.append((key_node, value_node))
             entries.extend(own + inherited)  # a source's own keys win over what it merges
@@ -572,8 +737,7 @@ class _Builder:
             return value
         control = _CONTROL.search(value)
         if control is not None:
-            raise self.fail(node, f"a control character (U+{ord(control.group()):04X}) in "
-                                  "text: remove it")
+            raise self.fail(node, _control_message(control.group()))
         return value
 
     def scalar(self, node: ScalarNode) -> Any:
@@ -614,10 +778,14 @@ class _Builder:
         value: str = node.value
         digits = value.replace("_", "") if "_" in value else value
         if whole or _INT_TEXT.fullmatch(digits):
-            # Before int(), which refuses over 4,300 digits. A sign and zeros don't count.
-            if len(digits) > _LIMIT_DIGITS and \
-                    len(digits.lstrip("+-").lstrip("0")) > _LIMIT_DIGITS:
-                raise self.too_large(node)
+            # Before int(), which refuses over 4,300 digits: leading zeros (any number of
+            # them) are dropped first, so that only the digits that count are counted.
+            if len(digits) > _LIMIT_DIGITS:
+                significant = digits.lstrip("+-").lstrip("0")
+                if len(significant) > _LIMIT_DIGITS:
+                    raise self.too_large(node)
+                digits = digits[0] + (significant or "0") if digits[0] in "+-" \
+                    else significant or "0"
             number: int | float = int(digits)
         else:
             number = float(digits)
@@ -632,6 +800,16 @@ class _Builder:
         """The error for a number beyond what any figure here can mean."""
         return self.fail(node, f"the number {_shorten(node.value)} is too large (the limit is "
                                "10^18)")
+
+
+def _control_message(character: str) -> str:
+    """Why a character found in a text value is refused."""
+    if _INVISIBLE_CHARACTER.match(character):
+        import unicodedata
+        name = unicodedata.name(character, "")
+        return (f"an invisible character (U+{ord(character):04X}{' ' + name if name else ''}) "
+                "in text: remove it")
+    return f"a control character (U+{ord(character):04X}) in text: remove it"
 
 
 def _tag(node: Node) -> str:

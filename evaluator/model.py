@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -84,6 +85,9 @@ class Proposal:
 
 def parse_proposal(document: Document) -> Proposal:
     """Validate a parsed proposal file; raise InputError listing every problem."""
+    other = _other_kind(document.data)
+    if other is not None:  # one line, not an "unknown section" for each of its keys
+        raise InputError.at(document.file, f"not a proposal: this is {other}")
     check = Checker(document)
     top = check.mapping((), document.data, ALL_SECTIONS,
                         required=("proposal",), what="section")
@@ -115,7 +119,7 @@ def parse_proposal(document: Document) -> Proposal:
     if "proposal.id" not in values and not _ID.match(stem):
         # About the file's name, not a place in it: no line and column.
         check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
-                                      "as an id; give `proposal.id` (letters, digits, _ and -)"))
+                                      f"as an id: {id_rule(stem)}; give `proposal.id`"))
     check.raise_if_any()
     # Keep only what later messages need (the text, to find where a value stands), not the
     # raw data: less for a batch to hold in memory and to send between processes.
@@ -124,13 +128,40 @@ def parse_proposal(document: Document) -> Proposal:
                     ranges)
 
 
+def id_rule(ident: str) -> str:
+    """Why `ident` cannot be an id (see `_ID`), in words: the rule it breaks."""
+    def allowed(character: str) -> bool:
+        return character.isascii() and (character.isalnum() or character in "_-")
+    first = ident[:1]
+    if not first or not ((first.isascii() and first.isalpha()) or first == "_"):
+        return f"an id starts with a letter or _, not {first!r} (then letters, digits, _ and -)"
+    bad = next(c for c in ident if not allowed(c))
+    return f"an id uses letters, digits, _ and - only, not {bad!r}"
+
+
+def _other_kind(data: Any) -> str | None:
+    """What an input file that is not a proposal is, when its top-level keys say so."""
+    if not isinstance(data, dict) or data.keys() & _SECTION_NAMES:
+        return None
+    if "judgements" in data:
+        return "a judgements file (see `evaluator weights`)"
+    if "criteria" in data:
+        return "a criteria file (use it with --criteria)"
+    if data.keys() & {"member", "ratings"}:
+        return "a panel member's ratings (give their folder with --panel)"
+    return None
+
+
+_SECTION_NAMES = frozenset(ALL_SECTIONS)
+
+
 def _read_value(check: Checker, path: PathKey, raw: Any,
                 spec: FieldSpec) -> Value | Range | None:
     kind = spec.kind
     if kind == TEXT:
         text = check.text(path, raw)
         if text is not None and spec.name == "proposal.id" and not _ID.match(text):
-            check.report(path, "an id uses letters, digits, _ and - and starts with a letter")
+            check.report(path, id_rule(text))
             return None
         return text
     if kind == CURRENCY:
@@ -455,6 +486,29 @@ def parse_criteria(document: Document) -> Criteria:
         weights_from=weights_from, notes=notes, panel=panel)
 
 
+def free_form_fields(criteria: Criteria) -> list[str]:
+    """The free-form fields (`technical.*`) the criteria score or test in a gate, in order."""
+    names = [leaf.field for _, leaf in criteria.leaves()] + [g.field for g in criteria.gates]
+    return [name for name in dict.fromkeys(names)
+            if name.partition(".")[0] in FREE_FORM_SECTIONS]
+
+
+def is_free_form(name: str) -> bool:
+    """Whether a field is a free-form one (`technical.range_nm`)."""
+    return name.partition(".")[0] in FREE_FORM_SECTIONS
+
+
+def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[str]:
+    """A note for each of `fields` (free-form, see `free_form_fields`) that no proposal of a
+    run gives: most likely misspelt in the criteria file, since such a name is checked
+    against no list. `given`: the free-form names the run's proposals give."""
+    offered = sorted(given)
+    return [f"no proposal gives `{name}`" + did_you_mean(name, offered)
+            + ": a `technical` name is not checked against a list, so a misspelling in the "
+            "criteria file scores 0 (or fails its gate) for every proposal"
+            for name in fields if name not in given]
+
+
 def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
     rates: dict[str, float] = {}
     as_of = None
@@ -482,8 +536,7 @@ def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str]
     if ident is None:
         return None
     if not _ID.match(ident):
-        check.report((*path, "id"), "an id uses letters, digits, _ and - and starts with "
-                                    "a letter")
+        check.report((*path, "id"), id_rule(ident))
     if ident in seen:
         check.report((*path, "id"), f"{what} `{ident}` is defined twice")
     seen.add(ident)
@@ -642,8 +695,16 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
                   ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
     from evaluator.weights import CONSISTENCY_LIMIT, derive, load_judgements
+    folder = Path(check.document.file).parent
+    if not _inside(folder, folder / name):
+        # Not /dev/stdin, /etc/passwd or ../../elsewhere: a criteria file from outside
+        # must not make the tool read (and quote) any file it can reach.
+        check.report(("weights_from",), f"`{shorten(name)}` is outside the criteria file's "
+                     "folder: `weights_from` names a judgements file beside the criteria file "
+                     "or in a folder below it")
+        return criteria, ()
     try:
-        result = derive(load_judgements(Path(check.document.file).parent / name))
+        result = derive(load_judgements(folder / name))
     except InputError as exc:
         for problem in exc.problems:
             if problem.line is None:  # the file as a whole: point at the line naming it
@@ -671,6 +732,12 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
                  f"inconsistent (CR {result.cr:.3f} above {CONSISTENCY_LIMIT:.2f}; "
                  f"see `evaluator weights {result.file}`)",)
     return tuple(replace(c, weight=result.weights[c.id]) for c in criteria), notes
+
+
+def _inside(folder: Path, path: Path) -> bool:
+    """Whether `path`, links followed, is in `folder` or below it (not the folder itself)."""
+    base, target = os.path.realpath(folder), os.path.realpath(path)
+    return target != base and os.path.commonpath([base, target]) == base
 
 
 def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | None:
@@ -750,6 +817,10 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
         return None if number is None else (test, number)
     values = check.listing(where, operand) if test in ("in", "not_in") else [operand]
     if values is None:
+        return None
+    if not values:  # `in: []` fails every proposal, `not_in: []` tests nothing
+        check.report(where, f"list at least one value: `{test}: []` "
+                     + ("passes no proposal" if test == "in" else "excludes nothing"))
         return None
     for j, value in enumerate(values):
         at = (*where, j) if test != "equals" else where

@@ -272,7 +272,7 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
         return Boolean(when_true, when_false)
     if kind == "count":
         per_item = num("per_item", above=0)
-        cap = num("cap", minimum=0, maximum=100) if "cap" in body else 100.0
+        cap = num("cap", above=0, maximum=100) if "cap" in body else 100.0  # 0: all score 0
         return None if per_item is None or cap is None else Count(per_item, cap)
     if kind == "levels":
         return _parse_levels(check, path, body, spec)

@@ -322,7 +322,7 @@ _RULE_PARAMETERS: dict[str, Schema] = {
                         "prefixItems": [_number("threshold", minimum=float("-inf")),
                                         _score("score")]}},
     "per_item": _number("points for each item of the list", above=0),
-    "cap": {**_score("the highest score"), "default": 100},
+    "cap": {**_number("the highest score", above=0, maximum=100), "default": 100},
 }
 # Parameters with a default (parse_rule); every other parameter is required.
 _OPTIONAL_RULE_PARAMETERS = frozenset({"when_true", "when_false", "cap"})
@@ -384,9 +384,10 @@ def _preference_schema() -> Schema:
 def _requirement_schema() -> Schema:
     scalar: Schema = {"type": ["string", "number", "boolean"]}
     tests: dict[str, Schema] = {
-        "in": {"description": "the value is one of these", "type": "array", "items": scalar},
+        "in": {"description": "the value is one of these", "type": "array", "minItems": 1,
+               "items": scalar},
         "not_in": {"description": "the value is none of these", "type": "array",
-                   "items": scalar},
+                   "minItems": 1, "items": scalar},
         "equals": {"description": "the value equals this", **scalar},
         "min": _number("the value is at least this", minimum=float("-inf")),
         "max": _number("the value is at most this", minimum=float("-inf")),

@@ -17,8 +17,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from evaluator.checks import Checker, describe
-from evaluator.errors import Problem
+from evaluator.checks import Checker, describe, shorten
+from evaluator.errors import InputError, Problem
 from evaluator.loading import DEFAULT_MAX_BYTES, Document, PathKey, load_document
 
 # Saaty's random consistency index by matrix size (methods.md); n = 1, 2 are always consistent.
@@ -30,7 +30,11 @@ CONSISTENCY_LIMIT = 0.10
 SCALE_LOW, SCALE_HIGH = Fraction(1, 9), Fraction(9)
 # Both directions of a pair may be given if they agree; 1% forgives 0.33 for 1/3.
 RECIPROCAL_TOLERANCE = 0.01
-_RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:/\s*(\d+(?:\.\d+)?)\s*)?$")
+_RATIO = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(?:/\s*([0-9]+(?:\.[0-9]+)?)\s*)?")
+# Digits of a judgement that count: a whole part longer than this (once leading zeros are
+# dropped) is far off the scale, and decimals past it cannot change a judgement (nor must
+# they reach int(), which refuses more than 4,300 digits).
+_DIGITS_KEPT = 30
 _KEYS = ("title", "description", "criteria", "judgements")
 
 
@@ -117,6 +121,12 @@ def load_judgements(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Judgement
 
 def parse_judgements(document: Document) -> Judgements:
     """Validate a parsed judgements file; raise InputError listing every problem."""
+    data = document.data
+    if not isinstance(data, dict) or not {"criteria", "judgements"} & data.keys():
+        # Said without quoting it: `weights_from` may point at a file that is not meant to
+        # be shown (a criteria file from outside naming one of ours).
+        raise InputError.at(document.file, "not a judgements file: it has no `criteria:` list "
+                                           "and `judgements:` (see docs/methods.md)")
     check = Checker(document)
     top = check.mapping((), document.data, _KEYS, required=("criteria", "judgements"),
                         what="key") or {}
@@ -170,7 +180,7 @@ def _read_judgements(check: Checker, raw: Any, criteria: list[str]) -> list[Judg
                 if ratio != 1:
                     check.report(at, f"`{row}` compared with itself is 1")
                 continue
-            text = value.strip() if isinstance(value, str) else f"{value:g}"
+            text = shorten(value.strip()) if isinstance(value, str) else f"{value:g}"
             judgement = Judgement(row, column, float(ratio), text, check.document.locate(at))
             pair = frozenset((row, column))
             earlier = given.get(pair)
@@ -189,19 +199,29 @@ def _read_ratio(check: Checker, path: PathKey, value: Any) -> Fraction | None:
     ratio: Fraction | None = None
     if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         ratio = Fraction(value).limit_denominator(10_000)
-    elif isinstance(value, str) and (match := _RATIO.match(value)):
-        numerator = Fraction(match.group(1))
-        denominator = Fraction(match.group(2) or 1)
+    elif isinstance(value, str) and (match := _RATIO.fullmatch(value)):
+        numerator = _decimal(match.group(1))
+        denominator = _decimal(match.group(2) or "1")
         ratio = numerator / denominator if denominator else None
     if ratio is None:
         check.report(path, f"expected a number from 1/9 to 9 (such as 3 or 1/3), got "
                            f"{describe(value)}")
         return None
     if not SCALE_LOW <= ratio <= SCALE_HIGH:
-        check.report(path, f"{value} is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when "
-                           "the second criterion is the more important")
+        check.report(path, f"{shorten(str(value))} is off Saaty's scale: use 1 to 9, or 1/2 "
+                           "to 1/9 when the second criterion is the more important")
         return None
     return ratio
+
+
+def _decimal(text: str) -> Fraction:
+    """Digits with an optional decimal part, exactly, whatever the number of zeros."""
+    whole, _, part = text.partition(".")
+    whole = whole.lstrip("0") or "0"
+    if len(whole) > _DIGITS_KEPT:  # at least 10^30: off the scale, whatever follows
+        return Fraction(10 ** _DIGITS_KEPT)
+    part = part[:_DIGITS_KEPT]
+    return Fraction(int(whole + part), 10 ** len(part))
 
 
 def _check_complete(check: Checker, criteria: list[str], given: list[Judgement]) -> None:

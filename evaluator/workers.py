@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,11 +40,21 @@ from evaluator.api import (
     FileCallback,
     duplicate_problem,
     load_or_problems,
+    proposal_files,
+    same_file,
     worker_count,
+    worker_signals,
 )
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, discover
-from evaluator.model import Criteria, Proposal, Value
+from evaluator.loading import DEFAULT_MAX_BYTES
+from evaluator.model import (
+    Criteria,
+    Proposal,
+    Value,
+    free_form_fields,
+    is_free_form,
+    unmet_field_notes,
+)
 from evaluator.panel import Panel, load_panel
 from evaluator.render.data import evaluation_data, flagged
 from evaluator.render.json import line, render_encoded
@@ -78,7 +87,7 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     """`api.compare` with the weighted sum, rendered as `render.json` would: the text (in
     UTF-8) and the problems. Large batches are done by `jobs` worker processes (default:
     one per core)."""
-    files = list(discover(paths))
+    files, empty_folders = proposal_files(paths)
     workers = worker_count(jobs, len(files))
     if workers < 2:
         from evaluator.api import compare
@@ -91,7 +100,7 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     check_method(criteria, "wsm")
     with _Pool(workers, files, criteria, max_bytes) as pool:
         return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel,
-                    WhatIf.of(criteria, weights, "wsm"))
+                    WhatIf.of(criteria, weights, "wsm"), empty_folders)
 
 
 # What scoring needs besides the proposal: the top-level weights, the pool's references
@@ -124,7 +133,8 @@ class _Result:
 
 def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
          max_bytes: int, on_file: FileCallback | None, panel: Path | None,
-         what_if: WhatIf | None) -> tuple[bytes, list[Problem]]:
+         what_if: WhatIf | None, empty_folders: list[Problem]
+         ) -> tuple[bytes, list[Problem]]:
     # Without proportional rules and a panel, a score depends on its proposal alone.
     alone = not proportional_fields(criteria) and panel is None
     reads = pool.read(len(files), on_file, (top_weights, {}, 0, None) if alone else None)
@@ -137,6 +147,8 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         if summary is None:
             unreadable.update(Path(p.file).stem for p in problems)
         elif summary[0] in first:
+            if same_file(first[summary[0]], summary[1]):
+                continue  # one file given twice: it counts once (api._add_proposal)
             duplicates[owner][index] = first[summary[0]]
             unreadable.add(Path(summary[1]).stem)
         else:
@@ -174,7 +186,7 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         result.rank = position
     results = ordered(results)
 
-    errors: list[Problem] = []
+    errors: list[Problem] = list(empty_folders)  # first, as api.load_proposals lists them
     for index, (_, problems, _, _) in enumerate(reads):
         errors.extend(dropped.get(index, problems))
     errors.extend(panel_problems)
@@ -183,6 +195,11 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
     for index in scorable:
         errors.extend(scored[index][0])
     notes = comparison_notes(criteria, [r.id for r in results if r.ranged], len(results))
+    free_form = free_form_fields(criteria)
+    if free_form and kept:  # as api.free_form_notes: the summaries carry the names given
+        notes.extend(unmet_field_notes(free_form, {name for index in kept
+                                                   for name in summaries[index][5]
+                                                   if is_free_form(name)}))
     lines = [(scored[r.index][2], b"null" if r.rank is None else b"%d" % r.rank,
               scored[r.index][3]) for r in results]
     flags = [flag for r in results for flag in scored[r.index][4]]
@@ -277,20 +294,33 @@ def _send(connection: Connection, message: tuple[str, tuple[Any, ...]]) -> None:
         raise RuntimeError("a worker process stopped unexpectedly") from None
 
 
+class WorkerError(RuntimeError):
+    """A worker process failed: a bug, said in one line; the worker's traceback is its cause
+    (shown by `evaluator --debug`)."""
+
+
+class _WorkerTraceback(Exception):
+    """The traceback of a failure in a worker process, as the worker formatted it."""
+
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}"
+
+
 def _receive(connection: Connection) -> Any:
     try:
         status, value = connection.recv()
     except EOFError:
         raise RuntimeError("a worker process stopped unexpectedly") from None
     if status != "ok":
-        raise RuntimeError(f"a worker process failed:\n{value}")
+        summary, trace = value
+        raise WorkerError(f"a worker process failed ({summary})") from _WorkerTraceback(trace)
     return value
 
 
 def _serve(connection: Connection, files: list[Path], criteria: Criteria,
            max_bytes: int) -> None:
     """A worker's loop: answer each message until told to stop."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    worker_signals()  # Ctrl-C is the parent's to handle; its terminate() ends a worker
     worker = _Worker(files, criteria, max_bytes)
     failure = None  # once failed, every later message is answered with the failure
     try:
@@ -302,8 +332,8 @@ def _serve(connection: Connection, files: list[Path], criteria: Criteria,
                 try:
                     connection.send(("ok", getattr(worker, name)(*arguments)))
                     continue
-                except BaseException:
-                    failure = traceback.format_exc()
+                except BaseException as exc:  # told to the parent, never printed here
+                    failure = (f"{type(exc).__name__}: {exc}", traceback.format_exc())
             connection.send(("failed", failure))
     except (EOFError, OSError):  # the parent went away
         return
@@ -320,6 +350,7 @@ class _Worker:
         self.criteria = criteria
         self.max_bytes = max_bytes
         self.fields = proportional_fields(criteria)
+        self.free_form = bool(free_form_fields(criteria))
         self.held: dict[int, Prepared] = {}
 
     def read(self, start: int, stop: int, context: _Context | None) -> list[_Read]:
@@ -341,6 +372,9 @@ class _Worker:
                 continue
             item = prepared[index]
             values = {name: item.values[name] for name in self.fields if name in item.values}
+            if self.free_form:  # the names given, for notes on names none gives (misspelt)
+                values.update((name, value) for name, value in item.values.items()
+                              if is_free_form(name))
             summary = (outcome.id, outcome.file, outcome.ranged, item.problems,
                        all(g.passed for g in item.gates), values)
             # Once scored, only a duplicate's problem may yet be needed: the document words it.

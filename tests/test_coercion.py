@@ -85,10 +85,11 @@ def test_bad_values_still_get_typers_words(run_cli: Any) -> None:
     assert result.code == 2
     assert result.err.endswith("Error: Invalid value for '--jobs' / '-j': Input should be "
                                "greater than or equal to 1\n")
-    result = run_cli("compare", "--criteria", "criteria")
+    # (A folder given as --criteria is the reader's to report, exit 1: test_input_limits.py.)
+    result = run_cli("new", "proposals")
     assert result.code == 2
-    assert result.err.endswith("Error: Invalid value for '--criteria' / '-c': file 'criteria' "
-                               "is a directory.\n")
+    assert result.err.endswith("Error: Invalid value for 'FILE': file 'proposals' is a "
+                               "directory.\n")
 
 
 def test_a_plain_command_does_not_import_pydantic() -> None:

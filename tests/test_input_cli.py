@@ -36,11 +36,13 @@ def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
                      r"errors say why\)\.", out)
     assert told is not None, result.out
     assert out.replace(told.group(0), "") == alone
-    named = told.group(1)
+    # A long name may wrap at a hyphen: compare without spaces.
+    named = told.group(1).replace(" ", "")
     for path in sorted(bad, key=lambda p: -len(p.name)):  # "a b.yaml" before "b.yaml"
-        assert f"{tmp_path}/{path.name}" in named, path
-        named = named.replace(f"{tmp_path}/{path.name}", "")
-    assert named.replace(",", "").replace("and", "").strip() == ""
+        name = f"{tmp_path}/{path.name}".replace(" ", "")
+        assert name in named, path
+        named = named.replace(name, "")
+    assert named.replace(",", "").replace("and", "") == ""
     # Every bad file, each with its own errors: read errors in file order, then those
     # that only scoring finds (a currency with no rate).
     expected = [line.replace("tests/corpus/proposals/", f"{tmp_path}/")

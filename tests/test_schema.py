@@ -208,6 +208,16 @@ CRITERIA_CASES = {
     "a negative rate": (CRITERIA_BASE.replace("EUR: 4.83", "EUR: -4.83") % LEVELS, False),
     "a gate with two tests": (CRITERIA_BASE % LEVELS + "gates: [{id: g, field: pricing."
                               "quantity, require: {min: 1, max: 3}}]\n", False),
+    "a gate in an empty list": (CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g."
+                                "intermediaries, require: {in: []}}]\n", False),
+    "a gate not in an empty list": (CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g."
+                                    "intermediaries, require: {not_in: []}}]\n", False),
+    "a count capped at 60": (CRITERIA_BASE.replace("technology_transfer.level",
+                                                   "technology_transfer.ip_rights")
+                             % "{type: count, per_item: 20, cap: 60}", True),
+    "a count capped at 0": (CRITERIA_BASE.replace("technology_transfer.level",
+                                                  "technology_transfer.ip_rights")
+                            % "{type: count, per_item: 20, cap: 0}", False),
 }
 
 

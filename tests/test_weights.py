@@ -240,11 +240,11 @@ judgements:
 """
 
 
-def _write(folder: Path, criteria: str, ahp: str = AHP, weights: str = "../weights/w.yaml",
+def _write(folder: Path, criteria: str, ahp: str = AHP, weights: str = "weights/w.yaml",
            weight: str = "") -> Path:
-    (folder / "criteria").mkdir()
-    (folder / "weights").mkdir()
-    (folder / "weights" / "w.yaml").write_text(ahp, encoding="utf-8")
+    # weights_from names a file beside the criteria file or below it (tests/test_input_limits.py)
+    (folder / "criteria" / "weights").mkdir(parents=True)
+    (folder / "criteria" / "weights" / "w.yaml").write_text(ahp, encoding="utf-8")
     path = folder / "criteria" / "c.yaml"
     path.write_text(criteria.format(weights=weights, weight=weight), encoding="utf-8")
     return path
@@ -252,9 +252,9 @@ def _write(folder: Path, criteria: str, ahp: str = AHP, weights: str = "../weigh
 
 def test_weights_from_takes_the_top_level_weights(tmp_path: Path) -> None:
     framework = load_criteria(_write(tmp_path, CRITERIA))
-    expected = derive(load_judgements(tmp_path / "weights" / "w.yaml")).weights
+    expected = derive(load_judgements(tmp_path / "criteria" / "weights" / "w.yaml")).weights
     assert framework.weights() == pytest.approx(dict(expected))
-    assert framework.weights_from == "../weights/w.yaml"
+    assert framework.weights_from == "weights/w.yaml"
     assert framework.notes == ()
 
 
@@ -265,7 +265,7 @@ def test_weights_from_must_match_the_criteria(tmp_path: Path,
     with pytest.raises(CriteriaError) as caught:
         load_criteria(path)
     assert [str(p) for p in caught.value.problems] == [
-        "criteria/c.yaml:3:15: weights/w.yaml does not fit these criteria: it has no "
+        "criteria/c.yaml:3:15: criteria/weights/w.yaml does not fit these criteria: it has no "
         "judgements for `guarantee`; it weighs `guarantees` (did you mean `guarantee`?), not "
         "a criterion here"]
 
@@ -285,9 +285,9 @@ def test_a_missing_weights_file_is_located_in_the_criteria(tmp_path: Path,
                                                            ) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CriteriaError) as caught:
-        load_criteria(_write(tmp_path, CRITERIA, weights="../weights/none.yaml"))
+        load_criteria(_write(tmp_path, CRITERIA, weights="weights/none.yaml"))
     assert [str(p) for p in caught.value.problems] == [
-        "criteria/c.yaml:3:15: weights/none.yaml: no such file"]
+        "criteria/c.yaml:3:15: criteria/weights/none.yaml: no such file"]
 
 
 def test_errors_inside_the_weights_file_point_into_it(tmp_path: Path,
@@ -296,7 +296,7 @@ def test_errors_inside_the_weights_file_point_into_it(tmp_path: Path,
     with pytest.raises(CriteriaError) as caught:
         load_criteria(_write(tmp_path, CRITERIA, ahp=AHP.replace("guarantee: 2", "guarantee: 20")))
     assert [str(p) for p in caught.value.problems] == [
-        "weights/w.yaml:4:25: 20 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the "
+        "criteria/weights/w.yaml:4:25: 20 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the "
         "second criterion is the more important"]
 
 
@@ -307,7 +307,8 @@ def test_inconsistent_weights_from_is_noted_with_every_result(tmp_path: Path,
     cyclic = AHP.replace("guarantee: 5", "guarantee: 1/5").replace("guarantee: 2", "guarantee: 9")
     framework = load_criteria(_write(tmp_path, CRITERIA, ahp=cyclic))
     [note] = framework.notes
-    assert note.startswith("the top-level weights come from weights/w.yaml, whose judgements "
+    assert note.startswith("the top-level weights come from criteria/weights/w.yaml, whose "
+                           "judgements "
                            "are inconsistent (CR ")
     batch = load_proposals([PROPOSALS])
     assert note in evaluate(batch.proposals, framework).notes
