@@ -26,7 +26,12 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
-	$(BIN)/ruff check evaluator tests
+	$(MAKE) --no-print-directory lint typecheck
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check evaluator tests bench
+
+typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 # Speed and memory against the floors in ../shared/bench, measured in the same run.
