@@ -1,5 +1,5 @@
 """`python -m evaluator` runs the command line."""
 
-from evaluator.cli import main
+from evaluator.cli.app import main
 
 main()

@@ -7,20 +7,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from evaluator.caveats import PANEL_GAP, Caveat
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, discover, display_path, load_document
-from evaluator.model import (
+from evaluator.io.loading import DEFAULT_MAX_BYTES, discover, display_path, load_document
+from evaluator.model.criteria import (
     Criteria,
-    Proposal,
     free_form_fields,
     is_free_form,
     parse_criteria,
-    parse_proposal,
     unmet_field_notes,
 )
-from evaluator.panel import Panel, load_panel
-from evaluator.scoring import Comparison, Prepared, evaluate, prepare
+from evaluator.model.panel import Panel, load_panel
+from evaluator.model.proposal import Proposal, parse_proposal
+from evaluator.scoring.caveats import PANEL_GAP, Caveat
+from evaluator.scoring.evaluate import Comparison, Prepared, evaluate, prepare
 
 DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
 

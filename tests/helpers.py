@@ -9,8 +9,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from evaluator.loading import parse_document
-from evaluator.model import Criteria, Proposal, parse_criteria, parse_proposal
+from evaluator.io.loading import parse_document
+from evaluator.model.criteria import Criteria, parse_criteria
+from evaluator.model.proposal import Proposal, parse_proposal
 
 
 def criteria_from(text: str, name: str = "criteria.yaml") -> Criteria:
@@ -81,7 +82,7 @@ def imported_after(commands: list[list[str]], modules: list[str]) -> list[list[b
     """In a fresh interpreter, run each command line in turn (its output dropped, its exit
     ignored) and say after each which of `modules` have been imported so far."""
     code = ("import contextlib, io, sys\n"
-            "from evaluator.cli import main\n"
+            "from evaluator.cli.app import main\n"
             f"for command in {commands!r}:\n"
             "    with contextlib.redirect_stdout(io.StringIO()), "
             "contextlib.redirect_stderr(io.StringIO()):\n"

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from evaluator.analysis.sensitivity import Sensitivity, analyse
 from evaluator.api import compare, load_criteria
 from evaluator.render import RenderOptions
 from evaluator.render.sensitivity import render
-from evaluator.scoring import evaluate
-from evaluator.sensitivity import Sensitivity, analyse
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from, matches_expected
 from tests.test_sensitivity import TWO, many_offers
@@ -174,7 +174,7 @@ def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
 def test_sensitivity_keeps_numpy_out_of_compare() -> None:
     import subprocess
     import sys
-    code = ("import sys, evaluator.cli, evaluator.api, evaluator.sensitivity, "
+    code = ("import sys, evaluator.cli.app, evaluator.api, evaluator.analysis.sensitivity, "
             "evaluator.render.sensitivity; print('numpy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          cwd=ROOT, check=True)
@@ -262,7 +262,7 @@ def test_a_long_analysis_is_refused_off_a_terminal_without_yes(run_cli: RunCli,
 @pytest.fixture
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Limits that the samples' 3 eligible proposals pass with 1,000 draws."""
-    from evaluator import sensitivity
+    from evaluator.analysis import sensitivity
     monkeypatch.setattr(sensitivity, "WORK_LIMIT", 2_000)
     monkeypatch.setattr(sensitivity, "VALUES_WORK_LIMIT", 200)
 
@@ -285,7 +285,7 @@ def test_a_long_analysis_on_a_terminal_asks_first(run_cli: RunCli, small_limits:
     import io
     import sys
 
-    from evaluator import cli
+    from evaluator.cli import app as cli
     monkeypatch.setattr(cli, "_interactive", lambda: True)
     monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
     result = run_cli("sensitivity", "--samples", "1000")

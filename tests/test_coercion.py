@@ -1,4 +1,4 @@
-"""Our conversion of command-line values (evaluator/coercion.py) gives exactly what typer's
+"""Our conversion of command-line values (evaluator/cli/coercion.py) gives exactly what typer's
 own would, for every parameter of every command, on good values and bad: the same value,
 or the same error with the same words."""
 
@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import typer
 
-from evaluator.cli import app
-from evaluator.coercion import install
+from evaluator.cli.app import app
+from evaluator.cli.coercion import install
 from tests.conftest import ROOT
 from tests.helpers import imported_after
 
@@ -73,7 +73,7 @@ def test_every_kind_of_parameter_is_covered() -> None:
 def test_an_unknown_annotation_is_left_to_typer() -> None:
     from typer.models import OptionInfo
 
-    from evaluator.coercion import converter
+    from evaluator.cli.coercion import converter
     assert converter(float, OptionInfo()) is None
     assert converter(Path, OptionInfo(resolve_path=True)) is None
     assert converter(list[float], OptionInfo()) is None

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from evaluator import fields
-from evaluator.cli import app
+from evaluator.cli.app import app
+from evaluator.model import fields
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"

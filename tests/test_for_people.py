@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluator.model import Proposal
-from evaluator.scoring import evaluate
+from evaluator.model.proposal import Proposal
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import Run
 from tests.helpers import criteria_from, proposal_from
 

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 
 from evaluator.api import load_criteria
 from evaluator.errors import EvaluatorError
-from evaluator.fields import SECTIONS
-from evaluator.loading import MAX_NUMBER, Document, load_document, parse_document
-from evaluator.model import Criteria, parse_criteria, parse_proposal
-from evaluator.scoring import evaluate
+from evaluator.io.loading import MAX_NUMBER, Document, load_document, parse_document
+from evaluator.model.criteria import Criteria, parse_criteria
+from evaluator.model.fields import SECTIONS
+from evaluator.model.proposal import parse_proposal
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 
 EXAMPLES = int(os.environ.get("EVALUATOR_FUZZ_EXAMPLES", "0")) or None

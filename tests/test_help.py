@@ -17,7 +17,7 @@ import pytest
 import typer
 
 from evaluator import __version__
-from evaluator.cli import app
+from evaluator.cli.app import app
 from tests.conftest import ROOT, Run
 
 RunCli = Callable[..., Run]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from evaluator.analysis.sensitivity import analyse
 from evaluator.api import compare, load_criteria
 from evaluator.render import percent
 from evaluator.render.html import (
@@ -29,8 +30,7 @@ from evaluator.render.html import (
     render_report,
 )
 from evaluator.render.sensitivity import headline
-from evaluator.scoring import evaluate
-from evaluator.sensitivity import analyse
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from, imported_after
 from tests.test_sensitivity import TWO, many_offers

@@ -16,10 +16,10 @@ import pytest
 
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, InputError
-from evaluator.icp import DEFAULT_MULTIPLIERS
-from evaluator.model import Proposal
+from evaluator.model.icp import DEFAULT_MULTIPLIERS
+from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data
-from evaluator.scoring import Evaluation, evaluate
+from evaluator.scoring.evaluate import Evaluation, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 from tests.helpers import criteria_from, proposal_from
 

@@ -118,7 +118,7 @@ def test_debug_shows_the_traceback_of_an_internal_error() -> None:
     script = ("import sys, evaluator.api\n"
               "def boom(*a, **k): raise RuntimeError('boom')\n"
               "evaluator.api.compare = boom\n"
-              "from evaluator.cli import main\n"
+              "from evaluator.cli.app import main\n"
               "main(sys.argv[1:])\n")
     for args, shows_traceback in ((["--debug", "compare"], True), (["compare"], False)):
         done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.errors import InputError
-from evaluator.loading import parse_document
+from evaluator.io.loading import parse_document
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from
 
@@ -95,7 +95,7 @@ def test_a_padded_level_score_is_read() -> None:
     (f"1/{ZEROS}3", "0.25"), (f"{ZEROS}1/3", "0.25"), (f"{ZEROS}1 / {ZEROS}3", "0.25"),
     (f"0.{'3' * 5000}", "0.25")])
 def test_padded_ahp_fractions_are_read(written: str, weights: str, tmp_path: Path) -> None:
-    from evaluator.weights import derive, load_judgements
+    from evaluator.analysis.ahp import derive, load_judgements
     path = tmp_path / "ahp.yaml"
     path.write_text(f"criteria: [a, b]\njudgements:\n  a:\n    b: \"{written}\"\n",
                     encoding="utf-8")
@@ -106,7 +106,7 @@ def test_padded_ahp_fractions_are_read(written: str, weights: str, tmp_path: Pat
 @pytest.mark.parametrize("written", [f"{'9' * 5000}/1", f"1/{'9' * 5000}"])
 def test_an_ahp_fraction_of_thousands_of_digits_is_off_the_scale(written: str,
                                                                  tmp_path: Path) -> None:
-    from evaluator.weights import load_judgements
+    from evaluator.analysis.ahp import load_judgements
     path = tmp_path / "ahp.yaml"
     path.write_text(f"criteria: [a, b]\njudgements:\n  a:\n    b: \"{written}\"\n",
                     encoding="utf-8")
@@ -145,9 +145,9 @@ def test_a_failing_worker_says_so_in_one_line_without_a_traceback(padded_batch: 
     script = ("import sys, evaluator.api\n"
               "def boom(path, max_bytes): raise ValueError('boom\\nsecond line')\n"
               "evaluator.api.load_or_problems = boom\n"
-              "import evaluator.workers\n"
-              "evaluator.workers.load_or_problems = boom\n"
-              "from evaluator.cli import main\n"
+              "import evaluator.scoring.parallel\n"
+              "evaluator.scoring.parallel.load_or_problems = boom\n"
+              "from evaluator.cli.app import main\n"
               "main(sys.argv[1:])\n")
     for fmt in ("json", "csv"):
         done = subprocess.run([sys.executable, "-c", script, "compare", str(padded_batch),

@@ -185,7 +185,7 @@ def _run_in_process(*args: str) -> Run:
     import contextlib
     import io
 
-    from evaluator.cli import main
+    from evaluator.cli.app import main
     out, err = io.StringIO(), io.StringIO()
     code = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
-from evaluator.methods import (
+from evaluator.model.criteria import Preference
+from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.methods import (
     decision_matrix,
     kendall_tau_b,
     promethee,
@@ -19,8 +21,6 @@ from evaluator.methods import (
     totals,
     wsm,
 )
-from evaluator.model import Preference
-from evaluator.scoring import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import criteria_from, offer
 

@@ -13,13 +13,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evaluator import fields, icp
 from evaluator.api import load_criteria, load_proposal
-from evaluator.derive import used_fields
-from evaluator.loading import parse_document
-from evaluator.model import Value, parse_proposal
-from evaluator.schema import schema
-from evaluator.template import id_from_file_name, proposal_template, yaml_text
+from evaluator.io.loading import parse_document
+from evaluator.model import fields, icp
+from evaluator.model.fields import Value
+from evaluator.model.proposal import parse_proposal
+from evaluator.model.schema import schema
+from evaluator.model.template import id_from_file_name, proposal_template, yaml_text
+from evaluator.scoring.derive import used_fields
 from tests.conftest import PROPOSALS, Run
 
 RunCli = Callable[..., Run]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.errors import OutputError
-from evaluator.output import write_output
+from evaluator.io.output import write_output
 from tests.conftest import ROOT, Run
 
 RunCli = Callable[..., Run]
@@ -191,14 +191,14 @@ def test_an_impossible_output_name_is_an_error(run_cli: RunCli, tmp_path: Path) 
 
 @pytest.mark.parametrize("given", ["Türkiye ≥ 30 → ok\n", "Türkiye ≥ 30 → ok\n".encode()])
 def test_text_and_utf8_bytes_are_written_alike(given: str | bytes, tmp_path: Path) -> None:
-    # Large JSON comparisons arrive already in UTF-8 (evaluator/workers.py).
+    # Large JSON comparisons arrive already in UTF-8 (evaluator/scoring/parallel.py).
     write_output(tmp_path / "out.json", given, inputs=[], force=False)
     assert (tmp_path / "out.json").read_bytes() == "Türkiye ≥ 30 → ok\n".encode()
     write_output(Path(os.devnull), given, inputs=[], force=False)  # a device: written into
 
 
 def test_utf8_bytes_reach_stdout_after_the_text_before_them() -> None:
-    from evaluator.cli import _write_stdout
+    from evaluator.cli.app import _write_stdout
     raw = io.BytesIO()
     stream = io.TextIOWrapper(raw, encoding="utf-8", newline="")
     with contextlib.redirect_stdout(stream):

@@ -85,7 +85,7 @@ def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path: Path,
     # Another run publishes the same new --output while this one writes: it wins, and this
     # one says so rather than silently replacing it.
     from evaluator.errors import OutputError
-    from evaluator.output import write_output
+    from evaluator.io.output import write_output
     target = tmp_path / "out.json"
     real_fsync = os.fsync
 
@@ -102,7 +102,7 @@ def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path: Path,
 
 def _publish(target: str, text: str, start: object) -> None:
     from evaluator.errors import OutputError
-    from evaluator.output import write_output
+    from evaluator.io.output import write_output
     start.wait()  # type: ignore[attr-defined]
     try:
         write_output(Path(target), text, inputs=[], force=False)
@@ -176,7 +176,7 @@ def slow(fd):
     time.sleep(60)
     real_fsync(fd)
 os.fsync = slow
-from evaluator.cli import main
+from evaluator.cli.app import main
 main(sys.argv[1:])
 """
 
@@ -210,12 +210,12 @@ def test_a_signal_during_a_write_leaves_no_temporary_file(tmp_path: Path, signum
 SLOW_WORKERS = """\
 import sys, time
 from pathlib import Path
-import evaluator.api, evaluator.workers
+import evaluator.api, evaluator.scoring.parallel
 def slow(path, max_bytes):
     Path(sys.argv[1]).touch()
     time.sleep(60)
-evaluator.api.load_or_problems = evaluator.workers.load_or_problems = slow
-from evaluator.cli import main
+evaluator.api.load_or_problems = evaluator.scoring.parallel.load_or_problems = slow
+from evaluator.cli.app import main
 main(sys.argv[2:])
 """
 

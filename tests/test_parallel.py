@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 
-from evaluator import api, workers
+from evaluator import api
 from evaluator.api import load_criteria, load_proposals
 from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
 from evaluator.render.json import render as render_json
-from evaluator.scoring import evaluate
+from evaluator.scoring import parallel as workers
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 
 RunCli = Callable[..., Run]
@@ -99,7 +100,7 @@ def test_parallel_path_is_taken_for_large_batches(big_folder: Path,
     assert calls == [2]
 
 
-# `compare --format json` with workers (evaluator/workers.py) carries each file to its
+# `compare --format json` with workers (evaluator/scoring/parallel.py) carries each file to its
 # result line in a worker: the output must be that of the ordinary path, byte for byte.
 
 LINEAR = "rule: {type: linear, best: 1_600_000_000, worst: 2_800_000_000}"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from evaluator import cli
 from evaluator.api import load_criteria, load_proposals, validate_paths
+from evaluator.cli import app as cli
 from evaluator.render.progress import ProgressBar, ProgressLines
 from tests.conftest import PROPOSALS
 from tests.helpers import imported_after

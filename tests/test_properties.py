@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluator.api import load_criteria, load_proposals
-from evaluator.rules import Count, Linear, Proportional, Steps
-from evaluator.scoring import evaluate
+from evaluator.model.rules import Count, Linear, Proportional, Steps
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import offer
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from evaluator import loading
 from evaluator.errors import InputError
-from evaluator.loading import read_text
+from evaluator.io import loading
+from evaluator.io.loading import read_text
 
 TEXT = "proposal:\n  id: x\n" * 1000  # 18,000 bytes: several pipe buffers' worth
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluator.rules import Boolean, Count, Levels, Linear, Proportional, Steps, number_text
+from evaluator.model.rules import Boolean, Count, Levels, Linear, Proportional, Steps, number_text
 
 
 class TestLinear:

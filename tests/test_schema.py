@@ -11,13 +11,14 @@ from typing import Any
 import jsonschema
 import pytest
 
-from evaluator import fields
 from evaluator.errors import InputError
-from evaluator.fields import FieldSpec
-from evaluator.loading import load_document, parse_document
-from evaluator.model import parse_criteria, parse_proposal
-from evaluator.rules import RULE_TYPES
-from evaluator.schema import (
+from evaluator.io.loading import load_document, parse_document
+from evaluator.model import fields
+from evaluator.model.criteria import parse_criteria
+from evaluator.model.fields import FieldSpec
+from evaluator.model.proposal import parse_proposal
+from evaluator.model.rules import RULE_TYPES
+from evaluator.model.schema import (
     KINDS,
     RANGE_HELP,
     field_schema,

@@ -6,7 +6,7 @@ import pytest
 
 from evaluator.api import compare, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
-from evaluator.scoring import competition_ranks, evaluate
+from evaluator.scoring.evaluate import competition_ranks, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 from tests.helpers import criteria_from, offer, single_rule
 

@@ -10,11 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluator import sensitivity
-from evaluator.api import compare, load_criteria
-from evaluator.model import Proposal
-from evaluator.scoring import TIE_TOLERANCE, competition_ranks, evaluate
-from evaluator.sensitivity import (
+from evaluator.analysis import sensitivity
+from evaluator.analysis.sensitivity import (
     Stability,
     analyse,
     criterion_stability,
@@ -25,6 +22,9 @@ from evaluator.sensitivity import (
     total_lines,
     weight_past,
 )
+from evaluator.api import compare, load_criteria
+from evaluator.model.proposal import Proposal
+from evaluator.scoring.evaluate import TIE_TOLERANCE, competition_ranks, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import criteria_from, offer
 

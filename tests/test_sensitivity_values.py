@@ -16,12 +16,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from evaluator.analysis.sensitivity import analyse
+from evaluator.analysis.uncertainty import _Model, analyse_values, sample_ranges
 from evaluator.api import compare, load_criteria
-from evaluator.model import Proposal
-from evaluator.ranges import Range
-from evaluator.scoring import Comparison, evaluate
-from evaluator.sensitivity import analyse
-from evaluator.uncertainty import _Model, analyse_values, sample_ranges
+from evaluator.model.proposal import Proposal
+from evaluator.model.ranges import Range
+from evaluator.scoring.evaluate import Comparison, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 from tests.helpers import criteria_from, matches_expected, proposal_from, single_rule
 

@@ -9,11 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evaluator.api import load_criteria, load_proposals
-from evaluator.errors import CriteriaError, InputError
-from evaluator.loading import parse_document
-from evaluator.scoring import evaluate
-from evaluator.weights import (
+from evaluator.analysis.ahp import (
     Judgements,
     consistency,
     derive,
@@ -21,6 +17,10 @@ from evaluator.weights import (
     parse_judgements,
     principal_eigenvector,
 )
+from evaluator.api import load_criteria, load_proposals
+from evaluator.errors import CriteriaError, InputError
+from evaluator.io.loading import parse_document
+from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 
 

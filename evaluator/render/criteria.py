@@ -6,11 +6,11 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.model import Criteria
+from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
 from evaluator.render.data import number, what_if_data
 from evaluator.render.run import what_if_text
-from evaluator.scoring import WhatIf
+from evaluator.scoring.evaluate import WhatIf
 
 
 def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:

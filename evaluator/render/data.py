@@ -6,10 +6,10 @@ from datetime import date
 from typing import Any
 
 from evaluator import __version__
-from evaluator.icp import IcpBreakdown
-from evaluator.panel import is_judgement
-from evaluator.ranges import Range, Uncertain
-from evaluator.scoring import (
+from evaluator.model.icp import IcpBreakdown
+from evaluator.model.panel import is_judgement
+from evaluator.model.ranges import Range, Uncertain
+from evaluator.scoring.evaluate import (
     RANGED_MARK,
     Comparison,
     CriterionScore,

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from evaluator import __version__
 from evaluator.errors import UsageError
-from evaluator.panel import points
+from evaluator.model.panel import points
+from evaluator.model.rules import number_text
 from evaluator.render import RenderOptions, percent
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
@@ -46,20 +47,20 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
-from evaluator.render.run import (
-    caveat_sentences,
-    files_phrase,
-    unscored_sentence,
-    what_if_sentence,
+from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
+from evaluator.scoring.evaluate import (
+    Comparison,
+    CriterionScore,
+    Evaluation,
+    LeafScore,
+    show_value,
 )
-from evaluator.rules import number_text
-from evaluator.scoring import Comparison, CriterionScore, Evaluation, LeafScore, show_value
 
 if TYPE_CHECKING:
     from jinja2 import Environment
     from markupsafe import Markup
 
-    from evaluator.sensitivity import Sensitivity, Stability
+    from evaluator.analysis.sensitivity import Sensitivity, Stability
 
 # Okabe & Ito's palette, told apart by most colour-blind readers; each criterion also gets
 # its own fill pattern and its name in the legend, so colour never carries meaning alone.

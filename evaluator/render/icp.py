@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from evaluator.icp import IcpBreakdown
-from evaluator.rules import number_text
-from evaluator.scoring import RANGED_MARK
+from evaluator.model.icp import IcpBreakdown
+from evaluator.model.rules import number_text
+from evaluator.scoring.evaluate import RANGED_MARK
 
 
 def icp_summary(icp: IcpBreakdown) -> str:

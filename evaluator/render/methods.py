@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from evaluator.rules import number_text
-from evaluator.scoring import Comparison, CriterionScore, Evaluation
+from evaluator.model.rules import number_text
+from evaluator.scoring.evaluate import Comparison, CriterionScore, Evaluation
 
 _MEANING = {
     "wsm": "total = Σ weight × criterion score",

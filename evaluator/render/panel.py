@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from evaluator.panel import is_judgement, judgement_name, points
-from evaluator.scoring import Comparison, LeafScore
+from evaluator.model.panel import is_judgement, judgement_name, points
+from evaluator.scoring.evaluate import Comparison, LeafScore
 
 FLAG = "⚠"
 

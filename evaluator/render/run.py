@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from evaluator.caveats import (
+from evaluator.model.criteria import Criteria
+from evaluator.render import percent
+from evaluator.scoring.caveats import (
     METHODS_DISAGREE,
     NOT_EVALUATED,
     PANEL_GAP,
@@ -17,9 +19,7 @@ from evaluator.caveats import (
     RATING_DROPPED,
     Caveat,
 )
-from evaluator.model import Criteria
-from evaluator.render import percent
-from evaluator.scoring import Comparison, WhatIf
+from evaluator.scoring.evaluate import Comparison, WhatIf
 
 # Methods whose scores depend on which proposals are compared.
 _RELATIVE = ("topsis", "promethee")

@@ -13,6 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
+from evaluator.analysis.sensitivity import Interval, Sensitivity, Spread, Stability, TippingPoint
+from evaluator.model.rules import number_text
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
 from evaluator.render.layout import WORDS, broken, fit_table, needed_width
@@ -20,12 +22,10 @@ from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
-from evaluator.rules import number_text
-from evaluator.scoring import GateResult
-from evaluator.sensitivity import Interval, Sensitivity, Spread, Stability, TippingPoint
+from evaluator.scoring.evaluate import GateResult
 
 if TYPE_CHECKING:
-    from evaluator.uncertainty import ValueAnalysis
+    from evaluator.analysis.uncertainty import ValueAnalysis
 
 # The text bar of a stability interval, 0 on the left and 1 on the right.
 RANKING_HOLDS, WINNER_HOLDS, WINNER_CHANGES, TODAY = "█", "▒", "·", "┃"

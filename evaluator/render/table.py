@@ -14,7 +14,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from evaluator.icp import IcpBreakdown
+from evaluator.model.icp import IcpBreakdown
 from evaluator.render import RenderOptions, percent
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
@@ -50,13 +50,8 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
-from evaluator.render.run import (
-    caveat_sentences,
-    provisional,
-    unscored_sentence,
-    what_if_sentence,
-)
-from evaluator.scoring import RANGED_MARK, Comparison, Evaluation
+from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
+from evaluator.scoring.evaluate import RANGED_MARK, Comparison, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:

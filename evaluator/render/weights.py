@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from evaluator.analysis.ahp import CONSISTENCY_LIMIT, AhpResult, ratio_text
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
-from evaluator.weights import CONSISTENCY_LIMIT, AhpResult, ratio_text
 
 
 def weights_data(result: AhpResult) -> dict[str, Any]:

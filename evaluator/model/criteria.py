@@ -1,243 +1,37 @@
-"""Proposal and Criteria: validated, typed views of the two kinds of input file."""
+"""Criteria: the validated, typed view of a criteria file (the evaluation framework)."""
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evaluator.checks import Checker, describe, did_you_mean, shorten
-from evaluator.errors import CriteriaError, InputError, Problem, UsageError
-from evaluator.fields import (
-    ACTIVITY_SECTIONS,
-    ALL_SECTIONS,
+from evaluator.errors import CriteriaError, InputError, UsageError
+from evaluator.io.loading import Document, PathKey
+from evaluator.model.checks import Checker, describe, did_you_mean, shorten
+from evaluator.model.fields import (
     ANY,
     BOOL,
     CHOICE,
-    CHOICES,
-    CURRENCY,
-    DATE,
+    CURRENCY_PATTERN,
     FREE_FORM_SECTIONS,
+    ID_PATTERN,
     JUDGEMENT,
-    MONEY,
     NUMERIC_KINDS,
-    PERCENT,
-    SECTIONS,
-    TEXT,
     FieldSpec,
+    Value,
     field_spec,
+    id_rule,
 )
-from evaluator.icp import Activity, IcpTable, read_activities, read_table
-from evaluator.loading import Document, PathKey
-from evaluator.panel import PanelSettings, read_settings
-from evaluator.ranges import Range, is_range, read_number, read_range
-from evaluator.rules import Rule, parse_rule
+from evaluator.model.icp import IcpTable, read_table
+from evaluator.model.panel import PanelSettings, read_settings
+from evaluator.model.rules import Rule, parse_rule
 
-Value = str | int | float | bool | date | tuple[str, ...]
 METHODS = ("wsm", "topsis", "promethee")
 MISSING_POLICIES = ("zero", "error")
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-_TECHNICAL_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-# Upper bounds beyond the 0-100 of percentages. The lifecycle cost sums one term
-# per support year, so a typo like `support_years: 2_000_000` must not run for minutes.
-_MAXIMA = {"pricing.support_years": 100.0}
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class Proposal:
-    """One partner's offer, as written: field values by dotted name (left-out fields absent)."""
-
-    id: str
-    file: str
-    sha256: str
-    values: Mapping[str, Value]
-    document: Document = field(repr=False)
-    # The industrial-collaboration (ICP) activities; None when the section is left out.
-    activities: tuple[Activity, ...] | None = None
-    # Figures given as ranges, by dotted name; `values` holds their point estimates.
-    ranges: Mapping[str, Range] = field(default_factory=dict)
-
-    @property
-    def ranged(self) -> bool:
-        """Whether any figure (an ICP activity's value included) is given as a range."""
-        return bool(self.ranges) or any(a.range is not None for a in self.activities or ())
-
-    @property
-    def country(self) -> str:
-        """The partner country."""
-        return str(self.values.get("proposal.country", ""))
-
-    @property
-    def title(self) -> str:
-        """The offer's title, or its programme, or its id."""
-        return str(self.values.get("proposal.title") or self.values.get("proposal.programme")
-                   or self.id)
-
-    def problem(self, name: str, message: str) -> Problem:
-        """A problem located at a field of this proposal (or at its section)."""
-        return self.document.problem(tuple(name.split(".", 1)), message)
-
-
-def parse_proposal(document: Document) -> Proposal:
-    """Validate a parsed proposal file; raise InputError listing every problem."""
-    other = _other_kind(document.data)
-    if other is not None:  # one line, not an "unknown section" for each of its keys
-        raise InputError.at(document.file, f"not a proposal: this is {other}")
-    check = Checker(document)
-    top = check.mapping((), document.data, ALL_SECTIONS,
-                        required=("proposal",), what="section")
-    values: dict[str, Value] = {}
-    ranges: dict[str, Range] = {}
-    activities: tuple[Activity, ...] | None = None
-    for section, body in (top or {}).items():
-        if section in FREE_FORM_SECTIONS:
-            _read_technical(check, section, body, values, ranges)
-        elif section in ACTIVITY_SECTIONS:
-            activities = read_activities(check, body)
-        elif section in SECTIONS:
-            specs = SECTIONS[section]
-            fields = check.mapping((section,), body, specs, required=_REQUIRED[section])
-            for key, raw in (fields or {}).items():
-                if key in specs and raw is not None:  # null means left out
-                    value = _read_value(check, (section, key), raw, specs[key])
-                    if isinstance(value, Range):  # scored at its point estimate
-                        ranges[specs[key].name] = value
-                        value = value.point
-                    if value is not None:
-                        values[specs[key].name] = value
-    _cross_checks(check, values)
-    if activities and "pricing.currency" not in values and not check.problems:
-        check.report((*activities[0].path, "value"),
-                     "`pricing.currency` is needed to read the activities' values")
-    stem = Path(document.file).stem
-    proposal_id = str(values.get("proposal.id", stem))
-    if "proposal.id" not in values and not _ID.match(stem):
-        # About the file's name, not a place in it: no line and column.
-        check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
-                                      f"as an id: {id_rule(stem)}; give `proposal.id`"))
-    check.raise_if_any()
-    # Keep only what later messages need (the text, to find where a value stands), not the
-    # raw data: less for a batch to hold in memory and to send between processes.
-    located = Document(document.file, None, document.sha256, document.text)
-    return Proposal(proposal_id, document.file, document.sha256, values, located, activities,
-                    ranges)
-
-
-def id_rule(ident: str) -> str:
-    """Why `ident` cannot be an id (see `_ID`), in words: the rule it breaks."""
-    def allowed(character: str) -> bool:
-        return character.isascii() and (character.isalnum() or character in "_-")
-    first = ident[:1]
-    if not first or not ((first.isascii() and first.isalpha()) or first == "_"):
-        return f"an id starts with a letter or _, not {first!r} (then letters, digits, _ and -)"
-    bad = next(c for c in ident if not allowed(c))
-    return f"an id uses letters, digits, _ and - only, not {bad!r}"
-
-
-def _other_kind(data: Any) -> str | None:
-    """What an input file that is not a proposal is, when its top-level keys say so."""
-    if not isinstance(data, dict) or data.keys() & _SECTION_NAMES:
-        return None
-    if "judgements" in data:
-        return "a judgements file (see `evaluator weights`)"
-    if "criteria" in data:
-        return "a criteria file (use it with --criteria)"
-    if data.keys() & {"member", "ratings"}:
-        return "a panel member's ratings (give their folder with --panel)"
-    return None
-
-
-_SECTION_NAMES = frozenset(ALL_SECTIONS)
-
-
-def _read_value(check: Checker, path: PathKey, raw: Any,
-                spec: FieldSpec) -> Value | Range | None:
-    kind = spec.kind
-    if kind == TEXT:
-        text = check.text(path, raw)
-        if text is not None and spec.name == "proposal.id" and not _ID.match(text):
-            check.report(path, id_rule(text))
-            return None
-        return text
-    if kind == CURRENCY:
-        if isinstance(raw, str) and _CURRENCY.match(raw):
-            return raw
-        check.report(path, f"expected a three-letter ISO 4217 code such as EUR, got "
-                           f"{describe(raw)}")
-        return None
-    if kind in NUMERIC_KINDS:  # a number, or a range of them
-        return read_number(check, path, raw, minimum=spec.minimum,
-                           maximum=100 if kind == PERCENT else _MAXIMA.get(spec.name),
-                           whole=kind == "count")
-    if kind == BOOL:
-        return check.boolean(path, raw)
-    if kind == DATE:
-        return check.day(path, raw)
-    if kind == CHOICE:
-        return check.choice(path, raw, spec.choices)
-    if kind == CHOICES:
-        items = check.listing(path, raw)
-        if items is None:
-            return None
-        chosen: list[str] = []
-        for i, item in enumerate(items):
-            value = check.choice((*path, i), item, spec.choices)
-            if value in chosen:
-                check.report((*path, i), f"{value!r} is listed twice")
-            elif value is not None:
-                chosen.append(value)
-        return tuple(chosen)
-    raise AssertionError(f"no reader for kind {kind}")  # pragma: no cover
-
-
-def _read_technical(check: Checker, section: str, body: Any, values: dict[str, Value],
-                    ranges: dict[str, Range]) -> None:
-    facts = check.mapping((section,), body, None)
-    for name, raw in (facts or {}).items():
-        path = (section, name)
-        if not _TECHNICAL_NAME.match(name):
-            check.report(path, f"a {section} name uses letters, digits and _", key=True)
-        elif isinstance(raw, bool | str):
-            values[f"{section}.{name}"] = raw
-        elif isinstance(raw, int | float):
-            number = check.number(path, raw, minimum=float("-inf"))
-            if number is not None:
-                values[f"{section}.{name}"] = number
-        elif is_range(raw):
-            estimate = read_range(check, path, raw, minimum=float("-inf"))
-            if estimate is not None:
-                ranges[f"{section}.{name}"] = estimate
-                values[f"{section}.{name}"] = estimate.point
-        elif raw is not None:
-            check.report(path, f"a {section} value is a single number, text, true/false or "
-                               f"a range {{low, high, likely}}, not {describe(raw)}")
-
-
-def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
-    if "pricing.escalation_cap_pct" in values and \
-            values.get("pricing.price_basis") != "capped_escalation":
-        check.report(("pricing", "escalation_cap_pct"),
-                     "`escalation_cap_pct` goes only with `price_basis: capped_escalation`")
-    money = [n for n in _MONEY_NAMES if n in values]
-    if money and "pricing.currency" not in values and not check.problems:
-        check.report(("pricing",), f"`pricing.currency` is needed to read `{money[0]}`")
-
-
-# Worked out once, not for every proposal: each section's required keys, and the money
-# fields in the order the sections list them.
-_REQUIRED = {section: tuple(key for key, spec in specs.items() if spec.required)
-             for section, specs in SECTIONS.items()}
-_MONEY_NAMES = tuple(spec.name for specs in SECTIONS.values() for spec in specs.values()
-                     if spec.kind == MONEY)
-
-
-# --- criteria ------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True, slots=True)
 class Credibility:
@@ -407,7 +201,7 @@ class Criteria:
             return base
         for name, weight in overrides.items():
             if name not in base:
-                shown = f"`{name}`" if _ID.match(name) else repr(shorten(name))
+                shown = f"`{name}`" if ID_PATTERN.match(name) else repr(shorten(name))
                 raise UsageError.at("--weights", f"no criterion {shown}"
                                     + did_you_mean(name, base) + "; criteria: "
                                     + ", ".join(base))
@@ -434,19 +228,19 @@ class Criteria:
         return [(c, leaf) for c in self.criteria for leaf in c.leaves]
 
 
-_CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
+CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
                   "discount_rate", "method", "missing", "weights_from", "criteria", "gates",
                   "icp", "panel")
-_CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
+CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
                    "subcriteria", "field", "rule", "preference")
-_LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule", "preference")
-_GATE_KEYS = ("id", "title", "description", "field", "require", "source")
+LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule", "preference")
+GATE_KEYS = ("id", "title", "description", "field", "require", "source")
 
 
 def parse_criteria(document: Document) -> Criteria:
     """Validate a parsed criteria file; raise CriteriaError listing every problem."""
     check = Checker(document)
-    top = check.mapping((), document.data, _CRITERIA_KEYS,
+    top = check.mapping((), document.data, CRITERIA_KEYS,
                         required=("id", "currency", "criteria"), what="key") or {}
 
     def optional_text(key: str, default: str) -> str:
@@ -454,7 +248,8 @@ def parse_criteria(document: Document) -> Criteria:
 
     criteria_id = check.text(("id",), top["id"]) if top.get("id") is not None else None
     currency = top.get("currency")
-    if currency is not None and not (isinstance(currency, str) and _CURRENCY.match(currency)):
+    if currency is not None and not (isinstance(currency, str)
+                                     and CURRENCY_PATTERN.match(currency)):
         check.report(("currency",), "expected a three-letter ISO 4217 code such as MYR")
     rates, as_of = _read_rates(check, top.get("exchange_rates"))
     if isinstance(currency, str) and rates.get(currency, 1.0) != 1.0:
@@ -519,7 +314,7 @@ def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None
         path = ("exchange_rates", code)
         if code == "as_of":
             as_of = check.day(path, value)
-        elif not _CURRENCY.match(code):
+        elif not CURRENCY_PATTERN.match(code):
             check.report(path, f"`{code}` is not a three-letter currency code", key=True)
         else:
             rate = check.number(path, value, above=0)
@@ -535,7 +330,7 @@ def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str]
     ident = check.text((*path, "id"), body["id"])
     if ident is None:
         return None
-    if not _ID.match(ident):
+    if not ID_PATTERN.match(ident):
         check.report((*path, "id"), id_rule(ident))
     if ident in seen:
         check.report((*path, "id"), f"{what} `{ident}` is defined twice")
@@ -555,7 +350,7 @@ def _read_field(check: Checker, path: PathKey, raw: Any) -> FieldSpec | None:
 
 
 def _known_field_names() -> list[str]:
-    from evaluator.fields import FIELDS
+    from evaluator.model.fields import FIELDS
     return list(FIELDS)
 
 
@@ -568,7 +363,7 @@ def _read_criteria(check: Checker, raw: Any, weights_elsewhere: bool = False
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("criteria", i)
-        body = check.mapping(path, item, _CRITERION_KEYS,
+        body = check.mapping(path, item, CRITERION_KEYS,
                              required=("id",) if weights_elsewhere else ("id", "weight"),
                              what="criterion key")
         if body is None:
@@ -629,7 +424,7 @@ def _read_leaves(check: Checker, path: PathKey, raw: Any) -> list[Leaf]:
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         where = (*path, i)
-        body = check.mapping(where, item, _LEAF_KEYS, required=("id", "weight", "field", "rule"),
+        body = check.mapping(where, item, LEAF_KEYS, required=("id", "weight", "field", "rule"),
                              what="sub-criterion key")
         if body is None:
             continue
@@ -694,7 +489,7 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
 def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
                   ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
-    from evaluator.weights import CONSISTENCY_LIMIT, derive, load_judgements
+    from evaluator.analysis.ahp import CONSISTENCY_LIMIT, derive, load_judgements
     folder = Path(check.document.file).parent
     if not _inside(folder, folder / name):
         # Not /dev/stdin, /etc/passwd or ../../elsewhere: a criteria file from outside
@@ -774,7 +569,7 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("gates", i)
-        body = check.mapping(path, item, _GATE_KEYS, required=("id", "field", "require"),
+        body = check.mapping(path, item, GATE_KEYS, required=("id", "field", "require"),
                              what="gate key")
         if body is None:
             continue

@@ -13,8 +13,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from evaluator.model import Criteria
-from evaluator.panel import Panel, is_judgement, judgement_name
+from evaluator.model.criteria import Criteria
+from evaluator.model.panel import Panel, is_judgement, judgement_name
 
 # Codes, as the JSON `caveats` list carries them.
 PANEL_MISSING = "panel_missing"  # the criteria score judgements and no panel was given

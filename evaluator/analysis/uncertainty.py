@@ -1,6 +1,6 @@
 """Uncertain figures in the robustness analysis: `evaluator sensitivity --values`.
 
-Each draw takes a weighting (as SMAA-2 does, evaluator.sensitivity) and a value for
+Each draw takes a weighting (as SMAA-2 does, evaluator.analysis.sensitivity) and a value for
 every ranged figure of the eligible proposals, and recomputes, vectorised over the
 draws, all that those figures feed: money in the criteria currency, acquisition and
 lifecycle cost, the ICP credit and its ratios, the score of each leaf whose value
@@ -36,13 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from evaluator.fields import MONEY_FIELDS
-from evaluator.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE
-from evaluator.model import Criteria, Gate, Leaf
-from evaluator.ranges import Range
-from evaluator.rules import Linear, Proportional, Steps
-from evaluator.scoring import TIE_TOLERANCE, CriterionScore, Evaluation, LeafScore
-from evaluator.sensitivity import (
+from evaluator.analysis.sensitivity import (
     CHUNK_ELEMENTS,
     Progress,
     Spread,
@@ -50,6 +44,12 @@ from evaluator.sensitivity import (
     _competition_ranks,
     _draw,
 )
+from evaluator.model.criteria import Criteria, Gate, Leaf
+from evaluator.model.fields import MONEY_FIELDS
+from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE
+from evaluator.model.ranges import Range
+from evaluator.model.rules import Linear, Proportional, Steps
+from evaluator.scoring.evaluate import TIE_TOLERANCE, CriterionScore, Evaluation, LeafScore
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
@@ -193,7 +193,7 @@ class _Model:
     def _values(self, subject: _Subject, drawn: Array) -> dict[str, Array]:
         """The fields of one proposal that move with the draws, in the units rules see.
 
-        Mirrors evaluator.derive operation for operation, so that at the point estimates
+        Mirrors evaluator.scoring.derive operation for operation, so that at the point estimates
         the numbers are the ones `compare` computed.
         """
         fixed = subject.evaluation.derived

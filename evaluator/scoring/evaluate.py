@@ -9,17 +9,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from evaluator import caveats
-from evaluator.caveats import Caveat
-from evaluator.checks import shorten
-from evaluator.derive import Derivation, derive, unscored_fields
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
-from evaluator.fields import FIELDS, MONEY, PERCENT
-from evaluator.icp import IcpBreakdown
-from evaluator.model import Criteria, Criterion, Gate, Leaf, Proposal, Value
-from evaluator.panel import Consensus, Panel, consolidate, is_judgement, judgement_name, points
-from evaluator.ranges import Range, Uncertain
-from evaluator.rules import (
+from evaluator.model.checks import shorten
+from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
+from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
+from evaluator.model.icp import IcpBreakdown
+from evaluator.model.panel import (
+    Consensus,
+    Panel,
+    consolidate,
+    is_judgement,
+    judgement_name,
+    points,
+)
+from evaluator.model.proposal import Proposal
+from evaluator.model.ranges import Range, Uncertain
+from evaluator.model.rules import (
     Boolean,
     Count,
     Levels,
@@ -30,6 +35,9 @@ from evaluator.rules import (
     number_text,
     percent_text,
 )
+from evaluator.scoring import caveats
+from evaluator.scoring.caveats import Caveat
+from evaluator.scoring.derive import Derivation, derive, unscored_fields
 
 TIE_TOLERANCE = 1e-9
 # Marks a proposal with figures given as ranges, in tables and notes.
@@ -201,7 +209,7 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
                             panel=panel, what_if=WhatIf.of(criteria, weights, method),
                             files=files, unevaluated=sorted(set(unevaluated)))
     if method != "wsm":
-        from evaluator.methods import apply_method
+        from evaluator.scoring.methods import apply_method
         apply_method(comparison, method)
     winners = None
     if method == "all":

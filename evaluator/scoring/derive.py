@@ -6,13 +6,14 @@ import functools
 import math
 from dataclasses import dataclass, field, replace
 
-from evaluator.checks import did_you_mean
 from evaluator.errors import InputError, Problem
-from evaluator.fields import MONEY_FIELDS
-from evaluator.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
-from evaluator.model import Criteria, Proposal, Value
-from evaluator.ranges import Range, Uncertain
-from evaluator.rules import number_text
+from evaluator.model.checks import did_you_mean
+from evaluator.model.criteria import Criteria
+from evaluator.model.fields import MONEY_FIELDS, Value
+from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
+from evaluator.model.proposal import Proposal
+from evaluator.model.ranges import Range, Uncertain
+from evaluator.model.rules import number_text
 
 # Derived figures that rise with each of their inputs: with every ranged input at its low
 # (high) end they are at their own low (high). A ratio or a share has no such bounds.

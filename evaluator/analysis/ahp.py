@@ -17,9 +17,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from evaluator.checks import Checker, describe, shorten
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, Document, PathKey, load_document
+from evaluator.io.loading import DEFAULT_MAX_BYTES, Document, PathKey, load_document
+from evaluator.model.checks import Checker, describe, shorten
 
 # Saaty's random consistency index by matrix size (methods.md); n = 1, 2 are always consistent.
 RANDOM_INDEX: Mapping[int, float] = {

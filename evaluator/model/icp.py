@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evaluator.checks import Checker, describe, dotted
-from evaluator.loading import PathKey
-from evaluator.ranges import Range, read_number
+from evaluator.io.loading import PathKey
+from evaluator.model.checks import Checker, describe, dotted
+from evaluator.model.ranges import Range, read_number
 
 SECTION = "industrial_collaboration"
 ACTIVITY_KEYS = ("type", "description", "value", "local")
@@ -29,7 +29,7 @@ LOCAL_SHARE = f"{SECTION}.local_share_pct"
 DEFAULT_MULTIPLIERS: Mapping[str, float] = {
     "man_hours": 1.0, "certification": 2.0, "training_module_development": 3.0,
     "training": 4.0, "technology_transfer": 4.0, "ip_commercialisation": 4.8}
-_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+TYPE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,7 @@ def read_table(check: Checker, raw: Any) -> IcpTable:
         check.report(path, "list at least one activity type with its multiplier")
     multipliers: dict[str, float] = {}
     for name, value in (table or {}).items():
-        if not _TYPE_NAME.match(name):
+        if not TYPE_NAME_PATTERN.match(name):
             check.report((*path, name), "an activity type uses lower-case letters, digits "
                                         "and _, and starts with a letter", key=True)
             continue
@@ -149,7 +149,7 @@ def read_table(check: Checker, raw: Any) -> IcpTable:
 def _type_name(check: Checker, path: PathKey, raw: Any) -> str | None:
     if raw is None:
         return None
-    if isinstance(raw, str) and _TYPE_NAME.match(raw):
+    if isinstance(raw, str) and TYPE_NAME_PATTERN.match(raw):
         return raw
     check.report(path, f"expected an activity type such as technology_transfer, got "
                        f"{describe(raw)}")

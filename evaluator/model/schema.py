@@ -16,8 +16,21 @@ import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evaluator import fields, icp, model, panel, rules
-from evaluator.fields import FieldSpec
+from evaluator.model import fields, icp, panel, rules
+from evaluator.model.criteria import (
+    CRITERIA_KEYS,
+    CRITERION_KEYS,
+    GATE_KEYS,
+    GATE_TESTS,
+    LEAF_KEYS,
+    METHODS,
+    MISSING_POLICIES,
+    PREFERENCE_TYPES,
+)
+from evaluator.model.fields import CURRENCY_PATTERN as CURRENCY_RE
+from evaluator.model.fields import ID_PATTERN as ID_RE
+from evaluator.model.fields import TECHNICAL_NAME_PATTERN as TECHNICAL_NAME_RE
+from evaluator.model.fields import FieldSpec
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("proposal", "criteria")
@@ -27,9 +40,9 @@ Schema = dict[str, Any]
 # A YAML 1.2 editor reads `110_000_000` as text; our loader reads it as a number.
 # Accepting that text keeps the editor quiet about the style the samples use.
 GROUPED_NUMBER = r"^[-+]?[0-9]+_[0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)?$"
-ID_PATTERN = model._ID.pattern
-CURRENCY_PATTERN = model._CURRENCY.pattern
-TECHNICAL_NAME_PATTERN = model._TECHNICAL_NAME.pattern
+ID_PATTERN = ID_RE.pattern
+CURRENCY_PATTERN = CURRENCY_RE.pattern
+TECHNICAL_NAME_PATTERN = TECHNICAL_NAME_RE.pattern
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 SECTION_DESCRIPTIONS = {
@@ -211,10 +224,10 @@ _SECTION_CONDITIONS: dict[str, list[Schema]] = {
 }
 
 _ACTIVITY_PROPERTIES: dict[str, tuple[bool, Schema]] = {
-    # key -> (required, schema); the keys themselves come from evaluator.icp
+    # key -> (required, schema); the keys themselves come from evaluator.model.icp
     "type": (True, {"description": "the activity type: a key of the criteria file's "
                                    "`icp.multipliers` table, such as technology_transfer",
-                    "type": "string", "pattern": icp._TYPE_NAME.pattern}),
+                    "type": "string", "pattern": icp.TYPE_NAME_PATTERN.pattern}),
     "description": (True, _text("what the activity is")),
     "value": (True, _or_range(_number("nominal value, in pricing.currency, not negative",
                                       minimum=0))),
@@ -296,7 +309,7 @@ def _field_name(choice_only: bool = False) -> Schema:
         known.append({"pattern": r"^technical\..+",
                       "description": "a programme-specific fact from the proposal's "
                                      "`technical` section"})
-        known.append({"pattern": fields._JUDGEMENT.pattern,
+        known.append({"pattern": fields.JUDGEMENT_PATTERN.pattern,
                       "description": "a judgement rated by the evaluation panel (--panel), "
                                      "scored by a levels rule"})
     return {"type": "string", "anyOf": known}
@@ -367,7 +380,7 @@ _PREFERENCE_PARAMETERS: dict[str, dict[str, Schema]] = {
 
 def _preference_schema() -> Schema:
     branches: list[Schema] = []
-    for kind in model.PREFERENCE_TYPES:
+    for kind in PREFERENCE_TYPES:
         if kind not in _PREFERENCE_PARAMETERS:
             raise ValueError(f"no JSON Schema for the preference type `{kind}`")
         thresholds = _PREFERENCE_PARAMETERS[kind]
@@ -376,7 +389,7 @@ def _preference_schema() -> Schema:
     return {"description": "PROMETHEE preference function of this leaf: usual (any "
                            "difference counts in full) or linear between q and p",
             "type": "object",
-            "properties": {"type": {"enum": list(model.PREFERENCE_TYPES)}},
+            "properties": {"type": {"enum": list(PREFERENCE_TYPES)}},
             "required": ["type"],
             "oneOf": branches}
 
@@ -394,12 +407,12 @@ def _requirement_schema() -> Schema:
         "above": _number("the value is more than this", minimum=float("-inf")),
         "below": _number("the value is less than this", minimum=float("-inf")),
     }
-    unknown = [t for t in model.GATE_TESTS if t not in tests]
+    unknown = [t for t in GATE_TESTS if t not in tests]
     if unknown:
         raise ValueError(f"no JSON Schema for the gate test(s) {unknown}")
-    return {"description": "exactly one test: " + ", ".join(model.GATE_TESTS),
+    return {"description": "exactly one test: " + ", ".join(GATE_TESTS),
             "type": "object", "minProperties": 1, "maxProperties": 1,
-            "properties": {t: tests[t] for t in model.GATE_TESTS},
+            "properties": {t: tests[t] for t in GATE_TESTS},
             "additionalProperties": False}
 
 
@@ -407,7 +420,7 @@ _WEIGHT = _number("any positive number; weights are normalised to sum 1 at each 
                   above=0)
 
 # The schema of every key a criteria file may use, wherever it stands; the keys allowed
-# at each place come from the reader (model._CRITERIA_KEYS and the others).
+# at each place come from the reader (CRITERIA_KEYS and the others).
 _KEY_SCHEMAS: dict[str, Schema] = {
     "id": _ident("identifier: letters, digits, _ and -, starting with a letter"),
     "title": _nullable(_text("a title for people")),
@@ -444,9 +457,9 @@ _KEY_SCHEMAS: dict[str, Schema] = {
         "additionalProperties": False}),
     "discount_rate": _nullable(_number("real discount rate for the lifecycle-cost NPV, "
                                        "such as 0.07", minimum=0, maximum=0.99)),
-    "method": {**_choice("default aggregation method", model.METHODS), "default": "wsm"},
+    "method": {**_choice("default aggregation method", METHODS), "default": "wsm"},
     "missing": {**_choice("how a missing value scores: zero (0 and a warning) or error",
-                          model.MISSING_POLICIES), "default": "zero"},
+                          MISSING_POLICIES), "default": "zero"},
     "weights_from": _text("an AHP judgements file (relative to this file) that gives the "
                           "top-level weights; then no criterion states a `weight`"),
     "criteria": {"description": "the weighted top-level criteria", "type": "array",
@@ -456,7 +469,7 @@ _KEY_SCHEMAS: dict[str, Schema] = {
     "icp": _nullable(_strict_object(
         {"multipliers": {"description": "the multiplier of each ICP activity type",
                          "type": "object", "minProperties": 1,
-                         "propertyNames": {"pattern": icp._TYPE_NAME.pattern},
+                         "propertyNames": {"pattern": icp.TYPE_NAME_PATTERN.pattern},
                          "additionalProperties": _number("multiplier", above=0)}},
         ["multipliers"], "Industrial Collaboration Programme credit multipliers")),
     "panel": _nullable(_strict_object(
@@ -479,7 +492,7 @@ def _keys(names: Iterable[str], place: str) -> dict[str, Schema]:
 
 
 def _criterion_schema() -> Schema:
-    body = _strict_object(_keys(model._CRITERION_KEYS, "criterion"), ["id"],
+    body = _strict_object(_keys(CRITERION_KEYS, "criterion"), ["id"],
                           "a top-level criterion: either `subcriteria`, or its own "
                           "`field` and `rule`")
     own_rule: Schema = {"required": ["field", "rule"], "not": {"required": ["subcriteria"]}}
@@ -492,7 +505,7 @@ def _criterion_schema() -> Schema:
 
 def criteria_schema() -> Schema:
     """The JSON Schema of a criteria file, from the criteria reader's keys and rule types."""
-    top = _keys(model._CRITERIA_KEYS, "criteria file")
+    top = _keys(CRITERIA_KEYS, "criteria file")
     # A criterion states its weight, unless the top-level weights come from `weights_from`.
     needs_weight: Schema = {"properties": {"criteria": {"items": {"required": ["weight"]}}}}
     conditions: Schema = needs_weight
@@ -514,10 +527,10 @@ def criteria_schema() -> Schema:
         "allOf": [conditions],
         "$defs": {
             "criterion": _criterion_schema(),
-            "leaf": _strict_object(_keys(model._LEAF_KEYS, "sub-criterion"),
+            "leaf": _strict_object(_keys(LEAF_KEYS, "sub-criterion"),
                                    ["id", "weight", "field", "rule"],
                                    "a sub-criterion: one field, scored by one rule"),
-            "gate": _strict_object(_keys(model._GATE_KEYS, "gate"),
+            "gate": _strict_object(_keys(GATE_KEYS, "gate"),
                                    ["id", "field", "require"],
                                    "a pass/fail condition; a missing field fails"),
             "requirement": _requirement_schema(),

@@ -9,6 +9,27 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
+
+# A field's value as read: text, a number, true/false, a date, or a list of words.
+Value = str | int | float | bool | date | tuple[str, ...]
+# Ids of proposals, criteria, sub-criteria and gates; three-letter ISO 4217 codes; the
+# names of free-form (`technical`) facts.
+ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
+TECHNICAL_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def id_rule(ident: str) -> str:
+    """Why `ident` cannot be an id (see `ID_PATTERN`), in words: the rule it breaks."""
+    def allowed(character: str) -> bool:
+        return character.isascii() and (character.isalnum() or character in "_-")
+    first = ident[:1]
+    if not first or not ((first.isascii() and first.isalpha()) or first == "_"):
+        return f"an id starts with a letter or _, not {first!r} (then letters, digits, _ and -)"
+    bad = next(c for c in ident if not allowed(c))
+    return f"an id uses letters, digits, _ and - only, not {bad!r}"
+
 
 # The kinds of value a field can hold. Numeric kinds share the rules for numbers.
 TEXT, MONEY, PERCENT, COUNT, NUMBER, BOOL, DATE, CHOICE, CHOICES, CURRENCY, ANY = (
@@ -18,7 +39,7 @@ TEXT, MONEY, PERCENT, COUNT, NUMBER, BOOL, DATE, CHOICE, CHOICES, CURRENCY, ANY 
 JUDGEMENT = "judgement"
 NUMERIC_KINDS = frozenset({MONEY, PERCENT, COUNT, NUMBER})
 # Any number in a proposal may instead be a range of estimates, `{low, high, likely}`
-# (`likely` optional), each within the field's own bounds: see evaluator.ranges.
+# (`likely` optional), each within the field's own bounds: see evaluator.model.ranges.
 RANGE_KEYS = ("low", "high", "likely")
 
 
@@ -135,12 +156,12 @@ SECTIONS: dict[str, dict[str, FieldSpec]] = {}
 for _spec in PROPOSAL_FIELDS:
     SECTIONS.setdefault(_spec.section, {})[_spec.key] = _spec
 FREE_FORM_SECTIONS = ("technical",)
-# A list of records, read by evaluator.icp rather than through this flat table.
+# A list of records, read by evaluator.model.icp rather than through this flat table.
 ACTIVITY_SECTIONS = ("industrial_collaboration",)
 ALL_SECTIONS = (*SECTIONS, *ACTIVITY_SECTIONS, *FREE_FORM_SECTIONS)
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (*PROPOSAL_FIELDS, *DERIVED_FIELDS)}
-# Judgements come from panel files (evaluator.panel), never from a proposal.
-_JUDGEMENT = re.compile(r"^panel\.[A-Za-z_][A-Za-z0-9_]*$")
+# Judgements come from panel files (evaluator.model.panel), never from a proposal.
+JUDGEMENT_PATTERN = re.compile(r"^panel\.[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def field_spec(name: str) -> FieldSpec | None:
@@ -148,6 +169,6 @@ def field_spec(name: str) -> FieldSpec | None:
     spec = FIELDS.get(name)
     if spec is None and name.startswith("technical.") and len(name) > len("technical."):
         return FieldSpec(name, ANY, "programme-specific fact")
-    if spec is None and _JUDGEMENT.match(name):
+    if spec is None and JUDGEMENT_PATTERN.match(name):
         return FieldSpec(name, JUDGEMENT, "a judgement rated by the evaluation panel")
     return spec

@@ -13,9 +13,9 @@ import textwrap
 import unicodedata
 from collections.abc import Collection
 
-from evaluator import fields, icp
-from evaluator.fields import FieldSpec
-from evaluator.schema import SECTION_DESCRIPTIONS, field_help
+from evaluator.model import fields, icp
+from evaluator.model.fields import FieldSpec
+from evaluator.model.schema import SECTION_DESCRIPTIONS, field_help
 
 DEFAULT_SCHEMA_PATH = "../schema/proposal.schema.json"
 _WIDTH = 88
@@ -35,7 +35,7 @@ An estimate may be a range: {{low: 110_000_000, high: 140_000_000, likely: 120_0
 Check the file:  evaluator validate {file}
 Score it:        evaluator score {file}"""
 
-# Example values for the commented-out ICP activity, by key of evaluator.icp.ACTIVITY_KEYS.
+# Example values for the commented-out ICP activity, by key of evaluator.model.icp.ACTIVITY_KEYS.
 _ACTIVITY_EXAMPLE = {
     "type": "technology_transfer",
     "description": "Hull-module production know-how for a local yard",

@@ -5,7 +5,7 @@ dates). Any number in a proposal may be written as a range; `likely` is optional
 Everything that scores uses the range's *point estimate*: `likely`, or the midpoint
 when there is none. The range itself is kept, for the explanation and for
 `evaluator sensitivity --values`, which draws the figure from it (triangular when
-`likely` is given, uniform otherwise; evaluator.uncertainty).
+`likely` is given, uniform otherwise; evaluator.analysis.uncertainty).
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from evaluator.checks import Checker, did_you_mean, plain_number, shorten
-from evaluator.fields import RANGE_KEYS
-from evaluator.loading import PathKey
-from evaluator.rules import number_text
+from evaluator.io.loading import PathKey
+from evaluator.model.checks import Checker, did_you_mean, plain_number, shorten
+from evaluator.model.fields import RANGE_KEYS
+from evaluator.model.rules import number_text
 
 Number = int | float
 LIKELY, MIDPOINT = "likely", "midpoint"

@@ -18,9 +18,9 @@ from typing import Annotated, Any
 import typer
 
 from evaluator import __version__
-from evaluator.coercion import install
+from evaluator.cli.coercion import install
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
-from evaluator.loading import DEFAULT_MAX_BYTES, discover
+from evaluator.io.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
 
 # Completion options are our own (see _root): typer's print bash's script for every shell
@@ -182,7 +182,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     """
     if not text:
         return None
-    from evaluator.loading import number_value
+    from evaluator.io.loading import number_value
     weights: dict[str, float] = {}
     for part in text.split(","):
         name, sep, written = part.partition("=")
@@ -259,7 +259,7 @@ def _emit(text: str | bytes, output: str | Path | None, force: bool, inputs: Seq
     if output is None:
         _write_stdout(text, fmt)
         return
-    from evaluator.output import write_output
+    from evaluator.io.output import write_output
     if fmt == "table" and isinstance(text, str):  # a file gets no terminal colour codes
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
@@ -467,12 +467,12 @@ def compare(
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *_panel_input(panel)]
     # JSON needs no ranked objects here: large batches go from file to JSON line in
-    # worker processes (evaluator/workers.py).
+    # worker processes (evaluator/scoring/parallel.py).
     encoded = fmt == "json" and (method or framework.method) == "wsm"
     text: str | bytes
     with _progress("reading proposals") as on_file:
         if encoded:
-            from evaluator.workers import compare_json
+            from evaluator.scoring.parallel import compare_json
             text, errors = compare_json(inputs, framework, overrides, max_bytes, on_file,
                                         panel, jobs)
         else:
@@ -483,7 +483,7 @@ def compare(
     if not encoded:
         render = _renderer(fmt)
         if sensitivity:  # numpy is imported for the analysis only
-            from evaluator.sensitivity import DEFAULT_SAMPLES, analyse
+            from evaluator.analysis.sensitivity import DEFAULT_SAMPLES, analyse
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
                 analysis = analyse(comparison, progress=progress)
             text = render(comparison, _render_options(), analysis)
@@ -594,7 +594,7 @@ def show_criteria(
     _check_choice("--format", fmt, ("table", "json", "markdown"))
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
-    from evaluator.scoring import WhatIf
+    from evaluator.scoring.evaluate import WhatIf
     text = render_criteria.render(framework, framework.weights(overrides), fmt,
                                   _render_options(), WhatIf.of(framework, overrides, None))
     _emit(text, output, force, [Path(framework.file)], fmt)
@@ -622,8 +622,8 @@ def ahp_weights(
     \b
       evaluator weights weights/minister-ahp.yaml --format yaml
     """
+    from evaluator.analysis.ahp import derive, load_judgements
     from evaluator.render import weights as render_weights
-    from evaluator.weights import derive, load_judgements
     _check_choice("--format", fmt, ("table", "json", "yaml"))
     result = derive(load_judgements(file, max_bytes))
     _report(result.warnings())
@@ -682,9 +682,9 @@ def sensitivity(
       evaluator sensitivity proposals/ --spread full --samples 100000
       evaluator sensitivity proposals/ --values
     """
+    from evaluator.analysis.sensitivity import analyse, long_run, parse_spread
     from evaluator.api import compare as run_compare
     from evaluator.render.sensitivity import render
-    from evaluator.sensitivity import analyse, long_run, parse_spread
     _check_choice("--format", fmt, ("table", "json", "markdown"))
     if method is not None and method != "wsm":
         raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so only "
@@ -707,7 +707,7 @@ def sensitivity(
 
 
 def _kinds(incomplete: str) -> list[str]:
-    from evaluator.schema import KINDS
+    from evaluator.model.schema import KINDS
     return _choices(*KINDS)(incomplete)
 
 
@@ -733,7 +733,7 @@ def show_schema(
     \b
       evaluator schema proposal --output schema/proposal.schema.json --force
     """
-    from evaluator.schema import KINDS, schema_text
+    from evaluator.model.schema import KINDS, schema_text
     _check_choice("KIND", kind, KINDS)
     _emit(schema_text(kind), output, force, [], "json")
 
@@ -761,9 +761,9 @@ def new_proposal(
       evaluator new proposals/france.yaml --country France
     """
     from evaluator.errors import OutputError
-    from evaluator.loading import YAML_SUFFIXES
-    from evaluator.output import write_output
-    from evaluator.template import id_from_file_name, proposal_template
+    from evaluator.io.loading import YAML_SUFFIXES
+    from evaluator.io.output import write_output
+    from evaluator.model.template import id_from_file_name, proposal_template
     if file.suffix.lower() not in YAML_SUFFIXES:
         raise UsageError.at(str(file), "a proposal file name ends in .yaml or .yml")
     if country is not None and not country.strip():
@@ -771,7 +771,7 @@ def new_proposal(
     if file.exists() or file.is_symlink():
         raise OutputError.at(str(file), "already exists; `evaluator new` never overwrites a "
                                         "file (choose another name)")
-    from evaluator.derive import used_fields
+    from evaluator.scoring.derive import used_fields
     framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
     ident = id_from_file_name(file.stem) if country is not None else None
     text = proposal_template(str(file), country=country and country.strip(), ident=ident,
@@ -857,7 +857,7 @@ def _run(args: list[str]) -> None:
     try:
         try:
             # As app(...) does, with values converted without pydantic where typer's own
-            # conversion would give the same (evaluator/coercion.py).
+            # conversion would give the same (evaluator/cli/coercion.py).
             install(typer.main.get_command(app))(args=args, prog_name="evaluator")
         finally:
             _flush_stdout()

@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evaluator import caveats
 from evaluator.api import (
     CHUNK,
     FileCallback,
@@ -46,19 +45,15 @@ from evaluator.api import (
     worker_signals,
 )
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES
-from evaluator.model import (
-    Criteria,
-    Proposal,
-    Value,
-    free_form_fields,
-    is_free_form,
-    unmet_field_notes,
-)
-from evaluator.panel import Panel, load_panel
+from evaluator.io.loading import DEFAULT_MAX_BYTES
+from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
+from evaluator.model.fields import Value
+from evaluator.model.panel import Panel, load_panel
+from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data, flagged
 from evaluator.render.json import line, render_encoded
-from evaluator.scoring import (
+from evaluator.scoring import caveats
+from evaluator.scoring.evaluate import (
     Comparison,
     Evaluation,
     Prepared,

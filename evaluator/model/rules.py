@@ -6,9 +6,9 @@ import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from evaluator.checks import Checker, describe
-from evaluator.fields import BOOL, CHOICE, CHOICES, JUDGEMENT, NUMERIC_KINDS, TEXT, FieldSpec
-from evaluator.loading import PathKey
+from evaluator.io.loading import PathKey
+from evaluator.model.checks import Checker, describe
+from evaluator.model.fields import BOOL, CHOICE, CHOICES, JUDGEMENT, NUMERIC_KINDS, TEXT, FieldSpec
 
 
 def number_text(value: float) -> str:

@@ -29,13 +29,13 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from evaluator.errors import UsageError
-from evaluator.scoring import RANGED_MARK, TIE_TOLERANCE, Comparison, Evaluation
+from evaluator.scoring.evaluate import RANGED_MARK, TIE_TOLERANCE, Comparison, Evaluation
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from evaluator.uncertainty import ValueAnalysis
+    from evaluator.analysis.uncertainty import ValueAnalysis
 
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 0
@@ -173,7 +173,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     """Stability intervals, tipping point and rank acceptability of a weighted-sum comparison.
 
     With `values`, the figures given as ranges are drawn with the weights in every draw
-    (evaluator.uncertainty): acceptability and central weights are then under both
+    (evaluator.analysis.uncertainty): acceptability and central weights are then under both
     uncertainties, and each proposal gets a confidence factor. Stability intervals stay
     exact, at the point estimates. `ranks`: see `listed_ranks`. `progress(done, total)`
     is called as the draws go.
@@ -195,7 +195,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     by_values = None
     listed = listed_ranks(len(proposals), ranks)
     if values:
-        from evaluator.uncertainty import analyse_values
+        from evaluator.analysis.uncertainty import analyse_values
         by_values = analyse_values(comparison.criteria, proposals, criteria, weights, samples,
                                    seed, spread, ranks=listed, progress=progress)
         shares, rest, central = by_values.shares, by_values.rest, by_values.central

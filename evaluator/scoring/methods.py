@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from evaluator.errors import EvaluatorError, UsageError
-from evaluator.model import METHODS, Preference
-from evaluator.rules import Raw
-from evaluator.scoring import Comparison, eligible_ranks, ordered, rank
+from evaluator.model.criteria import METHODS, Preference
+from evaluator.model.rules import Raw
+from evaluator.scoring.evaluate import Comparison, eligible_ranks, ordered, rank
 
 ALL = "all"
 Matrix = Sequence[Sequence[float]]

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evaluator.checks import Checker, describe, did_you_mean, shorten
 from evaluator.errors import InputError, Problem
-from evaluator.loading import DEFAULT_MAX_BYTES, PathKey, discover, display_path, load_document
-from evaluator.rules import Levels
+from evaluator.io.loading import DEFAULT_MAX_BYTES, PathKey, discover, display_path, load_document
+from evaluator.model.checks import Checker, describe, did_you_mean, shorten
+from evaluator.model.rules import Levels
 
 if TYPE_CHECKING:
-    from evaluator.model import Criteria
+    from evaluator.model.criteria import Criteria
 
 SECTION = "panel"
 PREFIX = f"{SECTION}."

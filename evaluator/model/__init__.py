@@ -1,0 +1,2 @@
+"""The vocabulary and its readers: proposal fields, proposal and criteria files, rules,
+ranges, ICP activities, panel files, and the JSON Schema and template made from them."""
