@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evaluator.errors import InputError, Problem
-from evaluator.io.loading import DEFAULT_MAX_BYTES, discover, display_path, load_document
+from evaluator.io.files import DEFAULT_MAX_BYTES, discover, display_path, load_document
 from evaluator.model.criteria import (
     Criteria,
     free_form_fields,
@@ -62,7 +62,7 @@ NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
 
 
 def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """The proposal files of `paths` (as `loading.discover` finds them), and a problem for
+    """The proposal files of `paths` (as `io.files.discover` finds them), and a problem for
     each folder that holds none: comparing nothing there is most likely a wrong folder."""
     files: list[Path] = []
     problems: list[Problem] = []

@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from evaluator.io.loading import parse_document
+from evaluator.io.strict_yaml import parse_document
 from evaluator.model.criteria import Criteria, parse_criteria
 from evaluator.model.proposal import Proposal, parse_proposal
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from evaluator.io.loading import parse_document
+from evaluator.io.strict_yaml import parse_document
 from tests.conftest import Run
 from tests.helpers import matches_expected
 

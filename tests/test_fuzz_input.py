@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from evaluator.api import load_criteria
 from evaluator.errors import EvaluatorError
-from evaluator.io.loading import MAX_NUMBER, Document, load_document, parse_document
+from evaluator.io.files import load_document
+from evaluator.io.strict_yaml import MAX_NUMBER, Document, parse_document
 from evaluator.model.criteria import Criteria, parse_criteria
 from evaluator.model.fields import SECTIONS
 from evaluator.model.proposal import parse_proposal

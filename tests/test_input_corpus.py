@@ -16,7 +16,7 @@ import pytest
 
 from evaluator.api import load_criteria, validate_paths
 from evaluator.errors import InputError
-from evaluator.io.loading import DEFAULT_MAX_BYTES
+from evaluator.io.files import DEFAULT_MAX_BYTES
 from tests.conftest import ROOT, Run
 
 RunCli = Callable[..., Run]

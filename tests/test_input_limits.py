@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.errors import InputError
-from evaluator.io.loading import parse_document
+from evaluator.io.strict_yaml import parse_document
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from
 

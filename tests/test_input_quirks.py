@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluator.errors import InputError
-from evaluator.io.loading import parse_document
+from evaluator.io.strict_yaml import parse_document
 from evaluator.model.criteria import parse_criteria
 from evaluator.scoring.evaluate import evaluate
 from tests.conftest import ROOT
@@ -340,7 +340,7 @@ def test_a_file_is_named_as_the_working_folder_sees_it(given: str,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     """Folders are worked out once for all their files; the name is what resolving the
     whole path against the working folder gives."""
-    from evaluator.io.loading import _relative, display_path
+    from evaluator.io.files import _relative, display_path
     monkeypatch.chdir(ROOT)
     path = Path(given.format(root=ROOT))
     expected = str(path) if not path.is_absolute() and ".." not in path.parts \
@@ -352,7 +352,7 @@ def test_a_file_is_named_as_the_working_folder_sees_it(given: str,
 
 def _both_ways(text: str) -> tuple[Any, Any]:
     """What the long and the short way of building make of a text: value or error."""
-    from evaluator.io.loading import _Builder, _StrictParser
+    from evaluator.io.strict_yaml import _Builder, _StrictParser
 
     outcomes = []
     for short in (False, True):
@@ -432,7 +432,7 @@ def _eagerly_typed(text: str) -> Any:
 
     from yaml.nodes import ScalarNode, SequenceNode
 
-    from evaluator.io.loading import _Builder, _StrictParser
+    from evaluator.io.strict_yaml import _Builder, _StrictParser
 
     class Eager(_StrictParser):
         def resolve(self, kind: Any, value: Any, implicit: Any) -> str:

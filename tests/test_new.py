@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from evaluator.api import load_criteria, load_proposal
-from evaluator.io.loading import parse_document
+from evaluator.io.strict_yaml import parse_document
 from evaluator.model import fields, icp
 from evaluator.model.fields import Value
 from evaluator.model.proposal import parse_proposal

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from evaluator.errors import InputError
-from evaluator.io import loading
-from evaluator.io.loading import read_text
+from evaluator.io import files
+from evaluator.io.files import read_text
 
 TEXT = "proposal:\n  id: x\n" * 1000  # 18,000 bytes: several pipe buffers' worth
 
@@ -27,7 +27,7 @@ def _growing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         facts = list(real_fstat(fd))
         facts[6] = 10  # st_size: what had been written when it looked
         return os.stat_result(facts)
-    monkeypatch.setattr(loading.os, "fstat", early_fstat)
+    monkeypatch.setattr(files.os, "fstat", early_fstat)
     return path
 
 

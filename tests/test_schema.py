@@ -12,7 +12,8 @@ import jsonschema
 import pytest
 
 from evaluator.errors import InputError
-from evaluator.io.loading import load_document, parse_document
+from evaluator.io.files import load_document
+from evaluator.io.strict_yaml import parse_document
 from evaluator.model import fields
 from evaluator.model.criteria import parse_criteria
 from evaluator.model.fields import FieldSpec

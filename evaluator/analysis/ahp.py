@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.errors import InputError, Problem
-from evaluator.io.loading import DEFAULT_MAX_BYTES, Document, PathKey, load_document
+from evaluator.io.files import DEFAULT_MAX_BYTES, load_document
+from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.model.checks import Checker, describe, shorten
 
 # Saaty's random consistency index by matrix size (methods.md); n = 1, 2 are always consistent.

@@ -20,7 +20,7 @@ import typer
 from evaluator import __version__
 from evaluator.cli.coercion import install
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
-from evaluator.io.loading import DEFAULT_MAX_BYTES, discover
+from evaluator.io.files import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
 
 # Completion options are our own (see _root): typer's print bash's script for every shell
@@ -182,7 +182,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     """
     if not text:
         return None
-    from evaluator.io.loading import number_value
+    from evaluator.io.strict_yaml import number_value
     weights: dict[str, float] = {}
     for part in text.split(","):
         name, sep, written = part.partition("=")
@@ -761,7 +761,7 @@ def new_proposal(
       evaluator new proposals/france.yaml --country France
     """
     from evaluator.errors import OutputError
-    from evaluator.io.loading import YAML_SUFFIXES
+    from evaluator.io.files import YAML_SUFFIXES
     from evaluator.io.output import write_output
     from evaluator.model.template import id_from_file_name, proposal_template
     if file.suffix.lower() not in YAML_SUFFIXES:

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from evaluator.errors import OutputError
-from evaluator.io.loading import YAML_SUFFIXES
+from evaluator.io.files import YAML_SUFFIXES
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from evaluator.errors import InputError, Problem
-from evaluator.io.loading import Document, PathKey, is_number_text
+from evaluator.io.strict_yaml import Document, PathKey, is_number_text
 
 # Past this many problems in one file the rest are counted, not listed: a file
 # that wrong was probably not meant for this tool (or not meant at all).

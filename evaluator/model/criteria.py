@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.errors import CriteriaError, InputError, UsageError
-from evaluator.io.loading import Document, PathKey
+from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.model.checks import Checker, describe, did_you_mean, shorten
 from evaluator.model.fields import (
     ANY,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from evaluator.io.loading import PathKey
+from evaluator.io.strict_yaml import PathKey
 from evaluator.model.checks import Checker, describe, dotted
 from evaluator.model.ranges import Range, read_number
 

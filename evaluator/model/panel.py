@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaluator.errors import InputError, Problem
-from evaluator.io.loading import DEFAULT_MAX_BYTES, PathKey, discover, display_path, load_document
+from evaluator.io.files import DEFAULT_MAX_BYTES, discover, display_path, load_document
+from evaluator.io.strict_yaml import PathKey
 from evaluator.model.checks import Checker, describe, did_you_mean, shorten
 from evaluator.model.rules import Levels
 

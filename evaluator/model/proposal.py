@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.errors import InputError, Problem
-from evaluator.io.loading import Document, PathKey
+from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.model.checks import Checker, describe
 from evaluator.model.fields import (
     ACTIVITY_SECTIONS,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from evaluator.io.loading import PathKey
+from evaluator.io.strict_yaml import PathKey
 from evaluator.model.checks import Checker, did_you_mean, plain_number, shorten
 from evaluator.model.fields import RANGE_KEYS
 from evaluator.model.rules import number_text

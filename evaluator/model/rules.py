@@ -6,7 +6,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from evaluator.io.loading import PathKey
+from evaluator.io.strict_yaml import PathKey
 from evaluator.model.checks import Checker, describe
 from evaluator.model.fields import BOOL, CHOICE, CHOICES, JUDGEMENT, NUMERIC_KINDS, TEXT, FieldSpec
 

@@ -45,7 +45,7 @@ from evaluator.api import (
     worker_signals,
 )
 from evaluator.errors import InputError, Problem
-from evaluator.io.loading import DEFAULT_MAX_BYTES
+from evaluator.io.files import DEFAULT_MAX_BYTES
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
 from evaluator.model.fields import Value
 from evaluator.model.panel import Panel, load_panel
