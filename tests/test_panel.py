@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 
 from evaluator.api import compare, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, InputError
-from evaluator.model.panel import Member, Panel, PanelSettings, aggregate, consolidate, load_panel
+from evaluator.model.panel import Member, Panel, PanelSettings, load_panel
 from evaluator.model.rules import Levels
 from evaluator.render.data import comparison_data
+from evaluator.scoring.consensus import aggregate, consolidate
 from evaluator.scoring.evaluate import Comparison, LeafScore, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 from tests.helpers import criteria_from, offer

@@ -1,17 +1,16 @@
-"""Evaluation panels: judgements rated by several members, consolidated, disagreements shown.
+"""Evaluation panels: the members' files and the criteria file's `panel:` settings.
 
 Some things are judged, not measured: a partner's sincerity, the realism of a schedule.
 Each panel member writes one file rating the proposals; a criteria sub-criterion scores a
 judgement with `field: panel.<name>` and a `levels` rule. Here: reading the criteria's
-`panel:` settings and the members' files (with located problems), and consolidating the
-members' ratings of one judgement of one proposal into one score (pure; scoring calls it).
-See docs/panels.md.
+`panel:` settings and the members' files, with located problems. Consolidating the
+members' ratings into one score is evaluator.scoring.consensus. See docs/panels.md.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,8 +31,6 @@ DEFAULT_AGGREGATE = "median"
 # Two steps apart on a five-level scale 25 points apart (good against marginal): one step
 # is the ordinary difference between careful readers, two is a real disagreement.
 DEFAULT_DISAGREEMENT = 50.0
-# Scores come from levels like 33.3; a spread "at" the threshold must not miss it by 1e-14.
-_TOLERANCE = 1e-9
 _JUDGEMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _FILE_KEYS = ("member", "ratings")
 _SETTINGS_KEYS = ("aggregate", "disagreement")
@@ -117,106 +114,10 @@ class Panel:
                 if judgement in m.ratings.get(proposal, {})]
 
 
-@dataclass(frozen=True, slots=True)
-class MemberScore:
-    """One member's rating of one judgement, and the score its level earns."""
-
-    member: str
-    level: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Consensus:
-    """The members' scores for one judgement of one proposal, consolidated."""
-
-    judgement: str
-    ratings: tuple[MemberScore, ...]  # at least one, in member order
-    absent: tuple[str, ...]  # members of the panel who did not rate it
-    aggregate: str
-    score: float
-    threshold: float
-
-    @property
-    def spread(self) -> float:
-        """Highest minus lowest member score (0 with one member)."""
-        scores = [r.score for r in self.ratings]
-        return max(scores) - min(scores)
-
-    @property
-    def disagreement(self) -> bool:
-        """Whether the spread reaches the disagreement threshold."""
-        return self.spread >= self.threshold - _TOLERANCE
-
-    @property
-    def highest(self) -> tuple[MemberScore, ...]:
-        """The members who gave the highest score."""
-        top = max(r.score for r in self.ratings)
-        return tuple(r for r in self.ratings if r.score == top)
-
-    @property
-    def lowest(self) -> tuple[MemberScore, ...]:
-        """The members who gave the lowest score."""
-        bottom = min(r.score for r in self.ratings)
-        return tuple(r for r in self.ratings if r.score == bottom)
-
-    def explanation(self) -> str:
-        """'A good 75, B outstanding 100, C good 75 → median 75; spread 25'."""
-        each = ", ".join(f"{r.member} {r.level} {points(r.score)}" for r in self.ratings)
-        text = f"{each} → {self.aggregate} {points(self.score)}; spread {points(self.spread)}"
-        if self.disagreement:
-            text += f" (disagreement: {points(self.threshold)} or more)"
-        if self.absent:
-            text += "; not rated by " + ", ".join(self.absent)
-        return text
-
-    def extremes(self) -> str:
-        """'C outstanding (100), B marginal (25)': who rated highest and who lowest."""
-        def who(group: tuple[MemberScore, ...]) -> str:
-            names = ", ".join(r.member for r in group)
-            return f"{names} {group[0].level} ({points(group[0].score)})"
-        return f"{who(self.highest)}, {who(self.lowest)}"
-
-
 def points(value: float) -> str:
     """A score as people write it: 75, or 83.33."""
     rounded = round(value, 2)
     return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}"
-
-
-def aggregate(scores: Sequence[float], how: str) -> float:
-    """The median (of an even count: the mean of the middle two) or the mean of scores."""
-    if not scores:
-        raise ValueError("no scores to aggregate")
-    import statistics  # here: 4 ms of every start-up otherwise, for --panel only
-
-    if how == "median":
-        return float(statistics.median(scores))
-    if how == "mean":
-        return statistics.fmean(scores)
-    raise ValueError(f"unknown aggregate {how!r}")
-
-
-def consolidate(panel: Panel, proposal: str, judgement: str, rule: Levels,
-                settings: PanelSettings) -> Consensus | None:
-    """The members' ratings of one judgement of one proposal, scored and aggregated.
-
-    None when no member rated it: the judgement is then missing for that proposal.
-    """
-    given = panel.ratings(proposal, judgement)
-    scored = []
-    for member, level in given:
-        score = rule.lookup(level)
-        if score is None:  # load_panel checks levels against the criteria in effect
-            raise ValueError(f"level {level!r} of member {member} has no score")
-        scored.append(MemberScore(member, level, score))
-    if not scored:
-        return None
-    rated = {r.member for r in scored}
-    absent = tuple(m.label for m in panel.members if m.label not in rated)
-    return Consensus(judgement, tuple(scored), absent, settings.aggregate,
-                     aggregate([r.score for r in scored], settings.aggregate),
-                     settings.disagreement)
 
 
 def judgements(criteria: Criteria) -> dict[str, list[tuple[str, Levels]]]:

@@ -14,14 +14,7 @@ from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
 from evaluator.model.icp import IcpBreakdown
-from evaluator.model.panel import (
-    Consensus,
-    Panel,
-    consolidate,
-    is_judgement,
-    judgement_name,
-    points,
-)
+from evaluator.model.panel import Panel, is_judgement, judgement_name, points
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.model.rules import (
@@ -37,6 +30,7 @@ from evaluator.model.rules import (
 )
 from evaluator.scoring import caveats
 from evaluator.scoring.caveats import Caveat
+from evaluator.scoring.consensus import Consensus, consolidate
 from evaluator.scoring.derive import Derivation, derive, unscored_fields
 
 TIE_TOLERANCE = 1e-9
