@@ -19,6 +19,7 @@ import typer
 
 from evaluator import __version__
 from evaluator.cli.coercion import install
+from evaluator.cli.options import on_command_line
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.loading import DEFAULT_MAX_BYTES, discover
 from evaluator.render import FORMATS, RenderOptions
@@ -862,7 +863,7 @@ def _run(args: list[str]) -> None:
         finally:
             _flush_stdout()
     except EvaluatorError as exc:
-        _report(exc.problems)
+        _report(on_command_line(exc))
         sys.exit(exc.exit_code)
     except _StdoutClosed as exc:  # written by typer itself (help, version)
         _report(_stdout_failure(exc).problems)
