@@ -421,7 +421,7 @@ def _check_weighted_sum(method: str) -> None:
 
 def _load_criteria(path: Path | None, max_bytes: int) -> Any:
     from evaluator.api import load_criteria
-    return load_criteria(path, max_bytes)
+    return load_criteria(path, max_bytes=max_bytes)
 
 
 @app.command()
@@ -454,7 +454,7 @@ def compare(
       evaluator compare proposals/ --panel panel/
       evaluator compare --format html --sensitivity --output report.html
     """
-    from evaluator.api import compare as run_compare
+    from evaluator import api
     _check_choice("--format", fmt, FORMATS)
     if method is not None:
         _check_choice("--method", method, METHODS)
@@ -473,23 +473,24 @@ def compare(
     text: str | bytes
     with _progress("reading proposals") as on_file:
         if encoded:
-            from evaluator.scoring.parallel import compare_json
-            text, errors = compare_json(inputs, framework, overrides, max_bytes, on_file,
-                                        panel, jobs)
+            text, errors = api.compare_json(inputs, criteria=framework, weights=overrides,
+                                            panel=panel, max_bytes=max_bytes, jobs=jobs,
+                                            on_file=on_file)
         else:
-            comparison = run_compare(inputs, framework, overrides, method, max_bytes,
-                                     on_file, panel, jobs)
+            comparison = api.compare(inputs, criteria=framework, weights=overrides,
+                                     method=method, panel=panel, max_bytes=max_bytes,
+                                     jobs=jobs, on_file=on_file)
             errors = comparison.errors
     _report(errors)
     if not encoded:
         render = _renderer(fmt)
         if sensitivity:  # numpy is imported for the analysis only
-            from evaluator.analysis.sensitivity import DEFAULT_SAMPLES, analyse
+            from evaluator.analysis.sensitivity import DEFAULT_SAMPLES
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
-                analysis = analyse(comparison, progress=progress)
-            text = render(comparison, _render_options(), analysis)
+                analysis = api.sensitivity(comparison, progress=progress)
+            text = render(comparison.details, _render_options(), analysis)
         else:
-            text = render(comparison, _render_options(all_rows))
+            text = render(comparison.details, _render_options(all_rows))
     _emit(text, output, force, sources, fmt)
     if errors:
         raise typer.Exit(1)
@@ -519,17 +520,16 @@ def score(
       evaluator score proposals/italy.yaml --format json --output italy.json
       evaluator score proposals/italy.yaml --format html --output italy.html
     """
-    from evaluator.api import score_one
+    from evaluator import api
     _check_choice("--format", fmt, FORMATS)
     if method is not None:
         _check_choice("--method", method, METHODS)
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
-    comparison = score_one(file, framework, overrides, method, max_bytes, panel)
+    comparison = api.score(file, criteria=framework, weights=overrides, method=method,
+                           panel=panel, max_bytes=max_bytes)
     _report(comparison.errors)
-    if not comparison.evaluations:
-        raise typer.Exit(1)
-    text = _renderer(fmt, card=True)(comparison, _render_options())
+    text = _renderer(fmt, card=True)(comparison.details, _render_options())
     _emit(text, output, force, [file, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:  # a bad panel file: the proposal is scored without its ratings
         raise typer.Exit(1)
@@ -593,11 +593,11 @@ def show_criteria(
     """
     from evaluator.render import criteria as render_criteria
     _check_choice("--format", fmt, ("table", "json", "markdown"))
+    from evaluator.api import criteria_weights
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
-    from evaluator.scoring.evaluate import WhatIf
-    text = render_criteria.render(framework, framework.weights(overrides), fmt,
-                                  _render_options(), WhatIf.of(framework, overrides, None))
+    used, what_if = criteria_weights(framework, weights=overrides)
+    text = render_criteria.render(framework, used, fmt, _render_options(), what_if)
     _emit(text, output, force, [Path(framework.file)], fmt)
 
 
@@ -623,10 +623,10 @@ def ahp_weights(
     \b
       evaluator weights weights/minister-ahp.yaml --format yaml
     """
-    from evaluator.analysis.ahp import derive, load_judgements
+    from evaluator.api import derive_weights
     from evaluator.render import weights as render_weights
     _check_choice("--format", fmt, ("table", "json", "yaml"))
-    result = derive(load_judgements(file, max_bytes))
+    result = derive_weights(file, max_bytes=max_bytes)
     _report(result.warnings())
     text = render_weights.render(result, fmt, _render_options())
     _emit(text, output, force, [file], fmt)
@@ -683,24 +683,25 @@ def sensitivity(
       evaluator sensitivity proposals/ --spread full --samples 100000
       evaluator sensitivity proposals/ --values
     """
-    from evaluator.analysis.sensitivity import analyse, long_run, parse_spread
-    from evaluator.api import compare as run_compare
+    from evaluator import api
+    from evaluator.analysis.sensitivity import long_run
     from evaluator.render.sensitivity import render
     _check_choice("--format", fmt, ("table", "json", "markdown"))
     if method is not None and method != "wsm":
         raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so only "
                                         f"wsm is accepted, not {method!r}")
-    spread_value = parse_spread(spread)
+    spread_value = api.parse_spread(spread)
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, max_bytes)
     inputs = paths or [Path("proposals")]
     with _progress("reading proposals") as on_file:
-        comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, on_file,
-                                 panel)
+        comparison = api.compare(inputs, criteria=framework, weights=overrides, method="wsm",
+                                 panel=panel, max_bytes=max_bytes, on_file=on_file)
     _report(comparison.errors)
-    _confirm_long_run(long_run(comparison, samples, values), yes)
+    _confirm_long_run(long_run(comparison.details, samples, values), yes)
     with _draw_progress(samples, values) as progress:
-        result = analyse(comparison, samples, seed, spread_value, values, ranks, progress)
+        result = api.sensitivity(comparison, samples=samples, seed=seed, spread=spread_value,
+                                 values=values, ranks=ranks, progress=progress)
     text = render(result, fmt, _render_options())
     _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
     if comparison.errors:
