@@ -210,7 +210,7 @@ def _render_options(all_rows: bool = True) -> RenderOptions:
                          command=tuple(_COMMAND))
 
 
-def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
+def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:
     module = importlib.import_module(f"evaluator.render.{fmt}")
     function: Callable[..., str] = getattr(module, "render_card" if card and
                                            hasattr(module, "render_card") else "render")
@@ -232,14 +232,14 @@ def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> Non
     sys.stderr.write(f"wrote {Path(output)}\n")
 
 
-def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
+def _write_stdout(text: str | bytes, fmt: Format = Format.TABLE) -> None:
     """A result on stdout. A data format (JSON, CSV, Markdown, HTML, YAML) goes out in
     UTF-8, as it would to a file, whatever the terminal's encoding; text for a person (the
     table) in the terminal's encoding, with `?` for what it cannot show, rather than an
     error."""
     try:
         binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
-        if fmt != "table" and binary is not None:
+        if fmt is not Format.TABLE and binary is not None:
             sys.stdout.flush()  # what was written as text goes first
             binary.write(text.encode("utf-8") if isinstance(text, str) else text)
             return
