@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evaluator.errors import InputError, Problem, SettingError
 from evaluator.io.loading import DEFAULT_MAX_BYTES, discover, display_path, load_document
@@ -417,7 +417,7 @@ class Comparison:
         """The criteria the proposals were scored against."""
         return self.details.criteria
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, Any]:
         """The result as `evaluator compare --format json` (or `score`) gives it."""
         from evaluator.render.data import comparison_data
         return comparison_data(self.details)
