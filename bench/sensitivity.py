@@ -41,7 +41,7 @@ from evaluator.analysis.sensitivity import (
     listed_ranks,
     rank_shares,
 )
-from evaluator.api import compare, load_criteria
+from evaluator.api import compare_files, load_criteria
 from evaluator.scoring.evaluate import Comparison
 
 TARGET_SECONDS = 5.0
@@ -105,8 +105,8 @@ def values_case(proposals: int, folder: Path) -> Comparison:
     """`proposals` generated offers with ranged figures, scored (the default criteria)."""
     generate(proposals, folder)
     with_ranges(folder)
-    comparison = compare([folder], load_criteria(ROOT / "criteria" / "default.yaml"),
-                         method="wsm")
+    comparison = compare_files([folder], load_criteria(ROOT / "criteria" / "default.yaml"),
+                               method="wsm")
     assert not comparison.errors, comparison.errors[:3]
     return comparison
 

@@ -59,3 +59,17 @@ class UsageError(EvaluatorError):
     """The command line asks for something that cannot be done (exit status 2)."""
 
     exit_code = 2
+
+
+class SettingError(UsageError):
+    """A setting of the run cannot be used: a what-if weight, the method, the spread...
+
+    Its problems' `file` is the setting's name (`weights`, `method`, `spread`, ...), so a
+    library caller reads `weights: no criterion ...`; the command line shows the option
+    that gave the setting instead (`--weights: no criterion ...`).
+    """
+
+    @property
+    def setting(self) -> str:
+        """The name of the setting at fault."""
+        return self.problems[0].file

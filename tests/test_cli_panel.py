@@ -163,11 +163,11 @@ def test_output_never_lands_in_the_panel_folder(run_cli: RunCli, tmp_path: Path)
 
 
 def test_a_narrow_terminal_folds_the_ratings_into_one_column() -> None:
-    from evaluator.api import compare, load_criteria
+    from evaluator.api import compare_files, load_criteria
     from evaluator.render import RenderOptions
     from evaluator.render.table import render
-    comparison = compare([ROOT / "proposals"], load_criteria(ROOT / "criteria" / "default.yaml"),
-                         panel=PANEL)
+    comparison = compare_files([ROOT / "proposals"],
+                               load_criteria(ROOT / "criteria" / "default.yaml"), panel=PANEL)
     text = render(comparison, RenderOptions(width=60))
     panel_part = text[text.index("Panel judgements"):]
     assert max(len(line.rstrip()) for line in panel_part.splitlines()) <= 60

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.analysis.sensitivity import Sensitivity, analyse
-from evaluator.api import compare, load_criteria
+from evaluator.api import compare_files, load_criteria
 from evaluator.render import RenderOptions
 from evaluator.render.sensitivity import render
 from evaluator.scoring.evaluate import evaluate
@@ -29,7 +29,7 @@ RunCli = Callable[..., Run]
 
 
 def sample_analysis(samples: int = 10_000) -> Sensitivity:
-    return analyse(compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), samples)
+    return analyse(compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), samples)
 
 
 def verdict(result: Sensitivity) -> str:
@@ -315,7 +315,7 @@ def test_progress_off_a_terminal_is_a_plain_line_now_and_then(
 
 
 def test_the_analysis_reports_its_progress() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     for values, total in ((False, 1_000), (True, 2_000)):
         calls: list[tuple[int, int]] = []
         analyse(comparison, 1_000, values=values,

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.analysis.sensitivity import analyse
-from evaluator.api import compare, load_criteria
+from evaluator.api import compare_files, load_criteria
 from evaluator.render import percent
 from evaluator.render.html import (
     HEAT,
@@ -293,7 +293,7 @@ def test_the_chart_has_one_bar_per_proposal_split_by_criterion(report: str) -> N
 
 def test_segment_lengths_are_the_contributions() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
-    comparison = compare([PROPOSALS], criteria)
+    comparison = compare_files([PROPOSALS], criteria)
     chart = contribution_chart(comparison)
     scale = chart.plot_width / 100
     for bar, e in zip(chart.bars, comparison.evaluations, strict=True):
@@ -337,7 +337,7 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
     cards = section(doc, "cards").find_all("article", class_="card")
     assert len(cards) == len(SAMPLES)
     criteria = load_criteria(DEFAULT_CRITERIA)
-    comparison = compare([PROPOSALS], criteria)
+    comparison = compare_files([PROPOSALS], criteria)
     for card, e in zip(cards, comparison.evaluations, strict=True):
         assert card.find("h3").text.endswith(f"{e.id}: {e.proposal.title}")
         blocks = card.find_all("section", class_="criterion")
@@ -425,7 +425,7 @@ def test_method_all_compares_the_rankings(run_cli: RunCli, fixed_date: None) -> 
     methods = section(doc, "methods")
     table = methods.find("table", class_="methods")
     rows = table.find("tbody").find_all("tr")
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="all")
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="all")
     for row, e in zip(rows, comparison.evaluations, strict=True):
         assert row.find("th").text == e.id
         cells = [td.text for td in row.find_all("td")]
@@ -445,7 +445,7 @@ def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: No
     assert result.code == 0, result.err
     doc, _ = parse(result.out)
     robust = section(doc, "robustness")
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="wsm")
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="wsm")
     analysis = analyse(comparison)
     sentences = [p.text for p in robust.find("div", class_="verdict").iter("p")]
     assert sentences == headline(analysis)
@@ -653,7 +653,7 @@ def test_the_templates_are_package_data() -> None:
 
 def test_an_empty_comparison_still_makes_a_page(fixed_date: None) -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
-    comparison = compare([], criteria)
+    comparison = compare_files([], criteria)
     doc, _ = parse(render_report(comparison))
     assert doc.find("p", class_="lead").text == "No proposal could be scored."
     assert [h.text for h in doc.find("main").find_all("h2")] == ["Recommendation",

@@ -74,7 +74,7 @@ def _tokens(text: str) -> set[str]:
 def _vocabulary() -> frozenset[str]:
     """The identifiers of the samples' framework: criteria, sub-criteria, gates, fields."""
     from evaluator.api import load_criteria
-    criteria = load_criteria(None, 1_000_000)
+    criteria = load_criteria(None, max_bytes=1_000_000)
     words = {"italy", "turkiye", "south-korea", "direct-offer", "topsis", "promethee",
              "wsm"}
     for c in criteria.criteria:

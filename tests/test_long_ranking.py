@@ -74,14 +74,14 @@ def test_a_short_ranking_is_not_cut(run_cli: RunCli) -> None:
 
 def test_laying_out_every_row_takes_time_in_proportion_to_the_rows(batch: Path,
                                                                    tmp_path: Path) -> None:
-    from evaluator.api import compare, load_criteria
+    from evaluator.api import compare_files, load_criteria
     from evaluator.render import RenderOptions
     from evaluator.render.table import render
     subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "960",
                     str(tmp_path)], check=True)
-    criteria = load_criteria(None, 1_000_000)
-    small = compare([batch], criteria, jobs=1)
-    large = compare([tmp_path], criteria, jobs=1)
+    criteria = load_criteria(None, max_bytes=1_000_000)
+    small = compare_files([batch], criteria, jobs=1)
+    large = compare_files([tmp_path], criteria, jobs=1)
 
     def seconds(comparison: object) -> float:
         best = float("inf")

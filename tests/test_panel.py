@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluator.api import compare, load_criteria, load_proposals
+from evaluator.api import compare_files, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, InputError
 from evaluator.model.panel import Member, Panel, PanelSettings, load_panel
 from evaluator.model.rules import Levels
@@ -293,7 +293,7 @@ def test_other_methods_use_the_consolidated_scores() -> None:
 
 
 def test_the_sample_panel_by_hand() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA), panel=ROOT / "panel")
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA), panel=ROOT / "panel")
     assert comparison.errors == []
     # A, B, C: italy good, outstanding, good (75, 100, 75) → median 75; south-korea
     # acceptable, marginal, outstanding (50, 25, 100) → median 50, spread 75 ≥ 50.
@@ -464,7 +464,7 @@ def test_a_broken_proposal_file_does_not_make_its_ratings_errors(tmp_path: Path)
     proposals.mkdir()
     (proposals / "italy.yaml").write_bytes((PROPOSALS / "italy.yaml").read_bytes())
     (proposals / "turkiye.yaml").write_text("proposal: {country: [oops]}\n", encoding="utf-8")
-    comparison = compare([proposals], load_criteria(DEFAULT_CRITERIA), panel=ROOT / "panel")
+    comparison = compare_files([proposals], load_criteria(DEFAULT_CRITERIA), panel=ROOT / "panel")
     assert [e.id for e in comparison.evaluations] == ["italy"]
     # The turkiye file's own error, and south-korea and direct-offer, not in this run.
     messages = [p.message for p in comparison.errors]

@@ -76,8 +76,8 @@ def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
         (panel / f"{member}.yaml").write_text(
             f"member: {member}\nratings:\n  p0001: {{sincerity: {first}}}\n"
             f"  p0002: {{sincerity: {second}}}\n", encoding="utf-8")
-    serial = comparison_data(api.compare([big_folder], criteria, panel=panel, jobs=1))
-    parallel = comparison_data(api.compare([big_folder], criteria, panel=panel, jobs=2))
+    serial = comparison_data(api.compare_files([big_folder], criteria, panel=panel, jobs=1))
+    parallel = comparison_data(api.compare_files([big_folder], criteria, panel=panel, jobs=2))
     assert parallel == serial
     assert any("proportional rule" in note for note in serial["notes"])
     assert [d["id"] for d in serial["panel"]["disagreements"]] == ["p0001"]
@@ -192,7 +192,7 @@ def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
     monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
     criteria = load_criteria(DEFAULT_CRITERIA)
     text, errors = workers.compare_json([hard_folder], criteria, jobs=2)
-    comparison = api.compare([hard_folder], criteria, jobs=1)
+    comparison = api.compare_files([hard_folder], criteria, jobs=1)
     assert text == render_json(comparison, RenderOptions()).encode("utf-8")
     assert errors == comparison.errors
 

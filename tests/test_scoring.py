@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from evaluator.api import compare, load_criteria, load_proposals
+from evaluator.api import compare_files, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
 from evaluator.scoring.evaluate import competition_ranks, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
@@ -81,7 +81,7 @@ def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-d
 
 def test_the_sample_panel_adds_sincerity(samples) -> None:  # type: ignore[no-untyped-def]
     criteria = load_criteria(DEFAULT_CRITERIA)
-    paneled = compare([PROPOSALS], criteria, panel=ROOT / "panel")
+    paneled = compare_files([PROPOSALS], criteria, panel=ROOT / "panel")
     # Italy's sincerity: A good 75, B outstanding 100, C good 75 → median 75; it adds
     # weight 0.2 × credibility 0.6 (mou) × sub-weight 0.25 × 75 = 2.25 to the total.
     # Türkiye's: A outstanding 100, B good 75, C good 75 → median 75; × 0.85 (contractual):

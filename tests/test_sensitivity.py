@@ -22,7 +22,7 @@ from evaluator.analysis.sensitivity import (
     total_lines,
     weight_past,
 )
-from evaluator.api import compare, load_criteria
+from evaluator.api import compare_files, load_criteria
 from evaluator.model.proposal import Proposal
 from evaluator.scoring.evaluate import TIE_TOLERANCE, competition_ranks, evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
@@ -186,7 +186,7 @@ def test_intervals_match_brute_force_on_random_matrices(seed: int) -> None:
 
 
 def test_intervals_match_brute_force_on_the_samples() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     eligible = [e for e in comparison.evaluations if e.eligible]
     scores = [[c.score for c in e.criteria] for e in eligible]
     brute_force_check(scores, list(comparison.weights.values()), steps=10000)
@@ -194,7 +194,7 @@ def test_intervals_match_brute_force_on_the_samples() -> None:
 
 def test_the_sample_tipping_point_tips_the_real_comparison() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
-    comparison = compare([PROPOSALS], criteria)
+    comparison = compare_files([PROPOSALS], criteria)
     result = analyse(comparison)
     point = result.tipping_point
     assert comparison.winner is not None and result.winner == comparison.winner.id
@@ -202,8 +202,10 @@ def test_the_sample_tipping_point_tips_the_real_comparison() -> None:
     step = 1e-4 if point.to > point.weight else -1e-4
     # A what-if weight is a percentage of the total, the others keeping their proportions:
     # the very move the stability intervals make.
-    past = compare([PROPOSALS], criteria, {point.criterion: 100 * (point.to + step)})
-    before = compare([PROPOSALS], criteria, {point.criterion: 100 * (point.to - step)})
+    past = compare_files([PROPOSALS], criteria,
+                         weights={point.criterion: 100 * (point.to + step)})
+    before = compare_files([PROPOSALS], criteria,
+                           weights={point.criterion: 100 * (point.to - step)})
     assert past.winner is not None and past.winner.id == point.new_winner
     assert before.winner is not None and before.winner.id == result.winner
 
@@ -495,7 +497,7 @@ def test_spread_text() -> None:
 # --- the whole analysis -------------------------------------------------------------------
 
 def test_analyse_leaves_out_ineligible_proposals() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     result = analyse(comparison, samples=500)
     eligible = [e.id for e in comparison.evaluations if e.eligible]
     assert [e.id for e in result.proposals] == eligible
@@ -547,7 +549,7 @@ def test_analyse_with_no_eligible_proposal() -> None:
 
 
 def test_analyse_needs_weighted_sum_totals() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     comparison.method = "topsis"
     with pytest.raises(ValueError, match="wsm"):
         analyse(comparison)
@@ -586,7 +588,7 @@ def test_many_proposals_list_the_first_ranks_and_the_share_of_the_rest() -> None
 
 
 def test_ranks_chooses_how_many_ranks_are_listed() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     every = analyse(comparison, samples=500)
     assert every.acceptability.rest is None  # three eligible proposals: every rank
     two = analyse(comparison, samples=500, ranks=2)

@@ -18,7 +18,7 @@ import pytest
 
 from evaluator.analysis.sensitivity import analyse
 from evaluator.analysis.uncertainty import _Model, analyse_values, sample_ranges
-from evaluator.api import compare, load_criteria
+from evaluator.api import compare_files, load_criteria
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range
 from evaluator.scoring.evaluate import Comparison, evaluate
@@ -272,7 +272,7 @@ def test_a_gate_on_a_ranged_figure_reports_how_often_it_would_fail() -> None:
 
 def test_without_ranged_figures_the_acceptability_is_that_of_the_weights() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
-    comparison = compare([PROPOSALS / "turkiye.yaml", PROPOSALS / "italy.yaml"], criteria)
+    comparison = compare_files([PROPOSALS / "turkiye.yaml", PROPOSALS / "italy.yaml"], criteria)
     plain = [replace(e.proposal, ranges={}, activities=tuple(
         replace(a, range=None) for a in e.proposal.activities or ()))
         for e in comparison.evaluations]
@@ -332,7 +332,7 @@ def test_a_narrow_terminal_lists_the_figures_one_a_line() -> None:
     from evaluator.render import RenderOptions
     from evaluator.render.sensitivity import render
 
-    result = analyse(compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), 1_000,
+    result = analyse(compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), 1_000,
                      values=True)
     lines = render(result, "table", RenderOptions(width=60)).splitlines()
     assert max(len(line) for line in lines) <= 60
@@ -341,7 +341,7 @@ def test_a_narrow_terminal_lists_the_figures_one_a_line() -> None:
 
 
 def test_values_list_the_first_ranks_and_the_share_of_the_rest() -> None:
-    comparison = compare([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     every = analyse(comparison, 2_000, values=True)
     two = analyse(comparison, 2_000, values=True, ranks=2)
     assert every.acceptability.rest is None and two.acceptability.rest is not None

@@ -6,7 +6,6 @@ import gc
 import importlib
 import io
 import os
-import re
 import shutil
 import signal
 import sys
@@ -19,9 +18,20 @@ import typer
 
 from evaluator import __version__
 from evaluator.cli.coercion import install
+from evaluator.cli.options import (
+    REPORT_FORMATS,
+    RESULT_FORMATS,
+    WEIGHTS_FORMATS,
+    Format,
+    Method,
+    RunOptions,
+    check_choice,
+    on_command_line,
+    run_options,
+)
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover
-from evaluator.render import FORMATS, RenderOptions
+from evaluator.render import RenderOptions
 
 # Completion options are our own (see _root): typer's print bash's script for every shell
 # and fail where no shell is among the process's ancestors.
@@ -49,7 +59,6 @@ WeightsOption = Annotated[str | None, typer.Option(
     "--weights", "-w", metavar="NAME=PCT,...", help="What-if weights of top-level criteria, "
     "in percent of the total, e.g. pricing=40: pricing counts for 40% and the others keep "
     "their proportions (the output is marked What-if).")]
-METHODS = ("wsm", "topsis", "promethee", "all")
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 _COMPLETE_VAR = "_EVALUATOR_COMPLETE"  # set by the completion scripts when TAB is pressed
 
@@ -64,7 +73,7 @@ def _choices(*values: str) -> Callable[[str], list[str]]:
 MethodOption = Annotated[str | None, typer.Option(
     "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
                            "each side by side [default: the criteria file's].", metavar="METHOD",
-    autocompletion=_choices(*METHODS))]
+    autocompletion=_choices(*(m.value for m in Method)))]
 # Text, not a Path: Path("newdir/") drops the slash that says the user means a folder.
 OutputOption = Annotated[str | None, typer.Option(
     "--output", "-o", help="Write to this file (atomically) instead of standard output.",
@@ -83,7 +92,7 @@ JobsOption = Annotated[int | None, typer.Option(
          "either way.")]
 
 
-def _format_option(choices: Sequence[str]) -> Any:
+def _format_option(choices: Sequence[Format]) -> Any:
     return typer.Option("--format", "-f", metavar="FORMAT",
                         help="Output format: " + ", ".join(choices) + ".",
                         autocompletion=_choices(*choices))
@@ -100,7 +109,7 @@ def _shell(option: str, value: str) -> str:
     ancestors if it has completion, else $SHELL's, else bash. Never fails: a run
     detached from any shell (nohup, setsid, CI) has none among its ancestors."""
     if value:
-        return _check_choice(option, value, SHELLS)
+        return check_choice(option, value, SHELLS)
     from typer._completion_shared import _get_shell_name  # shellingham's answer, or None
     try:
         name = _get_shell_name() or ""
@@ -152,6 +161,12 @@ def _shell_value(args: list[str]) -> list[str]:
     return args
 
 
+class _Session:
+    """What the root options said of this run, for `_run` to act on when the run is over."""
+
+    debug = False  # --debug: an internal error shows its traceback
+
+
 @app.callback()
 def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
@@ -170,58 +185,7 @@ def _root(
              "[default: the current shell].")] = None,
 ) -> None:
     """Score defence-procurement proposals against stated criteria, and compare them."""
-
-
-def parse_weights(text: str | None) -> dict[str, float] | None:
-    """`pricing=40,g2g_guarantees=20` as a mapping of percentages; a usage error otherwise.
-
-    A weight is a percentage of the total, as every output shows weights: `pricing=36`
-    (or `pricing=36%`) makes pricing 36% of the total, and the criteria not named keep
-    their proportions (`Criteria.weights`). A figure between 0 and 1 without `%` reads
-    like a fraction of 1, the other scale: it is refused, not taken as under 1%.
-    """
-    if not text:
-        return None
-    from evaluator.io.strict_yaml import number_value
-    weights: dict[str, float] = {}
-    for part in text.split(","):
-        name, sep, written = part.partition("=")
-        name, written = name.strip(), written.strip()
-        percent = written.endswith("%")
-        number = written.removesuffix("%").strip() if percent else written
-        # Numbers as in the files: no "inf", "nan", "0x10" or non-ASCII digits, nothing
-        # too large, and nothing so small that it would silently become 0.
-        value = number_value(number)
-        if not sep or not _CRITERION_ID.match(name) or value is None:
-            raise UsageError.at("--weights", "expected NAME=PERCENT (a criterion id and a "
-                                             f"percentage from 0 to 100), got {_shown(part)}")
-        if name in weights:
-            raise UsageError.at("--weights", f"`{name}` is given twice")
-        if not 0 <= value <= 100:
-            raise UsageError.at("--weights", f"{_shown(part)}: a weight is a percentage of "
-                                             "the total, from 0 to 100")
-        if not percent and 0 < value <= 1:
-            raise UsageError.at(
-                "--weights", f"{_shown(part)} reads like a fraction of 1, but weights are "
-                             f"percentages of the total: for {value * 100:g}% write "
-                             f"{name}={value * 100:g} (or {name}={number}% if you mean "
-                             f"{value:g}%)")
-        weights[name] = float(value)
-    return weights
-
-
-_CRITERION_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-
-
-def _shown(text: str) -> str:
-    """Text from the command line, quoted, with anything that would drive a terminal escaped."""
-    return repr(text.strip())
-
-
-def _check_choice(option: str, value: str, choices: Sequence[str]) -> str:
-    if value not in choices:
-        raise UsageError.at(option, f"{value!r} is not one of: " + ", ".join(choices))
-    return value
+    _Session.debug = debug
 
 
 # A ranking longer than this shows its top rows (`--all`: every row). On a terminal: its
@@ -246,35 +210,36 @@ def _render_options(all_rows: bool = True) -> RenderOptions:
                          command=tuple(_COMMAND))
 
 
-def _renderer(fmt: str, card: bool = False) -> Callable[..., str]:
+def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:
     module = importlib.import_module(f"evaluator.render.{fmt}")
     function: Callable[..., str] = getattr(module, "render_card" if card and
                                            hasattr(module, "render_card") else "render")
     return function
 
 
-def _emit(text: str | bytes, output: str | Path | None, force: bool, inputs: Sequence[Path],
-          fmt: str) -> None:
-    """Write the result (as text, or already in UTF-8) to stdout or to `output`."""
+def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> None:
+    """Write the result (as text, or already in UTF-8) to stdout or to the --output file,
+    which must be none of the `inputs`."""
+    output, fmt = options.output, options.format
     if output is None:
         _write_stdout(text, fmt)
         return
     from evaluator.io.output import write_output
-    if fmt == "table" and isinstance(text, str):  # a file gets no terminal colour codes
+    if fmt is Format.TABLE and isinstance(text, str):  # a file gets no terminal colour codes
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
-    write_output(output, text, inputs=[*inputs, *discover(inputs)], force=force)
+    write_output(output, text, inputs=[*inputs, *discover(inputs)], force=options.force)
     sys.stderr.write(f"wrote {Path(output)}\n")
 
 
-def _write_stdout(text: str | bytes, fmt: str = "table") -> None:
+def _write_stdout(text: str | bytes, fmt: Format = Format.TABLE) -> None:
     """A result on stdout. A data format (JSON, CSV, Markdown, HTML, YAML) goes out in
     UTF-8, as it would to a file, whatever the terminal's encoding; text for a person (the
     table) in the terminal's encoding, with `?` for what it cannot show, rather than an
     error."""
     try:
         binary = getattr(sys.stdout, "buffer", None)  # none in a stream of text only
-        if fmt != "table" and binary is not None:
+        if fmt is not Format.TABLE and binary is not None:
             sys.stdout.flush()  # what was written as text goes first
             binary.write(text.encode("utf-8") if isinstance(text, str) else text)
             return
@@ -406,21 +371,16 @@ def _confirm_long_run(reason: str | None, yes: bool) -> None:
                                      "minutes), or draw fewer --samples")
 
 
-def _panel_input(panel: Path | None) -> list[Path]:
-    """The panel folder as an input that --output must never overwrite."""
-    return [] if panel is None else [panel]
-
-
 def _check_weighted_sum(method: str) -> None:
     """The robustness analysis works on weighted-sum totals only."""
-    if method != "wsm":
+    if method != Method.WSM:
         raise UsageError.at("--sensitivity", f"the analysis works on weighted-sum totals, not "
                                              f"{method}: add --method wsm (or all)")
 
 
-def _load_criteria(path: Path | None, max_bytes: int) -> Any:
+def _load_criteria(options: RunOptions) -> Any:
     from evaluator.api import load_criteria
-    return load_criteria(path, max_bytes)
+    return load_criteria(options.criteria, max_bytes=options.max_bytes)
 
 
 @app.command()
@@ -430,7 +390,7 @@ def compare(
     panel: PanelOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
-    fmt: Annotated[str, _format_option(FORMATS)] = "table",
+    fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
     sensitivity: Annotated[bool, typer.Option(
         "--sensitivity", help="With --format html: add the robustness analysis (as "
                               "`evaluator sensitivity` gives it, with its defaults).")] = False,
@@ -453,43 +413,47 @@ def compare(
       evaluator compare proposals/ --panel panel/
       evaluator compare --format html --sensitivity --output report.html
     """
-    from evaluator.api import compare as run_compare
-    _check_choice("--format", fmt, FORMATS)
-    if method is not None:
-        _check_choice("--method", method, METHODS)
-    if sensitivity and fmt != "html":
-        raise UsageError.at("--sensitivity", "goes with --format html; for the terminal, run "
-                                             "`evaluator sensitivity`")
-    overrides = parse_weights(weights)
-    framework = _load_criteria(criteria, max_bytes)
+    from evaluator import api
+
+    def html_only(chosen: Format) -> None:
+        if sensitivity and chosen is not Format.HTML:
+            raise UsageError.at("--sensitivity", "goes with --format html; for the terminal, "
+                                                 "run `evaluator sensitivity`")
+    options = run_options(fmt, RESULT_FORMATS, method=method, weights=weights,
+                          criteria=criteria, panel=panel, output=output, force=force,
+                          max_bytes=max_bytes, jobs=jobs, check=html_only)
+    framework = _load_criteria(options)
+    way = options.method or framework.method  # "all": totals and ranks of the file's method
     if sensitivity:
-        _check_weighted_sum(framework.method if method in (None, "all") else method)
+        _check_weighted_sum(framework.method if way is Method.ALL else way)
     inputs = paths or [Path("proposals")]
-    sources = [*inputs, Path(framework.file), *_panel_input(panel)]
+    sources = [*inputs, Path(framework.file), *options.panel_inputs]
     # JSON needs no ranked objects here: large batches go from file to JSON line in
     # worker processes (evaluator/scoring/parallel.py).
-    encoded = fmt == "json" and (method or framework.method) == "wsm"
+    encoded = options.format is Format.JSON and way == Method.WSM
     text: str | bytes
     with _progress("reading proposals") as on_file:
         if encoded:
-            from evaluator.scoring.parallel import compare_json
-            text, errors = compare_json(inputs, framework, overrides, max_bytes, on_file,
-                                        panel, jobs)
+            text, errors = api.compare_json(
+                inputs, criteria=framework, weights=options.weights, panel=options.panel,
+                max_bytes=options.max_bytes, jobs=options.jobs, on_file=on_file)
         else:
-            comparison = run_compare(inputs, framework, overrides, method, max_bytes,
-                                     on_file, panel, jobs)
+            comparison = api.compare(
+                inputs, criteria=framework, weights=options.weights, method=options.method,
+                panel=options.panel, max_bytes=options.max_bytes, jobs=options.jobs,
+                on_file=on_file)
             errors = comparison.errors
     _report(errors)
     if not encoded:
-        render = _renderer(fmt)
+        render = _renderer(options.format)
         if sensitivity:  # numpy is imported for the analysis only
-            from evaluator.analysis.sensitivity import DEFAULT_SAMPLES, analyse
+            from evaluator.analysis.sensitivity import DEFAULT_SAMPLES
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
-                analysis = analyse(comparison, progress=progress)
-            text = render(comparison, _render_options(), analysis)
+                analysis = api.sensitivity(comparison, progress=progress)
+            text = render(comparison.details, _render_options(), analysis)
         else:
-            text = render(comparison, _render_options(all_rows))
-    _emit(text, output, force, sources, fmt)
+            text = render(comparison.details, _render_options(all_rows))
+    _emit(text, options, sources)
     if errors:
         raise typer.Exit(1)
 
@@ -502,7 +466,7 @@ def score(
     panel: PanelOption = None,
     weights: WeightsOption = None,
     method: MethodOption = None,
-    fmt: Annotated[str, _format_option(FORMATS)] = "table",
+    fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -518,18 +482,17 @@ def score(
       evaluator score proposals/italy.yaml --format json --output italy.json
       evaluator score proposals/italy.yaml --format html --output italy.html
     """
-    from evaluator.api import score_one
-    _check_choice("--format", fmt, FORMATS)
-    if method is not None:
-        _check_choice("--method", method, METHODS)
-    overrides = parse_weights(weights)
-    framework = _load_criteria(criteria, max_bytes)
-    comparison = score_one(file, framework, overrides, method, max_bytes, panel)
+    from evaluator import api
+    options = run_options(fmt, RESULT_FORMATS, method=method, weights=weights,
+                          criteria=criteria, panel=panel, output=output, force=force,
+                          max_bytes=max_bytes)
+    framework = _load_criteria(options)
+    comparison = api.score(file, criteria=framework, weights=options.weights,
+                           method=options.method, panel=options.panel,
+                           max_bytes=options.max_bytes)
     _report(comparison.errors)
-    if not comparison.evaluations:
-        raise typer.Exit(1)
-    text = _renderer(fmt, card=True)(comparison, _render_options())
-    _emit(text, output, force, [file, Path(framework.file), *_panel_input(panel)], fmt)
+    text = _renderer(options.format, card=True)(comparison.details, _render_options())
+    _emit(text, options, [file, Path(framework.file), *options.panel_inputs])
     if comparison.errors:  # a bad panel file: the proposal is scored without its ratings
         raise typer.Exit(1)
 
@@ -557,7 +520,7 @@ def validate(
       evaluator validate proposals/ --panel panel/
     """
     from evaluator.api import validate_paths
-    framework = _load_criteria(criteria, max_bytes)
+    framework = _load_criteria(RunOptions(criteria=criteria, max_bytes=max_bytes))
     with _progress("checking files") as on_file:
         checked, problems, gaps = validate_paths(paths, framework, max_bytes, on_file, panel)
     _report(problems)
@@ -577,7 +540,7 @@ def validate(
 def show_criteria(
     criteria: CriteriaOption = None,
     weights: WeightsOption = None,
-    fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
+    fmt: Annotated[str, _format_option(REPORT_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -590,21 +553,21 @@ def show_criteria(
     \b
       evaluator criteria --weights pricing=40
     """
+    from evaluator.api import criteria_weights
     from evaluator.render import criteria as render_criteria
-    _check_choice("--format", fmt, ("table", "json", "markdown"))
-    overrides = parse_weights(weights)
-    framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
-    from evaluator.scoring.evaluate import WhatIf
-    text = render_criteria.render(framework, framework.weights(overrides), fmt,
-                                  _render_options(), WhatIf.of(framework, overrides, None))
-    _emit(text, output, force, [Path(framework.file)], fmt)
+    options = run_options(fmt, REPORT_FORMATS, weights=weights, criteria=criteria,
+                          output=output, force=force)
+    framework = _load_criteria(options)
+    used, what_if = criteria_weights(framework, weights=options.weights)
+    text = render_criteria.render(framework, used, options.format, _render_options(), what_if)
+    _emit(text, options, [Path(framework.file)])
 
 
 @app.command("weights")
 def ahp_weights(
     file: Annotated[Path, typer.Argument(help="A file of pairwise judgements.", metavar="FILE",
                                          show_default=False, readable=False)],
-    fmt: Annotated[str, _format_option(("table", "json", "yaml"))] = "table",
+    fmt: Annotated[str, _format_option(WEIGHTS_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -622,13 +585,14 @@ def ahp_weights(
     \b
       evaluator weights weights/minister-ahp.yaml --format yaml
     """
-    from evaluator.analysis.ahp import derive, load_judgements
+    from evaluator.api import derive_weights
     from evaluator.render import weights as render_weights
-    _check_choice("--format", fmt, ("table", "json", "yaml"))
-    result = derive(load_judgements(file, max_bytes))
+    options = run_options(fmt, WEIGHTS_FORMATS, output=output, force=force,
+                          max_bytes=max_bytes)
+    result = derive_weights(file, max_bytes=options.max_bytes)
     _report(result.warnings())
-    text = render_weights.render(result, fmt, _render_options())
-    _emit(text, output, force, [file], fmt)
+    text = render_weights.render(result, options.format, _render_options())
+    _emit(text, options, [file])
 
 
 @app.command()
@@ -640,7 +604,7 @@ def sensitivity(
     method: Annotated[str | None, typer.Option(
         "--method", "-m", help="Only wsm: the analysis works on weighted-sum totals, "
                                "whatever the criteria file's method.", metavar="METHOD",
-        autocompletion=_choices("wsm"))] = None,
+        autocompletion=_choices(Method.WSM.value))] = None,
     samples: Annotated[int, typer.Option(
         "--samples", min=1, max=10_000_000, metavar="N", help="Weightings drawn for rank "
                                                  "acceptability.")] = 10_000,
@@ -663,7 +627,7 @@ def sensitivity(
         "--yes", "-y", help="Run a long analysis without asking: more than 500 million "
                             "proposal-draws (--samples × eligible proposals), or 100 million "
                             "with --values.")] = False,
-    fmt: Annotated[str, _format_option(("table", "json", "markdown"))] = "table",
+    fmt: Annotated[str, _format_option(REPORT_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -682,26 +646,31 @@ def sensitivity(
       evaluator sensitivity proposals/ --spread full --samples 100000
       evaluator sensitivity proposals/ --values
     """
-    from evaluator.analysis.sensitivity import analyse, long_run, parse_spread
-    from evaluator.api import compare as run_compare
+    from evaluator import api
+    from evaluator.analysis.sensitivity import long_run
     from evaluator.render.sensitivity import render
-    _check_choice("--format", fmt, ("table", "json", "markdown"))
-    if method is not None and method != "wsm":
-        raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so only "
-                                        f"wsm is accepted, not {method!r}")
-    spread_value = parse_spread(spread)
-    overrides = parse_weights(weights)
-    framework = _load_criteria(criteria, max_bytes)
+
+    def weighted_sum_and_spread(chosen: Format) -> None:
+        if method is not None and method != Method.WSM:
+            raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so "
+                                            f"only wsm is accepted, not {method!r}")
+        api.parse_spread(spread)  # refused before any file is read
+    options = run_options(fmt, REPORT_FORMATS, weights=weights, criteria=criteria,
+                          panel=panel, output=output, force=force, max_bytes=max_bytes,
+                          check=weighted_sum_and_spread)
+    framework = _load_criteria(options)
     inputs = paths or [Path("proposals")]
     with _progress("reading proposals") as on_file:
-        comparison = run_compare(inputs, framework, overrides, "wsm", max_bytes, on_file,
-                                 panel)
+        comparison = api.compare(inputs, criteria=framework, weights=options.weights,
+                                 method=Method.WSM, panel=options.panel,
+                                 max_bytes=options.max_bytes, on_file=on_file)
     _report(comparison.errors)
-    _confirm_long_run(long_run(comparison, samples, values), yes)
+    _confirm_long_run(long_run(comparison.details, samples, values), yes)
     with _draw_progress(samples, values) as progress:
-        result = analyse(comparison, samples, seed, spread_value, values, ranks, progress)
-    text = render(result, fmt, _render_options())
-    _emit(text, output, force, [*inputs, Path(framework.file), *_panel_input(panel)], fmt)
+        result = api.sensitivity(comparison, samples=samples, seed=seed, spread=spread,
+                                 values=values, ranks=ranks, progress=progress)
+    text = render(result, options.format, _render_options())
+    _emit(text, options, [*inputs, Path(framework.file), *options.panel_inputs])
     if comparison.errors:
         raise typer.Exit(1)
 
@@ -734,8 +703,8 @@ def show_schema(
       evaluator schema proposal --output schema/proposal.schema.json --force
     """
     from evaluator.model.schema import KINDS, schema_text
-    _check_choice("KIND", kind, KINDS)
-    _emit(schema_text(kind), output, force, [], "json")
+    check_choice("KIND", kind, KINDS)
+    _emit(schema_text(kind), RunOptions(Format.JSON, output=output, force=force), [])
 
 
 @app.command("new")
@@ -772,7 +741,7 @@ def new_proposal(
         raise OutputError.at(str(file), "already exists; `evaluator new` never overwrites a "
                                         "file (choose another name)")
     from evaluator.scoring.derive import used_fields
-    framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
+    framework = _load_criteria(RunOptions(criteria=criteria))
     ident = id_from_file_name(file.stem) if country is not None else None
     text = proposal_template(str(file), country=country and country.strip(), ident=ident,
                              schema_path=_schema_reference(file),
@@ -846,6 +815,7 @@ _COMMAND: list[str] = []
 
 def _run(args: list[str]) -> None:
     _COMMAND[:] = ["evaluator", *args]
+    _Session.debug = False  # until the root callback reads --debug
     if os.environ.get(_COMPLETE_VAR):  # TAB was pressed: answer in typer's scripts' terms
         from typer._completion_classes import completion_init
         completion_init()
@@ -862,7 +832,7 @@ def _run(args: list[str]) -> None:
         finally:
             _flush_stdout()
     except EvaluatorError as exc:
-        _report(exc.problems)
+        _report(on_command_line(exc))
         sys.exit(exc.exit_code)
     except _StdoutClosed as exc:  # written by typer itself (help, version)
         _report(_stdout_failure(exc).problems)
@@ -884,7 +854,7 @@ def _run(args: list[str]) -> None:
         if isinstance(exc, OSError) and _echo_failed(exc):  # typer's own writes (--help)
             _report(_stdout_failure(exc).problems)
             sys.exit(1)
-        if "--debug" in args:
+        if _Session.debug:
             raise
         what = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
         sys.stderr.write(

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from evaluator.errors import CriteriaError, InputError, UsageError
+from evaluator.errors import CriteriaError, InputError, SettingError
 from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.model.checks import Checker, describe, did_you_mean, shorten
 from evaluator.model.fields import (
@@ -31,6 +31,7 @@ from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.rules import Rule, parse_rule
 
 METHODS = ("wsm", "topsis", "promethee")
+WEIGHTS = "weights"  # the setting of what-if weights, as errors name it
 MISSING_POLICIES = ("zero", "error")
 
 @dataclass(frozen=True, slots=True)
@@ -202,20 +203,20 @@ class Criteria:
         for name, weight in overrides.items():
             if name not in base:
                 shown = f"`{name}`" if ID_PATTERN.match(name) else repr(shorten(name))
-                raise UsageError.at("--weights", f"no criterion {shown}"
-                                    + did_you_mean(name, base) + "; criteria: "
-                                    + ", ".join(base))
+                raise SettingError.at(WEIGHTS, f"no criterion {shown}"
+                                      + did_you_mean(name, base) + "; criteria: "
+                                      + ", ".join(base))
             if not 0 <= weight <= 100:
-                raise UsageError.at("--weights", f"`{name}` is {weight:g}%: a weight is a "
-                                                 "percentage of the total, from 0 to 100")
+                raise SettingError.at(WEIGHTS, f"`{name}` is {weight:g}%: a weight is a "
+                                               "percentage of the total, from 0 to 100")
         named = sum(overrides.values())
         rest = [name for name in base if name not in overrides]
         if named > 100 + WEIGHT_TOLERANCE:
-            raise UsageError.at("--weights", f"the weights given add up to {named:g}%, more "
-                                             "than the whole (100%)")
+            raise SettingError.at(WEIGHTS, f"the weights given add up to {named:g}%, more "
+                                           "than the whole (100%)")
         if not rest and abs(named - 100) > WEIGHT_TOLERANCE:
-            raise UsageError.at("--weights", f"with every criterion named, the weights must add "
-                                             f"up to 100% (they add up to {named:g}%)")
+            raise SettingError.at(WEIGHTS, f"with every criterion named, the weights must add "
+                                           f"up to 100% (they add up to {named:g}%)")
         if not rest:  # within the tolerance of 100: normalised, so that they sum to 1
             return {name: overrides[name] / named for name in base}
         share = max(0.0, 100 - named) / 100  # what the criteria not named share

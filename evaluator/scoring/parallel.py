@@ -85,10 +85,11 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
     files, empty_folders = proposal_files(paths)
     workers = worker_count(jobs, len(files))
     if workers < 2:
-        from evaluator.api import compare
+        from evaluator.api import compare_files
         from evaluator.render import RenderOptions
         from evaluator.render.json import render
-        comparison = compare(paths, criteria, weights, "wsm", max_bytes, on_file, panel, jobs)
+        comparison = compare_files(paths, criteria, weights=weights, method="wsm",
+                                   max_bytes=max_bytes, on_file=on_file, panel=panel, jobs=jobs)
         return render(comparison, RenderOptions()).encode("utf-8"), comparison.errors
     # What evaluate would refuse after reading, refused before.
     top_weights = criteria.weights(weights)
