@@ -27,8 +27,8 @@ from evaluator.scoring.evaluate import Evaluation as EngineEvaluation
 from evaluator.scoring.evaluate import Prepared, WhatIf, evaluate, prepare
 
 if TYPE_CHECKING:
-    from evaluator.analysis.ahp import AhpResult
     from evaluator.analysis.sensitivity import Sensitivity
+    from evaluator.model.ahp import AhpResult
 
 # A path as a caller gives it: text or any path-like object.
 PathArg = str | os.PathLike[str]
@@ -493,7 +493,7 @@ def sensitivity(comparison: Comparison | EngineComparison, *, samples: int = 10_
 def derive_weights(path: PathArg, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AhpResult:
     """Criterion weights from a file of pairwise judgements (AHP): the weights, lambda max,
     CI and CR; `warnings()` names the judgement to revisit when CR is above 0.10."""
-    from evaluator.analysis.ahp import derive, load_judgements
+    from evaluator.model.ahp import derive, load_judgements
     return derive(load_judgements(Path(path), max_bytes))
 
 

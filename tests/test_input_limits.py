@@ -95,7 +95,7 @@ def test_a_padded_level_score_is_read() -> None:
     (f"1/{ZEROS}3", "0.25"), (f"{ZEROS}1/3", "0.25"), (f"{ZEROS}1 / {ZEROS}3", "0.25"),
     (f"0.{'3' * 5000}", "0.25")])
 def test_padded_ahp_fractions_are_read(written: str, weights: str, tmp_path: Path) -> None:
-    from evaluator.analysis.ahp import derive, load_judgements
+    from evaluator.model.ahp import derive, load_judgements
     path = tmp_path / "ahp.yaml"
     path.write_text(f"criteria: [a, b]\njudgements:\n  a:\n    b: \"{written}\"\n",
                     encoding="utf-8")
@@ -106,7 +106,7 @@ def test_padded_ahp_fractions_are_read(written: str, weights: str, tmp_path: Pat
 @pytest.mark.parametrize("written", [f"{'9' * 5000}/1", f"1/{'9' * 5000}"])
 def test_an_ahp_fraction_of_thousands_of_digits_is_off_the_scale(written: str,
                                                                  tmp_path: Path) -> None:
-    from evaluator.analysis.ahp import load_judgements
+    from evaluator.model.ahp import load_judgements
     path = tmp_path / "ahp.yaml"
     path.write_text(f"criteria: [a, b]\njudgements:\n  a:\n    b: \"{written}\"\n",
                     encoding="utf-8")

@@ -9,7 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from evaluator.analysis.ahp import (
+from evaluator.api import load_criteria, load_proposals
+from evaluator.errors import CriteriaError, InputError
+from evaluator.io.strict_yaml import parse_document
+from evaluator.model.ahp import (
     Judgements,
     consistency,
     derive,
@@ -17,9 +20,6 @@ from evaluator.analysis.ahp import (
     parse_judgements,
     principal_eigenvector,
 )
-from evaluator.api import load_criteria, load_proposals
-from evaluator.errors import CriteriaError, InputError
-from evaluator.io.strict_yaml import parse_document
 from evaluator.scoring.evaluate import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 

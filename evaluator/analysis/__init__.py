@@ -1,2 +1,2 @@
-"""Analyses on top of scoring: AHP weights, weight stability and SMAA sampling, and
+"""Analyses on top of scoring: weight stability and SMAA sampling, and
 uncertain figures drawn. numpy is imported inside, by the commands that need it."""

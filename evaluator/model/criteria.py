@@ -490,7 +490,7 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
 def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
                   ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
-    from evaluator.analysis.ahp import CONSISTENCY_LIMIT, derive, load_judgements
+    from evaluator.model.ahp import CONSISTENCY_LIMIT, derive, load_judgements
     folder = Path(check.document.file).parent
     if not _inside(folder, folder / name):
         # Not /dev/stdin, /etc/passwd or ../../elsewhere: a criteria file from outside

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from evaluator.analysis.ahp import CONSISTENCY_LIMIT, AhpResult, ratio_text
+from evaluator.model.ahp import CONSISTENCY_LIMIT, AhpResult, ratio_text
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
 
