@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from evaluator.cli.output import write_output
 from evaluator.errors import OutputError
-from evaluator.io.output import write_output
 from tests.conftest import ROOT, Run
 
 RunCli = Callable[..., Run]

@@ -84,8 +84,8 @@ def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path: Path,
                                                            ) -> None:
     # Another run publishes the same new --output while this one writes: it wins, and this
     # one says so rather than silently replacing it.
+    from evaluator.cli.output import write_output
     from evaluator.errors import OutputError
-    from evaluator.io.output import write_output
     target = tmp_path / "out.json"
     real_fsync = os.fsync
 
@@ -101,8 +101,8 @@ def test_a_file_that_appears_while_writing_is_not_replaced(tmp_path: Path,
 
 
 def _publish(target: str, text: str, start: object) -> None:
+    from evaluator.cli.output import write_output
     from evaluator.errors import OutputError
-    from evaluator.io.output import write_output
     start.wait()  # type: ignore[attr-defined]
     try:
         write_output(Path(target), text, inputs=[], force=False)

@@ -224,7 +224,7 @@ def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> Non
     if output is None:
         _write_stdout(text, fmt)
         return
-    from evaluator.io.output import write_output
+    from evaluator.cli.output import write_output
     if fmt is Format.TABLE and isinstance(text, str):  # a file gets no terminal colour codes
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
@@ -729,9 +729,9 @@ def new_proposal(
     \b
       evaluator new proposals/france.yaml --country France
     """
+    from evaluator.cli.output import write_output
     from evaluator.errors import OutputError
     from evaluator.io.files import YAML_SUFFIXES
-    from evaluator.io.output import write_output
     from evaluator.model.template import id_from_file_name, proposal_template
     if file.suffix.lower() not in YAML_SUFFIXES:
         raise UsageError.at(str(file), "a proposal file name ends in .yaml or .yml")

@@ -1,15 +1,16 @@
-"""Writing results: atomically, never over an input, never over a file without --force."""
+"""Where the command line writes a result (`--output`): never over an input of the run,
+never into an input folder where it would be read next time, never over an existing file
+without `--force`; into a device or pipe as it is. The writing itself, whole or not at
+all, is evaluator.io.atomic."""
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from evaluator.errors import OutputError
+from evaluator.io.atomic import publish
 from evaluator.io.files import YAML_SUFFIXES
 
 
@@ -70,60 +71,11 @@ def write_output(path: Path | str, text: str | bytes, *, inputs: Iterable[Path],
     if not folder.is_dir():
         raise OutputError.at(name, f"the folder {folder} does not exist")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
-                                             dir=folder)
-    except OSError as exc:
-        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
-    renamed = False
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(_utf8(text))
-            out.flush()
-            os.fsync(out.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # mkstemp makes it private; use the usual mode
-        if force:
-            os.replace(temporary, path)
-            renamed = True
-        else:
-            _publish_new(temporary, path, name)
-    except OSError as exc:
-        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
-    finally:
-        if not renamed:  # whatever went wrong, even an interrupt, leave no temporary file
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
-# Where a file system has no hard links.
-_NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK}
-
-
-def _publish_new(temporary: str, path: Path, name: str) -> None:
-    """Give the whole temporary file the name `path`, which must not exist: another run
-    that wrote the same new file meanwhile keeps its result (the check before writing
-    cannot see it). A hard link fails if the name exists; the temporary name goes after."""
-    try:
-        os.link(temporary, path, follow_symlinks=False)
-        return
-    except FileExistsError:
+        publish(path, _utf8(text), replace=force)
+    except FileExistsError:  # another run published the same new name meanwhile
         raise OutputError.at(name, "already exists; add --force to replace it") from None
     except OSError as exc:
-        if exc.errno not in _NO_LINKS:
-            raise
-    # No hard links here: claim the name (O_EXCL fails if it exists), then rename the
-    # whole file over the claim. A reader may see an empty file for that moment.
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        raise OutputError.at(name, "already exists; add --force to replace it") from None
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
-        raise
+        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
 
 
 def _utf8(text: str | bytes) -> bytes:
