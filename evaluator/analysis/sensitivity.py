@@ -29,6 +29,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from evaluator.errors import UsageError
+from evaluator.model.method import Method
 from evaluator.scoring.evaluate import RANGED_MARK, TIE_TOLERANCE, Comparison, Evaluation
 
 if TYPE_CHECKING:
@@ -178,7 +179,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     exact, at the point estimates. `ranks`: see `listed_ranks`. `progress(done, total)`
     is called as the draws go.
     """
-    if comparison.method != "wsm":
+    if comparison.method != Method.WSM:
         raise ValueError("sensitivity needs weighted-sum (wsm) totals, got "
                          f"{comparison.method!r}")
     proposals = [e for e in comparison.evaluations if e.eligible]
@@ -211,7 +212,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     # The note of `compare` on ranged figures: their drawing is this command's --values,
     # whose own notes say how (and without --values the output is the same as ever).
     notes = [n for n in comparison.notes if not n.startswith(f"{RANGED_MARK} ")]
-    if comparison.criteria.method != "wsm":
+    if comparison.criteria.method != Method.WSM:
         notes.append(f"the criteria file's method is {comparison.criteria.method}; stability "
                      "and acceptability are computed on weighted-sum (wsm) totals")
     if by_values is not None:

@@ -27,10 +27,10 @@ from evaluator.model.fields import (
     id_rule,
 )
 from evaluator.model.icp import IcpTable, read_table
+from evaluator.model.method import METHODS, Method
 from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.rules import Rule, parse_rule
 
-METHODS = ("wsm", "topsis", "promethee")
 MISSING_POLICIES = ("zero", "error")
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +170,7 @@ class Criteria:
     rates: Mapping[str, float]
     rates_as_of: date | None
     discount_rate: float
-    method: str
+    method: Method
     missing: str
     criteria: tuple[Criterion, ...]
     gates: tuple[Gate, ...]
@@ -259,7 +259,8 @@ def parse_criteria(document: Document) -> Criteria:
     if top.get("discount_rate") is not None:
         discount = float(check.number(("discount_rate",), top["discount_rate"],
                                       minimum=0, maximum=0.99) or 0.0)
-    method = check.choice(("method",), top.get("method", "wsm"), METHODS) or "wsm"
+    method = Method(check.choice(("method",), top.get("method", Method.WSM), METHODS)
+                    or Method.WSM)
     missing = check.choice(("missing",), top.get("missing", "zero"), MISSING_POLICIES) or "zero"
     weights_from = check.text(("weights_from",), top["weights_from"]) \
         if "weights_from" in top else None

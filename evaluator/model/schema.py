@@ -23,7 +23,6 @@ from evaluator.model.criteria import (
     GATE_KEYS,
     GATE_TESTS,
     LEAF_KEYS,
-    METHODS,
     MISSING_POLICIES,
     PREFERENCE_TYPES,
 )
@@ -31,6 +30,7 @@ from evaluator.model.fields import CURRENCY_PATTERN as CURRENCY_RE
 from evaluator.model.fields import ID_PATTERN as ID_RE
 from evaluator.model.fields import TECHNICAL_NAME_PATTERN as TECHNICAL_NAME_RE
 from evaluator.model.fields import FieldSpec
+from evaluator.model.method import METHODS, Method
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("proposal", "criteria")
@@ -457,7 +457,7 @@ _KEY_SCHEMAS: dict[str, Schema] = {
         "additionalProperties": False}),
     "discount_rate": _nullable(_number("real discount rate for the lifecycle-cost NPV, "
                                        "such as 0.07", minimum=0, maximum=0.99)),
-    "method": {**_choice("default aggregation method", METHODS), "default": "wsm"},
+    "method": {**_choice("default aggregation method", METHODS), "default": Method.WSM},
     "missing": {**_choice("how a missing value scores: zero (0 and a warning) or error",
                           MISSING_POLICIES), "default": "zero"},
     "weights_from": _text("an AHP judgements file (relative to this file) that gives the "

@@ -14,6 +14,7 @@ from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
 from evaluator.model.icp import IcpBreakdown
+from evaluator.model.method import ALL, Method
 from evaluator.model.panel import (
     Consensus,
     Panel,
@@ -137,7 +138,7 @@ class WhatIf:
             base, used = criteria.weights(), criteria.weights(weights)
             if any(abs(used[k] - base[k]) > TIE_TOLERANCE for k in base):
                 changed = dict(weights)
-        other = method if method not in (None, "all", criteria.method) else None
+        other = method if method not in (None, ALL, criteria.method) else None
         return None if changed is None and other is None else WhatIf(changed, other)
 
 
@@ -179,7 +180,7 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
     """
     method = method or criteria.method
     # With "all", totals and ranks stay those of the criteria file's method.
-    primary = criteria.method if method == "all" else method
+    primary = criteria.method if method == ALL else method
     top_weights = criteria.weights(weights)
     problems = list(errors)
     unevaluated = list(unread)
@@ -208,11 +209,11 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
     comparison = Comparison(criteria, primary, top_weights, ranked, problems, notes,
                             panel=panel, what_if=WhatIf.of(criteria, weights, method),
                             files=files, unevaluated=sorted(set(unevaluated)))
-    if method != "wsm":
+    if method != Method.WSM:
         from evaluator.scoring.methods import apply_method
         apply_method(comparison, method)
     winners = None
-    if method == "all":
+    if method == ALL:
         names = next((list(e.methods) for e in comparison.evaluations if e.methods), [])
         winners = {name: [e.id for e in comparison.evaluations if e.methods[name][1] == 1]
                    for name in names}
@@ -239,7 +240,7 @@ def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> l
 
 
 def check_method(criteria: Criteria, method: str) -> None:
-    if method != "wsm":
+    if method != Method.WSM:
         return
     for _, leaf in criteria.leaves():
         if isinstance(leaf.rule, Raw):

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from evaluator.errors import EvaluatorError, UsageError
-from evaluator.model.criteria import METHODS, Preference
+from evaluator.model.criteria import Preference
+from evaluator.model.method import ALL, METHODS, Method
 from evaluator.model.rules import Raw
 from evaluator.scoring.evaluate import Comparison, eligible_ranks, ordered, rank
 
-ALL = "all"
 Matrix = Sequence[Sequence[float]]
 
 
@@ -174,11 +174,11 @@ def promethee(matrix: Matrix, weights: Sequence[float], directions: Sequence[str
 
 def totals(matrix: DecisionMatrix, method: str) -> list[float]:
     """Each proposal's total under one method."""
-    if method == "wsm":
+    if method == Method.WSM:
         return wsm(matrix.rows, matrix.weights, matrix.directions)
-    if method == "topsis":
+    if method == Method.TOPSIS:
         return topsis(matrix.rows, matrix.weights, matrix.directions, matrix.pool)
-    if method == "promethee":
+    if method == Method.PROMETHEE:
         return promethee(matrix.rows, matrix.weights, matrix.directions, matrix.preferences,
                          matrix.pool)
     raise _unknown(method)
@@ -214,30 +214,31 @@ def _sign(value: float) -> int:
 
 
 def apply_method(comparison: Comparison, method: str) -> None:
-    """Replace totals and ranks with those of `method`; with "all", record every method."""
+    """Replace totals and ranks with those of `method`; with `--method all`, record every method."""
     if method not in (*METHODS, ALL):
         raise _unknown(method)
     evaluations = comparison.evaluations
     matrix = decision_matrix(comparison)
     if method == ALL:
         # The weighted sum cannot add raw values; the others can still be compared.
-        names = [m for m in METHODS if m != "wsm" or not matrix.raw_columns]
-        results = {name: [e.total for e in evaluations] if name == "wsm"
-                   else totals(matrix, name) for name in names}
+        names = [m for m in METHODS if m != Method.WSM or not matrix.raw_columns]
+        results: dict[str, list[float]] = {
+            name: [e.total for e in evaluations] if name == Method.WSM
+            else totals(matrix, name) for name in names}
         ranks = {name: eligible_ranks(evaluations, results[name]) for name in names}
         for i, evaluation in enumerate(evaluations):
             evaluation.methods = {name: (results[name][i], ranks[name][i]) for name in names}
         comparison.kendall_tau = {
             f"{a}-{b}": kendall_tau_b(*_eligible_pair(ranks[a], ranks[b]))
             for a, b in combinations(names, 2)}
-        if "wsm" not in names:
+        if Method.WSM not in names:
             comparison.notes.append("wsm is left out of the comparison: "
                                     + ", ".join(matrix.raw_columns) + " use a raw rule")
         primary = comparison.method
     else:
         results = {method: totals(matrix, method)}
         primary = method
-    if primary != "wsm":
+    if primary != Method.WSM:
         for evaluation, total in zip(evaluations, results[primary], strict=True):
             evaluation.total = total
         comparison.evaluations = rank(evaluations)
@@ -254,12 +255,13 @@ def _eligible_pair(a: Sequence[int | None], b: Sequence[int | None]
 
 
 def _add_notes(comparison: Comparison, method: str, primary: str) -> None:
-    relative = [m for m in ((primary,) if method != ALL else METHODS) if m != "wsm"]
+    relative = [m for m in ((primary,) if method != ALL else METHODS) if m != Method.WSM]
     if not relative:
         return
     count = len(comparison.evaluations)
     if count == 1:
-        neutral = {"topsis": "topsis gives 50", "promethee": "promethee gives 0"}
+        neutral: dict[str, str] = {Method.TOPSIS: "topsis gives 50",
+                                   Method.PROMETHEE: "promethee gives 0"}
         comparison.notes.append(
             f"{' and '.join(relative)} weigh proposals against each other: with one "
             "proposal there is nothing to compare (" + ", ".join(neutral[m] for m in relative)

@@ -48,6 +48,7 @@ from evaluator.errors import InputError, Problem
 from evaluator.io.loading import DEFAULT_MAX_BYTES
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
 from evaluator.model.fields import Value
+from evaluator.model.method import Method
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data, flagged
@@ -88,14 +89,14 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
         from evaluator.api import compare
         from evaluator.render import RenderOptions
         from evaluator.render.json import render
-        comparison = compare(paths, criteria, weights, "wsm", max_bytes, on_file, panel, jobs)
+        comparison = compare(paths, criteria, weights, Method.WSM, max_bytes, on_file, panel, jobs)
         return render(comparison, RenderOptions()).encode("utf-8"), comparison.errors
     # What evaluate would refuse after reading, refused before.
     top_weights = criteria.weights(weights)
-    check_method(criteria, "wsm")
+    check_method(criteria, Method.WSM)
     with _Pool(workers, files, criteria, max_bytes) as pool:
         return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel,
-                    WhatIf.of(criteria, weights, "wsm"), empty_folders)
+                    WhatIf.of(criteria, weights, Method.WSM), empty_folders)
 
 
 # What scoring needs besides the proposal: the top-level weights, the pool's references
@@ -202,7 +203,7 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
     unevaluated = sorted({summaries[i][1] if i in summaries else reads[i][1][0].file
                           for i in range(len(reads)) if i not in done})
     found = caveats.find(criteria, judged, [r.id for r in results], unevaluated)
-    comparison = Comparison(criteria, "wsm", top_weights, [], errors, notes, panel=judged,
+    comparison = Comparison(criteria, Method.WSM, top_weights, [], errors, notes, panel=judged,
                             what_if=what_if, files=len(files), unevaluated=unevaluated,
                             caveats=found)
     return render_encoded(comparison, lines, flags, len(results)), errors
