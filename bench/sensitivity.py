@@ -42,7 +42,7 @@ from evaluator.analysis.sensitivity import (
     rank_shares,
 )
 from evaluator.api import compare, load_criteria
-from evaluator.scoring.evaluate import Comparison
+from evaluator.scoring.results import Comparison
 
 TARGET_SECONDS = 5.0
 LARGE_TARGET_SECONDS = 15.0

@@ -19,7 +19,8 @@ from evaluator.model.criteria import (
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal, parse_proposal
 from evaluator.scoring.caveats import PANEL_GAP, Caveat
-from evaluator.scoring.evaluate import Comparison, Prepared, evaluate, prepare
+from evaluator.scoring.engine import evaluate, prepare
+from evaluator.scoring.results import Comparison, Prepared
 
 DEFAULT_CRITERIA = Path("criteria") / "default.yaml"
 

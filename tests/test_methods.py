@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
 from evaluator.model.criteria import Preference
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from evaluator.scoring.mcda import kendall_tau_b, promethee, topsis, totals, wsm
 from evaluator.scoring.methods import decision_matrix
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS

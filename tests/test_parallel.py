@@ -16,7 +16,7 @@ from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
 from evaluator.render.json import render as render_json
 from evaluator.scoring import parallel as workers
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 
 RunCli = Callable[..., Run]

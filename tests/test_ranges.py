@@ -10,7 +10,7 @@ from evaluator.analysis.uncertainty import sample_ranges
 from evaluator.errors import InputError
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.data import comparison_data
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.helpers import criteria_from, proposal_from, single_rule
 
 # --- the point estimate ---------------------------------------------------------------------

@@ -24,7 +24,8 @@ from evaluator.analysis.sensitivity import (
 )
 from evaluator.api import compare, load_criteria
 from evaluator.model.proposal import Proposal
-from evaluator.scoring.evaluate import TIE_TOLERANCE, competition_ranks, evaluate
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.ranking import TIE_TOLERANCE, competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import criteria_from, offer
 

@@ -21,7 +21,8 @@ from evaluator.analysis.uncertainty import _Model, analyse_values, sample_ranges
 from evaluator.api import compare, load_criteria
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range
-from evaluator.scoring.evaluate import Comparison, evaluate
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.results import Comparison
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 from tests.helpers import criteria_from, matches_expected, proposal_from, single_rule
 

@@ -20,7 +20,7 @@ from evaluator.analysis.ahp import (
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, InputError
 from evaluator.io.loading import parse_document
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 
 

@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING
 
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
-from evaluator.scoring.evaluate import RANGED_MARK, TIE_TOLERANCE, Comparison, Evaluation
+from evaluator.scoring.ranking import TIE_TOLERANCE
+from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
 
 if TYPE_CHECKING:
     import numpy as np

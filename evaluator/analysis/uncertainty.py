@@ -49,7 +49,8 @@ from evaluator.model.fields import MONEY_FIELDS
 from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE
 from evaluator.model.ranges import Range
 from evaluator.model.rules import Linear, Proportional, Steps
-from evaluator.scoring.evaluate import TIE_TOLERANCE, CriterionScore, Evaluation, LeafScore
+from evaluator.scoring.ranking import TIE_TOLERANCE
+from evaluator.scoring.results import CriterionScore, Evaluation, LeafScore
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]

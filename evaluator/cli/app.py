@@ -594,7 +594,7 @@ def show_criteria(
     _check_choice("--format", fmt, ("table", "json", "markdown"))
     overrides = parse_weights(weights)
     framework = _load_criteria(criteria, DEFAULT_MAX_BYTES)
-    from evaluator.scoring.evaluate import WhatIf
+    from evaluator.scoring.results import WhatIf
     text = render_criteria.render(framework, framework.weights(overrides), fmt,
                                   _render_options(), WhatIf.of(framework, overrides, None))
     _emit(text, output, force, [Path(framework.file)], fmt)

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
-from evaluator.scoring.evaluate import Comparison
+from evaluator.scoring.results import Comparison
 
 # Layout: one top-level key per line, and one line per item of a top-level list (each
 # proposal's result, each error). Python's indenting encoder is pure Python and was most

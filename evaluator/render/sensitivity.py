@@ -22,7 +22,7 @@ from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
-from evaluator.scoring.evaluate import GateResult
+from evaluator.scoring.results import GateResult
 
 if TYPE_CHECKING:
     from evaluator.analysis.uncertainty import ValueAnalysis

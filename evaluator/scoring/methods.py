@@ -13,8 +13,9 @@ from itertools import combinations
 
 from evaluator.model.method import ALL, METHODS, Method
 from evaluator.model.rules import Raw
-from evaluator.scoring.evaluate import Comparison, eligible_ranks, ordered, rank
 from evaluator.scoring.mcda import Column, DecisionMatrix, kendall_tau_b, totals, unknown_method
+from evaluator.scoring.ranking import eligible_ranks, ordered, rank
+from evaluator.scoring.results import Comparison
 
 
 def decision_matrix(comparison: Comparison) -> DecisionMatrix:

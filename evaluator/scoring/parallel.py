@@ -54,20 +54,16 @@ from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data, flagged
 from evaluator.render.json import line, render_encoded
 from evaluator.scoring import caveats
-from evaluator.scoring.evaluate import (
-    Comparison,
-    Evaluation,
-    Prepared,
-    WhatIf,
+from evaluator.scoring.engine import (
     check_method,
     comparison_notes,
-    eligible_ranks,
-    ordered,
     pool_references,
     prepare,
     proportional_fields,
     score_prepared,
 )
+from evaluator.scoring.ranking import eligible_ranks, ordered
+from evaluator.scoring.results import Comparison, Evaluation, Prepared, WhatIf
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection

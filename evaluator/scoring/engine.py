@@ -1,30 +1,23 @@
-"""Scoring: gates, rule scores, credibility, totals and ranks, with every number explained.
+"""The scoring engine: gates, rule scores, credibility, totals and ranks, with every number
+explained.
 
-Pure: proposals and criteria in, an `Comparison` out. No files, no printing.
+Pure: proposals and criteria in, a `Comparison` (scoring.results) out. No files, no
+printing. `prepare` does what needs no other proposal (derived values, gates);
+`score_prepared` scores one prepared proposal given what depends on the others; `evaluate`
+does a whole run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
 
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
-from evaluator.model.icp import IcpBreakdown
 from evaluator.model.method import ALL, Method
-from evaluator.model.panel import (
-    Consensus,
-    Panel,
-    consolidate,
-    is_judgement,
-    judgement_name,
-    points,
-)
+from evaluator.model.panel import Panel, consolidate, is_judgement, judgement_name, points
 from evaluator.model.proposal import Proposal
-from evaluator.model.ranges import Range, Uncertain
 from evaluator.model.rules import (
     Boolean,
     Count,
@@ -37,133 +30,18 @@ from evaluator.model.rules import (
     percent_text,
 )
 from evaluator.scoring import caveats
-from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.derive import Derivation, derive, unscored_fields
-
-TIE_TOLERANCE = 1e-9
-# Marks a proposal with figures given as ranges, in tables and notes.
-RANGED_MARK = "≈"
-
-
-@dataclass(frozen=True, slots=True)
-class LeafScore:
-    """One sub-criterion of one proposal: the value, the rule, the score and why."""
-
-    id: str
-    title: str
-    field: str
-    value: Value | None
-    score: float
-    weight: float  # normalised within its criterion
-    rule: str
-    explanation: str
-    missing: bool = False
-    panel: Consensus | None = None  # a panel judgement: the members' ratings, consolidated
-    range: Range | None = None  # the value is a range's point estimate (rule units)
-    uncertain: Uncertain | None = None  # the value is derived from ranged figures
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionScore:
-    """One criterion of one proposal: credibility × Σ weight × leaf score."""
-
-    id: str
-    title: str
-    score: float
-    weight: float  # normalised top-level weight
-    leaves: tuple[LeafScore, ...]
-    credibility_field: str | None = None
-    credibility_value: Value | None = None
-    credibility_factor: float = 1.0
-
-    @property
-    def contribution(self) -> float:
-        """What this criterion adds to the weighted-sum total."""
-        return self.weight * self.score
-
-
-@dataclass(frozen=True, slots=True)
-class GateResult:
-    """Whether one proposal passes one gate, and the value that decided it."""
-
-    id: str
-    title: str
-    passed: bool
-    detail: str
-    requirement: str
-
-
-@dataclass(slots=True)
-class Evaluation:
-    """Everything known about one scored proposal."""
-
-    proposal: Proposal
-    criteria: tuple[CriterionScore, ...]
-    gates: tuple[GateResult, ...]
-    total: float
-    warnings: list[str]
-    derived: dict[str, Value]
-    notes: dict[str, str]
-    rank: int | None = None
-    methods: dict[str, tuple[float, int | None]] = field(default_factory=dict)
-    icp: IcpBreakdown | None = None  # the ICP credit breakdown, when activities are listed
-    # What the proposal gives that the criteria do not read: information only.
-    unscored: tuple[str, ...] = ()
-
-    @property
-    def eligible(self) -> bool:
-        """Passes every gate."""
-        return all(g.passed for g in self.gates)
-
-    @property
-    def id(self) -> str:
-        """The proposal's id."""
-        return self.proposal.id
-
-
-@dataclass(frozen=True, slots=True)
-class WhatIf:
-    """How a run departs from the criteria file: not its evaluation, a what-if."""
-
-    # The what-if weights as given (percent of the total), when they change the weights.
-    weights: Mapping[str, float] | None = None
-    method: str | None = None  # the method used, when it is not the criteria file's
-
-    @staticmethod
-    def of(criteria: Criteria, weights: Mapping[str, float] | None,
-           method: str | None) -> WhatIf | None:
-        """The departures of a run with these options, or None when there are none."""
-        changed = None
-        if weights:
-            base, used = criteria.weights(), criteria.weights(weights)
-            if any(abs(used[k] - base[k]) > TIE_TOLERANCE for k in base):
-                changed = dict(weights)
-        other = method if method not in (None, ALL, criteria.method) else None
-        return None if changed is None and other is None else WhatIf(changed, other)
-
-
-@dataclass(slots=True)
-class Comparison:
-    """The result of one run: ranked evaluations, the weights used, and the bad inputs."""
-
-    criteria: Criteria
-    method: str
-    weights: dict[str, float]
-    evaluations: list[Evaluation]
-    errors: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    kendall_tau: dict[str, float | None] | None = None  # with --method all; None: undefined
-    panel: Panel | None = None  # the panel whose ratings were consolidated (--panel)
-    what_if: WhatIf | None = None  # how the run departs from the criteria file, if it does
-    files: int | None = None  # proposal files given (read or not); None: not from files
-    # The files given that could not be evaluated (not read, or not scored), by name.
-    unevaluated: list[str] = field(default_factory=list)
-    caveats: list[Caveat] = field(default_factory=list)  # why the result is provisional
-
-    @property
-    def winner(self) -> Evaluation | None:
-        """The first-ranked eligible proposal, if any (the first of a tie)."""
-        return next((e for e in self.evaluations if e.rank == 1), None)
+from evaluator.scoring.ranking import rank
+from evaluator.scoring.results import (
+    RANGED_MARK,
+    Comparison,
+    CriterionScore,
+    Evaluation,
+    GateResult,
+    LeafScore,
+    Prepared,
+    WhatIf,
+)
 
 
 def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
@@ -249,20 +127,6 @@ def check_method(criteria: Criteria, method: str) -> None:
                 criteria.file, f"`{leaf.id}` uses a raw rule, which the weighted sum (wsm) "
                                "cannot add to scores; use --method topsis or promethee",
                 line, column)])
-
-
-@dataclass(slots=True)
-class Prepared:
-    """One proposal made ready to score: what needs no other proposal (values, gates)."""
-
-    proposal: Proposal
-    values: dict[str, Value] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
-    gates: tuple[GateResult, ...] = ()
-    icp: IcpBreakdown | None = None
-    ranges: dict[str, Range] = field(default_factory=dict)
-    uncertain: dict[str, Uncertain] = field(default_factory=dict)
-    problems: tuple[Problem, ...] = ()  # why it cannot be scored; then nothing else is set
 
 
 def prepare(proposal: Proposal, criteria: Criteria) -> Prepared:
@@ -465,55 +329,3 @@ def _type_error(item: Prepared, leaf: Leaf, value: Value, expected: str) -> Inpu
     return InputError([item.proposal.problem(
         leaf.field, f"`{leaf.field}` is {shorten(show_value(value))!r}, but the "
                     f"{leaf.rule.type} rule of `{leaf.id}` needs {expected}")])
-
-
-def competition_ranks(totals: Sequence[float]) -> list[int]:
-    """Competition ranks (1, 2, 2, 4), highest first; totals within 1e-9 tie."""
-    order = sorted(range(len(totals)), key=lambda i: -totals[i])
-    ranks = [0] * len(totals)
-    for position, i in enumerate(order):
-        previous = order[position - 1] if position else None
-        if previous is not None and totals[previous] - totals[i] <= TIE_TOLERANCE:
-            ranks[i] = ranks[previous]
-        else:
-            ranks[i] = position + 1
-    return ranks
-
-
-class Ranked(Protocol):
-    """What ranking reads of a result: an `Evaluation`, or a worker's summary of one."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def eligible(self) -> bool: ...
-    @property
-    def rank(self) -> int | None: ...
-
-
-R = TypeVar("R", bound=Ranked)
-
-
-def eligible_ranks(evaluations: Sequence[Ranked], totals: Sequence[float]
-                   ) -> list[int | None]:
-    """Competition ranks of the eligible evaluations by `totals`; None for ineligible ones."""
-    eligible = [i for i, e in enumerate(evaluations) if e.eligible]
-    ranks: list[int | None] = [None] * len(evaluations)
-    for i, position in zip(eligible, competition_ranks([totals[i] for i in eligible]),
-                           strict=True):
-        ranks[i] = position
-    return ranks
-
-
-def rank(evaluations: Sequence[Evaluation]) -> list[Evaluation]:
-    """Set each evaluation's rank by its total; return them in result order."""
-    for evaluation, position in zip(
-            evaluations, eligible_ranks(evaluations, [e.total for e in evaluations]),
-            strict=True):
-        evaluation.rank = position
-    return ordered(evaluations)
-
-
-def ordered(evaluations: Sequence[R]) -> list[R]:
-    """By rank, then ineligible ones; each group by id."""
-    return sorted(evaluations, key=lambda e: (e.rank is None, e.rank or 0, e.id))
