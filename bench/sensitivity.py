@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
+from evaluator.analysis.sampling import Spread
 from evaluator.analysis.sensitivity import (
-    Spread,
     analyse,
     criterion_stability,
     listed_ranks,

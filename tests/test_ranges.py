@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluator.analysis.uncertainty import sample_ranges
+from evaluator.analysis.sampling import sample_ranges
 from evaluator.errors import InputError
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.data import comparison_data

@@ -36,13 +36,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from evaluator.analysis.sensitivity import (
+from evaluator.analysis.sampling import (
     CHUNK_ELEMENTS,
     Progress,
     Spread,
     Tally,
-    _competition_ranks,
-    _draw,
+    bounds,
+    draw_figures,
+    draw_weights,
+    row_ranks,
 )
 from evaluator.model.criteria import Criteria, Gate, Leaf
 from evaluator.model.fields import MONEY_FIELDS
@@ -102,39 +104,6 @@ class _Subject:
     varying: set[str] = field(default_factory=set)  # fields that move with the draws
 
 
-def sample_ranges(ranges: Sequence[Range], count: int, seed: int = 0) -> Array:
-    """`count` draws of each range (one column each), from `default_rng(seed)`."""
-    lows, highs, modes, triangular = _bounds(ranges)
-    return draw_figures(np.random.default_rng(seed), lows, highs, modes, triangular, count)
-
-
-def _bounds(ranges: Sequence[Range]) -> tuple[Array, Array, Array, Mask]:
-    lows = np.array([float(r.low) for r in ranges], dtype=np.float64)
-    highs = np.array([float(r.high) for r in ranges], dtype=np.float64)
-    modes = np.array([float(r.point) for r in ranges], dtype=np.float64)
-    triangular = np.array([r.likely is not None for r in ranges], dtype=np.bool_)
-    return lows, highs, modes, triangular
-
-
-def draw_figures(rng: np.random.Generator, lows: Array, highs: Array, modes: Array,
-                 triangular: Mask, count: int) -> Array:
-    """`count` × K draws by inverse CDF: triangular where marked, uniform elsewhere."""
-    u = rng.random((count, lows.shape[0]))
-    width = highs - lows
-    drawn = lows + u * width
-    t = np.flatnonzero(triangular)
-    if t.size:
-        a, b, c, v, w = lows[t], highs[t], modes[t], u[:, t], width[t]
-        # Triangular(a, c, b): F(c) = (c − a)/(b − a); below it x = a + √(u(b − a)(c − a)),
-        # above it x = b − √((1 − u)(b − a)(b − c)). A zero-width range is its one value.
-        split = np.where(w > 0, (c - a) / np.where(w > 0, w, 1.0), 0.0)
-        rising = a + np.sqrt(v * w * (c - a))
-        falling = b - np.sqrt((1.0 - v) * w * (b - c))
-        drawn[:, t] = np.where(v < split, rising, falling)
-    result: Array = np.clip(drawn, lows, highs)
-    return result
-
-
 class _Model:
     """The eligible proposals' criterion scores as functions of their drawn figures."""
 
@@ -163,7 +132,7 @@ class _Model:
                     figures.append(Figure(proposal.id, activity.value_name, activity.range))
             self.subjects.append(subject)
         self.figures = tuple(figures)
-        self.lows, self.highs, self.modes, self.triangular = _bounds(
+        self.lows, self.highs, self.modes, self.triangular = bounds(
             [f.range for f in figures])
         probe = self.modes.reshape(1, -1)
         for subject in self.subjects:
@@ -364,7 +333,7 @@ def _first(totals: Array, i: int) -> Mask:
     # A chain of near-ties can still reach the top: settle those draws exactly.
     unsure = ~first & (gap <= totals.shape[1] * TIE_TOLERANCE)
     if unsure.any():
-        first[unsure] = _competition_ranks(totals[unsure])[:, i] == 0
+        first[unsure] = row_ranks(totals[unsure])[:, i] == 0
     return first
 
 
@@ -402,10 +371,10 @@ def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: S
     failures: dict[tuple[int, str], int] = {}
     while tally.draws < samples:
         c = min(size, samples - tally.draws)
-        drawn_weights = _draw(weight_stream, base, c, spread)
+        drawn_weights = draw_weights(weight_stream, base, c, spread)
         moved, values = model.scores(model.draw(figure_stream, c))
         model.gate_failures(values, failures)
-        tally.add(_competition_ranks(_totals(model, drawn_weights, moved), tally.ranks),
+        tally.add(row_ranks(_totals(model, drawn_weights, moved), tally.ranks),
                   drawn_weights)
         if progress is not None:
             progress(tally.draws, 2 * samples)
