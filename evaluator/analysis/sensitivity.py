@@ -39,6 +39,7 @@ from evaluator.analysis.sampling import (
 )
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
+from evaluator.scoring.engine import total_score
 from evaluator.scoring.ranking import TIE_TOLERANCE
 from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
 
@@ -427,8 +428,10 @@ def rank_shares(scores: Sequence[Sequence[float]], weights: Sequence[float],
     tally = Tally(m, n, m if ranks is None else ranks)
     while tally.draws < samples:
         draws = draw_weights(rng, base, min(size, samples - tally.draws), spread)
-        # Ranks c × m, 0 = first; those not listed need no order among themselves.
-        tally.add(row_ranks(draws @ matrix.T, tally.ranks), draws)
+        # Each draw's totals as scoring adds them (c × m), then their ranks, 0 = first;
+        # those not listed need no order among themselves.
+        totals = total_score([draws[:, [k]] for k in range(n)], list(matrix.T))
+        tally.add(row_ranks(totals, tally.ranks), draws)  # type: ignore[arg-type]
         if progress is not None:
             progress(tally.draws, samples)
     return tally.result()

@@ -9,26 +9,18 @@ does a whole run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
 from evaluator.model.method import ALL, Method
+from evaluator.model.numeric import Num, many, weighted_sum, zero_if_missing
 from evaluator.model.panel import Panel, consolidate, is_judgement, judgement_name, points
 from evaluator.model.proposal import Proposal
-from evaluator.model.rules import (
-    Boolean,
-    Count,
-    Levels,
-    Linear,
-    Proportional,
-    Raw,
-    Steps,
-    number_text,
-    percent_text,
-)
+from evaluator.model.rules import Levels, Rule, number_text, percent_text
 from evaluator.scoring import caveats
 from evaluator.scoring.derive import Derivation, derive, unscored_fields
 from evaluator.scoring.ranking import rank
@@ -109,11 +101,13 @@ def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> l
             f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
             + " some figures as ranges (estimates), scored at the likely value or else the "
             "midpoint; `evaluator sensitivity --values` draws them")
-    relative = [leaf.id for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
+    relative = [leaf for _, leaf in criteria.leaves() if leaf.rule.relative]
     if relative and count > 1:
+        kinds = " or ".join(sorted({leaf.rule.type for leaf in relative}))
         notes.append(
-            "scores of " + ", ".join(relative) + " are relative to the proposals compared "
-            "(proportional rule): adding or removing a proposal can reorder the others")
+            "scores of " + ", ".join(leaf.id for leaf in relative) + " are relative to the "
+            f"proposals compared ({kinds} rule): adding or removing a proposal can reorder "
+            "the others")
     return notes
 
 
@@ -121,10 +115,11 @@ def check_method(criteria: Criteria, method: str) -> None:
     if method != Method.WSM:
         return
     for _, leaf in criteria.leaves():
-        if isinstance(leaf.rule, Raw):
+        if leaf.rule.raw:
             line, column = leaf.location or (None, None)
             raise CriteriaError([Problem(
-                criteria.file, f"`{leaf.id}` uses a raw rule, which the weighted sum (wsm) "
+                criteria.file, f"`{leaf.id}` uses a {leaf.rule.type} rule, which the weighted "
+                               "sum (wsm) "
                                "cannot add to scores; use --method topsis or promethee",
                 line, column)])
 
@@ -173,28 +168,46 @@ def show_value(value: Value, field: str = "", avoid: float | None = None) -> str
 
 
 def proportional_fields(criteria: Criteria) -> list[str]:
-    """The fields that proportional rules compare across proposals."""
-    return [leaf.field for _, leaf in criteria.leaves() if isinstance(leaf.rule, Proportional)]
+    """The fields that relative rules (proportional) compare across proposals."""
+    return [leaf.field for _, leaf in criteria.leaves() if leaf.rule.relative]
 
 
-def pool_references(criteria: Criteria, pool: Sequence[Mapping[str, Value]]
-                    ) -> dict[str, float]:
-    """For each proportional leaf, the best value (lowest or highest) among the pool's
-    proposals, given by their values."""
-    references: dict[str, float] = {}
+def pool_references(criteria: Criteria, pool: Sequence[Mapping[str, Value | Num]]
+                    ) -> dict[str, Num]:
+    """For each leaf of a relative rule (proportional), the best value (lowest or highest)
+    among the pool's proposals, given by their values, by `criterion.leaf`: the same for
+    every proposal, or for every draw when some values are arrays of draws."""
+    references: dict[str, Num] = {}
     for criterion, leaf in criteria.leaves():
-        if isinstance(leaf.rule, Proportional):
-            numbers = [float(v) for values in pool
-                       if isinstance(v := values.get(leaf.field), int | float)
-                       and not isinstance(v, bool)]
+        if leaf.rule.relative:
+            numbers: list[Num] = [
+                v if many(v) else float(v) for values in pool  # type: ignore[arg-type,misc]
+                if many(v := values.get(leaf.field))
+                or (isinstance(v, int | float) and not isinstance(v, bool))]
             if numbers:
-                best = min(numbers) if leaf.rule.direction == "min" else max(numbers)
-                references[f"{criterion.id}.{leaf.id}"] = best
+                references[f"{criterion.id}.{leaf.id}"] = leaf.rule.reference(numbers)
     return references
 
 
+def leaf_points(rule: Rule, value: Any, reference: Num | None = None) -> Num:
+    """A leaf's score of its value, for one proposal or for each draw (a figure that cannot
+    be computed in a draw, NaN, is missing there and scores 0, as a missing value does)."""
+    return zero_if_missing(rule.points(value, reference))
+
+
+def criterion_score(factor: float, weights: Iterable[float], points: Iterable[Num]) -> Num:
+    """A criterion's score: credibility factor × Σ leaf weight × leaf score, in leaf order."""
+    return factor * weighted_sum(weights, points)
+
+
+def total_score(weights: Iterable[Num], scores: Iterable[Num]) -> Num:
+    """A proposal's weighted-sum total: Σ criterion weight × criterion score, in criterion
+    order; with arrays, for each drawn weighting or each draw of the scores."""
+    return weighted_sum(weights, scores)
+
+
 def score_prepared(item: Prepared, criteria: Criteria, top_weights: Mapping[str, float],
-                   references: Mapping[str, float], pool_size: int, panel: Panel | None
+                   references: Mapping[str, Num], pool_size: int, panel: Panel | None
                    ) -> Evaluation:
     """Score one prepared proposal, given what depends on the others: the `references` of
     proportional rules and the number of proposals scored; InputError if it cannot be."""
@@ -221,23 +234,25 @@ def score_prepared(item: Prepared, criteria: Criteria, top_weights: Mapping[str,
             if cred_value is None:
                 warnings.append(f"{criterion.credibility.field} is missing: {criterion.id} "
                                 f"takes the lowest credibility factor, {factor:g}")
-        subtotal = sum(leaf.weight * leaf.score for leaf in leaves)
+        score = float(criterion_score(factor, [leaf.weight for leaf in leaves],
+                                      [leaf.score for leaf in leaves]))
         scored.append(CriterionScore(
-            criterion.id, criterion.title, factor * subtotal, top_weights[criterion.id],
+            criterion.id, criterion.title, score, top_weights[criterion.id],
             tuple(leaves), criterion.credibility.field if criterion.credibility else None,
             cred_value, factor))
     if problems:
         raise InputError(problems)
-    total = sum(c.contribution for c in scored)
+    total = float(total_score([c.weight for c in scored], [c.score for c in scored]))
     return Evaluation(item.proposal, tuple(scored), item.gates, total, warnings,
                       item.values, item.notes, icp=item.icp,
                       unscored=unscored_fields(item.proposal, criteria))
 
 
 def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
-          references: Mapping[str, float], pool_size: int, warnings: list[str]) -> LeafScore:
+          references: Mapping[str, Num], pool_size: int, warnings: list[str]) -> LeafScore:
     value = item.values.get(leaf.field)
     rule = leaf.rule
+    where = f"{criterion.id}.{leaf.id}"
 
     def result(score: float, explanation: str, missing: bool = False) -> LeafScore:
         return LeafScore(leaf.id, leaf.title, leaf.field, value, score, weight, rule.type,
@@ -245,49 +260,35 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
                          uncertain=item.uncertain.get(leaf.field))
 
     if value is None:
-        if isinstance(rule, Raw):
-            message = (f"`{leaf.field}` is missing; the raw rule of `{criterion.id}.{leaf.id}` "
+        if rule.raw:
+            message = (f"`{leaf.field}` is missing; the {rule.type} rule of `{where}` "
                        "cannot score a missing value")
             raise InputError([item.proposal.problem(leaf.field, message)])
         if criteria.missing == "error":
             message = f"`{leaf.field}` is missing (the criteria file says `missing: error`)"
             raise InputError([item.proposal.problem(leaf.field, message)])
-        warnings.append(f"{leaf.field} is missing: {criterion.id}.{leaf.id} scores 0")
+        warnings.append(f"{leaf.field} is missing: {where} scores 0")
         return result(0.0, "missing: scored 0", missing=True)
+    needs = rule.needs(value)
+    if needs is not None:
+        raise InputError([item.proposal.problem(leaf.field, rule.refusal.format(
+            field=leaf.field, value=repr(shorten(show_value(value))), leaf=leaf.id,
+            where=where, type=rule.type, needs=needs))])
     shown = f"{show_value(value, leaf.field)}{_unit(leaf.field, criteria)}" \
         f"{_estimate(item, leaf.field)}"
     if leaf.field in item.notes:
         shown += f" = {item.notes[leaf.field]}"
-    if isinstance(rule, Levels):
-        if not isinstance(value, str) or rule.lookup(value) is None:
-            raise InputError([item.proposal.problem(
-                leaf.field, f"{shorten(show_value(value))!r} has no score in the levels of "
-                            f"`{criterion.id}.{leaf.id}`")])
-        score, reason = rule.score(value)
-    elif isinstance(rule, Boolean):
-        if not isinstance(value, bool):
-            raise _type_error(item, leaf, value, "true or false")
-        score, reason = rule.score(value)
-    elif isinstance(rule, Count):
-        if not isinstance(value, tuple):
-            raise _type_error(item, leaf, value, "a list")
-        score, reason = rule.score(value)
-    else:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise _type_error(item, leaf, value, "a number")
-        number = float(value)
-        if isinstance(rule, Linear | Steps):
-            score, reason = rule.score(number)
-        elif isinstance(rule, Proportional):
-            if number < 0:
-                raise _type_error(item, leaf, value, "a number of at least 0")
-            reference = references.get(f"{criterion.id}.{leaf.id}", number)
-            score, reason = rule.score(number, reference)
-            if pool_size == 1:
-                warnings.append(f"{criterion.id}.{leaf.id} uses a proportional rule: with one "
-                                "proposal it is compared with itself")
-        else:  # Raw: the value itself, for methods that normalise
-            return result(number, f"{shown} ({rule.describe()})")
+    scored = float(value) if rule.numeric else value  # type: ignore[arg-type]
+    reference: Num | None = None
+    if rule.relative:
+        reference = references.get(where, scored)  # type: ignore[arg-type]
+        if pool_size == 1:
+            warnings.append(f"{where} uses a {rule.type} rule: with one proposal it is "
+                            "compared with itself")
+    score: float = leaf_points(rule, scored, reference)  # type: ignore[assignment]
+    reason = rule.reason(scored, score, reference)  # type: ignore[arg-type]
+    if rule.raw:  # the value itself, for methods that normalise
+        return result(score, f"{shown} ({reason})")
     return result(score, f"{shown} → {score:.2f} ({reason})")
 
 
@@ -323,9 +324,3 @@ def _unit(name: str, criteria: Criteria) -> str:
     if spec is None:
         return ""
     return f" {criteria.currency}" if spec.kind == MONEY else ""  # "%": see _show
-
-
-def _type_error(item: Prepared, leaf: Leaf, value: Value, expected: str) -> InputError:
-    return InputError([item.proposal.problem(
-        leaf.field, f"`{leaf.field}` is {shorten(show_value(value))!r}, but the "
-                    f"{leaf.rule.type} rule of `{leaf.id}` needs {expected}")])

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from evaluator.model.method import ALL, METHODS, Method
-from evaluator.model.rules import Raw
 from evaluator.scoring.mcda import Column, DecisionMatrix, kendall_tau_b, totals, unknown_method
 from evaluator.scoring.ranking import eligible_ranks, ordered, rank
 from evaluator.scoring.results import Comparison
@@ -28,13 +27,12 @@ def decision_matrix(comparison: Comparison) -> DecisionMatrix:
         for criterion in evaluation.criteria:
             for score in criterion.leaves:
                 leaf = leaves[(criterion.id, score.id)]
-                raw = isinstance(leaf.rule, Raw)
+                raw = leaf.rule.raw
                 # Credibility discounts promises; a raw value is a measured fact, kept as is.
                 cells.append(score.score if raw else score.score * criterion.credibility_factor)
                 if i == 0:
-                    direction = leaf.rule.direction if isinstance(leaf.rule, Raw) else "max"
                     columns.append(Column(criterion.id, leaf.id,
-                                          criterion.weight * score.weight, direction,
+                                          criterion.weight * score.weight, leaf.rule.favours,
                                           leaf.preference, raw))
         rows.append(tuple(cells))
     eligible = tuple(i for i, e in enumerate(comparison.evaluations) if e.eligible)

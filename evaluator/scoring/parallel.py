@@ -49,6 +49,7 @@ from evaluator.io.loading import DEFAULT_MAX_BYTES
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
 from evaluator.model.fields import Value
 from evaluator.model.method import Method
+from evaluator.model.numeric import Num
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data, flagged
@@ -97,7 +98,7 @@ def compare_json(paths: Sequence[Path], criteria: Criteria,
 
 # What scoring needs besides the proposal: the top-level weights, the pool's references
 # (proportional rules), the number of proposals scored (idem) and the panel.
-_Context = tuple[dict[str, float], dict[str, float], int, Panel | None]
+_Context = tuple[dict[str, float], dict[str, Num], int, Panel | None]
 # A file's summary, None when it could not be read: (id, file, ranged, prepare's problems,
 # eligible, {field: value} for the fields proportional rules compare).
 _Summary = tuple[str, str, bool, tuple[Problem, ...], bool, dict[str, Value]]
