@@ -24,29 +24,35 @@ Num: TypeAlias = "float | npt.NDArray[np.float64]"
 Truth: TypeAlias = "bool | npt.NDArray[np.bool_]"
 
 
+# The scoring of one proposal goes through these functions hundreds of times: each tests
+# for a plain float first (`type(x) is float`), the case of every figure but a draw's.
+
 def many(value: Any) -> bool:
     """Whether `value` is an array of several values (a numpy scalar is one value)."""
-    return getattr(value, "ndim", 0) > 0
+    return type(value) is not float and getattr(value, "ndim", 0) > 0
 
 
 def clamp(value: Num, low: float, high: float) -> Num:
     """`value` within [low, high]."""
-    if many(value):
-        import numpy as np
-        return np.clip(value, low, high)
-    return min(high, max(low, value))
+    if type(value) is float or not many(value):
+        return min(high, max(low, value))
+    import numpy as np
+    return np.clip(value, low, high)
 
 
 def choose(condition: Truth, if_true: Num, if_false: Num) -> Num:
     """`if_true` where the condition holds, else `if_false`."""
-    if many(condition) or many(if_true) or many(if_false):
-        import numpy as np
-        return np.where(condition, if_true, if_false)
-    return if_true if condition else if_false
+    if (type(condition) is bool and type(if_true) is float and type(if_false) is float) or \
+            not (many(condition) or many(if_true) or many(if_false)):
+        return if_true if condition else if_false
+    import numpy as np
+    return np.where(condition, if_true, if_false)
 
 
 def divide(numerator: Num, denominator: Num, otherwise: float) -> Num:
     """numerator / denominator, or `otherwise` where the denominator is 0."""
+    if type(numerator) is float and type(denominator) is float:
+        return numerator / denominator if denominator else otherwise
     if many(numerator) or many(denominator):
         import numpy as np
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
@@ -90,7 +96,10 @@ def total(terms: Iterable[Num]) -> Num:
 def weighted_sum(weights: Iterable[Num], values: Iterable[Num]) -> Num:
     """Σ weight × value, in order: a criterion's score from its leaves' (times its
     credibility), a total from its criteria's, for one proposal or for every draw."""
-    return total(w * v for w, v in zip(weights, values, strict=True))
+    result: Num = 0.0
+    for weight, value in zip(weights, values, strict=True):
+        result = result + weight * value
+    return result
 
 
 def within(value: Any, options: Collection[Any]) -> Truth:
@@ -111,7 +120,7 @@ def negation(truth: Truth) -> Truth:
 
 def zero_if_missing(value: Num) -> Num:
     """0 where `value` is not a number (NaN: it could not be computed in that draw)."""
-    if many(value):
+    if type(value) is not float and many(value):
         import numpy as np
         return np.where(np.isnan(value), 0.0, value)
     return value if value == value else 0.0

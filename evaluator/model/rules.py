@@ -130,7 +130,8 @@ class Rule:
 
     def needs(self, value: Value) -> str | None:
         """What the rule needs, in words, when it cannot score `value`; None when it can."""
-        return None if _is_number(value) else "a number"
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number else "a number"
 
     def points(self, value: Any, reference: Num | None = None) -> Num:
         """The score of a value (of a number, or of each of an array of drawn numbers);
@@ -170,10 +171,6 @@ def register(rule: R) -> R:
         raise ValueError(f"a {rule.type} rule type is registered already")
     RULES[rule.type] = rule
     return rule
-
-
-def _is_number(value: Value) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @functools.lru_cache(maxsize=256)
@@ -251,7 +248,7 @@ class Proportional(Rule):
 
     def needs(self, value: Value) -> str | None:
         """A number of at least 0 (a ratio of a negative figure means nothing)."""
-        wanted = super(Proportional, self).needs(value)
+        wanted = Rule.needs(self, value)
         if wanted is None and value < 0:  # type: ignore[operator]
             return "a number of at least 0"
         return wanted

@@ -157,7 +157,7 @@ def derived_figures(values: Mapping[str, Any], credits: Sequence[tuple[Num, bool
 
     def money(name: str) -> Num:
         value = values.get(name, 0.0)
-        return value if many(value) else float(value)
+        return value if type(value) is float or many(value) else float(value)
 
     if "pricing.unit_price" in values and "pricing.quantity" in values:
         acquisition = money("pricing.unit_price") * money("pricing.quantity") + \
@@ -167,8 +167,8 @@ def derived_figures(values: Mapping[str, Any], credits: Sequence[tuple[Num, bool
         out[ACQUISITION] = acquisition
         out[LIFECYCLE] = acquisition + npv
     if credits is not None:
-        credit = total(amount for amount, _ in credits)
-        local = total(amount for amount, is_local in credits if is_local)
+        credit = total([amount for amount, _ in credits])
+        local = total([amount for amount, is_local in credits if is_local])
         out[CREDIT_VALUE] = credit
         if ACQUISITION in out:
             # No cost (or a zero one) leaves nothing to compare the credit with: missing (in
@@ -186,11 +186,26 @@ def present_value(per_year: Num, years: Num, rate: float) -> Num:
     """Σ per_year / (1 + rate)^t over the years; a fractional number of years (the
     midpoint of a range, a draw) counts its last year pro rata. For whole years each
     year's share is exactly 1."""
-    last = math.ceil(float(years.max()) if many(years) else years)  # type: ignore[union-attr]
+    shares: Sequence[Num]
+    if many(years):
+        last = math.ceil(float(years.max()))  # type: ignore[union-attr]
+        shares = [_year_share(years, t) for t in range(1, last + 1)]
+    else:  # the same shares for every proposal with these years: made once
+        shares = _year_shares(float(years))
     value: Num = 0.0
-    for t, discount in enumerate(_discounts(rate, last), start=1):
-        value = value + per_year / discount * clamp(years - t + 1, 0.0, 1.0)
+    for discount, share in zip(_discounts(rate, len(shares)), shares, strict=True):
+        value = value + per_year / discount * share
     return value
+
+
+def _year_share(years: Num, t: int) -> Num:
+    """How much of year t (from 1) the years cover: 1, a fraction, or 0."""
+    return clamp(years - t + 1, 0.0, 1.0)
+
+
+@functools.lru_cache(maxsize=256)
+def _year_shares(years: float) -> tuple[float, ...]:
+    return tuple(float(_year_share(years, t)) for t in range(1, math.ceil(years) + 1))
 
 
 def _rounded_percent(value: Num) -> Num:
