@@ -472,7 +472,7 @@ def compare(
     text: str | bytes
     with _progress("reading proposals") as on_file:
         if encoded:
-            from evaluator.scoring.parallel import compare_json
+            from evaluator.api import compare_json
             text, errors = compare_json(inputs, framework, overrides, max_bytes, on_file,
                                         panel, jobs)
         else:

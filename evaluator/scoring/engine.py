@@ -10,7 +10,8 @@ does a whole run.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol, TypeVar
 
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.model.checks import shorten
@@ -23,7 +24,7 @@ from evaluator.model.proposal import Proposal
 from evaluator.model.rules import Levels, Rule, number_text, percent_text
 from evaluator.scoring import caveats
 from evaluator.scoring.derive import Derivation, derive, unscored_fields
-from evaluator.scoring.ranking import rank
+from evaluator.scoring.ranking import Rankable, rank
 from evaluator.scoring.results import (
     RANGED_MARK,
     Comparison,
@@ -63,22 +64,18 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
             unevaluated.append(item.proposal.file)
         else:
             prepared.append(item)
-    pool = [p for p in prepared if all(g.passed for g in p.gates)] or prepared
-    references = pool_references(criteria, [p.values for p in pool])
+    context = Context.of(criteria, top_weights, prepared, panel)
     evaluations: list[Evaluation] = []
     for item in prepared:
         try:
-            evaluations.append(score_prepared(item, criteria, top_weights, references,
-                                              len(prepared), panel))
+            evaluations.append(score_prepared(item, criteria, context))
         except InputError as exc:
             problems.extend(exc.problems)
             unevaluated.append(item.proposal.file)
-    ranked = rank(evaluations)
-    notes = comparison_notes(criteria, [e.id for e in ranked if e.proposal.ranged],
-                             len(ranked))
-    comparison = Comparison(criteria, primary, top_weights, ranked, problems, notes,
-                            panel=panel, what_if=WhatIf.of(criteria, weights, method),
-                            files=files, unevaluated=sorted(set(unevaluated)))
+    comparison, ranked = conclude(criteria, evaluations, problems, unevaluated, primary,
+                                  top_weights, WhatIf.of(criteria, weights, method), panel,
+                                  files)
+    comparison.evaluations = ranked
     if method != Method.WSM:
         from evaluator.scoring.methods import apply_method
         apply_method(comparison, method)
@@ -90,6 +87,60 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
     comparison.caveats = caveats.find(criteria, panel, [e.id for e in comparison.evaluations],
                                       comparison.unevaluated, winners)
     return comparison
+
+
+class Candidate(Protocol):
+    """What the pool of a run reads of a proposal: a `Prepared` one, or a worker's summary."""
+
+    @property
+    def eligible(self) -> bool: ...
+    @property
+    def values(self) -> Mapping[str, Value]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What scoring one prepared proposal needs besides the proposal: what the others set."""
+
+    weights: Mapping[str, float]  # the top-level weights, normalised
+    # For each relative rule's leaf (`criterion.leaf`), the best value among the pool.
+    references: Mapping[str, Num] = field(default_factory=dict)
+    pool_size: int = 0  # the number of proposals scored together
+    panel: Panel | None = None  # the members' ratings of the judgements
+
+    @staticmethod
+    def of(criteria: Criteria, weights: Mapping[str, float], scored: Sequence[Candidate],
+           panel: Panel | None) -> Context:
+        """The context of scoring `scored` together: its pool is the eligible ones (every
+        one when none is), whose values set the references of relative rules."""
+        pool = [c for c in scored if c.eligible] or scored
+        return Context(weights, pool_references(criteria, [c.values for c in pool]),
+                       len(scored), panel)
+
+
+class Concluded(Rankable, Protocol):
+    """What concluding a run reads of a scored proposal: an `Evaluation`, or a summary."""
+
+    @property
+    def ranged(self) -> bool: ...
+
+
+C = TypeVar("C", bound=Concluded)
+
+
+def conclude(criteria: Criteria, results: Sequence[C], problems: list[Problem],
+             unevaluated: Iterable[str], method: str, weights: Mapping[str, float],
+             what_if: WhatIf | None, panel: Panel | None, files: int | None
+             ) -> tuple[Comparison, list[C]]:
+    """Rank a run's scored results and make its comparison: the notes that hold for it,
+    how it departs from the criteria file, the files not evaluated. The results, ranked
+    and in result order, come back beside it: evaluations, for the caller to put in, or
+    the summaries of results that worker processes hold."""
+    ranked = rank(results)
+    notes = comparison_notes(criteria, [r.id for r in ranked if r.ranged], len(ranked))
+    comparison = Comparison(criteria, method, dict(weights), [], problems, notes, panel=panel,
+                            what_if=what_if, files=files, unevaluated=sorted(set(unevaluated)))
+    return comparison, ranked
 
 
 def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> list[str]:
@@ -192,7 +243,10 @@ def pool_references(criteria: Criteria, pool: Sequence[Mapping[str, Value | Num]
 def leaf_points(rule: Rule, value: Any, reference: Num | None = None) -> Num:
     """A leaf's score of its value, for one proposal or for each draw (a figure that cannot
     be computed in a draw, NaN, is missing there and scores 0, as a missing value does)."""
-    return zero_if_missing(rule.points(value, reference))
+    points = rule.points(value, reference)
+    if type(points) is float:  # one proposal's (a missing value never gets here)
+        return points if points == points else 0.0
+    return zero_if_missing(points)
 
 
 def criterion_score(factor: float, weights: Iterable[float], points: Iterable[Num]) -> Num:
@@ -206,11 +260,10 @@ def total_score(weights: Iterable[Num], scores: Iterable[Num]) -> Num:
     return weighted_sum(weights, scores)
 
 
-def score_prepared(item: Prepared, criteria: Criteria, top_weights: Mapping[str, float],
-                   references: Mapping[str, Num], pool_size: int, panel: Panel | None
-                   ) -> Evaluation:
-    """Score one prepared proposal, given what depends on the others: the `references` of
-    proportional rules and the number of proposals scored; InputError if it cannot be."""
+def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Evaluation:
+    """Score one prepared proposal, given what depends on the others (`context`);
+    InputError if it cannot be."""
+    panel, references, pool_size = context.panel, context.references, context.pool_size
     warnings: list[str] = []
     problems: list[Problem] = []
     scored: list[CriterionScore] = []
@@ -237,7 +290,7 @@ def score_prepared(item: Prepared, criteria: Criteria, top_weights: Mapping[str,
         score = float(criterion_score(factor, [leaf.weight for leaf in leaves],
                                       [leaf.score for leaf in leaves]))
         scored.append(CriterionScore(
-            criterion.id, criterion.title, score, top_weights[criterion.id],
+            criterion.id, criterion.title, score, context.weights[criterion.id],
             tuple(leaves), criterion.credibility.field if criterion.credibility else None,
             cred_value, factor))
     if problems:

@@ -96,6 +96,11 @@ class Evaluation:
         """The proposal's id."""
         return self.proposal.id
 
+    @property
+    def ranged(self) -> bool:
+        """Whether the proposal gives some figures as ranges (estimates)."""
+        return self.proposal.ranged
+
 
 @dataclass(frozen=True, slots=True)
 class WhatIf:
@@ -154,3 +159,8 @@ class Prepared:
     ranges: dict[str, Range] = field(default_factory=dict)
     uncertain: dict[str, Uncertain] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # why it cannot be scored; then nothing else is set
+
+    @property
+    def eligible(self) -> bool:
+        """Passes every gate."""
+        return all(g.passed for g in self.gates)
