@@ -46,11 +46,17 @@ from evaluator.analysis.sampling import (
     row_ranks,
 )
 from evaluator.model.criteria import Criteria, Leaf
-from evaluator.model.fields import MONEY_FIELDS
+from evaluator.model.fields import MONEY_FIELDS, Value
 from evaluator.model.numeric import Num, many, negation
 from evaluator.model.ranges import Range
-from evaluator.scoring.derive import converted, derived_figures
-from evaluator.scoring.engine import criterion_score, leaf_points, pool_references, total_score
+from evaluator.scoring.derive import COST_INPUTS, converted, derived_figures
+from evaluator.scoring.engine import (
+    criterion_score,
+    leaf_points,
+    pool_references,
+    proportional_fields,
+    total_score,
+)
 from evaluator.scoring.ranking import TIE_TOLERANCE
 from evaluator.scoring.results import CriterionScore, Evaluation, LeafScore
 
@@ -100,6 +106,10 @@ class _Subject:
     columns: dict[str, int]  # ranged field -> column of the draws
     activity_columns: dict[int, int]  # index of a ranged ICP activity -> column
     varying: set[str] = field(default_factory=set)  # fields that move with the draws
+    # What the derived figures are computed from, and whether any of them moves.
+    inputs: dict[str, Value] = field(default_factory=dict)
+    derives: bool = True
+    relative: dict[str, Value] = field(default_factory=dict)  # the fields relative rules compare
 
 
 class _Model:
@@ -132,9 +142,17 @@ class _Model:
         self.figures = tuple(figures)
         self.lows, self.highs, self.modes, self.triangular = bounds(
             [f.range for f in figures])
+        relative_fields = proportional_fields(criteria)
+        for subject in self.subjects:
+            fixed = subject.evaluation.derived
+            subject.inputs = {name: fixed[name] for name in COST_INPUTS if name in fixed}
+            subject.relative = {name: fixed[name] for name in relative_fields if name in fixed}
         probe = self.modes.reshape(1, -1)
         for subject in self.subjects:
             subject.varying = set(self._values(subject, probe))
+            # Only ranged figures no derived figure is made from (a delivery time): their
+            # draws are all that moves.
+            subject.derives = bool(subject.varying - set(subject.columns))
         # Relative (proportional) leaves whose reference, the pool's best value, moves.
         self.moving_references = {
             key for key, leaf in self.leaves.items() if leaf.rule.relative
@@ -169,6 +187,8 @@ class _Model:
             name: converted(drawn[:, column], subject.rate)  # type: ignore[misc]
             if name in MONEY_FIELDS else drawn[:, column]
             for name, column in subject.columns.items()}
+        if not subject.derives:
+            return moving
         icp = subject.evaluation.icp
         credits: list[tuple[Num, bool]] | None = None
         if icp is not None:
@@ -178,7 +198,7 @@ class _Model:
                 amount = credit.credit if position is None else \
                     converted(drawn[:, position], subject.rate) * credit.multiplier
                 credits.append((amount, credit.activity.local))
-        figures = derived_figures({**subject.evaluation.derived, **moving}, credits,
+        figures = derived_figures({**subject.inputs, **moving}, credits,
                                   self.criteria.discount_rate)
         moving.update((name, value) for name, value in figures.values.items()  # type: ignore[misc]
                       if many(value))
@@ -204,7 +224,7 @@ class _Model:
         """Per draw, the pool's best value for each relative leaf whose best moves."""
         if not self.moving_references:
             return {}
-        pool = [{**subject.evaluation.derived, **moving}
+        pool = [{**subject.relative, **moving}
                 for subject, moving in zip(self.subjects, values, strict=True)]
         return {key: best for key, best in pool_references(self.criteria, pool).items()
                 if key in self.moving_references}
@@ -303,13 +323,14 @@ def _confidence(model: _Model, central: list[list[float] | None], samples: int, 
     while done < samples and tested:
         c = min(size, samples - done)
         moved, _ = model.scores(model.draw(figure_stream, c))
+        scores = list(np.moveaxis(moved, 2, 0))  # criterion by criterion
         for i in tested:
             weights = central[i]
             assert weights is not None
             totals = np.repeat(np.asarray(total_score(weights, list(model.base.T)))[np.newaxis],
                                c, axis=0)
             if model.rows:
-                totals[:, list(model.rows)] = total_score(weights, list(np.moveaxis(moved, 2, 0)))
+                totals[:, list(model.rows)] = total_score(weights, scores)
             wins[i] += int(np.count_nonzero(_first(totals, i)))
         done += c
         if progress is not None:

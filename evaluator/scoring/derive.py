@@ -24,11 +24,12 @@ ACQUISITION, LIFECYCLE = "pricing.acquisition_cost", "pricing.lifecycle_cost"
 # (high) end they are at their own low (high). A ratio or a share has no such bounds.
 _MONOTONE = (ACQUISITION, LIFECYCLE, CREDIT_VALUE)
 _ACQUISITION_INPUTS = ("pricing.unit_price", "pricing.quantity", "pricing.one_off_costs")
+# The figures the costs are computed from.
+COST_INPUTS = (*_ACQUISITION_INPUTS, "pricing.sustainment_per_year", "pricing.support_years")
 _INPUTS: dict[str, tuple[str, ...]] = {
     # derived field -> the proposal fields it is computed from ("activities": ICP values)
     ACQUISITION: _ACQUISITION_INPUTS,
-    LIFECYCLE: (*_ACQUISITION_INPUTS, "pricing.sustainment_per_year",
-                               "pricing.support_years"),
+    LIFECYCLE: COST_INPUTS,
     CREDIT_VALUE: ("activities",),
     CREDIT_RATIO: ("activities", *_ACQUISITION_INPUTS),
     LOCAL_SHARE: ("activities",),
