@@ -4,9 +4,11 @@ Each draw takes a weighting (as SMAA-2 does, evaluator.analysis.sensitivity) and
 every ranged figure of the eligible proposals, and recomputes, vectorised over the
 draws, all that those figures feed: money in the criteria currency, acquisition and
 lifecycle cost, the ICP credit and its ratios, the score of each leaf whose value
-moves (linear, steps and proportional rules), its criterion's score (credibility
-included) and the totals. What no figure touches keeps the score `compare` gave it,
-so at the point estimates this reproduces `compare` exactly.
+moves (every rule on numbers), its criterion's score (credibility included) and the
+totals. It does so with the scoring engine's own functions (scoring.derive,
+scoring.engine, the rules and gates), given arrays of draws where `compare` gives them
+floats: what no figure touches keeps the score `compare` gave it, so at the point
+estimates this reproduces `compare` exactly.
 
 Conventions (see docs/uncertainty.md):
 
