@@ -34,15 +34,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate
 
+from evaluator.analysis.sampling import Spread
 from evaluator.analysis.sensitivity import (
-    Spread,
     analyse,
     criterion_stability,
     listed_ranks,
     rank_shares,
 )
 from evaluator.api import compare_files, load_criteria
-from evaluator.scoring.evaluate import Comparison
+from evaluator.scoring.results import Comparison
 
 TARGET_SECONDS = 5.0
 LARGE_TARGET_SECONDS = 15.0

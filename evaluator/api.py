@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaluator.errors import InputError, Problem, SettingError
-from evaluator.io.files import DEFAULT_MAX_BYTES, discover, display_path, load_document
+from evaluator.io.files import DEFAULT_MAX_BYTES, load_document
 from evaluator.model.criteria import (
-    METHODS,
     WEIGHTS,
     Criteria,
-    free_form_fields,
-    is_free_form,
     parse_criteria,
-    unmet_field_notes,
 )
+from evaluator.model.method import ALL, METHODS, Method
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal, parse_proposal
+from evaluator.scoring import batch as batches
+from evaluator.scoring import parallel
+from evaluator.scoring.batch import (
+    NO_PROPOSALS,
+    FileCallback,
+    Ids,
+    duplicate_problem,
+    load_or_problems,
+    proposal_files,
+)
 from evaluator.scoring.caveats import PANEL_GAP, Caveat
-from evaluator.scoring.evaluate import Comparison as EngineComparison
-from evaluator.scoring.evaluate import Evaluation as EngineEvaluation
-from evaluator.scoring.evaluate import Prepared, WhatIf, evaluate, prepare
+from evaluator.scoring.engine import evaluate, prepare
+from evaluator.scoring.results import Comparison as EngineComparison
+from evaluator.scoring.results import Evaluation as EngineEvaluation
+from evaluator.scoring.results import Prepared, WhatIf
 
 if TYPE_CHECKING:
     from evaluator.analysis.sensitivity import Sensitivity
@@ -71,43 +79,11 @@ def load_criteria(path: PathArg | None = None, *, max_bytes: int = DEFAULT_MAX_B
 
 _DEFAULT_HINT = (" (the default criteria file, read when no --criteria is given: fix it, "
                  "remove it to use the installed copy, or give --criteria FILE)")
-NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
-
-
-def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
-    """The proposal files of `paths` (as `io.files.discover` finds them), and a problem for
-    each folder that holds none: comparing nothing there is most likely a wrong folder."""
-    files: list[Path] = []
-    problems: list[Problem] = []
-    named: set[str] = set()
-    for path in paths:
-        found = list(discover([path]))
-        if not found:  # only a folder can come out empty
-            problems.append(Problem(display_path(path), NO_PROPOSALS))
-        for file in found:  # a file named twice (`proposals proposals/a.yaml`) is read once
-            text = os.fspath(file)
-            if text not in named:
-                named.add(text)
-                files.append(file)
-    return files, problems
-
-
-def same_file(first: str, second: str) -> bool:
-    """Whether two file names (as the problems show them) name one file on disk: given
-    twice, spelt differently (`./a/../a/x.yaml`, a link), it is one proposal, read once."""
-    try:
-        return os.path.samefile(first, second)
-    except (OSError, ValueError):
-        return False
 
 
 def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[str]:
     """`model.unmet_field_notes` for a run's proposals (none when there are none)."""
-    fields = free_form_fields(criteria)
-    if not fields or not proposals:
-        return []
-    given = {name for p in proposals for name in p.values if is_free_form(name)}
-    return unmet_field_notes(fields, given)
+    return batches.free_form_notes(criteria, [p.values for p in proposals])
 
 
 def load_proposal(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Proposal:
@@ -126,35 +102,6 @@ class Batch:
     prepared: list[Prepared] = field(default_factory=list)
 
 
-# Told (files done, files in all) after each file, e.g. to draw a progress bar.
-FileCallback = Callable[[int, int], None]
-
-
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_MIN_FILES = 256
-CHUNK = 64  # files per task: large enough to amortise the hand-over, small to balance
-
-
-def default_jobs() -> int:
-    """Worker processes for parsing: the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
-def worker_count(jobs: int | None, files: int) -> int:
-    """Worker processes for a batch of `files` files: `jobs` (default one per core), no
-    more than there are chunks; 1 (none) for a small batch or without fork."""
-    if files < PARALLEL_MIN_FILES:
-        return 1
-    workers = min(jobs or default_jobs(), files // CHUNK + 1)
-    if workers < 2:
-        return 1
-    import multiprocessing
-    return workers if "fork" in multiprocessing.get_all_start_methods() else 1
-
-
 def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
                    on_file: FileCallback | None = None, jobs: int | None = None,
                    criteria: Criteria | None = None) -> Batch:
@@ -166,81 +113,36 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     the next files, rather than after the last one.
     """
     batch = Batch()
-    seen: dict[str, Proposal] = {}
+    ids = Ids()
     files, batch.errors = proposal_files(paths)
-    workers = worker_count(jobs, len(files))
+    workers = parallel.worker_count(jobs, len(files))
     outcomes: Iterable[Proposal | tuple[Problem, ...]]
     if workers > 1:
-        outcomes = _load_in_parallel(files, max_bytes, workers)
+        outcomes = parallel.read_in_parallel(files, max_bytes, workers)
     else:
         outcomes = (load_or_problems(path, max_bytes) for path in files)
     for outcome in outcomes:
         batch.files += 1
-        _add_proposal(batch, seen, outcome, criteria)
+        _add_proposal(batch, ids, outcome, criteria)
         if on_file is not None:
             on_file(batch.files, len(files))
     return batch
 
 
-def load_or_problems(path: Path, max_bytes: int) -> Proposal | tuple[Problem, ...]:
-    """One proposal file read and checked, or the problems that stop it."""
-    try:
-        return load_proposal(path, max_bytes)
-    except InputError as exc:
-        return exc.problems
-
-
-def _load_chunk(task: tuple[list[Path], int]) -> list[Proposal | tuple[Problem, ...]]:
-    files, max_bytes = task
-    return [load_or_problems(path, max_bytes) for path in files]
-
-
-def _load_in_parallel(files: list[Path], max_bytes: int, workers: int
-                      ) -> Iterator[Proposal | tuple[Problem, ...]]:
-    import multiprocessing
-
-    tasks = [(files[i:i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
-    # fork: workers start at once with everything imported; imap keeps the file order.
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=worker_signals) as pool:
-        for chunk in pool.imap(_load_chunk, tasks):
-            yield from chunk
-
-
-def worker_signals() -> None:
-    """In a worker process: Ctrl-C is the parent's to handle (the terminal sends it to
-    every process of the group, and a worker would print its traceback); SIGTERM and SIGHUP
-    end it, as they end any process (the CLI turns them into an exception that unwinds a
-    run, which a forked worker inherits: its pool could not terminate it)."""
-    import signal
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None:
-            signal.signal(number, signal.SIG_DFL)
-
-
-def _add_proposal(batch: Batch, seen: dict[str, Proposal],
-                  outcome: Proposal | tuple[Problem, ...], criteria: Criteria | None) -> None:
+def _add_proposal(batch: Batch, ids: Ids, outcome: Proposal | tuple[Problem, ...],
+                  criteria: Criteria | None) -> None:
     if not isinstance(outcome, Proposal):
         batch.errors.extend(outcome)
         return
     proposal = outcome
-    if proposal.id in seen:
-        first = seen[proposal.id].file
-        if not same_file(first, proposal.file):
-            batch.errors.append(duplicate_problem(proposal, first))
+    taken = ids.take(proposal.id, proposal.file)
+    if taken is not True:
+        if taken is not False:  # not the same file given twice (it counts once)
+            batch.errors.append(duplicate_problem(proposal, taken))
         return
-    seen[proposal.id] = proposal
     batch.proposals.append(proposal)
     if criteria is not None:
         batch.prepared.append(prepare(proposal, criteria))
-
-
-def duplicate_problem(proposal: Proposal, first: str) -> Problem:
-    """A proposal whose id the proposal in file `first` already has: it is left out."""
-    return proposal.problem("proposal.id", f"the id `{proposal.id}` is already used by "
-                                           f"{first}; ids must be unique")
 
 
 def compare_files(paths: Sequence[Path], criteria: Criteria, *,
@@ -334,8 +236,8 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
 # is a `SettingError` naming the setting ("weights", "method", "spread"...); a value of the
 # wrong type is a TypeError. The command line is a client of these functions.
 
-ALL_METHODS = "all"  # `method="all"`: every method's rank side by side
-RUN_METHODS = (*METHODS, ALL_METHODS)
+# A method a run may ask for: one of METHODS, or ALL for every one's rank side by side.
+RUN_METHODS = (*METHODS, ALL)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -384,7 +286,7 @@ class Comparison:
 
     @property
     def method(self) -> str:
-        """The method that made the totals and ranks (the criteria file's with "all")."""
+        """The method that made the totals and ranks (the criteria file's with ALL)."""
         return self.details.method
 
     @property
@@ -424,7 +326,7 @@ class Comparison:
 
     def __repr__(self) -> str:
         winner = self.winner
-        return (f"Comparison(method={self.method!r}, winner={winner and winner.id!r}, "
+        return (f"Comparison(method={str(self.method)!r}, winner={winner and winner.id!r}, "
                 f"evaluations={len(self.evaluations)}, errors={len(self.errors)})")
 
 
@@ -483,7 +385,7 @@ def sensitivity(comparison: Comparison | EngineComparison, *, samples: int = 10_
     if ranks is not None:
         _whole("ranks", ranks, 1, "a whole number of ranks")
     details = comparison.details if isinstance(comparison, Comparison) else comparison
-    if details.method != "wsm":
+    if details.method != Method.WSM:
         raise SettingError.at("method", "the analysis works on weighted-sum totals: compare "
                                         f"with method wsm (or all), not {details.method!r}")
     from evaluator.analysis.sensitivity import analyse
@@ -513,10 +415,33 @@ def compare_json(paths: PathArg | Iterable[PathArg], *,
     """`compare(...).to_dict()` by the weighted sum, as `evaluator compare --format json`
     writes it (in UTF-8), and the problems. A large batch is read, scored and encoded by
     `jobs` worker processes (default: one per core), with the same result."""
-    from evaluator.scoring.parallel import compare_json as encoded
     overrides = _weights(weights)
     framework = _criteria(criteria, max_bytes)
-    return encoded(_paths(paths), framework, overrides, max_bytes, on_file, _path(panel), jobs)
+    return _compare_json(_paths(paths), framework, overrides, max_bytes, on_file, _path(panel),
+                         jobs)
+
+
+def _compare_json(paths: Sequence[Path], criteria: Criteria,
+                  weights: Mapping[str, float] | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
+                  panel: Path | None = None, jobs: int | None = None
+                  ) -> tuple[bytes, list[Problem]]:
+    """`compare` with the weighted sum, as `render.json` renders it: the text in UTF-8, and
+    the problems. A large batch is scored by worker processes that also encode each
+    result's line (scoring.parallel, given render.json's encoder), so that no proposal
+    crosses back to this process."""
+    from evaluator.render import RenderOptions
+    from evaluator.render import json as render_json
+    encoded = parallel.compare_encoded(paths, criteria, render_json.result_lines, weights,
+                                       max_bytes, on_file, panel, jobs)
+    if encoded is None:  # too few files for workers
+        comparison = compare_files(paths, criteria, weights=weights, method=Method.WSM,
+                                   max_bytes=max_bytes, on_file=on_file, panel=panel,
+                                   jobs=jobs)
+        return render_json.render(comparison, RenderOptions()).encode("utf-8"), \
+            comparison.errors
+    return render_json.render_ranked(encoded.comparison, encoded.results), \
+        encoded.comparison.errors
 
 
 def parse_spread(spread: float | str | None) -> float | None:

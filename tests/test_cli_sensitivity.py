@@ -19,7 +19,7 @@ from evaluator.analysis.sensitivity import Sensitivity, analyse
 from evaluator.api import compare_files, load_criteria
 from evaluator.render import RenderOptions
 from evaluator.render.sensitivity import render
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from, matches_expected
 from tests.test_sensitivity import TWO, many_offers

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.model.proposal import Proposal
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import Run
 from tests.helpers import criteria_from, proposal_from
 

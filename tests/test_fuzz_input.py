@@ -24,7 +24,7 @@ from evaluator.io.strict_yaml import MAX_NUMBER, Document, parse_document
 from evaluator.model.criteria import Criteria, parse_criteria
 from evaluator.model.fields import SECTIONS
 from evaluator.model.proposal import parse_proposal
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 
 EXAMPLES = int(os.environ.get("EVALUATOR_FUZZ_EXAMPLES", "0")) or None

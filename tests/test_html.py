@@ -30,7 +30,7 @@ from evaluator.render.html import (
     render_report,
 )
 from evaluator.render.sensitivity import headline
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from, imported_after
 from tests.test_sensitivity import TWO, many_offers

@@ -19,7 +19,8 @@ from evaluator.errors import CriteriaError, InputError
 from evaluator.model.icp import DEFAULT_MULTIPLIERS
 from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data
-from evaluator.scoring.evaluate import Evaluation, evaluate
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.results import Evaluation
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 from tests.helpers import criteria_from, proposal_from
 

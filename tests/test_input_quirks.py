@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from evaluator.errors import InputError
 from evaluator.io.strict_yaml import parse_document
 from evaluator.model.criteria import parse_criteria
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import ROOT
 from tests.helpers import criteria_from, proposal_from, single_rule
 

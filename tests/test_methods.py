@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -12,15 +13,9 @@ from hypothesis import strategies as st
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
 from evaluator.model.criteria import Preference
-from evaluator.scoring.evaluate import evaluate
-from evaluator.scoring.methods import (
-    decision_matrix,
-    kendall_tau_b,
-    promethee,
-    topsis,
-    totals,
-    wsm,
-)
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.mcda import kendall_tau_b, promethee, topsis, totals, wsm
+from evaluator.scoring.methods import decision_matrix
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import criteria_from, offer
 
@@ -436,3 +431,29 @@ def test_linear_degree_is_monotone_and_bounded(q: float, gap: float, d: float) -
     linear = Preference("linear", q, q + gap)
     assert 0 <= linear.degree(d) <= 1
     assert linear.degree(d) <= linear.degree(d + 1)
+
+
+# --- the method names, spelt in one place -------------------------------------------------
+
+def test_a_method_is_the_text_it_stands_for() -> None:
+    from evaluator.model.method import ALL, METHODS, Method
+    assert METHODS == (Method.WSM, Method.TOPSIS, Method.PROMETHEE)
+    assert [str(m) for m in METHODS] == ["wsm", "topsis", "promethee"] and ALL == "all"
+    # A member reads, hashes and encodes as its text: the JSON is unchanged by the enum.
+    assert json.dumps({Method.WSM: Method.TOPSIS}) == json.dumps({"wsm": "topsis"})
+    assert f"{Method.PROMETHEE}" == "promethee" and {"wsm": 1}[Method.WSM] == 1
+
+
+def test_the_core_spells_the_method_names_in_one_place() -> None:
+    import re
+
+    from tests.conftest import ROOT
+    # The command line and the renderers name them too; those are for their own rooms.
+    core = [path for path in (ROOT / "evaluator").rglob("*.py")
+            if path.parent.name not in ("cli", "render") and path.name != "method.py"]
+    literal = re.compile(r"""["'](wsm|topsis|promethee|all)["']""")
+    found = [f"{path.relative_to(ROOT)}:{number}: {text.strip()}"
+             for path in core
+             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if literal.search(text) and not text.lstrip().startswith("#")]
+    assert found == []

@@ -15,7 +15,8 @@ from evaluator.model.panel import Member, Panel, PanelSettings, load_panel
 from evaluator.model.rules import Levels
 from evaluator.render.data import comparison_data
 from evaluator.scoring.consensus import aggregate, consolidate
-from evaluator.scoring.evaluate import Comparison, LeafScore, evaluate
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.results import Comparison, LeafScore
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 from tests.helpers import criteria_from, offer
 

@@ -16,7 +16,7 @@ from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
 from evaluator.render.json import render as render_json
 from evaluator.scoring import parallel as workers
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 
 RunCli = Callable[..., Run]
@@ -40,7 +40,7 @@ def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_parallel_and_serial_batches_are_identical(big_folder: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     criteria = load_criteria(DEFAULT_CRITERIA)
     serial = load_proposals([big_folder], jobs=1)
     parallel = load_proposals([big_folder], jobs=2)
@@ -61,7 +61,7 @@ def test_proposals_prepared_while_loading_score_as_the_proposals_do(big_folder: 
 
 def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
         big_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     # Proportional scores depend on the whole pool, panel judgements on files read later.
     linear = "rule: {type: linear, best: 1_600_000_000, worst: 2_800_000_000}"
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
@@ -87,21 +87,22 @@ def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
 def test_parallel_path_is_taken_for_large_batches(big_folder: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
-    real = api._load_in_parallel
+    real = workers.read_in_parallel
 
     def spy(files: list[Path], max_bytes: int, workers: int):  # type: ignore[no-untyped-def]
         calls.append(workers)
         return real(files, max_bytes, workers)
 
-    monkeypatch.setattr(api, "_load_in_parallel", spy)
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(workers, "read_in_parallel", spy)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     load_proposals([big_folder], jobs=2)
     load_proposals([big_folder], jobs=1)
     assert calls == [2]
 
 
-# `compare --format json` with workers (evaluator/scoring/parallel.py) carries each file to its
-# result line in a worker: the output must be that of the ordinary path, byte for byte.
+# `compare --format json` with workers (api.compare_json: evaluator/scoring/parallel.py with
+# render.json's encoder) carries each file to its result line in a worker: the output must
+# be that of the ordinary path, byte for byte.
 
 LINEAR = "rule: {type: linear, best: 1_600_000_000, worst: 2_800_000_000}"
 
@@ -156,7 +157,7 @@ def _panel_folder(tmp_path: Path) -> Path:
 def test_json_from_workers_is_byte_identical(
         hard_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli,
         proportional: bool, strict: bool, panel: bool) -> None:
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     pools: list[int] = []
     real = workers._Pool.__init__
 
@@ -189,9 +190,9 @@ def test_json_from_workers_is_byte_identical(
 
 def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
         hard_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     criteria = load_criteria(DEFAULT_CRITERIA)
-    text, errors = workers.compare_json([hard_folder], criteria, jobs=2)
+    text, errors = api.compare_json([hard_folder], criteria=criteria, jobs=2)
     comparison = api.compare_files([hard_folder], criteria, jobs=1)
     assert text == render_json(comparison, RenderOptions()).encode("utf-8")
     assert errors == comparison.errors
@@ -199,19 +200,19 @@ def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
 
 def test_a_failing_worker_is_reported_not_waited_for(
         big_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "PARALLEL_MIN_FILES", 100)
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
 
     def broken(self: Any, *args: Any) -> None:
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(workers._Worker, "read", broken)
     with pytest.raises(RuntimeError, match=r"(?s)a worker process failed.*ZeroDivisionError"):
-        workers.compare_json([big_folder], load_criteria(DEFAULT_CRITERIA), jobs=2)
+        api.compare_json([big_folder], criteria=load_criteria(DEFAULT_CRITERIA), jobs=2)
 
 
 def test_small_batches_and_one_job_take_no_workers() -> None:
-    assert api.worker_count(jobs=1, files=10_000) == 1
-    assert api.worker_count(jobs=2, files=api.PARALLEL_MIN_FILES - 1) == 1
-    assert api.worker_count(jobs=2, files=api.PARALLEL_MIN_FILES) == 2
-    assert api.worker_count(jobs=8, files=api.PARALLEL_MIN_FILES) == \
-        api.PARALLEL_MIN_FILES // api.CHUNK + 1  # no more workers than chunks
+    assert workers.worker_count(jobs=1, files=10_000) == 1
+    assert workers.worker_count(jobs=2, files=workers.PARALLEL_MIN_FILES - 1) == 1
+    assert workers.worker_count(jobs=2, files=workers.PARALLEL_MIN_FILES) == 2
+    assert workers.worker_count(jobs=8, files=workers.PARALLEL_MIN_FILES) == \
+        workers.PARALLEL_MIN_FILES // workers.CHUNK + 1  # no more workers than chunks

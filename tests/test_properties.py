@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from evaluator.api import load_criteria, load_proposals
 from evaluator.model.rules import Count, Linear, Proportional, Steps
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import offer
 

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluator.analysis.uncertainty import sample_ranges
+from evaluator.analysis.sampling import sample_ranges
 from evaluator.errors import InputError
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.data import comparison_data
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.helpers import criteria_from, proposal_from, single_rule
 
 # --- the point estimate ---------------------------------------------------------------------

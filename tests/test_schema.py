@@ -18,7 +18,7 @@ from evaluator.model import fields
 from evaluator.model.criteria import parse_criteria
 from evaluator.model.fields import FieldSpec
 from evaluator.model.proposal import parse_proposal
-from evaluator.model.rules import RULE_TYPES
+from evaluator.model.rules import RULES
 from evaluator.model.schema import (
     KINDS,
     RANGE_HELP,
@@ -304,9 +304,9 @@ def test_a_field_kind_without_a_schema_is_an_error() -> None:
 
 def test_rules_are_one_of_by_type() -> None:
     rule = schema("criteria")["$defs"]["rule"]
-    assert rule["properties"]["type"]["enum"] == list(RULE_TYPES)
+    assert rule["properties"]["type"]["enum"] == list(RULES)
     assert [branch["properties"]["type"]["const"] for branch in rule["oneOf"]] == \
-        list(RULE_TYPES)
+        list(RULES)
     linear = rule["oneOf"][0]
     assert linear["required"] == ["type", "best", "worst"]
     assert linear["additionalProperties"] is False

@@ -6,7 +6,8 @@ import pytest
 
 from evaluator.api import compare_files, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
-from evaluator.scoring.evaluate import competition_ranks, evaluate
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.ranking import competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 from tests.helpers import criteria_from, offer, single_rule
 

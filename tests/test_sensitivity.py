@@ -24,7 +24,8 @@ from evaluator.analysis.sensitivity import (
 )
 from evaluator.api import compare_files, load_criteria
 from evaluator.model.proposal import Proposal
-from evaluator.scoring.evaluate import TIE_TOLERANCE, competition_ranks, evaluate
+from evaluator.scoring.engine import evaluate
+from evaluator.scoring.ranking import TIE_TOLERANCE, competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 from tests.helpers import criteria_from, offer
 
@@ -600,20 +601,3 @@ def test_ranks_chooses_how_many_ranks_are_listed() -> None:
     assert analyse(comparison, samples=500, ranks=50).acceptability == every.acceptability
     # Up to 100 eligible proposals every rank is listed by default; beyond, the first ten.
     assert [sensitivity.listed_ranks(m) for m in (0, 3, 100, 101, 10_000)] == [0, 3, 100, 10, 10]
-
-
-@given(st.integers(1, 40).flatmap(lambda m: st.tuples(
-    st.lists(st.lists(st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5, 7.0]),
-                      min_size=m, max_size=m), min_size=1, max_size=30),
-    st.integers(0, m + 1))))
-@settings(max_examples=300, deadline=None)
-def test_ranks_cut_at_a_limit_are_the_full_ranks_cut(problem: tuple[list[list[float]], int]
-                                                     ) -> None:
-    import numpy as np
-
-    # Values a little apart, within and beyond the tolerance, make chains of ties.
-    rows, limit = problem
-    totals = np.array(rows)
-    full = sensitivity._competition_ranks(totals)
-    cut = sensitivity._competition_ranks(totals, limit)
-    assert cut.tolist() == np.minimum(full, limit).tolist()

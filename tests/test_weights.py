@@ -20,7 +20,7 @@ from evaluator.model.ahp import (
     parse_judgements,
     principal_eigenvector,
 )
-from evaluator.scoring.evaluate import evaluate
+from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 
 

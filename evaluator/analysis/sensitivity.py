@@ -23,26 +23,33 @@ Conventions (see docs/sensitivity.md):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from evaluator.analysis.sampling import (
+    CHUNK_ELEMENTS,
+    Progress,
+    RankShares,
+    Spread,
+    Tally,
+    draw_weights,
+    row_ranks,
+)
 from evaluator.errors import UsageError
-from evaluator.scoring.evaluate import RANGED_MARK, TIE_TOLERANCE, Comparison, Evaluation
+from evaluator.model.method import Method
+from evaluator.scoring.engine import total_score
+from evaluator.scoring.ranking import TIE_TOLERANCE
+from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
 
 if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
 
     from evaluator.analysis.uncertainty import ValueAnalysis
 
 DEFAULT_SAMPLES = 10_000
 DEFAULT_SEED = 0
 DEFAULT_SPREAD = 0.25
-# Elements per array in one chunk of draws: 2**20 float64 values are 8 MiB, and
-# a chunk holds about six such arrays, so memory stays flat whatever the sizes.
-CHUNK_ELEMENTS = 2**20
 ALL_RANKS_UP_TO = 100  # up to this many eligible proposals, every rank is listed
 DEFAULT_RANKS = 10  # beyond, the first ten ranks, and the rest as one share
 # The largest analysis run without asking, in proposal-draws (draws × eligible proposals):
@@ -54,9 +61,6 @@ WORK_LIMIT = 500_000_000
 VALUES_WORK_LIMIT = 100_000_000
 
 Interval = tuple[float, float]
-Spread = float | None  # None: uniform over all weightings ("full")
-# Called as `progress(done, total)` after each chunk of draws (the CLI shows it).
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,15 +110,6 @@ class Acceptability:
     def ranks(self) -> int:
         """How many ranks `shares` lists for each proposal."""
         return len(next(iter(self.shares.values()), []))
-
-
-@dataclass(frozen=True, slots=True)
-class RankShares:
-    """SMAA-2 by sampling, per proposal in the order given."""
-
-    shares: list[list[float]]  # the share of draws at rank 1, 2, ... (those listed)
-    rest: list[float] | None  # the share at a worse rank; None when every rank is listed
-    central: list[list[float] | None]  # mean weights when first; None if never first
 
 
 @dataclass(slots=True)
@@ -178,7 +173,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     exact, at the point estimates. `ranks`: see `listed_ranks`. `progress(done, total)`
     is called as the draws go.
     """
-    if comparison.method != "wsm":
+    if comparison.method != Method.WSM:
         raise ValueError("sensitivity needs weighted-sum (wsm) totals, got "
                          f"{comparison.method!r}")
     proposals = [e for e in comparison.evaluations if e.eligible]
@@ -211,7 +206,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     # The note of `compare` on ranged figures: their drawing is this command's --values,
     # whose own notes say how (and without --values the output is the same as ever).
     notes = [n for n in comparison.notes if not n.startswith(f"{RANGED_MARK} ")]
-    if comparison.criteria.method != "wsm":
+    if comparison.criteria.method != Method.WSM:
         notes.append(f"the criteria file's method is {comparison.criteria.method}; stability "
                      "and acceptability are computed on weighted-sum (wsm) totals")
     if by_values is not None:
@@ -432,117 +427,13 @@ def rank_shares(scores: Sequence[Sequence[float]], weights: Sequence[float],
     size = chunk or max(1, CHUNK_ELEMENTS // max(m, n))
     tally = Tally(m, n, m if ranks is None else ranks)
     while tally.draws < samples:
-        draws = _draw(rng, base, min(size, samples - tally.draws), spread)
-        # Ranks c × m, 0 = first; those not listed need no order among themselves.
-        tally.add(_competition_ranks(draws @ matrix.T, tally.ranks), draws)
+        draws = draw_weights(rng, base, min(size, samples - tally.draws), spread)
+        # Each draw's totals as scoring adds them (c × m), then their ranks, 0 = first;
+        # those not listed need no order among themselves.
+        totals = total_score([draws[:, [k]] for k in range(n)], list(matrix.T))
+        tally.add(row_ranks(totals, tally.ranks), draws)  # type: ignore[arg-type]
         if progress is not None:
             progress(tally.draws, samples)
     return tally.result()
 
 
-class Tally:
-    """Counts of SMAA-2 draws, chunk by chunk: per proposal, the draws at each listed rank
-    and the weights summed over the draws in which it is first. m × `ranks` counts, and
-    work linear in the size of each chunk."""
-
-    def __init__(self, m: int, n: int, ranks: int) -> None:
-        import numpy as np
-
-        self.m, self.ranks = m, max(0, min(ranks, m))
-        self.draws = 0
-        self.counts = np.zeros(m * self.ranks, dtype=np.int64)
-        self.firsts = np.zeros(m, dtype=np.int64)
-        self.central = np.zeros((m, n), dtype=np.float64)
-        self.offsets = np.arange(m, dtype=np.int64) * self.ranks
-
-    def add(self, ranks: npt.NDArray[np.int64], draws: npt.NDArray[np.float64]) -> None:
-        """One chunk: its competition ranks (draws × m, 0 = first) and its weights."""
-        import numpy as np
-
-        index = ranks + self.offsets
-        if self.ranks < self.m:
-            index = index[ranks < self.ranks]
-        self.counts += np.bincount(index.ravel(), minlength=self.counts.size)
-        first = ranks == 0
-        self.firsts += first.sum(axis=0)
-        self.central += first.T.astype(np.float64) @ draws
-        self.draws += ranks.shape[0]
-
-    def result(self) -> RankShares:
-        """The shares (of the draws counted), the rest when ranks are left out, the means."""
-        counts = self.counts.reshape(self.m, self.ranks)
-        shares = (counts / self.draws).tolist()
-        rest = None
-        if self.ranks < self.m:
-            rest = ((self.draws - counts.sum(axis=1)) / self.draws).tolist()
-        means: list[list[float] | None] = [
-            (self.central[i] / self.firsts[i]).tolist() if self.firsts[i] else None
-            for i in range(self.m)]
-        return RankShares(shares, rest, means)
-
-
-def _draw(rng: np.random.Generator, base: npt.NDArray[np.float64], count: int,
-          spread: Spread) -> npt.NDArray[np.float64]:
-    """`count` weight vectors, each summing to 1."""
-    n = base.shape[0]
-    if spread is None:
-        # Normalised standard exponentials are Dirichlet(1, …, 1): uniform on the simplex.
-        draws = rng.standard_exponential((count, n))
-    else:
-        draws = base * (1 - spread + 2 * spread * rng.random((count, n)))
-    sums = draws.sum(axis=1, keepdims=True)
-    # A row of zeros has probability ~0 (only with spread 1); it falls back to today's weights.
-    zero = sums[:, 0] <= 0
-    if zero.any():
-        draws[zero] = base
-        sums[zero] = base.sum()
-    result: npt.NDArray[np.float64] = draws / sums
-    return result
-
-
-def _competition_ranks(totals: npt.NDArray[np.float64], limit: int | None = None
-                       ) -> npt.NDArray[np.int64]:
-    """Row-wise competition ranks from 0, highest first; gaps within the tolerance tie.
-
-    With `limit`, a rank of `limit` or worse is given as `limit`. Then only the `limit` + 1
-    highest totals of a row are sorted (a partition finds them in linear time), unless
-    the last two of them tie, when the tie may run on below them and the row is sorted
-    in full.
-    """
-    import numpy as np
-
-    count, m = totals.shape
-    if limit is not None and limit > 0 and 2 * (limit + 1) <= m:
-        top = np.argpartition(-totals, limit, axis=1)[:, :limit + 1]
-        values = np.take_along_axis(totals, top, axis=1)
-        order = np.argsort(-values, axis=1, kind="stable")
-        top = np.take_along_axis(top, order, axis=1)
-        ordered = np.take_along_axis(values, order, axis=1)
-        ranks = np.full((count, m), limit, dtype=np.int64)
-        np.put_along_axis(ranks, top[:, :limit], _chain_starts(ordered)[:, :limit], axis=1)
-        unsure = ordered[:, limit - 1] - ordered[:, limit] <= TIE_TOLERANCE
-        if unsure.any():
-            ranks[unsure] = np.minimum(_competition_ranks(totals[unsure]), limit)
-        return ranks
-    order = np.argsort(-totals, axis=1, kind="stable")
-    ordered = np.take_along_axis(totals, order, axis=1)
-    starts = _chain_starts(ordered)
-    ranks = np.empty_like(starts)
-    np.put_along_axis(ranks, order, starts, axis=1)
-    if limit is not None and limit < m:
-        np.minimum(ranks, limit, out=ranks)
-    return ranks
-
-
-def _chain_starts(ordered: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
-    """For totals sorted highest first in each row, the position where each one's run of
-    ties (gaps within the tolerance) begins: its competition rank from 0."""
-    import numpy as np
-
-    count, m = ordered.shape
-    starts = np.zeros((count, m), dtype=np.int64)
-    if m > 1:
-        steps = ordered[:, :-1] - ordered[:, 1:] > TIE_TOLERANCE
-        starts[:, 1:] = np.where(steps, np.arange(1, m, dtype=np.int64), 0)
-        np.maximum.accumulate(starts, axis=1, out=starts)
-    return starts

@@ -4,9 +4,11 @@ Each draw takes a weighting (as SMAA-2 does, evaluator.analysis.sensitivity) and
 every ranged figure of the eligible proposals, and recomputes, vectorised over the
 draws, all that those figures feed: money in the criteria currency, acquisition and
 lifecycle cost, the ICP credit and its ratios, the score of each leaf whose value
-moves (linear, steps and proportional rules), its criterion's score (credibility
-included) and the totals. What no figure touches keeps the score `compare` gave it,
-so at the point estimates this reproduces `compare` exactly.
+moves (every rule on numbers), its criterion's score (credibility included) and the
+totals. It does so with the scoring engine's own functions (scoring.derive,
+scoring.engine, the rules and gates), given arrays of draws where `compare` gives them
+floats: what no figure touches keeps the score `compare` gave it, so at the point
+estimates this reproduces `compare` exactly.
 
 Conventions (see docs/uncertainty.md):
 
@@ -29,34 +31,41 @@ Imported only by `evaluator sensitivity --values`; numpy is imported here.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
-from evaluator.analysis.sensitivity import (
+from evaluator.analysis.sampling import (
     CHUNK_ELEMENTS,
     Progress,
     Spread,
     Tally,
-    _competition_ranks,
-    _draw,
+    bounds,
+    draw_figures,
+    draw_weights,
+    row_ranks,
 )
-from evaluator.model.criteria import Criteria, Gate, Leaf
-from evaluator.model.fields import MONEY_FIELDS
-from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE
+from evaluator.model.criteria import Criteria, Leaf
+from evaluator.model.fields import MONEY_FIELDS, Value
+from evaluator.model.numeric import Num, many, negation
 from evaluator.model.ranges import Range
-from evaluator.model.rules import Linear, Proportional, Steps
-from evaluator.scoring.evaluate import TIE_TOLERANCE, CriterionScore, Evaluation, LeafScore
+from evaluator.scoring.derive import COST_INPUTS, converted, derived_figures
+from evaluator.scoring.engine import (
+    criterion_score,
+    leaf_points,
+    pool_references,
+    proportional_fields,
+    total_score,
+)
+from evaluator.scoring.ranking import TIE_TOLERANCE
+from evaluator.scoring.results import CriterionScore, Evaluation, LeafScore
 
 Array = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
 # Mixed into the seed so the figures' stream differs from the weights' (default_rng(seed)).
 FIGURES_STREAM = 1
-_ACQUISITION, _LIFECYCLE = "pricing.acquisition_cost", "pricing.lifecycle_cost"
-_NUMERIC_RULES = (Linear, Steps, Proportional)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,39 +108,10 @@ class _Subject:
     columns: dict[str, int]  # ranged field -> column of the draws
     activity_columns: dict[int, int]  # index of a ranged ICP activity -> column
     varying: set[str] = field(default_factory=set)  # fields that move with the draws
-
-
-def sample_ranges(ranges: Sequence[Range], count: int, seed: int = 0) -> Array:
-    """`count` draws of each range (one column each), from `default_rng(seed)`."""
-    lows, highs, modes, triangular = _bounds(ranges)
-    return draw_figures(np.random.default_rng(seed), lows, highs, modes, triangular, count)
-
-
-def _bounds(ranges: Sequence[Range]) -> tuple[Array, Array, Array, Mask]:
-    lows = np.array([float(r.low) for r in ranges], dtype=np.float64)
-    highs = np.array([float(r.high) for r in ranges], dtype=np.float64)
-    modes = np.array([float(r.point) for r in ranges], dtype=np.float64)
-    triangular = np.array([r.likely is not None for r in ranges], dtype=np.bool_)
-    return lows, highs, modes, triangular
-
-
-def draw_figures(rng: np.random.Generator, lows: Array, highs: Array, modes: Array,
-                 triangular: Mask, count: int) -> Array:
-    """`count` × K draws by inverse CDF: triangular where marked, uniform elsewhere."""
-    u = rng.random((count, lows.shape[0]))
-    width = highs - lows
-    drawn = lows + u * width
-    t = np.flatnonzero(triangular)
-    if t.size:
-        a, b, c, v, w = lows[t], highs[t], modes[t], u[:, t], width[t]
-        # Triangular(a, c, b): F(c) = (c − a)/(b − a); below it x = a + √(u(b − a)(c − a)),
-        # above it x = b − √((1 − u)(b − a)(b − c)). A zero-width range is its one value.
-        split = np.where(w > 0, (c - a) / np.where(w > 0, w, 1.0), 0.0)
-        rising = a + np.sqrt(v * w * (c - a))
-        falling = b - np.sqrt((1.0 - v) * w * (b - c))
-        drawn[:, t] = np.where(v < split, rising, falling)
-    result: Array = np.clip(drawn, lows, highs)
-    return result
+    # What the derived figures are computed from, and whether any of them moves.
+    inputs: dict[str, Value] = field(default_factory=dict)
+    derives: bool = True
+    relative: dict[str, Value] = field(default_factory=dict)  # the fields relative rules compare
 
 
 class _Model:
@@ -145,8 +125,8 @@ class _Model:
         self.base = np.array([[next(c.score for c in e.criteria if c.id == k) for k in names]
                               for e in proposals], dtype=np.float64).reshape(
             len(proposals), len(names))
-        self.leaves: dict[tuple[str, str], Leaf] = {
-            (c.id, leaf.id): leaf for c, leaf in criteria.leaves()}
+        self.leaves: dict[str, Leaf] = {
+            f"{c.id}.{leaf.id}": leaf for c, leaf in criteria.leaves()}
         figures: list[Figure] = []
         self.subjects: list[_Subject] = []
         for e in proposals:
@@ -162,14 +142,22 @@ class _Model:
                     figures.append(Figure(proposal.id, activity.value_name, activity.range))
             self.subjects.append(subject)
         self.figures = tuple(figures)
-        self.lows, self.highs, self.modes, self.triangular = _bounds(
+        self.lows, self.highs, self.modes, self.triangular = bounds(
             [f.range for f in figures])
+        relative_fields = proportional_fields(criteria)
+        for subject in self.subjects:
+            fixed = subject.evaluation.derived
+            subject.inputs = {name: fixed[name] for name in COST_INPUTS if name in fixed}
+            subject.relative = {name: fixed[name] for name in relative_fields if name in fixed}
         probe = self.modes.reshape(1, -1)
         for subject in self.subjects:
             subject.varying = set(self._values(subject, probe))
-        # Proportional leaves whose reference (the pool's best value) moves with the draws.
+            # Only ranged figures no derived figure is made from (a delivery time): their
+            # draws are all that moves.
+            subject.derives = bool(subject.varying - set(subject.columns))
+        # Relative (proportional) leaves whose reference, the pool's best value, moves.
         self.moving_references = {
-            key for key, leaf in self.leaves.items() if isinstance(leaf.rule, Proportional)
+            key for key, leaf in self.leaves.items() if leaf.rule.relative
             and any(leaf.field in s.varying for s in self.subjects)}
         # For each proposal whose scores move: the criteria (column, score) that move.
         self.plan: list[tuple[int, list[tuple[int, CriterionScore]]]] = []
@@ -181,9 +169,9 @@ class _Model:
         self.rows = tuple(i for i, _ in self.plan)  # the proposals whose scores move
 
     def _moves(self, criterion: str, score_of: LeafScore, varying: set[str]) -> bool:
-        key = (criterion, score_of.id)
+        key = f"{criterion}.{score_of.id}"
         leaf = self.leaves[key]
-        return not score_of.missing and isinstance(leaf.rule, _NUMERIC_RULES) and (
+        return not score_of.missing and leaf.rule.numeric and (
             leaf.field in varying or key in self.moving_references)
 
     def draw(self, rng: np.random.Generator, count: int) -> Array:
@@ -191,66 +179,32 @@ class _Model:
         return draw_figures(rng, self.lows, self.highs, self.modes, self.triangular, count)
 
     def _values(self, subject: _Subject, drawn: Array) -> dict[str, Array]:
-        """The fields of one proposal that move with the draws, in the units rules see.
-
-        Mirrors evaluator.scoring.derive operation for operation, so that at the point estimates
-        the numbers are the ones `compare` computed.
-        """
-        fixed = subject.evaluation.derived
-        out: dict[str, Array] = {}
+        """The fields of one proposal that move with the draws, in the units rules see: its
+        ranged figures, and the derived figures computed from them by `derived_figures`,
+        the operations that computed them for `compare` (each draw is a wider value), so
+        that at the point estimates the numbers are the ones `compare` computed."""
         if not subject.columns and not subject.activity_columns:
-            return out
-        for name, column in subject.columns.items():
-            x = drawn[:, column]
-            out[name] = x * subject.rate if name in MONEY_FIELDS and subject.rate != 1.0 else x
-
-        def get(name: str) -> Array | float:
-            return out[name] if name in out else float(fixed.get(name, 0.0))  # type: ignore[arg-type]
-
-        acquisition: Array | float | None = None
-        if _ACQUISITION in fixed:
-            acquisition = get("pricing.unit_price") * get("pricing.quantity") + \
-                get("pricing.one_off_costs")
-            if isinstance(acquisition, np.ndarray):
-                out[_ACQUISITION] = acquisition
-            lifecycle = acquisition + self._npv(get("pricing.sustainment_per_year"),
-                                                get("pricing.support_years"))
-            if isinstance(lifecycle, np.ndarray):
-                out[_LIFECYCLE] = lifecycle
+            return {}
+        moving: dict[str, Array] = {
+            name: converted(drawn[:, column], subject.rate)  # type: ignore[misc]
+            if name in MONEY_FIELDS else drawn[:, column]
+            for name, column in subject.columns.items()}
+        if not subject.derives:
+            return moving
         icp = subject.evaluation.icp
-        if icp is not None and (subject.activity_columns or _ACQUISITION in out):
-            total: Array | float = 0.0
-            local: Array | float = 0.0
+        credits: list[tuple[Num, bool]] | None = None
+        if icp is not None:
+            credits = []
             for credit in icp.credits:
                 position = subject.activity_columns.get(credit.activity.index)
                 amount = credit.credit if position is None else \
-                    drawn[:, position] * subject.rate * credit.multiplier
-                total = total + amount
-                if credit.activity.local:
-                    local = local + amount
-            if isinstance(total, np.ndarray):
-                out[CREDIT_VALUE] = total
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    out[LOCAL_SHARE] = np.where(total != 0, np.round(100 * local / total, 9),
-                                                0.0)
-            if CREDIT_RATIO in fixed and acquisition is not None and (
-                    isinstance(total, np.ndarray) or isinstance(acquisition, np.ndarray)):
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    out[CREDIT_RATIO] = np.asarray(np.round(100 * total / acquisition, 9),
-                                                   dtype=np.float64)
-        return out
-
-    def _npv(self, sustainment: Array | float, years: Array | float) -> Array | float:
-        """Σ sustainment / (1 + r)^t over the support years, the last one pro rata."""
-        r = self.criteria.discount_rate
-        npv: Array | float = 0.0
-        if isinstance(years, np.ndarray):
-            for t in range(1, math.ceil(float(years.max())) + 1):
-                npv = npv + sustainment / (1 + r) ** t * np.clip(years - t + 1, 0.0, 1.0)
-        else:
-            for t in range(1, math.ceil(years) + 1):
-                npv = npv + sustainment / (1 + r) ** t * min(1.0, years - t + 1)
-        return npv
+                    converted(drawn[:, position], subject.rate) * credit.multiplier
+                credits.append((amount, credit.activity.local))
+        figures = derived_figures({**subject.inputs, **moving}, credits,
+                                  self.criteria.discount_rate)
+        moving.update((name, value) for name, value in figures.values.items()  # type: ignore[misc]
+                      if many(value))
+        return moving
 
     def scores(self, drawn: Array) -> tuple[Array, list[dict[str, Array]]]:
         """Criterion scores of the proposals in `self.rows` (draws × rows × criteria), and
@@ -260,45 +214,35 @@ class _Model:
         moved = np.repeat(self.base[list(self.rows)][np.newaxis], drawn.shape[0], axis=0)
         for slot, (i, criteria) in enumerate(self.plan):
             for column, score in criteria:
-                subtotal: Array | float = 0.0  # summed in leaf order, as scoring does
-                for leaf in score.leaves:
-                    drawn_score = self._leaf_scores(score.id, leaf, values[i], references)
-                    subtotal = subtotal + leaf.weight * (
-                        leaf.score if drawn_score is None else drawn_score)
-                moved[:, slot, column] = score.credibility_factor * subtotal
+                points = [self._leaf_points(score.id, leaf, values[i], references)
+                          for leaf in score.leaves]
+                moved[:, slot, column] = criterion_score(
+                    score.credibility_factor, [leaf.weight for leaf in score.leaves],
+                    [leaf.score if p is None else p for leaf, p in zip(score.leaves, points,
+                                                                       strict=True)])
         return moved, values
 
-    def _references(self, values: list[dict[str, Array]]) -> dict[tuple[str, str], Array]:
-        """Per draw, the pool's best value for each proportional leaf whose best moves."""
-        references: dict[tuple[str, str], Array] = {}
-        for key in self.moving_references:
-            leaf = self.leaves[key]
-            assert isinstance(leaf.rule, Proportional)
-            numbers: list[Array | float] = []
-            for subject, moving in zip(self.subjects, values, strict=True):
-                value = subject.evaluation.derived.get(leaf.field)
-                if leaf.field in moving:
-                    numbers.append(moving[leaf.field])
-                elif isinstance(value, int | float) and not isinstance(value, bool):
-                    numbers.append(float(value))
-            stack = np.broadcast_arrays(*numbers)
-            pick = np.minimum.reduce if leaf.rule.direction == "min" else np.maximum.reduce
-            references[key] = np.asarray(pick(stack), dtype=np.float64)
-        return references
+    def _references(self, values: list[dict[str, Array]]) -> dict[str, Num]:
+        """Per draw, the pool's best value for each relative leaf whose best moves."""
+        if not self.moving_references:
+            return {}
+        pool = [{**subject.relative, **moving}
+                for subject, moving in zip(self.subjects, values, strict=True)]
+        return {key: best for key, best in pool_references(self.criteria, pool).items()
+                if key in self.moving_references}
 
-    def _leaf_scores(self, criterion: str, score_of: LeafScore, values: dict[str, Array],
-                     references: dict[tuple[str, str], Array]) -> Array | None:
+    def _leaf_points(self, criterion: str, score_of: LeafScore, values: dict[str, Array],
+                     references: dict[str, Num]) -> Num | None:
         """A leaf's score in each draw, or None when it does not move."""
-        key = (criterion, score_of.id)
+        key = f"{criterion}.{score_of.id}"
         leaf = self.leaves[key]
-        rule = leaf.rule
-        if score_of.missing or not isinstance(rule, _NUMERIC_RULES):
+        if score_of.missing or not leaf.rule.numeric:
             return None
         moving_value = leaf.field in values
         if not moving_value and key not in references:
             return None
         value = values[leaf.field] if moving_value else float(score_of.value)  # type: ignore[arg-type]
-        return rule_scores(rule, value, references.get(key))
+        return leaf_points(leaf.rule, value, references.get(key))
 
     def gate_failures(self, values: list[dict[str, Array]],
                       counts: dict[tuple[int, str], int]) -> None:
@@ -306,54 +250,8 @@ class _Model:
         for i, moving in enumerate(values):
             for gate in self.criteria.gates:
                 if gate.field in moving:
-                    failed = int(np.count_nonzero(~gate_passes(gate, moving[gate.field])))
+                    failed = int(np.count_nonzero(negation(gate.passes(moving[gate.field]))))
                     counts[(i, gate.id)] = counts.get((i, gate.id), 0) + failed
-
-
-def rule_scores(rule: Linear | Steps | Proportional, value: Array | float,
-                reference: Array | None = None) -> Array:
-    """The rule's score of each drawn value, as `rules` computes it for one value."""
-    v = np.asarray(value, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if isinstance(rule, Linear):
-            fraction = (v - rule.worst) / (rule.best - rule.worst)
-            score = 100.0 * np.clip(fraction, 0.0, 1.0)
-        elif isinstance(rule, Steps):
-            score = np.zeros_like(v)
-            if rule.direction == "max":  # the highest threshold reached
-                for threshold, points in rule.steps:
-                    score = np.where(v >= threshold, points, score)
-            else:  # the lowest threshold not exceeded
-                for threshold, points in reversed(rule.steps):
-                    score = np.where(v <= threshold, points, score)
-        else:
-            best = v if reference is None else reference
-            if rule.direction == "min":
-                ratio = np.where(v == best, 1.0, np.where(v != 0, best / v, 1.0))
-            else:
-                ratio = np.where(v == best, 1.0, np.where(best != 0, v / best, 1.0))
-            score = 100.0 * np.clip(ratio, 0.0, 1.0)
-    # A value that cannot be computed in a draw (a zero acquisition cost under a ratio) is
-    # missing there, and a missing value scores 0.
-    result: Array = np.where(np.isnan(score), 0.0, score)
-    return result
-
-
-def gate_passes(gate: Gate, values: Array) -> Mask:
-    """Whether each drawn value passes a gate (Gate.check, for numbers)."""
-    operand = gate.operand
-    if gate.test in ("in", "not_in"):
-        numbers = [float(x) for x in operand if isinstance(x, int | float)
-                   and not isinstance(x, bool)]
-        inside = np.isin(values, numbers)
-        return inside if gate.test == "in" else ~inside
-    if isinstance(operand, bool) or not isinstance(operand, int | float):
-        return np.zeros(values.shape, dtype=np.bool_)  # no number equals a word
-    bound = float(operand)
-    tests = {"equals": values == bound, "min": values >= bound, "max": values <= bound,
-             "above": values > bound, "below": values < bound}
-    passed: Mask = tests[gate.test]
-    return passed
 
 
 def _first(totals: Array, i: int) -> Mask:
@@ -363,15 +261,16 @@ def _first(totals: Array, i: int) -> Mask:
     # A chain of near-ties can still reach the top: settle those draws exactly.
     unsure = ~first & (gap <= totals.shape[1] * TIE_TOLERANCE)
     if unsure.any():
-        first[unsure] = _competition_ranks(totals[unsure])[:, i] == 0
+        first[unsure] = row_ranks(totals[unsure])[:, i] == 0
     return first
 
 
 def _totals(model: _Model, weights: Array, moved: Array) -> Array:
     """Each draw's totals: today's criterion scores, replaced where the figures move them."""
-    totals: Array = weights @ model.base.T
+    columns = [weights[:, [k]] for k in range(weights.shape[1])]  # each draw's weight of k
+    totals: Array = total_score(columns, list(model.base.T))  # type: ignore[assignment]
     if model.rows:
-        totals[:, list(model.rows)] = np.einsum("cn,ckn->ck", weights, moved)
+        totals[:, list(model.rows)] = total_score(columns, list(np.moveaxis(moved, 2, 0)))
     return totals
 
 
@@ -401,10 +300,10 @@ def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: S
     failures: dict[tuple[int, str], int] = {}
     while tally.draws < samples:
         c = min(size, samples - tally.draws)
-        drawn_weights = _draw(weight_stream, base, c, spread)
+        drawn_weights = draw_weights(weight_stream, base, c, spread)
         moved, values = model.scores(model.draw(figure_stream, c))
         model.gate_failures(values, failures)
-        tally.add(_competition_ranks(_totals(model, drawn_weights, moved), tally.ranks),
+        tally.add(row_ranks(_totals(model, drawn_weights, moved), tally.ranks),
                   drawn_weights)
         if progress is not None:
             progress(tally.draws, 2 * samples)
@@ -426,11 +325,14 @@ def _confidence(model: _Model, central: list[list[float] | None], samples: int, 
     while done < samples and tested:
         c = min(size, samples - done)
         moved, _ = model.scores(model.draw(figure_stream, c))
+        scores = list(np.moveaxis(moved, 2, 0))  # criterion by criterion
         for i in tested:
-            weights = np.asarray(central[i], dtype=np.float64)
-            totals = np.repeat((model.base @ weights)[np.newaxis], c, axis=0)
+            weights = central[i]
+            assert weights is not None
+            totals = np.repeat(np.asarray(total_score(weights, list(model.base.T)))[np.newaxis],
+                               c, axis=0)
             if model.rows:
-                totals[:, list(model.rows)] = moved @ weights
+                totals[:, list(model.rows)] = total_score(weights, scores)
             wins[i] += int(np.count_nonzero(_first(totals, i)))
         done += c
         if progress is not None:

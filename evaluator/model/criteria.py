@@ -27,10 +27,11 @@ from evaluator.model.fields import (
     id_rule,
 )
 from evaluator.model.icp import IcpTable, read_table
+from evaluator.model.method import METHODS, Method
+from evaluator.model.numeric import Truth, negation, within
 from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.rules import Rule, parse_rule
 
-METHODS = ("wsm", "topsis", "promethee")
 WEIGHTS = "weights"  # the setting of what-if weights, as errors name it
 MISSING_POLICIES = ("zero", "error")
 
@@ -128,22 +129,31 @@ class Gate:
     source: str = ""
 
     def check(self, value: Value | None) -> bool:
-        """Whether a value passes; a missing value fails."""
+        """Whether a value passes; a missing value fails, and only a number has bounds."""
         if value is None:
             return False
-        if self.test == "in":
-            return bool(value in self.operand)
-        if self.test == "not_in":
-            return bool(value not in self.operand)
-        if self.test == "equals":
-            return bool(value == self.operand)
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if self.test in _BOUNDS and not number:
             return False
+        return bool(self.passes(value))
+
+    def passes(self, value: Any) -> Truth:
+        """Whether a value passes: one value, or each of an array of drawn numbers."""
+        if self.test == "in":
+            return within(value, self.operand)
+        if self.test == "not_in":
+            return negation(within(value, self.operand))
+        if self.test == "equals":
+            return within(value, (self.operand,))
+        bound = self.operand
+        passed: Truth
         if self.test == "min":
-            return bool(value >= self.operand)
-        if self.test == "max":
-            return bool(value <= self.operand)
-        return bool(value > self.operand if self.test == "above" else value < self.operand)
+            passed = value >= bound
+        elif self.test == "max":
+            passed = value <= bound
+        else:
+            passed = value > bound if self.test == "above" else value < bound
+        return passed
 
     def describe(self) -> str:
         """The requirement in words."""
@@ -171,7 +181,7 @@ class Criteria:
     rates: Mapping[str, float]
     rates_as_of: date | None
     discount_rate: float
-    method: str
+    method: Method
     missing: str
     criteria: tuple[Criterion, ...]
     gates: tuple[Gate, ...]
@@ -260,7 +270,8 @@ def parse_criteria(document: Document) -> Criteria:
     if top.get("discount_rate") is not None:
         discount = float(check.number(("discount_rate",), top["discount_rate"],
                                       minimum=0, maximum=0.99) or 0.0)
-    method = check.choice(("method",), top.get("method", "wsm"), METHODS) or "wsm"
+    method = Method(check.choice(("method",), top.get("method", Method.WSM), METHODS)
+                    or Method.WSM)
     missing = check.choice(("missing",), top.get("missing", "zero"), MISSING_POLICIES) or "zero"
     weights_from = check.text(("weights_from",), top["weights_from"]) \
         if "weights_from" in top else None

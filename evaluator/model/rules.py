@@ -1,14 +1,31 @@
-"""Rules: how one value becomes a score from 0 to 100, each with the reason in words."""
+"""Rules: how one value becomes a score from 0 to 100, each with the reason in words.
+
+A rule type is one class here, registered in `RULES` by `@register`: it declares its
+`type`, its `parameters` (from which the criteria reader checks them and the JSON Schema
+describes them), the `field_kinds` it can score, and how to `parse` it, then scores a
+value (`points`, on a float or on a numpy array of draws alike: evaluator.model.numeric),
+says why (`reason`) and describes itself. Nothing else lists the rule types: the
+criteria reader, the scoring engine, the sampled analyses and the schema all go through
+the registry and these methods.
+"""
 
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from evaluator.io.strict_yaml import PathKey
 from evaluator.model.checks import Checker, describe
 from evaluator.model.fields import BOOL, CHOICE, CHOICES, JUDGEMENT, NUMERIC_KINDS, TEXT, FieldSpec
+from evaluator.model.numeric import choose, clamp, divide, greatest, least
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from evaluator.model.fields import Value
+    from evaluator.model.numeric import Num, Truth
 
 
 def number_text(value: float) -> str:
@@ -34,6 +51,128 @@ def percent_text(value: float, avoid: float | None = None) -> str:
     return f"{text}%"
 
 
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One parameter of a rule type, as a criteria file gives it (besides `type`)."""
+
+    name: str
+    description: str  # what it means, for the JSON Schema
+    # number; direction (min or max); levels ({value: score}); steps ([[threshold, score]])
+    kind: str = "number"
+    default: float | None = None  # optional, with this value; else required
+    minimum: float | None = None
+    maximum: float | None = None
+    above: float | None = None  # an exclusive minimum
+
+
+DIRECTION = Parameter("direction", "min: lower is better; max: higher is better", "direction")
+
+
+class RuleReader:
+    """What a rule type's `parse` reads a rule with: its checked parameters, by name."""
+
+    def __init__(self, check: Checker, path: PathKey, body: dict[str, Any],
+                 spec: FieldSpec | None, rule: type[Rule]) -> None:
+        self.check, self.path, self.body, self.spec = check, path, body, spec
+        self.kind = rule.type
+        self.parameters = {p.name: p for p in rule.parameters}
+
+    def number(self, name: str) -> float | None:
+        """A number parameter within its bounds; its default when it has one and is not
+        given; None (reported) when it is missing or wrong."""
+        parameter = self.parameters[name]
+        if name not in self.body:
+            if parameter.default is not None:
+                return float(parameter.default)
+            self.check.report(self.path, f"the {self.kind} rule needs `{name}`")
+            return None
+        result = self.check.number((*self.path, name), self.body[name],
+                                   minimum=parameter.minimum, maximum=parameter.maximum,
+                                   above=parameter.above)
+        return None if result is None else float(result)
+
+    def direction(self) -> str | None:
+        """`direction: min` or `direction: max`; None (reported) when missing or wrong."""
+        if "direction" not in self.body:
+            self.check.report(self.path, f"the {self.kind} rule needs `direction: min` or "
+                                         "`direction: max`")
+            return None
+        return self.check.choice((*self.path, "direction"), self.body["direction"],
+                                 ("min", "max"))
+
+    def report(self, where: PathKey, message: str) -> None:
+        """A problem at the parameter `where` (a path within the rule)."""
+        self.check.report((*self.path, *where), message)
+
+
+class Rule:
+    """A rule type: what every one declares and does (each is a frozen dataclass of its
+    parameters, registered in `RULES`)."""
+
+    __slots__ = ()
+    type: ClassVar[str]
+    parameters: ClassVar[tuple[Parameter, ...]] = ()
+    field_kinds: ClassVar[frozenset[str]] = NUMERIC_KINDS  # the kinds of field it scores
+    # It scores numbers: then it scores an array of drawn numbers the same way.
+    numeric: ClassVar[bool] = True
+    # Scored against the best value among the proposals compared (its `reference`).
+    relative: ClassVar[bool] = False
+    # The value itself, unscaled: only for the methods that normalise (not the weighted sum).
+    raw: ClassVar[bool] = False
+    # Why it cannot score a value, given `field`, the `value` as shown (quoted), the
+    # sub-criterion (`leaf`, and `where`: criterion.leaf), the rule's `type` and `needs`.
+    refusal: ClassVar[str] = "`{field}` is {value}, but the {type} rule of `{leaf}` needs {needs}"
+
+    @classmethod
+    def parse(cls, read: RuleReader) -> Rule | None:
+        """The rule from its checked parameters; None when one is wrong (reported)."""
+        raise NotImplementedError
+
+    def needs(self, value: Value) -> str | None:
+        """What the rule needs, in words, when it cannot score `value`; None when it can."""
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        return None if number else "a number"
+
+    def points(self, value: Any, reference: Num | None = None) -> Num:
+        """The score of a value (of a number, or of each of an array of drawn numbers);
+        `reference` is the best value among the proposals compared (relative rules)."""
+        raise NotImplementedError
+
+    def reason(self, value: Any, points: float, reference: float | None = None) -> str:
+        """Why one value scores `points`, in a few words."""
+        raise NotImplementedError
+
+    def score(self, value: Any, reference: float | None = None) -> tuple[float, str]:
+        """Score and reason of one value."""
+        points: float = self.points(value, reference)  # type: ignore[assignment]
+        return points, self.reason(value, points, reference)
+
+    def reference(self, values: Sequence[Num]) -> Num:
+        """The best of the values of the proposals compared (relative rules)."""
+        raise NotImplementedError(f"a {self.type} rule is not relative")
+
+    def describe(self) -> str:
+        """The rule in a few words."""
+        raise NotImplementedError
+
+    @property
+    def favours(self) -> str:
+        """Which way a cell of the decision matrix is better: its scores are "max"."""
+        return "max"
+
+
+RULES: dict[str, type[Rule]] = {}  # rule type -> its class, in the order registered
+R = TypeVar("R", bound=type[Rule])
+
+
+def register(rule: R) -> R:
+    """Make a rule type known to the criteria reader, the scoring and the schema."""
+    if rule.type in RULES:
+        raise ValueError(f"a {rule.type} rule type is registered already")
+    RULES[rule.type] = rule
+    return rule
+
+
 @functools.lru_cache(maxsize=256)
 def _linear_reason(best: float, worst: float) -> str:
     # The same words for every proposal: made once per rule, not once per score.
@@ -46,47 +185,95 @@ def _described(rule: Boolean) -> str:
     return rule.describe()
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Linear:
+class Linear(Rule):
     """100 at `best`, 0 at `worst`, a straight line between, clamped."""
 
     best: float
     worst: float
     type: ClassVar[str] = "linear"
+    parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("best", "the value that scores 100"),
+        Parameter("worst", "the value that scores 0 (below best: lower is better)"))
 
-    def score(self, value: float) -> tuple[float, str]:
-        """Score and reason for a numeric value."""
-        fraction = (value - self.worst) / (self.best - self.worst)
-        score = 100.0 * min(1.0, max(0.0, fraction))
+    @classmethod
+    def parse(cls, read: RuleReader) -> Linear | None:
+        """Best and worst, which must differ."""
+        best, worst = read.number("best"), read.number("worst")
+        if best is None or worst is None:
+            return None
+        if best == worst:
+            read.report(("worst",), "`best` and `worst` must differ")
+            return None
+        return cls(best, worst)
+
+    def _fraction(self, value: Num) -> Num:
+        return (value - self.worst) / (self.best - self.worst)
+
+    def points(self, value: Num, reference: Num | None = None) -> Num:
+        """100 × the fraction of the way from worst to best, clamped to [0, 1]."""
+        return 100.0 * clamp(self._fraction(value), 0.0, 1.0)
+
+    def reason(self, value: float, points: float, reference: float | None = None) -> str:
+        """The line, and whether the value lies beyond one of its ends."""
+        fraction = self._fraction(value)
         reason = _linear_reason(self.best, self.worst)
         if fraction > 1:
             reason += "; at or beyond best"
         elif fraction < 0:
             reason += "; at or beyond worst"
-        return score, reason
+        return reason
 
     def describe(self) -> str:
         """The rule in a few words."""
         return f"linear: 100 at {number_text(self.best)}, 0 at {number_text(self.worst)}"
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Proportional:
+class Proportional(Rule):
     """EU 'MEAT' ratio against the best value among the proposals compared."""
 
     direction: str  # "min" or "max"
     type: ClassVar[str] = "proportional"
+    parameters: ClassVar[tuple[Parameter, ...]] = (DIRECTION,)
+    relative: ClassVar[bool] = True
 
-    def score(self, value: float, reference: float) -> tuple[float, str]:
-        """Score against the pool's best (`reference`: its lowest or highest value)."""
+    @classmethod
+    def parse(cls, read: RuleReader) -> Proportional | None:
+        """The direction."""
+        way = read.direction()
+        return None if way is None else cls(way)
+
+    def needs(self, value: Value) -> str | None:
+        """A number of at least 0 (a ratio of a negative figure means nothing)."""
+        wanted = Rule.needs(self, value)
+        if wanted is None and value < 0:  # type: ignore[operator]
+            return "a number of at least 0"
+        return wanted
+
+    def points(self, value: Num, reference: Num | None = None) -> Num:
+        """100 × reference / value (min) or value / reference (max), at most 100."""
+        best = value if reference is None else reference
         if self.direction == "min":
-            ratio = 1.0 if value == reference else (reference / value if value else 1.0)
-            formula = f"100 × lowest ({number_text(reference)}) / this"
+            ratio = choose(value == best, 1.0, divide(best, value, 1.0))
         else:
-            ratio = 1.0 if value == reference else (value / reference if reference else 1.0)
-            formula = f"100 × this / highest ({number_text(reference)})"
-        score = 100.0 * min(1.0, max(0.0, ratio))
-        return score, f"proportional: {formula}; relative to the proposals compared"
+            ratio = choose(value == best, 1.0, divide(value, best, 1.0))
+        return 100.0 * clamp(ratio, 0.0, 1.0)
+
+    def reason(self, value: float, points: float, reference: float | None = None) -> str:
+        """The ratio, against the pool's best."""
+        best = value if reference is None else reference
+        if self.direction == "min":
+            formula = f"100 × lowest ({number_text(best)}) / this"
+        else:
+            formula = f"100 × this / highest ({number_text(best)})"
+        return f"proportional: {formula}; relative to the proposals compared"
+
+    def reference(self, values: Sequence[Num]) -> Num:
+        """The lowest value (min) or the highest (max)."""
+        return least(values) if self.direction == "min" else greatest(values)
 
     def describe(self) -> str:
         """The rule in a few words."""
@@ -94,12 +281,23 @@ class Proportional:
         return f"proportional to the {best} value among the proposals compared"
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Levels:
+class Levels(Rule):
     """A listed score for each allowed value."""
 
     levels: tuple[tuple[str, float], ...]
     type: ClassVar[str] = "levels"
+    parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("levels", "the score (0 to 100) of each value the field allows", "levels"),)
+    field_kinds: ClassVar[frozenset[str]] = frozenset({CHOICE, TEXT, JUDGEMENT})
+    numeric: ClassVar[bool] = False
+    refusal: ClassVar[str] = "{value} has no score in the levels of `{where}`"
+
+    @classmethod
+    def parse(cls, read: RuleReader) -> Levels | None:
+        """A score for each value; for a field with fixed values, for every one of them."""
+        return _parse_levels(read.check, read.path, read.body, read.spec)
 
     def lookup(self, value: str) -> float | None:
         """The listed score, or None when the value is not listed."""
@@ -108,56 +306,111 @@ class Levels:
                 return score
         return None
 
-    def score(self, value: str) -> tuple[float, str]:
-        """Score and reason; the caller has checked the value is listed."""
+    def needs(self, value: Value) -> str | None:
+        """A listed value."""
+        if isinstance(value, str) and self.lookup(value) is not None:
+            return None
+        return "a listed value"
+
+    def points(self, value: str, reference: Num | None = None) -> float:
+        """The listed score; the caller has checked the value is listed."""
         score = self.lookup(value)
         assert score is not None
-        return score, "levels"
+        return score
+
+    def reason(self, value: str, points: float, reference: float | None = None) -> str:
+        """Listed."""
+        return "levels"
 
     def describe(self) -> str:
         """The rule in a few words."""
         return "levels: " + ", ".join(f"{k} {number_text(v)}" for k, v in self.levels)
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Boolean:
+class Boolean(Rule):
     """One score for true, another for false."""
 
     when_true: float = 100.0
     when_false: float = 0.0
     type: ClassVar[str] = "boolean"
+    parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("when_true", "the score of true", default=100, minimum=0, maximum=100),
+        Parameter("when_false", "the score of false", default=0, minimum=0, maximum=100))
+    field_kinds: ClassVar[frozenset[str]] = frozenset({BOOL})
+    numeric: ClassVar[bool] = False
 
-    def score(self, value: bool) -> tuple[float, str]:
-        """Score and reason."""
-        score = self.when_true if value else self.when_false
-        return score, _described(self)
+    @classmethod
+    def parse(cls, read: RuleReader) -> Boolean | None:
+        """The two scores."""
+        when_true, when_false = read.number("when_true"), read.number("when_false")
+        if when_true is None or when_false is None:
+            return None
+        return cls(when_true, when_false)
+
+    def needs(self, value: Value) -> str | None:
+        """True or false."""
+        return None if isinstance(value, bool) else "true or false"
+
+    def points(self, value: Truth, reference: Num | None = None) -> Num:
+        """The score of true or of false."""
+        return choose(value, self.when_true, self.when_false)
+
+    def reason(self, value: bool, points: float, reference: float | None = None) -> str:
+        """The rule itself."""
+        return _described(self)
 
     def describe(self) -> str:
         """The rule in a few words."""
         return f"boolean: true {number_text(self.when_true)}, false {number_text(self.when_false)}"
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Steps:
+class Steps(Rule):
     """Thresholds: the highest reached (max) or the lowest not exceeded (min)."""
 
     steps: tuple[tuple[float, float], ...]  # ascending thresholds
     direction: str
     type: ClassVar[str] = "steps"
+    parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("steps", "[threshold, score] pairs, thresholds increasing", "steps"),
+        DIRECTION)
 
-    def score(self, value: float) -> tuple[float, str]:
-        """Score and reason."""
+    @classmethod
+    def parse(cls, read: RuleReader) -> Steps | None:
+        """The direction, then the steps."""
+        return _parse_steps(read.check, read.path, read.body, read.direction())
+
+    def _step(self, value: Num) -> tuple[Num, Num]:
+        """The threshold that applies (NaN: none) and its score (0 when none does)."""
+        threshold: Num = math.nan
+        points: Num = 0.0
+        if self.direction == "max":  # the highest threshold reached
+            for t, s in self.steps:
+                reached = value >= t
+                threshold, points = choose(reached, t, threshold), choose(reached, s, points)
+        else:  # the lowest threshold not exceeded
+            for t, s in reversed(self.steps):
+                within = value <= t
+                threshold, points = choose(within, t, threshold), choose(within, s, points)
+        return threshold, points
+
+    def points(self, value: Num, reference: Num | None = None) -> Num:
+        """The score of the threshold that applies, 0 when none does."""
+        return self._step(value)[1]
+
+    def reason(self, value: float, points: float, reference: float | None = None) -> str:
+        """The threshold that applies."""
+        threshold = self._step(value)[0]
         if self.direction == "max":
-            reached = [(t, s) for t, s in self.steps if value >= t]
-            if reached:
-                t, s = reached[-1]
-                return s, f"steps: reaches {number_text(t)}"
-            return 0.0, "steps: below every threshold"
-        within = [(t, s) for t, s in self.steps if value <= t]
-        if within:
-            t, s = within[0]
-            return s, f"steps: does not exceed {number_text(t)}"
-        return 0.0, "steps: above every threshold"
+            if threshold == threshold:  # not NaN
+                return f"steps: reaches {number_text(threshold)}"  # type: ignore[arg-type]
+            return "steps: below every threshold"
+        if threshold == threshold:
+            return f"steps: does not exceed {number_text(threshold)}"  # type: ignore[arg-type]
+        return "steps: above every threshold"
 
     def describe(self) -> str:
         """The rule in a few words."""
@@ -166,55 +419,77 @@ class Steps:
                                      for t, s in self.steps)
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Count:
+class Count(Rule):
     """`per_item` points for each item of a list, up to `cap`."""
 
     per_item: float
     cap: float = 100.0
     type: ClassVar[str] = "count"
+    parameters: ClassVar[tuple[Parameter, ...]] = (
+        Parameter("per_item", "points for each item of the list", above=0),
+        Parameter("cap", "the highest score", default=100, above=0, maximum=100))
+    field_kinds: ClassVar[frozenset[str]] = frozenset({CHOICES})
+    numeric: ClassVar[bool] = False
 
-    def score(self, value: tuple[str, ...]) -> tuple[float, str]:
-        """Score and reason."""
-        n = len(value)
-        score = min(self.cap, self.per_item * n)
-        return score, (f"count: {n} × {number_text(self.per_item)}, "
-                       f"cap {number_text(self.cap)}")
+    @classmethod
+    def parse(cls, read: RuleReader) -> Count | None:
+        """Points per item and the cap (0 would make every score 0: refused)."""
+        per_item, cap = read.number("per_item"), read.number("cap")
+        return None if per_item is None or cap is None else cls(per_item, cap)
+
+    def needs(self, value: Value) -> str | None:
+        """A list."""
+        return None if isinstance(value, tuple) else "a list"
+
+    def points(self, value: tuple[str, ...], reference: Num | None = None) -> float:
+        """per_item × the number of items, at most the cap."""
+        return min(self.cap, self.per_item * len(value))
+
+    def reason(self, value: tuple[str, ...], points: float,
+               reference: float | None = None) -> str:
+        """The count and the cap."""
+        return (f"count: {len(value)} × {number_text(self.per_item)}, "
+                f"cap {number_text(self.cap)}")
 
     def describe(self) -> str:
         """The rule in a few words."""
         return f"count: {number_text(self.per_item)} per item, cap {number_text(self.cap)}"
 
 
+@register
 @dataclass(frozen=True, slots=True)
-class Raw:
+class Raw(Rule):
     """The value itself, unscaled: only for methods that normalise."""
 
     direction: str
     type: ClassVar[str] = "raw"
+    parameters: ClassVar[tuple[Parameter, ...]] = (DIRECTION,)
+    raw: ClassVar[bool] = True
+
+    @classmethod
+    def parse(cls, read: RuleReader) -> Raw | None:
+        """The direction."""
+        way = read.direction()
+        return None if way is None else cls(way)
+
+    def points(self, value: Num, reference: Num | None = None) -> Num:
+        """The value itself."""
+        return value
+
+    def reason(self, value: float, points: float, reference: float | None = None) -> str:
+        """The rule itself."""
+        return self.describe()
 
     def describe(self) -> str:
         """The rule in a few words."""
         return f"raw value ({'lower' if self.direction == 'min' else 'higher'} is better)"
 
-
-Rule = Linear | Proportional | Levels | Boolean | Steps | Count | Raw
-RULE_TYPES: dict[str, tuple[str, ...]] = {
-    # rule type -> the parameters it takes (besides `type`)
-    "linear": ("best", "worst"),
-    "proportional": ("direction",),
-    "levels": ("levels",),
-    "boolean": ("when_true", "when_false"),
-    "steps": ("steps", "direction"),
-    "count": ("per_item", "cap"),
-    "raw": ("direction",),
-}
-_FIELD_KINDS_FOR_RULE: dict[str, frozenset[str]] = {
-    "linear": NUMERIC_KINDS, "proportional": NUMERIC_KINDS, "steps": NUMERIC_KINDS,
-    "raw": NUMERIC_KINDS, "levels": frozenset({CHOICE, TEXT, JUDGEMENT}),
-    "boolean": frozenset({BOOL}),
-    "count": frozenset({CHOICES}),
-}
+    @property
+    def favours(self) -> str:
+        """Its direction: a raw value may be better low."""
+        return self.direction
 
 
 def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None) -> Rule | None:
@@ -222,61 +497,21 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
     body = check.mapping(path, value, None, required=("type",), what="rule parameter")
     if body is None or body.get("type") is None:
         return None
-    kind = check.choice((*path, "type"), body["type"], RULE_TYPES)
+    kind = check.choice((*path, "type"), body["type"], RULES)
     if kind is None:
         return None
-    check.mapping(path, body, ("type", *RULE_TYPES[kind]), what=f"{kind} rule parameter")
-    if spec is not None and spec.kind == JUDGEMENT and kind != "levels":
+    rule = RULES[kind]
+    check.mapping(path, body, ("type", *(p.name for p in rule.parameters)),
+                  what=f"{kind} rule parameter")
+    if spec is not None and spec.kind == JUDGEMENT and JUDGEMENT not in rule.field_kinds:
         check.report((*path, "type"), f"`{spec.name}` is a panel judgement: score it with a "
                                       f"levels rule (a score for each rating), not {kind}")
         return None
-    if spec is not None and spec.kind != "any" and spec.kind not in _FIELD_KINDS_FOR_RULE[kind]:
+    if spec is not None and spec.kind != "any" and spec.kind not in rule.field_kinds:
         check.report((*path, "type"), f"a {kind} rule cannot score `{spec.name}` "
                                       f"({spec.kind} field)")
         return None
-
-    def num(name: str, minimum: float | None = None, maximum: float | None = None,
-            above: float | None = None) -> float | None:
-        if name not in body:
-            check.report(path, f"the {kind} rule needs `{name}`")
-            return None
-        result = check.number((*path, name), body[name], minimum=minimum, maximum=maximum,
-                              above=above)
-        return None if result is None else float(result)
-
-    def direction() -> str | None:
-        if "direction" not in body:
-            check.report(path, f"the {kind} rule needs `direction: min` or `direction: max`")
-            return None
-        return check.choice((*path, "direction"), body["direction"], ("min", "max"))
-
-    if kind == "linear":
-        best, worst = num("best"), num("worst")
-        if best is None or worst is None:
-            return None
-        if best == worst:
-            check.report((*path, "worst"), "`best` and `worst` must differ")
-            return None
-        return Linear(best, worst)
-    if kind == "proportional":
-        way = direction()
-        return None if way is None else Proportional(way)
-    if kind == "raw":
-        way = direction()
-        return None if way is None else Raw(way)
-    if kind == "boolean":
-        when_true = num("when_true", minimum=0, maximum=100) if "when_true" in body else 100.0
-        when_false = num("when_false", minimum=0, maximum=100) if "when_false" in body else 0.0
-        if when_true is None or when_false is None:
-            return None
-        return Boolean(when_true, when_false)
-    if kind == "count":
-        per_item = num("per_item", above=0)
-        cap = num("cap", above=0, maximum=100) if "cap" in body else 100.0  # 0: all score 0
-        return None if per_item is None or cap is None else Count(per_item, cap)
-    if kind == "levels":
-        return _parse_levels(check, path, body, spec)
-    return _parse_steps(check, path, body, direction())
+    return rule.parse(RuleReader(check, path, body, spec, rule))
 
 
 def _parse_levels(check: Checker, path: PathKey, body: dict[str, Any],

@@ -12,7 +12,6 @@ criterion's missing values) are left to `evaluator validate`.
 from __future__ import annotations
 
 import json
-import typing
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,7 +22,6 @@ from evaluator.model.criteria import (
     GATE_KEYS,
     GATE_TESTS,
     LEAF_KEYS,
-    METHODS,
     MISSING_POLICIES,
     PREFERENCE_TYPES,
 )
@@ -31,6 +29,7 @@ from evaluator.model.fields import CURRENCY_PATTERN as CURRENCY_RE
 from evaluator.model.fields import ID_PATTERN as ID_RE
 from evaluator.model.fields import TECHNICAL_NAME_PATTERN as TECHNICAL_NAME_RE
 from evaluator.model.fields import FieldSpec
+from evaluator.model.method import METHODS, Method
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("proposal", "criteria")
@@ -319,51 +318,41 @@ def _score(description: str) -> Schema:
     return _number(description, minimum=0, maximum=100)
 
 
-_RULE_PARAMETERS: dict[str, Schema] = {
-    "best": _number("the value that scores 100", minimum=float("-inf")),
-    "worst": _number("the value that scores 0 (below best: lower is better)",
-                     minimum=float("-inf")),
-    "direction": _choice("min: lower is better; max: higher is better", ("min", "max")),
-    "levels": {"description": "the score (0 to 100) of each value the field allows",
-               "type": "object", "minProperties": 1,
-               "additionalProperties": _score("the score of this value")},
-    "when_true": {**_score("the score of true"), "default": 100},
-    "when_false": {**_score("the score of false"), "default": 0},
-    "steps": {"description": "[threshold, score] pairs, thresholds increasing",
-              "type": "array", "minItems": 1,
-              "items": {"type": "array", "minItems": 2, "maxItems": 2,
-                        "prefixItems": [_number("threshold", minimum=float("-inf")),
-                                        _score("score")]}},
-    "per_item": _number("points for each item of the list", above=0),
-    "cap": {**_number("the highest score", above=0, maximum=100), "default": 100},
-}
-# Parameters with a default (parse_rule); every other parameter is required.
-_OPTIONAL_RULE_PARAMETERS = frozenset({"when_true", "when_false", "cap"})
-
-
-def _rule_docs() -> dict[str, str]:
-    docs: dict[str, str] = {}
-    for rule_class in typing.get_args(rules.Rule):
-        docs[rule_class.type] = " ".join((rule_class.__doc__ or "").split())
-    return docs
+def _rule_parameter(parameter: rules.Parameter) -> Schema:
+    """A rule parameter's schema, from its declaration (rules.Parameter)."""
+    if parameter.kind == "number":
+        schema = _number(parameter.description, minimum=parameter.minimum,
+                         maximum=parameter.maximum, above=parameter.above)
+    elif parameter.kind == "direction":
+        schema = _choice(parameter.description, ("min", "max"))
+    elif parameter.kind == "levels":
+        schema = {"description": parameter.description, "type": "object",
+                  "minProperties": 1, "additionalProperties": _score("the score of this value")}
+    elif parameter.kind == "steps":
+        schema = {"description": parameter.description, "type": "array", "minItems": 1,
+                  "items": {"type": "array", "minItems": 2, "maxItems": 2,
+                            "prefixItems": [_number("threshold", minimum=float("-inf")),
+                                            _score("score")]}}
+    else:
+        raise ValueError(f"no JSON Schema for a rule parameter of kind {parameter.kind!r}")
+    if parameter.default is not None:
+        schema["default"] = _plain_number(parameter.default)
+    return schema
 
 
 def _rule_schema() -> Schema:
-    docs = _rule_docs()
     branches: list[Schema] = []
-    for kind, parameters in rules.RULE_TYPES.items():
+    for kind, rule in rules.RULES.items():
         properties: dict[str, Schema] = {"type": {"const": kind}}
-        for name in parameters:
-            if name not in _RULE_PARAMETERS:
-                raise ValueError(f"no JSON Schema for the {kind} rule parameter `{name}`")
-            properties[name] = _RULE_PARAMETERS[name]
-        required = ["type", *(p for p in parameters if p not in _OPTIONAL_RULE_PARAMETERS)]
-        branches.append(_strict_object(properties, required,
-                                       f"{kind}: {docs.get(kind, '')}".rstrip(": ")))
+        for parameter in rule.parameters:
+            properties[parameter.name] = _rule_parameter(parameter)
+        required = ["type", *(p.name for p in rule.parameters if p.default is None)]
+        doc = " ".join((rule.__doc__ or "").split())
+        branches.append(_strict_object(properties, required, f"{kind}: {doc}".rstrip(": ")))
     return {"description": "How the field's value becomes a score from 0 to 100 "
                            "(one of the rule types, chosen by `type`).",
             "type": "object",
-            "properties": {"type": {"enum": list(rules.RULE_TYPES)}},
+            "properties": {"type": {"enum": list(rules.RULES)}},
             "required": ["type"],
             "oneOf": branches}
 
@@ -457,7 +446,7 @@ _KEY_SCHEMAS: dict[str, Schema] = {
         "additionalProperties": False}),
     "discount_rate": _nullable(_number("real discount rate for the lifecycle-cost NPV, "
                                        "such as 0.07", minimum=0, maximum=0.99)),
-    "method": {**_choice("default aggregation method", METHODS), "default": "wsm"},
+    "method": {**_choice("default aggregation method", METHODS), "default": Method.WSM},
     "missing": {**_choice("how a missing value scores: zero (0 and a warning) or error",
                           MISSING_POLICIES), "default": "zero"},
     "weights_from": _text("an AHP judgements file (relative to this file) that gives the "

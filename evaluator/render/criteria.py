@@ -10,7 +10,7 @@ from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
 from evaluator.render.data import number, what_if_data
 from evaluator.render.run import what_if_text
-from evaluator.scoring.evaluate import WhatIf
+from evaluator.scoring.results import WhatIf
 
 
 def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import re
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
 from evaluator.render.run import what_if_terms
-from evaluator.scoring.evaluate import Comparison
+from evaluator.scoring.results import Comparison
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Where a spreadsheet may split a cell: at a `,`, `;` or tab (the list separator differs

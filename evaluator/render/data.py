@@ -9,7 +9,7 @@ from evaluator import __version__
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
-from evaluator.scoring.evaluate import (
+from evaluator.scoring.results import (
     RANGED_MARK,
     Comparison,
     CriterionScore,

@@ -48,13 +48,8 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
-from evaluator.scoring.evaluate import (
-    Comparison,
-    CriterionScore,
-    Evaluation,
-    LeafScore,
-    show_value,
-)
+from evaluator.scoring.engine import show_value
+from evaluator.scoring.results import Comparison, CriterionScore, Evaluation, LeafScore
 
 if TYPE_CHECKING:
     from jinja2 import Environment

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.rules import number_text
-from evaluator.scoring.evaluate import RANGED_MARK
+from evaluator.scoring.results import RANGED_MARK
 
 
 def icp_summary(icp: IcpBreakdown) -> str:

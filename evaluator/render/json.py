@@ -8,8 +8,8 @@ from json.encoder import encode_basestring
 from typing import Any, TypeVar
 
 from evaluator.render import RenderOptions
-from evaluator.render.data import comparison_data
-from evaluator.scoring.evaluate import Comparison
+from evaluator.render.data import comparison_data, evaluation_data, flagged
+from evaluator.scoring.results import Comparison, Evaluation
 
 # Layout: one top-level key per line, and one line per item of a top-level list (each
 # proposal's result, each error). Python's indenting encoder is pure Python and was most
@@ -78,3 +78,33 @@ def render_encoded(comparison: Comparison, results: Sequence[Sequence[bytes]],
     pieces.append("\n")
     return b"".join(piece.encode("utf-8") if isinstance(piece, str) else piece
                     for piece in pieces)
+
+
+# A result's line in UTF-8, in two pieces around its rank, and its panel flags.
+ResultLine = tuple[bytes, bytes, list[dict[str, Any]]]
+_RANK = b'"rank": '
+
+
+def result_lines(evaluations: Sequence[Evaluation]) -> list[ResultLine]:
+    """Each result's line, as `render` writes it, encoded before its rank is known (by a
+    worker process: scoring.parallel) and cut around the rank for `render_ranked` to fill
+    in: a JSON string escapes every `"`, so the first `"rank": ` of a line is the key.
+    Lines stay UTF-8 from the workers to the output: pickling bytes is a copy, pickling
+    text encodes it and unpickling decodes it."""
+    data = [evaluation_data(evaluation) for evaluation in evaluations]  # stage by stage
+    lines: list[ResultLine] = []
+    for evaluation, item in zip(evaluations, data, strict=True):
+        text = _line(item).encode("utf-8")
+        cut = text.index(_RANK + b"null") + len(_RANK)
+        lines.append((text[:cut], text[cut + len(b"null"):], flagged(evaluation)))
+    return lines
+
+
+def render_ranked(comparison: Comparison, results: Sequence[tuple[int | None, ResultLine]]
+                  ) -> bytes:
+    """As `render`, in UTF-8, for a comparison whose results are `result_lines`, each with
+    its rank, in result order."""
+    lines = [(before, b"null" if rank is None else b"%d" % rank, after)
+             for rank, (before, after, _) in results]
+    flags = [flag for _, (_, _, found) in results for flag in found]
+    return render_encoded(comparison, lines, flags, len(results))

@@ -33,7 +33,7 @@ from evaluator.render.run import (
     unscored_sentence,
     what_if_sentence,
 )
-from evaluator.scoring.evaluate import Comparison, Evaluation
+from evaluator.scoring.results import Comparison, Evaluation
 
 # Every text from an input file goes through md() (evaluator/render/markdown_text.py);
 # _row escapes each cell that is not our own Markdown.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from evaluator.model.rules import number_text
-from evaluator.scoring.evaluate import Comparison, CriterionScore, Evaluation
+from evaluator.scoring.results import Comparison, CriterionScore, Evaluation
 
 _MEANING = {
     "wsm": "total = Σ weight × criterion score",

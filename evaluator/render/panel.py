@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from evaluator.model.panel import is_judgement, judgement_name, points
-from evaluator.scoring.evaluate import Comparison, LeafScore
+from evaluator.scoring.results import Comparison, LeafScore
 
 FLAG = "⚠"
 

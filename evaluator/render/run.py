@@ -19,7 +19,7 @@ from evaluator.scoring.caveats import (
     RATING_DROPPED,
     Caveat,
 )
-from evaluator.scoring.evaluate import Comparison, WhatIf
+from evaluator.scoring.results import Comparison, WhatIf
 
 # Methods whose scores depend on which proposals are compared.
 _RELATIVE = ("topsis", "promethee")

@@ -13,7 +13,8 @@ from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
-from evaluator.analysis.sensitivity import Interval, Sensitivity, Spread, Stability, TippingPoint
+from evaluator.analysis.sampling import Spread
+from evaluator.analysis.sensitivity import Interval, Sensitivity, Stability, TippingPoint
 from evaluator.model.rules import number_text
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
@@ -22,7 +23,7 @@ from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
-from evaluator.scoring.evaluate import GateResult
+from evaluator.scoring.results import GateResult
 
 if TYPE_CHECKING:
     from evaluator.analysis.uncertainty import ValueAnalysis

@@ -51,7 +51,7 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
-from evaluator.scoring.evaluate import RANGED_MARK, Comparison, Evaluation
+from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:

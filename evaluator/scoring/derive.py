@@ -4,26 +4,32 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from evaluator.errors import InputError, Problem
 from evaluator.model.checks import did_you_mean
 from evaluator.model.criteria import Criteria
 from evaluator.model.fields import MONEY_FIELDS, Value
 from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
+from evaluator.model.numeric import Num, clamp, divide, many, rounded, total
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.model.rules import number_text
 
+ACQUISITION, LIFECYCLE = "pricing.acquisition_cost", "pricing.lifecycle_cost"
+
 # Derived figures that rise with each of their inputs: with every ranged input at its low
 # (high) end they are at their own low (high). A ratio or a share has no such bounds.
-_MONOTONE = ("pricing.acquisition_cost", "pricing.lifecycle_cost", CREDIT_VALUE)
+_MONOTONE = (ACQUISITION, LIFECYCLE, CREDIT_VALUE)
 _ACQUISITION_INPUTS = ("pricing.unit_price", "pricing.quantity", "pricing.one_off_costs")
+# The figures the costs are computed from.
+COST_INPUTS = (*_ACQUISITION_INPUTS, "pricing.sustainment_per_year", "pricing.support_years")
 _INPUTS: dict[str, tuple[str, ...]] = {
     # derived field -> the proposal fields it is computed from ("activities": ICP values)
-    "pricing.acquisition_cost": _ACQUISITION_INPUTS,
-    "pricing.lifecycle_cost": (*_ACQUISITION_INPUTS, "pricing.sustainment_per_year",
-                               "pricing.support_years"),
+    ACQUISITION: _ACQUISITION_INPUTS,
+    LIFECYCLE: COST_INPUTS,
     CREDIT_VALUE: ("activities",),
     CREDIT_RATIO: ("activities", *_ACQUISITION_INPUTS),
     LOCAL_SHARE: ("activities",),
@@ -94,49 +100,137 @@ def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, str] | Non
     for name in MONEY_FIELDS:
         if name in values and rate != 1.0:
             original = float(values[name])  # type: ignore[arg-type]
-            values[name] = original * rate
+            values[name] = float(converted(original, rate))
             if notes is not None:
                 notes[name] = f"{number_text(original)} {currency} × {rate:g}"
-
-    def money(name: str) -> float:
-        return float(values.get(name, 0.0))  # type: ignore[arg-type]
-
-    if "pricing.unit_price" in values and "pricing.quantity" in values:
-        acquisition = money("pricing.unit_price") * money("pricing.quantity") + \
-            money("pricing.one_off_costs")
-        values["pricing.acquisition_cost"] = acquisition
-        sustainment = money("pricing.sustainment_per_year")
-        years = money("pricing.support_years")
-        r = criteria.discount_rate
-        # A fractional number of years (the midpoint of a range) counts its last year pro
-        # rata; for whole years each factor is exactly 1, and leaving it out changes nothing.
-        discounts = _discounts(r, math.ceil(years))
-        if years == len(discounts):
-            npv = sum(sustainment / d for d in discounts)
-        else:
-            npv = sum(sustainment / d * min(1.0, years - t + 1)
-                      for t, d in enumerate(discounts, start=1))
-        values["pricing.lifecycle_cost"] = acquisition + npv
+    credits = None if proposal.activities is None else _credits(proposal, criteria, rate)
+    figures = derived_figures(values, None if credits is None else
+                              [(c.credit, c.activity.local) for c in credits],
+                              criteria.discount_rate)
+    if ACQUISITION in figures.values:
+        values[ACQUISITION] = float(figures.values[ACQUISITION])
+        values[LIFECYCLE] = float(figures.values[LIFECYCLE])
         if notes is not None:
-            notes["pricing.acquisition_cost"] = (
-                f"unit price {number_text(money('pricing.unit_price'))} × quantity "
-                f"{number_text(money('pricing.quantity'))} + one-off costs "
-                f"{number_text(money('pricing.one_off_costs'))}")
-            notes["pricing.lifecycle_cost"] = (
-                f"acquisition {number_text(acquisition)} "
-                f"({notes['pricing.acquisition_cost']}) + sustainment "
-                f"{number_text(sustainment)} a year for {number_text(years)} years "
-                f"discounted at {r:.1%} (NPV {number_text(npv)})")
+            _cost_notes(values, float(figures.npv or 0.0), criteria.discount_rate, notes)
     if "technology_transfer.ip_rights" in values:
         rights = values["technology_transfer.ip_rights"]
         values["technology_transfer.ip_rights_count"] = len(set(rights))  # type: ignore[arg-type]
     icp = None
-    if proposal.activities is not None:
-        cost = values.get("pricing.acquisition_cost")
-        icp = icp_breakdown(proposal, criteria, currency, rate,
-                            float(cost) if isinstance(cost, int | float) else None)
+    if credits is not None:
+        cost = values.get(ACQUISITION)
+        acquisition_cost = float(cost) if isinstance(cost, int | float) else None
+        ratio = figures.values.get(CREDIT_RATIO)
+        icp = IcpBreakdown(criteria.currency, currency, rate, credits,
+                           float(figures.values[CREDIT_VALUE]), float(figures.local_credit or 0.0),
+                           acquisition_cost, None if ratio is None else float(ratio),
+                           float(figures.values[LOCAL_SHARE]))
         _icp_fields(icp, values, notes)
     return values, icp, rate
+
+
+def converted(value: Num, rate: float) -> Num:
+    """A money figure (or each draw of one) in the criteria currency, at `rate`."""
+    return value * rate if rate != 1.0 else value
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The derived figures of one proposal, or of each draw of its ranged figures (arrays),
+    with the parts their explanations quote."""
+
+    values: dict[str, Num]  # derived field -> value
+    npv: Num | None = None  # the sustainment's net present value, when costs are derived
+    local_credit: Num | None = None  # the ICP credit of the local activities
+
+
+def derived_figures(values: Mapping[str, Any], credits: Sequence[tuple[Num, bool]] | None,
+                    discount_rate: float) -> Figures:
+    """The derived fields from the proposal's figures, money in the criteria currency: the
+    acquisition and lifecycle cost (when unit price and quantity are given), and from the
+    ICP `credits` (each activity's credit and whether it is local; None: no activities
+    listed) the credit value, its ratio to the acquisition cost and the local share.
+
+    Every figure may be a float or an array of draws: the same operations compute one
+    proposal's (`derive`) and each draw's (evaluator.analysis.uncertainty).
+    """
+    out: dict[str, Num] = {}
+    npv = local = None
+
+    def money(name: str) -> Num:
+        value = values.get(name, 0.0)
+        return value if type(value) is float or many(value) else float(value)
+
+    if "pricing.unit_price" in values and "pricing.quantity" in values:
+        acquisition = money("pricing.unit_price") * money("pricing.quantity") + \
+            money("pricing.one_off_costs")
+        npv = present_value(money("pricing.sustainment_per_year"),
+                            money("pricing.support_years"), discount_rate)
+        out[ACQUISITION] = acquisition
+        out[LIFECYCLE] = acquisition + npv
+    if credits is not None:
+        credit = total([amount for amount, _ in credits])
+        local = total([amount for amount, is_local in credits if is_local])
+        out[CREDIT_VALUE] = credit
+        if ACQUISITION in out:
+            # No cost (or a zero one) leaves nothing to compare the credit with: missing (in
+            # a draw, not a number, which scores 0 as a missing value does).
+            ratio = divide(100 * credit, out[ACQUISITION], math.nan)
+            if many(ratio) or ratio == ratio:
+                out[CREDIT_RATIO] = _rounded_percent(ratio)
+        # With no credit at all nothing is delivered locally: the share is 0, not undefined,
+        # so a gate on it fails for a reason the reader can see rather than for a "missing".
+        out[LOCAL_SHARE] = _rounded_percent(divide(100 * local, credit, 0.0))
+    return Figures(out, npv, local)
+
+
+def present_value(per_year: Num, years: Num, rate: float) -> Num:
+    """Σ per_year / (1 + rate)^t over the years; a fractional number of years (the
+    midpoint of a range, a draw) counts its last year pro rata. For whole years each
+    year's share is exactly 1."""
+    shares: Sequence[Num]
+    if many(years):
+        last = math.ceil(float(years.max()))  # type: ignore[union-attr]
+        shares = [_year_share(years, t) for t in range(1, last + 1)]
+    else:  # the same shares for every proposal with these years: made once
+        shares = _year_shares(float(years))
+    value: Num = 0.0
+    for discount, share in zip(_discounts(rate, len(shares)), shares, strict=True):
+        value = value + per_year / discount * share
+    return value
+
+
+def _year_share(years: Num, t: int) -> Num:
+    """How much of year t (from 1) the years cover: 1, a fraction, or 0."""
+    return clamp(years - t + 1, 0.0, 1.0)
+
+
+@functools.lru_cache(maxsize=256)
+def _year_shares(years: float) -> tuple[float, ...]:
+    return tuple(float(_year_share(years, t)) for t in range(1, math.ceil(years) + 1))
+
+
+def _rounded_percent(value: Num) -> Num:
+    # Multiplying first keeps whole-number shares exact (100 × 30 / 100 is 30.0, while
+    # 30 / 100 × 100 is 30.000000000000004); rounding to 1e-9 removes the remaining binary
+    # noise, so that a share of exactly 30% on paper is exactly 30 at a gate.
+    return rounded(value, 9)
+
+
+def _cost_notes(values: Mapping[str, Value], npv: float, discount_rate: float,
+                notes: dict[str, str]) -> None:
+    def money(name: str) -> float:
+        return float(values.get(name, 0.0))  # type: ignore[arg-type]
+
+    notes[ACQUISITION] = (
+        f"unit price {number_text(money('pricing.unit_price'))} × quantity "
+        f"{number_text(money('pricing.quantity'))} + one-off costs "
+        f"{number_text(money('pricing.one_off_costs'))}")
+    notes[LIFECYCLE] = (
+        f"acquisition {number_text(money(ACQUISITION))} "
+        f"({notes[ACQUISITION]}) + sustainment "
+        f"{number_text(money('pricing.sustainment_per_year'))} a year for "
+        f"{number_text(money('pricing.support_years'))} years "
+        f"discounted at {discount_rate:.1%} (NPV {number_text(npv)})")
 
 
 @functools.lru_cache(maxsize=64)
@@ -184,9 +278,8 @@ def _at_end(proposal: Proposal, end: str) -> Proposal:
     return replace(proposal, values=values, activities=activities, ranges={})
 
 
-def icp_breakdown(proposal: Proposal, criteria: Criteria, currency: str, rate: float,
-                  acquisition_cost: float | None) -> IcpBreakdown:
-    """Each activity's ICP credit (value × multiplier, criteria currency) and the totals."""
+def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credit, ...]:
+    """Each ICP activity's credit: its value in the criteria currency × its multiplier."""
     multipliers = criteria.icp.multipliers
     problems: list[Problem] = []
     credits: list[Credit] = []
@@ -199,26 +292,10 @@ def icp_breakdown(proposal: Proposal, criteria: Criteria, currency: str, rate: f
                 + did_you_mean(activity.type, multipliers) + "; it has "
                 + ", ".join(multipliers)))
         else:
-            credits.append(Credit(activity, activity.value * rate, multiplier))
+            credits.append(Credit(activity, float(converted(activity.value, rate)), multiplier))
     if problems:
         raise InputError(problems)
-    total = sum((c.credit for c in credits), 0.0)
-    local = sum((c.credit for c in credits if c.activity.local), 0.0)
-    ratio = None
-    if acquisition_cost:  # no cost (or a zero one) leaves nothing to compare the credit with
-        ratio = _percent(total, acquisition_cost)
-    # With no credit at all nothing is delivered locally: the share is 0, not undefined,
-    # so a gate on it fails for a reason the reader can see rather than for a "missing".
-    share = _percent(local, total) if total else 0.0
-    return IcpBreakdown(criteria.currency, currency, rate, tuple(credits), total, local,
-                        acquisition_cost, ratio, share)
-
-
-def _percent(part: float, whole: float) -> float:
-    # Multiplying first keeps whole-number shares exact (100 × 30 / 100 is 30.0, while
-    # 30 / 100 × 100 is 30.000000000000004); rounding to 1e-9 removes the remaining binary
-    # noise, so that a share of exactly 30% on paper is exactly 30 at a gate.
-    return round(100 * part / whole, 9)
+    return tuple(credits)
 
 
 def _icp_fields(icp: IcpBreakdown, values: dict[str, Value],

@@ -1,27 +1,32 @@
-"""A large comparison written as JSON by worker processes, each file carried to its result line.
+"""Worker processes for large batches: how many, proposal files read by them, and a whole
+comparison scored by them, each file carried to its encoded result.
 
-`api.compare` parses a large batch in worker processes but prepares, scores and renders it
-in this one: on two cores, half the work then waits for one of them. Here each worker
-takes the proposals it reads all the way to their JSON result lines; this process does
-only what needs every proposal at once: duplicate ids, the pool's best values
-(proportional rules), the panel, the ranks and the order of the results.
+A batch of `PARALLEL_MIN_FILES` files or more is read by worker processes, forked so that
+they start with everything imported, in chunks of `CHUNK` files. `read_in_parallel` gives
+each file's proposal (or its problems) back in file order: `api.load_proposals` prepares,
+and `api.compare` scores, them in this process.
+
+`compare_encoded` takes each file further in its worker: on two cores, half the work
+would otherwise wait for this process. The workers run the scoring engine itself
+(`engine.prepare`, `engine.score_prepared`) and then the caller's `encode` (render.json's
+result lines, for `compare --format json`: the scoring layer knows no format); this
+process does only what needs every proposal at once, with the engine's own functions:
+one proposal per id (`batch.Ids`), the pool's best values and the panel
+(`engine.Context.of`), the ranks, order and notes (`engine.conclude`), the caveats.
 
 Round 1, read: the workers take chunks of files as they free up; each file is read,
-checked and `prepare`d (derived values, gates), and its id, eligibility, ranged flag and
-the values proportional rules compare come back. When a proposal's score depends on no
-other proposal (no proportional rule, no --panel: the usual case), the worker scores it
-and encodes its result line at once, and that comes back too.
+checked and prepared (derived values, gates), and its id, eligibility, ranged flag and
+the values relative rules compare come back. When a proposal's score depends on no other
+proposal (no relative rule, no --panel: the usual case), the worker scores and encodes
+it at once, and that comes back too.
 Round 2, finish: given the duplicate ids to drop and, when scores depend on the others,
 the pool's references and the panel, each worker words the duplicates' problems and
 scores and encodes whatever it has not.
 
-A result line is encoded before its rank is known and sent in two pieces, around the
-rank, which this process puts in: a JSON string escapes every `"`, so the first `"rank": `
-of the line is the key. Only summaries and finished lines cross between processes,
-never a proposal. The output is byte for byte that of `api.compare` rendered by
-`render.json`, errors and their order included (tests/test_parallel.py). Weighted sum
-only: the other methods need every proposal's scores together (they take the ordinary
-path).
+Only summaries and encoded results cross between processes, never a proposal. The result
+is the same as `api.compare`'s, errors and their order included (tests/test_parallel.py).
+Weighted sum only: the other methods need every proposal's scores together (they take
+the ordinary path).
 """
 
 from __future__ import annotations
@@ -29,90 +34,146 @@ from __future__ import annotations
 import contextlib
 import os
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from evaluator.api import (
-    CHUNK,
-    FileCallback,
-    duplicate_problem,
-    load_or_problems,
-    proposal_files,
-    same_file,
-    worker_count,
-    worker_signals,
-)
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import DEFAULT_MAX_BYTES
-from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
+from evaluator.model.criteria import Criteria, free_form_fields, is_free_form
 from evaluator.model.fields import Value
+from evaluator.model.method import Method
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal
-from evaluator.render.data import evaluation_data, flagged
-from evaluator.render.json import line, render_encoded
 from evaluator.scoring import caveats
-from evaluator.scoring.evaluate import (
-    Comparison,
-    Evaluation,
-    Prepared,
-    WhatIf,
+from evaluator.scoring.batch import (
+    FileCallback,
+    Ids,
+    duplicate_problem,
+    free_form_notes,
+    load_or_problems,
+    proposal_files,
+)
+from evaluator.scoring.engine import (
+    Context,
     check_method,
-    comparison_notes,
-    eligible_ranks,
-    ordered,
-    pool_references,
+    conclude,
     prepare,
     proportional_fields,
     score_prepared,
 )
+from evaluator.scoring.results import Comparison, Evaluation, Prepared, WhatIf
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 256
+CHUNK = 64  # files per task: large enough to amortise the hand-over, small to balance
 _IN_FLIGHT = 2  # read tasks queued per worker, so that none waits for its next
 
 
-def compare_json(paths: Sequence[Path], criteria: Criteria,
-                 weights: Mapping[str, float] | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
-                 panel: Path | None = None, jobs: int | None = None
-                 ) -> tuple[bytes, list[Problem]]:
-    """`api.compare` with the weighted sum, rendered as `render.json` would: the text (in
-    UTF-8) and the problems. Large batches are done by `jobs` worker processes (default:
-    one per core)."""
+def default_jobs() -> int:
+    """Worker processes for parsing: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def worker_count(jobs: int | None, files: int) -> int:
+    """Worker processes for a batch of `files` files: `jobs` (default one per core), no
+    more than there are chunks; 1 (none) for a small batch or without fork."""
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    workers = min(jobs or default_jobs(), files // CHUNK + 1)
+    if workers < 2:
+        return 1
+    import multiprocessing
+    return workers if "fork" in multiprocessing.get_all_start_methods() else 1
+
+
+def worker_signals() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (the terminal sends it to
+    every process of the group, and a worker would print its traceback); SIGTERM and SIGHUP
+    end it, as they end any process (the CLI turns them into an exception that unwinds a
+    run, which a forked worker inherits: its pool could not terminate it)."""
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None:
+            signal.signal(number, signal.SIG_DFL)
+
+
+def read_in_parallel(files: list[Path], max_bytes: int, workers: int
+                     ) -> Iterator[Proposal | tuple[Problem, ...]]:
+    """Each file's proposal, or the problems that stop it, in file order, read by
+    `workers` processes."""
+    import multiprocessing
+
+    tasks = [(files[i:i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
+    # fork: workers start at once with everything imported; imap keeps the file order.
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=worker_signals) as pool:
+        for chunk in pool.imap(_load_chunk, tasks):
+            yield from chunk
+
+
+def _load_chunk(task: tuple[list[Path], int]) -> list[Proposal | tuple[Problem, ...]]:
+    files, max_bytes = task
+    return [load_or_problems(path, max_bytes) for path in files]
+
+
+T = TypeVar("T")
+# Encodes evaluations (a worker's, in its own process), one encoding each, in order.
+Encode = Callable[[Sequence[Evaluation]], list[T]]
+
+
+@dataclass(slots=True)
+class Encoded(Generic[T]):
+    """A comparison scored by worker processes: the run, and its results as encoded there."""
+
+    comparison: Comparison  # without evaluations: those stayed in the workers
+    results: list[tuple[int | None, T]]  # each result's rank and encoding, in result order
+
+
+def compare_encoded(paths: Sequence[Path], criteria: Criteria, encode: Encode[T],
+                    weights: Mapping[str, float] | None = None,
+                    max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
+                    panel: Path | None = None, jobs: int | None = None) -> Encoded[T] | None:
+    """`api.compare` with the weighted sum, by `jobs` worker processes (default: one per
+    core) that score the proposals and `encode` them; None when the batch is too small
+    for workers, or there is no fork (the ordinary path is then as fast)."""
     files, empty_folders = proposal_files(paths)
     workers = worker_count(jobs, len(files))
     if workers < 2:
-        from evaluator.api import compare_files
-        from evaluator.render import RenderOptions
-        from evaluator.render.json import render
-        comparison = compare_files(paths, criteria, weights=weights, method="wsm",
-                                   max_bytes=max_bytes, on_file=on_file, panel=panel, jobs=jobs)
-        return render(comparison, RenderOptions()).encode("utf-8"), comparison.errors
+        return None
     # What evaluate would refuse after reading, refused before.
     top_weights = criteria.weights(weights)
-    check_method(criteria, "wsm")
-    with _Pool(workers, files, criteria, max_bytes) as pool:
+    check_method(criteria, Method.WSM)
+    with _Pool(workers, files, criteria, max_bytes, encode) as pool:
         return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel,
-                    WhatIf.of(criteria, weights, "wsm"), empty_folders)
+                    WhatIf.of(criteria, weights, Method.WSM), empty_folders)
 
 
-# What scoring needs besides the proposal: the top-level weights, the pool's references
-# (proportional rules), the number of proposals scored (idem) and the panel.
-_Context = tuple[dict[str, float], dict[str, float], int, Panel | None]
-# A file's summary, None when it could not be read: (id, file, ranged, prepare's problems,
-# eligible, {field: value} for the fields proportional rules compare).
-_Summary = tuple[str, str, bool, tuple[Problem, ...], bool, dict[str, Value]]
-# A scored proposal: (problems, total, line up to its rank, line after its rank, panel
-# disagreements); with problems, nothing else counts. Lines travel as UTF-8: pickling
-# bytes is a copy, pickling text encodes it and unpickling decodes it, and the output is
-# written in UTF-8 anyway.
-_Scored = tuple[tuple[Problem, ...], float, bytes, bytes, list[dict[str, Any]]]
+@dataclass(frozen=True, slots=True)
+class _Summary:
+    """What this process learns of a file read and prepared in a worker."""
+
+    id: str
+    file: str
+    ranged: bool
+    problems: tuple[Problem, ...]  # why it could not be prepared; then nothing else counts
+    eligible: bool
+    values: dict[str, Value]  # those relative rules compare, and the free-form names given
+
+
+# A scored proposal: (problems, total, its encoding); with problems, nothing else counts.
+_Scored = tuple[tuple[Problem, ...], float, Any]
 # Round 1, per file: (index, the file's problems, summary, scored or None).
 _Read = tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]
-_RANK = b'"rank": '
 
 
 @dataclass(slots=True)
@@ -129,40 +190,36 @@ class _Result:
 
 def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
          max_bytes: int, on_file: FileCallback | None, panel: Path | None,
-         what_if: WhatIf | None, empty_folders: list[Problem]
-         ) -> tuple[bytes, list[Problem]]:
-    # Without proportional rules and a panel, a score depends on its proposal alone.
+         what_if: WhatIf | None, empty_folders: list[Problem]) -> Encoded[Any]:
+    # Without relative rules and a panel, a score depends on its proposal alone.
     alone = not proportional_fields(criteria) and panel is None
-    reads = pool.read(len(files), on_file, (top_weights, {}, 0, None) if alone else None)
+    reads = pool.read(len(files), on_file, Context(top_weights) if alone else None)
     # In file order: an id first seen wins, as when reading one by one.
-    first: dict[str, str] = {}
+    ids = Ids()
     duplicates: list[dict[int, str]] = [{} for _ in range(pool.size)]
     kept: list[int] = []
     unreadable: set[str] = set()
     for index, (owner, problems, summary, _) in enumerate(reads):
         if summary is None:
             unreadable.update(Path(p.file).stem for p in problems)
-        elif summary[0] in first:
-            if same_file(first[summary[0]], summary[1]):
-                continue  # one file given twice: it counts once (api._add_proposal)
-            duplicates[owner][index] = first[summary[0]]
-            unreadable.add(Path(summary[1]).stem)
-        else:
-            first[summary[0]] = summary[1]
+            continue
+        taken = ids.take(summary.id, summary.file)
+        if taken is True:
             kept.append(index)
+        elif taken is not False:  # not the same file given twice (it counts once)
+            duplicates[owner][index] = taken
+            unreadable.add(Path(summary.file).stem)
     summaries = {index: summary for index, (_, _, summary, _) in enumerate(reads)
                  if summary is not None}
-    scorable = [i for i in kept if not summaries[i][3]]
+    scorable = [i for i in kept if not summaries[i].problems]
     judged: Panel | None = None
     panel_problems: list[Problem] = []
-    context: _Context | None = None
+    context: Context | None = None
     if not alone:
         if panel is not None:
-            judged, panel_problems = load_panel(panel, criteria, list(first),
+            judged, panel_problems = load_panel(panel, criteria, list(ids.first),
                                                 unreadable=unreadable, max_bytes=max_bytes)
-        pool_items = [i for i in scorable if summaries[i][4]] or scorable
-        references = pool_references(criteria, [summaries[i][5] for i in pool_items])
-        context = (top_weights, references, len(scorable), judged)
+        context = Context.of(criteria, top_weights, [summaries[i] for i in scorable], judged)
     scored = {index: outcome for index, (_, _, _, outcome) in enumerate(reads)
               if outcome is not None}
     dropped: dict[int, tuple[Problem, ...]] = {}
@@ -175,45 +232,34 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
                 if outcome is not None:
                     scored[index] = outcome
 
-    results = [_Result(i, summaries[i][0], summaries[i][4], summaries[i][2], scored[i][1])
-               for i in scorable if not scored[i][0]]
-    for result, position in zip(results, eligible_ranks(results, [r.total for r in results]),
-                                strict=True):
-        result.rank = position
-    results = ordered(results)
-
-    errors: list[Problem] = list(empty_folders)  # first, as api.load_proposals lists them
+    # As api.compare lists them: the files' own (empty folders first), the panel's, then
+    # those found preparing, then scoring.
+    errors: list[Problem] = list(empty_folders)
     for index, (_, problems, _, _) in enumerate(reads):
         errors.extend(dropped.get(index, problems))
     errors.extend(panel_problems)
     for index in kept:
-        errors.extend(summaries[index][3])
+        errors.extend(summaries[index].problems)
     for index in scorable:
         errors.extend(scored[index][0])
-    notes = comparison_notes(criteria, [r.id for r in results if r.ranged], len(results))
-    free_form = free_form_fields(criteria)
-    if free_form and kept:  # as api.free_form_notes: the summaries carry the names given
-        notes.extend(unmet_field_notes(free_form, {name for index in kept
-                                                   for name in summaries[index][5]
-                                                   if is_free_form(name)}))
-    lines = [(scored[r.index][2], b"null" if r.rank is None else b"%d" % r.rank,
-              scored[r.index][3]) for r in results]
-    flags = [flag for r in results for flag in scored[r.index][4]]
+    results = [_Result(i, summaries[i].id, summaries[i].eligible, summaries[i].ranged,
+                       scored[i][1]) for i in scorable if not scored[i][0]]
     done = {r.index for r in results}
-    unevaluated = sorted({summaries[i][1] if i in summaries else reads[i][1][0].file
-                          for i in range(len(reads)) if i not in done})
-    found = caveats.find(criteria, judged, [r.id for r in results], unevaluated)
-    comparison = Comparison(criteria, "wsm", top_weights, [], errors, notes, panel=judged,
-                            what_if=what_if, files=len(files), unevaluated=unevaluated,
-                            caveats=found)
-    return render_encoded(comparison, lines, flags, len(results)), errors
+    unevaluated = [summaries[i].file if i in summaries else reads[i][1][0].file
+                   for i in range(len(reads)) if i not in done]
+    comparison, ranked = conclude(criteria, results, errors, unevaluated, Method.WSM,
+                                  top_weights, what_if, judged, len(files))
+    comparison.notes.extend(free_form_notes(criteria, [summaries[i].values for i in kept]))
+    comparison.caveats = caveats.find(criteria, judged, [r.id for r in ranked],
+                                      comparison.unevaluated)
+    return Encoded(comparison, [(r.rank, scored[r.index][2]) for r in ranked])
 
 
 class _Pool:
     """Forked worker processes, each keeping what it read, spoken to through pipes."""
 
-    def __init__(self, size: int, files: list[Path], criteria: Criteria,
-                 max_bytes: int) -> None:
+    def __init__(self, size: int, files: list[Path], criteria: Criteria, max_bytes: int,
+                 encode: Encode[Any]) -> None:
         import multiprocessing
         context = multiprocessing.get_context("fork")
         self.size = size
@@ -223,7 +269,8 @@ class _Pool:
             ours, theirs = context.Pipe()
             # fork: the worker starts with everything imported and the arguments as they
             # are here, nothing pickled.
-            process = context.Process(target=_serve, args=(theirs, files, criteria, max_bytes),
+            process = context.Process(target=_serve,
+                                      args=(theirs, files, criteria, max_bytes, encode),
                                       daemon=True)
             process.start()
             theirs.close()
@@ -243,7 +290,7 @@ class _Pool:
                 process.terminate()
             process.join()
 
-    def read(self, count: int, on_file: FileCallback | None, context: _Context | None
+    def read(self, count: int, on_file: FileCallback | None, context: Context | None
              ) -> list[tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]]:
         """Round 1, chunks handed to whichever worker is free: (worker, problems, summary,
         scored) for each file, in file order."""
@@ -313,11 +360,11 @@ def _receive(connection: Connection) -> Any:
     return value
 
 
-def _serve(connection: Connection, files: list[Path], criteria: Criteria,
-           max_bytes: int) -> None:
+def _serve(connection: Connection, files: list[Path], criteria: Criteria, max_bytes: int,
+           encode: Encode[Any]) -> None:
     """A worker's loop: answer each message until told to stop."""
     worker_signals()  # Ctrl-C is the parent's to handle; its terminate() ends a worker
-    worker = _Worker(files, criteria, max_bytes)
+    worker = _Worker(files, criteria, max_bytes, encode)
     failure = None  # once failed, every later message is answered with the failure
     try:
         while True:
@@ -341,15 +388,17 @@ def _serve(connection: Connection, files: list[Path], criteria: Criteria,
 class _Worker:
     """What one worker process holds: the proposals it read, until the last round."""
 
-    def __init__(self, files: list[Path], criteria: Criteria, max_bytes: int) -> None:
+    def __init__(self, files: list[Path], criteria: Criteria, max_bytes: int,
+                 encode: Encode[Any]) -> None:
         self.files = files
         self.criteria = criteria
         self.max_bytes = max_bytes
+        self.encode = encode
         self.fields = proportional_fields(criteria)
         self.free_form = bool(free_form_fields(criteria))
         self.held: dict[int, Prepared] = {}
 
-    def read(self, start: int, stop: int, context: _Context | None) -> list[_Read]:
+    def read(self, start: int, stop: int, context: Context | None) -> list[_Read]:
         # Stage by stage over the chunk (all read, then all prepared, then all scored), not
         # file by file: each stage's code stays warm in the processor's caches, ~7% faster.
         indices = range(start, stop)
@@ -371,14 +420,14 @@ class _Worker:
             if self.free_form:  # the names given, for notes on names none gives (misspelt)
                 values.update((name, value) for name, value in item.values.items()
                               if is_free_form(name))
-            summary = (outcome.id, outcome.file, outcome.ranged, item.problems,
-                       all(g.passed for g in item.gates), values)
+            summary = _Summary(outcome.id, outcome.file, outcome.ranged, item.problems,
+                               item.eligible, values)
             # Once scored, only a duplicate's problem may yet be needed: the document words it.
             self.held[index] = Prepared(outcome) if index in scored else item
             answer.append((index, (), summary, scored.get(index)))
         return answer
 
-    def finish(self, duplicates: dict[int, str], context: _Context | None
+    def finish(self, duplicates: dict[int, str], context: Context | None
                ) -> list[tuple[int, tuple[Problem, ...], _Scored | None]]:
         answer: list[tuple[int, tuple[Problem, ...], _Scored | None]] = []
         for index, first in duplicates.items():
@@ -391,20 +440,17 @@ class _Worker:
         self.held.clear()
         return answer
 
-    def _score(self, items: dict[int, Prepared], context: _Context) -> dict[int, _Scored]:
-        """Each item scored and its result line encoded, by index (stage by stage too)."""
+    def _score(self, items: dict[int, Prepared], context: Context) -> dict[int, _Scored]:
+        """Each item scored by the engine and encoded by the caller's `encode`, by index
+        (stage by stage too)."""
         evaluations: dict[int, Evaluation] = {}
         scored: dict[int, _Scored] = {}
         for index, item in items.items():
             try:
-                evaluations[index] = score_prepared(item, self.criteria, *context)
+                evaluations[index] = score_prepared(item, self.criteria, context)
             except InputError as exc:
-                scored[index] = exc.problems, 0.0, b"", b"", []
-        data = {index: evaluation_data(evaluation) for index, evaluation in evaluations.items()}
-        for index, evaluation in evaluations.items():
-            # Encoded before the rank is known (None): cut around it, for the parent to fill.
-            text = line(data[index]).encode("utf-8")
-            cut = text.index(_RANK + b"null") + len(_RANK)
-            scored[index] = ((), evaluation.total, text[:cut], text[cut + len(b"null"):],
-                             flagged(evaluation))
+                scored[index] = exc.problems, 0.0, None
+        encoded = self.encode(list(evaluations.values()))
+        for (index, evaluation), encoding in zip(evaluations.items(), encoded, strict=True):
+            scored[index] = (), evaluation.total, encoding
         return {index: scored[index] for index in items}
