@@ -110,3 +110,10 @@ def test_usage_errors_come_in_their_order(run_cli: RunCli, args: list[str],
 def test_a_setting_error_is_still_a_usage_error() -> None:
     with pytest.raises(UsageError):
         run_options("table", REPORT_FORMATS, weights="pricing=0.4")
+
+
+def test_the_command_line_offers_the_core_methods_and_all() -> None:
+    # The command line's Method adds `all` to the core's; neither may drift from the other.
+    from evaluator.cli.options import Method as Choice
+    from evaluator.model.method import ALL, METHODS
+    assert [str(m) for m in Choice] == [*map(str, METHODS), ALL]
