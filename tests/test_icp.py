@@ -19,6 +19,7 @@ from evaluator.errors import CriteriaError, InputError
 from evaluator.model.icp import DEFAULT_MULTIPLIERS
 from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Evaluation
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
@@ -162,7 +163,7 @@ def test_no_section_leaves_the_fields_missing() -> None:
     assert p.activities is None and e.icp is None
     assert CREDIT not in e.derived and RATIO not in e.derived and SHARE not in e.derived
     assert e.criteria[0].leaves[0].missing and e.criteria[0].score == 0
-    assert e.warnings == ["industrial_collaboration.credit_ratio_pct is missing: "
+    assert notes_text(e.warnings) == ["industrial_collaboration.credit_ratio_pct is missing: "
                           "icp.icp scores 0"]
     gate = e.gates[0]
     assert not gate.passed and gate.detail == f"{SHARE} is missing"

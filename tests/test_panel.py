@@ -14,6 +14,8 @@ from evaluator.errors import CriteriaError, InputError
 from evaluator.model.panel import Member, Panel, PanelSettings, load_panel
 from evaluator.model.rules import Levels
 from evaluator.render.data import comparison_data
+from evaluator.render.text.notes import notes_text
+from evaluator.render.text.panel import extremes
 from evaluator.scoring.consensus import aggregate, consolidate
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Comparison, LeafScore
@@ -165,7 +167,7 @@ def test_highest_and_lowest_name_every_member_at_the_extremes() -> None:
                      C={"x": {"sincerity": "outstanding"}}, D={"x": {"sincerity": "good"}})
     consensus = consolidate(panel, "x", "sincerity", SCALE, PanelSettings())
     assert consensus is not None
-    assert consensus.extremes() == "A, C outstanding (100), B marginal (25)"
+    assert extremes(consensus) == "A, C outstanding (100), B marginal (25)"
 
 
 LEVEL_NAMES = [name for name, _ in SCALE.levels]
@@ -211,7 +213,7 @@ def test_consolidated_scores_feed_the_criterion() -> None:
     assert sincerity.panel is not None and sincerity.rule == "levels"
     # 0.5 × 75 + 0.5 × 100
     assert comparison.evaluations[0].total == pytest.approx(87.5)
-    assert comparison.evaluations[0].warnings == []
+    assert notes_text(comparison.evaluations[0].warnings) == []
     assert comparison.notes == []
 
 
@@ -221,7 +223,7 @@ def test_disagreement_warns_naming_proposal_judgement_and_members() -> None:
                      B={"x": {"sincerity": "outstanding", "schedule_realism": "low"}},
                      C={"x": {"sincerity": "acceptable", "schedule_realism": "fair"}})
     comparison = evaluate([offer("x")], criteria, panel=panel)  # type: ignore[arg-type]
-    assert comparison.evaluations[0].warnings == [
+    assert notes_text(comparison.evaluations[0].warnings) == [
         "panel disagreement on sincerity for x: B outstanding (100), C acceptable (50); "
         "spread 50 (disagreement from 50)",
         "panel disagreement on schedule_realism for x: A high (100), B low (0); "
@@ -234,7 +236,7 @@ def test_the_criteria_file_sets_aggregate_and_threshold() -> None:
     comparison = evaluate([offer("x")], criteria, panel=panel)  # type: ignore[arg-type]
     assert leaf(comparison, "x").score == 75  # mean of 100 and 50
     # A spread of 50 is below 60: no disagreement, only the unrated judgement is warned of.
-    assert comparison.evaluations[0].warnings == [
+    assert notes_text(comparison.evaluations[0].warnings) == [
         "panel.schedule_realism is missing: no panel member rated x; trust.realism scores 0"]
 
 
@@ -246,7 +248,7 @@ def test_nobody_rated_it_is_missing_and_scores_zero_with_a_warning() -> None:
     realism = leaf(comparison, "x", "realism")
     assert realism.missing and realism.value is None and realism.score == 0
     assert realism.explanation == "missing (no panel member rated it): scored 0"
-    assert comparison.evaluations[0].warnings == [
+    assert notes_text(comparison.evaluations[0].warnings) == [
         "panel.schedule_realism is missing: no panel member rated x; trust.realism scores 0"]
     assert leaf(comparison, "x").explanation == "A good 75 → median 75; spread 0; not rated by B"
 
@@ -302,7 +304,7 @@ def test_the_sample_panel_by_hand() -> None:
     assert leaf(comparison, "turkiye").score == 75
     assert leaf(comparison, "south-korea").score == 50
     assert leaf(comparison, "direct-offer").score == 0
-    flagged = {e.id: [w for w in e.warnings if w.startswith("panel disagreement")]
+    flagged = {e.id: [w for w in notes_text(e.warnings) if w.startswith("panel disagreement")]
                for e in comparison.evaluations}
     assert flagged == {"italy": [], "turkiye": [], "direct-offer": [], "south-korea": [
         "panel disagreement on sincerity for south-korea: C outstanding (100), B marginal "

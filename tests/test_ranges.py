@@ -10,6 +10,7 @@ from evaluator.analysis.sampling import sample_ranges
 from evaluator.errors import InputError
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.data import comparison_data
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from tests.helpers import criteria_from, proposal_from, single_rule
 
@@ -202,7 +203,7 @@ def test_compare_notes_which_proposals_give_ranges() -> None:
     plain = proposal_from("proposal: {country: Italy}\npricing: {currency: EUR, unit_price: 24}\n",
                           "b.yaml")
     comparison = evaluate([plain, ranged], PRICE)
-    assert comparison.notes == [
+    assert notes_text(comparison.notes) == [
         "≈ a gives some figures as ranges (estimates), scored at the likely value or else the "
         "midpoint; `evaluator sensitivity --values` draws them"]
     assert [r["id"] for r in comparison_data(comparison)["results"]] == ["b", "a"]  # ids as ever

@@ -6,6 +6,7 @@ import pytest
 
 from evaluator.api import compare_files, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.ranking import competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
@@ -165,7 +166,7 @@ def test_missing_values_score_zero_and_warn_and_missing_credibility_takes_lowest
     depth = e.criteria[1]
     assert depth.credibility_factor == 0.1
     assert depth.leaves[1].missing and depth.leaves[1].score == 0.0
-    assert e.warnings == [
+    assert notes_text(e.warnings) == [
         "technology_transfer.engineers_trained is missing: depth.engineers scores 0",
         "technology_transfer.commitment is missing: depth takes the lowest credibility "
         "factor, 0.1"]
@@ -245,7 +246,7 @@ def test_proportional_uses_the_eligible_pool_and_notes_it() -> None:
     comparison = evaluate([cheap_but_out, a, b], criteria)
     totals = {e.id: e.total for e in comparison.evaluations}
     assert totals == pytest.approx({"a": 100.0, "b": 50.0, "out": 100.0})
-    assert "relative to the proposals compared" in comparison.notes[0]
+    assert "relative to the proposals compared" in notes_text(comparison.notes)[0]
 
 
 def test_proportional_with_one_proposal_warns_it_is_relative() -> None:
@@ -253,7 +254,7 @@ def test_proportional_with_one_proposal_warns_it_is_relative() -> None:
     p = offer("a", pricing__currency="MYR", pricing__unit_price=100)
     e = evaluate([p], criteria).evaluations[0]
     assert e.total == 100.0
-    assert "compared with itself" in e.warnings[0]
+    assert "compared with itself" in notes_text(e.warnings)[0]
 
 
 def test_proportional_pool_is_everyone_when_nobody_is_eligible() -> None:
@@ -292,7 +293,7 @@ def test_derived_costs_defaults_apply_only_inside_derived_fields() -> None:
     assert e.derived["pricing.acquisition_cost"] == 200
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(200 + 100 + 110 / 1.21)
     one_off = single_rule("pricing.one_off_costs", "{type: linear, best: 0, worst: 1000}")
-    assert evaluate([p], one_off).evaluations[0].warnings == [
+    assert notes_text(evaluate([p], one_off).evaluations[0].warnings) == [
         "pricing.one_off_costs is missing: only.only scores 0"]
 
 

@@ -39,9 +39,17 @@ from evaluator.analysis.sampling import (
 )
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
+from evaluator.model.notes import (
+    CRITERIA_METHOD,
+    RANGED,
+    VALUES_AT_POINT,
+    VALUES_NONE_RANGED,
+    VALUES_SKIPPED,
+    Note,
+)
 from evaluator.scoring.engine import total_score
 from evaluator.scoring.ranking import TIE_TOLERANCE
-from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
+from evaluator.scoring.results import Comparison, Evaluation
 
 if TYPE_CHECKING:
 
@@ -123,7 +131,7 @@ class Sensitivity:
     stability: dict[str, Stability]
     tipping_point: TippingPoint | None
     acceptability: Acceptability
-    notes: list[str]
+    notes: list[Note]  # codes and data (model.notes), worded by the renderers
     # With --values: the ranged figures drawn too, the confidence factors, gate risks.
     values: ValueAnalysis | None = None
 
@@ -205,10 +213,9 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
         None if rest is None else dict(zip(ids, rest, strict=True)))
     # The note of `compare` on ranged figures: their drawing is this command's --values,
     # whose own notes say how (and without --values the output is the same as ever).
-    notes = [n for n in comparison.notes if not n.startswith(f"{RANGED_MARK} ")]
+    notes = [n for n in comparison.notes if n.code != RANGED]
     if comparison.criteria.method != Method.WSM:
-        notes.append(f"the criteria file's method is {comparison.criteria.method}; stability "
-                     "and acceptability are computed on weighted-sum (wsm) totals")
+        notes.append(Note(CRITERIA_METHOD, {"method": comparison.criteria.method}))
     if by_values is not None:
         notes += _values_notes(by_values, excluded)
     tip = tipping_point(stability.values())
@@ -239,17 +246,13 @@ def weight_past(scores: Sequence[Sequence[float]], weights: Sequence[float], k: 
     return None
 
 
-def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[str]:
-    notes = ["with --values, eligibility and the stability intervals are at the point "
-             "estimates of the ranged figures; only the draws vary them within their ranges"]
+def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[Note]:
+    notes = [Note(VALUES_AT_POINT)]
     if not by_values.figures:
-        notes.append("no eligible proposal gives a figure as a range: only the weights vary "
-                     "from draw to draw")
+        notes.append(Note(VALUES_NONE_RANGED))
     skipped = [e.id for e in excluded if e.proposal.ranged]
     if skipped:
-        notes.append(", ".join(skipped) + (" is" if len(skipped) == 1 else " are")
-                     + " left out as ineligible, so " + ("its" if len(skipped) == 1 else "their")
-                     + " ranged figures are not drawn")
+        notes.append(Note(VALUES_SKIPPED, {"ids": skipped}))
     return notes
 
 

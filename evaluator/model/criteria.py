@@ -11,7 +11,7 @@ from typing import Any
 
 from evaluator.errors import CriteriaError, InputError, SettingError
 from evaluator.io.strict_yaml import Document, PathKey
-from evaluator.model.checks import Checker, describe, did_you_mean, shorten
+from evaluator.model.checks import Checker, closest, describe, did_you_mean, shorten
 from evaluator.model.fields import (
     ANY,
     BOOL,
@@ -28,6 +28,7 @@ from evaluator.model.fields import (
 )
 from evaluator.model.icp import IcpTable, read_table
 from evaluator.model.method import METHODS, Method
+from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, Note
 from evaluator.model.numeric import Truth, negation, within
 from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.rules import Rule, parse_rule
@@ -189,7 +190,7 @@ class Criteria:
     sha256: str
     icp: IcpTable = field(default_factory=IcpTable)  # ICP multipliers by activity type
     weights_from: str | None = None  # the AHP judgements file the weights come from
-    notes: tuple[str, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
+    notes: tuple[Note, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
     panel: PanelSettings = field(default_factory=PanelSettings)  # consolidating members' scores
 
     def rate(self, currency: str) -> float | None:
@@ -276,7 +277,7 @@ def parse_criteria(document: Document) -> Criteria:
     weights_from = check.text(("weights_from",), top["weights_from"]) \
         if "weights_from" in top else None
     criteria = _read_criteria(check, top.get("criteria"), "weights_from" in top)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     if weights_from is not None and criteria:
         criteria, notes = _weights_from(check, weights_from, criteria)
     gates = _read_gates(check, top.get("gates"))
@@ -305,14 +306,13 @@ def is_free_form(name: str) -> bool:
     return name.partition(".")[0] in FREE_FORM_SECTIONS
 
 
-def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[str]:
+def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[Note]:
     """A note for each of `fields` (free-form, see `free_form_fields`) that no proposal of a
     run gives: most likely misspelt in the criteria file, since such a name is checked
-    against no list. `given`: the free-form names the run's proposals give."""
+    against no list (with the closest name given, if one is close). `given`: the free-form
+    names the run's proposals give."""
     offered = sorted(given)
-    return [f"no proposal gives `{name}`" + did_you_mean(name, offered)
-            + ": a `technical` name is not checked against a list, so a misspelling in the "
-            "criteria file scores 0 (or fails its gate) for every proposal"
+    return [Note(UNMET_FIELD, {"field": name, "close": closest(name, offered)})
             for name in fields if name not in given]
 
 
@@ -499,7 +499,7 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
 
 
 def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
-                  ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
+                  ) -> tuple[tuple[Criterion, ...], tuple[Note, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
     from evaluator.model.ahp import CONSISTENCY_LIMIT, derive, load_judgements
     folder = Path(check.document.file).parent
@@ -533,11 +533,10 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
         check.report(("weights_from",), f"{result.file} does not fit these criteria: "
                      + "; ".join(parts))
         return criteria, ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     if not result.consistent:
-        notes = (f"the top-level weights come from {result.file}, whose judgements are "
-                 f"inconsistent (CR {result.cr:.3f} above {CONSISTENCY_LIMIT:.2f}; "
-                 f"see `evaluator weights {result.file}`)",)
+        notes = (Note(AHP_INCONSISTENT, {"file": result.file, "cr": result.cr,
+                                         "limit": CONSISTENCY_LIMIT}),)
     return tuple(replace(c, weight=result.weights[c.id]) for c in criteria), notes
 
 

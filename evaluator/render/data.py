@@ -9,6 +9,7 @@ from evaluator import __version__
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.results import (
     RANGED_MARK,
     Comparison,
@@ -73,7 +74,7 @@ def comparison_data(comparison: Comparison,
         "caveats": [c.as_dict() for c in comparison.caveats],
         "results": [evaluation_data(e) for e in comparison.evaluations],
         "errors": [p.as_dict() for p in comparison.errors],
-        "notes": list(comparison.notes),
+        "notes": notes_text(comparison.notes),
         "panel": panel_data(comparison, disagreements),
     }
     if comparison.kendall_tau is not None:
@@ -106,7 +107,7 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
         "derived": {name: plain(evaluation.derived[name]) for name in sorted(evaluation.notes)
                     if name in evaluation.derived},
         "icp": icp_data(evaluation.icp),
-        "warnings": list(evaluation.warnings),
+        "warnings": notes_text(evaluation.warnings),
         "unscored": list(evaluation.unscored),
     }
     if evaluation.methods:

@@ -48,6 +48,7 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
+from evaluator.render.text.notes import note_text, notes_text
 from evaluator.scoring.engine import show_value
 from evaluator.scoring.results import Comparison, CriterionScore, Evaluation, LeafScore
 
@@ -589,7 +590,7 @@ def robustness(result: Sensitivity) -> Robustness:
         today=tuple(percent(w) for w in weights.values()),
         excluded=tuple(e.id for e in result.excluded),
         # The comparison's own notes are in the summary already.
-        notes=tuple(n for n in result.notes if n not in result.comparison.notes),
+        notes=tuple(note_text(n) for n in result.notes if n not in result.comparison.notes),
         settings={"samples": f"{a.samples:,}", "seed": str(a.seed),
                   "spread": str(spread_value(a.spread))})
 
@@ -627,6 +628,7 @@ def environment() -> Environment:
     env.filters["ordinal"] = ordinal
     env.filters["percent"] = percent
     env.filters["criterion_score"] = criterion_score_text
+    env.filters["note"] = note_text
     return env
 
 
@@ -700,7 +702,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "ineligible": ineligible_reasons(comparison),
         "agreement": agreement_sentences(comparison),
         "disagreements": disagreement_sentences(comparison),
-        "notes": list(comparison.notes),
+        "notes": notes_text(comparison.notes),
         "errors": [str(p) for p in comparison.errors],
         "warned": [(i, e) for i, e in enumerate(evaluations, 1) if e.warnings],
         "warnings": sum(len(e.warnings) for e in evaluations),

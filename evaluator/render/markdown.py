@@ -33,6 +33,7 @@ from evaluator.render.run import (
     unscored_sentence,
     what_if_sentence,
 )
+from evaluator.render.text.notes import note_text
 from evaluator.scoring.results import Comparison, Evaluation
 
 # Every text from an input file goes through md() (evaluator/render/markdown_text.py);
@@ -102,7 +103,7 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
                              f"({md(g.requirement)}; it has {md(g.detail)}).")
     lines += [f"- **{md(sentence)}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
-        lines.append(f"- Note: {md(note)}.")
+        lines.append(f"- Note: {md(note_text(note))}.")
     for problem in comparison.errors:
         lines.append(f"- Not evaluated: {md(problem)}")
     lines += panel_section(comparison)
@@ -168,13 +169,13 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                             g.detail])
                       for g in e.gates]
             lines.append("")
-        lines += [f"- Warning: {md(w)}" for w in e.warnings]
+        lines += [f"- Warning: {md(note_text(w))}" for w in e.warnings]
         if e.unscored:
             lines.append(f"- {md(unscored_sentence(e.unscored))}")
         if e.warnings or e.unscored:
             lines.append("")
     lines += caveat_lines(comparison)
-    lines += [f"- Note: {md(note)}." for note in comparison.notes]
+    lines += [f"- Note: {md(note_text(note))}." for note in comparison.notes]
     if comparison.panel is not None:
         lines += ["", md(settings_sentence(comparison))] if lines and lines[-1] else \
             [md(settings_sentence(comparison))]

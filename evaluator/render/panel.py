@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from evaluator.model.panel import is_judgement, judgement_name, points
+from evaluator.render.text.panel import extremes
 from evaluator.scoring.results import Comparison, LeafScore
 
 FLAG = "⚠"
@@ -81,7 +82,7 @@ def disagreement_sentences(comparison: Comparison,
                 if leaf.panel is not None and leaf.panel.disagreement:
                     sentences.append(
                         f"Panel disagreement on {leaf.panel.judgement} for {e.id}: "
-                        f"{leaf.panel.extremes()}; spread {points(leaf.panel.spread)}.")
+                        f"{extremes(leaf.panel)}; spread {points(leaf.panel.spread)}.")
     if others:
         sentences.append(f"Panel disagreement on {others:,} more judgement"
                          f"{'s' if others != 1 else ''} of proposals not shown.")

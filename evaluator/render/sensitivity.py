@@ -23,6 +23,7 @@ from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
+from evaluator.render.text.notes import note_text, notes_text
 from evaluator.scoring.results import GateResult
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         "what_if": what_if_data(comparison.what_if),
         "caveats": [c.as_dict() for c in comparison.caveats],
         "errors": [p.as_dict() for p in comparison.errors],
-        "notes": list(result.notes),
+        "notes": notes_text(result.notes),
     }
     extra: dict[str, Any] = {}
     if acceptability.rest is not None:
@@ -319,7 +320,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         parts.append(Text(line, style="red"))
     parts += [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(result.comparison)]
     for note in result.notes:
-        parts.append(Text(f"Note: {note}.", style="yellow"))
+        parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
     return print_to_text(options, *parts)
 
 
@@ -576,5 +577,5 @@ def _markdown(result: Sensitivity) -> str:
             lines += _markdown_values(result)
     lines += [f"- {md(line)}" for line in _excluded_lines(result)]
     lines += [f"- Caveat: {md(s)}" for s in caveat_sentences(result.comparison)]
-    lines += [f"- Note: {md(note)}." for note in result.notes]
+    lines += [f"- Note: {md(note_text(note))}." for note in result.notes]
     return "\n".join(lines).rstrip() + "\n"

@@ -71,13 +71,6 @@ class Consensus:
             text += "; not rated by " + ", ".join(self.absent)
         return text
 
-    def extremes(self) -> str:
-        """'C outstanding (100), B marginal (25)': who rated highest and who lowest."""
-        def who(group: tuple[MemberScore, ...]) -> str:
-            names = ", ".join(r.member for r in group)
-            return f"{names} {group[0].level} ({points(group[0].score)})"
-        return f"{who(self.highest)}, {who(self.lowest)}"
-
 
 def aggregate(scores: Sequence[float], how: str) -> float:
     """The median (of an even count: the mean of the middle two) or the mean of scores."""

@@ -18,8 +18,18 @@ from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
 from evaluator.model.method import ALL, Method
+from evaluator.model.notes import (
+    COMPARED_WITH_ITSELF,
+    MISSING_CREDIBILITY,
+    MISSING_VALUE,
+    PANEL_DISAGREEMENT,
+    RANGED,
+    RELATIVE_RULES,
+    UNRATED,
+    Note,
+)
 from evaluator.model.numeric import Num, many, weighted_sum, zero_if_missing
-from evaluator.model.panel import Panel, is_judgement, judgement_name, points
+from evaluator.model.panel import Panel, is_judgement, judgement_name
 from evaluator.model.proposal import Proposal
 from evaluator.model.rules import Levels, Rule, number_text, percent_text
 from evaluator.scoring import caveats
@@ -27,7 +37,6 @@ from evaluator.scoring.consensus import consolidate
 from evaluator.scoring.derive import Derivation, derive, unscored_fields
 from evaluator.scoring.ranking import Rankable, rank
 from evaluator.scoring.results import (
-    RANGED_MARK,
     Comparison,
     CriterionScore,
     Evaluation,
@@ -144,22 +153,17 @@ def conclude(criteria: Criteria, results: Sequence[C], problems: list[Problem],
     return comparison, ranked
 
 
-def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> list[str]:
+def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> list[Note]:
     """The notes of a run: the criteria's own, then what holds for `count` results whose
     proposals `ranged` (ids, in result order) give some figures as ranges."""
     notes = list(criteria.notes)
     if ranged:
-        notes.append(
-            f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
-            + " some figures as ranges (estimates), scored at the likely value or else the "
-            "midpoint; `evaluator sensitivity --values` draws them")
+        notes.append(Note(RANGED, {"ids": list(ranged)}))
     relative = [leaf for _, leaf in criteria.leaves() if leaf.rule.relative]
     if relative and count > 1:
-        kinds = " or ".join(sorted({leaf.rule.type for leaf in relative}))
-        notes.append(
-            "scores of " + ", ".join(leaf.id for leaf in relative) + " are relative to the "
-            f"proposals compared ({kinds} rule): adding or removing a proposal can reorder "
-            "the others")
+        notes.append(Note(RELATIVE_RULES, {
+            "leaves": [leaf.id for leaf in relative],
+            "kinds": sorted({leaf.rule.type for leaf in relative})}))
     return notes
 
 
@@ -265,7 +269,7 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
     """Score one prepared proposal, given what depends on the others (`context`);
     InputError if it cannot be."""
     panel, references, pool_size = context.panel, context.references, context.pool_size
-    warnings: list[str] = []
+    warnings: list[Note] = []
     problems: list[Problem] = []
     scored: list[CriterionScore] = []
     for criterion in criteria.criteria:
@@ -286,8 +290,9 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
             cred_value = item.values.get(criterion.credibility.field)
             factor = criterion.credibility.factor(cred_value)
             if cred_value is None:
-                warnings.append(f"{criterion.credibility.field} is missing: {criterion.id} "
-                                f"takes the lowest credibility factor, {factor:g}")
+                warnings.append(Note(MISSING_CREDIBILITY, {
+                    "field": criterion.credibility.field, "criterion": criterion.id,
+                    "factor": factor}))
         score = float(criterion_score(factor, [leaf.weight for leaf in leaves],
                                       [leaf.score for leaf in leaves]))
         scored.append(CriterionScore(
@@ -303,7 +308,7 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
 
 
 def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
-          references: Mapping[str, Num], pool_size: int, warnings: list[str]) -> LeafScore:
+          references: Mapping[str, Num], pool_size: int, warnings: list[Note]) -> LeafScore:
     value = item.values.get(leaf.field)
     rule = leaf.rule
     where = f"{criterion.id}.{leaf.id}"
@@ -321,7 +326,7 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
         if criteria.missing == "error":
             message = f"`{leaf.field}` is missing (the criteria file says `missing: error`)"
             raise InputError([item.proposal.problem(leaf.field, message)])
-        warnings.append(f"{leaf.field} is missing: {where} scores 0")
+        warnings.append(Note(MISSING_VALUE, {"field": leaf.field, "leaf": where}))
         return result(0.0, "missing: scored 0", missing=True)
     needs = rule.needs(value)
     if needs is not None:
@@ -337,8 +342,7 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
     if rule.relative:
         reference = references.get(where, scored)  # type: ignore[arg-type]
         if pool_size == 1:
-            warnings.append(f"{where} uses a {rule.type} rule: with one proposal it is "
-                            "compared with itself")
+            warnings.append(Note(COMPARED_WITH_ITSELF, {"leaf": where, "rule": rule.type}))
     score: float = leaf_points(rule, scored, reference)  # type: ignore[assignment]
     reason = rule.reason(scored, score, reference)  # type: ignore[arg-type]
     if rule.raw:  # the value itself, for methods that normalise
@@ -347,7 +351,7 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
 
 
 def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
-               weight: float, panel: Panel | None, warnings: list[str]) -> LeafScore:
+               weight: float, panel: Panel | None, warnings: list[Note]) -> LeafScore:
     """A panel judgement: each member's rating scored by the levels, then aggregated."""
     assert isinstance(leaf.rule, Levels)  # parse_rule accepts no other rule for a judgement
     name = judgement_name(leaf.field)
@@ -361,14 +365,12 @@ def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: L
                        "`missing: error`)")
             raise InputError([item.proposal.problem(leaf.field, message)])
         if panel is not None:  # without a panel, one note says it for every proposal
-            warnings.append(f"{leaf.field} is missing: no panel member rated {proposal}; "
-                            f"{criterion.id}.{leaf.id} scores 0")
+            warnings.append(Note(UNRATED, {"field": leaf.field, "id": proposal,
+                                           "leaf": f"{criterion.id}.{leaf.id}"}))
         return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, leaf.rule.type,
                          f"missing ({reason}): scored 0", missing=True)
     if consensus.disagreement:
-        warnings.append(f"panel disagreement on {name} for {proposal}: "
-                        f"{consensus.extremes()}; spread {points(consensus.spread)} "
-                        f"(disagreement from {points(consensus.threshold)})")
+        warnings.append(Note(PANEL_DISAGREEMENT, {"id": proposal, "consensus": consensus}))
     return LeafScore(leaf.id, leaf.title, leaf.field, consensus.score, consensus.score,
                      weight, leaf.rule.type, consensus.explanation(), panel=consensus)
 

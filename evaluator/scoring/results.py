@@ -11,6 +11,7 @@ from evaluator.model.criteria import Criteria
 from evaluator.model.fields import Value
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.method import ALL
+from evaluator.model.notes import Note
 from evaluator.model.panel import Panel
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range, Uncertain
@@ -78,7 +79,7 @@ class Evaluation:
     criteria: tuple[CriterionScore, ...]
     gates: tuple[GateResult, ...]
     total: float
-    warnings: list[str]
+    warnings: list[Note]  # codes and data (model.notes.WARNINGS)
     derived: dict[str, Value]
     notes: dict[str, str]
     rank: int | None = None
@@ -133,7 +134,7 @@ class Comparison:
     weights: dict[str, float]
     evaluations: list[Evaluation]
     errors: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # what holds for the whole result
     kendall_tau: dict[str, float | None] | None = None  # with --method all; None: undefined
     panel: Panel | None = None  # the panel whose ratings were consolidated (--panel)
     what_if: WhatIf | None = None  # how the run departs from the criteria file, if it does
