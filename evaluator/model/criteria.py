@@ -72,12 +72,6 @@ class Preference:
             return 1.0
         return (difference - self.q) / (self.p - self.q)
 
-    def describe(self) -> str:
-        """The preference function in a few words."""
-        if self.type == "usual":
-            return "usual (any difference is a full preference)"
-        return f"linear (indifferent up to {self.q:g}, full preference from {self.p:g})"
-
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
@@ -113,14 +107,15 @@ class Criterion:
 
 # `above` and `below` are strict (> and <): the ICP asks that local content *exceed* 30%.
 GATE_TESTS = ("in", "not_in", "equals", "min", "max", "above", "below")
-_BOUNDS = {"min": "≥", "max": "≤", "above": ">", "below": "<"}
+_BOUNDS = ("min", "max", "above", "below")  # the tests of a number against a bound
 # What-if weights given for every criterion may miss 100% by rounding (33.33 × 3).
 WEIGHT_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """A pass/fail condition for eligibility."""
+    """A pass/fail condition for eligibility: `field` passes `test` against `operand`
+    (its words, the requirement: evaluator.render.text.gates)."""
 
     id: str
     title: str
@@ -155,20 +150,6 @@ class Gate:
         else:
             passed = value > bound if self.test == "above" else value < bound
         return passed
-
-    def describe(self) -> str:
-        """The requirement in words."""
-        if self.test in ("in", "not_in"):
-            word = "one of" if self.test == "in" else "none of"
-            return f"{self.field} {word} " + ", ".join(map(str, self.operand))
-        sign = {"equals": "=", **_BOUNDS}[self.test]
-        return f"{self.field} {sign} {_plain(self.operand)}"
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -1,8 +1,8 @@
 """Notes and warnings about a result, as facts: a code and the data that says what and where.
 
 The core says *what* holds (a proposal gives figures as ranges; a value is missing and
-scores 0...) and never in words: the render layer words each code
-(evaluator.render.text.notes), so that
+scores 0; a derived cost is unit price × quantity + one-off costs...) and never in words:
+the render layer words each code (evaluator.render.text.notes and .evidence), so that
 every renderer, the JSON contract included, says it the same way, and another language
 is one more table there. The codes are listed here, one place, with the data each
 carries; a test checks that every one has its words.
@@ -62,8 +62,30 @@ UNRATED = "unrated"
 # The members disagree on a judgement: id (the proposal), consensus (scoring.Consensus).
 PANEL_DISAGREEMENT = "panel_disagreement"
 
+# --- how a value was derived or converted (Evaluation.notes: field -> Note) ---------------
+
+# Money in the criteria currency: original, currency (the offer's), rate.
+CONVERTED = "converted"
+# unit_price × quantity + one_off (in the criteria currency).
+ACQUISITION = "acquisition"
+# acquisition (with unit_price, quantity, one_off) + per_year for years, discounted at
+# discount_rate: npv.
+LIFECYCLE = "lifecycle"
+# Σ value × multiplier: count (activities), local (of them), currency (the offer's), rate.
+CREDIT_VALUE = "credit_value"
+# 100 × credit / acquisition.
+CREDIT_RATIO = "credit_ratio"
+# 100 × local / credit (credit 0: no local share).
+LOCAL_SHARE = "local_share"
+
+# Why a judgement is missing (LeafScore.absent).
+NO_PANEL = "no_panel"  # no --panel given
+NOT_RATED = "not_rated"  # no member rated it
+
 RUN_NOTES = (AHP_INCONSISTENT, RANGED, RELATIVE_RULES, UNMET_FIELD, WSM_LEFT_OUT,
              ALONE_METHODS, RELATIVE_METHODS, CRITERIA_METHOD, VALUES_AT_POINT,
              VALUES_NONE_RANGED, VALUES_SKIPPED)
 WARNINGS = (MISSING_VALUE, MISSING_CREDIBILITY, COMPARED_WITH_ITSELF, UNRATED,
             PANEL_DISAGREEMENT)
+DERIVATIONS = (CONVERTED, ACQUISITION, LIFECYCLE, CREDIT_VALUE, CREDIT_RATIO, LOCAL_SHARE)
+ABSENCES = (NO_PANEL, NOT_RATED)

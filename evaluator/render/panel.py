@@ -6,8 +6,9 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from evaluator.model.panel import is_judgement, judgement_name, points
-from evaluator.render.text.panel import extremes
+from evaluator.model.panel import is_judgement, judgement_name
+from evaluator.render.text.numbers import points
+from evaluator.render.text.panel import extremes, settings_text
 from evaluator.scoring.results import Comparison, LeafScore
 
 FLAG = "⚠"
@@ -63,7 +64,7 @@ def settings_sentence(comparison: Comparison, flag: str = "") -> str:
         return ""
     names = ", ".join(members(comparison)) or "none (no file could be read)"
     return (f"Panel: members {names} (files in {panel.folder}); a judgement scores "
-            f"{comparison.criteria.panel.describe(flag)}.")
+            f"{settings_text(comparison.criteria.panel, flag)}.")
 
 
 def disagreement_sentences(comparison: Comparison,

@@ -15,7 +15,6 @@ from rich.text import Text
 from evaluator import __version__
 from evaluator.analysis.sampling import Spread
 from evaluator.analysis.sensitivity import Interval, Sensitivity, Stability, TippingPoint
-from evaluator.model.rules import number_text
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
 from evaluator.render.layout import WORDS, broken, fit_table, needed_width
@@ -24,6 +23,7 @@ from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
 from evaluator.render.text.notes import note_text, notes_text
+from evaluator.render.text.numbers import number_text
 from evaluator.scoring.results import GateResult
 
 if TYPE_CHECKING:

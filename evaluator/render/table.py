@@ -51,6 +51,8 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text, short_note_text
 from evaluator.scoring.results import Comparison, Evaluation
 
@@ -288,7 +290,8 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
         for gate in e.gates:
             if not gate.passed:
                 lines.append(Text(f"{e.id} is ineligible: {gate.title} "
-                                  f"({gate.requirement}; it has {gate.detail}).", style="red"))
+                                  f"({requirement(gate.gate)}; it has {detail(gate)}).",
+                                  style="red"))
     if shown is not None:
         lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
     for sentence in disagreement_sentences(comparison, shown):
@@ -481,7 +484,7 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
             style = "yellow" if leaf.missing else ""
             table.add_row(leaf.id, percent(leaf.weight),
                           "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
-                          leaf.explanation, style=style)
+                          explanation(leaf), style=style)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
             table.caption = (f"Credibility: {c.credibility_field} = {value} → "
@@ -511,12 +514,13 @@ def gate_table(e: Evaluation, width: int) -> Table:
     gates.add_column("Requirement", ratio=1)
     gates.add_column("Value", max_width=24)
     for g in e.gates:
-        gates.add_row(g.id, result(g.passed), g.requirement, g.detail)
+        gates.add_row(g.id, result(g.passed), requirement(g.gate), detail(g))
     if needed_width(gates, {0: IDENTIFIER}) > width:
         gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
         gates.add_column("Gate", ratio=1)
         gates.add_column("Result", no_wrap=True)
         gates.add_column("Requirement; value", ratio=2)
         for g in e.gates:
-            gates.add_row(g.id, result(g.passed), f"{g.requirement}; it has {g.detail}")
+            gates.add_row(g.id, result(g.passed),
+                          f"{requirement(g.gate)}; it has {detail(g)}")
     return fit_table(gates, width, {0: IDENTIFIER})

@@ -26,9 +26,9 @@ from evaluator.model.notes import (
     WSM_LEFT_OUT,
     Note,
 )
-from evaluator.model.panel import points
+from evaluator.render.text.evidence import RANGED_MARK
+from evaluator.render.text.numbers import points
 from evaluator.render.text.panel import extremes
-from evaluator.scoring.results import RANGED_MARK
 
 # Beyond this many proposals with ranged figures, a ranking cut short counts them.
 _NAMED_RANGED = 5
