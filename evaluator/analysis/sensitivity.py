@@ -149,16 +149,27 @@ def parse_spread(text: str) -> Spread:
     return value
 
 
-def long_run(comparison: Comparison, samples: int, values: bool = False) -> str | None:
-    """Why `analyse` would run long, in words, when it is above the limit run without
-    asking (`WORK_LIMIT`, or `VALUES_WORK_LIMIT` with `values`); None when it is not."""
+@dataclass(frozen=True, slots=True)
+class LongRun:
+    """An analysis larger than those run without asking: `samples` draws × `eligible`
+    proposals (with `values`: ranged figures drawn too) is `work` proposal-draws, above
+    `limit`."""
+
+    samples: int
+    eligible: int
+    values: bool
+    work: int
+    limit: int
+
+
+def long_run(comparison: Comparison, samples: int, values: bool = False) -> LongRun | None:
+    """Why `analyse` would run long, when it is above the limit run without asking
+    (`WORK_LIMIT`, or `VALUES_WORK_LIMIT` with `values`); None when it is not."""
     eligible = sum(1 for e in comparison.evaluations if e.eligible)
     work, limit = samples * eligible, VALUES_WORK_LIMIT if values else WORK_LIMIT
     if work <= limit:
         return None
-    return (f"{samples:,} draws × {eligible:,} eligible proposals"
-            f"{' with --values' if values else ''} is {work:,} proposal-draws, more than the "
-            f"{limit:,} run without asking")
+    return LongRun(samples, eligible, values, work, limit)
 
 
 def listed_ranks(proposals: int, ranks: int | None = None) -> int:

@@ -14,7 +14,13 @@ from rich.text import Text
 
 from evaluator import __version__
 from evaluator.analysis.sampling import Spread
-from evaluator.analysis.sensitivity import Interval, Sensitivity, Stability, TippingPoint
+from evaluator.analysis.sensitivity import (
+    Interval,
+    LongRun,
+    Sensitivity,
+    Stability,
+    TippingPoint,
+)
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
 from evaluator.render.layout import WORDS, broken, fit_table, needed_width
@@ -112,6 +118,13 @@ def _interval(interval: Interval | None) -> list[float] | None:
 def spread_value(spread: Spread) -> float | str:
     """`--spread` as shown in results: the number, or "full"."""
     return "full" if spread is None else number(spread)
+
+
+def long_run_text(run: LongRun) -> str:
+    """Why the analysis would run long: '100,000 draws × 6,000 eligible proposals is …'."""
+    return (f"{run.samples:,} draws × {run.eligible:,} eligible proposals"
+            f"{' with --values' if run.values else ''} is {run.work:,} proposal-draws, more "
+            f"than the {run.limit:,} run without asking")
 
 
 def _excluded_reason(gates: Iterable[GateResult]) -> str:
