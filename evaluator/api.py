@@ -16,8 +16,10 @@ from evaluator.model.criteria import (
     parse_criteria,
 )
 from evaluator.model.method import ALL, METHODS, Method
+from evaluator.model.notes import Note
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal, parse_proposal
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring import batch as batches
 from evaluator.scoring import parallel
 from evaluator.scoring.batch import (
@@ -81,7 +83,7 @@ _DEFAULT_HINT = (" (the default criteria file, read when no --criteria is given:
                  "remove it to use the installed copy, or give --criteria FILE)")
 
 
-def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[str]:
+def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[Note]:
     """`model.unmet_field_notes` for a run's proposals (none when there are none)."""
     return batches.free_form_notes(criteria, [p.values for p in proposals])
 
@@ -254,7 +256,7 @@ class Evaluation:
     title: str = field(repr=False)
     file: str = field(repr=False)
     scores: dict[str, float] = field(repr=False)  # criterion id -> its score, 0 to 100
-    warnings: tuple[str, ...] = field(repr=False)
+    warnings: tuple[str, ...] = field(repr=False)  # in words, as `evaluator score` says them
     details: EngineEvaluation = field(repr=False)
 
     @classmethod
@@ -263,7 +265,8 @@ class Evaluation:
         proposal = evaluation.proposal
         return cls(evaluation.id, proposal.country, evaluation.total, evaluation.rank,
                    evaluation.eligible, proposal.title, proposal.file,
-                   {c.id: c.score for c in evaluation.criteria}, tuple(evaluation.warnings),
+                   {c.id: c.score for c in evaluation.criteria},
+                   tuple(notes_text(evaluation.warnings)),
                    evaluation)
 
 
@@ -306,8 +309,8 @@ class Comparison:
 
     @property
     def notes(self) -> list[str]:
-        """What holds for the whole result, in words."""
-        return self.details.notes
+        """What holds for the whole result, in words (`details.notes`: as codes and data)."""
+        return notes_text(self.details.notes)
 
     @property
     def caveats(self) -> list[Caveat]:

@@ -31,12 +31,16 @@ from evaluator.model.rules import (
     Parameter,
     Proportional,
     Raw,
+    Reason,
     Rule,
     RuleReader,
     Steps,
     register,
 )
 from evaluator.model.schema import schema
+from evaluator.render.text import rules as words
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.rules import describe
 from evaluator.scoring.derive import derived_figures
 from evaluator.scoring.engine import criterion_score, evaluate, leaf_points, total_score
 from tests.conftest import ROOT
@@ -187,7 +191,8 @@ def test_criterion_scores_and_totals_of_columns_are_those_of_each(
 
 @pytest.fixture
 def at_least() -> Iterator[type[Rule]]:
-    """A rule type defined here, registered for one test and forgotten after it."""
+    """A rule type defined here, registered for one test and forgotten after it: its class,
+    and its words in the render layer's table of rules."""
 
     @register
     @dataclass(frozen=True, slots=True)
@@ -207,16 +212,16 @@ def at_least() -> Iterator[type[Rule]]:
         def points(self, value: Num, reference: Num | None = None) -> Num:
             return choose(value >= self.at, 100.0, 0.0)
 
-        def reason(self, value: float, points: float, reference: float | None = None) -> str:
-            return f"at least {self.at:g}: {'yes' if points else 'no'}"
+        def reason(self, value: float, points: float,
+                   reference: float | None = None) -> Reason:
+            return Reason(self, "yes" if points else "no")
 
-        def describe(self) -> str:
-            return f"at least {self.at:g}"
-
+    words.DESCRIPTIONS["at_least"] = lambda rule: f"at least {rule.at:g}"
+    words.REASONS["at_least"] = lambda reason: f"at least {reason.rule.at:g}: {reason.case}"
     try:
         yield AtLeast
     finally:
-        del RULES["at_least"]
+        del RULES["at_least"], words.DESCRIPTIONS["at_least"], words.REASONS["at_least"]
 
 
 def test_a_new_rule_type_is_read_scored_drawn_and_described(at_least: type[Rule]) -> None:
@@ -237,7 +242,8 @@ def test_a_new_rule_type_is_read_scored_drawn_and_described(at_least: type[Rule]
                           criteria)
     leaves = {e.id: e.criteria[0].leaves[0] for e in comparison.evaluations}
     assert (leaves["a"].score, leaves["b"].score) == (100.0, 0.0)
-    assert leaves["a"].explanation.endswith("→ 100.00 (at least 100: yes)")
+    assert explanation(leaves["a"]).endswith("→ 100.00 (at least 100: yes)")
+    assert describe(rule) == "at least 100"
     assert leaves["a"].rule == "at_least"
     # The draws: a column of values, and `sensitivity --values` on a ranged figure.
     assert leaf_points(rule, np.array([80.0, 100.0, 120.0])).tolist() == [0.0, 100.0, 100.0]

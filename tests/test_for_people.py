@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from evaluator.model.proposal import Proposal
+from evaluator.render.text.gates import detail
 from evaluator.scoring.engine import evaluate
 from tests.conftest import Run
 from tests.helpers import criteria_from, proposal_from
@@ -78,8 +79,8 @@ def test_a_rounded_percent_never_reads_as_the_threshold_it_misses() -> None:
     # 29.96% fails "> 30": "30.0%" would say it passes; 30.04% passes and must not read 30.
     comparison = evaluate([_share("low", 2996, 7004), _share("high", 3004, 6996),
                            _share("round", 1923, 8077)], criteria_from(GATED))
-    detail = {e.id: e.gates[0].detail for e in comparison.evaluations}
-    assert detail == {"low": "29.96%", "high": "30.04%", "round": "19.2%"}
+    shown = {e.id: detail(e.gates[0]) for e in comparison.evaluations}
+    assert shown == {"low": "29.96%", "high": "30.04%", "round": "19.2%"}
 
 
 # --- captions -------------------------------------------------------------------------------

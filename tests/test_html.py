@@ -30,6 +30,7 @@ from evaluator.render.html import (
     render_report,
 )
 from evaluator.render.sensitivity import headline
+from evaluator.render.text.evidence import explanation
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
 from tests.helpers import criteria_from, imported_after
@@ -350,7 +351,7 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
                 cells = row.find_all("td")
                 assert cells[1].text == percent(leaf.weight)
                 assert cells[2].text == f"{leaf.score:.2f}"
-                assert cells[3].text == " ".join(leaf.explanation.split())
+                assert cells[3].text == " ".join(explanation(leaf).split())
             if c.credibility_field is not None:
                 assert block.find("p", class_="credibility").text.startswith(
                     f"Credibility: {c.credibility_field} = ")

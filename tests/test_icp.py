@@ -19,6 +19,9 @@ from evaluator.errors import CriteriaError, InputError
 from evaluator.model.icp import DEFAULT_MULTIPLIERS
 from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data
+from evaluator.render.text.evidence import derivation, explanation
+from evaluator.render.text.gates import detail, requirement
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Evaluation
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
@@ -91,7 +94,7 @@ def test_icp_credit_moves_the_transfer_score(samples: dict[str, Evaluation]) -> 
     leaf = next(leaf for leaf in transfer.leaves if leaf.id == "icp_credit")
     assert leaf.weight == pytest.approx(0.10)
     assert leaf.score == pytest.approx(100 * 146 / 335)  # linear: 0 at 0%, 100 at 100%
-    assert leaf.explanation.startswith("43.6% = 100 × ICP credit 624,880,000 / "
+    assert explanation(leaf).startswith("43.6% = 100 × ICP credit 624,880,000 / "
                                        "acquisition cost 1,433,800,000 → 43.58")
 
 
@@ -148,7 +151,7 @@ def test_values_are_converted_into_the_criteria_currency() -> None:
     assert e.derived[CREDIT] == pytest.approx(300)
     assert e.derived[RATIO] == pytest.approx(20)
     assert e.derived[SHARE] == pytest.approx(100 * 200 / 300)
-    assert e.notes[CREDIT] == ("Σ value × multiplier over 2 ICP activities (1 local), "
+    assert derivation(e.notes[CREDIT]) == ("Σ value × multiplier over 2 ICP activities (1 local), "
                                "values converted at EUR × 5")
     assert e.criteria[0].score == pytest.approx(20)
     assert e.icp is not None and [c.value for c in e.icp.credits] == [50, 100]
@@ -162,10 +165,10 @@ def test_no_section_leaves_the_fields_missing() -> None:
     assert p.activities is None and e.icp is None
     assert CREDIT not in e.derived and RATIO not in e.derived and SHARE not in e.derived
     assert e.criteria[0].leaves[0].missing and e.criteria[0].score == 0
-    assert e.warnings == ["industrial_collaboration.credit_ratio_pct is missing: "
+    assert notes_text(e.warnings) == ["industrial_collaboration.credit_ratio_pct is missing: "
                           "icp.icp scores 0"]
     gate = e.gates[0]
-    assert not gate.passed and gate.detail == f"{SHARE} is missing"
+    assert not gate.passed and detail(gate) == f"{SHARE} is missing"
     assert evaluation_data(e)["icp"] is None
 
 
@@ -181,7 +184,7 @@ def test_missing_policy_error_applies_to_a_missing_credit_ratio() -> None:
 def test_an_empty_list_is_zero_credit_and_no_local_share() -> None:
     e = evaluated(icp_offer("[]\n"))
     assert e.derived[CREDIT] == 0 and e.derived[RATIO] == 0 and e.derived[SHARE] == 0
-    assert e.notes[SHARE] == "no ICP credit, so no local share: 0"
+    assert derivation(e.notes[SHARE]) == "no ICP credit, so no local share: 0"
     assert not next(g for g in e.gates if g.id == "icp_local_share").passed
 
 
@@ -217,9 +220,9 @@ def test_a_share_of_30_percent_on_paper_is_30_at_the_gate() -> None:
     at_least = RATIO_ONLY + f"gates:\n  - {{id: g, field: {SHARE}, require: {{min: 30}}}}\n"
     e = evaluated(p, at_least)
     assert e.derived[SHARE] == 30.0
-    assert e.gates[0].passed and e.gates[0].requirement == f"{SHARE} ≥ 30"
+    assert e.gates[0].passed and requirement(e.gates[0].gate) == f"{SHARE} ≥ 30"
     above = evaluated(p, at_least.replace("min: 30", "above: 30")).gates[0]
-    assert not above.passed and above.requirement == f"{SHARE} > 30"
+    assert not above.passed and requirement(above.gate) == f"{SHARE} > 30"
 
 
 def test_below_is_strict_too() -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from evaluator.errors import InputError
 from evaluator.io.strict_yaml import parse_document
 from evaluator.model.criteria import parse_criteria
+from evaluator.render.text.rules import describe
 from evaluator.scoring.engine import evaluate
 from tests.conftest import ROOT
 from tests.helpers import criteria_from, proposal_from, single_rule
@@ -285,7 +286,7 @@ def test_a_criteria_file_can_share_rules_through_anchors() -> None:
                 field: pricing.acquisition_cost
                 rule: *cheaper
     """)
-    rules = [leaf.rule.describe() for leaf in criteria.criteria[0].leaves]
+    rules = [describe(leaf.rule) for leaf in criteria.criteria[0].leaves]
     assert rules == ["linear: 100 at 100,000,000, 0 at 300,000,000",
                      "linear: 100 at 100,000,000, 0 at 900,000,000",
                      "linear: 100 at 100,000,000, 0 at 300,000,000"]

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
 from evaluator.model.criteria import Preference
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.mcda import kendall_tau_b, promethee, topsis, totals, wsm
 from evaluator.scoring.methods import decision_matrix
@@ -297,7 +298,7 @@ def test_method_replaces_totals_and_ranks(batch, criteria, method) -> None:  # t
     assert [e.rank for e in ranked] == list(range(1, len(ranked) + 1))
     assert all(e.rank is None for e in comparison.evaluations if not e.eligible)
     assert comparison.evaluations[-1].eligible is False  # ineligible ones come last
-    assert any("relative to the proposals compared" in n for n in comparison.notes)
+    assert any("relative to the proposals compared" in n for n in notes_text(comparison.notes))
 
 
 def test_method_all_keeps_the_files_method_and_adds_each(batch, criteria) -> None:  # type: ignore[no-untyped-def]
@@ -362,7 +363,7 @@ def test_raw_values_work_with_topsis_and_promethee_but_not_wsm() -> None:
         evaluate(_raw_offers(), framework, method="wsm")
     every = evaluate(_raw_offers(), framework, method="all")
     assert all(list(e.methods) == ["topsis", "promethee"] for e in every.evaluations)
-    assert any("wsm is left out" in n for n in every.notes)
+    assert any("wsm is left out" in n for n in notes_text(every.notes))
 
 
 def test_an_unknown_method_is_a_usage_error(batch, criteria) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,9 @@ from evaluator.errors import CriteriaError, InputError
 from evaluator.model.panel import Member, Panel, PanelSettings, load_panel
 from evaluator.model.rules import Levels
 from evaluator.render.data import comparison_data
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.notes import notes_text
+from evaluator.render.text.panel import consensus_text, extremes
 from evaluator.scoring.consensus import aggregate, consolidate
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Comparison, LeafScore
@@ -115,7 +118,7 @@ def test_consensus_lists_each_member_and_who_did_not_rate() -> None:
         ("A", "good", 75), ("C", "outstanding", 100), ("D", "good", 75)]
     assert consensus.absent == ("B",)
     assert consensus.score == 75 and consensus.spread == 25
-    assert consensus.explanation() == ("A good 75, C outstanding 100, D good 75 → median 75; "
+    assert consensus_text(consensus) == ("A good 75, C outstanding 100, D good 75 → median 75; "
                                        "spread 25; not rated by B")
 
 
@@ -125,7 +128,7 @@ def test_mean_aggregate_in_the_explanation() -> None:
     consensus = consolidate(panel, "x", "sincerity", SCALE, PanelSettings("mean"))
     assert consensus is not None
     assert consensus.score == pytest.approx(250 / 3)
-    assert consensus.explanation() == ("A good 75, B outstanding 100, C good 75 → mean 83.33; "
+    assert consensus_text(consensus) == ("A good 75, B outstanding 100, C good 75 → mean 83.33; "
                                        "spread 25")
 
 
@@ -165,7 +168,7 @@ def test_highest_and_lowest_name_every_member_at_the_extremes() -> None:
                      C={"x": {"sincerity": "outstanding"}}, D={"x": {"sincerity": "good"}})
     consensus = consolidate(panel, "x", "sincerity", SCALE, PanelSettings())
     assert consensus is not None
-    assert consensus.extremes() == "A, C outstanding (100), B marginal (25)"
+    assert extremes(consensus) == "A, C outstanding (100), B marginal (25)"
 
 
 LEVEL_NAMES = [name for name, _ in SCALE.levels]
@@ -206,12 +209,12 @@ def test_consolidated_scores_feed_the_criterion() -> None:
     sincerity, realism = leaf(comparison, "x"), leaf(comparison, "x", "realism")
     assert (sincerity.value, sincerity.score) == (75, 75)
     assert (realism.value, realism.score) == (100, 100)
-    assert sincerity.explanation == ("A good 75, B outstanding 100, C good 75 → median 75; "
+    assert explanation(sincerity) == ("A good 75, B outstanding 100, C good 75 → median 75; "
                                      "spread 25")
     assert sincerity.panel is not None and sincerity.rule == "levels"
     # 0.5 × 75 + 0.5 × 100
     assert comparison.evaluations[0].total == pytest.approx(87.5)
-    assert comparison.evaluations[0].warnings == []
+    assert notes_text(comparison.evaluations[0].warnings) == []
     assert comparison.notes == []
 
 
@@ -221,7 +224,7 @@ def test_disagreement_warns_naming_proposal_judgement_and_members() -> None:
                      B={"x": {"sincerity": "outstanding", "schedule_realism": "low"}},
                      C={"x": {"sincerity": "acceptable", "schedule_realism": "fair"}})
     comparison = evaluate([offer("x")], criteria, panel=panel)  # type: ignore[arg-type]
-    assert comparison.evaluations[0].warnings == [
+    assert notes_text(comparison.evaluations[0].warnings) == [
         "panel disagreement on sincerity for x: B outstanding (100), C acceptable (50); "
         "spread 50 (disagreement from 50)",
         "panel disagreement on schedule_realism for x: A high (100), B low (0); "
@@ -234,7 +237,7 @@ def test_the_criteria_file_sets_aggregate_and_threshold() -> None:
     comparison = evaluate([offer("x")], criteria, panel=panel)  # type: ignore[arg-type]
     assert leaf(comparison, "x").score == 75  # mean of 100 and 50
     # A spread of 50 is below 60: no disagreement, only the unrated judgement is warned of.
-    assert comparison.evaluations[0].warnings == [
+    assert notes_text(comparison.evaluations[0].warnings) == [
         "panel.schedule_realism is missing: no panel member rated x; trust.realism scores 0"]
 
 
@@ -245,10 +248,10 @@ def test_nobody_rated_it_is_missing_and_scores_zero_with_a_warning() -> None:
                           panel=panel)
     realism = leaf(comparison, "x", "realism")
     assert realism.missing and realism.value is None and realism.score == 0
-    assert realism.explanation == "missing (no panel member rated it): scored 0"
-    assert comparison.evaluations[0].warnings == [
+    assert explanation(realism) == "missing (no panel member rated it): scored 0"
+    assert notes_text(comparison.evaluations[0].warnings) == [
         "panel.schedule_realism is missing: no panel member rated x; trust.realism scores 0"]
-    assert leaf(comparison, "x").explanation == "A good 75 → median 75; spread 0; not rated by B"
+    assert explanation(leaf(comparison, "x")) == "A good 75 → median 75; spread 0; not rated by B"
 
 
 def test_missing_error_policy_applies_to_judgements() -> None:
@@ -269,7 +272,7 @@ def test_without_a_panel_judgements_are_missing_and_one_caveat_says_so() -> None
     assert [c.as_dict() for c in comparison.caveats] == [
         {"code": "panel_missing", "judgements": ["sincerity", "schedule_realism"]}]
     assert all(e.warnings == [] and e.total == 0 for e in comparison.evaluations)
-    assert leaf(comparison, "x").explanation == "missing (no --panel given): scored 0"
+    assert explanation(leaf(comparison, "x")) == "missing (no --panel given): scored 0"
 
 
 def test_criteria_without_judgements_need_no_panel_caveat() -> None:
@@ -302,7 +305,7 @@ def test_the_sample_panel_by_hand() -> None:
     assert leaf(comparison, "turkiye").score == 75
     assert leaf(comparison, "south-korea").score == 50
     assert leaf(comparison, "direct-offer").score == 0
-    flagged = {e.id: [w for w in e.warnings if w.startswith("panel disagreement")]
+    flagged = {e.id: [w for w in notes_text(e.warnings) if w.startswith("panel disagreement")]
                for e in comparison.evaluations}
     assert flagged == {"italy": [], "turkiye": [], "direct-offer": [], "south-korea": [
         "panel disagreement on sincerity for south-korea: C outstanding (100), B marginal "

@@ -10,6 +10,10 @@ from evaluator.analysis.sampling import sample_ranges
 from evaluator.errors import InputError
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.data import comparison_data
+from evaluator.render.text.evidence import estimate as estimate_text
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.gates import detail
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from tests.helpers import criteria_from, proposal_from, single_rule
 
@@ -20,7 +24,7 @@ def test_the_point_is_likely_when_given() -> None:
     estimate = Range(110_000_000, 140_000_000, 120_000_000)
     assert (estimate.point, estimate.basis, estimate.distribution) == (
         120_000_000, "likely", "triangular")
-    assert estimate.describe() == "(likely; range 110,000,000–140,000,000)"
+    assert estimate_text(estimate, None) == " (likely; range 110,000,000–140,000,000)"
 
 
 def test_the_point_is_the_midpoint_without_likely() -> None:
@@ -28,7 +32,7 @@ def test_the_point_is_the_midpoint_without_likely() -> None:
     assert (estimate.point, estimate.basis, estimate.distribution) == (
         125_000_000, "midpoint", "uniform")
     assert isinstance(estimate.point, int)  # whole bounds, whole midpoint: stays whole
-    assert estimate.describe() == "(midpoint of 110,000,000–140,000,000)"
+    assert estimate_text(estimate, None) == " (midpoint of 110,000,000–140,000,000)"
     assert Range(44, 45).point == 44.5
     assert Range(1.5, 2.5).point == 2.0
     assert Range(7, 7).point == 7  # a range of one value is that value
@@ -170,7 +174,7 @@ def test_scored_at_likely_and_the_explanation_says_so() -> None:
     leaf = comparison.evaluations[0].criteria[0].leaves[0]
     # 24 EUR × 5 = 120 MYR: (200 − 120) / (200 − 100) × 100 = 80
     assert (leaf.value, leaf.score) == (120.0, 80.0)
-    assert leaf.explanation == ("120 MYR (likely; range 100–150) = 24 EUR × 5 → 80.00 "
+    assert explanation(leaf) == ("120 MYR (likely; range 100–150) = 24 EUR × 5 → 80.00 "
                                 "(linear: 100 at 100, 0 at 200, lower is better)")
     assert leaf.range == Range(100.0, 150.0, 120.0)
     data = comparison_data(comparison)["results"][0]["criteria"]["only"]["subcriteria"]["only"]
@@ -184,7 +188,7 @@ def test_scored_at_the_midpoint_and_the_explanation_says_so() -> None:
     leaf = comparison.evaluations[0].criteria[0].leaves[0]
     # midpoint 25 EUR × 5 = 125 MYR: (200 − 125) / 100 × 100 = 75
     assert (leaf.value, leaf.score) == (125.0, 75.0)
-    assert leaf.explanation.startswith("125 MYR (midpoint of 100–150) = 25 EUR × 5 → 75.00")
+    assert explanation(leaf).startswith("125 MYR (midpoint of 100–150) = 25 EUR × 5 → 75.00")
     data = comparison_data(comparison)["results"][0]["criteria"]["only"]["subcriteria"]["only"]
     assert data["range"] == {"low": 100.0, "high": 150.0, "likely": None, "point": "midpoint"}
 
@@ -202,7 +206,7 @@ def test_compare_notes_which_proposals_give_ranges() -> None:
     plain = proposal_from("proposal: {country: Italy}\npricing: {currency: EUR, unit_price: 24}\n",
                           "b.yaml")
     comparison = evaluate([plain, ranged], PRICE)
-    assert comparison.notes == [
+    assert notes_text(comparison.notes) == [
         "≈ a gives some figures as ranges (estimates), scored at the likely value or else the "
         "midpoint; `evaluator sensitivity --values` draws them"]
     assert [r["id"] for r in comparison_data(comparison)["results"]] == ["b", "a"]  # ids as ever
@@ -245,7 +249,7 @@ technology_transfer: {local_content_pct: {low: 20, likely: 35, high: 50}}
     assert leaf.uncertain is not None
     assert leaf.uncertain.inputs == ("pricing.unit_price", "pricing.sustainment_per_year")
     assert (leaf.uncertain.low, leaf.uncertain.high) == (pytest.approx(low), pytest.approx(high))
-    assert leaf.explanation.startswith(
+    assert explanation(leaf).startswith(
         "220.4132 MYR (uncertain: 198.6777–245.6198 from the ranged pricing.unit_price, "
         "pricing.sustainment_per_year) = acquisition 210 (unit price 100 × quantity 2")
     data = comparison_data(comparison)["results"][0]
@@ -254,7 +258,7 @@ technology_transfer: {local_content_pct: {low: 20, likely: 35, high: 50}}
         "low": round(low, 6), "high": round(high, 6)}
     # The gate is decided at the point estimate (35 ≥ 30) and says the figure is a range.
     assert e.eligible
-    assert e.gates[0].detail == "35% (likely; range 20–50)"
+    assert detail(e.gates[0]) == "35% (likely; range 20–50)"
 
 
 def test_a_fractional_support_year_counts_pro_rata() -> None:

@@ -4,7 +4,23 @@ from __future__ import annotations
 
 import pytest
 
-from evaluator.model.rules import Boolean, Count, Levels, Linear, Proportional, Steps, number_text
+from evaluator.model.rules import (
+    Boolean,
+    Count,
+    Levels,
+    Linear,
+    Proportional,
+    Rule,
+    Steps,
+    number_text,
+)
+from evaluator.render.text.rules import reason_text
+
+
+def worded(rule: Rule, value: object, reference: float | None = None) -> tuple[float, str]:
+    """A value's score, and its reason as the render layer words it."""
+    points, reason = rule.score(value, reference)
+    return points, reason_text(reason)
 
 
 class TestLinear:
@@ -17,14 +33,14 @@ class TestLinear:
     def test_lower_is_better_when_best_below_worst(self) -> None:
         rule = Linear(best=1.6e9, worst=2.8e9)
         assert rule.score(1.9e9)[0] == pytest.approx(75.0)
-        assert "lower is better" in rule.score(1.9e9)[1]
+        assert "lower is better" in worded(rule, 1.9e9)[1]
 
     def test_clamped_beyond_either_end(self) -> None:
         rule = Linear(best=36, worst=72)
-        assert rule.score(12) == (100.0, "linear: 100 at 36, 0 at 72, lower is better; "
-                                         "at or beyond best")
+        assert worded(rule, 12) == (100.0, "linear: 100 at 36, 0 at 72, lower is better; "
+                                           "at or beyond best")
         assert rule.score(100)[0] == 0.0
-        assert rule.score(100)[1].endswith("at or beyond worst")
+        assert worded(rule, 100)[1].endswith("at or beyond worst")
 
 
 class TestProportional:
@@ -51,7 +67,7 @@ class TestProportional:
 class TestLevels:
     def test_listed_score(self) -> None:
         rule = Levels((("firm_fixed", 100.0), ("estimate", 30.0)))
-        assert rule.score("estimate") == (30.0, "levels")
+        assert worded(rule, "estimate") == (30.0, "levels")
         assert rule.lookup("capped_escalation") is None
 
 

@@ -6,6 +6,9 @@ import pytest
 
 from evaluator.api import compare_files, load_criteria, load_proposals
 from evaluator.errors import CriteriaError, UsageError
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.gates import detail
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.ranking import competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
@@ -99,8 +102,8 @@ def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: 
     pricing = next(c for c in e.criteria if c.id == "pricing")
     lc_leaf = next(leaf for leaf in pricing.leaves if leaf.id == "lifecycle_cost")
     assert lc_leaf.score == pytest.approx(lc_score(float(e.derived["pricing.lifecycle_cost"])))
-    assert "KRW" not in lc_leaf.explanation  # derived fields are shown in MYR
-    assert "MYR" in lc_leaf.explanation
+    assert "KRW" not in explanation(lc_leaf)  # derived fields are shown in MYR
+    assert "MYR" in explanation(lc_leaf)
 
 
 def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +111,7 @@ def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  #
     assert not e.eligible and e.rank is None
     failed = [g for g in e.gates if not g.passed]
     assert [g.id for g in failed] == ["no_undisclosed_intermediaries", "icp_local_share"]
-    assert failed[0].detail == "undisclosed"
+    assert detail(failed[0]) == "undisclosed"
     # Local credit: outfitting man-hours 3m × 1 + certification 1m × 2 = 5m of 26m
     # (training 4m × 4 and warranty support 5m × 1 are delivered from Norway).
     assert e.derived["industrial_collaboration.local_share_pct"] == pytest.approx(
@@ -165,7 +168,7 @@ def test_missing_values_score_zero_and_warn_and_missing_credibility_takes_lowest
     depth = e.criteria[1]
     assert depth.credibility_factor == 0.1
     assert depth.leaves[1].missing and depth.leaves[1].score == 0.0
-    assert e.warnings == [
+    assert notes_text(e.warnings) == [
         "technology_transfer.engineers_trained is missing: depth.engineers scores 0",
         "technology_transfer.commitment is missing: depth takes the lowest credibility "
         "factor, 0.1"]
@@ -192,7 +195,7 @@ def test_a_missing_gate_field_fails_the_gate() -> None:
     p = offer("a", pricing__currency="MYR", pricing__unit_price=20)
     e = evaluate([p], criteria).evaluations[0]
     assert not e.eligible
-    assert e.gates[0].detail == "technology_transfer.local_content_pct is missing"
+    assert detail(e.gates[0]) == "technology_transfer.local_content_pct is missing"
 
 
 @pytest.mark.parametrize(("require", "value", "passes"), [
@@ -245,7 +248,7 @@ def test_proportional_uses_the_eligible_pool_and_notes_it() -> None:
     comparison = evaluate([cheap_but_out, a, b], criteria)
     totals = {e.id: e.total for e in comparison.evaluations}
     assert totals == pytest.approx({"a": 100.0, "b": 50.0, "out": 100.0})
-    assert "relative to the proposals compared" in comparison.notes[0]
+    assert "relative to the proposals compared" in notes_text(comparison.notes)[0]
 
 
 def test_proportional_with_one_proposal_warns_it_is_relative() -> None:
@@ -253,7 +256,7 @@ def test_proportional_with_one_proposal_warns_it_is_relative() -> None:
     p = offer("a", pricing__currency="MYR", pricing__unit_price=100)
     e = evaluate([p], criteria).evaluations[0]
     assert e.total == 100.0
-    assert "compared with itself" in e.warnings[0]
+    assert "compared with itself" in notes_text(e.warnings)[0]
 
 
 def test_proportional_pool_is_everyone_when_nobody_is_eligible() -> None:
@@ -271,7 +274,7 @@ def test_money_is_converted_before_rules_see_it() -> None:
     p = offer("a", pricing__currency="EUR", pricing__unit_price=100)
     e = evaluate([p], criteria).evaluations[0]
     assert e.total == pytest.approx(50.0)  # 100 EUR × 5 = 500 MYR
-    assert e.criteria[0].leaves[0].explanation.startswith("500 MYR = 100 EUR × 5 → 50.00")
+    assert explanation(e.criteria[0].leaves[0]).startswith("500 MYR = 100 EUR × 5 → 50.00")
 
 
 def test_a_currency_without_rate_is_a_located_error() -> None:
@@ -292,7 +295,7 @@ def test_derived_costs_defaults_apply_only_inside_derived_fields() -> None:
     assert e.derived["pricing.acquisition_cost"] == 200
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(200 + 100 + 110 / 1.21)
     one_off = single_rule("pricing.one_off_costs", "{type: linear, best: 0, worst: 1000}")
-    assert evaluate([p], one_off).evaluations[0].warnings == [
+    assert notes_text(evaluate([p], one_off).evaluations[0].warnings) == [
         "pricing.one_off_costs is missing: only.only scores 0"]
 
 

@@ -19,6 +19,7 @@ from evaluator.analysis.sensitivity import analyse
 from evaluator.analysis.uncertainty import _Model, analyse_values
 from evaluator.api import compare_files, load_criteria
 from evaluator.model.proposal import Proposal
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Comparison
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
@@ -238,7 +239,8 @@ def test_without_ranged_figures_the_acceptability_is_that_of_the_weights() -> No
     assert with_values.values is not None and with_values.values.figures == ()
     assert with_values.acceptability.shares == without.acceptability.shares
     assert with_values.acceptability.central_weights == without.acceptability.central_weights
-    assert "no eligible proposal gives a figure as a range" in " ".join(with_values.notes)
+    assert "no eligible proposal gives a figure as a range" in " ".join(
+        notes_text(with_values.notes))
 
 
 # --- the command on the samples --------------------------------------------------------------

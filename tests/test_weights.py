@@ -20,6 +20,7 @@ from evaluator.model.ahp import (
     parse_judgements,
     principal_eigenvector,
 )
+from evaluator.render.text.notes import note_text
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 
@@ -306,12 +307,13 @@ def test_inconsistent_weights_from_is_noted_with_every_result(tmp_path: Path,
     monkeypatch.chdir(tmp_path)
     cyclic = AHP.replace("guarantee: 5", "guarantee: 1/5").replace("guarantee: 2", "guarantee: 9")
     framework = load_criteria(_write(tmp_path, CRITERIA, ahp=cyclic))
-    [note] = framework.notes
+    [fact] = framework.notes
+    note = note_text(fact)
     assert note.startswith("the top-level weights come from criteria/weights/w.yaml, whose "
                            "judgements "
                            "are inconsistent (CR ")
     batch = load_proposals([PROPOSALS])
-    assert note in evaluate(batch.proposals, framework).notes
+    assert fact in evaluate(batch.proposals, framework).notes
 
 
 def test_with_three_criteria_every_judgement_is_as_far_off() -> None:

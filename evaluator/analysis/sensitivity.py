@@ -39,9 +39,17 @@ from evaluator.analysis.sampling import (
 )
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
+from evaluator.model.notes import (
+    CRITERIA_METHOD,
+    RANGED,
+    VALUES_AT_POINT,
+    VALUES_NONE_RANGED,
+    VALUES_SKIPPED,
+    Note,
+)
 from evaluator.scoring.engine import total_score
 from evaluator.scoring.ranking import TIE_TOLERANCE
-from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
+from evaluator.scoring.results import Comparison, Evaluation
 
 if TYPE_CHECKING:
 
@@ -123,7 +131,7 @@ class Sensitivity:
     stability: dict[str, Stability]
     tipping_point: TippingPoint | None
     acceptability: Acceptability
-    notes: list[str]
+    notes: list[Note]  # codes and data (model.notes), worded by the renderers
     # With --values: the ranged figures drawn too, the confidence factors, gate risks.
     values: ValueAnalysis | None = None
 
@@ -141,16 +149,27 @@ def parse_spread(text: str) -> Spread:
     return value
 
 
-def long_run(comparison: Comparison, samples: int, values: bool = False) -> str | None:
-    """Why `analyse` would run long, in words, when it is above the limit run without
-    asking (`WORK_LIMIT`, or `VALUES_WORK_LIMIT` with `values`); None when it is not."""
+@dataclass(frozen=True, slots=True)
+class LongRun:
+    """An analysis larger than those run without asking: `samples` draws × `eligible`
+    proposals (with `values`: ranged figures drawn too) is `work` proposal-draws, above
+    `limit`."""
+
+    samples: int
+    eligible: int
+    values: bool
+    work: int
+    limit: int
+
+
+def long_run(comparison: Comparison, samples: int, values: bool = False) -> LongRun | None:
+    """Why `analyse` would run long, when it is above the limit run without asking
+    (`WORK_LIMIT`, or `VALUES_WORK_LIMIT` with `values`); None when it is not."""
     eligible = sum(1 for e in comparison.evaluations if e.eligible)
     work, limit = samples * eligible, VALUES_WORK_LIMIT if values else WORK_LIMIT
     if work <= limit:
         return None
-    return (f"{samples:,} draws × {eligible:,} eligible proposals"
-            f"{' with --values' if values else ''} is {work:,} proposal-draws, more than the "
-            f"{limit:,} run without asking")
+    return LongRun(samples, eligible, values, work, limit)
 
 
 def listed_ranks(proposals: int, ranks: int | None = None) -> int:
@@ -205,10 +224,9 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
         None if rest is None else dict(zip(ids, rest, strict=True)))
     # The note of `compare` on ranged figures: their drawing is this command's --values,
     # whose own notes say how (and without --values the output is the same as ever).
-    notes = [n for n in comparison.notes if not n.startswith(f"{RANGED_MARK} ")]
+    notes = [n for n in comparison.notes if n.code != RANGED]
     if comparison.criteria.method != Method.WSM:
-        notes.append(f"the criteria file's method is {comparison.criteria.method}; stability "
-                     "and acceptability are computed on weighted-sum (wsm) totals")
+        notes.append(Note(CRITERIA_METHOD, {"method": comparison.criteria.method}))
     if by_values is not None:
         notes += _values_notes(by_values, excluded)
     tip = tipping_point(stability.values())
@@ -239,17 +257,13 @@ def weight_past(scores: Sequence[Sequence[float]], weights: Sequence[float], k: 
     return None
 
 
-def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[str]:
-    notes = ["with --values, eligibility and the stability intervals are at the point "
-             "estimates of the ranged figures; only the draws vary them within their ranges"]
+def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[Note]:
+    notes = [Note(VALUES_AT_POINT)]
     if not by_values.figures:
-        notes.append("no eligible proposal gives a figure as a range: only the weights vary "
-                     "from draw to draw")
+        notes.append(Note(VALUES_NONE_RANGED))
     skipped = [e.id for e in excluded if e.proposal.ranged]
     if skipped:
-        notes.append(", ".join(skipped) + (" is" if len(skipped) == 1 else " are")
-                     + " left out as ineligible, so " + ("its" if len(skipped) == 1 else "their")
-                     + " ranged figures are not drawn")
+        notes.append(Note(VALUES_SKIPPED, {"ids": skipped}))
     return notes
 
 

@@ -648,7 +648,7 @@ def sensitivity(
     """
     from evaluator import api
     from evaluator.analysis.sensitivity import long_run
-    from evaluator.render.sensitivity import render
+    from evaluator.render.sensitivity import long_run_text, render
 
     def weighted_sum_and_spread(chosen: Format) -> None:
         if method is not None and method != Method.WSM:
@@ -665,7 +665,8 @@ def sensitivity(
                                  method=Method.WSM, panel=options.panel,
                                  max_bytes=options.max_bytes, on_file=on_file)
     _report(comparison.errors)
-    _confirm_long_run(long_run(comparison.details, samples, values), yes)
+    run = long_run(comparison.details, samples, values)
+    _confirm_long_run(None if run is None else long_run_text(run), yes)
     with _draw_progress(samples, values) as progress:
         result = api.sensitivity(comparison, samples=samples, seed=seed, spread=spread,
                                  values=values, ranks=ranks, progress=progress)

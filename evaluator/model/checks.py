@@ -29,10 +29,16 @@ def shorten(text: str, limit: int = 60) -> str:
 
 def did_you_mean(name: str, known: Iterable[str]) -> str:
     """' (did you mean `x`?)' for the closest known name, or ''."""
+    match = closest(name, known)
+    return f" (did you mean `{match}`?)" if match is not None else ""
+
+
+def closest(name: str, known: Iterable[str]) -> str | None:
+    """The known name closest to `name`, if one is close enough to be meant; else None."""
     if len(name) > 100:  # no known name is that long; spare difflib the work
-        return ""
+        return None
     match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean `{match[0]}`?)" if match else ""
+    return match[0] if match else None
 
 
 def describe(value: Any) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from evaluator.errors import CriteriaError, InputError, SettingError
 from evaluator.io.strict_yaml import Document, PathKey
-from evaluator.model.checks import Checker, describe, did_you_mean, shorten
+from evaluator.model.checks import Checker, closest, describe, did_you_mean, shorten
 from evaluator.model.fields import (
     ANY,
     BOOL,
@@ -28,6 +28,7 @@ from evaluator.model.fields import (
 )
 from evaluator.model.icp import IcpTable, read_table
 from evaluator.model.method import METHODS, Method
+from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, Note
 from evaluator.model.numeric import Truth, negation, within
 from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.rules import Rule, parse_rule
@@ -71,12 +72,6 @@ class Preference:
             return 1.0
         return (difference - self.q) / (self.p - self.q)
 
-    def describe(self) -> str:
-        """The preference function in a few words."""
-        if self.type == "usual":
-            return "usual (any difference is a full preference)"
-        return f"linear (indifferent up to {self.q:g}, full preference from {self.p:g})"
-
 
 @dataclass(frozen=True, slots=True)
 class Leaf:
@@ -112,14 +107,15 @@ class Criterion:
 
 # `above` and `below` are strict (> and <): the ICP asks that local content *exceed* 30%.
 GATE_TESTS = ("in", "not_in", "equals", "min", "max", "above", "below")
-_BOUNDS = {"min": "≥", "max": "≤", "above": ">", "below": "<"}
+_BOUNDS = ("min", "max", "above", "below")  # the tests of a number against a bound
 # What-if weights given for every criterion may miss 100% by rounding (33.33 × 3).
 WEIGHT_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
 class Gate:
-    """A pass/fail condition for eligibility."""
+    """A pass/fail condition for eligibility: `field` passes `test` against `operand`
+    (its words, the requirement: evaluator.render.text.gates)."""
 
     id: str
     title: str
@@ -155,20 +151,6 @@ class Gate:
             passed = value > bound if self.test == "above" else value < bound
         return passed
 
-    def describe(self) -> str:
-        """The requirement in words."""
-        if self.test in ("in", "not_in"):
-            word = "one of" if self.test == "in" else "none of"
-            return f"{self.field} {word} " + ", ".join(map(str, self.operand))
-        sign = {"equals": "=", **_BOUNDS}[self.test]
-        return f"{self.field} {sign} {_plain(self.operand)}"
-
-
-def _plain(value: Any) -> str:
-    if isinstance(value, bool):
-        return str(value).lower()
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Criteria:
@@ -189,7 +171,7 @@ class Criteria:
     sha256: str
     icp: IcpTable = field(default_factory=IcpTable)  # ICP multipliers by activity type
     weights_from: str | None = None  # the AHP judgements file the weights come from
-    notes: tuple[str, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
+    notes: tuple[Note, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
     panel: PanelSettings = field(default_factory=PanelSettings)  # consolidating members' scores
 
     def rate(self, currency: str) -> float | None:
@@ -276,7 +258,7 @@ def parse_criteria(document: Document) -> Criteria:
     weights_from = check.text(("weights_from",), top["weights_from"]) \
         if "weights_from" in top else None
     criteria = _read_criteria(check, top.get("criteria"), "weights_from" in top)
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     if weights_from is not None and criteria:
         criteria, notes = _weights_from(check, weights_from, criteria)
     gates = _read_gates(check, top.get("gates"))
@@ -305,14 +287,13 @@ def is_free_form(name: str) -> bool:
     return name.partition(".")[0] in FREE_FORM_SECTIONS
 
 
-def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[str]:
+def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[Note]:
     """A note for each of `fields` (free-form, see `free_form_fields`) that no proposal of a
     run gives: most likely misspelt in the criteria file, since such a name is checked
-    against no list. `given`: the free-form names the run's proposals give."""
+    against no list (with the closest name given, if one is close). `given`: the free-form
+    names the run's proposals give."""
     offered = sorted(given)
-    return [f"no proposal gives `{name}`" + did_you_mean(name, offered)
-            + ": a `technical` name is not checked against a list, so a misspelling in the "
-            "criteria file scores 0 (or fails its gate) for every proposal"
+    return [Note(UNMET_FIELD, {"field": name, "close": closest(name, offered)})
             for name in fields if name not in given]
 
 
@@ -499,7 +480,7 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
 
 
 def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
-                  ) -> tuple[tuple[Criterion, ...], tuple[str, ...]]:
+                  ) -> tuple[tuple[Criterion, ...], tuple[Note, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
     from evaluator.model.ahp import CONSISTENCY_LIMIT, derive, load_judgements
     folder = Path(check.document.file).parent
@@ -533,11 +514,10 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
         check.report(("weights_from",), f"{result.file} does not fit these criteria: "
                      + "; ".join(parts))
         return criteria, ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     if not result.consistent:
-        notes = (f"the top-level weights come from {result.file}, whose judgements are "
-                 f"inconsistent (CR {result.cr:.3f} above {CONSISTENCY_LIMIT:.2f}; "
-                 f"see `evaluator weights {result.file}`)",)
+        notes = (Note(AHP_INCONSISTENT, {"file": result.file, "cr": result.cr,
+                                         "limit": CONSISTENCY_LIMIT}),)
     return tuple(replace(c, weight=result.weights[c.id]) for c in criteria), notes
 
 

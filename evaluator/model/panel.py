@@ -53,12 +53,6 @@ class PanelSettings:
     aggregate: str = DEFAULT_AGGREGATE  # median | mean
     disagreement: float = DEFAULT_DISAGREEMENT  # points between highest and lowest score
 
-    def describe(self, flag: str = "") -> str:
-        """The settings in a few words (`flag`: the mark that shows a disagreement)."""
-        mark = f" ({flag})" if flag else ""
-        return (f"the {self.aggregate} of the members' scores; a spread of "
-                f"{points(self.disagreement)} points or more{mark} is a disagreement")
-
 
 def read_settings(check: Checker, raw: Any) -> PanelSettings:
     """The `panel` section of a criteria file; the defaults when it has none."""
@@ -112,12 +106,6 @@ class Panel:
         """(member, level) for each member who rated this judgement of this proposal."""
         return [(m.label, m.ratings[proposal][judgement]) for m in self.members
                 if judgement in m.ratings.get(proposal, {})]
-
-
-def points(value: float) -> str:
-    """A score as people write it: 75, or 83.33."""
-    rounded = round(value, 2)
-    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.2f}"
 
 
 def judgements(criteria: Criteria) -> dict[str, list[tuple[str, Levels]]]:

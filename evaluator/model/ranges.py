@@ -3,7 +3,8 @@
 An offer's figures are often estimates (a letter of offer says so of its prices and
 dates). Any number in a proposal may be written as a range; `likely` is optional.
 Everything that scores uses the range's *point estimate*: `likely`, or the midpoint
-when there is none. The range itself is kept, for the explanation and for
+when there is none. The range itself is kept, for the explanation (worded by
+evaluator.render.text.evidence) and for
 `evaluator sensitivity --values`, which draws the figure from it (triangular when
 `likely` is given, uniform otherwise; evaluator.analysis.uncertainty).
 """
@@ -17,7 +18,6 @@ from typing import Any
 from evaluator.io.strict_yaml import PathKey
 from evaluator.model.checks import Checker, did_you_mean, plain_number, shorten
 from evaluator.model.fields import RANGE_KEYS
-from evaluator.model.rules import number_text
 
 Number = int | float
 LIKELY, MIDPOINT = "likely", "midpoint"
@@ -59,12 +59,6 @@ class Range:
         likely = None if self.likely is None else self.likely * factor
         return Range(self.low * factor, self.high * factor, likely)
 
-    def describe(self) -> str:
-        """'(likely; range 110,000,000–140,000,000)' or '(midpoint of 110,000,000–140,000,000)'."""
-        bounds = f"{number_text(self.low)}–{number_text(self.high)}"
-        return f"(likely; range {bounds})" if self.likely is not None \
-            else f"(midpoint of {bounds})"
-
 
 @dataclass(frozen=True, slots=True)
 class Uncertain:
@@ -75,12 +69,6 @@ class Uncertain:
     # that rise with each of their inputs (costs, credits), for which these are its bounds.
     low: float | None = None
     high: float | None = None
-
-    def describe(self) -> str:
-        """'(uncertain: 1,900,000,000–2,300,000,000 from the ranged pricing.unit_price)'."""
-        bounds = "" if self.low is None or self.high is None else \
-            f"{number_text(self.low)}–{number_text(self.high)} "
-        return f"(uncertain: {bounds}from the ranged " + ", ".join(self.inputs) + ")"
 
 
 def is_range(raw: Any) -> bool:

@@ -1,17 +1,18 @@
-"""Rules: how one value becomes a score from 0 to 100, each with the reason in words.
+"""Rules: how one value becomes a score from 0 to 100, and why, as facts.
 
 A rule type is one class here, registered in `RULES` by `@register`: it declares its
 `type`, its `parameters` (from which the criteria reader checks them and the JSON Schema
 describes them), the `field_kinds` it can score, and how to `parse` it, then scores a
-value (`points`, on a float or on a numpy array of draws alike: evaluator.model.numeric),
-says why (`reason`) and describes itself. Nothing else lists the rule types: the
-criteria reader, the scoring engine, the sampled analyses and the schema all go through
-the registry and these methods.
+value (`points`, on a float or on a numpy array of draws alike: evaluator.model.numeric)
+and says why (`reason`: a `Reason`, the case of the rule that applied and the figure it
+names). Nothing else lists the rule types: the criteria reader, the scoring engine, the
+sampled analyses and the schema all go through the registry and these methods. The words
+(a rule described, a reason) are the render layer's, one entry per rule type
+(evaluator.render.text.rules).
 """
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -29,7 +30,11 @@ if TYPE_CHECKING:
 
 
 def number_text(value: float) -> str:
-    """A number as people write it in a briefing: 1,600,000,000 or 12.5."""
+    """A number as people write it in a briefing: 1,600,000,000 or 12.5.
+
+    The renderers take it from evaluator.render.text.numbers; it stays down here only
+    because an error message of the core (a value a rule cannot score) quotes the value
+    with it."""
     if isinstance(value, bool):
         return str(value).lower()
     if float(value).is_integer() and abs(value) < 1e18:
@@ -38,17 +43,6 @@ def number_text(value: float) -> str:
         return f"{value:,.0f}"
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
-
-def percent_text(value: float, avoid: float | None = None) -> str:
-    """A computed percentage as people read it: 19.2% (not 19.2308), 8% when whole; with
-    more decimals where one would read as `avoid` (a threshold) that the value is not."""
-    if float(value).is_integer():
-        return f"{number_text(value)}%"
-    for places in (1, 2, 3, 4):
-        text = f"{value:,.{places}f}"
-        if avoid is None or float(text.replace(",", "")) != avoid:
-            break
-    return f"{text}%"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +60,9 @@ class Parameter:
 
 
 DIRECTION = Parameter("direction", "min: lower is better; max: higher is better", "direction")
+# The cases of a `Reason` besides a rule's usual one.
+BEYOND_BEST, BEYOND_WORST = "beyond_best", "beyond_worst"  # linear: past an end of the line
+NO_STEP = "none"  # steps: no threshold applies (below every one, max; above every one, min)
 
 
 class RuleReader:
@@ -105,6 +102,17 @@ class RuleReader:
         self.check.report((*self.path, *where), message)
 
 
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """Why one value scores what it does, as facts: the rule (its type and parameters),
+    the case of it that applied ("" for a rule with one case) and the figure that case
+    names, if any (the threshold reached, the number of items, the pool's best value)."""
+
+    rule: Rule
+    case: str = ""
+    figure: float | None = None
+
+
 class Rule:
     """A rule type: what every one declares and does (each is a frozen dataclass of its
     parameters, registered in `RULES`)."""
@@ -138,11 +146,11 @@ class Rule:
         `reference` is the best value among the proposals compared (relative rules)."""
         raise NotImplementedError
 
-    def reason(self, value: Any, points: float, reference: float | None = None) -> str:
-        """Why one value scores `points`, in a few words."""
-        raise NotImplementedError
+    def reason(self, value: Any, points: float, reference: float | None = None) -> Reason:
+        """Why one value scores `points`: by default the rule itself, with no case."""
+        return Reason(self)
 
-    def score(self, value: Any, reference: float | None = None) -> tuple[float, str]:
+    def score(self, value: Any, reference: float | None = None) -> tuple[float, Reason]:
         """Score and reason of one value."""
         points: float = self.points(value, reference)  # type: ignore[assignment]
         return points, self.reason(value, points, reference)
@@ -150,10 +158,6 @@ class Rule:
     def reference(self, values: Sequence[Num]) -> Num:
         """The best of the values of the proposals compared (relative rules)."""
         raise NotImplementedError(f"a {self.type} rule is not relative")
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        raise NotImplementedError
 
     @property
     def favours(self) -> str:
@@ -171,18 +175,6 @@ def register(rule: R) -> R:
         raise ValueError(f"a {rule.type} rule type is registered already")
     RULES[rule.type] = rule
     return rule
-
-
-@functools.lru_cache(maxsize=256)
-def _linear_reason(best: float, worst: float) -> str:
-    # The same words for every proposal: made once per rule, not once per score.
-    way = "lower" if best < worst else "higher"
-    return f"linear: 100 at {number_text(best)}, 0 at {number_text(worst)}, {way} is better"
-
-
-@functools.lru_cache(maxsize=256)
-def _described(rule: Boolean) -> str:
-    return rule.describe()
 
 
 @register
@@ -215,19 +207,14 @@ class Linear(Rule):
         """100 × the fraction of the way from worst to best, clamped to [0, 1]."""
         return 100.0 * clamp(self._fraction(value), 0.0, 1.0)
 
-    def reason(self, value: float, points: float, reference: float | None = None) -> str:
-        """The line, and whether the value lies beyond one of its ends."""
+    def reason(self, value: float, points: float, reference: float | None = None) -> Reason:
+        """The line; case "beyond_best" or "beyond_worst" when the value lies beyond an end."""
         fraction = self._fraction(value)
-        reason = _linear_reason(self.best, self.worst)
         if fraction > 1:
-            reason += "; at or beyond best"
-        elif fraction < 0:
-            reason += "; at or beyond worst"
-        return reason
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        return f"linear: 100 at {number_text(self.best)}, 0 at {number_text(self.worst)}"
+            return Reason(self, BEYOND_BEST)
+        if fraction < 0:
+            return Reason(self, BEYOND_WORST)
+        return Reason(self)
 
 
 @register
@@ -262,23 +249,13 @@ class Proportional(Rule):
             ratio = choose(value == best, 1.0, divide(value, best, 1.0))
         return 100.0 * clamp(ratio, 0.0, 1.0)
 
-    def reason(self, value: float, points: float, reference: float | None = None) -> str:
-        """The ratio, against the pool's best."""
-        best = value if reference is None else reference
-        if self.direction == "min":
-            formula = f"100 × lowest ({number_text(best)}) / this"
-        else:
-            formula = f"100 × this / highest ({number_text(best)})"
-        return f"proportional: {formula}; relative to the proposals compared"
+    def reason(self, value: float, points: float, reference: float | None = None) -> Reason:
+        """The ratio, against the pool's best value (the figure)."""
+        return Reason(self, figure=value if reference is None else reference)
 
     def reference(self, values: Sequence[Num]) -> Num:
         """The lowest value (min) or the highest (max)."""
         return least(values) if self.direction == "min" else greatest(values)
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        best = "lowest" if self.direction == "min" else "highest"
-        return f"proportional to the {best} value among the proposals compared"
 
 
 @register
@@ -318,13 +295,6 @@ class Levels(Rule):
         assert score is not None
         return score
 
-    def reason(self, value: str, points: float, reference: float | None = None) -> str:
-        """Listed."""
-        return "levels"
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        return "levels: " + ", ".join(f"{k} {number_text(v)}" for k, v in self.levels)
 
 
 @register
@@ -357,13 +327,6 @@ class Boolean(Rule):
         """The score of true or of false."""
         return choose(value, self.when_true, self.when_false)
 
-    def reason(self, value: bool, points: float, reference: float | None = None) -> str:
-        """The rule itself."""
-        return _described(self)
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        return f"boolean: true {number_text(self.when_true)}, false {number_text(self.when_false)}"
 
 
 @register
@@ -401,22 +364,13 @@ class Steps(Rule):
         """The score of the threshold that applies, 0 when none does."""
         return self._step(value)[1]
 
-    def reason(self, value: float, points: float, reference: float | None = None) -> str:
-        """The threshold that applies."""
+    def reason(self, value: float, points: float, reference: float | None = None) -> Reason:
+        """The threshold that applies (the figure; max: the highest reached, min: the lowest
+        not exceeded); case "none" when no threshold does."""
         threshold = self._step(value)[0]
-        if self.direction == "max":
-            if threshold == threshold:  # not NaN
-                return f"steps: reaches {number_text(threshold)}"  # type: ignore[arg-type]
-            return "steps: below every threshold"
-        if threshold == threshold:
-            return f"steps: does not exceed {number_text(threshold)}"  # type: ignore[arg-type]
-        return "steps: above every threshold"
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        word = "at least" if self.direction == "max" else "at most"
-        return "steps: " + ", ".join(f"{word} {number_text(t)} → {number_text(s)}"
-                                     for t, s in self.steps)
+        if threshold == threshold:  # not NaN
+            return Reason(self, figure=threshold)  # type: ignore[arg-type]
+        return Reason(self, NO_STEP)
 
 
 @register
@@ -448,14 +402,9 @@ class Count(Rule):
         return min(self.cap, self.per_item * len(value))
 
     def reason(self, value: tuple[str, ...], points: float,
-               reference: float | None = None) -> str:
-        """The count and the cap."""
-        return (f"count: {len(value)} × {number_text(self.per_item)}, "
-                f"cap {number_text(self.cap)}")
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        return f"count: {number_text(self.per_item)} per item, cap {number_text(self.cap)}"
+               reference: float | None = None) -> Reason:
+        """The number of items (the figure)."""
+        return Reason(self, figure=len(value))
 
 
 @register
@@ -477,14 +426,6 @@ class Raw(Rule):
     def points(self, value: Num, reference: Num | None = None) -> Num:
         """The value itself."""
         return value
-
-    def reason(self, value: float, points: float, reference: float | None = None) -> str:
-        """The rule itself."""
-        return self.describe()
-
-    def describe(self) -> str:
-        """The rule in a few words."""
-        return f"raw value ({'lower' if self.direction == 'min' else 'higher'} is better)"
 
     @property
     def favours(self) -> str:

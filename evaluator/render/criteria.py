@@ -10,6 +10,8 @@ from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
 from evaluator.render.data import number, what_if_data
 from evaluator.render.run import what_if_text
+from evaluator.render.text.gates import requirement
+from evaluator.render.text.rules import describe
 from evaluator.scoring.results import WhatIf
 
 
@@ -31,11 +33,11 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
             "subcriteria": [{
                 "id": leaf.id, "title": leaf.title, "field": leaf.field,
                 "weight": number(w), "global_weight": number(w * weights[c.id]),
-                "rule": leaf.rule.type, "rule_text": leaf.rule.describe()}
+                "rule": leaf.rule.type, "rule_text": describe(leaf.rule)}
                 for leaf, w in zip(c.leaves, c.leaf_weights().values(), strict=True)],
         } for c in criteria.criteria],
         "gates": [{"id": g.id, "title": g.title, "field": g.field,
-                   "requirement": g.describe(), "source": g.source} for g in criteria.gates],
+                   "requirement": requirement(g), "source": g.source} for g in criteria.gates],
         "icp": {"multipliers": dict(criteria.icp.multipliers),
                 "defaults": criteria.icp.defaults},
     }

@@ -1,4 +1,8 @@
-"""The JSON result contract (formats.md §4) as plain data, shared by every renderer."""
+"""The JSON result contract (formats.md §4) as plain data, shared by every renderer.
+
+Its strings for people (a leaf's `explanation`, a gate's `detail` and `requirement`,
+`warnings`, `notes`) are worded from the result's facts by evaluator.render.text, as every
+other renderer words them."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from evaluator import __version__
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
+from evaluator.render.text.evidence import RANGED_MARK, explanation
+from evaluator.render.text.gates import detail, requirement
+from evaluator.render.text.notes import notes_text
 from evaluator.scoring.results import (
-    RANGED_MARK,
     Comparison,
     CriterionScore,
     Evaluation,
@@ -73,7 +79,7 @@ def comparison_data(comparison: Comparison,
         "caveats": [c.as_dict() for c in comparison.caveats],
         "results": [evaluation_data(e) for e in comparison.evaluations],
         "errors": [p.as_dict() for p in comparison.errors],
-        "notes": list(comparison.notes),
+        "notes": notes_text(comparison.notes),
         "panel": panel_data(comparison, disagreements),
     }
     if comparison.kendall_tau is not None:
@@ -100,13 +106,13 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
         "country": proposal.country, "title": proposal.title,
         "eligible": evaluation.eligible, "rank": evaluation.rank,
         "total": number(evaluation.total),
-        "gates": [{"id": g.id, "passed": g.passed, "detail": g.detail,
-                   "requirement": g.requirement} for g in evaluation.gates],
+        "gates": [{"id": g.id, "passed": g.passed, "detail": detail(g),
+                   "requirement": requirement(g.gate)} for g in evaluation.gates],
         "criteria": {c.id: criterion_data(c) for c in evaluation.criteria},
         "derived": {name: plain(evaluation.derived[name]) for name in sorted(evaluation.notes)
                     if name in evaluation.derived},
         "icp": icp_data(evaluation.icp),
-        "warnings": list(evaluation.warnings),
+        "warnings": notes_text(evaluation.warnings),
         "unscored": list(evaluation.unscored),
     }
     if evaluation.methods:
@@ -153,7 +159,7 @@ def leaf_data(leaf: LeafScore) -> dict[str, Any]:
     """One sub-criterion: field, value, score, weight, rule and explanation."""
     data: dict[str, Any] = {
         "field": leaf.field, "value": plain(leaf.value), "score": number(leaf.score),
-        "weight": number(leaf.weight), "rule": leaf.rule, "explanation": leaf.explanation,
+        "weight": number(leaf.weight), "rule": leaf.rule, "explanation": explanation(leaf),
     }
     if leaf.missing:
         data["missing"] = True

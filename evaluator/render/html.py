@@ -21,8 +21,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from evaluator import __version__
 from evaluator.errors import UsageError
-from evaluator.model.panel import points
-from evaluator.model.rules import number_text
 from evaluator.render import RenderOptions, percent
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
@@ -48,7 +46,10 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
-from evaluator.scoring.engine import show_value
+from evaluator.render.text.evidence import RANGED_MARK, explanation
+from evaluator.render.text.gates import detail, requirement
+from evaluator.render.text.notes import note_text, notes_text
+from evaluator.render.text.numbers import number_text, points, show_value
 from evaluator.scoring.results import Comparison, CriterionScore, Evaluation, LeafScore
 
 if TYPE_CHECKING:
@@ -67,7 +68,6 @@ PATTERNS = ("solid", "diagonal", "dots", "horizontal", "crosshatch", "vertical",
 HEAT = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
         "#08519c", "#08306b")
 MISSING_MARK = "†"
-RANGED_MARK = "≈"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 _BREAKS = re.compile(r"(?<=[._/])(?=.)")  # after these, a long name may wrap
 
@@ -378,9 +378,9 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
                     cells.append(_blank())
                     continue
                 weight = percent(score.weight)
-                cells.append(heat_cell(score.score, score.explanation, score.missing)
+                cells.append(heat_cell(score.score, explanation(score), score.missing)
                              if score.rule != "raw" else _raw_cell(score.value,
-                                                                   score.explanation))
+                                                                   explanation(score)))
             rows.append(GridRow(1, leaf.id, leaf.title, weight, tuple(cells)))
     return rows
 
@@ -422,8 +422,8 @@ def gate_grid(comparison: Comparison) -> list[GateRow]:
         results = []
         for e in comparison.evaluations:
             found = next((g for g in e.gates if g.id == gate.id), None)
-            results.append((True, "") if found is None else (found.passed, found.detail))
-        rows.append(GateRow(gate.id, gate.title, gate.describe(), tuple(results)))
+            results.append((True, "") if found is None else (found.passed, detail(found)))
+        rows.append(GateRow(gate.id, gate.title, requirement(gate), tuple(results)))
     return rows
 
 
@@ -512,7 +512,7 @@ def recommendation(comparison: Comparison) -> Recommendation:
 
 def ineligible_reasons(comparison: Comparison) -> list[tuple[str, str]]:
     """(proposal, why) for every gate a proposal fails."""
-    return [(e.id, f"{g.title} ({g.requirement}; it has {g.detail})")
+    return [(e.id, f"{g.title} ({requirement(g.gate)}; it has {detail(g)})")
             for e in comparison.evaluations for g in e.gates if not g.passed]
 
 
@@ -589,7 +589,7 @@ def robustness(result: Sensitivity) -> Robustness:
         today=tuple(percent(w) for w in weights.values()),
         excluded=tuple(e.id for e in result.excluded),
         # The comparison's own notes are in the summary already.
-        notes=tuple(n for n in result.notes if n not in result.comparison.notes),
+        notes=tuple(note_text(n) for n in result.notes if n not in result.comparison.notes),
         settings={"samples": f"{a.samples:,}", "seed": str(a.seed),
                   "spread": str(spread_value(a.spread))})
 
@@ -627,6 +627,10 @@ def environment() -> Environment:
     env.filters["ordinal"] = ordinal
     env.filters["percent"] = percent
     env.filters["criterion_score"] = criterion_score_text
+    env.filters["explanation"] = explanation
+    env.filters["requirement"] = requirement
+    env.filters["detail"] = detail
+    env.filters["note"] = note_text
     return env
 
 
@@ -700,7 +704,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "ineligible": ineligible_reasons(comparison),
         "agreement": agreement_sentences(comparison),
         "disagreements": disagreement_sentences(comparison),
-        "notes": list(comparison.notes),
+        "notes": notes_text(comparison.notes),
         "errors": [str(p) for p in comparison.errors],
         "warned": [(i, e) for i, e in enumerate(evaluations, 1) if e.warnings],
         "warnings": sum(len(e.warnings) for e in evaluations),

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from evaluator.model.icp import IcpBreakdown
-from evaluator.model.rules import number_text
-from evaluator.scoring.results import RANGED_MARK
+from evaluator.render.text.evidence import RANGED_MARK
+from evaluator.render.text.numbers import number_text
 
 
 def icp_summary(icp: IcpBreakdown) -> str:

@@ -33,6 +33,9 @@ from evaluator.render.run import (
     unscored_sentence,
     what_if_sentence,
 )
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.gates import detail, requirement
+from evaluator.render.text.notes import note_text
 from evaluator.scoring.results import Comparison, Evaluation
 
 # Every text from an input file goes through md() (evaluator/render/markdown_text.py);
@@ -99,10 +102,10 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         for g in e.gates:
             if not g.passed:
                 lines.append(f"- **{md(e.id)}** is ineligible: {md(g.title)} "
-                             f"({md(g.requirement)}; it has {md(g.detail)}).")
+                             f"({md(requirement(g.gate))}; it has {md(detail(g))}).")
     lines += [f"- **{md(sentence)}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
-        lines.append(f"- Note: {md(note)}.")
+        lines.append(f"- Note: {md(note_text(note))}.")
     for problem in comparison.errors:
         lines.append(f"- Not evaluated: {md(problem)}")
     lines += panel_section(comparison)
@@ -149,7 +152,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                       _row(["---", "---:", "---:", "---"])]
             lines += [_row([leaf.id, percent(leaf.weight),
                             "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
-                            leaf.explanation]) for leaf in c.leaves]
+                            explanation(leaf)]) for leaf in c.leaves]
             lines.append("")
         if e.icp is not None:
             lines += ["### Industrial collaboration (ICP credits)", "", md(icp_summary(e.icp)),
@@ -164,17 +167,17 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         if e.gates:
             lines += ["### Gates", "", _row(["Gate", "Result", "Requirement", "Value"]),
                       _row(["---", "---", "---", "---"])]
-            lines += [_row([g.id, "pass" if g.passed else Markdown("**fail**"), g.requirement,
-                            g.detail])
+            lines += [_row([g.id, "pass" if g.passed else Markdown("**fail**"),
+                            requirement(g.gate), detail(g)])
                       for g in e.gates]
             lines.append("")
-        lines += [f"- Warning: {md(w)}" for w in e.warnings]
+        lines += [f"- Warning: {md(note_text(w))}" for w in e.warnings]
         if e.unscored:
             lines.append(f"- {md(unscored_sentence(e.unscored))}")
         if e.warnings or e.unscored:
             lines.append("")
     lines += caveat_lines(comparison)
-    lines += [f"- Note: {md(note)}." for note in comparison.notes]
+    lines += [f"- Note: {md(note_text(note))}." for note in comparison.notes]
     if comparison.panel is not None:
         lines += ["", md(settings_sentence(comparison))] if lines and lines[-1] else \
             [md(settings_sentence(comparison))]

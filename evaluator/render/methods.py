@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from evaluator.model.rules import number_text
+from evaluator.render.text.numbers import number_text
 from evaluator.scoring.results import Comparison, CriterionScore, Evaluation
 
 _MEANING = {

@@ -6,7 +6,9 @@ from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from evaluator.model.panel import is_judgement, judgement_name, points
+from evaluator.model.panel import is_judgement, judgement_name
+from evaluator.render.text.numbers import points
+from evaluator.render.text.panel import extremes, settings_text
 from evaluator.scoring.results import Comparison, LeafScore
 
 FLAG = "⚠"
@@ -62,7 +64,7 @@ def settings_sentence(comparison: Comparison, flag: str = "") -> str:
         return ""
     names = ", ".join(members(comparison)) or "none (no file could be read)"
     return (f"Panel: members {names} (files in {panel.folder}); a judgement scores "
-            f"{comparison.criteria.panel.describe(flag)}.")
+            f"{settings_text(comparison.criteria.panel, flag)}.")
 
 
 def disagreement_sentences(comparison: Comparison,
@@ -81,7 +83,7 @@ def disagreement_sentences(comparison: Comparison,
                 if leaf.panel is not None and leaf.panel.disagreement:
                     sentences.append(
                         f"Panel disagreement on {leaf.panel.judgement} for {e.id}: "
-                        f"{leaf.panel.extremes()}; spread {points(leaf.panel.spread)}.")
+                        f"{extremes(leaf.panel)}; spread {points(leaf.panel.spread)}.")
     if others:
         sentences.append(f"Panel disagreement on {others:,} more judgement"
                          f"{'s' if others != 1 else ''} of proposals not shown.")

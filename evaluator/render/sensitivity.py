@@ -14,8 +14,13 @@ from rich.text import Text
 
 from evaluator import __version__
 from evaluator.analysis.sampling import Spread
-from evaluator.analysis.sensitivity import Interval, Sensitivity, Stability, TippingPoint
-from evaluator.model.rules import number_text
+from evaluator.analysis.sensitivity import (
+    Interval,
+    LongRun,
+    Sensitivity,
+    Stability,
+    TippingPoint,
+)
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
 from evaluator.render.layout import WORDS, broken, fit_table, needed_width
@@ -23,6 +28,8 @@ from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
+from evaluator.render.text.notes import note_text, notes_text
+from evaluator.render.text.numbers import number_text
 from evaluator.scoring.results import GateResult
 
 if TYPE_CHECKING:
@@ -67,7 +74,7 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         "what_if": what_if_data(comparison.what_if),
         "caveats": [c.as_dict() for c in comparison.caveats],
         "errors": [p.as_dict() for p in comparison.errors],
-        "notes": list(result.notes),
+        "notes": notes_text(result.notes),
     }
     extra: dict[str, Any] = {}
     if acceptability.rest is not None:
@@ -111,6 +118,13 @@ def _interval(interval: Interval | None) -> list[float] | None:
 def spread_value(spread: Spread) -> float | str:
     """`--spread` as shown in results: the number, or "full"."""
     return "full" if spread is None else number(spread)
+
+
+def long_run_text(run: LongRun) -> str:
+    """Why the analysis would run long: '100,000 draws × 6,000 eligible proposals is …'."""
+    return (f"{run.samples:,} draws × {run.eligible:,} eligible proposals"
+            f"{' with --values' if run.values else ''} is {run.work:,} proposal-draws, more "
+            f"than the {run.limit:,} run without asking")
 
 
 def _excluded_reason(gates: Iterable[GateResult]) -> str:
@@ -319,7 +333,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         parts.append(Text(line, style="red"))
     parts += [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(result.comparison)]
     for note in result.notes:
-        parts.append(Text(f"Note: {note}.", style="yellow"))
+        parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
     return print_to_text(options, *parts)
 
 
@@ -576,5 +590,5 @@ def _markdown(result: Sensitivity) -> str:
             lines += _markdown_values(result)
     lines += [f"- {md(line)}" for line in _excluded_lines(result)]
     lines += [f"- Caveat: {md(s)}" for s in caveat_sentences(result.comparison)]
-    lines += [f"- Note: {md(note)}." for note in result.notes]
+    lines += [f"- Note: {md(note_text(note))}." for note in result.notes]
     return "\n".join(lines).rstrip() + "\n"

@@ -51,7 +51,10 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
-from evaluator.scoring.results import RANGED_MARK, Comparison, Evaluation
+from evaluator.render.text.evidence import explanation
+from evaluator.render.text.gates import detail, requirement
+from evaluator.render.text.notes import note_text, short_note_text
+from evaluator.scoring.results import Comparison, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:
@@ -287,7 +290,8 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
         for gate in e.gates:
             if not gate.passed:
                 lines.append(Text(f"{e.id} is ineligible: {gate.title} "
-                                  f"({gate.requirement}; it has {gate.detail}).", style="red"))
+                                  f"({requirement(gate.gate)}; it has {detail(gate)}).",
+                                  style="red"))
     if shown is not None:
         lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
     for sentence in disagreement_sentences(comparison, shown):
@@ -298,9 +302,8 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
         lines.append(Text(f"{count} warning(s) in " + _some_ids([e.id for e in warned], shown)
                           + ": see `evaluator score FILE`.", style="yellow"))
     for note in comparison.notes:
-        if shown is not None:
-            note = _short_note(comparison, note)
-        lines.append(Text(f"Note: {note}.", style="yellow"))
+        words = note_text(note) if shown is None else short_note_text(note)
+        lines.append(Text(f"Note: {words}.", style="yellow"))
     return lines
 
 
@@ -313,16 +316,6 @@ def _some_ids(ids: list[str], shown: Collection[str] | None) -> str:
     if not others:
         return ", ".join(listed)
     return ", ".join([*listed, f"{others:,} more"]) if listed else f"{others:,} proposals"
-
-
-def _short_note(comparison: Comparison, note: str) -> str:
-    """The note naming every proposal with ranged figures, with a count instead."""
-    ranged = [e.id for e in comparison.evaluations if e.proposal.ranged]
-    named = f"{RANGED_MARK} " + ", ".join(ranged)
-    if len(ranged) <= 5 or not note.startswith(named + " give"):
-        return note
-    return f"{RANGED_MARK} {len(ranged):,} proposals (marked {RANGED_MARK}) give" + \
-        note[len(named) + len(" give"):]
 
 
 def _unshown_ineligible(comparison: Comparison, shown: Collection[str]) -> list[str]:
@@ -428,7 +421,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         parts.append(score_card(e, comparison, options.width))
     parts += caveat_lines(comparison)
     for note in comparison.notes:
-        parts.append(Text(f"Note: {note}.", style="yellow"))
+        parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
     if comparison.panel is not None:
         parts.append(Text(settings_sentence(comparison)))
     return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
@@ -491,7 +484,7 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
             style = "yellow" if leaf.missing else ""
             table.add_row(leaf.id, percent(leaf.weight),
                           "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
-                          leaf.explanation, style=style)
+                          explanation(leaf), style=style)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
             table.caption = (f"Credibility: {c.credibility_field} = {value} → "
@@ -503,7 +496,7 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
     if e.gates:
         parts.append(gate_table(e, inner))
     for warning in e.warnings:
-        parts.append(Text(f"warning: {warning}", style="yellow"))
+        parts.append(Text(f"warning: {note_text(warning)}", style="yellow"))
     if e.unscored:
         parts.append(broken(Text(unscored_sentence(e.unscored), style="dim"), inner))
     return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)
@@ -521,12 +514,13 @@ def gate_table(e: Evaluation, width: int) -> Table:
     gates.add_column("Requirement", ratio=1)
     gates.add_column("Value", max_width=24)
     for g in e.gates:
-        gates.add_row(g.id, result(g.passed), g.requirement, g.detail)
+        gates.add_row(g.id, result(g.passed), requirement(g.gate), detail(g))
     if needed_width(gates, {0: IDENTIFIER}) > width:
         gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
         gates.add_column("Gate", ratio=1)
         gates.add_column("Result", no_wrap=True)
         gates.add_column("Requirement; value", ratio=2)
         for g in e.gates:
-            gates.add_row(g.id, result(g.passed), f"{g.requirement}; it has {g.detail}")
+            gates.add_row(g.id, result(g.passed),
+                          f"{requirement(g.gate)}; it has {detail(g)}")
     return fit_table(gates, width, {0: IDENTIFIER})

@@ -12,6 +12,7 @@ from typing import Any
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import discover, display_path, load_document
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
+from evaluator.model.notes import Note
 from evaluator.model.proposal import Proposal, parse_proposal
 
 NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
@@ -76,7 +77,7 @@ def duplicate_problem(proposal: Proposal, first: str) -> Problem:
                                            f"{first}; ids must be unique")
 
 
-def free_form_notes(criteria: Criteria, given: Sequence[Mapping[str, Any]]) -> list[str]:
+def free_form_notes(criteria: Criteria, given: Sequence[Mapping[str, Any]]) -> list[Note]:
     """`model.unmet_field_notes` for a run's proposals, each given by its values (or the
     names among them); none when there are no proposals."""
     fields = free_form_fields(criteria)

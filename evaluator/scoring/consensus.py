@@ -3,7 +3,8 @@
 Each member's rating is scored by the levels rule of the sub-criterion; the scores are
 aggregated (median or mean, as the criteria file's `panel` settings say), and a spread
 at or above the disagreement threshold is flagged. Reading the members' files is
-evaluator.model.panel's job; this is what scoring does with them.
+evaluator.model.panel's job; this is what scoring does with them. The explanation in
+words (each member's rating, the aggregate, the spread) is evaluator.render.text.panel's.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from evaluator.model.panel import Panel, PanelSettings, points
+from evaluator.model.panel import Panel, PanelSettings
 from evaluator.model.rules import Levels
 
 # Scores come from levels like 33.3; a spread "at" the threshold must not miss it by 1e-14.
@@ -60,23 +61,6 @@ class Consensus:
         """The members who gave the lowest score."""
         bottom = min(r.score for r in self.ratings)
         return tuple(r for r in self.ratings if r.score == bottom)
-
-    def explanation(self) -> str:
-        """'A good 75, B outstanding 100, C good 75 → median 75; spread 25'."""
-        each = ", ".join(f"{r.member} {r.level} {points(r.score)}" for r in self.ratings)
-        text = f"{each} → {self.aggregate} {points(self.score)}; spread {points(self.spread)}"
-        if self.disagreement:
-            text += f" (disagreement: {points(self.threshold)} or more)"
-        if self.absent:
-            text += "; not rated by " + ", ".join(self.absent)
-        return text
-
-    def extremes(self) -> str:
-        """'C outstanding (100), B marginal (25)': who rated highest and who lowest."""
-        def who(group: tuple[MemberScore, ...]) -> str:
-            names = ", ".join(r.member for r in group)
-            return f"{names} {group[0].level} ({points(group[0].score)})"
-        return f"{who(self.highest)}, {who(self.lowest)}"
 
 
 def aggregate(scores: Sequence[float], how: str) -> float:

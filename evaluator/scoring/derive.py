@@ -9,14 +9,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from evaluator.errors import InputError, Problem
+from evaluator.model import notes as how
 from evaluator.model.checks import did_you_mean
 from evaluator.model.criteria import Criteria
 from evaluator.model.fields import MONEY_FIELDS, Value
 from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
+from evaluator.model.notes import Note
 from evaluator.model.numeric import Num, clamp, divide, many, rounded, total
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range, Uncertain
-from evaluator.model.rules import number_text
 
 ACQUISITION, LIFECYCLE = "pricing.acquisition_cost", "pricing.lifecycle_cost"
 
@@ -69,7 +70,7 @@ class Derivation:
     """The values rules see (converted and derived), with how each derived one was made."""
 
     values: dict[str, Value]
-    notes: dict[str, str]  # field -> how it was derived or converted
+    notes: dict[str, Note]  # field -> how it was derived or converted (its figures)
     icp: IcpBreakdown | None = None  # None when the proposal lists no ICP activities
     # Figures given as ranges, in the units rules see (money in the criteria currency).
     ranges: dict[str, Range] = field(default_factory=dict)
@@ -79,14 +80,14 @@ class Derivation:
 
 def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
     """Convert money into the criteria currency and compute the derived fields."""
-    notes: dict[str, str] = {}
+    notes: dict[str, Note] = {}
     values, icp, rate = _compute(proposal, criteria, notes)
     ranges = {name: r.scaled(rate) if name in MONEY_FIELDS else r
               for name, r in proposal.ranges.items()}
     return Derivation(values, notes, icp, ranges, _uncertain(proposal, criteria, values))
 
 
-def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, str] | None
+def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, Note] | None
              ) -> tuple[dict[str, Value], IcpBreakdown | None, float]:
     """Values, ICP breakdown and exchange rate; says in `notes` (if given) how each was made."""
     values: dict[str, Value] = dict(proposal.values)
@@ -102,7 +103,8 @@ def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, str] | Non
             original = float(values[name])  # type: ignore[arg-type]
             values[name] = float(converted(original, rate))
             if notes is not None:
-                notes[name] = f"{number_text(original)} {currency} × {rate:g}"
+                notes[name] = Note(how.CONVERTED, {"original": original,
+                                                   "currency": currency, "rate": rate})
     credits = None if proposal.activities is None else _credits(proposal, criteria, rate)
     figures = derived_figures(values, None if credits is None else
                               [(c.credit, c.activity.local) for c in credits],
@@ -217,20 +219,17 @@ def _rounded_percent(value: Num) -> Num:
 
 
 def _cost_notes(values: Mapping[str, Value], npv: float, discount_rate: float,
-                notes: dict[str, str]) -> None:
+                notes: dict[str, Note]) -> None:
     def money(name: str) -> float:
         return float(values.get(name, 0.0))  # type: ignore[arg-type]
 
-    notes[ACQUISITION] = (
-        f"unit price {number_text(money('pricing.unit_price'))} × quantity "
-        f"{number_text(money('pricing.quantity'))} + one-off costs "
-        f"{number_text(money('pricing.one_off_costs'))}")
-    notes[LIFECYCLE] = (
-        f"acquisition {number_text(money(ACQUISITION))} "
-        f"({notes[ACQUISITION]}) + sustainment "
-        f"{number_text(money('pricing.sustainment_per_year'))} a year for "
-        f"{number_text(money('pricing.support_years'))} years "
-        f"discounted at {discount_rate:.1%} (NPV {number_text(npv)})")
+    parts = {"unit_price": money("pricing.unit_price"), "quantity": money("pricing.quantity"),
+             "one_off": money("pricing.one_off_costs")}
+    notes[ACQUISITION] = Note(how.ACQUISITION, parts)
+    notes[LIFECYCLE] = Note(how.LIFECYCLE, {
+        "acquisition": money(ACQUISITION), **parts,
+        "per_year": money("pricing.sustainment_per_year"),
+        "years": money("pricing.support_years"), "discount_rate": discount_rate, "npv": npv})
 
 
 @functools.lru_cache(maxsize=64)
@@ -299,23 +298,18 @@ def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credi
 
 
 def _icp_fields(icp: IcpBreakdown, values: dict[str, Value],
-                notes: dict[str, str] | None) -> None:
+                notes: dict[str, Note] | None) -> None:
     values[CREDIT_VALUE] = icp.credit_value
     if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
         values[CREDIT_RATIO] = icp.credit_ratio_pct
     values[LOCAL_SHARE] = icp.local_share_pct
     if notes is None:
         return
-    count = len(icp.credits)
-    local = sum(c.activity.local for c in icp.credits)
-    converted = f", values converted at {icp.offer_currency} × {icp.rate:g}" \
-        if icp.rate != 1.0 else ""
-    notes[CREDIT_VALUE] = (f"Σ value × multiplier over {count} ICP "
-                           f"{'activity' if count == 1 else 'activities'} ({local} local)"
-                           f"{converted}")
+    notes[CREDIT_VALUE] = Note(how.CREDIT_VALUE, {
+        "count": len(icp.credits), "local": sum(c.activity.local for c in icp.credits),
+        "currency": icp.offer_currency, "rate": icp.rate})
     if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
-        notes[CREDIT_RATIO] = (f"100 × ICP credit {number_text(icp.credit_value)} / "
-                               f"acquisition cost {number_text(icp.acquisition_cost)}")
-    notes[LOCAL_SHARE] = (f"100 × local credit {number_text(icp.local_credit_value)} / "
-                          f"ICP credit {number_text(icp.credit_value)}" if icp.credit_value
-                          else "no ICP credit, so no local share: 0")
+        notes[CREDIT_RATIO] = Note(how.CREDIT_RATIO, {"credit": icp.credit_value,
+                                                "acquisition": icp.acquisition_cost})
+    notes[LOCAL_SHARE] = Note(how.LOCAL_SHARE, {"local": icp.local_credit_value,
+                                           "credit": icp.credit_value})

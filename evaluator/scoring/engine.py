@@ -1,10 +1,12 @@
-"""The scoring engine: gates, rule scores, credibility, totals and ranks, with every number
-explained.
+"""The scoring engine: gates, rule scores, credibility, totals and ranks, with the facts
+that explain every number.
 
 Pure: proposals and criteria in, a `Comparison` (scoring.results) out. No files, no
-printing. `prepare` does what needs no other proposal (derived values, gates);
-`score_prepared` scores one prepared proposal given what depends on the others; `evaluate`
-does a whole run.
+printing, no sentences: each number comes with the facts that explain it (the rule and
+the case of it that applied, how a value was derived, warnings and notes as codes), which
+the render layer words. `prepare` does what needs no other proposal (derived values,
+gates); `score_prepared` scores one prepared proposal given what depends on the others;
+`evaluate` does a whole run.
 """
 
 from __future__ import annotations
@@ -16,18 +18,30 @@ from typing import Any, Protocol, TypeVar
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
 from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
-from evaluator.model.fields import FIELDS, MONEY, PERCENT, Value
+from evaluator.model.fields import FIELDS, MONEY, Value
 from evaluator.model.method import ALL, Method
+from evaluator.model.notes import (
+    COMPARED_WITH_ITSELF,
+    MISSING_CREDIBILITY,
+    MISSING_VALUE,
+    NO_PANEL,
+    NOT_RATED,
+    PANEL_DISAGREEMENT,
+    RANGED,
+    RELATIVE_RULES,
+    UNRATED,
+    Note,
+)
 from evaluator.model.numeric import Num, many, weighted_sum, zero_if_missing
-from evaluator.model.panel import Panel, is_judgement, judgement_name, points
+from evaluator.model.panel import Panel, is_judgement, judgement_name
 from evaluator.model.proposal import Proposal
-from evaluator.model.rules import Levels, Rule, number_text, percent_text
+from evaluator.model.ranges import Range, Uncertain
+from evaluator.model.rules import Levels, Reason, Rule, number_text
 from evaluator.scoring import caveats
 from evaluator.scoring.consensus import consolidate
-from evaluator.scoring.derive import Derivation, derive, unscored_fields
+from evaluator.scoring.derive import derive, unscored_fields
 from evaluator.scoring.ranking import Rankable, rank
 from evaluator.scoring.results import (
-    RANGED_MARK,
     Comparison,
     CriterionScore,
     Evaluation,
@@ -144,22 +158,17 @@ def conclude(criteria: Criteria, results: Sequence[C], problems: list[Problem],
     return comparison, ranked
 
 
-def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> list[str]:
+def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> list[Note]:
     """The notes of a run: the criteria's own, then what holds for `count` results whose
     proposals `ranged` (ids, in result order) give some figures as ranges."""
     notes = list(criteria.notes)
     if ranged:
-        notes.append(
-            f"{RANGED_MARK} " + ", ".join(ranged) + (" gives" if len(ranged) == 1 else " give")
-            + " some figures as ranges (estimates), scored at the likely value or else the "
-            "midpoint; `evaluator sensitivity --values` draws them")
+        notes.append(Note(RANGED, {"ids": list(ranged)}))
     relative = [leaf for _, leaf in criteria.leaves() if leaf.rule.relative]
     if relative and count > 1:
-        kinds = " or ".join(sorted({leaf.rule.type for leaf in relative}))
-        notes.append(
-            "scores of " + ", ".join(leaf.id for leaf in relative) + " are relative to the "
-            f"proposals compared ({kinds} rule): adding or removing a proposal can reorder "
-            "the others")
+        notes.append(Note(RELATIVE_RULES, {
+            "leaves": [leaf.id for leaf in relative],
+            "kinds": sorted({leaf.rule.type for leaf in relative})}))
     return notes
 
 
@@ -183,36 +192,24 @@ def prepare(proposal: Proposal, criteria: Criteria) -> Prepared:
     except InputError as exc:
         return Prepared(proposal, problems=exc.problems)
     # A gate on a ranged figure is decided at its point estimate, like every score.
-    gates = tuple(_gate(gate, derivation.values.get(gate.field),
-                        _estimate(derivation, gate.field)) for gate in criteria.gates)
+    ranges, uncertain = derivation.ranges, derivation.uncertain
+    gates = tuple(_gate(gate, derivation.values.get(gate.field), ranges, uncertain)
+                  for gate in criteria.gates)
     return Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp,
-                    derivation.ranges, derivation.uncertain)
+                    ranges, uncertain)
 
 
-def _estimate(source: Derivation | Prepared, name: str) -> str:
-    """' (likely; range …)' or ' (uncertain: …)' after a value from ranged figures, or ''."""
-    if name in source.ranges:
-        return " " + source.ranges[name].describe()
-    return " " + source.uncertain[name].describe() if name in source.uncertain else ""
+def _gate(gate: Gate, value: Value | None, ranges: Mapping[str, Range],
+          uncertain: Mapping[str, Uncertain]) -> GateResult:
+    return GateResult(gate.id, gate.title, gate.check(value), gate, value,
+                      ranges.get(gate.field), uncertain.get(gate.field))
 
 
-def _gate(gate: Gate, value: Value | None, estimate: str = "") -> GateResult:
-    passed = gate.check(value)
-    # A rounded figure must not read as the bound it misses (29.96 is not "30.0%").
-    bound = gate.operand if isinstance(gate.operand, int | float) else None
-    detail = f"{gate.field} is missing" if value is None else \
-        show_value(value, gate.field, bound) + estimate
-    return GateResult(gate.id, gate.title, passed, detail, gate.describe())
-
-
-def show_value(value: Value, field: str = "", avoid: float | None = None) -> str:
-    """A value as people read it; a percentage with its sign, a computed one rounded."""
+def _as_given(value: Value) -> str:
+    """A value as an error message quotes it: true, 1,500, [a, b], text."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
-        spec = FIELDS.get(field)
-        if spec is not None and spec.kind == PERCENT:
-            return percent_text(value, avoid) if spec.derived else f"{number_text(value)}%"
         return number_text(value)
     if isinstance(value, tuple):
         return "[" + ", ".join(value) + "]"
@@ -265,7 +262,7 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
     """Score one prepared proposal, given what depends on the others (`context`);
     InputError if it cannot be."""
     panel, references, pool_size = context.panel, context.references, context.pool_size
-    warnings: list[str] = []
+    warnings: list[Note] = []
     problems: list[Problem] = []
     scored: list[CriterionScore] = []
     for criterion in criteria.criteria:
@@ -286,8 +283,9 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
             cred_value = item.values.get(criterion.credibility.field)
             factor = criterion.credibility.factor(cred_value)
             if cred_value is None:
-                warnings.append(f"{criterion.credibility.field} is missing: {criterion.id} "
-                                f"takes the lowest credibility factor, {factor:g}")
+                warnings.append(Note(MISSING_CREDIBILITY, {
+                    "field": criterion.credibility.field, "criterion": criterion.id,
+                    "factor": factor}))
         score = float(criterion_score(factor, [leaf.weight for leaf in leaves],
                                       [leaf.score for leaf in leaves]))
         scored.append(CriterionScore(
@@ -303,15 +301,10 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
 
 
 def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
-          references: Mapping[str, Num], pool_size: int, warnings: list[str]) -> LeafScore:
+          references: Mapping[str, Num], pool_size: int, warnings: list[Note]) -> LeafScore:
     value = item.values.get(leaf.field)
     rule = leaf.rule
     where = f"{criterion.id}.{leaf.id}"
-
-    def result(score: float, explanation: str, missing: bool = False) -> LeafScore:
-        return LeafScore(leaf.id, leaf.title, leaf.field, value, score, weight, rule.type,
-                         explanation, missing, range=item.ranges.get(leaf.field),
-                         uncertain=item.uncertain.get(leaf.field))
 
     if value is None:
         if rule.raw:
@@ -321,33 +314,31 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
         if criteria.missing == "error":
             message = f"`{leaf.field}` is missing (the criteria file says `missing: error`)"
             raise InputError([item.proposal.problem(leaf.field, message)])
-        warnings.append(f"{leaf.field} is missing: {where} scores 0")
-        return result(0.0, "missing: scored 0", missing=True)
+        warnings.append(Note(MISSING_VALUE, {"field": leaf.field, "leaf": where}))
+        return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, rule.type,
+                         missing=True, range=item.ranges.get(leaf.field),
+                         uncertain=item.uncertain.get(leaf.field))
     needs = rule.needs(value)
     if needs is not None:
         raise InputError([item.proposal.problem(leaf.field, rule.refusal.format(
-            field=leaf.field, value=repr(shorten(show_value(value))), leaf=leaf.id,
+            field=leaf.field, value=repr(shorten(_as_given(value))), leaf=leaf.id,
             where=where, type=rule.type, needs=needs))])
-    shown = f"{show_value(value, leaf.field)}{_unit(leaf.field, criteria)}" \
-        f"{_estimate(item, leaf.field)}"
-    if leaf.field in item.notes:
-        shown += f" = {item.notes[leaf.field]}"
     scored = float(value) if rule.numeric else value  # type: ignore[arg-type]
     reference: Num | None = None
     if rule.relative:
         reference = references.get(where, scored)  # type: ignore[arg-type]
         if pool_size == 1:
-            warnings.append(f"{where} uses a {rule.type} rule: with one proposal it is "
-                            "compared with itself")
+            warnings.append(Note(COMPARED_WITH_ITSELF, {"leaf": where, "rule": rule.type}))
     score: float = leaf_points(rule, scored, reference)  # type: ignore[assignment]
-    reason = rule.reason(scored, score, reference)  # type: ignore[arg-type]
-    if rule.raw:  # the value itself, for methods that normalise
-        return result(score, f"{shown} ({reason})")
-    return result(score, f"{shown} → {score:.2f} ({reason})")
+    reason: Reason = rule.reason(scored, score, reference)  # type: ignore[arg-type]
+    return LeafScore(leaf.id, leaf.title, leaf.field, value, score, weight, rule.type, reason,
+                     _unit(leaf.field, criteria), item.notes.get(leaf.field),
+                     range=item.ranges.get(leaf.field),
+                     uncertain=item.uncertain.get(leaf.field))
 
 
 def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
-               weight: float, panel: Panel | None, warnings: list[str]) -> LeafScore:
+               weight: float, panel: Panel | None, warnings: list[Note]) -> LeafScore:
     """A panel judgement: each member's rating scored by the levels, then aggregated."""
     assert isinstance(leaf.rule, Levels)  # parse_rule accepts no other rule for a judgement
     name = judgement_name(leaf.field)
@@ -355,26 +346,26 @@ def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: L
     consensus = None if panel is None else consolidate(panel, proposal, name, leaf.rule,
                                                        criteria.panel)
     if consensus is None:
-        reason = "no --panel given" if panel is None else "no panel member rated it"
         if criteria.missing == "error":
+            reason = "no --panel given" if panel is None else "no panel member rated it"
             message = (f"`{leaf.field}` is missing ({reason}; the criteria file says "
                        "`missing: error`)")
             raise InputError([item.proposal.problem(leaf.field, message)])
         if panel is not None:  # without a panel, one note says it for every proposal
-            warnings.append(f"{leaf.field} is missing: no panel member rated {proposal}; "
-                            f"{criterion.id}.{leaf.id} scores 0")
+            warnings.append(Note(UNRATED, {"field": leaf.field, "id": proposal,
+                                           "leaf": f"{criterion.id}.{leaf.id}"}))
         return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, leaf.rule.type,
-                         f"missing ({reason}): scored 0", missing=True)
+                         missing=True, absent=NO_PANEL if panel is None else NOT_RATED)
     if consensus.disagreement:
-        warnings.append(f"panel disagreement on {name} for {proposal}: "
-                        f"{consensus.extremes()}; spread {points(consensus.spread)} "
-                        f"(disagreement from {points(consensus.threshold)})")
+        warnings.append(Note(PANEL_DISAGREEMENT, {"id": proposal, "consensus": consensus}))
     return LeafScore(leaf.id, leaf.title, leaf.field, consensus.score, consensus.score,
-                     weight, leaf.rule.type, consensus.explanation(), panel=consensus)
+                     weight, leaf.rule.type, panel=consensus)
 
 
 def _unit(name: str, criteria: Criteria) -> str:
+    """The unit shown after a value: the criteria currency for money (a percentage's sign
+    is part of the value as shown), else none."""
     spec = FIELDS.get(name)
     if spec is None:
         return ""
-    return f" {criteria.currency}" if spec.kind == MONEY else ""  # "%": see _show
+    return criteria.currency if spec.kind == MONEY else ""

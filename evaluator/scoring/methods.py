@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from itertools import combinations
 
 from evaluator.model.method import ALL, METHODS, Method
+from evaluator.model.notes import ALONE_METHODS, RELATIVE_METHODS, WSM_LEFT_OUT, Note
 from evaluator.scoring.mcda import Column, DecisionMatrix, kendall_tau_b, totals, unknown_method
 from evaluator.scoring.ranking import eligible_ranks, ordered, rank
 from evaluator.scoring.results import Comparison
@@ -60,8 +61,7 @@ def apply_method(comparison: Comparison, method: str) -> None:
             f"{a}-{b}": kendall_tau_b(*_eligible_pair(ranks[a], ranks[b]))
             for a, b in combinations(names, 2)}
         if Method.WSM not in names:
-            comparison.notes.append("wsm is left out of the comparison: "
-                                    + ", ".join(matrix.raw_columns) + " use a raw rule")
+            comparison.notes.append(Note(WSM_LEFT_OUT, {"columns": list(matrix.raw_columns)}))
         primary = comparison.method
     else:
         results = {method: totals(matrix, method)}
@@ -83,18 +83,13 @@ def _eligible_pair(a: Sequence[int | None], b: Sequence[int | None]
 
 
 def _add_notes(comparison: Comparison, method: str, primary: str) -> None:
+    """The relative methods used (topsis, promethee): their totals depend on the proposals
+    compared, and with one proposal there is nothing to compare."""
     relative = [m for m in ((primary,) if method != ALL else METHODS) if m != Method.WSM]
     if not relative:
         return
     count = len(comparison.evaluations)
     if count == 1:
-        neutral: dict[str, str] = {Method.TOPSIS: "topsis gives 50",
-                                   Method.PROMETHEE: "promethee gives 0"}
-        comparison.notes.append(
-            f"{' and '.join(relative)} weigh proposals against each other: with one "
-            "proposal there is nothing to compare (" + ", ".join(neutral[m] for m in relative)
-            + ")")
+        comparison.notes.append(Note(ALONE_METHODS, {"methods": relative}))
     elif count > 1:
-        comparison.notes.append(
-            f"{' and '.join(relative)} totals are relative to the proposals compared: adding or "
-            "removing a proposal can reorder the others")
+        comparison.notes.append(Note(RELATIVE_METHODS, {"methods": relative}))

@@ -1,5 +1,9 @@
 """The results of scoring, as data: a proposal's leaf, criterion and gate results, its
-evaluation, and a run's comparison. Made by `scoring.engine`, read by every renderer."""
+evaluation, and a run's comparison. Made by `scoring.engine`, read by every renderer.
+
+Facts only: a leaf's value, unit, rule and reason, a gate's requirement and the value that
+decided it, warnings and notes as codes with their data. Every sentence a person reads
+about them is made in the render layer (evaluator.render.text), the JSON's included."""
 
 from __future__ import annotations
 
@@ -7,24 +11,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from evaluator.errors import Problem
-from evaluator.model.criteria import Criteria
+from evaluator.model.criteria import Criteria, Gate
 from evaluator.model.fields import Value
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.method import ALL
+from evaluator.model.notes import Note
 from evaluator.model.panel import Panel
 from evaluator.model.proposal import Proposal
 from evaluator.model.ranges import Range, Uncertain
+from evaluator.model.rules import Reason
 from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.consensus import Consensus
 from evaluator.scoring.ranking import TIE_TOLERANCE
 
-# Marks a proposal with figures given as ranges, in tables and notes.
-RANGED_MARK = "≈"
-
 
 @dataclass(frozen=True, slots=True)
 class LeafScore:
-    """One sub-criterion of one proposal: the value, the rule, the score and why."""
+    """One sub-criterion of one proposal: the value, the rule, the score and why (the facts
+    its explanation is worded from: evaluator.render.text.evidence)."""
 
     id: str
     title: str
@@ -32,9 +36,14 @@ class LeafScore:
     value: Value | None
     score: float
     weight: float  # normalised within its criterion
-    rule: str
-    explanation: str
+    rule: str  # the rule's type
+    # Why the value scores what it does: the rule with its parameters, the case, its figure.
+    # None for a missing value and for a panel judgement (see `panel`).
+    reason: Reason | None = None
+    unit: str = ""  # the value's unit as shown after it: the criteria currency for money
+    derivation: Note | None = None  # how the value was derived or converted, if it was
     missing: bool = False
+    absent: str | None = None  # why a missing judgement is missing (model.notes.ABSENCES)
     panel: Consensus | None = None  # a panel judgement: the members' ratings, consolidated
     range: Range | None = None  # the value is a range's point estimate (rule units)
     uncertain: Uncertain | None = None  # the value is derived from ranged figures
@@ -61,13 +70,16 @@ class CriterionScore:
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
-    """Whether one proposal passes one gate, and the value that decided it."""
+    """Whether one proposal passes one gate, and the value that decided it (the facts its
+    detail and requirement are worded from: evaluator.render.text.gates)."""
 
     id: str
     title: str
     passed: bool
-    detail: str
-    requirement: str
+    gate: Gate  # the requirement: field, test and operand
+    value: Value | None  # the value tested; None: missing
+    range: Range | None = None  # the value is a range's point estimate
+    uncertain: Uncertain | None = None  # the value is derived from ranged figures
 
 
 @dataclass(slots=True)
@@ -78,9 +90,9 @@ class Evaluation:
     criteria: tuple[CriterionScore, ...]
     gates: tuple[GateResult, ...]
     total: float
-    warnings: list[str]
+    warnings: list[Note]  # codes and data (model.notes.WARNINGS)
     derived: dict[str, Value]
-    notes: dict[str, str]
+    notes: dict[str, Note]  # field -> how it was derived or converted
     rank: int | None = None
     methods: dict[str, tuple[float, int | None]] = field(default_factory=dict)
     icp: IcpBreakdown | None = None  # the ICP credit breakdown, when activities are listed
@@ -133,7 +145,7 @@ class Comparison:
     weights: dict[str, float]
     evaluations: list[Evaluation]
     errors: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # what holds for the whole result
     kendall_tau: dict[str, float | None] | None = None  # with --method all; None: undefined
     panel: Panel | None = None  # the panel whose ratings were consolidated (--panel)
     what_if: WhatIf | None = None  # how the run departs from the criteria file, if it does
@@ -154,7 +166,7 @@ class Prepared:
 
     proposal: Proposal
     values: dict[str, Value] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, Note] = field(default_factory=dict)
     gates: tuple[GateResult, ...] = ()
     icp: IcpBreakdown | None = None
     ranges: dict[str, Range] = field(default_factory=dict)
