@@ -29,3 +29,6 @@ BINARY = Template("binary content (a NUL byte): not a YAML text file")
 
 CANNOT_LIST_FOLDER = Template("cannot list the folder: {reason}")
 NO_PROPOSAL_FILES = Template("no proposal files (*.yaml, *.yml) in this folder")
+IN_DEFAULT_CRITERIA = Template("{problem} (the default criteria file, read when no --criteria "
+                               "is given: fix it, remove it to use the installed copy, or give "
+                               "--criteria FILE)")
