@@ -288,9 +288,9 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         return Problem(name, says.KEY_TOO_LONG(limit=_LONGEST_KEY), *long_key)
     if dedented is not None:  # libyaml stops on the line after the one to fix
         line, column, after = dedented
-        indented = says.KEY_INDENTED_LESS if column - 1 < _indent(lines[after - 1]) \
-            else says.KEY_INDENTED_MORE
-        return Problem(name, indented(line=after), line, column)
+        less = column - 1 < _indent(lines[after - 1])
+        return Problem(name, (says.KEY_INDENTED_LESS if less else says.KEY_INDENTED_MORE)(
+            line=after), line, column)
     if problem == "did not find expected <document start>" and lines:
         top = next((i for i, line in enumerate(lines) if _significant(line)), 0)
         if _indent(lines[top]):  # the rest of the top level cannot follow it
@@ -591,8 +591,8 @@ class _Builder:
             shown = _shorten(value)
             if pattern.fullmatch(value.replace("_", "")):
                 raise self.fail(node, says.UNDERSCORE_MISPLACED(value=shown))
-            refused = says.NOT_A_WHOLE_NUMBER if whole else says.NOT_A_NUMBER
-            raise self.fail(node, refused(value=shown))
+            raise self.fail(node, (says.NOT_A_WHOLE_NUMBER if whole else says.NOT_A_NUMBER)(
+                value=shown))
         return self.checked_number(node, whole=whole)
 
     def checked_number(self, node: ScalarNode, *, whole: bool) -> int | float:

@@ -361,8 +361,8 @@ def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: L
     if consensus is None:
         reason = "no --panel given" if panel is None else "no panel member rated it"
         if criteria.missing == "error":
-            refused = NO_PANEL_IS_AN_ERROR if panel is None else UNRATED_IS_AN_ERROR
-            raise InputError([item.proposal.problem(leaf.field, refused(field=leaf.field))])
+            raise InputError([item.proposal.problem(leaf.field, (
+                NO_PANEL_IS_AN_ERROR if panel is None else UNRATED_IS_AN_ERROR)(field=leaf.field))])
         if panel is not None:  # without a panel, one note says it for every proposal
             warnings.append(f"{leaf.field} is missing: no panel member rated {proposal}; "
                             f"{criterion.id}.{leaf.id} scores 0")
