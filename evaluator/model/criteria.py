@@ -567,10 +567,12 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
         missed = tuple(NAMED(name=ident) for ident in absent)
         others = tuple(NAMED_WITH_HINT(name=ident, hint=suggestion(ident, absent))
                        for ident in unknown)
-        unfit = JUDGEMENTS_DO_NOT_FIT(file=result.file, absent=missed, unknown=others) \
-            if absent and unknown else \
-            JUDGEMENTS_MISS_CRITERIA(file=result.file, absent=missed) if absent else \
-            JUDGEMENTS_WEIGH_OTHERS(file=result.file, unknown=others)
+        if absent and unknown:
+            unfit = JUDGEMENTS_DO_NOT_FIT(file=result.file, absent=missed, unknown=others)
+        elif absent:
+            unfit = JUDGEMENTS_MISS_CRITERIA(file=result.file, absent=missed)
+        else:
+            unfit = JUDGEMENTS_WEIGH_OTHERS(file=result.file, unknown=others)
         check.report(("weights_from",), unfit)
         return criteria, ()
     notes: tuple[str, ...] = ()
