@@ -10,6 +10,17 @@ from typing import TYPE_CHECKING, Any
 
 from evaluator.errors import InputError, Problem, SettingError
 from evaluator.io.files import DEFAULT_MAX_BYTES, load_document
+from evaluator.messages import Message
+from evaluator.messages.files import IN_DEFAULT_CRITERIA
+from evaluator.messages.settings import (
+    A_NUMBER_OF_DRAWS,
+    A_NUMBER_OF_RANKS,
+    A_WHOLE_NUMBER,
+    ANALYSIS_NEEDS_WEIGHTED_SUM,
+    SPREAD,
+    TOO_FEW,
+    UNKNOWN_METHOD,
+)
 from evaluator.model.criteria import (
     WEIGHTS,
     Criteria,
@@ -74,13 +85,9 @@ def load_criteria(path: PathArg | None = None, *, max_bytes: int = DEFAULT_MAX_B
             raise
         # Not a file (a folder, a link to nowhere...), and not named by the user: say why
         # it was read at all.
-        raise InputError([Problem(p.file, p.message + _DEFAULT_HINT, p.line, p.column)
-                          for p in exc.problems]) from None
+        raise InputError([Problem(p.file, IN_DEFAULT_CRITERIA(problem=p.words), p.line,
+                                  p.column) for p in exc.problems]) from None
     return parse_criteria(document)
-
-
-_DEFAULT_HINT = (" (the default criteria file, read when no --criteria is given: fix it, "
-                 "remove it to use the installed copy, or give --criteria FILE)")
 
 
 def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[Note]:
@@ -155,7 +162,7 @@ def compare_files(paths: Sequence[Path], criteria: Criteria, *,
     them: the engine's whole result (`compare` gives it to a library caller)."""
     batch = load_proposals(paths, max_bytes, on_file, jobs, criteria)
     # The files that could not be read (an empty folder is said, but is not a file).
-    unread = files_of(p for p in batch.errors if p.message != NO_PROPOSALS)
+    unread = files_of(p for p in batch.errors if p.words != NO_PROPOSALS)
     judged = None
     if panel is not None:
         # A rating of a proposal whose file failed is not the panel's mistake: that file's
@@ -383,14 +390,13 @@ def sensitivity(comparison: Comparison | EngineComparison, *, samples: int = 10_
     `progress(done, total)` is called as the draws go.
     """
     drawn = parse_spread(spread)
-    _whole("samples", samples, 1, "a whole number of draws")
-    _whole("seed", seed, 0, "a whole number")
+    _whole("samples", samples, 1, A_NUMBER_OF_DRAWS)
+    _whole("seed", seed, 0, A_WHOLE_NUMBER)
     if ranks is not None:
-        _whole("ranks", ranks, 1, "a whole number of ranks")
+        _whole("ranks", ranks, 1, A_NUMBER_OF_RANKS)
     details = comparison.details if isinstance(comparison, Comparison) else comparison
     if details.method != Method.WSM:
-        raise SettingError.at("method", "the analysis works on weighted-sum totals: compare "
-                                        f"with method wsm (or all), not {details.method!r}")
+        raise SettingError.at("method", ANALYSIS_NEEDS_WEIGHTED_SUM(method=details.method))
     from evaluator.analysis.sensitivity import analyse
     return analyse(details, samples, seed, drawn, bool(values), ranks, progress)
 
@@ -462,16 +468,15 @@ def parse_spread(spread: float | str | None) -> float | None:
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
-        raise SettingError.at("spread", "expected a number from 0 to 1 or `full`, got "
-                                        f"{spread!r}")
+        raise SettingError.at("spread", SPREAD(value=spread))
     return value
 
 
-def _whole(setting: str, value: int, least: int, what: str) -> None:
+def _whole(setting: str, value: int, least: int, what: Message) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"{setting}: expected {what}, got {value!r}")
     if value < least:
-        raise SettingError.at(setting, f"expected {what}, at least {least}, got {value}")
+        raise SettingError.at(setting, TOO_FEW(what=what, least=least, value=value))
 
 
 def _paths(paths: PathArg | Iterable[PathArg]) -> list[Path]:
@@ -514,5 +519,5 @@ def _method(method: str | None) -> str | None:
     if not isinstance(method, str):
         raise TypeError(f"method: expected one of {', '.join(RUN_METHODS)}, got {method!r}")
     if method not in RUN_METHODS:
-        raise SettingError.at("method", f"{method!r} is not one of: " + ", ".join(RUN_METHODS))
+        raise SettingError.at("method", UNKNOWN_METHOD(method=method, methods=RUN_METHODS))
     return str(method)

@@ -271,6 +271,23 @@ def test_weights_from_must_match_the_criteria(tmp_path: Path,
         "a criterion here"]
 
 
+@pytest.mark.parametrize(("ahp", "unfit"), [
+    ("criteria: [price, schedule]\njudgements: {price: {schedule: 3}}\n",
+     "it has no judgements for `guarantee`"),
+    ("criteria: [price, schedule, guarantee, cost]\njudgements:\n"
+     "  price: {schedule: 3, guarantee: 5, cost: 2}\n  schedule: {guarantee: 2, cost: 1}\n"
+     "  guarantee: {cost: 1}\n",
+     "it weighs `cost`, not a criterion here"),
+])
+def test_weights_from_says_which_side_does_not_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   ahp: str, unfit: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(CriteriaError) as caught:
+        load_criteria(_write(tmp_path, CRITERIA, ahp=ahp))
+    assert [str(p) for p in caught.value.problems] == [
+        f"criteria/c.yaml:3:15: criteria/weights/w.yaml does not fit these criteria: {unfit}"]
+
+
 def test_a_stated_weight_next_to_weights_from_is_refused(tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)

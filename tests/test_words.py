@@ -42,8 +42,10 @@ from evaluator.render.text import notes as words
 from tests.conftest import ROOT
 
 PACKAGE = ROOT / "evaluator"
-# The layers that word things for people: everything else is the core.
-WORDING = ("render", "cli")
+# The layers that word things for people: everything else is the core. `messages` is the
+# problems' message tables (templates the core names, worded by render/problems.py): it is
+# the bottom layer only so that the core can name a template, and holds nothing else.
+WORDING = ("render", "cli", "messages")
 # A word, or what an f-string puts in (`_SLOT`); words separated by a space, with
 # punctuation around it or not.
 _SLOT = "\ufffc"

@@ -38,6 +38,7 @@ from evaluator.analysis.sampling import (
     row_ranks,
 )
 from evaluator.errors import UsageError
+from evaluator.messages.settings import SPREAD
 from evaluator.model.method import Method
 from evaluator.model.notes import (
     CRITERIA_METHOD,
@@ -145,7 +146,7 @@ def parse_spread(text: str) -> Spread:
     except ValueError:
         value = float("nan")
     if not 0.0 <= value <= 1.0:
-        raise UsageError.at("--spread", f"expected a number from 0 to 1 or `full`, got {text!r}")
+        raise UsageError.at("--spread", SPREAD(value=text))
     return value
 
 

@@ -32,6 +32,7 @@ from evaluator.cli.options import (
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover
 from evaluator.render import RenderOptions
+from evaluator.render.problems import problem_line
 
 # Completion options are our own (see _root): typer's print bash's script for every shell
 # and fail where no shell is among the process's ancestors.
@@ -319,7 +320,7 @@ def _strip_ansi(text: str) -> str:
 
 def _report(problems: Sequence[Problem]) -> None:
     for problem in problems:
-        sys.stderr.write(f"{problem}\n")
+        sys.stderr.write(f"{problem_line(problem)}\n")
 
 
 @contextmanager

@@ -147,5 +147,5 @@ def on_command_line(error: EvaluatorError) -> Sequence[Problem]:
     """The error's problems as the command line says them: a setting by its option."""
     if not isinstance(error, SettingError):
         return error.problems
-    return [Problem(OPTION_OF_SETTING.get(p.file, p.file), p.message, p.line, p.column)
+    return [Problem(OPTION_OF_SETTING.get(p.file, p.file), p.words, p.line, p.column)
             for p in error.problems]

@@ -17,6 +17,27 @@ from pathlib import Path
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.strict_yaml import Document, parse_document
+from evaluator.messages import Message
+from evaluator.messages.files import (
+    A_DEVICE,
+    A_NAMED_PIPE,
+    A_SOCKET,
+    BINARY,
+    CANNOT_LIST_FOLDER,
+    CANNOT_READ,
+    GREW_OVER_THE_LIMIT,
+    IS_A_FOLDER,
+    NO_SUCH_FILE,
+    NOT_A_REGULAR_FILE,
+    NOT_UTF_8,
+    OVER_THE_LIMIT,
+    PERMISSION_DENIED,
+    SOMETHING_ELSE,
+    TWO_BYTE_ORDER_MARKS,
+    UTF_16,
+    UTF_32,
+    WIDE_WITHOUT_A_MARK,
+)
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -93,8 +114,7 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
                 raise InputError.at(name, _not_a_file(facts.st_mode))
             size = facts.st_size
             if size > max_bytes:
-                raise InputError.at(name, f"file is {size:,} bytes, over the limit of "
-                                          f"{max_bytes:,} (--max-bytes changes it)")
+                raise InputError.at(name, OVER_THE_LIMIT(size=size, limit=max_bytes))
             # Asking for the limit would allocate a buffer of that size for every file
             # (1 MiB for a 3 KB proposal): ask for what fstat says is there, then read on
             # only if more came (a file still being written).
@@ -102,39 +122,36 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
             if len(raw) > size:
                 raw += handle.read(max_bytes + 1 - len(raw))
     except IsADirectoryError:
-        raise InputError.at(name, "is a folder, not a file") from None
+        raise InputError.at(name, IS_A_FOLDER) from None
     except FileNotFoundError:
-        raise InputError.at(name, "no such file") from None
+        raise InputError.at(name, NO_SUCH_FILE) from None
     except PermissionError:
-        raise InputError.at(name, "permission denied") from None
+        raise InputError.at(name, PERMISSION_DENIED) from None
     except OSError as exc:
-        raise InputError.at(name, f"cannot read: {exc.strerror or exc}") from None
+        raise InputError.at(name, CANNOT_READ(reason=exc.strerror or str(exc))) from None
     if len(raw) > max_bytes:  # the file grew while we read it
-        raise InputError.at(name, f"file is over the limit of {max_bytes:,} bytes")
+        raise InputError.at(name, GREW_OVER_THE_LIMIT(limit=max_bytes))
     digest = hashlib.sha256(raw).hexdigest()
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
-        raise InputError.at(name, "file is UTF-32; save it as UTF-8")
+        raise InputError.at(name, UTF_32)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError.at(name, "file is UTF-16; save it as UTF-8")
+        raise InputError.at(name, UTF_16)
     if b"\x00" in raw:  # text in UTF-16 or UTF-32 without a byte-order mark holds many
         wide = _wide_encoding(raw)
         if wide is not None:
-            raise InputError.at(name, f"file is {wide} (without a byte-order mark); save it "
-                                      "as UTF-8")
+            raise InputError.at(name, WIDE_WITHOUT_A_MARK(encoding=wide))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _line_column(raw, exc.start)
-        raise InputError([Problem(name, f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
-                                        "save the file as UTF-8", line, column)]) from None
+        raise InputError([Problem(name, NOT_UTF_8(byte=raw[exc.start]), line,
+                                  column)]) from None
     if text.startswith("\ufeff"):  # the one allowed is gone: this is a second
-        raise InputError([Problem(name, "two byte-order marks (U+FEFF) at the start of the "
-                                        "file: save it as UTF-8 with one at most", 1, 1)])
+        raise InputError([Problem(name, TWO_BYTE_ORDER_MARKS, 1, 1)])
     nul = text.find("\x00")
     if nul >= 0:
         line, column = _line_column(text.encode("utf-8"), len(text[:nul].encode("utf-8")))
-        raise InputError([Problem(name, "binary content (a NUL byte): not a YAML text file",
-                                  line, column)])
+        raise InputError([Problem(name, BINARY, line, column)])
     return name, text, digest
 
 
@@ -157,13 +174,13 @@ def _wide_encoding(raw: bytes) -> str | None:
     return None
 
 
-def _not_a_file(mode: int) -> str:
+def _not_a_file(mode: int) -> Message:
     """Why a path that is not a regular file is not read."""
     if stat.S_ISDIR(mode):
-        return "is a folder, not a file"
-    what = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
-            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
-    return f"is {what}, not a regular file; only regular files are read"
+        return IS_A_FOLDER
+    what = (A_NAMED_PIPE if stat.S_ISFIFO(mode) else A_SOCKET if stat.S_ISSOCK(mode)
+            else A_DEVICE if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else SOMETHING_ELSE)
+    return NOT_A_REGULAR_FILE(what=what)
 
 
 def _line_column(raw: bytes, offset: int) -> tuple[int, int]:
@@ -205,8 +222,8 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
                 with os.scandir(path) as entries:
                     names = sorted(e.name for e in entries if _listed(e))
             except OSError as exc:
-                raise InputError.at(display_path(path), "cannot list the folder: "
-                                    f"{exc.strerror or exc}") from None
+                raise InputError.at(display_path(path), CANNOT_LIST_FOLDER(
+                    reason=exc.strerror or str(exc))) from None
             for name in names:  # in one folder, names sort as their paths do
                 yield path / name
         else:

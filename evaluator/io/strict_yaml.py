@@ -24,6 +24,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from evaluator.errors import InputError, Problem
+from evaluator.messages import Message
+from evaluator.messages import syntax as says
 
 MAX_DEPTH = 64
 # No real figure comes near 10^18; past it products of figures could overflow to
@@ -201,7 +203,7 @@ class Document:
                 return marks[path]
         return None
 
-    def problem(self, path: PathKey, message: str, *, key: bool = False) -> Problem:
+    def problem(self, path: PathKey, message: Message, *, key: bool = False) -> Problem:
         """A problem located at the value (or key) found at `path`."""
         mark = self.locate(path, key=key)
         if mark is None:
@@ -212,12 +214,11 @@ class Document:
 def parse_document(text: str, name: str, digest: str = "") -> Document:
     """Strictly parse YAML text that came from the file `name`."""
     if not text.strip(" \t\r\n"):  # blank: libyaml would call a tab in it a wrong token
-        raise InputError.at(name, "the file is empty")
+        raise InputError.at(name, says.EMPTY)
     stray_bom = text.find("\ufeff", 1 if text.startswith("\ufeff") else 0)
     if stray_bom >= 0:
         line, column = _text_line_column(text, stray_bom)
-        raise InputError([Problem(name, "a byte-order mark (U+FEFF) inside the file: were "
-                                        "two files pasted together? Remove it", line, column)])
+        raise InputError([Problem(name, says.STRAY_BYTE_ORDER_MARK, line, column)])
     parser = _StrictParser(text)
     try:
         node = parser.get_single_node()
@@ -226,13 +227,14 @@ def parse_document(text: str, name: str, digest: str = "") -> Document:
     except yaml.reader.ReaderError as exc:
         raise InputError([_reader_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml raises only the two above
-        raise InputError.at(name, "not valid YAML: " + " ".join(str(exc).split())) from None
+        raise InputError.at(name, says.NOT_VALID_YAML(problem=" ".join(str(exc).split()))
+                            ) from None
     except RecursionError:  # only the pure-Python composer recurses without a limit
-        raise InputError.at(name, f"nested more than {MAX_DEPTH} levels deep") from None
+        raise InputError.at(name, says.TOO_DEEP(depth=MAX_DEPTH)) from None
     finally:
         parser.dispose()
     if node is None:
-        raise InputError.at(name, "the file is empty")
+        raise InputError.at(name, says.EMPTY)
     # Without a control character or a backslash (an escape can write one) in the whole
     # text, no value can hold one: no need to look in each.
     clean = "\\" not in text and _CONTROL.search(text) is None
@@ -255,24 +257,17 @@ def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Probl
     index = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore"))
     line, column = _text_line_column(text, index)
     character = exc.character if isinstance(exc.character, int) else ord(exc.character)
-    return Problem(name, f"a control character (U+{character:04X}) is not allowed in a YAML "
-                         "file", line, column)
+    return Problem(name, says.CONTROL_CHARACTER_IN_FILE(code=character), line, column)
 
 
 # libyaml's words for the usual slips, and what the user most likely did.
 _HINTS = {
-    "mapping values are not allowed in this context":
-        "a ':' where none can be: check the indentation, and put text holding ': ' in quotes",
-    "did not find expected key":
-        "the indentation does not line up with the keys above",
-    "could not find expected ':'":
-        "a key without ':' (or text running on to the next line: put it in quotes)",
-    "found unexpected end of stream":
-        "the file ends inside a quoted text or a [list] or {mapping}: close it",
-    "did not find expected ',' or ']'":
-        "a [list] is not closed with ']' (or an item lacks a ',')",
-    "did not find expected ',' or '}'":
-        "a {mapping} is not closed with '}' (or an entry lacks a ',')",
+    "mapping values are not allowed in this context": says.MISPLACED_COLON,
+    "did not find expected key": says.MISALIGNED,
+    "could not find expected ':'": says.KEY_WITHOUT_COLON,
+    "found unexpected end of stream": says.UNCLOSED,
+    "did not find expected ',' or ']'": says.UNCLOSED_LIST,
+    "did not find expected ',' or '}'": says.UNCLOSED_MAPPING,
 }
 
 
@@ -290,51 +285,49 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     dedented = _dedented_first_key(lines, mark.line) if mark is not None and problem in (
         "mapping values are not allowed in this context", "did not find expected key") else None
     if long_key is not None:
-        return Problem(name, "not valid YAML: a key longer than 1,024 characters, YAML's limit: "
-                             "shorten it", *long_key)
+        return Problem(name, says.KEY_TOO_LONG(limit=_LONGEST_KEY), *long_key)
     if dedented is not None:  # libyaml stops on the line after the one to fix
         line, column, after = dedented
-        more = "less" if column - 1 < _indent(lines[after - 1]) else "more"
-        return Problem(name, f"not valid YAML: this key is indented {more} than the keys after "
-                             f"it (line {after}): the keys of one mapping start in the same "
-                             "column", line, column)
+        less = column - 1 < _indent(lines[after - 1])
+        return Problem(name, (says.KEY_INDENTED_LESS if less else says.KEY_INDENTED_MORE)(
+            line=after), line, column)
     if problem == "did not find expected <document start>" and lines:
         top = next((i for i, line in enumerate(lines) if _significant(line)), 0)
         if _indent(lines[top]):  # the rest of the top level cannot follow it
-            return Problem(name, "not valid YAML: the first key is indented: top-level keys "
-                                 "start in column 1", top + 1, _indent(lines[top]) + 1)
+            return Problem(name, says.FIRST_KEY_INDENTED, top + 1, _indent(lines[top]) + 1)
+    message: Message
     if "tab" in problem or at == "\t":
-        message = "a tab character: YAML indents with spaces only"
+        message = says.TAB
     elif problem == "second occurrence" and context.startswith("found duplicate anchor"):
         anchor = re.match(r"&([^\s,\[\]{}]+)", row[mark.column:] if mark else "")
         first = exc.context_mark
-        message = (f"the anchor &{_shorten(anchor.group(1)) if anchor else ''} is defined twice"
-                   + (f" (first at line {first.line + 1})" if first is not None else "")
-                   + ": give each anchor a name of its own")
+        shown = _shorten(anchor.group(1)) if anchor else ""
+        message = says.DUPLICATE_ANCHOR(name=shown, line=first.line + 1) if first is not None \
+            else says.DUPLICATE_ANCHOR_SOMEWHERE(name=shown)
     elif problem == "did not find expected '-' indicator" and mark is not None:
         if row.lstrip(" ").startswith("-"):
             first_item = exc.context_mark.line + 1 if exc.context_mark else mark.line
-            message = (f"not valid YAML: this list item does not line up with the first one "
-                       f"(line {first_item}): each `-` of a list starts in the same column")
+            message = says.ITEM_MISALIGNED(line=first_item)
         else:
             above = next((i + 1 for i in range(mark.line - 1, -1, -1)
                           if _significant(lines[i])), mark.line)
-            message = (f"not valid YAML: this key does not line up with the one above it "
-                       f"(line {above}): the keys of one mapping start in the same column")
+            message = says.KEY_MISALIGNED(line=above)
     elif "expected a single document" in context or "but found another document" in problem:
-        message = "a file holds one document; found a second one (remove the '---')"
+        message = says.SECOND_DOCUMENT
     elif problem == "found undefined alias":
-        message = "an alias (*name) with no anchor (&name) before it"
+        message = says.UNDEFINED_ALIAS
     elif at == ":" and problem == "did not find expected key":
-        message = "not valid YAML: a ':' with no key before it"
+        message = says.COLON_WITHOUT_KEY_YAML
     elif problem == "found character that cannot start any token" and at:
-        message = f"not valid YAML: {at!r} cannot start a value: put the text in quotes"
+        message = says.CANNOT_START_A_VALUE(character=at)
     elif problem == "exceeded maximum nesting depth":
-        message = f"nested more than {MAX_DEPTH} levels deep"
+        message = says.TOO_DEEP(depth=MAX_DEPTH)
     elif problem in _HINTS:
-        message = f"not valid YAML: {_HINTS[problem]}"
+        message = _HINTS[problem]
+    elif context:
+        message = says.NOT_VALID_YAML_IN(problem=problem, context=context)
     else:
-        message = f"not valid YAML: {problem}" + (f" ({context})" if context else "")
+        message = says.NOT_VALID_YAML(problem=problem)
     if mark is None:  # pragma: no cover - libyaml always marks where it stopped
         return Problem(name, message)
     return Problem(name, message, mark.line + 1, mark.column + 1)
@@ -421,7 +414,7 @@ class _Builder:
         self.marks = marks
         self.key_marks = key_marks
 
-    def fail(self, node: Node, message: str) -> InputError:
+    def fail(self, node: Node, message: Message) -> InputError:
         mark = node.start_mark
         return InputError([Problem(self.file, message, mark.line + 1, mark.column + 1)])
 
@@ -429,10 +422,9 @@ class _Builder:
         """Count one value against the budget and the depth limit."""
         self.budget -= 1
         if self.budget < 0:
-            raise self.fail(node, "the document expands to far more values than it has "
-                                  "characters: aliases (*name) repeat too much")
+            raise self.fail(node, says.TOO_MANY_VALUES)
         if depth > MAX_DEPTH:
-            raise self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
+            raise self.fail(node, says.TOO_DEEP(depth=MAX_DEPTH))
 
     def build(self, node: Node, path: PathKey = (), depth: int = 0) -> Any:
         self.spend(node, depth)
@@ -443,7 +435,7 @@ class _Builder:
         if node.tag not in (_SEQ, _MAP):
             raise self.fail(node, _tag_message(node.tag))
         if id(node) in self.active:  # pragma: no cover - libyaml cannot compose one
-            raise self.fail(node, "a recursive alias (a value that contains itself)")
+            raise self.fail(node, says.RECURSIVE_ALIAS)
         self.active.add(id(node))
         try:
             if isinstance(node, SequenceNode):
@@ -455,7 +447,7 @@ class _Builder:
                 return self.mapping(node, path, depth)
         finally:
             self.active.discard(id(node))
-        raise self.fail(node, "unsupported YAML node")  # pragma: no cover
+        raise self.fail(node, says.UNSUPPORTED_NODE)  # pragma: no cover
 
     def plain(self, node: Node, depth: int) -> Any:
         """`build` for a clean text without aliases, recording no marks: the same values
@@ -500,12 +492,11 @@ class _Builder:
         """A mapping key, which must be text."""
         tag = _tag(key_node)
         if isinstance(key_node, ScalarNode) and tag == _NULL and not key_node.value:
-            raise self.fail(key_node, "a ':' with no key before it")
-        if not isinstance(key_node, ScalarNode) or tag != _STR:
-            shown = _shorten(key_node.value) if isinstance(key_node, ScalarNode) \
-                else "a list or mapping"
-            raise self.fail(key_node, f"a key must be text, not {shown!r}; "
-                                      "put it in quotes if you mean text")
+            raise self.fail(key_node, says.COLON_WITHOUT_KEY)
+        if not isinstance(key_node, ScalarNode):
+            raise self.fail(key_node, says.KEY_NOT_TEXT_BUT_COLLECTION)
+        if tag != _STR:
+            raise self.fail(key_node, says.KEY_NOT_TEXT(key=_shorten(key_node.value)))
         self.text(key_node)
         key: str = key_node.value
         return key
@@ -519,8 +510,8 @@ class _Builder:
             merge = _is_merge(key_node)
             if key in result or (merge and merged):
                 first = next(k for k, _ in node.value if k.value == key_node.value)
-                raise self.fail(key_node, f"duplicate key '{_shorten(key)}' (first at line "
-                                          f"{first.start_mark.line + 1})")
+                raise self.fail(key_node, says.DUPLICATE_KEY(
+                    key=_shorten(key), line=first.start_mark.line + 1))
             where = (*path, key) if key_marks is not None else ()
             if key_marks is not None:
                 key_marks[where] = _mark(key_node)
@@ -548,12 +539,10 @@ class _Builder:
         for source in sources:
             self.spend(source, depth)
             if not isinstance(source, MappingNode) or source.tag != _MAP:
-                raise self.fail(source, "`<<` merges a mapping into this one: give it an alias "
-                                        "of a mapping (<<: *defaults) or a list of them")
+                raise self.fail(source, says.MERGE_NOT_A_MAPPING)
             if id(source) in self.active or id(source) in merging:
                 # Followed, it would merge forever (until the nesting limit said so).
-                raise self.fail(merge_key, "`<<` merges a mapping into itself (the alias names "
-                                           "a mapping this one is part of): remove it")
+                raise self.fail(merge_key, says.MERGE_INTO_ITSELF)
             own: list[tuple[Node, Node]] = []
             inherited: list[tuple[Node, Node]] = []
             for key_node, value_node in source.value:
@@ -582,12 +571,11 @@ class _Builder:
             return self.text(node)
         if tag == _NULL:
             if value not in ("", "~", "null", "Null", "NULL"):
-                raise self.fail(node, f"{_shorten(value)!r} is not null")
+                raise self.fail(node, says.NOT_NULL(value=_shorten(value)))
             return None
         if tag == _BOOL:
             if value not in ("true", "True", "TRUE", "false", "False", "FALSE"):
-                raise self.fail(node, f"{_shorten(value)!r} is not true or false "
-                                      "(only true and false are booleans)")
+                raise self.fail(node, says.NOT_TRUE_OR_FALSE(value=_shorten(value)))
             return value.lower() == "true"
         if tag in (_INT, _FLOAT):
             return self.number(node, whole=tag == _INT)
@@ -602,11 +590,9 @@ class _Builder:
         if not pattern.fullmatch(value):
             shown = _shorten(value)
             if pattern.fullmatch(value.replace("_", "")):
-                raise self.fail(node, f"{shown!r} is not a number as written: `_` goes only "
-                                      "between digits, as in 1_000_000 (put it in quotes if "
-                                      "you mean text)")
-            kind = "a whole number" if whole else "a number"
-            raise self.fail(node, f"{shown!r} is not {kind}")
+                raise self.fail(node, says.UNDERSCORE_MISPLACED(value=shown))
+            raise self.fail(node, (says.NOT_A_WHOLE_NUMBER if whole else says.NOT_A_NUMBER)(
+                value=shown))
         return self.checked_number(node, whole=whole)
 
     def checked_number(self, node: ScalarNode, *, whole: bool) -> int | float:
@@ -626,26 +612,25 @@ class _Builder:
         else:
             number = float(digits)
             if number == 0 and re.split("[eE]", digits, maxsplit=1)[0].strip("+-.0"):
-                raise self.fail(node, f"the number {_shorten(value)} is too small to tell "
-                                      "from 0")
+                raise self.fail(node, says.TOO_SMALL(value=_shorten(value)))
         if abs(number) > MAX_NUMBER:
             raise self.too_large(node)
         return number
 
     def too_large(self, node: ScalarNode) -> InputError:
         """The error for a number beyond what any figure here can mean."""
-        return self.fail(node, f"the number {_shorten(node.value)} is too large (the limit is "
-                               "10^18)")
+        return self.fail(node, says.TOO_LARGE(value=_shorten(node.value)))
 
 
-def _control_message(character: str) -> str:
+def _control_message(character: str) -> Message:
     """Why a character found in a text value is refused."""
     if _INVISIBLE_CHARACTER.match(character):
         import unicodedata
         name = unicodedata.name(character, "")
-        return (f"an invisible character (U+{ord(character):04X}{' ' + name if name else ''}) "
-                "in text: remove it")
-    return f"a control character (U+{ord(character):04X}) in text: remove it"
+        if name:
+            return says.INVISIBLE_CHARACTER_NAMED(code=ord(character), name=name)
+        return says.INVISIBLE_CHARACTER(code=ord(character))
+    return says.CONTROL_CHARACTER(code=ord(character))
 
 
 def _tag(node: Node) -> str:
@@ -692,9 +677,8 @@ def _shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _tag_message(tag: str) -> str:
-    return (f"the tag {_shorten(_short_tag(tag))} is not allowed (only plain YAML values: "
-            "text, numbers, true/false, lists and mappings)")
+def _tag_message(tag: str) -> Message:
+    return says.TAG_NOT_ALLOWED(tag=_shorten(_short_tag(tag)))
 
 
 def _short_tag(tag: str) -> str:

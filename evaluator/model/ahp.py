@@ -20,6 +20,22 @@ from typing import Any
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import DEFAULT_MAX_BYTES, load_document
 from evaluator.io.strict_yaml import Document, PathKey
+from evaluator.messages.judgements import (
+    EXPECTED_RATIO,
+    INCONSISTENT,
+    INCONSISTENT_ALIKE,
+    ITSELF_IS_1,
+    LISTED_TWICE,
+    NOT_A_JUDGEMENTS_FILE,
+    NOT_JUDGED,
+    NOT_RECIPROCAL,
+    NOT_RECIPROCAL_AT,
+    OFF_THE_SCALE,
+    PAIR,
+    TOO_FEW_CRITERIA,
+    TOO_MANY_CRITERIA,
+)
+from evaluator.messages.values import CRITERION_ID, KEY
 from evaluator.model.checks import Checker, describe, shorten
 
 # Saaty's random consistency index by matrix size (methods.md); n = 1, 2 are always consistent.
@@ -98,12 +114,13 @@ class AhpResult:
             return []
         j = self.furthest
         line, column = j.location or (None, None)
-        message = (f"warning: the judgements are inconsistent (CR {self.cr:.3f} is above "
-                   f"{CONSISTENCY_LIMIT:.2f}); revisit `{j.row}` vs `{j.column}`: you gave "
-                   f"{j.text}, the derived weights imply {ratio_text(self.implied)}")
-        if self.equally_far:
-            message += " (as far off: " + ", ".join(
-                f"`{k.row}` vs `{k.column}`" for k in self.equally_far) + ")"
+        implied = ratio_text(self.implied)
+        message = INCONSISTENT_ALIKE(
+            cr=self.cr, limit=CONSISTENCY_LIMIT, row=j.row, column=j.column, given=j.text,
+            implied=implied, pairs=tuple(PAIR(row=k.row, column=k.column)
+                                         for k in self.equally_far)) if self.equally_far \
+            else INCONSISTENT(cr=self.cr, limit=CONSISTENCY_LIMIT, row=j.row, column=j.column,
+                              given=j.text, implied=implied)
         return [Problem(self.file, message, line, column)]
 
 
@@ -126,11 +143,10 @@ def parse_judgements(document: Document) -> Judgements:
     if not isinstance(data, dict) or not {"criteria", "judgements"} & data.keys():
         # Said without quoting it: `weights_from` may point at a file that is not meant to
         # be shown (a criteria file from outside naming one of ours).
-        raise InputError.at(document.file, "not a judgements file: it has no `criteria:` list "
-                                           "and `judgements:` (see docs/methods.md)")
+        raise InputError.at(document.file, NOT_A_JUDGEMENTS_FILE)
     check = Checker(document)
     top = check.mapping((), document.data, _KEYS, required=("criteria", "judgements"),
-                        what="key") or {}
+                        what=KEY) or {}
     criteria = _read_criteria(check, top.get("criteria"))
     given: list[Judgement] = []
     if criteria and top.get("judgements") is not None:
@@ -151,25 +167,24 @@ def _read_criteria(check: Checker, raw: Any) -> list[str]:
         if name is None:
             continue
         if name in names:
-            check.report(("criteria", i), f"`{name}` is listed twice")
+            check.report(("criteria", i), LISTED_TWICE(name=name))
             continue
         names.append(name)
     if items is not None and len(items) < 2:
-        check.report(("criteria",), "list at least two criteria to compare")
+        check.report(("criteria",), TOO_FEW_CRITERIA)
     if len(names) > max(RANDOM_INDEX):
-        check.report(("criteria",), f"at most {max(RANDOM_INDEX)} criteria: Saaty's random "
-                                    "index (for the consistency ratio) stops there")
+        check.report(("criteria",), TOO_MANY_CRITERIA(most=max(RANDOM_INDEX)))
     return names if len(names) == len(items or []) else []
 
 
 def _read_judgements(check: Checker, raw: Any, criteria: list[str]) -> list[Judgement]:
-    rows = check.mapping(("judgements",), raw, criteria, what="criterion id")
+    rows = check.mapping(("judgements",), raw, criteria, what=CRITERION_ID)
     given: dict[frozenset[str], Judgement] = {}
     for row, columns in (rows or {}).items():
         if row not in criteria or columns is None:  # a row with nothing left to compare
             continue
         path: PathKey = ("judgements", row)
-        body = check.mapping(path, columns, criteria, what="criterion id")
+        body = check.mapping(path, columns, criteria, what=CRITERION_ID)
         for column, value in (body or {}).items():
             if column not in criteria:
                 continue
@@ -179,7 +194,7 @@ def _read_judgements(check: Checker, raw: Any, criteria: list[str]) -> list[Judg
                 continue
             if column == row:
                 if ratio != 1:
-                    check.report(at, f"`{row}` compared with itself is 1")
+                    check.report(at, ITSELF_IS_1(row=row))
                 continue
             text = shorten(value.strip()) if isinstance(value, str) else f"{value:g}"
             judgement = Judgement(row, column, float(ratio), text, check.document.locate(at))
@@ -188,10 +203,10 @@ def _read_judgements(check: Checker, raw: Any, criteria: list[str]) -> list[Judg
             if earlier is None:
                 given[pair] = judgement
             elif abs(earlier.value * judgement.value - 1) > RECIPROCAL_TOLERANCE:
-                where = f" (line {earlier.location[0]})" if earlier.location else ""
-                check.report(at, f"`{row}` vs `{column}` is {text} here, but `{column}` vs "
-                                 f"`{row}` is {earlier.text}{where}: one must be the "
-                                 "reciprocal of the other; give the pair once")
+                check.report(at, NOT_RECIPROCAL_AT(
+                    row=row, column=column, given=text, earlier=earlier.text,
+                    line=earlier.location[0]) if earlier.location else NOT_RECIPROCAL(
+                    row=row, column=column, given=text, earlier=earlier.text))
     return list(given.values())
 
 
@@ -205,12 +220,10 @@ def _read_ratio(check: Checker, path: PathKey, value: Any) -> Fraction | None:
         denominator = _decimal(match.group(2) or "1")
         ratio = numerator / denominator if denominator else None
     if ratio is None:
-        check.report(path, f"expected a number from 1/9 to 9 (such as 3 or 1/3), got "
-                           f"{describe(value)}")
+        check.report(path, EXPECTED_RATIO(value=describe(value)))
         return None
     if not SCALE_LOW <= ratio <= SCALE_HIGH:
-        check.report(path, f"{shorten(str(value))} is off Saaty's scale: use 1 to 9, or 1/2 "
-                           "to 1/9 when the second criterion is the more important")
+        check.report(path, OFF_THE_SCALE(value=shorten(str(value))))
         return None
     return ratio
 
@@ -227,12 +240,10 @@ def _decimal(text: str) -> Fraction:
 
 def _check_complete(check: Checker, criteria: list[str], given: list[Judgement]) -> None:
     pairs = {frozenset((j.row, j.column)) for j in given}
-    missing = [f"`{a}` vs `{b}`" for i, a in enumerate(criteria) for b in criteria[i + 1:]
-               if frozenset((a, b)) not in pairs]
+    missing = tuple(PAIR(row=a, column=b) for i, a in enumerate(criteria)
+                    for b in criteria[i + 1:] if frozenset((a, b)) not in pairs)
     if missing:
-        check.report(("judgements",), f"{len(missing)} pair(s) not judged: "
-                     + ", ".join(missing) + " (say how much more important the first is "
-                     "than the second, from 1/9 to 9)")
+        check.report(("judgements",), NOT_JUDGED(count=len(missing), pairs=missing))
 
 
 def principal_eigenvector(matrix: Sequence[Sequence[float]]) -> tuple[list[float], float]:

@@ -11,6 +11,44 @@ from typing import Any
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.strict_yaml import Document, PathKey, is_number_text
+from evaluator.messages import Arg, Message
+from evaluator.messages.values import (
+    A_LIST,
+    A_MAPPING,
+    AT_LEAST,
+    AT_MOST,
+    DID_YOU_MEAN,
+    EXPECTED_BOOLEAN,
+    EXPECTED_DATE,
+    EXPECTED_FINITE,
+    EXPECTED_LIST,
+    EXPECTED_MAPPING,
+    EXPECTED_NUMBER,
+    EXPECTED_ONE_OF,
+    EXPECTED_TEXT,
+    EXPECTED_TEXT_NOT_QUOTED,
+    EXPECTED_WHOLE,
+    FIELD,
+    FIGURE_ALONE,
+    FIGURE_ALONE_IN_FULL,
+    FIGURE_IN_FULL,
+    INVALID_DATE,
+    MISSING_REQUIRED,
+    MISSING_REQUIRED_IN,
+    MORE_PROBLEMS,
+    MORE_THAN,
+    MUST_NOT_BE_EMPTY,
+    NOTHING,
+    ONLY_TRUE_AND_FALSE,
+    THE_NUMBER,
+    THE_TEXT,
+    THOUSANDS,
+    UNKNOWN_NAME,
+    UNKNOWN_VALUE,
+    WITHOUT_PERCENT,
+    WITHOUT_QUOTES,
+    YAML_11_BOOLEAN,
+)
 
 # Past this many problems in one file the rest are counted, not listed: a file
 # that wrong was probably not meant for this tool (or not meant at all).
@@ -27,34 +65,39 @@ def shorten(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """' (did you mean `x`?)' for the closest known name, or ''."""
-    match = closest(name, known)
-    return f" (did you mean `{match}`?)" if match is not None else ""
-
-
 def closest(name: str, known: Iterable[str]) -> str | None:
-    """The known name closest to `name`, if one is close enough to be meant; else None."""
+    """The known name closest to `name`, if one is close enough to be what was meant."""
     if len(name) > 100:  # no known name is that long; spare difflib the work
         return None
     match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
     return match[0] if match else None
 
 
-def describe(value: Any) -> str:
+def suggestion(name: str, known: Iterable[str]) -> Message | str:
+    """The hint ' (did you mean `x`?)' for the closest known name, or '' (no hint)."""
+    match = closest(name, known)
+    return "" if match is None else DID_YOU_MEAN(name=match)
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`suggestion` in English, for text that is not a problem's message."""
+    return str(suggestion(name, known))
+
+
+def describe(value: Any) -> Arg:
     """A value as a user would recognise it in a message."""
     if value is None:
-        return "nothing (null)"
+        return NOTHING
     if isinstance(value, bool):
-        return "true" if value else "false"
+        return "true" if value else "false"  # as YAML writes them, in any language
     if isinstance(value, str):
-        return f"the text {shorten(value)!r}"
+        return THE_TEXT(text=shorten(value))
     if isinstance(value, int | float):
-        return f"the number {plain_number(value)}"
+        return THE_NUMBER(number=plain_number(value))
     if isinstance(value, list):
-        return "a list"
+        return A_LIST
     if isinstance(value, dict):
-        return "a mapping"
+        return A_MAPPING
     return repr(value)  # pragma: no cover
 
 
@@ -84,7 +127,7 @@ class Checker:
         self.document = document
         self.problems: list[Problem] = []
 
-    def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
+    def report(self, path: PathKey, message: Message, *, key: bool = False) -> None:
         """Record a problem located at the value (or key) at `path`."""
         self.problems.append(self.document.problem(path, message, key=key))
 
@@ -95,25 +138,25 @@ class Checker:
             if len(ordered) > MAX_PROBLEMS:
                 more = len(ordered) - MAX_PROBLEMS
                 ordered = [*ordered[:MAX_PROBLEMS],
-                           Problem(self.document.file, f"… and {more:,} more problems "
-                                                       "(fix those above first)")]
+                           Problem(self.document.file, MORE_PROBLEMS(count=more))]
             raise error(ordered)
 
     def mapping(self, path: PathKey, value: Any, allowed: Collection[str] | None,
-                required: Iterable[str] = (), what: str = "field") -> dict[str, Any] | None:
-        """A mapping with only `allowed` keys (None: any) and every `required` one."""
+                required: Iterable[str] = (), what: Message = FIELD) -> dict[str, Any] | None:
+        """A mapping with only `allowed` keys (None: any) and every `required` one; `what`
+        its names are (a noun of messages.values: FIELD, KEY...)."""
         if not isinstance(value, dict):
-            self.report(path, f"expected a mapping of {what}s, got {describe(value)}")
+            self.report(path, EXPECTED_MAPPING(what=what, value=describe(value)))
             return None
         if allowed is not None:
             for name in value:
                 if name not in allowed:
-                    self.report((*path, name), f"unknown {what} `{shorten(name)}`"
-                                + did_you_mean(name, allowed), key=True)
+                    self.report((*path, name), UNKNOWN_NAME(
+                        what=what, name=shorten(name), hint=suggestion(name, allowed)), key=True)
         for name in required:
             if value.get(name) is None:
-                where = f" in `{dotted(path)}`" if path else ""
-                self.report(path, f"missing required {what} `{name}`{where}")
+                self.report(path, MISSING_REQUIRED_IN(what=what, name=name, path=dotted(path))
+                            if path else MISSING_REQUIRED(what=what, name=name))
         return value
 
     def text(self, path: PathKey, value: Any) -> str | None:
@@ -121,12 +164,11 @@ class Checker:
         if isinstance(value, str) and value.strip():
             return value
         if isinstance(value, str):
-            self.report(path, "must not be empty")
+            self.report(path, MUST_NOT_BE_EMPTY)
         elif isinstance(value, bool | int | float):
-            self.report(path, f"expected text, got {describe(value)} "
-                              "(put it in quotes to keep it as text)")
+            self.report(path, EXPECTED_TEXT_NOT_QUOTED(value=describe(value)))
         else:
-            self.report(path, f"expected text, got {describe(value)}")
+            self.report(path, EXPECTED_TEXT(value=describe(value)))
         return None
 
     def number(self, path: PathKey, value: Any, *, minimum: float | None = None,
@@ -134,34 +176,31 @@ class Checker:
                whole: bool = False) -> float | int | None:
         """A finite number within bounds (`above` is an exclusive minimum)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
-            hint = ""
+            hint: Message | str = ""
             if isinstance(value, str) and _numeric(value):
-                hint = " (write it without quotes)"
+                hint = WITHOUT_QUOTES
             elif isinstance(value, str) and _THOUSANDS.fullmatch(value.strip()):
-                hint = " (separate thousands with `_`, as in 120_000_000, or not at all)"
+                hint = THOUSANDS
             elif isinstance(value, str):
                 hint = _figure_hint(value)
-            self.report(path, f"expected a number, got {describe(value)}{hint}")
+            self.report(path, EXPECTED_NUMBER(value=describe(value), hint=hint))
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self.report(path, f"expected a finite number, got {_yaml_special(value)}")
+            self.report(path, EXPECTED_FINITE(value=_yaml_special(value)))
             return None
         if whole:
             if isinstance(value, float) and not value.is_integer():
-                self.report(path, f"expected a whole number, got {plain_number(value)}")
+                self.report(path, EXPECTED_WHOLE(value=plain_number(value)))
                 return None
             value = int(value)
         if minimum is not None and value < minimum:
-            self.report(path, f"must be at least {plain_number(minimum)}, "
-                              f"got {plain_number(value)}")
+            self.report(path, AT_LEAST(minimum=plain_number(minimum), value=plain_number(value)))
             return None
         if maximum is not None and value > maximum:
-            self.report(path, f"must be at most {plain_number(maximum)}, "
-                              f"got {plain_number(value)}")
+            self.report(path, AT_MOST(maximum=plain_number(maximum), value=plain_number(value)))
             return None
         if above is not None and value <= above:
-            self.report(path, f"must be more than {plain_number(above)}, "
-                              f"got {plain_number(value)}")
+            self.report(path, MORE_THAN(bound=plain_number(above), value=plain_number(value)))
             return None
         number: float | int = value
         return number
@@ -170,14 +209,14 @@ class Checker:
         """`true` or `false` (and nothing YAML 1.1 might have meant by yes/no/on/off)."""
         if isinstance(value, bool):
             return value
-        hint = ""
+        hint: Message | str = ""
         if isinstance(value, str):
-            hint = " (only true and false are booleans)"
+            hint = ONLY_TRUE_AND_FALSE
             if value.lower() in ("true", "false"):
-                hint = " (write it without quotes)"
+                hint = WITHOUT_QUOTES
             elif value.lower() in _YAML_11_BOOLEANS:
-                hint = f" (write true or false: {value} is read as text)"
-        self.report(path, f"expected true or false, got {describe(value)}{hint}")
+                hint = YAML_11_BOOLEAN(value=value)
+        self.report(path, EXPECTED_BOOLEAN(value=describe(value), hint=hint))
         return None
 
     def choice(self, path: PathKey, value: Any, choices: Iterable[str]) -> str | None:
@@ -185,12 +224,12 @@ class Checker:
         allowed = list(choices)
         if isinstance(value, str) and value in allowed:
             return value
-        listed = ", ".join(allowed)
+        listed = tuple(allowed)
         if isinstance(value, str):
-            self.report(path, f"unknown value {shorten(value)!r}" + did_you_mean(value, allowed)
-                        + f"; expected one of: {listed}")
+            self.report(path, UNKNOWN_VALUE(value=shorten(value),
+                                            hint=suggestion(value, allowed), allowed=listed))
         else:
-            self.report(path, f"expected one of: {listed}; got {describe(value)}")
+            self.report(path, EXPECTED_ONE_OF(allowed=listed, value=describe(value)))
         return None
 
     def day(self, path: PathKey, value: Any) -> date | None:
@@ -200,16 +239,16 @@ class Checker:
             try:
                 return date.fromisoformat(value)
             except ValueError as exc:
-                self.report(path, f"not a valid date: {value!r} ({exc})")
+                self.report(path, INVALID_DATE(value=value, reason=str(exc)))
                 return None
-        self.report(path, f"expected a date as YYYY-MM-DD, got {describe(value)}")
+        self.report(path, EXPECTED_DATE(value=describe(value)))
         return None
 
     def listing(self, path: PathKey, value: Any) -> list[Any] | None:
         """A list."""
         if isinstance(value, list):
             return value
-        self.report(path, f"expected a list, got {describe(value)}")
+        self.report(path, EXPECTED_LIST(value=describe(value)))
         return None
 
 
@@ -223,11 +262,11 @@ _SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mil": 10**6,
            "bil": 10**9, "bilion": 10**9, "billion": 10**9}
 
 
-def _figure_hint(text: str) -> str:
+def _figure_hint(text: str) -> Message | str:
     """A hint for a figure written with a `%`, a currency or a word for its scale."""
     percent = _PERCENT.fullmatch(text)
     if percent:
-        return f" (write the number without '%': {percent.group(1)})"
+        return WITHOUT_PERCENT(number=percent.group(1))
     figure = _FIGURE.fullmatch(text)
     if figure is None:
         return ""
@@ -245,9 +284,8 @@ def _figure_hint(text: str) -> str:
         return ""
     shown = f"{int(amount):_}" if amount == amount.to_integral_value() else str(amount)
     if not currency:
-        return f" (write the figure in full, as in {shown})"
-    return (f" (write the figure alone{' and in full' if scale_word else ''}, as in {shown}; "
-            "the currency goes in `pricing.currency`)")
+        return FIGURE_IN_FULL(figure=shown)
+    return (FIGURE_ALONE_IN_FULL if scale_word else FIGURE_ALONE)(figure=shown)
 
 
 def _numeric(text: str) -> bool:

@@ -11,7 +11,59 @@ from typing import Any
 
 from evaluator.errors import CriteriaError, InputError, SettingError
 from evaluator.io.strict_yaml import Document, PathKey
-from evaluator.model.checks import Checker, closest, describe, did_you_mean, shorten
+from evaluator.messages import Template
+from evaluator.messages.criteria import (
+    BOUND_ON_OTHER_KIND,
+    CREDIBILITY_NEEDS_CHOICES,
+    CRITERION_DEFINED_TWICE,
+    EMPTY_IN,
+    EMPTY_NOT_IN,
+    EXPECTED_CURRENCY_CODE,
+    EXPECTED_SINGLE_VALUE,
+    FACTORS_MISSING,
+    GATE_DEFINED_TWICE,
+    GATE_ON_JUDGEMENT,
+    IN_JUDGEMENTS_FILE,
+    JUDGEMENTS_DO_NOT_FIT,
+    JUDGEMENTS_MISS_CRITERIA,
+    JUDGEMENTS_OUTSIDE,
+    JUDGEMENTS_WEIGH_OTHERS,
+    LINEAR_WITHOUT_P,
+    LINEAR_WITHOUT_Q,
+    NAMED,
+    NAMED_WITH_HINT,
+    NEITHER_SUBCRITERIA_NOR_RULE,
+    NO_CRITERIA,
+    NO_SUBCRITERIA,
+    NO_SUCH_FIELD,
+    NOT_A_CURRENCY_CODE,
+    ONE_TEST,
+    P_NOT_ABOVE_Q,
+    PREFERENCE_ABOVE_SUBCRITERIA,
+    RATE_OF_ITS_OWN_CURRENCY,
+    SUB_CRITERION_DEFINED_TWICE,
+    SUBCRITERIA_AND_RULE,
+    USUAL_WITH_THRESHOLDS,
+    WEIGHT_AND_WEIGHTS_FROM,
+)
+from evaluator.messages.settings import (
+    NO_SUCH_CRITERION,
+    NO_SUCH_CRITERION_QUOTED,
+    WEIGHT_OUT_OF_RANGE,
+    WEIGHTS_NOT_THE_WHOLE,
+    WEIGHTS_OVER_THE_WHOLE,
+)
+from evaluator.messages.values import (
+    CRITERION_KEY,
+    CURRENCY,
+    GATE_KEY,
+    KEY,
+    PREFERENCE_KEY,
+    REQUIREMENT,
+    SUB_CRITERION_KEY,
+    VALUE,
+)
+from evaluator.model.checks import Checker, closest, describe, shorten, suggestion
 from evaluator.model.fields import (
     ANY,
     BOOL,
@@ -194,21 +246,18 @@ class Criteria:
             return base
         for name, weight in overrides.items():
             if name not in base:
-                shown = f"`{name}`" if ID_PATTERN.match(name) else repr(shorten(name))
-                raise SettingError.at(WEIGHTS, f"no criterion {shown}"
-                                      + did_you_mean(name, base) + "; criteria: "
-                                      + ", ".join(base))
+                hint, listed = suggestion(name, base), tuple(base)
+                raise SettingError.at(WEIGHTS, NO_SUCH_CRITERION(
+                    name=name, hint=hint, criteria=listed) if ID_PATTERN.match(name) else
+                    NO_SUCH_CRITERION_QUOTED(name=shorten(name), hint=hint, criteria=listed))
             if not 0 <= weight <= 100:
-                raise SettingError.at(WEIGHTS, f"`{name}` is {weight:g}%: a weight is a "
-                                               "percentage of the total, from 0 to 100")
+                raise SettingError.at(WEIGHTS, WEIGHT_OUT_OF_RANGE(name=name, weight=weight))
         named = sum(overrides.values())
         rest = [name for name in base if name not in overrides]
         if named > 100 + WEIGHT_TOLERANCE:
-            raise SettingError.at(WEIGHTS, f"the weights given add up to {named:g}%, more "
-                                           "than the whole (100%)")
+            raise SettingError.at(WEIGHTS, WEIGHTS_OVER_THE_WHOLE(total=named))
         if not rest and abs(named - 100) > WEIGHT_TOLERANCE:
-            raise SettingError.at(WEIGHTS, f"with every criterion named, the weights must add "
-                                           f"up to 100% (they add up to {named:g}%)")
+            raise SettingError.at(WEIGHTS, WEIGHTS_NOT_THE_WHOLE(total=named))
         if not rest:  # within the tolerance of 100: normalised, so that they sum to 1
             return {name: overrides[name] / named for name in base}
         share = max(0.0, 100 - named) / 100  # what the criteria not named share
@@ -234,7 +283,7 @@ def parse_criteria(document: Document) -> Criteria:
     """Validate a parsed criteria file; raise CriteriaError listing every problem."""
     check = Checker(document)
     top = check.mapping((), document.data, CRITERIA_KEYS,
-                        required=("id", "currency", "criteria"), what="key") or {}
+                        required=("id", "currency", "criteria"), what=KEY) or {}
 
     def optional_text(key: str, default: str) -> str:
         return (check.text((key,), top[key]) or default) if top.get(key) is not None else default
@@ -243,11 +292,10 @@ def parse_criteria(document: Document) -> Criteria:
     currency = top.get("currency")
     if currency is not None and not (isinstance(currency, str)
                                      and CURRENCY_PATTERN.match(currency)):
-        check.report(("currency",), "expected a three-letter ISO 4217 code such as MYR")
+        check.report(("currency",), EXPECTED_CURRENCY_CODE)
     rates, as_of = _read_rates(check, top.get("exchange_rates"))
     if isinstance(currency, str) and rates.get(currency, 1.0) != 1.0:
-        check.report(("exchange_rates", currency), f"`{currency}` is the criteria currency: "
-                                                   "its rate is 1 by definition")
+        check.report(("exchange_rates", currency), RATE_OF_ITS_OWN_CURRENCY(currency=currency))
     discount = 0.0
     if top.get("discount_rate") is not None:
         discount = float(check.number(("discount_rate",), top["discount_rate"],
@@ -302,13 +350,13 @@ def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None
     as_of = None
     if raw is None:
         return rates, as_of
-    body = check.mapping(("exchange_rates",), raw, None, what="currency")
+    body = check.mapping(("exchange_rates",), raw, None, what=CURRENCY)
     for code, value in (body or {}).items():
         path = ("exchange_rates", code)
         if code == "as_of":
             as_of = check.day(path, value)
         elif not CURRENCY_PATTERN.match(code):
-            check.report(path, f"`{code}` is not a three-letter currency code", key=True)
+            check.report(path, NOT_A_CURRENCY_CODE(code=code), key=True)
         else:
             rate = check.number(path, value, above=0)
             if rate is not None:
@@ -317,7 +365,8 @@ def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None
 
 
 def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str],
-             what: str) -> str | None:
+             twice: Template) -> str | None:
+    """The id of a criterion, sub-criterion or gate; `twice` says one is defined twice."""
     if body.get("id") is None:
         return None
     ident = check.text((*path, "id"), body["id"])
@@ -326,7 +375,7 @@ def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str]
     if not ID_PATTERN.match(ident):
         check.report((*path, "id"), id_rule(ident))
     if ident in seen:
-        check.report((*path, "id"), f"{what} `{ident}` is defined twice")
+        check.report((*path, "id"), twice(id=ident))
     seen.add(ident)
     return ident
 
@@ -337,8 +386,7 @@ def _read_field(check: Checker, path: PathKey, raw: Any) -> FieldSpec | None:
         return None
     spec = field_spec(name)
     if spec is None:
-        check.report(path, f"no proposal field `{name}`"
-                     + did_you_mean(name, _known_field_names()))
+        check.report(path, NO_SUCH_FIELD(name=name, hint=suggestion(name, _known_field_names())))
     return spec
 
 
@@ -351,38 +399,35 @@ def _read_criteria(check: Checker, raw: Any, weights_elsewhere: bool = False
                    ) -> tuple[Criterion, ...]:
     items = check.listing(("criteria",), raw) if raw is not None else None
     if items is not None and not items:
-        check.report(("criteria",), "list at least one criterion")
+        check.report(("criteria",), NO_CRITERIA)
     result: list[Criterion] = []
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("criteria", i)
         body = check.mapping(path, item, CRITERION_KEYS,
                              required=("id",) if weights_elsewhere else ("id", "weight"),
-                             what="criterion key")
+                             what=CRITERION_KEY)
         if body is None:
             continue
-        ident = _read_id(check, path, body, seen, "criterion")
+        ident = _read_id(check, path, body, seen, CRITERION_DEFINED_TWICE)
         weight: float | None = 1.0  # with weights_from, replaced by the derived weight
         if not weights_elsewhere:
             weight = _read_weight(check, path, body)
         elif "weight" in body:
             # A stated weight would be silently overruled by weights_from: refuse it.
-            check.report((*path, "weight"), "the top-level weights come from "
-                         "`weights_from`: remove this `weight` (or `weights_from`)", key=True)
+            check.report((*path, "weight"), WEIGHT_AND_WEIGHTS_FROM, key=True)
         credibility = _read_credibility(check, (*path, "credibility"), body.get("credibility"))
         has_sub = "subcriteria" in body
         if has_sub and ("field" in body or "rule" in body):
-            check.report(path, "a criterion has either `subcriteria` or its own `field` and "
-                               "`rule`, not both")
+            check.report(path, SUBCRITERIA_AND_RULE)
             continue
         if has_sub and "preference" in body:
-            check.report((*path, "preference"), "`preference` goes on each sub-criterion "
-                         "(or on a criterion with its own `field` and `rule`)", key=True)
+            check.report((*path, "preference"), PREFERENCE_ABOVE_SUBCRITERIA, key=True)
         if has_sub:
             leaves = _read_leaves(check, (*path, "subcriteria"), body["subcriteria"])
         else:
             if "field" not in body or "rule" not in body:
-                check.report(path, "a criterion needs `subcriteria`, or a `field` and a `rule`")
+                check.report(path, NEITHER_SUBCRITERIA_NOR_RULE)
                 continue
             leaf = _read_leaf(check, path, body, ident or "", weight=1.0)
             leaves = [leaf] if leaf else []
@@ -412,16 +457,16 @@ def _read_weight(check: Checker, path: PathKey, body: dict[str, Any]) -> float |
 def _read_leaves(check: Checker, path: PathKey, raw: Any) -> list[Leaf]:
     items = check.listing(path, raw)
     if items is not None and not items:
-        check.report(path, "list at least one sub-criterion")
+        check.report(path, NO_SUBCRITERIA)
     leaves: list[Leaf] = []
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         where = (*path, i)
         body = check.mapping(where, item, LEAF_KEYS, required=("id", "weight", "field", "rule"),
-                             what="sub-criterion key")
+                             what=SUB_CRITERION_KEY)
         if body is None:
             continue
-        ident = _read_id(check, where, body, seen, "sub-criterion")
+        ident = _read_id(check, where, body, seen, SUB_CRITERION_DEFINED_TWICE)
         weight = _read_weight(check, where, body)
         if ident is None or weight is None:
             continue
@@ -448,7 +493,7 @@ def _read_leaf(check: Checker, path: PathKey, body: dict[str, Any], ident: str,
 
 def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | None:
     body = check.mapping(path, raw, ("type", "q", "p"), required=("type",),
-                         what="preference key")
+                         what=PREFERENCE_KEY)
     if body is None or body.get("type") is None:
         return None
     kind = check.choice((*path, "type"), body["type"], PREFERENCE_TYPES)
@@ -457,14 +502,12 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
     if kind == "usual":
         extra = [key for key in ("q", "p") if key in body]
         for key in extra:
-            check.report((*path, key), "the usual preference takes no thresholds; for "
-                                       "thresholds use `type: linear`", key=True)
+            check.report((*path, key), USUAL_WITH_THRESHOLDS, key=True)
         return None if extra else Preference()
     thresholds: dict[str, float] = {}
-    for key, meaning in (("q", "indifference"), ("p", "preference")):
+    for key, absent in (("q", LINEAR_WITHOUT_Q), ("p", LINEAR_WITHOUT_P)):
         if key not in body:
-            check.report(path, f"the linear preference needs `{key}` (the {meaning} "
-                               "threshold)")
+            check.report(path, absent)
             continue
         number = check.number((*path, key), body[key], minimum=0)
         if number is not None:
@@ -473,8 +516,7 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
         return None
     q, p = thresholds["q"], thresholds["p"]
     if q >= p:
-        check.report((*path, "p"), f"`p` (preference threshold) must be more than `q` "
-                                   f"(indifference threshold); got q {q:g} and p {p:g}")
+        check.report((*path, "p"), P_NOT_ABOVE_Q(q=q, p=p))
         return None
     return Preference("linear", q, p)
 
@@ -487,16 +529,15 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
     if not _inside(folder, folder / name):
         # Not /dev/stdin, /etc/passwd or ../../elsewhere: a criteria file from outside
         # must not make the tool read (and quote) any file it can reach.
-        check.report(("weights_from",), f"`{shorten(name)}` is outside the criteria file's "
-                     "folder: `weights_from` names a judgements file beside the criteria file "
-                     "or in a folder below it")
+        check.report(("weights_from",), JUDGEMENTS_OUTSIDE(name=shorten(name)))
         return criteria, ()
     try:
         result = derive(load_judgements(folder / name))
     except InputError as exc:
         for problem in exc.problems:
             if problem.line is None:  # the file as a whole: point at the line naming it
-                check.report(("weights_from",), f"{problem.file}: {problem.message}")
+                check.report(("weights_from",), IN_JUDGEMENTS_FILE(file=problem.file,
+                                                                   problem=problem.words))
             else:
                 check.problems.append(problem)
         return criteria, ()
@@ -504,15 +545,16 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
     absent = [ident for ident in ids if ident not in result.weights]
     unknown = [ident for ident in result.criteria if ident not in ids]
     if absent or unknown:
-        parts = []
-        if absent:
-            parts.append("it has no judgements for " + ", ".join(f"`{i}`" for i in absent))
-        if unknown:
-            parts.append("it weighs " + ", ".join(f"`{i}`" + did_you_mean(i, absent)
-                                                  for i in unknown)
-                         + ", not a criterion here")
-        check.report(("weights_from",), f"{result.file} does not fit these criteria: "
-                     + "; ".join(parts))
+        missed = tuple(NAMED(name=ident) for ident in absent)
+        others = tuple(NAMED_WITH_HINT(name=ident, hint=suggestion(ident, absent))
+                       for ident in unknown)
+        if absent and unknown:
+            unfit = JUDGEMENTS_DO_NOT_FIT(file=result.file, absent=missed, unknown=others)
+        elif absent:
+            unfit = JUDGEMENTS_MISS_CRITERIA(file=result.file, absent=missed)
+        else:
+            unfit = JUDGEMENTS_WEIGH_OTHERS(file=result.file, unknown=others)
+        check.report(("weights_from",), unfit)
         return criteria, ()
     notes: tuple[Note, ...] = ()
     if not result.consistent:
@@ -537,10 +579,10 @@ def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | 
     if spec is None:
         return None
     if spec.kind != CHOICE:
-        check.report((*path, "field"), f"credibility needs a field with fixed values; "
-                                       f"`{spec.name}` is a {spec.kind} field")
+        check.report((*path, "field"), CREDIBILITY_NEEDS_CHOICES(field=spec.name,
+                                                                 kind=spec.kind))
         return None
-    factors = check.mapping((*path, "factors"), body["factors"], spec.choices, what="value")
+    factors = check.mapping((*path, "factors"), body["factors"], spec.choices, what=VALUE)
     pairs = []
     for level, value in (factors or {}).items():
         factor = check.number((*path, "factors", level), value, minimum=0, maximum=1)
@@ -548,8 +590,7 @@ def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | 
             pairs.append((level, float(factor)))
     absent = [c for c in spec.choices if factors is not None and c not in factors]
     if absent:
-        check.report((*path, "factors"), f"`{spec.name}` may also be " + ", ".join(absent)
-                     + ": give each a factor")
+        check.report((*path, "factors"), FACTORS_MISSING(field=spec.name, values=tuple(absent)))
     return Credibility(spec.name, tuple(pairs)) if pairs and not absent else None
 
 
@@ -562,16 +603,15 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
     for i, item in enumerate(items or []):
         path: PathKey = ("gates", i)
         body = check.mapping(path, item, GATE_KEYS, required=("id", "field", "require"),
-                             what="gate key")
+                             what=GATE_KEY)
         if body is None:
             continue
-        ident = _read_id(check, path, body, seen, "gate")
+        ident = _read_id(check, path, body, seen, GATE_DEFINED_TWICE)
         spec = _read_field(check, (*path, "field"), body["field"]) if body.get("field") \
             is not None else None
         test = _read_requirement(check, (*path, "require"), body.get("require"), spec)
         if spec is not None and spec.kind == JUDGEMENT:
-            check.report((*path, "field"), f"a gate cannot test `{spec.name}`: a panel "
-                         "judgement is consolidated into a score; score it in a sub-criterion")
+            check.report((*path, "field"), GATE_ON_JUDGEMENT(field=spec.name))
             continue
         if ident is None or spec is None or test is None:
             continue
@@ -584,11 +624,11 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
                       spec: FieldSpec | None) -> tuple[str, Any] | None:
     if raw is None:
         return None
-    body = check.mapping(path, raw, GATE_TESTS, what="requirement")
+    body = check.mapping(path, raw, GATE_TESTS, what=REQUIREMENT)
     if body is None:
         return None
     if len(body) != 1:
-        check.report(path, "give exactly one of: " + ", ".join(GATE_TESTS))
+        check.report(path, ONE_TEST(tests=GATE_TESTS))
         return None
     test, operand = next(iter(body.items()))
     if test not in GATE_TESTS:
@@ -597,8 +637,8 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
     kind = spec.kind if spec else ANY
     if test in _BOUNDS:
         if kind not in NUMERIC_KINDS and kind != ANY:
-            check.report(where, f"`{test}` needs a numeric field; `{spec and spec.name}` is "
-                                f"a {kind} field")
+            check.report(where, BOUND_ON_OTHER_KIND(test=test, field=str(spec and spec.name),
+                                                    kind=kind))
             return None
         number = check.number(where, operand, minimum=float("-inf"))
         return None if number is None else (test, number)
@@ -606,8 +646,7 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
     if values is None:
         return None
     if not values:  # `in: []` fails every proposal, `not_in: []` tests nothing
-        check.report(where, f"list at least one value: `{test}: []` "
-                     + ("passes no proposal" if test == "in" else "excludes nothing"))
+        check.report(where, EMPTY_IN if test == "in" else EMPTY_NOT_IN)
         return None
     for j, value in enumerate(values):
         at = (*where, j) if test != "equals" else where
@@ -616,5 +655,5 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
         elif kind == BOOL:
             check.boolean(at, value)
         elif not isinstance(value, str | int | float | bool):
-            check.report(at, f"expected a single value, got {describe(value)}")
+            check.report(at, EXPECTED_SINGLE_VALUE(value=describe(value)))
     return (test, tuple(values) if test != "equals" else operand)

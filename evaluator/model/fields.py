@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from evaluator.messages import Message
+from evaluator.messages.values import ID_CHARACTERS, ID_START
+
 # A field's value as read: text, a number, true/false, a date, or a list of words.
 Value = str | int | float | bool | date | tuple[str, ...]
 # Ids of proposals, criteria, sub-criteria and gates; three-letter ISO 4217 codes; the
@@ -20,15 +23,15 @@ CURRENCY_PATTERN = re.compile(r"^[A-Z]{3}$")
 TECHNICAL_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def id_rule(ident: str) -> str:
-    """Why `ident` cannot be an id (see `ID_PATTERN`), in words: the rule it breaks."""
+def id_rule(ident: str) -> Message:
+    """Why `ident` cannot be an id (see `ID_PATTERN`): the rule it breaks."""
     def allowed(character: str) -> bool:
         return character.isascii() and (character.isalnum() or character in "_-")
     first = ident[:1]
     if not first or not ((first.isascii() and first.isalpha()) or first == "_"):
-        return f"an id starts with a letter or _, not {first!r} (then letters, digits, _ and -)"
+        return ID_START(character=first)
     bad = next(c for c in ident if not allowed(c))
-    return f"an id uses letters, digits, _ and - only, not {bad!r}"
+    return ID_CHARACTERS(character=bad)
 
 
 # The kinds of value a field can hold. Numeric kinds share the rules for numbers.

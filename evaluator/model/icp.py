@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evaluator.io.strict_yaml import PathKey
+from evaluator.messages.criteria import ACTIVITY_TYPE_NAME, NO_ACTIVITY_TYPES
+from evaluator.messages.proposal import EXPECTED_ACTIVITY_TYPE
+from evaluator.messages.values import ACTIVITY_TYPE, KEY
 from evaluator.model.checks import Checker, describe, dotted
 from evaluator.model.ranges import Range, read_number
 
@@ -127,18 +130,17 @@ def read_table(check: Checker, raw: Any) -> IcpTable:
     if raw is None:
         return IcpTable()
     body = check.mapping(("icp",), raw, ("multipliers",), required=("multipliers",),
-                         what="key")
+                         what=KEY)
     if body is None or body.get("multipliers") is None:
         return IcpTable()
     path: PathKey = ("icp", "multipliers")
-    table = check.mapping(path, body["multipliers"], None, what="activity type")
+    table = check.mapping(path, body["multipliers"], None, what=ACTIVITY_TYPE)
     if table is not None and not table:
-        check.report(path, "list at least one activity type with its multiplier")
+        check.report(path, NO_ACTIVITY_TYPES)
     multipliers: dict[str, float] = {}
     for name, value in (table or {}).items():
         if not TYPE_NAME_PATTERN.match(name):
-            check.report((*path, name), "an activity type uses lower-case letters, digits "
-                                        "and _, and starts with a letter", key=True)
+            check.report((*path, name), ACTIVITY_TYPE_NAME, key=True)
             continue
         multiplier = check.number((*path, name), value, above=0)
         if multiplier is not None:
@@ -151,6 +153,5 @@ def _type_name(check: Checker, path: PathKey, raw: Any) -> str | None:
         return None
     if isinstance(raw, str) and TYPE_NAME_PATTERN.match(raw):
         return raw
-    check.report(path, f"expected an activity type such as technology_transfer, got "
-                       f"{describe(raw)}")
+    check.report(path, EXPECTED_ACTIVITY_TYPE(value=describe(raw)))
     return None

@@ -18,7 +18,20 @@ from typing import TYPE_CHECKING, Any
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover, display_path, load_document
 from evaluator.io.strict_yaml import PathKey
-from evaluator.model.checks import Checker, describe, did_you_mean, shorten
+from evaluator.messages import Message
+from evaluator.messages.panel import (
+    EXPECTED_LEVEL,
+    LABEL_TAKEN,
+    NO_PANEL_FILES,
+    NO_SUCH_FOLDER,
+    NO_SUCH_PROPOSAL,
+    NO_SUCH_PROPOSAL_NONE_READ,
+    UNKNOWN_JUDGEMENT,
+    UNKNOWN_JUDGEMENT_NONE_SCORED,
+    UNKNOWN_LEVEL,
+)
+from evaluator.messages.values import JUDGEMENT, KEY, PANEL_SETTING, PROPOSAL
+from evaluator.model.checks import Checker, describe, shorten, suggestion
 from evaluator.model.rules import Levels
 
 if TYPE_CHECKING:
@@ -58,7 +71,7 @@ def read_settings(check: Checker, raw: Any) -> PanelSettings:
     """The `panel` section of a criteria file; the defaults when it has none."""
     if raw is None:
         return PanelSettings()
-    body = check.mapping((SECTION,), raw, _SETTINGS_KEYS, what="panel setting")
+    body = check.mapping((SECTION,), raw, _SETTINGS_KEYS, what=PANEL_SETTING)
     if body is None:
         return PanelSettings()
     how = DEFAULT_AGGREGATE
@@ -132,11 +145,10 @@ def load_panel(folder: Path, criteria: Criteria, proposals: Collection[str], *,
     """
     shown = display_path(folder)
     if not folder.exists():
-        return Panel(shown), [Problem(shown, "no such folder (--panel names the folder of "
-                                             "the panel members' files)")]
+        return Panel(shown), [Problem(shown, NO_SUCH_FOLDER)]
     files = list(discover([folder]))
     if not files:
-        return Panel(shown), [Problem(shown, "no panel files (*.yaml) in this folder")]
+        return Panel(shown), [Problem(shown, NO_PANEL_FILES)]
     scored = judgements(criteria)
     problems: list[Problem] = []
     members: dict[str, Member] = {}
@@ -167,14 +179,14 @@ def _read_member(document: Any, scored: Mapping[str, list[tuple[str, Levels]]],
     file itself (its shape, the label) loses the whole file: InputError. A problem with one
     rating (a mistyped level, an unknown proposal or judgement) loses that rating only."""
     check = Checker(document)
-    top = check.mapping((), document.data, _FILE_KEYS, required=_FILE_KEYS, what="key")
+    top = check.mapping((), document.data, _FILE_KEYS, required=_FILE_KEYS, what=KEY)
     label = None
     if top is not None and top.get("member") is not None:
         label = _label(check, top["member"], earlier)
     ratings: dict[str, dict[str, str]] = {}
     rating_check = _RatingChecker(document)  # problems of single ratings: lose only them
     if top is not None and top.get("ratings") is not None:
-        body = check.mapping(("ratings",), top["ratings"], None, what="proposal")
+        body = check.mapping(("ratings",), top["ratings"], None, what=PROPOSAL)
         if body is not None:
             ratings = _read_ratings(rating_check, body, scored, proposals, unreadable,
                                     other_proposals)
@@ -196,9 +208,7 @@ def _label(check: Checker, raw: Any, earlier: Mapping[str, Member]) -> str | Non
         return None
     label = label.strip()
     if label in earlier:
-        check.report(("member",), f"the member label `{shorten(label)}` is already used by "
-                                  f"{earlier[label].file}; each member writes one file, "
-                                  "under a label of their own")
+        check.report(("member",), LABEL_TAKEN(label=shorten(label), file=earlier[label].file))
         return None
     return label
 
@@ -211,7 +221,7 @@ class _RatingChecker(Checker):
         super().__init__(document)
         self.subjects: list[tuple[str, str | None]] = []
 
-    def report(self, path: PathKey, message: str, *, key: bool = False) -> None:
+    def report(self, path: PathKey, message: Message, *, key: bool = False) -> None:
         """Record the problem, and the rating at `path` (`ratings.PROPOSAL[.JUDGEMENT]`)."""
         super().report(path, message, key=key)
         self.subjects.append((str(path[1]), None if len(path) < 3 else str(path[2])))
@@ -226,14 +236,15 @@ def _read_ratings(check: Checker, body: dict[str, Any],
         path: PathKey = ("ratings", proposal)
         if proposal not in proposals:
             if proposal not in unreadable and not other_proposals:
-                listed = ", ".join(sorted(proposals)) or "none"
-                check.report(path, f"no proposal `{shorten(proposal)}` in this run"
-                             + did_you_mean(proposal, proposals)
-                             + f"; the proposals are: {listed}", key=True)
+                shown, hint = shorten(proposal), suggestion(proposal, proposals)
+                check.report(path, NO_SUCH_PROPOSAL(id=shown, hint=hint,
+                                                    ids=tuple(sorted(proposals)))
+                             if proposals else NO_SUCH_PROPOSAL_NONE_READ(id=shown, hint=hint),
+                             key=True)
             continue
         if given is None:  # `italy:` with nothing under it: not rated
             continue
-        levels = check.mapping(path, given, None, what="judgement")
+        levels = check.mapping(path, given, None, what=JUDGEMENT)
         for name, level in (levels or {}).items():
             rating = _rating(check, (*path, name), name, level, scored)
             if rating is not None:
@@ -245,24 +256,23 @@ def _rating(check: Checker, path: PathKey, name: str, level: Any,
             scored: Mapping[str, list[tuple[str, Levels]]]) -> str | None:
     if name not in scored:
         if scored:
-            known = ", ".join(scored)
-            check.report(path, f"unknown judgement `{shorten(name)}`" + did_you_mean(name, scored)
-                         + f"; the criteria score: {known}", key=True)
+            check.report(path, UNKNOWN_JUDGEMENT(name=shorten(name),
+                                                 hint=suggestion(name, scored),
+                                                 judgements=tuple(scored)), key=True)
         else:
-            check.report(path, f"unknown judgement `{shorten(name)}`: the criteria in effect "
-                               "score no panel judgement (no `field: panel.<name>`)", key=True)
+            check.report(path, UNKNOWN_JUDGEMENT_NONE_SCORED(name=shorten(name)), key=True)
         return None
     if level is None:  # `sincerity: null`: the member abstains
         return None
     if not isinstance(level, str):
-        check.report(path, f"expected a level such as "
-                           f"{scored[name][0][1].levels[0][0]}, got {describe(level)}")
+        check.report(path, EXPECTED_LEVEL(level=scored[name][0][1].levels[0][0],
+                                          value=describe(level)))
         return None
     for leaf, rule in scored[name]:
         if rule.lookup(level) is None:
             allowed = [lv for lv, _ in rule.levels]
-            check.report(path, f"unknown level {shorten(level)!r} for {name}"
-                         + did_you_mean(level, allowed) + f"; `{leaf}` scores: "
-                         + ", ".join(allowed))
+            check.report(path, UNKNOWN_LEVEL(level=shorten(level), name=name,
+                                             hint=suggestion(level, allowed), leaf=leaf,
+                                             levels=tuple(allowed)))
             return None
     return level

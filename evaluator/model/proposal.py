@@ -9,6 +9,22 @@ from typing import Any
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.strict_yaml import Document, PathKey
+from evaluator.messages import Message
+from evaluator.messages.proposal import (
+    A_CRITERIA_FILE,
+    A_JUDGEMENTS_FILE,
+    A_PANEL_FILE,
+    CAP_WITHOUT_CAPPED_ESCALATION,
+    CURRENCY_NEEDED,
+    CURRENCY_NEEDED_FOR_ACTIVITIES,
+    EXPECTED_CURRENCY_CODE,
+    FILE_NAME_NOT_AN_ID,
+    FREE_FORM_NAME,
+    FREE_FORM_VALUE,
+    LISTED_TWICE,
+    NOT_A_PROPOSAL,
+)
+from evaluator.messages.values import SECTION
 from evaluator.model.checks import Checker, describe
 from evaluator.model.fields import (
     ACTIVITY_SECTIONS,
@@ -69,7 +85,7 @@ class Proposal:
         return str(self.values.get("proposal.title") or self.values.get("proposal.programme")
                    or self.id)
 
-    def problem(self, name: str, message: str) -> Problem:
+    def problem(self, name: str, message: Message) -> Problem:
         """A problem located at a field of this proposal (or at its section)."""
         return self.document.problem(tuple(name.split(".", 1)), message)
 
@@ -78,10 +94,10 @@ def parse_proposal(document: Document) -> Proposal:
     """Validate a parsed proposal file; raise InputError listing every problem."""
     other = _other_kind(document.data)
     if other is not None:  # one line, not an "unknown section" for each of its keys
-        raise InputError.at(document.file, f"not a proposal: this is {other}")
+        raise InputError.at(document.file, NOT_A_PROPOSAL(other=other))
     check = Checker(document)
     top = check.mapping((), document.data, ALL_SECTIONS,
-                        required=("proposal",), what="section")
+                        required=("proposal",), what=SECTION)
     values: dict[str, Value] = {}
     ranges: dict[str, Range] = {}
     activities: tuple[Activity, ...] | None = None
@@ -103,14 +119,13 @@ def parse_proposal(document: Document) -> Proposal:
                         values[specs[key].name] = value
     _cross_checks(check, values)
     if activities and "pricing.currency" not in values and not check.problems:
-        check.report((*activities[0].path, "value"),
-                     "`pricing.currency` is needed to read the activities' values")
+        check.report((*activities[0].path, "value"), CURRENCY_NEEDED_FOR_ACTIVITIES)
     stem = Path(document.file).stem
     proposal_id = str(values.get("proposal.id", stem))
     if "proposal.id" not in values and not ID_PATTERN.match(stem):
         # About the file's name, not a place in it: no line and column.
-        check.problems.append(Problem(document.file, f"the file name {stem!r} cannot serve "
-                                      f"as an id: {id_rule(stem)}; give `proposal.id`"))
+        check.problems.append(Problem(document.file, FILE_NAME_NOT_AN_ID(
+            stem=stem, rule=id_rule(stem))))
     check.raise_if_any()
     # Keep only what later messages need (the text, to find where a value stands), not the
     # raw data: less for a batch to hold in memory and to send between processes.
@@ -119,16 +134,16 @@ def parse_proposal(document: Document) -> Proposal:
                     ranges)
 
 
-def _other_kind(data: Any) -> str | None:
+def _other_kind(data: Any) -> Message | None:
     """What an input file that is not a proposal is, when its top-level keys say so."""
     if not isinstance(data, dict) or data.keys() & _SECTION_NAMES:
         return None
     if "judgements" in data:
-        return "a judgements file (see `evaluator weights`)"
+        return A_JUDGEMENTS_FILE
     if "criteria" in data:
-        return "a criteria file (use it with --criteria)"
+        return A_CRITERIA_FILE
     if data.keys() & {"member", "ratings"}:
-        return "a panel member's ratings (give their folder with --panel)"
+        return A_PANEL_FILE
     return None
 
 
@@ -147,8 +162,7 @@ def _read_value(check: Checker, path: PathKey, raw: Any,
     if kind == CURRENCY:
         if isinstance(raw, str) and CURRENCY_PATTERN.match(raw):
             return raw
-        check.report(path, f"expected a three-letter ISO 4217 code such as EUR, got "
-                           f"{describe(raw)}")
+        check.report(path, EXPECTED_CURRENCY_CODE(value=describe(raw)))
         return None
     if kind in NUMERIC_KINDS:  # a number, or a range of them
         return read_number(check, path, raw, minimum=spec.minimum,
@@ -168,7 +182,7 @@ def _read_value(check: Checker, path: PathKey, raw: Any,
         for i, item in enumerate(items):
             value = check.choice((*path, i), item, spec.choices)
             if value in chosen:
-                check.report((*path, i), f"{value!r} is listed twice")
+                check.report((*path, i), LISTED_TWICE(value=value))
             elif value is not None:
                 chosen.append(value)
         return tuple(chosen)
@@ -181,7 +195,7 @@ def _read_technical(check: Checker, section: str, body: Any, values: dict[str, V
     for name, raw in (facts or {}).items():
         path = (section, name)
         if not TECHNICAL_NAME_PATTERN.match(name):
-            check.report(path, f"a {section} name uses letters, digits and _", key=True)
+            check.report(path, FREE_FORM_NAME(section=section), key=True)
         elif isinstance(raw, bool | str):
             values[f"{section}.{name}"] = raw
         elif isinstance(raw, int | float):
@@ -194,18 +208,16 @@ def _read_technical(check: Checker, section: str, body: Any, values: dict[str, V
                 ranges[f"{section}.{name}"] = estimate
                 values[f"{section}.{name}"] = estimate.point
         elif raw is not None:
-            check.report(path, f"a {section} value is a single number, text, true/false or "
-                               f"a range {{low, high, likely}}, not {describe(raw)}")
+            check.report(path, FREE_FORM_VALUE(section=section, value=describe(raw)))
 
 
 def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
     if "pricing.escalation_cap_pct" in values and \
             values.get("pricing.price_basis") != "capped_escalation":
-        check.report(("pricing", "escalation_cap_pct"),
-                     "`escalation_cap_pct` goes only with `price_basis: capped_escalation`")
+        check.report(("pricing", "escalation_cap_pct"), CAP_WITHOUT_CAPPED_ESCALATION)
     money = [n for n in _MONEY_NAMES if n in values]
     if money and "pricing.currency" not in values and not check.problems:
-        check.report(("pricing",), f"`pricing.currency` is needed to read `{money[0]}`")
+        check.report(("pricing",), CURRENCY_NEEDED(field=money[0]))
 
 
 # Worked out once, not for every proposal: each section's required keys, and the money

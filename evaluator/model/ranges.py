@@ -16,7 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from evaluator.io.strict_yaml import PathKey
-from evaluator.model.checks import Checker, did_you_mean, plain_number, shorten
+from evaluator.messages.proposal import (
+    HIGH_BELOW_LOW,
+    LIKELY_OUTSIDE_RANGE,
+    RANGE_WITHOUT_BOUND,
+    RANGE_WITHOUT_BOUNDS,
+    UNKNOWN_RANGE_KEY,
+    WHAT_A_RANGE_TAKES,
+)
+from evaluator.model.checks import Checker, plain_number, shorten, suggestion
 from evaluator.model.fields import RANGE_KEYS
 
 Number = int | float
@@ -91,14 +99,13 @@ def read_range(check: Checker, path: PathKey, raw: dict[str, Any], *,
     before = len(check.problems)
     for key in raw:
         if key not in RANGE_KEYS:
-            hint = did_you_mean(key, RANGE_KEYS) or \
-                " (a range takes `low`, `high` and, optionally, `likely`)"
-            check.report((*path, key), f"unknown range key `{shorten(key)}`{hint}", key=True)
+            hint = suggestion(key, RANGE_KEYS) or WHAT_A_RANGE_TAKES
+            check.report((*path, key), UNKNOWN_RANGE_KEY(key=shorten(key), hint=hint), key=True)
     absent = [key for key in ("low", "high") if raw.get(key) is None]  # null: left out
     # A misspelt key already says what a range takes; a missing one is news only without.
     if absent and len(check.problems) == before:
-        check.report(path, "a range needs `low` and `high`: " + (
-            "both are missing" if len(absent) == 2 else f"`{absent[0]}` is missing"))
+        check.report(path, RANGE_WITHOUT_BOUNDS if len(absent) == 2
+                     else RANGE_WITHOUT_BOUND(key=absent[0]))
     numbers: dict[str, Number] = {}
     for key in RANGE_KEYS:
         if raw.get(key) is None:
@@ -111,12 +118,11 @@ def read_range(check: Checker, path: PathKey, raw: dict[str, Any], *,
         return None
     low, high, likely = numbers["low"], numbers["high"], numbers.get("likely")
     if low > high:
-        check.report((*path, "high"), f"`high` must not be below `low` "
-                                      f"({plain_number(low)}), got {plain_number(high)}")
+        check.report((*path, "high"), HIGH_BELOW_LOW(low=plain_number(low),
+                                                     high=plain_number(high)))
         return None
     if likely is not None and not low <= likely <= high:
-        check.report((*path, "likely"), f"`likely` must lie within the range "
-                                        f"{plain_number(low)}–{plain_number(high)}, got "
-                                        f"{plain_number(likely)}")
+        check.report((*path, "likely"), LIKELY_OUTSIDE_RANGE(
+            low=plain_number(low), high=plain_number(high), likely=plain_number(likely)))
         return None
     return Range(low, high, likely)

@@ -18,6 +18,31 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from evaluator.io.strict_yaml import PathKey
+from evaluator.messages import Message, Template
+from evaluator.messages.criteria import (
+    BEST_IS_WORST,
+    JUDGEMENT_WITHOUT_LEVELS,
+    LEVELS_MISSING,
+    LEVELS_NEEDED,
+    NO_LEVELS,
+    NO_STEPS,
+    RULE_CANNOT_SCORE,
+    RULE_NEEDS,
+    RULE_NEEDS_DIRECTION,
+    STEP_SHAPE,
+    STEPS_NEEDED,
+    STEPS_NOT_INCREASING,
+)
+from evaluator.messages.scoring import (
+    A_LIST,
+    A_LISTED_VALUE,
+    A_NUMBER,
+    A_NUMBER_NOT_BELOW_0,
+    CANNOT_SCORE,
+    NOT_IN_THE_LEVELS,
+    TRUE_OR_FALSE,
+)
+from evaluator.messages.values import KIND_RULE_PARAMETER, LEVEL, RULE_PARAMETER
 from evaluator.model.checks import Checker, describe
 from evaluator.model.fields import BOOL, CHOICE, CHOICES, JUDGEMENT, NUMERIC_KINDS, TEXT, FieldSpec
 from evaluator.model.numeric import choose, clamp, divide, greatest, least
@@ -81,7 +106,7 @@ class RuleReader:
         if name not in self.body:
             if parameter.default is not None:
                 return float(parameter.default)
-            self.check.report(self.path, f"the {self.kind} rule needs `{name}`")
+            self.check.report(self.path, RULE_NEEDS(kind=self.kind, name=name))
             return None
         result = self.check.number((*self.path, name), self.body[name],
                                    minimum=parameter.minimum, maximum=parameter.maximum,
@@ -91,13 +116,12 @@ class RuleReader:
     def direction(self) -> str | None:
         """`direction: min` or `direction: max`; None (reported) when missing or wrong."""
         if "direction" not in self.body:
-            self.check.report(self.path, f"the {self.kind} rule needs `direction: min` or "
-                                         "`direction: max`")
+            self.check.report(self.path, RULE_NEEDS_DIRECTION(kind=self.kind))
             return None
         return self.check.choice((*self.path, "direction"), self.body["direction"],
                                  ("min", "max"))
 
-    def report(self, where: PathKey, message: str) -> None:
+    def report(self, where: PathKey, message: Message) -> None:
         """A problem at the parameter `where` (a path within the rule)."""
         self.check.report((*self.path, *where), message)
 
@@ -128,18 +152,20 @@ class Rule:
     # The value itself, unscaled: only for the methods that normalise (not the weighted sum).
     raw: ClassVar[bool] = False
     # Why it cannot score a value, given `field`, the `value` as shown (quoted), the
-    # sub-criterion (`leaf`, and `where`: criterion.leaf), the rule's `type` and `needs`.
-    refusal: ClassVar[str] = "`{field}` is {value}, but the {type} rule of `{leaf}` needs {needs}"
+    # sub-criterion (`leaf`, and `where`: criterion.leaf), the rule's `type` and `needs`:
+    # a template of messages.scoring.
+    refusal: ClassVar[Template] = CANNOT_SCORE
 
     @classmethod
     def parse(cls, read: RuleReader) -> Rule | None:
         """The rule from its checked parameters; None when one is wrong (reported)."""
         raise NotImplementedError
 
-    def needs(self, value: Value) -> str | None:
-        """What the rule needs, in words, when it cannot score `value`; None when it can."""
+    def needs(self, value: Value) -> Message | None:
+        """What the rule needs (a phrase of messages.scoring) when it cannot score `value`;
+        None when it can."""
         number = isinstance(value, int | float) and not isinstance(value, bool)
-        return None if number else "a number"
+        return None if number else A_NUMBER
 
     def points(self, value: Any, reference: Num | None = None) -> Num:
         """The score of a value (of a number, or of each of an array of drawn numbers);
@@ -196,7 +222,7 @@ class Linear(Rule):
         if best is None or worst is None:
             return None
         if best == worst:
-            read.report(("worst",), "`best` and `worst` must differ")
+            read.report(("worst",), BEST_IS_WORST)
             return None
         return cls(best, worst)
 
@@ -233,11 +259,11 @@ class Proportional(Rule):
         way = read.direction()
         return None if way is None else cls(way)
 
-    def needs(self, value: Value) -> str | None:
+    def needs(self, value: Value) -> Message | None:
         """A number of at least 0 (a ratio of a negative figure means nothing)."""
         wanted = Rule.needs(self, value)
         if wanted is None and value < 0:  # type: ignore[operator]
-            return "a number of at least 0"
+            return A_NUMBER_NOT_BELOW_0
         return wanted
 
     def points(self, value: Num, reference: Num | None = None) -> Num:
@@ -269,7 +295,7 @@ class Levels(Rule):
         Parameter("levels", "the score (0 to 100) of each value the field allows", "levels"),)
     field_kinds: ClassVar[frozenset[str]] = frozenset({CHOICE, TEXT, JUDGEMENT})
     numeric: ClassVar[bool] = False
-    refusal: ClassVar[str] = "{value} has no score in the levels of `{where}`"
+    refusal: ClassVar[Template] = NOT_IN_THE_LEVELS
 
     @classmethod
     def parse(cls, read: RuleReader) -> Levels | None:
@@ -283,11 +309,11 @@ class Levels(Rule):
                 return score
         return None
 
-    def needs(self, value: Value) -> str | None:
+    def needs(self, value: Value) -> Message | None:
         """A listed value."""
         if isinstance(value, str) and self.lookup(value) is not None:
             return None
-        return "a listed value"
+        return A_LISTED_VALUE
 
     def points(self, value: str, reference: Num | None = None) -> float:
         """The listed score; the caller has checked the value is listed."""
@@ -319,9 +345,9 @@ class Boolean(Rule):
             return None
         return cls(when_true, when_false)
 
-    def needs(self, value: Value) -> str | None:
+    def needs(self, value: Value) -> Message | None:
         """True or false."""
-        return None if isinstance(value, bool) else "true or false"
+        return None if isinstance(value, bool) else TRUE_OR_FALSE
 
     def points(self, value: Truth, reference: Num | None = None) -> Num:
         """The score of true or of false."""
@@ -393,9 +419,9 @@ class Count(Rule):
         per_item, cap = read.number("per_item"), read.number("cap")
         return None if per_item is None or cap is None else cls(per_item, cap)
 
-    def needs(self, value: Value) -> str | None:
+    def needs(self, value: Value) -> Message | None:
         """A list."""
-        return None if isinstance(value, tuple) else "a list"
+        return None if isinstance(value, tuple) else A_LIST
 
     def points(self, value: tuple[str, ...], reference: Num | None = None) -> float:
         """per_item × the number of items, at most the cap."""
@@ -435,7 +461,7 @@ class Raw(Rule):
 
 def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None) -> Rule | None:
     """Read a rule mapping and check it fits the field it scores (`spec`, when known)."""
-    body = check.mapping(path, value, None, required=("type",), what="rule parameter")
+    body = check.mapping(path, value, None, required=("type",), what=RULE_PARAMETER)
     if body is None or body.get("type") is None:
         return None
     kind = check.choice((*path, "type"), body["type"], RULES)
@@ -443,14 +469,13 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
         return None
     rule = RULES[kind]
     check.mapping(path, body, ("type", *(p.name for p in rule.parameters)),
-                  what=f"{kind} rule parameter")
+                  what=KIND_RULE_PARAMETER(kind=kind))
     if spec is not None and spec.kind == JUDGEMENT and JUDGEMENT not in rule.field_kinds:
-        check.report((*path, "type"), f"`{spec.name}` is a panel judgement: score it with a "
-                                      f"levels rule (a score for each rating), not {kind}")
+        check.report((*path, "type"), JUDGEMENT_WITHOUT_LEVELS(field=spec.name, kind=kind))
         return None
     if spec is not None and spec.kind != "any" and spec.kind not in rule.field_kinds:
-        check.report((*path, "type"), f"a {kind} rule cannot score `{spec.name}` "
-                                      f"({spec.kind} field)")
+        check.report((*path, "type"), RULE_CANNOT_SCORE(kind=kind, field=spec.name,
+                                                        field_kind=spec.kind))
         return None
     return rule.parse(RuleReader(check, path, body, spec, rule))
 
@@ -458,14 +483,14 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
 def _parse_levels(check: Checker, path: PathKey, body: dict[str, Any],
                   spec: FieldSpec | None) -> Levels | None:
     if "levels" not in body:
-        check.report(path, "the levels rule needs `levels: {value: score, ...}`")
+        check.report(path, LEVELS_NEEDED)
         return None
     levels = check.mapping((*path, "levels"), body["levels"],
-                           spec.choices if spec and spec.choices else None, what="level")
+                           spec.choices if spec and spec.choices else None, what=LEVEL)
     if levels is None:
         return None
     if not levels:
-        check.report((*path, "levels"), "list at least one level")
+        check.report((*path, "levels"), NO_LEVELS)
         return None
     pairs = []
     for name, score in levels.items():
@@ -475,15 +500,14 @@ def _parse_levels(check: Checker, path: PathKey, body: dict[str, Any],
     if spec and spec.choices:
         absent = [c for c in spec.choices if c not in levels]
         if absent:
-            check.report((*path, "levels"), f"`{spec.name}` may also be "
-                         + ", ".join(absent) + ": give each a score")
+            check.report((*path, "levels"), LEVELS_MISSING(field=spec.name, values=tuple(absent)))
     return Levels(tuple(pairs))
 
 
 def _parse_steps(check: Checker, path: PathKey, body: dict[str, Any],
                  way: str | None) -> Steps | None:
     if "steps" not in body:
-        check.report(path, "the steps rule needs `steps: [[threshold, score], ...]`")
+        check.report(path, STEPS_NEEDED)
         return None
     items = check.listing((*path, "steps"), body["steps"])
     if items is None or way is None:
@@ -492,16 +516,16 @@ def _parse_steps(check: Checker, path: PathKey, body: dict[str, Any],
     for i, item in enumerate(items):
         where = (*path, "steps", i)
         if not isinstance(item, list) or len(item) != 2:
-            check.report(where, f"each step is [threshold, score], got {describe(item)}")
+            check.report(where, STEP_SHAPE(value=describe(item)))
             continue
         threshold = check.number((*where, 0), item[0])
         score = check.number((*where, 1), item[1], minimum=0, maximum=100)
         if threshold is None or score is None:
             continue
         if steps and threshold <= steps[-1][0]:
-            check.report((*where, 0), "thresholds must be listed in increasing order")
+            check.report((*where, 0), STEPS_NOT_INCREASING)
         steps.append((float(threshold), float(score)))
     if not steps:
-        check.report((*path, "steps"), "list at least one [threshold, score]")
+        check.report((*path, "steps"), NO_STEPS)
         return None
     return Steps(tuple(steps), way)

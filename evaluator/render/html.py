@@ -45,6 +45,7 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
+from evaluator.render.problems import problem_line
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
@@ -705,7 +706,7 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "agreement": agreement_sentences(comparison),
         "disagreements": disagreement_sentences(comparison),
         "notes": notes_text(comparison.notes),
-        "errors": [str(p) for p in comparison.errors],
+        "errors": [problem_line(p) for p in comparison.errors],
         "warned": [(i, e) for i, e in enumerate(evaluations, 1) if e.warnings],
         "warnings": sum(len(e.warnings) for e in evaluations),
         "series": series(comparison),

@@ -26,6 +26,7 @@ from evaluator.render.panel import (
     settings_sentence,
     spread_text,
 )
+from evaluator.render.problems import problem_line
 from evaluator.render.run import (
     caveat_sentences,
     files_phrase,
@@ -107,7 +108,7 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     for note in comparison.notes:
         lines.append(f"- Note: {md(note_text(note))}.")
     for problem in comparison.errors:
-        lines.append(f"- Not evaluated: {md(problem)}")
+        lines.append(f"- Not evaluated: {md(problem_line(problem))}")
     lines += panel_section(comparison)
     return "\n".join(lines).rstrip() + "\n"
 

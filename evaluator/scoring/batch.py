@@ -11,11 +11,13 @@ from typing import Any
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import discover, display_path, load_document
+from evaluator.messages.files import NO_PROPOSAL_FILES
+from evaluator.messages.scoring import DUPLICATE_ID
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
 from evaluator.model.notes import Note
 from evaluator.model.proposal import Proposal, parse_proposal
 
-NO_PROPOSALS = "no proposal files (*.yaml, *.yml) in this folder"
+NO_PROPOSALS = NO_PROPOSAL_FILES  # said of a folder that holds none
 # Told (files done, files in all) after each file, e.g. to draw a progress bar.
 FileCallback = Callable[[int, int], None]
 
@@ -73,8 +75,7 @@ class Ids:
 
 def duplicate_problem(proposal: Proposal, first: str) -> Problem:
     """A proposal whose id the proposal in file `first` already has: it is left out."""
-    return proposal.problem("proposal.id", f"the id `{proposal.id}` is already used by "
-                                           f"{first}; ids must be unique")
+    return proposal.problem("proposal.id", DUPLICATE_ID(id=proposal.id, first=first))
 
 
 def free_form_notes(criteria: Criteria, given: Sequence[Mapping[str, Any]]) -> list[Note]:

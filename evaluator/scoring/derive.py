@@ -9,8 +9,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from evaluator.errors import InputError, Problem
+from evaluator.messages.scoring import NO_EXCHANGE_RATE, NO_MULTIPLIER
 from evaluator.model import notes as how
-from evaluator.model.checks import did_you_mean
+from evaluator.model.checks import suggestion
 from evaluator.model.criteria import Criteria
 from evaluator.model.fields import MONEY_FIELDS, Value
 from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
@@ -94,10 +95,9 @@ def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, Note] | No
     currency = str(values.get("pricing.currency", criteria.currency))
     rate = criteria.rate(currency)
     if rate is None:
-        known = ", ".join(sorted({criteria.currency, *criteria.rates}))
-        raise InputError([proposal.problem(
-            "pricing.currency", f"no exchange rate for {currency} in {criteria.file} "
-                                f"(it has {known})")])
+        known = tuple(sorted({criteria.currency, *criteria.rates}))
+        raise InputError([proposal.problem("pricing.currency", NO_EXCHANGE_RATE(
+            currency=currency, file=criteria.file, known=known))])
     for name in MONEY_FIELDS:
         if name in values and rate != 1.0:
             original = float(values[name])  # type: ignore[arg-type]
@@ -285,11 +285,9 @@ def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credi
     for activity in proposal.activities or ():
         multiplier = multipliers.get(activity.type)
         if multiplier is None:
-            problems.append(proposal.document.problem(
-                (*activity.path, "type"),
-                f"no ICP multiplier for activity type `{activity.type}` in {criteria.file}"
-                + did_you_mean(activity.type, multipliers) + "; it has "
-                + ", ".join(multipliers)))
+            problems.append(proposal.document.problem((*activity.path, "type"), NO_MULTIPLIER(
+                type=activity.type, file=criteria.file,
+                hint=suggestion(activity.type, multipliers), types=tuple(multipliers))))
         else:
             credits.append(Credit(activity, float(converted(activity.value, rate)), multiplier))
     if problems:

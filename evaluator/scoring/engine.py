@@ -16,6 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
+from evaluator.messages.scoring import (
+    MISSING_FOR_RAW,
+    MISSING_IS_AN_ERROR,
+    NO_PANEL_IS_AN_ERROR,
+    RAW_IN_A_WEIGHTED_SUM,
+    UNRATED_IS_AN_ERROR,
+)
 from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import FIELDS, MONEY, Value
@@ -179,9 +186,7 @@ def check_method(criteria: Criteria, method: str) -> None:
         if leaf.rule.raw:
             line, column = leaf.location or (None, None)
             raise CriteriaError([Problem(
-                criteria.file, f"`{leaf.id}` uses a {leaf.rule.type} rule, which the weighted "
-                               "sum (wsm) "
-                               "cannot add to scores; use --method topsis or promethee",
+                criteria.file, RAW_IN_A_WEIGHTED_SUM(leaf=leaf.id, type=leaf.rule.type),
                 line, column)])
 
 
@@ -308,19 +313,18 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
 
     if value is None:
         if rule.raw:
-            message = (f"`{leaf.field}` is missing; the {rule.type} rule of `{where}` "
-                       "cannot score a missing value")
-            raise InputError([item.proposal.problem(leaf.field, message)])
+            raise InputError([item.proposal.problem(leaf.field, MISSING_FOR_RAW(
+                field=leaf.field, type=rule.type, where=where))])
         if criteria.missing == "error":
-            message = f"`{leaf.field}` is missing (the criteria file says `missing: error`)"
-            raise InputError([item.proposal.problem(leaf.field, message)])
+            raise InputError([item.proposal.problem(leaf.field, MISSING_IS_AN_ERROR(
+                field=leaf.field))])
         warnings.append(Note(MISSING_VALUE, {"field": leaf.field, "leaf": where}))
         return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, rule.type,
                          missing=True, range=item.ranges.get(leaf.field),
                          uncertain=item.uncertain.get(leaf.field))
     needs = rule.needs(value)
     if needs is not None:
-        raise InputError([item.proposal.problem(leaf.field, rule.refusal.format(
+        raise InputError([item.proposal.problem(leaf.field, rule.refusal(
             field=leaf.field, value=repr(shorten(_as_given(value))), leaf=leaf.id,
             where=where, type=rule.type, needs=needs))])
     scored = float(value) if rule.numeric else value  # type: ignore[arg-type]
@@ -347,10 +351,8 @@ def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: L
                                                        criteria.panel)
     if consensus is None:
         if criteria.missing == "error":
-            reason = "no --panel given" if panel is None else "no panel member rated it"
-            message = (f"`{leaf.field}` is missing ({reason}; the criteria file says "
-                       "`missing: error`)")
-            raise InputError([item.proposal.problem(leaf.field, message)])
+            raise InputError([item.proposal.problem(leaf.field, (
+                NO_PANEL_IS_AN_ERROR if panel is None else UNRATED_IS_AN_ERROR)(field=leaf.field))])
         if panel is not None:  # without a panel, one note says it for every proposal
             warnings.append(Note(UNRATED, {"field": leaf.field, "id": proposal,
                                            "leaf": f"{criterion.id}.{leaf.id}"}))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from evaluator.errors import EvaluatorError, UsageError
+from evaluator.messages.settings import UNKNOWN_METHOD
 from evaluator.model.criteria import Preference
 from evaluator.model.method import ALL, METHODS, Method
 
@@ -158,7 +159,7 @@ def totals(matrix: DecisionMatrix, method: str) -> list[float]:
 
 def unknown_method(method: str) -> EvaluatorError:
     """The usage error for a method that is none of ours."""
-    return UsageError.at("--method", f"{method!r} is not one of: " + ", ".join((*METHODS, ALL)))
+    return UsageError.at("--method", UNKNOWN_METHOD(method=method, methods=(*METHODS, ALL)))
 
 
 def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
