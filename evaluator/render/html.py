@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from evaluator import __version__
 from evaluator.errors import UsageError
+from evaluator.model.method import Method
 from evaluator.render import RenderOptions, percent
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
@@ -265,7 +266,7 @@ def contribution_chart(comparison: Comparison, ranks: bool = True) -> BarChart:
             segments.append(Segment(s, round(x, 2), round(width, 2), value, text))
             x += width
         weighted = sum(seg.value for seg in segments)
-        total = f"{weighted:.2f}" if comparison.method == "wsm" else f"Σ {weighted:.2f}"
+        total = f"{weighted:.2f}" if comparison.method == Method.WSM else f"Σ {weighted:.2f}"
         words = "; ".join(f"{seg.series.title} {seg.value:.2f}" for seg in segments)
         status = "" if e.eligible else " Ineligible."
         bars.append(Bar(e.id, _rank_label(e) if ranks else "", label, y,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from evaluator.model.method import Method
 from evaluator.render.text.numbers import number_text
 from evaluator.scoring.results import Comparison, CriterionScore, Evaluation
 
-_MEANING = {
-    "wsm": "total = Σ weight × criterion score",
-    "topsis": "total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)",
-    "promethee": "total = 100 × PROMETHEE II net flow, from -100 to 100",
+_MEANING: dict[str, str] = {
+    Method.WSM: "total = Σ weight × criterion score",
+    Method.TOPSIS: "total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)",
+    Method.PROMETHEE: "total = 100 × PROMETHEE II net flow, from -100 to 100",
 }
 
 
@@ -22,12 +23,12 @@ def total_meaning(method: str) -> str:
 def scores_label(method: str) -> str:
     """What is on the 0-100 scale: every score and the total, or (a PROMETHEE net flow
     runs from -100 to 100) the criterion scores only."""
-    return "Criterion scores" if method == "promethee" else "Scores"
+    return "Criterion scores" if method == Method.PROMETHEE else "Scores"
 
 
 def out_of(method: str) -> str:
     """The scale of a total: 'of 100', or the net flow's range."""
-    return "on a scale of -100 to 100" if method == "promethee" else "of 100"
+    return "on a scale of -100 to 100" if method == Method.PROMETHEE else "of 100"
 
 
 def has_raw(criterion: CriterionScore) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from evaluator.model.criteria import Criteria
+from evaluator.model.method import Method
 from evaluator.render import percent
 from evaluator.scoring.caveats import (
     METHODS_DISAGREE,
@@ -22,7 +23,7 @@ from evaluator.scoring.caveats import (
 from evaluator.scoring.results import Comparison, WhatIf
 
 # Methods whose scores depend on which proposals are compared.
-_RELATIVE = ("topsis", "promethee")
+_RELATIVE = (Method.TOPSIS, Method.PROMETHEE)
 
 
 def what_if_sentence(comparison: Comparison) -> str | None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from evaluator.errors import EvaluatorError, UsageError
+from evaluator.errors import EvaluatorError, SettingError
 from evaluator.messages.settings import UNKNOWN_METHOD
 from evaluator.model.criteria import Preference
 from evaluator.model.method import ALL, METHODS, Method
@@ -159,7 +159,7 @@ def totals(matrix: DecisionMatrix, method: str) -> list[float]:
 
 def unknown_method(method: str) -> EvaluatorError:
     """The usage error for a method that is none of ours."""
-    return UsageError.at("--method", UNKNOWN_METHOD(method=method, methods=(*METHODS, ALL)))
+    return SettingError.at("method", UNKNOWN_METHOD(method=method, methods=(*METHODS, ALL)))
 
 
 def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
