@@ -12,9 +12,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "proposals").glob("*.yaml"))
-NUMBER = re.compile(r"^(\s+)(unit_price|one_off_costs|sustainment_per_year|engineers_trained|"
-                    r"local_content_pct|joint_rnd_value|delivery_months|partnership_years|"
-                    r"local_jv_equity_pct): ([0-9_.e]+)(.*)$")
+NUMBER = re.compile(
+    r"^(\s+)(unit_price|one_off_costs|sustainment_per_year|engineers_trained|"
+    r"local_content_pct|joint_rnd_value|delivery_months|partnership_years|"
+    r"local_jv_equity_pct): ([0-9_.e]+)(.*)$"
+)
 
 
 def vary(text: str, index: int, rng: random.Random) -> str:
@@ -29,8 +31,11 @@ def vary(text: str, index: int, rng: random.Random) -> str:
             value = float(number.replace("_", "")) * rng.uniform(0.8, 1.2)
             if name.endswith("_pct"):
                 value = min(100.0, value)
-            shown = f"{value:.0f}" if name in ("engineers_trained", "delivery_months",
-                                               "partnership_years") else f"{value:.2f}"
+            shown = (
+                f"{value:.0f}"
+                if name in ("engineers_trained", "delivery_months", "partnership_years")
+                else f"{value:.2f}"
+            )
             line = f"{indent}{name}: {shown}{rest}"
         out.append(line)
     return "\n".join(out) + "\n"

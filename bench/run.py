@@ -30,8 +30,7 @@ EVALUATOR = [str(_SCRIPT)] if _SCRIPT.exists() else [PYTHON, "-m", "evaluator"]
 def run(command: Sequence[str], cwd: Path = ROOT) -> tuple[float, int]:
     """Wall time in seconds and peak memory in KiB of one child process."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1):
@@ -53,15 +52,19 @@ def line(name: str, ours: float, floor: float, target: float, unit: str = "s") -
     """Print one figure with its ratio and target; return whether the target holds."""
     ratio = ours / floor
     ok = ratio <= target
-    print(f"{name:<44} {ours:8.3f}{unit} vs floor {floor:8.3f}{unit}  ratio {ratio:5.2f} "
-          f"(target ≤ {target:.2f})  {'ok' if ok else 'MISSED'}", flush=True)
+    print(
+        f"{name:<44} {ours:8.3f}{unit} vs floor {floor:8.3f}{unit}  ratio {ratio:5.2f} "
+        f"(target ≤ {target:.2f})  {'ok' if ok else 'MISSED'}",
+        flush=True,
+    )
     return ok
 
 
 def startup(rounds: int) -> bool:
     """`compare proposals` against a bare typer + rich app that prints a table."""
-    ours, floor = alternate([*EVALUATOR, "compare", "proposals"],
-                            [PYTHON, str(FLOORS / "floor_app.py")], rounds)
+    ours, floor = alternate(
+        [*EVALUATOR, "compare", "proposals"], [PYTHON, str(FLOORS / "floor_app.py")], rounds
+    )
     return line("start-up: compare proposals", ours, floor, 1.0)
 
 
@@ -72,9 +75,11 @@ def batch(sizes: Sequence[int], rounds: int, workdir: Path) -> bool:
         folder = workdir / f"batch-{size}"
         if not folder.exists():
             generate(size, folder)
-        ours, floor = alternate([*EVALUATOR, "compare", str(folder), "--format", "json",
-                                 "--output", "/dev/null"],
-                                [PYTHON, str(FLOORS / "floor_parse.py"), str(folder)], rounds)
+        ours, floor = alternate(
+            [*EVALUATOR, "compare", str(folder), "--format", "json", "--output", "/dev/null"],
+            [PYTHON, str(FLOORS / "floor_parse.py"), str(folder)],
+            rounds,
+        )
         ok &= line(f"batch: compare {size:,} proposals --format json", ours, floor, 1.3)
     return ok
 
@@ -104,12 +109,14 @@ def tree_peak(command: Sequence[str]) -> float:
     Sampled every 10 ms from /proc; where there is none, the largest process's own peak."""
     if not Path("/proc/self/status").exists():
         return run(command)[1] / 1024
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     peak = 0
     while process.poll() is None:
-        peak = max(peak, _rss_kib(process.pid)
-                   + sum(_rss_kib(child) for child in _children(process.pid)))
+        peak = max(
+            peak, _rss_kib(process.pid) + sum(_rss_kib(child) for child in _children(process.pid))
+        )
         time.sleep(0.01)
     return peak / 1024
 
@@ -123,14 +130,18 @@ def memory(sizes: Sequence[int], workdir: Path) -> bool:
         folder = workdir / f"batch-{size}"
         if not folder.exists():
             generate(size, folder)
-        peak = tree_peak([*EVALUATOR, "compare", str(folder), "--format", "json", "--output",
-                          "/dev/null"])
+        peak = tree_peak(
+            [*EVALUATOR, "compare", str(folder), "--format", "json", "--output", "/dev/null"]
+        )
         peaks.append((size, peak))
         target = 300 if size <= 2000 else 300 * size / 2000
         within = peak <= target
         ok &= within
-        print(f"memory: compare {size:,} proposals, workers too  peak {peak:8.1f} MiB "
-              f"(target ≤ {target:.0f} MiB)  {'ok' if within else 'MISSED'}", flush=True)
+        print(
+            f"memory: compare {size:,} proposals, workers too  peak {peak:8.1f} MiB "
+            f"(target ≤ {target:.0f} MiB)  {'ok' if within else 'MISSED'}",
+            flush=True,
+        )
     if len(peaks) > 1:
         (n1, m1), (n2, m2) = peaks[0], peaks[-1]
         print(f"memory growth: {(m2 - m1) / (n2 - n1) * 1000:.1f} MiB per 1,000 proposals")
@@ -142,11 +153,25 @@ def sensitivity(workdir: Path) -> bool:
     folder = workdir / "batch-100"
     if not folder.exists():
         generate(100, folder)
-    seconds, peak = run([*EVALUATOR, "sensitivity", str(folder), "--samples", "100000",
-                         "--format", "json", "--output", "/dev/null"])
+    seconds, peak = run(
+        [
+            *EVALUATOR,
+            "sensitivity",
+            str(folder),
+            "--samples",
+            "100000",
+            "--format",
+            "json",
+            "--output",
+            "/dev/null",
+        ]
+    )
     ok = seconds <= 5.0
-    print(f"sensitivity: 100 proposals × 100,000 draws{'':<3} {seconds:8.3f}s, peak "
-          f"{peak / 1024:.0f} MiB (target ≤ 5 s)  {'ok' if ok else 'MISSED'}", flush=True)
+    print(
+        f"sensitivity: 100 proposals × 100,000 draws{'':<3} {seconds:8.3f}s, peak "
+        f"{peak / 1024:.0f} MiB (target ≤ 5 s)  {'ok' if ok else 'MISSED'}",
+        flush=True,
+    )
     return ok
 
 
@@ -160,15 +185,19 @@ def sensitivity_scale(sizes: Sequence[int], workdir: Path) -> bool:
         if not folder.exists():
             generate(size, folder)
         start = time.perf_counter()
-        peak = tree_peak([*EVALUATOR, "sensitivity", str(folder), "--format", "json",
-                          "--output", "/dev/null"])
+        peak = tree_peak(
+            [*EVALUATOR, "sensitivity", str(folder), "--format", "json", "--output", "/dev/null"]
+        )
         seconds = time.perf_counter() - start
         memory_target, time_target = 150 + 40 * size / 1000, 5 + 4 * size / 1000
         within = peak <= memory_target and seconds <= time_target
         ok &= within
-        print(f"sensitivity: {size:,} proposals × 10,000 draws {seconds:8.3f}s, peak "
-              f"{peak:.0f} MiB (target ≤ {time_target:.0f} s, ≤ {memory_target:.0f} MiB)  "
-              f"{'ok' if within else 'MISSED'}", flush=True)
+        print(
+            f"sensitivity: {size:,} proposals × 10,000 draws {seconds:8.3f}s, peak "
+            f"{peak:.0f} MiB (target ≤ {time_target:.0f} s, ≤ {memory_target:.0f} MiB)  "
+            f"{'ok' if within else 'MISSED'}",
+            flush=True,
+        )
     return ok
 
 

@@ -93,8 +93,10 @@ def with_ranges(folder: Path) -> None:
                 indent, name, number, _ = match.groups()
                 value = float(number.replace("_", ""))
                 if name == "delivery_months":
-                    line = (f"{indent}{name}: {{low: {round(value * 0.9)}, likely: "
-                            f"{round(value)}, high: {round(value * 1.25)}}}")
+                    line = (
+                        f"{indent}{name}: {{low: {round(value * 0.9)}, likely: "
+                        f"{round(value)}, high: {round(value * 1.25)}}}"
+                    )
                 else:
                     line = f"{indent}{name}: {{low: {value * 0.9:.0f}, high: {value * 1.3:.0f}}}"
             lines.append(line)
@@ -105,22 +107,26 @@ def values_case(proposals: int, folder: Path) -> Comparison:
     """`proposals` generated offers with ranged figures, scored (the default criteria)."""
     generate(proposals, folder)
     with_ranges(folder)
-    comparison = compare_files([folder], load_criteria(ROOT / "criteria" / "default.yaml"),
-                               method="wsm")
+    comparison = compare_files(
+        [folder], load_criteria(ROOT / "criteria" / "default.yaml"), method="wsm"
+    )
     assert not comparison.errors, comparison.errors[:3]
     return comparison
 
 
 def bench_values(repeat: int) -> bool:
     """Time `sensitivity --values`; True when the target is met."""
-    print(f"\n--values: {'proposals':>9} {'eligible':>8} {'figures':>7} {'draws':>8} "
-          f"{'seconds':>8} {'per 1M':>8} {'numpy peak':>10}")
+    print(
+        f"\n--values: {'proposals':>9} {'eligible':>8} {'figures':>7} {'draws':>8} "
+        f"{'seconds':>8} {'per 1M':>8} {'numpy peak':>10}"
+    )
     ok = True
     with tempfile.TemporaryDirectory() as workdir:
         for proposals in (10, 100):
             comparison = values_case(proposals, Path(workdir) / str(proposals))
             eligible = [e for e in comparison.evaluations if e.eligible]
             for samples in (10_000, 100_000):
+
                 def run(comparison: Comparison = comparison, samples: int = samples) -> object:
                     return analyse(comparison, samples, 0, 0.25, values=True)
 
@@ -130,12 +136,17 @@ def bench_values(repeat: int) -> bool:
                 assert result.values is not None
                 figures = len(result.values.figures)
                 per_million = seconds / (len(eligible) * samples) * 1e6
-                print(f"{'':>9} {proposals:>9} {len(eligible):>8} {figures:>7} {samples:>8,} "
-                      f"{seconds:>8.3f} {per_million:>8.3f} {peak:>7.1f} MiB", flush=True)
+                print(
+                    f"{'':>9} {proposals:>9} {len(eligible):>8} {figures:>7} {samples:>8,} "
+                    f"{seconds:>8.3f} {per_million:>8.3f} {peak:>7.1f} MiB",
+                    flush=True,
+                )
                 if proposals == 100 and samples == 100_000:
                     ok &= seconds <= VALUES_TARGET_SECONDS
-    print(f"target for 100 proposals × 100,000 draws with --values ≤ "
-          f"{VALUES_TARGET_SECONDS:g} s: {'ok' if ok else 'MISSED'}")
+    print(
+        f"target for 100 proposals × 100,000 draws with --values ≤ "
+        f"{VALUES_TARGET_SECONDS:g} s: {'ok' if ok else 'MISSED'}"
+    )
     return ok
 
 
@@ -150,17 +161,22 @@ def main() -> None:
     weights = [0.3, 0.3, 0.2, 0.2]
     rank_shares(matrix(3), weights, 10, 0, 0.25)  # load numpy and BLAS first
     print(f"numpy {numpy.__version__}; process peak after import {rss_mib():.0f} MiB")
-    print(f"{'proposals':>9} {'draws':>8} {'spread':>6} {'SMAA s':>8} {'per 1M':>8} "
-          f"{'intervals s':>11} {'numpy peak':>10}")
+    print(
+        f"{'proposals':>9} {'draws':>8} {'spread':>6} {'SMAA s':>8} {'per 1M':>8} "
+        f"{'intervals s':>11} {'numpy peak':>10}"
+    )
     ok = True
     for proposals in (10, 100, 10_000):
         scores = matrix(proposals)
-        winner = max(range(proposals), key=lambda i: sum(
-            w * s for w, s in zip(weights, scores[i], strict=True)))
+        winner = max(
+            range(proposals),
+            key=lambda i: sum(w * s for w, s in zip(weights, scores[i], strict=True)),
+        )
         ids = [f"p{i}" for i in range(proposals)]
 
-        def intervals(scores: list[list[float]] = scores, winner: int = winner,
-                      ids: list[str] = ids) -> None:
+        def intervals(
+            scores: list[list[float]] = scores, winner: int = winner, ids: list[str] = ids
+        ) -> None:
             for k in range(CRITERIA):
                 criterion_stability(scores, weights, k, winner, ids)
 
@@ -168,26 +184,35 @@ def main() -> None:
         for samples in (10_000, 100_000) if proposals <= 100 else (10_000,):
             spreads: tuple[Spread, ...] = (0.25, None)
             for spread in spreads:
-                def smaa(scores: list[list[float]] = scores, samples: int = samples,
-                         spread: Spread = spread) -> object:
-                    return rank_shares(scores, weights, samples, 0, spread,
-                                       ranks=listed_ranks(len(scores)))
+
+                def smaa(
+                    scores: list[list[float]] = scores,
+                    samples: int = samples,
+                    spread: Spread = spread,
+                ) -> object:
+                    return rank_shares(
+                        scores, weights, samples, 0, spread, ranks=listed_ranks(len(scores))
+                    )
 
                 seconds = best_of(args.repeat, smaa)
                 peak = traced_peak(smaa)
                 per_million = seconds / (proposals * samples) * 1e6
                 label = "full" if spread is None else f"{spread:g}"
-                print(f"{proposals:>9} {samples:>8,} {label:>6} {seconds:>8.3f} "
-                      f"{per_million:>8.3f} {seconds_intervals:>11.4f} {peak:>7.1f} MiB",
-                      flush=True)
+                print(
+                    f"{proposals:>9} {samples:>8,} {label:>6} {seconds:>8.3f} "
+                    f"{per_million:>8.3f} {seconds_intervals:>11.4f} {peak:>7.1f} MiB",
+                    flush=True,
+                )
                 if proposals == 100 and samples == 100_000:
                     ok &= seconds <= TARGET_SECONDS
                 if proposals == 10_000:
                     ok &= seconds <= LARGE_TARGET_SECONDS
     print("'per 1M': seconds per million proposal-draws (flat means linear scaling).")
-    print(f"process peak resident size {rss_mib():.0f} MiB; targets: 100 proposals × "
-          f"100,000 draws ≤ {TARGET_SECONDS:g} s, 10,000 proposals × 10,000 draws ≤ "
-          f"{LARGE_TARGET_SECONDS:g} s: {'ok' if ok else 'MISSED'}")
+    print(
+        f"process peak resident size {rss_mib():.0f} MiB; targets: 100 proposals × "
+        f"100,000 draws ≤ {TARGET_SECONDS:g} s, 10,000 proposals × 10,000 draws ≤ "
+        f"{LARGE_TARGET_SECONDS:g} s: {'ok' if ok else 'MISSED'}"
+    )
     if not args.skip_values:
         ok &= bench_values(args.repeat)
         print(f"process peak resident size {rss_mib():.0f} MiB")

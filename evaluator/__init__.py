@@ -55,10 +55,30 @@ __all__ = [
 ]
 
 _HOME = {
-    **dict.fromkeys(("Comparison", "Evaluation", "compare", "derive_weights", "load_criteria",
-                     "score", "sensitivity"), "evaluator.api"),
-    **dict.fromkeys(("CriteriaError", "EvaluatorError", "InputError", "OutputError",
-                     "Problem", "SettingError", "UsageError"), "evaluator.errors"),
+    **dict.fromkeys(
+        (
+            "Comparison",
+            "Evaluation",
+            "compare",
+            "derive_weights",
+            "load_criteria",
+            "score",
+            "sensitivity",
+        ),
+        "evaluator.api",
+    ),
+    **dict.fromkeys(
+        (
+            "CriteriaError",
+            "EvaluatorError",
+            "InputError",
+            "OutputError",
+            "Problem",
+            "SettingError",
+            "UsageError",
+        ),
+        "evaluator.errors",
+    ),
 }
 
 
@@ -68,6 +88,7 @@ def __getattr__(name: str) -> Any:
     if home is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from importlib import import_module
+
     value = getattr(import_module(home), name)
     globals()[name] = value  # the next use is a plain lookup
     return value

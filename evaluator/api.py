@@ -72,8 +72,7 @@ def default_criteria_path() -> Path:
     return installed if installed.is_file() else package.parent / DEFAULT_CRITERIA
 
 
-def load_criteria(path: PathArg | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES
-                  ) -> Criteria:
+def load_criteria(path: PathArg | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Criteria:
     """Read and validate a criteria file (the default one when `path` is None)."""
     if path is not None:
         return parse_criteria(load_document(Path(path), max_bytes))
@@ -85,8 +84,12 @@ def load_criteria(path: PathArg | None = None, *, max_bytes: int = DEFAULT_MAX_B
             raise
         # Not a file (a folder, a link to nowhere...), and not named by the user: say why
         # it was read at all.
-        raise InputError([Problem(p.file, IN_DEFAULT_CRITERIA(problem=p.words), p.line,
-                                  p.column) for p in exc.problems]) from None
+        raise InputError(
+            [
+                Problem(p.file, IN_DEFAULT_CRITERIA(problem=p.words), p.line, p.column)
+                for p in exc.problems
+            ]
+        ) from None
     return parse_criteria(document)
 
 
@@ -111,9 +114,13 @@ class Batch:
     prepared: list[Prepared] = field(default_factory=list)
 
 
-def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
-                   on_file: FileCallback | None = None, jobs: int | None = None,
-                   criteria: Criteria | None = None) -> Batch:
+def load_proposals(
+    paths: Iterable[Path],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    jobs: int | None = None,
+    criteria: Criteria | None = None,
+) -> Batch:
     """Read every proposal named; one bad file never stops the others.
 
     Large batches are parsed by `jobs` worker processes (default: one per core); the
@@ -138,8 +145,9 @@ def load_proposals(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES,
     return batch
 
 
-def _add_proposal(batch: Batch, ids: Ids, outcome: Proposal | tuple[Problem, ...],
-                  criteria: Criteria | None) -> None:
+def _add_proposal(
+    batch: Batch, ids: Ids, outcome: Proposal | tuple[Problem, ...], criteria: Criteria | None
+) -> None:
     if not isinstance(outcome, Proposal):
         batch.errors.extend(outcome)
         return
@@ -154,10 +162,17 @@ def _add_proposal(batch: Batch, ids: Ids, outcome: Proposal | tuple[Problem, ...
         batch.prepared.append(prepare(proposal, criteria))
 
 
-def compare_files(paths: Sequence[Path], criteria: Criteria, *,
-                  weights: Mapping[str, float] | None = None, method: str | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
-                  panel: Path | None = None, jobs: int | None = None) -> EngineComparison:
+def compare_files(
+    paths: Sequence[Path],
+    criteria: Criteria,
+    *,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    panel: Path | None = None,
+    jobs: int | None = None,
+) -> EngineComparison:
     """Load the proposals in `paths` (and the `panel` folder) and score, rank and explain
     them: the engine's whole result (`compare` gives it to a library caller)."""
     batch = load_proposals(paths, max_bytes, on_file, jobs, criteria)
@@ -168,11 +183,17 @@ def compare_files(paths: Sequence[Path], criteria: Criteria, *,
         # A rating of a proposal whose file failed is not the panel's mistake: that file's
         # own errors are listed already.
         unreadable = {Path(p.file).stem for p in batch.errors}
-        judged, problems = load_panel(panel, criteria, [p.id for p in batch.proposals],
-                                      unreadable=unreadable, max_bytes=max_bytes)
+        judged, problems = load_panel(
+            panel,
+            criteria,
+            [p.id for p in batch.proposals],
+            unreadable=unreadable,
+            max_bytes=max_bytes,
+        )
         batch.errors.extend(problems)
-    comparison = evaluate(batch.prepared, criteria, weights, method, batch.errors, judged,
-                          batch.files, unread)
+    comparison = evaluate(
+        batch.prepared, criteria, weights, method, batch.errors, judged, batch.files, unread
+    )
     comparison.notes.extend(free_form_notes(criteria, batch.proposals))
     return comparison
 
@@ -182,25 +203,35 @@ def files_of(problems: Iterable[Problem]) -> list[str]:
     return list(dict.fromkeys(p.file for p in problems))
 
 
-def score_file(path: Path, criteria: Criteria, *, weights: Mapping[str, float] | None = None,
-               method: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-               panel: Path | None = None) -> EngineComparison:
+def score_file(
+    path: Path,
+    criteria: Criteria,
+    *,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    panel: Path | None = None,
+) -> EngineComparison:
     """Score one proposal file; the panel may rate others too (they are not checked)."""
     proposal = load_proposal(path, max_bytes)
     judged: Panel | None = None
     problems: list[Problem] = []
     if panel is not None:
-        judged, problems = load_panel(panel, criteria, [proposal.id], other_proposals=True,
-                                      max_bytes=max_bytes)
+        judged, problems = load_panel(
+            panel, criteria, [proposal.id], other_proposals=True, max_bytes=max_bytes
+        )
     comparison = evaluate([proposal], criteria, weights, method, problems, judged, files=1)
     comparison.notes.extend(free_form_notes(criteria, [proposal]))
     return comparison
 
 
-def validate_paths(paths: Iterable[Path], criteria: Criteria,
-                   max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
-                   panel: Path | None = None
-                   ) -> tuple[list[str], list[Problem], list[Caveat]]:
+def validate_paths(
+    paths: Iterable[Path],
+    criteria: Criteria,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    panel: Path | None = None,
+) -> tuple[list[str], list[Problem], list[Caveat]]:
     """Check files without ranking: criteria files by their shape, proposals by scoring them.
 
     With `panel`, the members' files in that folder are checked too, against the
@@ -227,8 +258,9 @@ def validate_paths(paths: Iterable[Path], criteria: Criteria,
     judged = None
     if panel is not None:
         unreadable = {Path(p.file).stem for p in problems}
-        judged, panel_problems = load_panel(panel, criteria, [p.id for p in proposals],
-                                            unreadable=unreadable, max_bytes=max_bytes)
+        judged, panel_problems = load_panel(
+            panel, criteria, [p.id for p in proposals], unreadable=unreadable, max_bytes=max_bytes
+        )
         problems.extend(panel_problems)
         checked.extend(m.file for m in judged.members)
         checked.extend(sorted({p.file for p in panel_problems} - set(checked)))
@@ -270,11 +302,18 @@ class Evaluation:
     def of(cls, evaluation: EngineEvaluation) -> Evaluation:
         """The result of the engine's evaluation."""
         proposal = evaluation.proposal
-        return cls(evaluation.id, proposal.country, evaluation.total, evaluation.rank,
-                   evaluation.eligible, proposal.title, proposal.file,
-                   {c.id: c.score for c in evaluation.criteria},
-                   tuple(notes_text(evaluation.warnings)),
-                   evaluation)
+        return cls(
+            evaluation.id,
+            proposal.country,
+            evaluation.total,
+            evaluation.rank,
+            evaluation.eligible,
+            proposal.title,
+            proposal.file,
+            {c.id: c.score for c in evaluation.criteria},
+            tuple(notes_text(evaluation.warnings)),
+            evaluation,
+        )
 
 
 class Comparison:
@@ -332,18 +371,28 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The result as `evaluator compare --format json` (or `score`) gives it."""
         from evaluator.render.data import comparison_data
+
         return comparison_data(self.details)
 
     def __repr__(self) -> str:
         winner = self.winner
-        return (f"Comparison(method={str(self.method)!r}, winner={winner and winner.id!r}, "
-                f"evaluations={len(self.evaluations)}, errors={len(self.errors)})")
+        return (
+            f"Comparison(method={str(self.method)!r}, winner={winner and winner.id!r}, "
+            f"evaluations={len(self.evaluations)}, errors={len(self.errors)})"
+        )
 
 
-def compare(paths: PathArg | Iterable[PathArg], *, criteria: Criteria | PathArg | None = None,
-            weights: Mapping[str, float] | None = None, method: str | None = None,
-            panel: PathArg | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-            jobs: int | None = None, on_file: FileCallback | None = None) -> Comparison:
+def compare(
+    paths: PathArg | Iterable[PathArg],
+    *,
+    criteria: Criteria | PathArg | None = None,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    panel: PathArg | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int | None = None,
+    on_file: FileCallback | None = None,
+) -> Comparison:
     """Score and rank the proposals in `paths` (files and folders) against `criteria` (a
     file, criteria already loaded, or None for the default file).
 
@@ -355,30 +404,57 @@ def compare(paths: PathArg | Iterable[PathArg], *, criteria: Criteria | PathArg 
     """
     overrides, chosen = _weights(weights), _method(method)
     framework = _criteria(criteria, max_bytes)
-    return Comparison(compare_files(_paths(paths), framework, weights=overrides,
-                                    method=chosen, max_bytes=max_bytes, on_file=on_file,
-                                    panel=_path(panel), jobs=jobs))
+    return Comparison(
+        compare_files(
+            _paths(paths),
+            framework,
+            weights=overrides,
+            method=chosen,
+            max_bytes=max_bytes,
+            on_file=on_file,
+            panel=_path(panel),
+            jobs=jobs,
+        )
+    )
 
 
-def score(path: PathArg, *, criteria: Criteria | PathArg | None = None,
-          weights: Mapping[str, float] | None = None, method: str | None = None,
-          panel: PathArg | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Comparison:
+def score(
+    path: PathArg,
+    *,
+    criteria: Criteria | PathArg | None = None,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    panel: PathArg | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Comparison:
     """Score one proposal file, as `compare` would (with the same options): a result with
     one evaluation. The panel may rate other proposals too. InputError when the proposal
     cannot be read or scored; a bad panel file is only in `errors`."""
     overrides, chosen = _weights(weights), _method(method)
     framework = _criteria(criteria, max_bytes)
-    scored = score_file(Path(path), framework, weights=overrides, method=chosen,
-                        max_bytes=max_bytes, panel=_path(panel))
+    scored = score_file(
+        Path(path),
+        framework,
+        weights=overrides,
+        method=chosen,
+        max_bytes=max_bytes,
+        panel=_path(panel),
+    )
     if not scored.evaluations and scored.errors:
         raise InputError(scored.errors)
     return Comparison(scored)
 
 
-def sensitivity(comparison: Comparison | EngineComparison, *, samples: int = 10_000,
-                seed: int = 0, spread: float | str | None = 0.25, values: bool = False,
-                ranks: int | None = None, progress: Callable[[int, int], None] | None = None
-                ) -> Sensitivity:
+def sensitivity(
+    comparison: Comparison | EngineComparison,
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    spread: float | str | None = 0.25,
+    values: bool = False,
+    ranks: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sensitivity:
     """How far the weights of a weighted-sum comparison can move before the winner changes:
     each criterion's stability interval, the tipping point, and rank acceptability from
     `samples` weightings drawn (`seed`: the same seed, the same result).
@@ -398,6 +474,7 @@ def sensitivity(comparison: Comparison | EngineComparison, *, samples: int = 10_
     if details.method != Method.WSM:
         raise SettingError.at("method", ANALYSIS_NEEDS_WEIGHTED_SUM(method=details.method))
     from evaluator.analysis.sensitivity import analyse
+
     return analyse(details, samples, seed, drawn, bool(values), ranks, progress)
 
 
@@ -405,52 +482,71 @@ def derive_weights(path: PathArg, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AhpR
     """Criterion weights from a file of pairwise judgements (AHP): the weights, lambda max,
     CI and CR; `warnings()` names the judgement to revisit when CR is above 0.10."""
     from evaluator.model.ahp import derive, load_judgements
+
     return derive(load_judgements(Path(path), max_bytes))
 
 
-def criteria_weights(criteria: Criteria, *, weights: Mapping[str, float] | None = None
-                     ) -> tuple[dict[str, float], WhatIf | None]:
+def criteria_weights(
+    criteria: Criteria, *, weights: Mapping[str, float] | None = None
+) -> tuple[dict[str, float], WhatIf | None]:
     """The criteria's top-level weights (fractions of 1) after what-if `weights` (percent of
     the total, as `compare` takes them), and how they depart from the file's, if they do."""
     overrides = _weights(weights)
     return criteria.weights(overrides), WhatIf.of(criteria, overrides, None)
 
 
-def compare_json(paths: PathArg | Iterable[PathArg], *,
-                 criteria: Criteria | PathArg | None = None,
-                 weights: Mapping[str, float] | None = None, panel: PathArg | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None,
-                 on_file: FileCallback | None = None) -> tuple[bytes, list[Problem]]:
+def compare_json(
+    paths: PathArg | Iterable[PathArg],
+    *,
+    criteria: Criteria | PathArg | None = None,
+    weights: Mapping[str, float] | None = None,
+    panel: PathArg | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int | None = None,
+    on_file: FileCallback | None = None,
+) -> tuple[bytes, list[Problem]]:
     """`compare(...).to_dict()` by the weighted sum, as `evaluator compare --format json`
     writes it (in UTF-8), and the problems. A large batch is read, scored and encoded by
     `jobs` worker processes (default: one per core), with the same result."""
     overrides = _weights(weights)
     framework = _criteria(criteria, max_bytes)
-    return _compare_json(_paths(paths), framework, overrides, max_bytes, on_file, _path(panel),
-                         jobs)
+    return _compare_json(
+        _paths(paths), framework, overrides, max_bytes, on_file, _path(panel), jobs
+    )
 
 
-def _compare_json(paths: Sequence[Path], criteria: Criteria,
-                  weights: Mapping[str, float] | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
-                  panel: Path | None = None, jobs: int | None = None
-                  ) -> tuple[bytes, list[Problem]]:
+def _compare_json(
+    paths: Sequence[Path],
+    criteria: Criteria,
+    weights: Mapping[str, float] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    panel: Path | None = None,
+    jobs: int | None = None,
+) -> tuple[bytes, list[Problem]]:
     """`compare` with the weighted sum, as `render.json` renders it: the text in UTF-8, and
     the problems. A large batch is scored by worker processes that also encode each
     result's line (scoring.parallel, given render.json's encoder), so that no proposal
     crosses back to this process."""
     from evaluator.render import RenderOptions
     from evaluator.render import json as render_json
-    encoded = parallel.compare_encoded(paths, criteria, render_json.result_lines, weights,
-                                       max_bytes, on_file, panel, jobs)
+
+    encoded = parallel.compare_encoded(
+        paths, criteria, render_json.result_lines, weights, max_bytes, on_file, panel, jobs
+    )
     if encoded is None:  # too few files for workers
-        comparison = compare_files(paths, criteria, weights=weights, method=Method.WSM,
-                                   max_bytes=max_bytes, on_file=on_file, panel=panel,
-                                   jobs=jobs)
-        return render_json.render(comparison, RenderOptions()).encode("utf-8"), \
-            comparison.errors
-    return render_json.render_ranked(encoded.comparison, encoded.results), \
-        encoded.comparison.errors
+        comparison = compare_files(
+            paths,
+            criteria,
+            weights=weights,
+            method=Method.WSM,
+            max_bytes=max_bytes,
+            on_file=on_file,
+            panel=panel,
+            jobs=jobs,
+        )
+        return render_json.render(comparison, RenderOptions()).encode("utf-8"), comparison.errors
+    return render_json.render_ranked(encoded.comparison, encoded.results), encoded.comparison.errors
 
 
 def parse_spread(spread: float | str | None) -> float | None:
@@ -459,8 +555,7 @@ def parse_spread(spread: float | str | None) -> float | None:
     if spread is None:
         return None
     if isinstance(spread, bool) or not isinstance(spread, int | float | str):
-        raise TypeError(f"spread: expected a number from 0 to 1, \"full\" or None, "
-                        f"got {spread!r}")
+        raise TypeError(f'spread: expected a number from 0 to 1, "full" or None, got {spread!r}')
     if isinstance(spread, str) and spread.strip().lower() == "full":
         return None
     try:
@@ -500,15 +595,18 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float] | None:
     if weights is None:
         return None
     if not isinstance(weights, Mapping):
-        raise TypeError(f"{WEIGHTS}: expected a mapping of criterion ids to percentages of "
-                        f"the total, such as {{'pricing': 40}}, got {weights!r}")
+        raise TypeError(
+            f"{WEIGHTS}: expected a mapping of criterion ids to percentages of "
+            f"the total, such as {{'pricing': 40}}, got {weights!r}"
+        )
     checked: dict[str, float] = {}
     for name, weight in weights.items():
         if not isinstance(name, str):
             raise TypeError(f"{WEIGHTS}: a criterion id is text, got {name!r}")
         if isinstance(weight, bool) or not isinstance(weight, int | float):
-            raise TypeError(f"{WEIGHTS}: `{name}` is {weight!r}, not a number (a percentage "
-                            "of the total)")
+            raise TypeError(
+                f"{WEIGHTS}: `{name}` is {weight!r}, not a number (a percentage of the total)"
+            )
         checked[name] = float(weight)
     return checked
 

@@ -22,17 +22,16 @@ class Problem:
     line: int | None
     column: int | None
 
-    def __init__(self, file: str, message: Message | str, line: int | None = None,
-                 column: int | None = None) -> None:
-        for name, value in (("file", file), ("words", message), ("line", line),
-                            ("column", column)):
+    def __init__(
+        self, file: str, message: Message | str, line: int | None = None, column: int | None = None
+    ) -> None:
+        for name, value in (("file", file), ("words", message), ("line", line), ("column", column)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"a Problem cannot be changed: {name}")
 
-    def __reduce__(self) -> tuple[type[Problem], tuple[str, Message | str, int | None,
-                                                       int | None]]:
+    def __reduce__(self) -> tuple[type[Problem], tuple[str, Message | str, int | None, int | None]]:
         return Problem, (self.file, self.words, self.line, self.column)
 
     @property
@@ -53,8 +52,12 @@ class Problem:
 
     def as_dict(self) -> dict[str, object]:
         """The JSON form used in the `errors` list of a result."""
-        return {"file": self.file, "line": self.line, "column": self.column,
-                "message": self.message}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
 
     def _key(self) -> tuple[str, str, int | None, int | None]:
         return self.file, self.message, self.line, self.column
@@ -69,8 +72,10 @@ class Problem:
         return hash(self._key())
 
     def __repr__(self) -> str:
-        return (f"Problem(file={self.file!r}, message={self.message!r}, line={self.line!r}, "
-                f"column={self.column!r})")
+        return (
+            f"Problem(file={self.file!r}, message={self.message!r}, line={self.line!r}, "
+            f"column={self.column!r})"
+        )
 
 
 class EvaluatorError(Exception):
@@ -83,8 +88,9 @@ class EvaluatorError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def at(cls, file: str, message: Message | str, line: int | None = None,
-           column: int | None = None) -> EvaluatorError:
+    def at(
+        cls, file: str, message: Message | str, line: int | None = None, column: int | None = None
+    ) -> EvaluatorError:
         """Build an error with a single located problem."""
         return cls([Problem(file, message, line, column)])
 

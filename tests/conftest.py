@@ -26,8 +26,9 @@ class Run:
 
 
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-            ) -> Callable[..., Run]:
+def run_cli(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Run]:
     """Run `evaluator ARGS` in the project root, colour off, 100 columns wide."""
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("COLUMNS", "100")

@@ -36,8 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1764979200"  # 2025-12-06 00:00:00 UTC: reports made for the docs carry this date
-MARKER = re.compile(r"<!-- sample: (?P<spec>[^\n]*?) -->\n```(?P<lang>[a-z]*)\n(?P<body>.*?)```",
-                    re.S)
+MARKER = re.compile(
+    r"<!-- sample: (?P<spec>[^\n]*?) -->\n```(?P<lang>[a-z]*)\n(?P<body>.*?)```", re.S
+)
 ELISION = "…"
 
 
@@ -70,8 +71,14 @@ class Sample:
             raise ValueError(f"{self.file}: a sample runs evaluator, not {self.spec!r}")
         # The evaluator beside this interpreter (the project's .venv) comes first.
         path = os.pathsep.join((str(Path(sys.executable).parent), os.environ.get("PATH", "")))
-        env = {**os.environ, "COLUMNS": options.get("columns", "100"), "NO_COLOR": "1",
-               "SOURCE_DATE_EPOCH": EPOCH, "PYTHONIOENCODING": "utf-8", "PATH": path}
+        env = {
+            **os.environ,
+            "COLUMNS": options.get("columns", "100"),
+            "NO_COLOR": "1",
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "PYTHONIOENCODING": "utf-8",
+            "PATH": path,
+        }
         env.pop("FORCE_COLOR", None)
         with tempfile.TemporaryDirectory() as scratch:
             folder = ROOT
@@ -79,8 +86,15 @@ class Sample:
                 folder = Path(scratch)
                 for name in ("proposals", "panel", "criteria", "weights", "schema"):
                     shutil.copytree(ROOT / name, folder / name)
-            done = subprocess.run(["bash", "-c", self.command], cwd=folder, env=env,
-                                  capture_output=True, text=True, timeout=300, check=False)
+            done = subprocess.run(
+                ["bash", "-c", self.command],
+                cwd=folder,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
         text = done.stderr if "stderr" in options else done.stdout
         lines = [line.rstrip() for line in text.splitlines()]
         head, tail = int(options.get("head") or 0), int(options.get("tail") or 0)
@@ -119,8 +133,11 @@ def difference(sample: Sample) -> str:
     if made == sample.body:
         return ""
     name = f"{sample.file.relative_to(ROOT)}: {sample.spec}"
-    return "".join(difflib.unified_diff(sample.body.splitlines(keepends=True),
-                                        made.splitlines(keepends=True), name, "the tool"))
+    return "".join(
+        difflib.unified_diff(
+            sample.body.splitlines(keepends=True), made.splitlines(keepends=True), name, "the tool"
+        )
+    )
 
 
 def update(path: Path) -> int:

@@ -34,9 +34,15 @@ def offer(ident: str, **fields: object) -> Proposal:
     for section, body in sections.items():
         lines.append(f"{section}:")
         for name, value in body.items():
-            shown = ("true" if value else "false") if isinstance(value, bool) else (
-                "[" + ", ".join(map(str, value)) + "]" if isinstance(value, list | tuple)
-                else value)
+            shown = (
+                ("true" if value else "false")
+                if isinstance(value, bool)
+                else (
+                    "[" + ", ".join(map(str, value)) + "]"
+                    if isinstance(value, list | tuple)
+                    else value
+                )
+            )
             lines.append(f"  {name}: {shown}")
     return proposal_from("\n".join(lines) + "\n", f"{ident}.yaml")
 
@@ -72,25 +78,40 @@ def matches_expected(name: str, text: str) -> bool:
         path.write_text(text, encoding="utf-8")
     expected = path.read_text(encoding="utf-8")
     if text != expected:  # pytest shows what a failing test printed: the difference
-        print("".join(difflib.unified_diff(expected.splitlines(keepends=True),
-                                           text.splitlines(keepends=True),
-                                           f"tests/expected/{name}", "output")))
+        print(
+            "".join(
+                difflib.unified_diff(
+                    expected.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    f"tests/expected/{name}",
+                    "output",
+                )
+            )
+        )
     return text == expected
 
 
 def imported_after(commands: list[list[str]], modules: list[str]) -> list[list[bool]]:
     """In a fresh interpreter, run each command line in turn (its output dropped, its exit
     ignored) and say after each which of `modules` have been imported so far."""
-    code = ("import contextlib, io, sys\n"
-            "from evaluator.cli.app import main\n"
-            f"for command in {commands!r}:\n"
-            "    with contextlib.redirect_stdout(io.StringIO()), "
-            "contextlib.redirect_stderr(io.StringIO()):\n"
-            "        try:\n"
-            "            main(command)\n"
-            "        except SystemExit:\n"
-            "            pass\n"
-            f"    print(*[name in sys.modules for name in {modules!r}])\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent, check=True, timeout=120)
+    code = (
+        "import contextlib, io, sys\n"
+        "from evaluator.cli.app import main\n"
+        f"for command in {commands!r}:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()), "
+        "contextlib.redirect_stderr(io.StringIO()):\n"
+        "        try:\n"
+        "            main(command)\n"
+        "        except SystemExit:\n"
+        "            pass\n"
+        f"    print(*[name in sys.modules for name in {modules!r}])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=True,
+        timeout=120,
+    )
     return [[word == "True" for word in line.split()] for line in out.stdout.splitlines()]

@@ -28,7 +28,8 @@ MODULES = {_module_name(p): p for p in PACKAGE.rglob("*.py")}
 def _type_checking(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _imports(tree: ast.AST) -> list[tuple[ast.ImportFrom | ast.Import, int]]:
@@ -44,6 +45,7 @@ def _imports(tree: ast.AST) -> list[tuple[ast.ImportFrom | ast.Import, int]]:
             if isinstance(child, ast.Import | ast.ImportFrom):
                 found.append((child, child.lineno))
             walk(child)
+
     walk(tree)
     return found
 
@@ -73,9 +75,13 @@ def _edges(name: str, path: Path) -> tuple[set[str], list[str]]:
                 if alias.name.startswith("_") and not alias.name.startswith("__"):
                     private.append(f"{name}:{line} imports {alias.name} from {node.module}")
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                node.value.id in aliases and node.attr.startswith("_") and \
-                not node.attr.startswith("__"):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             private.append(f"{name}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}")
     edges.discard(name)
     edges.discard("evaluator")  # the package's own __init__ (version, lazy API names)
@@ -135,9 +141,17 @@ def test_no_private_name_is_taken_from_another_module() -> None:
     assert [problem for _, private in GRAPH.values() for problem in private] == []
 
 
-@pytest.mark.skipif(shutil.which("lint-imports", path=str(Path(sys.executable).parent))
-                    is None, reason="import-linter is not installed (the test extra has it)")
+@pytest.mark.skipif(
+    shutil.which("lint-imports", path=str(Path(sys.executable).parent)) is None,
+    reason="import-linter is not installed (the test extra has it)",
+)
 def test_the_layers_hold() -> None:
-    done = subprocess.run([str(Path(sys.executable).parent / "lint-imports")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "lint-imports")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr

@@ -40,15 +40,18 @@ def test_compare_all_json_keeps_the_files_method(run_cli: RunCli) -> None:
     every = json.loads(run_cli("compare", "-m", "all", "-f", "json").out)
     assert every["method"] == plain["method"] == "wsm"
     assert [(r["id"], r["total"], r["rank"]) for r in every["results"]] == [
-        (r["id"], r["total"], r["rank"]) for r in plain["results"]]
+        (r["id"], r["total"], r["rank"]) for r in plain["results"]
+    ]
     assert "methods" not in plain["results"][0] and "kendall_tau" not in plain
     for method in ("topsis", "promethee"):
         single = json.loads(run_cli("compare", "-m", method, "-f", "json").out)
         assert single["method"] == method
         by_id = {r["id"]: r for r in single["results"]}
         for r in every["results"]:
-            assert r["methods"][method] == {"total": by_id[r["id"]]["total"],
-                                            "rank": by_id[r["id"]]["rank"]}
+            assert r["methods"][method] == {
+                "total": by_id[r["id"]]["total"],
+                "rank": by_id[r["id"]]["rank"],
+            }
     for r in every["results"]:
         assert list(r["methods"]) == ["wsm", "topsis", "promethee"]
         assert r["methods"]["wsm"] == {"total": r["total"], "rank": r["rank"]}
@@ -59,8 +62,7 @@ def test_compare_all_json_keeps_the_files_method(run_cli: RunCli) -> None:
 def test_compare_topsis_says_what_the_total_is(run_cli: RunCli) -> None:
     result = run_cli("compare", "--method", "topsis")
     assert result.code == 0, result.err
-    assert "total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)" \
-        in result.out
+    assert "total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)" in result.out
     assert "Note: topsis totals are relative to the proposals compared" in result.out
 
 
@@ -68,9 +70,10 @@ def test_score_with_promethee_states_the_scale(run_cli: RunCli) -> None:
     result = run_cli("score", "proposals/italy.yaml", "-m", "promethee")
     assert result.code == 0, result.err
     assert "total 0.00 on a scale of -100 to 100 (promethee)" in result.out
-    assert ("Note: promethee weigh proposals against each other: with one proposal there is "
-            "nothing to compare (promethee gives 0).") in " ".join(
-        line.strip(" │") for line in result.out.splitlines())
+    assert (
+        "Note: promethee weigh proposals against each other: with one proposal there is "
+        "nothing to compare (promethee gives 0)."
+    ) in " ".join(line.strip(" │") for line in result.out.splitlines())
 
 
 def test_an_unknown_method_is_a_usage_error(run_cli: RunCli) -> None:
@@ -81,6 +84,7 @@ def test_an_unknown_method_is_a_usage_error(run_cli: RunCli) -> None:
 
 
 # --- evaluator weights ----------------------------------------------------------------------
+
 
 def test_weights_table(run_cli: RunCli) -> None:
     result = run_cli("weights", "weights/minister-ahp.yaml")
@@ -95,13 +99,25 @@ def test_weights_json(run_cli: RunCli) -> None:
     data = json.loads(result.out)
     assert data == {
         "file": "weights/minister-ahp.yaml",
-        "weights": {"pricing": 0.270066, "technology_transfer": 0.424863,
-                    "g2g_guarantees": 0.143784, "long_term_collaboration": 0.161286},
-        "lambda_max": 4.045819, "ci": 0.015273, "cr": 0.01697, "random_index": 0.9,
+        "weights": {
+            "pricing": 0.270066,
+            "technology_transfer": 0.424863,
+            "g2g_guarantees": 0.143784,
+            "long_term_collaboration": 0.161286,
+        },
+        "lambda_max": 4.045819,
+        "ci": 0.015273,
+        "cr": 0.01697,
+        "random_index": 0.9,
         "consistent": True,
-        "furthest_judgement": {"row": "technology_transfer",
-                               "column": "long_term_collaboration", "given": 2.0,
-                               "given_text": "2", "implied": 2.634219, "equally_far": []},
+        "furthest_judgement": {
+            "row": "technology_transfer",
+            "column": "long_term_collaboration",
+            "given": 2.0,
+            "given_text": "2",
+            "implied": 2.634219,
+            "equally_far": [],
+        },
         "warnings": [],
     }
 
@@ -109,7 +125,8 @@ def test_weights_json(run_cli: RunCli) -> None:
 def test_weights_yaml_pastes_into_a_criteria_file(run_cli: RunCli) -> None:
     result = run_cli("weights", "weights/minister-ahp.yaml", "-f", "yaml")
     assert result.code == 0, result.err
-    assert result.out.endswith(textwrap.dedent("""\
+    assert result.out.endswith(
+        textwrap.dedent("""\
         criteria:
           - id: pricing
             weight: 27.01
@@ -119,11 +136,16 @@ def test_weights_yaml_pastes_into_a_criteria_file(run_cli: RunCli) -> None:
             weight: 14.38
           - id: long_term_collaboration
             weight: 16.13
-        """))
+        """)
+    )
     assert all(line.startswith("#") for line in result.out.splitlines()[:4])
     parsed = parse_document(result.out, "pasted.yaml").data  # our own strict loader reads it
     assert [c["id"] for c in parsed["criteria"]] == [
-        "pricing", "technology_transfer", "g2g_guarantees", "long_term_collaboration"]
+        "pricing",
+        "technology_transfer",
+        "g2g_guarantees",
+        "long_term_collaboration",
+    ]
 
 
 INCONSISTENT = """\
@@ -137,7 +159,8 @@ judgements:
 
 EXPECTED_WARNING = (
     "ahp.yaml:3:35: warning: the judgements are inconsistent (CR 0.227 is above 0.10); "
-    "revisit `cost` vs `guarantees`: you gave 5, the derived weights imply 2.1\n")
+    "revisit `cost` vs `guarantees`: you gave 5, the derived weights imply 2.1\n"
+)
 
 
 def test_weights_warns_about_inconsistent_judgements(run_cli: RunCli, tmp_path: Path) -> None:
@@ -153,14 +176,16 @@ def test_weights_warns_about_inconsistent_judgements(run_cli: RunCli, tmp_path: 
 def test_weights_errors_are_located(run_cli: RunCli, tmp_path: Path) -> None:
     (tmp_path / "ahp.yaml").write_text(
         "criteria: [cost, transfer, guarantees]\njudgements:\n  cost: {transfer: 3}\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     result = run_cli("weights", "ahp.yaml", cwd=tmp_path)
     assert result.code == 1
     assert result.out == ""
     assert result.err == (
         "ahp.yaml:3:3: 2 pair(s) not judged: `cost` vs `guarantees`, `transfer` vs "
         "`guarantees` (say how much more important the first is than the second, "
-        "from 1/9 to 9)\n")
+        "from 1/9 to 9)\n"
+    )
 
 
 @pytest.mark.parametrize("args", [("-f", "csv"), ("--format", "markdown")])

@@ -23,8 +23,10 @@ def test_compare_with_the_sample_panel(run_cli: RunCli) -> None:
     assert result.code == 0, result.err
     assert result.err == ""
     assert matches_expected("compare-panel.txt", result.out)
-    assert "Panel disagreement on sincerity for south-korea: C outstanding (100), B marginal " \
-           "(25); spread 75.\n" in result.out
+    assert (
+        "Panel disagreement on sincerity for south-korea: C outstanding (100), B marginal "
+        "(25); spread 75.\n" in result.out
+    )
     assert "no --panel given" not in result.out
 
 
@@ -46,7 +48,8 @@ def test_score_json_ignores_the_panels_other_proposals(run_cli: RunCli) -> None:
     assert (result.code, result.err) == (0, "")
     data = json.loads(result.out)
     sincerity = data["results"][0]["criteria"]["long_term_collaboration"]["subcriteria"][
-        "sincerity"]
+        "sincerity"
+    ]
     assert sincerity["panel"]["ratings"] == {"A": "good", "B": "outstanding", "C": "good"}
     assert sincerity["panel"]["spread"] == 25
     assert data["panel"]["disagreements"] == []
@@ -56,18 +59,22 @@ def test_without_panel_the_judgements_are_missing_with_one_caveat(run_cli: RunCl
     result = run_cli("compare")
     assert result.code == 0
     notes = [line for line in result.out.splitlines() if "--panel" in line]
-    assert notes == ["Caveat: No panel ratings (no --panel): sincerity scores 0 for every "
-                     "proposal."]
+    assert notes == [
+        "Caveat: No panel ratings (no --panel): sincerity scores 0 for every proposal."
+    ]
     assert "Recommended, with the caveats below: italy" in result.out
 
 
-def test_a_bad_panel_file_is_listed_and_the_others_still_count(run_cli: RunCli,
-                                                                tmp_path: Path) -> None:
+def test_a_bad_panel_file_is_listed_and_the_others_still_count(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     panel = tmp_path / "panel"
     shutil.copytree(PANEL, panel)
     (panel / "d.yaml").write_text(
         "member: D\nratings:\n  itlay: {sincerity: good}\n  turkiye: {sincerety: good}\n"
-        "  south-korea: {sincerity: gud}\n", encoding="utf-8")
+        "  south-korea: {sincerity: gud}\n",
+        encoding="utf-8",
+    )
     (panel / "e.yaml").write_text("member: B\nratings: {}\n", encoding="utf-8")
     (panel / "f.yaml").write_text("[member, A]\n", encoding="utf-8")
     result = run_cli("compare", "proposals", "--panel", str(panel))
@@ -82,7 +89,8 @@ def test_a_bad_panel_file_is_listed_and_the_others_still_count(run_cli: RunCli,
         "scores: outstanding, good, acceptable, marginal, unacceptable\n"
         f"{e}:1:9: the member label `B` is already used by {panel / 'b.yaml'}; each member "
         "writes one file, under a label of their own\n"
-        f"{f}:1:1: expected a mapping of keys, got a list\n")
+        f"{f}:1:1: expected a mapping of keys, got a list\n"
+    )
     # Members A, B and C count as in the samples; D sits on the panel, with no rating left.
     expected = run_cli("compare", "proposals", "--panel", "panel").out
     assert _ranking(result.out) == _ranking(expected)
@@ -98,47 +106,68 @@ def _ranking(table: str) -> list[str]:
 
 
 def test_panel_errors_in_json(run_cli: RunCli, tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text("member: A\nratings:\n  italy: {sincerity: 75}\n",
-                                     encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "member: A\nratings:\n  italy: {sincerity: 75}\n", encoding="utf-8"
+    )
     result = run_cli("compare", "--panel", str(tmp_path), "-f", "json")
     assert result.code == 1
     data = json.loads(result.out)
-    assert data["errors"] == [{"file": str(tmp_path / "a.yaml"), "line": 3, "column": 22,
-                               "message": "expected a level such as outstanding, got the "
-                                          "number 75"}]
+    assert data["errors"] == [
+        {
+            "file": str(tmp_path / "a.yaml"),
+            "line": 3,
+            "column": 22,
+            "message": "expected a level such as outstanding, got the number 75",
+        }
+    ]
     # Member A sits on the panel; the one rating it gave could not be read, and is left out.
     assert [m["member"] for m in data["panel"]["members"]] == ["A"]
-    assert {"code": "rating_dropped", "member": "A", "file": str(tmp_path / "a.yaml"),
-            "line": 3, "id": "italy", "judgement": "sincerity"} in data["caveats"]
-    assert all(r["criteria"]["long_term_collaboration"]["subcriteria"]["sincerity"]["missing"]
-               for r in data["results"])
+    assert {
+        "code": "rating_dropped",
+        "member": "A",
+        "file": str(tmp_path / "a.yaml"),
+        "line": 3,
+        "id": "italy",
+        "judgement": "sincerity",
+    } in data["caveats"]
+    assert all(
+        r["criteria"]["long_term_collaboration"]["subcriteria"]["sincerity"]["missing"]
+        for r in data["results"]
+    )
 
 
 def test_score_with_a_bad_panel_still_prints_the_card(run_cli: RunCli, tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text("member: A\nratings:\n  italy: {sincerity: gud}\n",
-                                     encoding="utf-8")
+    (tmp_path / "a.yaml").write_text(
+        "member: A\nratings:\n  italy: {sincerity: gud}\n", encoding="utf-8"
+    )
     result = run_cli("score", "proposals/italy.yaml", "--panel", str(tmp_path))
     assert result.code == 1
-    assert result.err == (f"{tmp_path / 'a.yaml'}:3:22: unknown level 'gud' for sincerity; "
-                          "`long_term_collaboration.sincerity` scores: outstanding, good, "
-                          "acceptable, marginal, unacceptable\n")
+    assert result.err == (
+        f"{tmp_path / 'a.yaml'}:3:22: unknown level 'gud' for sincerity; "
+        "`long_term_collaboration.sincerity` scores: outstanding, good, "
+        "acceptable, marginal, unacceptable\n"
+    )
     assert result.out.startswith("╭─ italy ─")
-    data = json.loads(run_cli("score", "proposals/italy.yaml", "--panel", str(tmp_path),
-                              "-f", "json").out)
+    data = json.loads(
+        run_cli("score", "proposals/italy.yaml", "--panel", str(tmp_path), "-f", "json").out
+    )
     sincerity = data["results"][0]["criteria"]["long_term_collaboration"]["subcriteria"][
-        "sincerity"]
+        "sincerity"
+    ]
     assert sincerity["explanation"] == "missing (no panel member rated it): scored 0"
     assert data["results"][0]["warnings"] == [
         "panel.sincerity is missing: no panel member rated italy; "
-        "long_term_collaboration.sincerity scores 0"]
+        "long_term_collaboration.sincerity scores 0"
+    ]
 
 
 def test_no_such_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere"
     result = run_cli("compare", "--panel", str(missing))
     assert result.code == 1
-    assert result.err == (f"{missing}: no such folder (--panel names the folder of the panel "
-                          "members' files)\n")
+    assert result.err == (
+        f"{missing}: no such folder (--panel names the folder of the panel members' files)\n"
+    )
     assert result.out.startswith("G2G defence procurement")
 
 
@@ -156,8 +185,9 @@ def test_sensitivity_uses_the_consolidated_scores(run_cli: RunCli) -> None:
 def test_output_never_lands_in_the_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
     panel = tmp_path / "panel"
     shutil.copytree(PANEL, panel)
-    result = run_cli("compare", "--panel", str(panel), "-f", "json", "-o",
-                     str(panel / "a.yaml"), "--force")
+    result = run_cli(
+        "compare", "--panel", str(panel), "-f", "json", "-o", str(panel / "a.yaml"), "--force"
+    )
     assert result.code == 1
     assert (panel / "a.yaml").read_bytes() == (PANEL / "a.yaml").read_bytes()
 
@@ -166,10 +196,12 @@ def test_a_narrow_terminal_folds_the_ratings_into_one_column() -> None:
     from evaluator.api import compare_files, load_criteria
     from evaluator.render import RenderOptions
     from evaluator.render.table import render
-    comparison = compare_files([ROOT / "proposals"],
-                               load_criteria(ROOT / "criteria" / "default.yaml"), panel=PANEL)
+
+    comparison = compare_files(
+        [ROOT / "proposals"], load_criteria(ROOT / "criteria" / "default.yaml"), panel=PANEL
+    )
     text = render(comparison, RenderOptions(width=60))
-    panel_part = text[text.index("Panel judgements"):]
+    panel_part = text[text.index("Panel judgements") :]
     assert max(len(line.rstrip()) for line in panel_part.splitlines()) <= 60
     assert " Ratings " in panel_part and "A acceptable, B" in panel_part
     assert "75 ⚠" in panel_part
@@ -181,18 +213,23 @@ def test_the_readme_quick_start_shows_what_make_demo_prints(run_cli: RunCli) -> 
     demo = run_cli("compare", "proposals", "--panel", "panel/").out
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     start = readme.index("```\n", readme.index("`make demo` compares")) + 4
-    shown = readme[start:readme.index("```", start)]
+    shown = readme[start : readme.index("```", start)]
     assert shown == "".join(line.rstrip() + "\n" for line in demo.splitlines())
 
 
 def test_only_a_panel_imports_statistics() -> None:
     # statistics takes 4 ms of a start-up; a comparison without --panel does not need it.
-    assert imported_after([["compare", "proposals", "--format", "json"],
-                           ["compare", "proposals", "--panel", str(PANEL)]],
-                          ["statistics"]) == [[False], [True]]
+    assert imported_after(
+        [
+            ["compare", "proposals", "--format", "json"],
+            ["compare", "proposals", "--panel", str(PANEL)],
+        ],
+        ["statistics"],
+    ) == [[False], [True]]
 
 
 # --- gaps in the panel's ratings (#15.4) ---------------------------------------------------
+
 
 def _panel_without(tmp_path: Path, proposal: str) -> Path:
     """The sample panel with every rating of `proposal` taken out."""
@@ -202,7 +239,8 @@ def _panel_without(tmp_path: Path, proposal: str) -> Path:
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         (folder / path.name).write_text(
             "".join(line for line in lines if not line.lstrip().startswith(f"{proposal}:")),
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -223,8 +261,9 @@ def test_a_proposal_no_member_rated_is_said_outright(run_cli: RunCli, tmp_path: 
     assert rated.code == 0 and "Caveat" not in rated.out
     checked = run_cli("validate", "proposals", "--panel", panel)
     assert checked.code == 0
-    assert checked.err == (f"{panel}: warning: No panel member rated turkiye's sincerity: it "
-                           "scores 0 (missing).\n")
+    assert checked.err == (
+        f"{panel}: warning: No panel member rated turkiye's sincerity: it scores 0 (missing).\n"
+    )
     full = run_cli("validate", "proposals", "--panel", "panel")
     assert (full.code, full.err) == (0, "")
 
@@ -233,18 +272,25 @@ def test_a_mistyped_rating_loses_only_itself(run_cli: RunCli, tmp_path: Path) ->
     folder = tmp_path / "panel"
     shutil.copytree(PANEL, folder)
     member = folder / "c.yaml"
-    member.write_text(member.read_text(encoding="utf-8").replace(
-        "italy: {sincerity: good}", "italy: {sincerity: Good}"), encoding="utf-8")
+    member.write_text(
+        member.read_text(encoding="utf-8").replace(
+            "italy: {sincerity: good}", "italy: {sincerity: Good}"
+        ),
+        encoding="utf-8",
+    )
     result = run_cli("compare", "--panel", str(folder))
     assert result.code == 1
     assert result.err.startswith(f"{member}:")
     assert "unknown level 'Good' for sincerity (did you mean `good`?)" in result.err
     text = " ".join(result.out.split())
     # C's other ratings still count: the disagreement on south-korea is still flagged.
-    assert ("Panel disagreement on sincerity for south-korea: C outstanding (100), "
-            "B marginal (25); spread 75.") in text
-    line = next(i for i, line in enumerate(member.read_text().splitlines(), 1)
-                if "Good" in line)
-    assert (f"Recommended, with the caveats below: italy (Italy), total 63.61, 3.00 ahead of "
-            f"turkiye. Caveat: Member C's sincerity rating of italy could not be read and is "
-            f"left out ({member} line {line}).") in text
+    assert (
+        "Panel disagreement on sincerity for south-korea: C outstanding (100), "
+        "B marginal (25); spread 75."
+    ) in text
+    line = next(i for i, line in enumerate(member.read_text().splitlines(), 1) if "Good" in line)
+    assert (
+        f"Recommended, with the caveats below: italy (Italy), total 63.61, 3.00 ahead of "
+        f"turkiye. Caveat: Member C's sincerity rating of italy could not be read and is "
+        f"left out ({member} line {line})."
+    ) in text

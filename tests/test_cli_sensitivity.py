@@ -27,7 +27,6 @@ from tests.test_sensitivity import TWO, many_offers
 RunCli = Callable[..., Run]
 
 
-
 def sample_analysis(samples: int = 10_000) -> Sensitivity:
     return analyse(compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), samples)
 
@@ -50,8 +49,9 @@ def test_table_on_the_samples(run_cli: RunCli) -> None:
     assert len(lines) <= 40
     assert max(len(line) for line in lines) <= 100
     assert lines[1].startswith(verdict(sample_analysis()))
-    assert any(line.startswith("direct-offer is left out: ineligible (fails gate ")
-               for line in lines)
+    assert any(
+        line.startswith("direct-offer is left out: ineligible (fails gate ") for line in lines
+    )
 
 
 def test_markdown_on_the_samples(run_cli: RunCli) -> None:
@@ -64,8 +64,14 @@ def test_json_contract(run_cli: RunCli) -> None:
     result = run_cli("sensitivity", "--format", "json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert list(data)[:6] == ["stability", "acceptability", "central_weights", "samples",
-                              "seed", "spread"]
+    assert list(data)[:6] == [
+        "stability",
+        "acceptability",
+        "central_weights",
+        "samples",
+        "seed",
+        "spread",
+    ]
     assert (data["samples"], data["seed"], data["spread"]) == (10000, 0, 0.25)
     expected = sample_analysis()
     assert data["winner"] == expected.winner
@@ -75,13 +81,19 @@ def test_json_contract(run_cli: RunCli) -> None:
             "weight": round(s.weight, 6),
             "winner": [round(s.winner[0], 6), round(s.winner[1], 6)],
             "ranking": [round(s.ranking[0], 6), round(s.ranking[1], 6)],
-            "winner_below": s.winner_below, "winner_above": s.winner_above}
+            "winner_below": s.winner_below,
+            "winner_above": s.winner_above,
+        }
     tip = expected.tipping_point
     assert tip is not None
-    assert data["tipping_point"] == {"criterion": tip.criterion, "weight": round(tip.weight, 6),
-                                     "to": round(tip.to, 6), "change": round(tip.change, 6),
-                                     "new_winner": tip.new_winner,
-                                     "past": None if tip.past is None else round(tip.past, 6)}
+    assert data["tipping_point"] == {
+        "criterion": tip.criterion,
+        "weight": round(tip.weight, 6),
+        "to": round(tip.to, 6),
+        "change": round(tip.change, 6),
+        "new_winner": tip.new_winner,
+        "past": None if tip.past is None else round(tip.past, 6),
+    }
     eligible = [e.id for e in expected.proposals]
     assert list(data["acceptability"]) == eligible
     for ident, row in data["acceptability"].items():
@@ -106,15 +118,19 @@ def test_same_seed_same_bytes(run_cli: RunCli) -> None:
 
 
 @pytest.mark.parametrize("panel", [(), ("--panel", "panel")])
-def test_the_tipping_point_printed_typed_back_tips_the_ranking(run_cli: RunCli,
-                                                               panel: tuple[str, ...]) -> None:
+def test_the_tipping_point_printed_typed_back_tips_the_ranking(
+    run_cli: RunCli, panel: tuple[str, ...]
+) -> None:
     # What an analyst does: read the tipping point off `sensitivity`, type it into compare.
     result = run_cli("sensitivity", *panel, "--samples", "500")
     assert result.code == 0, result.err
     text = " ".join(result.out.split())  # sentences wrap at the terminal's width
-    found = re.search(r"(\S+) stays first while (\w+)'s weight is at (?:most|least) "
-                      r"([0-9.]+)% \(today [0-9.]+%\); at ([0-9.]+)% (\S+) leads "
-                      r"\(--weights (\w+)=([0-9.]+)\)", text)
+    found = re.search(
+        r"(\S+) stays first while (\w+)'s weight is at (?:most|least) "
+        r"([0-9.]+)% \(today [0-9.]+%\); at ([0-9.]+)% (\S+) leads "
+        r"\(--weights (\w+)=([0-9.]+)\)",
+        text,
+    )
     assert found is not None, result.out
     winner, criterion, bound, past, new_winner, typed, value = found.groups()
     assert (typed, value) == (criterion, past)
@@ -146,8 +162,10 @@ def test_usage_errors(run_cli: RunCli) -> None:
     assert result.err == "--spread: expected a number from 0 to 1 or `full`, got '1.5'\n"
     result = run_cli("sensitivity", "--method", "topsis")
     assert result.code == 2
-    assert result.err == ("--method: sensitivity works on weighted-sum totals, so only wsm "
-                          "is accepted, not 'topsis'\n")
+    assert result.err == (
+        "--method: sensitivity works on weighted-sum totals, so only wsm "
+        "is accepted, not 'topsis'\n"
+    )
     result = run_cli("sensitivity", "--format", "csv")
     assert result.code == 2
     assert result.err == "--format: 'csv' is not one of: table, json, markdown\n"
@@ -166,22 +184,26 @@ def test_output_file(run_cli: RunCli, tmp_path: Path) -> None:
     assert json.loads(target.read_text(encoding="utf-8"))["samples"] == 300
     again = run_cli("sensitivity", "-f", "json", "--samples", "300", "-o", str(target))
     assert again.code == 1 and "already exists; add --force" in again.err
-    forced = run_cli("sensitivity", "-f", "json", "--samples", "300", "-o", str(target),
-                     "--force")
+    forced = run_cli("sensitivity", "-f", "json", "--samples", "300", "-o", str(target), "--force")
     assert forced.code == 0
 
 
 def test_sensitivity_keeps_numpy_out_of_compare() -> None:
     import subprocess
     import sys
-    code = ("import sys, evaluator.cli.app, evaluator.api, evaluator.analysis.sensitivity, "
-            "evaluator.render.sensitivity; print('numpy' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         cwd=ROOT, check=True)
+
+    code = (
+        "import sys, evaluator.cli.app, evaluator.api, evaluator.analysis.sensitivity, "
+        "evaluator.render.sensitivity; print('numpy' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+    )
     assert out.stdout == "False\n"
 
 
 # --- the first ranks only: --ranks, and more than 100 eligible proposals ----------------------
+
 
 def test_ranks_lists_the_first_ranks_and_the_share_of_the_rest(run_cli: RunCli) -> None:
     every = json.loads(run_cli("sensitivity", "--format", "json").out)
@@ -189,8 +211,15 @@ def test_ranks_lists_the_first_ranks_and_the_share_of_the_rest(run_cli: RunCli) 
     result = run_cli("sensitivity", "--format", "json", "--ranks", "2")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert list(data)[:7] == ["stability", "acceptability", "central_weights", "samples",
-                              "seed", "spread", "acceptability_rest"]
+    assert list(data)[:7] == [
+        "stability",
+        "acceptability",
+        "central_weights",
+        "samples",
+        "seed",
+        "spread",
+        "acceptability_rest",
+    ]
     rest = data["acceptability_rest"]
     assert list(rest) == ["ranks", "shares"] and rest["ranks"] == 2
     for ident, row in every["acceptability"].items():
@@ -226,43 +255,51 @@ def test_more_than_100_proposals_list_ten_ranks_in_every_format(crowd: Sensitivi
     markdown = render(crowd, "markdown", RenderOptions(width=100))
     part = markdown.split("### Rank acceptability")[1].split("###")[0]
     rows = [line for line in part.splitlines() if line.startswith("| ")]
-    assert rows[0] == ("| Proposal | 1st | 2nd | 3rd | 4th | 5th | 6th | 7th | 8th | 9th | "
-                       "10th | 11th–150th |")
+    assert rows[0] == (
+        "| Proposal | 1st | 2nd | 3rd | 4th | 5th | 6th | 7th | 8th | 9th | 10th | 11th–150th |"
+    )
     assert [row.split(" | ")[0][2:] for row in rows[2:]] == reached
-    assert f"{150 - len(reached)} more proposals never rank in the top 10: see --format json" \
-        in part
+    assert (
+        f"{150 - len(reached)} more proposals never rank in the top 10: see --format json" in part
+    )
     table = render(crowd, "table", RenderOptions(width=250))
     assert "10th " in table and "11th–150th" in table and "12th" not in table
 
 
 # --- long runs: asked for on a terminal, refused without --yes elsewhere; progress ------------
 
-def test_a_long_analysis_is_refused_off_a_terminal_without_yes(run_cli: RunCli,
-                                                                tmp_path: Path) -> None:
+
+def test_a_long_analysis_is_refused_off_a_terminal_without_yes(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     for path in PROPOSALS.glob("*.yaml"):  # 20 copies of each sample: 60 eligible
         text = path.read_text(encoding="utf-8")
         for copy in range(20):
             (tmp_path / f"{path.stem}-{copy}.yaml").write_text(
                 text.replace(f"  id: {path.stem}\n", f"  id: {path.stem}-{copy}\n"),
-                encoding="utf-8")
+                encoding="utf-8",
+            )
     result = run_cli("sensitivity", str(tmp_path), "--samples", "10000000")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         "--samples: 10,000,000 draws × 60 eligible proposals is 600,000,000 proposal-draws, "
         "more than the 500,000,000 run without asking: add --yes to run it anyway (it may "
-        "take minutes), or draw fewer --samples\n")
+        "take minutes), or draw fewer --samples\n"
+    )
     result = run_cli("sensitivity", str(tmp_path), "--samples", "2000000", "--values")
     assert (result.code, result.out) == (2, "")
     assert result.err == (
         "--samples: 2,000,000 draws × 60 eligible proposals with --values is 120,000,000 "
         "proposal-draws, more than the 100,000,000 run without asking: add --yes to run it "
-        "anyway (it may take minutes), or draw fewer --samples\n")
+        "anyway (it may take minutes), or draw fewer --samples\n"
+    )
 
 
 @pytest.fixture
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """Limits that the samples' 3 eligible proposals pass with 1,000 draws."""
     from evaluator.analysis import sensitivity
+
     monkeypatch.setattr(sensitivity, "WORK_LIMIT", 2_000)
     monkeypatch.setattr(sensitivity, "VALUES_WORK_LIMIT", 200)
 
@@ -279,29 +316,35 @@ def test_yes_runs_a_long_analysis(run_cli: RunCli, small_limits: None) -> None:
 
 
 @pytest.mark.parametrize(("answer", "code"), [("y\n", 0), ("n\n", 2), ("\n", 2)])
-def test_a_long_analysis_on_a_terminal_asks_first(run_cli: RunCli, small_limits: None,
-                                                  monkeypatch: pytest.MonkeyPatch,
-                                                  answer: str, code: int) -> None:
+def test_a_long_analysis_on_a_terminal_asks_first(
+    run_cli: RunCli, small_limits: None, monkeypatch: pytest.MonkeyPatch, answer: str, code: int
+) -> None:
     import io
     import sys
 
     from evaluator.cli import app as cli
+
     monkeypatch.setattr(cli, "_interactive", lambda: True)
     monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
     result = run_cli("sensitivity", "--samples", "1000")
     assert result.code == code
-    question = ("1,000 draws × 3 eligible proposals is 3,000 proposal-draws, more than the "
-                "2,000 run without asking (it may take minutes). Run it? [y/N]: ")
+    question = (
+        "1,000 draws × 3 eligible proposals is 3,000 proposal-draws, more than the "
+        "2,000 run without asking (it may take minutes). Run it? [y/N]: "
+    )
     assert result.err.startswith(question)
     assert ("(1,000 draws, seed 0)" in result.out) == (code == 0)
     if code:
-        assert result.err.endswith("add --yes to run it anyway (it may take minutes), or "
-                                   "draw fewer --samples\n")
+        assert result.err.endswith(
+            "add --yes to run it anyway (it may take minutes), or draw fewer --samples\n"
+        )
 
 
 def test_progress_off_a_terminal_is_a_plain_line_now_and_then(
-        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from evaluator.render import progress
+
     monkeypatch.setattr(progress, "LINES_DELAY", 0.0)
     result = run_cli("sensitivity", "--samples", "600000", "--format", "json")
     assert result.code == 0
@@ -309,8 +352,9 @@ def test_progress_off_a_terminal_is_a_plain_line_now_and_then(
     assert lines and lines[-1] == "sensitivity: 100% of 600,000 draws"
     assert all(re.fullmatch(r"sensitivity: \d+% of 600,000 draws", line) for line in lines)
     result = run_cli("sensitivity", "--samples", "300000", "--values", "--format", "json")
-    assert result.err.splitlines()[-1] == ("sensitivity: 100% of 300,000 draws (drawn, then "
-                                           "replayed for the confidence factors)")
+    assert result.err.splitlines()[-1] == (
+        "sensitivity: 100% of 300,000 draws (drawn, then replayed for the confidence factors)"
+    )
     assert run_cli("sensitivity", "--samples", "2000").err == ""  # at the usual delay
 
 
@@ -318,8 +362,12 @@ def test_the_analysis_reports_its_progress() -> None:
     comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
     for values, total in ((False, 1_000), (True, 2_000)):
         calls: list[tuple[int, int]] = []
-        analyse(comparison, 1_000, values=values,
-                progress=lambda done, of, calls=calls: calls.append((done, of)))
+        analyse(
+            comparison,
+            1_000,
+            values=values,
+            progress=lambda done, of, calls=calls: calls.append((done, of)),
+        )
         assert calls and calls[-1] == (total, total)
         assert all(t == total for _, t in calls)
         assert [d for d, _ in calls] == sorted({d for d, _ in calls})

@@ -17,11 +17,49 @@ from tests.conftest import ROOT
 from tests.helpers import imported_after
 
 VALUES: list[Any] = [
-    None, "", "x", "proposals", "criteria/default.yaml", "criteria", "/no/such/file.yaml",
-    "-", "a\0b", " a ", "0", "1", "7", "-1", "010", " 5", "5 ", "1_0", "+5", "10.0", "1e3",
-    "abc", "99999999999999999999", "123456789012345678", "\u0663", 0, 1, 5, -3, 2**70,
-    True, False, 1.5, b"bytes", [], (), ["proposals", "x"], ("proposals",), [""],
-    ["a\0b"], [1, "x"], "html", "pricing=40",
+    None,
+    "",
+    "x",
+    "proposals",
+    "criteria/default.yaml",
+    "criteria",
+    "/no/such/file.yaml",
+    "-",
+    "a\0b",
+    " a ",
+    "0",
+    "1",
+    "7",
+    "-1",
+    "010",
+    " 5",
+    "5 ",
+    "1_0",
+    "+5",
+    "10.0",
+    "1e3",
+    "abc",
+    "99999999999999999999",
+    "123456789012345678",
+    "\u0663",
+    0,
+    1,
+    5,
+    -3,
+    2**70,
+    True,
+    False,
+    1.5,
+    b"bytes",
+    [],
+    (),
+    ["proposals", "x"],
+    ("proposals",),
+    [""],
+    ["a\0b"],
+    [1, "x"],
+    "html",
+    "pricing=40",
 ]
 
 
@@ -48,8 +86,9 @@ def _outcome(coerce: Any, value: Any, param: Any, ctx: Any) -> tuple[str, Any]:
 
 
 @pytest.mark.parametrize(("name", "command", "param"), PARAMS, ids=[p[0] for p in PARAMS])
-def test_each_parameter_converts_as_typer_does(name: str, command: Any, param: Any,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_parameter_converts_as_typer_does(
+    name: str, command: Any, param: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT)
     ctx = command.make_context(command.name or "evaluator", [], resilient_parsing=True)
     assert "get_runtime_param" in vars(param), f"{name}: not installed"
@@ -57,23 +96,37 @@ def test_each_parameter_converts_as_typer_does(name: str, command: Any, param: A
     theirs = type(param).get_runtime_param(param)  # typer's own, built with pydantic
     assert ours is not theirs
     for value in VALUES:
-        assert (_outcome(ours.coerce, value, param, ctx)
-                == _outcome(theirs.coerce, value, param, ctx)), (name, value)
+        assert _outcome(ours.coerce, value, param, ctx) == _outcome(
+            theirs.coerce, value, param, ctx
+        ), (name, value)
 
 
 def test_every_kind_of_parameter_is_covered() -> None:
     kinds = {str(p.type_descriptor.annotation) for _, _, p in PARAMS}
-    assert kinds == {"<class 'str'>", "<class 'int'>", "<class 'bool'>",
-                     "<class 'pathlib.Path'>", "list[pathlib.Path]"}
+    assert kinds == {
+        "<class 'str'>",
+        "<class 'int'>",
+        "<class 'bool'>",
+        "<class 'pathlib.Path'>",
+        "list[pathlib.Path]",
+    }
     names = {name for name, _, _ in PARAMS}
-    assert {"evaluator help", "compare help", "compare jobs", "compare max_bytes",
-            "compare paths", "compare criteria", "sensitivity samples"} <= names
+    assert {
+        "evaluator help",
+        "compare help",
+        "compare jobs",
+        "compare max_bytes",
+        "compare paths",
+        "compare criteria",
+        "sensitivity samples",
+    } <= names
 
 
 def test_an_unknown_annotation_is_left_to_typer() -> None:
     from typer.models import OptionInfo
 
     from evaluator.cli.coercion import converter
+
     assert converter(float, OptionInfo()) is None
     assert converter(Path, OptionInfo(resolve_path=True)) is None
     assert converter(list[float], OptionInfo()) is None
@@ -83,16 +136,31 @@ def test_an_unknown_annotation_is_left_to_typer() -> None:
 def test_bad_values_still_get_typers_words(run_cli: Any) -> None:
     result = run_cli("compare", "--jobs", "0")
     assert result.code == 2
-    assert result.err.endswith("Error: Invalid value for '--jobs' / '-j': Input should be "
-                               "greater than or equal to 1\n")
+    assert result.err.endswith(
+        "Error: Invalid value for '--jobs' / '-j': Input should be greater than or equal to 1\n"
+    )
     # (A folder given as --criteria is the reader's to report, exit 1: test_input_limits.py.)
     result = run_cli("new", "proposals")
     assert result.code == 2
-    assert result.err.endswith("Error: Invalid value for 'FILE': file 'proposals' is a "
-                               "directory.\n")
+    assert result.err.endswith(
+        "Error: Invalid value for 'FILE': file 'proposals' is a directory.\n"
+    )
 
 
 def test_a_plain_command_does_not_import_pydantic() -> None:
-    assert imported_after([["compare", "proposals", "--jobs", "2", "-c",
-                            "criteria/default.yaml", "--format", "json"],
-                           ["compare", "--jobs", "x"]], ["pydantic"]) == [[False], [True]]
+    assert imported_after(
+        [
+            [
+                "compare",
+                "proposals",
+                "--jobs",
+                "2",
+                "-c",
+                "criteria/default.yaml",
+                "--format",
+                "json",
+            ],
+            ["compare", "--jobs", "x"],
+        ],
+        ["pydantic"],
+    ) == [[False], [True]]

@@ -26,9 +26,17 @@ MARKS = {
 
 def detached(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`evaluator ARGS` in a session of its own, reading nothing."""
-    return subprocess.run([sys.executable, "-m", "evaluator", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                          start_new_session=True, check=False, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "evaluator", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+        check=False,
+        timeout=60,
+    )
 
 
 def script_of(text: str) -> str | None:
@@ -49,8 +57,9 @@ def test_show_completion_prints_the_script_of_the_shell_named(shell: str, form: 
 def test_an_unknown_shell_is_a_usage_error() -> None:
     done = detached("--show-completion", "tcsh")
     assert done.returncode == 2
-    assert done.stderr == ("--show-completion: 'tcsh' is not one of: bash, zsh, fish, "
-                           "powershell, pwsh\n")
+    assert done.stderr == (
+        "--show-completion: 'tcsh' is not one of: bash, zsh, fish, powershell, pwsh\n"
+    )
     assert done.stdout == ""
 
 
@@ -86,21 +95,35 @@ ORPHAN = textwrap.dedent("""\
 
 
 def orphan(*args: str, env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", ORPHAN, *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
-                          check=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", ORPHAN, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        check=True,
+        timeout=60,
+    )
     result: dict[str, object] = json.loads(done.stdout)
     if result["shell"]:
         pytest.skip(f"a shell ({result['shell']}) is an ancestor even of an orphan here")
     return result
 
 
-@pytest.mark.parametrize(("shell_variable", "expected"), [
-    ("/usr/bin/zsh", "zsh"), ("/usr/local/bin/fish", "fish"), ("/bin/bash", "bash"),
-    ("/bin/tcsh", "bash"), (None, "bash"),
-])
+@pytest.mark.parametrize(
+    ("shell_variable", "expected"),
+    [
+        ("/usr/bin/zsh", "zsh"),
+        ("/usr/local/bin/fish", "fish"),
+        ("/bin/bash", "bash"),
+        ("/bin/tcsh", "bash"),
+        (None, "bash"),
+    ],
+)
 def test_show_completion_with_no_shell_ancestor_uses_SHELL_then_bash(
-        shell_variable: str | None, expected: str) -> None:
+    shell_variable: str | None, expected: str
+) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SHELL"}
     if shell_variable is not None:
         env["SHELL"] = shell_variable
@@ -112,9 +135,15 @@ def test_show_completion_with_no_shell_ancestor_uses_SHELL_then_bash(
 def test_show_completion_under_an_unsupported_shell_uses_SHELL() -> None:
     # Under make, the nearest shell is sh, which has no completion: SHELL's is given.
     env = {**os.environ, "SHELL": "/usr/bin/zsh"}
-    done = subprocess.run(["sh", "-c", f"{sys.executable} -m evaluator --show-completion; "
-                           "true"], capture_output=True, text=True, cwd=ROOT, env=env,
-                          check=False, timeout=60)
+    done = subprocess.run(
+        ["sh", "-c", f"{sys.executable} -m evaluator --show-completion; true"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=60,
+    )
     assert (done.returncode, done.stderr) == (0, "")
     assert script_of(done.stdout) == "zsh"
 
@@ -125,8 +154,9 @@ def test_install_completion_writes_the_script_for_the_shell_named(tmp_path: Path
     assert done.returncode == 0, done.stderr
     installed = tmp_path / ".config" / "fish" / "completions" / "evaluator.fish"
     assert script_of(installed.read_text()) == "fish"
-    assert done.stderr == (f"fish completion installed in {installed}; it works in shells "
-                           "started from now on\n")
+    assert done.stderr == (
+        f"fish completion installed in {installed}; it works in shells started from now on\n"
+    )
     assert done.stdout == ""
 
 
@@ -144,23 +174,26 @@ def complete(words: str, shell: str = "bash") -> list[str]:
     return done.stdout.split()
 
 
-@pytest.mark.parametrize(("words", "candidates"), [
-    ("evaluator compare --format ", ["table", "json", "csv", "markdown", "html"]),
-    ("evaluator compare -f m", ["markdown"]),
-    ("evaluator score proposals/italy.yaml --format j", ["json"]),
-    ("evaluator criteria --format ", ["table", "json", "markdown"]),
-    ("evaluator sensitivity --format ", ["table", "json", "markdown"]),
-    ("evaluator weights weights/minister-ahp.yaml -f ", ["table", "json", "yaml"]),
-    ("evaluator compare --method ", ["wsm", "topsis", "promethee", "all"]),
-    ("evaluator score x.yaml -m p", ["promethee"]),
-    ("evaluator sensitivity --method ", ["wsm"]),
-    ("evaluator sensitivity --spread ", ["full"]),
-    ("evaluator schema ", ["proposal", "criteria"]),
-    ("evaluator schema c", ["criteria"]),
-    ("evaluator --show-completion ", ["bash", "zsh", "fish", "powershell", "pwsh"]),
-    ("evaluator --install-completion z", ["zsh"]),
-    ("evaluator sch", ["schema"]),
-])
+@pytest.mark.parametrize(
+    ("words", "candidates"),
+    [
+        ("evaluator compare --format ", ["table", "json", "csv", "markdown", "html"]),
+        ("evaluator compare -f m", ["markdown"]),
+        ("evaluator score proposals/italy.yaml --format j", ["json"]),
+        ("evaluator criteria --format ", ["table", "json", "markdown"]),
+        ("evaluator sensitivity --format ", ["table", "json", "markdown"]),
+        ("evaluator weights weights/minister-ahp.yaml -f ", ["table", "json", "yaml"]),
+        ("evaluator compare --method ", ["wsm", "topsis", "promethee", "all"]),
+        ("evaluator score x.yaml -m p", ["promethee"]),
+        ("evaluator sensitivity --method ", ["wsm"]),
+        ("evaluator sensitivity --spread ", ["full"]),
+        ("evaluator schema ", ["proposal", "criteria"]),
+        ("evaluator schema c", ["criteria"]),
+        ("evaluator --show-completion ", ["bash", "zsh", "fish", "powershell", "pwsh"]),
+        ("evaluator --install-completion z", ["zsh"]),
+        ("evaluator sch", ["schema"]),
+    ],
+)
 def test_option_values_are_completed(words: str, candidates: list[str]) -> None:
     assert complete(words) == candidates
 
@@ -168,5 +201,6 @@ def test_option_values_are_completed(words: str, candidates: list[str]) -> None:
 @pytest.mark.parametrize("shell", ["zsh", "fish"])
 def test_values_are_completed_in_zsh_and_fish_too(shell: str) -> None:
     offered = complete("evaluator compare --method ", shell)
-    assert all(any(method in line for line in offered)
-               for method in ("wsm", "topsis", "promethee", "all")), offered
+    assert all(
+        any(method in line for line in offered) for method in ("wsm", "topsis", "promethee", "all")
+    ), offered

@@ -20,5 +20,6 @@ def test_the_docs_have_samples() -> None:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: f"{s.file.name}:{s.spec}")
 def test_each_sample_is_what_the_tool_prints(sample: Sample) -> None:
     from tests.doc_samples import difference
+
     diff = difference(sample)
     assert not diff, f"out of date (make docs rewrites it):\n{diff}"

@@ -14,8 +14,10 @@ DOCS = ROOT / "docs"
 def test_cli_reference_lists_every_command_and_option() -> None:
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
     group = typer.main.get_command(app)
-    advice = ("docs/cli.md is out of date: paste the output of "
-              "`COLUMNS=100 evaluator {} --help` into its section (`make docs` does it)")
+    advice = (
+        "docs/cli.md is out of date: paste the output of "
+        "`COLUMNS=100 evaluator {} --help` into its section (`make docs` does it)"
+    )
     for name, command in group.commands.items():
         assert f"## `evaluator {name}`" in text, advice.format(name)
         for parameter in command.params:

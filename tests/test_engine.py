@@ -53,8 +53,12 @@ COLUMNS = st.lists(FIGURES, min_size=1, max_size=12)
 
 def same_in_a_column(rule: Rule, values: list[Any], reference: Num | None = None) -> None:
     """The rule scores a column of values as it scores each one, bit for bit."""
-    alone = [leaf_points(rule, v, reference if not isinstance(reference, np.ndarray)
-                         else float(reference[i])) for i, v in enumerate(values)]
+    alone = [
+        leaf_points(
+            rule, v, reference if not isinstance(reference, np.ndarray) else float(reference[i])
+        )
+        for i, v in enumerate(values)
+    ]
     column = leaf_points(rule, np.array(values), reference)
     assert isinstance(column, np.ndarray) and column.dtype == np.float64
     assert column.tolist() == alone
@@ -62,14 +66,17 @@ def same_in_a_column(rule: Rule, values: list[Any], reference: Num | None = None
 
 # --- each rule type: a float, and the same float among draws -----------------------------------
 
-linear_rules = st.tuples(FIGURES, FIGURES).filter(lambda p: abs(p[0] - p[1]) > 1e-6).map(
-    lambda p: Linear(*p))
+linear_rules = (
+    st.tuples(FIGURES, FIGURES).filter(lambda p: abs(p[0] - p[1]) > 1e-6).map(lambda p: Linear(*p))
+)
 steps_rules = st.builds(
-    lambda thresholds, scores, way: Steps(tuple(zip(sorted(thresholds), scores, strict=False)),
-                                          way),
-    st.sets(FIGURES, min_size=1, max_size=5), st.lists(st.floats(0, 100), min_size=5,
-                                                        max_size=5),
-    st.sampled_from(["min", "max"]))
+    lambda thresholds, scores, way: Steps(
+        tuple(zip(sorted(thresholds), scores, strict=False)), way
+    ),
+    st.sets(FIGURES, min_size=1, max_size=5),
+    st.lists(st.floats(0, 100), min_size=5, max_size=5),
+    st.sampled_from(["min", "max"]),
+)
 directions = st.sampled_from(["min", "max"])
 COVERED = {"linear", "steps", "proportional", "raw", "boolean"}
 
@@ -92,18 +99,19 @@ def test_steps_score_a_column_as_each_value(rule: Steps, values: list[float]) ->
 
 
 @settings(max_examples=200, deadline=None)
-@given(directions, st.lists(st.floats(0, 1e9), min_size=1, max_size=12),
-       st.floats(0, 1e9) | st.none())
-def test_proportional_scores_a_column_as_each_value(way: str, values: list[float],
-                                                    best: float | None) -> None:
+@given(
+    directions, st.lists(st.floats(0, 1e9), min_size=1, max_size=12), st.floats(0, 1e9) | st.none()
+)
+def test_proportional_scores_a_column_as_each_value(
+    way: str, values: list[float], best: float | None
+) -> None:
     rule = Proportional(way)
     same_in_a_column(rule, [*values, 0.0])
     if best is not None:  # the pool's best value, the same in every draw
         same_in_a_column(rule, [*values, 0.0, best], best)
         # or moving with the draws
         same_in_a_column(rule, values, np.array([best + i for i in range(len(values))]))
-        assert rule.reference([*values, best]) == (min if way == "min" else max)(
-            [*values, best])
+        assert rule.reference([*values, best]) == (min if way == "min" else max)([*values, best])
 
 
 @settings(max_examples=50, deadline=None)
@@ -113,11 +121,11 @@ def test_raw_gives_a_column_its_values(way: str, values: list[float]) -> None:
 
 
 @given(st.floats(0, 100), st.floats(0, 100), st.lists(st.booleans(), min_size=1, max_size=6))
-def test_boolean_scores_a_column_of_truths_as_each(when_true: float, when_false: float,
-                                                   truths: list[bool]) -> None:
+def test_boolean_scores_a_column_of_truths_as_each(
+    when_true: float, when_false: float, truths: list[bool]
+) -> None:
     rule = Boolean(when_true, when_false)
-    assert np.asarray(rule.points(np.array(truths))).tolist() == \
-        [rule.points(t) for t in truths]
+    assert np.asarray(rule.points(np.array(truths))).tolist() == [rule.points(t) for t in truths]
 
 
 # --- derived fields, gates, credibility and totals ------------------------------------------
@@ -127,25 +135,42 @@ YEARS = st.floats(0, 40) | st.integers(0, 40).map(float)
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(MONEY, st.integers(1, 500).map(float), MONEY, MONEY, YEARS),
-                min_size=1, max_size=6),
-       st.lists(st.tuples(st.lists(MONEY, min_size=6, max_size=6), st.booleans()),
-                max_size=4) | st.none(),
-       st.floats(0, 0.2))
+@given(
+    st.lists(
+        st.tuples(MONEY, st.integers(1, 500).map(float), MONEY, MONEY, YEARS),
+        min_size=1,
+        max_size=6,
+    ),
+    st.lists(st.tuples(st.lists(MONEY, min_size=6, max_size=6), st.booleans()), max_size=4)
+    | st.none(),
+    st.floats(0, 0.2),
+)
 def test_derived_fields_of_a_column_of_draws_are_those_of_each(
-        draws: list[tuple[float, float, float, float, float]],
-        activities: list[tuple[list[float], bool]] | None, rate: float) -> None:
-    names = ("pricing.unit_price", "pricing.quantity", "pricing.one_off_costs",
-             "pricing.sustainment_per_year", "pricing.support_years")
+    draws: list[tuple[float, float, float, float, float]],
+    activities: list[tuple[list[float], bool]] | None,
+    rate: float,
+) -> None:
+    names = (
+        "pricing.unit_price",
+        "pricing.quantity",
+        "pricing.one_off_costs",
+        "pricing.sustainment_per_year",
+        "pricing.support_years",
+    )
     k = len(draws)
     column = {name: np.array([d[j] for d in draws]) for j, name in enumerate(names)}
-    credits = None if activities is None else [
-        (np.array(amounts[:k]), local) for amounts, local in activities]
+    credits = (
+        None
+        if activities is None
+        else [(np.array(amounts[:k]), local) for amounts, local in activities]
+    )
     together = derived_figures(column, credits, rate)
     for i, draw in enumerate(draws):
-        alone = derived_figures(dict(zip(names, draw, strict=True)),
-                                None if activities is None else
-                                [(amounts[i], local) for amounts, local in activities], rate)
+        alone = derived_figures(
+            dict(zip(names, draw, strict=True)),
+            None if activities is None else [(amounts[i], local) for amounts, local in activities],
+            rate,
+        )
         for name, value in together.values.items():
             drawn = float(np.broadcast_to(value, (k,))[i])
             if name not in alone.values:  # no cost in this draw: no ratio (NaN: scores 0)
@@ -161,8 +186,9 @@ BOUNDS = st.sampled_from(["min", "max", "above", "below", "equals"])
 
 
 @given(BOUNDS, st.floats(-100, 100), st.lists(st.floats(-100, 100), min_size=1, max_size=8))
-def test_a_gate_tests_a_column_of_draws_as_each_value(test: str, bound: float,
-                                                      values: list[float]) -> None:
+def test_a_gate_tests_a_column_of_draws_as_each_value(
+    test: str, bound: float, values: list[float]
+) -> None:
     gate = Gate("g", "", "pricing.unit_price", test, bound)
     values = [*values, bound]
     assert np.asarray(gate.passes(np.array(values))).tolist() == [gate.check(v) for v in values]
@@ -172,22 +198,32 @@ def test_a_gate_tests_a_column_of_draws_as_each_value(test: str, bound: float,
         assert np.asarray(g.passes(np.array(values))).tolist() == [g.check(v) for v in values]
 
 
-@given(st.floats(0, 1), st.lists(st.tuples(st.floats(0, 1), st.lists(
-    st.floats(0, 100), min_size=3, max_size=3)), min_size=1, max_size=6))
+@given(
+    st.floats(0, 1),
+    st.lists(
+        st.tuples(st.floats(0, 1), st.lists(st.floats(0, 100), min_size=3, max_size=3)),
+        min_size=1,
+        max_size=6,
+    ),
+)
 def test_criterion_scores_and_totals_of_columns_are_those_of_each(
-        factor: float, leaves: list[tuple[float, list[float]]]) -> None:
+    factor: float, leaves: list[tuple[float, list[float]]]
+) -> None:
     weights = [w for w, _ in leaves]
     columns = [np.array(points) for _, points in leaves]
     together = criterion_score(factor, weights, columns)
     totals = total_score(columns, columns)  # a drawn weighting times drawn scores
     for i in range(3):
-        assert float(np.asarray(together)[i]) == \
-            criterion_score(factor, weights, [p[i] for _, p in leaves])
-        assert float(np.asarray(totals)[i]) == \
-            total_score([p[i] for _, p in leaves], [p[i] for _, p in leaves])
+        assert float(np.asarray(together)[i]) == criterion_score(
+            factor, weights, [p[i] for _, p in leaves]
+        )
+        assert float(np.asarray(totals)[i]) == total_score(
+            [p[i] for _, p in leaves], [p[i] for _, p in leaves]
+        )
 
 
 # --- a new rule type: one class ---------------------------------------------------------------
+
 
 @pytest.fixture
 def at_least() -> Iterator[type[Rule]]:
@@ -202,7 +238,8 @@ def at_least() -> Iterator[type[Rule]]:
         at: float
         type: ClassVar[str] = "at_least"
         parameters: ClassVar[tuple[Parameter, ...]] = (
-            Parameter("at", "the least value that scores 100", minimum=0),)
+            Parameter("at", "the least value that scores 100", minimum=0),
+        )
 
         @classmethod
         def parse(cls, read: RuleReader) -> Rule | None:
@@ -212,8 +249,7 @@ def at_least() -> Iterator[type[Rule]]:
         def points(self, value: Num, reference: Num | None = None) -> Num:
             return choose(value >= self.at, 100.0, 0.0)
 
-        def reason(self, value: float, points: float,
-                   reference: float | None = None) -> Reason:
+        def reason(self, value: float, points: float, reference: float | None = None) -> Reason:
             return Reason(self, "yes" if points else "no")
 
     words.DESCRIPTIONS["at_least"] = lambda rule: f"at least {rule.at:g}"
@@ -229,17 +265,23 @@ def test_a_new_rule_type_is_read_scored_drawn_and_described(at_least: type[Rule]
     criteria = single_rule("pricing.unit_price", "{type: at_least, at: 100}")
     rule = criteria.criteria[0].leaves[0].rule
     assert rule == at_least(100.0)  # type: ignore[call-arg]
-    for text, message in (("{type: at_least}", "the at_least rule needs `at`"),
-                          ("{type: at_least, at: -1}", "at least 0"),
-                          ("{type: at_least, at: 1, best: 2}", "`best`")):
+    for text, message in (
+        ("{type: at_least}", "the at_least rule needs `at`"),
+        ("{type: at_least, at: -1}", "at least 0"),
+        ("{type: at_least, at: 1, best: 2}", "`best`"),
+    ):
         with pytest.raises(CriteriaError, match=message):
             single_rule("pricing.unit_price", text)
     with pytest.raises(CriteriaError, match=r"a at_least rule cannot score `g2g\.integrity_pact`"):
         single_rule("g2g.integrity_pact", "{type: at_least, at: 1}")
     # The scoring: its score, its reason, the refusal of what it cannot score.
-    comparison = evaluate([offer("a", pricing__currency="MYR", pricing__unit_price=120),
-                           offer("b", pricing__currency="MYR", pricing__unit_price=80)],
-                          criteria)
+    comparison = evaluate(
+        [
+            offer("a", pricing__currency="MYR", pricing__unit_price=120),
+            offer("b", pricing__currency="MYR", pricing__unit_price=80),
+        ],
+        criteria,
+    )
     leaves = {e.id: e.criteria[0].leaves[0] for e in comparison.evaluations}
     assert (leaves["a"].score, leaves["b"].score) == (100.0, 0.0)
     assert explanation(leaves["a"]).endswith("→ 100.00 (at least 100: yes)")
@@ -247,10 +289,14 @@ def test_a_new_rule_type_is_read_scored_drawn_and_described(at_least: type[Rule]
     assert leaves["a"].rule == "at_least"
     # The draws: a column of values, and `sensitivity --values` on a ranged figure.
     assert leaf_points(rule, np.array([80.0, 100.0, 120.0])).tolist() == [0.0, 100.0, 100.0]
-    ranged = proposal_from("proposal: {country: C}\npricing: {currency: MYR, unit_price: "
-                           "{low: 50, likely: 110, high: 150}}\n", "c.yaml")
-    comparison = evaluate([ranged, offer("b", pricing__currency="MYR",
-                                         pricing__unit_price=80)], criteria)
+    ranged = proposal_from(
+        "proposal: {country: C}\npricing: {currency: MYR, unit_price: "
+        "{low: 50, likely: 110, high: 150}}\n",
+        "c.yaml",
+    )
+    comparison = evaluate(
+        [ranged, offer("b", pricing__currency="MYR", pricing__unit_price=80)], criteria
+    )
     eligible = [e for e in comparison.evaluations if e.eligible]
     model = _Model(criteria, eligible, list(comparison.weights))
     drawn = model.draw(np.random.default_rng(5), 50)
@@ -272,14 +318,14 @@ def test_a_new_rule_type_is_read_scored_drawn_and_described(at_least: type[Rule]
 def test_the_user_guide_documents_every_rule_type() -> None:
     text = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
     for name, rule in RULES.items():
-        row = next((line for line in text.splitlines() if line.startswith(f"| `{name}` |")),
-                   None)
+        row = next((line for line in text.splitlines() if line.startswith(f"| `{name}` |")), None)
         assert row is not None, f"docs/user-guide.md's rule table lacks `{name}`"
         for parameter in rule.parameters:
             assert f"`{parameter.name}" in row, (name, parameter.name)
 
 
 # --- the layers: scoring imports nothing above it ------------------------------------------
+
 
 def _imports() -> dict[str, set[str]]:
     """Each evaluator module and the evaluator modules it imports, anywhere in it."""
@@ -292,22 +338,32 @@ def _imports() -> dict[str, set[str]]:
         found: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module:
-                found.update(m for m in (node.module, *(f"{node.module}.{a.name}"
-                                                        for a in node.names)) if m in modules)
+                found.update(
+                    m
+                    for m in (node.module, *(f"{node.module}.{a.name}" for a in node.names))
+                    if m in modules
+                )
             elif isinstance(node, ast.Import):
                 found.update(a.name for a in node.names if a.name in modules)
         graph[name] = found - {name}
     return graph
 
 
-@pytest.mark.parametrize(("layer", "above"), [
-    ("evaluator.scoring", ("analysis", "render", "api", "cli")),
-    ("evaluator.analysis", ("render", "api", "cli")),
-])
+@pytest.mark.parametrize(
+    ("layer", "above"),
+    [
+        ("evaluator.scoring", ("analysis", "render", "api", "cli")),
+        ("evaluator.analysis", ("render", "api", "cli")),
+    ],
+)
 def test_a_layer_imports_nothing_above_it(layer: str, above: tuple[str, ...]) -> None:
-    wrong = {f"{module} imports {target}"
-             for module, targets in _imports().items() if module.startswith(layer + ".")
-             for target in targets if target.split(".")[1] in above}
+    wrong = {
+        f"{module} imports {target}"
+        for module, targets in _imports().items()
+        if module.startswith(layer + ".")
+        for target in targets
+        if target.split(".")[1] in above
+    }
     assert wrong == set()
 
 

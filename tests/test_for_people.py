@@ -21,8 +21,8 @@ RunCli = Callable[..., Run]
 
 # --- percentages ---------------------------------------------------------------------------
 
-def test_a_derived_percentage_reads_as_a_rounded_percent_in_every_format(
-        run_cli: RunCli) -> None:
+
+def test_a_derived_percentage_reads_as_a_rounded_percent_in_every_format(run_cli: RunCli) -> None:
     table = run_cli("compare").out
     assert "it has 19.2%)" in " ".join(table.split())
     assert "19.2308" not in table
@@ -66,36 +66,41 @@ gates:
 
 
 def _share(ident: str, local: float, other: float) -> Proposal:
-    text = (f"proposal: {{country: {ident}}}\n"
-            "pricing: {currency: MYR, unit_price: 100, quantity: 1}\n"
-            "technology_transfer: {local_content_pct: 50}\n"
-            "industrial_collaboration:\n  activities:\n"
-            f"    - {{type: man_hours, description: a, value: {local}, local: true}}\n"
-            f"    - {{type: man_hours, description: b, value: {other}, local: false}}\n")
+    text = (
+        f"proposal: {{country: {ident}}}\n"
+        "pricing: {currency: MYR, unit_price: 100, quantity: 1}\n"
+        "technology_transfer: {local_content_pct: 50}\n"
+        "industrial_collaboration:\n  activities:\n"
+        f"    - {{type: man_hours, description: a, value: {local}, local: true}}\n"
+        f"    - {{type: man_hours, description: b, value: {other}, local: false}}\n"
+    )
     return proposal_from(text, f"{ident}.yaml")
 
 
 def test_a_rounded_percent_never_reads_as_the_threshold_it_misses() -> None:
     # 29.96% fails "> 30": "30.0%" would say it passes; 30.04% passes and must not read 30.
-    comparison = evaluate([_share("low", 2996, 7004), _share("high", 3004, 6996),
-                           _share("round", 1923, 8077)], criteria_from(GATED))
+    comparison = evaluate(
+        [_share("low", 2996, 7004), _share("high", 3004, 6996), _share("round", 1923, 8077)],
+        criteria_from(GATED),
+    )
     shown = {e.id: detail(e.gates[0]) for e in comparison.evaluations}
     assert shown == {"low": "29.96%", "high": "30.04%", "round": "19.2%"}
 
 
 # --- captions -------------------------------------------------------------------------------
 
+
 def test_promethee_totals_are_not_captioned_as_scores_from_0_to_100(run_cli: RunCli) -> None:
     out = " ".join(run_cli("compare", "--method", "promethee").out.split())
     assert "Scores 0-100; total" not in out
-    assert ("Criterion scores 0-100; total = 100 × PROMETHEE II net flow, from -100 to 100"
-            in out)
+    assert "Criterion scores 0-100; total = 100 × PROMETHEE II net flow, from -100 to 100" in out
     html = " ".join(run_cli("compare", "--method", "promethee", "-f", "html").out.split())
     assert "<caption>Scores from 0 to 100;" not in html
     assert "<caption>Criterion scores from 0 to 100; total = 100 × PROMETHEE II" in html
     # The weighted sum's and TOPSIS's totals are on the scores' scale: no change there.
     assert "Scores 0-100; total = 100 × TOPSIS" in " ".join(
-        run_cli("compare", "--method", "topsis").out.split())
+        run_cli("compare", "--method", "topsis").out.split()
+    )
 
 
 # --- raw criteria ------------------------------------------------------------------------------
@@ -125,17 +130,30 @@ def raw_run(tmp_path: Path, run_cli: RunCli) -> Callable[..., Run]:
     for name, reach, local in (("a", 3000, 40), ("b", 3500, 50), ("c", 2000, 20)):
         (folder / f"{name}.yaml").write_text(
             f"proposal: {{country: {name.upper()}}}\ntechnical: {{range_nm: {reach}}}\n"
-            f"technology_transfer: {{local_content_pct: {local}}}\n", encoding="utf-8")
+            f"technology_transfer: {{local_content_pct: {local}}}\n",
+            encoding="utf-8",
+        )
 
     def run(*args: str) -> Run:
-        return run_cli(*[str(folder / a) if a.endswith(".yaml") and "/" not in a else
-                         str(folder) if a == "OFFERS" else a for a in args],
-                       "--criteria", str(tmp_path / "raw.yaml"))
+        return run_cli(
+            *[
+                str(folder / a)
+                if a.endswith(".yaml") and "/" not in a
+                else str(folder)
+                if a == "OFFERS"
+                else a
+                for a in args
+            ],
+            "--criteria",
+            str(tmp_path / "raw.yaml"),
+        )
+
     return run
 
 
 def test_a_raw_criterion_has_no_weight_times_value_contribution(
-        raw_run: Callable[..., Run]) -> None:
+    raw_run: Callable[..., Run],
+) -> None:
     for fmt in ("table", "markdown", "html"):
         out = raw_run("score", "a.yaml", "-f", fmt).out
         flat = " ".join(out.replace("│", " ").split())
@@ -143,13 +161,15 @@ def test_a_raw_criterion_has_no_weight_times_value_contribution(
         assert "1500.00" not in flat and "1,500" not in flat, fmt
         assert "raw value" in flat, fmt
     card = " ".join(raw_run("score", "a.yaml").out.replace("│", " ").split())
-    assert ("range: a raw value, weight 50%; no contribution: topsis compares the raw values "
-            "themselves") in card
+    assert (
+        "range: a raw value, weight 50%; no contribution: topsis compares the raw values themselves"
+    ) in card
     assert "range 100% raw 3,000 (raw value" in card
 
 
 def test_a_raw_criterion_is_not_shown_as_a_score_in_the_ranking(
-        raw_run: Callable[..., Run]) -> None:
+    raw_run: Callable[..., Run],
+) -> None:
     for fmt in ("table", "markdown", "html"):
         out = raw_run("compare", "OFFERS", "-f", fmt).out
         assert "3500.0" not in out and "3,500" in out, fmt
@@ -180,12 +200,20 @@ def order_folder(tmp_path: Path) -> Path:
     (tmp_path / "order.yaml").write_text(ORDER, encoding="utf-8")
     folder = tmp_path / "offers"
     folder.mkdir()
-    for name, local, bond in (("e1", 10, 10), ("e2", 30, 10), ("e3", 20, 10),
-                              ("x1", 40, 1), ("x2", 90, 1), ("x3", 60, 1)):
+    for name, local, bond in (
+        ("e1", 10, 10),
+        ("e2", 30, 10),
+        ("e3", 20, 10),
+        ("x1", 40, 1),
+        ("x2", 90, 1),
+        ("x3", 60, 1),
+    ):
         (folder / f"{name}.yaml").write_text(
             f"proposal: {{country: {name.upper()}}}\n"
             f"technology_transfer: {{local_content_pct: {local}}}\n"
-            f"g2g: {{performance_bond_pct: {bond}}}\n", encoding="utf-8")
+            f"g2g: {{performance_bond_pct: {bond}}}\n",
+            encoding="utf-8",
+        )
     return folder
 
 
@@ -197,14 +225,23 @@ EXPECTED_ORDER = ["e2", "e3", "e1", "x1", "x2", "x3"]
 @pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown", "html"])
 @pytest.mark.parametrize("method", ["wsm", "topsis", "promethee", "all"])
 def test_results_are_by_rank_then_the_ineligible_by_id(
-        run_cli: RunCli, order_folder: Path, fmt: str, method: str) -> None:
-    result = run_cli("compare", str(order_folder), "--criteria",
-                     str(order_folder.parent / "order.yaml"), "-f", fmt, "-m", method)
+    run_cli: RunCli, order_folder: Path, fmt: str, method: str
+) -> None:
+    result = run_cli(
+        "compare",
+        str(order_folder),
+        "--criteria",
+        str(order_folder.parent / "order.yaml"),
+        "-f",
+        fmt,
+        "-m",
+        method,
+    )
     assert result.code == 0, result.err
     text = result.out
     if fmt == "html":  # the ranking section; the summary above it names the leaders first
-        text = text[text.index('id="ranking"'):]
-        text = text[:text.index("</section>")]
+        text = text[text.index('id="ranking"') :]
+        text = text[: text.index("</section>")]
     positions = [text.find(ident) for ident in EXPECTED_ORDER]
     if fmt == "json":
         ids = [r["id"] for r in json.loads(result.out)["results"]]
@@ -215,8 +252,16 @@ def test_results_are_by_rank_then_the_ineligible_by_id(
 
 
 def test_sensitivity_lists_the_ineligible_by_id(run_cli: RunCli, order_folder: Path) -> None:
-    result = run_cli("sensitivity", str(order_folder), "--criteria",
-                     str(order_folder.parent / "order.yaml"), "-f", "json", "--samples", "10")
+    result = run_cli(
+        "sensitivity",
+        str(order_folder),
+        "--criteria",
+        str(order_folder.parent / "order.yaml"),
+        "-f",
+        "json",
+        "--samples",
+        "10",
+    )
     data = json.loads(result.out)
     assert [e["id"] for e in data["excluded"]] == ["x1", "x2", "x3"]
     assert [e["id"] for e in data["proposals"]] == ["e2", "e3", "e1"]

@@ -28,9 +28,16 @@ from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
 
 EXAMPLES = int(os.environ.get("EVALUATOR_FUZZ_EXAMPLES", "0")) or None
-FUZZ = settings(max_examples=EXAMPLES or 75, deadline=None, derandomize=EXAMPLES is None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=EXAMPLES or 75,
+    deadline=None,
+    derandomize=EXAMPLES is None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+    ],
+)
 
 SAMPLES = [p.read_text(encoding="utf-8") for p in sorted(PROPOSALS.glob("*.yaml"))]
 CRITERIA_TEXT = DEFAULT_CRITERIA.read_text(encoding="utf-8")
@@ -92,8 +99,9 @@ def as_criteria(document: Document, name: str) -> None:
     except EvaluatorError as error:
         check_problems(error, name)
         return
-    proposals = [parse_proposal(parse_document(text, f"s{i}.yaml"))
-                 for i, text in enumerate(SAMPLES)]
+    proposals = [
+        parse_proposal(parse_document(text, f"s{i}.yaml")) for i, text in enumerate(SAMPLES)
+    ]
     try:
         comparison = evaluate(proposals, criteria)
     except EvaluatorError:  # e.g. a raw rule under wsm: the criteria file's fault, reported
@@ -105,16 +113,100 @@ def as_criteria(document: Document, name: str) -> None:
 # --- random text --------------------------------------------------------------------------
 
 TOKENS = [
-    "\n", "\n  ", "\n    ", "  ", " ", "\t", ": ", ":", "- ", "-", "[", "]", "{", "}", ", ",
-    "? ", "&a ", "*a", "&b ", "*b", "<<: ", "!!python/object/apply:os.system ", "!!str ",
-    "!!int ", "!!float ", "!!binary ", "!tag ", "! ", "---\n", "...\n", "%YAML 1.2\n", "# c",
-    "'", '"', '"\\x1b"', '"\\0"', '"\\u202e"', "|\n", ">-\n", "|+\n", "~", "null", "true",
-    "yes", "NO", "1", "0", "-1", "1_000", "1_", "1e400", "1e-400", ".nan", "-.inf", "0x10",
-    "12e7", "1.5", "99999999999999999999", "2025-02-30", "2025-05-13", "\ufeff", "\u2028",
-    "\x85", "é", "国", "proposal", "pricing", "technical", "country", "currency", "EUR",
-    "CHF", "quantity", "unit_price", "support_years", "level", "ip_rights", "criteria",
-    "weight", "field", "rule", "type", "linear", "levels", "steps", "gates", "require",
-    "id", "best", "worst", "pricing.unit_price", "exchange_rates", "credibility", "factors",
+    "\n",
+    "\n  ",
+    "\n    ",
+    "  ",
+    " ",
+    "\t",
+    ": ",
+    ":",
+    "- ",
+    "-",
+    "[",
+    "]",
+    "{",
+    "}",
+    ", ",
+    "? ",
+    "&a ",
+    "*a",
+    "&b ",
+    "*b",
+    "<<: ",
+    "!!python/object/apply:os.system ",
+    "!!str ",
+    "!!int ",
+    "!!float ",
+    "!!binary ",
+    "!tag ",
+    "! ",
+    "---\n",
+    "...\n",
+    "%YAML 1.2\n",
+    "# c",
+    "'",
+    '"',
+    '"\\x1b"',
+    '"\\0"',
+    '"\\u202e"',
+    "|\n",
+    ">-\n",
+    "|+\n",
+    "~",
+    "null",
+    "true",
+    "yes",
+    "NO",
+    "1",
+    "0",
+    "-1",
+    "1_000",
+    "1_",
+    "1e400",
+    "1e-400",
+    ".nan",
+    "-.inf",
+    "0x10",
+    "12e7",
+    "1.5",
+    "99999999999999999999",
+    "2025-02-30",
+    "2025-05-13",
+    "\ufeff",
+    "\u2028",
+    "\x85",
+    "é",
+    "国",
+    "proposal",
+    "pricing",
+    "technical",
+    "country",
+    "currency",
+    "EUR",
+    "CHF",
+    "quantity",
+    "unit_price",
+    "support_years",
+    "level",
+    "ip_rights",
+    "criteria",
+    "weight",
+    "field",
+    "rule",
+    "type",
+    "linear",
+    "levels",
+    "steps",
+    "gates",
+    "require",
+    "id",
+    "best",
+    "worst",
+    "pricing.unit_price",
+    "exchange_rates",
+    "credibility",
+    "factors",
 ]
 yamlish = st.lists(st.sampled_from(TOKENS), max_size=60).map("".join)
 
@@ -158,9 +250,9 @@ def edited(draw: st.DrawFn, texts: list[str]) -> str:
         if action == "insert":
             text = text[:at] + draw(st.sampled_from(TOKENS)) + text[at:]
         elif action == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 40)):]
+            text = text[:at] + text[at + draw(st.integers(1, 40)) :]
         elif action == "replace":
-            text = text[:at] + draw(st.text(max_size=3)) + text[at + 1:]
+            text = text[:at] + draw(st.text(max_size=3)) + text[at + 1 :]
         else:
             lines = text.split("\n")
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
@@ -192,19 +284,42 @@ def test_edited_criteria(text: str) -> None:
 # --- random values in the right places -------------------------------------------------------
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=20), st.sampled_from(["EUR", "MYR", "none", "use", "firm_fixed", "mou",
-                                           "2025-05-13", "2025-13-01", "yes", "NO", ""]))
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3)
-                      | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8)
-field_names = st.sampled_from([(section, key) for section, specs in SECTIONS.items()
-                               for key in specs] + [("technical", "range_nm"),
-                                                    ("nonsense", "x"), ("pricing", "qty")])
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=20),
+    st.sampled_from(
+        [
+            "EUR",
+            "MYR",
+            "none",
+            "use",
+            "firm_fixed",
+            "mou",
+            "2025-05-13",
+            "2025-13-01",
+            "yes",
+            "NO",
+            "",
+        ]
+    ),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+field_names = st.sampled_from(
+    [(section, key) for section, specs in SECTIONS.items() for key in specs]
+    + [("technical", "range_nm"), ("nonsense", "x"), ("pricing", "qty")]
+)
 
 
 @FUZZ
-@given(st.sampled_from(SAMPLES), st.lists(st.tuples(field_names, values), min_size=1,
-                                          max_size=5))
+@given(st.sampled_from(SAMPLES), st.lists(st.tuples(field_names, values), min_size=1, max_size=5))
 def test_proposals_with_random_values(sample: str, changes: list[tuple[Any, Any]]) -> None:
     data = yaml.safe_load(sample)
     for (section, key), value in changes:

@@ -26,8 +26,9 @@ COMMANDS = sorted(typer.main.get_command(app).commands)
 
 def examples(help_text: str) -> list[str]:
     """The example command lines of a command's help."""
-    return [line.strip() for line in help_text.splitlines()
-            if line.strip().startswith("evaluator ")]
+    return [
+        line.strip() for line in help_text.splitlines() if line.strip().startswith("evaluator ")
+    ]
 
 
 def test_every_command_is_checked() -> None:
@@ -58,8 +59,9 @@ def test_the_examples_are_valid_command_lines(name: str) -> None:
             command.make_context(name, words[2:], parent=parent)  # raises on a bad option
 
 
-def test_the_command_list_is_not_cut_at_80_columns(run_cli: RunCli,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_list_is_not_cut_at_80_columns(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("COLUMNS", "80")
     result = run_cli("--help")
     assert result.code == 0
@@ -75,18 +77,36 @@ def test_version(run_cli: RunCli) -> None:
 
 
 def evaluator(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "evaluator", *args], capture_output=True,
-                          text=True, cwd=ROOT, env=env, check=False, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "evaluator", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=60,
+    )
 
 
 def test_shell_completion_script_and_answers() -> None:
     script = evaluator("--show-completion", "bash")
     assert script.returncode == 0
     assert "complete -o default -F _evaluator_completion evaluator" in script.stdout
-    env = {**os.environ, "_EVALUATOR_COMPLETE": "complete_bash", "COMP_WORDS": "evaluator sch",
-           "COMP_CWORD": "1"}
-    answer = subprocess.run([sys.executable, "-m", "evaluator"], capture_output=True,
-                            text=True, cwd=ROOT, env=env, check=False, timeout=60)
+    env = {
+        **os.environ,
+        "_EVALUATOR_COMPLETE": "complete_bash",
+        "COMP_WORDS": "evaluator sch",
+        "COMP_CWORD": "1",
+    }
+    answer = subprocess.run(
+        [sys.executable, "-m", "evaluator"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+        timeout=60,
+    )
     assert answer.stdout.split() == ["schema"]
 
 
@@ -95,9 +115,14 @@ def in_terminal(*args: str, **env: str) -> tuple[int, str]:
     base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
-    process = subprocess.Popen([sys.executable, "-m", "evaluator", *args], cwd=ROOT,
-                               stdin=terminal, stdout=terminal, stderr=terminal,
-                               env={**base, "TERM": "xterm-256color", **env})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "evaluator", *args],
+        cwd=ROOT,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**base, "TERM": "xterm-256color", **env},
+    )
     os.close(terminal)
     output = b""
     while True:
@@ -119,8 +144,17 @@ def test_colour_on_a_terminal() -> None:
     assert "reading proposals" not in output  # four files: far too quick for a progress bar
 
 
-@pytest.mark.parametrize("args", [("compare",), ("score", "proposals/italy.yaml"), ("--help",),
-                                  ("compare", "--help"), ("compare", "--bogus"), ("bogus",)])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare",),
+        ("score", "proposals/italy.yaml"),
+        ("--help",),
+        ("compare", "--help"),
+        ("compare", "--bogus"),
+        ("bogus",),
+    ],
+)
 @pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "dumb"}], ids=["NO_COLOR", "dumb"])
 def test_no_colour_when_asked(args: tuple[str, ...], env: dict[str, str]) -> None:
     code, output = in_terminal(*args, **env)
@@ -128,8 +162,9 @@ def test_no_colour_when_asked(args: tuple[str, ...], env: dict[str, str]) -> Non
     assert "\x1b[" not in output, output
 
 
-def test_compare_in_60_columns_keeps_what_matters(run_cli: RunCli,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_compare_in_60_columns_keeps_what_matters(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     results = json.loads(run_cli("compare", "-f", "json").out)["results"]
     for columns in ("60", "40"):  # below 60 the table is laid out for 60
         monkeypatch.setenv("COLUMNS", columns)

@@ -44,6 +44,7 @@ VOID = {"meta", "br", "col", "wbr", "link", "img", "input", "hr", "source", "are
 
 # --- a small DOM, from the standard library's parser ---------------------------------------
 
+
 @dataclass
 class Node:
     """An element: its tag, attributes, children and the text directly inside it."""
@@ -62,9 +63,13 @@ class Node:
 
     def find_all(self, tag: str, **attrs: str) -> list[Node]:
         """Elements with this tag whose attributes contain the given words."""
-        return [n for n in self.iter(tag)
-                if all(value in n.attrs.get(name.rstrip("_"), "").split()
-                       for name, value in attrs.items())]
+        return [
+            n
+            for n in self.iter(tag)
+            if all(
+                value in n.attrs.get(name.rstrip("_"), "").split() for name, value in attrs.items()
+            )
+        ]
 
     def find(self, tag: str, **attrs: str) -> Node:
         """The first such element (the test fails if there is none)."""
@@ -152,22 +157,36 @@ def report(run_cli: RunCli, fixed_date: None) -> str:
 
 # --- structure -----------------------------------------------------------------------------
 
+
 def test_the_report_is_one_html_document_with_a_title_and_a_language(report: str) -> None:
     doc, doctype = parse(report)
     assert doctype.lower() == "doctype html"
     html = doc.find("html")
     assert html.attrs["lang"] == "en"
-    assert doc.find("title").text == ("Comparison of proposals · G2G defence procurement — the "
-                                      "minister's criteria (May 2025)")
+    assert doc.find("title").text == (
+        "Comparison of proposals · G2G defence procurement — the minister's criteria (May 2025)"
+    )
     assert doc.find("meta", charset="utf-8")
     assert [h.text for h in doc.iter("h1")] == ["Comparison of proposals"]
     assert [h.text for h in doc.find("main").find_all("h2")] == [
-        "Recommendation", "Ranking", "What makes up the totals", "Criterion by criterion",
-        "Eligibility gates", "Score cards", "Audit trail"]
+        "Recommendation",
+        "Ranking",
+        "What makes up the totals",
+        "Criterion by criterion",
+        "Eligibility gates",
+        "Score cards",
+        "Audit trail",
+    ]
     # The contents list links to each of them.
     assert [a.attrs["href"] for a in doc.find("nav").iter("a")] == [
-        "#recommendation", "#ranking", "#contributions", "#criteria", "#gates", "#cards",
-        "#audit"]
+        "#recommendation",
+        "#ranking",
+        "#contributions",
+        "#criteria",
+        "#gates",
+        "#cards",
+        "#audit",
+    ]
 
 
 def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str) -> None:
@@ -177,14 +196,20 @@ def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str)
     verdict = summary.find("div", class_="verdict")
     assert verdict.attrs["class"] == "verdict verdict-caveat"
     assert summary.find("p", class_="lead").text == (
-        "Recommended, with caveats: italy (Italy), total 60.98 of 100, 3.56 ahead of turkiye.")
+        "Recommended, with caveats: italy (Italy), total 60.98 of 100, 3.56 ahead of turkiye."
+    )
     assert [li.text for li in verdict.find("ul", class_="caveats").iter("li")] == [
-        "No panel ratings (no --panel): sincerity scores 0 for every proposal."]
+        "No panel ratings (no --panel): sincerity scores 0 for every proposal."
+    ]
     findings = [li.text for li in summary.find("ul", class_="findings").iter("li")]
-    assert ("✗ direct-offer is ineligible: No third-party interference (g2g.intermediaries one "
-            "of none, disclosed; it has undisclosed).") in findings
-    assert ("✗ direct-offer is ineligible: ICP credit more than 30% local "
-            "(industrial_collaboration.local_share_pct > 30; it has 19.2%).") in findings
+    assert (
+        "✗ direct-offer is ineligible: No third-party interference (g2g.intermediaries one "
+        "of none, disclosed; it has undisclosed)."
+    ) in findings
+    assert (
+        "✗ direct-offer is ineligible: ICP credit more than 30% local "
+        "(industrial_collaboration.local_share_pct > 30; it has 19.2%)."
+    ) in findings
 
 
 def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:
@@ -194,62 +219,86 @@ def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:
     verdict = section(doc, "recommendation").find("div", class_="verdict")
     caveats = verdict.find_all("ul", class_="caveats")
     meta = next(p for p in doc.iter("p") if p.attrs.get("class") == "meta")
-    return (verdict.attrs["class"], [li.text for ul in caveats for li in ul.iter("li")],
-            meta.text.split(" · ")[0])
+    return (
+        verdict.attrs["class"],
+        [li.text for ul in caveats for li in ul.iter("li")],
+        meta.text.split(" · ")[0],
+    )
 
 
 def test_a_sound_recommendation_is_green(run_cli: RunCli, fixed_date: None) -> None:
-    assert _verdict(run_cli, "--panel", "panel") == ("verdict verdict-ok", [],
-                                                     "4 files, all evaluated")
+    assert _verdict(run_cli, "--panel", "panel") == (
+        "verdict verdict-ok",
+        [],
+        "4 files, all evaluated",
+    )
 
 
-def test_methods_that_disagree_on_the_winner_make_it_amber(run_cli: RunCli, fixed_date: None,
-                                                           tmp_path: Path) -> None:
+def test_methods_that_disagree_on_the_winner_make_it_amber(
+    run_cli: RunCli, fixed_date: None, tmp_path: Path
+) -> None:
     # Three offers of which the weighted sum and TOPSIS put different ones first.
     criteria = tmp_path / "criteria.yaml"
-    criteria.write_text("""\
+    criteria.write_text(
+        """\
 id: t
 currency: MYR
 criteria:
   - {id: a, weight: 1, field: g2g.delivery_months, rule: {type: linear, best: 0, worst: 100}}
   - {id: b, weight: 1, field: collaboration.partnership_years,
      rule: {type: linear, best: 100, worst: 0}}
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     offers = tmp_path / "offers"
     offers.mkdir()
     for name, months, years in (("x", 40, 3), ("y", 2, 3), ("z", 83, 69)):
         (offers / f"{name}.yaml").write_text(
             f"proposal: {{country: {name.upper()}}}\ng2g: {{delivery_months: {months}}}\n"
-            f"collaboration: {{partnership_years: {years}}}\n", encoding="utf-8")
-    kind, caveats, _ = _verdict(run_cli, str(offers), "--criteria", str(criteria),
-                                "--method", "all")
+            f"collaboration: {{partnership_years: {years}}}\n",
+            encoding="utf-8",
+        )
+    kind, caveats, _ = _verdict(
+        run_cli, str(offers), "--criteria", str(criteria), "--method", "all"
+    )
     assert kind == "verdict verdict-caveat"
     assert caveats == ["The methods disagree on the winner: wsm y; topsis z; promethee y."]
 
 
 def test_files_that_could_not_be_read_are_counted_in_the_masthead(
-        run_cli: RunCli, fixed_date: None, tmp_path: Path) -> None:
+    run_cli: RunCli, fixed_date: None, tmp_path: Path
+) -> None:
     for path in PROPOSALS.glob("*.yaml"):
         shutil.copy(path, tmp_path)
     (tmp_path / "broken.yaml").write_text("proposal: [\n", encoding="utf-8")
     kind, caveats, figures = _verdict(run_cli, str(tmp_path), "--panel", "panel")
     assert (kind, figures) == ("verdict verdict-caveat", "5 files, 4 evaluated, 1 could not be")
-    assert caveats == [f"Not in this ranking: {tmp_path / 'broken.yaml'} could not be "
-                       "evaluated (the errors say why)."]
+    assert caveats == [
+        f"Not in this ranking: {tmp_path / 'broken.yaml'} could not be "
+        "evaluated (the errors say why)."
+    ]
 
 
-def test_a_what_if_report_says_so_and_records_its_command(run_cli: RunCli,
-                                                          fixed_date: None) -> None:
-    result = run_cli("compare", "--format", "html", "--panel", "panel", "--weights",
-                     "pricing=40")
+def test_a_what_if_report_says_so_and_records_its_command(
+    run_cli: RunCli, fixed_date: None
+) -> None:
+    result = run_cli("compare", "--format", "html", "--panel", "panel", "--weights", "pricing=40")
     doc, _ = parse(result.out)
     mark = next(p for p in doc.iter("p") if p.attrs.get("class") == "what-if")
-    assert mark.text.startswith("What-if (--weights pricing=40), not the criteria file's "
-                                "evaluation: weights pricing 40% (file 30%), ")
-    audit = dict(zip((dt.text for dt in section(doc, "audit").iter("dt")),
-                     (dd.text for dd in section(doc, "audit").iter("dd")), strict=True))
-    assert audit["Command"] == ("evaluator compare --format html --panel panel --weights "
-                                "pricing=40")
+    assert mark.text.startswith(
+        "What-if (--weights pricing=40), not the criteria file's "
+        "evaluation: weights pricing 40% (file 30%), "
+    )
+    audit = dict(
+        zip(
+            (dt.text for dt in section(doc, "audit").iter("dt")),
+            (dd.text for dd in section(doc, "audit").iter("dd")),
+            strict=True,
+        )
+    )
+    assert audit["Command"] == (
+        "evaluator compare --format html --panel panel --weights pricing=40"
+    )
     assert audit["What-if"] == mark.text
     plain = run_cli("compare", "--format", "html", "--panel", "panel").out
     assert 'class="what-if"' not in plain and "<dt>What-if</dt>" not in plain
@@ -285,11 +334,16 @@ def test_the_chart_has_one_bar_per_proposal_split_by_criterion(report: str) -> N
         assert bar.find("title").text in chart.find("desc").text
     assert "ineligible" in bars[3].attrs["class"].split()
     assert "ineligible" in bars[3].text  # said in words, not only by colour
-    legend = [li.text for li in section(doc, "contributions").find("ul", class_="legend")
-              .iter("li")]
-    assert legend == ["Pricing and value for money (30%)", "Depth of technology transfer (30%)",
-                      "Government-to-government guarantees (20%)",
-                      "Long-term collaboration (20%)", "faded, dashed outline: ineligible"]
+    legend = [
+        li.text for li in section(doc, "contributions").find("ul", class_="legend").iter("li")
+    ]
+    assert legend == [
+        "Pricing and value for money (30%)",
+        "Depth of technology transfer (30%)",
+        "Government-to-government guarantees (20%)",
+        "Long-term collaboration (20%)",
+        "faded, dashed outline: ineligible",
+    ]
 
 
 def test_segment_lengths_are_the_contributions() -> None:
@@ -308,8 +362,7 @@ def test_segment_lengths_are_the_contributions() -> None:
 def test_the_heatmap_has_each_criterion_and_sub_criterion(report: str) -> None:
     doc, _ = parse(report)
     table = section(doc, "criteria").find("table")
-    assert [th.text.split("ineligible")[0] for th in table.find("thead").iter("th")][2:] == \
-        SAMPLES
+    assert [th.text.split("ineligible")[0] for th in table.find("thead").iter("th")][2:] == SAMPLES
     criteria = load_criteria(DEFAULT_CRITERIA)
     rows = table.find("tbody").find_all("tr")
     expected = []
@@ -326,8 +379,9 @@ def test_the_heatmap_has_each_criterion_and_sub_criterion(report: str) -> None:
 def test_the_gates_show_pass_and_fail_in_words(report: str) -> None:
     doc, _ = parse(report)
     rows = section(doc, "gates").find("tbody").find_all("tr")
-    results = {r.find("code").text: [td.find("strong").text for td in r.find_all("td")[1:]]
-               for r in rows}
+    results = {
+        r.find("code").text: [td.find("strong").text for td in r.find_all("td")[1:]] for r in rows
+    }
     assert results["no_undisclosed_intermediaries"] == ["✓ pass"] * 3 + ["✗ fail"]
     assert results["icp_local_share"] == ["✓ pass"] * 3 + ["✗ fail"]
     assert results["local_content_floor"] == ["✓ pass"] * 4
@@ -342,8 +396,9 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
     for card, e in zip(cards, comparison.evaluations, strict=True):
         assert card.find("h3").text.endswith(f"{e.id}: {e.proposal.title}")
         blocks = card.find_all("section", class_="criterion")
-        assert [b.find("h4").text.split(" ")[0] for b in blocks[:len(e.criteria)]] == \
-            [c.title.split(" ")[0] for c in e.criteria]
+        assert [b.find("h4").text.split(" ")[0] for b in blocks[: len(e.criteria)]] == [
+            c.title.split(" ")[0] for c in e.criteria
+        ]
         for block, c in zip(blocks, e.criteria, strict=False):
             rows = block.find("tbody").find_all("tr")
             assert [r.find("code").text for r in rows] == [leaf.id for leaf in c.leaves]
@@ -354,7 +409,8 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
                 assert cells[3].text == " ".join(explanation(leaf).split())
             if c.credibility_field is not None:
                 assert block.find("p", class_="credibility").text.startswith(
-                    f"Credibility: {c.credibility_field} = ")
+                    f"Credibility: {c.credibility_field} = "
+                )
         icp = [b for b in blocks if "icp" in b.attrs["class"].split()]
         assert len(icp) == (e.icp is not None)
         assert len(blocks) == len(e.criteria) + len(icp) + 1  # and the gates
@@ -369,8 +425,9 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
 def test_the_audit_trail_has_every_file_and_its_hash(report: str) -> None:
     doc, _ = parse(report)
     audit = section(doc, "audit")
-    details = dict(zip([dt.text for dt in audit.iter("dt")], [dd.text for dd in audit.iter("dd")],
-                       strict=True))
+    details = dict(
+        zip([dt.text for dt in audit.iter("dt")], [dd.text for dd in audit.iter("dd")], strict=True)
+    )
     assert details["Generated"] == "2025-06-01 00:00:00 UTC"
     assert details["Tool"].startswith("evaluator ")
     assert details["Method"] == "wsm"
@@ -390,14 +447,21 @@ def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> No
     doc, _ = parse(result.out)
     assert doc.find("h1").text == "Score card: turkiye"
     assert [h.text for h in doc.find("main").find_all("h2")] == [
-        "Summary", "What makes up the total", "Evidence", "Audit trail"]
+        "Summary",
+        "What makes up the total",
+        "Evidence",
+        "Audit trail",
+    ]
     assert doc.find("p", class_="lead").text == (
-        "turkiye (Türkiye) is eligible: total 57.42 of 100 (method wsm).")
+        "turkiye (Türkiye) is eligible: total 57.42 of 100 (method wsm)."
+    )
     assert [b.attrs["data-proposal"] for b in doc.find_all("g", class_="bar")] == ["turkiye"]
     assert len(doc.find_all("article", class_="card")) == 1
     rows = section(doc, "audit").find("table").find("tbody").find_all("tr")
     assert [td.text for td in rows[0].find_all("td")] == [
-        "proposals/turkiye.yaml", sha256(PROPOSALS / "turkiye.yaml")]
+        "proposals/turkiye.yaml",
+        sha256(PROPOSALS / "turkiye.yaml"),
+    ]
 
 
 def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -> None:
@@ -408,15 +472,20 @@ def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -
     rows = panel.find("tbody").find_all("tr")
     korea = next(r for r in rows if r.find("th").text == "south-korea")
     assert [td.text for td in korea.find_all("td")] == [
-        "sincerity", "acceptable", "marginal", "outstanding", "50.0", "75 ⚠"]
+        "sincerity",
+        "acceptable",
+        "marginal",
+        "outstanding",
+        "50.0",
+        "75 ⚠",
+    ]
     assert korea.attrs["class"] == "disagreement"
     ratings = [td for td in doc.find_all("td", class_="panel-ratings")]
     assert len(ratings) == len(SAMPLES)  # one judgement per proposal
     assert ratings[2].text == "A: acceptable B: marginal C: outstanding ⚠ disagreement"
     audit = section(doc, "audit").find_all("table")[1]
     members = [[td.text for td in r.find_all("td")] for r in audit.find("tbody").find_all("tr")]
-    assert members == [[f"panel/{m}.yaml", sha256(ROOT / "panel" / f"{m}.yaml")]
-                       for m in "abc"]
+    assert members == [[f"panel/{m}.yaml", sha256(ROOT / "panel" / f"{m}.yaml")] for m in "abc"]
 
 
 def test_method_all_compares_the_rankings(run_cli: RunCli, fixed_date: None) -> None:
@@ -434,11 +503,14 @@ def test_method_all_compares_the_rankings(run_cli: RunCli, fixed_date: None) -> 
             total, rank = e.methods[name]
             assert cells[2 * i] == ("—" if rank is None else str(rank))
             assert cells[2 * i + 1] == f"{total:.2f}"
-    taus = {r.find("th").text: r.find("td").text
-            for r in methods.find("table", class_="kendall").find("tbody").find_all("tr")}
+    taus = {
+        r.find("th").text: r.find("td").text
+        for r in methods.find("table", class_="kendall").find("tbody").find_all("tr")
+    }
     assert comparison.kendall_tau is not None
-    assert taus == {pair: f"{tau:.2f}" for pair, tau in comparison.kendall_tau.items()
-                    if tau is not None}
+    assert taus == {
+        pair: f"{tau:.2f}" for pair, tau in comparison.kendall_tau.items() if tau is not None
+    }
 
 
 def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: None) -> None:
@@ -468,14 +540,21 @@ def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: No
 
 def test_robustness_of_many_proposals_shows_the_top_of_the_ranking(fixed_date: None) -> None:
     # 150 eligible proposals: every rank of every one would be 22,500 cells, each with a bar.
-    result = analyse(evaluate(many_offers(150), criteria_from(TWO)), samples=2_000, seed=3,
-                     spread=None)
+    result = analyse(
+        evaluate(many_offers(150), criteria_from(TWO)), samples=2_000, seed=3, spread=None
+    )
     doc, _ = parse(render_report(result.comparison, sensitivity=result))
     robust = section(doc, "robustness")
     table = robust.find("table", class_="acceptability")
     heads = [th.text for th in table.find("thead").iter("th")]
-    assert heads == ["Proposal", "1st", "2nd", "3rd", *(f"{r}th" for r in range(4, 11)),
-                     "11th–150th"]
+    assert heads == [
+        "Proposal",
+        "1st",
+        "2nd",
+        "3rd",
+        *(f"{r}th" for r in range(4, 11)),
+        "11th–150th",
+    ]
     rows = table.find("tbody").find_all("tr")
     reach = [i for i, row in result.acceptability.shares.items() if sum(row) > 0]
     assert len(reach) > 20
@@ -497,12 +576,15 @@ def test_sensitivity_needs_html_and_the_weighted_sum(run_cli: RunCli) -> None:
     result = run_cli("compare", "--sensitivity")
     assert result.code == 2
     assert result.out == ""
-    assert result.err == ("--sensitivity: goes with --format html; for the terminal, run "
-                          "`evaluator sensitivity`\n")
+    assert result.err == (
+        "--sensitivity: goes with --format html; for the terminal, run `evaluator sensitivity`\n"
+    )
     result = run_cli("compare", "-f", "html", "--method", "topsis", "--sensitivity")
     assert result.code == 2
-    assert result.err == ("--sensitivity: the analysis works on weighted-sum totals, not "
-                          "topsis: add --method wsm (or all)\n")
+    assert result.err == (
+        "--sensitivity: the analysis works on weighted-sum totals, not "
+        "topsis: add --method wsm (or all)\n"
+    )
 
 
 # --- safety and self-containedness ---------------------------------------------------------
@@ -531,8 +613,7 @@ industrial_collaboration:
 """
 
 
-def test_text_from_the_files_is_escaped(run_cli: RunCli, tmp_path: Path,
-                                        fixed_date: None) -> None:
+def test_text_from_the_files_is_escaped(run_cli: RunCli, tmp_path: Path, fixed_date: None) -> None:
     (tmp_path / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
     result = run_cli("compare", str(tmp_path / "hostile.yaml"), "--format", "html")
     assert result.code == 0, result.err
@@ -545,14 +626,17 @@ def test_text_from_the_files_is_escaped(run_cli: RunCli, tmp_path: Path,
     # The parsed page reads back the text exactly as the file has it.
     card = doc.find("article", class_="card")
     assert card.find("h3").text == "hostile: <script>alert('title')</script> & friends"
-    assert doc.find("table", class_="ranking").find("tbody").find_all("td")[1].text == \
-        '"><img src=x onerror=alert(1)>'
+    assert (
+        doc.find("table", class_="ranking").find("tbody").find_all("td")[1].text
+        == '"><img src=x onerror=alert(1)>'
+    )
 
 
 def external_references(html: str) -> list[str]:
     """Every URL the page could fetch: src, href, url(), @import, other than #fragments."""
-    found = re.findall(r"""\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?([^"'\s>]+)""",
-                       html)
+    found = re.findall(
+        r"""\b(?:src|href|xlink:href|action|poster|data)\s*=\s*["']?([^"'\s>]+)""", html
+    )
     found += re.findall(r"url\(\s*['\"]?([^)'\"]+)", html)
     found += re.findall(r"@import\s+([^;]+)", html)
     return [url for url in found if not url.startswith("#")]
@@ -563,22 +647,31 @@ def test_the_report_fetches_nothing(report: str) -> None:
     assert "http://" not in report and "https://" not in report
     assert "<script" not in report and "<link" not in report and "<img" not in report
     # The page forbids loading anything, should a proposal smuggle a URL into its text.
-    assert ('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
-            'style-src \'unsafe-inline\'; img-src data:">') in report
+    assert (
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">"
+    ) in report
 
 
 def test_external_references_finds_urls() -> None:
-    page = ('<img src="https://x.test/a.png"><a href="#ok">x</a>'
-            '<style>@import "https://x.test/a.css"; b { background: url(http://x.test/b) }'
-            '</style><rect fill="url(#pattern)"/>')
-    assert external_references(page) == ["https://x.test/a.png", "http://x.test/b",
-                                         '"https://x.test/a.css"']
+    page = (
+        '<img src="https://x.test/a.png"><a href="#ok">x</a>'
+        '<style>@import "https://x.test/a.css"; b { background: url(http://x.test/b) }'
+        '</style><rect fill="url(#pattern)"/>'
+    )
+    assert external_references(page) == [
+        "https://x.test/a.png",
+        "http://x.test/b",
+        '"https://x.test/a.css"',
+    ]
 
 
 # --- reproducibility -----------------------------------------------------------------------
 
-def test_source_date_epoch_makes_the_report_byte_identical(run_cli: RunCli,
-                                                           fixed_date: None) -> None:
+
+def test_source_date_epoch_makes_the_report_byte_identical(
+    run_cli: RunCli, fixed_date: None
+) -> None:
     first = run_cli("compare", "--format", "html", "--sensitivity")
     second = run_cli("compare", "--format", "html", "--sensitivity")
     assert first.code == second.code == 0
@@ -586,8 +679,9 @@ def test_source_date_epoch_makes_the_report_byte_identical(run_cli: RunCli,
     assert first.out.count("2025-06-01 00:00:00 UTC") == 3  # header, audit, footer
 
 
-def test_the_date_is_the_only_difference_between_runs(run_cli: RunCli,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_date_is_the_only_difference_between_runs(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "0")
     first = run_cli("compare", "--format", "html").out
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "86400")
@@ -597,23 +691,26 @@ def test_the_date_is_the_only_difference_between_runs(run_cli: RunCli,
 
 def test_without_source_date_epoch_the_date_is_now() -> None:
     from datetime import UTC, datetime, timedelta
+
     made = generated_at({})
     assert abs(datetime.now(UTC) - made) < timedelta(seconds=5)
-    assert generated_at({"SOURCE_DATE_EPOCH": " 1748736000 "}) == datetime(2025, 6, 1,
-                                                                           tzinfo=UTC)
+    assert generated_at({"SOURCE_DATE_EPOCH": " 1748736000 "}) == datetime(2025, 6, 1, tzinfo=UTC)
 
 
-def test_a_bad_source_date_epoch_is_a_usage_error(run_cli: RunCli,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_bad_source_date_epoch_is_a_usage_error(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     result = run_cli("compare", "--format", "html")
     assert result.code == 2
     assert result.out == ""
-    assert result.err == ("SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, "
-                          "got 'yesterday'\n")
+    assert result.err == (
+        "SOURCE_DATE_EPOCH: expected whole seconds since 1970-01-01 UTC, got 'yesterday'\n"
+    )
 
 
 # --- the command line ----------------------------------------------------------------------
+
 
 def test_output_writes_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: None) -> None:
     target = tmp_path / "report.html"
@@ -626,8 +723,9 @@ def test_output_writes_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: N
     command = re.compile(r"<dt>Command</dt><dd><code>[^<]*</code></dd>")
     shown = run_cli("compare", "--format", "html").out
     assert command.sub("", written) == command.sub("", shown)
-    assert (f"<dt>Command</dt><dd><code>evaluator compare --format html --output {target}"
-            "</code></dd>") in written
+    assert (
+        f"<dt>Command</dt><dd><code>evaluator compare --format html --output {target}</code></dd>"
+    ) in written
     again = run_cli("compare", "--format", "html", "--output", str(target))
     assert again.code == 1 and "already exists; add --force" in again.err
     assert run_cli("compare", "-f", "html", "-o", str(target), "--force").code == 0
@@ -642,12 +740,14 @@ def test_html_is_offered_by_compare_and_score_only(run_cli: RunCli) -> None:
 
 
 def test_jinja2_is_imported_for_html_only() -> None:
-    assert imported_after([["compare"], ["compare", "--format", "html"]],
-                          ["jinja2", "evaluator.render.html"]) == [[False, False], [True, True]]
+    assert imported_after(
+        [["compare"], ["compare", "--format", "html"]], ["jinja2", "evaluator.render.html"]
+    ) == [[False, False], [True, True]]
 
 
 def test_the_templates_are_package_data() -> None:
     import evaluator
+
     folder = Path(evaluator.__file__).parent / "templates"
     assert {p.name for p in folder.iterdir()} >= {"report.html", "charts.html", "report.css"}
 
@@ -657,11 +757,11 @@ def test_an_empty_comparison_still_makes_a_page(fixed_date: None) -> None:
     comparison = compare_files([], criteria)
     doc, _ = parse(render_report(comparison))
     assert doc.find("p", class_="lead").text == "No proposal could be scored."
-    assert [h.text for h in doc.find("main").find_all("h2")] == ["Recommendation",
-                                                                 "Audit trail"]
+    assert [h.text for h in doc.find("main").find_all("h2")] == ["Recommendation", "Audit trail"]
 
 
 # --- colours -------------------------------------------------------------------------------
+
 
 def contrast(a: str, b: str) -> float:
     high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
@@ -683,17 +783,29 @@ def test_text_on_colour_has_enough_contrast(background: str) -> None:
 # --- in a real browser ---------------------------------------------------------------------
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-browser = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian: "
-                             "apt-get install chromium; .ci/run installs it)")
+browser = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)",
+)
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
     """Run headless Chromium offline, with a profile of its own."""
     assert CHROMIUM is not None
-    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-               "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--hide-scrollbars",
-               f"--user-data-dir={tmp_path / 'profile'}", *args]
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        *args,
+    ]
     return subprocess.run(command, capture_output=True, timeout=120, check=True)
 
 
@@ -702,8 +814,8 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     position, chunks, header = 8, [], b""
     while position < len(data):
-        length, kind = struct.unpack(">I4s", data[position:position + 8])
-        body = data[position + 8:position + 8 + length]
+        length, kind = struct.unpack(">I4s", data[position : position + 8])
+        body = data[position + 8 : position + 8 + length]
         if kind == b"IHDR":
             header = body
         elif kind == b"IDAT":
@@ -717,7 +829,7 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
     assert len(raw) == height * (stride + 1)
     rows, previous, at = [], bytearray(stride), 0
     for _ in range(height):
-        kind, line = raw[at], bytearray(raw[at + 1:at + 1 + stride])
+        kind, line = raw[at], bytearray(raw[at + 1 : at + 1 + stride])
         at += stride + 1
         for x in range(stride) if kind else ():
             left = line[x - size] if x >= size else 0
@@ -732,9 +844,10 @@ def png_pixels(data: bytes) -> tuple[int, int, list[bytes]]:
             else:  # Paeth
                 p = left + up - corner
                 pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
-                line[x] = (line[x] + (left if pa <= pb and pa <= pc else
-                                      up if pb <= pc else corner)) & 255
-        rows.append(b"".join(bytes(line[x:x + 3]) for x in range(0, stride, size)))
+                line[x] = (
+                    line[x] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)
+                ) & 255
+        rows.append(b"".join(bytes(line[x : x + 3]) for x in range(0, stride, size)))
         previous = line
     return width, height, rows
 
@@ -767,7 +880,7 @@ def test_chromium_draws_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: 
     for row in rows:
         in_row: dict[bytes, int] = {}
         for x in range(0, len(row), 3):
-            pixel = row[x:x + 3]
+            pixel = row[x : x + 3]
             in_row[pixel] = in_row.get(pixel, 0) + 1
         for pixel, count in in_row.items():
             colours[pixel] = colours.get(pixel, 0) + count

@@ -48,15 +48,23 @@ def samples() -> dict[str, Evaluation]:
 HAND = {
     # technology transfer 40m × 4 + IP commercialisation 10m × 4.8 + training modules 6m × 3
     # + certification 3m × 2 are local; training 8m × 4 and man-hours 30m × 1 are not.
-    "italy": (160e6 + 48e6 + 18e6 + 32e6 + 6e6 + 30e6, 160e6 + 48e6 + 18e6 + 6e6,
-              3 * 110e6 + 30e6, EUR),
+    "italy": (
+        160e6 + 48e6 + 18e6 + 32e6 + 6e6 + 30e6,
+        160e6 + 48e6 + 18e6 + 6e6,
+        3 * 110e6 + 30e6,
+        EUR,
+    ),
     # man-hours 45m × 1, technology transfer 10m × 4, certification 2m × 2 are local;
     # training 12m × 4 and training modules 3m × 3 are not.
     "turkiye": (45e6 + 48e6 + 40e6 + 4e6 + 9e6, 45e6 + 40e6 + 4e6, 3 * 105e6 + 20e6, USD),
     # technology transfer 45bn × 4, training modules 5bn × 3, certification 4bn × 2 are local;
     # man-hours 40bn × 1 and training 15bn × 4 are not.
-    "south-korea": (180e9 + 40e9 + 60e9 + 15e9 + 8e9, 180e9 + 15e9 + 8e9,
-                    3 * 1.75e11 + 3.5e10, KRW),
+    "south-korea": (
+        180e9 + 40e9 + 60e9 + 15e9 + 8e9,
+        180e9 + 15e9 + 8e9,
+        3 * 1.75e11 + 3.5e10,
+        KRW,
+    ),
     # outfitting man-hours 3m × 1 and certification 1m × 2 are local; training 4m × 4 and
     # warranty support 5m × 1 are not: a thin offer, 8% of the price and 19% local.
     "direct-offer": (16e6 + 5e6 + 3e6 + 2e6, 3e6 + 2e6, 3 * 100e6 + 25e6, USD),
@@ -80,13 +88,19 @@ def test_italy_breakdown_line_by_line(samples: dict[str, Evaluation]) -> None:
     icp = samples["italy"].icp
     assert icp is not None and icp.currency == "MYR" and icp.offer_currency == "EUR"
     assert [(c.activity.type, c.activity.local, c.multiplier) for c in icp.credits] == [
-        ("technology_transfer", True, 4), ("ip_commercialisation", True, 4.8),
-        ("training_module_development", True, 3), ("training", False, 4),
-        ("certification", True, 2), ("man_hours", False, 1)]
+        ("technology_transfer", True, 4),
+        ("ip_commercialisation", True, 4.8),
+        ("training_module_development", True, 3),
+        ("training", False, 4),
+        ("certification", True, 2),
+        ("man_hours", False, 1),
+    ]
     assert [c.value for c in icp.credits] == pytest.approx(
-        [40e6 * EUR, 10e6 * EUR, 6e6 * EUR, 8e6 * EUR, 3e6 * EUR, 30e6 * EUR])
+        [40e6 * EUR, 10e6 * EUR, 6e6 * EUR, 8e6 * EUR, 3e6 * EUR, 30e6 * EUR]
+    )
     assert [c.credit for c in icp.credits] == pytest.approx(
-        [160e6 * EUR, 48e6 * EUR, 18e6 * EUR, 32e6 * EUR, 6e6 * EUR, 30e6 * EUR])
+        [160e6 * EUR, 48e6 * EUR, 18e6 * EUR, 32e6 * EUR, 6e6 * EUR, 30e6 * EUR]
+    )
 
 
 def test_icp_credit_moves_the_transfer_score(samples: dict[str, Evaluation]) -> None:
@@ -94,38 +108,49 @@ def test_icp_credit_moves_the_transfer_score(samples: dict[str, Evaluation]) -> 
     leaf = next(leaf for leaf in transfer.leaves if leaf.id == "icp_credit")
     assert leaf.weight == pytest.approx(0.10)
     assert leaf.score == pytest.approx(100 * 146 / 335)  # linear: 0 at 0%, 100 at 100%
-    assert explanation(leaf).startswith("43.6% = 100 × ICP credit 624,880,000 / "
-                                       "acquisition cost 1,433,800,000 → 43.58")
+    assert explanation(leaf).startswith(
+        "43.6% = 100 × ICP credit 624,880,000 / acquisition cost 1,433,800,000 → 43.58"
+    )
 
 
-def test_only_the_direct_offer_fails_the_local_share_gate(
-        samples: dict[str, Evaluation]) -> None:
-    passed = {ident: next(g.passed for g in e.gates if g.id == "icp_local_share")
-              for ident, e in samples.items()}
-    assert passed == {"italy": True, "turkiye": True, "south-korea": True,
-                      "direct-offer": False}
+def test_only_the_direct_offer_fails_the_local_share_gate(samples: dict[str, Evaluation]) -> None:
+    passed = {
+        ident: next(g.passed for g in e.gates if g.id == "icp_local_share")
+        for ident, e in samples.items()
+    }
+    assert passed == {"italy": True, "turkiye": True, "south-korea": True, "direct-offer": False}
 
 
 # --- small proposals -----------------------------------------------------------------------
 
-def icp_offer(activities: str, currency: str = "MYR", unit_price: float | None = 1000,
-              name: str = "offer.yaml") -> Proposal:
+
+def icp_offer(
+    activities: str,
+    currency: str = "MYR",
+    unit_price: float | None = 1000,
+    name: str = "offer.yaml",
+) -> Proposal:
     """A proposal with the given activities (YAML list items) and one unit at `unit_price`."""
     price = "" if unit_price is None else f"  unit_price: {unit_price}\n  quantity: 1\n"
-    text = (f"proposal:\n  country: X\npricing:\n  currency: {currency}\n{price}"
-            "industrial_collaboration:\n  activities:\n"
-            + textwrap.indent(textwrap.dedent(activities), "    "))
+    text = (
+        f"proposal:\n  country: X\npricing:\n  currency: {currency}\n{price}"
+        "industrial_collaboration:\n  activities:\n"
+        + textwrap.indent(textwrap.dedent(activities), "    ")
+    )
     return proposal_from(text, name)
 
 
 def activity(kind: str, value: float, local: bool = False) -> str:
-    return (f"- {{type: {kind}, description: d, value: {value}, "
-            f"local: {'true' if local else 'false'}}}\n")
+    return (
+        f"- {{type: {kind}, description: d, value: {value}, "
+        f"local: {'true' if local else 'false'}}}\n"
+    )
 
 
 def evaluated(proposal: Proposal, criteria_text: str | None = None) -> Evaluation:
-    criteria = load_criteria(DEFAULT_CRITERIA) if criteria_text is None \
-        else criteria_from(criteria_text)
+    criteria = (
+        load_criteria(DEFAULT_CRITERIA) if criteria_text is None else criteria_from(criteria_text)
+    )
     comparison = evaluate([proposal], criteria)
     assert comparison.errors == []
     return comparison.evaluations[0]
@@ -144,29 +169,36 @@ criteria:
 
 
 def test_values_are_converted_into_the_criteria_currency() -> None:
-    p = icp_offer(activity("training", 10, local=True) + activity("man_hours", 20),
-                  currency="EUR", unit_price=300)
+    p = icp_offer(
+        activity("training", 10, local=True) + activity("man_hours", 20),
+        currency="EUR",
+        unit_price=300,
+    )
     e = evaluated(p, RATIO_ONLY)
     # 10 EUR × 5 × 4 + 20 EUR × 5 × 1 = 300 MYR, against 300 EUR × 5 = 1,500 MYR.
     assert e.derived[CREDIT] == pytest.approx(300)
     assert e.derived[RATIO] == pytest.approx(20)
     assert e.derived[SHARE] == pytest.approx(100 * 200 / 300)
-    assert derivation(e.notes[CREDIT]) == ("Σ value × multiplier over 2 ICP activities (1 local), "
-                               "values converted at EUR × 5")
+    assert derivation(e.notes[CREDIT]) == (
+        "Σ value × multiplier over 2 ICP activities (1 local), values converted at EUR × 5"
+    )
     assert e.criteria[0].score == pytest.approx(20)
     assert e.icp is not None and [c.value for c in e.icp.credits] == [50, 100]
 
 
 def test_no_section_leaves_the_fields_missing() -> None:
-    p = proposal_from("proposal: {country: X}\npricing: {currency: MYR, unit_price: 5, "
-                      "quantity: 1}\n")
-    e = evaluated(p, RATIO_ONLY + "gates:\n  - {id: local, field: " + SHARE
-                  + ", require: {above: 30}}\n")
+    p = proposal_from(
+        "proposal: {country: X}\npricing: {currency: MYR, unit_price: 5, quantity: 1}\n"
+    )
+    e = evaluated(
+        p, RATIO_ONLY + "gates:\n  - {id: local, field: " + SHARE + ", require: {above: 30}}\n"
+    )
     assert p.activities is None and e.icp is None
     assert CREDIT not in e.derived and RATIO not in e.derived and SHARE not in e.derived
     assert e.criteria[0].leaves[0].missing and e.criteria[0].score == 0
-    assert notes_text(e.warnings) == ["industrial_collaboration.credit_ratio_pct is missing: "
-                          "icp.icp scores 0"]
+    assert notes_text(e.warnings) == [
+        "industrial_collaboration.credit_ratio_pct is missing: icp.icp scores 0"
+    ]
     gate = e.gates[0]
     assert not gate.passed and detail(gate) == f"{SHARE} is missing"
     assert evaluation_data(e)["icp"] is None
@@ -178,7 +210,8 @@ def test_missing_policy_error_applies_to_a_missing_credit_ratio() -> None:
     assert comparison.evaluations == []
     assert [p.message for p in comparison.errors] == [
         "`industrial_collaboration.credit_ratio_pct` is missing (the criteria file says "
-        "`missing: error`)"]
+        "`missing: error`)"
+    ]
 
 
 def test_an_empty_list_is_zero_credit_and_no_local_share() -> None:
@@ -197,6 +230,7 @@ def test_without_an_acquisition_cost_only_the_ratio_is_missing() -> None:
 
 # --- the gate at its edge ------------------------------------------------------------------
 
+
 def local_gate(edge: str) -> bool:
     """Whether a proposal with a local share of `edge`% passes the default criteria's gate."""
     local, other = (float(x) for x in edge.split("/"))
@@ -206,8 +240,8 @@ def local_gate(edge: str) -> bool:
 
 
 def test_the_local_share_must_exceed_30_percent() -> None:
-    assert not local_gate("30/70")          # exactly 30%: not "more than 30%"
-    assert local_gate("30.01/69.99")        # 30.01%
+    assert not local_gate("30/70")  # exactly 30%: not "more than 30%"
+    assert local_gate("30.01/69.99")  # 30.01%
     assert not local_gate("29.99/70.01")
     assert local_gate("100/0")
 
@@ -215,8 +249,9 @@ def test_the_local_share_must_exceed_30_percent() -> None:
 def test_a_share_of_30_percent_on_paper_is_30_at_the_gate() -> None:
     # 3 × 4.8 of 10 × 4.8 is 30% on paper; in binary floating point 100 × 14.4 / 48 is
     # 29.999999999999996, which `min: 30` would wrongly fail without the rounding.
-    p = icp_offer(activity("ip_commercialisation", 3, local=True)
-                  + activity("ip_commercialisation", 7))
+    p = icp_offer(
+        activity("ip_commercialisation", 3, local=True) + activity("ip_commercialisation", 7)
+    )
     at_least = RATIO_ONLY + f"gates:\n  - {{id: g, field: {SHARE}, require: {{min: 30}}}}\n"
     e = evaluated(p, at_least)
     assert e.derived[SHARE] == 30.0
@@ -235,25 +270,31 @@ def test_below_is_strict_too() -> None:
 
 def test_above_needs_a_numeric_field() -> None:
     with pytest.raises(CriteriaError) as caught:
-        criteria_from(RATIO_ONLY + "gates:\n  - id: g\n    field: g2g.intermediaries\n"
-                      "    require: {above: 3}\n")
+        criteria_from(
+            RATIO_ONLY + "gates:\n  - id: g\n    field: g2g.intermediaries\n"
+            "    require: {above: 3}\n"
+        )
     assert [str(p) for p in caught.value.problems] == [
-        "criteria.yaml:12:22: `above` needs a numeric field; `g2g.intermediaries` is a "
-        "choice field"]
+        "criteria.yaml:12:22: `above` needs a numeric field; `g2g.intermediaries` is a choice field"
+    ]
 
 
 # --- errors, located -----------------------------------------------------------------------
 
+
 def test_an_activity_type_without_a_multiplier_is_a_located_error() -> None:
-    p = icp_offer(activity("certification", 1) + "- type: tech_transfer\n"
-                  "  description: x\n  value: 5\n", name="bad.yaml")
+    p = icp_offer(
+        activity("certification", 1) + "- type: tech_transfer\n  description: x\n  value: 5\n",
+        name="bad.yaml",
+    )
     comparison = evaluate([p], load_criteria(DEFAULT_CRITERIA))
     assert comparison.evaluations == []
     assert [str(problem) for problem in comparison.errors] == [
         "bad.yaml:10:13: no ICP multiplier for activity type `tech_transfer` in "
         "criteria/default.yaml (did you mean `technology_transfer`?); it has man_hours, "
         "certification, training_module_development, training, technology_transfer, "
-        "ip_commercialisation"]
+        "ip_commercialisation"
+    ]
 
 
 def test_types_are_checked_against_the_criteria_in_effect() -> None:
@@ -292,34 +333,48 @@ def test_activity_fields_are_read_strictly_and_located() -> None:
 
 def test_the_section_needs_a_list_of_activities() -> None:
     with pytest.raises(InputError) as caught:
-        proposal_from("proposal: {country: X}\nindustrial_collaboration:\n  activity: []\n",
-                      "p.yaml")
+        proposal_from(
+            "proposal: {country: X}\nindustrial_collaboration:\n  activity: []\n", "p.yaml"
+        )
     assert [str(p) for p in caught.value.problems] == [
         "p.yaml:3:3: unknown field `activity` (did you mean `activities`?)",
-        "p.yaml:3:3: missing required field `activities` in `industrial_collaboration`"]
+        "p.yaml:3:3: missing required field `activities` in `industrial_collaboration`",
+    ]
     with pytest.raises(InputError) as caught:
-        proposal_from("proposal: {country: X}\nindustrial_collaboration:\n  activities: 3\n",
-                      "p.yaml")
+        proposal_from(
+            "proposal: {country: X}\nindustrial_collaboration:\n  activities: 3\n", "p.yaml"
+        )
     assert [str(p) for p in caught.value.problems] == [
-        "p.yaml:3:15: expected a list, got the number 3"]
+        "p.yaml:3:15: expected a list, got the number 3"
+    ]
 
 
 def test_activity_values_need_a_currency() -> None:
     with pytest.raises(InputError) as caught:
-        proposal_from("proposal: {country: X}\nindustrial_collaboration:\n  activities:\n"
-                      "    - {type: training, description: d, value: 5}\n", "p.yaml")
+        proposal_from(
+            "proposal: {country: X}\nindustrial_collaboration:\n  activities:\n"
+            "    - {type: training, description: d, value: 5}\n",
+            "p.yaml",
+        )
     assert [str(p) for p in caught.value.problems] == [
-        "p.yaml:4:47: `pricing.currency` is needed to read the activities' values"]
+        "p.yaml:4:47: `pricing.currency` is needed to read the activities' values"
+    ]
 
 
 # --- the criteria file's table -------------------------------------------------------------
+
 
 def test_default_multipliers_when_the_criteria_file_has_no_icp_section() -> None:
     criteria = criteria_from(RATIO_ONLY)
     assert criteria.icp.defaults
     assert dict(criteria.icp.multipliers) == {
-        "man_hours": 1, "certification": 2, "training_module_development": 3,
-        "training": 4, "technology_transfer": 4, "ip_commercialisation": 4.8}
+        "man_hours": 1,
+        "certification": 2,
+        "training_module_development": 3,
+        "training": 4,
+        "technology_transfer": 4,
+        "ip_commercialisation": 4.8,
+    }
 
 
 def test_the_default_criteria_file_writes_the_guideline_multipliers_out() -> None:
@@ -330,21 +385,26 @@ def test_the_default_criteria_file_writes_the_guideline_multipliers_out() -> Non
 
 def test_multipliers_are_positive_and_named_plainly() -> None:
     with pytest.raises(CriteriaError) as caught:
-        criteria_from(RATIO_ONLY + "icp:\n  multipliers: {training: 0, Man-Hours: 1, "
-                                   "certification: two}\n  multiplers: {}\n")
+        criteria_from(
+            RATIO_ONLY + "icp:\n  multipliers: {training: 0, Man-Hours: 1, "
+            "certification: two}\n  multiplers: {}\n"
+        )
     assert [str(p) for p in caught.value.problems] == [
         "criteria.yaml:10:27: must be more than 0, got 0",
         "criteria.yaml:10:30: an activity type uses lower-case letters, digits and _, and "
         "starts with a letter",
         "criteria.yaml:10:59: expected a number, got the text 'two'",
-        "criteria.yaml:11:3: unknown key `multiplers` (did you mean `multipliers`?)"]
+        "criteria.yaml:11:3: unknown key `multiplers` (did you mean `multipliers`?)",
+    ]
     with pytest.raises(CriteriaError) as caught:
         criteria_from(RATIO_ONLY + "icp:\n  multipliers: {}\n")
     assert [str(p) for p in caught.value.problems] == [
-        "criteria.yaml:10:16: list at least one activity type with its multiplier"]
+        "criteria.yaml:10:16: list at least one activity type with its multiplier"
+    ]
 
 
 # --- what users see ------------------------------------------------------------------------
+
 
 def test_json_result_carries_the_breakdown(run_cli: Callable[..., Run]) -> None:
     result = run_cli("score", "proposals/direct-offer.yaml", "-f", "json")
@@ -352,23 +412,33 @@ def test_json_result_carries_the_breakdown(run_cli: Callable[..., Run]) -> None:
     icp = json.loads(result.out)["results"][0]["icp"]
     assert icp["currency"] == "MYR" and icp["offer_currency"] == "USD"
     assert icp["activities"][0] == {
-        "type": "training", "description": "Operator and maintainer courses at the yard in "
-        "Norway", "value": 4e6 * USD, "offer_value": 4e6, "multiplier": 4.0,
-        "credit": 16e6 * USD, "local": False}
+        "type": "training",
+        "description": "Operator and maintainer courses at the yard in Norway",
+        "value": 4e6 * USD,
+        "offer_value": 4e6,
+        "multiplier": 4.0,
+        "credit": 16e6 * USD,
+        "local": False,
+    }
     assert icp["credit_value"] == pytest.approx(26e6 * USD)
     assert icp["credit_ratio_pct"] == pytest.approx(8.0)
     assert icp["local_share_pct"] == pytest.approx(100 * 5 / 26, abs=1e-6)
 
 
-def test_validate_reports_an_unknown_activity_type(run_cli: Callable[..., Run],
-                                                   tmp_path: Path) -> None:
+def test_validate_reports_an_unknown_activity_type(
+    run_cli: Callable[..., Run], tmp_path: Path
+) -> None:
     offer = tmp_path / "x.yaml"
-    offer.write_text("proposal:\n  country: X\npricing:\n  currency: MYR\n"
-                     "industrial_collaboration:\n  activities:\n"
-                     "    - {type: offset, description: d, value: 1}\n")
+    offer.write_text(
+        "proposal:\n  country: X\npricing:\n  currency: MYR\n"
+        "industrial_collaboration:\n  activities:\n"
+        "    - {type: offset, description: d, value: 1}\n"
+    )
     result = run_cli("validate", str(offer))
     assert result.code == 1
-    assert result.err.endswith(":7:14: no ICP multiplier for activity type `offset` in "
-                               "criteria/default.yaml; it has man_hours, certification, "
-                               "training_module_development, training, technology_transfer, "
-                               "ip_commercialisation\n")
+    assert result.err.endswith(
+        ":7:14: no ICP multiplier for activity type `offset` in "
+        "criteria/default.yaml; it has man_hours, certification, "
+        "training_module_development, training, technology_transfer, "
+        "ip_commercialisation\n"
+    )

@@ -20,7 +20,8 @@ RunCli = Callable[..., Run]
 
 
 def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
-        run_cli: RunCli, tmp_path: Path) -> None:
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     for sample in (ROOT / "proposals").glob("*.yaml"):
         shutil.copy(sample, tmp_path)
     bad = sorted((CORPUS / "proposals").iterdir())
@@ -32,8 +33,11 @@ def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
     # the recommendation, which files are not in the ranking.
     alone = " ".join(run_cli("compare", "proposals").out.split())
     out = " ".join(result.out.split())
-    told = re.search(r" Caveat: Not in this ranking: (.*?) could not be evaluated \(the "
-                     r"errors say why\)\.", out)
+    told = re.search(
+        r" Caveat: Not in this ranking: (.*?) could not be evaluated \(the "
+        r"errors say why\)\.",
+        out,
+    )
     assert told is not None, result.out
     assert out.replace(told.group(0), "") == alone
     # A long name may wrap at a hyphen: compare without spaces.
@@ -45,15 +49,20 @@ def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
     assert named.replace(",", "").replace("and", "") == ""
     # Every bad file, each with its own errors: read errors in file order, then those
     # that only scoring finds (a currency with no rate).
-    expected = [line.replace("tests/corpus/proposals/", f"{tmp_path}/")
-                for path in bad for line in EXPECTED[f"proposals/{path.name}"]]
+    expected = [
+        line.replace("tests/corpus/proposals/", f"{tmp_path}/")
+        for path in bad
+        for line in EXPECTED[f"proposals/{path.name}"]
+    ]
     assert sorted(result.err.splitlines()) == sorted(expected)
     assert len(result.err.splitlines()) == len(expected) >= len(bad)
 
 
 def test_the_json_of_a_batch_lists_the_errors_and_the_results(
-        run_cli: RunCli, tmp_path: Path) -> None:
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     import json
+
     shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path)
     shutil.copy(CORPUS / "proposals" / "syntax-tab-indent.yaml", tmp_path)
     shutil.copy(CORPUS / "proposals" / "doc-empty.yaml", tmp_path)
@@ -62,10 +71,18 @@ def test_the_json_of_a_batch_lists_the_errors_and_the_results(
     report = json.loads(result.out)
     assert [r["id"] for r in report["results"]] == ["italy"]
     assert report["errors"] == [
-        {"file": f"{tmp_path}/doc-empty.yaml", "line": None, "column": None,
-         "message": "the file is empty"},
-        {"file": f"{tmp_path}/syntax-tab-indent.yaml", "line": 6, "column": 1,
-         "message": "a tab character: YAML indents with spaces only"},
+        {
+            "file": f"{tmp_path}/doc-empty.yaml",
+            "line": None,
+            "column": None,
+            "message": "the file is empty",
+        },
+        {
+            "file": f"{tmp_path}/syntax-tab-indent.yaml",
+            "line": 6,
+            "column": 1,
+            "message": "a tab character: YAML indents with spaces only",
+        },
     ]
 
 
@@ -75,21 +92,31 @@ def test_validate_names_each_good_file_and_each_bad_one(run_cli: RunCli, tmp_pat
     result = run_cli("validate", str(tmp_path))
     assert result.code == 1
     assert result.out == f"ok {tmp_path}/italy.yaml\n"
-    assert result.err == (f"{tmp_path}/type-boolean-yes.yaml:5:19: expected true or false, "
-                          "got the text 'yes' (write true or false: yes is read as text)\n")
+    assert result.err == (
+        f"{tmp_path}/type-boolean-yes.yaml:5:19: expected true or false, "
+        "got the text 'yes' (write true or false: yes is read as text)\n"
+    )
 
 
 def test_a_bad_criteria_file_stops_everything_before_scoring(run_cli: RunCli) -> None:
-    result = run_cli("compare", "proposals", "--criteria",
-                     "tests/corpus/criteria/levels-missing-value.yaml", "-f", "json")
+    result = run_cli(
+        "compare",
+        "proposals",
+        "--criteria",
+        "tests/corpus/criteria/levels-missing-value.yaml",
+        "-f",
+        "json",
+    )
     assert (result.code, result.out) == (1, "")
     assert result.err.splitlines() == EXPECTED["criteria/levels-missing-value.yaml"]
 
 
-def test_an_unreadable_folder_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unreadable_folder_is_an_error_not_a_crash(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def refuse(path: object) -> None:
         raise PermissionError(13, "Permission denied")
+
     monkeypatch.setattr(os, "scandir", refuse)  # as root, chmod cannot refuse us
     result = run_cli("compare", str(tmp_path))
     assert (result.code, result.out) == (1, "")
@@ -98,8 +125,10 @@ def test_an_unreadable_folder_is_an_error_not_a_crash(run_cli: RunCli, tmp_path:
 
 # --- internal errors -------------------------------------------------------------------------
 
-BUG = ("evaluator: internal error (RuntimeError: boom). This is a bug: please report it with "
-       "the command and the output of --debug (evaluator --debug COMMAND ...).\n")
+BUG = (
+    "evaluator: internal error (RuntimeError: boom). This is a bug: please report it with "
+    "the command and the output of --debug (evaluator --debug COMMAND ...).\n"
+)
 
 
 def boom(*args: object, **kwargs: object) -> None:
@@ -107,22 +136,32 @@ def boom(*args: object, **kwargs: object) -> None:
 
 
 def test_an_internal_error_is_one_line_that_says_it_is_a_bug(
-        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import evaluator.api
+
     monkeypatch.setattr(evaluator.api, "compare", boom)
     result = run_cli("compare")
     assert (result.code, result.out, result.err) == (3, "", BUG)
 
 
 def test_debug_shows_the_traceback_of_an_internal_error() -> None:
-    script = ("import sys, evaluator.api\n"
-              "def boom(*a, **k): raise RuntimeError('boom')\n"
-              "evaluator.api.compare = boom\n"
-              "from evaluator.cli.app import main\n"
-              "main(sys.argv[1:])\n")
+    script = (
+        "import sys, evaluator.api\n"
+        "def boom(*a, **k): raise RuntimeError('boom')\n"
+        "evaluator.api.compare = boom\n"
+        "from evaluator.cli.app import main\n"
+        "main(sys.argv[1:])\n"
+    )
     for args, shows_traceback in ((["--debug", "compare"], True), (["compare"], False)):
-        done = subprocess.run([sys.executable, "-c", script, *args], cwd=ROOT,
-                              capture_output=True, text=True, check=False, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-c", script, *args],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
         assert done.stdout == ""
         if shows_traceback:
             assert done.returncode == 1
@@ -133,18 +172,31 @@ def test_debug_shows_the_traceback_of_an_internal_error() -> None:
 
 
 def test_bad_input_never_shows_a_traceback() -> None:
-    done = subprocess.run([sys.executable, "-m", "evaluator", "validate",
-                           "tests/corpus/proposals", "--criteria",
-                           "tests/corpus/criteria/tag-python.yaml"],
-                          cwd=ROOT, capture_output=True, text=True, check=False, timeout=60)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evaluator",
+            "validate",
+            "tests/corpus/proposals",
+            "--criteria",
+            "tests/corpus/criteria/tag-python.yaml",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert done.stdout == ""
     assert "Traceback" not in done.stderr
     assert done.stderr.splitlines() == EXPECTED["criteria/tag-python.yaml"]
 
 
-def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(run_cli: RunCli,
-                                                               tmp_path: Path) -> None:
+def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path)
     (tmp_path / "gone.yaml").symlink_to(tmp_path / "moved-away.yaml")
     (tmp_path / "notes.txt").write_text("not a proposal")
@@ -152,8 +204,7 @@ def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(run_cli: RunCli,
     assert result.code == 1
     assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
     rows = [row.split(",") for row in result.out.splitlines()[1:]]
-    assert [(row[1], row[-2]) for row in rows] == [("italy", "ranked"),
-                                                    ("", "not evaluated")]
+    assert [(row[1], row[-2]) for row in rows] == [("italy", "ranked"), ("", "not evaluated")]
     assert rows[1][-3] == f"{tmp_path}/gone.yaml"
 
 
@@ -164,14 +215,20 @@ def test_a_loop_of_links_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path
     result = run_cli("validate", str(tmp_path / "a.yaml"))
     assert (result.code, result.err) == (1, f"{tmp_path}/a.yaml: {loop}\n")
     result = run_cli("compare", str(tmp_path), "-f", "csv")
-    assert (result.code, result.err) == (1, f"{tmp_path}/a.yaml: {loop}\n"
-                                            f"{tmp_path}/b.yaml: {loop}\n")
+    assert (result.code, result.err) == (
+        1,
+        f"{tmp_path}/a.yaml: {loop}\n{tmp_path}/b.yaml: {loop}\n",
+    )
 
 
 def test_a_file_name_too_long_is_an_error_not_a_crash(run_cli: RunCli) -> None:
     long = "a" * 5000
-    for command in (["compare", long], ["validate", long], ["score", long],
-                    ["compare", "--criteria", long]):
+    for command in (
+        ["compare", long],
+        ["validate", long],
+        ["score", long],
+        ["compare", "--criteria", long],
+    ):
         result = run_cli(*command)
         assert result.code == 1
         assert result.err.splitlines()[0] == f"{long}: cannot read: File name too long"
@@ -180,52 +237,75 @@ def test_a_file_name_too_long_is_an_error_not_a_crash(run_cli: RunCli) -> None:
 _BAD_WEIGHT = "expected NAME=PERCENT (a criterion id and a percentage from 0 to 100), got "
 
 
-@pytest.mark.parametrize(("weights", "message"), [
-    ("pricing=1e308,technology_transfer=1e308", _BAD_WEIGHT + "'pricing=1e308'"),
-    ("pricing=inf", _BAD_WEIGHT + "'pricing=inf'"),
-    ("pricing=nan", _BAD_WEIGHT + "'pricing=nan'"),
-    ("pricing=\uff11\uff10", _BAD_WEIGHT + "'pricing=\uff11\uff10'"),
-    ("pricing=5,pricing=6", "`pricing` is given twice"),
-])
-def test_what_if_weights_are_numbers_as_in_the_files(run_cli: RunCli, weights: str,
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        ("pricing=1e308,technology_transfer=1e308", _BAD_WEIGHT + "'pricing=1e308'"),
+        ("pricing=inf", _BAD_WEIGHT + "'pricing=inf'"),
+        ("pricing=nan", _BAD_WEIGHT + "'pricing=nan'"),
+        ("pricing=\uff11\uff10", _BAD_WEIGHT + "'pricing=\uff11\uff10'"),
+        ("pricing=5,pricing=6", "`pricing` is given twice"),
+    ],
+)
+def test_what_if_weights_are_numbers_as_in_the_files(
+    run_cli: RunCli, weights: str, message: str
+) -> None:
     result = run_cli("compare", "--weights", weights)
     assert (result.code, result.out, result.err) == (2, "", f"--weights: {message}\n")
 
 
-@pytest.mark.parametrize(("weights", "message"), [
-    # A fraction of 1 where a percentage is meant: the other scale, refused.
-    ("pricing=0.36", "'pricing=0.36' reads like a fraction of 1, but weights are percentages "
-                     "of the total: for 36% write pricing=36 (or pricing=0.36% if you mean "
-                     "0.36%)"),
-    ("pricing=0.4,technology_transfer=30", "'pricing=0.4' reads like a fraction of 1, but "
-                                           "weights are percentages of the total: for 40% "
-                                           "write pricing=40 (or pricing=0.4% if you mean "
-                                           "0.4%)"),
-    ("pricing=1", "'pricing=1' reads like a fraction of 1, but weights are percentages of the "
-                  "total: for 100% write pricing=100 (or pricing=1% if you mean 1%)"),
-    ("pricing=120", "'pricing=120': a weight is a percentage of the total, from 0 to 100"),
-    ("pricing=-5", "'pricing=-5': a weight is a percentage of the total, from 0 to 100"),
-    # Too small to tell from 0: the files refuse it, and so does the option.
-    ("pricing=1e-400", _BAD_WEIGHT + "'pricing=1e-400'"),
-    # Escape codes in a name are shown, never sent to the terminal.
-    ("\x1b]0;x\x07\x1b[2Jp=1", _BAD_WEIGHT + "'\\x1b]0;x\\x07\\x1b[2Jp=1'"),
-    ("pricing=60,technology_transfer=50", "the weights given add up to 110%, more than the "
-                                          "whole (100%)"),
-])
-def test_what_if_weights_on_another_scale_are_refused(run_cli: RunCli, weights: str,
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("weights", "message"),
+    [
+        # A fraction of 1 where a percentage is meant: the other scale, refused.
+        (
+            "pricing=0.36",
+            "'pricing=0.36' reads like a fraction of 1, but weights are percentages "
+            "of the total: for 36% write pricing=36 (or pricing=0.36% if you mean "
+            "0.36%)",
+        ),
+        (
+            "pricing=0.4,technology_transfer=30",
+            "'pricing=0.4' reads like a fraction of 1, but "
+            "weights are percentages of the total: for 40% "
+            "write pricing=40 (or pricing=0.4% if you mean "
+            "0.4%)",
+        ),
+        (
+            "pricing=1",
+            "'pricing=1' reads like a fraction of 1, but weights are percentages of the "
+            "total: for 100% write pricing=100 (or pricing=1% if you mean 1%)",
+        ),
+        ("pricing=120", "'pricing=120': a weight is a percentage of the total, from 0 to 100"),
+        ("pricing=-5", "'pricing=-5': a weight is a percentage of the total, from 0 to 100"),
+        # Too small to tell from 0: the files refuse it, and so does the option.
+        ("pricing=1e-400", _BAD_WEIGHT + "'pricing=1e-400'"),
+        # Escape codes in a name are shown, never sent to the terminal.
+        ("\x1b]0;x\x07\x1b[2Jp=1", _BAD_WEIGHT + "'\\x1b]0;x\\x07\\x1b[2Jp=1'"),
+        (
+            "pricing=60,technology_transfer=50",
+            "the weights given add up to 110%, more than the whole (100%)",
+        ),
+    ],
+)
+def test_what_if_weights_on_another_scale_are_refused(
+    run_cli: RunCli, weights: str, message: str
+) -> None:
     result = run_cli("compare", "--weights", weights)
     assert (result.code, result.out, result.err) == (2, "", f"--weights: {message}\n")
 
 
 def test_a_what_if_weight_may_carry_a_percent_sign(run_cli: RunCli) -> None:
-    assert run_cli("compare", "-f", "json", "--weights", "pricing=36%").out == \
-        run_cli("compare", "-f", "json", "--weights", "pricing=36").out
+    assert (
+        run_cli("compare", "-f", "json", "--weights", "pricing=36%").out
+        == run_cli("compare", "-f", "json", "--weights", "pricing=36").out
+    )
     small = json.loads(run_cli("compare", "-f", "json", "--weights", "pricing=0.5%").out)
     assert small["weights"]["pricing"] == pytest.approx(0.005)
 
 
 def test_what_if_weights_may_use_underscores_and_spaces(run_cli: RunCli) -> None:
-    assert run_cli("compare", "-f", "json", "--weights", "pricing = 1_0").out == \
-        run_cli("compare", "-f", "json", "--weights", "pricing=10").out
+    assert (
+        run_cli("compare", "-f", "json", "--weights", "pricing = 1_0").out
+        == run_cli("compare", "-f", "json", "--weights", "pricing=10").out
+    )

@@ -62,8 +62,7 @@ def test_bad_proposal_is_rejected_with_its_message(run_cli: RunCli, name: str) -
 
 @pytest.mark.parametrize("name", CRITERIA)
 def test_bad_criteria_file_is_rejected_before_any_scoring(run_cli: RunCli, name: str) -> None:
-    result, seconds = timed(run_cli, "compare", "--criteria", f"tests/corpus/{name}",
-                            "proposals")
+    result, seconds = timed(run_cli, "compare", "--criteria", f"tests/corpus/{name}", "proposals")
     assert result.code == 1
     assert result.err.splitlines() == EXPECTED[name]
     assert result.out == ""  # nothing was scored, so nothing is printed
@@ -98,8 +97,9 @@ def test_oversized_file_is_refused_unread(run_cli: RunCli, tmp_path: Path) -> No
     big.write_text(text + "#" * (DEFAULT_MAX_BYTES + 1 - len(text)))
     result = run_cli("validate", str(big))
     assert result.code == 1
-    assert result.err == (f"{big}: file is 1,048,577 bytes, over the limit of 1,048,576 "
-                          "(--max-bytes changes it)\n")
+    assert result.err == (
+        f"{big}: file is 1,048,577 bytes, over the limit of 1,048,576 (--max-bytes changes it)\n"
+    )
     # A larger limit lets the same (valid) proposal through.
     assert run_cli("validate", str(big), "--max-bytes", "2000000").code == 0
 
@@ -108,27 +108,38 @@ def test_max_bytes_applies_to_proposals_and_criteria(run_cli: RunCli, tmp_path: 
     criteria_size = (ROOT / "criteria" / "default.yaml").stat().st_size
     result = run_cli("score", "proposals/italy.yaml", "--max-bytes", "100")
     assert result.code == 1
-    assert result.err == (f"criteria/default.yaml: file is {criteria_size:,} bytes, over the "
-                          "limit of 100 (--max-bytes changes it)\n")
+    assert result.err == (
+        f"criteria/default.yaml: file is {criteria_size:,} bytes, over the "
+        "limit of 100 (--max-bytes changes it)\n"
+    )
     small = tmp_path / "small.yaml"
-    small.write_text("id: small\ncurrency: EUR\ncriteria:\n  - id: price\n    weight: 1\n"
-                     "    field: pricing.unit_price\n    rule: {type: linear, best: 1, worst: 2}\n")
+    small.write_text(
+        "id: small\ncurrency: EUR\ncriteria:\n  - id: price\n    weight: 1\n"
+        "    field: pricing.unit_price\n    rule: {type: linear, best: 1, worst: 2}\n"
+    )
     size = (ROOT / "proposals" / "italy.yaml").stat().st_size
-    result = run_cli("validate", "proposals/italy.yaml", "--criteria", str(small),
-                     "--max-bytes", "1000")
+    result = run_cli(
+        "validate", "proposals/italy.yaml", "--criteria", str(small), "--max-bytes", "1000"
+    )
     assert result.code == 1
-    assert result.err == (f"proposals/italy.yaml: file is {size:,} bytes, over the limit of "
-                          "1,000 (--max-bytes changes it)\n")
+    assert result.err == (
+        f"proposals/italy.yaml: file is {size:,} bytes, over the limit of "
+        "1,000 (--max-bytes changes it)\n"
+    )
 
 
-@pytest.mark.parametrize(("data", "where", "byte"), [
-    (bytes(range(256)), "2:118", "0x80"),          # every byte value, in order
-    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "1:2", "0x8b"),  # a gzip header
-    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7", "1:11", "0xb7"),  # a zip (or .xlsx)
-    ("proposal:\n  country: \u00e9".encode()[:-1], "2:12", "0xc3"),  # cut mid-character
-])
-def test_binary_content_is_named_where_it_starts(run_cli: RunCli, tmp_path: Path,
-                                                  data: bytes, where: str, byte: str) -> None:
+@pytest.mark.parametrize(
+    ("data", "where", "byte"),
+    [
+        (bytes(range(256)), "2:118", "0x80"),  # every byte value, in order
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "1:2", "0x8b"),  # a gzip header
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00\xb7", "1:11", "0xb7"),  # a zip (or .xlsx)
+        ("proposal:\n  country: \u00e9".encode()[:-1], "2:12", "0xc3"),  # cut mid-character
+    ],
+)
+def test_binary_content_is_named_where_it_starts(
+    run_cli: RunCli, tmp_path: Path, data: bytes, where: str, byte: str
+) -> None:
     path = tmp_path / "binary.yaml"
     path.write_bytes(data)
     result = run_cli("validate", str(path))
@@ -143,8 +154,9 @@ def test_a_folder_or_nothing_where_a_file_belongs(run_cli: RunCli, tmp_path: Pat
     assert (result.code, result.err) == (1, f"{tmp_path / 'none.yaml'}: no such file\n")
 
 
-def test_a_file_name_with_control_characters_is_shown_escaped(run_cli: RunCli,
-                                                               tmp_path: Path) -> None:
+def test_a_file_name_with_control_characters_is_shown_escaped(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     path = tmp_path / "evil\x1b[2J.yaml"
     path.write_text("proposal: [\n")
     result = run_cli("validate", str(tmp_path))
@@ -153,11 +165,11 @@ def test_a_file_name_with_control_characters_is_shown_escaped(run_cli: RunCli,
     assert result.err.startswith(f"{tmp_path}/evil\\x1b[2J.yaml:2:1: not valid YAML")
 
 
-def test_every_problem_of_a_file_is_listed_up_to_a_limit(run_cli: RunCli,
-                                                         tmp_path: Path) -> None:
+def test_every_problem_of_a_file_is_listed_up_to_a_limit(run_cli: RunCli, tmp_path: Path) -> None:
     path = tmp_path / "typos.yaml"
-    path.write_text("proposal:\n  country: Italy\ng2g:\n"
-                    + "".join(f"  field_{i}: 1\n" for i in range(60)))
+    path.write_text(
+        "proposal:\n  country: Italy\ng2g:\n" + "".join(f"  field_{i}: 1\n" for i in range(60))
+    )
     result = run_cli("validate", str(path))
     lines = result.err.splitlines()
     assert result.code == 1

@@ -52,6 +52,7 @@ def at_width(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> Callable[..., 
         result = run_cli(*args)
         assert result.code == 0, result.err
         return result.out
+
     return run
 
 
@@ -74,9 +75,9 @@ def _tokens(text: str) -> set[str]:
 def _vocabulary() -> frozenset[str]:
     """The identifiers of the samples' framework: criteria, sub-criteria, gates, fields."""
     from evaluator.api import load_criteria
+
     criteria = load_criteria(None, max_bytes=1_000_000)
-    words = {"italy", "turkiye", "south-korea", "direct-offer", "topsis", "promethee",
-             "wsm"}
+    words = {"italy", "turkiye", "south-korea", "direct-offer", "topsis", "promethee", "wsm"}
     for c in criteria.criteria:
         words.add(c.id)
         for leaf in c.leaves:
@@ -94,7 +95,8 @@ def _legal_piece(token: str, whole: str) -> bool:
     while start >= 0:
         end = start + len(token)
         if (start == 0 or whole[start - 1] in BREAKS) and (
-                end == len(whole) or whole[end - 1] in BREAKS):
+            end == len(whole) or whole[end - 1] in BREAKS
+        ):
             return True
         start = whole.find(token, start + 1)
     return False
@@ -123,7 +125,8 @@ def cut_words(text: str, reference: str) -> list[str]:
                 continue
             cut.append(token)
         elif any(word != token and token in word for word in _vocabulary()) and not any(
-                _legal_piece(token, word) for word in whole):
+            _legal_piece(token, word) for word in whole
+        ):
             cut.append(token)
     return sorted(cut)
 
@@ -135,8 +138,7 @@ def check_fits(text: str, width: int) -> None:
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
-def test_every_table_fits_without_cutting_a_word(at_width: Callable[..., str],
-                                                 name: str) -> None:
+def test_every_table_fits_without_cutting_a_word(at_width: Callable[..., str], name: str) -> None:
     reference = at_width(max(WIDTHS), *COMMANDS[name])
     for width in WIDTHS:
         text = at_width(width, *COMMANDS[name])
@@ -145,16 +147,21 @@ def test_every_table_fits_without_cutting_a_word(at_width: Callable[..., str],
 
 
 def _line_with(text: str, *words: str) -> bool:
-    patterns = [re.compile(rf"(?<![\w.-]){re.escape(w)}" + ("" if w.endswith("_") else
-                                                            r"(?![\w-]|\.\d)"))
-                for w in words]
+    patterns = [
+        re.compile(rf"(?<![\w.-]){re.escape(w)}" + ("" if w.endswith("_") else r"(?![\w-]|\.\d)"))
+        for w in words
+    ]
     return any(all(p.search(line) for p in patterns) for line in text.splitlines())
 
 
-@pytest.mark.parametrize("args", [COMMANDS[n] for n in COMMANDS if n.startswith("compare")],
-                         ids=[n for n in COMMANDS if n.startswith("compare")])
+@pytest.mark.parametrize(
+    "args",
+    [COMMANDS[n] for n in COMMANDS if n.startswith("compare")],
+    ids=[n for n in COMMANDS if n.startswith("compare")],
+)
 def test_each_proposal_is_on_a_line_with_its_total_and_scores(
-        at_width: Callable[..., str], args: list[str]) -> None:
+    at_width: Callable[..., str], args: list[str]
+) -> None:
     data = json.loads(at_width(100, *args, "--format", "json"))
     for width in WIDTHS:
         text = at_width(width, *args)
@@ -162,8 +169,7 @@ def test_each_proposal_is_on_a_line_with_its_total_and_scores(
             ident = result["id"]
             assert _line_with(text, ident, f"{result['total']:.2f}"), (width, ident, text)
             for criterion in result["criteria"].values():
-                assert _line_with(text, ident, f"{criterion['score']:.1f}"), (
-                    width, ident, text)
+                assert _line_with(text, ident, f"{criterion['score']:.1f}"), (width, ident, text)
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n.startswith("score")])
@@ -180,14 +186,12 @@ def test_a_score_card_shows_every_score_whole(at_width: Callable[..., str], name
             for ident, leaf in criterion["subcriteria"].items():
                 # the sub-criterion's id (or its first piece, when it wraps) by its score
                 score = "raw" if leaf["rule"] == "raw" else f"{leaf['score']:.2f}"
-                starts = [ident[:i + 1] for i, ch in enumerate(ident) if ch == "_"] + [ident]
-                assert any(_line_with(text, start, score) for start in starts), (
-                    width, ident, text)
+                starts = [ident[: i + 1] for i, ch in enumerate(ident) if ch == "_"] + [ident]
+                assert any(_line_with(text, start, score) for start in starts), (width, ident, text)
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n.startswith("sensitivity")])
-def test_sensitivity_names_every_proposal_whole(at_width: Callable[..., str],
-                                                name: str) -> None:
+def test_sensitivity_names_every_proposal_whole(at_width: Callable[..., str], name: str) -> None:
     for width in WIDTHS:
         text = at_width(width, *COMMANDS[name])
         for ident in ("italy", "turkiye", "south-korea"):
@@ -196,17 +200,20 @@ def test_sensitivity_names_every_proposal_whole(at_width: Callable[..., str],
 
 
 def test_an_id_too_long_for_the_terminal_wraps_after_underscores(
-        at_width: Callable[..., str], tmp_path: Path) -> None:
+    at_width: Callable[..., str], tmp_path: Path
+) -> None:
     ident = "an_extremely_long_proposal_identifier_from_a_partner"
     text = (ROOT / "proposals" / "turkiye.yaml").read_text(encoding="utf-8")
-    (tmp_path / f"{ident}.yaml").write_text(re.sub(r"(?m)^  id: .*$", f"  id: {ident}",
-                                                   text), encoding="utf-8")
+    (tmp_path / f"{ident}.yaml").write_text(
+        re.sub(r"(?m)^  id: .*$", f"  id: {ident}", text), encoding="utf-8"
+    )
     for width in WIDTHS:
         out = at_width(width, "compare", str(tmp_path), "--method", "all")
         check_fits(out, width)
         # the id whole, or its pieces one under another, each ending after an underscore
-        pieces = [t for t in out.translate(BOX).split() if t in ident and ("_" in t or
-                                                                        t == "partner")]
+        pieces = [
+            t for t in out.translate(BOX).split() if t in ident and ("_" in t or t == "partner")
+        ]
         assert all(_legal_piece(piece, ident) for piece in pieces), (width, out)
         assert ident in pieces or "".join(pieces).startswith(ident), (width, out)
         # the scores share one table, laid out for the id as it wraps

@@ -23,13 +23,15 @@ ROW = re.compile(r"^ *(★ 1|\d+|—)  +p\d{6}\b", re.M)
 def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """120 proposals varied from the samples (a quarter ineligible, like direct-offer)."""
     folder = tmp_path_factory.mktemp("batch")
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "120", str(folder)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "120", str(folder)], check=True
+    )
     return folder
 
 
 def test_a_long_ranking_shows_a_screenful_and_says_how_to_see_the_rest(
-        run_cli: RunCli, batch: Path) -> None:
+    run_cli: RunCli, batch: Path
+) -> None:
     result = run_cli("compare", str(batch), "--jobs", "1")
     assert result.code == 0, result.err
     rows = ROW.findall(result.out)
@@ -38,14 +40,14 @@ def test_a_long_ranking_shows_a_screenful_and_says_how_to_see_the_rest(
     flat = " ".join(result.out.split())
     assert "`--all` shows every row, or use --format json or csv." in flat
     # The ineligible ones are counted by the gates they fail, not listed one by one.
-    assert "30 ineligible proposals are not shown: 30 fail no_undisclosed_intermediaries" \
-        in flat
+    assert "30 ineligible proposals are not shown: 30 fail no_undisclosed_intermediaries" in flat
     assert flat.count(" is ineligible: ") == 0
     assert len(result.out.splitlines()) < 70, result.out
 
 
-def test_a_terminal_of_30_lines_shows_20_rows(run_cli: RunCli, batch: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_terminal_of_30_lines_shows_20_rows(
+    run_cli: RunCli, batch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LINES", "30")
     result = run_cli("compare", str(batch), "--jobs", "1")
     assert len(ROW.findall(result.out)) == 20
@@ -72,13 +74,16 @@ def test_a_short_ranking_is_not_cut(run_cli: RunCli) -> None:
     assert "italy" in result.out and "direct-offer" in result.out
 
 
-def test_laying_out_every_row_takes_time_in_proportion_to_the_rows(batch: Path,
-                                                                   tmp_path: Path) -> None:
+def test_laying_out_every_row_takes_time_in_proportion_to_the_rows(
+    batch: Path, tmp_path: Path
+) -> None:
     from evaluator.api import compare_files, load_criteria
     from evaluator.render import RenderOptions
     from evaluator.render.table import render
-    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), "960",
-                    str(tmp_path)], check=True)
+
+    subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "generate.py"), "960", str(tmp_path)], check=True
+    )
     criteria = load_criteria(None, max_bytes=1_000_000)
     small = compare_files([batch], criteria, jobs=1)
     large = compare_files([tmp_path], criteria, jobs=1)

@@ -24,20 +24,54 @@ from tests.conftest import Run
 RunCli = Callable[..., Run]
 
 # What a line may start with that CommonMark or GFM would read as structure.
-LINE_STARTS = ["# ", "> ", "- ", "+ ", "* ", "1. ", "2) ", "---", "***", "___", "===",
-               "```", "~~~", "    indented", "<div>", "<!-- ", "[ref]: http://evil.example/",
-               "| a |", ": ", "\\", "&amp; "]
+LINE_STARTS = [
+    "# ",
+    "> ",
+    "- ",
+    "+ ",
+    "* ",
+    "1. ",
+    "2) ",
+    "---",
+    "***",
+    "___",
+    "===",
+    "```",
+    "~~~",
+    "    indented",
+    "<div>",
+    "<!-- ",
+    "[ref]: http://evil.example/",
+    "| a |",
+    ": ",
+    "\\",
+    "&amp; ",
+]
 # ...and what can make markup anywhere in a line.
-INLINE = ("<img src=x onerror=alert(1)> [link](http://evil.example/) "
-          "![image](http://evil.example/i.png) <http://evil.example/> <a@evil.example> "
-          "http://evil.example/x https://evil.example //evil.example/y www.evil.example "
-          "ftp://evil.example mail@evil.example &lt;b&gt; &#60; &amp; *em* _em_ **strong** "
-          "__strong__ ~~struck~~ ~struck~ `code` ``co`de`` a|b back\\slash\\ [ref] "
-          "[x][ref] $x$ @someone #123 <b>bold</b>\n# Injected\n\n- item\n> quote\tend\\")
+INLINE = (
+    "<img src=x onerror=alert(1)> [link](http://evil.example/) "
+    "![image](http://evil.example/i.png) <http://evil.example/> <a@evil.example> "
+    "http://evil.example/x https://evil.example //evil.example/y www.evil.example "
+    "ftp://evil.example mail@evil.example &lt;b&gt; &#60; &amp; *em* _em_ **strong** "
+    "__strong__ ~~struck~~ ~struck~ `code` ``co`de`` a|b back\\slash\\ [ref] "
+    "[x][ref] $x$ @someone #123 <b>bold</b>\n# Injected\n\n- item\n> quote\tend\\"
+)
 
-FIELDS = ["criteria_title", "criteria_id", "version", "criterion_title", "source",
-          "gate_title", "gate_source", "country", "title", "activity", "technical",
-          "member", "level"]
+FIELDS = [
+    "criteria_title",
+    "criteria_id",
+    "version",
+    "criterion_title",
+    "source",
+    "gate_title",
+    "gate_source",
+    "country",
+    "title",
+    "activity",
+    "technical",
+    "member",
+    "level",
+]
 
 # The commands writing Markdown, each run on the same files.
 COMMANDS = {
@@ -45,8 +79,15 @@ COMMANDS = {
     "compare-all": ["compare", "{proposals}", "--panel", "{panel}", "--method", "all"],
     "score": ["score", "{proposals}/{file}", "--panel", "{panel}"],
     "criteria": ["criteria"],
-    "sensitivity": ["sensitivity", "{proposals}", "--panel", "{panel}", "--samples", "20",
-                    "--values"],
+    "sensitivity": [
+        "sensitivity",
+        "{proposals}",
+        "--panel",
+        "{panel}",
+        "--samples",
+        "20",
+        "--values",
+    ],
 }
 
 CRITERIA = """\
@@ -87,11 +128,21 @@ industrial_collaboration:
 """
 
 HARMLESS = {field: f"Harmless {field.replace('_', ' ')}" for field in FIELDS}
-HARMLESS_NAMES = {"id": "alpha", "file": "alpha.yaml", "leaf": "price", "gate": "bond",
-                  "bad": "broken file.yaml"}
+HARMLESS_NAMES = {
+    "id": "alpha",
+    "file": "alpha.yaml",
+    "leaf": "price",
+    "gate": "bond",
+    "bad": "broken file.yaml",
+}
 # Ids are letters, digits, _ and -: they can still start and end emphasis.
-HOSTILE_NAMES = {"id": "_alpha_", "file": "#1 `tick` <b>|*x*[l](y) &amp; _a_.yaml",
-                 "leaf": "_price_", "gate": "__bond__", "bad": "*bad* `x` <i>|.yaml"}
+HOSTILE_NAMES = {
+    "id": "_alpha_",
+    "file": "#1 `tick` <b>|*x*[l](y) &amp; _a_.yaml",
+    "leaf": "_price_",
+    "gate": "__bond__",
+    "bad": "*bad* `x` <i>|.yaml",
+}
 
 
 def write_files(folder: Path, texts: dict[str, str], names: dict[str, str]) -> dict[str, str]:
@@ -104,22 +155,35 @@ def write_files(folder: Path, texts: dict[str, str], names: dict[str, str]) -> d
     panel.mkdir()
     criteria = folder / "criteria.yaml"
     criteria.write_text(CRITERIA.format(**quoted, leaf=names["leaf"], gate=names["gate"]))
-    (proposals / names["file"]).write_text(PROPOSAL.format(
-        **quoted, id=names["id"], price=200, bond=3, hull=quoted["technical"]))
-    (proposals / "beta.yaml").write_text(PROPOSAL.format(
-        **{**quoted, "country": "Beta", "title": "Beta", "activity": "Beta"}, id="beta",
-        price=150, bond=10, hull="plain"))
+    (proposals / names["file"]).write_text(
+        PROPOSAL.format(**quoted, id=names["id"], price=200, bond=3, hull=quoted["technical"])
+    )
+    (proposals / "beta.yaml").write_text(
+        PROPOSAL.format(
+            **{**quoted, "country": "Beta", "title": "Beta", "activity": "Beta"},
+            id="beta",
+            price=150,
+            bond=10,
+            hull="plain",
+        )
+    )
     (proposals / names["bad"]).write_text("proposal: {country: X}\npricing: {unit_price: 1}\n")
     for member, first in ((quoted["member"], "good"), ("Z", quoted["level"])):
         (panel / f"{len(member)}.yaml").write_text(
             f"member: {member}\nratings:\n  {names['id']}: {{sincerity: {first}}}\n"
-            f"  beta: {{sincerity: good}}\n")
-    return {"proposals": str(proposals), "panel": str(panel), "file": names["file"],
-            "criteria": str(criteria)}
+            f"  beta: {{sincerity: good}}\n"
+        )
+    return {
+        "proposals": str(proposals),
+        "panel": str(panel),
+        "file": names["file"],
+        "criteria": str(criteria),
+    }
 
 
-def render(run_cli: RunCli, folder: Path, texts: dict[str, str], names: dict[str, str]
-           ) -> dict[str, str]:
+def render(
+    run_cli: RunCli, folder: Path, texts: dict[str, str], names: dict[str, str]
+) -> dict[str, str]:
     """Each command's Markdown output on the files written with `texts`."""
     paths = write_files(folder, texts, names)
     outputs = {}
@@ -148,8 +212,11 @@ def walk(tokens: list[Token]) -> list[Token]:
 
 def structure(tokens: list[Token]) -> list[str]:
     """The blocks and inline markup, without the text: what input must not change."""
-    return [f"{t.type}:{t.tag}" for t in walk(tokens)
-            if t.type not in ("text", "code_inline", "text_special")]
+    return [
+        f"{t.type}:{t.tag}"
+        for t in walk(tokens)
+        if t.type not in ("text", "code_inline", "text_special")
+    ]
 
 
 def inline_texts(tokens: list[Token]) -> list[str]:
@@ -157,8 +224,10 @@ def inline_texts(tokens: list[Token]) -> list[str]:
     texts = []
     for token in tokens:
         if token.type == "inline":
-            text = "".join(" " if c.type in ("softbreak", "hardbreak") else c.content
-                           for c in token.children or [])
+            text = "".join(
+                " " if c.type in ("softbreak", "hardbreak") else c.content
+                for c in token.children or []
+            )
             texts.append(" ".join(text.split()))
     return texts
 
@@ -172,6 +241,7 @@ def shown(text: str) -> str:
 def harmless(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
     # What run_cli does (a function-scoped fixture), once for the module.
     from tests.conftest import ROOT
+
     folder = tmp_path_factory.mktemp("harmless")
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(ROOT)
@@ -186,6 +256,7 @@ def _run_in_process(*args: str) -> Run:
     import io
 
     from evaluator.cli.app import main
+
     out, err = io.StringIO(), io.StringIO()
     code = 0
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -197,8 +268,9 @@ def _run_in_process(*args: str) -> Run:
 
 
 @pytest.mark.parametrize("start", LINE_STARTS)
-def test_no_input_makes_markup(run_cli: RunCli, tmp_path: Path, start: str,
-                               harmless: dict[str, list[str]]) -> None:
+def test_no_input_makes_markup(
+    run_cli: RunCli, tmp_path: Path, start: str, harmless: dict[str, list[str]]
+) -> None:
     texts = {field: f"{start}{INLINE} {field}-end" for field in FIELDS}
     outputs = render(run_cli, tmp_path, texts, HOSTILE_NAMES)
     found = set()
@@ -208,35 +280,63 @@ def test_no_input_makes_markup(run_cli: RunCli, tmp_path: Path, start: str,
         assert not kinds & {"html_inline", "html_block", "link_open", "image"}, (name, text)
         assert structure(tokens) == harmless[name], (name, text)
         lines = inline_texts(tokens)
-        found |= {field for field, value in texts.items()
-                  if any(shown(value) in line for line in lines)}
-        found |= {key for key in ("file", "bad")
-                  if any(HOSTILE_NAMES[key] in line for line in lines)}
+        found |= {
+            field for field, value in texts.items() if any(shown(value) in line for line in lines)
+        }
+        found |= {
+            key for key in ("file", "bad") if any(HOSTILE_NAMES[key] in line for line in lines)
+        }
     # Each hostile text is shown, as it was written, somewhere.
     assert found == {*FIELDS, "file", "bad"}
 
 
-@pytest.mark.parametrize("text", [
-    "plain", "<b>", "a|b", "x\ny", "_a_ b_c", "&lt;", "[x](y)", "1. item", "-5", "# h",
-    "`", "www.x.example", "http://x.example", "a@b.example", "  lead", "~~x~~", "\\",
-    "Türkiye ≥ 30 → ok",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "plain",
+        "<b>",
+        "a|b",
+        "x\ny",
+        "_a_ b_c",
+        "&lt;",
+        "[x](y)",
+        "1. item",
+        "-5",
+        "# h",
+        "`",
+        "www.x.example",
+        "http://x.example",
+        "a@b.example",
+        "  lead",
+        "~~x~~",
+        "\\",
+        "Türkiye ≥ 30 → ok",
+    ],
+)
 @pytest.mark.parametrize("where", ["{}", "## {}", "> {}", "- **x**: {}", "| {} | y |"])
 def test_md_shows_any_text_literally(text: str, where: str) -> None:
     from evaluator.render.markdown_text import md
+
     source = where.format(md(text))
     if where.startswith("|"):
         source += "\n| --- | --- |"
     tokens = parser().parse(source)
-    assert not {t.type for t in walk(tokens)} & {"html_inline", "html_block", "link_open",
-                                                  "image", "em_open", "strong_open", "s_open",
-                                                  "code_inline"} - (
-        {"strong_open"} if "**" in where else set())
+    assert not {t.type for t in walk(tokens)} & {
+        "html_inline",
+        "html_block",
+        "link_open",
+        "image",
+        "em_open",
+        "strong_open",
+        "s_open",
+        "code_inline",
+    } - ({"strong_open"} if "**" in where else set())
     assert shown(text) in inline_texts(tokens)[0], source
 
 
 def test_code_form_fences_text_that_cannot_break_the_span() -> None:
     from evaluator.render.markdown_text import md
+
     assert md("proposals/italy.yaml", code=True) == "`proposals/italy.yaml`"
     # A backtick or a pipe would end the span or the cell: the text is escaped instead.
     assert md("a`b.yaml", code=True) == md("a`b.yaml") == "a\\`b.yaml"
@@ -245,10 +345,21 @@ def test_code_form_fences_text_that_cannot_break_the_span() -> None:
 
 def test_ordinary_text_is_left_as_it_is() -> None:
     from evaluator.render.markdown_text import md
+
     # Escapes only where markup could start: sample output stays readable.
-    for text in ("Italy", "South Korea", "technology_transfer", "Littoral Mission Ship "
-                 "Batch 2, G2G offer", "-12.34", "40.35 × 0.20 = 8.07", "0.30–0.55",
-                 "local_share_pct > 30", "R & D", "(May 2025)", "italy ≈"):
+    for text in (
+        "Italy",
+        "South Korea",
+        "technology_transfer",
+        "Littoral Mission Ship Batch 2, G2G offer",
+        "-12.34",
+        "40.35 × 0.20 = 8.07",
+        "0.30–0.55",
+        "local_share_pct > 30",
+        "R & D",
+        "(May 2025)",
+        "italy ≈",
+    ):
         assert md(text) == text
 
 

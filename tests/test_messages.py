@@ -28,10 +28,16 @@ from tests.conftest import ROOT, Run
 
 RunCli = Callable[..., Run]
 PACKAGE = ROOT / "evaluator"
-TABLES = {info.name: importlib.import_module(f"evaluator.messages.{info.name}")
-          for info in pkgutil.iter_modules(evaluator.messages.__path__)}
-TEMPLATES = {(table, name): value for table, module in TABLES.items()
-             for name, value in vars(module).items() if isinstance(value, Template)}
+TABLES = {
+    info.name: importlib.import_module(f"evaluator.messages.{info.name}")
+    for info in pkgutil.iter_modules(evaluator.messages.__path__)
+}
+TEMPLATES = {
+    (table, name): value
+    for table, module in TABLES.items()
+    for name, value in vars(module).items()
+    if isinstance(value, Template)
+}
 TEXTS = {template.template for template in TEMPLATES.values()}
 SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.parent.name != "messages")
 # The core: every module but the command line's and the renderers'.
@@ -39,10 +45,13 @@ CORE = [p for p in SOURCES if p.relative_to(PACKAGE).parts[0] not in ("cli", "re
 # Templates named somewhere without being called there, and the arguments of the call that
 # formats them: a rule type's `refusal` (scoring.engine), the `twice` of criteria._read_id.
 REFUSAL = {"field", "value", "leaf", "where", "type", "needs"}
-PASSED_ON = {("scoring", "CANNOT_SCORE"): REFUSAL, ("scoring", "NOT_IN_THE_LEVELS"): REFUSAL,
-             ("criteria", "CRITERION_DEFINED_TWICE"): {"id"},
-             ("criteria", "SUB_CRITERION_DEFINED_TWICE"): {"id"},
-             ("criteria", "GATE_DEFINED_TWICE"): {"id"}}
+PASSED_ON = {
+    ("scoring", "CANNOT_SCORE"): REFUSAL,
+    ("scoring", "NOT_IN_THE_LEVELS"): REFUSAL,
+    ("criteria", "CRITERION_DEFINED_TWICE"): {"id"},
+    ("criteria", "SUB_CRITERION_DEFINED_TWICE"): {"id"},
+    ("criteria", "GATE_DEFINED_TWICE"): {"id"},
+}
 
 
 def fields(text: str) -> set[str]:
@@ -70,35 +79,51 @@ class Uses:
         self.tables: dict[str, str] = {}  # a table imported as a module
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module == "evaluator.messages":
-                self.tables.update({a.asname or a.name: a.name for a in node.names
-                                    if a.name in TABLES})
+                self.tables.update(
+                    {a.asname or a.name: a.name for a in node.names if a.name in TABLES}
+                )
             elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
-                    "evaluator.messages."):
+                "evaluator.messages."
+            ):
                 table = (node.module or "").rsplit(".", 1)[1]
-                self.names.update({a.asname or a.name: (table, a.name) for a in node.names
-                                   if (table, a.name) in TEMPLATES})
+                self.names.update(
+                    {
+                        a.asname or a.name: (table, a.name)
+                        for a in node.names
+                        if (table, a.name) in TEMPLATES
+                    }
+                )
         self.calls: list[tuple[Key, set[str] | None, ast.Call]] = []
         called: set[int] = set()
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 func = node.func
-                for branch in (func.body, func.orelse) if isinstance(func, ast.IfExp) \
-                        else (func,):
+                for branch in (func.body, func.orelse) if isinstance(func, ast.IfExp) else (func,):
                     key = self.template(branch)
                     if key is not None:
                         called.add(id(branch))
-                        given = None if node.args or any(k.arg is None for k in node.keywords) \
+                        given = (
+                            None
+                            if node.args or any(k.arg is None for k in node.keywords)
                             else {k.arg for k in node.keywords if k.arg is not None}
+                        )
                         self.calls.append((key, given, node))
-        self.named = [(key, node.lineno) for node in ast.walk(tree)
-                      if isinstance(node, ast.Name | ast.Attribute) and id(node) not in called
-                      and (key := self.template(node)) is not None]
+        self.named = [
+            (key, node.lineno)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Name | ast.Attribute)
+            and id(node) not in called
+            and (key := self.template(node)) is not None
+        ]
 
     def template(self, node: ast.AST) -> Key | None:
         if isinstance(node, ast.Name):
             return self.names.get(node.id)
-        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and \
-                node.value.id in self.tables:
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.tables
+        ):
             key = (self.tables[node.value.id], node.attr)
             return key if key in TEMPLATES else None
         return None
@@ -116,44 +141,59 @@ def where(path: Path, line: int) -> str:
 
 
 def test_every_template_is_given_exactly_the_arguments_it_names() -> None:
-    wrong = [f"{where(path, node.lineno)}: {name} names {sorted(names_of(table, name))}, "
-             f"given {sorted(given) if given is not None else 'by position or **'}"
-             for path, uses in USES.items() for (table, name), given, node in uses.calls
-             if given != names_of(table, name)]
+    wrong = [
+        f"{where(path, node.lineno)}: {name} names {sorted(names_of(table, name))}, "
+        f"given {sorted(given) if given is not None else 'by position or **'}"
+        for path, uses in USES.items()
+        for (table, name), given, node in uses.calls
+        if given != names_of(table, name)
+    ]
     assert wrong == []
     assert sum(len(uses.calls) for uses in USES.values()) > 120  # the test sees the calls
 
 
 def test_a_template_named_without_its_arguments_is_formatted_with_them_elsewhere() -> None:
     # Named but not called: a message as it is (no argument), or one of PASSED_ON.
-    wrong = [f"{where(path, line)}: {name} needs {sorted(names_of(table, name))}"
-             for path, uses in USES.items() for (table, name), line in uses.named
-             if not names_of(table, name) <= PASSED_ON.get((table, name), set())]
+    wrong = [
+        f"{where(path, line)}: {name} needs {sorted(names_of(table, name))}"
+        for path, uses in USES.items()
+        for (table, name), line in uses.named
+        if not names_of(table, name) <= PASSED_ON.get((table, name), set())
+    ]
     assert wrong == []
     for rule in RULES.values():  # what a refusal is formatted with (scoring.engine._leaf)
         assert fields(rule.refusal.template) <= REFUSAL, rule.type
 
 
 def test_every_template_formats_and_is_used() -> None:
-    used = {key for uses in USES.values()
-            for key in [k for k, _, _ in uses.calls] + [k for k, _ in uses.named]}
+    used = {
+        key
+        for uses in USES.values()
+        for key in [k for k, _, _ in uses.calls] + [k for k, _ in uses.named]
+    }
     for key, template in TEMPLATES.items():
         parsed = list(string.Formatter().parse(template.template))
-        assert all(name != "" and not (name or "x").isdigit() for _, name, _, _ in parsed), \
+        assert all(name != "" and not (name or "x").isdigit() for _, name, _, _ in parsed), (
             f"{key}: arguments are named"
+        )
         # A figure where the template formats one (`{size:,}`), a word elsewhere.
-        args: dict[str, Arg] = {name: 1 if spec else "x"
-                                for _, name, spec, _ in parsed if name is not None}
+        args: dict[str, Arg] = {
+            name: 1 if spec else "x" for _, name, spec, _ in parsed if name is not None
+        }
         assert str(template(**args)), key
         assert "\n" not in template.template, key
         assert key in used, f"{key} is in a table but nothing says it"
 
 
 def test_templates_are_made_only_in_the_tables() -> None:
-    made = [f"{path.relative_to(ROOT)}:{node.lineno}" for path in SOURCES
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            and node.func.id in ("Template", "Message")]
+    made = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in SOURCES
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ("Template", "Message")
+    ]
     assert made == []
 
 
@@ -171,11 +211,13 @@ def _sentences(node: ast.expr) -> Iterator[ast.expr]:
         yield from _sentences(node.body)
         yield from _sentences(node.orelse)
     elif isinstance(node, ast.JoinedStr | ast.BinOp) or (
-            isinstance(node, ast.Constant) and isinstance(node.value, str)):
+        isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ):
         yield node  # an f-string, literal text, text added to text
     elif isinstance(node, ast.Call) and (
-            (isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"))
-            or (isinstance(node.func, ast.Name) and node.func.id in ("str", "repr", "format"))):
+        (isinstance(node.func, ast.Attribute) and node.func.attr in ("format", "join"))
+        or (isinstance(node.func, ast.Name) and node.func.id in ("str", "repr", "format"))
+    ):
         yield node
 
 
@@ -187,9 +229,11 @@ def _wording(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return bool(re.search("[A-Za-z]", node.value))
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        return any(isinstance(side, ast.JoinedStr | ast.Constant) and
-                   isinstance(getattr(side, "value", ""), str)
-                   for side in (node.left, node.right))
+        return any(
+            isinstance(side, ast.JoinedStr | ast.Constant)
+            and isinstance(getattr(side, "value", ""), str)
+            for side in (node.left, node.right)
+        )
     return False
 
 
@@ -201,45 +245,67 @@ def sentences(source: str, name: str = "<source>") -> list[str]:
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        called = func.id if isinstance(func, ast.Name) else \
-            func.attr if isinstance(func, ast.Attribute) else ""
+        called = (
+            func.id
+            if isinstance(func, ast.Name)
+            else func.attr
+            if isinstance(func, ast.Attribute)
+            else ""
+        )
         position = _MESSAGE_AT.get(called)
         if position is not None:
-            message = next((k.value for k in node.keywords if k.arg == "message"),
-                           node.args[position] if len(node.args) > position else None)
+            message = next(
+                (k.value for k in node.keywords if k.arg == "message"),
+                node.args[position] if len(node.args) > position else None,
+            )
             if message is not None:
-                found += [f"{name}:{part.lineno}: {ast.unparse(part)}"
-                          for part in _sentences(message)]
+                found += [
+                    f"{name}:{part.lineno}: {ast.unparse(part)}" for part in _sentences(message)
+                ]
     for _, _, call in uses.calls:
-        found += [f"{name}:{k.value.lineno}: {k.arg}={ast.unparse(k.value)}"
-                  for k in call.keywords if _wording(k.value)]
+        found += [
+            f"{name}:{k.value.lineno}: {k.arg}={ast.unparse(k.value)}"
+            for k in call.keywords
+            if _wording(k.value)
+        ]
     return found
 
 
 def test_the_core_makes_no_problem_of_a_sentence_of_its_own() -> None:
-    assert [s for path in CORE for s in sentences(path.read_text(encoding="utf-8"),
-                                                  str(path.relative_to(ROOT)))] == []
+    assert [
+        s
+        for path in CORE
+        for s in sentences(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ] == []
 
 
-@pytest.mark.parametrize("source", [
-    'check.report(path, f"unknown field `{name}`")',
-    'raise InputError.at(name, "no such file")',
-    'Problem(file, "cannot read: " + reason)',
-    'Problem(file, message="expected {}".format(what))',
-    'self.fail(node, HINT if hint else "not valid YAML")',
-    'from evaluator.messages.values import UNKNOWN_NAME\n'
-    'check.report(path, UNKNOWN_NAME(what="field", name=name, hint=""))',
-    'from evaluator.messages import values as says\n'
-    'check.report(path, says.UNKNOWN_NAME(what=FIELD, name=name, hint=f" ({name}?)"))',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        'check.report(path, f"unknown field `{name}`")',
+        'raise InputError.at(name, "no such file")',
+        'Problem(file, "cannot read: " + reason)',
+        'Problem(file, message="expected {}".format(what))',
+        'self.fail(node, HINT if hint else "not valid YAML")',
+        "from evaluator.messages.values import UNKNOWN_NAME\n"
+        'check.report(path, UNKNOWN_NAME(what="field", name=name, hint=""))',
+        "from evaluator.messages import values as says\n"
+        'check.report(path, says.UNKNOWN_NAME(what=FIELD, name=name, hint=f" ({name}?)"))',
+    ],
+)
 def test_the_check_finds_a_sentence_put_together(source: str) -> None:
     assert len(sentences(source)) == 1
 
 
 def test_the_check_lets_a_template_and_its_facts_pass() -> None:
-    assert sentences('from evaluator.messages.values import UNKNOWN_NAME, FIELD\n'
-                     'check.report(path, UNKNOWN_NAME(what=FIELD, name=shorten(name), hint=""))\n'
-                     'raise InputError.at(name, NO_SUCH_FILE)\n') == []
+    assert (
+        sentences(
+            "from evaluator.messages.values import UNKNOWN_NAME, FIELD\n"
+            'check.report(path, UNKNOWN_NAME(what=FIELD, name=shorten(name), hint=""))\n'
+            "raise InputError.at(name, NO_SUCH_FILE)\n"
+        )
+        == []
+    )
 
 
 # --- the corpus: every problem it reports, from a table ----------------------------------
@@ -258,7 +324,8 @@ def _from_tables(words: Message | str | Arg) -> list[str]:
 
 
 def test_every_problem_of_the_corpus_is_a_template_of_the_tables(
-        run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     seen: list[Message | str] = []
 
     def recording(message: Message | str) -> str:
@@ -270,8 +337,11 @@ def test_every_problem_of_the_corpus_is_a_template_of_the_tables(
     for path in sorted((CORPUS / "proposals").iterdir()):
         lines += len(run_cli("validate", str(path.relative_to(ROOT))).err.splitlines())
     for path in sorted((CORPUS / "criteria").iterdir()):
-        lines += len(run_cli("compare", "--criteria", str(path.relative_to(ROOT)),
-                             "proposals").err.splitlines())
+        lines += len(
+            run_cli(
+                "compare", "--criteria", str(path.relative_to(ROOT)), "proposals"
+            ).err.splitlines()
+        )
     assert len(seen) == lines > 150  # every line said went through the render layer
     assert [w for w in seen if not isinstance(w, Message)] == []
     assert [t for w in seen for t in _from_tables(w)] == []
@@ -283,11 +353,10 @@ def test_every_problem_of_the_corpus_is_a_template_of_the_tables(
 def test_a_message_is_its_template_formatted_with_its_arguments() -> None:
     hint = DID_YOU_MEAN(name="local_content_pct")
     message = UNKNOWN_NAME(what=FIELD, name="lcoal_content_pct", hint=hint)
-    assert str(message) == ("unknown field `lcoal_content_pct` (did you mean "
-                            "`local_content_pct`?)")
+    assert str(message) == ("unknown field `lcoal_content_pct` (did you mean `local_content_pct`?)")
     assert message.template == "unknown {what} `{name}`{hint}"
     assert message.args == {"what": FIELD, "name": "lcoal_content_pct", "hint": hint}
-    assert str(THE_TEXT(text="it's")) == "the text \"it's\""  # repr quoting, as before
+    assert str(THE_TEXT(text="it's")) == 'the text "it\'s"'  # repr quoting, as before
     listed = Message("one of: {values}", {"values": ("a", THE_TEXT(text="b"), 3)})
     assert str(listed) == "one of: a, the text 'b', 3"
     assert str(NO_SUCH_FILE) == "no such file" and NO_SUCH_FILE() == NO_SUCH_FILE
@@ -297,10 +366,15 @@ def test_a_problem_says_its_message_in_english_as_before() -> None:
     problem = Problem("a.yaml", UNKNOWN_NAME(what=FIELD, name="x", hint=""), 5, 3)
     assert problem.message == "unknown field `x`"
     assert str(problem) == "a.yaml:5:3: unknown field `x`"
-    assert problem.as_dict() == {"file": "a.yaml", "line": 5, "column": 3,
-                                 "message": "unknown field `x`"}
-    assert repr(problem) == ("Problem(file='a.yaml', message='unknown field `x`', line=5, "
-                             "column=3)")
+    assert problem.as_dict() == {
+        "file": "a.yaml",
+        "line": 5,
+        "column": 3,
+        "message": "unknown field `x`",
+    }
+    assert repr(problem) == (
+        "Problem(file='a.yaml', message='unknown field `x`', line=5, column=3)"
+    )
     plain = Problem("a.yaml", "unknown field `x`", 5, 3)  # plain text still makes one
     assert plain == problem and hash(plain) == hash(problem)
     assert str(Problem("b.yaml", NO_SUCH_FILE)) == "b.yaml: no such file"
@@ -309,8 +383,9 @@ def test_a_problem_says_its_message_in_english_as_before() -> None:
 
 
 def test_a_problem_crosses_to_another_process_with_its_facts() -> None:
-    problem = Problem("a.yaml", UNKNOWN_NAME(what=FIELD, name="x", hint=DID_YOU_MEAN(name="y")),
-                      5, 3)
+    problem = Problem(
+        "a.yaml", UNKNOWN_NAME(what=FIELD, name="x", hint=DID_YOU_MEAN(name="y")), 5, 3
+    )
     again = pickle.loads(pickle.dumps(InputError([problem]))).problems[0]
     assert again == problem and isinstance(again.words, Message)
     assert again.words == problem.words and again.message == problem.message
@@ -329,21 +404,25 @@ MALAY = {
 
 def malay(message: Message | str | Arg) -> str:
     if isinstance(message, Message):
-        args = {name: malay(value) if isinstance(value, Message | tuple) else value
-                for name, value in message.args.items()}
+        args = {
+            name: malay(value) if isinstance(value, Message | tuple) else value
+            for name, value in message.args.items()
+        }
         return MALAY.get(message.template, message.template).format_map(args)
     if isinstance(message, tuple):
         return ", ".join(malay(item) for item in message)
     return str(message)
 
 
-def test_a_second_language_is_one_more_table(run_cli: RunCli,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_language_is_one_more_table(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(render_problems, "message_text", malay)
     bad = "tests/corpus/proposals/unknown-field.yaml"
     assert run_cli("validate", bad).err == (
         f"{bad}:5:3: medan `lcoal_content_pct` tidak dikenali (adakah maksud anda "
-        "`local_content_pct`?)\n")
+        "`local_content_pct`?)\n"
+    )
     assert run_cli("validate", "nowhere.yaml").err == "nowhere.yaml: tiada fail sedemikian\n"
     # The reports' lists of files not evaluated are worded the same way.
     assert "tidak dikenali" in run_cli("compare", bad, "--format", "markdown").out
@@ -352,4 +431,5 @@ def test_a_second_language_is_one_more_table(run_cli: RunCli,
     result = run_cli("compare", bad, "--format", "json")
     errors = json.loads(result.out)["errors"]
     assert [e["message"] for e in errors] == [
-        "unknown field `lcoal_content_pct` (did you mean `local_content_pct`?)"]
+        "unknown field `lcoal_content_pct` (did you mean `local_content_pct`?)"
+    ]

@@ -51,23 +51,27 @@ def test_topsis_reproduces_the_fighter_aircraft_example() -> None:
 # function per criterion: f1 U-shape (q 10), f2 V-shape (p 30), f3 linear (q 0.5, p 5),
 # f4 level (q 1, p 6), f5 usual, f6 Gaussian (s 5). The chapter publishes the preference
 # indices π(a, b) below (3 decimals); net flows follow as (Σ_b π(a,b) − Σ_b π(b,a)) / 5.
-PLANTS = np.array([
-    [80, 90, 6, 5.4, 8, 5],
-    [65, 58, 2, 9.7, 1, 1],
-    [83, 60, 4, 7.2, 4, 7],
-    [40, 80, 10, 7.5, 7, 10],
-    [52, 72, 6, 2.0, 3, 8],
-    [94, 96, 7, 3.6, 5, 6],
-])
+PLANTS = np.array(
+    [
+        [80, 90, 6, 5.4, 8, 5],
+        [65, 58, 2, 9.7, 1, 1],
+        [83, 60, 4, 7.2, 4, 7],
+        [40, 80, 10, 7.5, 7, 10],
+        [52, 72, 6, 2.0, 3, 8],
+        [94, 96, 7, 3.6, 5, 6],
+    ]
+)
 PLANT_DIRECTIONS = ["min", "max", "min", "min", "min", "max"]
-PUBLISHED_PI = np.array([
-    [0.000, 0.296, 0.250, 0.268, 0.100, 0.185],
-    [0.462, 0.000, 0.389, 0.333, 0.296, 0.500],
-    [0.236, 0.180, 0.000, 0.333, 0.056, 0.429],
-    [0.399, 0.505, 0.305, 0.000, 0.223, 0.212],
-    [0.444, 0.515, 0.487, 0.380, 0.000, 0.448],
-    [0.286, 0.399, 0.250, 0.432, 0.133, 0.000],
-])
+PUBLISHED_PI = np.array(
+    [
+        [0.000, 0.296, 0.250, 0.268, 0.100, 0.185],
+        [0.462, 0.000, 0.389, 0.333, 0.296, 0.500],
+        [0.236, 0.180, 0.000, 0.333, 0.056, 0.429],
+        [0.399, 0.505, 0.305, 0.000, 0.223, 0.212],
+        [0.444, 0.515, 0.487, 0.380, 0.000, 0.448],
+        [0.286, 0.399, 0.250, 0.432, 0.133, 0.000],
+    ]
+)
 
 
 def _unicriterion_flow(column: np.ndarray, direction: str, degree) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -83,15 +87,25 @@ def test_promethee_reproduces_the_published_power_plant_flows() -> None:
     published = (PUBLISHED_PI.sum(axis=1) - PUBLISHED_PI.sum(axis=0)) / 5
     # The net flow is additive over criteria (φ = Σ w_j φ_j): evaluator computes the
     # criteria whose functions it offers (V-shape is linear with q = 0) ...
-    ours = [t / 100 for t in promethee(
-        PLANTS[:, [1, 2, 4]].tolist(), [1 / 6] * 3, [PLANT_DIRECTIONS[j] for j in (1, 2, 4)],
-        [Preference("linear", 0, 30), Preference("linear", 0.5, 5), Preference()])]
+    ours = [
+        t / 100
+        for t in promethee(
+            PLANTS[:, [1, 2, 4]].tolist(),
+            [1 / 6] * 3,
+            [PLANT_DIRECTIONS[j] for j in (1, 2, 4)],
+            [Preference("linear", 0, 30), Preference("linear", 0.5, 5), Preference()],
+        )
+    ]
     # ... and the test adds the U-shape, level and Gaussian criteria by their definitions.
-    others = (_unicriterion_flow(PLANTS[:, 0], "min", lambda d: float(d > 10))
-              + _unicriterion_flow(PLANTS[:, 3], "min",
-                                   lambda d: 0.0 if d <= 1 else 0.5 if d <= 6 else 1.0)
-              + _unicriterion_flow(PLANTS[:, 5], "max",
-                                   lambda d: 1 - math.exp(-d * d / 50) if d > 0 else 0.0)) / 6
+    others = (
+        _unicriterion_flow(PLANTS[:, 0], "min", lambda d: float(d > 10))
+        + _unicriterion_flow(
+            PLANTS[:, 3], "min", lambda d: 0.0 if d <= 1 else 0.5 if d <= 6 else 1.0
+        )
+        + _unicriterion_flow(
+            PLANTS[:, 5], "max", lambda d: 1 - math.exp(-d * d / 50) if d > 0 else 0.0
+        )
+    ) / 6
     assert np.array(ours) + others == pytest.approx(published, abs=2e-3)
     # PROMETHEE II ranking of the chapter: a5, a2, a4, a6, a3, a1.
     assert list(np.argsort(-(np.array(ours) + others))) == [4, 1, 3, 5, 2, 0]
@@ -101,7 +115,8 @@ def test_promethee_usual_flow_counts_wins_and_losses() -> None:
     # With the usual function each criterion casts a vote per pair: φ = Σ w (wins − losses)/(m−1).
     matrix = [[3, 1], [2, 2], [1, 3]]
     assert promethee(matrix, [0.75, 0.25], ["max", "max"]) == pytest.approx(
-        [100 * (0.75 * 2 - 0.25 * 2) / 2, 0.0, 100 * (0.25 * 2 - 0.75 * 2) / 2])
+        [100 * (0.75 * 2 - 0.25 * 2) / 2, 0.0, 100 * (0.25 * 2 - 0.75 * 2) / 2]
+    )
 
 
 def test_linear_preference_degree() -> None:
@@ -111,6 +126,7 @@ def test_linear_preference_degree() -> None:
 
 
 # --- Edge cases ---------------------------------------------------------------------------
+
 
 def test_a_zero_column_stays_zero_and_changes_nothing() -> None:
     matrix = [[10, 0, 3], [20, 0, 1], [15, 0, 2]]
@@ -128,8 +144,10 @@ def test_identical_proposals_tie_under_every_method() -> None:
 
 def test_two_identical_rows_among_others_share_a_total() -> None:
     matrix = [[40, 70], [60, 20], [40, 70]]
-    for result in (topsis(matrix, [0.6, 0.4], ["max", "min"]),
-                   promethee(matrix, [0.6, 0.4], ["max", "min"])):
+    for result in (
+        topsis(matrix, [0.6, 0.4], ["max", "min"]),
+        promethee(matrix, [0.6, 0.4], ["max", "min"]),
+    ):
         assert result[0] == result[2]
 
 
@@ -159,10 +177,13 @@ def test_wsm_refuses_a_column_that_is_not_a_score() -> None:
         wsm([[1, 2]], [0.5, 0.5], ["max", "min"])
 
 
-@given(st.lists(st.lists(st.floats(0, 100), min_size=3, max_size=3), min_size=2, max_size=6),
-       st.lists(st.floats(0.01, 1), min_size=3, max_size=3))
-def test_totals_stay_in_range_and_follow_row_order(rows: list[list[float]],
-                                                   raw_weights: list[float]) -> None:
+@given(
+    st.lists(st.lists(st.floats(0, 100), min_size=3, max_size=3), min_size=2, max_size=6),
+    st.lists(st.floats(0.01, 1), min_size=3, max_size=3),
+)
+def test_totals_stay_in_range_and_follow_row_order(
+    rows: list[list[float]], raw_weights: list[float]
+) -> None:
     weights = [w / sum(raw_weights) for w in raw_weights]
     directions = ["max", "min", "max"]
     for method, low, high in ((topsis, 0, 100), (promethee, -100, 100)):
@@ -172,6 +193,7 @@ def test_totals_stay_in_range_and_follow_row_order(rows: list[list[float]],
 
 
 # --- Against an independent implementation (pymcdm) ---------------------------------------
+
 
 def _random_problem(seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
@@ -187,8 +209,11 @@ def _directions(types: np.ndarray) -> list[str]:
 
 
 def _same_order(ours: list[float], theirs: np.ndarray) -> bool:
-    return bool(np.array_equal(np.argsort(-np.array(ours), kind="stable"),
-                               np.argsort(-theirs, kind="stable")))
+    return bool(
+        np.array_equal(
+            np.argsort(-np.array(ours), kind="stable"), np.argsort(-theirs, kind="stable")
+        )
+    )
 
 
 @pytest.mark.parametrize("seed", range(25))
@@ -224,8 +249,12 @@ def test_promethee_linear_agrees_with_pymcdm(seed: int) -> None:
     p = q + rng.uniform(1, 40, size=len(weights))
     # pymcdm's "vshape_2" is the V-shape with indifference: Brans' linear criterion.
     theirs = PROMETHEE_II("vshape_2", p=p, q=q)(matrix, weights, types)
-    ours = promethee(matrix.tolist(), weights.tolist(), _directions(types),
-                     [Preference("linear", float(a), float(b)) for a, b in zip(q, p, strict=True)])
+    ours = promethee(
+        matrix.tolist(),
+        weights.tolist(),
+        _directions(types),
+        [Preference("linear", float(a), float(b)) for a, b in zip(q, p, strict=True)],
+    )
     assert np.array(ours) / 100 == pytest.approx(theirs, abs=1e-9)
     assert _same_order(ours, theirs)
 
@@ -254,6 +283,7 @@ def test_kendall_tau_b_extremes() -> None:
 
 # --- The decision matrix and --method on the samples ---------------------------------------
 
+
 @pytest.fixture(scope="module")
 def batch():  # type: ignore[no-untyped-def]
     loaded = load_proposals([PROPOSALS])
@@ -275,14 +305,16 @@ def test_the_decision_matrix_of_the_samples(batch, criteria) -> None:  # type: i
     italy = comparison.evaluations[matrix.proposals.index("italy")]
     transfer = next(c for c in italy.criteria if c.id == "technology_transfer")
     cell = matrix.rows[matrix.proposals.index("italy")][
-        [c.name for c in matrix.columns].index("technology_transfer.transfer_level")]
+        [c.name for c in matrix.columns].index("technology_transfer.transfer_level")
+    ]
     assert cell == pytest.approx(transfer.leaves[0].score * transfer.credibility_factor)
     assert transfer.credibility_factor < 1  # the example really exercises credibility
     # The weighted sum of the matrix is the scoring engine's total.
     assert totals(matrix, "wsm") == pytest.approx([e.total for e in comparison.evaluations])
     # The pool is the eligible proposals.
     assert [matrix.proposals[i] for i in matrix.pool] == [
-        e.id for e in comparison.evaluations if e.eligible]
+        e.id for e in comparison.evaluations if e.eligible
+    ]
 
 
 @pytest.mark.parametrize("method", ["topsis", "promethee"])
@@ -318,8 +350,9 @@ def test_method_all_keeps_the_files_method_and_adds_each(batch, criteria) -> Non
     eligible = [e for e in comparison.evaluations if e.eligible]
     for pair, tau in comparison.kendall_tau.items():
         a, b = pair.split("-")
-        assert tau == pytest.approx(kendall_tau_b([e.methods[a][1] for e in eligible],
-                                                  [e.methods[b][1] for e in eligible]))
+        assert tau == pytest.approx(
+            kendall_tau_b([e.methods[a][1] for e in eligible], [e.methods[b][1] for e in eligible])
+        )
 
 
 RAW = """\
@@ -340,12 +373,29 @@ criteria:
 
 
 def _raw_offers() -> list:  # type: ignore[type-arg]
-    return [offer("a", technical__range_nm=3000, pricing__currency="MYR",
-                  pricing__unit_price=100, pricing__quantity=1),
-            offer("b", technical__range_nm=3500, pricing__currency="MYR",
-                  pricing__unit_price=120, pricing__quantity=1),
-            offer("c", technical__range_nm=2000, pricing__currency="MYR",
-                  pricing__unit_price=90, pricing__quantity=1)]
+    return [
+        offer(
+            "a",
+            technical__range_nm=3000,
+            pricing__currency="MYR",
+            pricing__unit_price=100,
+            pricing__quantity=1,
+        ),
+        offer(
+            "b",
+            technical__range_nm=3500,
+            pricing__currency="MYR",
+            pricing__unit_price=120,
+            pricing__quantity=1,
+        ),
+        offer(
+            "c",
+            technical__range_nm=2000,
+            pricing__currency="MYR",
+            pricing__unit_price=90,
+            pricing__quantity=1,
+        ),
+    ]
 
 
 def test_raw_values_work_with_topsis_and_promethee_but_not_wsm() -> None:
@@ -353,12 +403,18 @@ def test_raw_values_work_with_topsis_and_promethee_but_not_wsm() -> None:
     comparison = evaluate(_raw_offers(), framework)
     expected = topsis([[3000, 100], [3500, 120], [2000, 90]], [0.5, 0.5], ["max", "min"])
     assert {e.id: e.total for e in comparison.evaluations} == pytest.approx(
-        dict(zip("abc", expected, strict=True)))
-    flows = promethee([[3000, 100], [3500, 120], [2000, 90]], [0.5, 0.5], ["max", "min"],
-                      [Preference("linear", 100, 1000), Preference()])
+        dict(zip("abc", expected, strict=True))
+    )
+    flows = promethee(
+        [[3000, 100], [3500, 120], [2000, 90]],
+        [0.5, 0.5],
+        ["max", "min"],
+        [Preference("linear", 100, 1000), Preference()],
+    )
     comparison = evaluate(_raw_offers(), framework, method="promethee")
     assert {e.id: e.total for e in comparison.evaluations} == pytest.approx(
-        dict(zip("abc", flows, strict=True)))
+        dict(zip("abc", flows, strict=True))
+    )
     with pytest.raises(CriteriaError, match="raw rule"):
         evaluate(_raw_offers(), framework, method="wsm")
     every = evaluate(_raw_offers(), framework, method="all")
@@ -395,18 +451,31 @@ def test_preference_is_read_from_a_sub_criterion() -> None:
     assert default.criteria[0].leaves[0].preference == Preference()
 
 
-@pytest.mark.parametrize(("preference", "message"), [
-    ("{type: linear, q: 2, p: 2}", "criteria.yaml:11:45: `p` (preference threshold) must be "
-                                   "more than `q` (indifference threshold); got q 2 and p 2"),
-    ("{type: linear, q: -1, p: 2}", "criteria.yaml:11:39: must be at least 0, got -1"),
-    ("{type: linear, q: 1}", "criteria.yaml:11:21: the linear preference needs `p` (the "
-                             "preference threshold)"),
-    ("{type: usual, q: 1}", "criteria.yaml:11:35: the usual preference takes no thresholds; "
-                            "for thresholds use `type: linear`"),
-    ("{type: vshape}", "criteria.yaml:11:28: unknown value 'vshape'; expected one of: usual, "
-                       "linear"),
-    ("{kind: linear}", "criteria.yaml:11:22: unknown preference key `kind`"),
-])
+@pytest.mark.parametrize(
+    ("preference", "message"),
+    [
+        (
+            "{type: linear, q: 2, p: 2}",
+            "criteria.yaml:11:45: `p` (preference threshold) must be "
+            "more than `q` (indifference threshold); got q 2 and p 2",
+        ),
+        ("{type: linear, q: -1, p: 2}", "criteria.yaml:11:39: must be at least 0, got -1"),
+        (
+            "{type: linear, q: 1}",
+            "criteria.yaml:11:21: the linear preference needs `p` (the preference threshold)",
+        ),
+        (
+            "{type: usual, q: 1}",
+            "criteria.yaml:11:35: the usual preference takes no thresholds; "
+            "for thresholds use `type: linear`",
+        ),
+        (
+            "{type: vshape}",
+            "criteria.yaml:11:28: unknown value 'vshape'; expected one of: usual, linear",
+        ),
+        ("{kind: linear}", "criteria.yaml:11:22: unknown preference key `kind`"),
+    ],
+)
 def test_bad_preferences_are_located(preference: str, message: str) -> None:
     with pytest.raises(CriteriaError) as caught:
         criteria_from(PREFERENCE.format(preference=preference))
@@ -415,8 +484,9 @@ def test_bad_preferences_are_located(preference: str, message: str) -> None:
 
 def test_preference_on_a_criterion_with_subcriteria_is_refused() -> None:
     text = PREFERENCE.format(preference="{type: usual}").replace(
-        "    weight: 1\n    subcriteria:", "    weight: 1\n    preference: {type: usual}\n"
-        "    subcriteria:")
+        "    weight: 1\n    subcriteria:",
+        "    weight: 1\n    preference: {type: usual}\n    subcriteria:",
+    )
     with pytest.raises(CriteriaError, match="`preference` goes on each sub-criterion"):
         criteria_from(text)
 
@@ -436,8 +506,10 @@ def test_linear_degree_is_monotone_and_bounded(q: float, gap: float, d: float) -
 
 # --- the method names, spelt in one place -------------------------------------------------
 
+
 def test_a_method_is_the_text_it_stands_for() -> None:
     from evaluator.model.method import ALL, METHODS, Method
+
     assert METHODS == (Method.WSM, Method.TOPSIS, Method.PROMETHEE)
     assert [str(m) for m in METHODS] == ["wsm", "topsis", "promethee"] and ALL == "all"
     # A member reads, hashes and encodes as its text: the JSON is unchanged by the enum.
@@ -449,12 +521,18 @@ def test_the_core_spells_the_method_names_in_one_place() -> None:
     import re
 
     from tests.conftest import ROOT
+
     # The command line and the renderers name them too; those are for their own rooms.
-    core = [path for path in (ROOT / "evaluator").rglob("*.py")
-            if path.parent.name not in ("cli", "render") and path.name != "method.py"]
+    core = [
+        path
+        for path in (ROOT / "evaluator").rglob("*.py")
+        if path.parent.name not in ("cli", "render") and path.name != "method.py"
+    ]
     literal = re.compile(r"""["'](wsm|topsis|promethee|all)["']""")
-    found = [f"{path.relative_to(ROOT)}:{number}: {text.strip()}"
-             for path in core
-             for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if literal.search(text) and not text.lstrip().startswith("#")]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {text.strip()}"
+        for path in core
+        for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if literal.search(text) and not text.lstrip().startswith("#")
+    ]
     assert found == []

@@ -74,15 +74,18 @@ def test_new_writes_the_template(run_cli: RunCli, tmp_path: Path) -> None:
     assert (result.code, result.out, result.err) == (0, "", "wrote proposals/france.yaml\n")
     text = (tmp_path / "proposals" / "france.yaml").read_text(encoding="utf-8")
     framework = load_criteria()  # in tmp_path: the installed copy, as the command used
-    assert text == proposal_template("proposals/france.yaml", country="France", ident="france",
-                                     used=used_fields(framework), criteria=framework.file)
-    assert text.splitlines()[0] == \
-        "# yaml-language-server: $schema=../schema/proposal.schema.json"
+    assert text == proposal_template(
+        "proposals/france.yaml",
+        country="France",
+        ident="france",
+        used=used_fields(framework),
+        criteria=framework.file,
+    )
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/proposal.schema.json"
     assert "  id: france\n" in text and "  country: France\n" in text
 
 
-def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli,
-                                                           tmp_path: Path) -> None:
+def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("new", str(tmp_path / "offer.yaml"))
     assert result.code == 0, result.err
     text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
@@ -95,14 +98,23 @@ def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli,
                 start -= 1
             if "information only" in " ".join(lines[start:i]):
                 marked.append(line.strip().rstrip(":"))
-    assert marked == ["escalation_cap_pct", "royalty_free", "source_code_access",
-                      "performance_bond_pct", "integrity_pact", "prior_contracts"]
+    assert marked == [
+        "escalation_cap_pct",
+        "royalty_free",
+        "source_code_access",
+        "performance_bond_pct",
+        "integrity_pact",
+        "prior_contracts",
+    ]
     assert "not scored by criteria/default.yaml: information only" in " ".join(
-        x.strip(" #") for x in lines)
+        x.strip(" #") for x in lines
+    )
     # With criteria that score royalty_free, it is not marked.
     own = tmp_path / "criteria.yaml"
-    own.write_text("id: t\ncurrency: MYR\ncriteria:\n  - {id: a, weight: 1, field: "
-                   "technology_transfer.royalty_free, rule: {type: boolean}}\n")
+    own.write_text(
+        "id: t\ncurrency: MYR\ncriteria:\n  - {id: a, weight: 1, field: "
+        "technology_transfer.royalty_free, rule: {type: boolean}}\n"
+    )
     result = run_cli("new", str(tmp_path / "other.yaml"), "--criteria", str(own))
     assert result.code == 0, result.err
     other = (tmp_path / "other.yaml").read_text(encoding="utf-8")
@@ -114,13 +126,21 @@ def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli,
 def test_score_lists_what_is_given_and_not_scored(run_cli: RunCli) -> None:
     result = run_cli("score", "proposals/italy.yaml", "-f", "json")
     assert json.loads(result.out)["results"][0]["unscored"] == [
-        "pricing.escalation_cap_pct", "technology_transfer.royalty_free",
-        "technology_transfer.source_code_access", "g2g.performance_bond_pct",
-        "g2g.integrity_pact", "collaboration.prior_contracts", "technical.hull_length_m",
-        "technical.max_speed_kn", "technical.range_nm"]
+        "pricing.escalation_cap_pct",
+        "technology_transfer.royalty_free",
+        "technology_transfer.source_code_access",
+        "g2g.performance_bond_pct",
+        "g2g.integrity_pact",
+        "collaboration.prior_contracts",
+        "technical.hull_length_m",
+        "technical.max_speed_kn",
+        "technical.range_nm",
+    ]
     card = " ".join(run_cli("score", "proposals/italy.yaml").out.replace("│", " ").split())
-    assert ("Given, not scored by these criteria (information only): "
-            "pricing.escalation_cap_pct, technology_transfer.royalty_free,") in card
+    assert (
+        "Given, not scored by these criteria (information only): "
+        "pricing.escalation_cap_pct, technology_transfer.royalty_free,"
+    ) in card
 
 
 def test_schema_reference_is_relative_to_the_new_file(run_cli: RunCli, tmp_path: Path) -> None:
@@ -135,8 +155,9 @@ def test_schema_reference_is_relative_to_the_new_file(run_cli: RunCli, tmp_path:
 
 def test_every_field_of_the_table_is_in_the_template() -> None:
     text = proposal_template("offer.yaml")
-    filled = fill(text, {spec.name: "X" for section in fields.SECTIONS.values()
-                         for spec in section.values()})
+    filled = fill(
+        text, {spec.name: "X" for section in fields.SECTIONS.values() for spec in section.values()}
+    )
     for section, specs in fields.SECTIONS.items():
         assert f"\n{section}:\n" in text
         for key in specs:
@@ -152,18 +173,24 @@ def test_new_never_overwrites(run_cli: RunCli, tmp_path: Path) -> None:
     existing.write_text("proposal: {country: Italy}\n", encoding="utf-8")
     result = run_cli("new", "italy.yaml", "--country", "Italy", cwd=tmp_path)
     assert (result.code, result.out) == (1, "")
-    assert result.err == ("italy.yaml: already exists; `evaluator new` never overwrites a file "
-                          "(choose another name)\n")
+    assert result.err == (
+        "italy.yaml: already exists; `evaluator new` never overwrites a file "
+        "(choose another name)\n"
+    )
     assert existing.read_text(encoding="utf-8") == "proposal: {country: Italy}\n"
     assert run_cli("new", "italy.yaml", "--force", cwd=tmp_path).code == 2  # there is no --force
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("offer.txt",), "offer.txt: a proposal file name ends in .yaml or .yml\n"),
-    (("offer.yaml", "--country", " "), "--country: give the country's name\n"),
-])
-def test_new_usage_errors(run_cli: RunCli, tmp_path: Path, args: tuple[str, ...],
-                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("offer.txt",), "offer.txt: a proposal file name ends in .yaml or .yml\n"),
+        (("offer.yaml", "--country", " "), "--country: give the country's name\n"),
+    ],
+)
+def test_new_usage_errors(
+    run_cli: RunCli, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
     result = run_cli("new", *args, cwd=tmp_path)
     assert (result.code, result.out, result.err) == (2, "", message)
     assert list(tmp_path.iterdir()) == []
@@ -171,8 +198,10 @@ def test_new_usage_errors(run_cli: RunCli, tmp_path: Path, args: tuple[str, ...]
 
 def test_new_into_a_missing_folder(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("new", "nowhere/offer.yaml", cwd=tmp_path)
-    assert (result.code, result.err) == (1, "nowhere/offer.yaml: the folder nowhere does not "
-                                            "exist\n")
+    assert (result.code, result.err) == (
+        1,
+        "nowhere/offer.yaml: the folder nowhere does not exist\n",
+    )
 
 
 def test_a_fresh_template_names_the_fields_to_fill(run_cli: RunCli, tmp_path: Path) -> None:
@@ -185,7 +214,8 @@ def test_a_fresh_template_names_the_fields_to_fill(run_cli: RunCli, tmp_path: Pa
         f"offer.yaml:{line_of(text, '  id:')}:3: missing required field `country` in "
         "`proposal`\n"
         f"offer.yaml:{line_of(text, '  currency:')}:3: missing required field `currency` in "
-        "`pricing`\n")
+        "`pricing`\n"
+    )
 
 
 def test_with_country_only_the_currency_is_left(run_cli: RunCli, tmp_path: Path) -> None:
@@ -193,16 +223,21 @@ def test_with_country_only_the_currency_is_left(run_cli: RunCli, tmp_path: Path)
     text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
     assert '  country: "NO"\n' in text
     result = run_cli("validate", "offer.yaml", cwd=tmp_path)
-    assert (result.code, result.err) == (1, f"offer.yaml:{line_of(text, '  currency:')}:3: "
-                                            "missing required field `currency` in `pricing`\n")
+    assert (result.code, result.err) == (
+        1,
+        f"offer.yaml:{line_of(text, '  currency:')}:3: "
+        "missing required field `currency` in `pricing`\n",
+    )
 
 
-def test_filled_with_the_obvious_values_it_validates_and_scores(run_cli: RunCli,
-                                                                 tmp_path: Path) -> None:
+def test_filled_with_the_obvious_values_it_validates_and_scores(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
     assert run_cli("new", "france.yaml", "--country", "France", cwd=tmp_path).code == 0
     path = tmp_path / "france.yaml"
-    path.write_text(fill(path.read_text(encoding="utf-8"), {"pricing.currency": "EUR"}),
-                    encoding="utf-8")
+    path.write_text(
+        fill(path.read_text(encoding="utf-8"), {"pricing.currency": "EUR"}), encoding="utf-8"
+    )
     validated = run_cli("validate", "france.yaml", cwd=tmp_path)
     assert (validated.code, validated.out, validated.err) == (0, "ok france.yaml\n", "")
     scored = run_cli("score", "france.yaml", "--format", "json", cwd=tmp_path)
@@ -212,12 +247,15 @@ def test_filled_with_the_obvious_values_it_validates_and_scores(run_cli: RunCli,
 
 def test_filled_with_a_samples_values_it_reads_as_the_sample(tmp_path: Path) -> None:
     sample = load_proposal(PROPOSALS / "italy.yaml")
-    text = fill(proposal_template("italy.yaml"),
-                {name: yaml_value(value) for name, value in sample.values.items()})
+    text = fill(
+        proposal_template("italy.yaml"),
+        {name: yaml_value(value) for name, value in sample.values.items()},
+    )
     for name, value in sample.values.items():
         if name.startswith("technical."):  # free-form facts go in a section of their own
-            text += ("technical:\n" if "\ntechnical:" not in text else "") + \
-                f"  {name.split('.', 1)[1]}: {yaml_value(value)}\n"
+            text += (
+                "technical:\n" if "\ntechnical:" not in text else ""
+            ) + f"  {name.split('.', 1)[1]}: {yaml_value(value)}\n"
     filled = parse_proposal(parse_document(text, "italy.yaml"))
     assert dict(filled.values) == dict(sample.values)
 
@@ -230,29 +268,39 @@ def test_the_commented_examples_are_valid(tmp_path: Path) -> None:
     assert proposal.values["technical.range_nm"] == 3500
     assert proposal.activities is not None
     assert [(a.type, a.value, a.local) for a in proposal.activities] == [
-        ("technology_transfer", 40_000_000.0, True)]
+        ("technology_transfer", 40_000_000.0, True)
+    ]
     assert set(icp.ACTIVITY_KEYS) <= set(re.findall(r"^ {4}(?:- |  )([a-z_]+):", text, re.M))
 
 
 def test_the_schema_judges_a_template_as_the_reader_does() -> None:
     validator = jsonschema.Draft202012Validator(schema("proposal"))
     fresh = parse_document(proposal_template("offer.yaml"), "offer.yaml").data
-    assert sorted(".".join(map(str, e.absolute_path)) for e in validator.iter_errors(fresh)) \
-        == ["pricing.currency", "proposal.country"]
+    assert sorted(".".join(map(str, e.absolute_path)) for e in validator.iter_errors(fresh)) == [
+        "pricing.currency",
+        "proposal.country",
+    ]
     filled = fill(proposal_template("offer.yaml", country="Italy"), {"pricing.currency": "EUR"})
     assert list(validator.iter_errors(parse_document(filled, "offer.yaml").data)) == []
 
 
-@pytest.mark.parametrize(("stem", "ident"), [
-    ("france", "france"), ("France 2025", "france-2025"), ("Türkiye", "turkiye"),
-    ("Côte d'Ivoire offer", "cote-d-ivoire-offer"), ("_draft", "_draft"), ("2025", None),
-    ("--", None)])
+@pytest.mark.parametrize(
+    ("stem", "ident"),
+    [
+        ("france", "france"),
+        ("France 2025", "france-2025"),
+        ("Türkiye", "turkiye"),
+        ("Côte d'Ivoire offer", "cote-d-ivoire-offer"),
+        ("_draft", "_draft"),
+        ("2025", None),
+        ("--", None),
+    ],
+)
 def test_id_from_file_name(stem: str, ident: str | None) -> None:
     assert id_from_file_name(stem) == ident
 
 
-@given(st.text(st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1)
-       .filter(str.strip))
+@given(st.text(st.characters(categories=("L", "N", "P", "S", "Zs")), min_size=1).filter(str.strip))
 def test_any_country_name_reads_back_exactly(name: str) -> None:
     text = fill(proposal_template("offer.yaml", country=name), {"pricing.currency": "EUR"})
     assert parse_proposal(parse_document(text, "offer.yaml")).country == name

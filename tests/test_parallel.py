@@ -38,8 +38,9 @@ def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def test_parallel_and_serial_batches_are_identical(big_folder: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_and_serial_batches_are_identical(
+    big_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     criteria = load_criteria(DEFAULT_CRITERIA)
     serial = load_proposals([big_folder], jobs=1)
@@ -47,35 +48,41 @@ def test_parallel_and_serial_batches_are_identical(big_folder: Path,
     assert [p.id for p in parallel.proposals] == [p.id for p in serial.proposals]
     assert parallel.errors == serial.errors
     assert len(serial.errors) == 3 and serial.files == parallel.files == 301
-    assert comparison_data(evaluate(parallel.proposals, criteria, errors=parallel.errors)) == \
-        comparison_data(evaluate(serial.proposals, criteria, errors=serial.errors))
+    assert comparison_data(
+        evaluate(parallel.proposals, criteria, errors=parallel.errors)
+    ) == comparison_data(evaluate(serial.proposals, criteria, errors=serial.errors))
 
 
 def test_proposals_prepared_while_loading_score_as_the_proposals_do(big_folder: Path) -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
     batch = load_proposals([big_folder], jobs=1, criteria=criteria)
     assert [p.proposal for p in batch.prepared] == batch.proposals
-    assert comparison_data(evaluate(batch.prepared, criteria, errors=batch.errors)) == \
-        comparison_data(evaluate(batch.proposals, criteria, errors=batch.errors))
+    assert comparison_data(
+        evaluate(batch.prepared, criteria, errors=batch.errors)
+    ) == comparison_data(evaluate(batch.proposals, criteria, errors=batch.errors))
 
 
 def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
-        big_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     # Proportional scores depend on the whole pool, panel judgements on files read later.
     linear = "rule: {type: linear, best: 1_600_000_000, worst: 2_800_000_000}"
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
     assert linear in text
     criteria_file = tmp_path / "criteria.yaml"
-    criteria_file.write_text(text.replace(linear, "rule: {type: proportional, direction: min}"),
-                             encoding="utf-8")
+    criteria_file.write_text(
+        text.replace(linear, "rule: {type: proportional, direction: min}"), encoding="utf-8"
+    )
     criteria = load_criteria(criteria_file)
     panel = tmp_path / "panel"
     panel.mkdir()
     for member, first, second in (("A", "good", "outstanding"), ("B", "unacceptable", "good")):
         (panel / f"{member}.yaml").write_text(
             f"member: {member}\nratings:\n  p0001: {{sincerity: {first}}}\n"
-            f"  p0002: {{sincerity: {second}}}\n", encoding="utf-8")
+            f"  p0002: {{sincerity: {second}}}\n",
+            encoding="utf-8",
+        )
     serial = comparison_data(api.compare_files([big_folder], criteria, panel=panel, jobs=1))
     parallel = comparison_data(api.compare_files([big_folder], criteria, panel=panel, jobs=2))
     assert parallel == serial
@@ -84,8 +91,9 @@ def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
     assert len(serial["results"]) == 298 and len(serial["errors"]) == 3
 
 
-def test_parallel_path_is_taken_for_large_batches(big_folder: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parallel_path_is_taken_for_large_batches(
+    big_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     calls: list[int] = []
     real = workers.read_in_parallel
 
@@ -115,8 +123,9 @@ def hard_folder(big_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> P
         shutil.copy(path, folder / path.name)
     text = (folder / "p0001.yaml").read_text(encoding="utf-8")
     assert "  currency: EUR\n" in text
-    (folder / "p0001.yaml").write_text(text.replace("  currency: EUR\n", "  currency: JPY\n"),
-                                       encoding="utf-8")
+    (folder / "p0001.yaml").write_text(
+        text.replace("  currency: EUR\n", "  currency: JPY\n"), encoding="utf-8"
+    )
     return folder
 
 
@@ -142,21 +151,32 @@ def _panel_folder(tmp_path: Path) -> Path:
         ratings = {f"p{i:04d}": "good" for i in range(300) if not 10 <= i < 20}
         ratings.update(p0002=first, p0003=second)
         (panel / f"{member}.yaml").write_text(
-            f"member: {member}\nratings:\n" + "".join(
-                f"  {ident}: {{sincerity: {level}}}\n" for ident, level in ratings.items()),
-            encoding="utf-8")
+            f"member: {member}\nratings:\n"
+            + "".join(f"  {ident}: {{sincerity: {level}}}\n" for ident, level in ratings.items()),
+            encoding="utf-8",
+        )
     return panel
 
 
-@pytest.mark.parametrize(("proportional", "strict", "panel"), [
-    (False, False, False),  # scores depend on nothing else: one round
-    (False, False, True),  # the panel is read after the proposals: two rounds
-    (True, False, False),  # proportional: the pool's best value first
-    (True, True, True),  # and proposals that scoring stops
-], ids=["alone", "panel", "proportional", "proportional-strict-panel"])
+@pytest.mark.parametrize(
+    ("proportional", "strict", "panel"),
+    [
+        (False, False, False),  # scores depend on nothing else: one round
+        (False, False, True),  # the panel is read after the proposals: two rounds
+        (True, False, False),  # proportional: the pool's best value first
+        (True, True, True),  # and proposals that scoring stops
+    ],
+    ids=["alone", "panel", "proportional", "proportional-strict-panel"],
+)
 def test_json_from_workers_is_byte_identical(
-        hard_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli,
-        proportional: bool, strict: bool, panel: bool) -> None:
+    hard_folder: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    run_cli: RunCli,
+    proportional: bool,
+    strict: bool,
+    panel: bool,
+) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     pools: list[int] = []
     real = workers._Pool.__init__
@@ -166,8 +186,13 @@ def test_json_from_workers_is_byte_identical(
         real(self, size, *args)
 
     monkeypatch.setattr(workers._Pool, "__init__", spy)
-    args = [str(hard_folder), "--format", "json",
-            "--criteria", str(_criteria_file(tmp_path, proportional, strict))]
+    args = [
+        str(hard_folder),
+        "--format",
+        "json",
+        "--criteria",
+        str(_criteria_file(tmp_path, proportional, strict)),
+    ]
     if panel:
         args += ["--panel", str(_panel_folder(tmp_path))]
     serial = run_cli("compare", *args, "--jobs", "1")
@@ -189,7 +214,8 @@ def test_json_from_workers_is_byte_identical(
 
 
 def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
-        hard_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hard_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     criteria = load_criteria(DEFAULT_CRITERIA)
     text, errors = api.compare_json([hard_folder], criteria=criteria, jobs=2)
@@ -199,7 +225,8 @@ def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
 
 
 def test_a_failing_worker_is_reported_not_waited_for(
-        big_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    big_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
 
     def broken(self: Any, *args: Any) -> None:
@@ -214,5 +241,7 @@ def test_small_batches_and_one_job_take_no_workers() -> None:
     assert workers.worker_count(jobs=1, files=10_000) == 1
     assert workers.worker_count(jobs=2, files=workers.PARALLEL_MIN_FILES - 1) == 1
     assert workers.worker_count(jobs=2, files=workers.PARALLEL_MIN_FILES) == 2
-    assert workers.worker_count(jobs=8, files=workers.PARALLEL_MIN_FILES) == \
-        workers.PARALLEL_MIN_FILES // workers.CHUNK + 1  # no more workers than chunks
+    assert (
+        workers.worker_count(jobs=8, files=workers.PARALLEL_MIN_FILES)
+        == workers.PARALLEL_MIN_FILES // workers.CHUNK + 1
+    )  # no more workers than chunks

@@ -69,7 +69,8 @@ def test_a_bar_after_the_delay_erased_at_the_end() -> None:
 
 
 def test_no_progress_callback_when_stderr_is_not_a_terminal(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
     with cli._progress("reading proposals") as on_file:
         assert on_file is None
@@ -80,6 +81,7 @@ def test_the_batch_path_never_imports_rich_progress_in_a_pipe() -> None:
 
 
 # --- the sampling of `sensitivity`: plain lines when standard error is not a terminal -------
+
 
 def test_progress_lines_only_for_long_work_every_tenth() -> None:
     clock, stream = Clock(), io.StringIO()
@@ -95,10 +97,12 @@ def test_progress_lines_only_for_long_work_every_tenth() -> None:
     clock.now += 31
     lines(450_000, 1_000_000)  # half a minute without a line: one, however little moved
     lines(1_000_000, 1_000_000)
-    assert stream.getvalue() == ("sensitivity: 30% of 1,000,000 draws\n"
-                                 "sensitivity: 42% of 1,000,000 draws\n"
-                                 "sensitivity: 45% of 1,000,000 draws\n"
-                                 "sensitivity: 100% of 1,000,000 draws\n")
+    assert stream.getvalue() == (
+        "sensitivity: 30% of 1,000,000 draws\n"
+        "sensitivity: 42% of 1,000,000 draws\n"
+        "sensitivity: 45% of 1,000,000 draws\n"
+        "sensitivity: 100% of 1,000,000 draws\n"
+    )
 
 
 def test_no_progress_lines_for_work_that_ends_within_the_delay() -> None:

@@ -20,8 +20,9 @@ score = st.floats(min_value=0, max_value=100, allow_nan=False)
 
 
 @given(best=finite, worst=finite, a=finite, b=finite)
-def test_linear_stays_in_range_and_is_monotone(best: float, worst: float, a: float,
-                                               b: float) -> None:
+def test_linear_stays_in_range_and_is_monotone(
+    best: float, worst: float, a: float, b: float
+) -> None:
     if best == worst:
         return
     rule = Linear(best, worst)
@@ -36,8 +37,9 @@ def test_linear_stays_in_range_and_is_monotone(best: float, worst: float, a: flo
 
 
 @given(reference=positive, a=positive, b=positive, direction=st.sampled_from(["min", "max"]))
-def test_proportional_stays_in_range_and_is_monotone(reference: float, a: float, b: float,
-                                                     direction: str) -> None:
+def test_proportional_stays_in_range_and_is_monotone(
+    reference: float, a: float, b: float, direction: str
+) -> None:
     rule = Proportional(direction)
     low, high = sorted((a, b))
     s_low, s_high = rule.score(low, reference)[0], rule.score(high, reference)[0]
@@ -45,10 +47,14 @@ def test_proportional_stays_in_range_and_is_monotone(reference: float, a: float,
     assert (s_low >= s_high) if direction == "min" else (s_high >= s_low)
 
 
-@given(thresholds=st.lists(finite, min_size=1, max_size=6, unique=True),
-       scores=st.lists(score, min_size=6, max_size=6), value=finite)
-def test_steps_give_a_listed_score_or_zero(thresholds: list[float], scores: list[float],
-                                           value: float) -> None:
+@given(
+    thresholds=st.lists(finite, min_size=1, max_size=6, unique=True),
+    scores=st.lists(score, min_size=6, max_size=6),
+    value=finite,
+)
+def test_steps_give_a_listed_score_or_zero(
+    thresholds: list[float], scores: list[float], value: float
+) -> None:
     pairs = tuple(zip(sorted(thresholds), scores, strict=False))
     for direction in ("min", "max"):
         result = Steps(pairs, direction).score(value)[0]
@@ -71,29 +77,47 @@ def test_file_order_never_changes_the_ranking(seed: int) -> None:
     shuffled = list(_samples)
     random.Random(seed).shuffle(shuffled)
     reference = [(e.id, e.rank, e.total) for e in evaluate(_samples, _criteria).evaluations]
-    assert [(e.id, e.rank, e.total) for e in evaluate(shuffled, _criteria).evaluations] == \
-        reference
+    assert [(e.id, e.rank, e.total) for e in evaluate(shuffled, _criteria).evaluations] == reference
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    local=st.integers(0, 100), more_local=st.integers(0, 100),
-    price=st.floats(1e6, 1e9), cheaper=st.floats(0, 1),
-    months=st.integers(1, 120), faster=st.integers(0, 120),
-    level=st.sampled_from(["maintenance_capability", "licensed_assembly",
-                           "licensed_production", "co_development"]),
+    local=st.integers(0, 100),
+    more_local=st.integers(0, 100),
+    price=st.floats(1e6, 1e9),
+    cheaper=st.floats(0, 1),
+    months=st.integers(1, 120),
+    faster=st.integers(0, 120),
+    level=st.sampled_from(
+        ["maintenance_capability", "licensed_assembly", "licensed_production", "co_development"]
+    ),
 )
 def test_a_better_offer_never_scores_lower_and_all_stays_in_range(
-        local: int, more_local: int, price: float, cheaper: float, months: int,
-        faster: int, level: str) -> None:
-    base = dict(pricing__currency="MYR", pricing__quantity=3, pricing__price_basis="estimate",
-                technology_transfer__level=level, technology_transfer__commitment="mou",
-                g2g__intermediaries="none", collaboration__commitment="intent")
-    worse = offer("worse", **base, pricing__unit_price=price,
-                  technology_transfer__local_content_pct=local, g2g__delivery_months=months)
-    better = offer("better", **base, pricing__unit_price=price * cheaper,
-                   technology_transfer__local_content_pct=max(local, more_local),
-                   g2g__delivery_months=max(0, months - faster))
+    local: int, more_local: int, price: float, cheaper: float, months: int, faster: int, level: str
+) -> None:
+    base = dict(
+        pricing__currency="MYR",
+        pricing__quantity=3,
+        pricing__price_basis="estimate",
+        technology_transfer__level=level,
+        technology_transfer__commitment="mou",
+        g2g__intermediaries="none",
+        collaboration__commitment="intent",
+    )
+    worse = offer(
+        "worse",
+        **base,
+        pricing__unit_price=price,
+        technology_transfer__local_content_pct=local,
+        g2g__delivery_months=months,
+    )
+    better = offer(
+        "better",
+        **base,
+        pricing__unit_price=price * cheaper,
+        technology_transfer__local_content_pct=max(local, more_local),
+        g2g__delivery_months=max(0, months - faster),
+    )
     results = {e.id: e for e in evaluate([worse, better], _criteria).evaluations}
     assert results["better"].total >= results["worse"].total - 1e-9
     for evaluation in results.values():

@@ -27,18 +27,21 @@ def _growing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         facts = list(real_fstat(fd))
         facts[6] = 10  # st_size: what had been written when it looked
         return os.stat_result(facts)
+
     monkeypatch.setattr(files.os, "fstat", early_fstat)
     return path
 
 
-def test_a_file_still_being_written_is_read_to_its_end(tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_still_being_written_is_read_to_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _, text, _ = read_text(_growing(tmp_path, monkeypatch))
     assert text == TEXT
 
 
-def test_a_file_growing_past_the_limit_is_refused(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_growing_past_the_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(InputError, match="over the limit of 1,000 bytes"):
         read_text(_growing(tmp_path, monkeypatch), max_bytes=1000)
 

@@ -10,10 +10,18 @@ from hypothesis import strategies as st
 
 from evaluator.render.json import dumps
 
-scalars = st.none() | st.booleans() | st.integers() | st.text() | st.floats(
-    allow_nan=False, allow_infinity=False)
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
-                      | st.dictionaries(st.text(), inner, max_size=4), max_leaves=30)
+scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=30,
+)
 
 
 @given(values)
@@ -22,18 +30,23 @@ def test_round_trips(value: Any) -> None:
 
 
 def test_one_line_per_top_level_key_and_per_result() -> None:
-    data = {"a": 1, "results": [{"id": "x", "gates": [{"id": "g", "passed": True}]},
-                                {"id": "y"}], "empty": {}, "none": []}
+    data = {
+        "a": 1,
+        "results": [{"id": "x", "gates": [{"id": "g", "passed": True}]}, {"id": "y"}],
+        "empty": {},
+        "none": [],
+    }
     assert dumps(data) == (
-        '{\n'
+        "{\n"
         '  "a": 1,\n'
         '  "results": [\n'
         '    {"id": "x", "gates": [{"id": "g", "passed": true}]},\n'
         '    {"id": "y"}\n'
-        '  ],\n'
+        "  ],\n"
         '  "empty": {},\n'
         '  "none": []\n'
-        '}')
+        "}"
+    )
 
 
 def test_text_is_not_escaped_to_ascii() -> None:

@@ -37,8 +37,10 @@ class TestLinear:
 
     def test_clamped_beyond_either_end(self) -> None:
         rule = Linear(best=36, worst=72)
-        assert worded(rule, 12) == (100.0, "linear: 100 at 36, 0 at 72, lower is better; "
-                                           "at or beyond best")
+        assert worded(rule, 12) == (
+            100.0,
+            "linear: 100 at 36, 0 at 72, lower is better; at or beyond best",
+        )
         assert rule.score(100)[0] == 0.0
         assert worded(rule, 100)[1].endswith("at or beyond worst")
 
@@ -81,16 +83,27 @@ class TestBoolean:
 class TestSteps:
     STEPS = ((0.0, 0.0), (5.0, 40.0), (10.0, 80.0), (15.0, 100.0))
 
-    @pytest.mark.parametrize(("value", "expected"), [
-        (-1, 0.0), (0, 0.0), (4.99, 0.0), (5, 40.0), (9.99, 40.0), (10, 80.0), (15, 100.0),
-        (99, 100.0)])
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (-1, 0.0),
+            (0, 0.0),
+            (4.99, 0.0),
+            (5, 40.0),
+            (9.99, 40.0),
+            (10, 80.0),
+            (15, 100.0),
+            (99, 100.0),
+        ],
+    )
     def test_max_takes_highest_threshold_reached(self, value: float, expected: float) -> None:
         assert Steps(self.STEPS, "max").score(value)[0] == expected
 
-    @pytest.mark.parametrize(("value", "expected"), [
-        (0, 100.0), (30, 100.0), (31, 70.0), (48, 70.0), (60, 40.0), (61, 0.0)])
-    def test_min_takes_lowest_threshold_not_exceeded(self, value: float,
-                                                      expected: float) -> None:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [(0, 100.0), (30, 100.0), (31, 70.0), (48, 70.0), (60, 40.0), (61, 0.0)],
+    )
+    def test_min_takes_lowest_threshold_not_exceeded(self, value: float, expected: float) -> None:
         rule = Steps(((30.0, 100.0), (48.0, 70.0), (60.0, 40.0)), "min")
         assert rule.score(value)[0] == expected
 
@@ -102,8 +115,16 @@ class TestCount:
         assert Count(per_item=20).score(())[0] == 0.0
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (1_600_000_000, "1,600,000,000"), (1934693593.4, "1,934,693,593"), (0.0031, "0.0031"),
-    (12.5, "12.5"), (3.0, "3"), (True, "true")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1_600_000_000, "1,600,000,000"),
+        (1934693593.4, "1,934,693,593"),
+        (0.0031, "0.0031"),
+        (12.5, "12.5"),
+        (3.0, "3"),
+        (True, "true"),
+    ],
+)
 def test_numbers_are_written_as_in_a_briefing(value: float, text: str) -> None:
     assert number_text(value) == text

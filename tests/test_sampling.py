@@ -58,13 +58,27 @@ def test_edge_ranges_stay_within_their_bounds() -> None:
 
 # --- the ranks of each draw ------------------------------------------------------------------
 
-@given(st.integers(1, 40).flatmap(lambda m: st.tuples(
-    st.lists(st.lists(st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5, 7.0]),
-                      min_size=m, max_size=m), min_size=1, max_size=30),
-    st.integers(0, m + 1))))
+
+@given(
+    st.integers(1, 40).flatmap(
+        lambda m: st.tuples(
+            st.lists(
+                st.lists(
+                    st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5, 7.0]),
+                    min_size=m,
+                    max_size=m,
+                ),
+                min_size=1,
+                max_size=30,
+            ),
+            st.integers(0, m + 1),
+        )
+    )
+)
 @settings(max_examples=300, deadline=None)
-def test_ranks_cut_at_a_limit_are_the_full_ranks_cut(problem: tuple[list[list[float]], int]
-                                                     ) -> None:
+def test_ranks_cut_at_a_limit_are_the_full_ranks_cut(
+    problem: tuple[list[list[float]], int],
+) -> None:
     # Values a little apart, within and beyond the tolerance, make chains of ties.
     rows, limit = problem
     totals = np.array(rows)
@@ -73,10 +87,18 @@ def test_ranks_cut_at_a_limit_are_the_full_ranks_cut(problem: tuple[list[list[fl
     assert cut.tolist() == np.minimum(full, limit).tolist()
 
 
-@given(st.lists(st.lists(st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5]),
-                         min_size=4, max_size=4), min_size=1, max_size=20))
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from([0.0, 1.0, 1.0 + 5e-10, 1.0 + 2e-9, 2.0, 3.5]), min_size=4, max_size=4
+        ),
+        min_size=1,
+        max_size=20,
+    )
+)
 @settings(max_examples=200, deadline=None)
 def test_the_ranks_of_a_draw_are_those_of_the_scalar_ranking(rows: list[list[float]]) -> None:
     # One way to rank: a row of drawn totals ranks as `compare` ranks a list of totals.
-    assert row_ranks(np.array(rows)).tolist() == \
-        [[r - 1 for r in competition_ranks(row)] for row in rows]
+    assert row_ranks(np.array(rows)).tolist() == [
+        [r - 1 for r in competition_ranks(row)] for row in rows
+    ]

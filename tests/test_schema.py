@@ -35,13 +35,16 @@ RunCli = Callable[..., Run]
 
 def validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(
-        schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+        schema(kind), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
 
 
 def schema_errors(kind: str, data: Any) -> list[str]:
     """Where and why `data` breaks the schema of `kind` (empty when it conforms)."""
-    return [f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in validator(kind).iter_errors(data)]
+    return [
+        f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator(kind).iter_errors(data)
+    ]
 
 
 def reader_accepts(kind: str, text: str) -> bool:
@@ -56,8 +59,9 @@ def reader_accepts(kind: str, text: str) -> bool:
 @pytest.mark.parametrize("kind", KINDS)
 def test_schema_dir_matches_the_models(kind: str) -> None:
     path = SCHEMA_DIR / f"{kind}.schema.json"
-    assert path.read_text(encoding="utf-8") == schema_text(kind), \
+    assert path.read_text(encoding="utf-8") == schema_text(kind), (
         f"{path} is stale: run `make schema`"
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -69,14 +73,18 @@ def test_schemas_are_valid_draft_2020_12(kind: str) -> None:
 
 @pytest.mark.parametrize("path", sorted(PROPOSALS.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_sample_proposal_conforms(path: Path) -> None:
-    assert path.read_text(encoding="utf-8").splitlines()[0] == \
-        "# yaml-language-server: $schema=../schema/proposal.schema.json"
+    assert (
+        path.read_text(encoding="utf-8").splitlines()[0]
+        == "# yaml-language-server: $schema=../schema/proposal.schema.json"
+    )
     assert schema_errors("proposal", load_document(path).data) == []
 
 
 def test_default_criteria_conforms() -> None:
-    assert DEFAULT_CRITERIA.read_text(encoding="utf-8").splitlines()[0] == \
-        "# yaml-language-server: $schema=../schema/criteria.schema.json"
+    assert (
+        DEFAULT_CRITERIA.read_text(encoding="utf-8").splitlines()[0]
+        == "# yaml-language-server: $schema=../schema/criteria.schema.json"
+    )
     assert schema_errors("criteria", load_document(DEFAULT_CRITERIA).data) == []
 
 
@@ -84,18 +92,32 @@ def test_default_criteria_conforms() -> None:
 PROPOSAL_CASES = {
     # name: (YAML, accepted)
     "minimal": ("proposal: {country: Italy}", True),
-    "nulls are missing": ("proposal: {country: Italy, title: null}\n"
-                          "pricing: {currency: EUR, unit_price: ~, quantity: null}", True),
-    "grouped and exponent numbers": ("proposal: {country: Italy}\n"
-                                     "pricing: {currency: EUR, unit_price: 110_000_000, "
-                                     "one_off_costs: 2.5e7, quantity: 3.0}", True),
-    "capped escalation with its cap": ("proposal: {country: Italy}\n"
-                                       "pricing: {currency: EUR, price_basis: "
-                                       "capped_escalation, escalation_cap_pct: 3}", True),
-    "technical facts": ("proposal: {country: Italy}\n"
-                        "technical: {range_nm: 3500, hull: steel, stealth: true, x: null}", True),
-    "every list value once": ("proposal: {country: Italy}\n"
-                              "technology_transfer: {ip_rights: [use, export]}", True),
+    "nulls are missing": (
+        "proposal: {country: Italy, title: null}\n"
+        "pricing: {currency: EUR, unit_price: ~, quantity: null}",
+        True,
+    ),
+    "grouped and exponent numbers": (
+        "proposal: {country: Italy}\n"
+        "pricing: {currency: EUR, unit_price: 110_000_000, "
+        "one_off_costs: 2.5e7, quantity: 3.0}",
+        True,
+    ),
+    "capped escalation with its cap": (
+        "proposal: {country: Italy}\n"
+        "pricing: {currency: EUR, price_basis: "
+        "capped_escalation, escalation_cap_pct: 3}",
+        True,
+    ),
+    "technical facts": (
+        "proposal: {country: Italy}\n"
+        "technical: {range_nm: 3500, hull: steel, stealth: true, x: null}",
+        True,
+    ),
+    "every list value once": (
+        "proposal: {country: Italy}\ntechnology_transfer: {ip_rights: [use, export]}",
+        True,
+    ),
     "a date": ("proposal: {country: Italy, submitted: 2025-05-13}", True),
     "no proposal section": ("pricing: {currency: EUR}", False),
     "no country": ("proposal: {title: x}", False),
@@ -103,53 +125,89 @@ PROPOSAL_CASES = {
     "empty country": ("proposal: {country: ''}", False),
     "country as a number": ("proposal: {country: 12}", False),
     "unknown section": ("proposal: {country: Italy}\npricng: {currency: EUR}", False),
-    "unknown field": ("proposal: {country: Italy}\n"
-                      "technology_transfer: {lcoal_content_pct: 3}", False),
-    "percent over 100": ("proposal: {country: Italy}\n"
-                         "technology_transfer: {local_content_pct: 101}", False),
-    "negative money": ("proposal: {country: Italy}\npricing: {currency: EUR, unit_price: -1}",
-                       False),
+    "unknown field": (
+        "proposal: {country: Italy}\ntechnology_transfer: {lcoal_content_pct: 3}",
+        False,
+    ),
+    "percent over 100": (
+        "proposal: {country: Italy}\ntechnology_transfer: {local_content_pct: 101}",
+        False,
+    ),
+    "negative money": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, unit_price: -1}",
+        False,
+    ),
     "quantity 0": ("proposal: {country: Italy}\npricing: {currency: EUR, quantity: 0}", False),
-    "fractional count": ("proposal: {country: Italy}\n"
-                         "pricing: {currency: EUR, quantity: 2.5}", False),
-    "number in quotes": ("proposal: {country: Italy}\n"
-                         "pricing: {currency: EUR, unit_price: '120'}", False),
-    "unknown choice": ("proposal: {country: Italy}\npricing: {currency: EUR, "
-                       "price_basis: firm}", False),
+    "fractional count": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, quantity: 2.5}",
+        False,
+    ),
+    "number in quotes": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, unit_price: '120'}",
+        False,
+    ),
+    "unknown choice": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, price_basis: firm}",
+        False,
+    ),
     "yes is not a boolean": ("proposal: {country: Italy}\ng2g: {integrity_pact: yes}", False),
     "lower-case currency": ("proposal: {country: Italy}\npricing: {currency: eur}", False),
     "pricing without currency": ("proposal: {country: Italy}\npricing: {unit_price: 1}", False),
-    "a right listed twice": ("proposal: {country: Italy}\n"
-                             "technology_transfer: {ip_rights: [use, use]}", False),
-    "an unknown right": ("proposal: {country: Italy}\n"
-                         "technology_transfer: {ip_rights: [use, sell]}", False),
+    "a right listed twice": (
+        "proposal: {country: Italy}\ntechnology_transfer: {ip_rights: [use, use]}",
+        False,
+    ),
+    "an unknown right": (
+        "proposal: {country: Italy}\ntechnology_transfer: {ip_rights: [use, sell]}",
+        False,
+    ),
     "escalation cap without capped escalation": (
         "proposal: {country: Italy}\npricing: {currency: EUR, price_basis: firm_fixed, "
-        "escalation_cap_pct: 3}", False),
+        "escalation_cap_pct: 3}",
+        False,
+    ),
     "escalation cap with no price basis": (
-        "proposal: {country: Italy}\npricing: {currency: EUR, escalation_cap_pct: 3}", False),
+        "proposal: {country: Italy}\npricing: {currency: EUR, escalation_cap_pct: 3}",
+        False,
+    ),
     "a bad id": ("proposal: {country: Italy, id: 2nd offer}", False),
     "a date that is not one": ("proposal: {country: Italy, submitted: 13/05/2025}", False),
-    "technical value that is a list": ("proposal: {country: Italy}\n"
-                                       "technical: {ranges: [1, 2]}", False),
-    "technical name with a dot": ("proposal: {country: Italy}\n"
-                                  "technical: {range.nm: 1}", False),
+    "technical value that is a list": (
+        "proposal: {country: Italy}\ntechnical: {ranges: [1, 2]}",
+        False,
+    ),
+    "technical name with a dot": ("proposal: {country: Italy}\ntechnical: {range.nm: 1}", False),
     "a section that is null": ("proposal: {country: Italy}\ng2g:", False),
-    "a range of estimates": ("proposal: {country: Italy}\npricing: {currency: EUR, "
-                             "unit_price: {low: 1e8, high: 1.4e8, likely: 1.2e8}}", True),
-    "a range with no likely value": ("proposal: {country: Italy}\n"
-                                     "g2g: {delivery_months: {low: 44, high: 60}}", True),
-    "a technical range": ("proposal: {country: Italy}\n"
-                          "technical: {range_nm: {low: 3000, high: 4000}}", True),
-    "a range over 100 percent": ("proposal: {country: Italy}\n"
-                                 "technology_transfer: {local_content_pct: {low: 20, high: 101}}",
-                                 False),
-    "a range with an unknown key": ("proposal: {country: Italy}\npricing: {currency: EUR, "
-                                    "unit_price: {low: 1, hihg: 2}}", False),
-    "a range without high": ("proposal: {country: Italy}\npricing: {currency: EUR, "
-                             "unit_price: {low: 1, likely: 2}}", False),
-    "a range of fractional counts": ("proposal: {country: Italy}\n"
-                                     "g2g: {delivery_months: {low: 44.5, high: 60}}", False),
+    "a range of estimates": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, "
+        "unit_price: {low: 1e8, high: 1.4e8, likely: 1.2e8}}",
+        True,
+    ),
+    "a range with no likely value": (
+        "proposal: {country: Italy}\ng2g: {delivery_months: {low: 44, high: 60}}",
+        True,
+    ),
+    "a technical range": (
+        "proposal: {country: Italy}\ntechnical: {range_nm: {low: 3000, high: 4000}}",
+        True,
+    ),
+    "a range over 100 percent": (
+        "proposal: {country: Italy}\n"
+        "technology_transfer: {local_content_pct: {low: 20, high: 101}}",
+        False,
+    ),
+    "a range with an unknown key": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, unit_price: {low: 1, hihg: 2}}",
+        False,
+    ),
+    "a range without high": (
+        "proposal: {country: Italy}\npricing: {currency: EUR, unit_price: {low: 1, likely: 2}}",
+        False,
+    ),
+    "a range of fractional counts": (
+        "proposal: {country: Italy}\ng2g: {delivery_months: {low: 44.5, high: 60}}",
+        False,
+    ),
 }
 
 CRITERIA_BASE = """\
@@ -166,12 +224,16 @@ criteria:
     subcriteria:
       - {id: level, weight: 1, field: technology_transfer.level, rule: %s}
 """
-LEVELS = ("{type: levels, levels: {off_the_shelf: 0, operator_training: 10, "
-          "maintenance_capability: 20, licensed_assembly: 30, licensed_production: 40, "
-          "full_system_production: 50, co_development: 60, full_transfer: 100}}")
+LEVELS = (
+    "{type: levels, levels: {off_the_shelf: 0, operator_training: 10, "
+    "maintenance_capability: 20, licensed_assembly: 30, licensed_production: 40, "
+    "full_system_production: 50, co_development: 60, full_transfer: 100}}"
+)
 CRITERIA_CASES = {
     "minimal": (CRITERIA_BASE % LEVELS, True),
-    "every rule type": (CRITERIA_BASE % LEVELS + textwrap.dedent("""\
+    "every rule type": (
+        CRITERIA_BASE % LEVELS
+        + textwrap.dedent("""\
           - id: more
             weight: 1
             subcriteria:
@@ -187,39 +249,63 @@ CRITERIA_CASES = {
         gates:
           - {id: g, field: g2g.intermediaries, require: {in: [none, disclosed]}}
           - {id: h, field: pricing.quantity, require: {min: 2}}
-        """), True),
+        """),
+        True,
+    ),
     "no criteria": ("id: test\ncurrency: MYR\n", False),
     "empty criteria": ("id: test\ncurrency: MYR\ncriteria: []\n", False),
     "unknown top-level key": (CRITERIA_BASE % LEVELS + "weigths: {}\n", False),
     "unknown rule type": (CRITERIA_BASE % "{type: linearish}", False),
     "linear without worst": (CRITERIA_BASE.replace(", worst: 2e3", "") % LEVELS, False),
     "a rule parameter of another type": (
-        CRITERIA_BASE.replace("worst: 2e3", "worst: 2e3, cap: 5") % LEVELS, False),
-    "a level scored 120": (CRITERIA_BASE % LEVELS.replace("full_transfer: 100",
-                                                          "full_transfer: 120"), False),
+        CRITERIA_BASE.replace("worst: 2e3", "worst: 2e3, cap: 5") % LEVELS,
+        False,
+    ),
+    "a level scored 120": (
+        CRITERIA_BASE % LEVELS.replace("full_transfer: 100", "full_transfer: 120"),
+        False,
+    ),
     "zero weight": (CRITERIA_BASE.replace("weight: 60", "weight: 0") % LEVELS, False),
-    "unknown field": (CRITERIA_BASE.replace("pricing.unit_price", "pricing.unit_prise")
-                      % LEVELS, False),
-    "subcriteria and a rule": (CRITERIA_BASE.replace(
-        "    weight: 40\n", "    weight: 40\n    field: pricing.quantity\n") % LEVELS, False),
-    "neither subcriteria nor rule": ("id: t\ncurrency: MYR\ncriteria: [{id: a, weight: 1}]\n",
-                                     False),
+    "unknown field": (
+        CRITERIA_BASE.replace("pricing.unit_price", "pricing.unit_prise") % LEVELS,
+        False,
+    ),
+    "subcriteria and a rule": (
+        CRITERIA_BASE.replace("    weight: 40\n", "    weight: 40\n    field: pricing.quantity\n")
+        % LEVELS,
+        False,
+    ),
+    "neither subcriteria nor rule": (
+        "id: t\ncurrency: MYR\ncriteria: [{id: a, weight: 1}]\n",
+        False,
+    ),
     "an unknown method": (CRITERIA_BASE % LEVELS + "method: magic\n", False),
-    "a lower-case rate code": (CRITERIA_BASE.replace("EUR: 4.83", "eur: 4.83") % LEVELS,
-                               False),
+    "a lower-case rate code": (CRITERIA_BASE.replace("EUR: 4.83", "eur: 4.83") % LEVELS, False),
     "a negative rate": (CRITERIA_BASE.replace("EUR: 4.83", "EUR: -4.83") % LEVELS, False),
-    "a gate with two tests": (CRITERIA_BASE % LEVELS + "gates: [{id: g, field: pricing."
-                              "quantity, require: {min: 1, max: 3}}]\n", False),
-    "a gate in an empty list": (CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g."
-                                "intermediaries, require: {in: []}}]\n", False),
-    "a gate not in an empty list": (CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g."
-                                    "intermediaries, require: {not_in: []}}]\n", False),
-    "a count capped at 60": (CRITERIA_BASE.replace("technology_transfer.level",
-                                                   "technology_transfer.ip_rights")
-                             % "{type: count, per_item: 20, cap: 60}", True),
-    "a count capped at 0": (CRITERIA_BASE.replace("technology_transfer.level",
-                                                  "technology_transfer.ip_rights")
-                            % "{type: count, per_item: 20, cap: 0}", False),
+    "a gate with two tests": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, field: pricing."
+        "quantity, require: {min: 1, max: 3}}]\n",
+        False,
+    ),
+    "a gate in an empty list": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g.intermediaries, require: {in: []}}]\n",
+        False,
+    ),
+    "a gate not in an empty list": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g."
+        "intermediaries, require: {not_in: []}}]\n",
+        False,
+    ),
+    "a count capped at 60": (
+        CRITERIA_BASE.replace("technology_transfer.level", "technology_transfer.ip_rights")
+        % "{type: count, per_item: 20, cap: 60}",
+        True,
+    ),
+    "a count capped at 0": (
+        CRITERIA_BASE.replace("technology_transfer.level", "technology_transfer.ip_rights")
+        % "{type: count, per_item: 20, cap: 0}",
+        False,
+    ),
 }
 
 
@@ -240,25 +326,42 @@ def test_criteria_schema_agrees_with_the_reader(text: str, accepted: bool) -> No
 
 
 def test_icp_activities_are_in_the_proposal_schema() -> None:
-    activity = {"type": "technology_transfer", "description": "hull modules",
-                "value": 40_000_000, "local": True}
-    good = {"proposal": {"country": "Italy"}, "pricing": {"currency": "EUR"},
-            "industrial_collaboration": {"activities": [activity]}}
+    activity = {
+        "type": "technology_transfer",
+        "description": "hull modules",
+        "value": 40_000_000,
+        "local": True,
+    }
+    good = {
+        "proposal": {"country": "Italy"},
+        "pricing": {"currency": "EUR"},
+        "industrial_collaboration": {"activities": [activity]},
+    }
     assert schema_errors("proposal", good) == []
     bad = {**good, "industrial_collaboration": {"activities": [{**activity, "valeu": 1}]}}
     assert schema_errors("proposal", bad) != []
-    no_value = {**good, "industrial_collaboration": {"activities": [
-        {k: v for k, v in activity.items() if k != "value"}]}}
+    no_value = {
+        **good,
+        "industrial_collaboration": {
+            "activities": [{k: v for k, v in activity.items() if k != "value"}]
+        },
+    }
     assert schema_errors("proposal", no_value) != []
 
 
 def test_a_yaml_1_2_editor_may_read_grouped_digits_as_text() -> None:
     # `110_000_000` is text to a YAML 1.2 parser (as editors use); the schema accepts it.
     base = {"proposal": {"country": "Italy"}}
-    assert schema_errors("proposal", {**base, "pricing": {"currency": "EUR",
-                                                          "unit_price": "110_000_000"}}) == []
-    assert schema_errors("proposal", {**base, "pricing": {"currency": "EUR",
-                                                          "unit_price": "cheap"}}) != []
+    assert (
+        schema_errors(
+            "proposal", {**base, "pricing": {"currency": "EUR", "unit_price": "110_000_000"}}
+        )
+        == []
+    )
+    assert (
+        schema_errors("proposal", {**base, "pricing": {"currency": "EUR", "unit_price": "cheap"}})
+        != []
+    )
 
 
 def test_every_field_of_the_table_is_described() -> None:
@@ -267,7 +370,8 @@ def test_every_field_of_the_table_is_described() -> None:
     for spec in (s for section in fields.SECTIONS.values() for s in section.values()):
         entry = properties[spec.section]["properties"][spec.key]
         assert entry["description"].startswith(
-            "Required: " + spec.description if spec.required else spec.description)
+            "Required: " + spec.description if spec.required else spec.description
+        )
         types = entry.get("type", [])
         assert ("null" in types) is not spec.required
         if spec.kind == fields.PERCENT:
@@ -286,15 +390,27 @@ def test_a_new_field_reaches_the_schema(monkeypatch: pytest.MonkeyPatch) -> None
     spec = FieldSpec("g2g.offset_pct", fields.PERCENT, "offset obligation")
     monkeypatch.setitem(fields.SECTIONS, "g2g", {**fields.SECTIONS["g2g"], "offset_pct": spec})
     entry = proposal_schema()["properties"]["g2g"]["properties"]["offset_pct"]
-    percent = {"type": ["number", "string"], "pattern": entry["pattern"], "minimum": 0,
-               "maximum": 100}
-    assert entry == {"description": "offset obligation; percent, 0 to 100; " + RANGE_HELP,
-                     "type": ["number", "string", "object", "null"], "pattern": entry["pattern"],
-                     "minimum": 0, "maximum": 100,
-                     # or a range of estimates, each bound a percentage
-                     "properties": {"low": percent, "high": percent,
-                                    "likely": {**percent, "type": ["number", "string", "null"]}},
-                     "required": ["low", "high"], "additionalProperties": False}
+    percent = {
+        "type": ["number", "string"],
+        "pattern": entry["pattern"],
+        "minimum": 0,
+        "maximum": 100,
+    }
+    assert entry == {
+        "description": "offset obligation; percent, 0 to 100; " + RANGE_HELP,
+        "type": ["number", "string", "object", "null"],
+        "pattern": entry["pattern"],
+        "minimum": 0,
+        "maximum": 100,
+        # or a range of estimates, each bound a percentage
+        "properties": {
+            "low": percent,
+            "high": percent,
+            "likely": {**percent, "type": ["number", "string", "null"]},
+        },
+        "required": ["low", "high"],
+        "additionalProperties": False,
+    }
 
 
 def test_a_field_kind_without_a_schema_is_an_error() -> None:
@@ -305,8 +421,7 @@ def test_a_field_kind_without_a_schema_is_an_error() -> None:
 def test_rules_are_one_of_by_type() -> None:
     rule = schema("criteria")["$defs"]["rule"]
     assert rule["properties"]["type"]["enum"] == list(RULES)
-    assert [branch["properties"]["type"]["const"] for branch in rule["oneOf"]] == \
-        list(RULES)
+    assert [branch["properties"]["type"]["const"] for branch in rule["oneOf"]] == list(RULES)
     linear = rule["oneOf"][0]
     assert linear["required"] == ["type", "best", "worst"]
     assert linear["additionalProperties"] is False

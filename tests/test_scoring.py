@@ -46,13 +46,19 @@ def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped
     # + certification 2m × 2 + training modules 3m × 3 = 146m, against an acquisition
     # cost of 3 × 105m + 20m = 335m (the exchange rate cancels out of the ratio).
     icp_ratio = 100 * (45 + 48 + 40 + 4 + 9) / 335
-    transfer = 0.85 * (0.45 * 45 + 0.15 * 40 + 0.20 * (40 - 30) / 30 * 100
-                       + 0.05 * 90 / 200 * 100 + 0.05 * 5e6 * USD / 150e6 * 100
-                       + 0.10 * icp_ratio / 100 * 100)
+    transfer = 0.85 * (
+        0.45 * 45
+        + 0.15 * 40
+        + 0.20 * (40 - 30) / 30 * 100
+        + 0.05 * 90 / 200 * 100
+        + 0.05 * 5e6 * USD / 150e6 * 100
+        + 0.10 * icp_ratio / 100 * 100
+    )
     g2g = 0.40 * 70 + 0.20 * 0 + 0.25 * 80 + 0.15 * (72 - 42) / 36 * 100
     # Sincerity (weight 25) is the panel's judgement: without --panel it is missing, 0.
-    collaboration = 0.85 * (0.25 * 0 + 0.20 * 15 / 25 * 100 + 0.15 * 100
-                            + 0.15 * 30 / 49 * 100 + 0.10 * 0 + 0.15 * 100)
+    collaboration = 0.85 * (
+        0.25 * 0 + 0.20 * 15 / 25 * 100 + 0.15 * 100 + 0.15 * 30 / 49 * 100 + 0.10 * 0 + 0.15 * 100
+    )
     e = by_id(samples, "turkiye")
     scores = {c.id: c.score for c in e.criteria}
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
@@ -60,8 +66,9 @@ def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped
     assert scores["technology_transfer"] == pytest.approx(transfer)
     assert scores["g2g_guarantees"] == pytest.approx(g2g)
     assert scores["long_term_collaboration"] == pytest.approx(collaboration)
-    assert e.total == pytest.approx(0.3 * pricing + 0.3 * transfer + 0.2 * g2g
-                                    + 0.2 * collaboration)
+    assert e.total == pytest.approx(
+        0.3 * pricing + 0.3 * transfer + 0.2 * g2g + 0.2 * collaboration
+    )
 
 
 def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
@@ -71,15 +78,22 @@ def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-d
     # + training modules 6m × 3 + training 8m × 4 + certification 3m × 2 + man-hours 30m × 1
     # = 294m, against an acquisition cost of 3 × 110m + 30m = 360m.
     icp_ratio = 100 * (160 + 48 + 18 + 32 + 6 + 30) / 360
-    transfer = 0.85 * (0.45 * 90 + 0.15 * 100 + 0.20 * (50 - 30) / 30 * 100
-                       + 0.05 * 180 / 200 * 100 + 0.05 * 25e6 * EUR / 150e6 * 100
-                       + 0.10 * icp_ratio / 100 * 100)
+    transfer = 0.85 * (
+        0.45 * 90
+        + 0.15 * 100
+        + 0.20 * (50 - 30) / 30 * 100
+        + 0.05 * 180 / 200 * 100
+        + 0.05 * 25e6 * EUR / 150e6 * 100
+        + 0.10 * icp_ratio / 100 * 100
+    )
     g2g = 0.40 * 70 + 0.20 * 100 + 0.25 * 80 + 0.15 * (72 - 54) / 36 * 100
-    collaboration = 0.6 * (0.25 * 0 + 0.20 * 20 / 25 * 100 + 0.15 * 100 + 0.15 * 100
-                           + 0.10 * 100 + 0.15 * 75)
+    collaboration = 0.6 * (
+        0.25 * 0 + 0.20 * 20 / 25 * 100 + 0.15 * 100 + 0.15 * 100 + 0.10 * 100 + 0.15 * 75
+    )
     e = by_id(samples, "italy")
-    assert e.total == pytest.approx(0.3 * pricing + 0.3 * transfer + 0.2 * g2g
-                                    + 0.2 * collaboration)
+    assert e.total == pytest.approx(
+        0.3 * pricing + 0.3 * transfer + 0.2 * g2g + 0.2 * collaboration
+    )
     assert e.rank == 1
 
 
@@ -114,11 +128,14 @@ def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  #
     assert detail(failed[0]) == "undisclosed"
     # Local credit: outfitting man-hours 3m × 1 + certification 1m × 2 = 5m of 26m
     # (training 4m × 4 and warranty support 5m × 1 are delivered from Norway).
-    assert e.derived["industrial_collaboration.local_share_pct"] == pytest.approx(
-        100 * 5 / 26)
+    assert e.derived["industrial_collaboration.local_share_pct"] == pytest.approx(100 * 5 / 26)
     assert e.proposal.country == "NO"  # YAML 1.1 would have read Norway as false
-    assert [x.id for x in samples.evaluations] == ["italy", "turkiye", "south-korea",
-                                                   "direct-offer"]
+    assert [x.id for x in samples.evaluations] == [
+        "italy",
+        "turkiye",
+        "south-korea",
+        "direct-offer",
+    ]
 
 
 CRITERIA = """\
@@ -149,10 +166,14 @@ gates:
 
 def test_credibility_scales_the_weighted_sum_and_weights_normalise() -> None:
     criteria = criteria_from(CRITERIA)
-    p = offer("a", pricing__currency="MYR", pricing__unit_price=20,
-              technology_transfer__local_content_pct=40,
-              technology_transfer__engineers_trained=10,
-              technology_transfer__commitment="contractual")
+    p = offer(
+        "a",
+        pricing__currency="MYR",
+        pricing__unit_price=20,
+        technology_transfer__local_content_pct=40,
+        technology_transfer__engineers_trained=10,
+        technology_transfer__commitment="contractual",
+    )
     e = evaluate([p], criteria).evaluations[0]
     depth = e.criteria[1]
     assert depth.score == pytest.approx(0.5 * (0.75 * 40 + 0.25 * 100))
@@ -162,24 +183,32 @@ def test_credibility_scales_the_weighted_sum_and_weights_normalise() -> None:
 
 def test_missing_values_score_zero_and_warn_and_missing_credibility_takes_lowest() -> None:
     criteria = criteria_from(CRITERIA)
-    p = offer("a", pricing__currency="MYR", pricing__unit_price=20,
-              technology_transfer__local_content_pct=40)
+    p = offer(
+        "a",
+        pricing__currency="MYR",
+        pricing__unit_price=20,
+        technology_transfer__local_content_pct=40,
+    )
     e = evaluate([p], criteria).evaluations[0]
     depth = e.criteria[1]
     assert depth.credibility_factor == 0.1
     assert depth.leaves[1].missing and depth.leaves[1].score == 0.0
     assert notes_text(e.warnings) == [
         "technology_transfer.engineers_trained is missing: depth.engineers scores 0",
-        "technology_transfer.commitment is missing: depth takes the lowest credibility "
-        "factor, 0.1"]
+        "technology_transfer.commitment is missing: depth takes the lowest credibility factor, 0.1",
+    ]
 
 
 def test_missing_error_policy_makes_the_proposal_an_error_and_keeps_others() -> None:
     criteria = criteria_from(CRITERIA + "missing: error\n")
-    good = offer("good", pricing__currency="MYR", pricing__unit_price=20,
-                 technology_transfer__local_content_pct=40,
-                 technology_transfer__engineers_trained=5,
-                 technology_transfer__commitment="mou")
+    good = offer(
+        "good",
+        pricing__currency="MYR",
+        pricing__unit_price=20,
+        technology_transfer__local_content_pct=40,
+        technology_transfer__engineers_trained=5,
+        technology_transfer__commitment="mou",
+    )
     bad = offer("bad", pricing__currency="MYR", pricing__unit_price=20)
     comparison = evaluate([good, bad], criteria)
     assert [e.id for e in comparison.evaluations] == ["good"]
@@ -187,7 +216,8 @@ def test_missing_error_policy_makes_the_proposal_an_error_and_keeps_others() -> 
         "bad.yaml: `technology_transfer.local_content_pct` is missing (the criteria file "
         "says `missing: error`)",
         "bad.yaml: `technology_transfer.engineers_trained` is missing (the criteria file "
-        "says `missing: error`)"]
+        "says `missing: error`)",
+    ]
 
 
 def test_a_missing_gate_field_fails_the_gate() -> None:
@@ -198,39 +228,54 @@ def test_a_missing_gate_field_fails_the_gate() -> None:
     assert detail(e.gates[0]) == "technology_transfer.local_content_pct is missing"
 
 
-@pytest.mark.parametrize(("require", "value", "passes"), [
-    ("{min: 30}", 30, True), ("{min: 30}", 29.999, False),
-    ("{max: 30}", 30, True), ("{max: 30}", 30.001, False),
-    ("{equals: 30}", 30, True), ("{equals: 30}", 31, False),
-])
+@pytest.mark.parametrize(
+    ("require", "value", "passes"),
+    [
+        ("{min: 30}", 30, True),
+        ("{min: 30}", 29.999, False),
+        ("{max: 30}", 30, True),
+        ("{max: 30}", 30.001, False),
+        ("{equals: 30}", 30, True),
+        ("{equals: 30}", 31, False),
+    ],
+)
 def test_numeric_gates_at_their_edges(require: str, value: float, passes: bool) -> None:
-    criteria = single_rule("technology_transfer.local_content_pct",
-                           "{type: linear, best: 100, worst: 0}",
-                           f"gates:\n  - id: g\n    field: technology_transfer.local_content_pct"
-                           f"\n    require: {require}\n")
+    criteria = single_rule(
+        "technology_transfer.local_content_pct",
+        "{type: linear, best: 100, worst: 0}",
+        f"gates:\n  - id: g\n    field: technology_transfer.local_content_pct"
+        f"\n    require: {require}\n",
+    )
     p = offer("a", technology_transfer__local_content_pct=value)
     assert evaluate([p], criteria).evaluations[0].eligible is passes
 
 
-@pytest.mark.parametrize(("require", "value", "passes"), [
-    ("{in: [none, disclosed]}", "disclosed", True),
-    ("{in: [none, disclosed]}", "undisclosed", False),
-    ("{not_in: [undisclosed]}", "none", True),
-    ("{not_in: [undisclosed]}", "undisclosed", False),
-    ("{equals: none}", "none", True),
-])
+@pytest.mark.parametrize(
+    ("require", "value", "passes"),
+    [
+        ("{in: [none, disclosed]}", "disclosed", True),
+        ("{in: [none, disclosed]}", "undisclosed", False),
+        ("{not_in: [undisclosed]}", "none", True),
+        ("{not_in: [undisclosed]}", "undisclosed", False),
+        ("{equals: none}", "none", True),
+    ],
+)
 def test_choice_gates(require: str, value: str, passes: bool) -> None:
-    criteria = single_rule("g2g.delivery_months", "{type: linear, best: 0, worst: 10}",
-                           f"gates:\n  - id: g\n    field: g2g.intermediaries\n"
-                           f"    require: {require}\n")
+    criteria = single_rule(
+        "g2g.delivery_months",
+        "{type: linear, best: 0, worst: 10}",
+        f"gates:\n  - id: g\n    field: g2g.intermediaries\n    require: {require}\n",
+    )
     p = offer("a", g2g__intermediaries=value, g2g__delivery_months=5)
     assert evaluate([p], criteria).evaluations[0].eligible is passes
 
 
 def test_boolean_gate() -> None:
-    criteria = single_rule("g2g.delivery_months", "{type: linear, best: 0, worst: 10}",
-                           "gates:\n  - id: g\n    field: g2g.sovereign_guarantee\n"
-                           "    require: {equals: true}\n")
+    criteria = single_rule(
+        "g2g.delivery_months",
+        "{type: linear, best: 0, worst: 10}",
+        "gates:\n  - id: g\n    field: g2g.sovereign_guarantee\n    require: {equals: true}\n",
+    )
     yes = offer("yes", g2g__sovereign_guarantee=True, g2g__delivery_months=5)
     no = offer("no", g2g__sovereign_guarantee=False, g2g__delivery_months=5)
     result = {e.id: e.eligible for e in evaluate([yes, no], criteria).evaluations}
@@ -238,11 +283,14 @@ def test_boolean_gate() -> None:
 
 
 def test_proportional_uses_the_eligible_pool_and_notes_it() -> None:
-    criteria = single_rule("pricing.unit_price", "{type: proportional, direction: min}",
-                           "gates:\n  - id: g\n    field: g2g.intermediaries\n"
-                           "    require: {in: [none]}\n")
-    cheap_but_out = offer("out", pricing__currency="MYR", pricing__unit_price=50,
-                          g2g__intermediaries="undisclosed")
+    criteria = single_rule(
+        "pricing.unit_price",
+        "{type: proportional, direction: min}",
+        "gates:\n  - id: g\n    field: g2g.intermediaries\n    require: {in: [none]}\n",
+    )
+    cheap_but_out = offer(
+        "out", pricing__currency="MYR", pricing__unit_price=50, g2g__intermediaries="undisclosed"
+    )
     a = offer("a", pricing__currency="MYR", pricing__unit_price=100, g2g__intermediaries="none")
     b = offer("b", pricing__currency="MYR", pricing__unit_price=200, g2g__intermediaries="none")
     comparison = evaluate([cheap_but_out, a, b], criteria)
@@ -260,9 +308,11 @@ def test_proportional_with_one_proposal_warns_it_is_relative() -> None:
 
 
 def test_proportional_pool_is_everyone_when_nobody_is_eligible() -> None:
-    criteria = single_rule("pricing.unit_price", "{type: proportional, direction: min}",
-                           "gates:\n  - id: g\n    field: g2g.intermediaries\n"
-                           "    require: {in: [none]}\n")
+    criteria = single_rule(
+        "pricing.unit_price",
+        "{type: proportional, direction: min}",
+        "gates:\n  - id: g\n    field: g2g.intermediaries\n    require: {in: [none]}\n",
+    )
     a = offer("a", pricing__currency="MYR", pricing__unit_price=100)
     b = offer("b", pricing__currency="MYR", pricing__unit_price=400)
     totals = {e.id: e.total for e in evaluate([a, b], criteria).evaluations}
@@ -283,20 +333,29 @@ def test_a_currency_without_rate_is_a_located_error() -> None:
     comparison = evaluate([p], criteria)
     assert comparison.evaluations == []
     assert [str(x) for x in comparison.errors] == [
-        "a.yaml:4:13: no exchange rate for GBP in criteria.yaml (it has EUR, MYR)"]
+        "a.yaml:4:13: no exchange rate for GBP in criteria.yaml (it has EUR, MYR)"
+    ]
 
 
 def test_derived_costs_defaults_apply_only_inside_derived_fields() -> None:
-    criteria = single_rule("pricing.lifecycle_cost", "{type: linear, best: 0, worst: 1000}",
-                           "discount_rate: 0.1\n")
-    p = offer("a", pricing__currency="MYR", pricing__unit_price=100, pricing__quantity=2,
-              pricing__sustainment_per_year=110, pricing__support_years=2)
+    criteria = single_rule(
+        "pricing.lifecycle_cost", "{type: linear, best: 0, worst: 1000}", "discount_rate: 0.1\n"
+    )
+    p = offer(
+        "a",
+        pricing__currency="MYR",
+        pricing__unit_price=100,
+        pricing__quantity=2,
+        pricing__sustainment_per_year=110,
+        pricing__support_years=2,
+    )
     e = evaluate([p], criteria).evaluations[0]
     assert e.derived["pricing.acquisition_cost"] == 200
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(200 + 100 + 110 / 1.21)
     one_off = single_rule("pricing.one_off_costs", "{type: linear, best: 0, worst: 1000}")
     assert notes_text(evaluate([p], one_off).evaluations[0].warnings) == [
-        "pricing.one_off_costs is missing: only.only scores 0"]
+        "pricing.one_off_costs is missing: only.only scores 0"
+    ]
 
 
 THREE = """\
@@ -313,8 +372,7 @@ def test_what_if_weights_are_percentages_and_the_rest_keep_their_proportions() -
     criteria = criteria_from(THREE)
     assert criteria.weights() == pytest.approx({"a": 0.5, "b": 1 / 3, "c": 1 / 6})
     # a is 20% of the total; b and c share 80% as 20:10.
-    assert criteria.weights({"a": 20}) == pytest.approx({"a": 0.2, "b": 0.8 * 2 / 3,
-                                                         "c": 0.8 / 3})
+    assert criteria.weights({"a": 20}) == pytest.approx({"a": 0.2, "b": 0.8 * 2 / 3, "c": 0.8 / 3})
     # Setting a weight to its own percentage changes nothing.
     assert criteria.weights({"a": 50}) == pytest.approx(criteria.weights())
     assert criteria.weights({"a": 40, "b": 60}) == pytest.approx({"a": 0.4, "b": 0.6, "c": 0})
@@ -323,13 +381,17 @@ def test_what_if_weights_are_percentages_and_the_rest_keep_their_proportions() -
     assert sum(everyone.values()) == pytest.approx(1)
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"prise": 3}, r"no criterion `prise` .did you mean `price`"),
-    ({"price": 101}, r"`price` is 101%: a weight is a percentage of the total, from 0 to 100"),
-    ({"price": 60, "depth": 50}, r"add up to 110%, more than the whole"),
-])
-def test_what_if_weights_that_cannot_be_are_refused(overrides: dict[str, float],
-                                                   message: str) -> None:
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"prise": 3}, r"no criterion `prise` .did you mean `price`"),
+        ({"price": 101}, r"`price` is 101%: a weight is a percentage of the total, from 0 to 100"),
+        ({"price": 60, "depth": 50}, r"add up to 110%, more than the whole"),
+    ],
+)
+def test_what_if_weights_that_cannot_be_are_refused(
+    overrides: dict[str, float], message: str
+) -> None:
     criteria = criteria_from(CRITERIA)
     with pytest.raises(UsageError, match=message):
         criteria.weights(overrides)
@@ -347,16 +409,20 @@ def test_raw_rule_is_refused_by_wsm_with_its_location() -> None:
         evaluate([], criteria, method="wsm")
     assert str(caught.value.problems[0]) == (
         "criteria.yaml:5:5: `only` uses a raw rule, which the weighted sum (wsm) cannot add "
-        "to scores; use --method topsis or promethee")
+        "to scores; use --method topsis or promethee"
+    )
 
 
 def test_ties_share_a_rank_and_are_ordered_by_id() -> None:
     criteria = single_rule("g2g.delivery_months", "{type: linear, best: 0, worst: 10}")
-    offers = [offer(i, g2g__delivery_months=m) for i, m in
-              [("d", 2), ("c", 5), ("b", 5), ("a", 8)]]
+    offers = [offer(i, g2g__delivery_months=m) for i, m in [("d", 2), ("c", 5), ("b", 5), ("a", 8)]]
     comparison = evaluate(offers, criteria)
     assert [(e.id, e.rank) for e in comparison.evaluations] == [
-        ("d", 1), ("b", 2), ("c", 2), ("a", 4)]
+        ("d", 1),
+        ("b", 2),
+        ("c", 2),
+        ("a", 4),
+    ]
 
 
 def test_competition_ranks_tolerate_float_noise() -> None:
@@ -372,7 +438,8 @@ def test_levels_on_free_form_field_with_unlisted_value_is_an_error_for_that_prop
     comparison = evaluate([ok, odd], criteria)
     assert [e.id for e in comparison.evaluations] == ["ok"]
     assert str(comparison.errors[0]) == (
-        "odd.yaml:4:9: 'glass' has no score in the levels of `only.only`")
+        "odd.yaml:4:9: 'glass' has no score in the levels of `only.only`"
+    )
 
 
 def test_a_huge_unlisted_value_is_shortened_in_its_message() -> None:

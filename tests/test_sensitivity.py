@@ -127,8 +127,9 @@ def test_the_tipping_point_is_the_smallest_change() -> None:
     # u = 0.625 (change 0.325 too): a tie goes to the criterion listed first.
     scores = [[80.0, 40.0], [40.0, 64.0]]
     weights = [0.7, 0.3]
-    first, second = (criterion_stability(scores, weights, k, 0, ["a", "b"], f"c{k}")
-                     for k in range(2))
+    first, second = (
+        criterion_stability(scores, weights, k, 0, ["a", "b"], f"c{k}") for k in range(2)
+    )
     point = tipping_point([first, second])
     assert point is not None
     assert point.criterion == "c0"
@@ -141,9 +142,13 @@ def test_the_tipping_point_is_the_smallest_change() -> None:
     points = [stability(three, weights, k) for k in range(3)]
     best = tipping_point(points)
     assert best is not None
-    changes = [abs(end - s.weight) for s in points if s.winner is not None
-               for end, who in zip(s.winner, (s.winner_below, s.winner_above), strict=True)
-               if who is not None]
+    changes = [
+        abs(end - s.weight)
+        for s in points
+        if s.winner is not None
+        for end, who in zip(s.winner, (s.winner_below, s.winner_above), strict=True)
+        if who is not None
+    ]
     assert best.change == pytest.approx(min(changes))
 
 
@@ -154,6 +159,7 @@ def test_one_criterion_cannot_move() -> None:
 
 
 # --- stability intervals, by brute force --------------------------------------------------
+
 
 def brute_force_check(scores: Matrix, weights: Sequence[float], steps: int = 4000) -> None:
     """On a fine grid: inside an interval nothing changes, outside it something does."""
@@ -203,10 +209,10 @@ def test_the_sample_tipping_point_tips_the_real_comparison() -> None:
     step = 1e-4 if point.to > point.weight else -1e-4
     # A what-if weight is a percentage of the total, the others keeping their proportions:
     # the very move the stability intervals make.
-    past = compare_files([PROPOSALS], criteria,
-                         weights={point.criterion: 100 * (point.to + step)})
-    before = compare_files([PROPOSALS], criteria,
-                           weights={point.criterion: 100 * (point.to - step)})
+    past = compare_files([PROPOSALS], criteria, weights={point.criterion: 100 * (point.to + step)})
+    before = compare_files(
+        [PROPOSALS], criteria, weights={point.criterion: 100 * (point.to - step)}
+    )
     assert past.winner is not None and past.winner.id == point.new_winner
     assert before.winner is not None and before.winner.id == result.winner
 
@@ -214,9 +220,12 @@ def test_the_sample_tipping_point_tips_the_real_comparison() -> None:
 # --- stability intervals, properties ------------------------------------------------------
 
 score = st.integers(0, 1000).map(lambda x: x / 10)
-problems = st.integers(2, 5).flatmap(lambda n: st.tuples(
-    st.lists(st.lists(score, min_size=n, max_size=n), min_size=1, max_size=6),
-    st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(lambda w: sum(w) > 0)))
+problems = st.integers(2, 5).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.lists(score, min_size=n, max_size=n), min_size=1, max_size=6),
+        st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(lambda w: sum(w) > 0),
+    )
+)
 
 
 def normalised(raw: Sequence[int]) -> list[float]:
@@ -238,8 +247,9 @@ def test_intervals_contain_todays_weight(problem: tuple[list[list[float]], list[
 
 @given(problems)
 @settings(max_examples=60, deadline=None)
-def test_intervals_match_brute_force_with_ties(problem: tuple[list[list[float]], list[int]]
-                                               ) -> None:
+def test_intervals_match_brute_force_with_ties(
+    problem: tuple[list[list[float]], list[int]],
+) -> None:
     # Scores in tenths and integer weights make exact ties and zero weights common.
     scores, raw = problem
     brute_force_check(scores, normalised(raw), steps=300)
@@ -248,7 +258,8 @@ def test_intervals_match_brute_force_with_ties(problem: tuple[list[list[float]],
 @given(problems)
 @settings(max_examples=200, deadline=None)
 def test_the_weight_past_a_tipping_point_makes_the_new_winner_lead(
-        problem: tuple[list[list[float]], list[int]]) -> None:
+    problem: tuple[list[list[float]], list[int]],
+) -> None:
     scores, raw = problem
     weights = normalised(raw)
     ids = [f"p{i}" for i in range(len(scores))]
@@ -261,8 +272,7 @@ def test_the_weight_past_a_tipping_point_makes_the_new_winner_lead(
     if past is None:  # no figure of at most six decimals of a percent leads outright
         return
     assert (past > tip.to) if up else (past < tip.to)
-    assert round(past * 100, 4) == past * 100 or math.isclose(past * 100,
-                                                              round(past * 100, 4))
+    assert round(past * 100, 4) == past * 100 or math.isclose(past * 100, round(past * 100, 4))
     totals = [a + b * past for a, b in total_lines(scores, weights, k)]
     leader = ids.index(tip.new_winner)
     assert all(totals[leader] > x for j, x in enumerate(totals) if j != leader)
@@ -270,8 +280,9 @@ def test_the_weight_past_a_tipping_point_makes_the_new_winner_lead(
 
 @given(problems, st.sampled_from([0.25, 0.5, 2.0, 4.0]), st.integers(-20, 20))
 @settings(max_examples=200, deadline=None)
-def test_rescaling_scores_changes_no_interval(problem: tuple[list[list[float]], list[int]],
-                                              factor: float, shift: int) -> None:
+def test_rescaling_scores_changes_no_interval(
+    problem: tuple[list[list[float]], list[int]], factor: float, shift: int
+) -> None:
     scores, raw = problem
     weights = normalised(raw)
     changed = [[x * factor + shift for x in row] for row in scores]
@@ -279,17 +290,20 @@ def test_rescaling_scores_changes_no_interval(problem: tuple[list[list[float]], 
         before, after = stability(scores, weights, k), stability(changed, weights, k)
         assert before.winner is not None and after.winner is not None
         assert before.ranking is not None and after.ranking is not None
-        for x, y in zip(before.winner + before.ranking, after.winner + after.ranking,
-                        strict=True):
+        for x, y in zip(before.winner + before.ranking, after.winner + after.ranking, strict=True):
             assert math.isclose(x, y, abs_tol=1e-6)
-        assert (before.winner_below, before.winner_above) == \
-            (after.winner_below, after.winner_above)
+        assert (before.winner_below, before.winner_above) == (
+            after.winner_below,
+            after.winner_above,
+        )
 
 
 # --- the ranking interval: neighbours only, against every pair --------------------------------
 
-def reference_holds(alpha: float, beta: float, lo: float, hi: float, at: float
-                    ) -> tuple[float, float]:
+
+def reference_holds(
+    alpha: float, beta: float, lo: float, hi: float, at: float
+) -> tuple[float, float]:
     """`_holds` as first written: shrink [lo, hi] to where α + β·t has not turned negative."""
     if min(alpha, alpha + beta) >= -TIE_TOLERANCE:
         return lo, hi
@@ -328,16 +342,20 @@ def assert_same_ranking_interval(scores: Matrix, weights: Sequence[float]) -> No
 # Proposals drawn from a small pool of rows, so that identical proposals, and proposals
 # tied today but not along the path, are common; scores in tenths and integer weights make
 # exact ties at 0, at 1 and at crossings common too.
-pooled = st.integers(2, 5).flatmap(lambda n: st.tuples(
-    st.lists(st.lists(score, min_size=n, max_size=n), min_size=1, max_size=4),
-    st.lists(st.integers(0, 3), min_size=1, max_size=14),
-    st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(lambda w: sum(w) > 0)))
+pooled = st.integers(2, 5).flatmap(
+    lambda n: st.tuples(
+        st.lists(st.lists(score, min_size=n, max_size=n), min_size=1, max_size=4),
+        st.lists(st.integers(0, 3), min_size=1, max_size=14),
+        st.lists(st.integers(0, 20), min_size=n, max_size=n).filter(lambda w: sum(w) > 0),
+    )
+)
 
 
 @given(pooled, st.booleans())
 @settings(max_examples=400, deadline=None)
 def test_the_ranking_interval_from_neighbours_is_the_one_from_every_pair(
-        problem: tuple[list[list[float]], list[int], list[int]], noisy: bool) -> None:
+    problem: tuple[list[list[float]], list[int], list[int]], noisy: bool
+) -> None:
     pool, picks, raw = problem
     scores = [list(pool[p % len(pool)]) for p in picks]
     if noisy:  # float noise far below the tolerance: ties must still be ties
@@ -349,7 +367,8 @@ def test_the_ranking_interval_from_neighbours_is_the_one_from_every_pair(
 @given(problems)
 @settings(max_examples=200, deadline=None)
 def test_the_ranking_interval_matches_every_pair_on_small_problems(
-        problem: tuple[list[list[float]], list[int]]) -> None:
+    problem: tuple[list[list[float]], list[int]],
+) -> None:
     scores, raw = problem
     assert_same_ranking_interval(scores, normalised(raw))
 
@@ -358,8 +377,10 @@ def test_the_ranking_interval_matches_every_pair_on_small_problems(
 def test_the_ranking_interval_matches_every_pair_on_large_problems(seed: int) -> None:
     rng = random.Random(seed)
     m, n = rng.choice([50, 200, 400]), rng.randint(2, 6)
-    pool = [[round(rng.uniform(0, 100), rng.choice([0, 1, 6])) for _ in range(n)]
-            for _ in range(m // rng.choice([1, 2, 5]))]
+    pool = [
+        [round(rng.uniform(0, 100), rng.choice([0, 1, 6])) for _ in range(n)]
+        for _ in range(m // rng.choice([1, 2, 5]))
+    ]
     scores = [list(rng.choice(pool)) for _ in range(m)]
     raw = [rng.randint(0, 10) for _ in range(n - 1)] + [rng.randint(1, 10)]
     assert_same_ranking_interval(scores, normalised(raw))
@@ -386,6 +407,7 @@ def test_the_ranking_interval_looks_at_neighbours_only(monkeypatch: pytest.Monke
 
 # --- rank acceptability (SMAA-2) ----------------------------------------------------------
 
+
 def test_a_dominating_proposal_always_ranks_first() -> None:
     scores = [[90.0, 80.0, 70.0], [60.0, 80.0, 10.0], [50.0, 20.0, 65.0]]
     for spread in (None, 0.25, 1.0):
@@ -409,8 +431,9 @@ def test_proposals_symmetric_under_the_draws_share_first_place_evenly() -> None:
 def test_uniform_weights_match_the_exact_share() -> None:
     # A wins iff 100 w_0 > 50, and w_0 ~ Beta(1, 2) under Dirichlet(1, 1, 1):
     # P(w_0 > 1/2) = (1 - 1/2)^2 = 1/4.
-    shares, _ = rank_acceptability([[100.0, 0.0, 0.0], [50.0, 50.0, 50.0]],
-                                   [0.2, 0.3, 0.5], 100_000, 7, None)
+    shares, _ = rank_acceptability(
+        [[100.0, 0.0, 0.0], [50.0, 50.0, 50.0]], [0.2, 0.3, 0.5], 100_000, 7, None
+    )
     assert shares[0][0] == pytest.approx(0.25, abs=0.006)  # 4.4 standard errors
 
 
@@ -418,8 +441,7 @@ def test_a_spread_matches_the_exact_share() -> None:
     # Weights 0.6/0.4 with spread 0.5: w_0 ~ U[0.3, 0.9], w_1 ~ U[0.2, 0.6], and A
     # (100, 0) beats B (0, 100) iff w_0 > w_1. P(w_0 <= w_1) = ∫_0.3^0.6 (y - 0.3)/0.6
     # dy / 0.4 = 0.045 / 0.24 = 0.1875.
-    shares, central = rank_acceptability([[100.0, 0.0], [0.0, 100.0]], [0.6, 0.4],
-                                         100_000, 11, 0.5)
+    shares, central = rank_acceptability([[100.0, 0.0], [0.0, 100.0]], [0.6, 0.4], 100_000, 11, 0.5)
     assert shares[0][0] == pytest.approx(0.8125, abs=0.005)
     assert shares[1][0] == pytest.approx(0.1875, abs=0.005)
     assert central[1] is not None and central[1][1] > central[1][0] * 0.9
@@ -446,8 +468,9 @@ def test_no_spread_gives_todays_ranks_and_weights() -> None:
 
 
 def test_ties_in_a_draw_share_the_better_rank() -> None:
-    shares, central = rank_acceptability([[70.0, 30.0], [70.0, 30.0], [10.0, 10.0]],
-                                         [0.5, 0.5], 1000, 0, None)
+    shares, central = rank_acceptability(
+        [[70.0, 30.0], [70.0, 30.0], [10.0, 10.0]], [0.5, 0.5], 1000, 0, None
+    )
     assert shares == [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     assert central[0] == central[1]
 
@@ -471,8 +494,9 @@ def test_same_seed_same_result_whatever_the_chunk_size() -> None:
 
 @given(problems, st.sampled_from([None, 0.0, 0.25, 1.0]), st.integers(0, 2**32))
 @settings(max_examples=60, deadline=None)
-def test_acceptability_rows_sum_to_one(problem: tuple[list[list[float]], list[int]],
-                                       spread: float | None, seed: int) -> None:
+def test_acceptability_rows_sum_to_one(
+    problem: tuple[list[list[float]], list[int]], spread: float | None, seed: int
+) -> None:
     scores, raw = problem
     shares, central = rank_acceptability(scores, normalised(raw), 200, seed, spread)
     assert len(shares) == len(scores)
@@ -496,6 +520,7 @@ def test_spread_text() -> None:
 
 
 # --- the whole analysis -------------------------------------------------------------------
+
 
 def test_analyse_leaves_out_ineligible_proposals() -> None:
     comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
@@ -522,16 +547,25 @@ gates:
 
 
 def two_offers(*offers: tuple[str, int, int, str]) -> list[Proposal]:
-    return [offer(name, pricing__unit_price=cost, pricing__quantity=1, pricing__currency="MYR",
-                  technology_transfer__local_content_pct=local,
-                  g2g__intermediaries=middlemen)
-            for name, cost, local, middlemen in offers]
+    return [
+        offer(
+            name,
+            pricing__unit_price=cost,
+            pricing__quantity=1,
+            pricing__currency="MYR",
+            technology_transfer__local_content_pct=local,
+            g2g__intermediaries=middlemen,
+        )
+        for name, cost, local, middlemen in offers
+    ]
 
 
 def test_analyse_with_one_eligible_proposal() -> None:
     criteria = criteria_from(TWO)
-    result = analyse(evaluate(two_offers(("a", 50, 50, "none"), ("b", 10, 90, "undisclosed")),
-                              criteria), samples=100)
+    result = analyse(
+        evaluate(two_offers(("a", 50, 50, "none"), ("b", 10, 90, "undisclosed")), criteria),
+        samples=100,
+    )
     assert result.winner == "a"
     assert result.tipping_point is None
     assert result.stability["cost"].winner == (0.0, 1.0)
@@ -541,8 +575,7 @@ def test_analyse_with_one_eligible_proposal() -> None:
 
 def test_analyse_with_no_eligible_proposal() -> None:
     criteria = criteria_from(TWO)
-    result = analyse(evaluate(two_offers(("b", 10, 90, "undisclosed")), criteria),
-                     samples=100)
+    result = analyse(evaluate(two_offers(("b", 10, 90, "undisclosed")), criteria), samples=100)
     assert result.winner is None
     assert result.stability["cost"].winner is None
     assert result.acceptability.shares == {}
@@ -558,11 +591,13 @@ def test_analyse_needs_weighted_sum_totals() -> None:
 
 # --- many proposals: memory linear in their number --------------------------------------------
 
+
 def many_offers(count: int, seed: int = 1) -> list[Proposal]:
     """`count` eligible offers with whole-number figures: many tie on one criterion or both."""
     rng = random.Random(seed)
-    return two_offers(*((f"p{i:04d}", rng.randint(1, 99), rng.randint(0, 100), "none")
-                        for i in range(count)))
+    return two_offers(
+        *((f"p{i:04d}", rng.randint(1, 99), rng.randint(0, 100), "none") for i in range(count))
+    )
 
 
 def test_many_proposals_list_the_first_ranks_and_the_share_of_the_rest() -> None:
@@ -584,8 +619,7 @@ def test_many_proposals_list_the_first_ranks_and_the_share_of_the_rest() -> None
         assert row == full[:10]  # the same draws, the same counts
         assert a.rest[ident] == pytest.approx(sum(full[10:]), abs=1e-12)
         assert sum(row) + a.rest[ident] == pytest.approx(1.0)
-    assert [None if w is None else list(w.values()) for w in a.central_weights.values()] \
-        == central
+    assert [None if w is None else list(w.values()) for w in a.central_weights.values()] == central
 
 
 def test_ranks_chooses_how_many_ranks_are_listed() -> None:

@@ -120,9 +120,16 @@ def drawn_proposal(proposal: Proposal, model: _Model, index: int, row: np.ndarra
     values = dict(proposal.values)
     for name, column in subject.columns.items():
         values[name] = float(row[column])
-    activities = None if proposal.activities is None else tuple(
-        replace(a, value=float(row[subject.activity_columns[a.index]]), range=None)
-        if a.index in subject.activity_columns else a for a in proposal.activities)
+    activities = (
+        None
+        if proposal.activities is None
+        else tuple(
+            replace(a, value=float(row[subject.activity_columns[a.index]]), range=None)
+            if a.index in subject.activity_columns
+            else a
+            for a in proposal.activities
+        )
+    )
     return replace(proposal, values=values, activities=activities, ranges={})
 
 
@@ -137,13 +144,16 @@ def test_every_draw_scores_as_the_scalar_scoring_would() -> None:
     moved, _ = model.scores(drawn)
     assert model.rows == (0, 1, 2)  # c has no ranges, but its proportional scores move
     for d in range(drawn.shape[0]):
-        rescored = evaluate([drawn_proposal(e.proposal, model, i, drawn[d])
-                             for i, e in enumerate(eligible)], CRITERIA)
+        rescored = evaluate(
+            [drawn_proposal(e.proposal, model, i, drawn[d]) for i, e in enumerate(eligible)],
+            CRITERIA,
+        )
         for i, e in enumerate(eligible):
             again = next(x for x in rescored.evaluations if x.id == e.id)
             expected = [next(c.score for c in again.criteria if c.id == k) for k in names]
             assert moved[d, model.rows.index(i)].tolist() == pytest.approx(
-                expected, rel=1e-12, abs=1e-9), (d, e.id)
+                expected, rel=1e-12, abs=1e-9
+            ), (d, e.id)
 
 
 def test_at_the_point_estimates_the_scores_are_those_of_compare() -> None:
@@ -159,37 +169,55 @@ def test_at_the_point_estimates_the_scores_are_those_of_compare() -> None:
 
 # --- known answers: a certain winner, a coin toss, a gate at risk ------------------------------
 
-PRICE = single_rule("pricing.unit_price", "{type: linear, best: 100, worst: 200}",
-                    "gates:\n  - {id: floor, field: technology_transfer.local_content_pct, "
-                    "require: {min: 30}}\n")
+PRICE = single_rule(
+    "pricing.unit_price",
+    "{type: linear, best: 100, worst: 200}",
+    "gates:\n  - {id: floor, field: technology_transfer.local_content_pct, require: {min: 30}}\n",
+)
 
 
 def priced(ident: str, price: str, local: str = "40") -> Proposal:
-    return proposal_from(f"proposal: {{country: {ident}}}\npricing: {{currency: MYR, "
-                         f"unit_price: {price}}}\ntechnology_transfer: "
-                         f"{{local_content_pct: {local}}}\n", f"{ident}.yaml")
+    return proposal_from(
+        f"proposal: {{country: {ident}}}\npricing: {{currency: MYR, "
+        f"unit_price: {price}}}\ntechnology_transfer: "
+        f"{{local_content_pct: {local}}}\n",
+        f"{ident}.yaml",
+    )
 
 
-def values_run(*proposals: Proposal, samples: int = 10_000, seed: int = 0,
-               chunk: int | None = None) -> tuple[Comparison, dict[str, object]]:
+def values_run(
+    *proposals: Proposal, samples: int = 10_000, seed: int = 0, chunk: int | None = None
+) -> tuple[Comparison, dict[str, object]]:
     comparison = evaluate(list(proposals), PRICE)
     result = analyse(comparison, samples, seed, 0.25, values=True)
     assert result.values is not None
     if chunk is not None:  # the same analysis drawn in chunks of another size
         eligible = [e for e in comparison.evaluations if e.eligible]
-        chunked = analyse_values(PRICE, eligible, list(comparison.weights),
-                                 list(comparison.weights.values()), samples, seed, 0.25, chunk)
+        chunked = analyse_values(
+            PRICE,
+            eligible,
+            list(comparison.weights),
+            list(comparison.weights.values()),
+            samples,
+            seed,
+            0.25,
+            chunk,
+        )
         assert chunked.shares == result.values.shares
         assert chunked.confidence == result.values.confidence
     ids = [e.id for e in result.proposals]
-    return comparison, {"shares": result.acceptability.shares,
-                        "confidence": dict(zip(ids, result.values.confidence, strict=True)),
-                        "risks": result.values.gate_risks}
+    return comparison, {
+        "shares": result.acceptability.shares,
+        "confidence": dict(zip(ids, result.values.confidence, strict=True)),
+        "risks": result.values.gate_risks,
+    }
 
 
 def test_ranges_that_cannot_overlap_leave_no_doubt() -> None:
-    _, run = values_run(priced("cheap", "{low: 100, likely: 110, high: 120}"),
-                        priced("dear", "{low: 130, high: 150}"))
+    _, run = values_run(
+        priced("cheap", "{low: 100, likely: 110, high: 120}"),
+        priced("dear", "{low: 130, high: 150}"),
+    )
     assert run["shares"] == {"cheap": [1.0, 0.0], "dear": [0.0, 1.0]}
     assert run["confidence"] == {"cheap": 1.0, "dear": None}  # never first: no central weights
 
@@ -217,12 +245,16 @@ def test_the_result_is_the_same_in_any_chunk_size_and_for_the_same_seed() -> Non
 
 
 def test_a_gate_on_a_ranged_figure_reports_how_often_it_would_fail() -> None:
-    comparison, run = values_run(priced("risky", "150", "{low: 20, likely: 40, high: 50}"),
-                                 samples=40_000)
+    comparison, run = values_run(
+        priced("risky", "150", "{low: 20, likely: 40, high: 50}"), samples=40_000
+    )
     assert comparison.evaluations[0].eligible  # decided at the point estimate, 40
     (risk,) = run["risks"]  # type: ignore[misc]
     assert (risk.proposal, risk.gate, risk.field) == (
-        "risky", "floor", "technology_transfer.local_content_pct")
+        "risky",
+        "floor",
+        "technology_transfer.local_content_pct",
+    )
     # Triangular(20, 40, 50): F(30) = (30 − 20)² / ((50 − 20)(40 − 20)) = 1/6
     assert risk.failures == pytest.approx(1 / 6, abs=0.01)
 
@@ -230,9 +262,14 @@ def test_a_gate_on_a_ranged_figure_reports_how_often_it_would_fail() -> None:
 def test_without_ranged_figures_the_acceptability_is_that_of_the_weights() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
     comparison = compare_files([PROPOSALS / "turkiye.yaml", PROPOSALS / "italy.yaml"], criteria)
-    plain = [replace(e.proposal, ranges={}, activities=tuple(
-        replace(a, range=None) for a in e.proposal.activities or ()))
-        for e in comparison.evaluations]
+    plain = [
+        replace(
+            e.proposal,
+            ranges={},
+            activities=tuple(replace(a, range=None) for a in e.proposal.activities or ()),
+        )
+        for e in comparison.evaluations
+    ]
     comparison = evaluate(plain, criteria)
     with_values = analyse(comparison, 5_000, 3, None, values=True)
     without = analyse(comparison, 5_000, 3, None)
@@ -240,10 +277,12 @@ def test_without_ranged_figures_the_acceptability_is_that_of_the_weights() -> No
     assert with_values.acceptability.shares == without.acceptability.shares
     assert with_values.acceptability.central_weights == without.acceptability.central_weights
     assert "no eligible proposal gives a figure as a range" in " ".join(
-        notes_text(with_values.notes))
+        notes_text(with_values.notes)
+    )
 
 
 # --- the command on the samples --------------------------------------------------------------
+
 
 def test_values_table_on_the_samples(run_cli: RunCli) -> None:
     result = run_cli("sensitivity", "--values")
@@ -263,10 +302,19 @@ def test_values_json_on_the_samples(run_cli: RunCli) -> None:
     result = run_cli("sensitivity", "--values", "--format", "json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    assert list(data)[:8] == ["stability", "acceptability", "central_weights", "samples",
-                              "seed", "spread", "confidence", "values"]
-    assert set(data["confidence"]) == set(data["acceptability"]) == {
-        "italy", "turkiye", "south-korea"}
+    assert list(data)[:8] == [
+        "stability",
+        "acceptability",
+        "central_weights",
+        "samples",
+        "seed",
+        "spread",
+        "confidence",
+        "values",
+    ]
+    assert (
+        set(data["confidence"]) == set(data["acceptability"]) == {"italy", "turkiye", "south-korea"}
+    )
     assert all(0 <= c <= 1 for c in data["confidence"].values() if c is not None)
     for shares in data["acceptability"].values():
         assert sum(shares) == pytest.approx(1.0)
@@ -275,10 +323,17 @@ def test_values_json_on_the_samples(run_cli: RunCli) -> None:
         ("italy", "pricing.sustainment_per_year"),
         ("italy", "industrial_collaboration.activities[5].value"),
         ("south-korea", "pricing.sustainment_per_year"),
-        ("south-korea", "g2g.delivery_months")]
+        ("south-korea", "g2g.delivery_months"),
+    ]
     assert data["values"]["figures"][0] == {
-        "proposal": "italy", "field": "pricing.sustainment_per_year", "low": 8000000,
-        "high": 12000000, "likely": 9000000, "point": "likely", "distribution": "triangular"}
+        "proposal": "italy",
+        "field": "pricing.sustainment_per_year",
+        "low": 8000000,
+        "high": 12000000,
+        "likely": 9000000,
+        "point": "likely",
+        "distribution": "triangular",
+    }
     assert data["values"]["figures"][1]["distribution"] == "uniform"
     # The same seed gives the same bytes; the analysis of the weights alone has no such keys.
     assert run_cli("sensitivity", "--values", "--format", "json").out == result.out
@@ -290,8 +345,9 @@ def test_a_narrow_terminal_lists_the_figures_one_a_line() -> None:
     from evaluator.render import RenderOptions
     from evaluator.render.sensitivity import render
 
-    result = analyse(compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), 1_000,
-                     values=True)
+    result = analyse(
+        compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), 1_000, values=True
+    )
     lines = render(result, "table", RenderOptions(width=60)).splitlines()
     assert max(len(line) for line in lines) <= 60
     assert "  south-korea g2g.delivery_months: 44–60, likely 48" in lines

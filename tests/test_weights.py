@@ -84,7 +84,8 @@ def test_saaty_house_criteria_are_flagged_inconsistent() -> None:
     assert {names[i], names[j]} == {"neighbourhood", "condition"}
     assert str(warning) == (
         "ahp.yaml:7:62: warning: the judgements are inconsistent (CR 0.169 is above 0.10); "
-        "revisit `neighbourhood` vs `condition`: you gave 6, the derived weights imply 1.1")
+        "revisit `neighbourhood` vs `condition`: you gave 6, the derived weights imply 1.1"
+    )
 
 
 def test_saaty_yard_space_is_consistent() -> None:
@@ -99,13 +100,15 @@ def test_saaty_yard_space_is_consistent() -> None:
 
 def test_a_perfectly_consistent_matrix_gives_exact_ratios() -> None:
     # w = (0.5, 0.25, 0.125, 0.125): every a_ij = w_i / w_j, so λmax = n and CR = 0.
-    result = derive(judgements("""\
+    result = derive(
+        judgements("""\
         criteria: [a, b, c, d]
         judgements:
           a: {b: 2, c: 4, d: 4}
           b: {c: 2, d: 2}
           c: {d: 1}
-        """))
+        """)
+    )
     assert list(result.weights.values()) == pytest.approx([0.5, 0.25, 0.125, 0.125])
     assert result.lambda_max == pytest.approx(4)
     assert result.cr == pytest.approx(0, abs=1e-12)
@@ -160,9 +163,11 @@ def test_every_missing_pair_is_named() -> None:
         judgements:
           a: {b: 2}
           c: {d: 3}
-        """) == ["ahp.yaml:3:3: 4 pair(s) not judged: `a` vs `c`, `a` vs `d`, `b` vs `c`, "
-                 "`b` vs `d` (say how much more important the first is than the second, "
-                 "from 1/9 to 9)"]
+        """) == [
+        "ahp.yaml:3:3: 4 pair(s) not judged: `a` vs `c`, `a` vs `d`, `b` vs `c`, "
+        "`b` vs `d` (say how much more important the first is than the second, "
+        "from 1/9 to 9)"
+    ]
 
 
 def test_a_contradictory_pair_is_located() -> None:
@@ -171,39 +176,61 @@ def test_a_contradictory_pair_is_located() -> None:
         judgements:
           a: {b: 3}
           b: {a: 3}
-        """) == ["ahp.yaml:4:10: `b` vs `a` is 3 here, but `a` vs `b` is 3 (line 3): one "
-                 "must be the reciprocal of the other; give the pair once"]
+        """) == [
+        "ahp.yaml:4:10: `b` vs `a` is 3 here, but `a` vs `b` is 3 (line 3): one "
+        "must be the reciprocal of the other; give the pair once"
+    ]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("criteria: [a, b]\njudgements: {a: {b: 12}}\n",
-     "ahp.yaml:2:21: 12 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the second "
-     "criterion is the more important"),
-    ("criteria: [a, b]\njudgements: {a: {b: 1/10}}\n",
-     "ahp.yaml:2:21: 1/10 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the second "
-     "criterion is the more important"),
-    ("criteria: [a, b]\njudgements: {a: {b: much}}\n",
-     "ahp.yaml:2:21: expected a number from 1/9 to 9 (such as 3 or 1/3), got the text 'much'"),
-    ("criteria: [a, b]\njudgements: {a: {b: 1/0}}\n",
-     "ahp.yaml:2:21: expected a number from 1/9 to 9 (such as 3 or 1/3), got the text '1/0'"),
-    ("criteria: [apple, banana]\njudgements: {apple: {banan: 2}}\n",
-     "ahp.yaml:2:22: unknown criterion id `banan` (did you mean `banana`?)"),
-    ("criteria: [a, b]\njudgements: {a: {a: 2, b: 2}}\n",
-     "ahp.yaml:2:21: `a` compared with itself is 1"),
-    ("criteria: [a, a]\njudgements: {}\n", "ahp.yaml:1:15: `a` is listed twice"),
-    ("criteria: [a]\njudgements: {}\n", "ahp.yaml:1:11: list at least two criteria to compare"),
-    ("criteria: [a, b]\n", "ahp.yaml:1:1: missing required key `judgements`"),
-    ("criteria: [a, b]\njudgements: {a: {b: 2}}\nweights: {a: 1}\n",
-     "ahp.yaml:3:1: unknown key `weights`"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "criteria: [a, b]\njudgements: {a: {b: 12}}\n",
+            "ahp.yaml:2:21: 12 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the second "
+            "criterion is the more important",
+        ),
+        (
+            "criteria: [a, b]\njudgements: {a: {b: 1/10}}\n",
+            "ahp.yaml:2:21: 1/10 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the second "
+            "criterion is the more important",
+        ),
+        (
+            "criteria: [a, b]\njudgements: {a: {b: much}}\n",
+            "ahp.yaml:2:21: expected a number from 1/9 to 9 (such as 3 or 1/3), "
+            "got the text 'much'",
+        ),
+        (
+            "criteria: [a, b]\njudgements: {a: {b: 1/0}}\n",
+            "ahp.yaml:2:21: expected a number from 1/9 to 9 (such as 3 or 1/3), got the text '1/0'",
+        ),
+        (
+            "criteria: [apple, banana]\njudgements: {apple: {banan: 2}}\n",
+            "ahp.yaml:2:22: unknown criterion id `banan` (did you mean `banana`?)",
+        ),
+        (
+            "criteria: [a, b]\njudgements: {a: {a: 2, b: 2}}\n",
+            "ahp.yaml:2:21: `a` compared with itself is 1",
+        ),
+        ("criteria: [a, a]\njudgements: {}\n", "ahp.yaml:1:15: `a` is listed twice"),
+        ("criteria: [a]\njudgements: {}\n", "ahp.yaml:1:11: list at least two criteria to compare"),
+        ("criteria: [a, b]\n", "ahp.yaml:1:1: missing required key `judgements`"),
+        (
+            "criteria: [a, b]\njudgements: {a: {b: 2}}\nweights: {a: 1}\n",
+            "ahp.yaml:3:1: unknown key `weights`",
+        ),
+    ],
+)
 def test_bad_judgements_are_located(text: str, message: str) -> None:
     assert message in problems(text)
 
 
 def test_more_criteria_than_the_random_index_table() -> None:
     names = [f"c{i}" for i in range(16)]
-    assert ("ahp.yaml:1:11: at most 15 criteria: Saaty's random index (for the consistency "
-            "ratio) stops there") in problems(f"criteria: [{', '.join(names)}]\njudgements: {{}}\n")
+    assert (
+        "ahp.yaml:1:11: at most 15 criteria: Saaty's random index (for the consistency "
+        "ratio) stops there"
+    ) in problems(f"criteria: [{', '.join(names)}]\njudgements: {{}}\n")
 
 
 def test_the_sample_judgements_fit_the_default_criteria() -> None:
@@ -241,8 +268,9 @@ judgements:
 """
 
 
-def _write(folder: Path, criteria: str, ahp: str = AHP, weights: str = "weights/w.yaml",
-           weight: str = "") -> Path:
+def _write(
+    folder: Path, criteria: str, ahp: str = AHP, weights: str = "weights/w.yaml", weight: str = ""
+) -> Path:
     # weights_from names a file beside the criteria file or below it (tests/test_input_limits.py)
     (folder / "criteria" / "weights").mkdir(parents=True)
     (folder / "criteria" / "weights" / "w.yaml").write_text(ahp, encoding="utf-8")
@@ -259,8 +287,9 @@ def test_weights_from_takes_the_top_level_weights(tmp_path: Path) -> None:
     assert framework.notes == ()
 
 
-def test_weights_from_must_match_the_criteria(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_weights_from_must_match_the_criteria(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     path = _write(tmp_path, CRITERIA, ahp=AHP.replace("guarantee", "guarantees"))
     with pytest.raises(CriteriaError) as caught:
@@ -268,67 +297,84 @@ def test_weights_from_must_match_the_criteria(tmp_path: Path,
     assert [str(p) for p in caught.value.problems] == [
         "criteria/c.yaml:3:15: criteria/weights/w.yaml does not fit these criteria: it has no "
         "judgements for `guarantee`; it weighs `guarantees` (did you mean `guarantee`?), not "
-        "a criterion here"]
+        "a criterion here"
+    ]
 
 
-@pytest.mark.parametrize(("ahp", "unfit"), [
-    ("criteria: [price, schedule]\njudgements: {price: {schedule: 3}}\n",
-     "it has no judgements for `guarantee`"),
-    ("criteria: [price, schedule, guarantee, cost]\njudgements:\n"
-     "  price: {schedule: 3, guarantee: 5, cost: 2}\n  schedule: {guarantee: 2, cost: 1}\n"
-     "  guarantee: {cost: 1}\n",
-     "it weighs `cost`, not a criterion here"),
-])
-def test_weights_from_says_which_side_does_not_fit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                   ahp: str, unfit: str) -> None:
+@pytest.mark.parametrize(
+    ("ahp", "unfit"),
+    [
+        (
+            "criteria: [price, schedule]\njudgements: {price: {schedule: 3}}\n",
+            "it has no judgements for `guarantee`",
+        ),
+        (
+            "criteria: [price, schedule, guarantee, cost]\njudgements:\n"
+            "  price: {schedule: 3, guarantee: 5, cost: 2}\n  schedule: {guarantee: 2, cost: 1}\n"
+            "  guarantee: {cost: 1}\n",
+            "it weighs `cost`, not a criterion here",
+        ),
+    ],
+)
+def test_weights_from_says_which_side_does_not_fit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ahp: str, unfit: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CriteriaError) as caught:
         load_criteria(_write(tmp_path, CRITERIA, ahp=ahp))
     assert [str(p) for p in caught.value.problems] == [
-        f"criteria/c.yaml:3:15: criteria/weights/w.yaml does not fit these criteria: {unfit}"]
+        f"criteria/c.yaml:3:15: criteria/weights/w.yaml does not fit these criteria: {unfit}"
+    ]
 
 
-def test_a_stated_weight_next_to_weights_from_is_refused(tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stated_weight_next_to_weights_from_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CriteriaError) as caught:
         load_criteria(_write(tmp_path, CRITERIA, weight="weight: 30\n    "))
     assert [str(p) for p in caught.value.problems] == [
         "criteria/c.yaml:6:5: the top-level weights come from `weights_from`: remove this "
-        "`weight` (or `weights_from`)"]
+        "`weight` (or `weights_from`)"
+    ]
 
 
-def test_a_missing_weights_file_is_located_in_the_criteria(tmp_path: Path,
-                                                           monkeypatch: pytest.MonkeyPatch
-                                                           ) -> None:
+def test_a_missing_weights_file_is_located_in_the_criteria(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CriteriaError) as caught:
         load_criteria(_write(tmp_path, CRITERIA, weights="weights/none.yaml"))
     assert [str(p) for p in caught.value.problems] == [
-        "criteria/c.yaml:3:15: criteria/weights/none.yaml: no such file"]
+        "criteria/c.yaml:3:15: criteria/weights/none.yaml: no such file"
+    ]
 
 
-def test_errors_inside_the_weights_file_point_into_it(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_inside_the_weights_file_point_into_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(CriteriaError) as caught:
         load_criteria(_write(tmp_path, CRITERIA, ahp=AHP.replace("guarantee: 2", "guarantee: 20")))
     assert [str(p) for p in caught.value.problems] == [
         "criteria/weights/w.yaml:4:25: 20 is off Saaty's scale: use 1 to 9, or 1/2 to 1/9 when the "
-        "second criterion is the more important"]
+        "second criterion is the more important"
+    ]
 
 
-def test_inconsistent_weights_from_is_noted_with_every_result(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch
-                                                              ) -> None:
+def test_inconsistent_weights_from_is_noted_with_every_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     cyclic = AHP.replace("guarantee: 5", "guarantee: 1/5").replace("guarantee: 2", "guarantee: 9")
     framework = load_criteria(_write(tmp_path, CRITERIA, ahp=cyclic))
     [fact] = framework.notes
     note = note_text(fact)
-    assert note.startswith("the top-level weights come from criteria/weights/w.yaml, whose "
-                           "judgements "
-                           "are inconsistent (CR ")
+    assert note.startswith(
+        "the top-level weights come from criteria/weights/w.yaml, whose "
+        "judgements "
+        "are inconsistent (CR "
+    )
     batch = load_proposals([PROPOSALS])
     assert fact in evaluate(batch.proposals, framework).notes
 
@@ -336,11 +382,9 @@ def test_inconsistent_weights_from_is_noted_with_every_result(tmp_path: Path,
 def test_with_three_criteria_every_judgement_is_as_far_off() -> None:
     # A 3 × 3 inconsistency is one cycle: revising any of its judgements can remove it,
     # so the warning names the first and says the others are as far off.
-    result = derive(judgements("criteria: [a, b, c]\n"
-                               "judgements: {a: {b: 3, c: 5}, b: {c: 1/4}}\n"))
+    result = derive(judgements("criteria: [a, b, c]\njudgements: {a: {b: 3, c: 5}, b: {c: 1/4}}\n"))
     assert not result.consistent
     assert result.furthest is not None
     assert (result.furthest.row, result.furthest.column) == ("a", "b")
     assert [(j.row, j.column) for j in result.equally_far] == [("a", "c"), ("b", "c")]
-    assert str(result.warnings()[0]).endswith(
-        "(as far off: `a` vs `c`, `b` vs `c`)")
+    assert str(result.warnings()[0]).endswith("(as far off: `a` vs `c`, `b` vs `c`)")

@@ -52,11 +52,26 @@ _SLOT = "\ufffc"
 _WORD = rf"(?:[A-Za-z][A-Za-z']*|{_SLOT})"
 PHRASE = re.compile(rf"{_WORD}(?:[,;:()]* [ ,;:()]*{_WORD}){{2,}}")
 # Calls that make or report an error: their arguments are error messages.
-ERROR_CALLS = frozenset({
-    "Problem", "problem", "report", "at", "EvaluatorError", "InputError", "CriteriaError",
-    "UsageError", "SettingError", "OutputError", "ValueError", "TypeError", "RuntimeError",
-    "NotImplementedError", "WorkerError",
-    "_whole"})  # api's check of a setting: `what` it expects, for its error message
+ERROR_CALLS = frozenset(
+    {
+        "Problem",
+        "problem",
+        "report",
+        "at",
+        "EvaluatorError",
+        "InputError",
+        "CriteriaError",
+        "UsageError",
+        "SettingError",
+        "OutputError",
+        "ValueError",
+        "TypeError",
+        "RuntimeError",
+        "NotImplementedError",
+        "WorkerError",
+        "_whole",
+    }
+)  # api's check of a setting: `what` it expects, for its error message
 # A rule parameter's description, for the JSON Schema.
 SCHEMA_CALLS = frozenset({"Parameter"})
 ALLOWED_FILES = {
@@ -119,8 +134,10 @@ def _error_text(tree: ast.Module) -> set[int]:
                 given |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
             elif isinstance(node, ast.Call):
                 called = _name(node.func) in ERROR_CALLS | SCHEMA_CALLS
-                for argument in [*(node.args if called else ()),
-                                 *(k.value for k in node.keywords if called or k.arg == "what")]:
+                for argument in [
+                    *(node.args if called else ()),
+                    *(k.value for k in node.keywords if called or k.arg == "what"),
+                ]:
                     exempt |= _inside(argument)
                     given |= {n.id for n in ast.walk(argument) if isinstance(n, ast.Name)}
         if not given or scope is tree:  # the module's own: `_constants`
@@ -134,10 +151,13 @@ def _error_text(tree: ast.Module) -> set[int]:
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                     if not any(isinstance(t, ast.Name) and t.id in given for t in targets):
                         continue
-                elif not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                          and node.func.attr in ("append", "extend")
-                          and isinstance(node.func.value, ast.Name)
-                          and node.func.value.id in given):
+                elif not (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("append", "extend")
+                    and isinstance(node.func.value, ast.Name)
+                    and node.func.value.id in given
+                ):
                     continue
                 exempt |= _inside(node)
                 more |= {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
@@ -151,14 +171,16 @@ def _error_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """The error calls and raises in `node`, at any depth."""
     for child in ast.walk(node):
         if isinstance(child, ast.Raise) or (
-                isinstance(child, ast.Call) and _name(child.func) in ERROR_CALLS):
+            isinstance(child, ast.Call) and _name(child.func) in ERROR_CALLS
+        ):
             yield child
 
 
 def _constants(tree: ast.Module) -> set[int]:
     """The module's constants that some error message of it is given (`NO_PROPOSALS`)."""
-    given = {n.id for error in _error_nodes(tree) for n in ast.walk(error)
-             if isinstance(n, ast.Name)}
+    given = {
+        n.id for error in _error_nodes(tree) for n in ast.walk(error) if isinstance(n, ast.Name)
+    }
     exempt: set[int] = set()
     for node in tree.body:
         if isinstance(node, ast.Assign | ast.AnnAssign):
@@ -185,8 +207,12 @@ def sentences(source: str, relative: str = "") -> list[tuple[int, str]]:
     """The strings of a module that hold a phrase for people, and are not exempt."""
     tree = ast.parse(source)
     exempt = _docstrings(tree) | _error_text(tree) | _allowed_functions(relative, tree)
-    parts = {id(value) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
-             for value in node.values}
+    parts = {
+        id(value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.JoinedStr)
+        for value in node.values
+    }
     found = []
     for node in ast.walk(tree):
         if id(node) in exempt or id(node) in parts:
@@ -194,8 +220,7 @@ def sentences(source: str, relative: str = "") -> list[tuple[int, str]]:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value
         elif isinstance(node, ast.JoinedStr):
-            text = "".join(v.value if isinstance(v, ast.Constant) else _SLOT
-                           for v in node.values)
+            text = "".join(v.value if isinstance(v, ast.Constant) else _SLOT for v in node.values)
         else:
             continue
         # Three words, two of them words (not all put in by the f-string).
@@ -205,34 +230,47 @@ def sentences(source: str, relative: str = "") -> list[tuple[int, str]]:
 
 
 def test_the_core_composes_no_sentence_for_people() -> None:
-    found = [f"evaluator/{relative}:{line}: {text!r}"
-             for relative, path in _core_modules() if relative not in ALLOWED_FILES
-             for line, text in sentences(path.read_text(encoding="utf-8"), relative)]
+    found = [
+        f"evaluator/{relative}:{line}: {text!r}"
+        for relative, path in _core_modules()
+        if relative not in ALLOWED_FILES
+        for line, text in sentences(path.read_text(encoding="utf-8"), relative)
+    ]
     assert found == [], "words for people belong in evaluator/render/text:\n" + "\n".join(found)
 
 
-@pytest.mark.parametrize(("source", "flagged"), [
-    # A note worded in the core, plain or formatted, is found...
-    ('notes.append(f"{name} is missing: {leaf} scores 0")', True),
-    ('NOTE = "scores are relative to the proposals compared"', True),
-    ('def f(x):\n    return "steps: below every threshold"', True),
-    # ...but not a docstring, a key, a code, or an error message and what it is given.
-    ('def f():\n    """Score one proposal, given the others."""', False),
-    ('data = {"credit_ratio_pct": 1, "missing_value": 2}', False),
-    ('key = f"{criterion.id}.{leaf.id}"; shown = f"{value} {unit} {estimate}"', False),
-    ('PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")', False),
-    ('raise InputError([Problem(file, f"no exchange rate for {code} in {file}")])', False),
-    ('check.report(path, "list at least one criterion")', False),
-    ('def f():\n    message = f"`{field}` is missing (the criteria file says so)"\n'
-     '    raise InputError([problem(field, message)])', False),
-    ('NO_FILES = "no proposal files in this folder"\nproblems.append(Problem(path, NO_FILES))',
-     False),
-])
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        # A note worded in the core, plain or formatted, is found...
+        ('notes.append(f"{name} is missing: {leaf} scores 0")', True),
+        ('NOTE = "scores are relative to the proposals compared"', True),
+        ('def f(x):\n    return "steps: below every threshold"', True),
+        # ...but not a docstring, a key, a code, or an error message and what it is given.
+        ('def f():\n    """Score one proposal, given the others."""', False),
+        ('data = {"credit_ratio_pct": 1, "missing_value": 2}', False),
+        ('key = f"{criterion.id}.{leaf.id}"; shown = f"{value} {unit} {estimate}"', False),
+        ('PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")', False),
+        ('raise InputError([Problem(file, f"no exchange rate for {code} in {file}")])', False),
+        ('check.report(path, "list at least one criterion")', False),
+        (
+            'def f():\n    message = f"`{field}` is missing (the criteria file says so)"\n'
+            "    raise InputError([problem(field, message)])",
+            False,
+        ),
+        (
+            'NO_FILES = "no proposal files in this folder"\n'
+            "problems.append(Problem(path, NO_FILES))",
+            False,
+        ),
+    ],
+)
 def test_the_check_finds_a_sentence_and_only_a_sentence(source: str, flagged: bool) -> None:
     assert bool(sentences(source)) is flagged
 
 
 # --- every fact has its words -------------------------------------------------------------
+
 
 def test_every_note_warning_and_derivation_code_has_words() -> None:
     assert set(words.NOTES) == {*notes.RUN_NOTES, *notes.WARNINGS}

@@ -74,12 +74,14 @@ class Tally:
             rest = ((self.draws - counts.sum(axis=1)) / self.draws).tolist()
         means: list[list[float] | None] = [
             (self.central[i] / self.firsts[i]).tolist() if self.firsts[i] else None
-            for i in range(self.m)]
+            for i in range(self.m)
+        ]
         return RankShares(shares, rest, means)
 
 
-def draw_weights(rng: np.random.Generator, base: npt.NDArray[np.float64], count: int,
-                 spread: Spread) -> npt.NDArray[np.float64]:
+def draw_weights(
+    rng: np.random.Generator, base: npt.NDArray[np.float64], count: int, spread: Spread
+) -> npt.NDArray[np.float64]:
     """`count` weight vectors, each summing to 1."""
     n = base.shape[0]
     if spread is None:
@@ -97,8 +99,7 @@ def draw_weights(rng: np.random.Generator, base: npt.NDArray[np.float64], count:
     return result
 
 
-def row_ranks(totals: npt.NDArray[np.float64], limit: int | None = None
-              ) -> npt.NDArray[np.int64]:
+def row_ranks(totals: npt.NDArray[np.float64], limit: int | None = None) -> npt.NDArray[np.int64]:
     """Row-wise competition ranks from 0, highest first; gaps within the tolerance tie.
 
     With `limit`, a rank of `limit` or worse is given as `limit`. Then only the `limit` + 1
@@ -110,7 +111,7 @@ def row_ranks(totals: npt.NDArray[np.float64], limit: int | None = None
 
     count, m = totals.shape
     if limit is not None and limit > 0 and 2 * (limit + 1) <= m:
-        top = np.argpartition(-totals, limit, axis=1)[:, :limit + 1]
+        top = np.argpartition(-totals, limit, axis=1)[:, : limit + 1]
         values = np.take_along_axis(totals, top, axis=1)
         order = np.argsort(-values, axis=1, kind="stable")
         top = np.take_along_axis(top, order, axis=1)
@@ -164,8 +165,9 @@ def bounds(ranges: Sequence[Range]) -> tuple[Array, Array, Array, Mask]:
     return lows, highs, modes, triangular
 
 
-def draw_figures(rng: np.random.Generator, lows: Array, highs: Array, modes: Array,
-                 triangular: Mask, count: int) -> Array:
+def draw_figures(
+    rng: np.random.Generator, lows: Array, highs: Array, modes: Array, triangular: Mask, count: int
+) -> Array:
     """`count` × K draws by inverse CDF: triangular where marked, uniform elsewhere."""
     import numpy as np
 

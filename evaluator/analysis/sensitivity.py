@@ -53,7 +53,6 @@ from evaluator.scoring.ranking import TIE_TOLERANCE
 from evaluator.scoring.results import Comparison, Evaluation
 
 if TYPE_CHECKING:
-
     from evaluator.analysis.uncertainty import ValueAnalysis
 
 DEFAULT_SAMPLES = 10_000
@@ -182,9 +181,15 @@ def listed_ranks(proposals: int, ranks: int | None = None) -> int:
     return max(0, min(ranks, proposals))
 
 
-def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-            spread: Spread = DEFAULT_SPREAD, values: bool = False, ranks: int | None = None,
-            progress: Progress | None = None) -> Sensitivity:
+def analyse(
+    comparison: Comparison,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    spread: Spread = DEFAULT_SPREAD,
+    values: bool = False,
+    ranks: int | None = None,
+    progress: Progress | None = None,
+) -> Sensitivity:
     """Stability intervals, tipping point and rank acceptability of a weighted-sum comparison.
 
     With `values`, the figures given as ranges are drawn with the weights in every draw
@@ -194,8 +199,7 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     is called as the draws go.
     """
     if comparison.method != Method.WSM:
-        raise ValueError("sensitivity needs weighted-sum (wsm) totals, got "
-                         f"{comparison.method!r}")
+        raise ValueError(f"sensitivity needs weighted-sum (wsm) totals, got {comparison.method!r}")
     proposals = [e for e in comparison.evaluations if e.eligible]
     excluded = [e for e in comparison.evaluations if not e.eligible]
     criteria = list(comparison.weights)
@@ -211,18 +215,33 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     listed = listed_ranks(len(proposals), ranks)
     if values:
         from evaluator.analysis.uncertainty import analyse_values
-        by_values = analyse_values(comparison.criteria, proposals, criteria, weights, samples,
-                                   seed, spread, ranks=listed, progress=progress)
+
+        by_values = analyse_values(
+            comparison.criteria,
+            proposals,
+            criteria,
+            weights,
+            samples,
+            seed,
+            spread,
+            ranks=listed,
+            progress=progress,
+        )
         shares, rest, central = by_values.shares, by_values.rest, by_values.central
     else:
-        drawn = rank_shares(scores, weights, samples, seed, spread, ranks=listed,
-                            progress=progress)
+        drawn = rank_shares(scores, weights, samples, seed, spread, ranks=listed, progress=progress)
         shares, rest, central = drawn.shares, drawn.rest, drawn.central
     acceptability = Acceptability(
-        samples, seed, spread, dict(zip(ids, shares, strict=True)),
-        {i: None if c is None else dict(zip(criteria, c, strict=True))
-         for i, c in zip(ids, central, strict=True)},
-        None if rest is None else dict(zip(ids, rest, strict=True)))
+        samples,
+        seed,
+        spread,
+        dict(zip(ids, shares, strict=True)),
+        {
+            i: None if c is None else dict(zip(criteria, c, strict=True))
+            for i, c in zip(ids, central, strict=True)
+        },
+        None if rest is None else dict(zip(ids, rest, strict=True)),
+    )
     # The note of `compare` on ranged figures: their drawing is this command's --values,
     # whose own notes say how (and without --values the output is the same as ever).
     notes = [n for n in comparison.notes if n.code != RANGED]
@@ -233,20 +252,39 @@ def analyse(comparison: Comparison, samples: int = DEFAULT_SAMPLES, seed: int = 
     tip = tipping_point(stability.values())
     if tip is not None:
         k = criteria.index(tip.criterion)
-        tip = replace(tip, past=weight_past(scores, weights, k, tip.to, tip.to > tip.weight,
-                                            ids.index(tip.new_winner)))
-    return Sensitivity(comparison, proposals, excluded, None if winner is None else winner.id,
-                       stability, tip, acceptability, notes, by_values)
+        tip = replace(
+            tip,
+            past=weight_past(
+                scores, weights, k, tip.to, tip.to > tip.weight, ids.index(tip.new_winner)
+            ),
+        )
+    return Sensitivity(
+        comparison,
+        proposals,
+        excluded,
+        None if winner is None else winner.id,
+        stability,
+        tip,
+        acceptability,
+        notes,
+        by_values,
+    )
 
 
-def weight_past(scores: Sequence[Sequence[float]], weights: Sequence[float], k: int, to: float,
-                upward: bool, leader: int) -> float | None:
+def weight_past(
+    scores: Sequence[Sequence[float]],
+    weights: Sequence[float],
+    k: int,
+    to: float,
+    upward: bool,
+    leader: int,
+) -> float | None:
     """The roundest weight beyond `to` (moving up or down) at which proposal `leader` is
     first by more than the tie tolerance, when weight k is moved as `moved_weights` moves
     it: a tenth of a percent past the crossing, or a hundredth, ... up to 1e-6."""
     lines = total_lines(scores, weights, k)
     for places in range(1, 5):
-        step = 10.0 ** -places  # in percent
+        step = 10.0**-places  # in percent
         tenths = round(to * 100 / step, 6)  # the crossing, in steps (6 places: float noise)
         ticks = math.floor(tenths) + 1 if upward else math.ceil(tenths) - 1
         t = round(ticks * step, places) / 100
@@ -287,8 +325,9 @@ def moved_weights(weights: Sequence[float], k: int, t: float) -> list[float]:
     return moved
 
 
-def total_lines(scores: Sequence[Sequence[float]], weights: Sequence[float],
-                k: int) -> list[tuple[float, float]]:
+def total_lines(
+    scores: Sequence[Sequence[float]], weights: Sequence[float], k: int
+) -> list[tuple[float, float]]:
     """Each proposal's total as `a + b·t` when w_k is moved to t (see `moved_weights`)."""
     others = [j for j in range(len(weights)) if j != k]
     rest = sum(weights[j] for j in others)
@@ -322,8 +361,14 @@ def _holds(alpha: float, beta: float, lo: float, hi: float, at: float) -> Interv
     return lo, hi
 
 
-def criterion_stability(scores: Sequence[Sequence[float]], weights: Sequence[float], k: int,
-                        winner: int | None, ids: Sequence[str], name: str = "") -> Stability:
+def criterion_stability(
+    scores: Sequence[Sequence[float]],
+    weights: Sequence[float],
+    k: int,
+    winner: int | None,
+    ids: Sequence[str],
+    name: str = "",
+) -> Stability:
     """Exact winner and ranking intervals for criterion k, from the crossing points."""
     at = weights[k]
     if winner is None or not scores:
@@ -337,12 +382,12 @@ def criterion_stability(scores: Sequence[Sequence[float]], weights: Sequence[flo
             win_lo, win_hi = _holds(a_w - a, b_w - b, win_lo, win_hi, at)
     below = _leader(lines, ids, win_lo, -1) if win_lo > 0 else None
     above = _leader(lines, ids, win_hi, +1) if win_hi < 1 else None
-    return Stability(name, at, (win_lo, win_hi), ranking_interval(lines, today, at), below,
-                     above)
+    return Stability(name, at, (win_lo, win_hi), ranking_interval(lines, today, at), below, above)
 
 
-def ranking_interval(lines: Sequence[tuple[float, float]], today: Sequence[float],
-                     at: float) -> Interval:
+def ranking_interval(
+    lines: Sequence[tuple[float, float]], today: Sequence[float], at: float
+) -> Interval:
     """The largest interval around `at` in which no pair of proposals changes order.
 
     Only proposals next to each other in today's order need be looked at: O(m log m),
@@ -379,8 +424,9 @@ def ranking_interval(lines: Sequence[tuple[float, float]], today: Sequence[float
     return lo, hi
 
 
-def _leader(lines: Sequence[tuple[float, float]], ids: Sequence[str], t: float,
-            direction: int) -> str:
+def _leader(
+    lines: Sequence[tuple[float, float]], ids: Sequence[str], t: float, direction: int
+) -> str:
     """Who is first just past t, moving in `direction`: best total at t, then best slope."""
     totals = [a + b * t for a, b in lines]
     best = max(totals)
@@ -405,20 +451,30 @@ def tipping_point(stabilities: Iterable[Stability]) -> TippingPoint | None:
     return best
 
 
-def rank_acceptability(scores: Sequence[Sequence[float]], weights: Sequence[float],
-                       samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-                       spread: Spread = DEFAULT_SPREAD, chunk: int | None = None,
-                       ) -> tuple[list[list[float]], list[list[float] | None]]:
+def rank_acceptability(
+    scores: Sequence[Sequence[float]],
+    weights: Sequence[float],
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    spread: Spread = DEFAULT_SPREAD,
+    chunk: int | None = None,
+) -> tuple[list[list[float]], list[list[float] | None]]:
     """SMAA-2 by sampling: per proposal, the share of draws at every rank and its central
     weights (m × m shares: see `rank_shares` for the first ranks only)."""
     drawn = rank_shares(scores, weights, samples, seed, spread, chunk)
     return drawn.shares, drawn.central
 
 
-def rank_shares(scores: Sequence[Sequence[float]], weights: Sequence[float],
-                samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-                spread: Spread = DEFAULT_SPREAD, chunk: int | None = None,
-                ranks: int | None = None, progress: Progress | None = None) -> RankShares:
+def rank_shares(
+    scores: Sequence[Sequence[float]],
+    weights: Sequence[float],
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    spread: Spread = DEFAULT_SPREAD,
+    chunk: int | None = None,
+    ranks: int | None = None,
+    progress: Progress | None = None,
+) -> RankShares:
     """SMAA-2 by sampling: per proposal, the share of draws at each of the first `ranks`
     ranks (every rank if None), at any worse rank, and its central weights.
 
@@ -450,5 +506,3 @@ def rank_shares(scores: Sequence[Sequence[float]], weights: Sequence[float],
         if progress is not None:
             progress(tally.draws, samples)
     return tally.result()
-
-

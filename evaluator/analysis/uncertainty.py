@@ -117,16 +117,17 @@ class _Subject:
 class _Model:
     """The eligible proposals' criterion scores as functions of their drawn figures."""
 
-    def __init__(self, criteria: Criteria, proposals: Sequence[Evaluation],
-                 names: Sequence[str]) -> None:
+    def __init__(
+        self, criteria: Criteria, proposals: Sequence[Evaluation], names: Sequence[str]
+    ) -> None:
         self.criteria = criteria
         self.proposals = list(proposals)
         self.names = list(names)  # top-level criteria, in the weights' order
-        self.base = np.array([[next(c.score for c in e.criteria if c.id == k) for k in names]
-                              for e in proposals], dtype=np.float64).reshape(
-            len(proposals), len(names))
-        self.leaves: dict[str, Leaf] = {
-            f"{c.id}.{leaf.id}": leaf for c, leaf in criteria.leaves()}
+        self.base = np.array(
+            [[next(c.score for c in e.criteria if c.id == k) for k in names] for e in proposals],
+            dtype=np.float64,
+        ).reshape(len(proposals), len(names))
+        self.leaves: dict[str, Leaf] = {f"{c.id}.{leaf.id}": leaf for c, leaf in criteria.leaves()}
         figures: list[Figure] = []
         self.subjects: list[_Subject] = []
         for e in proposals:
@@ -142,8 +143,7 @@ class _Model:
                     figures.append(Figure(proposal.id, activity.value_name, activity.range))
             self.subjects.append(subject)
         self.figures = tuple(figures)
-        self.lows, self.highs, self.modes, self.triangular = bounds(
-            [f.range for f in figures])
+        self.lows, self.highs, self.modes, self.triangular = bounds([f.range for f in figures])
         relative_fields = proportional_fields(criteria)
         for subject in self.subjects:
             fixed = subject.evaluation.derived
@@ -157,13 +157,18 @@ class _Model:
             subject.derives = bool(subject.varying - set(subject.columns))
         # Relative (proportional) leaves whose reference, the pool's best value, moves.
         self.moving_references = {
-            key for key, leaf in self.leaves.items() if leaf.rule.relative
-            and any(leaf.field in s.varying for s in self.subjects)}
+            key
+            for key, leaf in self.leaves.items()
+            if leaf.rule.relative and any(leaf.field in s.varying for s in self.subjects)
+        }
         # For each proposal whose scores move: the criteria (column, score) that move.
         self.plan: list[tuple[int, list[tuple[int, CriterionScore]]]] = []
         for i, subject in enumerate(self.subjects):
-            moving = [(self.names.index(c.id), c) for c in subject.evaluation.criteria
-                      if any(self._moves(c.id, leaf, subject.varying) for leaf in c.leaves)]
+            moving = [
+                (self.names.index(c.id), c)
+                for c in subject.evaluation.criteria
+                if any(self._moves(c.id, leaf, subject.varying) for leaf in c.leaves)
+            ]
             if moving:
                 self.plan.append((i, moving))
         self.rows = tuple(i for i, _ in self.plan)  # the proposals whose scores move
@@ -171,8 +176,11 @@ class _Model:
     def _moves(self, criterion: str, score_of: LeafScore, varying: set[str]) -> bool:
         key = f"{criterion}.{score_of.id}"
         leaf = self.leaves[key]
-        return not score_of.missing and leaf.rule.numeric and (
-            leaf.field in varying or key in self.moving_references)
+        return (
+            not score_of.missing
+            and leaf.rule.numeric
+            and (leaf.field in varying or key in self.moving_references)
+        )
 
     def draw(self, rng: np.random.Generator, count: int) -> Array:
         """`count` draws of every figure."""
@@ -187,8 +195,10 @@ class _Model:
             return {}
         moving: dict[str, Array] = {
             name: converted(drawn[:, column], subject.rate)  # type: ignore[misc]
-            if name in MONEY_FIELDS else drawn[:, column]
-            for name, column in subject.columns.items()}
+            if name in MONEY_FIELDS
+            else drawn[:, column]
+            for name, column in subject.columns.items()
+        }
         if not subject.derives:
             return moving
         icp = subject.evaluation.icp
@@ -197,13 +207,20 @@ class _Model:
             credits = []
             for credit in icp.credits:
                 position = subject.activity_columns.get(credit.activity.index)
-                amount = credit.credit if position is None else \
-                    converted(drawn[:, position], subject.rate) * credit.multiplier
+                amount = (
+                    credit.credit
+                    if position is None
+                    else converted(drawn[:, position], subject.rate) * credit.multiplier
+                )
                 credits.append((amount, credit.activity.local))
-        figures = derived_figures({**subject.inputs, **moving}, credits,
-                                  self.criteria.discount_rate)
-        moving.update((name, value) for name, value in figures.values.items()  # type: ignore[misc]
-                      if many(value))
+        figures = derived_figures(
+            {**subject.inputs, **moving}, credits, self.criteria.discount_rate
+        )
+        moving.update(
+            (name, value)  # type: ignore[misc]
+            for name, value in figures.values.items()
+            if many(value)
+        )
         return moving
 
     def scores(self, drawn: Array) -> tuple[Array, list[dict[str, Array]]]:
@@ -214,25 +231,41 @@ class _Model:
         moved = np.repeat(self.base[list(self.rows)][np.newaxis], drawn.shape[0], axis=0)
         for slot, (i, criteria) in enumerate(self.plan):
             for column, score in criteria:
-                points = [self._leaf_points(score.id, leaf, values[i], references)
-                          for leaf in score.leaves]
+                points = [
+                    self._leaf_points(score.id, leaf, values[i], references)
+                    for leaf in score.leaves
+                ]
                 moved[:, slot, column] = criterion_score(
-                    score.credibility_factor, [leaf.weight for leaf in score.leaves],
-                    [leaf.score if p is None else p for leaf, p in zip(score.leaves, points,
-                                                                       strict=True)])
+                    score.credibility_factor,
+                    [leaf.weight for leaf in score.leaves],
+                    [
+                        leaf.score if p is None else p
+                        for leaf, p in zip(score.leaves, points, strict=True)
+                    ],
+                )
         return moved, values
 
     def _references(self, values: list[dict[str, Array]]) -> dict[str, Num]:
         """Per draw, the pool's best value for each relative leaf whose best moves."""
         if not self.moving_references:
             return {}
-        pool = [{**subject.relative, **moving}
-                for subject, moving in zip(self.subjects, values, strict=True)]
-        return {key: best for key, best in pool_references(self.criteria, pool).items()
-                if key in self.moving_references}
+        pool = [
+            {**subject.relative, **moving}
+            for subject, moving in zip(self.subjects, values, strict=True)
+        ]
+        return {
+            key: best
+            for key, best in pool_references(self.criteria, pool).items()
+            if key in self.moving_references
+        }
 
-    def _leaf_points(self, criterion: str, score_of: LeafScore, values: dict[str, Array],
-                     references: dict[str, Num]) -> Num | None:
+    def _leaf_points(
+        self,
+        criterion: str,
+        score_of: LeafScore,
+        values: dict[str, Array],
+        references: dict[str, Num],
+    ) -> Num | None:
         """A leaf's score in each draw, or None when it does not move."""
         key = f"{criterion}.{score_of.id}"
         leaf = self.leaves[key]
@@ -244,8 +277,9 @@ class _Model:
         value = values[leaf.field] if moving_value else float(score_of.value)  # type: ignore[arg-type]
         return leaf_points(leaf.rule, value, references.get(key))
 
-    def gate_failures(self, values: list[dict[str, Array]],
-                      counts: dict[tuple[int, str], int]) -> None:
+    def gate_failures(
+        self, values: list[dict[str, Array]], counts: dict[tuple[int, str], int]
+    ) -> None:
         """Add, per proposal and gate on a moving figure, the draws that would fail it."""
         for i, moving in enumerate(values):
             for gate in self.criteria.gates:
@@ -274,10 +308,18 @@ def _totals(model: _Model, weights: Array, moved: Array) -> Array:
     return totals
 
 
-def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: Sequence[str],
-                   weights: Sequence[float], samples: int, seed: int, spread: Spread,
-                   chunk: int | None = None, ranks: int | None = None,
-                   progress: Progress | None = None) -> ValueAnalysis:
+def analyse_values(
+    criteria: Criteria,
+    proposals: Sequence[Evaluation],
+    names: Sequence[str],
+    weights: Sequence[float],
+    samples: int,
+    seed: int,
+    spread: Spread,
+    chunk: int | None = None,
+    ranks: int | None = None,
+    progress: Progress | None = None,
+) -> ValueAnalysis:
     """SMAA-2 over weights and ranged figures together, with confidence factors.
 
     `proposals` are the eligible evaluations, `names` the top-level criteria in the
@@ -303,20 +345,28 @@ def analyse_values(criteria: Criteria, proposals: Sequence[Evaluation], names: S
         drawn_weights = draw_weights(weight_stream, base, c, spread)
         moved, values = model.scores(model.draw(figure_stream, c))
         model.gate_failures(values, failures)
-        tally.add(row_ranks(_totals(model, drawn_weights, moved), tally.ranks),
-                  drawn_weights)
+        tally.add(row_ranks(_totals(model, drawn_weights, moved), tally.ranks), drawn_weights)
         if progress is not None:
             progress(tally.draws, 2 * samples)
     drawn = tally.result()
     confidence = _confidence(model, drawn.central, samples, seed, size, progress)
-    risks = tuple(GateRisk(proposals[i].id, gate.id, gate.field, failures[(i, gate.id)] / samples)
-                  for i in range(m) for gate in criteria.gates if (i, gate.id) in failures)
-    return ValueAnalysis(model.figures, drawn.shares, drawn.central, confidence, risks,
-                         drawn.rest)
+    risks = tuple(
+        GateRisk(proposals[i].id, gate.id, gate.field, failures[(i, gate.id)] / samples)
+        for i in range(m)
+        for gate in criteria.gates
+        if (i, gate.id) in failures
+    )
+    return ValueAnalysis(model.figures, drawn.shares, drawn.central, confidence, risks, drawn.rest)
 
 
-def _confidence(model: _Model, central: list[list[float] | None], samples: int, seed: int,
-                size: int, progress: Progress | None = None) -> list[float | None]:
+def _confidence(
+    model: _Model,
+    central: list[list[float] | None],
+    samples: int,
+    seed: int,
+    size: int,
+    progress: Progress | None = None,
+) -> list[float | None]:
     """Per proposal, the share of figure draws in which it is first with its central weights."""
     tested = [i for i, w in enumerate(central) if w is not None]
     wins = dict.fromkeys(tested, 0)
@@ -329,8 +379,9 @@ def _confidence(model: _Model, central: list[list[float] | None], samples: int, 
         for i in tested:
             weights = central[i]
             assert weights is not None
-            totals = np.repeat(np.asarray(total_score(weights, list(model.base.T)))[np.newaxis],
-                               c, axis=0)
+            totals = np.repeat(
+                np.asarray(total_score(weights, list(model.base.T)))[np.newaxis], c, axis=0
+            )
             if model.rows:
                 totals[:, list(model.rows)] = total_score(weights, scores)
             wins[i] += int(np.count_nonzero(_first(totals, i)))

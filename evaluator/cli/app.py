@@ -37,66 +37,128 @@ from evaluator.render.problems import problem_line
 # Completion options are our own (see _root): typer's print bash's script for every shell
 # and fail where no shell is among the process's ancestors.
 app = typer.Typer(
-    name="evaluator", no_args_is_help=True, add_completion=False,
-    pretty_exceptions_enable=False, rich_markup_mode=None,
+    name="evaluator",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Score defence-procurement proposals from partner governments against a "
-         "minister's stated criteria, and compare them.",
+    "minister's stated criteria, and compare them.",
     epilog="Start with `evaluator compare` (the samples in proposals/) and `evaluator new "
-           "FILE` (a proposal to fill in); each command's --help has an example. Shell "
-           "completion: evaluator --install-completion. NO_COLOR=1 turns colour off. "
-           "Guides: docs/user-guide.md and docs/cli.md.",
+    "FILE` (a proposal to fill in); each command's --help has an example. Shell "
+    "completion: evaluator --install-completion. NO_COLOR=1 turns colour off. "
+    "Guides: docs/user-guide.md and docs/cli.md.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 # Input paths are checked by the reader, not by typer (readable=False): a file that cannot
 # be read, or a folder where a file belongs, is an input error (exit 1), not a usage one.
-PathsArgument = Annotated[list[Path] | None, typer.Argument(
-    help="Proposal files and folders [default: proposals/].", metavar="PATH",
-    show_default=False, readable=False)]
-CriteriaOption = Annotated[Path | None, typer.Option(
-    "--criteria", "-c", help="Criteria file [default: ./criteria/default.yaml, else the "
-                             "installed copy].", readable=False, metavar="FILE")]
-WeightsOption = Annotated[str | None, typer.Option(
-    "--weights", "-w", metavar="NAME=PCT,...", help="What-if weights of top-level criteria, "
-    "in percent of the total, e.g. pricing=40: pricing counts for 40% and the others keep "
-    "their proportions (the output is marked What-if).")]
+PathsArgument = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Proposal files and folders [default: proposals/].",
+        metavar="PATH",
+        show_default=False,
+        readable=False,
+    ),
+]
+CriteriaOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--criteria",
+        "-c",
+        help="Criteria file [default: ./criteria/default.yaml, else the installed copy].",
+        readable=False,
+        metavar="FILE",
+    ),
+]
+WeightsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--weights",
+        "-w",
+        metavar="NAME=PCT,...",
+        help="What-if weights of top-level criteria, "
+        "in percent of the total, e.g. pricing=40: pricing counts for 40% and the others keep "
+        "their proportions (the output is marked What-if).",
+    ),
+]
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 _COMPLETE_VAR = "_EVALUATOR_COMPLETE"  # set by the completion scripts when TAB is pressed
 
 
 def _choices(*values: str) -> Callable[[str], list[str]]:
     """Completion of a value: those of `values` that begin as typed."""
+
     def complete(incomplete: str) -> list[str]:
         return [value for value in values if value.startswith(incomplete)]
+
     return complete
 
 
-MethodOption = Annotated[str | None, typer.Option(
-    "--method", "-m", help="Aggregation method: wsm, topsis, promethee, or all to rank by "
-                           "each side by side [default: the criteria file's].", metavar="METHOD",
-    autocompletion=_choices(*(m.value for m in Method)))]
+MethodOption = Annotated[
+    str | None,
+    typer.Option(
+        "--method",
+        "-m",
+        help="Aggregation method: wsm, topsis, promethee, or all to rank by "
+        "each side by side [default: the criteria file's].",
+        metavar="METHOD",
+        autocompletion=_choices(*(m.value for m in Method)),
+    ),
+]
 # Text, not a Path: Path("newdir/") drops the slash that says the user means a folder.
-OutputOption = Annotated[str | None, typer.Option(
-    "--output", "-o", help="Write to this file (atomically) instead of standard output.",
-    metavar="FILE")]
+OutputOption = Annotated[
+    str | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (atomically) instead of standard output.",
+        metavar="FILE",
+    ),
+]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
-PanelOption = Annotated[Path | None, typer.Option(
-    "--panel", "-p", metavar="DIR", help="Folder of panel members' rating files, one per "
-                                        "member, for the criteria's panel.* judgements "
-                                        "(see docs/panels.md).", readable=False)]
-MaxBytesOption = Annotated[int, typer.Option(
-    "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes.")]
-JobsOption = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, metavar="N", show_default=False,
-    help="Processes that read a large batch (with --format json, score and write it "
-         "too) [default: one per core]; 1 does it all in order. The result is the same "
-         "either way.")]
+PanelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--panel",
+        "-p",
+        metavar="DIR",
+        help="Folder of panel members' rating files, one per "
+        "member, for the criteria's panel.* judgements "
+        "(see docs/panels.md).",
+        readable=False,
+    ),
+]
+MaxBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes", min=1, metavar="BYTES", help="Largest input file accepted, in bytes."
+    ),
+]
+JobsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs",
+        "-j",
+        min=1,
+        metavar="N",
+        show_default=False,
+        help="Processes that read a large batch (with --format json, score and write it "
+        "too) [default: one per core]; 1 does it all in order. The result is the same "
+        "either way.",
+    ),
+]
 
 
 def _format_option(choices: Sequence[Format]) -> Any:
-    return typer.Option("--format", "-f", metavar="FORMAT",
-                        help="Output format: " + ", ".join(choices) + ".",
-                        autocompletion=_choices(*choices))
+    return typer.Option(
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="Output format: " + ", ".join(choices) + ".",
+        autocompletion=_choices(*choices),
+    )
 
 
 def _version(value: bool) -> None:
@@ -112,6 +174,7 @@ def _shell(option: str, value: str) -> str:
     if value:
         return check_choice(option, value, SHELLS)
     from typer._completion_shared import _get_shell_name  # shellingham's answer, or None
+
     try:
         name = _get_shell_name() or ""
     except Exception:  # shellingham could not even look (no /proc, a process gone)
@@ -125,9 +188,11 @@ def _show_completion(ctx: typer.Context, value: str | None) -> None:
     if value is None or ctx.resilient_parsing:
         return
     from typer._completion_shared import get_completion_script
+
     shell = _shell("--show-completion", value)
-    _write_stdout(get_completion_script(prog_name="evaluator", complete_var=_COMPLETE_VAR,
-                                        shell=shell) + "\n")
+    _write_stdout(
+        get_completion_script(prog_name="evaluator", complete_var=_COMPLETE_VAR, shell=shell) + "\n"
+    )
     raise typer.Exit()
 
 
@@ -137,15 +202,17 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
     from typer._completion_shared import install as install_script
 
     from evaluator.errors import OutputError
+
     shell = _shell("--install-completion", value)
     try:
-        _, path = install_script(shell=shell, prog_name="evaluator",
-                                 complete_var=_COMPLETE_VAR)
+        _, path = install_script(shell=shell, prog_name="evaluator", complete_var=_COMPLETE_VAR)
     except OSError as exc:
-        raise OutputError.at("--install-completion", f"cannot install the {shell} script: "
-                                                     f"{exc.strerror or exc}") from None
-    sys.stderr.write(f"{shell} completion installed in {path}; it works in shells started "
-                     "from now on\n")
+        raise OutputError.at(
+            "--install-completion", f"cannot install the {shell} script: {exc.strerror or exc}"
+        ) from None
+    sys.stderr.write(
+        f"{shell} completion installed in {path}; it works in shells started from now on\n"
+    )
     raise typer.Exit()
 
 
@@ -155,7 +222,7 @@ def _shell_value(args: list[str]) -> list[str]:
     for i, arg in enumerate(args):
         if arg in ("--show-completion", "--install-completion"):
             if i + 1 == len(args) or args[i + 1].startswith("-"):
-                return [*args[:i + 1], "", *args[i + 1:]]
+                return [*args[: i + 1], "", *args[i + 1 :]]
             return args
         if not arg.startswith("-"):
             break  # the command: what follows is its own
@@ -170,20 +237,41 @@ class _Session:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                          help="Show the version and exit.")] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback for internal "
-                                                        "errors.")] = False,
-    install_completion: Annotated[str | None, typer.Option(
-        "--install-completion", metavar="[SHELL]", is_eager=True, expose_value=False,
-        callback=_install_completion, autocompletion=_choices(*SHELLS),
-        help="Install completion for SHELL (bash, zsh, fish, powershell, pwsh) "
-             "[default: the current shell].")] = None,
-    show_completion: Annotated[str | None, typer.Option(
-        "--show-completion", metavar="[SHELL]", is_eager=True, expose_value=False,
-        callback=_show_completion, autocompletion=_choices(*SHELLS),
-        help="Print the completion script for SHELL, to install it by hand "
-             "[default: the current shell].")] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show a traceback for internal errors.")
+    ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--install-completion",
+            metavar="[SHELL]",
+            is_eager=True,
+            expose_value=False,
+            callback=_install_completion,
+            autocompletion=_choices(*SHELLS),
+            help="Install completion for SHELL (bash, zsh, fish, powershell, pwsh) "
+            "[default: the current shell].",
+        ),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option(
+            "--show-completion",
+            metavar="[SHELL]",
+            is_eager=True,
+            expose_value=False,
+            callback=_show_completion,
+            autocompletion=_choices(*SHELLS),
+            help="Print the completion script for SHELL, to install it by hand "
+            "[default: the current shell].",
+        ),
+    ] = None,
 ) -> None:
     """Score defence-procurement proposals against stated criteria, and compare them."""
     _Session.debug = debug
@@ -195,8 +283,9 @@ SCREEN_MARGIN, SCREEN_ROWS_MIN, ROWS_OFF_TERMINAL = 15, 20, 40
 
 
 def _render_options(all_rows: bool = True) -> RenderOptions:
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") \
-        and os.environ.get("TERM") != "dumb"
+    color = (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )
     if "COLUMNS" in os.environ or sys.stdout.isatty():
         width = shutil.get_terminal_size((100, 24)).columns
     else:
@@ -205,16 +294,17 @@ def _render_options(all_rows: bool = True) -> RenderOptions:
     if not all_rows:
         rows = ROWS_OFF_TERMINAL
         if "LINES" in os.environ or sys.stdout.isatty():
-            rows = max(SCREEN_ROWS_MIN, shutil.get_terminal_size((100, 24)).lines
-                       - SCREEN_MARGIN)
-    return RenderOptions(color=bool(color), width=max(60, width), rows=rows,
-                         command=tuple(_COMMAND))
+            rows = max(SCREEN_ROWS_MIN, shutil.get_terminal_size((100, 24)).lines - SCREEN_MARGIN)
+    return RenderOptions(
+        color=bool(color), width=max(60, width), rows=rows, command=tuple(_COMMAND)
+    )
 
 
 def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:
     module = importlib.import_module(f"evaluator.render.{fmt}")
-    function: Callable[..., str] = getattr(module, "render_card" if card and
-                                           hasattr(module, "render_card") else "render")
+    function: Callable[..., str] = getattr(
+        module, "render_card" if card and hasattr(module, "render_card") else "render"
+    )
     return function
 
 
@@ -226,6 +316,7 @@ def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> Non
         _write_stdout(text, fmt)
         return
     from evaluator.cli.output import write_output
+
     if fmt is Format.TABLE and isinstance(text, str):  # a file gets no terminal colour codes
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
@@ -297,8 +388,11 @@ def _echo_failed(exc: OSError) -> bool:
     trace = exc.__traceback__
     while trace is not None and trace.tb_next is not None:
         trace = trace.tb_next
-    return trace is not None and trace.tb_frame.f_code.co_name == "echo" and \
-        not trace.tb_frame.f_locals.get("err")
+    return (
+        trace is not None
+        and trace.tb_frame.f_code.co_name == "echo"
+        and not trace.tb_frame.f_locals.get("err")
+    )
 
 
 def _drop_stdout() -> None:
@@ -315,6 +409,7 @@ def _drop_stdout() -> None:
 
 def _strip_ansi(text: str) -> str:
     import re
+
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
@@ -330,6 +425,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield None  # never in pipes, logs or tests, and rich is not even imported
         return
     from evaluator.render.progress import ProgressBar
+
     with ProgressBar(label, sys.stderr) as bar:
         yield bar
 
@@ -339,13 +435,15 @@ def _draw_progress(samples: int, values: bool) -> Iterator[Callable[[int, int], 
     """The sampling's progress on stderr: a bar on a terminal, else a plain line now and
     then (render/progress.py); a quick run shows neither."""
     from evaluator.render.progress import ProgressBar, ProgressLines
+
     if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
         label = "drawing, then replaying for confidence" if values else "drawing weightings"
         with ProgressBar(label, sys.stderr) as bar:
             yield bar
         return
-    what = f"{samples:,} draws" + (" (drawn, then replayed for the confidence factors)"
-                                   if values else "")
+    what = f"{samples:,} draws" + (
+        " (drawn, then replayed for the confidence factors)" if values else ""
+    )
     yield ProgressLines("sensitivity", what, sys.stderr)
 
 
@@ -368,19 +466,24 @@ def _confirm_long_run(reason: str | None, yes: bool) -> None:
         return
     if _interactive() and _ask(f"{reason} (it may take minutes). Run it?"):
         return
-    raise UsageError.at("--samples", f"{reason}: add --yes to run it anyway (it may take "
-                                     "minutes), or draw fewer --samples")
+    raise UsageError.at(
+        "--samples",
+        f"{reason}: add --yes to run it anyway (it may take minutes), or draw fewer --samples",
+    )
 
 
 def _check_weighted_sum(method: str) -> None:
     """The robustness analysis works on weighted-sum totals only."""
     if method != Method.WSM:
-        raise UsageError.at("--sensitivity", f"the analysis works on weighted-sum totals, not "
-                                             f"{method}: add --method wsm (or all)")
+        raise UsageError.at(
+            "--sensitivity",
+            f"the analysis works on weighted-sum totals, not {method}: add --method wsm (or all)",
+        )
 
 
 def _load_criteria(options: RunOptions) -> Any:
     from evaluator.api import load_criteria
+
     return load_criteria(options.criteria, max_bytes=options.max_bytes)
 
 
@@ -392,13 +495,23 @@ def compare(
     weights: WeightsOption = None,
     method: MethodOption = None,
     fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
-    sensitivity: Annotated[bool, typer.Option(
-        "--sensitivity", help="With --format html: add the robustness analysis (as "
-                              "`evaluator sensitivity` gives it, with its defaults).")] = False,
-    all_rows: Annotated[bool, typer.Option(
-        "--all", help="With --format table: show every proposal. Without it, a ranking "
-                      "longer than the screen shows its top rows and says how many "
-                      "more.")] = False,
+    sensitivity: Annotated[
+        bool,
+        typer.Option(
+            "--sensitivity",
+            help="With --format html: add the robustness analysis (as "
+            "`evaluator sensitivity` gives it, with its defaults).",
+        ),
+    ] = False,
+    all_rows: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="With --format table: show every proposal. Without it, a ranking "
+            "longer than the screen shows its top rows and says how many "
+            "more.",
+        ),
+    ] = False,
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -418,11 +531,24 @@ def compare(
 
     def html_only(chosen: Format) -> None:
         if sensitivity and chosen is not Format.HTML:
-            raise UsageError.at("--sensitivity", "goes with --format html; for the terminal, "
-                                                 "run `evaluator sensitivity`")
-    options = run_options(fmt, RESULT_FORMATS, method=method, weights=weights,
-                          criteria=criteria, panel=panel, output=output, force=force,
-                          max_bytes=max_bytes, jobs=jobs, check=html_only)
+            raise UsageError.at(
+                "--sensitivity",
+                "goes with --format html; for the terminal, run `evaluator sensitivity`",
+            )
+
+    options = run_options(
+        fmt,
+        RESULT_FORMATS,
+        method=method,
+        weights=weights,
+        criteria=criteria,
+        panel=panel,
+        output=output,
+        force=force,
+        max_bytes=max_bytes,
+        jobs=jobs,
+        check=html_only,
+    )
     framework = _load_criteria(options)
     way = options.method or framework.method  # "all": totals and ranks of the file's method
     if sensitivity:
@@ -436,19 +562,32 @@ def compare(
     with _progress("reading proposals") as on_file:
         if encoded:
             text, errors = api.compare_json(
-                inputs, criteria=framework, weights=options.weights, panel=options.panel,
-                max_bytes=options.max_bytes, jobs=options.jobs, on_file=on_file)
+                inputs,
+                criteria=framework,
+                weights=options.weights,
+                panel=options.panel,
+                max_bytes=options.max_bytes,
+                jobs=options.jobs,
+                on_file=on_file,
+            )
         else:
             comparison = api.compare(
-                inputs, criteria=framework, weights=options.weights, method=options.method,
-                panel=options.panel, max_bytes=options.max_bytes, jobs=options.jobs,
-                on_file=on_file)
+                inputs,
+                criteria=framework,
+                weights=options.weights,
+                method=options.method,
+                panel=options.panel,
+                max_bytes=options.max_bytes,
+                jobs=options.jobs,
+                on_file=on_file,
+            )
             errors = comparison.errors
     _report(errors)
     if not encoded:
         render = _renderer(options.format)
         if sensitivity:  # numpy is imported for the analysis only
             from evaluator.analysis.sensitivity import DEFAULT_SAMPLES
+
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
                 analysis = api.sensitivity(comparison, progress=progress)
             text = render(comparison.details, _render_options(), analysis)
@@ -461,8 +600,10 @@ def compare(
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(help="A proposal file.", metavar="FILE",
-                                         show_default=False, readable=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A proposal file.", metavar="FILE", show_default=False, readable=False),
+    ],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
@@ -484,13 +625,27 @@ def score(
       evaluator score proposals/italy.yaml --format html --output italy.html
     """
     from evaluator import api
-    options = run_options(fmt, RESULT_FORMATS, method=method, weights=weights,
-                          criteria=criteria, panel=panel, output=output, force=force,
-                          max_bytes=max_bytes)
+
+    options = run_options(
+        fmt,
+        RESULT_FORMATS,
+        method=method,
+        weights=weights,
+        criteria=criteria,
+        panel=panel,
+        output=output,
+        force=force,
+        max_bytes=max_bytes,
+    )
     framework = _load_criteria(options)
-    comparison = api.score(file, criteria=framework, weights=options.weights,
-                           method=options.method, panel=options.panel,
-                           max_bytes=options.max_bytes)
+    comparison = api.score(
+        file,
+        criteria=framework,
+        weights=options.weights,
+        method=options.method,
+        panel=options.panel,
+        max_bytes=options.max_bytes,
+    )
     _report(comparison.errors)
     text = _renderer(options.format, card=True)(comparison.details, _render_options())
     _emit(text, options, [file, Path(framework.file), *options.panel_inputs])
@@ -500,9 +655,15 @@ def score(
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(
-        help="Proposal or criteria files and folders.", metavar="PATH", show_default=False,
-        readable=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Proposal or criteria files and folders.",
+            metavar="PATH",
+            show_default=False,
+            readable=False,
+        ),
+    ],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
@@ -521,12 +682,14 @@ def validate(
       evaluator validate proposals/ --panel panel/
     """
     from evaluator.api import validate_paths
+
     framework = _load_criteria(RunOptions(criteria=criteria, max_bytes=max_bytes))
     with _progress("checking files") as on_file:
         checked, problems, gaps = validate_paths(paths, framework, max_bytes, on_file, panel)
     _report(problems)
     if gaps:
         from evaluator.render.run import gap_warnings
+
         for warning in gap_warnings(gaps, str(panel)):
             sys.stderr.write(f"{warning}\n")
     bad = {p.file for p in problems}
@@ -556,8 +719,10 @@ def show_criteria(
     """
     from evaluator.api import criteria_weights
     from evaluator.render import criteria as render_criteria
-    options = run_options(fmt, REPORT_FORMATS, weights=weights, criteria=criteria,
-                          output=output, force=force)
+
+    options = run_options(
+        fmt, REPORT_FORMATS, weights=weights, criteria=criteria, output=output, force=force
+    )
     framework = _load_criteria(options)
     used, what_if = criteria_weights(framework, weights=options.weights)
     text = render_criteria.render(framework, used, options.format, _render_options(), what_if)
@@ -566,8 +731,15 @@ def show_criteria(
 
 @app.command("weights")
 def ahp_weights(
-    file: Annotated[Path, typer.Argument(help="A file of pairwise judgements.", metavar="FILE",
-                                         show_default=False, readable=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A file of pairwise judgements.",
+            metavar="FILE",
+            show_default=False,
+            readable=False,
+        ),
+    ],
     fmt: Annotated[str, _format_option(WEIGHTS_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -588,8 +760,8 @@ def ahp_weights(
     """
     from evaluator.api import derive_weights
     from evaluator.render import weights as render_weights
-    options = run_options(fmt, WEIGHTS_FORMATS, output=output, force=force,
-                          max_bytes=max_bytes)
+
+    options = run_options(fmt, WEIGHTS_FORMATS, output=output, force=force, max_bytes=max_bytes)
     result = derive_weights(file, max_bytes=options.max_bytes)
     _report(result.warnings())
     text = render_weights.render(result, options.format, _render_options())
@@ -602,32 +774,74 @@ def sensitivity(
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
-    method: Annotated[str | None, typer.Option(
-        "--method", "-m", help="Only wsm: the analysis works on weighted-sum totals, "
-                               "whatever the criteria file's method.", metavar="METHOD",
-        autocompletion=_choices(Method.WSM.value))] = None,
-    samples: Annotated[int, typer.Option(
-        "--samples", min=1, max=10_000_000, metavar="N", help="Weightings drawn for rank "
-                                                 "acceptability.")] = 10_000,
-    seed: Annotated[int, typer.Option(
-        "--seed", min=0, metavar="N",
-        help="Random seed: the same seed gives the same output.")] = 0,
-    spread: Annotated[str, typer.Option(
-        "--spread", help="Each weight drawn within ±spread of today's (0 to 1), or `full` "
-                         "for every possible weighting.", metavar="SPREAD",
-        autocompletion=_choices("full"))] = "0.25",
-    values: Annotated[bool, typer.Option(
-        "--values", help="Also draw the figures given as ranges (triangular with a likely "
-                         "value, else uniform) in every draw, and give each proposal's "
-                         "confidence factor (see docs/uncertainty.md).")] = False,
-    ranks: Annotated[int | None, typer.Option(
-        "--ranks", min=1, max=100, metavar="N", show_default=False,
-        help="Rank acceptability lists ranks 1 to N, and the share of any worse rank as one "
-             "figure [default: every rank up to 100 eligible proposals, else 10].")] = None,
-    yes: Annotated[bool, typer.Option(
-        "--yes", "-y", help="Run a long analysis without asking: more than 500 million "
-                            "proposal-draws (--samples × eligible proposals), or 100 million "
-                            "with --values.")] = False,
+    method: Annotated[
+        str | None,
+        typer.Option(
+            "--method",
+            "-m",
+            help="Only wsm: the analysis works on weighted-sum totals, "
+            "whatever the criteria file's method.",
+            metavar="METHOD",
+            autocompletion=_choices(Method.WSM.value),
+        ),
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=1,
+            max=10_000_000,
+            metavar="N",
+            help="Weightings drawn for rank acceptability.",
+        ),
+    ] = 10_000,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, metavar="N", help="Random seed: the same seed gives the same output."
+        ),
+    ] = 0,
+    spread: Annotated[
+        str,
+        typer.Option(
+            "--spread",
+            help="Each weight drawn within ±spread of today's (0 to 1), or `full` "
+            "for every possible weighting.",
+            metavar="SPREAD",
+            autocompletion=_choices("full"),
+        ),
+    ] = "0.25",
+    values: Annotated[
+        bool,
+        typer.Option(
+            "--values",
+            help="Also draw the figures given as ranges (triangular with a likely "
+            "value, else uniform) in every draw, and give each proposal's "
+            "confidence factor (see docs/uncertainty.md).",
+        ),
+    ] = False,
+    ranks: Annotated[
+        int | None,
+        typer.Option(
+            "--ranks",
+            min=1,
+            max=100,
+            metavar="N",
+            show_default=False,
+            help="Rank acceptability lists ranks 1 to N, and the share of any worse rank as one "
+            "figure [default: every rank up to 100 eligible proposals, else 10].",
+        ),
+    ] = None,
+    yes: Annotated[
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Run a long analysis without asking: more than 500 million "
+            "proposal-draws (--samples × eligible proposals), or 100 million "
+            "with --values.",
+        ),
+    ] = False,
     fmt: Annotated[str, _format_option(REPORT_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
@@ -653,24 +867,49 @@ def sensitivity(
 
     def weighted_sum_and_spread(chosen: Format) -> None:
         if method is not None and method != Method.WSM:
-            raise UsageError.at("--method", f"sensitivity works on weighted-sum totals, so "
-                                            f"only wsm is accepted, not {method!r}")
+            raise UsageError.at(
+                "--method",
+                f"sensitivity works on weighted-sum totals, so "
+                f"only wsm is accepted, not {method!r}",
+            )
         api.parse_spread(spread)  # refused before any file is read
-    options = run_options(fmt, REPORT_FORMATS, weights=weights, criteria=criteria,
-                          panel=panel, output=output, force=force, max_bytes=max_bytes,
-                          check=weighted_sum_and_spread)
+
+    options = run_options(
+        fmt,
+        REPORT_FORMATS,
+        weights=weights,
+        criteria=criteria,
+        panel=panel,
+        output=output,
+        force=force,
+        max_bytes=max_bytes,
+        check=weighted_sum_and_spread,
+    )
     framework = _load_criteria(options)
     inputs = paths or [Path("proposals")]
     with _progress("reading proposals") as on_file:
-        comparison = api.compare(inputs, criteria=framework, weights=options.weights,
-                                 method=Method.WSM, panel=options.panel,
-                                 max_bytes=options.max_bytes, on_file=on_file)
+        comparison = api.compare(
+            inputs,
+            criteria=framework,
+            weights=options.weights,
+            method=Method.WSM,
+            panel=options.panel,
+            max_bytes=options.max_bytes,
+            on_file=on_file,
+        )
     _report(comparison.errors)
     run = long_run(comparison.details, samples, values)
     _confirm_long_run(None if run is None else long_run_text(run), yes)
     with _draw_progress(samples, values) as progress:
-        result = api.sensitivity(comparison, samples=samples, seed=seed, spread=spread,
-                                 values=values, ranks=ranks, progress=progress)
+        result = api.sensitivity(
+            comparison,
+            samples=samples,
+            seed=seed,
+            spread=spread,
+            values=values,
+            ranks=ranks,
+            progress=progress,
+        )
     text = render(result, options.format, _render_options())
     _emit(text, options, [*inputs, Path(framework.file), *options.panel_inputs])
     if comparison.errors:
@@ -679,14 +918,21 @@ def sensitivity(
 
 def _kinds(incomplete: str) -> list[str]:
     from evaluator.model.schema import KINDS
+
     return _choices(*KINDS)(incomplete)
 
 
 @app.command("schema")
 def show_schema(
-    kind: Annotated[str, typer.Argument(
-        help="The file kind: proposal or criteria.", metavar="KIND", show_default=False,
-        autocompletion=_kinds)],
+    kind: Annotated[
+        str,
+        typer.Argument(
+            help="The file kind: proposal or criteria.",
+            metavar="KIND",
+            show_default=False,
+            autocompletion=_kinds,
+        ),
+    ],
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -705,18 +951,31 @@ def show_schema(
       evaluator schema proposal --output schema/proposal.schema.json --force
     """
     from evaluator.model.schema import KINDS, schema_text
+
     check_choice("KIND", kind, KINDS)
     _emit(schema_text(kind), RunOptions(Format.JSON, output=output, force=force), [])
 
 
 @app.command("new")
 def new_proposal(
-    file: Annotated[Path, typer.Argument(
-        help="The proposal file to create (.yaml or .yml); it must not exist yet.",
-        metavar="FILE", show_default=False, dir_okay=False)],
-    country: Annotated[str | None, typer.Option(
-        "--country", metavar="NAME", help="The partner country: fills proposal.country "
-                                          "(and proposal.id from the file name).")] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The proposal file to create (.yaml or .yml); it must not exist yet.",
+            metavar="FILE",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ],
+    country: Annotated[
+        str | None,
+        typer.Option(
+            "--country",
+            metavar="NAME",
+            help="The partner country: fills proposal.country "
+            "(and proposal.id from the file name).",
+        ),
+    ] = None,
     criteria: CriteriaOption = None,
 ) -> None:
     """Write a proposal template to fill in.
@@ -735,19 +994,28 @@ def new_proposal(
     from evaluator.errors import OutputError
     from evaluator.io.files import YAML_SUFFIXES
     from evaluator.model.template import id_from_file_name, proposal_template
+
     if file.suffix.lower() not in YAML_SUFFIXES:
         raise UsageError.at(str(file), "a proposal file name ends in .yaml or .yml")
     if country is not None and not country.strip():
         raise UsageError.at("--country", "give the country's name")
     if file.exists() or file.is_symlink():
-        raise OutputError.at(str(file), "already exists; `evaluator new` never overwrites a "
-                                        "file (choose another name)")
+        raise OutputError.at(
+            str(file),
+            "already exists; `evaluator new` never overwrites a file (choose another name)",
+        )
     from evaluator.scoring.derive import used_fields
+
     framework = _load_criteria(RunOptions(criteria=criteria))
     ident = id_from_file_name(file.stem) if country is not None else None
-    text = proposal_template(str(file), country=country and country.strip(), ident=ident,
-                             schema_path=_schema_reference(file),
-                             used=used_fields(framework), criteria=framework.file)
+    text = proposal_template(
+        str(file),
+        country=country and country.strip(),
+        ident=ident,
+        schema_path=_schema_reference(file),
+        used=used_fields(framework),
+        criteria=framework.file,
+    )
     write_output(file, text, inputs=[], force=False)
     sys.stderr.write(f"wrote {file}\n")
 
@@ -820,6 +1088,7 @@ def _run(args: list[str]) -> None:
     _Session.debug = False  # until the root callback reads --debug
     if os.environ.get(_COMPLETE_VAR):  # TAB was pressed: answer in typer's scripts' terms
         from typer._completion_classes import completion_init
+
         completion_init()
     else:
         args = _shell_value(args)
@@ -862,7 +1131,8 @@ def _run(args: list[str]) -> None:
         sys.stderr.write(
             f"evaluator: internal error ({what}). This is a bug: "
             "please report it with the command and the output of --debug "
-            "(evaluator --debug COMMAND ...).\n")
+            "(evaluator --debug COMMAND ...).\n"
+        )
         sys.exit(3)
     finally:
         if started_without_stdout:  # main() called in-process leaves sys.stdout as it was

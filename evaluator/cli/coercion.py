@@ -36,11 +36,13 @@ def install(command: Any) -> Any:
         install(sub)
     help_option = getattr(type(command), "get_help_option", None)
     if callable(help_option):  # made on first use; --help (None when not given) is a value too
+
         def get_help_option(ctx: Any) -> Any:
             option = help_option(command, ctx)
             if option is not None:
                 _install_one(option)
             return option
+
         command.get_help_option = get_help_option
     return command
 
@@ -112,6 +114,7 @@ def _list_of(each: Convert) -> Convert:
             return _UNSURE
         items = [each(item) for item in value]
         return _UNSURE if any(item is _UNSURE for item in items) else items
+
     return convert
 
 
@@ -128,13 +131,17 @@ def _integer(info: Any) -> Convert:
         if (low is not None and number < low) or (high is not None and number > high):
             return _UNSURE  # typer says why (or clamps)
         return number
+
     return convert
 
 
 def _plain_path(info: Any) -> bool:
     """No option that makes typer resolve, rename or open the path."""
-    return not (getattr(info, "resolve_path", False) or getattr(info, "allow_dash", False)
-                or getattr(info, "path_type", None) is not None)
+    return not (
+        getattr(info, "resolve_path", False)
+        or getattr(info, "allow_dash", False)
+        or getattr(info, "path_type", None) is not None
+    )
 
 
 def _path(kind: type[Path], info: Any) -> Convert:
@@ -150,9 +157,13 @@ def _path(kind: type[Path], info: Any) -> Convert:
                 mode = os.stat(value).st_mode
             except OSError:
                 return _UNSURE if exists else kind(value)
-            if ((not file_okay and stat.S_ISREG(mode)) or (not dir_okay and stat.S_ISDIR(mode))
-                    or (readable and not os.access(value, os.R_OK))
-                    or (writable and not os.access(value, os.W_OK))):
+            if (
+                (not file_okay and stat.S_ISREG(mode))
+                or (not dir_okay and stat.S_ISDIR(mode))
+                or (readable and not os.access(value, os.R_OK))
+                or (writable and not os.access(value, os.W_OK))
+            ):
                 return _UNSURE
         return kind(value)
+
     return convert

@@ -65,11 +65,20 @@ class RunOptions:
         return [] if self.panel is None else [self.panel]
 
 
-def run_options(fmt: str, formats: Sequence[Format], *, method: str | None = None,
-                weights: str | None = None, criteria: Path | None = None,
-                panel: Path | None = None, output: str | None = None, force: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES, jobs: int | None = None,
-                check: Callable[[Format], None] | None = None) -> RunOptions:
+def run_options(
+    fmt: str,
+    formats: Sequence[Format],
+    *,
+    method: str | None = None,
+    weights: str | None = None,
+    criteria: Path | None = None,
+    panel: Path | None = None,
+    output: str | None = None,
+    force: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int | None = None,
+    check: Callable[[Format], None] | None = None,
+) -> RunOptions:
     """A command's options, as typer gives them, checked and parsed: `fmt` one of
     `formats`, `method` one of `Method`, then the command's own `check` (given the
     format), then the weights. A usage error (exit status 2) names the option at fault."""
@@ -77,8 +86,9 @@ def run_options(fmt: str, formats: Sequence[Format], *, method: str | None = Non
     way = None if method is None else Method(check_choice("--method", method, tuple(Method)))
     if check is not None:
         check(chosen)
-    return RunOptions(chosen, criteria, panel, parse_weights(weights), way, output, force,
-                      max_bytes, jobs)
+    return RunOptions(
+        chosen, criteria, panel, parse_weights(weights), way, output, force, max_bytes, jobs
+    )
 
 
 def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
@@ -99,6 +109,7 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
     if not text:
         return None
     from evaluator.io.strict_yaml import number_value
+
     weights: dict[str, float] = {}
     for part in text.split(","):
         name, sep, written = part.partition("=")
@@ -109,19 +120,25 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
         # too large, and nothing so small that it would silently become 0.
         value = number_value(number)
         if not sep or not _CRITERION_ID.match(name) or value is None:
-            raise UsageError.at("--weights", "expected NAME=PERCENT (a criterion id and a "
-                                             f"percentage from 0 to 100), got {_shown(part)}")
+            raise UsageError.at(
+                "--weights",
+                "expected NAME=PERCENT (a criterion id and a "
+                f"percentage from 0 to 100), got {_shown(part)}",
+            )
         if name in weights:
             raise UsageError.at("--weights", f"`{name}` is given twice")
         if not 0 <= value <= 100:
-            raise UsageError.at("--weights", f"{_shown(part)}: a weight is a percentage of "
-                                             "the total, from 0 to 100")
+            raise UsageError.at(
+                "--weights", f"{_shown(part)}: a weight is a percentage of the total, from 0 to 100"
+            )
         if not percent and 0 < value <= 1:
             raise UsageError.at(
-                "--weights", f"{_shown(part)} reads like a fraction of 1, but weights are "
-                             f"percentages of the total: for {value * 100:g}% write "
-                             f"{name}={value * 100:g} (or {name}={number}% if you mean "
-                             f"{value:g}%)")
+                "--weights",
+                f"{_shown(part)} reads like a fraction of 1, but weights are "
+                f"percentages of the total: for {value * 100:g}% write "
+                f"{name}={value * 100:g} (or {name}={number}% if you mean "
+                f"{value:g}%)",
+            )
         weights[name] = float(value)
     return weights
 
@@ -136,10 +153,19 @@ def _shown(text: str) -> str:
 
 # The option that gives each setting the core names in its errors (`SettingError`).
 OPTION_OF_SETTING = {
-    "criteria": "--criteria", "panel": "--panel", "weights": "--weights",
-    "method": "--method", "format": "--format", "output": "--output",
-    "samples": "--samples", "seed": "--seed", "spread": "--spread", "values": "--values",
-    "ranks": "--ranks", "max_bytes": "--max-bytes", "jobs": "--jobs",
+    "criteria": "--criteria",
+    "panel": "--panel",
+    "weights": "--weights",
+    "method": "--method",
+    "format": "--format",
+    "output": "--output",
+    "samples": "--samples",
+    "seed": "--seed",
+    "spread": "--spread",
+    "values": "--values",
+    "ranks": "--ranks",
+    "max_bytes": "--max-bytes",
+    "jobs": "--jobs",
 }
 
 
@@ -147,5 +173,7 @@ def on_command_line(error: EvaluatorError) -> Sequence[Problem]:
     """The error's problems as the command line says them: a setting by its option."""
     if not isinstance(error, SettingError):
         return error.problems
-    return [Problem(OPTION_OF_SETTING.get(p.file, p.file), p.words, p.line, p.column)
-            for p in error.problems]
+    return [
+        Problem(OPTION_OF_SETTING.get(p.file, p.file), p.words, p.line, p.column)
+        for p in error.problems
+    ]

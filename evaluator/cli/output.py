@@ -23,16 +23,19 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def write_output(path: Path | str, text: str | bytes, *, inputs: Iterable[Path],
-                 force: bool) -> None:
+def write_output(
+    path: Path | str, text: str | bytes, *, inputs: Iterable[Path], force: bool
+) -> None:
     """Write `text` (or text already in UTF-8) to `path` through a temporary file, published
     whole: linked into place, so that a file that appeared meanwhile is never replaced, or
     renamed over the old file with `force`."""
     name = str(path)
     if name.endswith(("/", os.sep)) or (os.altsep and name.endswith(os.altsep)):
         # Path() would drop the slash and write a file of the folder's name.
-        raise OutputError.at(name, "names a folder (it ends in '/'); give --output a file "
-                                   f"name, such as {name}result.txt")
+        raise OutputError.at(
+            name,
+            f"names a folder (it ends in '/'); give --output a file name, such as {name}result.txt",
+        )
     path = Path(path)
     name = str(path)
     inputs = list(inputs)
@@ -44,15 +47,19 @@ def write_output(path: Path | str, text: str | bytes, *, inputs: Iterable[Path],
         raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
     target = _identity(path)
     if target is not None and target in {_identity(source) for source in inputs}:
-        raise OutputError.at(name, "is an input file of this run; it is never overwritten "
-                                   "(choose another --output)")
+        raise OutputError.at(
+            name, "is an input file of this run; it is never overwritten (choose another --output)"
+        )
     if path.suffix.lower() in YAML_SUFFIXES:
         # A folder given as input: its YAML files are inputs, now or on the next run.
         folder_id = _identity(path.parent)
         for source in inputs:
             if folder_id is not None and _identity(source) == folder_id:
-                raise OutputError.at(name, f"is in the input folder {source}, where it would "
-                                           "be read as a proposal (choose another --output)")
+                raise OutputError.at(
+                    name,
+                    f"is in the input folder {source}, where it would "
+                    "be read as a proposal (choose another --output)",
+                )
     if path.is_dir():
         raise OutputError.at(name, "is a folder; give a file name to --output")
     if path.exists() and not path.is_file():

@@ -65,8 +65,11 @@ def display_path(path: Path) -> str:
 
 def _printable(name: str) -> str:
     # A file name can hold anything but '/' and NUL: escape what would drive a terminal.
-    return name if name.isprintable() else name.encode("unicode_escape",
-                                                       "backslashreplace").decode("ascii")
+    return (
+        name
+        if name.isprintable()
+        else name.encode("unicode_escape", "backslashreplace").decode("ascii")
+    )
 
 
 def _relative(name: str) -> str:
@@ -144,8 +147,7 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _line_column(raw, exc.start)
-        raise InputError([Problem(name, NOT_UTF_8(byte=raw[exc.start]), line,
-                                  column)]) from None
+        raise InputError([Problem(name, NOT_UTF_8(byte=raw[exc.start]), line, column)]) from None
     if text.startswith("\ufeff"):  # the one allowed is gone: this is a second
         raise InputError([Problem(name, TWO_BYTE_ORDER_MARKS, 1, 1)])
     nul = text.find("\x00")
@@ -159,17 +161,25 @@ _CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 def _wide_encoding(raw: bytes) -> str | None:
-    """"UTF-16" or "UTF-32" when the bytes look like mostly ASCII text in it (either byte
+    """ "UTF-16" or "UTF-32" when the bytes look like mostly ASCII text in it (either byte
     order): the bytes that would be zero are (nearly) all zero, the others (nearly) never."""
     sample = raw[:4096]
-    for name, width, zeros in (("UTF-32", 4, (1, 2, 3)), ("UTF-32", 4, (0, 1, 2)),
-                               ("UTF-16", 2, (1,)), ("UTF-16", 2, (0,))):
+    for name, width, zeros in (
+        ("UTF-32", 4, (1, 2, 3)),
+        ("UTF-32", 4, (0, 1, 2)),
+        ("UTF-16", 2, (1,)),
+        ("UTF-16", 2, (0,)),
+    ):
         size = len(sample) // width * width
         units = size // width
         if units < 2:
             continue
-        if all(sample[k:size:width].count(0) >= 0.9 * units if k in zeros
-               else sample[k:size:width].count(0) <= 0.1 * units for k in range(width)):
+        if all(
+            sample[k:size:width].count(0) >= 0.9 * units
+            if k in zeros
+            else sample[k:size:width].count(0) <= 0.1 * units
+            for k in range(width)
+        ):
             return name
     return None
 
@@ -178,8 +188,15 @@ def _not_a_file(mode: int) -> Message:
     """Why a path that is not a regular file is not read."""
     if stat.S_ISDIR(mode):
         return IS_A_FOLDER
-    what = (A_NAMED_PIPE if stat.S_ISFIFO(mode) else A_SOCKET if stat.S_ISSOCK(mode)
-            else A_DEVICE if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else SOMETHING_ELSE)
+    what = (
+        A_NAMED_PIPE
+        if stat.S_ISFIFO(mode)
+        else A_SOCKET
+        if stat.S_ISSOCK(mode)
+        else A_DEVICE
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else SOMETHING_ELSE
+    )
     return NOT_A_REGULAR_FILE(what=what)
 
 
@@ -222,8 +239,9 @@ def discover(paths: Iterable[Path]) -> Iterator[Path]:
                 with os.scandir(path) as entries:
                     names = sorted(e.name for e in entries if _listed(e))
             except OSError as exc:
-                raise InputError.at(display_path(path), CANNOT_LIST_FOLDER(
-                    reason=exc.strerror or str(exc))) from None
+                raise InputError.at(
+                    display_path(path), CANNOT_LIST_FOLDER(reason=exc.strerror or str(exc))
+                ) from None
             for name in names:  # in one folder, names sort as their paths do
                 yield path / name
         else:

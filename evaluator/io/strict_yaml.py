@@ -75,13 +75,17 @@ class _StrictResolver(BaseResolver):
 # nulls (a bare `key:` is null too), numbers are what the patterns say (leniently about
 # `_`: see below), and everything else is text.
 _WORDS = {word: _BOOL for word in ("true", "True", "TRUE", "false", "False", "FALSE")} | {
-          word: _NULL for word in ("~", "null", "Null", "NULL", "")}
+    word: _NULL for word in ("~", "null", "Null", "NULL", "")
+}
 _NUMBER_START = frozenset("-+0123456789.")
 _LENIENT_INT = re.compile(r"[-+]?[0-9][0-9_]*")
-_LENIENT_FLOAT = re.compile(r"""[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)
+_LENIENT_FLOAT = re.compile(
+    r"""[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)
                                   (?:[eE][-+]?[0-9]+)?
                                 |[-+]?\.(?:inf|Inf|INF)
-                                |\.(?:nan|NaN|NAN)""", re.X)
+                                |\.(?:nan|NaN|NAN)""",
+    re.X,
+)
 
 
 def _implicit_tag(value: str) -> str:
@@ -102,11 +106,14 @@ def _implicit_tag(value: str) -> str:
 _DIGITS = r"[0-9]+(?:_[0-9]+)*"
 _INT_TEXT = re.compile(rf"[-+]?{_DIGITS}")
 _FLOAT_TEXT = re.compile(
-    rf"[-+]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][-+]?[0-9]+)?")
+    rf"[-+]?(?:{_DIGITS}(?:\.(?:{_DIGITS})?)?|\.{_DIGITS})(?:[eE][-+]?[0-9]+)?"
+)
 _LIMIT_DIGITS = len(str(MAX_NUMBER))
-_SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}{word}") for sign in ("", "+", "-")
-                   for word in ("inf", "Inf", "INF")} | {
-                   f".{word}": float("nan") for word in ("nan", "NaN", "NAN")}
+_SPECIAL_FLOATS = {
+    f"{sign}.{word}": float(f"{sign}{word}")
+    for sign in ("", "+", "-")
+    for word in ("inf", "Inf", "INF")
+} | {f".{word}": float("nan") for word in ("nan", "NaN", "NAN")}
 # Control characters can only come from escapes ("\x1b", "\0"): no real value
 # holds one, and echoed in a message they would drive the user's terminal. Line
 # separators would split a one-line message; bidirectional overrides can make a
@@ -114,10 +121,10 @@ _SPECIAL_FLOATS = {f"{sign}.{word}": float(f"{sign}{word}") for sign in ("", "+"
 # Invisible characters (zero-width spaces and joiners, direction marks, a byte-order mark
 # in a value) make two values that look the same differ (`country` and a zero-width joiner
 # is not `country`), and a message quoting one cannot show why.
-_INVISIBLE = ("\u061c\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff"
-              "\ufff9-\ufffb")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e"
-                      f"\u2066-\u2069\ud800-\udfff{_INVISIBLE}]")
+_INVISIBLE = "\u061c\u180e\u200b-\u200f\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
+_CONTROL = re.compile(
+    f"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff{_INVISIBLE}]"
+)
 _INVISIBLE_CHARACTER = re.compile(f"[{_INVISIBLE}]")
 
 
@@ -187,8 +194,9 @@ class Document:
         finally:
             parser.dispose()
         if node is not None:  # the text parsed once already, so it parses again
-            _Builder(self.file, len(self.text) // 2 + 1000, self._marks,
-                     self._key_marks).build(node)
+            _Builder(self.file, len(self.text) // 2 + 1000, self._marks, self._key_marks).build(
+                node
+            )
 
     def locate(self, path: PathKey, *, key: bool = False) -> Mark | None:
         """Line and column of the value (or key) at `path`, else of its nearest ancestor."""
@@ -227,8 +235,7 @@ def parse_document(text: str, name: str, digest: str = "") -> Document:
     except yaml.reader.ReaderError as exc:
         raise InputError([_reader_problem(name, text, exc)]) from None
     except yaml.YAMLError as exc:  # pragma: no cover - libyaml raises only the two above
-        raise InputError.at(name, says.NOT_VALID_YAML(problem=" ".join(str(exc).split()))
-                            ) from None
+        raise InputError.at(name, says.NOT_VALID_YAML(problem=" ".join(str(exc).split()))) from None
     except RecursionError:  # only the pure-Python composer recurses without a limit
         raise InputError.at(name, says.TOO_DEEP(depth=MAX_DEPTH)) from None
     finally:
@@ -248,13 +255,14 @@ def _text_line_column(text: str, index: int) -> tuple[int, int]:
     """1-based line and column of a character index, counting breaks as YAML does."""
     before = text[:index]
     line_start = max(before.rfind("\n"), before.rfind("\r")) + 1
-    return len(before.splitlines()) + (1 if before.endswith(("\n", "\r")) or not before
-                                       else 0), index - line_start + 1
+    return len(before.splitlines()) + (
+        1 if before.endswith(("\n", "\r")) or not before else 0
+    ), index - line_start + 1
 
 
 def _reader_problem(name: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
     # libyaml counts the position in bytes of UTF-8, Python in characters.
-    index = len(text.encode("utf-8")[:exc.position].decode("utf-8", "ignore"))
+    index = len(text.encode("utf-8")[: exc.position].decode("utf-8", "ignore"))
     line, column = _text_line_column(text, index)
     character = exc.character if isinstance(exc.character, int) else ord(exc.character)
     return Problem(name, says.CONTROL_CHARACTER_IN_FILE(code=character), line, column)
@@ -280,17 +288,26 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     if mark is not None:
         lines = text.splitlines()
         row = lines[mark.line] if mark.line < len(lines) else ""
-        at = row[mark.column:mark.column + 1]
+        at = row[mark.column : mark.column + 1]
     long_key = _long_key(lines, exc)
-    dedented = _dedented_first_key(lines, mark.line) if mark is not None and problem in (
-        "mapping values are not allowed in this context", "did not find expected key") else None
+    dedented = (
+        _dedented_first_key(lines, mark.line)
+        if mark is not None
+        and problem
+        in ("mapping values are not allowed in this context", "did not find expected key")
+        else None
+    )
     if long_key is not None:
         return Problem(name, says.KEY_TOO_LONG(limit=_LONGEST_KEY), *long_key)
     if dedented is not None:  # libyaml stops on the line after the one to fix
         line, column, after = dedented
         less = column - 1 < _indent(lines[after - 1])
-        return Problem(name, (says.KEY_INDENTED_LESS if less else says.KEY_INDENTED_MORE)(
-            line=after), line, column)
+        return Problem(
+            name,
+            (says.KEY_INDENTED_LESS if less else says.KEY_INDENTED_MORE)(line=after),
+            line,
+            column,
+        )
     if problem == "did not find expected <document start>" and lines:
         top = next((i for i, line in enumerate(lines) if _significant(line)), 0)
         if _indent(lines[top]):  # the rest of the top level cannot follow it
@@ -299,18 +316,22 @@ def _yaml_problem(name: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     if "tab" in problem or at == "\t":
         message = says.TAB
     elif problem == "second occurrence" and context.startswith("found duplicate anchor"):
-        anchor = re.match(r"&([^\s,\[\]{}]+)", row[mark.column:] if mark else "")
+        anchor = re.match(r"&([^\s,\[\]{}]+)", row[mark.column :] if mark else "")
         first = exc.context_mark
         shown = _shorten(anchor.group(1)) if anchor else ""
-        message = says.DUPLICATE_ANCHOR(name=shown, line=first.line + 1) if first is not None \
+        message = (
+            says.DUPLICATE_ANCHOR(name=shown, line=first.line + 1)
+            if first is not None
             else says.DUPLICATE_ANCHOR_SOMEWHERE(name=shown)
+        )
     elif problem == "did not find expected '-' indicator" and mark is not None:
         if row.lstrip(" ").startswith("-"):
             first_item = exc.context_mark.line + 1 if exc.context_mark else mark.line
             message = says.ITEM_MISALIGNED(line=first_item)
         else:
-            above = next((i + 1 for i in range(mark.line - 1, -1, -1)
-                          if _significant(lines[i])), mark.line)
+            above = next(
+                (i + 1 for i in range(mark.line - 1, -1, -1) if _significant(lines[i])), mark.line
+            )
             message = says.KEY_MISALIGNED(line=above)
     elif "expected a single document" in context or "but found another document" in problem:
         message = says.SECOND_DOCUMENT
@@ -353,8 +374,12 @@ def _long_key(lines: list[str], exc: yaml.MarkedYAMLError) -> tuple[int, int] | 
     """Line and column of a key longer than libyaml takes, if that is what stopped it (it
     says "could not find expected ':'" or "mapping values are not allowed")."""
     mark = exc.problem_mark
-    if mark is None or mark.line >= len(lines) or exc.problem not in (
-            "could not find expected ':'", "mapping values are not allowed in this context"):
+    if (
+        mark is None
+        or mark.line >= len(lines)
+        or exc.problem
+        not in ("could not find expected ':'", "mapping values are not allowed in this context")
+    ):
         return None
     start = exc.context_mark
     if start is not None and start.line == mark.line and "simple key" in (exc.context or ""):
@@ -378,12 +403,15 @@ def _dedented_first_key(lines: list[str], row: int) -> tuple[int, int, int] | No
     if written is None or not _OPENS_BLOCK.fullmatch(lines[parent]):
         return None
     column = written.start(1)
-    if not (_indent(lines[parent]) < _indent(lines[key]) and
-            _indent(lines[parent]) < _indent(lines[row]) != column):
+    if not (
+        _indent(lines[parent]) < _indent(lines[key])
+        and _indent(lines[parent]) < _indent(lines[row]) != column
+    ):
         return None
     after = next((i for i in range(row + 1, len(lines)) if _significant(lines[i])), None)
-    if (after is not None and _indent(lines[after]) == _indent(lines[row])) or \
-            _indent(lines[row]) - _indent(lines[parent]) == _usual_step(lines, parent):
+    if (after is not None and _indent(lines[after]) == _indent(lines[row])) or _indent(
+        lines[row]
+    ) - _indent(lines[parent]) == _usual_step(lines, parent):
         return key + 1, column + 1, row + 1
     return None
 
@@ -394,8 +422,11 @@ def _usual_step(lines: list[str], besides: int) -> int:
     steps: dict[int, int] = {}
     significant = [i for i, line in enumerate(lines) if _significant(line)]
     for i, below in itertools.pairwise(significant):
-        if i != besides and _OPENS_BLOCK.fullmatch(lines[i]) and \
-                _indent(lines[below]) > _indent(lines[i]):
+        if (
+            i != besides
+            and _OPENS_BLOCK.fullmatch(lines[i])
+            and _indent(lines[below]) > _indent(lines[i])
+        ):
             step = _indent(lines[below]) - _indent(lines[i])
             steps[step] = steps.get(step, 0) + 1
     return max(steps, key=lambda step: (steps[step], -step)) if steps else 2
@@ -404,8 +435,14 @@ def _usual_step(lines: list[str], besides: int) -> int:
 class _Builder:
     """Turns composed nodes into dicts, lists and scalars, recording marks."""
 
-    def __init__(self, file: str, budget: int, marks: dict[PathKey, Mark] | None = None,
-                 key_marks: dict[PathKey, Mark] | None = None, clean: bool = False) -> None:
+    def __init__(
+        self,
+        file: str,
+        budget: int,
+        marks: dict[PathKey, Mark] | None = None,
+        key_marks: dict[PathKey, Mark] | None = None,
+        clean: bool = False,
+    ) -> None:
         self.file = file
         self.clean = clean  # the text has no control character that a value could hold
         self.budget = budget  # bounds alias and merge expansion ("billion laughs")
@@ -441,8 +478,9 @@ class _Builder:
             if isinstance(node, SequenceNode):
                 if self.marks is None:
                     return [self.build(item, (), depth + 1) for item in node.value]
-                return [self.build(item, (*path, i), depth + 1)
-                        for i, item in enumerate(node.value)]
+                return [
+                    self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)
+                ]
             if isinstance(node, MappingNode):
                 return self.mapping(node, path, depth)
         finally:
@@ -475,10 +513,13 @@ class _Builder:
             for key_node, value_node in node.value:
                 key, tag = key_node.value, key_node.tag
                 if tag is _PLAIN:  # text, unless a number or one of the words
-                    tag = _implicit_tag(key) if key in _WORDS or key[:1] in _NUMBER_START \
-                        else _STR
-                if (not isinstance(key_node, ScalarNode) or tag != _STR or key == "<<"
-                        or key in result):
+                    tag = _implicit_tag(key) if key in _WORDS or key[:1] in _NUMBER_START else _STR
+                if (
+                    not isinstance(key_node, ScalarNode)
+                    or tag != _STR
+                    or key == "<<"
+                    or key in result
+                ):
                     self.budget = budget + 1  # the long way spends again, from here
                     return self.build(node, (), depth)
                 result[key] = self.plain(value_node, depth + 1)
@@ -510,8 +551,9 @@ class _Builder:
             merge = _is_merge(key_node)
             if key in result or (merge and merged):
                 first = next(k for k, _ in node.value if k.value == key_node.value)
-                raise self.fail(key_node, says.DUPLICATE_KEY(
-                    key=_shorten(key), line=first.start_mark.line + 1))
+                raise self.fail(
+                    key_node, says.DUPLICATE_KEY(key=_shorten(key), line=first.start_mark.line + 1)
+                )
             where = (*path, key) if key_marks is not None else ()
             if key_marks is not None:
                 key_marks[where] = _mark(key_node)
@@ -531,8 +573,9 @@ class _Builder:
                 result[key] = self.build(value_node, where, depth + 1)
         return result
 
-    def merge_sources(self, node: Node, depth: int, merge_key: Node,
-                      merging: frozenset[int] = frozenset()) -> list[tuple[Node, Node]]:
+    def merge_sources(
+        self, node: Node, depth: int, merge_key: Node, merging: frozenset[int] = frozenset()
+    ) -> list[tuple[Node, Node]]:
         """The entries that `<<` merges in: of one mapping, or of a list of them, in order."""
         sources = node.value if isinstance(node, SequenceNode) and node.tag == _SEQ else [node]
         entries: list[tuple[Node, Node]] = []
@@ -548,8 +591,9 @@ class _Builder:
             for key_node, value_node in source.value:
                 self.spend(key_node, depth)
                 if _is_merge(key_node):
-                    inherited.extend(self.merge_sources(value_node, depth + 1, key_node,
-                                                        merging | {id(source)}))
+                    inherited.extend(
+                        self.merge_sources(value_node, depth + 1, key_node, merging | {id(source)})
+                    )
                 else:
                     own.append((key_node, value_node))
             entries.extend(own + inherited)  # a source's own keys win over what it merges
@@ -591,8 +635,9 @@ class _Builder:
             shown = _shorten(value)
             if pattern.fullmatch(value.replace("_", "")):
                 raise self.fail(node, says.UNDERSCORE_MISPLACED(value=shown))
-            raise self.fail(node, (says.NOT_A_WHOLE_NUMBER if whole else says.NOT_A_NUMBER)(
-                value=shown))
+            raise self.fail(
+                node, (says.NOT_A_WHOLE_NUMBER if whole else says.NOT_A_NUMBER)(value=shown)
+            )
         return self.checked_number(node, whole=whole)
 
     def checked_number(self, node: ScalarNode, *, whole: bool) -> int | float:
@@ -606,8 +651,9 @@ class _Builder:
                 significant = digits.lstrip("+-").lstrip("0")
                 if len(significant) > _LIMIT_DIGITS:
                     raise self.too_large(node)
-                digits = digits[0] + (significant or "0") if digits[0] in "+-" \
-                    else significant or "0"
+                digits = (
+                    digits[0] + (significant or "0") if digits[0] in "+-" else significant or "0"
+                )
             number: int | float = int(digits)
         else:
             number = float(digits)
@@ -626,6 +672,7 @@ def _control_message(character: str) -> Message:
     """Why a character found in a text value is refused."""
     if _INVISIBLE_CHARACTER.match(character):
         import unicodedata
+
         name = unicodedata.name(character, "")
         if name:
             return says.INVISIBLE_CHARACTER_NAMED(code=ord(character), name=name)
@@ -674,7 +721,7 @@ def _is_merge(node: Node) -> bool:
 
 
 def _shorten(text: str, limit: int = 60) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _tag_message(tag: str) -> Message:
@@ -683,5 +730,3 @@ def _tag_message(tag: str) -> Message:
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
-
-

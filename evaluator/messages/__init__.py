@@ -50,8 +50,10 @@ class Message:
         them formatted the same way, a list as its items separated by ", ")."""
         args = self.args
         if any(type(value) is tuple for value in args.values()):
-            args = {name: SEPARATOR.join(map(str, value)) if type(value) is tuple else value
-                    for name, value in args.items()}
+            args = {
+                name: SEPARATOR.join(map(str, value)) if type(value) is tuple else value
+                for name, value in args.items()
+            }
         return self.template.format_map(args)
 
     def __format__(self, spec: str) -> str:

@@ -9,21 +9,26 @@ A_JUDGEMENTS_FILE = Template("a judgements file (see `evaluator weights`)")
 A_CRITERIA_FILE = Template("a criteria file (use it with --criteria)")
 A_PANEL_FILE = Template("a panel member's ratings (give their folder with --panel)")
 
-FILE_NAME_NOT_AN_ID = Template("the file name {stem!r} cannot serve as an id: {rule}; give "
-                               "`proposal.id`")
-EXPECTED_CURRENCY_CODE = Template("expected a three-letter ISO 4217 code such as EUR, got "
-                                  "{value}")
+FILE_NAME_NOT_AN_ID = Template(
+    "the file name {stem!r} cannot serve as an id: {rule}; give `proposal.id`"
+)
+EXPECTED_CURRENCY_CODE = Template("expected a three-letter ISO 4217 code such as EUR, got {value}")
 LISTED_TWICE = Template("{value!r} is listed twice")
 FREE_FORM_NAME = Template("a {section} name uses letters, digits and _")
-FREE_FORM_VALUE = Template("a {section} value is a single number, text, true/false or a range "
-                           "{{low, high, likely}}, not {value}")
-CAP_WITHOUT_CAPPED_ESCALATION = Template("`escalation_cap_pct` goes only with `price_basis: "
-                                         "capped_escalation`")
+FREE_FORM_VALUE = Template(
+    "a {section} value is a single number, text, true/false or a range "
+    "{{low, high, likely}}, not {value}"
+)
+CAP_WITHOUT_CAPPED_ESCALATION = Template(
+    "`escalation_cap_pct` goes only with `price_basis: capped_escalation`"
+)
 CURRENCY_NEEDED = Template("`pricing.currency` is needed to read `{field}`")
-CURRENCY_NEEDED_FOR_ACTIVITIES = Template("`pricing.currency` is needed to read the activities' "
-                                          "values")
-EXPECTED_ACTIVITY_TYPE = Template("expected an activity type such as technology_transfer, got "
-                                  "{value}")
+CURRENCY_NEEDED_FOR_ACTIVITIES = Template(
+    "`pricing.currency` is needed to read the activities' values"
+)
+EXPECTED_ACTIVITY_TYPE = Template(
+    "expected an activity type such as technology_transfer, got {value}"
+)
 
 UNKNOWN_RANGE_KEY = Template("unknown range key `{key}`{hint}")
 WHAT_A_RANGE_TAKES = Template(" (a range takes `low`, `high` and, optionally, `likely`)")

@@ -17,18 +17,24 @@ A_LISTED_VALUE = Template("a listed value")
 TRUE_OR_FALSE = Template("true or false")
 A_LIST = Template("a list")
 
-MISSING_FOR_RAW = Template("`{field}` is missing; the {type} rule of `{where}` cannot score a "
-                           "missing value")
+MISSING_FOR_RAW = Template(
+    "`{field}` is missing; the {type} rule of `{where}` cannot score a missing value"
+)
 MISSING_IS_AN_ERROR = Template("`{field}` is missing (the criteria file says `missing: error`)")
-NO_PANEL_IS_AN_ERROR = Template("`{field}` is missing (no --panel given; the criteria file says "
-                                "`missing: error`)")
-UNRATED_IS_AN_ERROR = Template("`{field}` is missing (no panel member rated it; the criteria "
-                               "file says `missing: error`)")
-RAW_IN_A_WEIGHTED_SUM = Template("`{leaf}` uses a {type} rule, which the weighted sum (wsm) "
-                                 "cannot add to scores; use --method topsis or promethee")
+NO_PANEL_IS_AN_ERROR = Template(
+    "`{field}` is missing (no --panel given; the criteria file says `missing: error`)"
+)
+UNRATED_IS_AN_ERROR = Template(
+    "`{field}` is missing (no panel member rated it; the criteria file says `missing: error`)"
+)
+RAW_IN_A_WEIGHTED_SUM = Template(
+    "`{leaf}` uses a {type} rule, which the weighted sum (wsm) "
+    "cannot add to scores; use --method topsis or promethee"
+)
 
 NO_EXCHANGE_RATE = Template("no exchange rate for {currency} in {file} (it has {known})")
-NO_MULTIPLIER = Template("no ICP multiplier for activity type `{type}` in {file}{hint}; it has "
-                         "{types}")
+NO_MULTIPLIER = Template(
+    "no ICP multiplier for activity type `{type}` in {file}{hint}; it has {types}"
+)
 
 DUPLICATE_ID = Template("the id `{id}` is already used by {first}; ids must be unique")

@@ -38,18 +38,21 @@ DID_YOU_MEAN = Template(" (did you mean `{name}`?)")
 
 MUST_NOT_BE_EMPTY = Template("must not be empty")
 EXPECTED_TEXT = Template("expected text, got {value}")
-EXPECTED_TEXT_NOT_QUOTED = Template("expected text, got {value} (put it in quotes to keep it as "
-                                    "text)")
+EXPECTED_TEXT_NOT_QUOTED = Template(
+    "expected text, got {value} (put it in quotes to keep it as text)"
+)
 
 EXPECTED_NUMBER = Template("expected a number, got {value}{hint}")
 WITHOUT_QUOTES = Template(" (write it without quotes)")
 THOUSANDS = Template(" (separate thousands with `_`, as in 120_000_000, or not at all)")
 WITHOUT_PERCENT = Template(" (write the number without '%': {number})")
 FIGURE_IN_FULL = Template(" (write the figure in full, as in {figure})")
-FIGURE_ALONE = Template(" (write the figure alone, as in {figure}; the currency goes in "
-                        "`pricing.currency`)")
-FIGURE_ALONE_IN_FULL = Template(" (write the figure alone and in full, as in {figure}; the "
-                                "currency goes in `pricing.currency`)")
+FIGURE_ALONE = Template(
+    " (write the figure alone, as in {figure}; the currency goes in `pricing.currency`)"
+)
+FIGURE_ALONE_IN_FULL = Template(
+    " (write the figure alone and in full, as in {figure}; the currency goes in `pricing.currency`)"
+)
 EXPECTED_FINITE = Template("expected a finite number, got {value}")
 EXPECTED_WHOLE = Template("expected a whole number, got {value}")
 AT_LEAST = Template("must be at least {minimum}, got {value}")
@@ -66,8 +69,9 @@ INVALID_DATE = Template("not a valid date: {value!r} ({reason})")  # Python's wo
 EXPECTED_DATE = Template("expected a date as YYYY-MM-DD, got {value}")
 EXPECTED_LIST = Template("expected a list, got {value}")
 
-ID_START = Template("an id starts with a letter or _, not {character!r} (then letters, digits, "
-                    "_ and -)")
+ID_START = Template(
+    "an id starts with a letter or _, not {character!r} (then letters, digits, _ and -)"
+)
 ID_CHARACTERS = Template("an id uses letters, digits, _ and - only, not {character!r}")
 
 MORE_PROBLEMS = Template("… and {count:,} more problems (fix those above first)")

@@ -40,8 +40,21 @@ from evaluator.model.checks import Checker, describe, shorten
 
 # Saaty's random consistency index by matrix size (methods.md); n = 1, 2 are always consistent.
 RANDOM_INDEX: Mapping[int, float] = {
-    1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45,
-    10: 1.49, 11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
+    1: 0.0,
+    2: 0.0,
+    3: 0.58,
+    4: 0.90,
+    5: 1.12,
+    6: 1.24,
+    7: 1.32,
+    8: 1.41,
+    9: 1.45,
+    10: 1.49,
+    11: 1.51,
+    12: 1.48,
+    13: 1.56,
+    14: 1.57,
+    15: 1.59,
 }
 CONSISTENCY_LIMIT = 0.10
 SCALE_LOW, SCALE_HIGH = Fraction(1, 9), Fraction(9)
@@ -115,12 +128,26 @@ class AhpResult:
         j = self.furthest
         line, column = j.location or (None, None)
         implied = ratio_text(self.implied)
-        message = INCONSISTENT_ALIKE(
-            cr=self.cr, limit=CONSISTENCY_LIMIT, row=j.row, column=j.column, given=j.text,
-            implied=implied, pairs=tuple(PAIR(row=k.row, column=k.column)
-                                         for k in self.equally_far)) if self.equally_far \
-            else INCONSISTENT(cr=self.cr, limit=CONSISTENCY_LIMIT, row=j.row, column=j.column,
-                              given=j.text, implied=implied)
+        message = (
+            INCONSISTENT_ALIKE(
+                cr=self.cr,
+                limit=CONSISTENCY_LIMIT,
+                row=j.row,
+                column=j.column,
+                given=j.text,
+                implied=implied,
+                pairs=tuple(PAIR(row=k.row, column=k.column) for k in self.equally_far),
+            )
+            if self.equally_far
+            else INCONSISTENT(
+                cr=self.cr,
+                limit=CONSISTENCY_LIMIT,
+                row=j.row,
+                column=j.column,
+                given=j.text,
+                implied=implied,
+            )
+        )
         return [Problem(self.file, message, line, column)]
 
 
@@ -145,8 +172,9 @@ def parse_judgements(document: Document) -> Judgements:
         # be shown (a criteria file from outside naming one of ours).
         raise InputError.at(document.file, NOT_A_JUDGEMENTS_FILE)
     check = Checker(document)
-    top = check.mapping((), document.data, _KEYS, required=("criteria", "judgements"),
-                        what=KEY) or {}
+    top = (
+        check.mapping((), document.data, _KEYS, required=("criteria", "judgements"), what=KEY) or {}
+    )
     criteria = _read_criteria(check, top.get("criteria"))
     given: list[Judgement] = []
     if criteria and top.get("judgements") is not None:
@@ -203,10 +231,18 @@ def _read_judgements(check: Checker, raw: Any, criteria: list[str]) -> list[Judg
             if earlier is None:
                 given[pair] = judgement
             elif abs(earlier.value * judgement.value - 1) > RECIPROCAL_TOLERANCE:
-                check.report(at, NOT_RECIPROCAL_AT(
-                    row=row, column=column, given=text, earlier=earlier.text,
-                    line=earlier.location[0]) if earlier.location else NOT_RECIPROCAL(
-                    row=row, column=column, given=text, earlier=earlier.text))
+                check.report(
+                    at,
+                    NOT_RECIPROCAL_AT(
+                        row=row,
+                        column=column,
+                        given=text,
+                        earlier=earlier.text,
+                        line=earlier.location[0],
+                    )
+                    if earlier.location
+                    else NOT_RECIPROCAL(row=row, column=column, given=text, earlier=earlier.text),
+                )
     return list(given.values())
 
 
@@ -233,15 +269,19 @@ def _decimal(text: str) -> Fraction:
     whole, _, part = text.partition(".")
     whole = whole.lstrip("0") or "0"
     if len(whole) > _DIGITS_KEPT:  # at least 10^30: off the scale, whatever follows
-        return Fraction(10 ** _DIGITS_KEPT)
+        return Fraction(10**_DIGITS_KEPT)
     part = part[:_DIGITS_KEPT]
     return Fraction(int(whole + part), 10 ** len(part))
 
 
 def _check_complete(check: Checker, criteria: list[str], given: list[Judgement]) -> None:
     pairs = {frozenset((j.row, j.column)) for j in given}
-    missing = tuple(PAIR(row=a, column=b) for i, a in enumerate(criteria)
-                    for b in criteria[i + 1:] if frozenset((a, b)) not in pairs)
+    missing = tuple(
+        PAIR(row=a, column=b)
+        for i, a in enumerate(criteria)
+        for b in criteria[i + 1 :]
+        if frozenset((a, b)) not in pairs
+    )
     if missing:
         check.report(("judgements",), NOT_JUDGED(count=len(missing), pairs=missing))
 
@@ -271,13 +311,26 @@ def derive(judgements: Judgements) -> AhpResult:
     weights = dict(zip(judgements.criteria, vector, strict=True))
     # Judgements are ratios, so distance is measured on a log scale: 3 vs 1 is as far
     # off as 1/3 vs 1 (Saaty's ε_ij = a_ij w_j / w_i, compared with 1).
-    distances = [abs(math.log(j.value * weights[j.column] / weights[j.row]))
-                 for j in judgements.given]
+    distances = [
+        abs(math.log(j.value * weights[j.column] / weights[j.row])) for j in judgements.given
+    ]
     worst = max(distances, default=0.0)
-    far = [j for j, d in zip(judgements.given, distances, strict=True)
-           if d >= worst - 1e-9 * max(1.0, worst)]
+    far = [
+        j
+        for j, d in zip(judgements.given, distances, strict=True)
+        if d >= worst - 1e-9 * max(1.0, worst)
+    ]
     furthest = far[0] if far else None
     implied = weights[far[0].row] / weights[far[0].column] if far else None
-    return AhpResult(judgements.file, judgements.criteria, weights, lambda_max, ci,
-                     random_index, cr, furthest, implied,
-                     tuple(far[1:]) if worst > 1e-9 else ())
+    return AhpResult(
+        judgements.file,
+        judgements.criteria,
+        weights,
+        lambda_max,
+        ci,
+        random_index,
+        cr,
+        furthest,
+        implied,
+        tuple(far[1:]) if worst > 1e-9 else (),
+    )

@@ -56,13 +56,14 @@ MAX_PROBLEMS = 50
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # 120,000,000 or 120 000 000 or 120'000'000, as pasted from a spreadsheet.
 _THOUSANDS = re.compile(
-    r"[-+]?[0-9]{1,3}(?:([,' \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*(?:\.[0-9]+)?")
+    r"[-+]?[0-9]{1,3}(?:([,' \u00a0\u202f])[0-9]{3})(?:\1[0-9]{3})*(?:\.[0-9]+)?"
+)
 _YAML_11_BOOLEANS = frozenset({"yes", "no", "on", "off", "y", "n"})
 
 
 def shorten(text: str, limit: int = 60) -> str:
     """Text cut to `limit` characters, so that one bad value cannot flood a message."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def closest(name: str, known: Iterable[str]) -> str | None:
@@ -137,12 +138,20 @@ class Checker:
             ordered = sorted(self.problems, key=lambda p: (p.line or 0, p.column or 0))
             if len(ordered) > MAX_PROBLEMS:
                 more = len(ordered) - MAX_PROBLEMS
-                ordered = [*ordered[:MAX_PROBLEMS],
-                           Problem(self.document.file, MORE_PROBLEMS(count=more))]
+                ordered = [
+                    *ordered[:MAX_PROBLEMS],
+                    Problem(self.document.file, MORE_PROBLEMS(count=more)),
+                ]
             raise error(ordered)
 
-    def mapping(self, path: PathKey, value: Any, allowed: Collection[str] | None,
-                required: Iterable[str] = (), what: Message = FIELD) -> dict[str, Any] | None:
+    def mapping(
+        self,
+        path: PathKey,
+        value: Any,
+        allowed: Collection[str] | None,
+        required: Iterable[str] = (),
+        what: Message = FIELD,
+    ) -> dict[str, Any] | None:
         """A mapping with only `allowed` keys (None: any) and every `required` one; `what`
         its names are (a noun of messages.values: FIELD, KEY...)."""
         if not isinstance(value, dict):
@@ -151,12 +160,19 @@ class Checker:
         if allowed is not None:
             for name in value:
                 if name not in allowed:
-                    self.report((*path, name), UNKNOWN_NAME(
-                        what=what, name=shorten(name), hint=suggestion(name, allowed)), key=True)
+                    self.report(
+                        (*path, name),
+                        UNKNOWN_NAME(what=what, name=shorten(name), hint=suggestion(name, allowed)),
+                        key=True,
+                    )
         for name in required:
             if value.get(name) is None:
-                self.report(path, MISSING_REQUIRED_IN(what=what, name=name, path=dotted(path))
-                            if path else MISSING_REQUIRED(what=what, name=name))
+                self.report(
+                    path,
+                    MISSING_REQUIRED_IN(what=what, name=name, path=dotted(path))
+                    if path
+                    else MISSING_REQUIRED(what=what, name=name),
+                )
         return value
 
     def text(self, path: PathKey, value: Any) -> str | None:
@@ -171,9 +187,16 @@ class Checker:
             self.report(path, EXPECTED_TEXT(value=describe(value)))
         return None
 
-    def number(self, path: PathKey, value: Any, *, minimum: float | None = None,
-               maximum: float | None = None, above: float | None = None,
-               whole: bool = False) -> float | int | None:
+    def number(
+        self,
+        path: PathKey,
+        value: Any,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        above: float | None = None,
+        whole: bool = False,
+    ) -> float | int | None:
         """A finite number within bounds (`above` is an exclusive minimum)."""
         if isinstance(value, bool) or not isinstance(value, int | float):
             hint: Message | str = ""
@@ -226,8 +249,12 @@ class Checker:
             return value
         listed = tuple(allowed)
         if isinstance(value, str):
-            self.report(path, UNKNOWN_VALUE(value=shorten(value),
-                                            hint=suggestion(value, allowed), allowed=listed))
+            self.report(
+                path,
+                UNKNOWN_VALUE(
+                    value=shorten(value), hint=suggestion(value, allowed), allowed=listed
+                ),
+            )
         else:
             self.report(path, EXPECTED_ONE_OF(allowed=listed, value=describe(value)))
         return None
@@ -255,11 +282,25 @@ class Checker:
 # `45%`, and `RM 1.2 bil`, `USD 120 million`, `€30m` as offers and spreadsheets write them.
 _PERCENT = re.compile(r"\s*([-+]?[0-9][0-9_]*(?:\.[0-9]+)?)\s*%\s*")
 _CURRENCY_MARK = r"(?:RM|US\$|[A-Z]{3}|[$€£¥₩₺])"
-_FIGURE = re.compile(rf"\s*(?P<before>{_CURRENCY_MARK})?\s*(?P<number>[0-9][0-9,_]*(?:\.[0-9]+)?)"
-                     rf"\s*(?P<scale>[A-Za-z]+)?\.?\s*(?P<after>{_CURRENCY_MARK})?\s*")
-_SCALES = {"k": 10**3, "thousand": 10**3, "m": 10**6, "mn": 10**6, "mil": 10**6,
-           "mio": 10**6, "million": 10**6, "juta": 10**6, "b": 10**9, "bn": 10**9,
-           "bil": 10**9, "bilion": 10**9, "billion": 10**9}
+_FIGURE = re.compile(
+    rf"\s*(?P<before>{_CURRENCY_MARK})?\s*(?P<number>[0-9][0-9,_]*(?:\.[0-9]+)?)"
+    rf"\s*(?P<scale>[A-Za-z]+)?\.?\s*(?P<after>{_CURRENCY_MARK})?\s*"
+)
+_SCALES = {
+    "k": 10**3,
+    "thousand": 10**3,
+    "m": 10**6,
+    "mn": 10**6,
+    "mil": 10**6,
+    "mio": 10**6,
+    "million": 10**6,
+    "juta": 10**6,
+    "b": 10**9,
+    "bn": 10**9,
+    "bil": 10**9,
+    "bilion": 10**9,
+    "billion": 10**9,
+}
 
 
 def _figure_hint(text: str) -> Message | str:
@@ -277,9 +318,11 @@ def _figure_hint(text: str) -> Message | str:
     if not currency and not scale_word:
         return ""
     from decimal import Decimal, InvalidOperation
+
     try:
-        amount = Decimal(figure["number"].replace(",", "").replace("_", "")) \
-            * _SCALES.get(scale_word, 1)
+        amount = Decimal(figure["number"].replace(",", "").replace("_", "")) * _SCALES.get(
+            scale_word, 1
+        )
     except InvalidOperation:  # pragma: no cover - the pattern allows none
         return ""
     shown = f"{int(amount):_}" if amount == amount.to_integral_value() else str(amount)

@@ -88,6 +88,7 @@ from evaluator.model.rules import Rule, parse_rule
 WEIGHTS = "weights"  # the setting of what-if weights, as errors name it
 MISSING_POLICIES = ("zero", "error")
 
+
 @dataclass(frozen=True, slots=True)
 class Credibility:
     """Promises count by how binding they are: a factor for each commitment level."""
@@ -247,9 +248,12 @@ class Criteria:
         for name, weight in overrides.items():
             if name not in base:
                 hint, listed = suggestion(name, base), tuple(base)
-                raise SettingError.at(WEIGHTS, NO_SUCH_CRITERION(
-                    name=name, hint=hint, criteria=listed) if ID_PATTERN.match(name) else
-                    NO_SUCH_CRITERION_QUOTED(name=shorten(name), hint=hint, criteria=listed))
+                raise SettingError.at(
+                    WEIGHTS,
+                    NO_SUCH_CRITERION(name=name, hint=hint, criteria=listed)
+                    if ID_PATTERN.match(name)
+                    else NO_SUCH_CRITERION_QUOTED(name=shorten(name), hint=hint, criteria=listed),
+                )
             if not 0 <= weight <= 100:
                 raise SettingError.at(WEIGHTS, WEIGHT_OUT_OF_RANGE(name=name, weight=weight))
         named = sum(overrides.values())
@@ -262,19 +266,44 @@ class Criteria:
             return {name: overrides[name] / named for name in base}
         share = max(0.0, 100 - named) / 100  # what the criteria not named share
         others = sum(base[name] for name in rest)
-        return {name: overrides[name] / 100 if name in overrides else
-                base[name] * share / others for name in base}
+        return {
+            name: overrides[name] / 100 if name in overrides else base[name] * share / others
+            for name in base
+        }
 
     def leaves(self) -> list[tuple[Criterion, Leaf]]:
         """Every leaf with its criterion, in file order."""
         return [(c, leaf) for c in self.criteria for leaf in c.leaves]
 
 
-CRITERIA_KEYS = ("id", "title", "version", "description", "currency", "exchange_rates",
-                  "discount_rate", "method", "missing", "weights_from", "criteria", "gates",
-                  "icp", "panel")
-CRITERION_KEYS = ("id", "title", "description", "weight", "source", "credibility",
-                   "subcriteria", "field", "rule", "preference")
+CRITERIA_KEYS = (
+    "id",
+    "title",
+    "version",
+    "description",
+    "currency",
+    "exchange_rates",
+    "discount_rate",
+    "method",
+    "missing",
+    "weights_from",
+    "criteria",
+    "gates",
+    "icp",
+    "panel",
+)
+CRITERION_KEYS = (
+    "id",
+    "title",
+    "description",
+    "weight",
+    "source",
+    "credibility",
+    "subcriteria",
+    "field",
+    "rule",
+    "preference",
+)
 LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule", "preference")
 GATE_KEYS = ("id", "title", "description", "field", "require", "source")
 
@@ -282,29 +311,35 @@ GATE_KEYS = ("id", "title", "description", "field", "require", "source")
 def parse_criteria(document: Document) -> Criteria:
     """Validate a parsed criteria file; raise CriteriaError listing every problem."""
     check = Checker(document)
-    top = check.mapping((), document.data, CRITERIA_KEYS,
-                        required=("id", "currency", "criteria"), what=KEY) or {}
+    top = (
+        check.mapping(
+            (), document.data, CRITERIA_KEYS, required=("id", "currency", "criteria"), what=KEY
+        )
+        or {}
+    )
 
     def optional_text(key: str, default: str) -> str:
         return (check.text((key,), top[key]) or default) if top.get(key) is not None else default
 
     criteria_id = check.text(("id",), top["id"]) if top.get("id") is not None else None
     currency = top.get("currency")
-    if currency is not None and not (isinstance(currency, str)
-                                     and CURRENCY_PATTERN.match(currency)):
+    if currency is not None and not (
+        isinstance(currency, str) and CURRENCY_PATTERN.match(currency)
+    ):
         check.report(("currency",), EXPECTED_CURRENCY_CODE)
     rates, as_of = _read_rates(check, top.get("exchange_rates"))
     if isinstance(currency, str) and rates.get(currency, 1.0) != 1.0:
         check.report(("exchange_rates", currency), RATE_OF_ITS_OWN_CURRENCY(currency=currency))
     discount = 0.0
     if top.get("discount_rate") is not None:
-        discount = float(check.number(("discount_rate",), top["discount_rate"],
-                                      minimum=0, maximum=0.99) or 0.0)
-    method = Method(check.choice(("method",), top.get("method", Method.WSM), METHODS)
-                    or Method.WSM)
+        discount = float(
+            check.number(("discount_rate",), top["discount_rate"], minimum=0, maximum=0.99) or 0.0
+        )
+    method = Method(check.choice(("method",), top.get("method", Method.WSM), METHODS) or Method.WSM)
     missing = check.choice(("missing",), top.get("missing", "zero"), MISSING_POLICIES) or "zero"
-    weights_from = check.text(("weights_from",), top["weights_from"]) \
-        if "weights_from" in top else None
+    weights_from = (
+        check.text(("weights_from",), top["weights_from"]) if "weights_from" in top else None
+    )
     criteria = _read_criteria(check, top.get("criteria"), "weights_from" in top)
     notes: tuple[Note, ...] = ()
     if weights_from is not None and criteria:
@@ -316,18 +351,30 @@ def parse_criteria(document: Document) -> Criteria:
     version = optional_text("version", "")  # before raising, so `version: 1.0` is reported
     check.raise_if_any(CriteriaError)
     return Criteria(
-        id=criteria_id or "", title=title,
-        version=version, currency=str(currency), rates=rates,
-        rates_as_of=as_of, discount_rate=discount, method=method, missing=missing,
-        criteria=criteria, gates=gates, file=document.file, sha256=document.sha256, icp=icp,
-        weights_from=weights_from, notes=notes, panel=panel)
+        id=criteria_id or "",
+        title=title,
+        version=version,
+        currency=str(currency),
+        rates=rates,
+        rates_as_of=as_of,
+        discount_rate=discount,
+        method=method,
+        missing=missing,
+        criteria=criteria,
+        gates=gates,
+        file=document.file,
+        sha256=document.sha256,
+        icp=icp,
+        weights_from=weights_from,
+        notes=notes,
+        panel=panel,
+    )
 
 
 def free_form_fields(criteria: Criteria) -> list[str]:
     """The free-form fields (`technical.*`) the criteria score or test in a gate, in order."""
     names = [leaf.field for _, leaf in criteria.leaves()] + [g.field for g in criteria.gates]
-    return [name for name in dict.fromkeys(names)
-            if name.partition(".")[0] in FREE_FORM_SECTIONS]
+    return [name for name in dict.fromkeys(names) if name.partition(".")[0] in FREE_FORM_SECTIONS]
 
 
 def is_free_form(name: str) -> bool:
@@ -341,8 +388,11 @@ def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[Note]:
     against no list (with the closest name given, if one is close). `given`: the free-form
     names the run's proposals give."""
     offered = sorted(given)
-    return [Note(UNMET_FIELD, {"field": name, "close": closest(name, offered)})
-            for name in fields if name not in given]
+    return [
+        Note(UNMET_FIELD, {"field": name, "close": closest(name, offered)})
+        for name in fields
+        if name not in given
+    ]
 
 
 def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
@@ -364,8 +414,9 @@ def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None
     return rates, as_of
 
 
-def _read_id(check: Checker, path: PathKey, body: dict[str, Any], seen: set[str],
-             twice: Template) -> str | None:
+def _read_id(
+    check: Checker, path: PathKey, body: dict[str, Any], seen: set[str], twice: Template
+) -> str | None:
     """The id of a criterion, sub-criterion or gate; `twice` says one is defined twice."""
     if body.get("id") is None:
         return None
@@ -392,11 +443,13 @@ def _read_field(check: Checker, path: PathKey, raw: Any) -> FieldSpec | None:
 
 def _known_field_names() -> list[str]:
     from evaluator.model.fields import FIELDS
+
     return list(FIELDS)
 
 
-def _read_criteria(check: Checker, raw: Any, weights_elsewhere: bool = False
-                   ) -> tuple[Criterion, ...]:
+def _read_criteria(
+    check: Checker, raw: Any, weights_elsewhere: bool = False
+) -> tuple[Criterion, ...]:
     items = check.listing(("criteria",), raw) if raw is not None else None
     if items is not None and not items:
         check.report(("criteria",), NO_CRITERIA)
@@ -404,9 +457,13 @@ def _read_criteria(check: Checker, raw: Any, weights_elsewhere: bool = False
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("criteria", i)
-        body = check.mapping(path, item, CRITERION_KEYS,
-                             required=("id",) if weights_elsewhere else ("id", "weight"),
-                             what=CRITERION_KEY)
+        body = check.mapping(
+            path,
+            item,
+            CRITERION_KEYS,
+            required=("id",) if weights_elsewhere else ("id", "weight"),
+            what=CRITERION_KEY,
+        )
         if body is None:
             continue
         ident = _read_id(check, path, body, seen, CRITERION_DEFINED_TWICE)
@@ -435,13 +492,11 @@ def _read_criteria(check: Checker, raw: Any, weights_elsewhere: bool = False
             continue
         title = _text_or(check, path, body, "title", ident)
         source = _text_or(check, path, body, "source", "")
-        result.append(Criterion(ident, title, weight, tuple(leaves), source, credibility,
-                                has_sub))
+        result.append(Criterion(ident, title, weight, tuple(leaves), source, credibility, has_sub))
     return tuple(result)
 
 
-def _text_or(check: Checker, path: PathKey, body: dict[str, Any], key: str,
-             default: str) -> str:
+def _text_or(check: Checker, path: PathKey, body: dict[str, Any], key: str, default: str) -> str:
     if body.get(key) is None:
         return default
     return check.text((*path, key), body[key]) or default
@@ -462,8 +517,13 @@ def _read_leaves(check: Checker, path: PathKey, raw: Any) -> list[Leaf]:
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         where = (*path, i)
-        body = check.mapping(where, item, LEAF_KEYS, required=("id", "weight", "field", "rule"),
-                             what=SUB_CRITERION_KEY)
+        body = check.mapping(
+            where,
+            item,
+            LEAF_KEYS,
+            required=("id", "weight", "field", "rule"),
+            what=SUB_CRITERION_KEY,
+        )
         if body is None:
             continue
         ident = _read_id(check, where, body, seen, SUB_CRITERION_DEFINED_TWICE)
@@ -476,24 +536,34 @@ def _read_leaves(check: Checker, path: PathKey, raw: Any) -> list[Leaf]:
     return leaves
 
 
-def _read_leaf(check: Checker, path: PathKey, body: dict[str, Any], ident: str,
-               weight: float) -> Leaf | None:
+def _read_leaf(
+    check: Checker, path: PathKey, body: dict[str, Any], ident: str, weight: float
+) -> Leaf | None:
     if body.get("field") is None or body.get("rule") is None:
         return None
     spec = _read_field(check, (*path, "field"), body["field"])
     rule = parse_rule(check, (*path, "rule"), body["rule"], spec)
-    preference = _read_preference(check, (*path, "preference"), body["preference"]) \
-        if "preference" in body else Preference()
+    preference = (
+        _read_preference(check, (*path, "preference"), body["preference"])
+        if "preference" in body
+        else Preference()
+    )
     if spec is None or rule is None or preference is None:
         return None
-    return Leaf(ident, _text_or(check, path, body, "title", ident), spec.name, rule, weight,
-                _text_or(check, path, body, "source", ""), check.document.locate(path),
-                preference)
+    return Leaf(
+        ident,
+        _text_or(check, path, body, "title", ident),
+        spec.name,
+        rule,
+        weight,
+        _text_or(check, path, body, "source", ""),
+        check.document.locate(path),
+        preference,
+    )
 
 
 def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | None:
-    body = check.mapping(path, raw, ("type", "q", "p"), required=("type",),
-                         what=PREFERENCE_KEY)
+    body = check.mapping(path, raw, ("type", "q", "p"), required=("type",), what=PREFERENCE_KEY)
     if body is None or body.get("type") is None:
         return None
     kind = check.choice((*path, "type"), body["type"], PREFERENCE_TYPES)
@@ -521,10 +591,12 @@ def _read_preference(check: Checker, path: PathKey, raw: Any) -> Preference | No
     return Preference("linear", q, p)
 
 
-def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
-                  ) -> tuple[tuple[Criterion, ...], tuple[Note, ...]]:
+def _weights_from(
+    check: Checker, name: str, criteria: tuple[Criterion, ...]
+) -> tuple[tuple[Criterion, ...], tuple[Note, ...]]:
     """The criteria with their top-level weights derived from an AHP judgements file."""
     from evaluator.model.ahp import CONSISTENCY_LIMIT, derive, load_judgements
+
     folder = Path(check.document.file).parent
     if not _inside(folder, folder / name):
         # Not /dev/stdin, /etc/passwd or ../../elsewhere: a criteria file from outside
@@ -536,8 +608,9 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
     except InputError as exc:
         for problem in exc.problems:
             if problem.line is None:  # the file as a whole: point at the line naming it
-                check.report(("weights_from",), IN_JUDGEMENTS_FILE(file=problem.file,
-                                                                   problem=problem.words))
+                check.report(
+                    ("weights_from",), IN_JUDGEMENTS_FILE(file=problem.file, problem=problem.words)
+                )
             else:
                 check.problems.append(problem)
         return criteria, ()
@@ -546,8 +619,9 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
     unknown = [ident for ident in result.criteria if ident not in ids]
     if absent or unknown:
         missed = tuple(NAMED(name=ident) for ident in absent)
-        others = tuple(NAMED_WITH_HINT(name=ident, hint=suggestion(ident, absent))
-                       for ident in unknown)
+        others = tuple(
+            NAMED_WITH_HINT(name=ident, hint=suggestion(ident, absent)) for ident in unknown
+        )
         if absent and unknown:
             unfit = JUDGEMENTS_DO_NOT_FIT(file=result.file, absent=missed, unknown=others)
         elif absent:
@@ -558,8 +632,11 @@ def _weights_from(check: Checker, name: str, criteria: tuple[Criterion, ...]
         return criteria, ()
     notes: tuple[Note, ...] = ()
     if not result.consistent:
-        notes = (Note(AHP_INCONSISTENT, {"file": result.file, "cr": result.cr,
-                                         "limit": CONSISTENCY_LIMIT}),)
+        notes = (
+            Note(
+                AHP_INCONSISTENT, {"file": result.file, "cr": result.cr, "limit": CONSISTENCY_LIMIT}
+            ),
+        )
     return tuple(replace(c, weight=result.weights[c.id]) for c in criteria), notes
 
 
@@ -579,8 +656,7 @@ def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | 
     if spec is None:
         return None
     if spec.kind != CHOICE:
-        check.report((*path, "field"), CREDIBILITY_NEEDS_CHOICES(field=spec.name,
-                                                                 kind=spec.kind))
+        check.report((*path, "field"), CREDIBILITY_NEEDS_CHOICES(field=spec.name, kind=spec.kind))
         return None
     factors = check.mapping((*path, "factors"), body["factors"], spec.choices, what=VALUE)
     pairs = []
@@ -602,26 +678,39 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("gates", i)
-        body = check.mapping(path, item, GATE_KEYS, required=("id", "field", "require"),
-                             what=GATE_KEY)
+        body = check.mapping(
+            path, item, GATE_KEYS, required=("id", "field", "require"), what=GATE_KEY
+        )
         if body is None:
             continue
         ident = _read_id(check, path, body, seen, GATE_DEFINED_TWICE)
-        spec = _read_field(check, (*path, "field"), body["field"]) if body.get("field") \
-            is not None else None
+        spec = (
+            _read_field(check, (*path, "field"), body["field"])
+            if body.get("field") is not None
+            else None
+        )
         test = _read_requirement(check, (*path, "require"), body.get("require"), spec)
         if spec is not None and spec.kind == JUDGEMENT:
             check.report((*path, "field"), GATE_ON_JUDGEMENT(field=spec.name))
             continue
         if ident is None or spec is None or test is None:
             continue
-        gates.append(Gate(ident, _text_or(check, path, body, "title", ident), spec.name,
-                          test[0], test[1], _text_or(check, path, body, "source", "")))
+        gates.append(
+            Gate(
+                ident,
+                _text_or(check, path, body, "title", ident),
+                spec.name,
+                test[0],
+                test[1],
+                _text_or(check, path, body, "source", ""),
+            )
+        )
     return tuple(gates)
 
 
-def _read_requirement(check: Checker, path: PathKey, raw: Any,
-                      spec: FieldSpec | None) -> tuple[str, Any] | None:
+def _read_requirement(
+    check: Checker, path: PathKey, raw: Any, spec: FieldSpec | None
+) -> tuple[str, Any] | None:
     if raw is None:
         return None
     body = check.mapping(path, raw, GATE_TESTS, what=REQUIREMENT)
@@ -637,8 +726,9 @@ def _read_requirement(check: Checker, path: PathKey, raw: Any,
     kind = spec.kind if spec else ANY
     if test in _BOUNDS:
         if kind not in NUMERIC_KINDS and kind != ANY:
-            check.report(where, BOUND_ON_OTHER_KIND(test=test, field=str(spec and spec.name),
-                                                    kind=kind))
+            check.report(
+                where, BOUND_ON_OTHER_KIND(test=test, field=str(spec and spec.name), kind=kind)
+            )
             return None
         number = check.number(where, operand, minimum=float("-inf"))
         return None if number is None else (test, number)

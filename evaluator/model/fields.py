@@ -25,8 +25,10 @@ TECHNICAL_NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def id_rule(ident: str) -> Message:
     """Why `ident` cannot be an id (see `ID_PATTERN`): the rule it breaks."""
+
     def allowed(character: str) -> bool:
         return character.isascii() and (character.isalnum() or character in "_-")
+
     first = ident[:1]
     if not first or not ((first.isascii() and first.isalpha()) or first == "_"):
         return ID_START(character=first)
@@ -36,8 +38,18 @@ def id_rule(ident: str) -> Message:
 
 # The kinds of value a field can hold. Numeric kinds share the rules for numbers.
 TEXT, MONEY, PERCENT, COUNT, NUMBER, BOOL, DATE, CHOICE, CHOICES, CURRENCY, ANY = (
-    "text", "money", "percent", "count", "number", "bool", "date", "choice", "choices",
-    "currency", "any")
+    "text",
+    "money",
+    "percent",
+    "count",
+    "number",
+    "bool",
+    "date",
+    "choice",
+    "choices",
+    "currency",
+    "any",
+)
 # A panel judgement (`panel.sincerity`): rated by panel members, scored by a levels rule.
 JUDGEMENT = "judgement"
 NUMERIC_KINDS = frozenset({MONEY, PERCENT, COUNT, NUMBER})
@@ -80,13 +92,24 @@ class FieldSpec:
 
 
 PRICE_BASIS = ("firm_fixed", "capped_escalation", "estimate")
-TRANSFER_LEVELS = ("off_the_shelf", "operator_training", "maintenance_capability",
-                   "licensed_assembly", "licensed_production", "full_system_production",
-                   "co_development", "full_transfer")
+TRANSFER_LEVELS = (
+    "off_the_shelf",
+    "operator_training",
+    "maintenance_capability",
+    "licensed_assembly",
+    "licensed_production",
+    "full_system_production",
+    "co_development",
+    "full_transfer",
+)
 IP_RIGHTS = ("use", "maintain", "modify", "produce", "export")
 COMMITMENT = ("guaranteed", "contractual", "mou", "intent")
-CONTRACTING_MODELS = ("g2g_sovereign_prime", "g2g_framework_plus_commercial",
-                      "g2g_loa_estimates", "direct_commercial")
+CONTRACTING_MODELS = (
+    "g2g_sovereign_prime",
+    "g2g_framework_plus_commercial",
+    "g2g_loa_estimates",
+    "direct_commercial",
+)
 INTERMEDIARIES = ("none", "disclosed", "undisclosed")
 TRACK_RECORD = ("substantial", "satisfactory", "neutral", "limited", "none")
 
@@ -99,8 +122,12 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("proposal.supplier", TEXT, "prime contractor behind the government"),
     _F("proposal.programme", TEXT, "the procurement programme"),
     _F("proposal.submitted", DATE, "date of the offer (YYYY-MM-DD)"),
-    _F("pricing.currency", CURRENCY, "ISO 4217 code of every money figure in the proposal",
-       required=True),
+    _F(
+        "pricing.currency",
+        CURRENCY,
+        "ISO 4217 code of every money figure in the proposal",
+        required=True,
+    ),
     _F("pricing.unit_price", MONEY, "price of one unit"),
     _F("pricing.quantity", COUNT, "number of units", minimum=1),
     _F("pricing.one_off_costs", MONEY, "training, spares, infrastructure (default 0)"),
@@ -115,10 +142,18 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("technology_transfer.engineers_trained", COUNT, "local engineers trained"),
     _F("technology_transfer.local_content_pct", PERCENT, "local content, % of value"),
     _F("technology_transfer.joint_rnd_value", MONEY, "joint research and development funding"),
-    _F("technology_transfer.commitment", CHOICE, "how binding the transfer promises are",
-       COMMITMENT),
-    _F("g2g.contracting_model", CHOICE, "who contracts and who stands behind delivery",
-       CONTRACTING_MODELS),
+    _F(
+        "technology_transfer.commitment",
+        CHOICE,
+        "how binding the transfer promises are",
+        COMMITMENT,
+    ),
+    _F(
+        "g2g.contracting_model",
+        CHOICE,
+        "who contracts and who stands behind delivery",
+        CONTRACTING_MODELS,
+    ),
     _F("g2g.sovereign_guarantee", BOOL, "the supplying government guarantees performance"),
     _F("g2g.performance_bond_pct", PERCENT, "performance bond, % of contract value"),
     _F("g2g.liquidated_damages_cap_pct", PERCENT, "cap on liquidated damages for delay, %"),
@@ -131,26 +166,44 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("collaboration.export_rights", BOOL, "locally built items may be exported"),
     _F("collaboration.prior_contracts", COUNT, "earlier procurements between the governments"),
     _F("collaboration.track_record", CHOICE, "past-performance confidence", TRACK_RECORD),
-    _F("collaboration.commitment", CHOICE, "how binding the collaboration promises are",
-       COMMITMENT),
+    _F(
+        "collaboration.commitment", CHOICE, "how binding the collaboration promises are", COMMITMENT
+    ),
 )
 
 DERIVED_FIELDS: tuple[FieldSpec, ...] = (
-    _F("pricing.acquisition_cost", MONEY,
-       "unit_price × quantity + one_off_costs, in the criteria currency", derived=True),
-    _F("pricing.lifecycle_cost", MONEY,
-       "acquisition cost + sustainment discounted over the support years (NPV), "
-       "in the criteria currency", derived=True),
-    _F("technology_transfer.ip_rights_count", COUNT, "number of distinct IP rights",
-       derived=True),
-    _F("industrial_collaboration.credit_value", MONEY,
-       "ICP credit: Σ activity value × its type's multiplier, in the criteria currency",
-       derived=True),
-    _F("industrial_collaboration.credit_ratio_pct", PERCENT,
-       "100 × ICP credit / acquisition cost (may exceed 100)", derived=True),
-    _F("industrial_collaboration.local_share_pct", PERCENT,
-       "100 × credit of local activities / all ICP credit (0 when there is no credit)",
-       derived=True),
+    _F(
+        "pricing.acquisition_cost",
+        MONEY,
+        "unit_price × quantity + one_off_costs, in the criteria currency",
+        derived=True,
+    ),
+    _F(
+        "pricing.lifecycle_cost",
+        MONEY,
+        "acquisition cost + sustainment discounted over the support years (NPV), "
+        "in the criteria currency",
+        derived=True,
+    ),
+    _F("technology_transfer.ip_rights_count", COUNT, "number of distinct IP rights", derived=True),
+    _F(
+        "industrial_collaboration.credit_value",
+        MONEY,
+        "ICP credit: Σ activity value × its type's multiplier, in the criteria currency",
+        derived=True,
+    ),
+    _F(
+        "industrial_collaboration.credit_ratio_pct",
+        PERCENT,
+        "100 × ICP credit / acquisition cost (may exceed 100)",
+        derived=True,
+    ),
+    _F(
+        "industrial_collaboration.local_share_pct",
+        PERCENT,
+        "100 × credit of local activities / all ICP credit (0 when there is no credit)",
+        derived=True,
+    ),
 )
 
 # Money fields are converted into the criteria currency before any rule sees them.

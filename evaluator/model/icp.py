@@ -30,8 +30,13 @@ LOCAL_SHARE = f"{SECTION}.local_share_pct"
 # ×2, training-module development ×3, training ×4, technology transfer ×4, and IP transfer
 # with commercialisation ×4 raised by a further ×1.2 (= 4.8).
 DEFAULT_MULTIPLIERS: Mapping[str, float] = {
-    "man_hours": 1.0, "certification": 2.0, "training_module_development": 3.0,
-    "training": 4.0, "technology_transfer": 4.0, "ip_commercialisation": 4.8}
+    "man_hours": 1.0,
+    "certification": 2.0,
+    "training_module_development": 3.0,
+    "training": 4.0,
+    "technology_transfer": 4.0,
+    "ip_commercialisation": 4.8,
+}
 TYPE_NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -106,19 +111,28 @@ def read_activities(check: Checker, raw: Any) -> tuple[Activity, ...] | None:
     activities: list[Activity] = []
     for i, item in enumerate(items):
         where = (*path, i)
-        fields = check.mapping(where, item, ACTIVITY_KEYS,
-                               required=("type", "description", "value"))
+        fields = check.mapping(
+            where, item, ACTIVITY_KEYS, required=("type", "description", "value")
+        )
         if fields is None:
             continue
         kind = _type_name(check, (*where, "type"), fields.get("type"))
-        description = check.text((*where, "description"), fields["description"]) \
-            if fields.get("description") is not None else None
-        value = read_number(check, (*where, "value"), fields["value"], minimum=0) \
-            if fields.get("value") is not None else None
-        local = check.boolean((*where, "local"), fields["local"]) \
-            if fields.get("local") is not None else False
-        if kind is not None and description is not None and value is not None \
-                and local is not None:
+        description = (
+            check.text((*where, "description"), fields["description"])
+            if fields.get("description") is not None
+            else None
+        )
+        value = (
+            read_number(check, (*where, "value"), fields["value"], minimum=0)
+            if fields.get("value") is not None
+            else None
+        )
+        local = (
+            check.boolean((*where, "local"), fields["local"])
+            if fields.get("local") is not None
+            else False
+        )
+        if kind is not None and description is not None and value is not None and local is not None:
             estimate = value if isinstance(value, Range) else None
             point = value.point if isinstance(value, Range) else value
             activities.append(Activity(kind, description, float(point), local, i, estimate))
@@ -129,8 +143,7 @@ def read_table(check: Checker, raw: Any) -> IcpTable:
     """The `icp` section of a criteria file; the guideline's defaults when it has none."""
     if raw is None:
         return IcpTable()
-    body = check.mapping(("icp",), raw, ("multipliers",), required=("multipliers",),
-                         what=KEY)
+    body = check.mapping(("icp",), raw, ("multipliers",), required=("multipliers",), what=KEY)
     if body is None or body.get("multipliers") is None:
         return IcpTable()
     path: PathKey = ("icp", "multipliers")

@@ -27,6 +27,7 @@ Truth: TypeAlias = "bool | npt.NDArray[np.bool_]"
 # The scoring of one proposal goes through these functions hundreds of times: each tests
 # for a plain float first (`type(x) is float`), the case of every figure but a draw's.
 
+
 def many(value: Any) -> bool:
     """Whether `value` is an array of several values (a numpy scalar is one value)."""
     return type(value) is not float and getattr(value, "ndim", 0) > 0
@@ -37,15 +38,18 @@ def clamp(value: Num, low: float, high: float) -> Num:
     if type(value) is float or not many(value):
         return min(high, max(low, value))
     import numpy as np
+
     return np.clip(value, low, high)
 
 
 def choose(condition: Truth, if_true: Num, if_false: Num) -> Num:
     """`if_true` where the condition holds, else `if_false`."""
-    if (type(condition) is bool and type(if_true) is float and type(if_false) is float) or \
-            not (many(condition) or many(if_true) or many(if_false)):
+    if (type(condition) is bool and type(if_true) is float and type(if_false) is float) or not (
+        many(condition) or many(if_true) or many(if_false)
+    ):
         return if_true if condition else if_false
     import numpy as np
+
     return np.where(condition, if_true, if_false)
 
 
@@ -55,9 +59,9 @@ def divide(numerator: Num, denominator: Num, otherwise: float) -> Num:
         return numerator / denominator if denominator else otherwise
     if many(numerator) or many(denominator):
         import numpy as np
+
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            return np.where(denominator != 0, numerator / denominator,
-                            otherwise)
+            return np.where(denominator != 0, numerator / denominator, otherwise)
     return numerator / denominator if denominator else otherwise
 
 
@@ -65,6 +69,7 @@ def rounded(value: Num, places: int) -> Num:
     """`value` rounded to `places` decimals (numpy's rounding for arrays, to within an ulp)."""
     if many(value):
         import numpy as np
+
         return np.round(value, places)
     return round(value, places)  # type: ignore[arg-type]
 
@@ -74,6 +79,7 @@ def least(values: Sequence[Num]) -> Num:
     if not any(many(v) for v in values):
         return min(values)
     import numpy as np
+
     return np.minimum.reduce(np.broadcast_arrays(*values))  # type: ignore[no-any-return]
 
 
@@ -82,6 +88,7 @@ def greatest(values: Sequence[Num]) -> Num:
     if not any(many(v) for v in values):
         return max(values)
     import numpy as np
+
     return np.maximum.reduce(np.broadcast_arrays(*values))  # type: ignore[no-any-return]
 
 
@@ -107,6 +114,7 @@ def within(value: Any, options: Collection[Any]) -> Truth:
     number, and true and false equal 1 and 0, as in Python)."""
     if many(value):
         import numpy as np
+
         return np.isin(value, [float(x) for x in options if isinstance(x, int | float)])
     return value in options
 
@@ -122,5 +130,6 @@ def zero_if_missing(value: Num) -> Num:
     """0 where `value` is not a number (NaN: it could not be computed in that draw)."""
     if type(value) is not float and many(value):
         import numpy as np
+
         return np.where(np.isnan(value), 0.0, value)
     return value if value == value else 0.0

@@ -51,12 +51,12 @@ _SETTINGS_KEYS = ("aggregate", "disagreement")
 
 def is_judgement(name: str) -> bool:
     """Whether a field name is a panel judgement (`panel.sincerity`)."""
-    return name.startswith(PREFIX) and bool(_JUDGEMENT_NAME.match(name[len(PREFIX):]))
+    return name.startswith(PREFIX) and bool(_JUDGEMENT_NAME.match(name[len(PREFIX) :]))
 
 
 def judgement_name(name: str) -> str:
     """`sincerity` for `panel.sincerity`."""
-    return name[len(PREFIX):]
+    return name[len(PREFIX) :]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +79,7 @@ def read_settings(check: Checker, raw: Any) -> PanelSettings:
         how = check.choice((SECTION, "aggregate"), body["aggregate"], AGGREGATES) or how
     threshold = DEFAULT_DISAGREEMENT
     if body.get("disagreement") is not None:
-        number = check.number((SECTION, "disagreement"), body["disagreement"], above=0,
-                              maximum=100)
+        number = check.number((SECTION, "disagreement"), body["disagreement"], above=0, maximum=100)
         threshold = threshold if number is None else float(number)
     return PanelSettings(how, threshold)
 
@@ -117,8 +116,11 @@ class Panel:
 
     def ratings(self, proposal: str, judgement: str) -> list[tuple[str, str]]:
         """(member, level) for each member who rated this judgement of this proposal."""
-        return [(m.label, m.ratings[proposal][judgement]) for m in self.members
-                if judgement in m.ratings.get(proposal, {})]
+        return [
+            (m.label, m.ratings[proposal][judgement])
+            for m in self.members
+            if judgement in m.ratings.get(proposal, {})
+        ]
 
 
 def judgements(criteria: Criteria) -> dict[str, list[tuple[str, Levels]]]:
@@ -127,16 +129,23 @@ def judgements(criteria: Criteria) -> dict[str, list[tuple[str, Levels]]]:
     for criterion, leaf in criteria.leaves():
         if is_judgement(leaf.field) and isinstance(leaf.rule, Levels):
             found.setdefault(judgement_name(leaf.field), []).append(
-                (f"{criterion.id}.{leaf.id}", leaf.rule))
+                (f"{criterion.id}.{leaf.id}", leaf.rule)
+            )
     return found
 
 
 # --- reading the members' files -----------------------------------------------------------
 
 
-def load_panel(folder: Path, criteria: Criteria, proposals: Collection[str], *,
-               unreadable: Collection[str] = (), other_proposals: bool = False,
-               max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Panel, list[Problem]]:
+def load_panel(
+    folder: Path,
+    criteria: Criteria,
+    proposals: Collection[str],
+    *,
+    unreadable: Collection[str] = (),
+    other_proposals: bool = False,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> tuple[Panel, list[Problem]]:
     """Read every panel file in `folder`; a file with any problem counts for nothing.
 
     `proposals` are the ids of the run: a rating for any other id is an error, unless
@@ -155,8 +164,14 @@ def load_panel(folder: Path, criteria: Criteria, proposals: Collection[str], *,
     dropped: list[DroppedRating] = []
     for path in files:
         try:
-            member, bad = _read_member(load_document(path, max_bytes), scored, proposals,
-                                       unreadable, other_proposals, members)
+            member, bad = _read_member(
+                load_document(path, max_bytes),
+                scored,
+                proposals,
+                unreadable,
+                other_proposals,
+                members,
+            )
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -171,10 +186,14 @@ def load_panel(folder: Path, criteria: Criteria, proposals: Collection[str], *,
 _Bad = tuple[Problem, DroppedRating]
 
 
-def _read_member(document: Any, scored: Mapping[str, list[tuple[str, Levels]]],
-                 proposals: Collection[str], unreadable: Collection[str],
-                 other_proposals: bool, earlier: Mapping[str, Member]
-                 ) -> tuple[Member, list[_Bad]]:
+def _read_member(
+    document: Any,
+    scored: Mapping[str, list[tuple[str, Levels]]],
+    proposals: Collection[str],
+    unreadable: Collection[str],
+    other_proposals: bool,
+    earlier: Mapping[str, Member],
+) -> tuple[Member, list[_Bad]]:
     """A member's file and the ratings in it that could not be read. A problem with the
     file itself (its shape, the label) loses the whole file: InputError. A problem with one
     rating (a mistyped level, an unknown proposal or judgement) loses that rating only."""
@@ -188,15 +207,17 @@ def _read_member(document: Any, scored: Mapping[str, list[tuple[str, Levels]]],
     if top is not None and top.get("ratings") is not None:
         body = check.mapping(("ratings",), top["ratings"], None, what=PROPOSAL)
         if body is not None:
-            ratings = _read_ratings(rating_check, body, scored, proposals, unreadable,
-                                    other_proposals)
+            ratings = _read_ratings(
+                rating_check, body, scored, proposals, unreadable, other_proposals
+            )
     if check.problems:
         check.problems.extend(rating_check.problems)
         check.raise_if_any()
     assert label is not None  # required, and a bad one was reported
-    bad = [(problem, DroppedRating(label, document.file, problem.line, *where))
-           for problem, where in zip(rating_check.problems, rating_check.subjects,
-                                     strict=True)]
+    bad = [
+        (problem, DroppedRating(label, document.file, problem.line, *where))
+        for problem, where in zip(rating_check.problems, rating_check.subjects, strict=True)
+    ]
     return Member(label, document.file, document.sha256, ratings), bad
 
 
@@ -227,20 +248,27 @@ class _RatingChecker(Checker):
         self.subjects.append((str(path[1]), None if len(path) < 3 else str(path[2])))
 
 
-def _read_ratings(check: Checker, body: dict[str, Any],
-                  scored: Mapping[str, list[tuple[str, Levels]]], proposals: Collection[str],
-                  unreadable: Collection[str], other_proposals: bool
-                  ) -> dict[str, dict[str, str]]:
+def _read_ratings(
+    check: Checker,
+    body: dict[str, Any],
+    scored: Mapping[str, list[tuple[str, Levels]]],
+    proposals: Collection[str],
+    unreadable: Collection[str],
+    other_proposals: bool,
+) -> dict[str, dict[str, str]]:
     ratings: dict[str, dict[str, str]] = {}
     for proposal, given in body.items():
         path: PathKey = ("ratings", proposal)
         if proposal not in proposals:
             if proposal not in unreadable and not other_proposals:
                 shown, hint = shorten(proposal), suggestion(proposal, proposals)
-                check.report(path, NO_SUCH_PROPOSAL(id=shown, hint=hint,
-                                                    ids=tuple(sorted(proposals)))
-                             if proposals else NO_SUCH_PROPOSAL_NONE_READ(id=shown, hint=hint),
-                             key=True)
+                check.report(
+                    path,
+                    NO_SUCH_PROPOSAL(id=shown, hint=hint, ids=tuple(sorted(proposals)))
+                    if proposals
+                    else NO_SUCH_PROPOSAL_NONE_READ(id=shown, hint=hint),
+                    key=True,
+                )
             continue
         if given is None:  # `italy:` with nothing under it: not rated
             continue
@@ -252,27 +280,44 @@ def _read_ratings(check: Checker, body: dict[str, Any],
     return ratings
 
 
-def _rating(check: Checker, path: PathKey, name: str, level: Any,
-            scored: Mapping[str, list[tuple[str, Levels]]]) -> str | None:
+def _rating(
+    check: Checker,
+    path: PathKey,
+    name: str,
+    level: Any,
+    scored: Mapping[str, list[tuple[str, Levels]]],
+) -> str | None:
     if name not in scored:
         if scored:
-            check.report(path, UNKNOWN_JUDGEMENT(name=shorten(name),
-                                                 hint=suggestion(name, scored),
-                                                 judgements=tuple(scored)), key=True)
+            check.report(
+                path,
+                UNKNOWN_JUDGEMENT(
+                    name=shorten(name), hint=suggestion(name, scored), judgements=tuple(scored)
+                ),
+                key=True,
+            )
         else:
             check.report(path, UNKNOWN_JUDGEMENT_NONE_SCORED(name=shorten(name)), key=True)
         return None
     if level is None:  # `sincerity: null`: the member abstains
         return None
     if not isinstance(level, str):
-        check.report(path, EXPECTED_LEVEL(level=scored[name][0][1].levels[0][0],
-                                          value=describe(level)))
+        check.report(
+            path, EXPECTED_LEVEL(level=scored[name][0][1].levels[0][0], value=describe(level))
+        )
         return None
     for leaf, rule in scored[name]:
         if rule.lookup(level) is None:
             allowed = [lv for lv, _ in rule.levels]
-            check.report(path, UNKNOWN_LEVEL(level=shorten(level), name=name,
-                                             hint=suggestion(level, allowed), leaf=leaf,
-                                             levels=tuple(allowed)))
+            check.report(
+                path,
+                UNKNOWN_LEVEL(
+                    level=shorten(level),
+                    name=name,
+                    hint=suggestion(level, allowed),
+                    leaf=leaf,
+                    levels=tuple(allowed),
+                ),
+            )
             return None
     return level

@@ -82,8 +82,9 @@ class Proposal:
     @property
     def title(self) -> str:
         """The offer's title, or its programme, or its id."""
-        return str(self.values.get("proposal.title") or self.values.get("proposal.programme")
-                   or self.id)
+        return str(
+            self.values.get("proposal.title") or self.values.get("proposal.programme") or self.id
+        )
 
     def problem(self, name: str, message: Message) -> Problem:
         """A problem located at a field of this proposal (or at its section)."""
@@ -96,8 +97,7 @@ def parse_proposal(document: Document) -> Proposal:
     if other is not None:  # one line, not an "unknown section" for each of its keys
         raise InputError.at(document.file, NOT_A_PROPOSAL(other=other))
     check = Checker(document)
-    top = check.mapping((), document.data, ALL_SECTIONS,
-                        required=("proposal",), what=SECTION)
+    top = check.mapping((), document.data, ALL_SECTIONS, required=("proposal",), what=SECTION)
     values: dict[str, Value] = {}
     ranges: dict[str, Range] = {}
     activities: tuple[Activity, ...] | None = None
@@ -124,14 +124,16 @@ def parse_proposal(document: Document) -> Proposal:
     proposal_id = str(values.get("proposal.id", stem))
     if "proposal.id" not in values and not ID_PATTERN.match(stem):
         # About the file's name, not a place in it: no line and column.
-        check.problems.append(Problem(document.file, FILE_NAME_NOT_AN_ID(
-            stem=stem, rule=id_rule(stem))))
+        check.problems.append(
+            Problem(document.file, FILE_NAME_NOT_AN_ID(stem=stem, rule=id_rule(stem)))
+        )
     check.raise_if_any()
     # Keep only what later messages need (the text, to find where a value stands), not the
     # raw data: less for a batch to hold in memory and to send between processes.
     located = Document(document.file, None, document.sha256, document.text)
-    return Proposal(proposal_id, document.file, document.sha256, values, located, activities,
-                    ranges)
+    return Proposal(
+        proposal_id, document.file, document.sha256, values, located, activities, ranges
+    )
 
 
 def _other_kind(data: Any) -> Message | None:
@@ -150,8 +152,7 @@ def _other_kind(data: Any) -> Message | None:
 _SECTION_NAMES = frozenset(ALL_SECTIONS)
 
 
-def _read_value(check: Checker, path: PathKey, raw: Any,
-                spec: FieldSpec) -> Value | Range | None:
+def _read_value(check: Checker, path: PathKey, raw: Any, spec: FieldSpec) -> Value | Range | None:
     kind = spec.kind
     if kind == TEXT:
         text = check.text(path, raw)
@@ -165,9 +166,14 @@ def _read_value(check: Checker, path: PathKey, raw: Any,
         check.report(path, EXPECTED_CURRENCY_CODE(value=describe(raw)))
         return None
     if kind in NUMERIC_KINDS:  # a number, or a range of them
-        return read_number(check, path, raw, minimum=spec.minimum,
-                           maximum=100 if kind == PERCENT else _MAXIMA.get(spec.name),
-                           whole=kind == "count")
+        return read_number(
+            check,
+            path,
+            raw,
+            minimum=spec.minimum,
+            maximum=100 if kind == PERCENT else _MAXIMA.get(spec.name),
+            whole=kind == "count",
+        )
     if kind == BOOL:
         return check.boolean(path, raw)
     if kind == DATE:
@@ -189,8 +195,9 @@ def _read_value(check: Checker, path: PathKey, raw: Any,
     raise AssertionError(f"no reader for kind {kind}")  # pragma: no cover
 
 
-def _read_technical(check: Checker, section: str, body: Any, values: dict[str, Value],
-                    ranges: dict[str, Range]) -> None:
+def _read_technical(
+    check: Checker, section: str, body: Any, values: dict[str, Value], ranges: dict[str, Range]
+) -> None:
     facts = check.mapping((section,), body, None)
     for name, raw in (facts or {}).items():
         path = (section, name)
@@ -212,8 +219,10 @@ def _read_technical(check: Checker, section: str, body: Any, values: dict[str, V
 
 
 def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
-    if "pricing.escalation_cap_pct" in values and \
-            values.get("pricing.price_basis") != "capped_escalation":
+    if (
+        "pricing.escalation_cap_pct" in values
+        and values.get("pricing.price_basis") != "capped_escalation"
+    ):
         check.report(("pricing", "escalation_cap_pct"), CAP_WITHOUT_CAPPED_ESCALATION)
     money = [n for n in _MONEY_NAMES if n in values]
     if money and "pricing.currency" not in values and not check.problems:
@@ -222,7 +231,10 @@ def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
 
 # Worked out once, not for every proposal: each section's required keys, and the money
 # fields in the order the sections list them.
-_REQUIRED = {section: tuple(key for key, spec in specs.items() if spec.required)
-             for section, specs in SECTIONS.items()}
-_MONEY_NAMES = tuple(spec.name for specs in SECTIONS.values() for spec in specs.values()
-                     if spec.kind == MONEY)
+_REQUIRED = {
+    section: tuple(key for key, spec in specs.items() if spec.required)
+    for section, specs in SECTIONS.items()
+}
+_MONEY_NAMES = tuple(
+    spec.name for specs in SECTIONS.values() for spec in specs.values() if spec.kind == MONEY
+)

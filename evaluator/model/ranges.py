@@ -84,17 +84,30 @@ def is_range(raw: Any) -> bool:
     return isinstance(raw, Mapping) and any(key in raw for key in RANGE_KEYS)
 
 
-def read_number(check: Checker, path: PathKey, raw: Any, *, minimum: float | None = None,
-                maximum: float | None = None, whole: bool = False) -> Number | Range | None:
+def read_number(
+    check: Checker,
+    path: PathKey,
+    raw: Any,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    whole: bool = False,
+) -> Number | Range | None:
     """A number, or a mapping `{low, high, likely}` read as a range of such numbers."""
     if isinstance(raw, dict):
         return read_range(check, path, raw, minimum=minimum, maximum=maximum, whole=whole)
     return check.number(path, raw, minimum=minimum, maximum=maximum, whole=whole)
 
 
-def read_range(check: Checker, path: PathKey, raw: dict[str, Any], *,
-               minimum: float | None = None, maximum: float | None = None,
-               whole: bool = False) -> Range | None:
+def read_range(
+    check: Checker,
+    path: PathKey,
+    raw: dict[str, Any],
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    whole: bool = False,
+) -> Range | None:
     """A range: `low` ≤ `likely` ≤ `high`, each within the field's own bounds."""
     before = len(check.problems)
     for key in raw:
@@ -104,25 +117,30 @@ def read_range(check: Checker, path: PathKey, raw: dict[str, Any], *,
     absent = [key for key in ("low", "high") if raw.get(key) is None]  # null: left out
     # A misspelt key already says what a range takes; a missing one is news only without.
     if absent and len(check.problems) == before:
-        check.report(path, RANGE_WITHOUT_BOUNDS if len(absent) == 2
-                     else RANGE_WITHOUT_BOUND(key=absent[0]))
+        check.report(
+            path, RANGE_WITHOUT_BOUNDS if len(absent) == 2 else RANGE_WITHOUT_BOUND(key=absent[0])
+        )
     numbers: dict[str, Number] = {}
     for key in RANGE_KEYS:
         if raw.get(key) is None:
             continue
-        number = check.number((*path, key), raw[key], minimum=minimum, maximum=maximum,
-                              whole=whole)
+        number = check.number((*path, key), raw[key], minimum=minimum, maximum=maximum, whole=whole)
         if number is not None:
             numbers[key] = number
     if len(check.problems) > before:
         return None
     low, high, likely = numbers["low"], numbers["high"], numbers.get("likely")
     if low > high:
-        check.report((*path, "high"), HIGH_BELOW_LOW(low=plain_number(low),
-                                                     high=plain_number(high)))
+        check.report(
+            (*path, "high"), HIGH_BELOW_LOW(low=plain_number(low), high=plain_number(high))
+        )
         return None
     if likely is not None and not low <= likely <= high:
-        check.report((*path, "likely"), LIKELY_OUTSIDE_RANGE(
-            low=plain_number(low), high=plain_number(high), likely=plain_number(likely)))
+        check.report(
+            (*path, "likely"),
+            LIKELY_OUTSIDE_RANGE(
+                low=plain_number(low), high=plain_number(high), likely=plain_number(likely)
+            ),
+        )
         return None
     return Range(low, high, likely)

@@ -69,7 +69,6 @@ def number_text(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-
 @dataclass(frozen=True, slots=True)
 class Parameter:
     """One parameter of a rule type, as a criteria file gives it (besides `type`)."""
@@ -93,8 +92,14 @@ NO_STEP = "none"  # steps: no threshold applies (below every one, max; above eve
 class RuleReader:
     """What a rule type's `parse` reads a rule with: its checked parameters, by name."""
 
-    def __init__(self, check: Checker, path: PathKey, body: dict[str, Any],
-                 spec: FieldSpec | None, rule: type[Rule]) -> None:
+    def __init__(
+        self,
+        check: Checker,
+        path: PathKey,
+        body: dict[str, Any],
+        spec: FieldSpec | None,
+        rule: type[Rule],
+    ) -> None:
         self.check, self.path, self.body, self.spec = check, path, body, spec
         self.kind = rule.type
         self.parameters = {p.name: p for p in rule.parameters}
@@ -108,9 +113,13 @@ class RuleReader:
                 return float(parameter.default)
             self.check.report(self.path, RULE_NEEDS(kind=self.kind, name=name))
             return None
-        result = self.check.number((*self.path, name), self.body[name],
-                                   minimum=parameter.minimum, maximum=parameter.maximum,
-                                   above=parameter.above)
+        result = self.check.number(
+            (*self.path, name),
+            self.body[name],
+            minimum=parameter.minimum,
+            maximum=parameter.maximum,
+            above=parameter.above,
+        )
         return None if result is None else float(result)
 
     def direction(self) -> str | None:
@@ -118,8 +127,7 @@ class RuleReader:
         if "direction" not in self.body:
             self.check.report(self.path, RULE_NEEDS_DIRECTION(kind=self.kind))
             return None
-        return self.check.choice((*self.path, "direction"), self.body["direction"],
-                                 ("min", "max"))
+        return self.check.choice((*self.path, "direction"), self.body["direction"], ("min", "max"))
 
     def report(self, where: PathKey, message: Message) -> None:
         """A problem at the parameter `where` (a path within the rule)."""
@@ -213,7 +221,8 @@ class Linear(Rule):
     type: ClassVar[str] = "linear"
     parameters: ClassVar[tuple[Parameter, ...]] = (
         Parameter("best", "the value that scores 100"),
-        Parameter("worst", "the value that scores 0 (below best: lower is better)"))
+        Parameter("worst", "the value that scores 0 (below best: lower is better)"),
+    )
 
     @classmethod
     def parse(cls, read: RuleReader) -> Linear | None:
@@ -292,7 +301,8 @@ class Levels(Rule):
     levels: tuple[tuple[str, float], ...]
     type: ClassVar[str] = "levels"
     parameters: ClassVar[tuple[Parameter, ...]] = (
-        Parameter("levels", "the score (0 to 100) of each value the field allows", "levels"),)
+        Parameter("levels", "the score (0 to 100) of each value the field allows", "levels"),
+    )
     field_kinds: ClassVar[frozenset[str]] = frozenset({CHOICE, TEXT, JUDGEMENT})
     numeric: ClassVar[bool] = False
     refusal: ClassVar[Template] = NOT_IN_THE_LEVELS
@@ -322,7 +332,6 @@ class Levels(Rule):
         return score
 
 
-
 @register
 @dataclass(frozen=True, slots=True)
 class Boolean(Rule):
@@ -333,7 +342,8 @@ class Boolean(Rule):
     type: ClassVar[str] = "boolean"
     parameters: ClassVar[tuple[Parameter, ...]] = (
         Parameter("when_true", "the score of true", default=100, minimum=0, maximum=100),
-        Parameter("when_false", "the score of false", default=0, minimum=0, maximum=100))
+        Parameter("when_false", "the score of false", default=0, minimum=0, maximum=100),
+    )
     field_kinds: ClassVar[frozenset[str]] = frozenset({BOOL})
     numeric: ClassVar[bool] = False
 
@@ -354,7 +364,6 @@ class Boolean(Rule):
         return choose(value, self.when_true, self.when_false)
 
 
-
 @register
 @dataclass(frozen=True, slots=True)
 class Steps(Rule):
@@ -365,7 +374,8 @@ class Steps(Rule):
     type: ClassVar[str] = "steps"
     parameters: ClassVar[tuple[Parameter, ...]] = (
         Parameter("steps", "[threshold, score] pairs, thresholds increasing", "steps"),
-        DIRECTION)
+        DIRECTION,
+    )
 
     @classmethod
     def parse(cls, read: RuleReader) -> Steps | None:
@@ -409,7 +419,8 @@ class Count(Rule):
     type: ClassVar[str] = "count"
     parameters: ClassVar[tuple[Parameter, ...]] = (
         Parameter("per_item", "points for each item of the list", above=0),
-        Parameter("cap", "the highest score", default=100, above=0, maximum=100))
+        Parameter("cap", "the highest score", default=100, above=0, maximum=100),
+    )
     field_kinds: ClassVar[frozenset[str]] = frozenset({CHOICES})
     numeric: ClassVar[bool] = False
 
@@ -427,8 +438,9 @@ class Count(Rule):
         """per_item × the number of items, at most the cap."""
         return min(self.cap, self.per_item * len(value))
 
-    def reason(self, value: tuple[str, ...], points: float,
-               reference: float | None = None) -> Reason:
+    def reason(
+        self, value: tuple[str, ...], points: float, reference: float | None = None
+    ) -> Reason:
         """The number of items (the figure)."""
         return Reason(self, figure=len(value))
 
@@ -468,25 +480,35 @@ def parse_rule(check: Checker, path: PathKey, value: Any, spec: FieldSpec | None
     if kind is None:
         return None
     rule = RULES[kind]
-    check.mapping(path, body, ("type", *(p.name for p in rule.parameters)),
-                  what=KIND_RULE_PARAMETER(kind=kind))
+    check.mapping(
+        path,
+        body,
+        ("type", *(p.name for p in rule.parameters)),
+        what=KIND_RULE_PARAMETER(kind=kind),
+    )
     if spec is not None and spec.kind == JUDGEMENT and JUDGEMENT not in rule.field_kinds:
         check.report((*path, "type"), JUDGEMENT_WITHOUT_LEVELS(field=spec.name, kind=kind))
         return None
     if spec is not None and spec.kind != "any" and spec.kind not in rule.field_kinds:
-        check.report((*path, "type"), RULE_CANNOT_SCORE(kind=kind, field=spec.name,
-                                                        field_kind=spec.kind))
+        check.report(
+            (*path, "type"), RULE_CANNOT_SCORE(kind=kind, field=spec.name, field_kind=spec.kind)
+        )
         return None
     return rule.parse(RuleReader(check, path, body, spec, rule))
 
 
-def _parse_levels(check: Checker, path: PathKey, body: dict[str, Any],
-                  spec: FieldSpec | None) -> Levels | None:
+def _parse_levels(
+    check: Checker, path: PathKey, body: dict[str, Any], spec: FieldSpec | None
+) -> Levels | None:
     if "levels" not in body:
         check.report(path, LEVELS_NEEDED)
         return None
-    levels = check.mapping((*path, "levels"), body["levels"],
-                           spec.choices if spec and spec.choices else None, what=LEVEL)
+    levels = check.mapping(
+        (*path, "levels"),
+        body["levels"],
+        spec.choices if spec and spec.choices else None,
+        what=LEVEL,
+    )
     if levels is None:
         return None
     if not levels:
@@ -504,8 +526,9 @@ def _parse_levels(check: Checker, path: PathKey, body: dict[str, Any],
     return Levels(tuple(pairs))
 
 
-def _parse_steps(check: Checker, path: PathKey, body: dict[str, Any],
-                 way: str | None) -> Steps | None:
+def _parse_steps(
+    check: Checker, path: PathKey, body: dict[str, Any], way: str | None
+) -> Steps | None:
     if "steps" not in body:
         check.report(path, STEPS_NEEDED)
         return None

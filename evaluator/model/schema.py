@@ -47,17 +47,17 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 SECTION_DESCRIPTIONS = {
     "proposal": "Who offers what: the partner country and the offer's identity.",
     "pricing": "What it costs: price, quantity, sustainment and how firm the price is. "
-               "Money is in `currency`.",
+    "Money is in `currency`.",
     "technology_transfer": "How deep the transfer of technology goes and how binding the "
-                           "promise is.",
+    "promise is.",
     "g2g": "The government-to-government arrangement: who contracts, who guarantees, "
-           "delivery and integrity.",
+    "delivery and integrity.",
     "collaboration": "Long-term collaboration: partnership, local industry, past record.",
     "industrial_collaboration": "Industrial Collaboration Programme (ICP) activities: each "
-                                "earns a credit of its value times its type's multiplier.",
+    "earns a credit of its value times its type's multiplier.",
     "technical": "Programme-specific facts, free-form: names of your choosing "
-                 "(letters, digits, _) with a number, text, true/false or a range of "
-                 "numbers {low, high, likely}.",
+    "(letters, digits, _) with a number, text, true/false or a range of "
+    "numbers {low, high, likely}.",
 }
 
 
@@ -74,11 +74,19 @@ def _nullable(schema: Schema) -> Schema:
     return out
 
 
-def _number(description: str, *, minimum: float | None = None, maximum: float | None = None,
-            above: float | None = None, whole: bool = False) -> Schema:
-    schema: Schema = {"description": description,
-                      "type": ["integer" if whole else "number", "string"],
-                      "pattern": GROUPED_NUMBER}
+def _number(
+    description: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    above: float | None = None,
+    whole: bool = False,
+) -> Schema:
+    schema: Schema = {
+        "description": description,
+        "type": ["integer" if whole else "number", "string"],
+        "pattern": GROUPED_NUMBER,
+    }
     if minimum is not None and minimum != float("-inf"):
         schema["minimum"] = _plain_number(minimum)
     if above is not None:
@@ -88,8 +96,10 @@ def _number(description: str, *, minimum: float | None = None, maximum: float | 
     return schema
 
 
-RANGE_HELP = ("or a range of estimates {low, high, likely} (likely optional; low ≤ likely ≤ "
-              "high), scored at likely, or at the midpoint without it")
+RANGE_HELP = (
+    "or a range of estimates {low, high, likely} (likely optional; low ≤ likely ≤ "
+    "high), scored at likely, or at the midpoint without it"
+)
 
 
 def _or_range(schema: Schema) -> Schema:
@@ -108,9 +118,13 @@ def _or_range(schema: Schema) -> Schema:
 
 def _range_keywords(number: Schema) -> Schema:
     """The object keywords of a range whose bounds each match `number`."""
-    return {"properties": {key: _nullable(number) if key == "likely" else number
-                           for key in fields.RANGE_KEYS},
-            "required": ["low", "high"], "additionalProperties": False}
+    return {
+        "properties": {
+            key: _nullable(number) if key == "likely" else number for key in fields.RANGE_KEYS
+        },
+        "required": ["low", "high"],
+        "additionalProperties": False,
+    }
 
 
 def _plain_number(value: float) -> float | int:
@@ -126,16 +140,16 @@ def _ident(description: str) -> Schema:
 
 
 def _date(description: str) -> Schema:
-    return {"description": description, "type": "string", "format": "date",
-            "pattern": DATE_PATTERN}
+    return {"description": description, "type": "string", "format": "date", "pattern": DATE_PATTERN}
 
 
 def _choice(description: str, choices: Iterable[str]) -> Schema:
     return {"description": description, "type": "string", "enum": list(choices)}
 
 
-def _strict_object(properties: dict[str, Schema], required: Sequence[str] = (),
-                   description: str | None = None) -> Schema:
+def _strict_object(
+    properties: dict[str, Schema], required: Sequence[str] = (), description: str | None = None
+) -> Schema:
     schema: Schema = {}
     if description:
         schema["description"] = description
@@ -179,8 +193,9 @@ def field_hint(spec: FieldSpec) -> str:
 def field_help(spec: FieldSpec, *, mark_required: bool = True) -> str:
     """The field's meaning and what it holds, in one sentence for a schema or a template."""
     hint = field_hint(spec)
-    text = spec.description if not hint or hint in spec.description \
-        else f"{spec.description}; {hint}"
+    text = (
+        spec.description if not hint or hint in spec.description else f"{spec.description}; {hint}"
+    )
     return f"Required: {text}" if spec.required and mark_required else text
 
 
@@ -190,9 +205,12 @@ def field_schema(spec: FieldSpec) -> Schema:
     kind = spec.kind
     schema: Schema
     if kind in fields.NUMERIC_KINDS:
-        schema = _number(description, minimum=spec.minimum,
-                         maximum=100 if kind == fields.PERCENT else None,
-                         whole=kind == fields.COUNT)
+        schema = _number(
+            description,
+            minimum=spec.minimum,
+            maximum=100 if kind == fields.PERCENT else None,
+            whole=kind == fields.COUNT,
+        )
         if spec.accepts_range:
             schema = _or_range(schema)
     elif kind == fields.BOOL:
@@ -204,8 +222,12 @@ def field_schema(spec: FieldSpec) -> Schema:
     elif kind == fields.CHOICE:
         schema = _choice(description, spec.choices)
     elif kind == fields.CHOICES:
-        schema = {"description": description, "type": "array",
-                  "items": {"enum": list(spec.choices)}, "uniqueItems": True}
+        schema = {
+            "description": description,
+            "type": "array",
+            "items": {"enum": list(spec.choices)},
+            "uniqueItems": True,
+        }
     elif kind == fields.TEXT:
         schema = _ident(description) if spec.name == "proposal.id" else _text(description)
     else:
@@ -215,23 +237,41 @@ def field_schema(spec: FieldSpec) -> Schema:
 
 # Checks across fields of one section that the readers make (model._cross_checks).
 _SECTION_CONDITIONS: dict[str, list[Schema]] = {
-    "pricing": [{
-        "if": {"properties": {"price_basis": {"not": {"const": "capped_escalation"}}}},
-        "then": {"properties": {"escalation_cap_pct": {
-            "description": "only with price_basis: capped_escalation", "type": "null"}}},
-    }],
+    "pricing": [
+        {
+            "if": {"properties": {"price_basis": {"not": {"const": "capped_escalation"}}}},
+            "then": {
+                "properties": {
+                    "escalation_cap_pct": {
+                        "description": "only with price_basis: capped_escalation",
+                        "type": "null",
+                    }
+                }
+            },
+        }
+    ],
 }
 
 _ACTIVITY_PROPERTIES: dict[str, tuple[bool, Schema]] = {
     # key -> (required, schema); the keys themselves come from evaluator.model.icp
-    "type": (True, {"description": "the activity type: a key of the criteria file's "
-                                   "`icp.multipliers` table, such as technology_transfer",
-                    "type": "string", "pattern": icp.TYPE_NAME_PATTERN.pattern}),
+    "type": (
+        True,
+        {
+            "description": "the activity type: a key of the criteria file's "
+            "`icp.multipliers` table, such as technology_transfer",
+            "type": "string",
+            "pattern": icp.TYPE_NAME_PATTERN.pattern,
+        },
+    ),
     "description": (True, _text("what the activity is")),
-    "value": (True, _or_range(_number("nominal value, in pricing.currency, not negative",
-                                      minimum=0))),
-    "local": (False, {"description": "delivered through local companies (default false)",
-                      "type": "boolean"}),
+    "value": (
+        True,
+        _or_range(_number("nominal value, in pricing.currency, not negative", minimum=0)),
+    ),
+    "local": (
+        False,
+        {"description": "delivered through local companies (default false)", "type": "boolean"},
+    ),
 }
 
 
@@ -246,18 +286,22 @@ def _activities_schema(section: str) -> Schema:
         if needed:
             required.append(key)
     activity = _strict_object(properties, required, "one promised activity")
-    activities = {"description": "the activities promised", "type": "array",
-                  "items": activity}
-    return _strict_object({"activities": activities}, ["activities"],
-                          SECTION_DESCRIPTIONS.get(section))
+    activities = {"description": "the activities promised", "type": "array", "items": activity}
+    return _strict_object(
+        {"activities": activities}, ["activities"], SECTION_DESCRIPTIONS.get(section)
+    )
 
 
 def _technical_schema(section: str) -> Schema:
-    fact = {"type": ["number", "string", "boolean", "null", "object"],
-            **_range_keywords({"type": ["number", "string"], "pattern": GROUPED_NUMBER})}
-    schema: Schema = {"type": "object",
-                      "propertyNames": {"pattern": TECHNICAL_NAME_PATTERN},
-                      "additionalProperties": fact}
+    fact = {
+        "type": ["number", "string", "boolean", "null", "object"],
+        **_range_keywords({"type": ["number", "string"], "pattern": GROUPED_NUMBER}),
+    }
+    schema: Schema = {
+        "type": "object",
+        "propertyNames": {"pattern": TECHNICAL_NAME_PATTERN},
+        "additionalProperties": fact,
+    }
     description = SECTION_DESCRIPTIONS.get(section)
     return {"description": description, **schema} if description else schema
 
@@ -266,9 +310,11 @@ def proposal_schema() -> Schema:
     """The JSON Schema of a proposal file, from the proposal field table."""
     sections: dict[str, Schema] = {}
     for section, specs in fields.SECTIONS.items():
-        body = _strict_object({key: field_schema(spec) for key, spec in specs.items()},
-                              [key for key, spec in specs.items() if spec.required],
-                              SECTION_DESCRIPTIONS.get(section))
+        body = _strict_object(
+            {key: field_schema(spec) for key, spec in specs.items()},
+            [key for key, spec in specs.items() if spec.required],
+            SECTION_DESCRIPTIONS.get(section),
+        )
         if section in _SECTION_CONDITIONS:
             body["allOf"] = _SECTION_CONDITIONS[section]
         sections[section] = body
@@ -283,8 +329,8 @@ def proposal_schema() -> Schema:
         "$schema": DRAFT,
         "title": "evaluator proposal",
         "description": "One offer from one partner government, scored by `evaluator score` "
-                       "and `evaluator compare`. A field left out (or null) is missing, not "
-                       "zero. Numbers may group digits with _ (120_000_000).",
+        "and `evaluator compare`. A field left out (or null) is missing, not "
+        "zero. Numbers may group digits with _ (120_000_000).",
         "type": "object",
         "properties": sections,
         # parse_proposal requires this section (and, inside each section, the required fields).
@@ -302,15 +348,21 @@ def _field_name(choice_only: bool = False) -> Schema:
     for spec in fields.FIELDS.values():
         if choice_only and spec.kind != fields.CHOICE:
             continue
-        known.append({"const": spec.name,
-                      "description": field_help(spec, mark_required=False)})
+        known.append({"const": spec.name, "description": field_help(spec, mark_required=False)})
     if not choice_only:
-        known.append({"pattern": r"^technical\..+",
-                      "description": "a programme-specific fact from the proposal's "
-                                     "`technical` section"})
-        known.append({"pattern": fields.JUDGEMENT_PATTERN.pattern,
-                      "description": "a judgement rated by the evaluation panel (--panel), "
-                                     "scored by a levels rule"})
+        known.append(
+            {
+                "pattern": r"^technical\..+",
+                "description": "a programme-specific fact from the proposal's `technical` section",
+            }
+        )
+        known.append(
+            {
+                "pattern": fields.JUDGEMENT_PATTERN.pattern,
+                "description": "a judgement rated by the evaluation panel (--panel), "
+                "scored by a levels rule",
+            }
+        )
     return {"type": "string", "anyOf": known}
 
 
@@ -321,18 +373,33 @@ def _score(description: str) -> Schema:
 def _rule_parameter(parameter: rules.Parameter) -> Schema:
     """A rule parameter's schema, from its declaration (rules.Parameter)."""
     if parameter.kind == "number":
-        schema = _number(parameter.description, minimum=parameter.minimum,
-                         maximum=parameter.maximum, above=parameter.above)
+        schema = _number(
+            parameter.description,
+            minimum=parameter.minimum,
+            maximum=parameter.maximum,
+            above=parameter.above,
+        )
     elif parameter.kind == "direction":
         schema = _choice(parameter.description, ("min", "max"))
     elif parameter.kind == "levels":
-        schema = {"description": parameter.description, "type": "object",
-                  "minProperties": 1, "additionalProperties": _score("the score of this value")}
+        schema = {
+            "description": parameter.description,
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": _score("the score of this value"),
+        }
     elif parameter.kind == "steps":
-        schema = {"description": parameter.description, "type": "array", "minItems": 1,
-                  "items": {"type": "array", "minItems": 2, "maxItems": 2,
-                            "prefixItems": [_number("threshold", minimum=float("-inf")),
-                                            _score("score")]}}
+        schema = {
+            "description": parameter.description,
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "array",
+                "minItems": 2,
+                "maxItems": 2,
+                "prefixItems": [_number("threshold", minimum=float("-inf")), _score("score")],
+            },
+        }
     else:
         raise ValueError(f"no JSON Schema for a rule parameter of kind {parameter.kind!r}")
     if parameter.default is not None:
@@ -349,21 +416,25 @@ def _rule_schema() -> Schema:
         required = ["type", *(p.name for p in rule.parameters if p.default is None)]
         doc = " ".join((rule.__doc__ or "").split())
         branches.append(_strict_object(properties, required, f"{kind}: {doc}".rstrip(": ")))
-    return {"description": "How the field's value becomes a score from 0 to 100 "
-                           "(one of the rule types, chosen by `type`).",
-            "type": "object",
-            "properties": {"type": {"enum": list(rules.RULES)}},
-            "required": ["type"],
-            "oneOf": branches}
+    return {
+        "description": "How the field's value becomes a score from 0 to 100 "
+        "(one of the rule types, chosen by `type`).",
+        "type": "object",
+        "properties": {"type": {"enum": list(rules.RULES)}},
+        "required": ["type"],
+        "oneOf": branches,
+    }
 
 
 _PREFERENCE_PARAMETERS: dict[str, dict[str, Schema]] = {
     # preference type -> its thresholds (model._read_preference)
     "usual": {},
-    "linear": {"q": _number("indifference threshold: differences up to q count for nothing",
-                            minimum=0),
-               "p": _number("preference threshold: differences of p or more count in full "
-                            "(more than q)", minimum=0)},
+    "linear": {
+        "q": _number("indifference threshold: differences up to q count for nothing", minimum=0),
+        "p": _number(
+            "preference threshold: differences of p or more count in full (more than q)", minimum=0
+        ),
+    },
 }
 
 
@@ -373,23 +444,34 @@ def _preference_schema() -> Schema:
         if kind not in _PREFERENCE_PARAMETERS:
             raise ValueError(f"no JSON Schema for the preference type `{kind}`")
         thresholds = _PREFERENCE_PARAMETERS[kind]
-        branches.append(_strict_object({"type": {"const": kind}, **thresholds},
-                                       ["type", *thresholds], kind))
-    return {"description": "PROMETHEE preference function of this leaf: usual (any "
-                           "difference counts in full) or linear between q and p",
-            "type": "object",
-            "properties": {"type": {"enum": list(PREFERENCE_TYPES)}},
-            "required": ["type"],
-            "oneOf": branches}
+        branches.append(
+            _strict_object({"type": {"const": kind}, **thresholds}, ["type", *thresholds], kind)
+        )
+    return {
+        "description": "PROMETHEE preference function of this leaf: usual (any "
+        "difference counts in full) or linear between q and p",
+        "type": "object",
+        "properties": {"type": {"enum": list(PREFERENCE_TYPES)}},
+        "required": ["type"],
+        "oneOf": branches,
+    }
 
 
 def _requirement_schema() -> Schema:
     scalar: Schema = {"type": ["string", "number", "boolean"]}
     tests: dict[str, Schema] = {
-        "in": {"description": "the value is one of these", "type": "array", "minItems": 1,
-               "items": scalar},
-        "not_in": {"description": "the value is none of these", "type": "array",
-                   "minItems": 1, "items": scalar},
+        "in": {
+            "description": "the value is one of these",
+            "type": "array",
+            "minItems": 1,
+            "items": scalar,
+        },
+        "not_in": {
+            "description": "the value is none of these",
+            "type": "array",
+            "minItems": 1,
+            "items": scalar,
+        },
         "equals": {"description": "the value equals this", **scalar},
         "min": _number("the value is at least this", minimum=float("-inf")),
         "max": _number("the value is at most this", minimum=float("-inf")),
@@ -399,75 +481,143 @@ def _requirement_schema() -> Schema:
     unknown = [t for t in GATE_TESTS if t not in tests]
     if unknown:
         raise ValueError(f"no JSON Schema for the gate test(s) {unknown}")
-    return {"description": "exactly one test: " + ", ".join(GATE_TESTS),
-            "type": "object", "minProperties": 1, "maxProperties": 1,
-            "properties": {t: tests[t] for t in GATE_TESTS},
-            "additionalProperties": False}
+    return {
+        "description": "exactly one test: " + ", ".join(GATE_TESTS),
+        "type": "object",
+        "minProperties": 1,
+        "maxProperties": 1,
+        "properties": {t: tests[t] for t in GATE_TESTS},
+        "additionalProperties": False,
+    }
 
 
-_WEIGHT = _number("any positive number; weights are normalised to sum 1 at each level",
-                  above=0)
+_WEIGHT = _number("any positive number; weights are normalised to sum 1 at each level", above=0)
 
 # The schema of every key a criteria file may use, wherever it stands; the keys allowed
 # at each place come from the reader (CRITERIA_KEYS and the others).
 _KEY_SCHEMAS: dict[str, Schema] = {
     "id": _ident("identifier: letters, digits, _ and -, starting with a letter"),
     "title": _nullable(_text("a title for people")),
-    "description": _nullable({"description": "a longer explanation for people",
-                              "type": "string"}),
+    "description": _nullable({"description": "a longer explanation for people", "type": "string"}),
     "source": _nullable(_text("the words this rests on (a quotation, a reference)")),
     "weight": _WEIGHT,
-    "field": {"description": "the proposal field (or derived field) it reads",
-              **_field_name()},
+    "field": {"description": "the proposal field (or derived field) it reads", **_field_name()},
     "rule": {"$ref": "#/$defs/rule"},
     "preference": {"$ref": "#/$defs/preference"},
-    "credibility": _nullable(_strict_object(
-        {"field": {"description": "a field with fixed values, such as "
-                                  "technology_transfer.commitment", **_field_name(True)},
-         "factors": {"description": "a factor from 0 to 1 for every value the field allows",
-                     "type": "object", "minProperties": 1,
-                     "additionalProperties": _number("factor", minimum=0, maximum=1)}},
-        ["field", "factors"],
-        "promises count by how binding they are: the criterion's score is multiplied by "
-        "the factor of the proposal's value (a missing value takes the lowest)")),
-    "subcriteria": {"description": "the weighted sub-criteria, each scoring one field",
-                    "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/leaf"}},
+    "credibility": _nullable(
+        _strict_object(
+            {
+                "field": {
+                    "description": "a field with fixed values, such as "
+                    "technology_transfer.commitment",
+                    **_field_name(True),
+                },
+                "factors": {
+                    "description": "a factor from 0 to 1 for every value the field allows",
+                    "type": "object",
+                    "minProperties": 1,
+                    "additionalProperties": _number("factor", minimum=0, maximum=1),
+                },
+            },
+            ["field", "factors"],
+            "promises count by how binding they are: the criterion's score is multiplied by "
+            "the factor of the proposal's value (a missing value takes the lowest)",
+        )
+    ),
+    "subcriteria": {
+        "description": "the weighted sub-criteria, each scoring one field",
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": "#/$defs/leaf"},
+    },
     "require": {"$ref": "#/$defs/requirement"},
     # top level
-    "version": _nullable({"description": "the framework's version (quote it: \"1.0\")",
-                          "type": "string", "minLength": 1}),
-    "currency": {"description": "every money figure is converted into this ISO 4217 currency",
-                 "type": "string", "pattern": CURRENCY_PATTERN},
-    "exchange_rates": _nullable({
-        "description": "units of `currency` for one unit of each other currency",
-        "type": "object",
-        "properties": {"as_of": _date("the day the rates are taken from")},
-        "patternProperties": {CURRENCY_PATTERN: _number("rate", above=0)},
-        "additionalProperties": False}),
-    "discount_rate": _nullable(_number("real discount rate for the lifecycle-cost NPV, "
-                                       "such as 0.07", minimum=0, maximum=0.99)),
+    "version": _nullable(
+        {
+            "description": 'the framework\'s version (quote it: "1.0")',
+            "type": "string",
+            "minLength": 1,
+        }
+    ),
+    "currency": {
+        "description": "every money figure is converted into this ISO 4217 currency",
+        "type": "string",
+        "pattern": CURRENCY_PATTERN,
+    },
+    "exchange_rates": _nullable(
+        {
+            "description": "units of `currency` for one unit of each other currency",
+            "type": "object",
+            "properties": {"as_of": _date("the day the rates are taken from")},
+            "patternProperties": {CURRENCY_PATTERN: _number("rate", above=0)},
+            "additionalProperties": False,
+        }
+    ),
+    "discount_rate": _nullable(
+        _number(
+            "real discount rate for the lifecycle-cost NPV, such as 0.07", minimum=0, maximum=0.99
+        )
+    ),
     "method": {**_choice("default aggregation method", METHODS), "default": Method.WSM},
-    "missing": {**_choice("how a missing value scores: zero (0 and a warning) or error",
-                          MISSING_POLICIES), "default": "zero"},
-    "weights_from": _text("an AHP judgements file (relative to this file) that gives the "
-                          "top-level weights; then no criterion states a `weight`"),
-    "criteria": {"description": "the weighted top-level criteria", "type": "array",
-                 "minItems": 1, "items": {"$ref": "#/$defs/criterion"}},
-    "gates": _nullable({"description": "conditions a proposal must meet to be eligible",
-                        "type": "array", "items": {"$ref": "#/$defs/gate"}}),
-    "icp": _nullable(_strict_object(
-        {"multipliers": {"description": "the multiplier of each ICP activity type",
-                         "type": "object", "minProperties": 1,
-                         "propertyNames": {"pattern": icp.TYPE_NAME_PATTERN.pattern},
-                         "additionalProperties": _number("multiplier", above=0)}},
-        ["multipliers"], "Industrial Collaboration Programme credit multipliers")),
-    "panel": _nullable(_strict_object(
-        {"aggregate": {**_choice("how the members' scores of a judgement are consolidated",
-                                 panel.AGGREGATES), "default": panel.DEFAULT_AGGREGATE},
-         "disagreement": {**_number("a spread (highest − lowest member score) of this many "
-                                    "points or more is flagged", above=0, maximum=100),
-                          "default": _plain_number(panel.DEFAULT_DISAGREEMENT)}},
-        (), "evaluation panel: how members' ratings of `panel.*` judgements are consolidated")),
+    "missing": {
+        **_choice("how a missing value scores: zero (0 and a warning) or error", MISSING_POLICIES),
+        "default": "zero",
+    },
+    "weights_from": _text(
+        "an AHP judgements file (relative to this file) that gives the "
+        "top-level weights; then no criterion states a `weight`"
+    ),
+    "criteria": {
+        "description": "the weighted top-level criteria",
+        "type": "array",
+        "minItems": 1,
+        "items": {"$ref": "#/$defs/criterion"},
+    },
+    "gates": _nullable(
+        {
+            "description": "conditions a proposal must meet to be eligible",
+            "type": "array",
+            "items": {"$ref": "#/$defs/gate"},
+        }
+    ),
+    "icp": _nullable(
+        _strict_object(
+            {
+                "multipliers": {
+                    "description": "the multiplier of each ICP activity type",
+                    "type": "object",
+                    "minProperties": 1,
+                    "propertyNames": {"pattern": icp.TYPE_NAME_PATTERN.pattern},
+                    "additionalProperties": _number("multiplier", above=0),
+                }
+            },
+            ["multipliers"],
+            "Industrial Collaboration Programme credit multipliers",
+        )
+    ),
+    "panel": _nullable(
+        _strict_object(
+            {
+                "aggregate": {
+                    **_choice(
+                        "how the members' scores of a judgement are consolidated", panel.AGGREGATES
+                    ),
+                    "default": panel.DEFAULT_AGGREGATE,
+                },
+                "disagreement": {
+                    **_number(
+                        "a spread (highest − lowest member score) of this many "
+                        "points or more is flagged",
+                        above=0,
+                        maximum=100,
+                    ),
+                    "default": _plain_number(panel.DEFAULT_DISAGREEMENT),
+                },
+            },
+            (),
+            "evaluation panel: how members' ratings of `panel.*` judgements are consolidated",
+        )
+    ),
 }
 
 
@@ -481,13 +631,16 @@ def _keys(names: Iterable[str], place: str) -> dict[str, Schema]:
 
 
 def _criterion_schema() -> Schema:
-    body = _strict_object(_keys(CRITERION_KEYS, "criterion"), ["id"],
-                          "a top-level criterion: either `subcriteria`, or its own "
-                          "`field` and `rule`")
+    body = _strict_object(
+        _keys(CRITERION_KEYS, "criterion"),
+        ["id"],
+        "a top-level criterion: either `subcriteria`, or its own `field` and `rule`",
+    )
     own_rule: Schema = {"required": ["field", "rule"], "not": {"required": ["subcriteria"]}}
-    with_subcriteria: Schema = {"required": ["subcriteria"],
-                                "not": {"anyOf": [{"required": ["field"]},
-                                                  {"required": ["rule"]}]}}
+    with_subcriteria: Schema = {
+        "required": ["subcriteria"],
+        "not": {"anyOf": [{"required": ["field"]}, {"required": ["rule"]}]},
+    }
     body["oneOf"] = [with_subcriteria, own_rule]
     return body
 
@@ -499,16 +652,17 @@ def criteria_schema() -> Schema:
     needs_weight: Schema = {"properties": {"criteria": {"items": {"required": ["weight"]}}}}
     conditions: Schema = needs_weight
     if "weights_from" in top:
-        conditions = {"if": {"required": ["weights_from"]},
-                      "then": {"properties": {"criteria": {"items": {
-                          "not": {"required": ["weight"]}}}}},
-                      "else": needs_weight}
+        conditions = {
+            "if": {"required": ["weights_from"]},
+            "then": {"properties": {"criteria": {"items": {"not": {"required": ["weight"]}}}}},
+            "else": needs_weight,
+        }
     return {
         "$schema": DRAFT,
         "title": "evaluator criteria",
         "description": "The evaluation framework: criteria and weights, how each field "
-                       "scores, gates for eligibility, exchange rates. Numbers may group "
-                       "digits with _ (1_600_000_000).",
+        "scores, gates for eligibility, exchange rates. Numbers may group "
+        "digits with _ (1_600_000_000).",
         "type": "object",
         "properties": top,
         "required": ["id", "currency", "criteria"],
@@ -516,12 +670,16 @@ def criteria_schema() -> Schema:
         "allOf": [conditions],
         "$defs": {
             "criterion": _criterion_schema(),
-            "leaf": _strict_object(_keys(LEAF_KEYS, "sub-criterion"),
-                                   ["id", "weight", "field", "rule"],
-                                   "a sub-criterion: one field, scored by one rule"),
-            "gate": _strict_object(_keys(GATE_KEYS, "gate"),
-                                   ["id", "field", "require"],
-                                   "a pass/fail condition; a missing field fails"),
+            "leaf": _strict_object(
+                _keys(LEAF_KEYS, "sub-criterion"),
+                ["id", "weight", "field", "rule"],
+                "a sub-criterion: one field, scored by one rule",
+            ),
+            "gate": _strict_object(
+                _keys(GATE_KEYS, "gate"),
+                ["id", "field", "require"],
+                "a pass/fail condition; a missing field fails",
+            ),
             "requirement": _requirement_schema(),
             "rule": _rule_schema(),
             "preference": _preference_schema(),

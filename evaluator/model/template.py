@@ -61,8 +61,13 @@ def yaml_text(value: str) -> str:
 
 
 def _comment(text: str, indent: str) -> list[str]:
-    return textwrap.wrap(text, _WIDTH - len(indent) - 2, initial_indent=f"{indent}# ",
-                         subsequent_indent=f"{indent}#   ", break_on_hyphens=False)
+    return textwrap.wrap(
+        text,
+        _WIDTH - len(indent) - 2,
+        initial_indent=f"{indent}# ",
+        subsequent_indent=f"{indent}#   ",
+        break_on_hyphens=False,
+    )
 
 
 # Said of a field that the criteria in effect do not read.
@@ -76,9 +81,11 @@ def _field_lines(spec: FieldSpec, value: str | None, note: str = "") -> list[str
 
 
 def _activities_lines(section: str) -> list[str]:
-    lines = _comment(SECTION_DESCRIPTIONS.get(section, section)
-                     + " Uncomment the section to list the activities offered.",
-                     "")
+    lines = _comment(
+        SECTION_DESCRIPTIONS.get(section, section)
+        + " Uncomment the section to list the activities offered.",
+        "",
+    )
     lines += [f"# {section}:", "#   activities:"]
     for i, key in enumerate(icp.ACTIVITY_KEYS):
         lead = "#     - " if i == 0 else "#       "
@@ -91,9 +98,15 @@ def _technical_lines(section: str) -> list[str]:
     return [*lines, f"# {section}:", "#   range_nm: 3500"]
 
 
-def proposal_template(file: str, *, country: str | None = None, ident: str | None = None,
-                      schema_path: str = DEFAULT_SCHEMA_PATH,
-                      used: Collection[str] | None = None, criteria: str = "") -> str:
+def proposal_template(
+    file: str,
+    *,
+    country: str | None = None,
+    ident: str | None = None,
+    schema_path: str = DEFAULT_SCHEMA_PATH,
+    used: Collection[str] | None = None,
+    criteria: str = "",
+) -> str:
     """The text of a new proposal file named `file`: every field blank but those given.
 
     With `used` (the fields the criteria file `criteria` reads), each other field is
@@ -108,10 +121,15 @@ def proposal_template(file: str, *, country: str | None = None, ident: str | Non
         lines += ["", f"{section}:"]
         for spec in specs.values():
             value = given.get(spec.name)
-            unscored = used is not None and spec.name not in used and \
-                section != "proposal" and spec.name != "pricing.currency"
-            lines += _field_lines(spec, None if value is None else yaml_text(value),
-                                  note if unscored else "")
+            unscored = (
+                used is not None
+                and spec.name not in used
+                and section != "proposal"
+                and spec.name != "pricing.currency"
+            )
+            lines += _field_lines(
+                spec, None if value is None else yaml_text(value), note if unscored else ""
+            )
     for section in fields.ACTIVITY_SECTIONS:
         lines += ["", *_activities_lines(section)]
     for section in fields.FREE_FORM_SECTIONS:

@@ -18,33 +18,63 @@ from evaluator.scoring.results import WhatIf
 def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:
     """The framework as plain data (normalised weights at each level)."""
     return {
-        "id": criteria.id, "title": criteria.title, "version": criteria.version,
-        "file": criteria.file, "sha256": criteria.sha256, "currency": criteria.currency,
+        "id": criteria.id,
+        "title": criteria.title,
+        "version": criteria.version,
+        "file": criteria.file,
+        "sha256": criteria.sha256,
+        "currency": criteria.currency,
         "exchange_rates": dict(criteria.rates),
-        "exchange_rates_as_of": criteria.rates_as_of.isoformat() if criteria.rates_as_of
-        else None,
-        "discount_rate": criteria.discount_rate, "method": criteria.method,
-        "missing": criteria.missing, "weights_from": criteria.weights_from,
-        "criteria": [{
-            "id": c.id, "title": c.title, "weight": number(weights[c.id]),
-            "source": c.source,
-            "credibility": None if c.credibility is None else {
-                "field": c.credibility.field, "factors": dict(c.credibility.factors)},
-            "subcriteria": [{
-                "id": leaf.id, "title": leaf.title, "field": leaf.field,
-                "weight": number(w), "global_weight": number(w * weights[c.id]),
-                "rule": leaf.rule.type, "rule_text": describe(leaf.rule)}
-                for leaf, w in zip(c.leaves, c.leaf_weights().values(), strict=True)],
-        } for c in criteria.criteria],
-        "gates": [{"id": g.id, "title": g.title, "field": g.field,
-                   "requirement": requirement(g), "source": g.source} for g in criteria.gates],
-        "icp": {"multipliers": dict(criteria.icp.multipliers),
-                "defaults": criteria.icp.defaults},
+        "exchange_rates_as_of": criteria.rates_as_of.isoformat() if criteria.rates_as_of else None,
+        "discount_rate": criteria.discount_rate,
+        "method": criteria.method,
+        "missing": criteria.missing,
+        "weights_from": criteria.weights_from,
+        "criteria": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "weight": number(weights[c.id]),
+                "source": c.source,
+                "credibility": None
+                if c.credibility is None
+                else {"field": c.credibility.field, "factors": dict(c.credibility.factors)},
+                "subcriteria": [
+                    {
+                        "id": leaf.id,
+                        "title": leaf.title,
+                        "field": leaf.field,
+                        "weight": number(w),
+                        "global_weight": number(w * weights[c.id]),
+                        "rule": leaf.rule.type,
+                        "rule_text": describe(leaf.rule),
+                    }
+                    for leaf, w in zip(c.leaves, c.leaf_weights().values(), strict=True)
+                ],
+            }
+            for c in criteria.criteria
+        ],
+        "gates": [
+            {
+                "id": g.id,
+                "title": g.title,
+                "field": g.field,
+                "requirement": requirement(g),
+                "source": g.source,
+            }
+            for g in criteria.gates
+        ],
+        "icp": {"multipliers": dict(criteria.icp.multipliers), "defaults": criteria.icp.defaults},
     }
 
 
-def render(criteria: Criteria, weights: Mapping[str, float], fmt: str,
-           options: RenderOptions, what_if: WhatIf | None = None) -> str:
+def render(
+    criteria: Criteria,
+    weights: Mapping[str, float],
+    fmt: str,
+    options: RenderOptions,
+    what_if: WhatIf | None = None,
+) -> str:
     """The framework in the requested format, with `weights` in effect (what-if ones, when
     `what_if` says how they depart from the file's)."""
     data = criteria_data(criteria, weights)
@@ -61,26 +91,41 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
     # Every text from the criteria file goes through md(): a title or `source:` quote
     # must not make markup (evaluator/render/markdown_text.py).
     from evaluator.render.markdown_text import md, row
-    lines = [f"## {md(data['title'])}", "",
-             *([f"> **{md(what_if)}**", ""] if what_if else []),
-             f"Criteria {md(data['id'], code=True)} version {md(data['version']) or '—'}; "
-             f"money in {md(data['currency'])}; method `{data['method']}`.", ""]
+
+    lines = [
+        f"## {md(data['title'])}",
+        "",
+        *([f"> **{md(what_if)}**", ""] if what_if else []),
+        f"Criteria {md(data['id'], code=True)} version {md(data['version']) or '—'}; "
+        f"money in {md(data['currency'])}; method `{data['method']}`.",
+        "",
+    ]
     for c in data["criteria"]:
         lines += [f"### {md(c['title'])} ({md(c['id'], code=True)}, {c['weight']:.0%})", ""]
         if c["source"]:
             lines += [f"> {md(c['source'])}", ""]
         lines += ["| Sub-criterion | Field | Weight | Rule |", "| --- | --- | ---: | --- |"]
-        lines += [row([s["id"], md(s["field"], code=True), f"{s['weight']:.0%}",
-                       s["rule_text"]]) for s in c["subcriteria"]]
+        lines += [
+            row([s["id"], md(s["field"], code=True), f"{s['weight']:.0%}", s["rule_text"]])
+            for s in c["subcriteria"]
+        ]
         lines.append("")
     if data["gates"]:
         lines += ["### Gates", ""]
-        lines += [f"- **{md(g['id'])}**: {md(g['requirement'])}" + (f" ({md(g['source'])})"
-                                                                     if g["source"] else "")
-                  for g in data["gates"]]
+        lines += [
+            f"- **{md(g['id'])}**: {md(g['requirement'])}"
+            + (f" ({md(g['source'])})" if g["source"] else "")
+            for g in data["gates"]
+        ]
         lines.append("")
-    lines += ["### ICP multipliers", "", _icp_origin(data), "",
-              "| Activity type | Multiplier |", "| --- | ---: |"]
+    lines += [
+        "### ICP multipliers",
+        "",
+        _icp_origin(data),
+        "",
+        "| Activity type | Multiplier |",
+        "| --- | ---: |",
+    ]
     lines += [row([name, f"× {value:g}"]) for name, value in data["icp"]["multipliers"].items()]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -98,22 +143,33 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
 
     from evaluator.render.layout import IDENTIFIER, fit_table
     from evaluator.render.table import print_to_text
-    table = Table(box=box.SIMPLE_HEAD, title=f"{data['title']} ({data['id']} "
-                  f"v{data['version']})", title_justify="left")
+
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=f"{data['title']} ({data['id']} v{data['version']})",
+        title_justify="left",
+    )
     table.add_column("Criterion / sub-criterion")
     table.add_column("Weight", justify="right", no_wrap=True)
     table.add_column("Field")
     table.add_column("Rule")
     for c in data["criteria"]:
-        table.add_row(Text(c["title"], style="bold"), Text(f"{c['weight']:.0%}", style="bold"),
-                      "", Text(c["source"], style="italic"))
+        table.add_row(
+            Text(c["title"], style="bold"),
+            Text(f"{c['weight']:.0%}", style="bold"),
+            "",
+            Text(c["source"], style="italic"),
+        )
         if c["credibility"]:
             factors = ", ".join(f"{k} {v:g}" for k, v in c["credibility"]["factors"].items())
             table.add_row("  credibility", "", c["credibility"]["field"], f"× {factors}")
         for s in c["subcriteria"]:
             table.add_row(f"  {s['id']}", f"{s['weight']:.0%}", s["field"], s["rule_text"])
-    gates = Table(box=box.SIMPLE_HEAD, title="Gates (a proposal failing one is ineligible)",
-                  title_justify="left")
+    gates = Table(
+        box=box.SIMPLE_HEAD,
+        title="Gates (a proposal failing one is ineligible)",
+        title_justify="left",
+    )
     gates.add_column("Gate")
     gates.add_column("Requirement")
     gates.add_column("Source")
@@ -124,10 +180,19 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
     icp.add_column("Multiplier", justify="right", no_wrap=True)
     for name, value in data["icp"]["multipliers"].items():
         icp.add_row(name, f"× {value:g}")
-    origin = [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")] \
-        if data["weights_from"] else []
+    origin = (
+        [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")]
+        if data["weights_from"]
+        else []
+    )
     mark = [Text(what_if, style="bold yellow")] if what_if else []
     width = options.width
-    return print_to_text(options, *mark, fit_table(table, width, {2: IDENTIFIER}), *origin,
-                         fit_table(gates, width, {0: IDENTIFIER}),
-                         fit_table(icp, width, {0: IDENTIFIER}), Text(_icp_origin(data)))
+    return print_to_text(
+        options,
+        *mark,
+        fit_table(table, width, {2: IDENTIFIER}),
+        *origin,
+        fit_table(gates, width, {0: IDENTIFIER}),
+        fit_table(icp, width, {0: IDENTIFIER}),
+        Text(_icp_origin(data)),
+    )

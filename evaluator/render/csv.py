@@ -57,17 +57,43 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     A file that could not be evaluated has a row of its own, blank but for its file and
     status, so that no spreadsheet shows the ranking without it."""
     criteria = [c.id for c in comparison.criteria.criteria]
-    lines = [_line(["rank", "id", "country", "eligible", "total", *map(cell, criteria),
-                    "file", "status", "what_if"])]
+    lines = [
+        _line(
+            [
+                "rank",
+                "id",
+                "country",
+                "eligible",
+                "total",
+                *map(cell, criteria),
+                "file",
+                "status",
+                "what_if",
+            ]
+        )
+    ]
     what_if = cell(what_if_terms(comparison.what_if))
     for e in comparison.evaluations:
         scores = {c.id: number(c.score) for c in e.criteria}
-        lines.append(_line(["" if e.rank is None else e.rank, cell(e.id),
-                            cell(e.proposal.country), "true" if e.eligible else "false",
-                            number(e.total), *(scores[c] for c in criteria),
-                            cell(e.proposal.file), "ranked" if e.eligible else "ineligible",
-                            what_if]))
+        lines.append(
+            _line(
+                [
+                    "" if e.rank is None else e.rank,
+                    cell(e.id),
+                    cell(e.proposal.country),
+                    "true" if e.eligible else "false",
+                    number(e.total),
+                    *(scores[c] for c in criteria),
+                    cell(e.proposal.file),
+                    "ranked" if e.eligible else "ineligible",
+                    what_if,
+                ]
+            )
+        )
     for file in comparison.unevaluated:
-        lines.append(_line(["", "", "", "", "", *("" for _ in criteria), cell(file),
-                            "not evaluated", what_if]))
+        lines.append(
+            _line(
+                ["", "", "", "", "", *("" for _ in criteria), cell(file), "not evaluated", what_if]
+            )
+        )
     return "".join(lines)

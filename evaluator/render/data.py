@@ -53,9 +53,11 @@ def marked_id(evaluation: Evaluation) -> str:
     return f"{evaluation.id} {RANGED_MARK}" if evaluation.proposal.ranged else evaluation.id
 
 
-def comparison_data(comparison: Comparison,
-                    disagreements: list[dict[str, Any]] | None = None,
-                    evaluated: int | None = None) -> dict[str, Any]:
+def comparison_data(
+    comparison: Comparison,
+    disagreements: list[dict[str, Any]] | None = None,
+    evaluated: int | None = None,
+) -> dict[str, Any]:
     """The whole result object of `compare` (and of `score`, with one result).
 
     `disagreements`, when given, are the panel's flags (see `panel_data`), and `evaluated`
@@ -65,16 +67,22 @@ def comparison_data(comparison: Comparison,
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "evaluator", "version": __version__},
-        "criteria": {"id": criteria.id, "version": criteria.version, "file": criteria.file,
-                     "sha256": criteria.sha256, "currency": criteria.currency},
+        "criteria": {
+            "id": criteria.id,
+            "version": criteria.version,
+            "file": criteria.file,
+            "sha256": criteria.sha256,
+            "currency": criteria.currency,
+        },
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
         "what_if": what_if_data(comparison.what_if),
     }
     if comparison.files is not None:
-        data["files"] = {"given": comparison.files,
-                         "evaluated": len(comparison.evaluations) if evaluated is None
-                         else evaluated}
+        data["files"] = {
+            "given": comparison.files,
+            "evaluated": len(comparison.evaluations) if evaluated is None else evaluated,
+        }
     data |= {
         "caveats": [c.as_dict() for c in comparison.caveats],
         "results": [evaluation_data(e) for e in comparison.evaluations],
@@ -83,8 +91,9 @@ def comparison_data(comparison: Comparison,
         "panel": panel_data(comparison, disagreements),
     }
     if comparison.kendall_tau is not None:
-        data["kendall_tau"] = {k: None if v is None else number(v)
-                               for k, v in comparison.kendall_tau.items()}
+        data["kendall_tau"] = {
+            k: None if v is None else number(v) for k, v in comparison.kendall_tau.items()
+        }
     return data
 
 
@@ -93,31 +102,50 @@ def what_if_data(what_if: WhatIf | None) -> dict[str, Any] | None:
     of the total) and the method, each null when not changed; null for the file's own."""
     if what_if is None:
         return None
-    return {"weights": None if what_if.weights is None else
-            {k: number(v) for k, v in what_if.weights.items()},
-            "method": what_if.method}
+    return {
+        "weights": None
+        if what_if.weights is None
+        else {k: number(v) for k, v in what_if.weights.items()},
+        "method": what_if.method,
+    }
 
 
 def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
     """One proposal's result."""
     proposal = evaluation.proposal
     data: dict[str, Any] = {
-        "id": proposal.id, "file": proposal.file, "sha256": proposal.sha256,
-        "country": proposal.country, "title": proposal.title,
-        "eligible": evaluation.eligible, "rank": evaluation.rank,
+        "id": proposal.id,
+        "file": proposal.file,
+        "sha256": proposal.sha256,
+        "country": proposal.country,
+        "title": proposal.title,
+        "eligible": evaluation.eligible,
+        "rank": evaluation.rank,
         "total": number(evaluation.total),
-        "gates": [{"id": g.id, "passed": g.passed, "detail": detail(g),
-                   "requirement": requirement(g.gate)} for g in evaluation.gates],
+        "gates": [
+            {
+                "id": g.id,
+                "passed": g.passed,
+                "detail": detail(g),
+                "requirement": requirement(g.gate),
+            }
+            for g in evaluation.gates
+        ],
         "criteria": {c.id: criterion_data(c) for c in evaluation.criteria},
-        "derived": {name: plain(evaluation.derived[name]) for name in sorted(evaluation.notes)
-                    if name in evaluation.derived},
+        "derived": {
+            name: plain(evaluation.derived[name])
+            for name in sorted(evaluation.notes)
+            if name in evaluation.derived
+        },
         "icp": icp_data(evaluation.icp),
         "warnings": notes_text(evaluation.warnings),
         "unscored": list(evaluation.unscored),
     }
     if evaluation.methods:
-        data["methods"] = {name: {"total": number(total), "rank": rank}
-                           for name, (total, rank) in evaluation.methods.items()}
+        data["methods"] = {
+            name: {"total": number(total), "rank": rank}
+            for name, (total, rank) in evaluation.methods.items()
+        }
     return data
 
 
@@ -126,13 +154,26 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
     if icp is None:
         return None
     return {
-        "currency": icp.currency, "offer_currency": icp.offer_currency, "rate": icp.rate,
-        "activities": [{
-            "type": c.activity.type, "description": c.activity.description,
-            "value": number(c.value), "offer_value": number(c.activity.value),
-            "multiplier": c.multiplier, "credit": number(c.credit), "local": c.activity.local,
-            **({} if c.activity.range is None else {"offer_range": range_data(c.activity.range)}),
-        } for c in icp.credits],
+        "currency": icp.currency,
+        "offer_currency": icp.offer_currency,
+        "rate": icp.rate,
+        "activities": [
+            {
+                "type": c.activity.type,
+                "description": c.activity.description,
+                "value": number(c.value),
+                "offer_value": number(c.activity.value),
+                "multiplier": c.multiplier,
+                "credit": number(c.credit),
+                "local": c.activity.local,
+                **(
+                    {}
+                    if c.activity.range is None
+                    else {"offer_range": range_data(c.activity.range)}
+                ),
+            }
+            for c in icp.credits
+        ],
         "credit_value": number(icp.credit_value),
         "local_credit_value": number(icp.local_credit_value),
         "acquisition_cost": plain(icp.acquisition_cost),
@@ -144,22 +185,29 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
 def criterion_data(criterion: CriterionScore) -> dict[str, Any]:
     """One criterion's score, weight, contribution and sub-criteria."""
     data: dict[str, Any] = {
-        "score": number(criterion.score), "weight": number(criterion.weight),
+        "score": number(criterion.score),
+        "weight": number(criterion.weight),
         "contribution": number(criterion.contribution),
         "subcriteria": {leaf.id: leaf_data(leaf) for leaf in criterion.leaves},
     }
     if criterion.credibility_field is not None:
-        data["credibility"] = {"field": criterion.credibility_field,
-                               "value": plain(criterion.credibility_value),
-                               "factor": number(criterion.credibility_factor)}
+        data["credibility"] = {
+            "field": criterion.credibility_field,
+            "value": plain(criterion.credibility_value),
+            "factor": number(criterion.credibility_factor),
+        }
     return data
 
 
 def leaf_data(leaf: LeafScore) -> dict[str, Any]:
     """One sub-criterion: field, value, score, weight, rule and explanation."""
     data: dict[str, Any] = {
-        "field": leaf.field, "value": plain(leaf.value), "score": number(leaf.score),
-        "weight": number(leaf.weight), "rule": leaf.rule, "explanation": explanation(leaf),
+        "field": leaf.field,
+        "value": plain(leaf.value),
+        "score": number(leaf.score),
+        "weight": number(leaf.weight),
+        "rule": leaf.rule,
+        "explanation": explanation(leaf),
     }
     if leaf.missing:
         data["missing"] = True
@@ -174,30 +222,41 @@ def leaf_data(leaf: LeafScore) -> dict[str, Any]:
 
 def range_data(estimate: Range) -> dict[str, Any]:
     """A figure given as a range: its bounds, its likely value (or null), the point's basis."""
-    return {"low": plain(estimate.low), "high": plain(estimate.high),
-            "likely": plain(estimate.likely), "point": estimate.basis}
+    return {
+        "low": plain(estimate.low),
+        "high": plain(estimate.high),
+        "likely": plain(estimate.likely),
+        "point": estimate.basis,
+    }
 
 
 def uncertain_data(uncertain: Uncertain) -> dict[str, Any]:
     """A derived figure from ranged inputs: those inputs, and its bounds where it has them."""
-    return {"inputs": list(uncertain.inputs), "low": plain(uncertain.low),
-            "high": plain(uncertain.high)}
+    return {
+        "inputs": list(uncertain.inputs),
+        "low": plain(uncertain.low),
+        "high": plain(uncertain.high),
+    }
 
 
 def leaf_panel_data(leaf: LeafScore) -> dict[str, Any]:
     """A judgement's members' ratings and scores, the spread and whether it is flagged."""
     consensus = leaf.panel
     if consensus is None:  # no --panel, or nobody rated it: the value is missing
-        return {"ratings": {}, "scores": {}, "spread": None, "disagreement": False,
-                "absent": []}
-    return {"ratings": {r.member: r.level for r in consensus.ratings},
-            "scores": {r.member: number(r.score) for r in consensus.ratings},
-            "spread": number(consensus.spread), "disagreement": consensus.disagreement,
-            "aggregate": consensus.aggregate, "absent": list(consensus.absent)}
+        return {"ratings": {}, "scores": {}, "spread": None, "disagreement": False, "absent": []}
+    return {
+        "ratings": {r.member: r.level for r in consensus.ratings},
+        "scores": {r.member: number(r.score) for r in consensus.ratings},
+        "spread": number(consensus.spread),
+        "disagreement": consensus.disagreement,
+        "aggregate": consensus.aggregate,
+        "absent": list(consensus.absent),
+    }
 
 
-def panel_data(comparison: Comparison, disagreements: list[dict[str, Any]] | None = None
-               ) -> dict[str, Any] | None:
+def panel_data(
+    comparison: Comparison, disagreements: list[dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
     """The panel of the run (None without --panel): members, settings, disagreements."""
     panel = comparison.panel
     if panel is None:
@@ -205,18 +264,27 @@ def panel_data(comparison: Comparison, disagreements: list[dict[str, Any]] | Non
     settings = comparison.criteria.panel
     if disagreements is None:
         disagreements = [flag for e in comparison.evaluations for flag in flagged(e)]
-    return {"folder": panel.folder, "aggregate": settings.aggregate,
-            "disagreement": number(settings.disagreement),
-            "members": [{"member": m.label, "file": m.file, "sha256": m.sha256}
-                        for m in panel.members],
-            "disagreements": disagreements}
+    return {
+        "folder": panel.folder,
+        "aggregate": settings.aggregate,
+        "disagreement": number(settings.disagreement),
+        "members": [{"member": m.label, "file": m.file, "sha256": m.sha256} for m in panel.members],
+        "disagreements": disagreements,
+    }
 
 
 def flagged(evaluation: Evaluation) -> list[dict[str, Any]]:
     """The panel's disagreements on one proposal's judgements."""
-    return [{"id": evaluation.id, "subcriterion": f"{c.id}.{leaf.id}",
-             "judgement": leaf.panel.judgement, "spread": number(leaf.panel.spread),
-             "highest": [r.member for r in leaf.panel.highest],
-             "lowest": [r.member for r in leaf.panel.lowest]}
-            for c in evaluation.criteria for leaf in c.leaves
-            if leaf.panel is not None and leaf.panel.disagreement]
+    return [
+        {
+            "id": evaluation.id,
+            "subcriterion": f"{c.id}.{leaf.id}",
+            "judgement": leaf.panel.judgement,
+            "spread": number(leaf.panel.spread),
+            "highest": [r.member for r in leaf.panel.highest],
+            "lowest": [r.member for r in leaf.panel.lowest],
+        }
+        for c in evaluation.criteria
+        for leaf in c.leaves
+        if leaf.panel is not None and leaf.panel.disagreement
+    ]

@@ -62,13 +62,29 @@ if TYPE_CHECKING:
 
 # Okabe & Ito's palette, told apart by most colour-blind readers; each criterion also gets
 # its own fill pattern and its name in the legend, so colour never carries meaning alone.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D1F",
-           "#666666")
-PATTERNS = ("solid", "diagonal", "dots", "horizontal", "crosshatch", "vertical", "antidiagonal",
-            "grid")
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#8C6D1F", "#666666")
+PATTERNS = (
+    "solid",
+    "diagonal",
+    "dots",
+    "horizontal",
+    "crosshatch",
+    "vertical",
+    "antidiagonal",
+    "grid",
+)
 # ColorBrewer "Blues": score 0 is the lightest, 100 the darkest.
-HEAT = ("#f7fbff", "#deebf7", "#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5",
-        "#08519c", "#08306b")
+HEAT = (
+    "#f7fbff",
+    "#deebf7",
+    "#c6dbef",
+    "#9ecae1",
+    "#6baed6",
+    "#4292c6",
+    "#2171b5",
+    "#08519c",
+    "#08306b",
+)
 MISSING_MARK = "†"
 EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
 _BREAKS = re.compile(r"(?<=[._/])(?=.)")  # after these, a long name may wrap
@@ -94,11 +110,13 @@ def generated_at(environ: Mapping[str, str] | None = None) -> datetime:
         seconds = int(text.strip())
         return datetime.fromtimestamp(seconds, UTC)
     except (ValueError, OverflowError, OSError):
-        raise UsageError.at(EPOCH_VARIABLE, f"expected whole seconds since 1970-01-01 UTC, "
-                                            f"got {text!r}") from None
+        raise UsageError.at(
+            EPOCH_VARIABLE, f"expected whole seconds since 1970-01-01 UTC, got {text!r}"
+        ) from None
 
 
 # --- colours and patterns -------------------------------------------------------------------
+
 
 def _rgb(colour: str) -> tuple[int, int, int]:
     return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
@@ -106,9 +124,11 @@ def _rgb(colour: str) -> tuple[int, int, int]:
 
 def _luminance(colour: str) -> float:
     """WCAG relative luminance of an sRGB colour."""
+
     def linear(channel: int) -> float:
         c = channel / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (linear(c) for c in _rgb(colour))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -148,13 +168,22 @@ class Series:
 
 def series(comparison: Comparison) -> list[Series]:
     """A colour and a pattern for each top-level criterion, in the criteria file's order."""
-    return [Series(i, c.id, c.title, comparison.weights.get(c.id, 0.0),
-                   PALETTE[i % len(PALETTE)], PATTERNS[i % len(PATTERNS)],
-                   ink(PALETTE[i % len(PALETTE)]))
-            for i, c in enumerate(comparison.criteria.criteria)]
+    return [
+        Series(
+            i,
+            c.id,
+            c.title,
+            comparison.weights.get(c.id, 0.0),
+            PALETTE[i % len(PALETTE)],
+            PATTERNS[i % len(PATTERNS)],
+            ink(PALETTE[i % len(PALETTE)]),
+        )
+        for i, c in enumerate(comparison.criteria.criteria)
+    ]
 
 
 # --- the contribution chart ------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Segment:
@@ -233,7 +262,7 @@ class BarChart(ChartFrame):
 
 
 def _short(text: str, limit: int = LABEL_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def label_width(labels: Sequence[str], prefix: int = 0) -> int:
@@ -269,15 +298,34 @@ def contribution_chart(comparison: Comparison, ranks: bool = True) -> BarChart:
         total = f"{weighted:.2f}" if comparison.method == Method.WSM else f"Σ {weighted:.2f}"
         words = "; ".join(f"{seg.series.title} {seg.value:.2f}" for seg in segments)
         status = "" if e.eligible else " Ineligible."
-        bars.append(Bar(e.id, _rank_label(e) if ranks else "", label, y,
-                        tuple(segments), round(x, 2), total, e.eligible,
-                        f"{e.id}: weighted sum {weighted:.2f} = {words}.{status}"))
+        bars.append(
+            Bar(
+                e.id,
+                _rank_label(e) if ranks else "",
+                label,
+                y,
+                tuple(segments),
+                round(x, 2),
+                total,
+                e.eligible,
+                f"{e.id}: weighted sum {weighted:.2f} = {words}.{status}",
+            )
+        )
     ticks = tuple(Tick(round(left + v * scale, 2), str(v)) for v in (0, 25, 50, 75, 100))
-    return BarChart(CHART_WIDTH, _chart_height(len(bars)), left, plot_width,
-                    AXIS_HEIGHT - 8, ticks, tuple(bars), tuple(colours))
+    return BarChart(
+        CHART_WIDTH,
+        _chart_height(len(bars)),
+        left,
+        plot_width,
+        AXIS_HEIGHT - 8,
+        ticks,
+        tuple(bars),
+        tuple(colours),
+    )
 
 
 # --- the stability chart ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class StabilityRow:
@@ -301,8 +349,11 @@ class StabilityChart(ChartFrame):
 
 
 def _interval_words(interval: tuple[float, float] | None) -> str:
-    return "never" if interval is None else \
-        f"{percent(interval[0], 1, 'up')} to {percent(interval[1], 1, 'down')}"
+    return (
+        "never"
+        if interval is None
+        else f"{percent(interval[0], 1, 'up')} to {percent(interval[1], 1, 'down')}"
+    )
 
 
 def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
@@ -318,19 +369,30 @@ def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
         return round(start, 2), round(max(1.0, (interval[1] - interval[0]) * plot_width), 2)
 
     for row, (s, label) in enumerate(zip(stability.values(), labels, strict=True)):
-        rows.append(StabilityRow(
-            s.criterion, label, _row_y(row), band(s.winner), band(s.ranking),
-            round(left + s.weight * plot_width, 2), percent(s.weight, 2),
-            f"{s.criterion}: weight today {percent(s.weight, 2)}; the winner holds from "
-            f"{_interval_words(s.winner)}; the whole ranking holds from "
-            f"{_interval_words(s.ranking)}."))
-    ticks = tuple(Tick(round(left + v * plot_width, 2), percent(v))
-                  for v in (0, 0.25, 0.5, 0.75, 1))
-    return StabilityChart(CHART_WIDTH, _chart_height(len(rows)), left, plot_width,
-                          AXIS_HEIGHT - 8, ticks, tuple(rows))
+        rows.append(
+            StabilityRow(
+                s.criterion,
+                label,
+                _row_y(row),
+                band(s.winner),
+                band(s.ranking),
+                round(left + s.weight * plot_width, 2),
+                percent(s.weight, 2),
+                f"{s.criterion}: weight today {percent(s.weight, 2)}; the winner holds from "
+                f"{_interval_words(s.winner)}; the whole ranking holds from "
+                f"{_interval_words(s.ranking)}.",
+            )
+        )
+    ticks = tuple(
+        Tick(round(left + v * plot_width, 2), percent(v)) for v in (0, 0.25, 0.5, 0.75, 1)
+    )
+    return StabilityChart(
+        CHART_WIDTH, _chart_height(len(rows)), left, plot_width, AXIS_HEIGHT - 8, ticks, tuple(rows)
+    )
 
 
 # --- tables ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:
@@ -365,24 +427,31 @@ def criteria_grid(comparison: Comparison) -> list[GridRow]:
     rows: list[GridRow] = []
     for criterion in comparison.criteria.criteria:
         found = [_criterion(e, criterion.id) for e in comparison.evaluations]
-        rows.append(GridRow(0, criterion.id, criterion.title,
-                            percent(comparison.weights.get(criterion.id, 0.0)),
-                            tuple(_grid_cell(c) for c in found)))
+        rows.append(
+            GridRow(
+                0,
+                criterion.id,
+                criterion.title,
+                percent(comparison.weights.get(criterion.id, 0.0)),
+                tuple(_grid_cell(c) for c in found),
+            )
+        )
         if not criterion.has_subcriteria:
             continue
         for leaf in criterion.leaves:
             cells = []
             weight = ""
             for c in found:
-                score = None if c is None else next(
-                    (x for x in c.leaves if x.id == leaf.id), None)
+                score = None if c is None else next((x for x in c.leaves if x.id == leaf.id), None)
                 if score is None:
                     cells.append(_blank())
                     continue
                 weight = percent(score.weight)
-                cells.append(heat_cell(score.score, explanation(score), score.missing)
-                             if score.rule != "raw" else _raw_cell(score.value,
-                                                                   explanation(score)))
+                cells.append(
+                    heat_cell(score.score, explanation(score), score.missing)
+                    if score.rule != "raw"
+                    else _raw_cell(score.value, explanation(score))
+                )
             rows.append(GridRow(1, leaf.id, leaf.title, weight, tuple(cells)))
     return rows
 
@@ -463,8 +532,10 @@ def estimate_note(leaf: LeafScore) -> str:
     uncertain = leaf.uncertain
     if uncertain is not None:
         if uncertain.low is not None and uncertain.high is not None:
-            return (f"{RANGED_MARK} from estimates: {number_text(uncertain.low)}–"
-                    f"{number_text(uncertain.high)}")
+            return (
+                f"{RANGED_MARK} from estimates: {number_text(uncertain.low)}–"
+                f"{number_text(uncertain.high)}"
+            )
         return f"{RANGED_MARK} from estimates"
     return ""
 
@@ -474,13 +545,18 @@ def panel_note(leaf: LeafScore) -> dict[str, Any] | None:
     consensus = leaf.panel
     if consensus is None:
         return None
-    return {"ratings": [(r.member, r.level, points(r.score)) for r in consensus.ratings],
-            "aggregate": consensus.aggregate, "score": points(consensus.score),
-            "spread": points(consensus.spread), "disagreement": consensus.disagreement,
-            "absent": list(consensus.absent)}
+    return {
+        "ratings": [(r.member, r.level, points(r.score)) for r in consensus.ratings],
+        "aggregate": consensus.aggregate,
+        "score": points(consensus.score),
+        "spread": points(consensus.spread),
+        "disagreement": consensus.disagreement,
+        "absent": list(consensus.absent),
+    }
 
 
 # --- the recommendation ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Recommendation:
@@ -507,18 +583,22 @@ def recommendation(comparison: Comparison) -> Recommendation:
     tied = tuple(e.id for e in comparison.evaluations if e.rank == 1)
     if len(tied) > 1:
         return Recommendation("tie", winner, tied)
-    runner = next((e for e in comparison.evaluations if e.rank is not None and e.rank != 1),
-                  None)
+    runner = next((e for e in comparison.evaluations if e.rank is not None and e.rank != 1), None)
     return Recommendation("winner", winner, tied, runner)
 
 
 def ineligible_reasons(comparison: Comparison) -> list[tuple[str, str]]:
     """(proposal, why) for every gate a proposal fails."""
-    return [(e.id, f"{g.title} ({requirement(g.gate)}; it has {detail(g)})")
-            for e in comparison.evaluations for g in e.gates if not g.passed]
+    return [
+        (e.id, f"{g.title} ({requirement(g.gate)}; it has {detail(g)})")
+        for e in comparison.evaluations
+        for g in e.gates
+        if not g.passed
+    ]
 
 
 # --- robustness ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class Robustness:
@@ -560,13 +640,22 @@ def robustness(result: Sensitivity) -> Robustness:
             return "<1%"
         return ">99%" if 0.995 <= x < 1 else f"{x:.0%}"
 
-
     shown = result.winner is not None
-    stability = tuple({
-        "criterion": s.criterion, "today": percent(s.weight, 2),
-        "winner": interval_text(s.winner), "ranking": interval_text(s.ranking),
-        "below": s.winner_below or "", "above": s.winner_above or ""}
-        for s in result.stability.values()) if shown else ()
+    stability = (
+        tuple(
+            {
+                "criterion": s.criterion,
+                "today": percent(s.weight, 2),
+                "winner": interval_text(s.winner),
+                "ranking": interval_text(s.ranking),
+                "below": s.winner_below or "",
+                "above": s.winner_above or "",
+            }
+            for s in result.stability.values()
+        )
+        if shown
+        else ()
+    )
     a = result.acceptability
     rows = list(a.shares.items())
     ranks = [ordinal(r + 1) for r in range(a.ranks)]
@@ -575,15 +664,21 @@ def robustness(result: Sensitivity) -> Robustness:
         ranks.append(rank_span(a.ranks + 1, len(result.proposals)))
         rows = [(i, [*row, rest[i]]) for i, row in rows if sum(row) > 0][:ACCEPTABILITY_ROWS]
     weights = result.comparison.weights
-    central = tuple((i, tuple(percent(w[k]) for k in weights))
-                    for i, w in a.central_weights.items() if w is not None)
+    central = tuple(
+        (i, tuple(percent(w[k]) for k in weights))
+        for i, w in a.central_weights.items()
+        if w is not None
+    )
     return Robustness(
         headline=tuple(headline(result)),
         chart=stability_chart(result.stability) if shown and result.stability else None,
         stability=stability,
         ranks=tuple(ranks),
-        acceptability=tuple((i, i == result.winner, tuple((share(x), x) for x in row))
-                            for i, row in rows) if shown else (),
+        acceptability=tuple(
+            (i, i == result.winner, tuple((share(x), x) for x in row)) for i, row in rows
+        )
+        if shown
+        else (),
         more=len(a.shares) - len(rows) if shown else 0,
         draws=f"{describe_spread(result)} ({describe_draws(result)})",
         central=central if shown else (),
@@ -592,35 +687,50 @@ def robustness(result: Sensitivity) -> Robustness:
         excluded=tuple(e.id for e in result.excluded),
         # The comparison's own notes are in the summary already.
         notes=tuple(note_text(n) for n in result.notes if n not in result.comparison.notes),
-        settings={"samples": f"{a.samples:,}", "seed": str(a.seed),
-                  "spread": str(spread_value(a.spread))})
+        settings={
+            "samples": f"{a.samples:,}",
+            "seed": str(a.seed),
+            "spread": str(spread_value(a.spread)),
+        },
+    )
 
 
 def code_spans(text: object) -> Markup:
     """Escaped text in which `backquoted` words are set as code, as the notes write them."""
     from markupsafe import Markup, escape
+
     parts = str(text).split("`")
     if len(parts) % 2 == 0:  # an unmatched backquote: leave the text as it is
         return escape(str(text))
-    return Markup("").join(Markup("<code>%s</code>") % part if odd else escape(part)
-                           for odd, part in ((i % 2 == 1, p) for i, p in enumerate(parts)))
+    return Markup("").join(
+        Markup("<code>%s</code>") % part if odd else escape(part)
+        for odd, part in ((i % 2 == 1, p) for i, p in enumerate(parts))
+    )
 
 
 def breakable(text: object) -> Markup:
     """Escaped text that may wrap after `.` and `_`: long field names fit narrow columns."""
     from markupsafe import Markup, escape
+
     return Markup("<wbr>").join(escape(part) for part in _BREAKS.split(str(text)))
 
 
 # --- the page --------------------------------------------------------------------------------
 
+
 @cache
 def environment() -> Environment:
     """The Jinja2 environment: package templates, autoescaping on, undefined names fail."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
-    env = Environment(loader=PackageLoader("evaluator", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+
+    env = Environment(
+        loader=PackageLoader("evaluator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["value"] = value_text
     env.filters["leaf_value"] = leaf_value
     env.filters["breakable"] = breakable
@@ -647,11 +757,16 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
         "weights": [(k, percent(w, 2)) for k, w in comparison.weights.items()],
         "what_if": what_if_sentence(comparison),
         "command": None,
-        "proposals": [(e.id, e.proposal.file, e.proposal.sha256) for e in
-                      sorted(comparison.evaluations, key=lambda e: e.proposal.file)],
-        "panel": None if panel is None else {
+        "proposals": [
+            (e.id, e.proposal.file, e.proposal.sha256)
+            for e in sorted(comparison.evaluations, key=lambda e: e.proposal.file)
+        ],
+        "panel": None
+        if panel is None
+        else {
             "folder": panel.folder,
-            "members": [(m.label, m.file, m.sha256) for m in panel.members]},
+            "members": [(m.label, m.file, m.sha256) for m in panel.members],
+        },
     }
 
 
@@ -659,27 +774,43 @@ def _card(e: Evaluation, method: str) -> dict[str, Any]:
     criteria = []
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
-        criteria.append({
-            "criterion": c, "subtotal": f"{subtotal:.2f}",
-            # weight × a raw value would be a meaningless number
-            "raw": no_contribution(c, method) if has_raw(c) else None,
-            "credibility": None if c.credibility_field is None else {
-                "field": c.credibility_field, "value": value_text(c.credibility_value),
-                "factor": f"{c.credibility_factor:g}"},
-            "leaves": [{"leaf": leaf, "estimate": estimate_note(leaf),
-                        "panel": panel_note(leaf)} for leaf in c.leaves]})
+        criteria.append(
+            {
+                "criterion": c,
+                "subtotal": f"{subtotal:.2f}",
+                # weight × a raw value would be a meaningless number
+                "raw": no_contribution(c, method) if has_raw(c) else None,
+                "credibility": None
+                if c.credibility_field is None
+                else {
+                    "field": c.credibility_field,
+                    "value": value_text(c.credibility_value),
+                    "factor": f"{c.credibility_factor:g}",
+                },
+                "leaves": [
+                    {"leaf": leaf, "estimate": estimate_note(leaf), "panel": panel_note(leaf)}
+                    for leaf in c.leaves
+                ],
+            }
+        )
     icp = e.icp
     return {
-        "evaluation": e, "criteria": criteria,
+        "evaluation": e,
+        "criteria": criteria,
         "unscored": unscored_sentence(e.unscored) if e.unscored else "",
-        "icp": None if icp is None else {"summary": icp_summary(icp), "rows": icp_rows(icp),
-                                         "currency": icp.currency},
+        "icp": None
+        if icp is None
+        else {"summary": icp_summary(icp), "rows": icp_rows(icp), "currency": icp.currency},
     }
 
 
-def report_context(comparison: Comparison, *, card: bool = False,
-                   sensitivity: Sensitivity | None = None,
-                   generated: datetime | None = None) -> dict[str, Any]:
+def report_context(
+    comparison: Comparison,
+    *,
+    card: bool = False,
+    sensitivity: Sensitivity | None = None,
+    generated: datetime | None = None,
+) -> dict[str, Any]:
     """Everything the template shows, computed here so that the template only lays it out."""
     generated = generated or generated_at()
     names = method_names(comparison)
@@ -713,19 +844,25 @@ def report_context(comparison: Comparison, *, card: bool = False,
         "series": series(comparison),
         # A weighted sum of raw values means nothing: no chart of one.
         "chart": contribution_chart(comparison, ranks=not card)
-        if evaluations and not raw_caption(comparison) else None,
+        if evaluations and not raw_caption(comparison)
+        else None,
         "raw": raw_caption(comparison),
         "grid": criteria_grid(comparison),
         "gates": gate_grid(comparison),
         "methods": names,
         "method_rows": [(e, e.eligible and differs(e)) for e in evaluations] if names else [],
-        "kendall": [(pair, "n/a" if tau is None else f"{tau:.2f}")
-                    for pair, tau in (comparison.kendall_tau or {}).items()],
-        "panel": None if comparison.panel is None else {
-            "members": members(comparison), "settings": settings_sentence(comparison, FLAG),
+        "kendall": [
+            (pair, "n/a" if tau is None else f"{tau:.2f}")
+            for pair, tau in (comparison.kendall_tau or {}).items()
+        ],
+        "panel": None
+        if comparison.panel is None
+        else {
+            "members": members(comparison),
+            "settings": settings_sentence(comparison, FLAG),
             "aggregate": criteria.panel.aggregate.capitalize(),
-            "rows": [(row, score_text(row), spread_text(row)) for row in
-                     panel_rows(comparison)]},
+            "rows": [(row, score_text(row), spread_text(row)) for row in panel_rows(comparison)],
+        },
         "cards": [_card(e, comparison.method) for e in evaluations],
         "robustness": None if sensitivity is None else robustness(sensitivity),
         "ranged": ranged,
@@ -736,22 +873,28 @@ def report_context(comparison: Comparison, *, card: bool = False,
     }
 
 
-def render_report(comparison: Comparison, *, card: bool = False,
-                  sensitivity: Sensitivity | None = None,
-                  generated: datetime | None = None, command: Sequence[str] = ()) -> str:
+def render_report(
+    comparison: Comparison,
+    *,
+    card: bool = False,
+    sensitivity: Sensitivity | None = None,
+    generated: datetime | None = None,
+    command: Sequence[str] = (),
+) -> str:
     """The report as one HTML document (a comparison, or one proposal's score card);
     `command`, the command line that made it, goes into the audit trail."""
     template = environment().get_template("report.html")
-    context = report_context(comparison, card=card, sensitivity=sensitivity,
-                             generated=generated)
+    context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
     if command:
         import shlex
+
         context["audit"]["command"] = shlex.join(command)
     return template.render(context)
 
 
-def render(comparison: Comparison, options: RenderOptions,
-           sensitivity: Sensitivity | None = None) -> str:
+def render(
+    comparison: Comparison, options: RenderOptions, sensitivity: Sensitivity | None = None
+) -> str:
     """The comparison report: recommendation, charts, criteria, gates, evidence, audit."""
     return render_report(comparison, sensitivity=sensitivity, command=options.command)
 
@@ -759,4 +902,3 @@ def render(comparison: Comparison, options: RenderOptions,
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card as an HTML report."""
     return render_report(comparison, card=True, command=options.command)
-

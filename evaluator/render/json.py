@@ -17,8 +17,9 @@ from evaluator.scoring.results import Comparison, Evaluation
 # proposal also keeps the output greppable and its diffs per proposal; `jq .` (or
 # `python -m json.tool`) indents it all for reading. The data are trees made afresh for
 # each result: no need to check every list and dict for cycles (8% of encoding).
-_line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "), allow_nan=False,
-                         check_circular=False).encode
+_line = json.JSONEncoder(
+    ensure_ascii=False, separators=(", ", ": "), allow_nan=False, check_circular=False
+).encode
 
 
 def dumps(value: Any) -> str:
@@ -43,8 +44,13 @@ def _pieces(value: Any, encoded: Mapping[str, Sequence[Sequence[_T]]]) -> list[s
     for number, (key, item) in enumerate(value.items()):
         pieces.append((",\n  " if number else "  ") + encode_basestring(key) + ": ")
         given = encoded.get(key)
-        elements: Sequence[Sequence[str | _T]] = given if given is not None else \
-            [(_line(element),) for element in item] if isinstance(item, list) else []
+        elements: Sequence[Sequence[str | _T]] = (
+            given
+            if given is not None
+            else [(_line(element),) for element in item]
+            if isinstance(item, list)
+            else []
+        )
         if not elements:
             pieces.append(_line(item))
             continue
@@ -68,16 +74,18 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     return "".join(pieces)
 
 
-def render_encoded(comparison: Comparison, results: Sequence[Sequence[bytes]],
-                   disagreements: list[dict[str, Any]], evaluated: int) -> bytes:
+def render_encoded(
+    comparison: Comparison,
+    results: Sequence[Sequence[bytes]],
+    disagreements: list[dict[str, Any]],
+    evaluated: int,
+) -> bytes:
     """As `render`, in UTF-8, for a comparison whose results were encoded elsewhere:
     `results` are their lines in UTF-8 (each in pieces that join into it), in result
     order, `disagreements` the panel's flags among them and `evaluated` their number."""
-    pieces = _pieces(comparison_data(comparison, disagreements, evaluated),
-                     {"results": results})
+    pieces = _pieces(comparison_data(comparison, disagreements, evaluated), {"results": results})
     pieces.append("\n")
-    return b"".join(piece.encode("utf-8") if isinstance(piece, str) else piece
-                    for piece in pieces)
+    return b"".join(piece.encode("utf-8") if isinstance(piece, str) else piece for piece in pieces)
 
 
 # A result's line in UTF-8, in two pieces around its rank, and its panel flags.
@@ -96,15 +104,18 @@ def result_lines(evaluations: Sequence[Evaluation]) -> list[ResultLine]:
     for evaluation, item in zip(evaluations, data, strict=True):
         text = _line(item).encode("utf-8")
         cut = text.index(_RANK + b"null") + len(_RANK)
-        lines.append((text[:cut], text[cut + len(b"null"):], flagged(evaluation)))
+        lines.append((text[:cut], text[cut + len(b"null") :], flagged(evaluation)))
     return lines
 
 
-def render_ranked(comparison: Comparison, results: Sequence[tuple[int | None, ResultLine]]
-                  ) -> bytes:
+def render_ranked(
+    comparison: Comparison, results: Sequence[tuple[int | None, ResultLine]]
+) -> bytes:
     """As `render`, in UTF-8, for a comparison whose results are `result_lines`, each with
     its rank, in result order."""
-    lines = [(before, b"null" if rank is None else b"%d" % rank, after)
-             for rank, (before, after, _) in results]
+    lines = [
+        (before, b"null" if rank is None else b"%d" % rank, after)
+        for rank, (before, after, _) in results
+    ]
     flags = [flag for _, (_, _, found) in results for flag in found]
     return render_encoded(comparison, lines, flags, len(results))

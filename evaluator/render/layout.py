@@ -26,8 +26,10 @@ TEXT, IDENTIFIER, WORDS, FIXED = "text", "identifier", "words", "fixed"
 _BREAKS = {
     WORDS: re.compile(r"(?!)"),
     IDENTIFIER: re.compile(r"(?<=_)(?=.)|(?<=\.)(?=[A-Za-z\[])"),
-    TEXT: re.compile(r"(?<=_)(?=.)|(?<=\.)(?=[A-Za-z\[])|(?<=/)(?=.)|(?<=–)(?=.)"
-                     r"|(?<=[A-Za-z]-)(?=[A-Za-z])"),
+    TEXT: re.compile(
+        r"(?<=_)(?=.)|(?<=\.)(?=[A-Za-z\[])|(?<=/)(?=.)|(?<=–)(?=.)"
+        r"|(?<=[A-Za-z]-)(?=[A-Za-z])"
+    ),
 }
 _WORD = re.compile(r"\S+")
 
@@ -48,8 +50,8 @@ def word_lines(word: str, width: int, kind: str = TEXT) -> list[str]:
             lines.append(line)
             line = ""
         while cell_len(piece) > width:  # no break allowed inside: fold it
-            lines.append(line + piece[:width - cell_len(line)])
-            piece = piece[width - cell_len(line):]
+            lines.append(line + piece[: width - cell_len(line)])
+            piece = piece[width - cell_len(line) :]
             line = ""
         line += piece
     lines.append(line)
@@ -100,12 +102,13 @@ def break_offsets(text: str, width: int, kind: str = TEXT) -> list[int]:
     for match in _WORD.finditer(text):
         word = match.group()
         line_start = text.rfind("\n", 0, match.start()) + 1
-        indent = match.start() - line_start if not text[line_start:match.start()].strip() \
-            else 0  # the first word of an indented line starts after the indent
+        indent = (
+            match.start() - line_start if not text[line_start : match.start()].strip() else 0
+        )  # the first word of an indented line starts after the indent
         if cell_len(word) > width - indent:
             parts = word_lines(word, max(1, width - indent), kind)
             if indent and len(parts) > 1:
-                parts = [parts[0], *word_lines(word[len(parts[0]):], width, kind)]
+                parts = [parts[0], *word_lines(word[len(parts[0]) :], width, kind)]
             at = match.start()
             for part in parts[:-1]:
                 at += len(part)
@@ -120,8 +123,14 @@ def broken(cell: RenderableType, width: int, kind: str = TEXT) -> RenderableType
         return Text("\n").join(cell.divide(offsets)) if offsets else cell
     if isinstance(cell, str):
         offsets = break_offsets(cell, width, kind)
-        return "".join(f"{cell[a:b]}\n" if b in offsets else cell[a:b] for a, b in zip(
-            [0, *offsets], [*offsets, len(cell)], strict=True)) if offsets else cell
+        return (
+            "".join(
+                f"{cell[a:b]}\n" if b in offsets else cell[a:b]
+                for a, b in zip([0, *offsets], [*offsets, len(cell)], strict=True)
+            )
+            if offsets
+            else cell
+        )
     return cell
 
 
@@ -146,8 +155,9 @@ def overhead(table: Table) -> int:
     return edges + rules + count * padding(table)
 
 
-def _measure(table: Table, kinds: Mapping[int, str] | None
-             ) -> tuple[list[str], list[int], list[int]]:
+def _measure(
+    table: Table, kinds: Mapping[int, str] | None
+) -> tuple[list[str], list[int], list[int]]:
     """Each column's kind, natural width and narrowest width without folding."""
     kinds = dict(kinds or {})
     columns = table.columns
@@ -162,9 +172,20 @@ def _measure(table: Table, kinds: Mapping[int, str] | None
             wide = min(wide, column.max_width)
         wide = max(wide, column.min_width or 0, 1)
         nat.append(wide)
-        low.append(wide if kind[i] == FIXED else min(wide, max(1, *(
-            narrowest(plain(cell), TEXT if j == 0 else kind[i])
-            for j, cell in enumerate(cells)))))
+        low.append(
+            wide
+            if kind[i] == FIXED
+            else min(
+                wide,
+                max(
+                    1,
+                    *(
+                        narrowest(plain(cell), TEXT if j == 0 else kind[i])
+                        for j, cell in enumerate(cells)
+                    ),
+                ),
+            )
+        )
     return kind, nat, low
 
 
@@ -205,8 +226,9 @@ def fit_table(table: Table, width: int, kinds: Mapping[int, str] | None = None) 
     return table
 
 
-def _shrink(room: int, nat: list[int], low: list[int], kind: list[str], pad: int,
-            fold: bool = True) -> list[int]:
+def _shrink(
+    room: int, nat: list[int], low: list[int], kind: list[str], pad: int, fold: bool = True
+) -> list[int]:
     """Rich's narrowing of a table too wide for `room` (the widest columns first), with no
     column below its widest unbreakable piece unless nothing else can give (`fold`)."""
     count = len(nat)
@@ -229,8 +251,9 @@ def _shrink(room: int, nat: list[int], low: list[int], kind: list[str], pad: int
     return [w - pad for w in narrowed]
 
 
-def _share(room: int, nat: list[int], low: list[int], ratios: list[int], kind: list[str],
-           pad: int) -> list[int]:
+def _share(
+    room: int, nat: list[int], low: list[int], ratios: list[int], kind: list[str], pad: int
+) -> list[int]:
     """Rich's share of an expanding table's room by ratio (of the widths with their
     padding), with no column below its narrowest while another has room to give: the
     other columns first give up what they can."""
@@ -239,15 +262,21 @@ def _share(room: int, nat: list[int], low: list[int], ratios: list[int], kind: l
     need = sum(low[i] for i in free) - (room - sum(nat[i] for i in others))
     widths = list(nat)
     if need > 0:  # the columns without a ratio shrink first, down to their narrowest
-        reduced = _shrink(sum(nat[i] for i in others) - need,
-                          [nat[i] for i in others], [low[i] for i in others],
-                          [kind[i] for i in others], 0, fold=False)
+        reduced = _shrink(
+            sum(nat[i] for i in others) - need,
+            [nat[i] for i in others],
+            [low[i] for i in others],
+            [kind[i] for i in others],
+            0,
+            fold=False,
+        )
         for i, w in zip(others, reduced, strict=True):
             widths[i] = w
     while free:
         total = room - sum(w for i, w in enumerate(widths) if i not in free)
-        shares = [share - pad for share in _distribute(total + pad * len(free),
-                                                      [ratios[i] for i in free])]
+        shares = [
+            share - pad for share in _distribute(total + pad * len(free), [ratios[i] for i in free])
+        ]
         short = [i for i, share in zip(free, shares, strict=True) if share < low[i]]
         if not short or len(short) == len(free):
             for i, share in zip(free, shares, strict=True):

@@ -58,8 +58,10 @@ def recommendation(comparison: Comparison) -> str:
     if len(tied) > 1:
         return f"Tie for first place between {md(', '.join(tied))} ({winner.total:.2f})."
     verb = "Recommended, with the caveats below" if provisional(comparison) else "Recommended"
-    return (f"{verb}: **{md(winner.id)}** ({md(winner.proposal.country)}), "
-            f"total {winner.total:.2f} {out_of(comparison.method)}.")
+    return (
+        f"{verb}: **{md(winner.id)}** ({md(winner.proposal.country)}), "
+        f"total {winner.total:.2f} {out_of(comparison.method)}."
+    )
 
 
 def run_lines(comparison: Comparison) -> list[str]:
@@ -79,22 +81,49 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     criteria = comparison.criteria
     ids = [c.id for c in criteria.criteria]
     names = method_names(comparison)
-    lines = [f"## {md(criteria.title)}", "", *run_lines(comparison),
-             f"Criteria {md(criteria.id, code=True)} version {md(criteria.version) or '—'}, "
-             f"method `{comparison.method}`, {files_phrase(comparison)}. "
-             f"{recommendation(comparison)}", "", *caveat_lines(comparison),
-             _row(["Rank", "Proposal", "Country", "Total", *(f"{n} rank" for n in names),
-                   *(f"{i} ({percent(comparison.weights[i])})" for i in ids), "Gates"]),
-             _row(["---:", "---", "---", "---:", *("---:" for _ in names),
-                   *("---:" for _ in ids), "---"])]
+    lines = [
+        f"## {md(criteria.title)}",
+        "",
+        *run_lines(comparison),
+        f"Criteria {md(criteria.id, code=True)} version {md(criteria.version) or '—'}, "
+        f"method `{comparison.method}`, {files_phrase(comparison)}. "
+        f"{recommendation(comparison)}",
+        "",
+        *caveat_lines(comparison),
+        _row(
+            [
+                "Rank",
+                "Proposal",
+                "Country",
+                "Total",
+                *(f"{n} rank" for n in names),
+                *(f"{i} ({percent(comparison.weights[i])})" for i in ids),
+                "Gates",
+            ]
+        ),
+        _row(
+            ["---:", "---", "---", "---:", *("---:" for _ in names), *("---:" for _ in ids), "---"]
+        ),
+    ]
     for e in comparison.evaluations:
         failed = [g.id for g in e.gates if not g.passed]
         bold = e.eligible and bool(names) and differs(e)  # the methods disagree on it
-        lines.append(_row([_rank(e), marked_id(e), e.proposal.country, f"{e.total:.2f}",
-                           *(Markdown(f"**{r}**") if bold else ("—" if r is None else r)
-                             for r in (e.methods[n][1] for n in names)),
-                           *(criterion_score_text(c) for c in e.criteria),
-                           "fails " + ", ".join(failed) if failed else "pass"]))
+        lines.append(
+            _row(
+                [
+                    _rank(e),
+                    marked_id(e),
+                    e.proposal.country,
+                    f"{e.total:.2f}",
+                    *(
+                        Markdown(f"**{r}**") if bold else ("—" if r is None else r)
+                        for r in (e.methods[n][1] for n in names)
+                    ),
+                    *(criterion_score_text(c) for c in e.criteria),
+                    "fails " + ", ".join(failed) if failed else "pass",
+                ]
+            )
+        )
     lines.append("")
     if raw_caption(comparison):
         lines.append(f"- {md(raw_caption(comparison))}.")
@@ -102,8 +131,10 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     for e in comparison.evaluations:
         for g in e.gates:
             if not g.passed:
-                lines.append(f"- **{md(e.id)}** is ineligible: {md(g.title)} "
-                             f"({md(requirement(g.gate))}; it has {md(detail(g))}).")
+                lines.append(
+                    f"- **{md(e.id)}** is ineligible: {md(g.title)} "
+                    f"({md(requirement(g.gate))}; it has {md(detail(g))})."
+                )
     lines += [f"- **{md(sentence)}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
         lines.append(f"- Note: {md(note_text(note))}.")
@@ -123,11 +154,23 @@ def panel_section(comparison: Comparison) -> list[str]:
         return lines
     names = members(comparison)
     aggregate = comparison.criteria.panel.aggregate
-    lines += ["",
-              _row(["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]),
-              _row(["---", "---", *("---" for _ in names), "---:", "---:"])]
-    lines += [_row([row.proposal, row.judgement, *(row.levels.get(n, "—") for n in names),
-                    score_text(row), spread_text(row)]) for row in rows]
+    lines += [
+        "",
+        _row(["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]),
+        _row(["---", "---", *("---" for _ in names), "---:", "---:"]),
+    ]
+    lines += [
+        _row(
+            [
+                row.proposal,
+                row.judgement,
+                *(row.levels.get(n, "—") for n in names),
+                score_text(row),
+                spread_text(row),
+            ]
+        )
+        for row in rows
+    ]
     return lines
 
 
@@ -136,10 +179,14 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     lines: list[str] = [*run_lines(comparison)]
     for e in comparison.evaluations:
         status = "eligible" if e.eligible else "**ineligible**"
-        lines += [f"## {md(e.id)}: {md(e.proposal.title)}", "",
-                  f"{md(e.proposal.country)}, {md(e.proposal.file, code=True)}: {status}, total "
-                  f"**{e.total:.2f}** {out_of(comparison.method)} "
-                  f"(method `{comparison.method}`).", ""]
+        lines += [
+            f"## {md(e.id)}: {md(e.proposal.title)}",
+            "",
+            f"{md(e.proposal.country)}, {md(e.proposal.file, code=True)}: {status}, total "
+            f"**{e.total:.2f}** {out_of(comparison.method)} "
+            f"(method `{comparison.method}`).",
+            "",
+        ]
         for c in e.criteria:
             heading = f"{c.score:.2f} × weight {percent(c.weight)} = {c.contribution:.2f}"
             if has_raw(c):  # weight × a raw value would be a meaningless number
@@ -147,30 +194,64 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             lines += [f"### {md(c.title)}: {md(heading)}", ""]
             if c.credibility_field is not None:
                 value = "missing" if c.credibility_value is None else c.credibility_value
-                lines += [f"Credibility: {md(c.credibility_field, code=True)} = {md(value)} → "
-                          f"× {c.credibility_factor:g}", ""]
-            lines += [_row(["Sub-criterion", "Weight", "Score", "Evidence"]),
-                      _row(["---", "---:", "---:", "---"])]
-            lines += [_row([leaf.id, percent(leaf.weight),
-                            "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
-                            explanation(leaf)]) for leaf in c.leaves]
+                lines += [
+                    f"Credibility: {md(c.credibility_field, code=True)} = {md(value)} → "
+                    f"× {c.credibility_factor:g}",
+                    "",
+                ]
+            lines += [
+                _row(["Sub-criterion", "Weight", "Score", "Evidence"]),
+                _row(["---", "---:", "---:", "---"]),
+            ]
+            lines += [
+                _row(
+                    [
+                        leaf.id,
+                        percent(leaf.weight),
+                        "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
+                        explanation(leaf),
+                    ]
+                )
+                for leaf in c.leaves
+            ]
             lines.append("")
         if e.icp is not None:
-            lines += ["### Industrial collaboration (ICP credits)", "", md(icp_summary(e.icp)),
-                      ""]
+            lines += ["### Industrial collaboration (ICP credits)", "", md(icp_summary(e.icp)), ""]
             if e.icp.credits:
                 currency = e.icp.currency
-                lines += [_row(["Activity", "Description", "Local", f"Value {currency}",
-                                "Multiplier", f"Credit {currency}"]),
-                          _row(["---", "---", "---", "---:", "---:", "---:"])]
+                lines += [
+                    _row(
+                        [
+                            "Activity",
+                            "Description",
+                            "Local",
+                            f"Value {currency}",
+                            "Multiplier",
+                            f"Credit {currency}",
+                        ]
+                    ),
+                    _row(["---", "---", "---", "---:", "---:", "---:"]),
+                ]
                 lines += [_row(list(row)) for row in icp_rows(e.icp)]
                 lines.append("")
         if e.gates:
-            lines += ["### Gates", "", _row(["Gate", "Result", "Requirement", "Value"]),
-                      _row(["---", "---", "---", "---"])]
-            lines += [_row([g.id, "pass" if g.passed else Markdown("**fail**"),
-                            requirement(g.gate), detail(g)])
-                      for g in e.gates]
+            lines += [
+                "### Gates",
+                "",
+                _row(["Gate", "Result", "Requirement", "Value"]),
+                _row(["---", "---", "---", "---"]),
+            ]
+            lines += [
+                _row(
+                    [
+                        g.id,
+                        "pass" if g.passed else Markdown("**fail**"),
+                        requirement(g.gate),
+                        detail(g),
+                    ]
+                )
+                for g in e.gates
+            ]
             lines.append("")
         lines += [f"- Warning: {md(note_text(w))}" for w in e.warnings]
         if e.unscored:
@@ -180,6 +261,9 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     lines += caveat_lines(comparison)
     lines += [f"- Note: {md(note_text(note))}." for note in comparison.notes]
     if comparison.panel is not None:
-        lines += ["", md(settings_sentence(comparison))] if lines and lines[-1] else \
-            [md(settings_sentence(comparison))]
+        lines += (
+            ["", md(settings_sentence(comparison))]
+            if lines and lines[-1]
+            else [md(settings_sentence(comparison))]
+        )
     return "\n".join(lines).rstrip() + "\n"

@@ -26,7 +26,8 @@ _LINE_BREAK = re.compile(r"\r\n?|\n")
 # follow (`&lt;` stays the text `&lt;`; `R & D` needs nothing); `/` after `/` (no
 # `http://` or `//host` autolink); the dot of `www.` and of a domain name (`evil.com`:
 # every two-letter top-level domain and linkify-it's list), for renderers that link those.
-_MARKUP = re.compile(r"""
+_MARKUP = re.compile(
+    r"""
     (?=[\\`*\[\]<|~$@#_&/.])  # (quick to rule out: most characters are none of these)
     (?:
       [\\`*\[\]<|~$@#]
@@ -37,7 +38,9 @@ _MARKUP = re.compile(r"""
     | (?<=[A-Za-z0-9-])\.(?=(?i:[a-z]{2}|com|net|org|edu|gov|biz|pro|web|xxx|aero|asia
                              |coop|info|museum|name|shop)(?![\w-]))
     )
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 # At the start of a line: a quote, a list item, a setext underline or a definition.
 _BLOCK_START = re.compile(r">|[-+=:](?=[-=\s]|$)|\d{1,9}(?=[.)](?:\s|$))")
 # A cell of a table's delimiter row (`---`, `---:`): text in any other row's cell.
@@ -77,5 +80,8 @@ def md(text: object, code: bool = False) -> Markdown:
 def row(cells: list[object]) -> str:
     """A table row; every cell but our own `Markdown` (and `---`, `---:`, which only the
     delimiter row below the header makes anything of) is escaped by `md()`."""
-    return "| " + " | ".join(c if isinstance(c, str) and _DELIMITER.fullmatch(c) else md(c)
-                             for c in cells) + " |"
+    return (
+        "| "
+        + " | ".join(c if isinstance(c, str) and _DELIMITER.fullmatch(c) else md(c) for c in cells)
+        + " |"
+    )

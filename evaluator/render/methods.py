@@ -49,20 +49,26 @@ def criterion_score_text(criterion: CriterionScore) -> str:
 
 def raw_caption(comparison: Comparison) -> str:
     """'range: raw values, not scores', naming the raw criteria; '' when there are none."""
-    raw = [c for c in comparison.criteria.criteria if any(
-        leaf.rule.type == "raw" for leaf in c.leaves)]
+    raw = [
+        c for c in comparison.criteria.criteria if any(leaf.rule.type == "raw" for leaf in c.leaves)
+    ]
     if not raw:
         return ""
     mixed = any(len(c.leaves) > 1 for c in raw)
-    return (", ".join(c.id for c in raw) + ": raw values, not scores"
-            + (" (— where they are mixed with scores)" if mixed else ""))
+    return (
+        ", ".join(c.id for c in raw)
+        + ": raw values, not scores"
+        + (" (— where they are mixed with scores)" if mixed else "")
+    )
 
 
 def no_contribution(criterion: CriterionScore, method: str) -> str:
     """Why a raw criterion shows no weight × score: its values are compared as they are."""
     what = "a raw value" if len(criterion.leaves) == 1 else "raw values among its sub-criteria"
-    return (f"{what}, weight {criterion.weight:.0%}; no contribution: {method} compares the "
-            "raw values themselves")
+    return (
+        f"{what}, weight {criterion.weight:.0%}; no contribution: {method} compares the "
+        "raw values themselves"
+    )
 
 
 def method_names(comparison: Comparison) -> list[str]:
@@ -77,13 +83,13 @@ def differs(evaluation: Evaluation) -> bool:
 
 def ordinal(rank: int) -> str:
     """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
-    suffix = "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(
-        rank % 10, "th")
+    suffix = (
+        "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    )
     return f"{rank}{suffix}"
 
 
-def agreement_sentences(comparison: Comparison, shown: Collection[str] | None = None
-                        ) -> list[str]:
+def agreement_sentences(comparison: Comparison, shown: Collection[str] | None = None) -> list[str]:
     """Whether the ranking depends on the method, who moves, and Kendall's tau-b (naming
     only the proposals `shown` in a ranking cut short, and how many others move)."""
     names = method_names(comparison)
@@ -94,18 +100,25 @@ def agreement_sentences(comparison: Comparison, shown: Collection[str] | None = 
     if not moved:
         sentences = [f"The ranking does not depend on the method: {_joined(names)} agree."]
     else:
-        winners = {name: sorted(e.id for e in ranked if e.methods[name][1] == 1)
-                   for name in names}
+        winners = {name: sorted(e.id for e in ranked if e.methods[name][1] == 1) for name in names}
         what = "winner" if len({tuple(w) for w in winners.values()}) > 1 else "ranking"
         named = [e for e in moved if shown is None or e.id in shown]
         others = len(moved) - len(named)
-        sentences = [f"The {what} depends on the method: "
-                     + "; ".join([*(f"{e.id} is {_placings(e, names)}" for e in named),
-                                  *([f"{others:,} more proposals move"] if others else [])])
-                     + "."]
+        sentences = [
+            f"The {what} depends on the method: "
+            + "; ".join(
+                [
+                    *(f"{e.id} is {_placings(e, names)}" for e in named),
+                    *([f"{others:,} more proposals move"] if others else []),
+                ]
+            )
+            + "."
+        ]
     if comparison.kendall_tau:
-        taus = ", ".join(f"{pair} {'n/a' if tau is None else f'{tau:.2f}'}"
-                         for pair, tau in comparison.kendall_tau.items())
+        taus = ", ".join(
+            f"{pair} {'n/a' if tau is None else f'{tau:.2f}'}"
+            for pair, tau in comparison.kendall_tau.items()
+        )
         sentences.append(f"Kendall's tau-b between the rankings (1 = same order): {taus}.")
     return sentences
 
@@ -116,8 +129,9 @@ def _placings(evaluation: Evaluation, names: list[str]) -> str:
         rank = evaluation.methods[name][1]
         if rank is not None:
             by_rank.setdefault(rank, []).append(name)
-    return ", ".join(f"{ordinal(rank)} by {_joined(methods)}"
-                     for rank, methods in sorted(by_rank.items()))
+    return ", ".join(
+        f"{ordinal(rank)} by {_joined(methods)}" for rank, methods in sorted(by_rank.items())
+    )
 
 
 def _joined(words: list[str]) -> str:

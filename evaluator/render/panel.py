@@ -35,8 +35,7 @@ def panel_rows(comparison: Comparison) -> list[PanelRow]:
     """A row per proposal and judgement, proposals in result order."""
     if comparison.panel is None:
         return []
-    judged = [(c.id, leaf) for c, leaf in comparison.criteria.leaves()
-              if is_judgement(leaf.field)]
+    judged = [(c.id, leaf) for c, leaf in comparison.criteria.leaves() if is_judgement(leaf.field)]
     uses = Counter(leaf.field for _, leaf in judged)
     rows: list[PanelRow] = []
     for e in comparison.evaluations:
@@ -53,8 +52,14 @@ def _row(proposal: str, label: str, leaf: LeafScore) -> PanelRow:
     consensus = leaf.panel
     if consensus is None:
         return PanelRow(proposal, label, {}, None, None, False)
-    return PanelRow(proposal, label, {r.member: r.level for r in consensus.ratings},
-                    consensus.score, consensus.spread, consensus.disagreement)
+    return PanelRow(
+        proposal,
+        label,
+        {r.member: r.level for r in consensus.ratings},
+        consensus.score,
+        consensus.spread,
+        consensus.disagreement,
+    )
 
 
 def settings_sentence(comparison: Comparison, flag: str = "") -> str:
@@ -63,30 +68,39 @@ def settings_sentence(comparison: Comparison, flag: str = "") -> str:
     if panel is None:
         return ""
     names = ", ".join(members(comparison)) or "none (no file could be read)"
-    return (f"Panel: members {names} (files in {panel.folder}); a judgement scores "
-            f"{settings_text(comparison.criteria.panel, flag)}.")
+    return (
+        f"Panel: members {names} (files in {panel.folder}); a judgement scores "
+        f"{settings_text(comparison.criteria.panel, flag)}."
+    )
 
 
-def disagreement_sentences(comparison: Comparison,
-                           shown: Collection[str] | None = None) -> list[str]:
+def disagreement_sentences(
+    comparison: Comparison, shown: Collection[str] | None = None
+) -> list[str]:
     """'Panel disagreement on sincerity for south-korea: …' for each flagged judgement
     (of the proposals `shown` in a ranking cut short, and how many others)."""
     sentences = []
     others = 0
     for e in comparison.evaluations:
         if shown is not None and e.id not in shown:
-            others += sum(leaf.panel is not None and leaf.panel.disagreement
-                          for c in e.criteria for leaf in c.leaves)
+            others += sum(
+                leaf.panel is not None and leaf.panel.disagreement
+                for c in e.criteria
+                for leaf in c.leaves
+            )
             continue
         for c in e.criteria:
             for leaf in c.leaves:
                 if leaf.panel is not None and leaf.panel.disagreement:
                     sentences.append(
                         f"Panel disagreement on {leaf.panel.judgement} for {e.id}: "
-                        f"{extremes(leaf.panel)}; spread {points(leaf.panel.spread)}.")
+                        f"{extremes(leaf.panel)}; spread {points(leaf.panel.spread)}."
+                    )
     if others:
-        sentences.append(f"Panel disagreement on {others:,} more judgement"
-                         f"{'s' if others != 1 else ''} of proposals not shown.")
+        sentences.append(
+            f"Panel disagreement on {others:,} more judgement"
+            f"{'s' if others != 1 else ''} of proposals not shown."
+        )
     return sentences
 
 
@@ -100,4 +114,3 @@ def spread_text(row: PanelRow) -> str:
     if row.spread is None:
         return "—"
     return f"{points(row.spread)} {FLAG}" if row.disagreement else points(row.spread)
-

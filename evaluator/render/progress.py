@@ -26,9 +26,15 @@ LINES_EVERY = 30.0  # seconds after which a line is written however little was d
 class ProgressBar:
     """A callable `on_file(done, total)` drawing a transient bar once the work runs long."""
 
-    def __init__(self, label: str, stream: IO[str], *, delay: float = DELAY,
-                 clock: Callable[[], float] = time.monotonic, force_terminal: bool = False
-                 ) -> None:
+    def __init__(
+        self,
+        label: str,
+        stream: IO[str],
+        *,
+        delay: float = DELAY,
+        clock: Callable[[], float] = time.monotonic,
+        force_terminal: bool = False,
+    ) -> None:
         self.label = label
         self.stream = stream
         self.delay = delay
@@ -58,9 +64,14 @@ class ProgressBar:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         console = Console(file=self.stream, force_terminal=self.force_terminal or None)
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), console=console, transient=True,
-                                 auto_refresh=False)
+        self.progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=console,
+            transient=True,
+            auto_refresh=False,
+        )
         self.task = self.progress.add_task(self.label, total=total)
         self.progress.start()
 
@@ -73,8 +84,12 @@ class ProgressBar:
     def __enter__(self) -> ProgressBar:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
 
@@ -83,8 +98,9 @@ class ProgressLines:
     the work has run for `LINES_DELAY` seconds, then at each further tenth, or after
     `LINES_EVERY` seconds without a line, and at the end if a line was written."""
 
-    def __init__(self, label: str, what: str, stream: IO[str], *,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, label: str, what: str, stream: IO[str], *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.label = label
         self.what = what
         self.stream = stream
@@ -100,8 +116,11 @@ class ProgressLines:
         if self.written is None:
             if now - self.started < LINES_DELAY or done >= total:
                 return  # a quick run ends before anyone waits for it
-        elif not (percent >= self.percent + 10 or done >= total or
-                  (now - self.written >= LINES_EVERY and percent > self.percent)):
+        elif not (
+            percent >= self.percent + 10
+            or done >= total
+            or (now - self.written >= LINES_EVERY and percent > self.percent)
+        ):
             return
         self.stream.write(f"{self.label}: {percent}% of {self.what}\n")
         self.stream.flush()

@@ -31,27 +31,37 @@ def what_if_sentence(comparison: Comparison) -> str | None:
     return what_if_text(comparison.criteria, comparison.what_if, comparison.weights)
 
 
-def what_if_text(criteria: Criteria, what_if: WhatIf | None, weights: Mapping[str, float]
-                 ) -> str | None:
+def what_if_text(
+    criteria: Criteria, what_if: WhatIf | None, weights: Mapping[str, float]
+) -> str | None:
     """The what-if of a run with these `weights` in effect, or None for the file's own."""
     if what_if is None:
         return None
     parts = []
     if what_if.weights is not None:
         base = criteria.weights()
-        parts.append("weights " + ", ".join(
-            f"{k} {percent(w)} (file {percent(base[k])})"
-            for k, w in weights.items() if abs(w - base[k]) > 1e-9))
+        parts.append(
+            "weights "
+            + ", ".join(
+                f"{k} {percent(w)} (file {percent(base[k])})"
+                for k, w in weights.items()
+                if abs(w - base[k]) > 1e-9
+            )
+        )
     if what_if.method is not None:
         parts.append(f"method {what_if.method} (file {criteria.method})")
-    return (f"What-if ({what_if_options(what_if)}), not the criteria file's evaluation: "
-            + "; ".join(parts) + ".")
+    return (
+        f"What-if ({what_if_options(what_if)}), not the criteria file's evaluation: "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def what_if_terms(what_if: WhatIf | None) -> str:
     """The departures in a few words: `weights pricing=40; method topsis` ('' for none)."""
-    return "; ".join(option.removeprefix("--") for option in
-                     what_if_options(what_if).split(" --") if option)
+    return "; ".join(
+        option.removeprefix("--") for option in what_if_options(what_if).split(" --") if option
+    )
 
 
 def what_if_options(what_if: WhatIf | None) -> str:
@@ -60,8 +70,12 @@ def what_if_options(what_if: WhatIf | None) -> str:
         return ""
     options = []
     if what_if.weights is not None:
-        options.append("--weights " + ",".join(
-            f"{k}={percent(v / 100, 4).removesuffix('%')}" for k, v in what_if.weights.items()))
+        options.append(
+            "--weights "
+            + ",".join(
+                f"{k}={percent(v / 100, 4).removesuffix('%')}" for k, v in what_if.weights.items()
+            )
+        )
     if what_if.method is not None:
         options.append(f"--method {what_if.method}")
     return " ".join(options)
@@ -105,24 +119,29 @@ def gap_warnings(gaps: Sequence[Caveat], folder: str) -> list[str]:
 
 
 def _gap_sentences(gaps: dict[str, list[str]]) -> list[str]:
-    return [f"No panel member rated {ids[0]}'s {judgement}: it scores 0 (missing)."
-            if len(ids) == 1 else
-            f"No panel member rated the {judgement} of {_listed(ids)}: each scores 0 (missing)."
-            for judgement, ids in gaps.items()]
+    return [
+        f"No panel member rated {ids[0]}'s {judgement}: it scores 0 (missing)."
+        if len(ids) == 1
+        else f"No panel member rated the {judgement} of {_listed(ids)}: each scores 0 (missing)."
+        for judgement, ids in gaps.items()
+    ]
 
 
 def _sentence(comparison: Comparison, caveat: Caveat) -> str:
     data = caveat.data
     if caveat.code == NOT_EVALUATED:
         files = list(data["files"])
-        sentence = (f"Not in this ranking: {_listed(files)} could not be evaluated "
-                    "(the errors say why)")
+        sentence = (
+            f"Not in this ranking: {_listed(files)} could not be evaluated (the errors say why)"
+        )
         used = {comparison.method, *(m for e in comparison.evaluations for m in e.methods)}
         relative = [m for m in _RELATIVE if m in used]
         if relative and comparison.evaluations:
-            sentence += (f"; {' and '.join(relative)} scores are relative to the proposals "
-                         f"compared, so they would differ with "
-                         f"{'it' if len(files) == 1 else 'them'}")
+            sentence += (
+                f"; {' and '.join(relative)} scores are relative to the proposals "
+                f"compared, so they would differ with "
+                f"{'it' if len(files) == 1 else 'them'}"
+            )
         return sentence + "."
     if caveat.code == PANEL_MISSING:
         judgements = ", ".join(data["judgements"])
@@ -130,11 +149,14 @@ def _sentence(comparison: Comparison, caveat: Caveat) -> str:
     if caveat.code == RATING_DROPPED:
         what = "ratings" if data["judgement"] is None else f"{data['judgement']} rating"
         where = data["file"] + (f" line {data['line']}" if data["line"] is not None else "")
-        return (f"Member {data['member']}'s {what} of {data['id']} could not be read and "
-                f"{'are' if data['judgement'] is None else 'is'} left out ({where}).")
+        return (
+            f"Member {data['member']}'s {what} of {data['id']} could not be read and "
+            f"{'are' if data['judgement'] is None else 'is'} left out ({where})."
+        )
     if caveat.code == METHODS_DISAGREE:
-        winners = "; ".join(f"{name} {', '.join(ids) or 'none'}"
-                            for name, ids in data["winners"].items())
+        winners = "; ".join(
+            f"{name} {', '.join(ids) or 'none'}" for name, ids in data["winners"].items()
+        )
         return f"The methods disagree on the winner: {winners}."
     raise ValueError(f"no words for caveat {caveat.code!r}")  # pragma: no cover
 
@@ -147,8 +169,7 @@ def _listed(items: Sequence[str]) -> str:
 
 def unscored_sentence(fields: Sequence[str]) -> str:
     """The fields a proposal gives that the criteria do not read."""
-    return ("Given, not scored by these criteria (information only): " + ", ".join(fields)
-            + ".")
+    return "Given, not scored by these criteria (information only): " + ", ".join(fields) + "."
 
 
 def provisional(comparison: Comparison) -> bool:

@@ -48,27 +48,39 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
     tipping = result.tipping_point
     data = {
         "stability": {name: _stability_data(s) for name, s in result.stability.items()},
-        "acceptability": {i: [number(x) for x in shares]
-                          for i, shares in acceptability.shares.items()},
-        "central_weights": {i: None if w is None else {k: number(x) for k, x in w.items()}
-                            for i, w in acceptability.central_weights.items()},
+        "acceptability": {
+            i: [number(x) for x in shares] for i, shares in acceptability.shares.items()
+        },
+        "central_weights": {
+            i: None if w is None else {k: number(x) for k, x in w.items()}
+            for i, w in acceptability.central_weights.items()
+        },
         "samples": acceptability.samples,
         "seed": acceptability.seed,
         "spread": spread_value(acceptability.spread),
         "winner": result.winner,
-        "tipping_point": None if tipping is None else {
-            "criterion": tipping.criterion, "weight": number(tipping.weight),
-            "to": number(tipping.to), "change": number(tipping.change),
+        "tipping_point": None
+        if tipping is None
+        else {
+            "criterion": tipping.criterion,
+            "weight": number(tipping.weight),
+            "to": number(tipping.to),
+            "change": number(tipping.change),
             "new_winner": tipping.new_winner,
-            "past": None if tipping.past is None else number(tipping.past)},
-        "proposals": [{"id": e.id, "rank": e.rank, "total": number(e.total)}
-                      for e in result.proposals],
-        "excluded": [{"id": e.id, "reason": _excluded_reason(e.gates)}
-                     for e in result.excluded],
+            "past": None if tipping.past is None else number(tipping.past),
+        },
+        "proposals": [
+            {"id": e.id, "rank": e.rank, "total": number(e.total)} for e in result.proposals
+        ],
+        "excluded": [{"id": e.id, "reason": _excluded_reason(e.gates)} for e in result.excluded],
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "evaluator", "version": __version__},
-        "criteria": {"id": criteria.id, "version": criteria.version, "file": criteria.file,
-                     "sha256": criteria.sha256},
+        "criteria": {
+            "id": criteria.id,
+            "version": criteria.version,
+            "file": criteria.file,
+            "sha256": criteria.sha256,
+        },
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
         "what_if": what_if_data(comparison.what_if),
@@ -81,11 +93,14 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         # Only the first ranks are listed: the share of the others, after the SMAA contract.
         extra["acceptability_rest"] = {
             "ranks": acceptability.ranks,
-            "shares": {i: number(x) for i, x in acceptability.rest.items()}}
+            "shares": {i: number(x) for i, x in acceptability.rest.items()},
+        }
     if result.values is not None:
         # With --values: the confidence factors and the figures drawn.
-        extra["confidence"] = {e.id: None if c is None else number(c) for e, c in
-                               zip(result.proposals, result.values.confidence, strict=True)}
+        extra["confidence"] = {
+            e.id: None if c is None else number(c)
+            for e, c in zip(result.proposals, result.values.confidence, strict=True)
+        }
         extra["values"] = _values_data(result.values)
     if not extra:
         return data
@@ -99,16 +114,27 @@ def _values_data(values: ValueAnalysis) -> dict[str, Any]:
     for risk in values.gate_risks:
         failures.setdefault(risk.proposal, {})[risk.gate] = number(risk.failures)
     return {
-        "figures": [{"proposal": f.proposal, "field": f.name, **range_data(f.range),
-                     "distribution": f.range.distribution} for f in values.figures],
+        "figures": [
+            {
+                "proposal": f.proposal,
+                "field": f.name,
+                **range_data(f.range),
+                "distribution": f.range.distribution,
+            }
+            for f in values.figures
+        ],
         "gate_failures": failures,
     }
 
 
 def _stability_data(s: Stability) -> dict[str, Any]:
-    return {"weight": number(s.weight), "winner": _interval(s.winner),
-            "ranking": _interval(s.ranking), "winner_below": s.winner_below,
-            "winner_above": s.winner_above}
+    return {
+        "weight": number(s.weight),
+        "winner": _interval(s.winner),
+        "ranking": _interval(s.ranking),
+        "winner_below": s.winner_below,
+        "winner_above": s.winner_above,
+    }
 
 
 def _interval(interval: Interval | None) -> list[float] | None:
@@ -122,9 +148,11 @@ def spread_value(spread: Spread) -> float | str:
 
 def long_run_text(run: LongRun) -> str:
     """Why the analysis would run long: '100,000 draws × 6,000 eligible proposals is …'."""
-    return (f"{run.samples:,} draws × {run.eligible:,} eligible proposals"
-            f"{' with --values' if run.values else ''} is {run.work:,} proposal-draws, more "
-            f"than the {run.limit:,} run without asking")
+    return (
+        f"{run.samples:,} draws × {run.eligible:,} eligible proposals"
+        f"{' with --values' if run.values else ''} is {run.work:,} proposal-draws, more "
+        f"than the {run.limit:,} run without asking"
+    )
 
 
 def _excluded_reason(gates: Iterable[GateResult]) -> str:
@@ -142,6 +170,7 @@ def render(result: Sensitivity, fmt: str, options: RenderOptions) -> str:
 
 
 # --- sentences shared by table and markdown -----------------------------------------------
+
 
 def _percent(share: float) -> str:
     """A share as a whole percentage that never rounds a rare event to 0% or 100%."""
@@ -161,8 +190,10 @@ def describe_spread(result: Sensitivity) -> str:
         text = f"each weight drawn within ±{spread:.0%} of today's and renormalised"
     if result.values is not None:
         count = len(result.values.figures)
-        text += (f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
-                 f"{'their ranges' if count != 1 else 'its range'}")
+        text += (
+            f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
+            f"{'their ranges' if count != 1 else 'its range'}"
+        )
     return text
 
 
@@ -182,26 +213,31 @@ def headline(result: Sensitivity) -> list[str]:
     tied = [e.id for e in result.proposals if e.rank == 1]
     lines = []
     if len(tied) > 1:
-        lines.append(f"{', '.join(tied)} tie for first place today; the figures below test "
-                     f"{winner}, the first of them by id.")
+        lines.append(
+            f"{', '.join(tied)} tie for first place today; the figures below test "
+            f"{winner}, the first of them by id."
+        )
     if len(result.proposals) == 1:
-        lines.append(f"{winner} is the only eligible proposal: no weighting can change the "
-                     "winner.")
+        lines.append(f"{winner} is the only eligible proposal: no weighting can change the winner.")
         return lines
     tip = result.tipping_point
     if tip is None:
-        lines.append(f"{winner} stays first whichever single weight moves, anywhere from 0% "
-                     "to 100%.")
+        lines.append(
+            f"{winner} stays first whichever single weight moves, anywhere from 0% to 100%."
+        )
     else:
         lines.append(tipping_sentence(winner, tip, typed=_retypable(result, tip.criterion)))
     shares = result.acceptability.shares
-    others = sorted(((s[0], i) for i, s in shares.items() if s[0] > 0 and i != winner),
-                    key=lambda x: -x[0])
+    others = sorted(
+        ((s[0], i) for i, s in shares.items() if s[0] > 0 and i != winner), key=lambda x: -x[0]
+    )
     named = ", ".join(f"{i} in {_percent(x)}" for x, i in others[:3])
     more = f" and {len(others) - 3} more" if len(others) > 3 else ""
     rest = f"; {named}{more}" if others else "; no other proposal ever does"
-    lines.append(f"With {describe_spread(result)} ({describe_draws(result)}), {winner} ranks "
-                 f"first in {_percent(shares[winner][0])} of draws{rest}.")
+    lines.append(
+        f"With {describe_spread(result)} ({describe_draws(result)}), {winner} ranks "
+        f"first in {_percent(shares[winner][0])} of draws{rest}."
+    )
     if result.values is not None:
         lines.append(confidence_sentence(result))
     return lines
@@ -212,60 +248,78 @@ def _retypable(result: Sensitivity, criterion: str) -> bool:
     criterion at X: when the others are in the criteria file's proportions."""
     weights, base = result.comparison.weights, result.comparison.criteria.weights()
     rest, rest_base = (sum(w[k] for k in w if k != criterion) for w in (weights, base))
-    return rest > 0 and all(abs(weights[k] / rest - base[k] / rest_base) <= 1e-9
-                            for k in weights if k != criterion)
+    return rest > 0 and all(
+        abs(weights[k] / rest - base[k] / rest_base) <= 1e-9 for k in weights if k != criterion
+    )
 
 
-def tipping_sentence(winner: str, tip: TippingPoint, code: str = "", typed: bool = True
-                     ) -> str:
+def tipping_sentence(winner: str, tip: TippingPoint, code: str = "", typed: bool = True) -> str:
     """Where the winner stops being first, and the `--weights` that tips it (`code`: the
     mark around a command, "`" in Markdown; `typed` False leaves the command out, when
     the other weights are not the file's and one option could not say them)."""
     up = tip.to > tip.weight
     if tip.past is None:  # no round figure past the crossing: the crossing itself
         verb = "rises above" if up else "falls below"
-        return (f"{winner} stays first unless {tip.criterion}'s weight {verb} "
-                f"{percent(tip.to, 4)} (today {percent(tip.weight, 4)}), when "
-                f"{tip.new_winner} would lead; no smaller change of a single weight changes "
-                "the winner.")
+        return (
+            f"{winner} stays first unless {tip.criterion}'s weight {verb} "
+            f"{percent(tip.to, 4)} (today {percent(tip.weight, 4)}), when "
+            f"{tip.new_winner} would lead; no smaller change of a single weight changes "
+            "the winner."
+        )
     places = max(1, decimals(tip.past))
     bound = percent(tip.to, places, "down" if up else "up")
     past = percent(tip.past, places)
-    command = f" ({code}--weights {tip.criterion}={past.removesuffix('%')}{code})" \
-        if typed else ""
-    return (f"{winner} stays first while {tip.criterion}'s weight is "
-            f"{'at most' if up else 'at least'} {bound} (today {percent(tip.weight, 2)}); at "
-            f"{past} {tip.new_winner} leads{command}. No smaller change of a single weight "
-            "changes the winner.")
+    command = f" ({code}--weights {tip.criterion}={past.removesuffix('%')}{code})" if typed else ""
+    return (
+        f"{winner} stays first while {tip.criterion}'s weight is "
+        f"{'at most' if up else 'at least'} {bound} (today {percent(tip.weight, 2)}); at "
+        f"{past} {tip.new_winner} leads{command}. No smaller change of a single weight "
+        "changes the winner."
+    )
 
 
 def confidence_sentence(result: Sensitivity) -> str:
     """The confidence factors in one sentence, the winner's first."""
     assert result.values is not None
     factors = {e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
-    named = [f"{i} {_percent(c)}" for i, c in sorted(
-        ((i, c) for i, c in factors.items() if c is not None),
-        key=lambda pair: (pair[0] != result.winner, -pair[1]))]
-    return ("Confidence (the share of the figures' draws in which a proposal ranks first "
-            "with its own central weights): " + ", ".join(named) + ".")
+    named = [
+        f"{i} {_percent(c)}"
+        for i, c in sorted(
+            ((i, c) for i, c in factors.items() if c is not None),
+            key=lambda pair: (pair[0] != result.winner, -pair[1]),
+        )
+    ]
+    return (
+        "Confidence (the share of the figures' draws in which a proposal ranks first "
+        "with its own central weights): " + ", ".join(named) + "."
+    )
 
 
 def figure_rows(result: Sensitivity, limit: int | None = None) -> list[list[str]]:
     """Proposal, figure, low, likely and high of each figure drawn, as text (ICP shortened)."""
     assert result.values is not None
     figures = result.values.figures[:limit]
-    return [[f.proposal, f.name.replace("industrial_collaboration.", "ICP "),
-             number_text(f.range.low),
-             "—" if f.range.likely is None else number_text(f.range.likely),
-             number_text(f.range.high)] for f in figures]
+    return [
+        [
+            f.proposal,
+            f.name.replace("industrial_collaboration.", "ICP "),
+            number_text(f.range.low),
+            "—" if f.range.likely is None else number_text(f.range.likely),
+            number_text(f.range.high),
+        ]
+        for f in figures
+    ]
 
 
 def risk_lines(result: Sensitivity) -> list[str]:
     """Each gate that the drawn figures would make a proposal fail, and how often."""
     assert result.values is not None
-    return [f"{r.proposal} would fail gate {r.gate} ({r.field}) in {_percent(r.failures)} of "
-            "the draws; it is eligible at its point estimates, where eligibility is decided."
-            for r in result.values.gate_risks if r.failures > 0]
+    return [
+        f"{r.proposal} would fail gate {r.gate} ({r.field}) in {_percent(r.failures)} of "
+        "the draws; it is eligible at its point estimates, where eligibility is decided."
+        for r in result.values.gate_risks
+        if r.failures > 0
+    ]
 
 
 def _ends(s: Stability) -> str:
@@ -301,30 +355,39 @@ def stability_bar(s: Stability, width: int) -> str:
 
 def _excluded_lines(result: Sensitivity) -> list[str]:
     if len(result.excluded) > 5:  # a long list would push the answer off the screen
-        return [f"{len(result.excluded)} ineligible proposals are left out ("
-                + ", ".join(e.id for e in result.excluded[:3]) + ", …): see --format json."]
-    return [f"{e.id} is left out: ineligible ({_excluded_reason(e.gates)})."
-            for e in result.excluded]
+        return [
+            f"{len(result.excluded)} ineligible proposals are left out ("
+            + ", ".join(e.id for e in result.excluded[:3])
+            + ", …): see --format json."
+        ]
+    return [
+        f"{e.id} is left out: ineligible ({_excluded_reason(e.gates)})." for e in result.excluded
+    ]
 
 
 # --- table (rich) -------------------------------------------------------------------------
+
 
 def _table(result: Sensitivity, options: RenderOptions) -> str:
     what_if = what_if_sentence(result.comparison)
     parts: list[RenderableType] = [
         *([Text(what_if, style="bold yellow")] if what_if else []),
-        Text(f"Robustness of the recommendation: {result.comparison.criteria.title}",
-             style="bold")]
+        Text(f"Robustness of the recommendation: {result.comparison.criteria.title}", style="bold"),
+    ]
     sentences = headline(result)
     for i, sentence in enumerate(sentences):
         # The verdict is bold; the sampling sentence after it is the supporting detail.
         last = i == len(sentences) - 1 and result.winner is not None and len(result.proposals) > 1
         parts.append(Text(sentence, style="" if last else "bold"))
     if result.winner is not None:
-        parts += [Text(""), _stability_table(result, options), Text(""),
-                  _acceptability_table(result, options),
-                  Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
-                  _central_table(result, options)]
+        parts += [
+            Text(""),
+            _stability_table(result, options),
+            Text(""),
+            _acceptability_table(result, options),
+            Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
+            _central_table(result, options),
+        ]
         if result.values is not None:
             if result.values.figures:
                 parts += _figures_part(result, options)
@@ -341,8 +404,9 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     names = {k: k.replace("_", " ") for k in result.stability}  # lets a name wrap
     name_width = min(16, max(len("Criterion"), *(len(n) for n in names.values())))
     ends = {k: _ends(s).replace("  ", "\n") for k, s in result.stability.items()}
-    ends_width = max(len("Then first"), *(len(line) for e in ends.values()
-                                           for line in e.split("\n")))
+    ends_width = max(
+        len("Then first"), *(len(line) for e in ends.values() for line in e.split("\n"))
+    )
     # The bar takes what the other columns leave: each of the six columns has a cell of
     # padding either side, one between columns, and one at each edge of the table. On a
     # terminal too narrow for a useful bar the numbers alone remain.
@@ -354,24 +418,38 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     drawn = bar_width >= 12
 
     def table(padding: PaddingDimensions) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                      title="Weight stability: one weight moves from 0% to 100%, the "
-                            "others keep their proportions", padding=padding,
-                      caption=(f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
-                               f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
-                               if drawn else "") + "↓ ↑ first below/above it")
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+            title="Weight stability: one weight moves from 0% to 100%, the "
+            "others keep their proportions",
+            padding=padding,
+            caption=(
+                f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
+                f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
+                if drawn
+                else ""
+            )
+            + "↓ ↑ first below/above it",
+        )
         table.add_column("Criterion", width=name_width)
         table.add_column("Today", justify="right", no_wrap=True)
         table.add_column("Winner\nholds", no_wrap=True, min_width=9)
         table.add_column("Ranking\nholds", no_wrap=True, min_width=9)
         if drawn:
-            table.add_column("0%" + "100%".rjust(bar_width - 2), no_wrap=True,
-                             width=bar_width)
+            table.add_column("0%" + "100%".rjust(bar_width - 2), no_wrap=True, width=bar_width)
         table.add_column("Then first", min_width=ends_width)  # ids wrap at spaces only
         for k, s in result.stability.items():
             bar_cell = [Text(stability_bar(s, bar_width))] if drawn else []
-            table.add_row(names[k], percent(s.weight, 2), interval_text(s.winner),
-                          interval_text(s.ranking), *bar_cell, ends[k])
+            table.add_row(
+                names[k],
+                percent(s.weight, 2),
+                interval_text(s.winner),
+                interval_text(s.ranking),
+                *bar_cell,
+                ends[k],
+            )
         return table
 
     kinds = {len(table((0, 1)).columns) - 1: WORDS}
@@ -398,8 +476,12 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
     shown = ranks if ranks <= fits else max(1, fits - 1)
     shown = min(shown, result.acceptability.ranks)  # the ranks not listed are lumped too
     lumped = ranks > shown
-    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                  title="Rank acceptability: the share of draws at each rank")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title_justify="left",
+        caption_justify="left",
+        title="Rank acceptability: the share of draws at each rank",
+    )
     table.add_column("Proposal", no_wrap=True)
     for r in range(shown):
         table.add_column(_ordinal(r + 1), no_wrap=True)
@@ -415,9 +497,11 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
         table.add_row(identity, *cells, style="bold" if identity == result.winner else "")
     if len(listed) < len(shares):
         more = len(shares) - len(listed)
-        table.caption = (f"{more} more proposal{'s never rank' if more != 1 else ' never ranks'}"
-                         " in the top "
-                         f"{shown}: see --format json")
+        table.caption = (
+            f"{more} more proposal{'s never rank' if more != 1 else ' never ranks'}"
+            " in the top "
+            f"{shown}: see --format json"
+        )
     return table
 
 
@@ -425,43 +509,65 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
     weights = result.comparison.weights
     central = result.acceptability.central_weights
     never = [i for i, c in central.items() if c is None]
-    confidence = {} if result.values is None else {
-        e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
+    confidence = (
+        {}
+        if result.values is None
+        else {e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
+    )
 
     def table(headings: list[str], legend: str | None) -> Table:
         caption = " ".join(x for x in (_never_first(never), legend) if x) or None
-        table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                      title="Central weights: the average weighting under which each "
-                            "proposal comes first", caption=caption)
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title_justify="left",
+            caption_justify="left",
+            title="Central weights: the average weighting under which each proposal comes first",
+            caption=caption,
+        )
         table.add_column("Proposal", no_wrap=True)
         for heading in headings:
             table.add_column(heading, justify="right")
         if result.values is not None:
-            table.title = (f"{table.title}, and its confidence: how often it stays first "
-                           "there as the figures vary")
+            table.title = (
+                f"{table.title}, and its confidence: how often it stays first "
+                "there as the figures vary"
+            )
             table.add_column("confidence", justify="right")
-        table.add_row("(today)", *(percent(w) for w in weights.values()),
-                      *([""] if confidence else []), style="dim")
+        table.add_row(
+            "(today)",
+            *(percent(w) for w in weights.values()),
+            *([""] if confidence else []),
+            style="dim",
+        )
         for identity, mean in central.items():
             if mean is not None:
                 share = confidence.get(identity)
-                table.add_row(identity, *(percent(mean[k]) for k in weights),
-                              *([] if result.values is None else
-                                [_percent(share) if share is not None else "—"]))
+                table.add_row(
+                    identity,
+                    *(percent(mean[k]) for k in weights),
+                    *(
+                        []
+                        if result.values is None
+                        else [_percent(share) if share is not None else "—"]
+                    ),
+                )
         return table
 
     central_weights = table([k.replace("_", " ") for k in weights], None)  # names wrap
     if needed_width(central_weights) > options.width:  # too narrow for the names: C1, C2..
         short = [f"C{n}" for n in range(1, len(weights) + 1)]
-        central_weights = table(short, "; ".join(
-            f"{s} {k}" for s, k in zip(short, weights, strict=True)) + ".")
+        central_weights = table(
+            short, "; ".join(f"{s} {k}" for s, k in zip(short, weights, strict=True)) + "."
+        )
     return fit_table(central_weights, options.width)
 
 
 FIGURES_SHOWN = 12  # a longer list is in the JSON
 FIGURES_TABLE_WIDTH = 90  # narrower, the figures are listed one a line
-FIGURES_TITLE = ("Ranged figures drawn: triangular with a likely value, uniform without (as "
-                 "written, in the offer's currency)")
+FIGURES_TITLE = (
+    "Ranged figures drawn: triangular with a likely value, uniform without (as "
+    "written, in the offer's currency)"
+)
 
 
 def _figures_part(result: Sensitivity, options: RenderOptions) -> list[RenderableType]:
@@ -473,8 +579,13 @@ def _figures_part(result: Sensitivity, options: RenderOptions) -> list[Renderabl
     lines: list[RenderableType] = [Text(FIGURES_TITLE + ":")]
     for proposal, name, low, likely, high in figure_rows(result, FIGURES_SHOWN):
         shown = f"{low}–{high}" + ("" if likely == "—" else f", likely {likely}")
-        lines.append(Padding(broken(Text(f"{proposal} {name}: {shown}"), options.width - 2),
-                             (0, 0, 0, 2), expand=False))
+        lines.append(
+            Padding(
+                broken(Text(f"{proposal} {name}: {shown}"), options.width - 2),
+                (0, 0, 0, 2),
+                expand=False,
+            )
+        )
     if len(figures) > FIGURES_SHOWN:
         lines.append(Text(f"  … and {len(figures) - FIGURES_SHOWN} more: see --format json"))
     return lines
@@ -483,8 +594,9 @@ def _figures_part(result: Sensitivity, options: RenderOptions) -> list[Renderabl
 def _figures_table(result: Sensitivity) -> Table:
     assert result.values is not None
     figures = result.values.figures
-    table = Table(box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left",
-                  title=FIGURES_TITLE)
+    table = Table(
+        box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left", title=FIGURES_TITLE
+    )
     table.add_column("Proposal", no_wrap=True)
     table.add_column("Figure")
     for heading in ("Low", "Likely", "High"):
@@ -511,21 +623,31 @@ def _ordinal(n: int) -> str:
 
 # --- markdown -----------------------------------------------------------------------------
 
+
 def _markdown_values(result: Sensitivity) -> list[str]:
     assert result.values is not None
     confidence = zip(result.proposals, result.values.confidence, strict=True)
-    lines = ["### Confidence", "",
-             "The share of the figures' draws in which a proposal ranks first with its own "
-             "central weights.", "",
-             _row(["Proposal", "Confidence"]), _row(["---", "---:"])]
+    lines = [
+        "### Confidence",
+        "",
+        "The share of the figures' draws in which a proposal ranks first with its own "
+        "central weights.",
+        "",
+        _row(["Proposal", "Confidence"]),
+        _row(["---", "---:"]),
+    ]
     lines += [_row([e.id, "—" if c is None else _percent(c)]) for e, c in confidence]
     lines.append("")
     if result.values.figures:
-        lines += ["### Ranged figures", "",
-                  "Drawn triangular with a likely value, uniform without; as written, in the "
-                  "offer's currency.", "",
-                  _row(["Proposal", "Figure", "Low", "Likely", "High"]),
-                  _row(["---", "---", "---:", "---:", "---:"])]
+        lines += [
+            "### Ranged figures",
+            "",
+            "Drawn triangular with a likely value, uniform without; as written, in the "
+            "offer's currency.",
+            "",
+            _row(["Proposal", "Figure", "Low", "Likely", "High"]),
+            _row(["---", "---", "---:", "---:", "---:"]),
+        ]
         lines += [_row(list(row)) for row in figure_rows(result)]
         lines.append("")
     lines += [f"- {md(line)}" for line in risk_lines(result)]
@@ -546,8 +668,13 @@ def _markdown_acceptability(result: Sensitivity) -> list[str]:
     reach = [(i, row) for i, row in a.shares.items() if sum(row) > 0]
     lines += [_row([i, *(_percent(x) for x in row), _percent(a.rest[i])]) for i, row in reach]
     if len(reach) < len(a.shares):
-        lines += ["", md(f"{len(a.shares) - len(reach)} more proposals never rank in the "
-                         f"top {listed}: see --format json.")]
+        lines += [
+            "",
+            md(
+                f"{len(a.shares) - len(reach)} more proposals never rank in the "
+                f"top {listed}: see --format json."
+            ),
+        ]
     return lines
 
 
@@ -559,30 +686,58 @@ def _markdown(result: Sensitivity) -> str:
     lines += [f"> **{md(what_if)}**", ""] if what_if else []
     lines += [md(" ".join(headline(result))), ""]
     if result.winner is not None:
-        lines += ["### Weight stability", "",
-                  "One weight moves from 0% to 100% while the others keep their proportions.",
-                  "",
-                  _row(["Criterion", "Today", "Winner holds", "Ranking holds", "Then first",
-                        "0% … 100%"]),
-                  _row(["---", "---:", "---", "---", "---", "---"])]
-        lines += [_row([s.criterion, percent(s.weight, 2), interval_text(s.winner),
-                        interval_text(s.ranking), _ends(s),
-                        Markdown(f"`{stability_bar(s, 20)}`")])
-                  for s in result.stability.values()]
-        lines += ["", f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
-                      f"`{WINNER_CHANGES}` winner changes, `{TODAY}` today's weight.", "",
-                  "### Rank acceptability", "",
-                  f"Share of draws at each rank: {md(describe_spread(result))} "
-                  f"({md(describe_draws(result))}).", ""]
+        lines += [
+            "### Weight stability",
+            "",
+            "One weight moves from 0% to 100% while the others keep their proportions.",
+            "",
+            _row(
+                ["Criterion", "Today", "Winner holds", "Ranking holds", "Then first", "0% … 100%"]
+            ),
+            _row(["---", "---:", "---", "---", "---", "---"]),
+        ]
+        lines += [
+            _row(
+                [
+                    s.criterion,
+                    percent(s.weight, 2),
+                    interval_text(s.winner),
+                    interval_text(s.ranking),
+                    _ends(s),
+                    Markdown(f"`{stability_bar(s, 20)}`"),
+                ]
+            )
+            for s in result.stability.values()
+        ]
+        lines += [
+            "",
+            f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
+            f"`{WINNER_CHANGES}` winner changes, `{TODAY}` today's weight.",
+            "",
+            "### Rank acceptability",
+            "",
+            f"Share of draws at each rank: {md(describe_spread(result))} "
+            f"({md(describe_draws(result))}).",
+            "",
+        ]
         lines += _markdown_acceptability(result)
         weights = result.comparison.weights
-        lines += ["", "### Central weights", "",
-                  "The average weighting under which each proposal comes first.", "",
-                  _row(["Proposal", *weights]), _row(["---", *("---:" for _ in weights)]),
-                  _row(["(today)", *(percent(w) for w in weights.values())])]
+        lines += [
+            "",
+            "### Central weights",
+            "",
+            "The average weighting under which each proposal comes first.",
+            "",
+            _row(["Proposal", *weights]),
+            _row(["---", *("---:" for _ in weights)]),
+            _row(["(today)", *(percent(w) for w in weights.values())]),
+        ]
         central = result.acceptability.central_weights
-        lines += [_row([i, *(percent(c[k]) for k in weights)])
-                  for i, c in central.items() if c is not None]
+        lines += [
+            _row([i, *(percent(c[k]) for k in weights)])
+            for i, c in central.items()
+            if c is not None
+        ]
         never = _never_first([i for i, c in central.items() if c is None])
         lines += ["", md(never)] if never else []
         lines.append("")

@@ -58,9 +58,17 @@ from evaluator.scoring.results import Comparison, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:
-    return Console(file=io.StringIO(), width=options.width, force_terminal=options.color,
-                   no_color=not options.color, color_system="standard" if options.color
-                   else None, highlight=False, emoji=False, markup=False, legacy_windows=False)
+    return Console(
+        file=io.StringIO(),
+        width=options.width,
+        force_terminal=options.color,
+        no_color=not options.color,
+        color_system="standard" if options.color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+        legacy_windows=False,
+    )
 
 
 def print_to_text(options: RenderOptions, *renderables: RenderableType) -> str:
@@ -123,8 +131,9 @@ def _legend(pairs: list[tuple[str, str]]) -> str:
     return "; ".join(f"{short} {name}" for short, name in pairs)
 
 
-def ranking_tables(comparison: Comparison, options: RenderOptions,
-                   evaluations: list[Evaluation]) -> list[RenderableType]:
+def ranking_tables(
+    comparison: Comparison, options: RenderOptions, evaluations: list[Evaluation]
+) -> list[RenderableType]:
     """The ranked comparison: a row per proposal with its rank, total, each method's rank,
     each criterion's score and the gates, laid out for the terminal's width.
 
@@ -146,18 +155,23 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
     ranks = [_method_ranks(e, names) for e in evaluations]
     methods = [_Column(f"{name}\nrank", [r[i] for r in ranks]) for i, name in enumerate(names)]
     short_names = [name[:3] for name in names]
-    methods_short = [_Column(f"{short}\nrank", m.cells)
-                     for short, m in zip(short_names, methods, strict=True)]
+    methods_short = [
+        _Column(f"{short}\nrank", m.cells) for short, m in zip(short_names, methods, strict=True)
+    ]
     scores = [[criterion_score_text(c) for c in e.criteria] for e in evaluations]
-    full = [_Column(f"{_two_lines(i)}\n{w}", [row[k] for row in scores])
-            for k, (i, w) in enumerate(zip(ids, weights, strict=True))]
-    short = [_Column(f"C{k}\n{w}", c.cells) for k, (w, c) in enumerate(zip(weights, full,
-                                                                           strict=True), 1)]
+    full = [
+        _Column(f"{_two_lines(i)}\n{w}", [row[k] for row in scores])
+        for k, (i, w) in enumerate(zip(ids, weights, strict=True))
+    ]
+    short = [
+        _Column(f"C{k}\n{w}", c.cells)
+        for k, (w, c) in enumerate(zip(weights, full, strict=True), 1)
+    ]
     gates = _Column("Gates", [_gates_text(e) for e in evaluations], "left")
-    criteria_legend = _legend([(f"C{k}", f"{i} ({w})")
-                               for k, (i, w) in enumerate(zip(ids, weights, strict=True), 1)])
-    methods_legend = _legend([(s, n) for s, n in zip(short_names, names, strict=True)
-                              if s != n])
+    criteria_legend = _legend(
+        [(f"C{k}", f"{i} ({w})") for k, (i, w) in enumerate(zip(ids, weights, strict=True), 1)]
+    )
+    methods_legend = _legend([(s, n) for s, n in zip(short_names, names, strict=True) if s != n])
 
     def row(*parts: list[_Column]) -> list[_Column]:
         return [column for part in parts for column in part]
@@ -167,8 +181,10 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
         (row([rank, proposal, country, total], methods, full, [gates]), []),
         (row([rank, proposal, country, total], methods, short, [gates]), [criteria_legend]),
         (row([rank, proposal, total], methods, short, [gates]), [criteria_legend]),
-        (row([rank, proposal, total], methods_short, short, [gates]),
-         [criteria_legend, methods_legend]),
+        (
+            row([rank, proposal, total], methods_short, short, [gates]),
+            [criteria_legend, methods_legend],
+        ),
     ]
     main: list[_Column] | None = None
     legends: list[str] = []
@@ -192,9 +208,10 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
         if _table_width(row(main, [country])) <= width:
             main.insert(2, country)
         if _table_width(main) > width:  # ids too long for any layout: they wrap at _ and .
-            proposal.width = max(narrowest("\n".join(map(plain, proposal.cells)),
-                                           IDENTIFIER),
-                                 proposal.width - (_table_width(main) - width))
+            proposal.width = max(
+                narrowest("\n".join(map(plain, proposal.cells)), IDENTIFIER),
+                proposal.width - (_table_width(main) - width),
+            )
         scores_first = full if _table_width(row([proposal], full)) <= width else short
         if scores_first is short:
             legends.insert(0, criteria_legend)
@@ -212,31 +229,45 @@ def ranking_tables(comparison: Comparison, options: RenderOptions,
     caption += "".join(f". {legend}" for legend in legends if legend) + "."
     if raw_caption(comparison):
         caption += f" {raw_caption(comparison)}."
-    styles = ["dim" if not e.eligible else ("bold" if e.rank == 1 else "")
-              for e in evaluations]
-    tables: list[RenderableType] = [_rich_table(main, styles, criteria.title,
-                                                None if rest else caption, edge)]
+    styles = ["dim" if not e.eligible else ("bold" if e.rank == 1 else "") for e in evaluations]
+    tables: list[RenderableType] = [
+        _rich_table(main, styles, criteria.title, None if rest else caption, edge)
+    ]
     for k, part in enumerate(rest):
-        tables.append(_rich_table([proposal, *part], styles,
-                                  "Criterion scores" if k == 0 else None, None))
+        tables.append(
+            _rich_table([proposal, *part], styles, "Criterion scores" if k == 0 else None, None)
+        )
     if rest:  # under tables narrower than the terminal, the caption takes its whole width
         tables.append(Text(caption))
     return tables
 
 
-def _rich_table(columns: list[_Column], styles: list[str], title: str | None,
-                caption: str | None, edge: bool = True) -> Table:
+def _rich_table(
+    columns: list[_Column],
+    styles: list[str],
+    title: str | None,
+    caption: str | None,
+    edge: bool = True,
+) -> Table:
     """A rich table of laid-out columns: every width is fixed, so rich measures nothing."""
-    table = Table(box=box.SIMPLE_HEAD, title=title, caption=caption, title_justify="left",
-                  caption_justify="left", padding=(0, 1, 0, 0), pad_edge=edge)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=title,
+        caption=caption,
+        title_justify="left",
+        caption_justify="left",
+        padding=(0, 1, 0, 0),
+        pad_edge=edge,
+    )
     cells = []
     for column in columns:
-        table.add_column(column.header, justify=column.justify, width=column.width,
-                         no_wrap=column.kind == FIXED)
-        wide = column.kind != FIXED and any(natural(plain(c)) > column.width
-                                            for c in column.cells)
-        cells.append([broken(c, column.width, column.kind) for c in column.cells]
-                     if wide else column.cells)
+        table.add_column(
+            column.header, justify=column.justify, width=column.width, no_wrap=column.kind == FIXED
+        )
+        wide = column.kind != FIXED and any(natural(plain(c)) > column.width for c in column.cells)
+        cells.append(
+            [broken(c, column.width, column.kind) for c in column.cells] if wide else column.cells
+        )
     for i, style in enumerate(styles):
         table.add_row(*(cells[k][i] for k in range(len(columns))), style=style)
     return table
@@ -269,18 +300,24 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
     if winner is not None:
         tied = [e.id for e in ranked if e.rank == 1]
         if len(tied) > 1:
-            lines.append(Text(f"Tie for first place: {', '.join(tied)} "
-                              f"({winner.total:.2f}).", style="bold"))
+            lines.append(
+                Text(f"Tie for first place: {', '.join(tied)} ({winner.total:.2f}).", style="bold")
+            )
         else:
             runner = next((e for e in ranked if e.rank != 1), None)
             lead = f", {winner.total - runner.total:.2f} ahead of {runner.id}" if runner else ""
             verb = "Recommended, with the caveats below" if shaky else "Recommended"
-            lines.append(Text(f"{verb}: {winner.id} ({winner.proposal.country}), "
-                              f"total {winner.total:.2f}{lead}.",
-                              style="bold yellow" if shaky else "bold"))
+            lines.append(
+                Text(
+                    f"{verb}: {winner.id} ({winner.proposal.country}), "
+                    f"total {winner.total:.2f}{lead}.",
+                    style="bold yellow" if shaky else "bold",
+                )
+            )
     elif comparison.evaluations:
-        lines.append(Text("No proposal passes every gate: none can be recommended.",
-                          style="bold red"))
+        lines.append(
+            Text("No proposal passes every gate: none can be recommended.", style="bold red")
+        )
     lines += caveat_lines(comparison)
     for sentence in agreement_sentences(comparison, shown):
         lines.append(Text(sentence, style="bold yellow" if "depends" in sentence else ""))
@@ -289,9 +326,13 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
             continue
         for gate in e.gates:
             if not gate.passed:
-                lines.append(Text(f"{e.id} is ineligible: {gate.title} "
-                                  f"({requirement(gate.gate)}; it has {detail(gate)}).",
-                                  style="red"))
+                lines.append(
+                    Text(
+                        f"{e.id} is ineligible: {gate.title} "
+                        f"({requirement(gate.gate)}; it has {detail(gate)}).",
+                        style="red",
+                    )
+                )
     if shown is not None:
         lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
     for sentence in disagreement_sentences(comparison, shown):
@@ -299,8 +340,14 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
     warned = [e for e in comparison.evaluations if e.warnings]
     if warned:
         count = sum(len(e.warnings) for e in warned)
-        lines.append(Text(f"{count} warning(s) in " + _some_ids([e.id for e in warned], shown)
-                          + ": see `evaluator score FILE`.", style="yellow"))
+        lines.append(
+            Text(
+                f"{count} warning(s) in "
+                + _some_ids([e.id for e in warned], shown)
+                + ": see `evaluator score FILE`.",
+                style="yellow",
+            )
+        )
     for note in comparison.notes:
         words = note_text(note) if shown is None else short_note_text(note)
         lines.append(Text(f"Note: {words}.", style="yellow"))
@@ -324,12 +371,15 @@ def _unshown_ineligible(comparison: Comparison, shown: Collection[str]) -> list[
     if not hidden:
         return []
     failures = Counter(g.id for e in hidden for g in e.gates if not g.passed)
-    tally = ", ".join(f"{n:,} fail{'s' if n == 1 else ''} {gate}"
-                      for gate, n in sorted(failures.items(), key=lambda x: _gate_order(
-                          comparison, x[0])))
+    tally = ", ".join(
+        f"{n:,} fail{'s' if n == 1 else ''} {gate}"
+        for gate, n in sorted(failures.items(), key=lambda x: _gate_order(comparison, x[0]))
+    )
     one = len(hidden) == 1
-    return [f"{len(hidden):,} ineligible proposal{'' if one else 's'} "
-            f"{'is' if one else 'are'} not shown: {tally}."]
+    return [
+        f"{len(hidden):,} ineligible proposal{'' if one else 's'} "
+        f"{'is' if one else 'are'} not shown: {tally}."
+    ]
 
 
 def _gate_order(comparison: Comparison, gate: str) -> int:
@@ -341,11 +391,17 @@ def _more_line(comparison: Comparison, shown: int) -> Text:
     """'… and 1,960 more proposals (…): `--all` shows every row, …' under a cut table."""
     hidden = comparison.evaluations[shown:]
     ranked = sum(e.rank is not None for e in hidden)
-    kinds = [f"{ranked:,} ranked" if ranked else "",
-             f"{len(hidden) - ranked:,} ineligible" if len(hidden) > ranked else ""]
-    return Text(f"… and {len(hidden):,} more proposal{'s' if len(hidden) != 1 else ''} ("
-                + ", ".join(k for k in kinds if k) + "): `--all` shows every row, or use "
-                "--format json or csv.", style="bold")
+    kinds = [
+        f"{ranked:,} ranked" if ranked else "",
+        f"{len(hidden) - ranked:,} ineligible" if len(hidden) > ranked else "",
+    ]
+    return Text(
+        f"… and {len(hidden):,} more proposal{'s' if len(hidden) != 1 else ''} ("
+        + ", ".join(k for k in kinds if k)
+        + "): `--all` shows every row, or use "
+        "--format json or csv.",
+        style="bold",
+    )
 
 
 def what_if_lines(comparison: Comparison) -> list[Text]:
@@ -364,21 +420,30 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     `options.rows` shows its top rows and says how many more there are."""
     evaluations = comparison.evaluations
     if not evaluations:
-        return print_to_text(options, *what_if_lines(comparison),
-                             Text("No proposal could be scored."), *caveat_lines(comparison))
+        return print_to_text(
+            options,
+            *what_if_lines(comparison),
+            Text("No proposal could be scored."),
+            *caveat_lines(comparison),
+        )
     rows = len(evaluations) if options.rows is None else max(1, options.rows)
     parts = ranking_tables(comparison, options, evaluations[:rows])
     shown = None
     if rows < len(evaluations):
         shown = {e.id for e in evaluations[:rows]}
         parts.append(_more_line(comparison, rows))
-    return print_to_text(options, *what_if_lines(comparison), *parts,
-                         *summary_lines(comparison, shown),
-                         *panel_parts(comparison, options, shown))
+    return print_to_text(
+        options,
+        *what_if_lines(comparison),
+        *parts,
+        *summary_lines(comparison, shown),
+        *panel_parts(comparison, options, shown),
+    )
 
 
-def panel_parts(comparison: Comparison, options: RenderOptions,
-                shown: Collection[str] | None = None) -> list[RenderableType]:
+def panel_parts(
+    comparison: Comparison, options: RenderOptions, shown: Collection[str] | None = None
+) -> list[RenderableType]:
     """Each member's rating of each judgement, the consolidated score and the spread (of
     the proposals `shown` in a ranking cut short)."""
     rows = [r for r in panel_rows(comparison) if shown is None or r.proposal in shown]
@@ -388,9 +453,14 @@ def panel_parts(comparison: Comparison, options: RenderOptions,
     aggregate = comparison.criteria.panel.aggregate
 
     def table(ratings: list[str], cells: list[list[str]]) -> Table:
-        table = Table(box=box.SIMPLE_HEAD, title="Panel judgements", title_justify="left",
-                      caption=settings_sentence(comparison, FLAG),
-                      caption_justify="left", padding=(0, 1, 0, 0))
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title="Panel judgements",
+            title_justify="left",
+            caption=settings_sentence(comparison, FLAG),
+            caption_justify="left",
+            padding=(0, 1, 0, 0),
+        )
         table.add_column("Proposal")
         table.add_column("Judgement")
         for name in ratings:
@@ -398,19 +468,42 @@ def panel_parts(comparison: Comparison, options: RenderOptions,
         table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
         table.add_column("Spread", justify="right", no_wrap=True)
         for row, line in zip(rows, cells, strict=True):
-            table.add_row(*line, style="bold yellow" if row.disagreement else
-                          ("yellow" if row.score is None else ""))
+            table.add_row(
+                *line,
+                style="bold yellow"
+                if row.disagreement
+                else ("yellow" if row.score is None else ""),
+            )
         return table
 
     # A column per member reads best, when it fits; else the ratings in one column.
-    wide = table(names, [[row.proposal, row.judgement,
-                          *(row.levels.get(name, "—") for name in names),
-                          score_text(row), spread_text(row)] for row in rows])
+    wide = table(
+        names,
+        [
+            [
+                row.proposal,
+                row.judgement,
+                *(row.levels.get(name, "—") for name in names),
+                score_text(row),
+                spread_text(row),
+            ]
+            for row in rows
+        ],
+    )
     if needed_width(wide, {0: IDENTIFIER}) > options.width:
-        wide = table(["Ratings"], [[row.proposal, row.judgement,
-                                    ", ".join(f"{m} {lv}" for m, lv in row.levels.items())
-                                    or "—", score_text(row), spread_text(row)]
-                                   for row in rows])
+        wide = table(
+            ["Ratings"],
+            [
+                [
+                    row.proposal,
+                    row.judgement,
+                    ", ".join(f"{m} {lv}" for m, lv in row.levels.items()) or "—",
+                    score_text(row),
+                    spread_text(row),
+                ]
+                for row in rows
+            ],
+        )
     return [Text(""), fit_table(wide, options.width, {0: IDENTIFIER})]
 
 
@@ -433,9 +526,14 @@ ICP_TITLE = "Industrial collaboration (ICP credits)"
 def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
     """The ICP credit of each activity (value × multiplier), with the totals under it; on
     a terminal too narrow for the table's columns, one activity a line."""
-    table = Table(box=box.SIMPLE_HEAD, title=ICP_TITLE,
-                  title_justify="left", expand=True, caption=icp_summary(icp) + "\n",
-                  caption_justify="left")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        title=ICP_TITLE,
+        title_justify="left",
+        expand=True,
+        caption=icp_summary(icp) + "\n",
+        caption_justify="left",
+    )
     # The type over its description: the numbers keep their columns on a narrow terminal.
     table.add_column("Activity", ratio=1, overflow="fold")
     table.add_column("Local", no_wrap=True)
@@ -450,10 +548,15 @@ def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
     lines: list[RenderableType] = [Text(ICP_TITLE, style="italic"), Text("")]
     for kind, description, local, value, multiplier, credit in rows:
         where = "local" if local == "yes" else "not local"
-        lines += [broken(Text.assemble((kind, "bold"), f" ({where}): {value} {multiplier} "
-                                       f"= {credit} {icp.currency}"), width),
-                  Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2),
-                          expand=False)]
+        lines += [
+            broken(
+                Text.assemble(
+                    (kind, "bold"), f" ({where}): {value} {multiplier} = {credit} {icp.currency}"
+                ),
+                width,
+            ),
+            Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2), expand=False),
+        ]
     lines += [Text(""), broken(Text(icp_summary(icp)), width), Text("")]
     return Group(*lines)
 
@@ -461,18 +564,20 @@ def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
 def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel:
     """A panel for one proposal: header, one table per criterion, gates, warnings."""
     inner = width - 4  # the panel's border and padding
-    status = (Text("eligible", style="green") if e.eligible
-              else Text("ineligible", style="bold red"))
+    status = Text("eligible", style="green") if e.eligible else Text("ineligible", style="bold red")
     header = Text.assemble(
         (f"{e.proposal.title}\n", "bold"),
-        f"{e.proposal.country} · {e.proposal.file} · ", status,
-        f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})")
+        f"{e.proposal.country} · {e.proposal.file} · ",
+        status,
+        f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})",
+    )
     parts: list[RenderableType] = [broken(header, inner)]
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
-        title = f"{c.title}: {scaled}{c.score:.2f}, × weight {percent(c.weight)} = " \
-                f"{c.contribution:.2f}"
+        title = (
+            f"{c.title}: {scaled}{c.score:.2f}, × weight {percent(c.weight)} = {c.contribution:.2f}"
+        )
         if has_raw(c):  # weight × a raw value would be a meaningless number
             title = f"{c.title}: {no_contribution(c, comparison.method)}"
         table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
@@ -482,13 +587,18 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
         table.add_column("Evidence", ratio=5, overflow="fold")
         for leaf in c.leaves:
             style = "yellow" if leaf.missing else ""
-            table.add_row(leaf.id, percent(leaf.weight),
-                          "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
-                          explanation(leaf), style=style)
+            table.add_row(
+                leaf.id,
+                percent(leaf.weight),
+                "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
+                explanation(leaf),
+                style=style,
+            )
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
-            table.caption = (f"Credibility: {c.credibility_field} = {value} → "
-                             f"× {c.credibility_factor:g}\n")
+            table.caption = (
+                f"Credibility: {c.credibility_field} = {value} → × {c.credibility_factor:g}\n"
+            )
             table.caption_justify = "left"
         parts.append(fit_table(table, inner, {0: IDENTIFIER}))
     if e.icp is not None:
@@ -505,6 +615,7 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
 def gate_table(e: Evaluation, width: int) -> Table:
     """Each gate, whether it passed, the requirement and the value; on a narrow terminal
     the value goes with the requirement, as the ranking's sentences put it."""
+
     def result(passed: bool) -> Text:
         return Text("pass", style="green") if passed else Text("FAIL", style="bold red")
 
@@ -521,6 +632,5 @@ def gate_table(e: Evaluation, width: int) -> Table:
         gates.add_column("Result", no_wrap=True)
         gates.add_column("Requirement; value", ratio=2)
         for g in e.gates:
-            gates.add_row(g.id, result(g.passed),
-                          f"{requirement(g.gate)}; it has {detail(g)}")
+            gates.add_row(g.id, result(g.passed), f"{requirement(g.gate)}; it has {detail(g)}")
     return fit_table(gates, width, {0: IDENTIFIER})

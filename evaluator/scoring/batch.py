@@ -84,5 +84,6 @@ def free_form_notes(criteria: Criteria, given: Sequence[Mapping[str, Any]]) -> l
     fields = free_form_fields(criteria)
     if not fields or not given:
         return []
-    return unmet_field_notes(fields, {name for values in given for name in values
-                                      if is_free_form(name)})
+    return unmet_field_notes(
+        fields, {name for values in given for name in values if is_free_form(name)}
+    )

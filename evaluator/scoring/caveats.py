@@ -45,9 +45,13 @@ def judged(criteria: Criteria) -> list[str]:
     return names
 
 
-def find(criteria: Criteria, panel: Panel | None, evaluated: Sequence[str],
-         unevaluated: Sequence[str], winners: Mapping[str, Collection[str]] | None = None
-         ) -> list[Caveat]:
+def find(
+    criteria: Criteria,
+    panel: Panel | None,
+    evaluated: Sequence[str],
+    unevaluated: Sequence[str],
+    winners: Mapping[str, Collection[str]] | None = None,
+) -> list[Caveat]:
     """The caveats of a run: `evaluated` are the ids scored, `unevaluated` the proposal
     files that could not be, `winners` each method's first-ranked ids (--method all)."""
     found: list[Caveat] = []
@@ -58,14 +62,26 @@ def find(criteria: Criteria, panel: Panel | None, evaluated: Sequence[str],
         found.append(Caveat(PANEL_MISSING, {"judgements": judgements}))
     if panel is not None:
         for rating in panel.dropped:
-            found.append(Caveat(RATING_DROPPED, {
-                "member": rating.member, "file": rating.file, "line": rating.line,
-                "id": rating.proposal, "judgement": rating.judgement}))
+            found.append(
+                Caveat(
+                    RATING_DROPPED,
+                    {
+                        "member": rating.member,
+                        "file": rating.file,
+                        "line": rating.line,
+                        "id": rating.proposal,
+                        "judgement": rating.judgement,
+                    },
+                )
+            )
         for ident in evaluated:
             for name in judgements:
                 if not panel.ratings(ident, name):
                     found.append(Caveat(PANEL_GAP, {"id": ident, "judgement": name}))
     if winners and len({tuple(sorted(w)) for w in winners.values()}) > 1:
-        found.append(Caveat(METHODS_DISAGREE, {
-            "winners": {name: sorted(ids) for name, ids in winners.items()}}))
+        found.append(
+            Caveat(
+                METHODS_DISAGREE, {"winners": {name: sorted(ids) for name, ids in winners.items()}}
+            )
+        )
     return found

@@ -76,8 +76,9 @@ def aggregate(scores: Sequence[float], how: str) -> float:
     raise ValueError(f"unknown aggregate {how!r}")
 
 
-def consolidate(panel: Panel, proposal: str, judgement: str, rule: Levels,
-                settings: PanelSettings) -> Consensus | None:
+def consolidate(
+    panel: Panel, proposal: str, judgement: str, rule: Levels, settings: PanelSettings
+) -> Consensus | None:
     """The members' ratings of one judgement of one proposal, scored and aggregated.
 
     None when no member rated it: the judgement is then missing for that proposal.
@@ -93,8 +94,11 @@ def consolidate(panel: Panel, proposal: str, judgement: str, rule: Levels,
         return None
     rated = {r.member for r in scored}
     absent = tuple(m.label for m in panel.members if m.label not in rated)
-    return Consensus(judgement, tuple(scored), absent, settings.aggregate,
-                     aggregate([r.score for r in scored], settings.aggregate),
-                     settings.disagreement)
-
-
+    return Consensus(
+        judgement,
+        tuple(scored),
+        absent,
+        settings.aggregate,
+        aggregate([r.score for r in scored], settings.aggregate),
+        settings.disagreement,
+    )

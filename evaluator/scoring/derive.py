@@ -62,8 +62,9 @@ def unscored_fields(proposal: Proposal, criteria: Criteria) -> tuple[str, ...]:
     counted."""
     used = used_fields(criteria)
     given = [*proposal.values, *((ACTIVITIES,) if proposal.activities else ())]
-    return tuple(name for name in given
-                 if name not in used and not name.startswith(_NOT_SCORED_BY_NATURE))
+    return tuple(
+        name for name in given if name not in used and not name.startswith(_NOT_SCORED_BY_NATURE)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,32 +84,43 @@ def derive(proposal: Proposal, criteria: Criteria) -> Derivation:
     """Convert money into the criteria currency and compute the derived fields."""
     notes: dict[str, Note] = {}
     values, icp, rate = _compute(proposal, criteria, notes)
-    ranges = {name: r.scaled(rate) if name in MONEY_FIELDS else r
-              for name, r in proposal.ranges.items()}
+    ranges = {
+        name: r.scaled(rate) if name in MONEY_FIELDS else r for name, r in proposal.ranges.items()
+    }
     return Derivation(values, notes, icp, ranges, _uncertain(proposal, criteria, values))
 
 
-def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, Note] | None
-             ) -> tuple[dict[str, Value], IcpBreakdown | None, float]:
+def _compute(
+    proposal: Proposal, criteria: Criteria, notes: dict[str, Note] | None
+) -> tuple[dict[str, Value], IcpBreakdown | None, float]:
     """Values, ICP breakdown and exchange rate; says in `notes` (if given) how each was made."""
     values: dict[str, Value] = dict(proposal.values)
     currency = str(values.get("pricing.currency", criteria.currency))
     rate = criteria.rate(currency)
     if rate is None:
         known = tuple(sorted({criteria.currency, *criteria.rates}))
-        raise InputError([proposal.problem("pricing.currency", NO_EXCHANGE_RATE(
-            currency=currency, file=criteria.file, known=known))])
+        raise InputError(
+            [
+                proposal.problem(
+                    "pricing.currency",
+                    NO_EXCHANGE_RATE(currency=currency, file=criteria.file, known=known),
+                )
+            ]
+        )
     for name in MONEY_FIELDS:
         if name in values and rate != 1.0:
             original = float(values[name])  # type: ignore[arg-type]
             values[name] = float(converted(original, rate))
             if notes is not None:
-                notes[name] = Note(how.CONVERTED, {"original": original,
-                                                   "currency": currency, "rate": rate})
+                notes[name] = Note(
+                    how.CONVERTED, {"original": original, "currency": currency, "rate": rate}
+                )
     credits = None if proposal.activities is None else _credits(proposal, criteria, rate)
-    figures = derived_figures(values, None if credits is None else
-                              [(c.credit, c.activity.local) for c in credits],
-                              criteria.discount_rate)
+    figures = derived_figures(
+        values,
+        None if credits is None else [(c.credit, c.activity.local) for c in credits],
+        criteria.discount_rate,
+    )
     if ACQUISITION in figures.values:
         values[ACQUISITION] = float(figures.values[ACQUISITION])
         values[LIFECYCLE] = float(figures.values[LIFECYCLE])
@@ -122,10 +134,17 @@ def _compute(proposal: Proposal, criteria: Criteria, notes: dict[str, Note] | No
         cost = values.get(ACQUISITION)
         acquisition_cost = float(cost) if isinstance(cost, int | float) else None
         ratio = figures.values.get(CREDIT_RATIO)
-        icp = IcpBreakdown(criteria.currency, currency, rate, credits,
-                           float(figures.values[CREDIT_VALUE]), float(figures.local_credit or 0.0),
-                           acquisition_cost, None if ratio is None else float(ratio),
-                           float(figures.values[LOCAL_SHARE]))
+        icp = IcpBreakdown(
+            criteria.currency,
+            currency,
+            rate,
+            credits,
+            float(figures.values[CREDIT_VALUE]),
+            float(figures.local_credit or 0.0),
+            acquisition_cost,
+            None if ratio is None else float(ratio),
+            float(figures.values[LOCAL_SHARE]),
+        )
         _icp_fields(icp, values, notes)
     return values, icp, rate
 
@@ -145,8 +164,9 @@ class Figures:
     local_credit: Num | None = None  # the ICP credit of the local activities
 
 
-def derived_figures(values: Mapping[str, Any], credits: Sequence[tuple[Num, bool]] | None,
-                    discount_rate: float) -> Figures:
+def derived_figures(
+    values: Mapping[str, Any], credits: Sequence[tuple[Num, bool]] | None, discount_rate: float
+) -> Figures:
     """The derived fields from the proposal's figures, money in the criteria currency: the
     acquisition and lifecycle cost (when unit price and quantity are given), and from the
     ICP `credits` (each activity's credit and whether it is local; None: no activities
@@ -163,10 +183,12 @@ def derived_figures(values: Mapping[str, Any], credits: Sequence[tuple[Num, bool
         return value if type(value) is float or many(value) else float(value)
 
     if "pricing.unit_price" in values and "pricing.quantity" in values:
-        acquisition = money("pricing.unit_price") * money("pricing.quantity") + \
-            money("pricing.one_off_costs")
-        npv = present_value(money("pricing.sustainment_per_year"),
-                            money("pricing.support_years"), discount_rate)
+        acquisition = money("pricing.unit_price") * money("pricing.quantity") + money(
+            "pricing.one_off_costs"
+        )
+        npv = present_value(
+            money("pricing.sustainment_per_year"), money("pricing.support_years"), discount_rate
+        )
         out[ACQUISITION] = acquisition
         out[LIFECYCLE] = acquisition + npv
     if credits is not None:
@@ -218,18 +240,29 @@ def _rounded_percent(value: Num) -> Num:
     return rounded(value, 9)
 
 
-def _cost_notes(values: Mapping[str, Value], npv: float, discount_rate: float,
-                notes: dict[str, Note]) -> None:
+def _cost_notes(
+    values: Mapping[str, Value], npv: float, discount_rate: float, notes: dict[str, Note]
+) -> None:
     def money(name: str) -> float:
         return float(values.get(name, 0.0))  # type: ignore[arg-type]
 
-    parts = {"unit_price": money("pricing.unit_price"), "quantity": money("pricing.quantity"),
-             "one_off": money("pricing.one_off_costs")}
+    parts = {
+        "unit_price": money("pricing.unit_price"),
+        "quantity": money("pricing.quantity"),
+        "one_off": money("pricing.one_off_costs"),
+    }
     notes[ACQUISITION] = Note(how.ACQUISITION, parts)
-    notes[LIFECYCLE] = Note(how.LIFECYCLE, {
-        "acquisition": money(ACQUISITION), **parts,
-        "per_year": money("pricing.sustainment_per_year"),
-        "years": money("pricing.support_years"), "discount_rate": discount_rate, "npv": npv})
+    notes[LIFECYCLE] = Note(
+        how.LIFECYCLE,
+        {
+            "acquisition": money(ACQUISITION),
+            **parts,
+            "per_year": money("pricing.sustainment_per_year"),
+            "years": money("pricing.support_years"),
+            "discount_rate": discount_rate,
+            "npv": npv,
+        },
+    )
 
 
 @functools.lru_cache(maxsize=64)
@@ -238,18 +271,21 @@ def _discounts(rate: float, years: int) -> tuple[float, ...]:
     return tuple((1 + rate) ** t for t in range(1, years + 1))
 
 
-def _uncertain(proposal: Proposal, criteria: Criteria,
-               values: dict[str, Value]) -> dict[str, Uncertain]:
+def _uncertain(
+    proposal: Proposal, criteria: Criteria, values: dict[str, Value]
+) -> dict[str, Uncertain]:
     """The derived figures that depend on ranged inputs, with their bounds where monotone."""
     if not proposal.ranged:
         return {}
-    ranged_activities = tuple(a.value_name for a in proposal.activities or ()
-                              if a.range is not None)
+    ranged_activities = tuple(
+        a.value_name for a in proposal.activities or () if a.range is not None
+    )
     found: dict[str, tuple[str, ...]] = {}
     for name, inputs in _INPUTS.items():
         if name in values:
             found[name] = tuple(i for i in inputs if i in proposal.ranges) + (
-                ranged_activities if "activities" in inputs else ())
+                ranged_activities if "activities" in inputs else ()
+            )
     found = {name: inputs for name, inputs in found.items() if inputs}
     if not found:
         return {}
@@ -271,9 +307,14 @@ def _at_end(proposal: Proposal, end: str) -> Proposal:
     values = dict(proposal.values)
     for name, estimate in proposal.ranges.items():
         values[name] = getattr(estimate, end)
-    activities = None if proposal.activities is None else tuple(
-        replace(a, value=float(getattr(a.range, end)), range=None) if a.range is not None
-        else a for a in proposal.activities)
+    activities = (
+        None
+        if proposal.activities is None
+        else tuple(
+            replace(a, value=float(getattr(a.range, end)), range=None) if a.range is not None else a
+            for a in proposal.activities
+        )
+    )
     return replace(proposal, values=values, activities=activities, ranges={})
 
 
@@ -285,9 +326,17 @@ def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credi
     for activity in proposal.activities or ():
         multiplier = multipliers.get(activity.type)
         if multiplier is None:
-            problems.append(proposal.document.problem((*activity.path, "type"), NO_MULTIPLIER(
-                type=activity.type, file=criteria.file,
-                hint=suggestion(activity.type, multipliers), types=tuple(multipliers))))
+            problems.append(
+                proposal.document.problem(
+                    (*activity.path, "type"),
+                    NO_MULTIPLIER(
+                        type=activity.type,
+                        file=criteria.file,
+                        hint=suggestion(activity.type, multipliers),
+                        types=tuple(multipliers),
+                    ),
+                )
+            )
         else:
             credits.append(Credit(activity, float(converted(activity.value, rate)), multiplier))
     if problems:
@@ -295,19 +344,26 @@ def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credi
     return tuple(credits)
 
 
-def _icp_fields(icp: IcpBreakdown, values: dict[str, Value],
-                notes: dict[str, Note] | None) -> None:
+def _icp_fields(icp: IcpBreakdown, values: dict[str, Value], notes: dict[str, Note] | None) -> None:
     values[CREDIT_VALUE] = icp.credit_value
     if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
         values[CREDIT_RATIO] = icp.credit_ratio_pct
     values[LOCAL_SHARE] = icp.local_share_pct
     if notes is None:
         return
-    notes[CREDIT_VALUE] = Note(how.CREDIT_VALUE, {
-        "count": len(icp.credits), "local": sum(c.activity.local for c in icp.credits),
-        "currency": icp.offer_currency, "rate": icp.rate})
+    notes[CREDIT_VALUE] = Note(
+        how.CREDIT_VALUE,
+        {
+            "count": len(icp.credits),
+            "local": sum(c.activity.local for c in icp.credits),
+            "currency": icp.offer_currency,
+            "rate": icp.rate,
+        },
+    )
     if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
-        notes[CREDIT_RATIO] = Note(how.CREDIT_RATIO, {"credit": icp.credit_value,
-                                                "acquisition": icp.acquisition_cost})
-    notes[LOCAL_SHARE] = Note(how.LOCAL_SHARE, {"local": icp.local_credit_value,
-                                           "credit": icp.credit_value})
+        notes[CREDIT_RATIO] = Note(
+            how.CREDIT_RATIO, {"credit": icp.credit_value, "acquisition": icp.acquisition_cost}
+        )
+    notes[LOCAL_SHARE] = Note(
+        how.LOCAL_SHARE, {"local": icp.local_credit_value, "credit": icp.credit_value}
+    )

@@ -59,10 +59,16 @@ from evaluator.scoring.results import (
 )
 
 
-def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
-             weights: Mapping[str, float] | None = None, method: str | None = None,
-             errors: Sequence[Problem] = (), panel: Panel | None = None,
-             files: int | None = None, unread: Sequence[str] = ()) -> Comparison:
+def evaluate(
+    proposals: Sequence[Proposal | Prepared],
+    criteria: Criteria,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    errors: Sequence[Problem] = (),
+    panel: Panel | None = None,
+    files: int | None = None,
+    unread: Sequence[str] = (),
+) -> Comparison:
     """Score and rank proposals; a proposal that cannot be scored joins `errors`.
 
     `panel` holds the members' ratings of the judgements (`panel.*` fields); without one,
@@ -94,20 +100,32 @@ def evaluate(proposals: Sequence[Proposal | Prepared], criteria: Criteria,
         except InputError as exc:
             problems.extend(exc.problems)
             unevaluated.append(item.proposal.file)
-    comparison, ranked = conclude(criteria, evaluations, problems, unevaluated, primary,
-                                  top_weights, WhatIf.of(criteria, weights, method), panel,
-                                  files)
+    comparison, ranked = conclude(
+        criteria,
+        evaluations,
+        problems,
+        unevaluated,
+        primary,
+        top_weights,
+        WhatIf.of(criteria, weights, method),
+        panel,
+        files,
+    )
     comparison.evaluations = ranked
     if method != Method.WSM:
         from evaluator.scoring.methods import apply_method
+
         apply_method(comparison, method)
     winners = None
     if method == ALL:
         names = next((list(e.methods) for e in comparison.evaluations if e.methods), [])
-        winners = {name: [e.id for e in comparison.evaluations if e.methods[name][1] == 1]
-                   for name in names}
-    comparison.caveats = caveats.find(criteria, panel, [e.id for e in comparison.evaluations],
-                                      comparison.unevaluated, winners)
+        winners = {
+            name: [e.id for e in comparison.evaluations if e.methods[name][1] == 1]
+            for name in names
+        }
+    comparison.caveats = caveats.find(
+        criteria, panel, [e.id for e in comparison.evaluations], comparison.unevaluated, winners
+    )
     return comparison
 
 
@@ -131,13 +149,18 @@ class Context:
     panel: Panel | None = None  # the members' ratings of the judgements
 
     @staticmethod
-    def of(criteria: Criteria, weights: Mapping[str, float], scored: Sequence[Candidate],
-           panel: Panel | None) -> Context:
+    def of(
+        criteria: Criteria,
+        weights: Mapping[str, float],
+        scored: Sequence[Candidate],
+        panel: Panel | None,
+    ) -> Context:
         """The context of scoring `scored` together: its pool is the eligible ones (every
         one when none is), whose values set the references of relative rules."""
         pool = [c for c in scored if c.eligible] or scored
-        return Context(weights, pool_references(criteria, [c.values for c in pool]),
-                       len(scored), panel)
+        return Context(
+            weights, pool_references(criteria, [c.values for c in pool]), len(scored), panel
+        )
 
 
 class Concluded(Rankable, Protocol):
@@ -150,18 +173,35 @@ class Concluded(Rankable, Protocol):
 C = TypeVar("C", bound=Concluded)
 
 
-def conclude(criteria: Criteria, results: Sequence[C], problems: list[Problem],
-             unevaluated: Iterable[str], method: str, weights: Mapping[str, float],
-             what_if: WhatIf | None, panel: Panel | None, files: int | None
-             ) -> tuple[Comparison, list[C]]:
+def conclude(
+    criteria: Criteria,
+    results: Sequence[C],
+    problems: list[Problem],
+    unevaluated: Iterable[str],
+    method: str,
+    weights: Mapping[str, float],
+    what_if: WhatIf | None,
+    panel: Panel | None,
+    files: int | None,
+) -> tuple[Comparison, list[C]]:
     """Rank a run's scored results and make its comparison: the notes that hold for it,
     how it departs from the criteria file, the files not evaluated. The results, ranked
     and in result order, come back beside it: evaluations, for the caller to put in, or
     the summaries of results that worker processes hold."""
     ranked = rank(results)
     notes = comparison_notes(criteria, [r.id for r in ranked if r.ranged], len(ranked))
-    comparison = Comparison(criteria, method, dict(weights), [], problems, notes, panel=panel,
-                            what_if=what_if, files=files, unevaluated=sorted(set(unevaluated)))
+    comparison = Comparison(
+        criteria,
+        method,
+        dict(weights),
+        [],
+        problems,
+        notes,
+        panel=panel,
+        what_if=what_if,
+        files=files,
+        unevaluated=sorted(set(unevaluated)),
+    )
     return comparison, ranked
 
 
@@ -173,9 +213,15 @@ def comparison_notes(criteria: Criteria, ranged: Sequence[str], count: int) -> l
         notes.append(Note(RANGED, {"ids": list(ranged)}))
     relative = [leaf for _, leaf in criteria.leaves() if leaf.rule.relative]
     if relative and count > 1:
-        notes.append(Note(RELATIVE_RULES, {
-            "leaves": [leaf.id for leaf in relative],
-            "kinds": sorted({leaf.rule.type for leaf in relative})}))
+        notes.append(
+            Note(
+                RELATIVE_RULES,
+                {
+                    "leaves": [leaf.id for leaf in relative],
+                    "kinds": sorted({leaf.rule.type for leaf in relative}),
+                },
+            )
+        )
     return notes
 
 
@@ -185,9 +231,16 @@ def check_method(criteria: Criteria, method: str) -> None:
     for _, leaf in criteria.leaves():
         if leaf.rule.raw:
             line, column = leaf.location or (None, None)
-            raise CriteriaError([Problem(
-                criteria.file, RAW_IN_A_WEIGHTED_SUM(leaf=leaf.id, type=leaf.rule.type),
-                line, column)])
+            raise CriteriaError(
+                [
+                    Problem(
+                        criteria.file,
+                        RAW_IN_A_WEIGHTED_SUM(leaf=leaf.id, type=leaf.rule.type),
+                        line,
+                        column,
+                    )
+                ]
+            )
 
 
 def prepare(proposal: Proposal, criteria: Criteria) -> Prepared:
@@ -198,16 +251,26 @@ def prepare(proposal: Proposal, criteria: Criteria) -> Prepared:
         return Prepared(proposal, problems=exc.problems)
     # A gate on a ranged figure is decided at its point estimate, like every score.
     ranges, uncertain = derivation.ranges, derivation.uncertain
-    gates = tuple(_gate(gate, derivation.values.get(gate.field), ranges, uncertain)
-                  for gate in criteria.gates)
-    return Prepared(proposal, derivation.values, derivation.notes, gates, derivation.icp,
-                    ranges, uncertain)
+    gates = tuple(
+        _gate(gate, derivation.values.get(gate.field), ranges, uncertain) for gate in criteria.gates
+    )
+    return Prepared(
+        proposal, derivation.values, derivation.notes, gates, derivation.icp, ranges, uncertain
+    )
 
 
-def _gate(gate: Gate, value: Value | None, ranges: Mapping[str, Range],
-          uncertain: Mapping[str, Uncertain]) -> GateResult:
-    return GateResult(gate.id, gate.title, gate.check(value), gate, value,
-                      ranges.get(gate.field), uncertain.get(gate.field))
+def _gate(
+    gate: Gate, value: Value | None, ranges: Mapping[str, Range], uncertain: Mapping[str, Uncertain]
+) -> GateResult:
+    return GateResult(
+        gate.id,
+        gate.title,
+        gate.check(value),
+        gate,
+        value,
+        ranges.get(gate.field),
+        uncertain.get(gate.field),
+    )
 
 
 def _as_given(value: Value) -> str:
@@ -226,8 +289,9 @@ def proportional_fields(criteria: Criteria) -> list[str]:
     return [leaf.field for _, leaf in criteria.leaves() if leaf.rule.relative]
 
 
-def pool_references(criteria: Criteria, pool: Sequence[Mapping[str, Value | Num]]
-                    ) -> dict[str, Num]:
+def pool_references(
+    criteria: Criteria, pool: Sequence[Mapping[str, Value | Num]]
+) -> dict[str, Num]:
     """For each leaf of a relative rule (proportional), the best value (lowest or highest)
     among the pool's proposals, given by their values, by `criterion.leaf`: the same for
     every proposal, or for every draw when some values are arrays of draws."""
@@ -235,9 +299,11 @@ def pool_references(criteria: Criteria, pool: Sequence[Mapping[str, Value | Num]
     for criterion, leaf in criteria.leaves():
         if leaf.rule.relative:
             numbers: list[Num] = [
-                v if many(v) else float(v) for values in pool  # type: ignore[arg-type,misc]
+                v if many(v) else float(v)  # type: ignore[arg-type,misc]
+                for values in pool
                 if many(v := values.get(leaf.field))
-                or (isinstance(v, int | float) and not isinstance(v, bool))]
+                or (isinstance(v, int | float) and not isinstance(v, bool))
+            ]
             if numbers:
                 references[f"{criterion.id}.{leaf.id}"] = leaf.rule.reference(numbers)
     return references
@@ -276,11 +342,24 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
         for leaf in criterion.leaves:
             try:
                 if is_judgement(leaf.field):
-                    leaves.append(_judgement(item, criteria, criterion, leaf,
-                                             leaf_weights[leaf.id], panel, warnings))
+                    leaves.append(
+                        _judgement(
+                            item, criteria, criterion, leaf, leaf_weights[leaf.id], panel, warnings
+                        )
+                    )
                     continue
-                leaves.append(_leaf(item, criteria, criterion, leaf, leaf_weights[leaf.id],
-                                    references, pool_size, warnings))
+                leaves.append(
+                    _leaf(
+                        item,
+                        criteria,
+                        criterion,
+                        leaf,
+                        leaf_weights[leaf.id],
+                        references,
+                        pool_size,
+                        warnings,
+                    )
+                )
             except EvaluatorError as exc:
                 problems.extend(exc.problems)
         factor, cred_value = 1.0, None
@@ -288,45 +367,106 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
             cred_value = item.values.get(criterion.credibility.field)
             factor = criterion.credibility.factor(cred_value)
             if cred_value is None:
-                warnings.append(Note(MISSING_CREDIBILITY, {
-                    "field": criterion.credibility.field, "criterion": criterion.id,
-                    "factor": factor}))
-        score = float(criterion_score(factor, [leaf.weight for leaf in leaves],
-                                      [leaf.score for leaf in leaves]))
-        scored.append(CriterionScore(
-            criterion.id, criterion.title, score, context.weights[criterion.id],
-            tuple(leaves), criterion.credibility.field if criterion.credibility else None,
-            cred_value, factor))
+                warnings.append(
+                    Note(
+                        MISSING_CREDIBILITY,
+                        {
+                            "field": criterion.credibility.field,
+                            "criterion": criterion.id,
+                            "factor": factor,
+                        },
+                    )
+                )
+        score = float(
+            criterion_score(
+                factor, [leaf.weight for leaf in leaves], [leaf.score for leaf in leaves]
+            )
+        )
+        scored.append(
+            CriterionScore(
+                criterion.id,
+                criterion.title,
+                score,
+                context.weights[criterion.id],
+                tuple(leaves),
+                criterion.credibility.field if criterion.credibility else None,
+                cred_value,
+                factor,
+            )
+        )
     if problems:
         raise InputError(problems)
     total = float(total_score([c.weight for c in scored], [c.score for c in scored]))
-    return Evaluation(item.proposal, tuple(scored), item.gates, total, warnings,
-                      item.values, item.notes, icp=item.icp,
-                      unscored=unscored_fields(item.proposal, criteria))
+    return Evaluation(
+        item.proposal,
+        tuple(scored),
+        item.gates,
+        total,
+        warnings,
+        item.values,
+        item.notes,
+        icp=item.icp,
+        unscored=unscored_fields(item.proposal, criteria),
+    )
 
 
-def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, weight: float,
-          references: Mapping[str, Num], pool_size: int, warnings: list[Note]) -> LeafScore:
+def _leaf(
+    item: Prepared,
+    criteria: Criteria,
+    criterion: Criterion,
+    leaf: Leaf,
+    weight: float,
+    references: Mapping[str, Num],
+    pool_size: int,
+    warnings: list[Note],
+) -> LeafScore:
     value = item.values.get(leaf.field)
     rule = leaf.rule
     where = f"{criterion.id}.{leaf.id}"
 
     if value is None:
         if rule.raw:
-            raise InputError([item.proposal.problem(leaf.field, MISSING_FOR_RAW(
-                field=leaf.field, type=rule.type, where=where))])
+            raise InputError(
+                [
+                    item.proposal.problem(
+                        leaf.field, MISSING_FOR_RAW(field=leaf.field, type=rule.type, where=where)
+                    )
+                ]
+            )
         if criteria.missing == "error":
-            raise InputError([item.proposal.problem(leaf.field, MISSING_IS_AN_ERROR(
-                field=leaf.field))])
+            raise InputError(
+                [item.proposal.problem(leaf.field, MISSING_IS_AN_ERROR(field=leaf.field))]
+            )
         warnings.append(Note(MISSING_VALUE, {"field": leaf.field, "leaf": where}))
-        return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, rule.type,
-                         missing=True, range=item.ranges.get(leaf.field),
-                         uncertain=item.uncertain.get(leaf.field))
+        return LeafScore(
+            leaf.id,
+            leaf.title,
+            leaf.field,
+            None,
+            0.0,
+            weight,
+            rule.type,
+            missing=True,
+            range=item.ranges.get(leaf.field),
+            uncertain=item.uncertain.get(leaf.field),
+        )
     needs = rule.needs(value)
     if needs is not None:
-        raise InputError([item.proposal.problem(leaf.field, rule.refusal(
-            field=leaf.field, value=repr(shorten(_as_given(value))), leaf=leaf.id,
-            where=where, type=rule.type, needs=needs))])
+        raise InputError(
+            [
+                item.proposal.problem(
+                    leaf.field,
+                    rule.refusal(
+                        field=leaf.field,
+                        value=repr(shorten(_as_given(value))),
+                        leaf=leaf.id,
+                        where=where,
+                        type=rule.type,
+                        needs=needs,
+                    ),
+                )
+            ]
+        )
     scored = float(value) if rule.numeric else value  # type: ignore[arg-type]
     reference: Num | None = None
     if rule.relative:
@@ -335,33 +475,80 @@ def _leaf(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf, 
             warnings.append(Note(COMPARED_WITH_ITSELF, {"leaf": where, "rule": rule.type}))
     score: float = leaf_points(rule, scored, reference)  # type: ignore[assignment]
     reason: Reason = rule.reason(scored, score, reference)  # type: ignore[arg-type]
-    return LeafScore(leaf.id, leaf.title, leaf.field, value, score, weight, rule.type, reason,
-                     _unit(leaf.field, criteria), item.notes.get(leaf.field),
-                     range=item.ranges.get(leaf.field),
-                     uncertain=item.uncertain.get(leaf.field))
+    return LeafScore(
+        leaf.id,
+        leaf.title,
+        leaf.field,
+        value,
+        score,
+        weight,
+        rule.type,
+        reason,
+        _unit(leaf.field, criteria),
+        item.notes.get(leaf.field),
+        range=item.ranges.get(leaf.field),
+        uncertain=item.uncertain.get(leaf.field),
+    )
 
 
-def _judgement(item: Prepared, criteria: Criteria, criterion: Criterion, leaf: Leaf,
-               weight: float, panel: Panel | None, warnings: list[Note]) -> LeafScore:
+def _judgement(
+    item: Prepared,
+    criteria: Criteria,
+    criterion: Criterion,
+    leaf: Leaf,
+    weight: float,
+    panel: Panel | None,
+    warnings: list[Note],
+) -> LeafScore:
     """A panel judgement: each member's rating scored by the levels, then aggregated."""
     assert isinstance(leaf.rule, Levels)  # parse_rule accepts no other rule for a judgement
     name = judgement_name(leaf.field)
     proposal = item.proposal.id
-    consensus = None if panel is None else consolidate(panel, proposal, name, leaf.rule,
-                                                       criteria.panel)
+    consensus = (
+        None if panel is None else consolidate(panel, proposal, name, leaf.rule, criteria.panel)
+    )
     if consensus is None:
         if criteria.missing == "error":
-            raise InputError([item.proposal.problem(leaf.field, (
-                NO_PANEL_IS_AN_ERROR if panel is None else UNRATED_IS_AN_ERROR)(field=leaf.field))])
+            raise InputError(
+                [
+                    item.proposal.problem(
+                        leaf.field,
+                        (NO_PANEL_IS_AN_ERROR if panel is None else UNRATED_IS_AN_ERROR)(
+                            field=leaf.field
+                        ),
+                    )
+                ]
+            )
         if panel is not None:  # without a panel, one note says it for every proposal
-            warnings.append(Note(UNRATED, {"field": leaf.field, "id": proposal,
-                                           "leaf": f"{criterion.id}.{leaf.id}"}))
-        return LeafScore(leaf.id, leaf.title, leaf.field, None, 0.0, weight, leaf.rule.type,
-                         missing=True, absent=NO_PANEL if panel is None else NOT_RATED)
+            warnings.append(
+                Note(
+                    UNRATED,
+                    {"field": leaf.field, "id": proposal, "leaf": f"{criterion.id}.{leaf.id}"},
+                )
+            )
+        return LeafScore(
+            leaf.id,
+            leaf.title,
+            leaf.field,
+            None,
+            0.0,
+            weight,
+            leaf.rule.type,
+            missing=True,
+            absent=NO_PANEL if panel is None else NOT_RATED,
+        )
     if consensus.disagreement:
         warnings.append(Note(PANEL_DISAGREEMENT, {"id": proposal, "consensus": consensus}))
-    return LeafScore(leaf.id, leaf.title, leaf.field, consensus.score, consensus.score,
-                     weight, leaf.rule.type, panel=consensus)
+    return LeafScore(
+        leaf.id,
+        leaf.title,
+        leaf.field,
+        consensus.score,
+        consensus.score,
+        weight,
+        leaf.rule.type,
+        panel=consensus,
+    )
 
 
 def _unit(name: str, criteria: Criteria) -> str:

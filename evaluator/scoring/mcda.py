@@ -75,16 +75,24 @@ def _pool(matrix: Matrix, pool: Sequence[int] | None) -> list[int]:
     return list(range(len(matrix))) if pool is None else list(pool)
 
 
-def wsm(matrix: Matrix, weights: Sequence[float], directions: Sequence[str],
-        pool: Sequence[int] | None = None) -> list[float]:
+def wsm(
+    matrix: Matrix,
+    weights: Sequence[float],
+    directions: Sequence[str],
+    pool: Sequence[int] | None = None,
+) -> list[float]:
     """Weighted sum Σ w_j x_ij of 0–100 scores; the pool plays no part."""
     if any(d != "max" for d in directions):
         raise ValueError("the weighted sum needs every column on the 0-100 score scale")
     return [math.fsum(w * x for w, x in zip(weights, row, strict=True)) for row in matrix]
 
 
-def topsis(matrix: Matrix, weights: Sequence[float], directions: Sequence[str],
-           pool: Sequence[int] | None = None) -> list[float]:
+def topsis(
+    matrix: Matrix,
+    weights: Sequence[float],
+    directions: Sequence[str],
+    pool: Sequence[int] | None = None,
+) -> list[float]:
     """100 × closeness S⁻/(S⁺ + S⁻), with vector normalisation over the pool."""
     members = _pool(matrix, pool)
     if not matrix or not members:
@@ -92,8 +100,9 @@ def topsis(matrix: Matrix, weights: Sequence[float], directions: Sequence[str],
     columns = range(len(weights))
     norms = [math.sqrt(math.fsum(matrix[i][j] ** 2 for i in members)) for j in columns]
     # A column that is zero across the pool tells nothing apart: it stays 0 everywhere.
-    weighted = [[weights[j] * row[j] / norms[j] if norms[j] else 0.0 for j in columns]
-                for row in matrix]
+    weighted = [
+        [weights[j] * row[j] / norms[j] if norms[j] else 0.0 for j in columns] for row in matrix
+    ]
     best, worst = [], []
     for j in columns:
         values = [weighted[i][j] for i in members]
@@ -106,8 +115,9 @@ def topsis(matrix: Matrix, weights: Sequence[float], directions: Sequence[str],
         if i not in inside:
             # Beyond the pool's ideal counts as at the ideal, not as a distance from it (as a
             # proportional score is capped at 100): an outsider is scored within the pool's range.
-            row = [min(max(v, min(b, w)), max(b, w))
-                   for v, b, w in zip(row, best, worst, strict=True)]
+            row = [
+                min(max(v, min(b, w)), max(b, w)) for v, b, w in zip(row, best, worst, strict=True)
+            ]
         to_best = math.sqrt(math.fsum((v - b) ** 2 for v, b in zip(row, best, strict=True)))
         to_worst = math.sqrt(math.fsum((v - w) ** 2 for v, w in zip(row, worst, strict=True)))
         # Both distances are 0 only when the ideal and anti-ideal coincide (every proposal in
@@ -117,9 +127,13 @@ def topsis(matrix: Matrix, weights: Sequence[float], directions: Sequence[str],
     return totals
 
 
-def promethee(matrix: Matrix, weights: Sequence[float], directions: Sequence[str],
-              preferences: Sequence[Preference] | None = None,
-              pool: Sequence[int] | None = None) -> list[float]:
+def promethee(
+    matrix: Matrix,
+    weights: Sequence[float],
+    directions: Sequence[str],
+    preferences: Sequence[Preference] | None = None,
+    pool: Sequence[int] | None = None,
+) -> list[float]:
     """100 × PROMETHEE II net flow φ⁺ − φ⁻, each averaged over the other pool members."""
     members = _pool(matrix, pool)
     functions = list(preferences) if preferences is not None else [Preference()] * len(weights)
@@ -152,8 +166,9 @@ def totals(matrix: DecisionMatrix, method: str) -> list[float]:
     if method == Method.TOPSIS:
         return topsis(matrix.rows, matrix.weights, matrix.directions, matrix.pool)
     if method == Method.PROMETHEE:
-        return promethee(matrix.rows, matrix.weights, matrix.directions, matrix.preferences,
-                         matrix.pool)
+        return promethee(
+            matrix.rows, matrix.weights, matrix.directions, matrix.preferences, matrix.pool
+        )
     raise unknown_method(method)
 
 
@@ -178,8 +193,7 @@ def kendall_tau_b(x: Sequence[float], y: Sequence[float]) -> float | None:
         else:
             discordant += 1
     # tau-b = (C − D) / sqrt((n0 − n1)(n0 − n2)); pairs tied in both count in neither.
-    denominator = math.sqrt((concordant + discordant + tied_x)
-                            * (concordant + discordant + tied_y))
+    denominator = math.sqrt((concordant + discordant + tied_x) * (concordant + discordant + tied_y))
     return (concordant - discordant) / denominator if denominator else None
 
 

@@ -32,14 +32,22 @@ def decision_matrix(comparison: Comparison) -> DecisionMatrix:
                 # Credibility discounts promises; a raw value is a measured fact, kept as is.
                 cells.append(score.score if raw else score.score * criterion.credibility_factor)
                 if i == 0:
-                    columns.append(Column(criterion.id, leaf.id,
-                                          criterion.weight * score.weight, leaf.rule.favours,
-                                          leaf.preference, raw))
+                    columns.append(
+                        Column(
+                            criterion.id,
+                            leaf.id,
+                            criterion.weight * score.weight,
+                            leaf.rule.favours,
+                            leaf.preference,
+                            raw,
+                        )
+                    )
         rows.append(tuple(cells))
     eligible = tuple(i for i, e in enumerate(comparison.evaluations) if e.eligible)
     pool = eligible or tuple(range(len(rows)))
-    return DecisionMatrix(tuple(e.id for e in comparison.evaluations), tuple(columns),
-                          tuple(rows), pool)
+    return DecisionMatrix(
+        tuple(e.id for e in comparison.evaluations), tuple(columns), tuple(rows), pool
+    )
 
 
 def apply_method(comparison: Comparison, method: str) -> None:
@@ -52,14 +60,16 @@ def apply_method(comparison: Comparison, method: str) -> None:
         # The weighted sum cannot add raw values; the others can still be compared.
         names = [m for m in METHODS if m != Method.WSM or not matrix.raw_columns]
         results: dict[str, list[float]] = {
-            name: [e.total for e in evaluations] if name == Method.WSM
-            else totals(matrix, name) for name in names}
+            name: [e.total for e in evaluations] if name == Method.WSM else totals(matrix, name)
+            for name in names
+        }
         ranks = {name: eligible_ranks(evaluations, results[name]) for name in names}
         for i, evaluation in enumerate(evaluations):
             evaluation.methods = {name: (results[name][i], ranks[name][i]) for name in names}
         comparison.kendall_tau = {
             f"{a}-{b}": kendall_tau_b(*_eligible_pair(ranks[a], ranks[b]))
-            for a, b in combinations(names, 2)}
+            for a, b in combinations(names, 2)
+        }
         if Method.WSM not in names:
             comparison.notes.append(Note(WSM_LEFT_OUT, {"columns": list(matrix.raw_columns)}))
         primary = comparison.method
@@ -75,8 +85,9 @@ def apply_method(comparison: Comparison, method: str) -> None:
     _add_notes(comparison, method, primary)
 
 
-def _eligible_pair(a: Sequence[int | None], b: Sequence[int | None]
-                   ) -> tuple[list[float], list[float]]:
+def _eligible_pair(
+    a: Sequence[int | None], b: Sequence[int | None]
+) -> tuple[list[float], list[float]]:
     """The two methods' ranks of the proposals both rank (the eligible ones)."""
     pairs = [(x, y) for x, y in zip(a, b, strict=True) if x is not None and y is not None]
     return [float(x) for x, _ in pairs], [float(y) for _, y in pairs]

@@ -91,6 +91,7 @@ def worker_count(jobs: int | None, files: int) -> int:
     if workers < 2:
         return 1
     import multiprocessing
+
     return workers if "fork" in multiprocessing.get_all_start_methods() else 1
 
 
@@ -100,6 +101,7 @@ def worker_signals() -> None:
     end it, as they end any process (the CLI turns them into an exception that unwinds a
     run, which a forked worker inherits: its pool could not terminate it)."""
     import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for name in ("SIGTERM", "SIGHUP"):
         number = getattr(signal, name, None)
@@ -107,13 +109,14 @@ def worker_signals() -> None:
             signal.signal(number, signal.SIG_DFL)
 
 
-def read_in_parallel(files: list[Path], max_bytes: int, workers: int
-                     ) -> Iterator[Proposal | tuple[Problem, ...]]:
+def read_in_parallel(
+    files: list[Path], max_bytes: int, workers: int
+) -> Iterator[Proposal | tuple[Problem, ...]]:
     """Each file's proposal, or the problems that stop it, in file order, read by
     `workers` processes."""
     import multiprocessing
 
-    tasks = [(files[i:i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
+    tasks = [(files[i : i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
     # fork: workers start at once with everything imported; imap keeps the file order.
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=worker_signals) as pool:
@@ -139,10 +142,16 @@ class Encoded(Generic[T]):
     results: list[tuple[int | None, T]]  # each result's rank and encoding, in result order
 
 
-def compare_encoded(paths: Sequence[Path], criteria: Criteria, encode: Encode[T],
-                    weights: Mapping[str, float] | None = None,
-                    max_bytes: int = DEFAULT_MAX_BYTES, on_file: FileCallback | None = None,
-                    panel: Path | None = None, jobs: int | None = None) -> Encoded[T] | None:
+def compare_encoded(
+    paths: Sequence[Path],
+    criteria: Criteria,
+    encode: Encode[T],
+    weights: Mapping[str, float] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    panel: Path | None = None,
+    jobs: int | None = None,
+) -> Encoded[T] | None:
     """`api.compare` with the weighted sum, by `jobs` worker processes (default: one per
     core) that score the proposals and `encode` them; None when the batch is too small
     for workers, or there is no fork (the ordinary path is then as fast)."""
@@ -154,8 +163,17 @@ def compare_encoded(paths: Sequence[Path], criteria: Criteria, encode: Encode[T]
     top_weights = criteria.weights(weights)
     check_method(criteria, Method.WSM)
     with _Pool(workers, files, criteria, max_bytes, encode) as pool:
-        return _run(pool, files, criteria, top_weights, max_bytes, on_file, panel,
-                    WhatIf.of(criteria, weights, Method.WSM), empty_folders)
+        return _run(
+            pool,
+            files,
+            criteria,
+            top_weights,
+            max_bytes,
+            on_file,
+            panel,
+            WhatIf.of(criteria, weights, Method.WSM),
+            empty_folders,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,9 +206,17 @@ class _Result:
     rank: int | None = None
 
 
-def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[str, float],
-         max_bytes: int, on_file: FileCallback | None, panel: Path | None,
-         what_if: WhatIf | None, empty_folders: list[Problem]) -> Encoded[Any]:
+def _run(
+    pool: _Pool,
+    files: list[Path],
+    criteria: Criteria,
+    top_weights: dict[str, float],
+    max_bytes: int,
+    on_file: FileCallback | None,
+    panel: Path | None,
+    what_if: WhatIf | None,
+    empty_folders: list[Problem],
+) -> Encoded[Any]:
     # Without relative rules and a panel, a score depends on its proposal alone.
     alone = not proportional_fields(criteria) and panel is None
     reads = pool.read(len(files), on_file, Context(top_weights) if alone else None)
@@ -209,23 +235,25 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         elif taken is not False:  # not the same file given twice (it counts once)
             duplicates[owner][index] = taken
             unreadable.add(Path(summary.file).stem)
-    summaries = {index: summary for index, (_, _, summary, _) in enumerate(reads)
-                 if summary is not None}
+    summaries = {
+        index: summary for index, (_, _, summary, _) in enumerate(reads) if summary is not None
+    }
     scorable = [i for i in kept if not summaries[i].problems]
     judged: Panel | None = None
     panel_problems: list[Problem] = []
     context: Context | None = None
     if not alone:
         if panel is not None:
-            judged, panel_problems = load_panel(panel, criteria, list(ids.first),
-                                                unreadable=unreadable, max_bytes=max_bytes)
+            judged, panel_problems = load_panel(
+                panel, criteria, list(ids.first), unreadable=unreadable, max_bytes=max_bytes
+            )
         context = Context.of(criteria, top_weights, [summaries[i] for i in scorable], judged)
-    scored = {index: outcome for index, (_, _, _, outcome) in enumerate(reads)
-              if outcome is not None}
+    scored = {
+        index: outcome for index, (_, _, _, outcome) in enumerate(reads) if outcome is not None
+    }
     dropped: dict[int, tuple[Problem, ...]] = {}
     if context is not None or any(duplicates):
-        for answer in pool.ask([("finish", (duplicates[w], context))
-                                for w in range(pool.size)]):
+        for answer in pool.ask([("finish", (duplicates[w], context)) for w in range(pool.size)]):
             for index, problems, outcome in answer:
                 if problems:
                     dropped[index] = problems
@@ -242,25 +270,35 @@ def _run(pool: _Pool, files: list[Path], criteria: Criteria, top_weights: dict[s
         errors.extend(summaries[index].problems)
     for index in scorable:
         errors.extend(scored[index][0])
-    results = [_Result(i, summaries[i].id, summaries[i].eligible, summaries[i].ranged,
-                       scored[i][1]) for i in scorable if not scored[i][0]]
+    results = [
+        _Result(i, summaries[i].id, summaries[i].eligible, summaries[i].ranged, scored[i][1])
+        for i in scorable
+        if not scored[i][0]
+    ]
     done = {r.index for r in results}
-    unevaluated = [summaries[i].file if i in summaries else reads[i][1][0].file
-                   for i in range(len(reads)) if i not in done]
-    comparison, ranked = conclude(criteria, results, errors, unevaluated, Method.WSM,
-                                  top_weights, what_if, judged, len(files))
+    unevaluated = [
+        summaries[i].file if i in summaries else reads[i][1][0].file
+        for i in range(len(reads))
+        if i not in done
+    ]
+    comparison, ranked = conclude(
+        criteria, results, errors, unevaluated, Method.WSM, top_weights, what_if, judged, len(files)
+    )
     comparison.notes.extend(free_form_notes(criteria, [summaries[i].values for i in kept]))
-    comparison.caveats = caveats.find(criteria, judged, [r.id for r in ranked],
-                                      comparison.unevaluated)
+    comparison.caveats = caveats.find(
+        criteria, judged, [r.id for r in ranked], comparison.unevaluated
+    )
     return Encoded(comparison, [(r.rank, scored[r.index][2]) for r in ranked])
 
 
 class _Pool:
     """Forked worker processes, each keeping what it read, spoken to through pipes."""
 
-    def __init__(self, size: int, files: list[Path], criteria: Criteria, max_bytes: int,
-                 encode: Encode[Any]) -> None:
+    def __init__(
+        self, size: int, files: list[Path], criteria: Criteria, max_bytes: int, encode: Encode[Any]
+    ) -> None:
         import multiprocessing
+
         context = multiprocessing.get_context("fork")
         self.size = size
         self.connections: list[Connection] = []
@@ -269,9 +307,9 @@ class _Pool:
             ours, theirs = context.Pipe()
             # fork: the worker starts with everything imported and the arguments as they
             # are here, nothing pickled.
-            process = context.Process(target=_serve,
-                                      args=(theirs, files, criteria, max_bytes, encode),
-                                      daemon=True)
+            process = context.Process(
+                target=_serve, args=(theirs, files, criteria, max_bytes, encode), daemon=True
+            )
             process.start()
             theirs.close()
             self.connections.append(ours)
@@ -290,13 +328,14 @@ class _Pool:
                 process.terminate()
             process.join()
 
-    def read(self, count: int, on_file: FileCallback | None, context: Context | None
-             ) -> list[tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]]:
+    def read(
+        self, count: int, on_file: FileCallback | None, context: Context | None
+    ) -> list[tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]]:
         """Round 1, chunks handed to whichever worker is free: (worker, problems, summary,
         scored) for each file, in file order."""
         from multiprocessing.connection import wait
-        chunks = [(start, min(start + CHUNK, count), context)
-                  for start in range(0, count, CHUNK)]
+
+        chunks = [(start, min(start + CHUNK, count), context) for start in range(0, count, CHUNK)]
         chunks.reverse()
         outstanding = [0] * self.size
         for worker in range(self.size):
@@ -360,8 +399,13 @@ def _receive(connection: Connection) -> Any:
     return value
 
 
-def _serve(connection: Connection, files: list[Path], criteria: Criteria, max_bytes: int,
-           encode: Encode[Any]) -> None:
+def _serve(
+    connection: Connection,
+    files: list[Path],
+    criteria: Criteria,
+    max_bytes: int,
+    encode: Encode[Any],
+) -> None:
     """A worker's loop: answer each message until told to stop."""
     worker_signals()  # Ctrl-C is the parent's to handle; its terminate() ends a worker
     worker = _Worker(files, criteria, max_bytes, encode)
@@ -388,8 +432,9 @@ def _serve(connection: Connection, files: list[Path], criteria: Criteria, max_by
 class _Worker:
     """What one worker process holds: the proposals it read, until the last round."""
 
-    def __init__(self, files: list[Path], criteria: Criteria, max_bytes: int,
-                 encode: Encode[Any]) -> None:
+    def __init__(
+        self, files: list[Path], criteria: Criteria, max_bytes: int, encode: Encode[Any]
+    ) -> None:
         self.files = files
         self.criteria = criteria
         self.max_bytes = max_bytes
@@ -403,13 +448,16 @@ class _Worker:
         # file by file: each stage's code stays warm in the processor's caches, ~7% faster.
         indices = range(start, stop)
         outcomes = [load_or_problems(self.files[index], self.max_bytes) for index in indices]
-        prepared = {index: prepare(outcome, self.criteria)
-                    for index, outcome in zip(indices, outcomes, strict=True)
-                    if isinstance(outcome, Proposal)}
+        prepared = {
+            index: prepare(outcome, self.criteria)
+            for index, outcome in zip(indices, outcomes, strict=True)
+            if isinstance(outcome, Proposal)
+        }
         scored: dict[int, _Scored] = {}
         if context is not None:
-            scored = self._score({index: item for index, item in prepared.items()
-                                  if not item.problems}, context)
+            scored = self._score(
+                {index: item for index, item in prepared.items() if not item.problems}, context
+            )
         answer: list[_Read] = []
         for index, outcome in zip(indices, outcomes, strict=True):
             if not isinstance(outcome, Proposal):
@@ -418,24 +466,28 @@ class _Worker:
             item = prepared[index]
             values = {name: item.values[name] for name in self.fields if name in item.values}
             if self.free_form:  # the names given, for notes on names none gives (misspelt)
-                values.update((name, value) for name, value in item.values.items()
-                              if is_free_form(name))
-            summary = _Summary(outcome.id, outcome.file, outcome.ranged, item.problems,
-                               item.eligible, values)
+                values.update(
+                    (name, value) for name, value in item.values.items() if is_free_form(name)
+                )
+            summary = _Summary(
+                outcome.id, outcome.file, outcome.ranged, item.problems, item.eligible, values
+            )
             # Once scored, only a duplicate's problem may yet be needed: the document words it.
             self.held[index] = Prepared(outcome) if index in scored else item
             answer.append((index, (), summary, scored.get(index)))
         return answer
 
-    def finish(self, duplicates: dict[int, str], context: Context | None
-               ) -> list[tuple[int, tuple[Problem, ...], _Scored | None]]:
+    def finish(
+        self, duplicates: dict[int, str], context: Context | None
+    ) -> list[tuple[int, tuple[Problem, ...], _Scored | None]]:
         answer: list[tuple[int, tuple[Problem, ...], _Scored | None]] = []
         for index, first in duplicates.items():
             proposal = self.held.pop(index).proposal
             answer.append((index, (duplicate_problem(proposal, first),), None))
         if context is not None:
-            scored = self._score({index: item for index, item in self.held.items()
-                                  if not item.problems}, context)
+            scored = self._score(
+                {index: item for index, item in self.held.items() if not item.problems}, context
+            )
             answer.extend((index, (), outcome) for index, outcome in scored.items())
         self.held.clear()
         return answer

@@ -40,6 +40,7 @@ class Rankable(Protocol):
     def id(self) -> str: ...
     @property
     def eligible(self) -> bool: ...
+
     total: float
     rank: int | None
 
@@ -48,13 +49,11 @@ R = TypeVar("R", bound=Ranked)
 S = TypeVar("S", bound=Rankable)
 
 
-def eligible_ranks(evaluations: Sequence[Ranked], totals: Sequence[float]
-                   ) -> list[int | None]:
+def eligible_ranks(evaluations: Sequence[Ranked], totals: Sequence[float]) -> list[int | None]:
     """Competition ranks of the eligible evaluations by `totals`; None for ineligible ones."""
     eligible = [i for i, e in enumerate(evaluations) if e.eligible]
     ranks: list[int | None] = [None] * len(evaluations)
-    for i, position in zip(eligible, competition_ranks([totals[i] for i in eligible]),
-                           strict=True):
+    for i, position in zip(eligible, competition_ranks([totals[i] for i in eligible]), strict=True):
         ranks[i] = position
     return ranks
 
@@ -62,8 +61,8 @@ def eligible_ranks(evaluations: Sequence[Ranked], totals: Sequence[float]
 def rank(evaluations: Sequence[S]) -> list[S]:
     """Set each evaluation's rank by its total; return them in result order."""
     for evaluation, position in zip(
-            evaluations, eligible_ranks(evaluations, [e.total for e in evaluations]),
-            strict=True):
+        evaluations, eligible_ranks(evaluations, [e.total for e in evaluations]), strict=True
+    ):
         evaluation.rank = position
     return ordered(evaluations)
 

@@ -124,8 +124,9 @@ class WhatIf:
     method: str | None = None  # the method used, when it is not the criteria file's
 
     @staticmethod
-    def of(criteria: Criteria, weights: Mapping[str, float] | None,
-           method: str | None) -> WhatIf | None:
+    def of(
+        criteria: Criteria, weights: Mapping[str, float] | None, method: str | None
+    ) -> WhatIf | None:
         """The departures of a run with these options, or None when there are none."""
         changed = None
         if weights:

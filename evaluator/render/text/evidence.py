@@ -42,8 +42,9 @@ def explanation(leaf: LeafScore) -> str:
         return consensus_text(leaf.panel)
     reason = leaf.reason
     if reason is None:
-        return f"missing ({ABSENCES[leaf.absent]}): scored 0" if leaf.absent \
-            else "missing: scored 0"
+        return (
+            f"missing ({ABSENCES[leaf.absent]}): scored 0" if leaf.absent else "missing: scored 0"
+        )
     shown = show_value(leaf.value, leaf.field)  # type: ignore[arg-type]
     if leaf.unit:
         shown += " " + leaf.unit
@@ -61,51 +62,71 @@ def estimate(ranged: Range | None, uncertain: Uncertain | None) -> str:
     from the ranged pricing.unit_price)' after a value from ranged figures; else ''."""
     if ranged is not None:
         bounds = f"{number_text(ranged.low)}–{number_text(ranged.high)}"
-        return f" (likely; range {bounds})" if ranged.likely is not None \
+        return (
+            f" (likely; range {bounds})"
+            if ranged.likely is not None
             else f" (midpoint of {bounds})"
+        )
     if uncertain is not None:
-        bounds = "" if uncertain.low is None or uncertain.high is None else \
-            f"{number_text(uncertain.low)}–{number_text(uncertain.high)} "
+        bounds = (
+            ""
+            if uncertain.low is None or uncertain.high is None
+            else f"{number_text(uncertain.low)}–{number_text(uncertain.high)} "
+        )
         return f" (uncertain: {bounds}from the ranged " + ", ".join(uncertain.inputs) + ")"
     return ""
 
 
 def _acquisition(data: Mapping[str, Any]) -> str:
-    return (f"unit price {number_text(data['unit_price'])} × quantity "
-            f"{number_text(data['quantity'])} + one-off costs {number_text(data['one_off'])}")
+    return (
+        f"unit price {number_text(data['unit_price'])} × quantity "
+        f"{number_text(data['quantity'])} + one-off costs {number_text(data['one_off'])}"
+    )
 
 
 def _lifecycle(data: Mapping[str, Any]) -> str:
-    return (f"acquisition {number_text(data['acquisition'])} ({_acquisition(data)}) "
-            f"+ sustainment {number_text(data['per_year'])} a year for "
-            f"{number_text(data['years'])} years discounted at {data['discount_rate']:.1%} "
-            f"(NPV {number_text(data['npv'])})")
+    return (
+        f"acquisition {number_text(data['acquisition'])} ({_acquisition(data)}) "
+        f"+ sustainment {number_text(data['per_year'])} a year for "
+        f"{number_text(data['years'])} years discounted at {data['discount_rate']:.1%} "
+        f"(NPV {number_text(data['npv'])})"
+    )
 
 
 def _credit_value(data: Mapping[str, Any]) -> str:
     count = data["count"]
-    converted = f", values converted at {data['currency']} × {data['rate']:g}" \
-        if data["rate"] != 1.0 else ""
-    return (f"Σ value × multiplier over {count} ICP "
-            f"{'activity' if count == 1 else 'activities'} ({data['local']} local){converted}")
+    converted = (
+        f", values converted at {data['currency']} × {data['rate']:g}"
+        if data["rate"] != 1.0
+        else ""
+    )
+    return (
+        f"Σ value × multiplier over {count} ICP "
+        f"{'activity' if count == 1 else 'activities'} ({data['local']} local){converted}"
+    )
 
 
 def _local_share(data: Mapping[str, Any]) -> str:
     if not data["credit"]:
         return "no ICP credit, so no local share: 0"
-    return (f"100 × local credit {number_text(data['local'])} / "
-            f"ICP credit {number_text(data['credit'])}")
+    return (
+        f"100 × local credit {number_text(data['local'])} / "
+        f"ICP credit {number_text(data['credit'])}"
+    )
 
 
 # How a derived or converted value was made, by code (model.notes.DERIVATIONS).
 DERIVATIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    CONVERTED: lambda data: (f"{number_text(data['original'])} {data['currency']} "
-                             f"× {data['rate']:g}"),
+    CONVERTED: lambda data: (
+        f"{number_text(data['original'])} {data['currency']} × {data['rate']:g}"
+    ),
     ACQUISITION: _acquisition,
     LIFECYCLE: _lifecycle,
     CREDIT_VALUE: _credit_value,
-    CREDIT_RATIO: lambda data: (f"100 × ICP credit {number_text(data['credit'])} / "
-                                f"acquisition cost {number_text(data['acquisition'])}"),
+    CREDIT_RATIO: lambda data: (
+        f"100 × ICP credit {number_text(data['credit'])} / "
+        f"acquisition cost {number_text(data['acquisition'])}"
+    ),
     LOCAL_SHARE: _local_share,
 }
 

@@ -38,5 +38,4 @@ def detail(result: GateResult) -> str:
         return f"{gate.field} is missing"
     # A rounded figure must not read as the bound it misses (29.96 is not "30.0%").
     bound = gate.operand if isinstance(gate.operand, int | float) else None
-    return show_value(result.value, gate.field, bound) + estimate(result.range,
-                                                                  result.uncertain)
+    return show_value(result.value, gate.field, bound) + estimate(result.range, result.uncertain)

@@ -34,36 +34,48 @@ from evaluator.render.text.panel import extremes
 _NAMED_RANGED = 5
 # What a relative method gives when it has nothing to compare.
 _NEUTRAL = {Method.TOPSIS: "topsis gives 50", Method.PROMETHEE: "promethee gives 0"}
-_RANGED_REST = (" some figures as ranges (estimates), scored at the likely value or else the "
-                "midpoint; `evaluator sensitivity --values` draws them")
+_RANGED_REST = (
+    " some figures as ranges (estimates), scored at the likely value or else the "
+    "midpoint; `evaluator sensitivity --values` draws them"
+)
 
 
 def _ranged(data: Mapping[str, Any]) -> str:
     ids = data["ids"]
-    return (f"{RANGED_MARK} " + ", ".join(ids) + (" gives" if len(ids) == 1 else " give")
-            + _RANGED_REST)
+    return (
+        f"{RANGED_MARK} " + ", ".join(ids) + (" gives" if len(ids) == 1 else " give") + _RANGED_REST
+    )
 
 
 def _disagreement(data: Mapping[str, Any]) -> str:
     consensus = data["consensus"]
-    return (f"panel disagreement on {consensus.judgement} for {data['id']}: "
-            f"{extremes(consensus)}; spread {points(consensus.spread)} "
-            f"(disagreement from {points(consensus.threshold)})")
+    return (
+        f"panel disagreement on {consensus.judgement} for {data['id']}: "
+        f"{extremes(consensus)}; spread {points(consensus.spread)} "
+        f"(disagreement from {points(consensus.threshold)})"
+    )
 
 
 def _skipped(data: Mapping[str, Any]) -> str:
     ids = data["ids"]
     one = len(ids) == 1
-    return (", ".join(ids) + (" is" if one else " are") + " left out as ineligible, so "
-            + ("its" if one else "their") + " ranged figures are not drawn")
+    return (
+        ", ".join(ids)
+        + (" is" if one else " are")
+        + " left out as ineligible, so "
+        + ("its" if one else "their")
+        + " ranged figures are not drawn"
+    )
 
 
 def _unmet(data: Mapping[str, Any]) -> str:
     close = data["close"]
-    return (f"no proposal gives `{data['field']}`"
-            + (f" (did you mean `{close}`?)" if close is not None else "")
-            + ": a `technical` name is not checked against a list, so a misspelling in the "
-            "criteria file scores 0 (or fails its gate) for every proposal")
+    return (
+        f"no proposal gives `{data['field']}`"
+        + (f" (did you mean `{close}`?)" if close is not None else "")
+        + ": a `technical` name is not checked against a list, so a misspelling in the "
+        "criteria file scores 0 (or fails its gate) for every proposal"
+    )
 
 
 # Each note and warning, by code.
@@ -72,43 +84,52 @@ NOTES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     AHP_INCONSISTENT: lambda data: (
         f"the top-level weights come from {data['file']}, whose judgements are "
         f"inconsistent (CR {data['cr']:.3f} above {data['limit']:.2f}; "
-        f"see `evaluator weights {data['file']}`)"),
+        f"see `evaluator weights {data['file']}`)"
+    ),
     RANGED: _ranged,
     RELATIVE_RULES: lambda data: (
         "scores of " + ", ".join(data["leaves"]) + " are relative to the proposals "
         f"compared ({' or '.join(data['kinds'])} rule): adding or removing a proposal can "
-        "reorder the others"),
+        "reorder the others"
+    ),
     UNMET_FIELD: _unmet,
-    WSM_LEFT_OUT: lambda data: ("wsm is left out of the comparison: "
-                                + ", ".join(data["columns"]) + " use a raw rule"),
+    WSM_LEFT_OUT: lambda data: (
+        "wsm is left out of the comparison: " + ", ".join(data["columns"]) + " use a raw rule"
+    ),
     ALONE_METHODS: lambda data: (
         f"{' and '.join(data['methods'])} weigh proposals against each other: with one "
         "proposal there is nothing to compare ("
-        + ", ".join(_NEUTRAL[m] for m in data["methods"]) + ")"),
+        + ", ".join(_NEUTRAL[m] for m in data["methods"])
+        + ")"
+    ),
     RELATIVE_METHODS: lambda data: (
         f"{' and '.join(data['methods'])} totals are relative to the proposals compared: "
-        "adding or removing a proposal can reorder the others"),
+        "adding or removing a proposal can reorder the others"
+    ),
     CRITERIA_METHOD: lambda data: (
         f"the criteria file's method is {data['method']}; stability and acceptability are "
-        "computed on weighted-sum (wsm) totals"),
+        "computed on weighted-sum (wsm) totals"
+    ),
     VALUES_AT_POINT: lambda data: (
         "with --values, eligibility and the stability intervals are at the point "
-        "estimates of the ranged figures; only the draws vary them within their ranges"),
+        "estimates of the ranged figures; only the draws vary them within their ranges"
+    ),
     VALUES_NONE_RANGED: lambda data: (
-        "no eligible proposal gives a figure as a range: only the weights vary from draw "
-        "to draw"),
+        "no eligible proposal gives a figure as a range: only the weights vary from draw to draw"
+    ),
     VALUES_SKIPPED: _skipped,
     # warnings about one proposal
     MISSING_VALUE: lambda data: f"{data['field']} is missing: {data['leaf']} scores 0",
     MISSING_CREDIBILITY: lambda data: (
         f"{data['field']} is missing: {data['criterion']} takes the lowest credibility "
-        f"factor, {data['factor']:g}"),
+        f"factor, {data['factor']:g}"
+    ),
     COMPARED_WITH_ITSELF: lambda data: (
-        f"{data['leaf']} uses a {data['rule']} rule: with one proposal it is compared with "
-        "itself"),
+        f"{data['leaf']} uses a {data['rule']} rule: with one proposal it is compared with itself"
+    ),
     UNRATED: lambda data: (
-        f"{data['field']} is missing: no panel member rated {data['id']}; {data['leaf']} "
-        "scores 0"),
+        f"{data['field']} is missing: no panel member rated {data['id']}; {data['leaf']} scores 0"
+    ),
     PANEL_DISAGREEMENT: _disagreement,
 }
 

@@ -23,24 +23,29 @@ def _better(direction: str) -> str:
 
 def _steps(rule: Any) -> str:
     word = "at least" if rule.direction == "max" else "at most"
-    return "steps: " + ", ".join(f"{word} {number_text(t)} → {number_text(s)}"
-                                 for t, s in rule.steps)
+    return "steps: " + ", ".join(
+        f"{word} {number_text(t)} → {number_text(s)}" for t, s in rule.steps
+    )
 
 
 # The rule in a few words, by rule type.
 DESCRIPTIONS: dict[str, Callable[[Any], str]] = {
-    "linear": lambda rule: (f"linear: 100 at {number_text(rule.best)}, "
-                            f"0 at {number_text(rule.worst)}"),
-    "proportional": lambda rule: (f"proportional to the "
-                                  f"{'lowest' if rule.direction == 'min' else 'highest'} "
-                                  "value among the proposals compared"),
-    "levels": lambda rule: "levels: " + ", ".join(f"{k} {number_text(v)}"
-                                                  for k, v in rule.levels),
-    "boolean": lambda rule: (f"boolean: true {number_text(rule.when_true)}, "
-                             f"false {number_text(rule.when_false)}"),
+    "linear": lambda rule: (
+        f"linear: 100 at {number_text(rule.best)}, 0 at {number_text(rule.worst)}"
+    ),
+    "proportional": lambda rule: (
+        f"proportional to the "
+        f"{'lowest' if rule.direction == 'min' else 'highest'} "
+        "value among the proposals compared"
+    ),
+    "levels": lambda rule: "levels: " + ", ".join(f"{k} {number_text(v)}" for k, v in rule.levels),
+    "boolean": lambda rule: (
+        f"boolean: true {number_text(rule.when_true)}, false {number_text(rule.when_false)}"
+    ),
     "steps": _steps,
-    "count": lambda rule: (f"count: {number_text(rule.per_item)} per item, "
-                           f"cap {number_text(rule.cap)}"),
+    "count": lambda rule: (
+        f"count: {number_text(rule.per_item)} per item, cap {number_text(rule.cap)}"
+    ),
     "raw": lambda rule: f"raw value ({_better(rule.direction)} is better)",
 }
 
@@ -48,8 +53,9 @@ DESCRIPTIONS: dict[str, Callable[[Any], str]] = {
 def _linear(reason: Reason) -> str:
     rule: Any = reason.rule
     way = "lower" if rule.best < rule.worst else "higher"
-    text = (f"linear: 100 at {number_text(rule.best)}, 0 at {number_text(rule.worst)}, "
-            f"{way} is better")
+    text = (
+        f"linear: 100 at {number_text(rule.best)}, 0 at {number_text(rule.worst)}, {way} is better"
+    )
     if reason.case == BEYOND_BEST:
         return text + "; at or beyond best"
     if reason.case == BEYOND_WORST:
@@ -60,8 +66,11 @@ def _linear(reason: Reason) -> str:
 def _proportional(reason: Reason) -> str:
     rule: Any = reason.rule
     best = number_text(_figure(reason))
-    formula = f"100 × lowest ({best}) / this" if rule.direction == "min" \
+    formula = (
+        f"100 × lowest ({best}) / this"
+        if rule.direction == "min"
         else f"100 × this / highest ({best})"
+    )
     return f"proportional: {formula}; relative to the proposals compared"
 
 
@@ -76,8 +85,9 @@ def _step(reason: Reason) -> str:
 
 def _count(reason: Reason) -> str:
     rule: Any = reason.rule
-    return (f"count: {int(_figure(reason))} × {number_text(rule.per_item)}, "
-            f"cap {number_text(rule.cap)}")
+    return (
+        f"count: {int(_figure(reason))} × {number_text(rule.per_item)}, cap {number_text(rule.cap)}"
+    )
 
 
 def _figure(reason: Reason) -> float:
