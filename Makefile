@@ -30,6 +30,7 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check evaluator tests bench
+	$(BIN)/ruff format --check evaluator tests bench
 	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.installed-test
