@@ -640,3 +640,15 @@ def test_a_gate_risk_counts_no_draw_where_the_gate_does_not_apply(tmp_path: Path
     plain = _gate_risks(tmp_path, PLAIN, guarantee=False)
     assert _gate_risks(tmp_path, WHEN % "none", guarantee=False) == plain  # applies: italy's
     assert _gate_risks(tmp_path, WHEN % "disclosed", guarantee=False) == {"cost": 0.0}
+
+
+def test_the_fields_an_any_of_or_a_when_reads_are_not_information_only() -> None:
+    proposal = gate_offer(
+        g2g__performance_bond_pct=3,
+        g2g__sovereign_guarantee=True,
+        g2g__intermediaries="none",
+        g2g__integrity_pact=True,
+        g2g__delivery_months=40,
+    )
+    evaluation = evaluate([proposal], criteria_from(GATES)).evaluations[0]
+    assert evaluation.unscored == ("g2g.delivery_months",)
