@@ -503,6 +503,12 @@ def test_cli_criteria_command_shows_applies_to_any_of_and_when(cli_criteria: Pat
     assert "applies to: local" in table.stdout
     assert "g2g.performance_bond_pct ≥ 50 or g2g.sovereign_guarantee = true" in table.stdout
     assert "when g2g.intermediaries = disclosed" in table.stdout
+    markdown = _cli("criteria", "--criteria", str(cli_criteria), "-f", "markdown").stdout
+    assert (
+        "Credibility: `technology_transfer.commitment` → × guaranteed 1, contractual 0.5, "
+        "mou 0.25, intent 0.1; applies to: `local`"
+    ) in markdown
+    assert "g2g.performance_bond_pct ≥ 50 or g2g.sovereign_guarantee = true" in markdown
 
 
 def test_cli_an_unknown_applies_to_leaf_is_a_located_error(tmp_path: Path) -> None:

@@ -117,6 +117,19 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
         lines += [f"### {md(c['title'])} ({md(c['id'], code=True)}, {c['weight']:.0%})", ""]
         if c["source"]:
             lines += [f"> {md(c['source'])}", ""]
+        if c["credibility"]:
+            credibility = c["credibility"]
+            factors = ", ".join(f"{k} {v:g}" for k, v in credibility["factors"].items())
+            promises = credibility["applies_to"]
+            lines += [
+                f"Credibility: {md(credibility['field'], code=True)} → × {md(factors)}"
+                + (
+                    "; applies to: " + ", ".join(md(p, code=True) for p in promises)
+                    if promises is not None
+                    else "; applies to every sub-criterion"
+                ),
+                "",
+            ]
         lines += ["| Sub-criterion | Field | Weight | Rule |", "| --- | --- | ---: | --- |"]
         lines += [
             row([s["id"], md(s["field"], code=True), f"{s['weight']:.0%}", s["rule_text"]])
