@@ -19,6 +19,7 @@ from evaluator.render import RenderOptions
 from evaluator.render.data import comparison_data
 from evaluator.render.json import render as render_json
 from evaluator.render.markdown import render_card
+from evaluator.render.text.credibility import parts
 from evaluator.scoring import parallel as workers
 from evaluator.scoring.engine import evaluate
 from tests.conftest import ROOT, Run
@@ -162,6 +163,10 @@ def test_a_criterion_score_is_the_sum_its_rows_show(
     depth = comparison.evaluations[0].criteria[1]
     rows = sum(leaf.weight * leaf.score * leaf.factor for leaf in depth.leaves)
     assert depth.score == pytest.approx(rows, abs=1e-12)
+    # exactly the terms the score card shows: kept + factor × promised
+    kept, factor, promised = parts(depth)
+    assert depth.score == kept + factor * promised
+    assert factor == {"guaranteed": 1, "contractual": 0.5, "mou": 0.25, "intent": 0.1}[commitment]
     # and the JSON says the same: weight × score × factor, row by row
     data = comparison_data(comparison)["results"][0]["criteria"]["depth"]
     shown = sum(s["weight"] * s["score"] * s["factor"] for s in data["subcriteria"].values())
@@ -525,6 +530,15 @@ def test_cli_batch_with_two_jobs_equals_one(
     tmp_path: Path, cli_criteria: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
 ) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 10)
+    monkeypatch.setattr(workers, "CHUNK", 8)  # three chunks of the 24 files
+    pools: list[int] = []
+    real = workers._Pool.__init__
+
+    def spy(self: workers._Pool, size: int, *args: object) -> None:
+        pools.append(size)
+        real(self, size, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers._Pool, "__init__", spy)
     folder = tmp_path / "batch"
     folder.mkdir()
     samples = sorted((ROOT / "proposals").glob("*.yaml"))
@@ -536,6 +550,7 @@ def test_cli_batch_with_two_jobs_equals_one(
     args = ["compare", str(folder), "--criteria", str(cli_criteria), "-f", "json"]
     one, two = run_cli(*args, "-j", "1"), run_cli(*args, "-j", "2")
     assert (two.code, two.out, two.err) == (one.code, one.out, one.err)
+    assert pools == [2]  # -j2 took the worker processes
     data = json.loads(one.out)
     assert all(
         "discounted" in r["criteria"]["depth"]["subcriteria"]["local"] for r in data["results"]

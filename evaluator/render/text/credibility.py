@@ -19,18 +19,26 @@ def partly_discounted(criterion: CriterionScore) -> bool:
     )
 
 
+def parts(criterion: CriterionScore) -> tuple[float, float, float]:
+    """The terms of the criterion's score as the card shows them: the weighted sum of the
+    sub-criteria not discounted, the factor, and the weighted sum of the promises; the
+    score is exactly `kept + factor × promised` (with no credibility: 0, 1 and the sum)."""
+    leaves = criterion.leaves
+    promised = _subtotal([leaf for leaf in leaves if leaf.discounted is not False])
+    kept = _subtotal([leaf for leaf in leaves if leaf.discounted is False])
+    return kept, criterion.credibility_factor, promised
+
+
 def score_sum(criterion: CriterionScore) -> str:
     """The sum that makes the criterion's score, up to ' = ': '0.85 × 40.24 = ' when the
     factor discounts every sub-criterion, '29.00 + 0.85 × 40.24 = ' when it discounts some
     (the others' weighted sum + factor × the promises'), '' without credibility."""
     if criterion.credibility_field is None:
         return ""
-    factor = f"{criterion.credibility_factor:g}"
-    promised = _subtotal([leaf for leaf in criterion.leaves if leaf.discounted])
+    kept, factor, promised = parts(criterion)
     if not partly_discounted(criterion):
-        return f"{factor} × {promised:.2f} = "
-    kept = _subtotal([leaf for leaf in criterion.leaves if not leaf.discounted])
-    return f"{kept:.2f} + {factor} × {promised:.2f} = "
+        return f"{factor:g} × {promised:.2f} = "
+    return f"{kept:.2f} + {factor:g} × {promised:.2f} = "
 
 
 def leaf_factor(leaf: LeafScore) -> str:
