@@ -673,3 +673,45 @@ def test_the_fields_an_any_of_or_a_when_reads_are_not_information_only() -> None
     )
     evaluation = evaluate([proposal], criteria_from(GATES)).evaluations[0]
     assert evaluation.unscored == ("g2g.delivery_months",)
+
+
+def test_every_draw_discounts_only_the_promises_as_the_scalar_scoring_does() -> None:
+    from dataclasses import replace
+
+    import numpy as np
+
+    from evaluator.analysis.uncertainty import _Model
+    from tests import test_sensitivity_values as values
+
+    transfer = next(c for c in values.CRITERIA.criteria if c.id == "transfer")
+    assert transfer.credibility is not None
+    promises = replace(transfer.credibility, applies_to=("local", "icp"))
+    criteria = replace(
+        values.CRITERIA,
+        criteria=tuple(
+            replace(c, credibility=promises) if c.id == "transfer" else c
+            for c in values.CRITERIA.criteria
+        ),
+    )
+    comparison = evaluate(values.offers(), criteria)
+    eligible = [e for e in comparison.evaluations if e.eligible]
+    names = list(comparison.weights)
+    model = _Model(criteria, eligible, names)
+    drawn = model.draw(np.random.default_rng(5), 60)
+    moved, _ = model.scores(drawn)
+    column = names.index("transfer")
+    moving = 0
+    for d in range(drawn.shape[0]):
+        rescored = evaluate(
+            [values.drawn_proposal(e.proposal, model, i, drawn[d]) for i, e in enumerate(eligible)],
+            criteria,
+        )
+        for i, e in enumerate(eligible):
+            again = next(x for x in rescored.evaluations if x.id == e.id)
+            score = next(c for c in again.criteria if c.id == "transfer")
+            assert [leaf.discounted for leaf in score.leaves] == [True, True, False]
+            assert moved[d, model.rows.index(i), column] == pytest.approx(
+                score.score, rel=1e-12, abs=1e-9
+            )
+            moving += score.score != e.criteria[1].score
+    assert moving  # the draws really move the transfer scores
