@@ -684,6 +684,10 @@ def test_json_shape() -> None:
         "rule": "levels",
         "explanation": "A acceptable 50, B marginal 25, C outstanding 100 → median 50; "
         "spread 75 (disagreement: 50 or more)",
+        # The default criteria's credibility has no applies_to: every sub-criterion,
+        # the panel's judgement included, is discounted (collaboration.commitment: intent).
+        "discounted": True,
+        "factor": 0.3,
         "panel": {
             "ratings": {"A": "acceptable", "B": "marginal", "C": "outstanding"},
             "scores": {"A": 50.0, "B": 25.0, "C": 100.0},

@@ -296,6 +296,47 @@ CRITERIA_CASES = {
         "intermediaries, require: {not_in: []}}]\n",
         False,
     ),
+    "a gate with any_of and when": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, any_of: [{field: g2g.performance_bond_pct, "
+        "require: {min: 5}}, {field: g2g.sovereign_guarantee, require: {equals: true}}], "
+        "when: {field: g2g.intermediaries, require: {equals: none}}}]\n",
+        True,
+    ),
+    "a gate with any_of and its own test": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g.integrity_pact, require: "
+        "{equals: true}, any_of: [{field: g2g.performance_bond_pct, require: {min: 5}}, "
+        "{field: g2g.sovereign_guarantee, require: {equals: true}}]}]\n",
+        False,
+    ),
+    "a gate with one alternative": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, any_of: [{field: g2g.performance_bond_pct, "
+        "require: {min: 5}}]}]\n",
+        False,
+    ),
+    "a gate with neither a test nor any_of": (CRITERIA_BASE % LEVELS + "gates: [{id: g}]\n", False),
+    "a when without require": (
+        CRITERIA_BASE % LEVELS + "gates: [{id: g, field: g2g.integrity_pact, require: "
+        "{equals: true}, when: {field: g2g.intermediaries}}]\n",
+        False,
+    ),
+    "credibility on some promises": (
+        CRITERIA_BASE.replace(
+            "    weight: 40\n",
+            "    weight: 40\n    credibility: {field: technology_transfer.commitment, factors: "
+            "{guaranteed: 1, contractual: 0.8, mou: 0.5, intent: 0.2}, applies_to: [level]}\n",
+        )
+        % LEVELS,
+        True,
+    ),
+    "credibility on no promise": (
+        CRITERIA_BASE.replace(
+            "    weight: 40\n",
+            "    weight: 40\n    credibility: {field: technology_transfer.commitment, factors: "
+            "{guaranteed: 1, contractual: 0.8, mou: 0.5, intent: 0.2}, applies_to: []}\n",
+        )
+        % LEVELS,
+        False,
+    ),
     "a count capped at 60": (
         CRITERIA_BASE.replace("technology_transfer.level", "technology_transfer.ip_rights")
         % "{type: count, per_item: 20, cap: 60}",

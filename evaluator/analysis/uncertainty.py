@@ -242,6 +242,7 @@ class _Model:
                         leaf.score if p is None else p
                         for leaf, p in zip(score.leaves, points, strict=True)
                     ],
+                    score.discounted,
                 )
         return moved, values
 
@@ -280,11 +281,15 @@ class _Model:
     def gate_failures(
         self, values: list[dict[str, Array]], counts: dict[tuple[int, str], int]
     ) -> None:
-        """Add, per proposal and gate on a moving figure, the draws that would fail it."""
+        """Add, per proposal and gate on a moving figure, the draws that would fail it (a
+        gate with `any_of` or `when` decided in each draw on all its fields, moving or not)."""
         for i, moving in enumerate(values):
             for gate in self.criteria.gates:
-                if gate.field in moving:
-                    failed = int(np.count_nonzero(negation(gate.passes(moving[gate.field]))))
+                if any(name in moving for name in gate.fields):
+                    known = {**self.subjects[i].evaluation.derived, **moving}
+                    draws = len(next(iter(moving.values())))
+                    passed = np.broadcast_to(gate.decide(known), (draws,))
+                    failed = int(np.count_nonzero(negation(passed)))
                     counts[(i, gate.id)] = counts.get((i, gate.id), 0) + failed
 
 

@@ -64,12 +64,23 @@ CREDIBILITY_NEEDS_CHOICES = Template(
     "credibility needs a field with fixed values; `{field}` is a {kind} field"
 )
 FACTORS_MISSING = Template("`{field}` may also be {values}: give each a factor")
+APPLIES_TO_EMPTY = Template(
+    "list at least one sub-criterion: `applies_to: []` discounts nothing (to discount "
+    "nothing, remove `credibility`)"
+)
+NOT_A_SUB_CRITERION = Template(
+    "`{name}` is not a sub-criterion of `{criterion}`{hint}; its sub-criteria are: {leaves}"
+)
+LISTED_TWICE_IN_APPLIES_TO = Template("`{name}` is listed twice in `applies_to`")
 
 GATE_ON_JUDGEMENT = Template(
     "a gate cannot test `{field}`: a panel judgement is consolidated "
     "into a score; score it in a sub-criterion"
 )
 ONE_TEST = Template("give exactly one of: {tests}")
+TEST_AND_ANY_OF = Template("a gate has either `field` and `require`, or `any_of`, not both")
+NEITHER_TEST_NOR_ANY_OF = Template("a gate needs `field` and `require`, or `any_of`")
+ANY_OF_TOO_FEW = Template("list at least two alternatives in `any_of`")
 BOUND_ON_OTHER_KIND = Template("`{test}` needs a numeric field; `{field}` is a {kind} field")
 EMPTY_IN = Template("list at least one value: `in: []` passes no proposal")
 EMPTY_NOT_IN = Template("list at least one value: `not_in: []` excludes nothing")

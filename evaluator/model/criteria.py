@@ -13,6 +13,8 @@ from evaluator.errors import CriteriaError, InputError, SettingError
 from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.messages import Template
 from evaluator.messages.criteria import (
+    ANY_OF_TOO_FEW,
+    APPLIES_TO_EMPTY,
     BOUND_ON_OTHER_KIND,
     CREDIBILITY_NEEDS_CHOICES,
     CRITERION_DEFINED_TWICE,
@@ -30,19 +32,23 @@ from evaluator.messages.criteria import (
     JUDGEMENTS_WEIGH_OTHERS,
     LINEAR_WITHOUT_P,
     LINEAR_WITHOUT_Q,
+    LISTED_TWICE_IN_APPLIES_TO,
     NAMED,
     NAMED_WITH_HINT,
     NEITHER_SUBCRITERIA_NOR_RULE,
+    NEITHER_TEST_NOR_ANY_OF,
     NO_CRITERIA,
     NO_SUBCRITERIA,
     NO_SUCH_FIELD,
     NOT_A_CURRENCY_CODE,
+    NOT_A_SUB_CRITERION,
     ONE_TEST,
     P_NOT_ABOVE_Q,
     PREFERENCE_ABOVE_SUBCRITERIA,
     RATE_OF_ITS_OWN_CURRENCY,
     SUB_CRITERION_DEFINED_TWICE,
     SUBCRITERIA_AND_RULE,
+    TEST_AND_ANY_OF,
     USUAL_WITH_THRESHOLDS,
     WEIGHT_AND_WEIGHTS_FROM,
 )
@@ -54,16 +60,18 @@ from evaluator.messages.settings import (
     WEIGHTS_OVER_THE_WHOLE,
 )
 from evaluator.messages.values import (
+    CONDITION_KEY,
     CRITERION_KEY,
     CURRENCY,
     GATE_KEY,
     KEY,
+    MISSING_REQUIRED_IN,
     PREFERENCE_KEY,
     REQUIREMENT,
     SUB_CRITERION_KEY,
     VALUE,
 )
-from evaluator.model.checks import Checker, closest, describe, shorten, suggestion
+from evaluator.model.checks import Checker, closest, describe, dotted, shorten, suggestion
 from evaluator.model.fields import (
     ANY,
     BOOL,
@@ -81,7 +89,7 @@ from evaluator.model.fields import (
 from evaluator.model.icp import IcpTable, read_table
 from evaluator.model.method import METHODS, Method
 from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, Note
-from evaluator.model.numeric import Truth, negation, within
+from evaluator.model.numeric import Truth, many, negation, within
 from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.rules import Rule, parse_rule
 
@@ -91,10 +99,16 @@ MISSING_POLICIES = ("zero", "error")
 
 @dataclass(frozen=True, slots=True)
 class Credibility:
-    """Promises count by how binding they are: a factor for each commitment level."""
+    """Promises count by how binding they are: a factor for each commitment level, on
+    the sub-criteria that are promises (`applies_to`; None: every sub-criterion)."""
 
     field: str
     factors: tuple[tuple[str, float], ...]
+    applies_to: tuple[str, ...] | None = None
+
+    def discounts(self, leaf: str) -> bool:
+        """Whether the sub-criterion `leaf` is a promise, discounted by the factor."""
+        return self.applies_to is None or leaf in self.applies_to
 
     def factor(self, value: Value | None) -> float:
         """The factor for a value; a missing value takes the lowest factor listed."""
@@ -166,16 +180,13 @@ WEIGHT_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True, slots=True)
-class Gate:
-    """A pass/fail condition for eligibility: `field` passes `test` against `operand`
-    (its words, the requirement: evaluator.render.text.gates)."""
+class Condition:
+    """`field` passes `test` against `operand`: a gate's requirement, one of its `any_of`
+    alternatives, or its `when` condition (its words: evaluator.render.text.gates)."""
 
-    id: str
-    title: str
     field: str
     test: str
     operand: Any
-    source: str = ""
 
     def check(self, value: Value | None) -> bool:
         """Whether a value passes; a missing value fails, and only a number has bounds."""
@@ -203,6 +214,66 @@ class Gate:
         else:
             passed = value > bound if self.test == "above" else value < bound
         return passed
+
+    def holds(self, value: Any) -> Truth:
+        """`check` for one value, `passes` for an array of drawn numbers."""
+        return self.passes(value) if many(value) else self.check(value)
+
+
+@dataclass(frozen=True, slots=True)
+class Gate:
+    """A pass/fail condition for eligibility: `field` passes `test` against `operand`, or,
+    with `any_of`, one of its alternatives passes (then `field`, `test` and `operand` are
+    the first alternative's); with `when`, it applies only where that condition holds (a
+    missing value of its field: it applies) and passes, not applicable, elsewhere."""
+
+    id: str
+    title: str
+    field: str
+    test: str
+    operand: Any
+    source: str = ""
+    any_of: tuple[Condition, ...] = ()
+    when: Condition | None = None
+
+    @property
+    def alternatives(self) -> tuple[Condition, ...]:
+        """The conditions of which one must pass: `any_of`, or the gate's one test."""
+        return self.any_of or (Condition(self.field, self.test, self.operand),)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field the gate reads: its alternatives', then its condition's."""
+        names = [c.field for c in self.alternatives]
+        if self.when is not None:
+            names.append(self.when.field)
+        return tuple(dict.fromkeys(names))
+
+    def check(self, value: Value | None) -> bool:
+        """Whether a value of `field` passes the gate's (first) test."""
+        return self.alternatives[0].check(value)
+
+    def passes(self, value: Any) -> Truth:
+        """Whether a value of `field` passes the gate's (first) test, for each draw."""
+        return self.alternatives[0].passes(value)
+
+    def applies(self, value: Any) -> Truth:
+        """Whether the gate applies, given its `when` field's value (each draw's)."""
+        if self.when is None or value is None:
+            return True
+        return self.when.holds(value)
+
+    def decide(self, values: Mapping[str, Any]) -> Truth:
+        """Whether the values of its fields (some of them arrays of draws) pass: one
+        alternative passes, or the gate does not apply."""
+        passed: Truth = False
+        for condition in self.alternatives:
+            value = values.get(condition.field)
+            if value is not None:
+                passed = passed | condition.holds(value)
+        if self.when is None:
+            return passed
+        return passed | negation(self.applies(values.get(self.when.field)))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -305,7 +376,9 @@ CRITERION_KEYS = (
     "preference",
 )
 LEAF_KEYS = ("id", "title", "description", "weight", "source", "field", "rule", "preference")
-GATE_KEYS = ("id", "title", "description", "field", "require", "source")
+GATE_KEYS = ("id", "title", "description", "field", "require", "any_of", "when", "source")
+CONDITION_KEYS = ("field", "require")
+CREDIBILITY_KEYS = ("field", "factors", "applies_to")
 
 
 def parse_criteria(document: Document) -> Criteria:
@@ -373,7 +446,8 @@ def parse_criteria(document: Document) -> Criteria:
 
 def free_form_fields(criteria: Criteria) -> list[str]:
     """The free-form fields (`technical.*`) the criteria score or test in a gate, in order."""
-    names = [leaf.field for _, leaf in criteria.leaves()] + [g.field for g in criteria.gates]
+    names = [leaf.field for _, leaf in criteria.leaves()]
+    names += [name for g in criteria.gates for name in g.fields]
     return [name for name in dict.fromkeys(names) if name.partition(".")[0] in FREE_FORM_SECTIONS]
 
 
@@ -488,12 +562,53 @@ def _read_criteria(
                 continue
             leaf = _read_leaf(check, path, body, ident or "", weight=1.0)
             leaves = [leaf] if leaf else []
+        if credibility is not None and credibility.applies_to is not None:
+            known = _leaf_ids(body) if has_sub else [ident or ""]
+            credibility = _check_applies_to(
+                check, (*path, "credibility", "applies_to"), credibility, ident or "", known
+            )
         if ident is None or weight is None or not leaves:
             continue
         title = _text_or(check, path, body, "title", ident)
         source = _text_or(check, path, body, "source", "")
         result.append(Criterion(ident, title, weight, tuple(leaves), source, credibility, has_sub))
     return tuple(result)
+
+
+def _leaf_ids(body: dict[str, Any]) -> list[str]:
+    """The ids the criterion's sub-criteria give, well formed or not (so that a promise
+    named in `applies_to` is not reported for a problem of its sub-criterion)."""
+    items = body.get("subcriteria")
+    return [
+        item["id"]
+        for item in (items if isinstance(items, list) else [])
+        if isinstance(item, dict) and isinstance(item.get("id"), str)
+    ]
+
+
+def _check_applies_to(
+    check: Checker, path: PathKey, credibility: Credibility, criterion: str, known: list[str]
+) -> Credibility | None:
+    """The credibility, if every promise it names is a sub-criterion of its criterion."""
+    good = True
+    seen: set[str] = set()
+    for j, name in enumerate(credibility.applies_to or ()):
+        if name in seen:
+            check.report((*path, j), LISTED_TWICE_IN_APPLIES_TO(name=name))
+            good = False
+        elif name not in known:
+            check.report(
+                (*path, j),
+                NOT_A_SUB_CRITERION(
+                    name=shorten(name),
+                    criterion=criterion,
+                    hint=suggestion(name, known),
+                    leaves=tuple(known),
+                ),
+            )
+            good = False
+        seen.add(name)
+    return credibility if good else None
 
 
 def _text_or(check: Checker, path: PathKey, body: dict[str, Any], key: str, default: str) -> str:
@@ -649,8 +764,11 @@ def _inside(folder: Path, path: Path) -> bool:
 def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | None:
     if raw is None:
         return None
-    body = check.mapping(path, raw, ("field", "factors"), required=("field", "factors"))
-    if body is None or body.get("field") is None or body.get("factors") is None:
+    body = check.mapping(path, raw, CREDIBILITY_KEYS, required=("field", "factors"))
+    if body is None:
+        return None
+    readable, applies_to = _read_applies_to(check, (*path, "applies_to"), body)
+    if body.get("field") is None or body.get("factors") is None:
         return None
     spec = _read_field(check, (*path, "field"), body["field"])
     if spec is None:
@@ -667,7 +785,26 @@ def _read_credibility(check: Checker, path: PathKey, raw: Any) -> Credibility | 
     absent = [c for c in spec.choices if factors is not None and c not in factors]
     if absent:
         check.report((*path, "factors"), FACTORS_MISSING(field=spec.name, values=tuple(absent)))
-    return Credibility(spec.name, tuple(pairs)) if pairs and not absent else None
+    if not pairs or absent or not readable:
+        return None
+    return Credibility(spec.name, tuple(pairs), applies_to)
+
+
+def _read_applies_to(
+    check: Checker, path: PathKey, body: dict[str, Any]
+) -> tuple[bool, tuple[str, ...] | None]:
+    """Whether `applies_to` reads, and the promises it names (None: not given). Whether each
+    is a sub-criterion of the criterion is checked once the sub-criteria are read."""
+    if "applies_to" not in body:
+        return True, None
+    items = check.listing(path, body["applies_to"])
+    if items is None:
+        return False, None
+    if not items:
+        check.report(path, APPLIES_TO_EMPTY)
+        return False, None
+    names = [check.text((*path, j), item) for j, item in enumerate(items)]
+    return all(name is not None for name in names), tuple(n for n in names if n is not None)
 
 
 def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
@@ -678,34 +815,83 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
     seen: set[str] = set()
     for i, item in enumerate(items or []):
         path: PathKey = ("gates", i)
-        body = check.mapping(
-            path, item, GATE_KEYS, required=("id", "field", "require"), what=GATE_KEY
-        )
+        body = check.mapping(path, item, GATE_KEYS, required=("id",), what=GATE_KEY)
         if body is None:
             continue
         ident = _read_id(check, path, body, seen, GATE_DEFINED_TWICE)
-        spec = (
-            _read_field(check, (*path, "field"), body["field"])
-            if body.get("field") is not None
-            else None
-        )
-        test = _read_requirement(check, (*path, "require"), body.get("require"), spec)
-        if spec is not None and spec.kind == JUDGEMENT:
-            check.report((*path, "field"), GATE_ON_JUDGEMENT(field=spec.name))
+        when = _read_condition(check, (*path, "when"), body["when"]) if "when" in body else None
+        alternatives: tuple[Condition, ...] = ()
+        if "any_of" in body:
+            if "field" in body or "require" in body:
+                check.report(path, TEST_AND_ANY_OF)
+                continue
+            alternatives = _read_any_of(check, (*path, "any_of"), body["any_of"])
+            test = alternatives[0] if alternatives else None
+        elif body.get("field") is None and body.get("require") is None:
+            check.report(path, NEITHER_TEST_NOR_ANY_OF)
             continue
-        if ident is None or spec is None or test is None:
+        else:
+            for key in ("field", "require"):
+                if body.get(key) is None:
+                    check.report(
+                        path, MISSING_REQUIRED_IN(what=GATE_KEY, name=key, path=dotted(path))
+                    )
+            test = _read_condition(check, path, body, checked=True)
+        if ident is None or test is None or ("when" in body and when is None):
             continue
         gates.append(
             Gate(
                 ident,
                 _text_or(check, path, body, "title", ident),
-                spec.name,
-                test[0],
-                test[1],
+                test.field,
+                test.test,
+                test.operand,
                 _text_or(check, path, body, "source", ""),
+                alternatives,
+                when,
             )
         )
     return tuple(gates)
+
+
+def _read_any_of(check: Checker, path: PathKey, raw: Any) -> tuple[Condition, ...]:
+    """A gate's alternatives; () when any is wrong (each is reported)."""
+    items = check.listing(path, raw)
+    if items is None:
+        return ()
+    if len(items) < 2:
+        check.report(path, ANY_OF_TOO_FEW)
+        return ()
+    conditions = [_read_condition(check, (*path, j), item) for j, item in enumerate(items)]
+    if any(c is None for c in conditions):
+        return ()
+    return tuple(c for c in conditions if c is not None)
+
+
+def _read_condition(
+    check: Checker, path: PathKey, raw: Any, checked: bool = False
+) -> Condition | None:
+    """`{field, require}`: an alternative of `any_of`, a `when`, or (`checked`: its keys
+    are the gate's, checked already) the gate's own test."""
+    body = (
+        raw
+        if checked
+        else check.mapping(path, raw, CONDITION_KEYS, required=CONDITION_KEYS, what=CONDITION_KEY)
+    )
+    if body is None:
+        return None
+    spec = (
+        _read_field(check, (*path, "field"), body["field"])
+        if body.get("field") is not None
+        else None
+    )
+    test = _read_requirement(check, (*path, "require"), body.get("require"), spec)
+    if spec is not None and spec.kind == JUDGEMENT:
+        check.report((*path, "field"), GATE_ON_JUDGEMENT(field=spec.name))
+        return None
+    if spec is None or test is None:
+        return None
+    return Condition(spec.name, test[0], test[1])
 
 
 def _read_requirement(

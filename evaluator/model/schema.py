@@ -17,6 +17,7 @@ from typing import Any
 
 from evaluator.model import fields, icp, panel, rules
 from evaluator.model.criteria import (
+    CONDITION_KEYS,
     CRITERIA_KEYS,
     CRITERION_KEYS,
     GATE_KEYS,
@@ -518,10 +519,19 @@ _KEY_SCHEMAS: dict[str, Schema] = {
                     "minProperties": 1,
                     "additionalProperties": _number("factor", minimum=0, maximum=1),
                 },
+                "applies_to": {
+                    "description": "the sub-criteria (ids) that are promises, discounted by "
+                    "the factor; the others are not. Without it, every sub-criterion is",
+                    "type": "array",
+                    "minItems": 1,
+                    "uniqueItems": True,
+                    "items": _ident("a sub-criterion of this criterion"),
+                },
             },
             ["field", "factors"],
-            "promises count by how binding they are: the criterion's score is multiplied by "
-            "the factor of the proposal's value (a missing value takes the lowest)",
+            "promises count by how binding they are: each sub-criterion in `applies_to` "
+            "(every one without it) is multiplied by the factor of the proposal's value (a "
+            "missing value takes the lowest)",
         )
     ),
     "subcriteria": {
@@ -531,6 +541,17 @@ _KEY_SCHEMAS: dict[str, Schema] = {
         "items": {"$ref": "#/$defs/leaf"},
     },
     "require": {"$ref": "#/$defs/requirement"},
+    "any_of": {
+        "description": "instead of `field` and `require`: alternatives, of which one must pass",
+        "type": "array",
+        "minItems": 2,
+        "items": {"$ref": "#/$defs/condition"},
+    },
+    "when": {
+        "$ref": "#/$defs/condition",
+        "description": "the gate applies only where this holds (or its field is missing); "
+        "elsewhere it passes as not applicable",
+    },
     # top level
     "version": _nullable(
         {
@@ -645,6 +666,21 @@ def _criterion_schema() -> Schema:
     return body
 
 
+def _gate_schema() -> Schema:
+    body = _strict_object(
+        _keys(GATE_KEYS, "gate"),
+        ["id"],
+        "a pass/fail condition: `field` and `require`, or `any_of`; a missing field fails",
+    )
+    own_test: Schema = {"required": ["field", "require"], "not": {"required": ["any_of"]}}
+    alternatives: Schema = {
+        "required": ["any_of"],
+        "not": {"anyOf": [{"required": ["field"]}, {"required": ["require"]}]},
+    }
+    body["oneOf"] = [own_test, alternatives]
+    return body
+
+
 def criteria_schema() -> Schema:
     """The JSON Schema of a criteria file, from the criteria reader's keys and rule types."""
     top = _keys(CRITERIA_KEYS, "criteria file")
@@ -675,10 +711,11 @@ def criteria_schema() -> Schema:
                 ["id", "weight", "field", "rule"],
                 "a sub-criterion: one field, scored by one rule",
             ),
-            "gate": _strict_object(
-                _keys(GATE_KEYS, "gate"),
-                ["id", "field", "require"],
-                "a pass/fail condition; a missing field fails",
+            "gate": _gate_schema(),
+            "condition": _strict_object(
+                _keys(CONDITION_KEYS, "condition"),
+                list(CONDITION_KEYS),
+                "a field and a test it must pass; a missing field fails",
             ),
             "requirement": _requirement_schema(),
             "rule": _rule_schema(),

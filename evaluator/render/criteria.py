@@ -10,7 +10,7 @@ from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
 from evaluator.render.data import number, what_if_data
 from evaluator.render.run import what_if_text
-from evaluator.render.text.gates import requirement
+from evaluator.render.text.gates import condition_text, requirement
 from evaluator.render.text.rules import describe
 from evaluator.scoring.results import WhatIf
 
@@ -38,7 +38,14 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
                 "source": c.source,
                 "credibility": None
                 if c.credibility is None
-                else {"field": c.credibility.field, "factors": dict(c.credibility.factors)},
+                else {
+                    "field": c.credibility.field,
+                    "factors": dict(c.credibility.factors),
+                    # the promises it discounts; null: every sub-criterion
+                    "applies_to": None
+                    if c.credibility.applies_to is None
+                    else list(c.credibility.applies_to),
+                },
                 "subcriteria": [
                     {
                         "id": leaf.id,
@@ -58,8 +65,14 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
             {
                 "id": g.id,
                 "title": g.title,
-                "field": g.field,
+                "field": None if g.any_of else g.field,  # any_of: each alternative's
                 "requirement": requirement(g),
+                "any_of": [{"field": a.field, "requirement": condition_text(a)} for a in g.any_of]
+                if g.any_of
+                else None,
+                "when": None
+                if g.when is None
+                else {"field": g.when.field, "requirement": condition_text(g.when)},
                 "source": g.source,
             }
             for g in criteria.gates
@@ -104,6 +117,19 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
         lines += [f"### {md(c['title'])} ({md(c['id'], code=True)}, {c['weight']:.0%})", ""]
         if c["source"]:
             lines += [f"> {md(c['source'])}", ""]
+        if c["credibility"]:
+            credibility = c["credibility"]
+            factors = ", ".join(f"{k} {v:g}" for k, v in credibility["factors"].items())
+            promises = credibility["applies_to"]
+            lines += [
+                f"Credibility: {md(credibility['field'], code=True)} → × {md(factors)}"
+                + (
+                    "; applies to: " + ", ".join(md(p, code=True) for p in promises)
+                    if promises is not None
+                    else "; applies to every sub-criterion"
+                ),
+                "",
+            ]
         lines += ["| Sub-criterion | Field | Weight | Rule |", "| --- | --- | ---: | --- |"]
         lines += [
             row([s["id"], md(s["field"], code=True), f"{s['weight']:.0%}", s["rule_text"]])
@@ -162,6 +188,9 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
         )
         if c["credibility"]:
             factors = ", ".join(f"{k} {v:g}" for k, v in c["credibility"]["factors"].items())
+            promises = c["credibility"]["applies_to"]
+            if promises is not None:
+                factors += "; applies to: " + ", ".join(promises)
             table.add_row("  credibility", "", c["credibility"]["field"], f"× {factors}")
         for s in c["subcriteria"]:
             table.add_row(f"  {s['id']}", f"{s['weight']:.0%}", s["field"], s["rule_text"])

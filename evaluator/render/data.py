@@ -20,6 +20,7 @@ from evaluator.scoring.results import (
     Comparison,
     CriterionScore,
     Evaluation,
+    GateResult,
     LeafScore,
     WhatIf,
 )
@@ -122,15 +123,7 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
         "eligible": evaluation.eligible,
         "rank": evaluation.rank,
         "total": number(evaluation.total),
-        "gates": [
-            {
-                "id": g.id,
-                "passed": g.passed,
-                "detail": detail(g),
-                "requirement": requirement(g.gate),
-            }
-            for g in evaluation.gates
-        ],
+        "gates": [gate_data(g) for g in evaluation.gates],
         "criteria": {c.id: criterion_data(c) for c in evaluation.criteria},
         "derived": {
             name: plain(evaluation.derived[name])
@@ -182,6 +175,17 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
     }
 
 
+def gate_data(gate: GateResult) -> dict[str, Any]:
+    """One gate: passed, whether it applies (`when`), which alternative passed (`any_of`),
+    the value that decided it and the requirement."""
+    data: dict[str, Any] = {"id": gate.id, "passed": gate.passed, "applies": gate.applies}
+    if gate.gate.any_of:
+        data["passed_by"] = gate.passed_by
+    data["detail"] = detail(gate)
+    data["requirement"] = requirement(gate.gate)
+    return data
+
+
 def criterion_data(criterion: CriterionScore) -> dict[str, Any]:
     """One criterion's score, weight, contribution and sub-criteria."""
     data: dict[str, Any] = {
@@ -209,6 +213,9 @@ def leaf_data(leaf: LeafScore) -> dict[str, Any]:
         "rule": leaf.rule,
         "explanation": explanation(leaf),
     }
+    if leaf.discounted is not None:  # under a criterion with credibility
+        data["discounted"] = leaf.discounted
+        data["factor"] = number(leaf.factor)
     if leaf.missing:
         data["missing"] = True
     if is_judgement(leaf.field):

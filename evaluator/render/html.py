@@ -48,6 +48,7 @@ from evaluator.render.panel import (
 )
 from evaluator.render.problems import problem_line
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
+from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text, notes_text
@@ -773,11 +774,12 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
 def _card(e: Evaluation, method: str) -> dict[str, Any]:
     criteria = []
     for c in e.criteria:
-        subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
+        partly = partly_discounted(c)
         criteria.append(
             {
                 "criterion": c,
-                "subtotal": f"{subtotal:.2f}",
+                "sum": score_sum(c),  # '0.85 × 40.24 = ', '29.00 + 0.85 × 40.24 = ' or ''
+                "partly": partly,
                 # weight × a raw value would be a meaningless number
                 "raw": no_contribution(c, method) if has_raw(c) else None,
                 "credibility": None
@@ -788,7 +790,12 @@ def _card(e: Evaluation, method: str) -> dict[str, Any]:
                     "factor": f"{c.credibility_factor:g}",
                 },
                 "leaves": [
-                    {"leaf": leaf, "estimate": estimate_note(leaf), "panel": panel_note(leaf)}
+                    {
+                        "leaf": leaf,
+                        "estimate": estimate_note(leaf),
+                        "panel": panel_note(leaf),
+                        "factor": leaf_factor(leaf) if partly else "",
+                    }
                     for leaf in c.leaves
                 ],
             }

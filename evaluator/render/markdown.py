@@ -34,6 +34,7 @@ from evaluator.render.run import (
     unscored_sentence,
     what_if_sentence,
 )
+from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text
@@ -188,7 +189,12 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             "",
         ]
         for c in e.criteria:
+            partly = partly_discounted(c)
             heading = f"{c.score:.2f} × weight {percent(c.weight)} = {c.contribution:.2f}"
+            if partly:  # the sum that makes the score: the others' + factor × the promises'
+                heading = f"{score_sum(c)}{c.score:.2f}, × weight {percent(c.weight)} = " + (
+                    f"{c.contribution:.2f}"
+                )
             if has_raw(c):  # weight × a raw value would be a meaningless number
                 heading = no_contribution(c, comparison.method)
             lines += [f"### {md(c.title)}: {md(heading)}", ""]
@@ -196,12 +202,13 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                 value = "missing" if c.credibility_value is None else c.credibility_value
                 lines += [
                     f"Credibility: {md(c.credibility_field, code=True)} = {md(value)} → "
-                    f"× {c.credibility_factor:g}",
+                    f"× {c.credibility_factor:g}" + (" on the promises" if partly else ""),
                     "",
                 ]
+            factor = ["Credibility"] if partly else []
             lines += [
-                _row(["Sub-criterion", "Weight", "Score", "Evidence"]),
-                _row(["---", "---:", "---:", "---"]),
+                _row(["Sub-criterion", "Weight", "Score", *factor, "Evidence"]),
+                _row(["---", "---:", "---:", *(["---"] if partly else []), "---"]),
             ]
             lines += [
                 _row(
@@ -209,6 +216,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                         leaf.id,
                         percent(leaf.weight),
                         "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
+                        *([leaf_factor(leaf)] if partly else []),
                         explanation(leaf),
                     ]
                 )
@@ -245,7 +253,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                 _row(
                     [
                         g.id,
-                        "pass" if g.passed else Markdown("**fail**"),
+                        ("pass" if g.applies else "n/a") if g.passed else Markdown("**fail**"),
                         requirement(g.gate),
                         detail(g),
                     ]

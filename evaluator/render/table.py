@@ -51,6 +51,7 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
+from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text, short_note_text
@@ -573,17 +574,17 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
     )
     parts: list[RenderableType] = [broken(header, inner)]
     for c in e.criteria:
-        subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
-        scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
-        title = (
-            f"{c.title}: {scaled}{c.score:.2f}, × weight {percent(c.weight)} = {c.contribution:.2f}"
-        )
+        weighted = f"× weight {percent(c.weight)} = {c.contribution:.2f}"
+        title = f"{c.title}: {score_sum(c)}{c.score:.2f}, {weighted}"
         if has_raw(c):  # weight × a raw value would be a meaningless number
             title = f"{c.title}: {no_contribution(c, comparison.method)}"
+        partly = partly_discounted(c)
         table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
         table.add_column("Sub-criterion", ratio=2, overflow="fold")
         table.add_column("Weight", justify="right", no_wrap=True)
         table.add_column("Score", justify="right", no_wrap=True)
+        if partly:  # which rows are promises, discounted by the factor
+            table.add_column("Credibility", no_wrap=True)
         table.add_column("Evidence", ratio=5, overflow="fold")
         for leaf in c.leaves:
             style = "yellow" if leaf.missing else ""
@@ -591,13 +592,16 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
                 leaf.id,
                 percent(leaf.weight),
                 "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
+                *([leaf_factor(leaf)] if partly else []),
                 explanation(leaf),
                 style=style,
             )
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
             table.caption = (
-                f"Credibility: {c.credibility_field} = {value} → × {c.credibility_factor:g}\n"
+                f"Credibility: {c.credibility_field} = {value} → × {c.credibility_factor:g}"
+                + (" on the promises" if partly else "")
+                + "\n"
             )
             table.caption_justify = "left"
         parts.append(fit_table(table, inner, {0: IDENTIFIER}))
@@ -616,7 +620,9 @@ def gate_table(e: Evaluation, width: int) -> Table:
     """Each gate, whether it passed, the requirement and the value; on a narrow terminal
     the value goes with the requirement, as the ranking's sentences put it."""
 
-    def result(passed: bool) -> Text:
+    def result(passed: bool, applies: bool) -> Text:
+        if not applies:  # its `when` does not hold: passed, as not applicable
+            return Text("n/a", style="dim")
         return Text("pass", style="green") if passed else Text("FAIL", style="bold red")
 
     gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
@@ -625,12 +631,14 @@ def gate_table(e: Evaluation, width: int) -> Table:
     gates.add_column("Requirement", ratio=1)
     gates.add_column("Value", max_width=24)
     for g in e.gates:
-        gates.add_row(g.id, result(g.passed), requirement(g.gate), detail(g))
+        gates.add_row(g.id, result(g.passed, g.applies), requirement(g.gate), detail(g))
     if needed_width(gates, {0: IDENTIFIER}) > width:
         gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
         gates.add_column("Gate", ratio=1)
         gates.add_column("Result", no_wrap=True)
         gates.add_column("Requirement; value", ratio=2)
         for g in e.gates:
-            gates.add_row(g.id, result(g.passed), f"{requirement(g.gate)}; it has {detail(g)}")
+            gates.add_row(
+                g.id, result(g.passed, g.applies), f"{requirement(g.gate)}; it has {detail(g)}"
+            )
     return fit_table(gates, width, {0: IDENTIFIER})

@@ -46,7 +46,7 @@ def used_fields(criteria: Criteria) -> frozenset[str]:
     """The proposal fields the criteria read: those their rules, gates and credibility
     factors name, and those the derived fields they name are computed from."""
     named = {leaf.field for _, leaf in criteria.leaves()}
-    named |= {gate.field for gate in criteria.gates}
+    named |= {name for gate in criteria.gates for name in gate.fields}
     named |= {c.credibility.field for c in criteria.criteria if c.credibility is not None}
     used = set(named)
     for name in named:

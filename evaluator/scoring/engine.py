@@ -12,7 +12,7 @@ gates); `score_prepared` scores one prepared proposal given what depends on the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol, TypeVar
 
 from evaluator.errors import CriteriaError, EvaluatorError, InputError, Problem
@@ -251,25 +251,38 @@ def prepare(proposal: Proposal, criteria: Criteria) -> Prepared:
         return Prepared(proposal, problems=exc.problems)
     # A gate on a ranged figure is decided at its point estimate, like every score.
     ranges, uncertain = derivation.ranges, derivation.uncertain
-    gates = tuple(
-        _gate(gate, derivation.values.get(gate.field), ranges, uncertain) for gate in criteria.gates
-    )
+    gates = tuple(_gate(gate, derivation.values, ranges, uncertain) for gate in criteria.gates)
     return Prepared(
         proposal, derivation.values, derivation.notes, gates, derivation.icp, ranges, uncertain
     )
 
 
 def _gate(
-    gate: Gate, value: Value | None, ranges: Mapping[str, Range], uncertain: Mapping[str, Uncertain]
+    gate: Gate,
+    values: Mapping[str, Value],
+    ranges: Mapping[str, Range],
+    uncertain: Mapping[str, Uncertain],
 ) -> GateResult:
+    """One gate decided: the value that decided it is the alternative's that passed (the
+    first's when none did); a gate whose `when` does not hold passes, not applicable."""
+    condition = values.get(gate.when.field) if gate.when is not None else None
+    applies = bool(gate.applies(condition))
+    each = tuple(values.get(c.field) for c in gate.any_of)
+    passed_by = next((i for i, c in enumerate(gate.any_of) if c.check(each[i])), None)
+    name = gate.any_of[passed_by or 0].field if gate.any_of else gate.field
+    passed = passed_by is not None if gate.any_of else gate.check(values.get(name))
     return GateResult(
         gate.id,
         gate.title,
-        gate.check(value),
+        passed or not applies,
         gate,
-        value,
-        ranges.get(gate.field),
-        uncertain.get(gate.field),
+        values.get(name),
+        ranges.get(name),
+        uncertain.get(name),
+        applies=applies,
+        passed_by=passed_by if applies else None,
+        values=each,
+        condition=condition,
     )
 
 
@@ -318,9 +331,26 @@ def leaf_points(rule: Rule, value: Any, reference: Num | None = None) -> Num:
     return zero_if_missing(points)
 
 
-def criterion_score(factor: float, weights: Iterable[float], points: Iterable[Num]) -> Num:
-    """A criterion's score: credibility factor × Σ leaf weight × leaf score, in leaf order."""
-    return factor * weighted_sum(weights, points)
+def criterion_score(
+    factor: float,
+    weights: Iterable[float],
+    points: Iterable[Num],
+    discounted: Sequence[bool] | None = None,
+) -> Num:
+    """A criterion's score: Σ leaf weight × leaf score × (the credibility factor on a
+    discounted leaf, a promise; 1 on the others), in leaf order, added as the score card
+    shows it: the others' weighted sum + factor × the promises'. `discounted` (in leaf
+    order) None: every leaf is, as when credibility has no `applies_to`."""
+    if discounted is None or all(discounted):
+        return factor * weighted_sum(weights, points)
+    pairs = list(zip(weights, points, strict=True))
+    kept = [pair for pair, promise in zip(pairs, discounted, strict=True) if not promise]
+    promised = [pair for pair, promise in zip(pairs, discounted, strict=True) if promise]
+    return weighted_sum(*_columns(kept)) + factor * weighted_sum(*_columns(promised))
+
+
+def _columns(pairs: list[tuple[float, Num]]) -> tuple[list[float], list[Num]]:
+    return [w for w, _ in pairs], [p for _, p in pairs]
 
 
 def total_score(weights: Iterable[Num], scores: Iterable[Num]) -> Num:
@@ -377,9 +407,22 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
                         },
                     )
                 )
+        if criterion.credibility is not None:
+            promises = criterion.credibility
+            leaves = [
+                replace(
+                    leaf,
+                    discounted=promises.discounts(leaf.id),
+                    factor=factor if promises.discounts(leaf.id) else 1.0,
+                )
+                for leaf in leaves
+            ]
         score = float(
             criterion_score(
-                factor, [leaf.weight for leaf in leaves], [leaf.score for leaf in leaves]
+                factor,
+                [leaf.weight for leaf in leaves],
+                [leaf.score for leaf in leaves],
+                None if criterion.credibility is None else [bool(x.discounted) for x in leaves],
             )
         )
         scored.append(

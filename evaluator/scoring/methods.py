@@ -29,8 +29,9 @@ def decision_matrix(comparison: Comparison) -> DecisionMatrix:
             for score in criterion.leaves:
                 leaf = leaves[(criterion.id, score.id)]
                 raw = leaf.rule.raw
-                # Credibility discounts promises; a raw value is a measured fact, kept as is.
-                cells.append(score.score if raw else score.score * criterion.credibility_factor)
+                # Credibility discounts promises (the leaf's factor: 1 on what is not a
+                # promise); a raw value is a measured fact, kept as is.
+                cells.append(score.score if raw else score.score * score.factor)
                 if i == 0:
                     columns.append(
                         Column(

@@ -47,11 +47,16 @@ class LeafScore:
     panel: Consensus | None = None  # a panel judgement: the members' ratings, consolidated
     range: Range | None = None  # the value is a range's point estimate (rule units)
     uncertain: Uncertain | None = None  # the value is derived from ranged figures
+    # Under a criterion with credibility: whether this sub-criterion is a promise,
+    # discounted by the factor; None under a criterion without credibility.
+    discounted: bool | None = None
+    factor: float = 1.0  # the factor applied to its score: the credibility factor, or 1
 
 
 @dataclass(frozen=True, slots=True)
 class CriterionScore:
-    """One criterion of one proposal: credibility × Σ weight × leaf score."""
+    """One criterion of one proposal: Σ weight × leaf score × the leaf's factor (the
+    credibility factor on the promises, 1 on the rest)."""
 
     id: str
     title: str
@@ -67,6 +72,14 @@ class CriterionScore:
         """What this criterion adds to the weighted-sum total."""
         return self.weight * self.score
 
+    @property
+    def discounted(self) -> list[bool] | None:
+        """Which leaves the credibility factor discounts, in leaf order; None without
+        credibility."""
+        if self.credibility_field is None:
+            return None
+        return [bool(leaf.discounted) for leaf in self.leaves]
+
 
 @dataclass(frozen=True, slots=True)
 class GateResult:
@@ -80,6 +93,12 @@ class GateResult:
     value: Value | None  # the value tested; None: missing
     range: Range | None = None  # the value is a range's point estimate
     uncertain: Uncertain | None = None  # the value is derived from ranged figures
+    # False: its `when` condition does not hold, so it passes as not applicable.
+    applies: bool = True
+    # With `any_of`: the alternative that passed (its index), None when none did.
+    passed_by: int | None = None
+    values: tuple[Value | None, ...] = ()  # with `any_of`: each alternative's value
+    condition: Value | None = None  # with `when`: the value of its condition's field
 
 
 @dataclass(slots=True)

@@ -9,6 +9,7 @@ contract's strings, sensitivity, criteria) takes its words from these modules:
 - `rules`: each rule type described, and the reason a value scores what it does;
 - `evidence`: a sub-criterion's evidence (value, unit, estimate, derivation, score, reason);
 - `gates`: a gate's requirement and the value that decided it;
+- `credibility`: which sub-criteria a credibility factor discounts, and the sum it makes;
 - `panel`: a panel's consolidated ratings and its settings;
 - `notes`: the notes of a run and the warnings about a proposal.
 
