@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from evaluator.messages import Message
-from evaluator.messages.values import ID_CHARACTERS, ID_START
+from evaluator.messages.values import ID_CHARACTERS, ID_START, RENAMED_LOA
 
 # A field's value as read: text, a number, true/false, a date, or a list of words.
 Value = str | int | float | bool | date | tuple[str, ...]
@@ -107,9 +107,16 @@ COMMITMENT = ("guaranteed", "contractual", "mou", "intent")
 CONTRACTING_MODELS = (
     "g2g_sovereign_prime",
     "g2g_framework_plus_commercial",
-    "g2g_loa_estimates",
+    "us_foreign_military_sales",
     "direct_commercial",
 )
+# Words of earlier versions, refused with a hint naming the word that replaced them:
+# old word -> (new word, the hint). `g2g_loa_estimates` read "LOA" as the US Letter of
+# Offer and Acceptance; in Malaysian procurement an LOA is the Letter of Acceptance.
+US_FMS = CONTRACTING_MODELS[2]
+RENAMED_VALUES: dict[str, tuple[str, Message]] = {
+    "g2g_loa_estimates": (US_FMS, RENAMED_LOA(new=US_FMS)),
+}
 INTERMEDIARIES = ("none", "disclosed", "undisclosed")
 TRACK_RECORD = ("substantial", "satisfactory", "neutral", "limited", "none")
 
@@ -151,7 +158,9 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F(
         "g2g.contracting_model",
         CHOICE,
-        "who contracts and who stands behind delivery",
+        "who contracts and who stands behind delivery; us_foreign_military_sales: US Foreign "
+        "Military Sales, the US government's Letter of Offer and Acceptance, whose prices and "
+        "dates are estimates",
         CONTRACTING_MODELS,
     ),
     _F("g2g.sovereign_guarantee", BOOL, "the supplying government guarantees performance"),
