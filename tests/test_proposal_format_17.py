@@ -89,3 +89,114 @@ def test_the_old_word_through_the_cli(tmp_path: Path) -> None:
         result.stderr
     )
     assert "Traceback" not in result.stderr
+
+
+# --- damages as a rate, payment and financing, risk ----------------------------------------
+
+NEW_PERCENTS = [
+    ("g2g", "liquidated_damages_rate_pct"),
+    ("pricing", "advance_payment_pct"),
+    ("pricing", "financing_pct"),
+    ("pricing", "countertrade_pct"),
+]
+
+
+@pytest.mark.parametrize(("section", "key"), NEW_PERCENTS)
+@pytest.mark.parametrize("value", [0, 0.5, 100])
+def test_new_percentages_take_0_to_100(section: str, key: str, value: float) -> None:
+    p = read(f"{section}:\n  {key}: {value}\n" if section != "pricing" else "")
+    if section == "pricing":
+        p = proposal_from(HEAD + f"  {key}: {value}\n")
+    assert p.values[f"{section}.{key}"] == value
+
+
+@pytest.mark.parametrize(("section", "key"), NEW_PERCENTS)
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        (-0.5, "must be at least 0, got -0.5"),
+        (100.5, "must be at most 100, got 100.5"),
+        ("'5'", "expected a number, got the text '5'"),
+    ],
+)
+def test_new_percentages_refuse_what_is_out_of_bounds(
+    section: str, key: str, value: object, says: str
+) -> None:
+    text = HEAD + (
+        f"  {key}: {value}\n" if section == "pricing" else f"{section}:\n  {key}: {value}\n"
+    )
+    with pytest.raises(InputError) as caught:
+        proposal_from(text)
+    (problem,) = caught.value.problems
+    assert says in str(problem) and problem.line == 7 + (section != "pricing")
+
+
+def test_a_percentage_may_be_a_range() -> None:
+    p = read("g2g:\n  liquidated_damages_rate_pct: {low: 0.5, high: 1}\n")
+    assert p.values["g2g.liquidated_damages_rate_pct"] == 0.75
+    assert "g2g.liquidated_damages_rate_pct" in p.ranges
+
+
+CHOICE_FIELDS = [
+    ("pricing", "payment_milestones", ("physical_progress", "time_based")),
+    ("risk", "export_licence", ("none", "us_itar", "us_ear", "other_third_country")),
+    ("risk", "sanctions", ("none", "supply_chain", "counterparty_listed")),
+]
+
+
+@pytest.mark.parametrize(("section", "key", "words"), CHOICE_FIELDS)
+def test_new_choices_take_their_words_and_no_other(
+    section: str, key: str, words: tuple[str, ...]
+) -> None:
+    def text(word: str) -> str:
+        return HEAD + (
+            f"  {key}: {word}\n" if section == "pricing" else f"{section}:\n  {key}: {word}\n"
+        )
+
+    for word in words:
+        assert proposal_from(text(word)).values[f"{section}.{key}"] == word
+    with pytest.raises(InputError) as caught:
+        proposal_from(text("Unknown"))
+    (problem,) = caught.value.problems
+    assert str(problem.message).startswith("unknown value 'Unknown'")
+    assert str(problem.message).endswith("expected one of: " + ", ".join(words))
+
+
+def test_advance_payment_guarantee_is_true_or_false() -> None:
+    assert (
+        proposal_from(HEAD + "  advance_payment_guarantee: true\n").values[
+            "pricing.advance_payment_guarantee"
+        ]
+        is True
+    )
+    with pytest.raises(InputError) as caught:
+        proposal_from(HEAD + "  advance_payment_guarantee: yes\n")
+    assert "expected true or false" in str(caught.value.problems[0])
+
+
+def test_the_risk_section_knows_its_fields() -> None:
+    with pytest.raises(InputError) as caught:
+        read("risk:\n  sanction: none\n")
+    assert "unknown field `sanction` (did you mean `sanctions`?)" in str(caught.value.problems[0])
+
+
+def test_the_new_fields_through_the_cli(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(
+        HEAD + "  payment_milestones: physical_progress\n  advance_payment_pct: 15\n"
+        "  advance_payment_guarantee: true\n  financing_pct: 60\n  countertrade_pct: 0\n"
+        "g2g:\n  liquidated_damages_rate_pct: 0.5\n  liquidated_damages_cap_pct: 10\n"
+        "risk:\n  export_licence: us_itar\n  sanctions: none\n",
+        encoding="utf-8",
+    )
+    result = cli("validate", str(good))
+    assert result.returncode == 0, result.stderr
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(HEAD + "  financing_pct: 120\nrisk:\n  export_licence: itar\n", encoding="utf-8")
+    result = cli("validate", str(bad))
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert any(":7:18: must be at most 100, got 120" in line for line in lines), lines
+    assert any(":9:19: unknown value 'itar' (did you mean `us_itar`?)" in line for line in lines), (
+        lines
+    )

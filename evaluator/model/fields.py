@@ -118,6 +118,9 @@ RENAMED_VALUES: dict[str, tuple[str, Message]] = {
     "g2g_loa_estimates": (US_FMS, RENAMED_LOA(new=US_FMS)),
 }
 INTERMEDIARIES = ("none", "disclosed", "undisclosed")
+PAYMENT_MILESTONES = ("physical_progress", "time_based")
+EXPORT_LICENCE = ("none", "us_itar", "us_ear", "other_third_country")
+SANCTIONS = ("none", "supply_chain", "counterparty_listed")
 TRACK_RECORD = ("substantial", "satisfactory", "neutral", "limited", "none")
 
 _F = FieldSpec
@@ -142,6 +145,24 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("pricing.support_years", COUNT, "years of in-service support priced (default 0)"),
     _F("pricing.price_basis", CHOICE, "how firm the price is", PRICE_BASIS),
     _F("pricing.escalation_cap_pct", PERCENT, "cap on escalation; only with capped_escalation"),
+    _F(
+        "pricing.payment_milestones",
+        CHOICE,
+        "what payments are tied to: physical progress (work done and checked) or dates",
+        PAYMENT_MILESTONES,
+    ),
+    _F("pricing.advance_payment_pct", PERCENT, "advance payment, % of contract value"),
+    _F(
+        "pricing.advance_payment_guarantee",
+        BOOL,
+        "the advance payment is covered by a bank or government guarantee",
+    ),
+    _F(
+        "pricing.financing_pct",
+        PERCENT,
+        "% of the price financed by the supplier's side (e.g. export credit)",
+    ),
+    _F("pricing.countertrade_pct", PERCENT, "% of the price offset by countertrade"),
     _F("technology_transfer.level", CHOICE, "depth of transfer on the ladder", TRANSFER_LEVELS),
     _F("technology_transfer.ip_rights", CHOICES, "rights granted over the IP", IP_RIGHTS),
     _F("technology_transfer.royalty_free", BOOL, "no royalties on transferred IP"),
@@ -166,6 +187,11 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("g2g.sovereign_guarantee", BOOL, "the supplying government guarantees performance"),
     _F("g2g.performance_bond_pct", PERCENT, "performance bond, % of contract value"),
     _F("g2g.liquidated_damages_cap_pct", PERCENT, "cap on liquidated damages for delay, %"),
+    _F(
+        "g2g.liquidated_damages_rate_pct",
+        PERCENT,
+        "liquidated damages per week of delay, % of contract value",
+    ),
     _F("g2g.delivery_months", COUNT, "months from contract to delivery"),
     _F("g2g.intermediaries", CHOICE, "agents or intermediaries in the deal", INTERMEDIARIES),
     _F("g2g.integrity_pact", BOOL, "an integrity pact is signed"),
@@ -177,6 +203,19 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("collaboration.track_record", CHOICE, "past-performance confidence", TRACK_RECORD),
     _F(
         "collaboration.commitment", CHOICE, "how binding the collaboration promises are", COMMITMENT
+    ),
+    _F(
+        "risk.export_licence",
+        CHOICE,
+        "third-country content whose export, re-export or retransfer needs that country's "
+        "licence: none, US ITAR, US EAR, or another country's",
+        EXPORT_LICENCE,
+    ),
+    _F(
+        "risk.sanctions",
+        CHOICE,
+        "sanctions exposure: none, in the supply chain, or the counterparty itself listed",
+        SANCTIONS,
     ),
 )
 

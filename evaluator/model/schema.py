@@ -46,13 +46,14 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 SECTION_DESCRIPTIONS = {
     "proposal": "Who offers what: the partner country and the offer's identity.",
-    "pricing": "What it costs: price, quantity, sustainment and how firm the price is. "
-    "Money is in `currency`.",
+    "pricing": "What it costs: price, quantity, sustainment, how firm the price is, payment "
+    "and financing terms. Money is in `currency`.",
     "technology_transfer": "How deep the transfer of technology goes and how binding the "
     "promise is.",
     "g2g": "The government-to-government arrangement: who contracts, who guarantees, "
     "delivery and integrity.",
     "collaboration": "Long-term collaboration: partnership, local industry, past record.",
+    "risk": "Exposure a committee checks: export licences for third-country content, sanctions.",
     "industrial_collaboration": "Industrial Collaboration Programme (ICP) activities: each "
     "earns a credit of its value times its type's multiplier.",
     "technical": "Programme-specific facts, free-form: names of your choosing "
