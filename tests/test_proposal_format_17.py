@@ -7,6 +7,7 @@ subprocess, as a user meets it.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import textwrap
@@ -200,3 +201,151 @@ def test_the_new_fields_through_the_cli(tmp_path: Path) -> None:
     assert any(":9:19: unknown value 'itar' (did you mean `us_itar`?)" in line for line in lines), (
         lines
     )
+
+
+# --- the agent of an offer -----------------------------------------------------------------
+
+AGENT = (
+    "  agent_name: Example Agency Sdn Bhd\n"
+    "  agent_fee_pct: 2.5\n"
+    "  agent_fee: 5_000_000\n"
+    "  agent_registration: MOF 357-0000001\n"
+)
+
+
+def test_a_disclosed_agent_with_name_fee_and_registration_is_read() -> None:
+    p = read("g2g:\n  intermediaries: disclosed\n" + AGENT)
+    assert p.values["g2g.agent_name"] == "Example Agency Sdn Bhd"
+    assert p.values["g2g.agent_fee_pct"] == 2.5
+    assert p.values["g2g.agent_fee"] == 5_000_000
+    assert p.values["g2g.agent_registration"] == "MOF 357-0000001"
+
+
+@pytest.mark.parametrize(
+    "fee", ["  agent_fee_pct: 2.5\n", "  agent_fee: 5_000_000\n", "  agent_fee_pct: 0\n"]
+)
+def test_either_fee_is_enough(fee: str) -> None:
+    read("g2g:\n  intermediaries: disclosed\n  agent_name: A\n  agent_registration: R\n" + fee)
+
+
+@pytest.mark.parametrize(
+    ("dropped", "says"),
+    [
+        ("agent_name", "`intermediaries: disclosed` needs the agent's name: give `agent_name`"),
+        (
+            "agent_registration",
+            "`intermediaries: disclosed` needs the agent's registration: give `agent_registration`",
+        ),
+        (
+            "fee",
+            "`intermediaries: disclosed` needs the agent's fee: give `agent_fee_pct`",
+        ),
+    ],
+)
+def test_a_disclosed_agent_needs_each_part(dropped: str, says: str) -> None:
+    lines = [line for line in AGENT.splitlines(keepends=True) if dropped not in line]
+    if dropped == "fee":
+        lines = [line for line in lines if "agent_fee" not in line]
+    (message,) = problems("g2g:\n  intermediaries: disclosed\n" + "".join(lines))
+    # at the word `disclosed`, line 8 column 19
+    assert message.startswith("offer.yaml:8:19: " + says), message
+
+
+def test_a_disclosed_agent_with_nothing_says_all_three() -> None:
+    found = problems("g2g:\n  intermediaries: disclosed\n")
+    assert len(found) == 3
+    assert all(m.startswith("offer.yaml:8:19: `intermediaries: disclosed` needs") for m in found)
+
+
+@pytest.mark.parametrize(
+    "line", [line for line in AGENT.splitlines(keepends=True)], ids=lambda s: s.split(":")[0]
+)
+def test_with_no_intermediaries_any_agent_field_is_an_error(line: str) -> None:
+    (message,) = problems("g2g:\n  intermediaries: none\n" + line)
+    field = line.split(":")[0].strip()
+    assert message.startswith(
+        f"offer.yaml:9:3: `{field}` describes an agent, but `intermediaries` is `none`"
+    ), message
+
+
+def test_agent_fields_without_intermediaries_stated_are_an_error() -> None:
+    (message,) = problems("g2g:\n  agent_name: A\n")
+    assert message.startswith(
+        "offer.yaml:8:3: `agent_name` describes an agent: state `intermediaries: disclosed`"
+    ), message
+
+
+def test_an_undisclosed_agent_may_give_what_is_known() -> None:
+    p = read("g2g:\n  intermediaries: undisclosed\n  agent_fee_pct: 3\n")
+    assert p.values["g2g.agent_fee_pct"] == 3
+    read("g2g:\n  intermediaries: undisclosed\n")
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("  agent_fee_pct: 101\n", "must be at most 100, got 101"),
+        ("  agent_fee_pct: -1\n", "must be at least 0, got -1"),
+        ("  agent_fee: -1\n", "must be at least 0, got -1"),
+    ],
+)
+def test_agent_figures_keep_their_bounds(line: str, says: str) -> None:
+    found = problems(
+        "g2g:\n  intermediaries: disclosed\n  agent_name: A\n  agent_registration: R\n" + line
+    )
+    assert any(says in m for m in found), found
+
+
+AGENT_OFFER = (
+    "proposal:\n  country: X\n  title: Agent offer\npricing:\n  currency: USD\n"
+    "  unit_price: 100_000_000\n  quantity: 1\n"
+    "g2g:\n  intermediaries: disclosed\n" + AGENT
+)
+
+
+def test_the_agent_is_shown_in_every_format(tmp_path: Path) -> None:
+    path = tmp_path / "agent.yaml"
+    path.write_text(AGENT_OFFER, encoding="utf-8")
+    criteria = str(ROOT / "criteria" / "default.yaml")
+    table = cli("score", str(path), "--criteria", criteria)
+    assert table.returncode == 0, table.stderr
+    flat = " ".join(table.stdout.replace("│", " ").split())
+    assert (
+        "Agent (disclosed): Example Agency Sdn Bhd, registration MOF 357-0000001; fee 2.5% of "
+        "the contract value and 21,400,000 MYR (5,000,000 USD)." in flat
+    ), flat
+    markdown = cli("score", str(path), "--criteria", criteria, "-f", "markdown")
+    assert "Agent (disclosed): Example Agency Sdn Bhd, registration MOF 357-0000001" in (
+        markdown.stdout
+    )
+    html = cli("score", str(path), "--criteria", criteria, "-f", "html")
+    assert 'class="agent"' in html.stdout
+    assert "Agent (disclosed): Example Agency Sdn Bhd, registration MOF 357-0000001" in html.stdout
+    data = json.loads(cli("score", str(path), "--criteria", criteria, "-f", "json").stdout)
+    (result,) = data["results"]
+    assert result["agent"] == {
+        "intermediaries": "disclosed",
+        "name": "Example Agency Sdn Bhd",
+        "registration": "MOF 357-0000001",
+        "fee_pct": 2.5,
+        "fee": 21_400_000.0,
+        "currency": "MYR",
+        "offer_fee": 5_000_000.0,
+        "offer_currency": "USD",
+    }
+
+
+def test_no_agent_is_null_in_the_json(tmp_path: Path) -> None:
+    data = json.loads(cli("score", str(ROOT / "proposals" / "italy.yaml"), "-f", "json").stdout)
+    assert data["results"][0]["agent"] is None
+
+
+def test_an_agent_missing_its_registration_through_the_cli(tmp_path: Path) -> None:
+    path = tmp_path / "agent.yaml"
+    path.write_text(AGENT_OFFER.replace("  agent_registration: MOF 357-0000001\n", ""))
+    result = cli("validate", str(path))
+    assert result.returncode == 1
+    assert (
+        "agent.yaml:9:19: `intermediaries: disclosed` needs the agent's registration: give "
+        "`agent_registration`" in result.stderr
+    ), result.stderr

@@ -194,6 +194,20 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     ),
     _F("g2g.delivery_months", COUNT, "months from contract to delivery"),
     _F("g2g.intermediaries", CHOICE, "agents or intermediaries in the deal", INTERMEDIARIES),
+    _F("g2g.agent_name", TEXT, "the agent's name; required with intermediaries: disclosed"),
+    _F(
+        "g2g.agent_fee_pct",
+        PERCENT,
+        "the agent's fee, % of contract value; with intermediaries: disclosed, this or "
+        "agent_fee is required (both preferred)",
+    ),
+    _F("g2g.agent_fee", MONEY, "the agent's fee, as an amount"),
+    _F(
+        "g2g.agent_registration",
+        TEXT,
+        "the registration the agent holds (e.g. with the Ministry of Finance); required with "
+        "intermediaries: disclosed",
+    ),
     _F("g2g.integrity_pact", BOOL, "an integrity pact is signed"),
     _F("collaboration.partnership_years", COUNT, "length of the partnership offered, years"),
     _F("collaboration.local_jv_equity_pct", PERCENT, "local share of a joint venture, %"),
@@ -254,6 +268,8 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     ),
 )
 
+# The fields that describe an offer's agent (g2g.intermediaries says whether there is one).
+AGENT_FIELDS = ("g2g.agent_name", "g2g.agent_fee_pct", "g2g.agent_fee", "g2g.agent_registration")
 # Money fields are converted into the criteria currency before any rule sees them.
 MONEY_FIELDS = tuple(f.name for f in PROPOSAL_FIELDS if f.kind == MONEY)
 SECTIONS: dict[str, dict[str, FieldSpec]] = {}

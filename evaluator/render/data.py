@@ -13,6 +13,7 @@ from evaluator import __version__
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
+from evaluator.render.agent import agent_data
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import notes_text
@@ -138,6 +139,7 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
             if name in evaluation.derived
         },
         "icp": icp_data(evaluation.icp),
+        "agent": agent_data(evaluation.agent),
         "warnings": notes_text(evaluation.warnings),
         "unscored": list(evaluation.unscored),
     }

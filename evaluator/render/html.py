@@ -23,6 +23,7 @@ from evaluator import __version__
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
 from evaluator.render import RenderOptions, percent
+from evaluator.render.agent import agent_sentence
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
@@ -798,6 +799,7 @@ def _card(e: Evaluation, method: str) -> dict[str, Any]:
         "evaluation": e,
         "criteria": criteria,
         "unscored": unscored_sentence(e.unscored) if e.unscored else "",
+        "agent": agent_sentence(e.agent) if e.agent is not None else "",
         "icp": None
         if icp is None
         else {"summary": icp_summary(icp), "rows": icp_rows(icp), "currency": icp.currency},

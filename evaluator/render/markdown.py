@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from evaluator.render import RenderOptions, percent
+from evaluator.render.agent import agent_sentence
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.markdown_text import Markdown, md
@@ -187,6 +188,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             f"(method `{comparison.method}`).",
             "",
         ]
+        if e.agent is not None:
+            lines += [md(agent_sentence(e.agent)), ""]
         for c in e.criteria:
             heading = f"{c.score:.2f} × weight {percent(c.weight)} = {c.contribution:.2f}"
             if has_raw(c):  # weight × a raw value would be a meaningless number

@@ -16,6 +16,7 @@ from rich.text import Text
 
 from evaluator.model.icp import IcpBreakdown
 from evaluator.render import RenderOptions, percent
+from evaluator.render.agent import agent_sentence
 from evaluator.render.data import marked_id
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.layout import (
@@ -572,6 +573,8 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
         f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})",
     )
     parts: list[RenderableType] = [broken(header, inner)]
+    if e.agent is not None:
+        parts.append(broken(Text(agent_sentence(e.agent)), inner))
     for c in e.criteria:
         subtotal = sum(leaf.weight * leaf.score for leaf in c.leaves)
         scaled = f"{c.credibility_factor:g} × {subtotal:.2f} = " if c.credibility_field else ""
