@@ -251,19 +251,21 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _F(
         "industrial_collaboration.credit_value",
         MONEY,
-        "ICP credit: Σ activity value × its type's multiplier, in the criteria currency",
+        "ICP Credit Value (ICV): Σ activity value × its type's multiplier for its kind "
+        "(× (1 + uplift) where claimed), in the criteria currency",
         derived=True,
     ),
     _F(
         "industrial_collaboration.credit_ratio_pct",
         PERCENT,
-        "100 × ICP credit / acquisition cost (may exceed 100)",
+        "100 × ICP Credit Value (ICV) / acquisition cost (may exceed 100)",
         derived=True,
     ),
     _F(
         "industrial_collaboration.local_share_pct",
         PERCENT,
-        "100 × credit of local activities / all ICP credit (0 when there is no credit)",
+        "100 × ICV of local-content activities (work performed by Malaysian companies) / all "
+        "ICV (0 when there is none)",
         derived=True,
     ),
 )

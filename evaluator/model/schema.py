@@ -271,7 +271,32 @@ _ACTIVITY_PROPERTIES: dict[str, tuple[bool, Schema]] = {
     ),
     "local": (
         False,
-        {"description": "delivered through local companies (default false)", "type": "boolean"},
+        {
+            "description": "local content, as the ICP guideline means it: work performed by "
+            "Malaysian companies (default false)",
+            "type": "boolean",
+        },
+    ),
+    "kind": (
+        False,
+        {
+            "description": "direct or indirect, as in the guideline's multiplier table "
+            "(default direct)",
+            "enum": list(icp.KINDS),
+        },
+    ),
+    "beneficiary": (
+        False,
+        _text("the Malaysian company or institution that receives the activity"),
+    ),
+    "uplift": (
+        False,
+        {
+            "description": "the offer claims the guideline's uplift (multiplier × (1 + the "
+            "criteria's icp.uplift)) where the guideline's condition holds; the committee "
+            "checks it (default false)",
+            "type": "boolean",
+        },
     ),
 }
 
@@ -589,11 +614,32 @@ _KEY_SCHEMAS: dict[str, Schema] = {
                     "type": "object",
                     "minProperties": 1,
                     "propertyNames": {"pattern": icp.TYPE_NAME_PATTERN.pattern},
-                    "additionalProperties": _number("multiplier", above=0),
-                }
+                    "additionalProperties": {
+                        "oneOf": [
+                            _number("the multiplier of both kinds", above=0),
+                            {
+                                "description": "a multiplier for each kind",
+                                "type": "object",
+                                "minProperties": 1,
+                                "additionalProperties": False,
+                                "properties": {
+                                    kind: _number(f"the multiplier of {kind} activities", above=0)
+                                    for kind in icp.KINDS
+                                },
+                            },
+                        ]
+                    },
+                },
+                "uplift": _nullable(
+                    _number(
+                        "added to the multiplier of an activity that claims the uplift: "
+                        "multiplier × (1 + uplift); default 0.2, the guideline's",
+                        minimum=0,
+                    )
+                ),
             },
             ["multipliers"],
-            "Industrial Collaboration Programme credit multipliers",
+            "Industrial Collaboration Programme: ICP Credit Value (ICV) multipliers and uplift",
         )
     ),
     "panel": _nullable(

@@ -168,6 +168,10 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
                 "multiplier": c.multiplier,
                 "credit": number(c.credit),
                 "local": c.activity.local,
+                "kind": c.activity.kind,
+                "beneficiary": c.activity.beneficiary,
+                "uplift": c.activity.uplift,
+                "base_multiplier": c.base,
                 **(
                     {}
                     if c.activity.range is None
@@ -177,6 +181,7 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
             for c in icp.credits
         ],
         "credit_value": number(icp.credit_value),
+        "uplift": icp.uplift,
         "local_credit_value": number(icp.local_credit_value),
         "acquisition_cost": plain(icp.acquisition_cost),
         "credit_ratio_pct": plain(icp.credit_ratio_pct),
