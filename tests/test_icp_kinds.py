@@ -278,3 +278,36 @@ def test_the_breakdown_shows_kind_beneficiary_and_uplift(tmp_path: Path) -> None
     html = cli(*args, "-f", "html", cwd=tmp_path).stdout
     assert "ICP Credit Value (ICV)" in html and "Universiti Teknologi Malaysia" in html
     assert "× 4 × (1 + 0.2)" in html
+
+
+def test_a_kind_without_a_multiplier_through_the_cli(tmp_path: Path) -> None:
+    (tmp_path / "criteria.yaml").write_text(
+        criteria("multipliers: {training: {direct: 4}}\n"), encoding="utf-8"
+    )
+    (tmp_path / "offer.yaml").write_text(
+        offer("- {type: training, description: d, value: 10, kind: indirect}\n"),
+        encoding="utf-8",
+    )
+    result = cli("validate", "offer.yaml", "--criteria", "criteria.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "offer.yaml:9:57: no ICP multiplier for indirect activities of type `training` in "
+        "criteria.yaml; it has one for direct"
+    ), result.stderr
+
+
+def test_the_criteria_command_shows_multipliers_per_kind_and_the_uplift(tmp_path: Path) -> None:
+    (tmp_path / "criteria.yaml").write_text(
+        criteria("multipliers: {training: {direct: 4, indirect: 2}, man_hours: 1}\nuplift: 0.3\n"),
+        encoding="utf-8",
+    )
+    shown = cli("criteria", "--criteria", "criteria.yaml", "-f", "markdown", cwd=tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "| training | direct × 4, indirect × 2 |" in shown.stdout
+    assert "| man_hours | × 1 |" in shown.stdout
+    assert "× (1 + 0.3)" in shown.stdout
+    data = json.loads(
+        cli("criteria", "--criteria", "criteria.yaml", "-f", "json", cwd=tmp_path).stdout
+    )
+    assert data["icp"]["multipliers"] == {"training": {"direct": 4, "indirect": 2}, "man_hours": 1}
+    assert data["icp"]["uplift"] == 0.3
