@@ -109,7 +109,7 @@ def test_icp_credit_moves_the_transfer_score(samples: dict[str, Evaluation]) -> 
     assert leaf.weight == pytest.approx(0.10)
     assert leaf.score == pytest.approx(100 * 146 / 335)  # linear: 0 at 0%, 100 at 100%
     assert explanation(leaf).startswith(
-        "43.6% = 100 × ICP credit 624,880,000 / acquisition cost 1,433,800,000 → 43.58"
+        "43.6% = 100 × ICP Credit Value (ICV) 624,880,000 / acquisition cost 1,433,800,000 → 43.58"
     )
 
 
@@ -180,7 +180,8 @@ def test_values_are_converted_into_the_criteria_currency() -> None:
     assert e.derived[RATIO] == pytest.approx(20)
     assert e.derived[SHARE] == pytest.approx(100 * 200 / 300)
     assert derivation(e.notes[CREDIT]) == (
-        "Σ value × multiplier over 2 ICP activities (1 local), values converted at EUR × 5"
+        "ICP Credit Value (ICV): Σ value × multiplier over 2 ICP activities (1 local), values "
+        "converted at EUR × 5"
     )
     assert e.criteria[0].score == pytest.approx(20)
     assert e.icp is not None and [c.value for c in e.icp.credits] == [50, 100]
@@ -217,7 +218,7 @@ def test_missing_policy_error_applies_to_a_missing_credit_ratio() -> None:
 def test_an_empty_list_is_zero_credit_and_no_local_share() -> None:
     e = evaluated(icp_offer("[]\n"))
     assert e.derived[CREDIT] == 0 and e.derived[RATIO] == 0 and e.derived[SHARE] == 0
-    assert derivation(e.notes[SHARE]) == "no ICP credit, so no local share: 0"
+    assert derivation(e.notes[SHARE]) == "no ICP Credit Value (ICV), so no local share: 0"
     assert not next(g for g in e.gates if g.id == "icp_local_share").passed
 
 
@@ -393,7 +394,8 @@ def test_multipliers_are_positive_and_named_plainly() -> None:
         "criteria.yaml:10:27: must be more than 0, got 0",
         "criteria.yaml:10:30: an activity type uses lower-case letters, digits and _, and "
         "starts with a letter",
-        "criteria.yaml:10:59: expected a number, got the text 'two'",
+        "criteria.yaml:10:59: expected a number or {direct: x, indirect: y} (a multiplier "
+        "for each kind), got the text 'two'",
         "criteria.yaml:11:3: unknown key `multiplers` (did you mean `multipliers`?)",
     ]
     with pytest.raises(CriteriaError) as caught:
@@ -419,6 +421,10 @@ def test_json_result_carries_the_breakdown(run_cli: Callable[..., Run]) -> None:
         "multiplier": 4.0,
         "credit": 16e6 * USD,
         "local": False,
+        "kind": "direct",
+        "beneficiary": None,
+        "uplift": False,
+        "base_multiplier": 4.0,
     }
     assert icp["credit_value"] == pytest.approx(26e6 * USD)
     assert icp["credit_ratio_pct"] == pytest.approx(8.0)

@@ -213,8 +213,17 @@ gates:
 """
 
 
+# A disclosed intermediary must be named, with a fee and a registration (#17's agent fields).
+AGENT = {
+    "g2g__agent_name": "Example Agency Sdn Bhd",
+    "g2g__agent_fee_pct": 2,
+    "g2g__agent_registration": "MOF 357-0000001",
+}
+
+
 def gate_offer(**fields: object) -> Proposal:
-    return offer("a", pricing__currency="MYR", pricing__unit_price=20, **fields)
+    agent = AGENT if fields.get("g2g__intermediaries") == "disclosed" else {}
+    return offer("a", pricing__currency="MYR", pricing__unit_price=20, **agent, **fields)
 
 
 def gates_of(**fields: object) -> dict[str, object]:

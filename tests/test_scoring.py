@@ -266,7 +266,13 @@ def test_choice_gates(require: str, value: str, passes: bool) -> None:
         "{type: linear, best: 0, worst: 10}",
         f"gates:\n  - id: g\n    field: g2g.intermediaries\n    require: {require}\n",
     )
-    p = offer("a", g2g__intermediaries=value, g2g__delivery_months=5)
+    # A disclosed agent is named, with a fee and a registration (#17).
+    agent = (
+        {"g2g__agent_name": "A", "g2g__agent_fee_pct": 2, "g2g__agent_registration": "R"}
+        if value == "disclosed"
+        else {}
+    )
+    p = offer("a", g2g__intermediaries=value, g2g__delivery_months=5, **agent)
     assert evaluate([p], criteria).evaluations[0].eligible is passes
 
 

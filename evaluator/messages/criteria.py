@@ -103,6 +103,10 @@ STEPS_NOT_INCREASING = Template("thresholds must be listed in increasing order")
 NO_STEPS = Template("list at least one [threshold, score]")
 
 NO_ACTIVITY_TYPES = Template("list at least one activity type with its multiplier")
+EXPECTED_MULTIPLIER = Template(
+    "expected a number or {{direct: x, indirect: y}} (a multiplier for each kind), got {value}"
+)
+NO_KINDS = Template("give `direct`, `indirect` or both, each with its multiplier")
 ACTIVITY_TYPE_NAME = Template(
     "an activity type uses lower-case letters, digits and _, and starts with a letter"
 )

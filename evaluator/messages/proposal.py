@@ -22,6 +22,24 @@ FREE_FORM_VALUE = Template(
 CAP_WITHOUT_CAPPED_ESCALATION = Template(
     "`escalation_cap_pct` goes only with `price_basis: capped_escalation`"
 )
+AGENT_NAME_NEEDED = Template(
+    "`intermediaries: disclosed` needs the agent's name: give `agent_name`"
+)
+AGENT_FEE_NEEDED = Template(
+    "`intermediaries: disclosed` needs the agent's fee: give `agent_fee_pct` (% of the "
+    "contract value) or `agent_fee` (the amount), preferably both"
+)
+AGENT_REGISTRATION_NEEDED = Template(
+    "`intermediaries: disclosed` needs the agent's registration: give `agent_registration` "
+    "(the registration the agent holds, e.g. with the Ministry of Finance)"
+)
+AGENT_WITHOUT_AGENT = Template(
+    "`{field}` describes an agent, but `intermediaries` is `none`: remove it, or declare "
+    "the agent with `intermediaries: disclosed`"
+)
+AGENT_WITHOUT_INTERMEDIARIES = Template(
+    "`{field}` describes an agent: state `intermediaries: disclosed` too"
+)
 CURRENCY_NEEDED = Template("`pricing.currency` is needed to read `{field}`")
 CURRENCY_NEEDED_FOR_ACTIVITIES = Template(
     "`pricing.currency` is needed to read the activities' values"

@@ -36,5 +36,8 @@ NO_EXCHANGE_RATE = Template("no exchange rate for {currency} in {file} (it has {
 NO_MULTIPLIER = Template(
     "no ICP multiplier for activity type `{type}` in {file}{hint}; it has {types}"
 )
+NO_MULTIPLIER_FOR_KIND = Template(
+    "no ICP multiplier for {kind} activities of type `{type}` in {file}; it has one for {kinds}"
+)
 
 DUPLICATE_ID = Template("the id `{id}` is already used by {first}; ids must be unique")

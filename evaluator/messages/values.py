@@ -26,6 +26,7 @@ RULE_PARAMETER = Template("rule parameter")
 KIND_RULE_PARAMETER = Template("{kind} rule parameter")
 LEVEL = Template("level")
 ACTIVITY_TYPE = Template("activity type")
+ACTIVITY_KIND = Template("activity kind")
 PANEL_SETTING = Template("panel setting")
 PROPOSAL = Template("proposal")
 JUDGEMENT = Template("judgement")
@@ -36,6 +37,11 @@ UNKNOWN_NAME = Template("unknown {what} `{name}`{hint}")
 MISSING_REQUIRED = Template("missing required {what} `{name}`")
 MISSING_REQUIRED_IN = Template("missing required {what} `{name}` in `{path}`")
 DID_YOU_MEAN = Template(" (did you mean `{name}`?)")
+# A word of an earlier version: the hint names the word that replaced it, and why.
+RENAMED_LOA = Template(
+    " (renamed `{new}`: LOA is read in Malaysian procurement as the Letter of Acceptance, "
+    "not the US Letter of Offer and Acceptance)"
+)
 
 MUST_NOT_BE_EMPTY = Template("must not be empty")
 EXPECTED_TEXT = Template("expected text, got {value}")

@@ -49,6 +49,7 @@ from evaluator.messages.values import (
     WITHOUT_QUOTES,
     YAML_11_BOOLEAN,
 )
+from evaluator.model.fields import RENAMED_VALUES
 
 # Past this many problems in one file the rest are counted, not listed: a file
 # that wrong was probably not meant for this tool (or not meant at all).
@@ -75,7 +76,13 @@ def closest(name: str, known: Iterable[str]) -> str | None:
 
 
 def suggestion(name: str, known: Iterable[str]) -> Message | str:
-    """The hint ' (did you mean `x`?)' for the closest known name, or '' (no hint)."""
+    """The hint ' (did you mean `x`?)' for the closest known name, or '' (no hint); for a
+    word of an earlier version, the hint that names the word replacing it."""
+    renamed = RENAMED_VALUES.get(name)
+    if renamed is not None:
+        known = tuple(known)
+        if renamed[0] in known:
+            return renamed[1]
     match = closest(name, known)
     return "" if match is None else DID_YOU_MEAN(name=match)
 

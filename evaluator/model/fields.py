@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from evaluator.messages import Message
-from evaluator.messages.values import ID_CHARACTERS, ID_START
+from evaluator.messages.values import ID_CHARACTERS, ID_START, RENAMED_LOA
 
 # A field's value as read: text, a number, true/false, a date, or a list of words.
 Value = str | int | float | bool | date | tuple[str, ...]
@@ -107,10 +107,20 @@ COMMITMENT = ("guaranteed", "contractual", "mou", "intent")
 CONTRACTING_MODELS = (
     "g2g_sovereign_prime",
     "g2g_framework_plus_commercial",
-    "g2g_loa_estimates",
+    "us_foreign_military_sales",
     "direct_commercial",
 )
+# Words of earlier versions, refused with a hint naming the word that replaced them:
+# old word -> (new word, the hint). `g2g_loa_estimates` read "LOA" as the US Letter of
+# Offer and Acceptance; in Malaysian procurement an LOA is the Letter of Acceptance.
+US_FMS = CONTRACTING_MODELS[2]
+RENAMED_VALUES: dict[str, tuple[str, Message]] = {
+    "g2g_loa_estimates": (US_FMS, RENAMED_LOA(new=US_FMS)),
+}
 INTERMEDIARIES = ("none", "disclosed", "undisclosed")
+PAYMENT_MILESTONES = ("physical_progress", "time_based")
+EXPORT_LICENCE = ("none", "us_itar", "us_ear", "other_third_country")
+SANCTIONS = ("none", "supply_chain", "counterparty_listed")
 TRACK_RECORD = ("substantial", "satisfactory", "neutral", "limited", "none")
 
 _F = FieldSpec
@@ -135,6 +145,24 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("pricing.support_years", COUNT, "years of in-service support priced (default 0)"),
     _F("pricing.price_basis", CHOICE, "how firm the price is", PRICE_BASIS),
     _F("pricing.escalation_cap_pct", PERCENT, "cap on escalation; only with capped_escalation"),
+    _F(
+        "pricing.payment_milestones",
+        CHOICE,
+        "what payments are tied to: physical progress (work done and checked) or dates",
+        PAYMENT_MILESTONES,
+    ),
+    _F("pricing.advance_payment_pct", PERCENT, "advance payment, % of contract value"),
+    _F(
+        "pricing.advance_payment_guarantee",
+        BOOL,
+        "the advance payment is covered by a bank or government guarantee",
+    ),
+    _F(
+        "pricing.financing_pct",
+        PERCENT,
+        "% of the price financed by the supplier's side (e.g. export credit)",
+    ),
+    _F("pricing.countertrade_pct", PERCENT, "% of the price offset by countertrade"),
     _F("technology_transfer.level", CHOICE, "depth of transfer on the ladder", TRANSFER_LEVELS),
     _F("technology_transfer.ip_rights", CHOICES, "rights granted over the IP", IP_RIGHTS),
     _F("technology_transfer.royalty_free", BOOL, "no royalties on transferred IP"),
@@ -151,14 +179,35 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F(
         "g2g.contracting_model",
         CHOICE,
-        "who contracts and who stands behind delivery",
+        "who contracts and who stands behind delivery; us_foreign_military_sales: US Foreign "
+        "Military Sales, the US government's Letter of Offer and Acceptance, whose prices and "
+        "dates are estimates",
         CONTRACTING_MODELS,
     ),
     _F("g2g.sovereign_guarantee", BOOL, "the supplying government guarantees performance"),
     _F("g2g.performance_bond_pct", PERCENT, "performance bond, % of contract value"),
     _F("g2g.liquidated_damages_cap_pct", PERCENT, "cap on liquidated damages for delay, %"),
+    _F(
+        "g2g.liquidated_damages_rate_pct",
+        PERCENT,
+        "liquidated damages per week of delay, % of contract value",
+    ),
     _F("g2g.delivery_months", COUNT, "months from contract to delivery"),
     _F("g2g.intermediaries", CHOICE, "agents or intermediaries in the deal", INTERMEDIARIES),
+    _F("g2g.agent_name", TEXT, "the agent's name; required with intermediaries: disclosed"),
+    _F(
+        "g2g.agent_fee_pct",
+        PERCENT,
+        "the agent's fee, % of contract value; with intermediaries: disclosed, this or "
+        "agent_fee is required (both preferred)",
+    ),
+    _F("g2g.agent_fee", MONEY, "the agent's fee, as an amount"),
+    _F(
+        "g2g.agent_registration",
+        TEXT,
+        "the registration the agent holds (e.g. with the Ministry of Finance); required with "
+        "intermediaries: disclosed",
+    ),
     _F("g2g.integrity_pact", BOOL, "an integrity pact is signed"),
     _F("collaboration.partnership_years", COUNT, "length of the partnership offered, years"),
     _F("collaboration.local_jv_equity_pct", PERCENT, "local share of a joint venture, %"),
@@ -168,6 +217,19 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("collaboration.track_record", CHOICE, "past-performance confidence", TRACK_RECORD),
     _F(
         "collaboration.commitment", CHOICE, "how binding the collaboration promises are", COMMITMENT
+    ),
+    _F(
+        "risk.export_licence",
+        CHOICE,
+        "third-country content whose export, re-export or retransfer needs that country's "
+        "licence: none, US ITAR, US EAR, or another country's",
+        EXPORT_LICENCE,
+    ),
+    _F(
+        "risk.sanctions",
+        CHOICE,
+        "sanctions exposure: none, in the supply chain, or the counterparty itself listed",
+        SANCTIONS,
     ),
 )
 
@@ -189,23 +251,27 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
     _F(
         "industrial_collaboration.credit_value",
         MONEY,
-        "ICP credit: Σ activity value × its type's multiplier, in the criteria currency",
+        "ICP Credit Value (ICV): Σ activity value × its type's multiplier for its kind "
+        "(× (1 + uplift) where claimed), in the criteria currency",
         derived=True,
     ),
     _F(
         "industrial_collaboration.credit_ratio_pct",
         PERCENT,
-        "100 × ICP credit / acquisition cost (may exceed 100)",
+        "100 × ICP Credit Value (ICV) / acquisition cost (may exceed 100)",
         derived=True,
     ),
     _F(
         "industrial_collaboration.local_share_pct",
         PERCENT,
-        "100 × credit of local activities / all ICP credit (0 when there is no credit)",
+        "100 × ICV of local-content activities (work performed by Malaysian companies) / all "
+        "ICV (0 when there is none)",
         derived=True,
     ),
 )
 
+# The fields that describe an offer's agent (g2g.intermediaries says whether there is one).
+AGENT_FIELDS = ("g2g.agent_name", "g2g.agent_fee_pct", "g2g.agent_fee", "g2g.agent_registration")
 # Money fields are converted into the criteria currency before any rule sees them.
 MONEY_FIELDS = tuple(f.name for f in PROPOSAL_FIELDS if f.kind == MONEY)
 SECTIONS: dict[str, dict[str, FieldSpec]] = {}

@@ -14,6 +14,11 @@ from evaluator.messages.proposal import (
     A_CRITERIA_FILE,
     A_JUDGEMENTS_FILE,
     A_PANEL_FILE,
+    AGENT_FEE_NEEDED,
+    AGENT_NAME_NEEDED,
+    AGENT_REGISTRATION_NEEDED,
+    AGENT_WITHOUT_AGENT,
+    AGENT_WITHOUT_INTERMEDIARIES,
     CAP_WITHOUT_CAPPED_ESCALATION,
     CURRENCY_NEEDED,
     CURRENCY_NEEDED_FOR_ACTIVITIES,
@@ -28,6 +33,7 @@ from evaluator.messages.values import SECTION
 from evaluator.model.checks import Checker, describe
 from evaluator.model.fields import (
     ACTIVITY_SECTIONS,
+    AGENT_FIELDS,
     ALL_SECTIONS,
     BOOL,
     CHOICE,
@@ -101,6 +107,7 @@ def parse_proposal(document: Document) -> Proposal:
     values: dict[str, Value] = {}
     ranges: dict[str, Range] = {}
     activities: tuple[Activity, ...] | None = None
+    given: set[str] = set()  # the fields written (not null), well or badly
     for section, body in (top or {}).items():
         if section in FREE_FORM_SECTIONS:
             _read_technical(check, section, body, values, ranges)
@@ -111,13 +118,14 @@ def parse_proposal(document: Document) -> Proposal:
             fields = check.mapping((section,), body, specs, required=_REQUIRED[section])
             for key, raw in (fields or {}).items():
                 if key in specs and raw is not None:  # null means left out
+                    given.add(specs[key].name)
                     value = _read_value(check, (section, key), raw, specs[key])
                     if isinstance(value, Range):  # scored at its point estimate
                         ranges[specs[key].name] = value
                         value = value.point
                     if value is not None:
                         values[specs[key].name] = value
-    _cross_checks(check, values)
+    _cross_checks(check, values, given)
     if activities and "pricing.currency" not in values and not check.problems:
         check.report((*activities[0].path, "value"), CURRENCY_NEEDED_FOR_ACTIVITIES)
     stem = Path(document.file).stem
@@ -218,12 +226,44 @@ def _read_technical(
             check.report(path, FREE_FORM_VALUE(section=section, value=describe(raw)))
 
 
-def _cross_checks(check: Checker, values: dict[str, Value]) -> None:
+def _agent_checks(check: Checker, values: dict[str, Value], given: set[str]) -> None:
+    """A disclosed agent is named, with a fee and a registration; no agent, no agent fields.
+
+    `given` holds the fields written in the file (a bad value among them is reported on its
+    own and does not count as missing too).
+    """
+    intermediaries = values.get("g2g.intermediaries")
+    if intermediaries == "disclosed":
+        where = ("g2g", "intermediaries")
+        if "g2g.agent_name" not in given:
+            check.report(where, AGENT_NAME_NEEDED)
+        if not {"g2g.agent_fee_pct", "g2g.agent_fee"} & given:
+            check.report(where, AGENT_FEE_NEEDED)
+        if "g2g.agent_registration" not in given:
+            check.report(where, AGENT_REGISTRATION_NEEDED)
+        return
+    if intermediaries == "undisclosed" or "g2g.intermediaries" in given:
+        if intermediaries == "none":
+            for name in AGENT_FIELDS:
+                if name in given:
+                    check.report(
+                        tuple(name.split(".")), AGENT_WITHOUT_AGENT(field=name[4:]), key=True
+                    )
+        return
+    for name in AGENT_FIELDS:  # agent fields, and no word on intermediaries
+        if name in given:
+            check.report(
+                tuple(name.split(".")), AGENT_WITHOUT_INTERMEDIARIES(field=name[4:]), key=True
+            )
+
+
+def _cross_checks(check: Checker, values: dict[str, Value], given: set[str]) -> None:
     if (
         "pricing.escalation_cap_pct" in values
         and values.get("pricing.price_basis") != "capped_escalation"
     ):
         check.report(("pricing", "escalation_cap_pct"), CAP_WITHOUT_CAPPED_ESCALATION)
+    _agent_checks(check, values, given)
     money = [n for n in _MONEY_NAMES if n in values]
     if money and "pricing.currency" not in values and not check.problems:
         check.report(("pricing",), CURRENCY_NEEDED(field=money[0]))

@@ -47,13 +47,14 @@ DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 SECTION_DESCRIPTIONS = {
     "proposal": "Who offers what: the partner country and the offer's identity.",
-    "pricing": "What it costs: price, quantity, sustainment and how firm the price is. "
-    "Money is in `currency`.",
+    "pricing": "What it costs: price, quantity, sustainment, how firm the price is, payment "
+    "and financing terms. Money is in `currency`.",
     "technology_transfer": "How deep the transfer of technology goes and how binding the "
     "promise is.",
     "g2g": "The government-to-government arrangement: who contracts, who guarantees, "
     "delivery and integrity.",
     "collaboration": "Long-term collaboration: partnership, local industry, past record.",
+    "risk": "Exposure a committee checks: export licences for third-country content, sanctions.",
     "industrial_collaboration": "Industrial Collaboration Programme (ICP) activities: each "
     "earns a credit of its value times its type's multiplier.",
     "technical": "Programme-specific facts, free-form: names of your choosing "
@@ -271,7 +272,32 @@ _ACTIVITY_PROPERTIES: dict[str, tuple[bool, Schema]] = {
     ),
     "local": (
         False,
-        {"description": "delivered through local companies (default false)", "type": "boolean"},
+        {
+            "description": "local content, as the ICP guideline means it: work performed by "
+            "Malaysian companies (default false)",
+            "type": "boolean",
+        },
+    ),
+    "kind": (
+        False,
+        {
+            "description": "direct or indirect, as in the guideline's multiplier table "
+            "(default direct)",
+            "enum": list(icp.KINDS),
+        },
+    ),
+    "beneficiary": (
+        False,
+        _text("the Malaysian company or institution that receives the activity"),
+    ),
+    "uplift": (
+        False,
+        {
+            "description": "the offer claims the guideline's uplift (multiplier × (1 + the "
+            "criteria's icp.uplift)) where the guideline's condition holds; the committee "
+            "checks it (default false)",
+            "type": "boolean",
+        },
     ),
 }
 
@@ -609,11 +635,32 @@ _KEY_SCHEMAS: dict[str, Schema] = {
                     "type": "object",
                     "minProperties": 1,
                     "propertyNames": {"pattern": icp.TYPE_NAME_PATTERN.pattern},
-                    "additionalProperties": _number("multiplier", above=0),
-                }
+                    "additionalProperties": {
+                        "oneOf": [
+                            _number("the multiplier of both kinds", above=0),
+                            {
+                                "description": "a multiplier for each kind",
+                                "type": "object",
+                                "minProperties": 1,
+                                "additionalProperties": False,
+                                "properties": {
+                                    kind: _number(f"the multiplier of {kind} activities", above=0)
+                                    for kind in icp.KINDS
+                                },
+                            },
+                        ]
+                    },
+                },
+                "uplift": _nullable(
+                    _number(
+                        "added to the multiplier of an activity that claims the uplift: "
+                        "multiplier × (1 + uplift); default 0.2, the guideline's",
+                        minimum=0,
+                    )
+                ),
             },
             ["multipliers"],
-            "Industrial Collaboration Programme credit multipliers",
+            "Industrial Collaboration Programme: ICP Credit Value (ICV) multipliers and uplift",
         )
     ),
     "panel": _nullable(

@@ -41,6 +41,9 @@ _ACTIVITY_EXAMPLE = {
     "description": "Hull-module production know-how for a local yard",
     "value": "40_000_000",
     "local": "true",
+    "kind": "direct",
+    "beneficiary": "the Malaysian company or institution that receives it",
+    "uplift": "false",
 }
 
 

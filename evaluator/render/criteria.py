@@ -77,7 +77,14 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
             }
             for g in criteria.gates
         ],
-        "icp": {"multipliers": dict(criteria.icp.multipliers), "defaults": criteria.icp.defaults},
+        "icp": {
+            "multipliers": {
+                name: value if isinstance(value, int | float) else dict(value)
+                for name, value in criteria.icp.multipliers.items()
+            },
+            "defaults": criteria.icp.defaults,
+            "uplift": criteria.icp.uplift,
+        },
     }
 
 
@@ -152,14 +159,30 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
         "| Activity type | Multiplier |",
         "| --- | ---: |",
     ]
-    lines += [row([name, f"× {value:g}"]) for name, value in data["icp"]["multipliers"].items()]
+    lines += [
+        row([name, multiplier_text(value)]) for name, value in data["icp"]["multipliers"].items()
+    ]
     return "\n".join(lines).rstrip() + "\n"
 
 
+def multiplier_text(value: float | Mapping[str, float]) -> str:
+    """A type's multiplier as shown: `× 4`, or `direct × 4, indirect × 2`."""
+    if isinstance(value, int | float):
+        return f"× {value:g}"
+    return ", ".join(f"{kind} × {number:g}" for kind, number in value.items())
+
+
 def _icp_origin(data: dict[str, Any]) -> str:
+    uplift = (
+        f" An activity that claims the guideline's uplift has its multiplier × (1 + "
+        f"{data['icp']['uplift']:g}) (the committee checks that the guideline's condition holds)."
+    )
     if data["icp"]["defaults"]:
-        return "Credit = value × multiplier; the ICP guideline's defaults (no `icp` section)."
-    return "Credit = value × multiplier, as the criteria file sets them."
+        return (
+            "ICP Credit Value (ICV) = value × multiplier; the ICP guideline's defaults (no "
+            "`icp` section)." + uplift
+        )
+    return "ICP Credit Value (ICV) = value × multiplier, as the criteria file sets them." + uplift
 
 
 def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) -> str:
@@ -208,7 +231,7 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
     icp.add_column("Activity type")
     icp.add_column("Multiplier", justify="right", no_wrap=True)
     for name, value in data["icp"]["multipliers"].items():
-        icp.add_row(name, f"× {value:g}")
+        icp.add_row(name, multiplier_text(value))
     origin = (
         [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")]
         if data["weights_from"]

@@ -13,6 +13,7 @@ from evaluator import __version__
 from evaluator.model.icp import IcpBreakdown
 from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
+from evaluator.render.agent import agent_data
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import notes_text
@@ -131,6 +132,7 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
             if name in evaluation.derived
         },
         "icp": icp_data(evaluation.icp),
+        "agent": agent_data(evaluation.agent),
         "warnings": notes_text(evaluation.warnings),
         "unscored": list(evaluation.unscored),
     }
@@ -159,6 +161,10 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
                 "multiplier": c.multiplier,
                 "credit": number(c.credit),
                 "local": c.activity.local,
+                "kind": c.activity.kind,
+                "beneficiary": c.activity.beneficiary,
+                "uplift": c.activity.uplift,
+                "base_multiplier": c.base,
                 **(
                     {}
                     if c.activity.range is None
@@ -168,6 +174,7 @@ def icp_data(icp: IcpBreakdown | None) -> dict[str, Any] | None:
             for c in icp.credits
         ],
         "credit_value": number(icp.credit_value),
+        "uplift": icp.uplift,
         "local_credit_value": number(icp.local_credit_value),
         "acquisition_cost": plain(icp.acquisition_cost),
         "credit_ratio_pct": plain(icp.credit_ratio_pct),

@@ -23,7 +23,8 @@ from evaluator import __version__
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
 from evaluator.render import RenderOptions, percent
-from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.agent import agent_sentence
+from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
     criterion_score_text,
@@ -805,9 +806,15 @@ def _card(e: Evaluation, method: str) -> dict[str, Any]:
         "evaluation": e,
         "criteria": criteria,
         "unscored": unscored_sentence(e.unscored) if e.unscored else "",
+        "agent": agent_sentence(e.agent) if e.agent is not None else "",
         "icp": None
         if icp is None
-        else {"summary": icp_summary(icp), "rows": icp_rows(icp), "currency": icp.currency},
+        else {
+            "title": ICP_TITLE,
+            "summary": icp_summary(icp),
+            "rows": icp_rows(icp),
+            "currency": icp.currency,
+        },
     }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from evaluator.render import RenderOptions, percent
+from evaluator.render.agent import agent_sentence
 from evaluator.render.data import marked_id
-from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.methods import (
@@ -188,6 +189,8 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             f"(method `{comparison.method}`).",
             "",
         ]
+        if e.agent is not None:
+            lines += [md(agent_sentence(e.agent)), ""]
         for c in e.criteria:
             partly = partly_discounted(c)
             heading = f"{c.score:.2f} × weight {percent(c.weight)} = {c.contribution:.2f}"
@@ -224,7 +227,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             ]
             lines.append("")
         if e.icp is not None:
-            lines += ["### Industrial collaboration (ICP credits)", "", md(icp_summary(e.icp)), ""]
+            lines += [f"### {ICP_TITLE}", "", md(icp_summary(e.icp)), ""]
             if e.icp.credits:
                 currency = e.icp.currency
                 lines += [
@@ -232,13 +235,15 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                         [
                             "Activity",
                             "Description",
+                            "Kind",
+                            "Beneficiary",
                             "Local",
                             f"Value {currency}",
                             "Multiplier",
-                            f"Credit {currency}",
+                            f"ICV {currency}",
                         ]
                     ),
-                    _row(["---", "---", "---", "---:", "---:", "---:"]),
+                    _row(["---", "---", "---", "---", "---", "---:", "---:", "---:"]),
                 ]
                 lines += [_row(list(row)) for row in icp_rows(e.icp)]
                 lines.append("")

@@ -16,8 +16,9 @@ from rich.text import Text
 
 from evaluator.model.icp import IcpBreakdown
 from evaluator.render import RenderOptions, percent
+from evaluator.render.agent import agent_sentence
 from evaluator.render.data import marked_id
-from evaluator.render.icp import icp_rows, icp_summary
+from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.layout import (
     FIXED,
     IDENTIFIER,
@@ -521,9 +522,6 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
 
 
-ICP_TITLE = "Industrial collaboration (ICP credits)"
-
-
 def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
     """The ICP credit of each activity (value × multiplier), with the totals under it; on
     a terminal too narrow for the table's columns, one activity a line."""
@@ -537,26 +535,32 @@ def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
     )
     # The type over its description: the numbers keep their columns on a narrow terminal.
     table.add_column("Activity", ratio=1, overflow="fold")
+    table.add_column("Kind", no_wrap=True)
     table.add_column("Local", no_wrap=True)
     table.add_column(f"Value {icp.currency}", justify="right", no_wrap=True)
     table.add_column("×", justify="right", no_wrap=True)
-    table.add_column(f"Credit {icp.currency}", justify="right", no_wrap=True)
+    table.add_column(f"ICV {icp.currency}", justify="right", no_wrap=True)
     rows = icp_rows(icp)
-    for kind, description, *numbers in rows:
-        table.add_row(Text.assemble((kind, "bold"), "\n", (description, "dim")), *numbers)
+    for kind, description, direct, beneficiary, *numbers in rows:
+        activity = Text.assemble((kind, "bold"), "\n", (description, "dim"))
+        if beneficiary:
+            activity.append(f"\nfor {beneficiary}", style="dim")
+        table.add_row(activity, direct, *numbers)
     if needed_width(table) <= width:
         return fit_table(table, width)
     lines: list[RenderableType] = [Text(ICP_TITLE, style="italic"), Text("")]
-    for kind, description, local, value, multiplier, credit in rows:
+    for kind, description, direct, beneficiary, local, value, multiplier, credit in rows:
         where = "local" if local == "yes" else "not local"
+        said = description + (f"; for {beneficiary}" if beneficiary else "")
         lines += [
             broken(
                 Text.assemble(
-                    (kind, "bold"), f" ({where}): {value} {multiplier} = {credit} {icp.currency}"
+                    (kind, "bold"),
+                    f" ({direct}, {where}): {value} {multiplier} = {credit} {icp.currency}",
                 ),
                 width,
             ),
-            Padding(broken(Text(description, style="dim"), width - 2), (0, 0, 0, 2), expand=False),
+            Padding(broken(Text(said, style="dim"), width - 2), (0, 0, 0, 2), expand=False),
         ]
     lines += [Text(""), broken(Text(icp_summary(icp)), width), Text("")]
     return Group(*lines)
@@ -573,6 +577,8 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
         f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})",
     )
     parts: list[RenderableType] = [broken(header, inner)]
+    if e.agent is not None:
+        parts.append(broken(Text(agent_sentence(e.agent)), inner))
     for c in e.criteria:
         weighted = f"× weight {percent(c.weight)} = {c.contribution:.2f}"
         title = f"{c.title}: {score_sum(c)}{c.score:.2f}, {weighted}"

@@ -9,12 +9,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from evaluator.errors import InputError, Problem
-from evaluator.messages.scoring import NO_EXCHANGE_RATE, NO_MULTIPLIER
+from evaluator.messages.scoring import NO_EXCHANGE_RATE, NO_MULTIPLIER, NO_MULTIPLIER_FOR_KIND
 from evaluator.model import notes as how
 from evaluator.model.checks import suggestion
 from evaluator.model.criteria import Criteria
 from evaluator.model.fields import MONEY_FIELDS, Value
-from evaluator.model.icp import CREDIT_RATIO, CREDIT_VALUE, LOCAL_SHARE, Credit, IcpBreakdown
+from evaluator.model.icp import (
+    CREDIT_RATIO,
+    CREDIT_VALUE,
+    DIRECT,
+    LOCAL_SHARE,
+    Credit,
+    IcpBreakdown,
+)
 from evaluator.model.notes import Note
 from evaluator.model.numeric import Num, clamp, divide, many, rounded, total
 from evaluator.model.proposal import Proposal
@@ -144,6 +151,7 @@ def _compute(
             acquisition_cost,
             None if ratio is None else float(ratio),
             float(figures.values[LOCAL_SHARE]),
+            criteria.icp.uplift,
         )
         _icp_fields(icp, values, notes)
     return values, icp, rate
@@ -319,13 +327,16 @@ def _at_end(proposal: Proposal, end: str) -> Proposal:
 
 
 def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credit, ...]:
-    """Each ICP activity's credit: its value in the criteria currency × its multiplier."""
-    multipliers = criteria.icp.multipliers
+    """Each ICP activity's credit (ICV): its value in the criteria currency × its type's
+    multiplier for its kind, × (1 + the criteria's uplift) where the activity claims it."""
+    table = criteria.icp
+    multipliers = table.multipliers
     problems: list[Problem] = []
     credits: list[Credit] = []
     for activity in proposal.activities or ():
-        multiplier = multipliers.get(activity.type)
-        if multiplier is None:
+        found = multipliers.get(activity.type)
+        base = table.multiplier(activity.type, activity.kind)
+        if found is None:
             problems.append(
                 proposal.document.problem(
                     (*activity.path, "type"),
@@ -337,8 +348,30 @@ def _credits(proposal: Proposal, criteria: Criteria, rate: float) -> tuple[Credi
                     ),
                 )
             )
+        elif base is None:  # a multiplier for the other kind only
+            written = "type" if activity.kind == DIRECT else "kind"
+            problems.append(
+                proposal.document.problem(
+                    (*activity.path, written),
+                    NO_MULTIPLIER_FOR_KIND(
+                        kind=activity.kind,
+                        type=activity.type,
+                        file=criteria.file,
+                        kinds=tuple(found) if not isinstance(found, int | float) else (),
+                    ),
+                )
+            )
         else:
-            credits.append(Credit(activity, float(converted(activity.value, rate)), multiplier))
+            uplift = table.uplift if activity.uplift else 0.0
+            credits.append(
+                Credit(
+                    activity,
+                    float(converted(activity.value, rate)),
+                    base * (1 + uplift),
+                    base,
+                    uplift,
+                )
+            )
     if problems:
         raise InputError(problems)
     return tuple(credits)

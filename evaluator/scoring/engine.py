@@ -25,7 +25,7 @@ from evaluator.messages.scoring import (
 )
 from evaluator.model.checks import shorten
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
-from evaluator.model.fields import FIELDS, MONEY, Value
+from evaluator.model.fields import AGENT_FIELDS, FIELDS, MONEY, Value
 from evaluator.model.method import ALL, Method
 from evaluator.model.notes import (
     COMPARED_WITH_ITSELF,
@@ -49,6 +49,7 @@ from evaluator.scoring.consensus import consolidate
 from evaluator.scoring.derive import derive, unscored_fields
 from evaluator.scoring.ranking import Rankable, rank
 from evaluator.scoring.results import (
+    Agent,
     Comparison,
     CriterionScore,
     Evaluation,
@@ -450,6 +451,37 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
         item.notes,
         icp=item.icp,
         unscored=unscored_fields(item.proposal, criteria),
+        agent=agent_of(item.proposal, item.values, criteria.currency),
+    )
+
+
+def agent_of(proposal: Proposal, values: Mapping[str, Value], currency: str) -> Agent | None:
+    """The agent an offer declares: None when it says there is none, or says nothing of one
+    (`values` are the converted ones: money in the criteria `currency`)."""
+    given = proposal.values
+    intermediaries = given.get("g2g.intermediaries")
+    if intermediaries not in ("disclosed", "undisclosed") and not any(
+        name in given for name in AGENT_FIELDS
+    ):
+        return None
+
+    def text(name: str) -> str | None:
+        value = given.get(name)
+        return None if value is None else str(value)
+
+    def figure(source: Mapping[str, Value], name: str) -> float | None:
+        value = source.get(name)
+        return float(value) if isinstance(value, int | float) else None
+
+    return Agent(
+        text("g2g.intermediaries"),
+        text("g2g.agent_name"),
+        text("g2g.agent_registration"),
+        figure(given, "g2g.agent_fee_pct"),
+        figure(values, "g2g.agent_fee"),
+        currency,
+        figure(given, "g2g.agent_fee"),
+        text("pricing.currency"),
     )
 
 

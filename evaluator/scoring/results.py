@@ -117,6 +117,8 @@ class Evaluation:
     icp: IcpBreakdown | None = None  # the ICP credit breakdown, when activities are listed
     # What the proposal gives that the criteria do not read: information only.
     unscored: tuple[str, ...] = ()
+    # The agent the offer declares (intermediaries disclosed or undisclosed, or agent fields).
+    agent: Agent | None = None
 
     @property
     def eligible(self) -> bool:
@@ -132,6 +134,20 @@ class Evaluation:
     def ranged(self) -> bool:
         """Whether the proposal gives some figures as ranges (estimates)."""
         return self.proposal.ranged
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """The agent (intermediary) an offer declares, as facts; None where not given."""
+
+    intermediaries: str | None  # g2g.intermediaries: disclosed, undisclosed (or not stated)
+    name: str | None
+    registration: str | None
+    fee_pct: float | None  # % of the contract value
+    fee: float | None  # in the criteria currency
+    currency: str  # the criteria currency
+    offer_fee: float | None  # in the offer's currency
+    offer_currency: str | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -101,17 +101,17 @@ def _credit_value(data: Mapping[str, Any]) -> str:
         else ""
     )
     return (
-        f"Σ value × multiplier over {count} ICP "
+        f"ICP Credit Value (ICV): Σ value × multiplier over {count} ICP "
         f"{'activity' if count == 1 else 'activities'} ({data['local']} local){converted}"
     )
 
 
 def _local_share(data: Mapping[str, Any]) -> str:
     if not data["credit"]:
-        return "no ICP credit, so no local share: 0"
+        return "no ICP Credit Value (ICV), so no local share: 0"
     return (
-        f"100 × local credit {number_text(data['local'])} / "
-        f"ICP credit {number_text(data['credit'])}"
+        f"100 × local ICV {number_text(data['local'])} / "
+        f"ICP Credit Value (ICV) {number_text(data['credit'])}"
     )
 
 
@@ -124,7 +124,7 @@ DERIVATIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     LIFECYCLE: _lifecycle,
     CREDIT_VALUE: _credit_value,
     CREDIT_RATIO: lambda data: (
-        f"100 × ICP credit {number_text(data['credit'])} / "
+        f"100 × ICP Credit Value (ICV) {number_text(data['credit'])} / "
         f"acquisition cost {number_text(data['acquisition'])}"
     ),
     LOCAL_SHARE: _local_share,
