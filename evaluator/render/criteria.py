@@ -8,9 +8,10 @@ from typing import Any
 
 from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
-from evaluator.render.data import number, what_if_data
+from evaluator.render.data import number, plain, what_if_data
 from evaluator.render.run import what_if_text
 from evaluator.render.text.gates import requirement
+from evaluator.render.text.numbers import number_text
 from evaluator.render.text.rules import describe
 from evaluator.scoring.results import WhatIf
 
@@ -26,6 +27,13 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
         "currency": criteria.currency,
         "exchange_rates": dict(criteria.rates),
         "exchange_rates_as_of": criteria.rates_as_of.isoformat() if criteria.rates_as_of else None,
+        # The rates given as ranges (their point estimates are in exchange_rates), and where
+        # the rates come from.
+        "exchange_rate_ranges": {
+            code: {"low": plain(r.low), "high": plain(r.high), "likely": plain(r.likely)}
+            for code, r in criteria.rate_ranges.items()
+        },
+        "exchange_rates_source": criteria.rates_source,
         "discount_rate": criteria.discount_rate,
         "method": criteria.method,
         "missing": criteria.missing,
@@ -87,6 +95,28 @@ def render(
     return _table(data, options, sentence)
 
 
+def rates_text(data: dict[str, Any]) -> str | None:
+    """The exchange rates in one sentence: each rate (a ranged one's point estimate, with its
+    range), the day they are taken from and their source; None without any."""
+    if not data["exchange_rates"]:
+        return None
+
+    def rate(code: str, value: float) -> str:
+        r = data["exchange_rate_ranges"].get(code)
+        span = "" if r is None else f" ({number_text(r['low'])}–{number_text(r['high'])})"
+        return f"{code} {number_text(value)}{span}"
+
+    rates = ", ".join(rate(code, value) for code, value in data["exchange_rates"].items())
+    text = f"Exchange rates, {data['currency']} for one unit: {rates}"
+    if data["exchange_rates_as_of"]:
+        text += f"; as of {data['exchange_rates_as_of']}"
+    if data["exchange_rates_source"]:
+        text += f"; source: {data['exchange_rates_source']}"
+    if data["exchange_rate_ranges"]:
+        text += ". A range's point estimate scores; `sensitivity --values` draws it"
+    return text + "."
+
+
 def _markdown(data: dict[str, Any], what_if: str | None) -> str:
     # Every text from the criteria file goes through md(): a title or `source:` quote
     # must not make markup (evaluator/render/markdown_text.py).
@@ -100,6 +130,9 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
         f"money in {md(data['currency'])}; method `{data['method']}`.",
         "",
     ]
+    rates = rates_text(data)
+    if rates:
+        lines += [md(rates), ""]
     for c in data["criteria"]:
         lines += [f"### {md(c['title'])} ({md(c['id'], code=True)}, {c['weight']:.0%})", ""]
         if c["source"]:
@@ -186,6 +219,9 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
         else []
     )
     mark = [Text(what_if, style="bold yellow")] if what_if else []
+    rates = rates_text(data)
+    if rates:
+        origin.append(Text(rates))
     width = options.width
     return print_to_text(
         options,
