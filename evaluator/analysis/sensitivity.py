@@ -298,7 +298,7 @@ def weight_past(
 
 def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[Note]:
     notes = [Note(VALUES_AT_POINT)]
-    if not by_values.figures:
+    if not by_values.figures and not by_values.rates:
         notes.append(Note(VALUES_NONE_RANGED))
     skipped = [e.id for e in excluded if e.proposal.ranged]
     if skipped:

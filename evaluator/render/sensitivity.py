@@ -123,6 +123,17 @@ def _values_data(values: ValueAnalysis) -> dict[str, Any]:
             }
             for f in values.figures
         ],
+        # The exchange rates given as ranges and drawn: one draw per draw, shared by the
+        # proposals priced in the currency (currency risk).
+        "exchange_rates": [
+            {
+                "currency": r.currency,
+                **range_data(r.range),
+                "distribution": r.range.distribution,
+                "proposals": list(r.proposals),
+            }
+            for r in values.rates
+        ],
         "gate_failures": failures,
     }
 
@@ -189,12 +200,37 @@ def describe_spread(result: Sensitivity) -> str:
     else:
         text = f"each weight drawn within ±{spread:.0%} of today's and renormalised"
     if result.values is not None:
-        count = len(result.values.figures)
-        text += (
-            f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
-            f"{'their ranges' if count != 1 else 'its range'}"
-        )
+        count, rates = len(result.values.figures), len(result.values.rates)
+        if count or not rates:
+            text += (
+                f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
+                f"{'their ranges' if count != 1 else 'its range'}"
+            )
+        if rates:
+            text += (
+                f"{' and' if count else ', and'} {rates} exchange "
+                f"rate{'s' if rates != 1 else ''} drawn within "
+                f"{'their ranges' if rates != 1 else 'its range'}"
+            )
     return text
+
+
+def rate_lines(result: Sensitivity) -> list[str]:
+    """Each exchange rate drawn (currency risk), its range and the proposals it moves."""
+    assert result.values is not None
+    currency = result.comparison.criteria.currency
+    return [
+        f"{r.currency}: {number_text(r.range.low)}–{number_text(r.range.high)} {currency}"
+        + ("" if r.range.likely is None else f", likely {number_text(r.range.likely)}")
+        + f" ({r.range.distribution}), shared by {', '.join(r.proposals)}"
+        for r in result.values.rates
+    ]
+
+
+RATES_TITLE = (
+    "Exchange rates drawn (currency risk): one draw of each rate per draw, for every "
+    "proposal priced in that currency"
+)
 
 
 def describe_draws(result: Sensitivity) -> str:
@@ -391,6 +427,12 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         if result.values is not None:
             if result.values.figures:
                 parts += _figures_part(result, options)
+            if result.values.rates:
+                parts.append(Text(RATES_TITLE + ":"))
+                parts += [
+                    Padding(broken(Text(line), options.width - 2), (0, 0, 0, 2), expand=False)
+                    for line in rate_lines(result)
+                ]
             parts += [Text(line, style="yellow") for line in risk_lines(result)]
     for line in _excluded_lines(result):
         parts.append(Text(line, style="red"))
@@ -649,6 +691,10 @@ def _markdown_values(result: Sensitivity) -> list[str]:
             _row(["---", "---", "---:", "---:", "---:"]),
         ]
         lines += [_row(list(row)) for row in figure_rows(result)]
+        lines.append("")
+    if result.values.rates:
+        lines += ["### Exchange rates", "", md(RATES_TITLE) + ".", ""]
+        lines += [f"- {md(line)}" for line in rate_lines(result)]
         lines.append("")
     lines += [f"- {md(line)}" for line in risk_lines(result)]
     return lines + ([""] if risk_lines(result) else [])

@@ -149,9 +149,10 @@ def _compute(
     return values, icp, rate
 
 
-def converted(value: Num, rate: float) -> Num:
-    """A money figure (or each draw of one) in the criteria currency, at `rate`."""
-    return value * rate if rate != 1.0 else value
+def converted(value: Num, rate: Num) -> Num:
+    """A money figure (or each draw of one) in the criteria currency, at `rate` (or at each
+    draw of a ranged rate)."""
+    return value * rate if many(rate) or rate != 1.0 else value
 
 
 @dataclass(frozen=True, slots=True)
