@@ -15,6 +15,7 @@ import pytest
 from evaluator.analysis.sensitivity import analyse
 from evaluator.analysis.uncertainty import _Model
 from evaluator.errors import CriteriaError
+from evaluator.model.ranges import Range
 from evaluator.scoring.engine import evaluate
 from tests.conftest import ROOT
 from tests.helpers import criteria_from, proposal_from
@@ -211,3 +212,40 @@ def test_the_criteria_command_shows_the_ranges_and_the_source(rated: tuple[Path,
         "Exchange rates, MYR for one unit: EUR 5 (4–7), GBP 5.5 (5–6), USD 4; as of "
         "2026-02-02; source: Bank Negara Malaysia, 12 noon middle rates, 2 February 2026."
     ) in table
+
+
+def test_every_draw_with_a_drawn_rate_scores_as_the_scalar_scoring_would() -> None:
+    # The offers of test_sensitivity_values (costs, ICP credits and ratios, proportional
+    # rules), with the EUR rate a range: each draw rescored one by one by `evaluate`, at
+    # that draw's figures and with that draw's rate written into the criteria.
+    from dataclasses import replace
+
+    from tests.test_sensitivity_values import CRITERIA, drawn_proposal, offers
+
+    ranged = replace(
+        CRITERIA,
+        rate_ranges={"EUR": Range(4, 6, 5.2)},
+        rates={**CRITERIA.rates, "EUR": 5.2},
+    )
+    comparison = evaluate(offers(), ranged)
+    eligible = [e for e in comparison.evaluations if e.eligible]
+    names = list(comparison.weights)
+    model = _Model(ranged, eligible, names)
+    assert [(r.currency, r.proposals) for r in model.rates] == [("EUR", ("a",))]
+    drawn = model.draw(np.random.default_rng(3), 60)
+    moved, _ = model.scores(drawn)
+    for d in range(drawn.shape[0]):
+        at = replace(ranged, rates={**ranged.rates, "EUR": float(drawn[d, -1])})
+        rescored = evaluate(
+            [drawn_proposal(e.proposal, model, i, drawn[d]) for i, e in enumerate(eligible)], at
+        )
+        for i, e in enumerate(eligible):
+            again = next(x for x in rescored.evaluations if x.id == e.id)
+            expected = [next(c.score for c in again.criteria if c.id == k) for k in names]
+            assert moved[d, model.rows.index(i)].tolist() == pytest.approx(
+                expected, rel=1e-12, abs=1e-9
+            ), (d, e.id)
+    # at the point estimates, exactly the scores of compare
+    moved, _ = model.scores(model.modes.reshape(1, -1))
+    for slot, i in enumerate(model.rows):
+        assert moved[0, slot].tolist() == model.base[i].tolist()
