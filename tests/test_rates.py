@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from evaluator.analysis.sensitivity import analyse
-from evaluator.analysis.uncertainty import _Model
+from evaluator.analysis.uncertainty import ScoreModel
 from evaluator.errors import CriteriaError
 from evaluator.model.ranges import Range
 from evaluator.scoring.engine import evaluate
@@ -93,11 +93,11 @@ def test_the_criteria_currency_given_as_a_range_is_refused() -> None:
 # --- sensitivity --values: one draw per currency, shared -----------------------------------
 
 
-def model_of(*offers: object) -> tuple[_Model, list[str]]:
+def model_of(*offers: object) -> tuple[ScoreModel, list[str]]:
     criteria = criteria_from(RATES)
     comparison = evaluate(list(offers), criteria)  # type: ignore[arg-type]
     eligible = [e for e in comparison.evaluations if e.eligible]
-    return _Model(criteria, eligible, list(comparison.weights)), [e.id for e in eligible]
+    return ScoreModel(criteria, eligible, list(comparison.weights)), [e.id for e in eligible]
 
 
 def test_proposals_in_one_currency_move_together_and_a_fixed_rate_is_not_drawn() -> None:
@@ -230,7 +230,7 @@ def test_every_draw_with_a_drawn_rate_scores_as_the_scalar_scoring_would() -> No
     comparison = evaluate(offers(), ranged)
     eligible = [e for e in comparison.evaluations if e.eligible]
     names = list(comparison.weights)
-    model = _Model(ranged, eligible, names)
+    model = ScoreModel(ranged, eligible, names)
     assert [(r.currency, r.proposals) for r in model.rates] == [("EUR", ("a",))]
     drawn = model.draw(np.random.default_rng(3), 60)
     moved, _ = model.scores(drawn)

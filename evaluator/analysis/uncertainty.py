@@ -51,7 +51,7 @@ from evaluator.model.criteria import Criteria, Leaf
 from evaluator.model.fields import MONEY_FIELDS, Value
 from evaluator.model.numeric import Num, many, negation
 from evaluator.model.ranges import Range
-from evaluator.scoring.derive import COST_INPUTS, converted, derived_figures
+from evaluator.scoring.derive import COST_INPUTS, LIFECYCLE, converted, derived_figures
 from evaluator.scoring.engine import (
     criterion_score,
     leaf_points,
@@ -126,13 +126,21 @@ class _Subject:
     relative: dict[str, Value] = field(default_factory=dict)  # the fields relative rules compare
 
 
-class _Model:
+class ScoreModel:
     """The eligible proposals' criterion scores as functions of their drawn figures."""
 
     def __init__(
-        self, criteria: Criteria, proposals: Sequence[Evaluation], names: Sequence[str]
+        self,
+        criteria: Criteria,
+        proposals: Sequence[Evaluation],
+        names: Sequence[str],
+        discount: bool = False,
     ) -> None:
+        """`discount`: the one column of the draws is the discount rate (each row a rate at
+        which to score, evaluator.analysis.discount); every figure, and every exchange
+        rate, then stays at its point estimate."""
         self.criteria = criteria
+        self.discount = discount
         self.proposals = list(proposals)
         self.names = list(names)  # top-level criteria, in the weights' order
         self.base = np.array(
@@ -147,6 +155,9 @@ class _Model:
             proposal = e.proposal
             currency = str(proposal.values.get("pricing.currency", criteria.currency))
             subject = _Subject(e, criteria.rate(currency) or 1.0, {}, {})
+            self.subjects.append(subject)
+            if discount:
+                continue
             for name, estimate in proposal.ranges.items():
                 subject.columns[name] = len(figures)
                 figures.append(Figure(proposal.id, name, estimate))
@@ -156,7 +167,6 @@ class _Model:
                     figures.append(Figure(proposal.id, activity.value_name, activity.range))
             if currency in criteria.rate_ranges:
                 currencies.setdefault(currency, []).append(proposal.id)
-            self.subjects.append(subject)
         self.figures = tuple(figures)
         # Each ranged rate in use is one more column after the figures: one draw of it per
         # draw, shared by every proposal priced in that currency.
@@ -170,7 +180,9 @@ class _Model:
             code = str(proposal.values.get("pricing.currency", criteria.currency))
             subject.rate_column = rate_columns.get(code)
         self.lows, self.highs, self.modes, self.triangular = bounds(
-            [f.range for f in figures] + [r.range for r in self.rates]
+            [Range(criteria.discount_rate, criteria.discount_rate)]
+            if discount
+            else [f.range for f in figures] + [r.range for r in self.rates]
         )
         relative_fields = proportional_fields(criteria)
         for subject in self.subjects:
@@ -179,6 +191,9 @@ class _Model:
             subject.relative = {name: fixed[name] for name in relative_fields if name in fixed}
         probe = self.modes.reshape(1, -1)
         for subject in self.subjects:
+            if discount:  # the one figure the discount rate moves, where it is derived
+                subject.varying = {LIFECYCLE} if LIFECYCLE in subject.evaluation.derived else set()
+                continue
             subject.varying = set(self._values(subject, probe))
             # Only ranged figures no derived figure is made from (a delivery time): their
             # draws are all that moves.
@@ -219,6 +234,8 @@ class _Model:
         ranged figures, and the derived figures computed from them by `derived_figures`,
         the operations that computed them for `compare` (each draw is a wider value), so
         that at the point estimates the numbers are the ones `compare` computed."""
+        if self.discount:
+            return self._discounted(subject, drawn[:, 0])
         drawn_rate = subject.rate_column is not None
         if not subject.columns and not subject.activity_columns and not drawn_rate:
             return {}
@@ -260,6 +277,19 @@ class _Model:
             if many(value)
         )
         return moving
+
+    def _discounted(self, subject: _Subject, rates: Array) -> dict[str, Array]:
+        """What moves with the discount rate, at each of `rates`: the lifecycle cost, by
+        `derived_figures` from the figures `compare` derived it from (so that at today's
+        rate it is the number `compare` computed)."""
+        if not subject.inputs:
+            return {}
+        figures = derived_figures(subject.inputs, None, rates)  # rates: float64
+        return {
+            name: value  # type: ignore[misc]
+            for name, value in figures.values.items()
+            if many(value)
+        }
 
     def scores(self, drawn: Array) -> tuple[Array, list[dict[str, Array]]]:
         """Criterion scores of the proposals in `self.rows` (draws × rows × criteria), and
@@ -326,7 +356,7 @@ class _Model:
                     counts[(i, gate.id)] = counts.get((i, gate.id), 0) + failed
 
 
-def _first(totals: Array, i: int) -> Mask:
+def first_place(totals: Array, i: int) -> Mask:
     """Whether proposal i ranks first (competition ranks, ties within the tolerance)."""
     gap = totals.max(axis=1) - totals[:, i]
     first: Mask = gap <= TIE_TOLERANCE
@@ -337,7 +367,7 @@ def _first(totals: Array, i: int) -> Mask:
     return first
 
 
-def _totals(model: _Model, weights: Array, moved: Array) -> Array:
+def _totals(model: ScoreModel, weights: Array, moved: Array) -> Array:
     """Each draw's totals: today's criterion scores, replaced where the figures move them."""
     columns = [weights[:, [k]] for k in range(weights.shape[1])]  # each draw's weight of k
     totals: Array = total_score(columns, list(model.base.T))  # type: ignore[assignment]
@@ -368,7 +398,7 @@ def analyse_values(
     """
     if samples < 1:
         raise ValueError("samples must be at least 1")
-    model = _Model(criteria, proposals, names)
+    model = ScoreModel(criteria, proposals, names)
     m, n = len(proposals), len(names)
     if m == 0:
         return ValueAnalysis(model.figures, [], [], [], (), rates=model.rates)
@@ -401,7 +431,7 @@ def analyse_values(
 
 
 def _confidence(
-    model: _Model,
+    model: ScoreModel,
     central: list[list[float] | None],
     samples: int,
     seed: int,
@@ -425,7 +455,7 @@ def _confidence(
             )
             if model.rows:
                 totals[:, list(model.rows)] = total_score(weights, scores)
-            wins[i] += int(np.count_nonzero(_first(totals, i)))
+            wins[i] += int(np.count_nonzero(first_place(totals, i)))
         done += c
         if progress is not None:
             progress(samples + done, 2 * samples)
