@@ -617,6 +617,7 @@ class Robustness:
     notes: tuple[str, ...]
     settings: dict[str, str] = field(default_factory=dict)
     more: int = 0  # proposals left out of the acceptability table
+    discount: str = ""  # over which discount rates the winner holds ("" without a winner)
 
 
 # With only the first ranks listed (more than 100 eligible proposals), the acceptability
@@ -629,6 +630,7 @@ def robustness(result: Sensitivity) -> Robustness:
     from evaluator.render.sensitivity import (
         describe_draws,
         describe_spread,
+        discount_sentence,
         headline,
         interval_text,
         rank_span,
@@ -692,6 +694,7 @@ def robustness(result: Sensitivity) -> Robustness:
             "seed": str(a.seed),
             "spread": str(spread_value(a.spread)),
         },
+        discount=discount_sentence(result) or "",
     )
 
 

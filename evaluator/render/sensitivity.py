@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
+from evaluator.analysis.discount import HOLDS, NOT_USED
 from evaluator.analysis.sampling import Spread
 from evaluator.analysis.sensitivity import (
     Interval,
@@ -69,6 +70,7 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
             "new_winner": tipping.new_winner,
             "past": None if tipping.past is None else number(tipping.past),
         },
+        "discount_rate": _discount_data(result),
         "proposals": [
             {"id": e.id, "rank": e.rank, "total": number(e.total)} for e in result.proposals
         ],
@@ -107,6 +109,53 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
     keys = list(data)
     at = keys.index("spread") + 1
     return {**{k: data[k] for k in keys[:at]}, **extra, **{k: data[k] for k in keys[at:]}}
+
+
+def _discount_data(result: Sensitivity) -> dict[str, Any] | None:
+    """The discount rates over which the winner holds (evaluator.analysis.discount)."""
+    d = result.discount
+    if d is None:
+        return None
+    return {
+        "today": number(d.today),
+        "winner_holds": _interval(d.winner_holds),
+        "status": d.status,
+        "below": d.below,
+        "above": d.above,
+        "searched": [number(d.searched[0]), number(d.searched[1])],
+        "resolution": d.resolution,
+    }
+
+
+def discount_sentence(result: Sensitivity, detail: bool = True) -> str | None:
+    """Over which discount rates the winner stays first, in a sentence (with `detail`,
+    one more saying what was searched and to what resolution); None without a winner."""
+    d, winner = result.discount, result.winner
+    if d is None or d.winner_holds is None or winner is None:
+        return None
+
+    def rate(value: float) -> str:
+        return percent(value, 2)
+
+    searched = f"{rate(d.searched[0])} to {rate(d.searched[1])}"
+    head = f"Discount rate (today {rate(d.today)}): "
+    if d.status == NOT_USED:
+        return head + "no criterion scores the lifecycle cost, the one figure it moves."
+    if d.status == HOLDS:
+        text = head + f"{winner} stays first at every rate from {searched}."
+    else:
+        low, high = (rate(x) for x in d.winner_holds)
+        text = head + f"{winner} stays first from {low} to {high}"
+        if d.below is not None:
+            text += f"; below {low}, {d.below} leads"
+        if d.above is not None:
+            text += f"; above {high}, {d.above} leads"
+        text += "."
+    if detail:
+        text += (
+            f" Rates searched from {searched}, each end to {d.resolution * 100:g} percentage point."
+        )
+    return text
 
 
 def _values_data(values: ValueAnalysis) -> dict[str, Any]:
@@ -415,13 +464,19 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         # The verdict is bold; the sampling sentence after it is the supporting detail.
         last = i == len(sentences) - 1 and result.winner is not None and len(result.proposals) > 1
         parts.append(Text(sentence, style="" if last else "bold"))
+    discount = discount_sentence(result, detail=False)
+    if discount is not None:
+        parts.append(Text(discount))
     if result.winner is not None:
         parts += [
             Text(""),
             _stability_table(result, options),
             Text(""),
             _acceptability_table(result, options),
-            Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
+        ]
+        if len(result.proposals) == 1:  # else the headline says it, in the same words
+            parts.append(Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."))
+        parts += [
             _central_table(result, options),
         ]
         if result.values is not None:
@@ -731,6 +786,8 @@ def _markdown(result: Sensitivity) -> str:
     what_if = what_if_sentence(result.comparison)
     lines += [f"> **{md(what_if)}**", ""] if what_if else []
     lines += [md(" ".join(headline(result))), ""]
+    discount = discount_sentence(result)
+    lines += [md(discount), ""] if discount is not None else []
     if result.winner is not None:
         lines += [
             "### Weight stability",
