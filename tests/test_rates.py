@@ -249,3 +249,15 @@ def test_every_draw_with_a_drawn_rate_scores_as_the_scalar_scoring_would() -> No
     moved, _ = model.scores(model.modes.reshape(1, -1))
     for slot, i in enumerate(model.rows):
         assert moved[0, slot].tolist() == model.base[i].tolist()
+
+
+def test_the_html_report_shows_the_rates_and_their_source(rated: tuple[Path, Path]) -> None:
+    criteria, folder = rated
+    done = run("compare", str(folder), "--criteria", str(criteria), "--format", "html")
+    assert done.returncode == 0, done.stderr
+    assert (
+        "<dt>Exchange rates</dt><dd>Exchange rates, MYR for one unit: EUR 5 (4–7), GBP 5.5 "
+        "(5–6), USD 4; as of 2026-02-02; source: Bank Negara Malaysia, 12 noon middle rates, "
+        "2 February 2026. A range&#39;s point estimate scores; <code>sensitivity --values</code> "
+        "draws it.</dd>"
+    ) in done.stdout

@@ -91,33 +91,34 @@ def render(
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return _markdown(data, sentence)
-    return _table(data, options, sentence)
+        return _markdown(data, sentence, rates_text(criteria))
+    return _table(data, options, sentence, rates_text(criteria))
 
 
-def rates_text(data: dict[str, Any]) -> str | None:
+def rates_text(criteria: Criteria) -> str | None:
     """The exchange rates in one sentence: each rate (a ranged one's point estimate, with its
-    range), the day they are taken from and their source; None without any."""
-    if not data["exchange_rates"]:
+    range), the day they are taken from and their source; None without any. Shown by the
+    `criteria` command and in the HTML report's audit trail."""
+    if not criteria.rates:
         return None
 
     def rate(code: str, value: float) -> str:
-        r = data["exchange_rate_ranges"].get(code)
-        span = "" if r is None else f" ({number_text(r['low'])}–{number_text(r['high'])})"
+        r = criteria.rate_ranges.get(code)
+        span = "" if r is None else f" ({number_text(r.low)}–{number_text(r.high)})"
         return f"{code} {number_text(value)}{span}"
 
-    rates = ", ".join(rate(code, value) for code, value in data["exchange_rates"].items())
-    text = f"Exchange rates, {data['currency']} for one unit: {rates}"
-    if data["exchange_rates_as_of"]:
-        text += f"; as of {data['exchange_rates_as_of']}"
-    if data["exchange_rates_source"]:
-        text += f"; source: {data['exchange_rates_source']}"
-    if data["exchange_rate_ranges"]:
+    rates = ", ".join(rate(code, value) for code, value in criteria.rates.items())
+    text = f"Exchange rates, {criteria.currency} for one unit: {rates}"
+    if criteria.rates_as_of:
+        text += f"; as of {criteria.rates_as_of.isoformat()}"
+    if criteria.rates_source:
+        text += f"; source: {criteria.rates_source}"
+    if criteria.rate_ranges:
         text += ". A range's point estimate scores; `sensitivity --values` draws it"
     return text + "."
 
 
-def _markdown(data: dict[str, Any], what_if: str | None) -> str:
+def _markdown(data: dict[str, Any], what_if: str | None, rates: str | None) -> str:
     # Every text from the criteria file goes through md(): a title or `source:` quote
     # must not make markup (evaluator/render/markdown_text.py).
     from evaluator.render.markdown_text import md, row
@@ -130,7 +131,6 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
         f"money in {md(data['currency'])}; method `{data['method']}`.",
         "",
     ]
-    rates = rates_text(data)
     if rates:
         lines += [md(rates), ""]
     for c in data["criteria"]:
@@ -169,7 +169,9 @@ def _icp_origin(data: dict[str, Any]) -> str:
     return "Credit = value × multiplier, as the criteria file sets them."
 
 
-def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) -> str:
+def _table(
+    data: dict[str, Any], options: RenderOptions, what_if: str | None, rates: str | None
+) -> str:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -219,7 +221,6 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
         else []
     )
     mark = [Text(what_if, style="bold yellow")] if what_if else []
-    rates = rates_text(data)
     if rates:
         origin.append(Text(rates))
     width = options.width

@@ -23,6 +23,7 @@ from evaluator import __version__
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
 from evaluator.render import RenderOptions, percent
+from evaluator.render.criteria import rates_text
 from evaluator.render.icp import icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
@@ -758,6 +759,7 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
         "criteria": criteria,
         "method": comparison.method,
         "weights": [(k, percent(w, 2)) for k, w in comparison.weights.items()],
+        "rates": rates_text(criteria),  # the exchange rates, with their ranges and source
         "what_if": what_if_sentence(comparison),
         "command": None,
         "proposals": [
