@@ -25,7 +25,7 @@ RATES = """\
     currency: MYR
     exchange_rates:
       as_of: 2026-02-02
-      source: "Bank Negara Malaysia, 12 noon middle rates, 2 February 2026"
+      source: "Example Bank, noon rates, 2 February 2026"
       EUR: {low: 4, likely: 5, high: 7}
       GBP: {low: 5, high: 6}
       USD: 4
@@ -49,8 +49,8 @@ def test_a_ranged_rate_is_read_with_its_point_estimate_and_the_source() -> None:
     assert criteria.rates == {"EUR": 5.0, "GBP": 5.5, "USD": 4.0}  # likely, else midpoint
     assert set(criteria.rate_ranges) == {"EUR", "GBP"}
     assert (criteria.rate_ranges["EUR"].low, criteria.rate_ranges["EUR"].high) == (4, 7)
-    assert criteria.rates_source == "Bank Negara Malaysia, 12 noon middle rates, 2 February 2026"
-    assert criteria_from(RATES.replace('      source: "Bank', "      #")).rates_source is None
+    assert criteria.rates_source == "Example Bank, noon rates, 2 February 2026"
+    assert criteria_from(RATES.replace('      source: "Example', "      #")).rates_source is None
 
 
 def test_the_point_estimate_scores() -> None:
@@ -206,11 +206,11 @@ def test_the_criteria_command_shows_the_ranges_and_the_source(rated: tuple[Path,
         "EUR": {"low": 4, "high": 7, "likely": 5},
         "GBP": {"low": 5, "high": 6, "likely": None},
     }
-    assert data["exchange_rates_source"].startswith("Bank Negara Malaysia")
+    assert data["exchange_rates_source"].startswith("Example Bank")
     table = " ".join(run("criteria", "--criteria", str(criteria)).stdout.split())
     assert (
         "Exchange rates, MYR for one unit: EUR 5 (4–7), GBP 5.5 (5–6), USD 4; as of "
-        "2026-02-02; source: Bank Negara Malaysia, 12 noon middle rates, 2 February 2026."
+        "2026-02-02; source: Example Bank, noon rates, 2 February 2026."
     ) in table
 
 
@@ -257,7 +257,7 @@ def test_the_html_report_shows_the_rates_and_their_source(rated: tuple[Path, Pat
     assert done.returncode == 0, done.stderr
     assert (
         "<dt>Exchange rates</dt><dd>Exchange rates, MYR for one unit: EUR 5 (4–7), GBP 5.5 "
-        "(5–6), USD 4; as of 2026-02-02; source: Bank Negara Malaysia, 12 noon middle rates, "
+        "(5–6), USD 4; as of 2026-02-02; source: Example Bank, noon rates, "
         "2 February 2026. A range&#39;s point estimate scores; <code>sensitivity --values</code> "
         "draws it.</dd>"
     ) in done.stdout
