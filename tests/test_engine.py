@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from evaluator.analysis.sensitivity import analyse
-from evaluator.analysis.uncertainty import _Model
+from evaluator.analysis.uncertainty import ScoreModel
 from evaluator.errors import CriteriaError
 from evaluator.model.criteria import Gate
 from evaluator.model.numeric import Num, choose
@@ -298,7 +298,7 @@ def test_a_new_rule_type_is_read_scored_drawn_and_described(at_least: type[Rule]
         [ranged, offer("b", pricing__currency="MYR", pricing__unit_price=80)], criteria
     )
     eligible = [e for e in comparison.evaluations if e.eligible]
-    model = _Model(criteria, eligible, list(comparison.weights))
+    model = ScoreModel(criteria, eligible, list(comparison.weights))
     drawn = model.draw(np.random.default_rng(5), 50)
     moved, _ = model.scores(drawn)
     assert model.rows == (0,)

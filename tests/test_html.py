@@ -29,7 +29,7 @@ from evaluator.render.html import (
     ink,
     render_report,
 )
-from evaluator.render.sensitivity import headline
+from evaluator.render.sensitivity import discount_sentence, headline
 from evaluator.render.text.evidence import explanation
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
@@ -521,8 +521,10 @@ def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: No
     comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="wsm")
     analysis = analyse(comparison)
     sentences = [p.text for p in robust.find("div", class_="verdict").iter("p")]
-    assert sentences == headline(analysis)
+    # the headline, then over which discount rates the winner holds
+    assert sentences == [*headline(analysis), discount_sentence(analysis)]
     assert sentences[0].startswith("italy stays first while pricing's weight is at most ")
+    assert sentences[-1].startswith("Discount rate (today 7%): italy stays first from ")
     chart = robust.find("svg", class_="stability")
     rows = chart.find_all("g", class_="interval")
     assert [g.attrs["data-criterion"] for g in rows] == list(analysis.stability)

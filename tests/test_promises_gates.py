@@ -689,7 +689,7 @@ def test_every_draw_discounts_only_the_promises_as_the_scalar_scoring_does() -> 
 
     import numpy as np
 
-    from evaluator.analysis.uncertainty import _Model
+    from evaluator.analysis.uncertainty import ScoreModel
     from tests import test_sensitivity_values as values
 
     transfer = next(c for c in values.CRITERIA.criteria if c.id == "transfer")
@@ -705,7 +705,7 @@ def test_every_draw_discounts_only_the_promises_as_the_scalar_scoring_does() -> 
     comparison = evaluate(values.offers(), criteria)
     eligible = [e for e in comparison.evaluations if e.eligible]
     names = list(comparison.weights)
-    model = _Model(criteria, eligible, names)
+    model = ScoreModel(criteria, eligible, names)
     drawn = model.draw(np.random.default_rng(5), 60)
     moved, _ = model.scores(drawn)
     column = names.index("transfer")

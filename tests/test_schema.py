@@ -342,6 +342,21 @@ CRITERIA_CASES = {
         % "{type: count, per_item: 20, cap: 60}",
         True,
     ),
+    "a rate as a range, with a source": (
+        CRITERIA_BASE.replace(
+            "EUR: 4.83}", "EUR: {low: 4.6, likely: 4.83, high: 5.1}, source: 'BNM, 2 Feb 2026'}"
+        )
+        % LEVELS,
+        True,
+    ),
+    "a rate range reaching 0": (
+        CRITERIA_BASE.replace("EUR: 4.83}", "EUR: {low: 0, high: 5.1}}") % LEVELS,
+        False,
+    ),
+    "a rate range with an unknown key": (
+        CRITERIA_BASE.replace("EUR: 4.83}", "EUR: {low: 4, high: 5.1, mode: 4.5}}") % LEVELS,
+        False,
+    ),
     "a count capped at 0": (
         CRITERIA_BASE.replace("technology_transfer.level", "technology_transfer.ip_rights")
         % "{type: count, per_item: 20, cap: 0}",

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from evaluator.analysis.sensitivity import analyse
-from evaluator.analysis.uncertainty import _Model, analyse_values
+from evaluator.analysis.uncertainty import ScoreModel, analyse_values
 from evaluator.api import compare_files, load_criteria
 from evaluator.model.proposal import Proposal
 from evaluator.render.text.notes import notes_text
@@ -114,7 +114,7 @@ def offers() -> list[Proposal]:
     return [proposal_from(text, f"{ident}.yaml") for ident, text in OFFERS.items()]
 
 
-def drawn_proposal(proposal: Proposal, model: _Model, index: int, row: np.ndarray) -> Proposal:
+def drawn_proposal(proposal: Proposal, model: ScoreModel, index: int, row: np.ndarray) -> Proposal:
     """The proposal with each ranged figure replaced by its value in one draw."""
     subject = model.subjects[index]
     values = dict(proposal.values)
@@ -138,7 +138,7 @@ def test_every_draw_scores_as_the_scalar_scoring_would() -> None:
     assert comparison.errors == []
     eligible = [e for e in comparison.evaluations if e.eligible]
     names = list(comparison.weights)
-    model = _Model(CRITERIA, eligible, names)
+    model = ScoreModel(CRITERIA, eligible, names)
     assert len(model.figures) == 10
     drawn = model.draw(np.random.default_rng(11), 200)
     moved, _ = model.scores(drawn)
@@ -159,7 +159,7 @@ def test_every_draw_scores_as_the_scalar_scoring_would() -> None:
 def test_at_the_point_estimates_the_scores_are_those_of_compare() -> None:
     comparison = evaluate(offers(), CRITERIA)
     eligible = [e for e in comparison.evaluations if e.eligible]
-    model = _Model(CRITERIA, eligible, list(comparison.weights))
+    model = ScoreModel(CRITERIA, eligible, list(comparison.weights))
     moved, _ = model.scores(model.modes.reshape(1, -1))
     assert model.rows == (0, 1, 2)
     for slot, i in enumerate(model.rows):

@@ -53,6 +53,7 @@ from evaluator.scoring.ranking import TIE_TOLERANCE
 from evaluator.scoring.results import Comparison, Evaluation
 
 if TYPE_CHECKING:
+    from evaluator.analysis.discount import DiscountReach
     from evaluator.analysis.uncertainty import ValueAnalysis
 
 DEFAULT_SAMPLES = 10_000
@@ -134,6 +135,8 @@ class Sensitivity:
     notes: list[Note]  # codes and data (model.notes), worded by the renderers
     # With --values: the ranged figures drawn too, the confidence factors, gate risks.
     values: ValueAnalysis | None = None
+    # The discount rates over which the winner holds (evaluator.analysis.discount).
+    discount: DiscountReach | None = None
 
 
 def parse_spread(text: str) -> Spread:
@@ -249,6 +252,11 @@ def analyse(
         notes.append(Note(CRITERIA_METHOD, {"method": comparison.criteria.method}))
     if by_values is not None:
         notes += _values_notes(by_values, excluded)
+    from evaluator.analysis.discount import reach
+
+    discount = reach(
+        comparison.criteria, proposals, criteria, weights, None if winner is None else winner.id
+    )
     tip = tipping_point(stability.values())
     if tip is not None:
         k = criteria.index(tip.criterion)
@@ -268,6 +276,7 @@ def analyse(
         acceptability,
         notes,
         by_values,
+        discount,
     )
 
 
@@ -298,7 +307,7 @@ def weight_past(
 
 def _values_notes(by_values: ValueAnalysis, excluded: Sequence[Evaluation]) -> list[Note]:
     notes = [Note(VALUES_AT_POINT)]
-    if not by_values.figures:
+    if not by_values.figures and not by_values.rates:
         notes.append(Note(VALUES_NONE_RANGED))
     skipped = [e.id for e in excluded if e.proposal.ranged]
     if skipped:

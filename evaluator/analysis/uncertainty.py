@@ -51,7 +51,7 @@ from evaluator.model.criteria import Criteria, Leaf
 from evaluator.model.fields import MONEY_FIELDS, Value
 from evaluator.model.numeric import Num, many, negation
 from evaluator.model.ranges import Range
-from evaluator.scoring.derive import COST_INPUTS, converted, derived_figures
+from evaluator.scoring.derive import COST_INPUTS, LIFECYCLE, converted, derived_figures
 from evaluator.scoring.engine import (
     criterion_score,
     leaf_points,
@@ -78,6 +78,16 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
+class RateFigure:
+    """An exchange rate given as a range in the criteria file, drawn once per draw and
+    shared by every eligible proposal priced in that currency (currency risk)."""
+
+    currency: str
+    range: Range  # units of the criteria currency for one of `currency`
+    proposals: tuple[str, ...]  # the eligible proposals priced in it, in today's order
+
+
+@dataclass(frozen=True, slots=True)
 class GateRisk:
     """How often the drawn figures would make a proposal fail a gate it passes today."""
 
@@ -97,6 +107,7 @@ class ValueAnalysis:
     confidence: list[float | None]  # per proposal: first with its central weights
     gate_risks: tuple[GateRisk, ...]
     rest: list[float] | None = None  # per proposal: at a worse rank; None if all are listed
+    rates: tuple[RateFigure, ...] = ()  # the exchange rates drawn (given as ranges)
 
 
 @dataclass(slots=True)
@@ -107,6 +118,7 @@ class _Subject:
     rate: float  # units of the criteria currency for one of the offer's
     columns: dict[str, int]  # ranged field -> column of the draws
     activity_columns: dict[int, int]  # index of a ranged ICP activity -> column
+    rate_column: int | None = None  # the column of its currency's rate, when that is drawn
     varying: set[str] = field(default_factory=set)  # fields that move with the draws
     # What the derived figures are computed from, and whether any of them moves.
     inputs: dict[str, Value] = field(default_factory=dict)
@@ -114,13 +126,21 @@ class _Subject:
     relative: dict[str, Value] = field(default_factory=dict)  # the fields relative rules compare
 
 
-class _Model:
+class ScoreModel:
     """The eligible proposals' criterion scores as functions of their drawn figures."""
 
     def __init__(
-        self, criteria: Criteria, proposals: Sequence[Evaluation], names: Sequence[str]
+        self,
+        criteria: Criteria,
+        proposals: Sequence[Evaluation],
+        names: Sequence[str],
+        discount: bool = False,
     ) -> None:
+        """`discount`: the one column of the draws is the discount rate (each row a rate at
+        which to score, evaluator.analysis.discount); every figure, and every exchange
+        rate, then stays at its point estimate."""
         self.criteria = criteria
+        self.discount = discount
         self.proposals = list(proposals)
         self.names = list(names)  # top-level criteria, in the weights' order
         self.base = np.array(
@@ -130,10 +150,14 @@ class _Model:
         self.leaves: dict[str, Leaf] = {f"{c.id}.{leaf.id}": leaf for c, leaf in criteria.leaves()}
         figures: list[Figure] = []
         self.subjects: list[_Subject] = []
+        currencies: dict[str, list[str]] = {}  # ranged rate -> the proposals priced in it
         for e in proposals:
             proposal = e.proposal
             currency = str(proposal.values.get("pricing.currency", criteria.currency))
             subject = _Subject(e, criteria.rate(currency) or 1.0, {}, {})
+            self.subjects.append(subject)
+            if discount:
+                continue
             for name, estimate in proposal.ranges.items():
                 subject.columns[name] = len(figures)
                 figures.append(Figure(proposal.id, name, estimate))
@@ -141,9 +165,25 @@ class _Model:
                 if activity.range is not None:
                     subject.activity_columns[activity.index] = len(figures)
                     figures.append(Figure(proposal.id, activity.value_name, activity.range))
-            self.subjects.append(subject)
+            if currency in criteria.rate_ranges:
+                currencies.setdefault(currency, []).append(proposal.id)
         self.figures = tuple(figures)
-        self.lows, self.highs, self.modes, self.triangular = bounds([f.range for f in figures])
+        # Each ranged rate in use is one more column after the figures: one draw of it per
+        # draw, shared by every proposal priced in that currency.
+        self.rates = tuple(
+            RateFigure(code, criteria.rate_ranges[code], tuple(ids))
+            for code, ids in sorted(currencies.items())
+        )
+        rate_columns = {r.currency: len(figures) + j for j, r in enumerate(self.rates)}
+        for subject in self.subjects:
+            proposal = subject.evaluation.proposal
+            code = str(proposal.values.get("pricing.currency", criteria.currency))
+            subject.rate_column = rate_columns.get(code)
+        self.lows, self.highs, self.modes, self.triangular = bounds(
+            [Range(criteria.discount_rate, criteria.discount_rate)]
+            if discount
+            else [f.range for f in figures] + [r.range for r in self.rates]
+        )
         relative_fields = proportional_fields(criteria)
         for subject in self.subjects:
             fixed = subject.evaluation.derived
@@ -151,6 +191,9 @@ class _Model:
             subject.relative = {name: fixed[name] for name in relative_fields if name in fixed}
         probe = self.modes.reshape(1, -1)
         for subject in self.subjects:
+            if discount:  # the one figure the discount rate moves, where it is derived
+                subject.varying = {LIFECYCLE} if LIFECYCLE in subject.evaluation.derived else set()
+                continue
             subject.varying = set(self._values(subject, probe))
             # Only ranged figures no derived figure is made from (a delivery time): their
             # draws are all that moves.
@@ -191,14 +234,25 @@ class _Model:
         ranged figures, and the derived figures computed from them by `derived_figures`,
         the operations that computed them for `compare` (each draw is a wider value), so
         that at the point estimates the numbers are the ones `compare` computed."""
-        if not subject.columns and not subject.activity_columns:
+        if self.discount:
+            return self._discounted(subject, drawn[:, 0])
+        drawn_rate = subject.rate_column is not None
+        if not subject.columns and not subject.activity_columns and not drawn_rate:
             return {}
+        rate: Num = subject.rate if subject.rate_column is None else drawn[:, subject.rate_column]
         moving: dict[str, Array] = {
-            name: converted(drawn[:, column], subject.rate)  # type: ignore[misc]
+            name: converted(drawn[:, column], rate)  # type: ignore[misc]
             if name in MONEY_FIELDS
             else drawn[:, column]
             for name, column in subject.columns.items()
         }
+        if drawn_rate:
+            # The rate moves every money figure the offer gives, not only its ranged ones:
+            # each converted from the figure as given, as `derive` converts it.
+            given = subject.evaluation.proposal.values
+            for name in MONEY_FIELDS:
+                if name in given and name not in moving:
+                    moving[name] = converted(float(given[name]), rate)  # type: ignore[arg-type,assignment]
         if not subject.derives:
             return moving
         icp = subject.evaluation.icp
@@ -207,11 +261,12 @@ class _Model:
             credits = []
             for credit in icp.credits:
                 position = subject.activity_columns.get(credit.activity.index)
-                amount = (
-                    credit.credit
-                    if position is None
-                    else converted(drawn[:, position], subject.rate) * credit.multiplier
-                )
+                if position is not None:
+                    amount = converted(drawn[:, position], rate) * credit.multiplier
+                elif drawn_rate:
+                    amount = converted(credit.activity.value, rate) * credit.multiplier
+                else:
+                    amount = credit.credit
                 credits.append((amount, credit.activity.local))
         figures = derived_figures(
             {**subject.inputs, **moving}, credits, self.criteria.discount_rate
@@ -222,6 +277,19 @@ class _Model:
             if many(value)
         )
         return moving
+
+    def _discounted(self, subject: _Subject, rates: Array) -> dict[str, Array]:
+        """What moves with the discount rate, at each of `rates`: the lifecycle cost, by
+        `derived_figures` from the figures `compare` derived it from (so that at today's
+        rate it is the number `compare` computed)."""
+        if not subject.inputs:
+            return {}
+        figures = derived_figures(subject.inputs, None, rates)  # rates: float64
+        return {
+            name: value  # type: ignore[misc]
+            for name, value in figures.values.items()
+            if many(value)
+        }
 
     def scores(self, drawn: Array) -> tuple[Array, list[dict[str, Array]]]:
         """Criterion scores of the proposals in `self.rows` (draws × rows × criteria), and
@@ -293,7 +361,7 @@ class _Model:
                     counts[(i, gate.id)] = counts.get((i, gate.id), 0) + failed
 
 
-def _first(totals: Array, i: int) -> Mask:
+def first_place(totals: Array, i: int) -> Mask:
     """Whether proposal i ranks first (competition ranks, ties within the tolerance)."""
     gap = totals.max(axis=1) - totals[:, i]
     first: Mask = gap <= TIE_TOLERANCE
@@ -304,7 +372,7 @@ def _first(totals: Array, i: int) -> Mask:
     return first
 
 
-def _totals(model: _Model, weights: Array, moved: Array) -> Array:
+def _totals(model: ScoreModel, weights: Array, moved: Array) -> Array:
     """Each draw's totals: today's criterion scores, replaced where the figures move them."""
     columns = [weights[:, [k]] for k in range(weights.shape[1])]  # each draw's weight of k
     totals: Array = total_score(columns, list(model.base.T))  # type: ignore[assignment]
@@ -335,12 +403,13 @@ def analyse_values(
     """
     if samples < 1:
         raise ValueError("samples must be at least 1")
-    model = _Model(criteria, proposals, names)
+    model = ScoreModel(criteria, proposals, names)
     m, n = len(proposals), len(names)
     if m == 0:
-        return ValueAnalysis(model.figures, [], [], [], ())
+        return ValueAnalysis(model.figures, [], [], [], (), rates=model.rates)
     base = np.asarray(weights, dtype=np.float64)
-    size = chunk or max(1, CHUNK_ELEMENTS // max(m * n, len(model.figures), 1))
+    columns = len(model.figures) + len(model.rates)
+    size = chunk or max(1, CHUNK_ELEMENTS // max(m * n, columns, 1))
     weight_stream = np.random.default_rng(seed)
     figure_stream = np.random.default_rng([seed, FIGURES_STREAM])
     tally = Tally(m, n, m if ranks is None else ranks)
@@ -361,11 +430,13 @@ def analyse_values(
         for gate in criteria.gates
         if (i, gate.id) in failures
     )
-    return ValueAnalysis(model.figures, drawn.shares, drawn.central, confidence, risks, drawn.rest)
+    return ValueAnalysis(
+        model.figures, drawn.shares, drawn.central, confidence, risks, drawn.rest, model.rates
+    )
 
 
 def _confidence(
-    model: _Model,
+    model: ScoreModel,
     central: list[list[float] | None],
     samples: int,
     seed: int,
@@ -389,7 +460,7 @@ def _confidence(
             )
             if model.rows:
                 totals[:, list(model.rows)] = total_score(weights, scores)
-            wins[i] += int(np.count_nonzero(_first(totals, i)))
+            wins[i] += int(np.count_nonzero(first_place(totals, i)))
         done += c
         if progress is not None:
             progress(samples + done, 2 * samples)

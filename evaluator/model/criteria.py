@@ -91,6 +91,7 @@ from evaluator.model.method import METHODS, Method
 from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, Note
 from evaluator.model.numeric import Truth, many, negation, within
 from evaluator.model.panel import PanelSettings, read_settings
+from evaluator.model.ranges import Range, read_number
 from evaluator.model.rules import Rule, parse_rule
 
 WEIGHTS = "weights"  # the setting of what-if weights, as errors name it
@@ -297,9 +298,14 @@ class Criteria:
     weights_from: str | None = None  # the AHP judgements file the weights come from
     notes: tuple[Note, ...] = ()  # said with every result (e.g. inconsistent AHP judgements)
     panel: PanelSettings = field(default_factory=PanelSettings)  # consolidating members' scores
+    # The rates given as ranges `{low, high, likely}` (currency -> range): `rates` holds their
+    # point estimates, which score; `sensitivity --values` draws them.
+    rate_ranges: Mapping[str, Range] = field(default_factory=dict)
+    rates_source: str | None = None  # `exchange_rates.source`: where the rates come from
 
     def rate(self, currency: str) -> float | None:
-        """Units of the criteria currency for one unit of `currency`."""
+        """Units of the criteria currency for one unit of `currency` (a ranged rate's point
+        estimate, as a ranged figure of a proposal scores at its point)."""
         return 1.0 if currency == self.currency else self.rates.get(currency)
 
     def weights(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
@@ -400,8 +406,8 @@ def parse_criteria(document: Document) -> Criteria:
         isinstance(currency, str) and CURRENCY_PATTERN.match(currency)
     ):
         check.report(("currency",), EXPECTED_CURRENCY_CODE)
-    rates, as_of = _read_rates(check, top.get("exchange_rates"))
-    if isinstance(currency, str) and rates.get(currency, 1.0) != 1.0:
+    rates, as_of, rate_ranges, rates_source = _read_rates(check, top.get("exchange_rates"))
+    if isinstance(currency, str) and (rates.get(currency, 1.0) != 1.0 or currency in rate_ranges):
         check.report(("exchange_rates", currency), RATE_OF_ITS_OWN_CURRENCY(currency=currency))
     discount = 0.0
     if top.get("discount_rate") is not None:
@@ -441,6 +447,8 @@ def parse_criteria(document: Document) -> Criteria:
         weights_from=weights_from,
         notes=notes,
         panel=panel,
+        rate_ranges=rate_ranges,
+        rates_source=rates_source,
     )
 
 
@@ -469,23 +477,34 @@ def unmet_field_notes(fields: list[str], given: Collection[str]) -> list[Note]:
     ]
 
 
-def _read_rates(check: Checker, raw: Any) -> tuple[dict[str, float], date | None]:
+def _read_rates(
+    check: Checker, raw: Any
+) -> tuple[dict[str, float], date | None, dict[str, Range], str | None]:
+    """`exchange_rates`: each currency's rate, a positive number or a range `{low, high,
+    likely}` of positive numbers (read as a proposal's ranged figure is: its point estimate
+    goes into the rates), `as_of` (a day) and `source` (text)."""
     rates: dict[str, float] = {}
-    as_of = None
+    ranges: dict[str, Range] = {}
+    as_of = source = None
     if raw is None:
-        return rates, as_of
+        return rates, as_of, ranges, source
     body = check.mapping(("exchange_rates",), raw, None, what=CURRENCY)
     for code, value in (body or {}).items():
         path = ("exchange_rates", code)
         if code == "as_of":
             as_of = check.day(path, value)
+        elif code == "source":
+            source = check.text(path, value)
         elif not CURRENCY_PATTERN.match(code):
             check.report(path, NOT_A_CURRENCY_CODE(code=code), key=True)
         else:
-            rate = check.number(path, value, above=0)
-            if rate is not None:
+            rate = read_number(check, path, value, above=0)
+            if isinstance(rate, Range):
+                ranges[code] = rate
+                rates[code] = float(rate.point)
+            elif rate is not None:
                 rates[code] = float(rate)
-    return rates, as_of
+    return rates, as_of, ranges, source
 
 
 def _read_id(

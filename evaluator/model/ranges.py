@@ -91,12 +91,15 @@ def read_number(
     *,
     minimum: float | None = None,
     maximum: float | None = None,
+    above: float | None = None,
     whole: bool = False,
 ) -> Number | Range | None:
     """A number, or a mapping `{low, high, likely}` read as a range of such numbers."""
     if isinstance(raw, dict):
-        return read_range(check, path, raw, minimum=minimum, maximum=maximum, whole=whole)
-    return check.number(path, raw, minimum=minimum, maximum=maximum, whole=whole)
+        return read_range(
+            check, path, raw, minimum=minimum, maximum=maximum, above=above, whole=whole
+        )
+    return check.number(path, raw, minimum=minimum, maximum=maximum, above=above, whole=whole)
 
 
 def read_range(
@@ -106,9 +109,11 @@ def read_range(
     *,
     minimum: float | None = None,
     maximum: float | None = None,
+    above: float | None = None,
     whole: bool = False,
 ) -> Range | None:
-    """A range: `low` ≤ `likely` ≤ `high`, each within the field's own bounds."""
+    """A range: `low` ≤ `likely` ≤ `high`, each within the field's own bounds (`above`: an
+    exclusive minimum)."""
     before = len(check.problems)
     for key in raw:
         if key not in RANGE_KEYS:
@@ -124,7 +129,9 @@ def read_range(
     for key in RANGE_KEYS:
         if raw.get(key) is None:
             continue
-        number = check.number((*path, key), raw[key], minimum=minimum, maximum=maximum, whole=whole)
+        number = check.number(
+            (*path, key), raw[key], minimum=minimum, maximum=maximum, above=above, whole=whole
+        )
         if number is not None:
             numbers[key] = number
     if len(check.problems) > before:

@@ -595,8 +595,11 @@ _KEY_SCHEMAS: dict[str, Schema] = {
         {
             "description": "units of `currency` for one unit of each other currency",
             "type": "object",
-            "properties": {"as_of": _date("the day the rates are taken from")},
-            "patternProperties": {CURRENCY_PATTERN: _number("rate", above=0)},
+            "properties": {
+                "as_of": _date("the day the rates are taken from"),
+                "source": _text("where the rates come from, with their date"),
+            },
+            "patternProperties": {CURRENCY_PATTERN: _or_range(_number("rate", above=0))},
             "additionalProperties": False,
         }
     ),

@@ -8,9 +8,10 @@ from typing import Any
 
 from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
-from evaluator.render.data import number, what_if_data
+from evaluator.render.data import number, plain, what_if_data
 from evaluator.render.run import what_if_text
 from evaluator.render.text.gates import condition_text, requirement
+from evaluator.render.text.numbers import number_text
 from evaluator.render.text.rules import describe
 from evaluator.scoring.results import WhatIf
 
@@ -26,6 +27,13 @@ def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str,
         "currency": criteria.currency,
         "exchange_rates": dict(criteria.rates),
         "exchange_rates_as_of": criteria.rates_as_of.isoformat() if criteria.rates_as_of else None,
+        # The rates given as ranges (their point estimates are in exchange_rates), and where
+        # the rates come from.
+        "exchange_rate_ranges": {
+            code: {"low": plain(r.low), "high": plain(r.high), "likely": plain(r.likely)}
+            for code, r in criteria.rate_ranges.items()
+        },
+        "exchange_rates_source": criteria.rates_source,
         "discount_rate": criteria.discount_rate,
         "method": criteria.method,
         "missing": criteria.missing,
@@ -103,11 +111,34 @@ def render(
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if fmt == "markdown":
-        return _markdown(data, sentence)
-    return _table(data, options, sentence)
+        return _markdown(data, sentence, rates_text(criteria))
+    return _table(data, options, sentence, rates_text(criteria))
 
 
-def _markdown(data: dict[str, Any], what_if: str | None) -> str:
+def rates_text(criteria: Criteria) -> str | None:
+    """The exchange rates in one sentence: each rate (a ranged one's point estimate, with its
+    range), the day they are taken from and their source; None without any. Shown by the
+    `criteria` command and in the HTML report's audit trail."""
+    if not criteria.rates:
+        return None
+
+    def rate(code: str, value: float) -> str:
+        r = criteria.rate_ranges.get(code)
+        span = "" if r is None else f" ({number_text(r.low)}–{number_text(r.high)})"
+        return f"{code} {number_text(value)}{span}"
+
+    rates = ", ".join(rate(code, value) for code, value in criteria.rates.items())
+    text = f"Exchange rates, {criteria.currency} for one unit: {rates}"
+    if criteria.rates_as_of:
+        text += f"; as of {criteria.rates_as_of.isoformat()}"
+    if criteria.rates_source:
+        text += f"; source: {criteria.rates_source}"
+    if criteria.rate_ranges:
+        text += ". A range's point estimate scores; `sensitivity --values` draws it"
+    return text + "."
+
+
+def _markdown(data: dict[str, Any], what_if: str | None, rates: str | None) -> str:
     # Every text from the criteria file goes through md(): a title or `source:` quote
     # must not make markup (evaluator/render/markdown_text.py).
     from evaluator.render.markdown_text import md, row
@@ -120,6 +151,8 @@ def _markdown(data: dict[str, Any], what_if: str | None) -> str:
         f"money in {md(data['currency'])}; method `{data['method']}`.",
         "",
     ]
+    if rates:
+        lines += [md(rates), ""]
     for c in data["criteria"]:
         lines += [f"### {md(c['title'])} ({md(c['id'], code=True)}, {c['weight']:.0%})", ""]
         if c["source"]:
@@ -185,7 +218,9 @@ def _icp_origin(data: dict[str, Any]) -> str:
     return "ICP Credit Value (ICV) = value × multiplier, as the criteria file sets them." + uplift
 
 
-def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) -> str:
+def _table(
+    data: dict[str, Any], options: RenderOptions, what_if: str | None, rates: str | None
+) -> str:
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -238,6 +273,8 @@ def _table(data: dict[str, Any], options: RenderOptions, what_if: str | None) ->
         else []
     )
     mark = [Text(what_if, style="bold yellow")] if what_if else []
+    if rates:
+        origin.append(Text(rates))
     width = options.width
     return print_to_text(
         options,

@@ -24,6 +24,7 @@ from evaluator.errors import UsageError
 from evaluator.model.method import Method
 from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
+from evaluator.render.criteria import rates_text
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.methods import (
     agreement_sentences,
@@ -619,6 +620,7 @@ class Robustness:
     notes: tuple[str, ...]
     settings: dict[str, str] = field(default_factory=dict)
     more: int = 0  # proposals left out of the acceptability table
+    discount: str = ""  # over which discount rates the winner holds ("" without a winner)
 
 
 # With only the first ranks listed (more than 100 eligible proposals), the acceptability
@@ -631,6 +633,7 @@ def robustness(result: Sensitivity) -> Robustness:
     from evaluator.render.sensitivity import (
         describe_draws,
         describe_spread,
+        discount_sentence,
         headline,
         interval_text,
         rank_span,
@@ -694,6 +697,7 @@ def robustness(result: Sensitivity) -> Robustness:
             "seed": str(a.seed),
             "spread": str(spread_value(a.spread)),
         },
+        discount=discount_sentence(result) or "",
     )
 
 
@@ -757,6 +761,7 @@ def _audit(comparison: Comparison, generated: datetime) -> dict[str, Any]:
         "criteria": criteria,
         "method": comparison.method,
         "weights": [(k, percent(w, 2)) for k, w in comparison.weights.items()],
+        "rates": rates_text(criteria),  # the exchange rates, with their ranges and source
         "what_if": what_if_sentence(comparison),
         "command": None,
         "proposals": [

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from evaluator import __version__
+from evaluator.analysis.discount import HOLDS, NOT_USED
 from evaluator.analysis.sampling import Spread
 from evaluator.analysis.sensitivity import (
     Interval,
@@ -69,6 +70,7 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
             "new_winner": tipping.new_winner,
             "past": None if tipping.past is None else number(tipping.past),
         },
+        "discount_rate": _discount_data(result),
         "proposals": [
             {"id": e.id, "rank": e.rank, "total": number(e.total)} for e in result.proposals
         ],
@@ -109,6 +111,53 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
     return {**{k: data[k] for k in keys[:at]}, **extra, **{k: data[k] for k in keys[at:]}}
 
 
+def _discount_data(result: Sensitivity) -> dict[str, Any] | None:
+    """The discount rates over which the winner holds (evaluator.analysis.discount)."""
+    d = result.discount
+    if d is None:
+        return None
+    return {
+        "today": number(d.today),
+        "winner_holds": _interval(d.winner_holds),
+        "status": d.status,
+        "below": d.below,
+        "above": d.above,
+        "searched": [number(d.searched[0]), number(d.searched[1])],
+        "resolution": d.resolution,
+    }
+
+
+def discount_sentence(result: Sensitivity, detail: bool = True) -> str | None:
+    """Over which discount rates the winner stays first, in a sentence (with `detail`,
+    one more saying what was searched and to what resolution); None without a winner."""
+    d, winner = result.discount, result.winner
+    if d is None or d.winner_holds is None or winner is None:
+        return None
+
+    def rate(value: float) -> str:
+        return percent(value, 2)
+
+    searched = f"{rate(d.searched[0])} to {rate(d.searched[1])}"
+    head = f"Discount rate (today {rate(d.today)}): "
+    if d.status == NOT_USED:
+        return head + "no criterion scores the lifecycle cost, the one figure it moves."
+    if d.status == HOLDS:
+        text = head + f"{winner} stays first at every rate from {searched}."
+    else:
+        low, high = (rate(x) for x in d.winner_holds)
+        text = head + f"{winner} stays first from {low} to {high}"
+        if d.below is not None:
+            text += f"; below {low}, {d.below} leads"
+        if d.above is not None:
+            text += f"; above {high}, {d.above} leads"
+        text += "."
+    if detail:
+        text += (
+            f" Rates searched from {searched}, each end to {d.resolution * 100:g} percentage point."
+        )
+    return text
+
+
 def _values_data(values: ValueAnalysis) -> dict[str, Any]:
     failures: dict[str, dict[str, float]] = {}
     for risk in values.gate_risks:
@@ -122,6 +171,17 @@ def _values_data(values: ValueAnalysis) -> dict[str, Any]:
                 "distribution": f.range.distribution,
             }
             for f in values.figures
+        ],
+        # The exchange rates given as ranges and drawn: one draw per draw, shared by the
+        # proposals priced in the currency (currency risk).
+        "exchange_rates": [
+            {
+                "currency": r.currency,
+                **range_data(r.range),
+                "distribution": r.range.distribution,
+                "proposals": list(r.proposals),
+            }
+            for r in values.rates
         ],
         "gate_failures": failures,
     }
@@ -189,12 +249,37 @@ def describe_spread(result: Sensitivity) -> str:
     else:
         text = f"each weight drawn within ±{spread:.0%} of today's and renormalised"
     if result.values is not None:
-        count = len(result.values.figures)
-        text += (
-            f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
-            f"{'their ranges' if count != 1 else 'its range'}"
-        )
+        count, rates = len(result.values.figures), len(result.values.rates)
+        if count or not rates:
+            text += (
+                f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
+                f"{'their ranges' if count != 1 else 'its range'}"
+            )
+        if rates:
+            text += (
+                f"{' and' if count else ', and'} {rates} exchange "
+                f"rate{'s' if rates != 1 else ''} drawn within "
+                f"{'their ranges' if rates != 1 else 'its range'}"
+            )
     return text
+
+
+def rate_lines(result: Sensitivity) -> list[str]:
+    """Each exchange rate drawn (currency risk), its range and the proposals it moves."""
+    assert result.values is not None
+    currency = result.comparison.criteria.currency
+    return [
+        f"{r.currency}: {number_text(r.range.low)}–{number_text(r.range.high)} {currency}"
+        + ("" if r.range.likely is None else f", likely {number_text(r.range.likely)}")
+        + f" ({r.range.distribution}), shared by {', '.join(r.proposals)}"
+        for r in result.values.rates
+    ]
+
+
+RATES_TITLE = (
+    "Exchange rates drawn (currency risk): one draw of each rate per draw, for every "
+    "proposal priced in that currency"
+)
 
 
 def describe_draws(result: Sensitivity) -> str:
@@ -379,18 +464,30 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
         # The verdict is bold; the sampling sentence after it is the supporting detail.
         last = i == len(sentences) - 1 and result.winner is not None and len(result.proposals) > 1
         parts.append(Text(sentence, style="" if last else "bold"))
+    discount = discount_sentence(result, detail=False)
+    if discount is not None:
+        parts.append(Text(discount))
     if result.winner is not None:
         parts += [
             Text(""),
             _stability_table(result, options),
             Text(""),
             _acceptability_table(result, options),
-            Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."),
+        ]
+        if len(result.proposals) == 1:  # else the headline says it, in the same words
+            parts.append(Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."))
+        parts += [
             _central_table(result, options),
         ]
         if result.values is not None:
             if result.values.figures:
                 parts += _figures_part(result, options)
+            if result.values.rates:
+                parts.append(Text(RATES_TITLE + ":"))
+                parts += [
+                    Padding(broken(Text(line), options.width - 2), (0, 0, 0, 2), expand=False)
+                    for line in rate_lines(result)
+                ]
             parts += [Text(line, style="yellow") for line in risk_lines(result)]
     for line in _excluded_lines(result):
         parts.append(Text(line, style="red"))
@@ -650,6 +747,10 @@ def _markdown_values(result: Sensitivity) -> list[str]:
         ]
         lines += [_row(list(row)) for row in figure_rows(result)]
         lines.append("")
+    if result.values.rates:
+        lines += ["### Exchange rates", "", md(RATES_TITLE) + ".", ""]
+        lines += [f"- {md(line)}" for line in rate_lines(result)]
+        lines.append("")
     lines += [f"- {md(line)}" for line in risk_lines(result)]
     return lines + ([""] if risk_lines(result) else [])
 
@@ -685,6 +786,8 @@ def _markdown(result: Sensitivity) -> str:
     what_if = what_if_sentence(result.comparison)
     lines += [f"> **{md(what_if)}**", ""] if what_if else []
     lines += [md(" ".join(headline(result))), ""]
+    discount = discount_sentence(result)
+    lines += [md(discount), ""] if discount is not None else []
     if result.winner is not None:
         lines += [
             "### Weight stability",

@@ -157,9 +157,10 @@ def _compute(
     return values, icp, rate
 
 
-def converted(value: Num, rate: float) -> Num:
-    """A money figure (or each draw of one) in the criteria currency, at `rate`."""
-    return value * rate if rate != 1.0 else value
+def converted(value: Num, rate: Num) -> Num:
+    """A money figure (or each draw of one) in the criteria currency, at `rate` (or at each
+    draw of a ranged rate)."""
+    return value * rate if many(rate) or rate != 1.0 else value
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,15 +174,16 @@ class Figures:
 
 
 def derived_figures(
-    values: Mapping[str, Any], credits: Sequence[tuple[Num, bool]] | None, discount_rate: float
+    values: Mapping[str, Any], credits: Sequence[tuple[Num, bool]] | None, discount_rate: Num
 ) -> Figures:
     """The derived fields from the proposal's figures, money in the criteria currency: the
     acquisition and lifecycle cost (when unit price and quantity are given), and from the
     ICP `credits` (each activity's credit and whether it is local; None: no activities
     listed) the credit value, its ratio to the acquisition cost and the local share.
 
-    Every figure may be a float or an array of draws: the same operations compute one
-    proposal's (`derive`) and each draw's (evaluator.analysis.uncertainty).
+    Every figure, and the discount rate, may be a float or an array of draws: the same
+    operations compute one proposal's (`derive`), each draw's (evaluator.analysis.uncertainty)
+    and each discount rate's (evaluator.analysis.discount).
     """
     out: dict[str, Num] = {}
     npv = local = None
@@ -215,10 +217,10 @@ def derived_figures(
     return Figures(out, npv, local)
 
 
-def present_value(per_year: Num, years: Num, rate: float) -> Num:
+def present_value(per_year: Num, years: Num, rate: Num) -> Num:
     """Σ per_year / (1 + rate)^t over the years; a fractional number of years (the
     midpoint of a range, a draw) counts its last year pro rata. For whole years each
-    year's share is exactly 1."""
+    year's share is exactly 1. `rate` may be an array of rates (one result each)."""
     shares: Sequence[Num]
     if many(years):
         last = math.ceil(float(years.max()))  # type: ignore[union-attr]
@@ -226,7 +228,12 @@ def present_value(per_year: Num, years: Num, rate: float) -> Num:
     else:  # the same shares for every proposal with these years: made once
         shares = _year_shares(float(years))
     value: Num = 0.0
-    for discount, share in zip(_discounts(rate, len(shares)), shares, strict=True):
+    discounts: Sequence[Num] = (
+        _array_discounts(rate.tobytes(), len(shares))  # type: ignore[union-attr]
+        if many(rate)
+        else _discounts(float(rate), len(shares))
+    )
+    for discount, share in zip(discounts, shares, strict=True):
         value = value + per_year / discount * share
     return value
 
@@ -276,6 +283,16 @@ def _cost_notes(
 @functools.lru_cache(maxsize=64)
 def _discounts(rate: float, years: int) -> tuple[float, ...]:
     """(1 + rate)^t for each year t from 1 to `years`: the same for every proposal."""
+    return tuple((1 + rate) ** t for t in range(1, years + 1))
+
+
+@functools.lru_cache(maxsize=16)
+def _array_discounts(rates: bytes, years: int) -> tuple[Num, ...]:
+    """`_discounts` for an array of rates (float64, as bytes): one array per year t, each
+    rate's (1 + rate)^t; the same for every proposal scored at these rates."""
+    import numpy as np
+
+    rate = np.frombuffer(rates, dtype=np.float64)
     return tuple((1 + rate) ** t for t in range(1, years + 1))
 
 
