@@ -16,7 +16,7 @@ import pytest
 
 from evaluator.api import load_criteria, load_proposals
 from evaluator.errors import CriteriaError, InputError
-from evaluator.model.icp import DEFAULT_MULTIPLIERS
+from evaluator.model.icp import DEFAULT_MULTIPLIERS, DEFAULT_UPLIFT
 from evaluator.model.proposal import Proposal
 from evaluator.render.data import evaluation_data
 from evaluator.render.text.evidence import derivation, explanation
@@ -27,7 +27,7 @@ from evaluator.scoring.results import Evaluation
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 from tests.helpers import criteria_from, proposal_from
 
-USD, EUR, KRW = 4.28, 4.83, 0.0031  # as in criteria/default.yaml
+USD, EUR = 3.8935, 4.59275  # likely rates, as in criteria/default.yaml
 CREDIT = "industrial_collaboration.credit_value"
 RATIO = "industrial_collaboration.credit_ratio_pct"
 SHARE = "industrial_collaboration.local_share_pct"
@@ -44,30 +44,30 @@ def samples() -> dict[str, Evaluation]:
 
 # --- the samples, by hand ------------------------------------------------------------------
 
-# (credit in the offer's currency, local credit, acquisition cost), all written out:
+# (credit in the offer's currency, local credit, acquisition cost), all written out. In
+# each sample only the work of Malaysian companies (man-hours) is local content; training,
+# courses, transfers and licences delivered by the partner are not (the guideline's Case 4).
 HAND = {
-    # technology transfer 40m × 4 + IP commercialisation 10m × 4.8 + training modules 6m × 3
-    # + certification 3m × 2 are local; training 8m × 4 and man-hours 30m × 1 are not.
+    # man-hours 238.5m × 1 (local) + technology transfer 25m × 4 + IP commercialisation
+    # 8m × 4 × (1 + 0.2) (uplift claimed) + training 8m × 4 + training modules 4m × 3
+    # + certification 3m × 2 (indirect); acquisition 3 × 165m + 35m.
     "italy": (
-        160e6 + 48e6 + 18e6 + 32e6 + 6e6 + 30e6,
-        160e6 + 48e6 + 18e6 + 6e6,
-        3 * 110e6 + 30e6,
+        238.5e6 + 100e6 + 38.4e6 + 32e6 + 12e6 + 6e6,
+        238.5e6,
+        3 * 165e6 + 35e6,
         EUR,
     ),
-    # man-hours 45m × 1, technology transfer 10m × 4, certification 2m × 2 are local;
-    # training 12m × 4 and training modules 3m × 3 are not.
-    "turkiye": (45e6 + 48e6 + 40e6 + 4e6 + 9e6, 45e6 + 40e6 + 4e6, 3 * 105e6 + 20e6, USD),
-    # technology transfer 45bn × 4, training modules 5bn × 3, certification 4bn × 2 are local;
-    # man-hours 40bn × 1 and training 15bn × 4 are not.
-    "south-korea": (
-        180e9 + 40e9 + 60e9 + 15e9 + 8e9,
-        180e9 + 15e9 + 8e9,
-        3 * 1.75e11 + 3.5e10,
-        KRW,
-    ),
-    # outfitting man-hours 3m × 1 and certification 1m × 2 are local; training 4m × 4 and
-    # warranty support 5m × 1 are not: a thin offer, 8% of the price and 19% local.
-    "direct-offer": (16e6 + 5e6 + 3e6 + 2e6, 3e6 + 2e6, 3 * 100e6 + 25e6, USD),
+    # man-hours 205m × 1 (local) + technology transfer 15m × 4 + training 8m × 4
+    # + training modules 3m × 3 + certification 2m × 2; acquisition 3 × 180m + 45m.
+    "turkiye": (205e6 + 60e6 + 32e6 + 9e6 + 4e6, 205e6, 3 * 180e6 + 45e6, USD),
+    # man-hours 230m × 1 (local) + technology transfer 20m × 4 + training 10m × 4
+    # + training modules 3m × 3 + certification 2m × 2 (indirect); acquisition
+    # 3 × 178m + 40m.
+    "south-korea": (230e6 + 80e6 + 40e6 + 9e6 + 4e6, 230e6, 3 * 178e6 + 40e6, USD),
+    # man-hours 180m × 1 (local) + technology transfer 8m × 4 + training 6m × 4
+    # + certification 1m × 2; acquisition at the likely unit price and the middle of the
+    # one-off range: 3 × 160m + (30m + 40m) / 2 = 515m.
+    "direct-offer": (180e6 + 32e6 + 24e6 + 2e6, 180e6, 3 * 160e6 + 35e6, USD),
 }
 
 
@@ -87,38 +87,66 @@ def test_sample_credits_recomputed_by_hand(samples: dict[str, Evaluation], ident
 def test_italy_breakdown_line_by_line(samples: dict[str, Evaluation]) -> None:
     icp = samples["italy"].icp
     assert icp is not None and icp.currency == "MYR" and icp.offer_currency == "EUR"
-    assert [(c.activity.type, c.activity.local, c.multiplier) for c in icp.credits] == [
-        ("technology_transfer", True, 4),
-        ("ip_commercialisation", True, 4.8),
-        ("training_module_development", True, 3),
-        ("training", False, 4),
-        ("certification", True, 2),
-        ("man_hours", False, 1),
+    # (type, local, kind, the table's multiplier, the uplift applied)
+    assert [
+        (c.activity.type, c.activity.local, c.activity.kind, c.base, c.uplift) for c in icp.credits
+    ] == [
+        ("man_hours", True, "direct", 1, 0),
+        ("technology_transfer", False, "direct", 4, 0),
+        ("ip_commercialisation", False, "direct", 4, 0.2),
+        ("training", False, "direct", 4, 0),
+        ("training_module_development", False, "direct", 3, 0),
+        ("certification", False, "indirect", 2, 0),
     ]
+    assert [c.multiplier for c in icp.credits] == pytest.approx([1, 4, 4 * (1 + 0.2), 4, 3, 2])
     assert [c.value for c in icp.credits] == pytest.approx(
-        [40e6 * EUR, 10e6 * EUR, 6e6 * EUR, 8e6 * EUR, 3e6 * EUR, 30e6 * EUR]
+        [238.5e6 * EUR, 25e6 * EUR, 8e6 * EUR, 8e6 * EUR, 4e6 * EUR, 3e6 * EUR]
     )
     assert [c.credit for c in icp.credits] == pytest.approx(
-        [160e6 * EUR, 48e6 * EUR, 18e6 * EUR, 32e6 * EUR, 6e6 * EUR, 30e6 * EUR]
+        [238.5e6 * EUR, 100e6 * EUR, 38.4e6 * EUR, 32e6 * EUR, 12e6 * EUR, 6e6 * EUR]
     )
 
 
 def test_icp_credit_moves_the_transfer_score(samples: dict[str, Evaluation]) -> None:
     transfer = next(c for c in samples["turkiye"].criteria if c.id == "technology_transfer")
     leaf = next(leaf for leaf in transfer.leaves if leaf.id == "icp_credit")
-    assert leaf.weight == pytest.approx(0.10)
-    assert leaf.score == pytest.approx(100 * 146 / 335)  # linear: 0 at 0%, 100 at 100%
+    assert leaf.weight == pytest.approx(0.15)
+    assert leaf.score == pytest.approx(100 * 310 / 585)  # linear: 0 at 0%, 100 at 100%
+    # ICV 310m × 3.8935 = 1,206,985,000; acquisition 585m × 3.8935 = 2,277,697,500.
     assert explanation(leaf).startswith(
-        "43.6% = 100 × ICP Credit Value (ICV) 624,880,000 / acquisition cost 1,433,800,000 → 43.58"
+        "53.0% = 100 × ICP Credit Value (ICV) 1,206,985,000 / acquisition cost 2,277,697,500"
+        " → 52.99"
     )
 
 
-def test_only_the_direct_offer_fails_the_local_share_gate(samples: dict[str, Evaluation]) -> None:
+def test_the_local_share_gate_on_the_samples_and_on_a_thin_offer(
+    samples: dict[str, Evaluation],
+) -> None:
+    # Every sample's local work (man-hours by Malaysian companies) is more than 30% of its
+    # ICV: Italy 238.5/426.9 = 55.9%, Türkiye 205/310 = 66.1%, South Korea 230/363 = 63.4%,
+    # the direct offer 180/238 = 75.6%. So no sample fails the gate.
     passed = {
         ident: next(g.passed for g in e.gates if g.id == "icp_local_share")
         for ident, e in samples.items()
     }
-    assert passed == {"italy": True, "turkiye": True, "south-korea": True, "direct-offer": False}
+    assert passed == {"italy": True, "turkiye": True, "south-korea": True, "direct-offer": True}
+    for ident, (credit, local, _, _) in HAND.items():
+        assert 100 * local / credit > 30, ident
+    # A thin list mostly delivered from abroad (the old direct offer's): training 4m × 4
+    # and warranty support 5m × 1 from abroad, outfitting man-hours 3m × 1 and
+    # certification 1m × 2 local: 5m of 26m, 19.2%, fails.
+    thin = icp_offer(
+        activity("training", 4e6)
+        + activity("man_hours", 5e6)
+        + activity("man_hours", 3e6, local=True)
+        + activity("certification", 1e6, local=True),
+        currency="USD",
+        unit_price=100e6,
+    )
+    e = evaluated(thin)
+    assert e.derived[SHARE] == pytest.approx(100 * 5 / 26)
+    gate = next(g for g in e.gates if g.id == "icp_local_share")
+    assert not gate.passed and detail(gate) == "19.2%"
 
 
 # --- small proposals -----------------------------------------------------------------------
@@ -381,7 +409,14 @@ def test_default_multipliers_when_the_criteria_file_has_no_icp_section() -> None
 def test_the_default_criteria_file_writes_the_guideline_multipliers_out() -> None:
     criteria = load_criteria(DEFAULT_CRITERIA)
     assert not criteria.icp.defaults
-    assert dict(criteria.icp.multipliers) == dict(DEFAULT_MULTIPLIERS)
+    # The file writes IP commercialisation as the worked case's ×4 and the uplift (+0.2)
+    # apart, so that an offer claims it (`uplift: true`) and the committee checks the
+    # guideline's condition; the default table writes the same 4 × (1 + 0.2) as one figure.
+    assert criteria.icp.uplift == DEFAULT_UPLIFT == 0.2
+    written = dict(DEFAULT_MULTIPLIERS)
+    assert written["ip_commercialisation"] == pytest.approx(4 * (1 + DEFAULT_UPLIFT))
+    written["ip_commercialisation"] = 4
+    assert dict(criteria.icp.multipliers) == written
 
 
 def test_multipliers_are_positive_and_named_plainly() -> None:
@@ -414,21 +449,35 @@ def test_json_result_carries_the_breakdown(run_cli: Callable[..., Run]) -> None:
     icp = json.loads(result.out)["results"][0]["icp"]
     assert icp["currency"] == "MYR" and icp["offer_currency"] == "USD"
     assert icp["activities"][0] == {
+        "type": "man_hours",
+        "description": "Kit assembly and outfitting of ships 2 and 3 by a Malaysian yard",
+        "value": 180e6 * USD,
+        "offer_value": 180e6,
+        "multiplier": 1.0,
+        "credit": 180e6 * USD,
+        "local": True,
+        "kind": "direct",
+        "beneficiary": "a Malaysian shipyard (not named in this sample)",
+        "uplift": False,
+        "base_multiplier": 1.0,
+    }
+    assert icp["activities"][2] == {
         "type": "training",
         "description": "Operator and maintainer courses at the yard in Norway",
-        "value": 4e6 * USD,
-        "offer_value": 4e6,
+        "value": 6e6 * USD,
+        "offer_value": 6e6,
         "multiplier": 4.0,
-        "credit": 16e6 * USD,
+        "credit": 24e6 * USD,
         "local": False,
         "kind": "direct",
-        "beneficiary": None,
+        "beneficiary": "Royal Malaysian Navy and the Malaysian assembly yard",
         "uplift": False,
         "base_multiplier": 4.0,
     }
-    assert icp["credit_value"] == pytest.approx(26e6 * USD)
-    assert icp["credit_ratio_pct"] == pytest.approx(8.0)
-    assert icp["local_share_pct"] == pytest.approx(100 * 5 / 26, abs=1e-6)
+    # 180m × 1 + 8m × 4 + 6m × 4 + 1m × 2 = 238m, against 3 × 160m + 35m = 515m.
+    assert icp["credit_value"] == pytest.approx(238e6 * USD)
+    assert icp["credit_ratio_pct"] == pytest.approx(100 * 238 / 515)
+    assert icp["local_share_pct"] == pytest.approx(100 * 180 / 238, abs=1e-6)
 
 
 def test_validate_reports_an_unknown_activity_type(

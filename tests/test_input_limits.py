@@ -83,10 +83,11 @@ def test_padded_criteria_weights_and_factors_are_read(run_cli: RunCli, tmp_path:
     import json
 
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
-    assert "    weight: 30\n" in text and "guaranteed: 1.0," in text
+    # the first criterion's weight, followed by its comment ("# policy choice")
+    assert "\n    weight: 30 " in text and "guaranteed: 1.0," in text
     criteria = tmp_path / "criteria.yaml"
     criteria.write_text(
-        text.replace("    weight: 30\n", f"    weight: {ZEROS}30\n", 1).replace(
+        text.replace("\n    weight: 30 ", f"\n    weight: {ZEROS}30 ", 1).replace(
             "guaranteed: 1.0,", f"guaranteed: {ZEROS}1,", 1
         ),
         encoding="utf-8",
@@ -606,8 +607,12 @@ def test_the_same_file_given_twice_is_read_once(run_cli: RunCli, tmp_path: Path)
     shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path / "italy.yaml")
     result = run_cli("compare", "proposals/italy.yaml", str(tmp_path / "italy.yaml"))
     assert result.code == 1
+    # line 16 of the sample (after its header comment), column 7
+    assert (ROOT / "proposals" / "italy.yaml").read_text(encoding="utf-8").splitlines()[
+        15
+    ] == "  id: italy"
     assert result.err == (
-        f"{tmp_path}/italy.yaml:9:7: the id `italy` is already used by "
+        f"{tmp_path}/italy.yaml:16:7: the id `italy` is already used by "
         "proposals/italy.yaml; ids must be unique\n"
     )
 

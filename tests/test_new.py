@@ -99,51 +99,46 @@ def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli, tmp_
             # the comment's words, wherever its lines wrap
             if "information only" in " ".join(x.strip(" #") for x in lines[start:i]):
                 marked.append(line.strip().rstrip(":"))
+    # The default criteria (2.0) read every other field: in a sub-criterion (price basis,
+    # payment milestones, countertrade, financing, royalty-free, source code, LD rate,
+    # export licence, sanctions...), in a gate or its `any_of`/`when` (escalation cap,
+    # advance payment and its guarantee, performance bond, integrity pact, post-warranty
+    # MRO), or in a derived figure. The agent's particulars are shown, not scored (the
+    # `no_agent` sub-criterion reads `intermediaries`); export rights are counted once,
+    # under ip_rights; prior contracts are information only (the track record is scored).
     assert marked == [
-        "escalation_cap_pct",
-        "payment_milestones",
-        "advance_payment_pct",
-        "advance_payment_guarantee",
-        "financing_pct",
-        "countertrade_pct",
-        "royalty_free",
-        "source_code_access",
-        "performance_bond_pct",
-        "liquidated_damages_rate_pct",
         "agent_name",
         "agent_fee_pct",
         "agent_fee",
         "agent_registration",
-        "integrity_pact",
+        "export_rights",
         "prior_contracts",
-        "export_licence",
-        "sanctions",
     ]
     assert "not scored by criteria/default.yaml: information only" in " ".join(
         x.strip(" #") for x in lines
     )
-    # With criteria that score royalty_free, it is not marked.
+    # With criteria that score export_rights (marked above), it is not marked.
     own = tmp_path / "criteria.yaml"
     own.write_text(
         "id: t\ncurrency: MYR\ncriteria:\n  - {id: a, weight: 1, field: "
-        "technology_transfer.royalty_free, rule: {type: boolean}}\n"
+        "collaboration.export_rights, rule: {type: boolean}}\n"
     )
     result = run_cli("new", str(tmp_path / "other.yaml"), "--criteria", str(own))
     assert result.code == 0, result.err
     other = (tmp_path / "other.yaml").read_text(encoding="utf-8")
-    royalty = other.splitlines().index("  royalty_free:")
-    assert "information only" not in other.splitlines()[royalty - 1]
+    # its comment, the one or two lines above it (the line before is the field above)
+    exports = other.splitlines().index("  export_rights:")
+    assert "information only" not in " ".join(other.splitlines()[exports - 2 : exports])
+    exports = lines.index("  export_rights:")
+    assert "information only" in " ".join(lines[exports - 2 : exports])
     assert other.count("information only") > 20
 
 
 def test_score_lists_what_is_given_and_not_scored(run_cli: RunCli) -> None:
     result = run_cli("score", "proposals/italy.yaml", "-f", "json")
+    # Italy gives no agent; its escalation cap, bond and integrity pact are read by gates.
     assert json.loads(result.out)["results"][0]["unscored"] == [
-        "pricing.escalation_cap_pct",
-        "technology_transfer.royalty_free",
-        "technology_transfer.source_code_access",
-        "g2g.performance_bond_pct",
-        "g2g.integrity_pact",
+        "collaboration.export_rights",
         "collaboration.prior_contracts",
         "technical.hull_length_m",
         "technical.max_speed_kn",
@@ -152,7 +147,7 @@ def test_score_lists_what_is_given_and_not_scored(run_cli: RunCli) -> None:
     card = " ".join(run_cli("score", "proposals/italy.yaml").out.replace("│", " ").split())
     assert (
         "Given, not scored by these criteria (information only): "
-        "pricing.escalation_cap_pct, technology_transfer.royalty_free,"
+        "collaboration.export_rights, collaboration.prior_contracts,"
     ) in card
 
 

@@ -360,24 +360,29 @@ def test_other_methods_use_the_consolidated_scores() -> None:
 def test_the_sample_panel_by_hand() -> None:
     comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA), panel=ROOT / "panel")
     assert comparison.errors == []
-    # A, B, C: italy good, outstanding, good (75, 100, 75) → median 75; south-korea
-    # acceptable, marginal, outstanding (50, 25, 100) → median 50, spread 75 ≥ 50.
+    # A, B, C: italy good, outstanding, acceptable (75, 100, 50) → median 75, spread 50 ≥ 50;
+    # turkiye good, acceptable, outstanding (75, 50, 100) → median 75, spread 50 ≥ 50;
+    # south-korea good three times (75) → 75, spread 0; direct-offer marginal, marginal,
+    # unacceptable (25, 25, 0) → median 25, spread 25.
     assert leaf(comparison, "italy").score == 75
     assert leaf(comparison, "turkiye").score == 75
-    assert leaf(comparison, "south-korea").score == 50
-    assert leaf(comparison, "direct-offer").score == 0
+    assert leaf(comparison, "south-korea").score == 75
+    assert leaf(comparison, "direct-offer").score == 25
     flagged = {
         e.id: [w for w in notes_text(e.warnings) if w.startswith("panel disagreement")]
         for e in comparison.evaluations
     }
     assert flagged == {
-        "italy": [],
-        "turkiye": [],
-        "direct-offer": [],
-        "south-korea": [
-            "panel disagreement on sincerity for south-korea: C outstanding (100), B marginal "
-            "(25); spread 75 (disagreement from 50)"
+        "italy": [
+            "panel disagreement on sincerity for italy: B outstanding (100), C acceptable "
+            "(50); spread 50 (disagreement from 50)"
         ],
+        "turkiye": [
+            "panel disagreement on sincerity for turkiye: C outstanding (100), B acceptable "
+            "(50); spread 50 (disagreement from 50)"
+        ],
+        "direct-offer": [],
+        "south-korea": [],
     }
 
 
@@ -674,42 +679,53 @@ def test_json_shape() -> None:
     panel, problems = load_panel(ROOT / "panel", criteria, [p.id for p in batch.proposals])
     assert problems == []
     data = comparison_data(evaluate(batch.proposals, criteria, panel=panel))
-    korea = next(r for r in data["results"] if r["id"] == "south-korea")
-    sincerity = korea["criteria"]["long_term_collaboration"]["subcriteria"]["sincerity"]
+    italy = next(r for r in data["results"] if r["id"] == "italy")
+    sincerity = italy["criteria"]["long_term_collaboration"]["subcriteria"]["sincerity"]
     assert sincerity == {
         "field": "panel.sincerity",
-        "value": 50.0,
-        "score": 50.0,
+        "value": 75.0,
+        "score": 75.0,
         "weight": 0.25,
         "rule": "levels",
-        "explanation": "A acceptable 50, B marginal 25, C outstanding 100 → median 50; "
-        "spread 75 (disagreement: 50 or more)",
-        # The default criteria's credibility has no applies_to: every sub-criterion,
-        # the panel's judgement included, is discounted (collaboration.commitment: intent).
-        "discounted": True,
-        "factor": 0.3,
+        "explanation": "A good 75, B outstanding 100, C acceptable 50 → median 75; "
+        "spread 50 (disagreement: 50 or more)",
+        # The default criteria's credibility applies to the promises only
+        # (partnership_years, local_jv_equity): the panel's judgement is not discounted,
+        # though Italy's collaboration.commitment is mou (0.6).
+        "discounted": False,
+        "factor": 1.0,
         "panel": {
-            "ratings": {"A": "acceptable", "B": "marginal", "C": "outstanding"},
-            "scores": {"A": 50.0, "B": 25.0, "C": 100.0},
-            "spread": 75.0,
+            "ratings": {"A": "good", "B": "outstanding", "C": "acceptable"},
+            "scores": {"A": 75.0, "B": 100.0, "C": 50.0},
+            "spread": 50.0,
             "disagreement": True,
             "aggregate": "median",
             "absent": [],
         },
     }
+    partnership = italy["criteria"]["long_term_collaboration"]["subcriteria"]["partnership_years"]
+    assert partnership["discounted"] is True and partnership["factor"] == 0.6
     top = data["panel"]
     assert top["folder"].endswith("panel") and top["aggregate"] == "median"
     assert top["disagreement"] == 50
     assert [m["member"] for m in top["members"]] == ["A", "B", "C"]
     assert top["disagreements"] == [
         {
-            "id": "south-korea",
+            "id": "italy",
             "subcriterion": "long_term_collaboration.sincerity",
             "judgement": "sincerity",
-            "spread": 75.0,
+            "spread": 50.0,
+            "highest": ["B"],
+            "lowest": ["C"],
+        },
+        {
+            "id": "turkiye",
+            "subcriterion": "long_term_collaboration.sincerity",
+            "judgement": "sincerity",
+            "spread": 50.0,
             "highest": ["C"],
             "lowest": ["B"],
-        }
+        },
     ]
 
 

@@ -312,7 +312,8 @@ def test_the_agent_is_shown_in_every_format(tmp_path: Path) -> None:
     flat = " ".join(table.stdout.replace("│", " ").split())
     assert (
         "Agent (disclosed): Example Agency Sdn Bhd, registration MOF 357-0000001; fee 2.5% of "
-        "the contract value and 21,400,000 MYR (5,000,000 USD)." in flat
+        # US$5,000,000 × 3.8935 (the default criteria's likely USD rate) = RM 19,467,500
+        "the contract value and 19,467,500 MYR (5,000,000 USD)." in flat
     ), flat
     markdown = cli("score", str(path), "--criteria", criteria, "-f", "markdown")
     assert "Agent (disclosed): Example Agency Sdn Bhd, registration MOF 357-0000001" in (
@@ -328,7 +329,7 @@ def test_the_agent_is_shown_in_every_format(tmp_path: Path) -> None:
         "name": "Example Agency Sdn Bhd",
         "registration": "MOF 357-0000001",
         "fee_pct": 2.5,
-        "fee": 21_400_000.0,
+        "fee": 5_000_000 * 3.8935,
         "currency": "MYR",
         "offer_fee": 5_000_000.0,
         "offer_currency": "USD",

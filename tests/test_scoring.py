@@ -12,10 +12,10 @@ from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.ranking import competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
-from tests.helpers import criteria_from, offer, single_rule
+from tests.helpers import criteria_from, offer, proposal_from, single_rule
 
-# Rates and discount rate as written in criteria/default.yaml.
-USD, EUR, KRW, R = 4.28, 4.83, 0.0031, 0.07
+# Rates and discount rate as written in criteria/default.yaml (likely rates).
+USD, EUR, R = 3.8935, 4.59275, 0.07
 ANNUITY_25 = (1 - (1 + R) ** -25) / R  # present value of 1 a year for 25 years
 
 
@@ -24,7 +24,8 @@ def lifecycle(unit: float, qty: int, one_off: float, per_year: float, rate: floa
 
 
 def lc_score(cost: float) -> float:
-    return (2.8e9 - cost) / (2.8e9 - 1.6e9) * 100
+    # linear: 100 at RM 2.0 bn, 0 at RM 3.5 bn
+    return (3.5e9 - cost) / (3.5e9 - 2.0e9) * 100
 
 
 @pytest.fixture(scope="module")
@@ -40,25 +41,39 @@ def by_id(comparison, ident):  # type: ignore[no-untyped-def]
 
 
 def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
-    cost = lifecycle(105e6, 3, 20e6, 7.5e6, USD)
-    pricing = 0.7 * lc_score(cost) + 0.3 * 100
-    # ICP credit in USD: man-hours 45m × 1 + training 12m × 4 + technology transfer 10m × 4
-    # + certification 2m × 2 + training modules 3m × 3 = 146m, against an acquisition
-    # cost of 3 × 105m + 20m = 335m (the exchange rate cancels out of the ratio).
-    icp_ratio = 100 * (45 + 48 + 40 + 4 + 9) / 335
+    cost = lifecycle(180e6, 3, 45e6, 12e6, USD)
+    # lifecycle 60, price certainty 20 (firm_fixed 100), payment terms 10 (physical_progress
+    # 100), countertrade 5 (0% of 50%), supplier financing 5 (0% financed: 100).
+    pricing = 0.60 * lc_score(cost) + 0.20 * 100 + 0.10 * 100 + 0.05 * 0 + 0.05 * 100
+    # ICP credit in USD: man-hours 205m × 1 + technology transfer 15m × 4 + training 8m × 4
+    # + training modules 3m × 3 + certification 2m × 2 = 310m, against an acquisition
+    # cost of 3 × 180m + 45m = 585m (the exchange rate cancels out of the ratio).
+    icp_ratio = 100 * (205 + 60 + 32 + 9 + 4) / 585
+    # Every transfer sub-criterion is a promise: all × 0.85 (contractual).
     transfer = 0.85 * (
-        0.45 * 45
-        + 0.15 * 40
-        + 0.20 * (40 - 30) / 30 * 100
+        0.35 * 45  # licensed_assembly
+        + 0.10 * 2 * 20  # ip rights: use, maintain
+        + 0.05 * 0  # not royalty-free
+        + 0.05 * 0  # no source code
+        + 0.20 * (35 - 30) / (60 - 30) * 100
         + 0.05 * 90 / 200 * 100
         + 0.05 * 5e6 * USD / 150e6 * 100
-        + 0.10 * icp_ratio / 100 * 100
+        + 0.15 * icp_ratio / 100 * 100
     )
-    g2g = 0.40 * 70 + 0.20 * 0 + 0.25 * 80 + 0.15 * (72 - 42) / 36 * 100
-    # Sincerity (weight 25) is the panel's judgement: without --panel it is missing, 0.
-    collaboration = 0.85 * (
-        0.25 * 0 + 0.20 * 15 / 25 * 100 + 0.15 * 100 + 0.15 * 30 / 49 * 100 + 0.10 * 0 + 0.15 * 100
+    g2g = (
+        0.25 * 70  # g2g_framework_plus_commercial
+        + 0.15 * 100  # sovereign guarantee
+        + 0.15 * 80  # LD cap 10%
+        + 0.05 * 100  # LD rate 0.1% a week
+        + 0.10 * (72 - 45) / (72 - 36) * 100
+        + 0.10 * 100  # no agent
+        + 0.10 * 60  # other_third_country
+        + 0.10 * 100  # no sanctions
     )
+    # Sincerity (25) is the panel's judgement: without --panel it is missing, 0. Only the
+    # promises (partnership years, joint-venture equity) take the credibility factor 0.85;
+    # the track record (satisfactory, 75) is a past fact.
+    collaboration = 0.25 * 0 + 0.25 * 0.85 * 15 / 25 * 100 + 0.25 * 0.85 * 30 / 51 * 100 + 0.25 * 75
     e = by_id(samples, "turkiye")
     scores = {c.id: c.score for c in e.criteria}
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
@@ -72,51 +87,97 @@ def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped
 
 
 def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
-    cost = lifecycle(110e6, 3, 30e6, 9e6, EUR)
-    pricing = 0.7 * lc_score(cost) + 0.3 * 70
-    # ICP credit in EUR: technology transfer 40m × 4 + IP commercialisation 10m × 4.8
-    # + training modules 6m × 3 + training 8m × 4 + certification 3m × 2 + man-hours 30m × 1
-    # = 294m, against an acquisition cost of 3 × 110m + 30m = 360m.
-    icp_ratio = 100 * (160 + 48 + 18 + 32 + 6 + 30) / 360
+    # Sustainment is a range, scored at its likely value, 10m a year.
+    cost = lifecycle(165e6, 3, 35e6, 10e6, EUR)
+    # capped_escalation 70; 30% financed by the supplier's side: 100 - 30 = 70.
+    pricing = 0.60 * lc_score(cost) + 0.20 * 70 + 0.10 * 100 + 0.05 * 0 + 0.05 * 70
+    # ICP credit in EUR: man-hours 238.5m × 1 + technology transfer 25m × 4
+    # + IP commercialisation 8m × 4 × (1 + 0.2) (uplift claimed) + training 8m × 4
+    # + training modules 4m × 3 + certification 3m × 2 = 426.9m, against an acquisition
+    # cost of 3 × 165m + 35m = 530m.
+    icp_ratio = 100 * (238.5 + 100 + 38.4 + 32 + 12 + 6) / 530
     transfer = 0.85 * (
-        0.45 * 90
+        0.35 * 60  # licensed_production
+        + 0.10 * 4 * 20  # use, maintain, modify, produce
+        + 0.05 * 0
+        + 0.05 * 100  # source code
+        + 0.20 * (45 - 30) / (60 - 30) * 100
+        + 0.05 * 150 / 200 * 100
+        + 0.05 * 10e6 * EUR / 150e6 * 100
+        + 0.15 * icp_ratio / 100 * 100
+    )
+    g2g = (
+        0.25 * 70
         + 0.15 * 100
-        + 0.20 * (50 - 30) / 30 * 100
-        + 0.05 * 180 / 200 * 100
-        + 0.05 * 25e6 * EUR / 150e6 * 100
-        + 0.10 * icp_ratio / 100 * 100
+        + 0.15 * 80
+        + 0.05 * 100
+        + 0.10 * (72 - 54) / (72 - 36) * 100
+        + 0.10 * 100
+        + 0.10 * 25  # us_itar
+        + 0.10 * 100
     )
-    g2g = 0.40 * 70 + 0.20 * 100 + 0.25 * 80 + 0.15 * (72 - 54) / 36 * 100
-    collaboration = 0.6 * (
-        0.25 * 0 + 0.20 * 20 / 25 * 100 + 0.15 * 100 + 0.15 * 100 + 0.10 * 100 + 0.15 * 75
-    )
+    # Commitment mou: 0.6 on the promises only.
+    collaboration = 0.25 * 0 + 0.25 * 0.6 * 20 / 25 * 100 + 0.25 * 0.6 * 49 / 51 * 100 + 0.25 * 75
     e = by_id(samples, "italy")
     assert e.total == pytest.approx(
         0.3 * pricing + 0.3 * transfer + 0.2 * g2g + 0.2 * collaboration
     )
-    assert e.rank == 1
+    assert e.rank == 2  # behind South Korea (test_direct_offer_..., the order)
 
 
 def test_the_sample_panel_adds_sincerity(samples) -> None:  # type: ignore[no-untyped-def]
     criteria = load_criteria(DEFAULT_CRITERIA)
     paneled = compare_files([PROPOSALS], criteria, panel=ROOT / "panel")
-    # Italy's sincerity: A good 75, B outstanding 100, C good 75 → median 75; it adds
-    # weight 0.2 × credibility 0.6 (mou) × sub-weight 0.25 × 75 = 2.25 to the total.
-    # Türkiye's: A outstanding 100, B good 75, C good 75 → median 75; × 0.85 (contractual):
-    # 0.2 × 0.85 × 0.25 × 75 = 3.1875.
-    added = {"italy": 0.2 * 0.6 * 0.25 * 75, "turkiye": 0.2 * 0.85 * 0.25 * 75}
+    # Sincerity is a judgement, not a promise: it takes no credibility factor (#17), so
+    # each adds weight 0.2 × sub-weight 0.25 × the median of the members' scores.
+    # Italy: A good 75, B outstanding 100, C acceptable 50 → median 75.
+    # Türkiye: A good 75, B acceptable 50, C outstanding 100 → median 75.
+    # South Korea: good 75 three times → 75.
+    # Direct offer: A marginal 25, B marginal 25, C unacceptable 0 → median 25.
+    added = {
+        "italy": 0.2 * 0.25 * 75,
+        "turkiye": 0.2 * 0.25 * 75,
+        "south-korea": 0.2 * 0.25 * 75,
+        "direct-offer": 0.2 * 0.25 * 25,
+    }
     for ident, extra in added.items():
         assert by_id(paneled, ident).total == pytest.approx(by_id(samples, ident).total + extra)
 
 
 def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: ignore[no-untyped-def]
+    # The samples are priced in USD and EUR now; the Korean one in USD.
     e = by_id(samples, "south-korea")
     acquisition = e.derived["pricing.acquisition_cost"]
     assert isinstance(acquisition, float)
+    assert acquisition == pytest.approx((3 * 178e6 + 40e6) * USD)
     pricing = next(c for c in e.criteria if c.id == "pricing")
     lc_leaf = next(leaf for leaf in pricing.leaves if leaf.id == "lifecycle_cost")
     assert lc_leaf.score == pytest.approx(lc_score(float(e.derived["pricing.lifecycle_cost"])))
-    assert "KRW" not in explanation(lc_leaf)  # derived fields are shown in MYR
+    assert "USD" not in explanation(lc_leaf)  # derived fields are shown in MYR
+    assert "MYR" in explanation(lc_leaf)
+    # In won: the default criteria with a KRW rate (0.0031 MYR a won, a figure of this
+    # test, not a checked quote) and the Korean offer's prices written in won.
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8").replace(
+        "  EUR: {low: 4.133", "  KRW: 0.0031\n  EUR: {low: 4.133"
+    )
+    assert "KRW: 0.0031" in text
+    won = offer(
+        "won",
+        pricing__currency="KRW",
+        pricing__unit_price=250_000_000_000,
+        pricing__quantity=3,
+        pricing__one_off_costs=55_000_000_000,
+        pricing__sustainment_per_year=15_000_000_000,
+        pricing__support_years=25,
+    )
+    e = evaluate([won], criteria_from(text, "default.yaml")).evaluations[0]
+    cost = lifecycle(250e9, 3, 55e9, 15e9, 0.0031)
+    assert e.derived["pricing.acquisition_cost"] == pytest.approx((3 * 250e9 + 55e9) * 0.0031)
+    assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
+    pricing = next(c for c in e.criteria if c.id == "pricing")
+    lc_leaf = next(leaf for leaf in pricing.leaves if leaf.id == "lifecycle_cost")
+    assert lc_leaf.score == pytest.approx(lc_score(cost))
+    assert "KRW" not in explanation(lc_leaf)
     assert "MYR" in explanation(lc_leaf)
 
 
@@ -124,16 +185,27 @@ def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  #
     e = by_id(samples, "direct-offer")
     assert not e.eligible and e.rank is None
     failed = [g for g in e.gates if not g.passed]
-    assert [g.id for g in failed] == ["no_undisclosed_intermediaries", "icp_local_share"]
-    assert detail(failed[0]) == "undisclosed"
-    # Local credit: outfitting man-hours 3m × 1 + certification 1m × 2 = 5m of 26m
-    # (training 4m × 4 and warranty support 5m × 1 are delivered from Norway).
-    assert e.derived["industrial_collaboration.local_share_pct"] == pytest.approx(100 * 5 / 26)
-    assert e.proposal.country == "NO"  # YAML 1.1 would have read Norway as false
+    # A 15% advance payment covered by a parent-company letter only; its agent is
+    # disclosed, so no_undisclosed_intermediaries passes (no_agent costs points instead).
+    assert [g.id for g in failed] == ["advance_payment_guaranteed"]
+    assert detail(failed[0]) == "false"
+    assert detail(next(g for g in e.gates if g.id == "no_undisclosed_intermediaries")) == (
+        "disclosed"
+    )
+    # Local credit: the Malaysian yard's work 180m × 1 of 180m + technology transfer 8m × 4
+    # + training 6m × 4 + certification 1m × 2 = 238m (the rest is delivered by the yard in
+    # Norway): 75.6%, above the ICP's 30%.
+    assert e.derived["industrial_collaboration.local_share_pct"] == pytest.approx(100 * 180 / 238)
+    assert e.proposal.country == "Norway"
+    # YAML 1.1 would read `country: NO` (Norway's code) as false; the reader keeps the text.
+    text = (PROPOSALS / "direct-offer.yaml").read_text(encoding="utf-8")
+    assert "country: Norway " in text
+    coded = proposal_from(text.replace("country: Norway ", "country: NO "), "direct-offer.yaml")
+    assert coded.country == "NO"
     assert [x.id for x in samples.evaluations] == [
+        "south-korea",
         "italy",
         "turkiye",
-        "south-korea",
         "direct-offer",
     ]
 
