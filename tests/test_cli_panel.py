@@ -24,8 +24,8 @@ def test_compare_with_the_sample_panel(run_cli: RunCli) -> None:
     assert result.err == ""
     assert matches_expected("compare-panel.txt", result.out)
     assert (
-        "Panel disagreement on sincerity for south-korea: C outstanding (100), B marginal "
-        "(25); spread 75.\n" in result.out
+        "Panel disagreement on sincerity for italy: B outstanding (100), C acceptable "
+        "(50); spread 50.\n" in result.out
     )
     assert "no --panel given" not in result.out
 
@@ -50,9 +50,10 @@ def test_score_json_ignores_the_panels_other_proposals(run_cli: RunCli) -> None:
     sincerity = data["results"][0]["criteria"]["long_term_collaboration"]["subcriteria"][
         "sincerity"
     ]
-    assert sincerity["panel"]["ratings"] == {"A": "good", "B": "outstanding", "C": "good"}
-    assert sincerity["panel"]["spread"] == 25
-    assert data["panel"]["disagreements"] == []
+    assert sincerity["panel"]["ratings"] == {"A": "good", "B": "outstanding", "C": "acceptable"}
+    assert sincerity["panel"]["spread"] == 50
+    # The panel disagrees on turkiye too (C outstanding, B acceptable): not italy's card.
+    assert [d["id"] for d in data["panel"]["disagreements"]] == ["italy"]
 
 
 def test_without_panel_the_judgements_are_missing_with_one_caveat(run_cli: RunCli) -> None:
@@ -62,7 +63,7 @@ def test_without_panel_the_judgements_are_missing_with_one_caveat(run_cli: RunCl
     assert notes == [
         "Caveat: No panel ratings (no --panel): sincerity scores 0 for every proposal."
     ]
-    assert "Recommended, with the caveats below: italy" in result.out
+    assert "Recommended, with the caveats below: south-korea" in result.out
 
 
 def test_a_bad_panel_file_is_listed_and_the_others_still_count(
@@ -203,8 +204,8 @@ def test_a_narrow_terminal_folds_the_ratings_into_one_column() -> None:
     text = render(comparison, RenderOptions(width=60))
     panel_part = text[text.index("Panel judgements") :]
     assert max(len(line.rstrip()) for line in panel_part.splitlines()) <= 60
-    assert " Ratings " in panel_part and "A acceptable, B" in panel_part
-    assert "75 ⚠" in panel_part
+    assert " Ratings " in panel_part and "A good, B good," in panel_part
+    assert "50 ⚠" in panel_part
 
 
 def test_the_readme_quick_start_shows_what_make_demo_prints(run_cli: RunCli) -> None:
@@ -251,7 +252,7 @@ def test_a_proposal_no_member_rated_is_said_outright(run_cli: RunCli, tmp_path: 
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     recommended = next(i for i, line in enumerate(lines) if line.startswith("Recommended"))
-    assert lines[recommended].startswith("Recommended, with the caveats below: italy")
+    assert lines[recommended].startswith("Recommended, with the caveats below: south-korea")
     assert lines[recommended + 1] == gap  # next to the recommendation
     data = json.loads(run_cli("compare", "--panel", panel, "-f", "json").out)
     assert data["caveats"] == [{"code": "panel_gap", "id": "turkiye", "judgement": "sincerity"}]
@@ -274,23 +275,29 @@ def test_a_mistyped_rating_loses_only_itself(run_cli: RunCli, tmp_path: Path) ->
     member = folder / "c.yaml"
     member.write_text(
         member.read_text(encoding="utf-8").replace(
-            "italy: {sincerity: good}", "italy: {sincerity: Good}"
+            "italy: {sincerity: acceptable}", "italy: {sincerity: Acceptable}"
         ),
         encoding="utf-8",
     )
     result = run_cli("compare", "--panel", str(folder))
     assert result.code == 1
     assert result.err.startswith(f"{member}:")
-    assert "unknown level 'Good' for sincerity (did you mean `good`?)" in result.err
+    assert "unknown level 'Acceptable' for sincerity (did you mean `acceptable`?)" in result.err
     text = " ".join(result.out.split())
-    # C's other ratings still count: the disagreement on south-korea is still flagged.
+    # C's other ratings still count: the disagreement on turkiye is still flagged.
     assert (
-        "Panel disagreement on sincerity for south-korea: C outstanding (100), "
-        "B marginal (25); spread 75."
+        "Panel disagreement on sincerity for turkiye: C outstanding (100), "
+        "B acceptable (50); spread 50."
     ) in text
-    line = next(i for i, line in enumerate(member.read_text().splitlines(), 1) if "Good" in line)
+    line = next(
+        i for i, line in enumerate(member.read_text().splitlines(), 1) if "Acceptable" in line
+    )
+    # italy's sincerity is the median of A good (75) and B outstanding (100): 87.5, not 75
+    # with C's acceptable (50). Sincerity is a quarter of long-term collaboration (20%):
+    # italy's total rises by 12.5 x 0.25 x 0.2 = 0.625, from 58.447 (tests/expected/
+    # compare-panel.txt: 58.45) to 59.07; south-korea's 61.54 leads it by 2.47.
     assert (
-        f"Recommended, with the caveats below: italy (Italy), total 63.61, 3.00 ahead of "
-        f"turkiye. Caveat: Member C's sincerity rating of italy could not be read and is "
-        f"left out ({member} line {line})."
+        f"Recommended, with the caveats below: south-korea (South Korea), total 61.54, 2.47 "
+        f"ahead of italy. Caveat: Member C's sincerity rating of italy could not be read and "
+        f"is left out ({member} line {line})."
     ) in text

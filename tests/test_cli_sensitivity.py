@@ -48,7 +48,10 @@ def test_table_on_the_samples(run_cli: RunCli) -> None:
     lines = result.out.splitlines()
     assert len(lines) <= 40
     assert max(len(line) for line in lines) <= 100
-    assert lines[1].startswith(verdict(sample_analysis()))
+    # The title (wrapped at 100 columns: the criteria's title is long), then the verdict.
+    title = "Robustness of the recommendation: " + load_criteria(DEFAULT_CRITERIA).title
+    assert " ".join(line.rstrip() for line in lines[:2]) == title
+    assert lines[2].startswith(verdict(sample_analysis()))
     assert any(
         line.startswith("direct-offer is left out: ineligible (fails gate ") for line in lines
     )

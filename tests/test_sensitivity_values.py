@@ -9,8 +9,10 @@ and a coin toss.
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -260,7 +262,9 @@ def test_a_gate_on_a_ranged_figure_reports_how_often_it_would_fail() -> None:
 
 
 def test_without_ranged_figures_the_acceptability_is_that_of_the_weights() -> None:
-    criteria = load_criteria(DEFAULT_CRITERIA)
+    # No ranged figure anywhere: the offers' ranges are taken out below, and the criteria's
+    # exchange rates made points (the default's are ranges, drawn as currency risk).
+    criteria = replace(load_criteria(DEFAULT_CRITERIA), rate_ranges={})
     comparison = compare_files([PROPOSALS / "turkiye.yaml", PROPOSALS / "italy.yaml"], criteria)
     plain = [
         replace(
@@ -298,7 +302,22 @@ def test_values_markdown_on_the_samples(run_cli: RunCli) -> None:
     assert matches_expected("sensitivity-values.md", result.out)
 
 
-def test_values_json_on_the_samples(run_cli: RunCli) -> None:
+def _samples_with_a_ranged_activity(tmp_path: Path) -> Path:
+    """The sample proposals, with italy's last ICP activity (activities[5], a certification
+    of 3,000,000) given as a range with no likely value: 2,000,000 to 4,000,000."""
+    folder = tmp_path / "proposals"
+    shutil.copytree(PROPOSALS, folder)
+    italy = folder / "italy.yaml"
+    text = italy.read_text(encoding="utf-8")
+    assert text.count("value: 3_000_000\n") == 1
+    italy.write_text(
+        text.replace("value: 3_000_000\n", "value: {low: 2_000_000, high: 4_000_000}\n"),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_values_json_on_the_samples(run_cli: RunCli, tmp_path: Path) -> None:
     result = run_cli("sensitivity", "--values", "--format", "json")
     assert result.code == 0, result.err
     data = json.loads(result.out)
@@ -320,38 +339,52 @@ def test_values_json_on_the_samples(run_cli: RunCli) -> None:
         assert sum(shares) == pytest.approx(1.0)
     # direct-offer is ineligible: its ranges are not drawn
     assert [(f["proposal"], f["field"]) for f in data["values"]["figures"]] == [
-        ("italy", "pricing.sustainment_per_year"),
-        ("italy", "industrial_collaboration.activities[5].value"),
         ("south-korea", "pricing.sustainment_per_year"),
         ("south-korea", "g2g.delivery_months"),
+        ("italy", "pricing.sustainment_per_year"),
     ]
     assert data["values"]["figures"][0] == {
-        "proposal": "italy",
+        "proposal": "south-korea",
         "field": "pricing.sustainment_per_year",
-        "low": 8000000,
-        "high": 12000000,
-        "likely": 9000000,
+        "low": 10000000,
+        "high": 15000000,
+        "likely": 11000000,
         "point": "likely",
         "distribution": "triangular",
     }
-    assert data["values"]["figures"][1]["distribution"] == "uniform"
+    # A range with no likely value is drawn uniformly (no sample has one now: made here).
+    ranged = run_cli(
+        "sensitivity", str(_samples_with_a_ranged_activity(tmp_path)), "--values", "-f", "json"
+    )
+    assert ranged.code == 0, ranged.err
+    (activity,) = [
+        f for f in json.loads(ranged.out)["values"]["figures"] if "activities" in f["field"]
+    ]
+    assert activity == {
+        "proposal": "italy",
+        "field": "industrial_collaboration.activities[5].value",
+        "low": 2000000,
+        "high": 4000000,
+        "likely": None,
+        "point": "midpoint",
+        "distribution": "uniform",
+    }
     # The same seed gives the same bytes; the analysis of the weights alone has no such keys.
     assert run_cli("sensitivity", "--values", "--format", "json").out == result.out
     plain = json.loads(run_cli("sensitivity", "--format", "json").out)
     assert "confidence" not in plain and "values" not in plain
 
 
-def test_a_narrow_terminal_lists_the_figures_one_a_line() -> None:
+def test_a_narrow_terminal_lists_the_figures_one_a_line(tmp_path: Path) -> None:
     from evaluator.render import RenderOptions
     from evaluator.render.sensitivity import render
 
-    result = analyse(
-        compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), 1_000, values=True
-    )
+    folder = _samples_with_a_ranged_activity(tmp_path)
+    result = analyse(compare_files([folder], load_criteria(DEFAULT_CRITERIA)), 1_000, values=True)
     lines = render(result, "table", RenderOptions(width=60)).splitlines()
     assert max(len(line) for line in lines) <= 60
-    assert "  south-korea g2g.delivery_months: 44–60, likely 48" in lines
-    assert "  italy ICP activities[5].value: 20,000,000–40,000,000" in lines
+    assert "  south-korea g2g.delivery_months: 42–60, likely 48" in lines
+    assert "  italy ICP activities[5].value: 2,000,000–4,000,000" in lines
 
 
 def test_values_list_the_first_ranks_and_the_share_of_the_rest() -> None:
