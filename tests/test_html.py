@@ -387,6 +387,9 @@ def test_the_gates_show_pass_and_fail_in_words(report: str) -> None:
     # content is at least 30%.
     assert results["advance_payment_guaranteed"] == ["✓ pass"] * 3 + ["✗ fail"]
     assert results["local_content_floor"] == ["✓ pass"] * 4
+    # A gate whose `when` does not hold is not applicable, as the score cards say: only
+    # Italy's price has capped escalation (the others are firm, or an estimate).
+    assert results["escalation_cap"] == ["– n/a", "✓ pass", "– n/a", "– n/a"]
 
 
 def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
