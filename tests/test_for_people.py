@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import pytest
 from evaluator.model.proposal import Proposal
 from evaluator.render.text.gates import detail
 from evaluator.scoring.engine import evaluate
-from tests.conftest import Run
+from tests.conftest import PROPOSALS, Run
 from tests.helpers import criteria_from, proposal_from
 
 RunCli = Callable[..., Run]
@@ -22,32 +23,55 @@ RunCli = Callable[..., Run]
 # --- percentages ---------------------------------------------------------------------------
 
 
-def test_a_derived_percentage_reads_as_a_rounded_percent_in_every_format(run_cli: RunCli) -> None:
-    table = run_cli("compare").out
-    assert "it has 19.2%)" in " ".join(table.split())
-    assert "19.2308" not in table
-    markdown = run_cli("compare", "-f", "markdown").out
-    assert "it has 19.2%)" in markdown and "19.2308" not in markdown
-    html = run_cli("compare", "-f", "html").out
-    assert "it has 19.2%)" in html and "19.2308" not in html
-    card = run_cli("score", "proposals/italy.yaml").out
-    assert "81.6667" not in card and "78.9116" not in card
+def _local_work_cut(tmp_path: Path) -> Path:
+    """The samples, with the direct offer's local work in its ICP cut from US$180 m to 20 m,
+    so that its ICP local share fails the gate `icp_local_share` (> 30) at a computed
+    figure that is not round: local 20 m of ICV 20 × 1 + 8 × 4 (technology transfer)
+    + 6 × 4 (training) + 1 × 2 (certification) = 78 m, 100 × 20 / 78 = 25.641...%."""
+    folder = tmp_path / "proposals"
+    shutil.copytree(PROPOSALS, folder)
+    offer = folder / "direct-offer.yaml"
+    text = offer.read_text(encoding="utf-8")
+    assert text.count("value: 180_000_000") == 1
+    offer.write_text(text.replace("value: 180_000_000", "value: 20_000_000"), encoding="utf-8")
+    return folder
+
+
+def test_a_derived_percentage_reads_as_a_rounded_percent_in_every_format(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    folder = str(_local_work_cut(tmp_path))
+    assert f"{100 * 20 / 78:.4f}" == "25.6410"
+    table = run_cli("compare", folder).out
+    assert "it has 25.6%)" in " ".join(table.split())
+    assert "25.641" not in table
+    markdown = run_cli("compare", folder, "-f", "markdown").out
+    assert "it has 25.6%)" in markdown and "25.641" not in markdown
+    html = run_cli("compare", folder, "-f", "html").out
+    assert "it has 25.6%)" in html and "25.641" not in html
+    # The samples' direct offer: its ICP Credit Value over its acquisition cost, an
+    # uncertain figure (its prices are ranges), and its ICP local share, both computed.
+    # ICV 180 + 8 × 4 + 6 × 4 + 1 × 2 = US$238 m; acquisition 3 × 160 m (likely) + 35 m
+    # (the midpoint of 30–40 m) = US$515 m: 100 × 238 / 515 = 46.2136%; local share
+    # 100 × 180 / 238 = 75.6303%.
+    assert (f"{100 * 238 / 515:.4f}", f"{100 * 180 / 238:.4f}") == ("46.2136", "75.6303")
+    card = run_cli("score", "proposals/direct-offer.yaml").out
+    assert "46.2136" not in card and "75.6303" not in card
     flat = " ".join(card.replace("│", " ").split())
-    assert "81.7% (uncertain:" in flat
-    assert "78.9% (uncertain:" in flat
+    assert "46.2% (uncertain:" in flat
+    assert "75.6%" in flat  # the gate icp_local_share's value
 
 
 def test_the_json_keeps_the_full_precision_of_a_rounded_percent(run_cli: RunCli) -> None:
     data = json.loads(run_cli("compare", "-f", "json").out)
     direct = next(r for r in data["results"] if r["id"] == "direct-offer")
     gate = next(g for g in direct["gates"] if g["id"] == "icp_local_share")
-    assert gate["detail"] == "19.2%"
+    assert gate["detail"] == "75.6%"  # 100 × 180 / 238 = 75.6303 (as above)
     transfer = direct["criteria"]["technology_transfer"]["subcriteria"]
-    italy = next(r for r in data["results"] if r["id"] == "italy")
-    credit = italy["criteria"]["technology_transfer"]["subcriteria"]["icp_credit"]
-    assert credit["value"] == pytest.approx(81.666667)
-    assert credit["explanation"].startswith("81.7% (uncertain: ")
-    assert transfer["local_content"]["explanation"].startswith("30% → ")
+    credit = transfer["icp_credit"]
+    assert credit["value"] == pytest.approx(100 * 238 / 515, abs=1e-6)  # 46.213592
+    assert credit["explanation"].startswith("46.2% (uncertain: ")
+    assert transfer["local_content"]["explanation"].startswith("35% → ")
 
 
 GATED = """\
@@ -269,5 +293,7 @@ def test_sensitivity_lists_the_ineligible_by_id(run_cli: RunCli, order_folder: P
 
 def test_the_html_card_gives_a_computed_percent_rounded(run_cli: RunCli) -> None:
     card = run_cli("score", "proposals/italy.yaml", "-f", "html").out
-    assert "81.6667" not in card and "<td>81.7%<" in card
-    assert "<td>50%<" in card  # a percentage as written, with its sign
+    # Italy's ICP Credit Value over its acquisition cost: €426.9 m / €530 m = 80.5472%.
+    assert f"{100 * 426.9 / 530:.4f}" == "80.5472"
+    assert "80.5472" not in card and "<td>80.5%<" in card
+    assert "<td>45%<" in card  # a percentage as written (its local content), with its sign

@@ -30,6 +30,7 @@ from evaluator.render.html import (
     render_report,
 )
 from evaluator.render.sensitivity import discount_sentence, headline
+from evaluator.render.text.credibility import leaf_factor, partly_discounted
 from evaluator.render.text.evidence import explanation
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
@@ -38,7 +39,7 @@ from tests.test_sensitivity import TWO, many_offers
 
 RunCli = Callable[..., Run]
 EPOCH = "1748736000"  # 2025-06-01 00:00:00 UTC
-SAMPLES = ["italy", "turkiye", "south-korea", "direct-offer"]  # in rank order
+SAMPLES = ["south-korea", "italy", "turkiye", "direct-offer"]  # in rank order
 VOID = {"meta", "br", "col", "wbr", "link", "img", "input", "hr", "source", "area", "base"}
 
 
@@ -164,7 +165,8 @@ def test_the_report_is_one_html_document_with_a_title_and_a_language(report: str
     html = doc.find("html")
     assert html.attrs["lang"] == "en"
     assert doc.find("title").text == (
-        "Comparison of proposals · G2G defence procurement — the minister's criteria (May 2025)"
+        "Comparison of proposals · G2G defence procurement — the minister's criteria and the "
+        "DIPN (March 2026)"
     )
     assert doc.find("meta", charset="utf-8")
     assert [h.text for h in doc.iter("h1")] == ["Comparison of proposals"]
@@ -196,20 +198,19 @@ def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str)
     verdict = summary.find("div", class_="verdict")
     assert verdict.attrs["class"] == "verdict verdict-caveat"
     assert summary.find("p", class_="lead").text == (
-        "Recommended, with caveats: italy (Italy), total 60.98 of 100, 3.56 ahead of turkiye."
+        "Recommended, with caveats: south-korea (South Korea), total 57.79 of 100, 3.10 ahead "
+        "of italy."
     )
     assert [li.text for li in verdict.find("ul", class_="caveats").iter("li")] == [
         "No panel ratings (no --panel): sincerity scores 0 for every proposal."
     ]
     findings = [li.text for li in summary.find("ul", class_="findings").iter("li")]
-    assert (
-        "✗ direct-offer is ineligible: No third-party interference (g2g.intermediaries one "
-        "of none, disclosed; it has undisclosed)."
-    ) in findings
-    assert (
-        "✗ direct-offer is ineligible: ICP credit more than 30% local "
-        "(industrial_collaboration.local_share_pct > 30; it has 19.2%)."
-    ) in findings
+    # The direct offer's advance payment has no guarantee: the one gate it fails, and why.
+    assert [f for f in findings if f.startswith("✗")] == [
+        "✗ direct-offer is ineligible: Advance payment covered by a guarantee "
+        "(pricing.advance_payment_guarantee = true, when pricing.advance_payment_pct > 0; "
+        "it has false)."
+    ]
 
 
 def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:
@@ -315,7 +316,7 @@ def test_the_ranking_lists_every_proposal_with_its_scores(report: str) -> None:
     assert [r.find("th").text.rstrip(" ≈") for r in rows] == SAMPLES
     cells = [[td.text for td in r.find_all("td")] for r in rows]
     assert [c[0] for c in cells] == ["★ 1", "2", "3", "—"]
-    assert [c[-1] for c in cells] == ["✓ passes all"] * 3 + ["✗ fails 2"]
+    assert [c[-1] for c in cells] == ["✓ passes all"] * 3 + ["✗ fails 1"]
     assert "ineligible" in rows[3].attrs["class"].split()
 
 
@@ -382,9 +383,13 @@ def test_the_gates_show_pass_and_fail_in_words(report: str) -> None:
     results = {
         r.find("code").text: [td.find("strong").text for td in r.find_all("td")[1:]] for r in rows
     }
-    assert results["no_undisclosed_intermediaries"] == ["✓ pass"] * 3 + ["✗ fail"]
-    assert results["icp_local_share"] == ["✓ pass"] * 3 + ["✗ fail"]
+    # The direct offer's advance payment (15%) has no guarantee; every offer's local
+    # content is at least 30%.
+    assert results["advance_payment_guaranteed"] == ["✓ pass"] * 3 + ["✗ fail"]
     assert results["local_content_floor"] == ["✓ pass"] * 4
+    # A gate whose `when` does not hold is not applicable, as the score cards say: only
+    # Italy's price has capped escalation (the others are firm, or an estimate).
+    assert results["escalation_cap"] == ["– n/a", "✓ pass", "– n/a", "– n/a"]
 
 
 def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
@@ -405,7 +410,12 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
             for row, leaf in zip(rows, c.leaves, strict=True):
                 cells = row.find_all("td")
                 assert cells[1].text == percent(leaf.weight)
-                assert cells[2].text == f"{leaf.score:.2f}"
+                # the score, and under a criterion whose credibility discounts only its
+                # promises, whether this row is one
+                factor = leaf_factor(leaf) if partly_discounted(c) else ""
+                assert cells[2].text == f"{leaf.score:.2f}{factor}"
+                if factor:
+                    assert cells[2].find("span", class_="factor").text == factor
                 assert cells[3].text == " ".join(explanation(leaf).split())
             if c.credibility_field is not None:
                 assert block.find("p", class_="credibility").text.startswith(
@@ -414,11 +424,11 @@ def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
         icp = [b for b in blocks if "icp" in b.attrs["class"].split()]
         assert len(icp) == (e.icp is not None)
         assert len(blocks) == len(e.criteria) + len(icp) + 1  # and the gates
-    italy = cards[0]
-    assert "✓ eligible" in italy.find("p", class_="meta").text
+    korea = cards[0]
+    assert "✓ eligible" in korea.find("p", class_="meta").text
     assert "✗ ineligible" in cards[3].find("p", class_="meta").text
-    # A ranged figure says so in its value cell.
-    lifecycle = italy.find("tbody").find_all("tr")[0].find_all("td")[0]
+    # A ranged figure (Korea's sustainment a year, 10–15 m) says so in its value cell.
+    lifecycle = korea.find("tbody").find_all("tr")[0].find_all("td")[0]
     assert "≈ from estimates:" in lifecycle.text
 
 
@@ -432,7 +442,7 @@ def test_the_audit_trail_has_every_file_and_its_hash(report: str) -> None:
     assert details["Tool"].startswith("evaluator ")
     assert details["Method"] == "wsm"
     assert sha256(DEFAULT_CRITERIA) in details["Criteria"]
-    assert "malaysia-g2g-2025 version 1.0" in details["Criteria"]
+    assert "malaysia-g2g-2026 version 2.0" in details["Criteria"]
     rows = audit.find("table").find("tbody").find_all("tr")
     files = {r.find("th").text: [td.text for td in r.find_all("td")] for r in rows}
     assert set(files) == set(SAMPLES)
@@ -453,7 +463,7 @@ def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> No
         "Audit trail",
     ]
     assert doc.find("p", class_="lead").text == (
-        "turkiye (Türkiye) is eligible: total 57.42 of 100 (method wsm)."
+        "turkiye (Türkiye) is eligible: total 52.69 of 100 (method wsm)."
     )
     assert [b.attrs["data-proposal"] for b in doc.find_all("g", class_="bar")] == ["turkiye"]
     assert len(doc.find_all("article", class_="card")) == 1
@@ -470,19 +480,22 @@ def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -
     doc, _ = parse(result.out)
     panel = section(doc, "panel")
     rows = panel.find("tbody").find_all("tr")
-    korea = next(r for r in rows if r.find("th").text == "south-korea")
-    assert [td.text for td in korea.find_all("td")] == [
+    italy = next(r for r in rows if r.find("th").text == "italy")
+    assert [td.text for td in italy.find_all("td")] == [
         "sincerity",
-        "acceptable",
-        "marginal",
+        "good",
         "outstanding",
-        "50.0",
-        "75 ⚠",
+        "acceptable",
+        "75.0",
+        "50 ⚠",
     ]
-    assert korea.attrs["class"] == "disagreement"
+    assert italy.attrs["class"] == "disagreement"
+    korea = next(r for r in rows if r.find("th").text == "south-korea")
+    assert [td.text for td in korea.find_all("td")][1:] == ["good", "good", "good", "75.0", "0"]
+    assert "class" not in korea.attrs  # the members agree
     ratings = [td for td in doc.find_all("td", class_="panel-ratings")]
     assert len(ratings) == len(SAMPLES)  # one judgement per proposal
-    assert ratings[2].text == "A: acceptable B: marginal C: outstanding ⚠ disagreement"
+    assert ratings[1].text == "A: good B: outstanding C: acceptable ⚠ disagreement"
     audit = section(doc, "audit").find_all("table")[1]
     members = [[td.text for td in r.find_all("td")] for r in audit.find("tbody").find_all("tr")]
     assert members == [[f"panel/{m}.yaml", sha256(ROOT / "panel" / f"{m}.yaml")] for m in "abc"]
@@ -523,8 +536,8 @@ def test_sensitivity_adds_the_robustness_section(run_cli: RunCli, fixed_date: No
     sentences = [p.text for p in robust.find("div", class_="verdict").iter("p")]
     # the headline, then over which discount rates the winner holds
     assert sentences == [*headline(analysis), discount_sentence(analysis)]
-    assert sentences[0].startswith("italy stays first while pricing's weight is at most ")
-    assert sentences[-1].startswith("Discount rate (today 7%): italy stays first from ")
+    assert sentences[0].startswith("south-korea stays first while pricing's weight is at least ")
+    assert sentences[-1].startswith("Discount rate (today 7%): south-korea stays first at every ")
     chart = robust.find("svg", class_="stability")
     rows = chart.find_all("g", class_="interval")
     assert [g.attrs["data-criterion"] for g in rows] == list(analysis.stability)
@@ -646,7 +659,16 @@ def external_references(html: str) -> list[str]:
 
 def test_the_report_fetches_nothing(report: str) -> None:
     assert external_references(report) == []
-    assert "http://" not in report and "https://" not in report
+    # The page names no address of its own: a URL in it is text quoted from the files it
+    # reports on (the criteria's exchange-rate source), as text, never inside a tag.
+    quoted = "".join(
+        path.read_text(encoding="utf-8")
+        for path in [DEFAULT_CRITERIA, *sorted(PROPOSALS.glob("*.yaml"))]
+    )
+    urls = re.findall(r"https?://[^\s<>\"']+", report)
+    assert urls, "the samples' criteria quote the exchange rates' source, with its address"
+    assert [url for url in urls if url.rstrip(");,.") not in quoted] == []
+    assert not re.search(r"<[^>]*https?://", report)
     assert "<script" not in report and "<link" not in report and "<img" not in report
     # The page forbids loading anything, should a proposal smuggle a URL into its text.
     assert (

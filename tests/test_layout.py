@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -188,6 +189,31 @@ def test_a_score_card_shows_every_score_whole(at_width: Callable[..., str], name
                 score = "raw" if leaf["rule"] == "raw" else f"{leaf['score']:.2f}"
                 starts = [ident[: i + 1] for i, ch in enumerate(ident) if ch == "_"] + [ident]
                 assert any(_line_with(text, start, score) for start in starts), (width, ident, text)
+
+
+@pytest.mark.parametrize("name", [n for n in COMMANDS if n.startswith("score")])
+def test_a_narrow_card_still_says_which_rows_are_promises(
+    at_width: Callable[..., str], name: str
+) -> None:
+    """A narrow card puts a row's credibility before its evidence rather than in a column
+    of its own (which left the ids and the evidence two letters wide), but keeps it."""
+    data = json.loads(at_width(100, *COMMANDS[name], "--format", "json"))
+    (result,) = data["results"]
+    partly = [
+        c
+        for c in result["criteria"].values()
+        if len({leaf.get("discounted") for leaf in c["subcriteria"].values()}) > 1
+    ]
+    assert partly, "the samples have a criterion whose credibility discounts only promises"
+    said = Counter(
+        f"× {leaf['factor']:g} ({'promise' if leaf['discounted'] else 'not discounted'})"
+        for c in partly
+        for leaf in c["subcriteria"].values()
+    )
+    for width in WIDTHS:
+        flat = " ".join(at_width(width, *COMMANDS[name]).translate(BOX).split())
+        for words, count in said.items():
+            assert flat.count(words) == count, (width, words, flat)
 
 
 @pytest.mark.parametrize("name", [n for n in COMMANDS if n.startswith("sensitivity")])

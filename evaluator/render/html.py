@@ -486,7 +486,8 @@ class GateRow:
     id: str
     title: str
     requirement: str
-    results: tuple[tuple[bool, str], ...]  # passed, the value that decided it
+    # passed, whether it applies (its `when` holds), the value that decided it
+    results: tuple[tuple[bool, bool, str], ...]
 
 
 def gate_grid(comparison: Comparison) -> list[GateRow]:
@@ -496,7 +497,9 @@ def gate_grid(comparison: Comparison) -> list[GateRow]:
         results = []
         for e in comparison.evaluations:
             found = next((g for g in e.gates if g.id == gate.id), None)
-            results.append((True, "") if found is None else (found.passed, detail(found)))
+            results.append(
+                (True, True, "") if found is None else (found.passed, found.applies, detail(found))
+            )
         rows.append(GateRow(gate.id, gate.title, requirement(gate), tuple(results)))
     return rows
 

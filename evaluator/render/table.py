@@ -56,7 +56,7 @@ from evaluator.render.text.credibility import leaf_factor, partly_discounted, sc
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text, short_note_text
-from evaluator.scoring.results import Comparison, Evaluation
+from evaluator.scoring.results import Comparison, CriterionScore, Evaluation
 
 
 def _console(options: RenderOptions) -> Console:
@@ -585,23 +585,9 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
         if has_raw(c):  # weight × a raw value would be a meaningless number
             title = f"{c.title}: {no_contribution(c, comparison.method)}"
         partly = partly_discounted(c)
-        table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
-        table.add_column("Sub-criterion", ratio=2, overflow="fold")
-        table.add_column("Weight", justify="right", no_wrap=True)
-        table.add_column("Score", justify="right", no_wrap=True)
-        if partly:  # which rows are promises, discounted by the factor
-            table.add_column("Credibility", no_wrap=True)
-        table.add_column("Evidence", ratio=5, overflow="fold")
-        for leaf in c.leaves:
-            style = "yellow" if leaf.missing else ""
-            table.add_row(
-                leaf.id,
-                percent(leaf.weight),
-                "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
-                *([leaf_factor(leaf)] if partly else []),
-                explanation(leaf),
-                style=style,
-            )
+        table = _leaf_table(c, title, partly)
+        if partly and needed_width(table, {0: IDENTIFIER}) > inner:
+            table = _leaf_table(c, title, partly, merged=True)
         if c.credibility_field is not None:
             value = "missing" if c.credibility_value is None else str(c.credibility_value)
             table.caption = (
@@ -620,6 +606,34 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
     if e.unscored:
         parts.append(broken(Text(unscored_sentence(e.unscored), style="dim"), inner))
     return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)
+
+
+def _leaf_table(c: CriterionScore, title: str, partly: bool, merged: bool = False) -> Table:
+    """A criterion's sub-criteria: weight, score and evidence; when the credibility factor
+    discounts some of them, which rows are promises, in a column of its own or, on a
+    narrow terminal (`merged`), before the evidence, as the gates put a value after
+    their requirement."""
+    table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
+    table.add_column("Sub-criterion", ratio=2, overflow="fold")
+    table.add_column("Weight", justify="right", no_wrap=True)
+    table.add_column("Score", justify="right", no_wrap=True)
+    separate = partly and not merged
+    if separate:  # which rows are promises, discounted by the factor
+        table.add_column("Credibility", no_wrap=True)
+    table.add_column("Credibility; evidence" if merged else "Evidence", ratio=5, overflow="fold")
+    for leaf in c.leaves:
+        evidence = explanation(leaf)
+        if partly and merged:
+            evidence = f"{leaf_factor(leaf)}; {evidence}"
+        table.add_row(
+            leaf.id,
+            percent(leaf.weight),
+            "raw" if leaf.rule == "raw" else f"{leaf.score:.2f}",
+            *([leaf_factor(leaf)] if separate else []),
+            evidence,
+            style="yellow" if leaf.missing else "",
+        )
+    return table
 
 
 def gate_table(e: Evaluation, width: int) -> Table:
