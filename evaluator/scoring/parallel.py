@@ -113,20 +113,62 @@ def read_in_parallel(
     files: list[Path], max_bytes: int, workers: int
 ) -> Iterator[Proposal | tuple[Problem, ...]]:
     """Each file's proposal, or the problems that stop it, in file order, read by
-    `workers` processes."""
+    `workers` processes.
+
+    Chunk k goes to worker k mod `workers`, which sends its chunks back in order through
+    its own pipe, so reading them round the workers gives the file order. Forked processes
+    and pipes, as `_Pool` uses, not `multiprocessing.Pool`: a pool's `terminate()` after a
+    worker failed could hang (its task-queue lock held by a worker it had just killed)."""
     import multiprocessing
 
-    tasks = [(files[i : i + CHUNK], max_bytes) for i in range(0, len(files), CHUNK)]
-    # fork: workers start at once with everything imported; imap keeps the file order.
+    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
+    workers = max(1, min(workers, len(chunks)))
+    # fork: workers start at once with everything imported, nothing pickled on the way in.
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=worker_signals) as pool:
-        for chunk in pool.imap(_load_chunk, tasks):
-            yield from chunk
+    connections: list[Connection] = []
+    processes: list[Any] = []
+    try:
+        for worker in range(workers):
+            ours, theirs = context.Pipe(duplex=False)
+            process = context.Process(
+                target=_read_chunks, args=(theirs, chunks[worker::workers], max_bytes), daemon=True
+            )
+            process.start()
+            theirs.close()
+            connections.append(ours)
+            processes.append(process)
+        for index in range(len(chunks)):
+            yield from _receive(connections[index % workers])
+    finally:
+        # Done, failed or abandoned: a worker still sending finds its pipe closed and ends;
+        # any other is ended.
+        for connection in connections:
+            connection.close()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
 
 
-def _load_chunk(task: tuple[list[Path], int]) -> list[Proposal | tuple[Problem, ...]]:
-    files, max_bytes = task
-    return [load_or_problems(path, max_bytes) for path in files]
+def _read_chunks(connection: Connection, chunks: list[list[Path]], max_bytes: int) -> None:
+    """A reading worker: each of its chunks read, and sent back in order; a failure sent
+    instead of the chunk it happened in, and the worker stops."""
+    worker_signals()
+    try:
+        for chunk in chunks:
+            try:
+                answer = ("ok", [load_or_problems(path, max_bytes) for path in chunk])
+            except BaseException as exc:  # told to the parent, never printed here
+                connection.send(
+                    ("failed", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
+                )
+                return
+            connection.send(answer)
+    except OSError:  # the parent went away
+        return
+    finally:
+        connection.close()
+        os._exit(0)  # no atexit handlers, no flushing of the parent's copied buffers
 
 
 T = TypeVar("T")
