@@ -43,3 +43,15 @@ FINANCIAL_BEFORE_TECHNICAL = Template(
     "stage `{stage}` reads the technical envelope after a stage that opened the financial "
     "one: the financial envelope is opened last"
 )
+
+# --- two envelopes (evaluator.model.envelopes) -----------------------------------------------
+PRICE_IN_TECHNICAL = Template(
+    "the price goes in the financial envelope (financial.yaml beside this file), not in "
+    "the technical one: a committee reading technical.yaml must not see it"
+)
+NO_FINANCIAL_ENVELOPE = Template(
+    "no financial.yaml beside technical.yaml: the financial envelope holds `pricing`"
+)
+NOT_THIS_OFFER = Template(
+    "this financial envelope says it is `{given}`'s, but its technical envelope is `{id}`'s"
+)

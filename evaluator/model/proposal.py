@@ -79,6 +79,9 @@ class Proposal:
     # The answers to the criteria's requirements, by requirement id; None when the section
     # is left out (a technical envelope's, or a single file's).
     compliance: Mapping[str, Answer] | None = None
+    # An offer in two envelopes: its financial envelope's file, not yet opened (see
+    # evaluator.model.envelopes); None for a single file, or once opened.
+    financial: str | None = None
 
     @property
     def ranged(self) -> bool:

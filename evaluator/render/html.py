@@ -908,11 +908,14 @@ def render_report(
     sensitivity: Sensitivity | None = None,
     generated: datetime | None = None,
     command: Sequence[str] = (),
+    stages: dict[str, Any] | None = None,
 ) -> str:
     """The report as one HTML document (a comparison, or one proposal's score card);
-    `command`, the command line that made it, goes into the audit trail."""
+    `command`, the command line that made it, goes into the audit trail; `stages`, a
+    staged tender's stages in sentences (render.stages), go before the recommendation."""
     template = environment().get_template("report.html")
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
+    context["stages"] = stages
     if command:
         import shlex
 
