@@ -225,3 +225,61 @@ def test_recommend_only_on_the_last_stage(run_cli, tender):
     (tender / "criteria.yaml").write_text(CRITERIA + text)
     result = compare(run_cli, tender)
     assert result.code == 1 and "only the last stage" in result.err
+
+
+def test_the_sample_tender(run_cli):
+    """The samples show the process (docs/stages.md): turkiye fails a mandatory
+    requirement at the technical stage and its price stays sealed; direct-offer fails the
+    financial stage's advance-payment gate; the recommendation is among the other two."""
+    result = run_cli("compare", "proposals", "--criteria", "criteria/tender.yaml")
+    assert result.code == 0, result.err
+    out = result.out
+    assert "turkiye fails (32.50): Every mandatory requirement of the user met" in out
+    assert "CSS-R01 (mandatory): non-compliant, vol. 2, § 3.1, p. 14" in out
+    assert "Financial envelope not opened (price shown nowhere): turkiye." in out
+    assert "Recommended, with the caveats below: south-korea (South Korea)" in out
+    data = json.loads(
+        run_cli(
+            "compare", "proposals", "--criteria", "criteria/tender.yaml", "--format", "json"
+        ).out
+    )
+    assert [r["id"] for r in data["results"]] == ["south-korea", "italy"]
+    assert data["sealed"] == ["turkiye"]
+    # Its unit price (EUR 148 m in the file) and every cost derived from it appear nowhere.
+    assert "turkiye" not in json.dumps(data["results"])
+    technical = run_cli(
+        "compare", "proposals", "--criteria", "criteria/tender.yaml", "--stage", "technical"
+    )
+    assert "Passed: italy (69.58), south-korea (68.83), direct-offer (55.00)." in technical.out
+    assert "Recommended" not in technical.out
+
+
+def test_the_tender_criteria_are_the_default_ones_with_the_stages(run_cli):
+    """criteria/tender.yaml is default.yaml plus the requirement, the technical criterion,
+    its gate and the stages: the rest must not drift apart."""
+    from evaluator.api import load_criteria
+
+    default, tender = load_criteria("criteria/default.yaml"), load_criteria("criteria/tender.yaml")
+
+    def criteria(framework):
+        return [
+            (
+                c.id,
+                c.weight,
+                c.credibility,
+                [(lf.id, lf.field, lf.rule, lf.weight) for lf in c.leaves],
+            )
+            for c in framework.criteria
+            if c.id != "technical"
+        ]
+
+    def gates(framework):
+        return [(g.id, g.title, g.fields, g.when) for g in framework.gates]
+
+    assert criteria(tender) == criteria(default)
+    assert gates(tender)[:1] == [
+        ("technical_compliance", g.title, ("compliance.mandatory_met",), None)
+        for g in tender.gates[:1]
+    ]
+    assert gates(tender)[1:] == gates(default)
+    assert (tender.rates, tender.icp, tender.panel) == (default.rates, default.icp, default.panel)
