@@ -283,3 +283,18 @@ def test_the_tender_criteria_are_the_default_ones_with_the_stages(run_cli):
     ]
     assert gates(tender)[1:] == gates(default)
     assert (tender.rates, tender.icp, tender.panel) == (default.rates, default.icp, default.panel)
+
+
+def test_stopping_at_the_last_stage_recommends_nothing(run_cli, tender, reads):
+    result = compare(run_cli, tender, "--stage", "financial")
+    assert result.code == 0, result.err
+    assert "Stopped after stage `financial`: no weighted evaluation." in result.out
+    assert "Recommended" not in result.out
+    assert [name for name in reads if name.endswith("c/financial.yaml")]
+    assert not [name for name in reads if name.endswith("d/financial.yaml")]
+
+
+def test_sensitivity_with_stages_is_refused(run_cli, tender):
+    result = compare(run_cli, tender, "--format", "html", "--sensitivity")
+    assert result.code == 2
+    assert "does not go with a criteria file that has stages" in result.err

@@ -567,6 +567,12 @@ def compare(
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *options.panel_inputs]
     if framework.stages or stage is not None:
+        if sensitivity:
+            raise UsageError.at(
+                "--sensitivity",
+                "does not go with a criteria file that has stages: run `evaluator "
+                "sensitivity` on the offers that passed every stage",
+            )
         _compare_stages(framework, options, inputs, sources, stage)
         return
     # JSON needs no ranked objects here: large batches go from file to JSON line in

@@ -96,7 +96,7 @@ def evaluate_stages(
     financial: Opener | None = None,
 ) -> Staged:
     """Evaluate the stages in order (up to and including `until`, a stage id); then, when
-    the last stage asks for it and the run was not stopped early, the weighted evaluation
+    the last stage asks for it and no `until` was given, the weighted evaluation
     of every criterion among the offers that passed every stage. `financial` opens an
     offer's financial envelope when it reaches the first stage that reads it (InputError:
     the offer is not evaluated further)."""
@@ -126,7 +126,7 @@ def evaluate_stages(
             break
     last = results[-1].stage if results else None
     final = None
-    if last is not None and last.recommend and (until is None or until == last.id):
+    if last is not None and last.recommend and until is None:
         final = evaluate(current, criteria, weights, method, [], panel)
     sealed = []
     if any(s.financial for s in criteria.stages):
