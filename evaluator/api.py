@@ -50,6 +50,7 @@ from evaluator.scoring.results import Prepared, WhatIf
 if TYPE_CHECKING:
     from evaluator.analysis.sensitivity import Sensitivity
     from evaluator.model.ahp import AhpResult
+    from evaluator.scoring.stages import Staged
 
 # A path as a caller gives it: text or any path-like object.
 PathArg = str | os.PathLike[str]
@@ -160,6 +161,53 @@ def _add_proposal(
     batch.proposals.append(proposal)
     if criteria is not None:
         batch.prepared.append(prepare(proposal, criteria))
+
+
+def compare_stages(
+    paths: Sequence[Path],
+    criteria: Criteria,
+    *,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    panel: Path | None = None,
+    until: str | None = None,
+) -> Staged:
+    """A tender evaluated stage by stage (the criteria file's `stages`), up to and including
+    the stage `until` (an id; None: every stage and, when the last asks for it, the
+    weighted recommendation among the offers that passed them all). Offers in two
+    envelopes are read without their financial envelope, which is opened only for an
+    offer that reaches the first stage reading it."""
+    from evaluator.model.envelopes import open_financial
+    from evaluator.scoring.stages import evaluate_stages
+
+    batch = Batch()
+    ids = Ids()
+    files, batch.errors = proposal_files(paths)
+    for path in files:
+        batch.files += 1
+        _add_proposal(batch, ids, load_or_problems(path, max_bytes, sealed=True), None)
+    judged = None
+    if panel is not None:
+        unreadable = {Path(p.file).stem for p in batch.errors}
+        judged, problems = load_panel(
+            panel,
+            criteria,
+            [p.id for p in batch.proposals],
+            unreadable=unreadable,
+            max_bytes=max_bytes,
+        )
+        batch.errors.extend(problems)
+    return evaluate_stages(
+        batch.proposals,
+        criteria,
+        weights=weights,
+        method=method,
+        panel=judged,
+        errors=batch.errors,
+        until=until,
+        financial=lambda proposal: open_financial(proposal, max_bytes),
+    )
 
 
 def compare_files(

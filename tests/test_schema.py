@@ -438,7 +438,10 @@ def test_every_field_of_the_table_is_described() -> None:
             assert entry["enum"] == [*spec.choices, None]
     for name, section in properties.items():
         assert section["description"], name
-        if name not in fields.FREE_FORM_SECTIONS:
+        if name == fields.COMPLIANCE_SECTION:  # keyed by the criteria's requirement ids
+            assert section["propertyNames"] == {"pattern": fields.ID_PATTERN.pattern}
+            assert section["additionalProperties"]["additionalProperties"] is False
+        elif name not in fields.FREE_FORM_SECTIONS:
             assert section["additionalProperties"] is False
 
 

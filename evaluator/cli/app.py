@@ -516,6 +516,17 @@ def compare(
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     jobs: JobsOption = None,
+    stage: Annotated[
+        str | None,
+        typer.Option(
+            "--stage",
+            metavar="ID",
+            help="With a criteria file that has stages: evaluate the stages up to and "
+            "including this one, and stop there (no recommendation). A stage before the "
+            "financial one never opens a financial envelope.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Rank proposals from files and folders against the criteria.
 
@@ -555,6 +566,15 @@ def compare(
         _check_weighted_sum(framework.method if way is Method.ALL else way)
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *options.panel_inputs]
+    if framework.stages or stage is not None:
+        if sensitivity:
+            raise UsageError.at(
+                "--sensitivity",
+                "does not go with a criteria file that has stages: run `evaluator "
+                "sensitivity` on the offers that passed every stage",
+            )
+        _compare_stages(framework, options, inputs, sources, stage)
+        return
     # JSON needs no ranked objects here: large batches go from file to JSON line in
     # worker processes (evaluator/scoring/parallel.py).
     encoded = options.format is Format.JSON and way == Method.WSM
@@ -595,6 +615,52 @@ def compare(
             text = render(comparison.details, _render_options(all_rows))
     _emit(text, options, sources)
     if errors:
+        raise typer.Exit(1)
+
+
+def _compare_stages(
+    framework: Any,
+    options: RunOptions,
+    inputs: Sequence[Path],
+    sources: Sequence[Path],
+    stage: str | None,
+) -> None:
+    """`compare` on a criteria file with stages: each stage, then the recommendation."""
+    from evaluator import api
+
+    known = [s.id for s in framework.stages]
+    if stage is not None and not known:
+        raise UsageError.at("--stage", f"{framework.file} has no stages")
+    if stage is not None and stage not in known:
+        raise UsageError.at(
+            "--stage", f"no stage `{stage}` in {framework.file}: its stages are {', '.join(known)}"
+        )
+    staged = api.compare_stages(
+        inputs,
+        framework,
+        weights=options.weights,
+        method=options.method,
+        max_bytes=options.max_bytes,
+        panel=options.panel,
+        until=stage,
+    )
+    _report(staged.errors)
+    from evaluator.render import stages as staged_render
+
+    final = staged.final
+    fmt = options.format
+    text: str
+    if fmt is Format.JSON:
+        text = staged_render.render_json(staged)
+    elif fmt is Format.HTML:
+        text = staged_render.render_html(staged, _render_options(True))
+    elif final is not None:
+        inner = _renderer(fmt)(final, _render_options(True))
+        text = staged_render.render_text(staged, fmt.value, _render_options(True), inner)
+    else:
+        text = staged_render.render_text(staged, fmt.value, _render_options(True), "")
+    _emit(text, options, sources)
+    if staged.errors:
         raise typer.Exit(1)
 
 

@@ -10,8 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from evaluator.errors import CriteriaError, InputError, SettingError
+from evaluator.io.files import load_document
 from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.messages import Template
+from evaluator.messages.compliance import (
+    NO_REQUIREMENTS,
+    NO_SUCH_REQUIREMENT,
+    REQUIREMENTS_OUTSIDE,
+)
 from evaluator.messages.criteria import (
     ANY_OF_TOO_FEW,
     APPLIES_TO_EMPTY,
@@ -72,11 +78,14 @@ from evaluator.messages.values import (
     VALUE,
 )
 from evaluator.model.checks import Checker, closest, describe, dotted, shorten, suggestion
+from evaluator.model.compliance import Requirement, read_requirements, unreferenced
 from evaluator.model.fields import (
     ANY,
     BOOL,
     CHOICE,
+    COMPLIANCE_SECTION,
     CURRENCY_PATTERN,
+    DERIVED_FIELDS,
     FREE_FORM_SECTIONS,
     ID_PATTERN,
     JUDGEMENT,
@@ -88,11 +97,12 @@ from evaluator.model.fields import (
 )
 from evaluator.model.icp import IcpTable, read_table
 from evaluator.model.method import METHODS, Method
-from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, Note
+from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, UNREFERENCED_REQUIREMENT, Note
 from evaluator.model.numeric import Truth, many, negation, within
 from evaluator.model.panel import PanelSettings, read_settings
 from evaluator.model.ranges import Range, read_number
 from evaluator.model.rules import Rule, parse_rule
+from evaluator.model.stages import Stage, read_stages
 
 WEIGHTS = "weights"  # the setting of what-if weights, as errors name it
 MISSING_POLICIES = ("zero", "error")
@@ -302,6 +312,10 @@ class Criteria:
     # point estimates, which score; `sensitivity --values` draws them.
     rate_ranges: Mapping[str, Range] = field(default_factory=dict)
     rates_source: str | None = None  # `exchange_rates.source`: where the rates come from
+    # The user's requirements each proposal answers (the technical compliance matrix).
+    requirements: tuple[Requirement, ...] = ()
+    # The tender's stages, in order (empty: one evaluation of every criterion, as always).
+    stages: tuple[Stage, ...] = ()
 
     def rate(self, currency: str) -> float | None:
         """Units of the criteria currency for one unit of `currency` (a ranged rate's point
@@ -368,6 +382,8 @@ CRITERIA_KEYS = (
     "gates",
     "icp",
     "panel",
+    "requirements",
+    "stages",
 )
 CRITERION_KEYS = (
     "id",
@@ -426,6 +442,19 @@ def parse_criteria(document: Document) -> Criteria:
     gates = _read_gates(check, top.get("gates"))
     icp = read_table(check, top.get("icp"))
     panel = read_settings(check, top.get("panel"))
+    requirements = _requirements(check, top.get("requirements"))
+    _check_answer_fields(check, criteria, gates, requirements)
+    stages: tuple[Stage, ...] = ()
+    if top.get("stages") is not None:
+        stages = read_stages(check, top["stages"], [c.id for c in criteria], [g.id for g in gates])
+    notes += tuple(
+        Note(UNREFERENCED_REQUIREMENT, {"id": r.id, "need": r.need})
+        for r in unreferenced(
+            requirements,
+            [leaf.field for c in criteria for leaf in c.leaves],
+            [name for g in gates for name in g.fields],
+        )
+    )
     title = optional_text("title", criteria_id or "")
     version = optional_text("version", "")  # before raising, so `version: 1.0` is reported
     check.raise_if_any(CriteriaError)
@@ -449,7 +478,65 @@ def parse_criteria(document: Document) -> Criteria:
         panel=panel,
         rate_ranges=rate_ranges,
         rates_source=rates_source,
+        requirements=requirements,
+        stages=stages,
     )
+
+
+def _requirements(check: Checker, raw: Any) -> tuple[Requirement, ...]:
+    """`requirements`: a list, or the name of a file beside the criteria file holding one
+    (under its own `requirements` key)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, str):
+        return read_requirements(check, raw, ("requirements",))
+    folder = Path(check.document.file).parent
+    if not _inside(folder, folder / raw):
+        check.report(("requirements",), REQUIREMENTS_OUTSIDE(name=shorten(raw)))
+        return ()
+    try:
+        document = load_document(folder / raw)
+    except InputError as exc:
+        check.problems.extend(exc.problems)
+        return ()
+    inner = Checker(document)
+    body = inner.mapping((), document.data, ("requirements",), required=("requirements",), what=KEY)
+    found = (
+        read_requirements(inner, (body or {}).get("requirements"), ("requirements",))
+        if body and body.get("requirements") is not None
+        else ()
+    )
+    check.problems.extend(inner.problems)
+    return found
+
+
+def _check_answer_fields(
+    check: Checker,
+    criteria: tuple[Criterion, ...],
+    gates: tuple[Gate, ...],
+    requirements: tuple[Requirement, ...],
+) -> None:
+    """A rule or gate reading `compliance.<id>` names a listed requirement."""
+    listed = [r.id for r in requirements]
+    derived = {f.name for f in DERIVED_FIELDS if f.section == COMPLIANCE_SECTION}
+    named = [
+        (("criteria", i, *(("subcriteria", j) if c.has_subcriteria else ()), "field"), leaf.field)
+        for i, c in enumerate(criteria)
+        for j, leaf in enumerate(c.leaves)
+    ]
+    named += [(("gates", i), name) for i, g in enumerate(gates) for name in g.fields]
+    for path, name in named:
+        if name.partition(".")[0] != COMPLIANCE_SECTION:
+            continue
+        if not requirements:
+            check.report(path, NO_REQUIREMENTS(field=name))
+        elif name not in derived and name[11:] not in listed:
+            check.report(
+                path,
+                NO_SUCH_REQUIREMENT(
+                    id=name[11:], hint=suggestion(name[11:], listed), requirements=tuple(listed)
+                ),
+            )
 
 
 def free_form_fields(criteria: Criteria) -> list[str]:

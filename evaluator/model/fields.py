@@ -268,6 +268,19 @@ DERIVED_FIELDS: tuple[FieldSpec, ...] = (
         "ICV (0 when there is none)",
         derived=True,
     ),
+    _F(
+        "compliance.mandatory_met",
+        BOOL,
+        "every mandatory requirement of the criteria file answered `compliant`",
+        derived=True,
+    ),
+    _F(
+        "compliance.desirable_pct",
+        PERCENT,
+        "100 × the desirable requirements answered `compliant` (a `partial` counting half) / "
+        "all desirable requirements",
+        derived=True,
+    ),
 )
 
 # The fields that describe an offer's agent (g2g.intermediaries says whether there is one).
@@ -280,7 +293,11 @@ for _spec in PROPOSAL_FIELDS:
 FREE_FORM_SECTIONS = ("technical",)
 # A list of records, read by evaluator.model.icp rather than through this flat table.
 ACTIVITY_SECTIONS = ("industrial_collaboration",)
-ALL_SECTIONS = (*SECTIONS, *ACTIVITY_SECTIONS, *FREE_FORM_SECTIONS)
+# Answers to the criteria file's requirements, read by evaluator.model.compliance.
+COMPLIANCE_SECTION = "compliance"
+ALL_SECTIONS = (*SECTIONS, *ACTIVITY_SECTIONS, *FREE_FORM_SECTIONS, COMPLIANCE_SECTION)
+# The answers a proposal gives to a requirement (`compliance.<requirement id>`).
+COMPLIANCE_ANSWERS = ("compliant", "partial", "non_compliant")
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in (*PROPOSAL_FIELDS, *DERIVED_FIELDS)}
 # Judgements come from panel files (evaluator.model.panel), never from a proposal.
 JUDGEMENT_PATTERN = re.compile(r"^panel\.[A-Za-z_][A-Za-z0-9_]*$")
@@ -291,6 +308,8 @@ def field_spec(name: str) -> FieldSpec | None:
     spec = FIELDS.get(name)
     if spec is None and name.startswith("technical.") and len(name) > len("technical."):
         return FieldSpec(name, ANY, "programme-specific fact")
+    if spec is None and name.startswith("compliance.") and ID_PATTERN.match(name[11:]):
+        return FieldSpec(name, CHOICE, "the answer to a requirement", COMPLIANCE_ANSWERS)
     if spec is None and JUDGEMENT_PATTERN.match(name):
         return FieldSpec(name, JUDGEMENT, "a judgement rated by the evaluation panel")
     return spec

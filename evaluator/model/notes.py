@@ -34,6 +34,8 @@ RELATIVE_RULES = "relative_rules"
 # A free-form field the criteria read and no proposal gives: field, close (a near name
 # the proposals give, or None).
 UNMET_FIELD = "unmet_field"
+# A requirement that no criterion scores (desirable) or no gate tests (mandatory): id, need.
+UNREFERENCED_REQUIREMENT = "unreferenced_requirement"
 # `--method all` leaves the weighted sum out: columns (criterion.leaf of each raw rule).
 WSM_LEFT_OUT = "wsm_left_out"
 # Relative methods (topsis, promethee) with one proposal: methods.
@@ -87,6 +89,7 @@ RUN_NOTES = (
     RANGED,
     RELATIVE_RULES,
     UNMET_FIELD,
+    UNREFERENCED_REQUIREMENT,
     WSM_LEFT_OUT,
     ALONE_METHODS,
     RELATIVE_METHODS,

@@ -31,6 +31,7 @@ from evaluator.messages.proposal import (
 )
 from evaluator.messages.values import SECTION
 from evaluator.model.checks import Checker, describe
+from evaluator.model.compliance import Answer, read_answers
 from evaluator.model.fields import (
     ACTIVITY_SECTIONS,
     AGENT_FIELDS,
@@ -38,6 +39,7 @@ from evaluator.model.fields import (
     BOOL,
     CHOICE,
     CHOICES,
+    COMPLIANCE_SECTION,
     CURRENCY,
     CURRENCY_PATTERN,
     DATE,
@@ -74,6 +76,12 @@ class Proposal:
     activities: tuple[Activity, ...] | None = None
     # Figures given as ranges, by dotted name; `values` holds their point estimates.
     ranges: Mapping[str, Range] = field(default_factory=dict)
+    # The answers to the criteria's requirements, by requirement id; None when the section
+    # is left out (a technical envelope's, or a single file's).
+    compliance: Mapping[str, Answer] | None = None
+    # An offer in two envelopes: its financial envelope's file, not yet opened (see
+    # evaluator.model.envelopes); None for a single file, or once opened.
+    financial: str | None = None
 
     @property
     def ranged(self) -> bool:
@@ -107,12 +115,15 @@ def parse_proposal(document: Document) -> Proposal:
     values: dict[str, Value] = {}
     ranges: dict[str, Range] = {}
     activities: tuple[Activity, ...] | None = None
+    compliance: dict[str, Answer] | None = None
     given: set[str] = set()  # the fields written (not null), well or badly
     for section, body in (top or {}).items():
         if section in FREE_FORM_SECTIONS:
             _read_technical(check, section, body, values, ranges)
         elif section in ACTIVITY_SECTIONS:
             activities = read_activities(check, body)
+        elif section == COMPLIANCE_SECTION:
+            compliance = read_answers(check, body)
         elif section in SECTIONS:
             specs = SECTIONS[section]
             fields = check.mapping((section,), body, specs, required=_REQUIRED[section])
@@ -140,7 +151,7 @@ def parse_proposal(document: Document) -> Proposal:
     # raw data: less for a batch to hold in memory and to send between processes.
     located = Document(document.file, None, document.sha256, document.text)
     return Proposal(
-        proposal_id, document.file, document.sha256, values, located, activities, ranges
+        proposal_id, document.file, document.sha256, values, located, activities, ranges, compliance
     )
 
 

@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evaluator.model import fields, icp, panel, rules
+from evaluator.model import compliance, fields, icp, panel, rules, stages
 from evaluator.model.criteria import (
     CONDITION_KEYS,
     CRITERIA_KEYS,
@@ -333,6 +333,30 @@ def _technical_schema(section: str) -> Schema:
     return {"description": description, **schema} if description else schema
 
 
+def _compliance_schema() -> Schema:
+    part = {"type": ["string", "integer"], "minLength": 1}
+    reference = _strict_object(
+        {key: {"description": f"the offer's {key}", **part} for key in compliance.REFERENCE_KEYS},
+        (),
+        "where in the offer the answer is shown: volume, section, page (at least one)",
+    )
+    reference["minProperties"] = 1
+    answer = _strict_object(
+        {
+            "answer": _choice("the offer's answer to the requirement", compliance.ANSWERS),
+            "reference": reference,
+            "note": _text("a remark on the answer"),
+        },
+        ["answer", "reference"],
+    )
+    return {
+        "description": "the answer to each requirement the criteria file lists, by its id",
+        "type": "object",
+        "propertyNames": {"pattern": ID_PATTERN},
+        "additionalProperties": answer,
+    }
+
+
 def proposal_schema() -> Schema:
     """The JSON Schema of a proposal file, from the proposal field table."""
     sections: dict[str, Schema] = {}
@@ -349,6 +373,7 @@ def proposal_schema() -> Schema:
         sections[section] = _activities_schema(section)
     for section in fields.FREE_FORM_SECTIONS:
         sections[section] = _technical_schema(section)
+    sections[fields.COMPLIANCE_SECTION] = _compliance_schema()
     unknown = [s for s in fields.ALL_SECTIONS if s not in sections]
     if unknown:
         raise ValueError(f"no JSON Schema for the proposal section(s) {unknown}")
@@ -623,6 +648,75 @@ _KEY_SCHEMAS: dict[str, Schema] = {
         "minItems": 1,
         "items": {"$ref": "#/$defs/criterion"},
     },
+    "requirements": _nullable(
+        {
+            "oneOf": [
+                {
+                    "description": "the user's requirements each proposal answers (the "
+                    "technical compliance matrix)",
+                    "type": "array",
+                    "items": _strict_object(
+                        {
+                            "id": _ident("the requirement's id, as proposals answer it"),
+                            "text": _text("what is required"),
+                            "need": _choice(
+                                "mandatory (not met: fails) or desirable (scores)",
+                                compliance.NEEDS,
+                            ),
+                            "verified_by": _choice(
+                                "how the answer is verified", compliance.VERIFICATIONS
+                            ),
+                            "source": _text("where the requirement comes from"),
+                        },
+                        ["id", "text", "need", "verified_by"],
+                    ),
+                },
+                _text("a requirements file beside this one, holding `requirements:`"),
+            ]
+        }
+    ),
+    "stages": _nullable(
+        {
+            "description": "the tender's stages, in order: each committee's criteria and "
+            "gates, its pass rule and the envelope it reads",
+            "type": "array",
+            "items": _strict_object(
+                {
+                    "id": _ident("the stage's id (`compare --stage ID`)"),
+                    "title": _text("the committee's name"),
+                    "description": _text("what the stage is for"),
+                    "criteria": {
+                        "description": "the criteria it scores, by id",
+                        "type": "array",
+                        "items": _ident("a criterion's id"),
+                    },
+                    "gates": {
+                        "description": "the gates it checks, by id",
+                        "type": "array",
+                        "items": _ident("a gate's id"),
+                    },
+                    "pass_mark": _number(
+                        "with it, an offer passes on every gate and a stage score at least "
+                        "this; without it, on its gates alone",
+                        minimum=0,
+                        maximum=100,
+                    ),
+                    "envelope": {
+                        **_choice("which envelope of an offer it reads", stages.ENVELOPES),
+                        "default": stages.TECHNICAL,
+                    },
+                    "recommend": {
+                        "description": "the weighted evaluation of every criterion follows, "
+                        "among the offers that passed every stage (the last stage only)",
+                        "type": "boolean",
+                        "default": False,
+                    },
+                    "source": _text("where the stage comes from"),
+                },
+                ["id", "title"],
+            ),
+        }
+    ),
     "gates": _nullable(
         {
             "description": "conditions a proposal must meet to be eligible",

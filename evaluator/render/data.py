@@ -14,6 +14,7 @@ from evaluator.model.icp import IcpBreakdown
 from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.agent import agent_data
+from evaluator.render.compliance import compliance_data, requirements_data
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import notes_text
@@ -92,6 +93,8 @@ def comparison_data(
         "notes": notes_text(comparison.notes),
         "panel": panel_data(comparison, disagreements),
     }
+    if criteria.requirements:
+        data["requirements"] = requirements_data(comparison)
     if comparison.kendall_tau is not None:
         data["kendall_tau"] = {
             k: None if v is None else number(v) for k, v in comparison.kendall_tau.items()
@@ -136,6 +139,8 @@ def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
         "warnings": notes_text(evaluation.warnings),
         "unscored": list(evaluation.unscored),
     }
+    if evaluation.compliance:
+        data["compliance"] = compliance_data(evaluation)
     if evaluation.methods:
         data["methods"] = {
             name: {"total": number(total), "rank": rank}

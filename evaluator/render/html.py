@@ -24,6 +24,7 @@ from evaluator.errors import UsageError
 from evaluator.model.method import Method
 from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
+from evaluator.render.compliance import failures, matrix
 from evaluator.render.criteria import rates_text
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.methods import (
@@ -600,6 +601,10 @@ def ineligible_reasons(comparison: Comparison) -> list[tuple[str, str]]:
         for e in comparison.evaluations
         for g in e.gates
         if not g.passed
+    ] + [
+        (e.id, "does not meet " + "; ".join(failures(e)))
+        for e in comparison.evaluations
+        if failures(e)
     ]
 
 
@@ -871,6 +876,7 @@ def report_context(
         "raw": raw_caption(comparison),
         "grid": criteria_grid(comparison),
         "gates": gate_grid(comparison),
+        "compliance": matrix(comparison) if criteria.requirements and evaluations else None,
         "methods": names,
         "method_rows": [(e, e.eligible and differs(e)) for e in evaluations] if names else [],
         "kendall": [
@@ -902,11 +908,14 @@ def render_report(
     sensitivity: Sensitivity | None = None,
     generated: datetime | None = None,
     command: Sequence[str] = (),
+    stages: dict[str, Any] | None = None,
 ) -> str:
     """The report as one HTML document (a comparison, or one proposal's score card);
-    `command`, the command line that made it, goes into the audit trail."""
+    `command`, the command line that made it, goes into the audit trail; `stages`, a
+    staged tender's stages in sentences (render.stages), go before the recommendation."""
     template = environment().get_template("report.html")
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
+    context["stages"] = stages
     if command:
         import shlex
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
+from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.markdown_text import Markdown, md
@@ -137,13 +138,33 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
                     f"- **{md(e.id)}** is ineligible: {md(g.title)} "
                     f"({md(requirement(g.gate))}; it has {md(detail(g))})."
                 )
+        unmet = failures(e)
+        if unmet:
+            lines.append(f"- **{md(e.id)}** does not meet: {md('; '.join(unmet))}.")
     lines += [f"- **{md(sentence)}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
         lines.append(f"- Note: {md(note_text(note))}.")
     for problem in comparison.errors:
         lines.append(f"- Not evaluated: {md(problem_line(problem))}")
+    lines += compliance_section(comparison)
     lines += panel_section(comparison)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def compliance_section(comparison: Comparison) -> list[str]:
+    """The technical compliance matrix, when the criteria list requirements."""
+    if not comparison.criteria.requirements or not comparison.evaluations:
+        return []
+    heading, body = matrix(comparison)
+    lines = [
+        "",
+        "### Technical compliance",
+        "",
+        _row([md(h) for h in heading]),
+        _row(["---" for _ in heading]),
+    ]
+    lines += [_row([md(cell) for cell in row]) for row in body]
+    return lines
 
 
 def panel_section(comparison: Comparison) -> list[str]:

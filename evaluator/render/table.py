@@ -17,6 +17,7 @@ from rich.text import Text
 from evaluator.model.icp import IcpBreakdown
 from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
+from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
 from evaluator.render.layout import (
@@ -335,6 +336,9 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
                         style="red",
                     )
                 )
+        unmet = failures(e)
+        if unmet:
+            lines.append(Text(f"{e.id} does not meet: {'; '.join(unmet)}.", style="red"))
     if shown is not None:
         lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
     for sentence in disagreement_sentences(comparison, shown):
@@ -439,8 +443,24 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         *what_if_lines(comparison),
         *parts,
         *summary_lines(comparison, shown),
+        *compliance_parts(comparison),
         *panel_parts(comparison, options, shown),
     )
+
+
+def compliance_parts(comparison: Comparison) -> list[RenderableType]:
+    """The technical compliance matrix, when the criteria list requirements."""
+    if not comparison.criteria.requirements or not comparison.evaluations:
+        return []
+    heading, body = matrix(comparison)
+    table = Table(
+        box=box.SIMPLE_HEAD, title="Technical compliance", title_justify="left", expand=True
+    )
+    for i, name in enumerate(heading):
+        table.add_column(name, overflow="fold", ratio=2 if i == 1 else 1)
+    for row in body:
+        table.add_row(*row)
+    return [table]
 
 
 def panel_parts(

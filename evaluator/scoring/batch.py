@@ -14,6 +14,7 @@ from evaluator.io.files import discover, display_path, load_document
 from evaluator.messages.files import NO_PROPOSAL_FILES
 from evaluator.messages.scoring import DUPLICATE_ID
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form, unmet_field_notes
+from evaluator.model.envelopes import is_envelopes, load_technical, open_financial
 from evaluator.model.notes import Note
 from evaluator.model.proposal import Proposal, parse_proposal
 
@@ -29,7 +30,7 @@ def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     named: set[str] = set()
     for path in paths:
-        found = list(discover([path]))
+        found = _envelopes(path) or list(discover([path]))
         if not found:  # only a folder can come out empty
             problems.append(Problem(display_path(path), NO_PROPOSALS))
         for file in found:  # a file named twice (`proposals proposals/a.yaml`) is read once
@@ -40,9 +41,28 @@ def proposal_files(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
     return files, problems
 
 
-def load_or_problems(path: Path, max_bytes: int) -> Proposal | tuple[Problem, ...]:
-    """One proposal file read and checked, or the problems that stop it."""
+def _envelopes(path: Path) -> list[Path]:
+    """An offer in two envelopes (a folder holding technical.yaml), or a folder's offers in
+    two envelopes and its files (each a single-file offer)."""
+    if is_envelopes(path):
+        return [path]
     try:
+        folders = sorted(p for p in path.iterdir() if is_envelopes(p)) if path.is_dir() else []
+    except OSError:
+        return []
+    return [*folders, *discover([path])] if folders else []
+
+
+def load_or_problems(
+    path: Path, max_bytes: int, sealed: bool = False
+) -> Proposal | tuple[Problem, ...]:
+    """One proposal file read and checked, or the problems that stop it. An offer in two
+    envelopes (a folder) is read whole, unless `sealed`: then its financial envelope is not
+    opened (a staged run opens it when the offer reaches the financial stage)."""
+    try:
+        if is_envelopes(path):
+            technical = load_technical(path, max_bytes)
+            return technical if sealed else open_financial(technical, max_bytes)
         return parse_proposal(load_document(path, max_bytes))
     except InputError as exc:
         return exc.problems

@@ -10,6 +10,7 @@ from typing import Any
 
 from evaluator.errors import InputError, Problem
 from evaluator.messages.scoring import NO_EXCHANGE_RATE, NO_MULTIPLIER, NO_MULTIPLIER_FOR_KIND
+from evaluator.model import compliance
 from evaluator.model import notes as how
 from evaluator.model.checks import suggestion
 from evaluator.model.criteria import Criteria
@@ -102,6 +103,8 @@ def _compute(
 ) -> tuple[dict[str, Value], IcpBreakdown | None, float]:
     """Values, ICP breakdown and exchange rate; says in `notes` (if given) how each was made."""
     values: dict[str, Value] = dict(proposal.values)
+    if criteria.requirements:
+        values.update(_compliance(proposal, criteria))
     currency = str(values.get("pricing.currency", criteria.currency))
     rate = criteria.rate(currency)
     if rate is None:
@@ -155,6 +158,17 @@ def _compute(
         )
         _icp_fields(icp, values, notes)
     return values, icp, rate
+
+
+def _compliance(proposal: Proposal, criteria: Criteria) -> dict[str, Value]:
+    """The answers to the criteria's requirements as values; InputError when one is not
+    answered, or an answer names a requirement the criteria do not list."""
+    problems = compliance.check_answers(
+        criteria.requirements, proposal.compliance, proposal.document.problem, criteria.file
+    )
+    if problems:
+        raise InputError(problems)
+    return compliance.values(criteria.requirements, proposal.compliance or {})
 
 
 def converted(value: Num, rate: Num) -> Num:

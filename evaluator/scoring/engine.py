@@ -24,6 +24,7 @@ from evaluator.messages.scoring import (
     UNRATED_IS_AN_ERROR,
 )
 from evaluator.model.checks import shorten
+from evaluator.model.compliance import rows
 from evaluator.model.criteria import Criteria, Criterion, Gate, Leaf
 from evaluator.model.fields import AGENT_FIELDS, FIELDS, MONEY, Value
 from evaluator.model.method import ALL, Method
@@ -452,6 +453,7 @@ def score_prepared(item: Prepared, criteria: Criteria, context: Context) -> Eval
         icp=item.icp,
         unscored=unscored_fields(item.proposal, criteria),
         agent=agent_of(item.proposal, item.values, criteria.currency),
+        compliance=tuple(rows(criteria.requirements, item.proposal.compliance or {})),
     )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from evaluator.errors import Problem
+from evaluator.model.compliance import Row
 from evaluator.model.criteria import Criteria, Gate
 from evaluator.model.fields import Value
 from evaluator.model.icp import IcpBreakdown
@@ -119,6 +120,9 @@ class Evaluation:
     unscored: tuple[str, ...] = ()
     # The agent the offer declares (intermediaries disclosed or undisclosed, or agent fields).
     agent: Agent | None = None
+    # The technical compliance matrix: each requirement of the criteria and this offer's
+    # answer, in the criteria's order; empty when the criteria list no requirements.
+    compliance: tuple[Row, ...] = ()
 
     @property
     def eligible(self) -> bool:

@@ -20,6 +20,7 @@ from evaluator.model.notes import (
     RELATIVE_RULES,
     UNMET_FIELD,
     UNRATED,
+    UNREFERENCED_REQUIREMENT,
     VALUES_AT_POINT,
     VALUES_NONE_RANGED,
     VALUES_SKIPPED,
@@ -93,6 +94,14 @@ NOTES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         "reorder the others"
     ),
     UNMET_FIELD: _unmet,
+    UNREFERENCED_REQUIREMENT: lambda data: (
+        f"requirement `{data['id']}` ({data['need']}) is "
+        + (
+            "tested by no gate: an offer that does not meet it still passes"
+            if data["need"] == "mandatory"
+            else "scored by no criterion: its answers change no score"
+        )
+    ),
     WSM_LEFT_OUT: lambda data: (
         "wsm is left out of the comparison: " + ", ".join(data["columns"]) + " use a raw rule"
     ),

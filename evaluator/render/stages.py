@@ -1,0 +1,235 @@
+"""A staged tender in words and data: each stage (its committee, who passed, who failed and
+why, with the requirement or gate and its reference), the financial envelopes left
+sealed, then the weighted recommendation among the offers that passed every stage, as the
+format renders any comparison. One module for every format: the sentences are shared."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from evaluator.render import RenderOptions
+from evaluator.render.data import number
+from evaluator.render.problems import problem_line
+from evaluator.render.text.compliance import ANSWERS, failure_text
+from evaluator.render.text.gates import detail, requirement
+from evaluator.scoring.stages import Outcome, Staged, StageResult
+
+
+def rule_text(result: StageResult) -> str:
+    """The stage's pass rule and envelope: 'technical envelope; passes on every gate and a
+    stage score of at least 60'."""
+    stage = result.stage
+    parts = ["every gate"] if stage.gates else []
+    if stage.pass_mark is not None:
+        parts.append(f"a stage score of at least {stage.pass_mark:g}")
+    if not parts:
+        return f"{stage.envelope} envelope; scored, every offer that reaches it passes"
+    return f"{stage.envelope} envelope; passes on " + " and ".join(parts)
+
+
+def reasons(outcome: Outcome) -> list[str]:
+    """Why an offer failed a stage, each with its requirement or gate and reference."""
+    found = [f"{g.title} ({requirement(g.gate)}; it has {detail(g)})" for g in outcome.failed_gates]
+    found += [failure_text(row) for row in outcome.unmet]
+    if outcome.below_mark and outcome.score is not None:
+        found.append(f"stage score {outcome.score:.2f}, below the pass mark")
+    found += [f"not evaluated: {problem_line(p)}" for p in outcome.problems]
+    return found
+
+
+def score_text(outcome: Outcome) -> str:
+    return "" if outcome.score is None else f" ({outcome.score:.2f})"
+
+
+def stage_lines(staged: Staged) -> list[tuple[str, list[str]]]:
+    """Each stage as a heading and its sentences."""
+    parts = []
+    for n, result in enumerate(staged.stages, 1):
+        stage = result.stage
+        lines = [rule_text(result) + "."]
+        passed = [o for o in result.outcomes if o.passed]
+        lines.append(
+            "Passed: " + ", ".join(o.id + score_text(o) for o in passed) + "."
+            if passed
+            else "No offer passes this stage."
+        )
+        for outcome in result.failed:
+            lines.append(
+                f"{outcome.id} fails{score_text(outcome)}: " + "; ".join(reasons(outcome)) + "."
+            )
+        if result.not_considered:
+            lines.append(
+                "Not considered (failed an earlier stage): "
+                + ", ".join(result.not_considered)
+                + "."
+            )
+        parts.append((f"Stage {n}: {stage.title} (`{stage.id}`)", lines))
+    return parts
+
+
+def closing_lines(staged: Staged) -> list[str]:
+    """The envelopes left sealed and what the weighted evaluation is among."""
+    lines = []
+    if staged.sealed:
+        lines.append(
+            "Financial envelope not opened (price shown nowhere): " + ", ".join(staged.sealed) + "."
+        )
+    last = staged.stages[-1] if staged.stages else None
+    if staged.final is None and last is not None:
+        if last.stage.recommend or last.stage.id != staged.criteria.stages[-1].id:
+            lines.append(f"Stopped after stage `{last.stage.id}`: no weighted evaluation.")
+    elif staged.final is not None:
+        among = staged.passed_all
+        lines.append(
+            "Weighted evaluation among the offers that passed every stage: "
+            + (", ".join(among) if among else "none")
+            + "."
+        )
+    return lines
+
+
+# --- per format ------------------------------------------------------------------------------
+
+
+def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) -> str:
+    """The stages, then the final comparison as the format renders it (`final`)."""
+    if fmt == "markdown":
+        return render_markdown(staged, final)
+    if fmt == "csv":
+        return render_csv(staged)
+    return render_table(staged, options, final)
+
+
+def render_csv(staged: Staged) -> str:
+    """One row per offer and stage: stage, id, passed, score, reasons (`; ` between)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["stage", "id", "passed", "score", "reasons"])
+    for result in staged.stages:
+        for outcome in result.outcomes:
+            score = "" if outcome.score is None else f"{outcome.score:.2f}"
+            writer.writerow(
+                [result.stage.id, outcome.id, outcome.passed, score, "; ".join(reasons(outcome))]
+            )
+        for ident in result.not_considered:
+            writer.writerow([result.stage.id, ident, "", "", "not considered"])
+    return out.getvalue()
+
+
+def _final_or_empty(staged: Staged) -> Any:
+    from evaluator.scoring.engine import evaluate
+
+    if staged.final is not None:
+        return staged.final
+    return evaluate([], staged.criteria, errors=[])
+
+
+def render_json(staged: Staged) -> str:
+    """The JSON contract of `compare` (the weighted evaluation among the offers that passed
+    every stage; no results when there is none) with `stages` and `sealed`."""
+    import json
+
+    from evaluator.render.data import comparison_data
+
+    data = comparison_data(_final_or_empty(staged))
+    data["errors"] = [p.as_dict() for p in staged.errors]
+    data["stages"] = stages_data(staged)
+    data["sealed"] = list(staged.sealed)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_html(staged: Staged, options: RenderOptions) -> str:
+    """The HTML report with a section per stage before the recommendation."""
+    from evaluator.render.html import render_report
+
+    return render_report(
+        _final_or_empty(staged),
+        command=options.command,
+        stages={"parts": stage_lines(staged), "closing": closing_lines(staged)},
+    )
+
+
+def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
+    from rich.text import Text
+
+    from evaluator.render.table import print_to_text
+
+    parts: list[Any] = []
+    for heading, lines in stage_lines(staged):
+        parts.append(Text(heading.replace("`", ""), style="bold"))
+        parts += [Text("  " + line, style="red" if " fails" in line else "") for line in lines]
+    parts += [Text(line, style="bold") for line in closing_lines(staged)]
+    return print_to_text(options, *parts) + ("\n" + final if final else "")
+
+
+def render_markdown(staged: Staged, final: str) -> str:
+    from evaluator.render.markdown_text import md
+
+    lines = [f"## {md(staged.criteria.title)}: the tender, stage by stage", ""]
+    for heading, sentences in stage_lines(staged):
+        lines += [f"### {md(heading.replace('`', ''))}", ""]
+        lines += [f"- {md(sentence)}" for sentence in sentences]
+        lines.append("")
+    lines += [f"**{md(line)}**" for line in closing_lines(staged)]
+    text = "\n".join(lines).rstrip() + "\n"
+    return text + ("\n" + final if final else "")
+
+
+def stages_data(staged: Staged) -> list[dict[str, Any]]:
+    """The JSON's `stages`: per stage, who passed with their score, who failed and why."""
+    data = []
+    for result in staged.stages:
+        stage = result.stage
+        data.append(
+            {
+                "id": stage.id,
+                "title": stage.title,
+                "envelope": stage.envelope,
+                "criteria": list(stage.criteria),
+                "gates": list(stage.gates),
+                "pass_mark": stage.pass_mark,
+                "recommend": stage.recommend,
+                "passed": [
+                    {"id": o.id, "score": None if o.score is None else number(o.score)}
+                    for o in result.outcomes
+                    if o.passed
+                ],
+                "failed": [_failed_data(o) for o in result.failed],
+                "not_considered": list(result.not_considered),
+            }
+        )
+    return data
+
+
+def _failed_data(outcome: Outcome) -> dict[str, Any]:
+    reasons_: list[dict[str, Any]] = [
+        {
+            "kind": "gate",
+            "gate": g.id,
+            "title": g.title,
+            "requirement": requirement(g.gate),
+            "detail": detail(g),
+        }
+        for g in outcome.failed_gates
+    ]
+    reasons_ += [
+        {
+            "kind": "requirement",
+            "requirement": row.requirement.id,
+            "answer": row.answer.answer,
+            "answer_text": ANSWERS[row.answer.answer],
+            "reference": row.answer.reference.as_dict(),
+        }
+        for row in outcome.unmet
+    ]
+    if outcome.below_mark:
+        reasons_.append({"kind": "pass_mark", "score": number(outcome.score or 0.0)})
+    reasons_ += [{"kind": "error", "error": p.as_dict()} for p in outcome.problems]
+    return {
+        "id": outcome.id,
+        "score": None if outcome.score is None else number(outcome.score),
+        "reasons": reasons_,
+    }

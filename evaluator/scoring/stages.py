@@ -1,0 +1,203 @@
+"""A tender evaluated stage by stage (model.stages): each stage scores its criteria and
+checks its gates for the offers that passed every stage before it, on the one engine;
+the weighted evaluation of every criterion follows among those that passed them all.
+
+Pure: proposals in, facts out. An offer's financial envelope is asked for (`financial`)
+only when it reaches a stage that reads it, so that a price stays sealed for an offer
+that failed before: it appears nowhere in the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from evaluator.errors import InputError, Problem
+from evaluator.model.compliance import Row
+from evaluator.model.criteria import Criteria
+from evaluator.model.method import Method
+from evaluator.model.panel import Panel
+from evaluator.model.proposal import Proposal
+from evaluator.model.stages import Stage
+from evaluator.scoring.engine import evaluate, prepare
+from evaluator.scoring.results import Comparison, GateResult
+
+# An offer's financial envelope opened: the proposal with it, or the problems reading it.
+Opener = Callable[[Proposal], Proposal]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One offer at one stage: whether it passed, its stage score, and why not."""
+
+    id: str
+    passed: bool
+    score: float | None  # the stage score (0-100), None for a stage of gates only
+    failed_gates: tuple[GateResult, ...] = ()
+    unmet: tuple[Row, ...] = ()  # the mandatory requirements it does not meet
+    below_mark: bool = False  # its stage score is below the pass mark
+    problems: tuple[Problem, ...] = ()  # it could not be evaluated at this stage
+
+
+@dataclass(slots=True)
+class StageResult:
+    """A stage's evaluation: each offer that reached it, in the stage's order (passed first,
+    by score); those that did not reach it are `not_considered` (failed earlier)."""
+
+    stage: Stage
+    outcomes: list[Outcome]
+    not_considered: list[str]
+
+    @property
+    def passed(self) -> list[str]:
+        return [o.id for o in self.outcomes if o.passed]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if not o.passed]
+
+
+@dataclass(slots=True)
+class Staged:
+    """A whole staged run: every stage evaluated up to `last`, and the weighted
+    recommendation among the offers that passed every stage (None when no stage asks for it,
+    or when the run stops at an earlier stage)."""
+
+    criteria: Criteria
+    stages: list[StageResult]
+    final: Comparison | None
+    errors: list[Problem] = field(default_factory=list)
+    sealed: list[str] = field(default_factory=list)  # offers whose financial envelope stays shut
+
+    @property
+    def passed_all(self) -> list[str]:
+        return self.stages[-1].passed if self.stages else []
+
+
+def stage_criteria(criteria: Criteria, stage: Stage) -> Criteria:
+    """The criteria a stage evaluates: its criteria (weights normalised among them) and its
+    gates, on the file's settings."""
+    return replace(
+        criteria,
+        criteria=tuple(c for c in criteria.criteria if c.id in stage.criteria),
+        gates=tuple(g for g in criteria.gates if g.id in stage.gates),
+    )
+
+
+def evaluate_stages(
+    proposals: Sequence[Proposal],
+    criteria: Criteria,
+    *,
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    panel: Panel | None = None,
+    errors: Sequence[Problem] = (),
+    until: str | None = None,
+    financial: Opener | None = None,
+) -> Staged:
+    """Evaluate the stages in order (up to and including `until`, a stage id); then, when
+    the last stage asks for it and no `until` was given, the weighted evaluation
+    of every criterion among the offers that passed every stage. `financial` opens an
+    offer's financial envelope when it reaches the first stage that reads it (InputError:
+    the offer is not evaluated further)."""
+    problems = list(errors)
+    current = list(proposals)
+    ids = [p.id for p in proposals]
+    results: list[StageResult] = []
+    opened = False
+    for stage in criteria.stages:
+        outcomes: list[Outcome] = []
+        if stage.financial and not opened and financial is not None:
+            current, failed = _open(current, financial)
+            outcomes += failed
+            for outcome in failed:
+                problems.extend(outcome.problems)
+            opened = True
+        outcomes += _stage(current, criteria, stage, panel)
+        reached = {o.id for o in outcomes}
+        passed = [o for o in outcomes if o.passed]
+        passed.sort(key=lambda o: -(o.score or 0.0))
+        outcomes = passed + [o for o in outcomes if not o.passed]
+        results.append(StageResult(stage, outcomes, [i for i in ids if i not in reached]))
+        keep = {o.id for o in passed}
+        current = [p for p in current if p.id in keep]
+        ids = [i for i in ids if i in reached]
+        if stage.id == until:
+            break
+    last = results[-1].stage if results else None
+    final = None
+    if last is not None and last.recommend and until is None:
+        final = evaluate(current, criteria, weights, method, [], panel)
+    sealed = []
+    if any(s.financial for s in criteria.stages):
+        reached_financial = next((r for r in results if r.stage.financial), None)
+        opened_for = (
+            set()
+            if reached_financial is None
+            else {o.id for o in reached_financial.outcomes if not o.problems}
+        )
+        sealed = [p.id for p in proposals if p.id not in opened_for]
+    return Staged(criteria, results, final, problems, sealed)
+
+
+def _open(proposals: list[Proposal], financial: Opener) -> tuple[list[Proposal], list[Outcome]]:
+    opened, failed = [], []
+    for proposal in proposals:
+        try:
+            opened.append(financial(proposal))
+        except InputError as exc:
+            failed.append(Outcome(proposal.id, False, None, problems=tuple(exc.problems)))
+    return opened, failed
+
+
+def _stage(
+    proposals: list[Proposal], criteria: Criteria, stage: Stage, panel: Panel | None
+) -> list[Outcome]:
+    """Each offer's outcome at one stage."""
+    sub = stage_criteria(criteria, stage)
+    if not sub.criteria:  # gates only: no score
+        outcomes = []
+        for proposal in proposals:
+            item = prepare(proposal, sub)
+            if item.problems:
+                outcomes.append(Outcome(proposal.id, False, None, problems=tuple(item.problems)))
+                continue
+            outcomes.append(_outcome(proposal.id, None, item.gates, _unmet(sub, proposal), stage))
+        return outcomes
+    comparison = evaluate(proposals, sub, None, Method.WSM, [], panel)
+    outcomes = [
+        _outcome(e.id, e.total, e.gates, tuple(r for r in e.compliance if r.fails), stage)
+        for e in comparison.evaluations
+    ]
+    for problem in comparison.errors:
+        stem = next((p.id for p in proposals if p.file == problem.file), None)
+        if stem is not None and all(o.id != stem for o in outcomes):
+            outcomes.append(Outcome(stem, False, None, problems=(problem,)))
+    return outcomes
+
+
+def _unmet(criteria: Criteria, proposal: Proposal) -> tuple[Row, ...]:
+    from evaluator.model.compliance import rows
+
+    return tuple(r for r in rows(criteria.requirements, proposal.compliance or {}) if r.fails)
+
+
+def _outcome(
+    ident: str,
+    score: float | None,
+    gates: Sequence[GateResult],
+    unmet: tuple[Row, ...],
+    stage: Stage,
+) -> Outcome:
+    failed = tuple(g for g in gates if not g.passed)
+    below = stage.pass_mark is not None and score is not None and score < stage.pass_mark
+    # A mandatory requirement not met fails the stage only through a gate that tests it.
+    tested = any(g.gate.fields and g.gate.fields[0].startswith("compliance.") for g in failed)
+    return Outcome(
+        ident,
+        not failed and not below,
+        score,
+        failed,
+        unmet if tested else (),
+        below,
+    )

@@ -1,0 +1,300 @@
+"""Tender stages and two envelopes (#18): stages evaluated in turn on the one engine, the
+weighted recommendation among the offers that passed every stage, `--stage` to stop early;
+an offer's financial envelope opened only when it reaches the financial stage, never in a
+technical run (proved with invalid financial files and a record of every file read)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evaluator.io import files
+from tests.test_compliance import CRITERIA, answers, offer
+
+STAGES = """\
+stages:
+  - id: technical
+    title: Jawatankuasa Penilaian Teknikal
+    criteria: [technical]
+    gates: [technical_compliance]
+  - id: financial
+    title: Jawatankuasa Penilaian Kewangan
+    criteria: [price]
+    envelope: financial
+    recommend: true
+"""
+INVALID = ": : not yaml [\n"
+
+
+def envelopes(folder: Path, name: str, price: int | None, body: str) -> None:
+    """An offer in two envelopes; `price` None: an invalid financial file."""
+    folder.mkdir()
+    (folder / "technical.yaml").write_text(
+        f"proposal: {{id: {name}, title: {name.upper()}, country: X}}\n" + body
+    )
+    financial = (
+        INVALID
+        if price is None
+        else f"pricing: {{currency: MYR, unit_price: {price}, quantity: 1}}\n"
+    )
+    (folder / "financial.yaml").write_text(financial)
+
+
+@pytest.fixture
+def tender(tmp_path: Path) -> Path:
+    (tmp_path / "criteria.yaml").write_text(CRITERIA + STAGES)
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    (offers / "a.yaml").write_text(offer("a", 150, answers(tr03="partial")))  # a single file
+    envelopes(offers / "c", "c", 120, answers())
+    envelopes(offers / "d", "d", None, answers(tr01="non_compliant"))  # fails technical
+    return tmp_path
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the tool reads, by name."""
+    seen: list[str] = []
+    original = files.read_text
+
+    def recording(path: Path, *args: object, **kwargs: object) -> tuple[str, str, str]:
+        seen.append(str(path))
+        return original(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(files, "read_text", recording)
+    return seen
+
+
+def compare(run_cli, tender: Path, *extra: str):
+    return run_cli(
+        "compare", str(tender / "offers"), "--criteria", str(tender / "criteria.yaml"), *extra
+    )
+
+
+def test_stages_in_turn_and_the_recommendation_among_those_that_passed(run_cli, tender, reads):
+    result = compare(run_cli, tender)
+    assert result.code == 0, result.err
+    out = result.out
+    assert "Stage 1: Jawatankuasa Penilaian Teknikal (technical)" in out
+    assert "d fails (100.00): Mandatory requirements met" in out
+    assert "TR-01 (mandatory): non-compliant, vol. 2, § 3.1, p. 14" in out
+    assert "Not considered (failed an earlier stage): d." in out
+    assert "Financial envelope not opened (price shown nowhere): d." in out
+    assert "Recommended: c (X), total 90.00" in out
+    # d's (invalid) financial envelope was never read; c's was, once it passed.
+    assert not [name for name in reads if name.endswith("d/financial.yaml")]
+    assert [name for name in reads if name.endswith("c/financial.yaml")]
+
+
+def test_a_technical_run_opens_no_financial_envelope(run_cli, tender, reads):
+    envelopes_c = tender / "offers" / "c" / "financial.yaml"
+    envelopes_c.write_text(INVALID)
+    result = compare(run_cli, tender, "--stage", "technical")
+    assert result.code == 0, result.err
+    assert not [name for name in reads if name.endswith("financial.yaml")]
+    assert "Stopped after stage `technical`: no weighted evaluation." in result.out
+    assert "Recommended" not in result.out
+
+
+def test_a_technical_run_with_unreadable_financial_files(run_cli, tender):
+    for name in ("c", "d"):
+        path = tender / "offers" / name / "financial.yaml"
+        path.unlink()
+        path.mkdir()  # not a file: reading it would be an error
+    result = compare(run_cli, tender, "--stage", "technical", "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["results"] == [] and data["errors"] == []
+    assert [s["id"] for s in data["stages"]] == ["technical"]
+    assert [p["id"] for p in data["stages"][0]["passed"]] == ["c", "a"]  # by stage score
+
+
+def test_the_price_of_an_offer_that_failed_appears_nowhere(run_cli, tender):
+    (tender / "offers" / "d" / "financial.yaml").write_text(
+        "pricing: {currency: MYR, unit_price: 987654321, quantity: 1}\n"
+    )
+    for fmt in ("table", "json", "markdown", "csv", "html"):
+        result = compare(run_cli, tender, "--format", fmt)
+        assert result.code == 0, result.err
+        assert "987654321" not in result.out and "987,654,321" not in result.out, fmt
+
+
+def test_json_stages(run_cli, tender):
+    data = json.loads(compare(run_cli, tender, "--format", "json").out)
+    technical, financial = data["stages"]
+    assert technical["failed"][0]["id"] == "d"
+    kinds = [r["kind"] for r in technical["failed"][0]["reasons"]]
+    assert kinds == ["gate", "requirement"]
+    assert technical["failed"][0]["reasons"][1]["reference"] == {
+        "volume": "2",
+        "section": "3.1",
+        "page": "14",
+    }
+    assert financial["not_considered"] == ["d"]
+    assert [p["id"] for p in financial["passed"]] == ["c", "a"]
+    assert data["sealed"] == ["d"]
+    assert [r["id"] for r in data["results"]] == ["c", "a"]
+
+
+def test_every_offer_failing_technical(run_cli, tender):
+    (tender / "offers" / "a.yaml").write_text(offer("a", 150, answers(tr01="partial")))
+    (tender / "offers" / "c" / "technical.yaml").write_text(
+        "proposal: {id: c, title: C, country: X}\n" + answers(tr01="non_compliant")
+    )
+    (tender / "offers" / "c" / "financial.yaml").write_text(INVALID)
+    result = compare(run_cli, tender)
+    assert result.code == 0, result.err
+    assert result.out.count("No offer passes this stage.") == 2  # technical, then nobody left
+    assert "Financial envelope not opened (price shown nowhere): c, d, a." in result.out
+    assert "Weighted evaluation among the offers that passed every stage: none." in result.out
+
+
+def test_a_stage_nobody_passes_on_its_pass_mark(run_cli, tender):
+    for name in ("c", "d"):  # technical scores 50: below the mark
+        (tender / "offers" / name / "technical.yaml").write_text(
+            f"proposal: {{id: {name}, title: C, country: X}}\n" + answers(tr03="partial")
+        )
+    text = CRITERIA + STAGES.replace("gates: [technical_compliance]", "pass_mark: 101")
+    (tender / "criteria.yaml").write_text(text)
+    assert "must be at most 100" in compare(run_cli, tender).err
+    text = CRITERIA + STAGES.replace("gates: [technical_compliance]", "pass_mark: 99.5")
+    (tender / "criteria.yaml").write_text(text)
+    result = compare(run_cli, tender)
+    assert result.code == 0, result.err  # nobody reaches the financial stage: none opened
+    assert result.out.count("No offer passes this stage.") == 2
+    assert "below the pass mark" in result.out
+
+
+def test_a_single_file_tender_without_stages_is_unchanged(run_cli, tender):
+    (tender / "criteria.yaml").write_text(CRITERIA)
+    (tender / "offers" / "d" / "financial.yaml").write_text(
+        "pricing: {currency: MYR, unit_price: 100, quantity: 1}\n"
+    )
+    result = compare(run_cli, tender)
+    assert result.code == 0, result.err
+    assert "Stage" not in result.out
+    assert "Recommended: c (X)" in result.out  # the envelopes read whole, as one offer
+    assert "d is ineligible: Mandatory requirements met" in result.out
+
+
+def test_without_stages_an_invalid_financial_envelope_is_an_error(run_cli, tender):
+    (tender / "criteria.yaml").write_text(CRITERIA)
+    result = compare(run_cli, tender)
+    assert result.code == 1
+    assert "d/financial.yaml:1:1: not valid YAML" in result.err
+
+
+def test_stage_option_errors(run_cli, tender):
+    result = compare(run_cli, tender, "--stage", "tecnical")
+    assert result.code == 2
+    assert "no stage `tecnical`" in result.err
+    (tender / "criteria.yaml").write_text(CRITERIA)
+    result = compare(run_cli, tender, "--stage", "technical")
+    assert result.code == 2 and "has no stages" in result.err
+
+
+def test_a_price_in_the_technical_envelope_is_an_error(run_cli, tender):
+    path = tender / "offers" / "c" / "technical.yaml"
+    path.write_text(path.read_text() + "pricing: {currency: MYR, unit_price: 1, quantity: 1}\n")
+    result = compare(run_cli, tender, "--stage", "technical")
+    assert result.code == 1
+    assert "the price goes in the financial envelope" in result.err
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("criteria: [technical]", "criteria: [tecnical]"),
+        ("gates: [technical_compliance]", "gates: [compliance]"),
+    ],
+)
+def test_a_stage_naming_what_is_not_defined(run_cli, tender, change, message):
+    (tender / "criteria.yaml").write_text(CRITERIA + STAGES.replace(change, message))
+    result = compare(run_cli, tender)
+    assert result.code == 1
+    assert "which the criteria file does not define" in result.err
+
+
+def test_recommend_only_on_the_last_stage(run_cli, tender):
+    text = STAGES.replace(
+        "    gates: [technical_compliance]\n",
+        "    gates: [technical_compliance]\n    recommend: true\n",
+    )
+    (tender / "criteria.yaml").write_text(CRITERIA + text)
+    result = compare(run_cli, tender)
+    assert result.code == 1 and "only the last stage" in result.err
+
+
+def test_the_sample_tender(run_cli):
+    """The samples show the process (docs/stages.md): turkiye fails a mandatory
+    requirement at the technical stage and its price stays sealed; direct-offer fails the
+    financial stage's advance-payment gate; the recommendation is among the other two."""
+    result = run_cli("compare", "proposals", "--criteria", "criteria/tender.yaml")
+    assert result.code == 0, result.err
+    out = result.out
+    assert "turkiye fails (32.50): Every mandatory requirement of the user met" in out
+    assert "CSS-R01 (mandatory): non-compliant, vol. 2, § 3.1, p. 14" in out
+    assert "Financial envelope not opened (price shown nowhere): turkiye." in out
+    assert "Recommended, with the caveats below: south-korea (South Korea)" in out
+    data = json.loads(
+        run_cli(
+            "compare", "proposals", "--criteria", "criteria/tender.yaml", "--format", "json"
+        ).out
+    )
+    assert [r["id"] for r in data["results"]] == ["south-korea", "italy"]
+    assert data["sealed"] == ["turkiye"]
+    # Its unit price (EUR 148 m in the file) and every cost derived from it appear nowhere.
+    assert "turkiye" not in json.dumps(data["results"])
+    technical = run_cli(
+        "compare", "proposals", "--criteria", "criteria/tender.yaml", "--stage", "technical"
+    )
+    assert "Passed: italy (69.58), south-korea (68.83), direct-offer (55.00)." in technical.out
+    assert "Recommended" not in technical.out
+
+
+def test_the_tender_criteria_are_the_default_ones_with_the_stages(run_cli):
+    """criteria/tender.yaml is default.yaml plus the requirement, the technical criterion,
+    its gate and the stages: the rest must not drift apart."""
+    from evaluator.api import load_criteria
+
+    default, tender = load_criteria("criteria/default.yaml"), load_criteria("criteria/tender.yaml")
+
+    def criteria(framework):
+        return [
+            (
+                c.id,
+                c.weight,
+                c.credibility,
+                [(lf.id, lf.field, lf.rule, lf.weight) for lf in c.leaves],
+            )
+            for c in framework.criteria
+            if c.id != "technical"
+        ]
+
+    def gates(framework):
+        return [(g.id, g.title, g.fields, g.when) for g in framework.gates]
+
+    assert criteria(tender) == criteria(default)
+    assert gates(tender)[:1] == [
+        ("technical_compliance", g.title, ("compliance.mandatory_met",), None)
+        for g in tender.gates[:1]
+    ]
+    assert gates(tender)[1:] == gates(default)
+    assert (tender.rates, tender.icp, tender.panel) == (default.rates, default.icp, default.panel)
+
+
+def test_stopping_at_the_last_stage_recommends_nothing(run_cli, tender, reads):
+    result = compare(run_cli, tender, "--stage", "financial")
+    assert result.code == 0, result.err
+    assert "Stopped after stage `financial`: no weighted evaluation." in result.out
+    assert "Recommended" not in result.out
+    assert [name for name in reads if name.endswith("c/financial.yaml")]
+    assert not [name for name in reads if name.endswith("d/financial.yaml")]
+
+
+def test_sensitivity_with_stages_is_refused(run_cli, tender):
+    result = compare(run_cli, tender, "--format", "html", "--sensitivity")
+    assert result.code == 2
+    assert "does not go with a criteria file that has stages" in result.err
