@@ -217,6 +217,44 @@ def test_a_stage_naming_what_is_not_defined(run_cli, tender, change, message):
     assert "which the criteria file does not define" in result.err
 
 
+def test_a_technical_stage_that_reads_the_price_is_refused_where_it_names_it(run_cli, tender):
+    # The technical committee must not see a price: a single-file offer holds one, so a
+    # technical stage scoring `pricing.*` would show it before the financial envelope.
+    text = STAGES.replace("    criteria: [technical]\n", "    criteria: [technical, price]\n")
+    (tender / "criteria.yaml").write_text(CRITERIA + text)
+    result = compare(run_cli, tender, "--stage", "technical")
+    assert result.code == 1
+    line = 1 + (CRITERIA + text).splitlines().index("    criteria: [technical, price]")
+    assert result.err.strip().endswith(
+        f"criteria.yaml:{line}:27: stage `technical` reads the technical envelope, but its "
+        "criterion `price` reads what the financial envelope holds, or a figure made from it "
+        "(pricing.unit_price): score it in a financial stage (`envelope: financial`), so that "
+        "no price is seen before the financial envelope is opened"
+    )
+
+
+def test_a_technical_stage_gate_on_a_price_derived_figure_is_refused(run_cli, tender):
+    gate = (
+        "  - {id: icp_ratio, field: industrial_collaboration.credit_ratio_pct,"
+        " require: {min: 30}}\n"
+    )
+    criteria = CRITERIA.replace("gates:\n", "gates:\n" + gate, 1)
+    text = STAGES.replace(
+        "gates: [technical_compliance]", "gates: [technical_compliance, icp_ratio]"
+    )
+    (tender / "criteria.yaml").write_text(criteria + text)
+    result = compare(run_cli, tender)
+    assert result.code == 1
+    assert "its gate `icp_ratio` reads what the financial envelope holds" in result.err
+    assert "(industrial_collaboration.credit_ratio_pct)" in result.err
+    # The same gate in the financial stage is what a tender does: accepted.
+    moved = STAGES.replace(
+        "    criteria: [price]\n", "    criteria: [price]\n    gates: [icp_ratio]\n"
+    )
+    (tender / "criteria.yaml").write_text(criteria + moved)
+    assert compare(run_cli, tender, "--stage", "technical").code == 0
+
+
 def test_recommend_only_on_the_last_stage(run_cli, tender):
     text = STAGES.replace(
         "    gates: [technical_compliance]\n",

@@ -31,6 +31,18 @@ NO_SUCH_CRITERION_IN_STAGE = Template(
 NO_SUCH_GATE_IN_STAGE = Template(
     "stage `{stage}` names gate `{name}`, which the criteria file does not define{hint}"
 )
+CRITERION_READS_PRICE = Template(
+    "stage `{stage}` reads the technical envelope, but its criterion `{name}` reads "
+    "what the financial envelope holds, or a figure made from it ({fields}): score it "
+    "in a financial stage (`envelope: financial`), so that no price is seen before the "
+    "financial envelope is opened"
+)
+GATE_READS_PRICE = Template(
+    "stage `{stage}` reads the technical envelope, but its gate `{name}` reads what the "
+    "financial envelope holds, or a figure made from it ({fields}): check it in a financial stage "
+    "(`envelope: financial`), so that no price is seen before the financial envelope is "
+    "opened"
+)
 PASS_MARK_WITHOUT_CRITERIA = Template(
     "stage `{stage}` has a `pass_mark` but scores no criterion: give its `criteria`, or "
     "pass it on its gates alone (leave `pass_mark` out)"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -14,6 +14,8 @@ from evaluator.io.files import load_document
 from evaluator.io.strict_yaml import Document, PathKey
 from evaluator.messages import Template
 from evaluator.messages.compliance import (
+    CRITERION_READS_PRICE,
+    GATE_READS_PRICE,
     NO_REQUIREMENTS,
     NO_SUCH_REQUIREMENT,
     REQUIREMENTS_OUTSIDE,
@@ -95,7 +97,7 @@ from evaluator.model.fields import (
     field_spec,
     id_rule,
 )
-from evaluator.model.icp import IcpTable, read_table
+from evaluator.model.icp import CREDIT_RATIO, IcpTable, read_table
 from evaluator.model.method import METHODS, Method
 from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, UNREFERENCED_REQUIREMENT, Note
 from evaluator.model.numeric import Truth, many, negation, within
@@ -447,6 +449,7 @@ def parse_criteria(document: Document) -> Criteria:
     stages: tuple[Stage, ...] = ()
     if top.get("stages") is not None:
         stages = read_stages(check, top["stages"], [c.id for c in criteria], [g.id for g in gates])
+        _check_sealed_prices(check, stages, criteria, gates)
     notes += tuple(
         Note(UNREFERENCED_REQUIREMENT, {"id": r.id, "need": r.need})
         for r in unreferenced(
@@ -508,6 +511,45 @@ def _requirements(check: Checker, raw: Any) -> tuple[Requirement, ...]:
     )
     check.problems.extend(inner.problems)
     return found
+
+
+def _priced(name: str) -> bool:
+    """Whether a field is a price or made from one (the financial envelope's)."""
+    return name.startswith("pricing.") or name == CREDIT_RATIO
+
+
+def _check_sealed_prices(
+    check: Checker, stages: Sequence[Stage], criteria: Sequence[Criterion], gates: Sequence[Gate]
+) -> None:
+    """A technical-envelope stage reads no price: its criteria and gates are scored before
+    the financial envelope is opened (and, for an offer in one file, a price read there
+    would be seen by a committee that must not see it)."""
+    by_criterion = {c.id: c for c in criteria}
+    by_gate = {g.id: g for g in gates}
+    for i, stage in enumerate(stages):
+        if stage.financial:
+            continue
+        for j, name in enumerate(stage.criteria):
+            criterion = by_criterion.get(name)
+            if criterion is None:
+                continue
+            read = [leaf.field for leaf in criterion.leaves]
+            if criterion.credibility is not None:
+                read.append(criterion.credibility.field)
+            priced = tuple(field for field in dict.fromkeys(read) if _priced(field))
+            if priced:
+                check.report(
+                    ("stages", i, "criteria", j),
+                    CRITERION_READS_PRICE(stage=stage.id, name=name, fields=priced),
+                )
+        for j, name in enumerate(stage.gates):
+            gate = by_gate.get(name)
+            priced = () if gate is None else tuple(f for f in gate.fields if _priced(f))
+            if priced:
+                check.report(
+                    ("stages", i, "gates", j),
+                    GATE_READS_PRICE(stage=stage.id, name=name, fields=priced),
+                )
 
 
 def _check_answer_fields(
