@@ -187,17 +187,7 @@ def compare_stages(
     for path in files:
         batch.files += 1
         _add_proposal(batch, ids, load_or_problems(path, max_bytes, sealed=True), None)
-    judged = None
-    if panel is not None:
-        unreadable = {Path(p.file).stem for p in batch.errors}
-        judged, problems = load_panel(
-            panel,
-            criteria,
-            [p.id for p in batch.proposals],
-            unreadable=unreadable,
-            max_bytes=max_bytes,
-        )
-        batch.errors.extend(problems)
+    judged = _panel_of(batch, panel, criteria, max_bytes)
     return evaluate_stages(
         batch.proposals,
         criteria,
@@ -208,6 +198,21 @@ def compare_stages(
         until=until,
         financial=lambda proposal: open_financial(proposal, max_bytes),
     )
+
+
+def _panel_of(batch: Batch, panel: Path | None, criteria: Criteria, max_bytes: int) -> Panel | None:
+    """The `panel` folder's ratings of the batch's proposals (None without one); its
+    problems join the batch's errors."""
+    if panel is None:
+        return None
+    # A rating of a proposal whose file failed is not the panel's mistake: that file's
+    # own errors are listed already.
+    unreadable = {Path(p.file).stem for p in batch.errors}
+    judged, problems = load_panel(
+        panel, criteria, [p.id for p in batch.proposals], unreadable=unreadable, max_bytes=max_bytes
+    )
+    batch.errors.extend(problems)
+    return judged
 
 
 def compare_files(
@@ -226,19 +231,7 @@ def compare_files(
     batch = load_proposals(paths, max_bytes, on_file, jobs, criteria)
     # The files that could not be read (an empty folder is said, but is not a file).
     unread = files_of(p for p in batch.errors if p.words != NO_PROPOSALS)
-    judged = None
-    if panel is not None:
-        # A rating of a proposal whose file failed is not the panel's mistake: that file's
-        # own errors are listed already.
-        unreadable = {Path(p.file).stem for p in batch.errors}
-        judged, problems = load_panel(
-            panel,
-            criteria,
-            [p.id for p in batch.proposals],
-            unreadable=unreadable,
-            max_bytes=max_bytes,
-        )
-        batch.errors.extend(problems)
+    judged = _panel_of(batch, panel, criteria, max_bytes)
     comparison = evaluate(
         batch.prepared, criteria, weights, method, batch.errors, judged, batch.files, unread
     )
