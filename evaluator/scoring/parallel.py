@@ -117,8 +117,9 @@ def read_in_parallel(
 
     Chunk k goes to worker k mod `workers`, which sends its chunks back in order through
     its own pipe, so reading them round the workers gives the file order. Forked processes
-    and pipes, as `_Pool` uses, not `multiprocessing.Pool`: a pool's `terminate()` after a
-    worker failed could hang (its task-queue lock held by a worker it had just killed)."""
+    and pipes, as `_Pool` uses, not `multiprocessing.Pool`, whose `terminate()` after a
+    worker failed once hung a whole test run: here the parent owns every process it started
+    and ends it itself."""
     import multiprocessing
 
     chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
