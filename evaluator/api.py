@@ -27,7 +27,7 @@ from evaluator.model.criteria import (
     parse_criteria,
 )
 from evaluator.model.method import ALL, METHODS, Method
-from evaluator.model.notes import Note
+from evaluator.model.notes import STAGES_NOT_RUN, Note
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal, parse_proposal
 from evaluator.render.text.notes import notes_text
@@ -263,6 +263,9 @@ def score_file(
         )
     comparison = evaluate([proposal], criteria, weights, method, problems, judged, files=1)
     comparison.notes.extend(free_form_notes(criteria, [proposal]))
+    if criteria.stages:
+        stages = tuple(stage.id for stage in criteria.stages)
+        comparison.notes.append(Note(STAGES_NOT_RUN, {"stages": stages}))
     return comparison
 
 

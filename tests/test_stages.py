@@ -255,6 +255,27 @@ def test_a_technical_stage_gate_on_a_price_derived_figure_is_refused(run_cli, te
     assert compare(run_cli, tender, "--stage", "technical").code == 0
 
 
+def test_score_on_staged_criteria_says_the_stages_were_not_run(run_cli):
+    # `score` gives one offer's weighted evaluation; with stages it must not pass for a
+    # tender's result, in words and in the JSON's notes.
+    staged = run_cli("score", "proposals/turkiye.yaml", "--criteria", "criteria/tender.yaml")
+    assert staged.code == 0
+    said = " ".join(staged.out.split())
+    assert (
+        "Note: these criteria are evaluated in stages (technical, icp, financial): this is "
+        "the offer's weighted evaluation of every criterion, as if it had passed them; "
+        "`evaluator compare` runs the stages." in said
+    )
+    data = json.loads(
+        run_cli(
+            "score", "proposals/turkiye.yaml", "--criteria", "criteria/tender.yaml", "-f", "json"
+        ).out
+    )
+    assert any(note.startswith("these criteria are evaluated in stages") for note in data["notes"])
+    plain = run_cli("score", "proposals/turkiye.yaml")
+    assert "evaluated in stages" not in plain.out
+
+
 def test_recommend_only_on_the_last_stage(run_cli, tender):
     text = STAGES.replace(
         "    gates: [technical_compliance]\n",

@@ -36,6 +36,9 @@ RELATIVE_RULES = "relative_rules"
 UNMET_FIELD = "unmet_field"
 # A requirement that no criterion scores (desirable) or no gate tests (mandatory): id, need.
 UNREFERENCED_REQUIREMENT = "unreferenced_requirement"
+# `score` on criteria in stages: the offer's weighted evaluation, the stages not run: stages
+# (ids, in order).
+STAGES_NOT_RUN = "stages_not_run"
 # `--method all` leaves the weighted sum out: columns (criterion.leaf of each raw rule).
 WSM_LEFT_OUT = "wsm_left_out"
 # Relative methods (topsis, promethee) with one proposal: methods.
@@ -90,6 +93,7 @@ RUN_NOTES = (
     RELATIVE_RULES,
     UNMET_FIELD,
     UNREFERENCED_REQUIREMENT,
+    STAGES_NOT_RUN,
     WSM_LEFT_OUT,
     ALONE_METHODS,
     RELATIVE_METHODS,

@@ -18,6 +18,7 @@ from evaluator.model.notes import (
     RANGED,
     RELATIVE_METHODS,
     RELATIVE_RULES,
+    STAGES_NOT_RUN,
     UNMET_FIELD,
     UNRATED,
     UNREFERENCED_REQUIREMENT,
@@ -101,6 +102,12 @@ NOTES: dict[str, Callable[[Mapping[str, Any]], str]] = {
             if data["need"] == "mandatory"
             else "scored by no criterion: its answers change no score"
         )
+    ),
+    STAGES_NOT_RUN: lambda data: (
+        "these criteria are evaluated in stages ("
+        + ", ".join(data["stages"])
+        + "): this is the offer's weighted evaluation of every criterion, as if it had "
+        "passed them; `evaluator compare` runs the stages"
     ),
     WSM_LEFT_OUT: lambda data: (
         "wsm is left out of the comparison: " + ", ".join(data["columns"]) + " use a raw rule"
