@@ -449,7 +449,9 @@ def parse_criteria(document: Document) -> Criteria:
     stages: tuple[Stage, ...] = ()
     if top.get("stages") is not None:
         stages = read_stages(check, top["stages"], [c.id for c in criteria], [g.id for g in gates])
-        _check_sealed_prices(check, stages, criteria, gates)
+        if isinstance(top["stages"], list) and len(stages) == len(top["stages"]):
+            # (a stage not read is an error already; the others' places would be off)
+            _check_sealed_prices(check, stages, criteria, gates)
     notes += tuple(
         Note(UNREFERENCED_REQUIREMENT, {"id": r.id, "need": r.need})
         for r in unreferenced(
