@@ -43,7 +43,7 @@ SOURCES = sorted(p for p in PACKAGE.rglob("*.py") if p.parent.name != "messages"
 # The core: every module but the command line's and the renderers'.
 CORE = [p for p in SOURCES if p.relative_to(PACKAGE).parts[0] not in ("cli", "render")]
 # Templates named somewhere without being called there, and the arguments of the call that
-# formats them: a rule type's `refusal` (scoring.engine), the `twice` of criteria._read_id.
+# formats them: a rule type's `refusal` (scoring.engine), the `twice` of checks.read_id.
 REFUSAL = {"field", "value", "leaf", "where", "type", "needs"}
 PASSED_ON = {
     ("scoring", "CANNOT_SCORE"): REFUSAL,
@@ -51,6 +51,8 @@ PASSED_ON = {
     ("criteria", "CRITERION_DEFINED_TWICE"): {"id"},
     ("criteria", "SUB_CRITERION_DEFINED_TWICE"): {"id"},
     ("criteria", "GATE_DEFINED_TWICE"): {"id"},
+    ("compliance", "REQUIREMENT_TWICE"): {"id"},
+    ("compliance", "STAGE_TWICE"): {"id"},
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.strict_yaml import Document, PathKey, is_number_text
-from evaluator.messages import Arg, Message
+from evaluator.messages import Arg, Message, Template
 from evaluator.messages.values import (
     A_LIST,
     A_MAPPING,
@@ -49,7 +49,7 @@ from evaluator.messages.values import (
     WITHOUT_QUOTES,
     YAML_11_BOOLEAN,
 )
-from evaluator.model.fields import RENAMED_VALUES
+from evaluator.model.fields import ID_PATTERN, RENAMED_VALUES, id_rule
 
 # Past this many problems in one file the rest are counted, not listed: a file
 # that wrong was probably not meant for this tool (or not meant at all).
@@ -347,3 +347,22 @@ def _yaml_special(value: float) -> str:
     if math.isnan(value):
         return ".nan"
     return ".inf" if value > 0 else "-.inf"
+
+
+def read_id(
+    check: Checker, path: PathKey, body: dict[str, Any], seen: set[str], twice: Template
+) -> str | None:
+    """The `id` of an item of a list (a criterion, a gate, a requirement, a stage...):
+    checked against the id rule and against the ids `seen` before it in the list (`twice`
+    says one is defined twice); None when it is not given or not text."""
+    if body.get("id") is None:
+        return None
+    ident = check.text((*path, "id"), body["id"])
+    if ident is None:
+        return None
+    if not ID_PATTERN.match(ident):
+        check.report((*path, "id"), id_rule(ident))
+    if ident in seen:
+        check.report((*path, "id"), twice(id=ident))
+    seen.add(ident)
+    return ident

@@ -25,13 +25,11 @@ from evaluator.messages.compliance import (
     UNANSWERED,
 )
 from evaluator.messages.values import KEY
-from evaluator.model.checks import Checker, suggestion
+from evaluator.model.checks import Checker, read_id, suggestion
 from evaluator.model.fields import (
     COMPLIANCE_ANSWERS,
     COMPLIANCE_SECTION,
-    ID_PATTERN,
     Value,
-    id_rule,
 )
 
 MANDATORY, DESIRABLE = "mandatory", "desirable"
@@ -124,12 +122,7 @@ def read_requirements(check: Checker, raw: Any, path: PathKey) -> tuple[Requirem
         )
         if body is None:
             continue
-        ident = check.text((*where, "id"), body["id"]) if body.get("id") is not None else None
-        if ident is not None and not ID_PATTERN.match(ident):
-            check.report((*where, "id"), id_rule(ident))
-            ident = None
-        if ident is not None and ident in seen:
-            check.report((*where, "id"), REQUIREMENT_TWICE(id=ident))
+        ident = read_id(check, where, body, seen, REQUIREMENT_TWICE)
         text = check.text((*where, "text"), body["text"]) if body.get("text") is not None else None
         need = check.choice((*where, "need"), body["need"], NEEDS) if "need" in body else None
         how = (
@@ -139,7 +132,6 @@ def read_requirements(check: Checker, raw: Any, path: PathKey) -> tuple[Requirem
         )
         if ident is None or text is None or need is None or how is None:
             continue
-        seen.add(ident)
         found.append(Requirement(ident, text, need, how))
     return tuple(found)
 

@@ -12,7 +12,6 @@ from typing import Any
 from evaluator.errors import CriteriaError, InputError, SettingError
 from evaluator.io.files import load_document
 from evaluator.io.strict_yaml import Document, PathKey
-from evaluator.messages import Template
 from evaluator.messages.compliance import (
     CRITERION_READS_PRICE,
     GATE_READS_PRICE,
@@ -79,7 +78,15 @@ from evaluator.messages.values import (
     SUB_CRITERION_KEY,
     VALUE,
 )
-from evaluator.model.checks import Checker, closest, describe, dotted, shorten, suggestion
+from evaluator.model.checks import (
+    Checker,
+    closest,
+    describe,
+    dotted,
+    read_id,
+    shorten,
+    suggestion,
+)
 from evaluator.model.compliance import Requirement, read_requirements, unreferenced
 from evaluator.model.fields import (
     ANY,
@@ -95,7 +102,6 @@ from evaluator.model.fields import (
     FieldSpec,
     Value,
     field_spec,
-    id_rule,
 )
 from evaluator.model.icp import CREDIT_RATIO, IcpTable, read_table
 from evaluator.model.method import METHODS, Method
@@ -638,23 +644,6 @@ def _read_rates(
     return rates, as_of, ranges, source
 
 
-def _read_id(
-    check: Checker, path: PathKey, body: dict[str, Any], seen: set[str], twice: Template
-) -> str | None:
-    """The id of a criterion, sub-criterion or gate; `twice` says one is defined twice."""
-    if body.get("id") is None:
-        return None
-    ident = check.text((*path, "id"), body["id"])
-    if ident is None:
-        return None
-    if not ID_PATTERN.match(ident):
-        check.report((*path, "id"), id_rule(ident))
-    if ident in seen:
-        check.report((*path, "id"), twice(id=ident))
-    seen.add(ident)
-    return ident
-
-
 def _read_field(check: Checker, path: PathKey, raw: Any) -> FieldSpec | None:
     name = check.text(path, raw)
     if name is None:
@@ -690,7 +679,7 @@ def _read_criteria(
         )
         if body is None:
             continue
-        ident = _read_id(check, path, body, seen, CRITERION_DEFINED_TWICE)
+        ident = read_id(check, path, body, seen, CRITERION_DEFINED_TWICE)
         weight: float | None = 1.0  # with weights_from, replaced by the derived weight
         if not weights_elsewhere:
             weight = _read_weight(check, path, body)
@@ -791,7 +780,7 @@ def _read_leaves(check: Checker, path: PathKey, raw: Any) -> list[Leaf]:
         )
         if body is None:
             continue
-        ident = _read_id(check, where, body, seen, SUB_CRITERION_DEFINED_TWICE)
+        ident = read_id(check, where, body, seen, SUB_CRITERION_DEFINED_TWICE)
         weight = _read_weight(check, where, body)
         if ident is None or weight is None:
             continue
@@ -968,7 +957,7 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
         body = check.mapping(path, item, GATE_KEYS, required=("id",), what=GATE_KEY)
         if body is None:
             continue
-        ident = _read_id(check, path, body, seen, GATE_DEFINED_TWICE)
+        ident = read_id(check, path, body, seen, GATE_DEFINED_TWICE)
         when = _read_condition(check, (*path, "when"), body["when"]) if "when" in body else None
         alternatives: tuple[Condition, ...] = ()
         if "any_of" in body:

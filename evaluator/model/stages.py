@@ -27,8 +27,7 @@ from evaluator.messages.compliance import (
     STAGE_TWICE,
 )
 from evaluator.messages.values import KEY
-from evaluator.model.checks import Checker, suggestion
-from evaluator.model.fields import ID_PATTERN, id_rule
+from evaluator.model.checks import Checker, read_id, suggestion
 
 TECHNICAL, FINANCIAL = "technical", "financial"
 ENVELOPES = (TECHNICAL, FINANCIAL)
@@ -76,12 +75,7 @@ def read_stages(
         body = check.mapping(where, item, STAGE_KEYS, required=("id", "title"), what=KEY)
         if body is None:
             continue
-        ident = check.text((*where, "id"), body["id"]) if body.get("id") is not None else None
-        if ident is not None and not ID_PATTERN.match(ident):
-            check.report((*where, "id"), id_rule(ident))
-            ident = None
-        if ident is not None and ident in seen:
-            check.report((*where, "id"), STAGE_TWICE(id=ident))
+        ident = read_id(check, where, body, seen, STAGE_TWICE)
         title = (
             check.text((*where, "title"), body["title"]) if body.get("title") is not None else None
         )
@@ -125,7 +119,6 @@ def read_stages(
             check.report((*where, "recommend"), RECOMMEND_NOT_LAST(stage=ident or "?"))
         if ident is None or title is None or envelope is None:
             continue
-        seen.add(ident)
         found.append(
             Stage(
                 ident,
