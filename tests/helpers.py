@@ -12,6 +12,7 @@ from pathlib import Path
 from evaluator.io.strict_yaml import parse_document
 from evaluator.model.criteria import Criteria, parse_criteria
 from evaluator.model.proposal import Proposal, parse_proposal
+from tests.conftest import ROOT
 
 
 def criteria_from(text: str, name: str = "criteria.yaml") -> Criteria:
@@ -115,3 +116,25 @@ def imported_after(commands: list[list[str]], modules: list[str]) -> list[list[b
         timeout=120,
     )
     return [[word == "True" for word in line.split()] for line in out.stdout.splitlines()]
+
+
+def evaluator_process(
+    *args: str, cwd: Path = ROOT, columns: int = 100
+) -> subprocess.CompletedProcess[str]:
+    """`evaluator ARGS` in a process of its own, as a user runs it: colour off, `columns`
+    wide, this checkout's package first on the path."""
+    env = {
+        "PYTHONPATH": str(ROOT),
+        "NO_COLOR": "1",
+        "COLUMNS": str(columns),
+        "PATH": "/usr/bin:/bin",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "evaluator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

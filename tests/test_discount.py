@@ -4,8 +4,6 @@ computed by the scoring engine on an array of rates (evaluator.analysis.discount
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,8 +12,7 @@ from evaluator.analysis.discount import RESOLUTION
 from evaluator.analysis.sensitivity import analyse
 from evaluator.model.criteria import Criteria
 from evaluator.scoring.engine import evaluate
-from tests.conftest import ROOT
-from tests.helpers import criteria_from, proposal_from
+from tests.helpers import criteria_from, evaluator_process, proposal_from
 
 # One criterion, the lifecycle cost, scored linearly (lower is better): the winner is the
 # offer with the lowest lifecycle cost = acquisition + Σ sustainment / (1 + r)^t.
@@ -128,15 +125,7 @@ def test_the_engine_is_used_on_an_array_of_rates() -> None:
         assert moved[0, slot].tolist() == model.base[i].tolist()
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "evaluator", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "COLUMNS": "100", "NO_COLOR": "1", "PATH": ""},
-        check=False,
-    )
+run = evaluator_process
 
 
 @pytest.fixture

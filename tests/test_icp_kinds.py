@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from evaluator.model.icp import DEFAULT_UPLIFT
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Evaluation
 from tests.conftest import ROOT
-from tests.helpers import criteria_from, proposal_from
+from tests.helpers import criteria_from, evaluator_process, proposal_from
 
 CREDIT = "industrial_collaboration.credit_value"
 SHARE = "industrial_collaboration.local_share_pct"
@@ -237,15 +236,7 @@ def test_criteria_icp_keys_are_read_strictly(icp: str, says: str) -> None:
 
 
 def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "120", "PATH": "/usr/bin:/bin"}
-    return subprocess.run(
-        [sys.executable, "-m", "evaluator", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return evaluator_process(*args, cwd=cwd, columns=120)
 
 
 def test_the_breakdown_shows_kind_beneficiary_and_uplift(tmp_path: Path) -> None:

@@ -4,8 +4,6 @@ the reader's errors, the engine's arithmetic, and what every format says of them
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,7 +21,7 @@ from evaluator.render.text.credibility import parts
 from evaluator.scoring import parallel as workers
 from evaluator.scoring.engine import evaluate
 from tests.conftest import ROOT, Run
-from tests.helpers import criteria_from, offer
+from tests.helpers import criteria_from, evaluator_process, offer
 
 RunCli = Callable[..., Run]
 
@@ -455,15 +453,7 @@ def cli_criteria(tmp_path: Path) -> Path:
     return path
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "evaluator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"COLUMNS": "100", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
-        check=False,
-    )
+_cli = evaluator_process
 
 
 def test_cli_json_says_which_rows_are_discounted_and_how_each_gate_was_decided(

@@ -8,8 +8,6 @@ subprocess, as a user meets it.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -18,7 +16,7 @@ import pytest
 from evaluator.errors import InputError
 from evaluator.model.proposal import Proposal
 from tests.conftest import ROOT
-from tests.helpers import criteria_from, proposal_from
+from tests.helpers import criteria_from, evaluator_process, proposal_from
 
 HEAD = "proposal:\n  country: X\npricing:\n  currency: MYR\n  unit_price: 100\n  quantity: 1\n"
 
@@ -33,16 +31,7 @@ def problems(text: str) -> list[str]:
     return [str(p) for p in caught.value.problems]
 
 
-def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {"PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "100", "PATH": "/usr/bin:/bin"}
-    return subprocess.run(
-        [sys.executable, "-m", "evaluator", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+cli = evaluator_process
 
 
 # --- the contracting model renamed ---------------------------------------------------------

@@ -5,8 +5,6 @@ draw for every proposal priced in that currency."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -17,8 +15,7 @@ from evaluator.analysis.uncertainty import ScoreModel
 from evaluator.errors import CriteriaError
 from evaluator.model.ranges import Range
 from evaluator.scoring.engine import evaluate
-from tests.conftest import ROOT
-from tests.helpers import criteria_from, proposal_from
+from tests.helpers import criteria_from, evaluator_process, proposal_from
 
 RATES = """\
     id: t
@@ -132,15 +129,7 @@ def test_the_draws_of_a_rate_decide_between_currencies() -> None:
     assert [r.currency for r in result.values.rates] == ["EUR"]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "evaluator", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "COLUMNS": "100", "NO_COLOR": "1", "PATH": ""},
-        check=False,
-    )
+run = evaluator_process
 
 
 @pytest.fixture
