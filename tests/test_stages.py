@@ -6,6 +6,7 @@ technical run (proved with invalid financial files and a record of every file re
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,33 @@ def test_a_price_in_the_technical_envelope_is_an_error(run_cli, tender):
     result = compare(run_cli, tender, "--stage", "technical")
     assert result.code == 1
     assert "the price goes in the financial envelope" in result.err
+    assert f"{path}:6:26:" in result.err  # at `unit_price` (the key), not at `currency`
+
+
+def test_the_technical_envelope_may_give_its_currency(run_cli, tender):
+    """Money figures outside the price (joint R&D, ICP activities) need a currency: the
+    technical envelope may give `pricing.currency`, which the financial one then shares."""
+    path = tender / "offers" / "c" / "technical.yaml"
+    path.write_text(
+        path.read_text()
+        + "pricing: {currency: MYR}\ntechnology_transfer: {joint_rnd_value: 5_000_000}\n"
+    )
+    (tender / "offers" / "c" / "financial.yaml").write_text(
+        "pricing: {unit_price: 120, quantity: 1}\n"
+    )
+    result = compare(run_cli, tender, "--format", "json")
+    assert result.code == 0, result.err
+    assert "c" in [r["id"] for r in json.loads(result.out)["results"]]
+
+
+def test_a_financial_envelope_in_another_currency_is_an_error(run_cli, tender):
+    path = tender / "offers" / "c" / "technical.yaml"
+    path.write_text(path.read_text() + "pricing: {currency: MYR}\n")
+    financial = tender / "offers" / "c" / "financial.yaml"
+    financial.write_text("pricing:\n  currency: USD\n  unit_price: 120\n  quantity: 1\n")
+    result = compare(run_cli, tender)
+    assert f"{financial}:2:13: this financial envelope is in USD" in result.err
+    assert "technical envelope gives `pricing.currency` MYR" in result.err
 
 
 @pytest.mark.parametrize(
@@ -353,7 +381,13 @@ def test_stopping_at_the_last_stage_recommends_nothing(run_cli, tender, reads):
     assert not [name for name in reads if name.endswith("d/financial.yaml")]
 
 
-def test_sensitivity_with_stages_is_refused(run_cli, tender):
+def test_sensitivity_with_stages_analyses_the_offers_that_passed_every_stage(run_cli, tender):
+    plain = compare(run_cli, tender, "--format", "html")
     result = compare(run_cli, tender, "--format", "html", "--sensitivity")
-    assert result.code == 2
-    assert "does not go with a criteria file that has stages" in result.err
+    assert plain.code == 0 and result.code == 0, result.err
+    assert 'id="h-robustness"' in result.out and 'id="h-robustness"' not in plain.out
+    robustness = result.out[result.out.index('id="h-robustness"') :]
+    robustness = robustness[: robustness.index("</section>")]
+    text = re.sub(r"<[^>]+>", " ", robustness)
+    assert "c ranks first in" in text  # among c and a, the offers that passed every stage
+    assert "d ranks" not in text and " d:" not in text  # d failed technical

@@ -567,13 +567,7 @@ def compare(
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *options.panel_inputs]
     if framework.stages or stage is not None:
-        if sensitivity:
-            raise UsageError.at(
-                "--sensitivity",
-                "does not go with a criteria file that has stages: run `evaluator "
-                "sensitivity` on the offers that passed every stage",
-            )
-        _compare_stages(framework, options, inputs, sources, stage)
+        _compare_stages(framework, options, inputs, sources, stage, sensitivity)
         return
     # JSON needs no ranked objects here: large batches go from file to JSON line in
     # worker processes (evaluator/scoring/parallel.py).
@@ -624,8 +618,10 @@ def _compare_stages(
     inputs: Sequence[Path],
     sources: Sequence[Path],
     stage: str | None,
+    sensitivity: bool = False,
 ) -> None:
-    """`compare` on a criteria file with stages: each stage, then the recommendation."""
+    """`compare` on a criteria file with stages: each stage, then the recommendation (and
+    with `sensitivity`, the robustness of that recommendation, in the HTML report)."""
     from evaluator import api
 
     known = [s.id for s in framework.stages]
@@ -653,7 +649,13 @@ def _compare_stages(
     if fmt is Format.JSON:
         text = staged_render.render_json(staged)
     elif fmt is Format.HTML:
-        text = staged_render.render_html(staged, _render_options(True))
+        analysis = None
+        if sensitivity and final is not None and final.evaluations:
+            from evaluator.analysis.sensitivity import DEFAULT_SAMPLES
+
+            with _draw_progress(DEFAULT_SAMPLES, False) as progress:
+                analysis = api.sensitivity(final, progress=progress)
+        text = staged_render.render_html(staged, _render_options(True), analysis)
     elif final is not None:
         inner = _renderer(fmt)(final, _render_options(True))
         text = staged_render.render_text(staged, fmt.value, _render_options(True), inner)

@@ -59,7 +59,12 @@ FINANCIAL_BEFORE_TECHNICAL = Template(
 # --- two envelopes (evaluator.model.envelopes) -----------------------------------------------
 PRICE_IN_TECHNICAL = Template(
     "the price goes in the financial envelope (financial.yaml beside this file), not in "
-    "the technical one: a committee reading technical.yaml must not see it"
+    "the technical one: a committee reading technical.yaml must not see it (the technical "
+    "envelope may give `pricing.currency` only, the currency of its own money figures)"
+)
+OTHER_CURRENCY = Template(
+    "this financial envelope is in {given}, but its technical envelope gives `pricing.currency`"
+    " {technical}: one offer, one currency"
 )
 NO_FINANCIAL_ENVELOPE = Template(
     "no financial.yaml beside technical.yaml: the financial envelope holds `pricing`"

@@ -1,5 +1,6 @@
 """Offers tendered in two envelopes: a folder holding `technical.yaml` (every section but
-`pricing`) and `financial.yaml` (`pricing`, and optionally `proposal.id` to match).
+`pricing`, save `pricing.currency`: the currency its own money figures are in, which is no
+price) and `financial.yaml` (`pricing`, and optionally `proposal.id` to match).
 
 The technical envelope is read as a proposal that knows where its financial envelope is
 (`Proposal.financial`); `open_financial` reads that file only when asked, so that a run
@@ -18,6 +19,7 @@ from evaluator.io.strict_yaml import Document
 from evaluator.messages.compliance import (
     NO_FINANCIAL_ENVELOPE,
     NOT_THIS_OFFER,
+    OTHER_CURRENCY,
     PRICE_IN_TECHNICAL,
 )
 from evaluator.messages.values import SECTION
@@ -40,9 +42,15 @@ def load_technical(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Proposal
     """The technical envelope, read as a proposal; its financial envelope is not opened."""
     document = load_document(folder / TECHNICAL_FILE, max_bytes)
     data = document.data
-    if isinstance(data, dict) and data.get("pricing") is not None:
+    pricing = data.get("pricing") if isinstance(data, dict) else None
+    if pricing is not None:
         check = Checker(document)
-        check.report(("pricing",), PRICE_IN_TECHNICAL, key=True)
+        if isinstance(pricing, dict):
+            for key in pricing:
+                if key != "currency":
+                    check.report(("pricing", key), PRICE_IN_TECHNICAL, key=True)
+        else:
+            check.report(("pricing",), PRICE_IN_TECHNICAL, key=True)
         check.raise_if_any()
     proposal = parse_proposal(document)
     if not isinstance(data, dict) or (data.get("proposal") or {}).get("id") is None:
@@ -69,6 +77,16 @@ def open_financial(proposal: Proposal, max_bytes: int = DEFAULT_MAX_BYTES) -> Pr
     # `proposal` section is the technical envelope's.
     body: dict[str, Any] = {"proposal": {"id": proposal.id, "country": proposal.country or "-"}}
     body["pricing"] = (top or {}).get("pricing")
+    currency = proposal.values.get("pricing.currency")
+    given_currency = body["pricing"].get("currency") if isinstance(body["pricing"], dict) else None
+    if currency is not None and given_currency is not None and given_currency != currency:
+        check.report(
+            ("pricing", "currency"),
+            OTHER_CURRENCY(given=str(given_currency), technical=str(currency)),
+        )
+        check.raise_if_any()
+    if currency is not None and isinstance(body["pricing"], dict) and given_currency is None:
+        body["pricing"] = {"currency": currency, **body["pricing"]}
     financial = parse_proposal(Document(document.file, body, document.sha256, document.text))
     priced = {k: v for k, v in financial.values.items() if k.startswith("pricing.")}
     return replace(

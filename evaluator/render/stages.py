@@ -5,7 +5,7 @@ format renders any comparison. One module for every format: the sentences are sh
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
@@ -13,6 +13,9 @@ from evaluator.render.problems import problem_line
 from evaluator.render.text.compliance import ANSWERS, failure_text
 from evaluator.render.text.gates import detail, requirement
 from evaluator.scoring.stages import Outcome, Staged, StageResult
+
+if TYPE_CHECKING:
+    from evaluator.analysis.sensitivity import Sensitivity
 
 
 def rule_text(result: StageResult) -> str:
@@ -141,12 +144,16 @@ def render_json(staged: Staged) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_html(staged: Staged, options: RenderOptions) -> str:
-    """The HTML report with a section per stage before the recommendation."""
+def render_html(
+    staged: Staged, options: RenderOptions, sensitivity: Sensitivity | None = None
+) -> str:
+    """The HTML report with a section per stage before the recommendation (and the
+    robustness of that recommendation, when `sensitivity` is given)."""
     from evaluator.render.html import render_report
 
     return render_report(
         _final_or_empty(staged),
+        sensitivity=sensitivity,
         command=options.command,
         stages={"parts": stage_lines(staged), "closing": closing_lines(staged)},
     )
