@@ -23,7 +23,6 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 demo: $(VENV)/.installed
 	$(BIN)/evaluator compare proposals --panel panel/
-	$(BIN)/evaluator compare proposals --panel panel/ --criteria criteria/tender.yaml
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaluator.errors import InputError, Problem, SettingError
-from evaluator.io.files import DEFAULT_MAX_BYTES, load_document
+from evaluator.io.files import DEFAULT_MAX_BYTES, display_path, load_document
 from evaluator.messages import Message
 from evaluator.messages.files import IN_DEFAULT_CRITERIA
 from evaluator.messages.settings import (
@@ -28,6 +28,7 @@ from evaluator.model.criteria import (
 )
 from evaluator.model.method import ALL, METHODS, Method
 from evaluator.model.notes import STAGES_NOT_RUN, Note
+from evaluator.model.envelopes import is_envelopes, load_technical, open_financial
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal, parse_proposal
 from evaluator.render.text.notes import notes_text
@@ -100,7 +101,10 @@ def free_form_notes(criteria: Criteria, proposals: Sequence[Proposal]) -> list[N
 
 
 def load_proposal(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Proposal:
-    """Read and validate one proposal file."""
+    """Read and validate one proposal: a file, or an offer's folder of two envelopes
+    (both opened: technical.yaml, then financial.yaml)."""
+    if is_envelopes(path):
+        return open_financial(load_technical(path, max_bytes), max_bytes)
     return parse_proposal(load_document(path, max_bytes))
 
 
@@ -178,7 +182,6 @@ def compare_stages(
     weighted recommendation among the offers that passed them all). Offers in two
     envelopes are read without their financial envelope, which is opened only for an
     offer that reaches the first stage reading it."""
-    from evaluator.model.envelopes import open_financial
     from evaluator.scoring.stages import evaluate_stages
 
     batch = Batch()
@@ -287,6 +290,12 @@ def validate_paths(
     files, problems = proposal_files(paths)
     for done, path in enumerate(files, 1):
         try:
+            if is_envelopes(path):  # an offer in two envelopes: both are checked
+                technical = load_technical(path, max_bytes)
+                checked.append(technical.file)
+                checked.append(display_path(Path(technical.financial or "")))
+                proposals.append(open_financial(technical, max_bytes))
+                continue
             document = load_document(path, max_bytes)
             checked.append(document.file)
             if isinstance(document.data, dict) and "criteria" in document.data:
@@ -297,8 +306,9 @@ def validate_paths(
             if not checked or checked[-1] != exc.problems[0].file:
                 checked.append(exc.problems[0].file)
             problems.extend(exc.problems)
-        if on_file is not None:
-            on_file(done, len(files))
+        finally:
+            if on_file is not None:
+                on_file(done, len(files))
     judged = None
     if panel is not None:
         unreadable = {Path(p.file).stem for p in problems}

@@ -283,24 +283,24 @@ def test_a_technical_stage_gate_on_a_price_derived_figure_is_refused(run_cli, te
     assert compare(run_cli, tender, "--stage", "technical").code == 0
 
 
-def test_score_on_staged_criteria_says_the_stages_were_not_run(run_cli):
-    # `score` gives one offer's weighted evaluation; with stages it must not pass for a
-    # tender's result, in words and in the JSON's notes.
-    staged = run_cli("score", "proposals/turkiye.yaml", "--criteria", "criteria/tender.yaml")
-    assert staged.code == 0
+def test_score_on_staged_criteria_says_the_stages_were_not_run(run_cli, tender):
+    # `score` gives one offer's weighted evaluation; with stages (the default criteria
+    # have them) it must not pass for a tender's result, in words and in the JSON's notes.
+    staged = run_cli("score", "proposals/turkiye")  # an offer in two envelopes
+    assert staged.code == 0, staged.err
     said = " ".join(staged.out.split())
     assert (
         "Note: these criteria are evaluated in stages (technical, icp, financial): this is "
         "the offer's weighted evaluation of every criterion, as if it had passed them; "
         "`evaluator compare` runs the stages." in said
     )
-    data = json.loads(
-        run_cli(
-            "score", "proposals/turkiye.yaml", "--criteria", "criteria/tender.yaml", "-f", "json"
-        ).out
-    )
+    data = json.loads(run_cli("score", "proposals/turkiye", "-f", "json").out)
     assert any(note.startswith("these criteria are evaluated in stages") for note in data["notes"])
-    plain = run_cli("score", "proposals/turkiye.yaml")
+    (tender / "criteria.yaml").write_text(CRITERIA)  # no stages
+    plain = run_cli(
+        "score", str(tender / "offers" / "a.yaml"), "--criteria", str(tender / "criteria.yaml")
+    )
+    assert plain.code == 0, plain.err
     assert "evaluated in stages" not in plain.out
 
 
@@ -314,62 +314,58 @@ def test_recommend_only_on_the_last_stage(run_cli, tender):
     assert result.code == 1 and "only the last stage" in result.err
 
 
-def test_the_sample_tender(run_cli):
-    """The samples show the process (docs/stages.md): turkiye fails a mandatory
-    requirement at the technical stage and its price stays sealed; direct-offer fails the
-    financial stage's advance-payment gate; the recommendation is among the other two."""
-    result = run_cli("compare", "proposals", "--criteria", "criteria/tender.yaml")
+def test_the_sample_tender(run_cli, reads):
+    """The samples show the process (docs/stages.md): turkiye, tendered in two envelopes,
+    fails a mandatory requirement at the technical stage and its financial envelope is
+    never opened; direct-offer fails the financial stage's advance-payment gate; the
+    recommendation is among the other two."""
+    result = run_cli("compare", "proposals", "--panel", "panel")
     assert result.code == 0, result.err
-    out = result.out
-    assert "turkiye fails (32.50): Every mandatory requirement of the user met" in out
+    out = " ".join(result.out.split())
+    assert "turkiye fails (41.25): Every mandatory requirement of the user met" in out
     assert "CSS-R01 (mandatory): non-compliant, vol. 2, § 3.1, p. 14" in out
+    assert "direct-offer fails (49.01): Advance payment covered by a guarantee" in out
     assert "Financial envelope not opened (price shown nowhere): turkiye." in out
-    assert "Recommended, with the caveats below: south-korea (South Korea)" in out
-    data = json.loads(
-        run_cli(
-            "compare", "proposals", "--criteria", "criteria/tender.yaml", "--format", "json"
-        ).out
-    )
+    assert "Recommended: south-korea (South Korea)" in out
+    assert not [name for name in reads if name.endswith("turkiye/financial.yaml")]
+    data = json.loads(run_cli("compare", "proposals", "--panel", "panel", "-f", "json").out)
     assert [r["id"] for r in data["results"]] == ["south-korea", "italy"]
     assert data["sealed"] == ["turkiye"]
-    # Its unit price (EUR 148 m in the file) and every cost derived from it appear nowhere.
     assert "turkiye" not in json.dumps(data["results"])
-    technical = run_cli(
-        "compare", "proposals", "--criteria", "criteria/tender.yaml", "--stage", "technical"
-    )
-    assert "Passed: italy (69.58), south-korea (68.83), direct-offer (55.00)." in technical.out
+    technical = run_cli("compare", "proposals", "--panel", "panel", "--stage", "technical")
+    assert "Passed: italy (69.58), south-korea (68.58), direct-offer (55.00)." in technical.out
     assert "Recommended" not in technical.out
 
 
-def test_the_tender_criteria_are_the_default_ones_with_the_stages(run_cli):
-    """criteria/tender.yaml is default.yaml plus the requirement, the technical criterion,
-    its gate and the stages: the rest must not drift apart."""
+def test_the_default_criteria_are_a_tender_in_stages():
+    """The issue's order: technical, then ICP, then financial (the only stage that opens
+    the financial envelope), then the weighted recommendation; every requirement of the
+    user is read by the technical stage (its gate and its criterion)."""
     from evaluator.api import load_criteria
 
-    default, tender = load_criteria("criteria/default.yaml"), load_criteria("criteria/tender.yaml")
-
-    def criteria(framework):
-        return [
-            (
-                c.id,
-                c.weight,
-                c.credibility,
-                [(lf.id, lf.field, lf.rule, lf.weight) for lf in c.leaves],
-            )
-            for c in framework.criteria
-            if c.id != "technical"
-        ]
-
-    def gates(framework):
-        return [(g.id, g.title, g.fields, g.when) for g in framework.gates]
-
-    assert criteria(tender) == criteria(default)
-    assert gates(tender)[:1] == [
-        ("technical_compliance", g.title, ("compliance.mandatory_met",), None)
-        for g in tender.gates[:1]
+    default = load_criteria("criteria/default.yaml")
+    assert [(s.id, s.financial, s.recommend) for s in default.stages] == [
+        ("technical", False, False),
+        ("icp", False, False),
+        ("financial", True, True),
     ]
-    assert gates(tender)[1:] == gates(default)
-    assert (tender.rates, tender.icp, tender.panel) == (default.rates, default.icp, default.panel)
+    technical = default.stages[0]
+    assert technical.gates == ("technical_compliance",) and technical.criteria == ("technical",)
+    fields = {leaf.field for c in default.criteria if c.id == "technical" for leaf in c.leaves}
+    assert {"compliance.desirable_pct", "panel.technical_merit"} <= fields
+    assert [g.fields for g in default.gates if g.id == "technical_compliance"] == [
+        ("compliance.mandatory_met",)
+    ]
+
+
+def test_an_unreadable_financial_envelope_is_opened_not_sealed(run_cli, tender):
+    (tender / "offers" / "c" / "financial.yaml").write_text(INVALID)
+    result = compare(run_cli, tender, "--format", "json")
+    assert result.code == 1
+    data = json.loads(result.out)
+    assert "c" not in data["sealed"] and "d" in data["sealed"]
+    failed = {f["id"]: f for f in data["stages"][-1]["failed"]}
+    assert [r["kind"] for r in failed["c"]["reasons"]] == ["error"]
 
 
 def test_stopping_at_the_last_stage_recommends_nothing(run_cli, tender, reads):

@@ -670,7 +670,12 @@ def _compare_stages(
 def score(
     file: Annotated[
         Path,
-        typer.Argument(help="A proposal file.", metavar="FILE", show_default=False, readable=False),
+        typer.Argument(
+            help="A proposal file, or an offer's folder of two envelopes.",
+            metavar="FILE",
+            show_default=False,
+            readable=False,
+        ),
     ],
     criteria: CriteriaOption = None,
     panel: PanelOption = None,

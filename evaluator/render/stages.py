@@ -160,6 +160,7 @@ def render_html(
 
 
 def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
+    from rich.padding import Padding
     from rich.text import Text
 
     from evaluator.render.table import print_to_text
@@ -167,7 +168,11 @@ def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
     parts: list[Any] = []
     for heading, lines in stage_lines(staged):
         parts.append(Text(heading.replace("`", ""), style="bold"))
-        parts += [Text("  " + line, style="red" if " fails" in line else "") for line in lines]
+        # Indented as a block: a long reason wraps under its own sentence.
+        parts += [
+            Padding(Text(line, style="red" if " fails" in line else ""), (0, 0, 0, 2))
+            for line in lines
+        ]
     parts += [Text(line, style="bold") for line in closing_lines(staged)]
     return print_to_text(options, *parts) + ("\n" + final if final else "")
 

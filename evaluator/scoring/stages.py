@@ -134,7 +134,7 @@ def evaluate_stages(
         opened_for = (
             set()
             if reached_financial is None
-            else {o.id for o in reached_financial.outcomes if not o.problems}
+            else {o.id for o in reached_financial.outcomes}  # opened, if not always readable
         )
         sealed = [p.id for p in proposals if p.id not in opened_for]
     return Staged(criteria, results, final, problems, sealed)
