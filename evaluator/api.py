@@ -26,9 +26,9 @@ from evaluator.model.criteria import (
     Criteria,
     parse_criteria,
 )
+from evaluator.model.envelopes import is_envelopes, load_technical, open_financial
 from evaluator.model.method import ALL, METHODS, Method
 from evaluator.model.notes import STAGES_NOT_RUN, Note
-from evaluator.model.envelopes import is_envelopes, load_technical, open_financial
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal, parse_proposal
 from evaluator.render.text.notes import notes_text
@@ -125,13 +125,15 @@ def load_proposals(
     on_file: FileCallback | None = None,
     jobs: int | None = None,
     criteria: Criteria | None = None,
+    sealed: bool = False,
 ) -> Batch:
     """Read every proposal named; one bad file never stops the others.
 
     Large batches are parsed by `jobs` worker processes (default: one per core); the
     result, and its order, is the same as reading the files one by one. With `criteria`,
     each proposal is also `prepare`d for scoring as it arrives: while the workers parse
-    the next files, rather than after the last one.
+    the next files, rather than after the last one. `sealed`: an offer in two envelopes
+    is read without its financial envelope (a staged run opens it later, if ever).
     """
     batch = Batch()
     ids = Ids()
@@ -139,9 +141,9 @@ def load_proposals(
     workers = parallel.worker_count(jobs, len(files))
     outcomes: Iterable[Proposal | tuple[Problem, ...]]
     if workers > 1:
-        outcomes = parallel.read_in_parallel(files, max_bytes, workers)
+        outcomes = parallel.read_in_parallel(files, max_bytes, workers, sealed)
     else:
-        outcomes = (load_or_problems(path, max_bytes) for path in files)
+        outcomes = (load_or_problems(path, max_bytes, sealed) for path in files)
     for outcome in outcomes:
         batch.files += 1
         _add_proposal(batch, ids, outcome, criteria)
@@ -176,20 +178,18 @@ def compare_stages(
     max_bytes: int = DEFAULT_MAX_BYTES,
     panel: Path | None = None,
     until: str | None = None,
+    jobs: int | None = None,
+    on_file: FileCallback | None = None,
 ) -> Staged:
     """A tender evaluated stage by stage (the criteria file's `stages`), up to and including
     the stage `until` (an id; None: every stage and, when the last asks for it, the
     weighted recommendation among the offers that passed them all). Offers in two
     envelopes are read without their financial envelope, which is opened only for an
-    offer that reaches the first stage reading it."""
+    offer that reaches the first stage reading it. Large batches are read by `jobs`
+    worker processes, as `load_proposals` reads them."""
     from evaluator.scoring.stages import evaluate_stages
 
-    batch = Batch()
-    ids = Ids()
-    files, batch.errors = proposal_files(paths)
-    for path in files:
-        batch.files += 1
-        _add_proposal(batch, ids, load_or_problems(path, max_bytes, sealed=True), None)
+    batch = load_proposals(paths, max_bytes, on_file, jobs, sealed=True)
     judged = _panel_of(batch, panel, criteria, max_bytes)
     return evaluate_stages(
         batch.proposals,

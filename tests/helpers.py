@@ -12,7 +12,7 @@ from pathlib import Path
 from evaluator.io.strict_yaml import parse_document
 from evaluator.model.criteria import Criteria, parse_criteria
 from evaluator.model.proposal import Proposal, parse_proposal
-from tests.conftest import ROOT
+from tests.conftest import DEFAULT_CRITERIA, ROOT
 
 
 def criteria_from(text: str, name: str = "criteria.yaml") -> Criteria:
@@ -138,3 +138,21 @@ def evaluator_process(
         timeout=120,
         check=False,
     )
+
+
+def unstaged_criteria(folder: Path) -> Path:
+    """criteria/default.yaml without its `stages` (with its requirements file beside it),
+    written into `folder`: one weighted evaluation of every offer, as a criteria file
+    without stages gives. For tests of what is not about stages (a ranking of all four
+    samples, an ineligible row, the batch path of `compare`)."""
+    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    start = text.index("\nstages:\n") + 1
+    end = text.index("\ncriteria:\n", start) + 1
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "requirements.yaml").write_text(
+        (DEFAULT_CRITERIA.parent / "requirements.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    path = folder / "default.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    return path

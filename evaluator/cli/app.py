@@ -631,15 +631,18 @@ def _compare_stages(
         raise UsageError.at(
             "--stage", f"no stage `{stage}` in {framework.file}: its stages are {', '.join(known)}"
         )
-    staged = api.compare_stages(
-        inputs,
-        framework,
-        weights=options.weights,
-        method=options.method,
-        max_bytes=options.max_bytes,
-        panel=options.panel,
-        until=stage,
-    )
+    with _progress("reading proposals") as on_file:
+        staged = api.compare_stages(
+            inputs,
+            framework,
+            weights=options.weights,
+            method=options.method,
+            max_bytes=options.max_bytes,
+            panel=options.panel,
+            until=stage,
+            jobs=options.jobs,
+            on_file=on_file,
+        )
     _report(staged.errors)
     from evaluator.render import stages as staged_render
 

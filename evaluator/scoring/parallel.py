@@ -110,10 +110,10 @@ def worker_signals() -> None:
 
 
 def read_in_parallel(
-    files: list[Path], max_bytes: int, workers: int
+    files: list[Path], max_bytes: int, workers: int, sealed: bool = False
 ) -> Iterator[Proposal | tuple[Problem, ...]]:
     """Each file's proposal, or the problems that stop it, in file order, read by
-    `workers` processes.
+    `workers` processes (`sealed`: an offer in two envelopes without its financial one).
 
     Chunk k goes to worker k mod `workers`, which sends its chunks back in order through
     its own pipe, so reading them round the workers gives the file order. Forked processes
@@ -132,7 +132,9 @@ def read_in_parallel(
         for worker in range(workers):
             ours, theirs = context.Pipe(duplex=False)
             process = context.Process(
-                target=_read_chunks, args=(theirs, chunks[worker::workers], max_bytes), daemon=True
+                target=_read_chunks,
+                args=(theirs, chunks[worker::workers], max_bytes, sealed),
+                daemon=True,
             )
             process.start()
             theirs.close()
@@ -151,14 +153,16 @@ def read_in_parallel(
             process.join()
 
 
-def _read_chunks(connection: Connection, chunks: list[list[Path]], max_bytes: int) -> None:
+def _read_chunks(
+    connection: Connection, chunks: list[list[Path]], max_bytes: int, sealed: bool
+) -> None:
     """A reading worker: each of its chunks read, and sent back in order; a failure sent
     instead of the chunk it happened in, and the worker stops."""
     worker_signals()
     try:
         for chunk in chunks:
             try:
-                answer = ("ok", [load_or_problems(path, max_bytes) for path in chunk])
+                answer = ("ok", [load_or_problems(path, max_bytes, sealed) for path in chunk])
             except BaseException as exc:  # told to the parent, never printed here
                 connection.send(
                     ("failed", (f"{type(exc).__name__}: {exc}", traceback.format_exc()))
