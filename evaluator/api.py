@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from evaluator.errors import InputError, Problem, SettingError
-from evaluator.io.files import DEFAULT_MAX_BYTES, display_path, load_document
+from evaluator.io.files import DEFAULT_MAX_BYTES, FileRead, display_path, load_document
 from evaluator.messages import Message
 from evaluator.messages.files import IN_DEFAULT_CRITERIA
 from evaluator.messages.settings import (
@@ -51,6 +52,7 @@ from evaluator.scoring.results import Prepared, WhatIf
 if TYPE_CHECKING:
     from evaluator.analysis.sensitivity import Sensitivity
     from evaluator.model.ahp import AhpResult
+    from evaluator.register.store import Run, Verification
     from evaluator.scoring.stages import Staged
 
 # A path as a caller gives it: text or any path-like object.
@@ -673,3 +675,317 @@ def _method(method: str | None) -> str | None:
     if method not in RUN_METHODS:
         raise SettingError.at("method", UNKNOWN_METHOD(method=method, methods=RUN_METHODS))
     return str(method)
+
+
+# --- the register of runs (docs/register.md) --------------------------------------------------
+
+REGISTER_ENV = "EVALUATOR_REGISTER"
+REGISTER_FILE = "evaluations.db"
+
+
+def register_location(
+    criteria_file: PathArg | None = None, given: str | os.PathLike[str] | None = None
+) -> str:
+    """Where runs are recorded: `given` (a file or a postgresql:// URL), else the
+    EVALUATOR_REGISTER environment variable, else evaluations.db beside the criteria file
+    (`criteria_file`, or the one `load_criteria` reads without one: ./criteria/default.yaml
+    if there is one); in the current folder for the copy installed with the package."""
+    if given is not None:
+        return os.fspath(given)
+    from_env = os.environ.get(REGISTER_ENV)
+    if from_env:
+        return from_env
+    if criteria_file is None:
+        criteria_file = DEFAULT_CRITERIA if DEFAULT_CRITERIA.exists() else None
+    if criteria_file is None:
+        return REGISTER_FILE
+    folder = Path(criteria_file).parent
+    installed = Path(__file__).parent
+    if folder.resolve() in (installed.resolve(), (installed / "data").resolve()):
+        return REGISTER_FILE
+    return os.fspath(folder / REGISTER_FILE)
+
+
+def register_history(
+    where: str,
+    *,
+    programme: str | None = None,
+    proposal: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+) -> list[Run]:
+    """The register's runs, oldest first: of a programme, of a proposal id, from `since`
+    and before `until` (ISO dates, UTC), when given."""
+    from evaluator.register.store import Register
+
+    with Register.open(where) as register:
+        return register.runs(programme=programme, proposal=proposal, since=since, until=until)
+
+
+def register_rounds(where: str, proposal: str) -> list[tuple[Run, dict[str, Any], int]]:
+    """Each run that evaluated proposal `proposal`, what it recorded of it, and its round:
+    1 for the first version of the offer, 2 for the next that differs, and so on. Two runs
+    read the same version when every file they both read of it (a single file, or an
+    envelope: technical, financial) is the same; a sealed financial envelope, not read,
+    does not make a new version."""
+    from evaluator.register.store import Register
+
+    with Register.open(where) as register:
+        found = register.rounds(proposal)
+    versions: list[dict[str, str]] = []
+    rounds = []
+    for run, _row in found:
+        entry = next(p for p in run.record.get("proposals", []) if p["id"] == proposal)
+        files = {_role(name): sha for name, sha in entry.get("files", [])}
+        number = next(
+            (
+                i
+                for i, known in enumerate(versions, 1)
+                if (common := known.keys() & files.keys())
+                and all(known[k] == files[k] for k in common)
+            ),
+            None,
+        )
+        if number is None:
+            versions.append(dict(files))
+            number = len(versions)
+        else:
+            versions[number - 1].update(files)
+        rounds.append((run, entry, number))
+    return rounds
+
+
+def _role(name: str) -> str:
+    base = Path(name).name
+    return base if base in ("technical.yaml", "financial.yaml") else "offer"
+
+
+def register_verify(where: str, head: str | None = None) -> Verification:
+    """The register's chain walked (see `Register.verify`)."""
+    from evaluator.register.store import Register
+
+    with Register.open(where) as register:
+        return register.verify(head)
+
+
+def stored_run(where: str, ref: str) -> tuple[Run, dict[str, bytes]]:
+    """A stored run (by number, or the start of its hash) and its input files' bytes, by
+    sha256."""
+    from evaluator.register.store import Register
+
+    with Register.open(where) as register:
+        run = register.run(ref)
+        contents = {}
+        for entry in run.files:
+            data = register.content(entry["sha256"])
+            if data is not None:
+                contents[entry["sha256"]] = data
+    return run, contents
+
+
+def criteria_fingerprint(files: Sequence[FileRead]) -> str:
+    """One hash of the criteria as read: the criteria file and those it names (its
+    requirements, its AHP judgements), whatever their names."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(sorted(f.sha256 for f in files)).encode()).hexdigest()
+
+
+def open_programme(
+    where: str,
+    criteria: Criteria,
+    criteria_files: Sequence[FileRead],
+    programme: str,
+    *,
+    by: str | None = None,
+    command: Sequence[str] = (),
+) -> Run:
+    """Record the bid opening of `programme`: its criteria (the files read, and the weights
+    they give) frozen, before any offer is evaluated. A programme is opened once."""
+    from evaluator.register.store import Register, StoredFile
+
+    with Register.open(where, create=True) as register:
+
+        def not_opened_yet(r: Register) -> dict[str, Any]:
+            r.check_not_opened(programme)
+            return {}
+
+        record = _record_base("open", command, {}, by, programme)
+        record["criteria"] = _criteria_facts(criteria, criteria_files, criteria.weights())
+        files = [StoredFile(f.name, f.content, f.path) for f in _unique(criteria_files)]
+        return register.append(record, files, None, check=not_opened_yet)
+
+
+def opening_caveat(
+    where: str,
+    programme: str | None,
+    criteria_files: Sequence[FileRead],
+    weights: Mapping[str, float],
+) -> Caveat | None:
+    """The caveat for a run of `programme` whose criteria differ from those frozen at its
+    bid opening (None when they do not, or there is no such opening, or no register)."""
+    from evaluator.register.store import Register, is_url
+    from evaluator.scoring.caveats import CRITERIA_CHANGED
+
+    if programme is None or (not is_url(where) and not Path(where).exists()):
+        return None
+    with Register.open(where) as register:
+        opened = register.opening(programme)
+    if opened is None:
+        return None
+    frozen = opened.record["criteria"]
+    if frozen["fingerprint"] != criteria_fingerprint(criteria_files):
+        what = "criteria"
+    elif any(abs(frozen["weights"].get(k, -1.0) - v * 100) > 1e-9 for k, v in weights.items()):
+        what = "weights"
+    else:
+        return None
+    return Caveat(
+        CRITERIA_CHANGED,
+        {"programme": programme, "opened_run": opened.seq, "opened_at": opened.at, "what": what},
+    )
+
+
+def record_run(
+    where: str,
+    *,
+    kind: str,
+    command: Sequence[str],
+    options: Mapping[str, Any],
+    criteria: Criteria,
+    criteria_files: Sequence[FileRead],
+    files: Sequence[FileRead],
+    proposals: Sequence[Proposal],
+    result: str,
+    weights: Mapping[str, float],
+    caveats: Sequence[Caveat] = (),
+    by: str | None = None,
+    programme: str | None = None,
+) -> Run:
+    """Store a run in the register at `where` (made if there is none): when, who, the tool's
+    version, the command and its `options`, the criteria, every file read (`files`, in the
+    order read) and the JSON `result`. `programme`: the proposals' common
+    `proposal.programme` when not given."""
+    from evaluator.register.store import ProposalRow, Register, StoredFile
+
+    programme = programme if programme is not None else common_programme(proposals)
+    record = _record_base(kind, command, options, by, programme)
+    record["criteria"] = _criteria_facts(criteria, criteria_files, weights)
+    record["proposals"] = [
+        {
+            "id": row.id,
+            "version": row.version,
+            "files": version_files,
+            "total": row.total,
+            "rank": row.rank,
+            "eligible": row.eligible,
+        }
+        for row, version_files in _proposal_rows(proposals, files, result, ProposalRow)
+    ]
+    record["flags"] = [c.code for c in caveats if c.code == "criteria_changed_after_opening"]
+    stored = [StoredFile(f.name, f.content, f.path) for f in _unique(files)]
+    with Register.open(where, create=True) as register:
+        return register.append(record, stored, result)
+
+
+def common_programme(proposals: Sequence[Proposal]) -> str | None:
+    """The programme the proposals name (`proposal.programme`), when they name one only."""
+    named = {
+        str(p.values["proposal.programme"]) for p in proposals if "proposal.programme" in p.values
+    }
+    return named.pop() if len(named) == 1 else None
+
+
+def _record_base(
+    kind: str,
+    command: Sequence[str],
+    options: Mapping[str, Any],
+    by: str | None,
+    programme: str | None,
+) -> dict[str, Any]:
+    import getpass
+    from datetime import datetime
+
+    from evaluator import __version__
+
+    if by is None:
+        try:
+            by = getpass.getuser()
+        except (KeyError, OSError):  # no name for this user id (a container, say)
+            by = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return {
+        "kind": kind,
+        "at": at,
+        "by": by,
+        "tool": {"name": "evaluator", "version": __version__},
+        "command": list(command),
+        "options": dict(options),
+        "programme": programme,
+        "cwd": os.getcwd(),
+    }
+
+
+def _criteria_facts(
+    criteria: Criteria, files: Sequence[FileRead], weights: Mapping[str, float]
+) -> dict[str, Any]:
+    return {
+        "id": criteria.id,
+        "version": criteria.version,
+        "file": criteria.file,
+        "sha256": criteria.sha256,
+        "fingerprint": criteria_fingerprint(files),
+        "files": [f.name for f in _unique(files)],
+        "weights": {k: round(v * 100, 9) for k, v in weights.items()},
+    }
+
+
+def _unique(files: Sequence[FileRead]) -> list[FileRead]:
+    """Each file once (a file read twice, as a proposal and a panel's neighbour, say)."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for f in files:
+        if (f.name, f.sha256) not in seen:
+            seen.add((f.name, f.sha256))
+            kept.append(f)
+    return kept
+
+
+def _proposal_rows(
+    proposals: Sequence[Proposal], files: Sequence[FileRead], result: str, row: Any
+) -> list[tuple[Any, list[list[str]]]]:
+    """Each proposal's version (a hash over the hashes of its files read: both envelopes of
+    a folder, or the technical one only while the financial one stays sealed) and, from the
+    JSON result, its total, rank and eligibility; with the files it was read from."""
+    import hashlib
+    import json
+
+    try:
+        data = json.loads(result)
+    except ValueError:
+        data = {}
+    results = data.get("results", []) if isinstance(data, dict) else []
+    by_id = {r["id"]: r for r in results if isinstance(r, dict) and "id" in r}
+    rows = []
+    for proposal in proposals:
+        if proposal.file.endswith("/technical.yaml"):  # both envelopes, if both were read
+            folder = proposal.file[: -len("technical.yaml")]
+            read = {f.name: f.sha256 for f in files if f.name.startswith(folder)}
+        else:
+            read = {f.name: f.sha256 for f in files if f.name == proposal.file}
+        read = read or {proposal.file: proposal.sha256}
+        version = hashlib.sha256("\n".join(sorted(read.values())).encode()).hexdigest()
+        found = by_id.get(proposal.id, {})
+        rows.append(
+            (
+                row(
+                    proposal.id,
+                    version,
+                    found.get("total"),
+                    found.get("rank"),
+                    found.get("eligible"),
+                ),
+                [[name, sha] for name, sha in sorted(read.items())],
+            )
+        )
+    return rows

@@ -107,6 +107,11 @@ class OutputError(EvaluatorError):
     """The result cannot be written where the user asked."""
 
 
+class RegisterError(EvaluatorError):
+    """The register of runs cannot be used: not a register, damaged, newer than this
+    tool, unreachable, or no such run (exit status 1)."""
+
+
 class UsageError(EvaluatorError):
     """The command line asks for something that cannot be done (exit status 2)."""
 

@@ -5,12 +5,14 @@ import errno
 import gc
 import importlib
 import io
+import json
 import os
 import shutil
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -28,6 +30,13 @@ from evaluator.cli.options import (
     check_choice,
     on_command_line,
     run_options,
+)
+from evaluator.cli.recording import (
+    ByOption,
+    ProgrammeOption,
+    Recorder,
+    RecordOption,
+    RegisterOption,
 )
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover
@@ -527,6 +536,10 @@ def compare(
             show_default=False,
         ),
     ] = None,
+    record: RecordOption = False,
+    register: RegisterOption = None,
+    by: ByOption = None,
+    programme: ProgrammeOption = None,
 ) -> None:
     """Rank proposals from files and folders against the criteria.
 
@@ -538,7 +551,6 @@ def compare(
       evaluator compare proposals/ --panel panel/
       evaluator compare --format html --sensitivity --output report.html
     """
-    from evaluator import api
 
     def html_only(chosen: Format) -> None:
         if sensitivity and chosen is not Format.HTML:
@@ -560,18 +572,35 @@ def compare(
         jobs=jobs,
         check=html_only,
     )
+    with Recorder(record, register, by, programme) as recorder:
+        _compare(options, recorder, paths, sensitivity, all_rows, stage)
+
+
+def _compare(
+    options: RunOptions,
+    recorder: Recorder,
+    paths: list[Path] | None,
+    sensitivity: bool,
+    all_rows: bool,
+    stage: str | None,
+) -> None:
+    from evaluator import api
+
     framework = _load_criteria(options)
+    recorder.criteria_read(framework)
+    options = replace(options, jobs=recorder.jobs(options.jobs))
     way = options.method or framework.method  # "all": totals and ranks of the file's method
     if sensitivity:
         _check_weighted_sum(framework.method if way is Method.ALL else way)
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *options.panel_inputs]
     if framework.stages or stage is not None:
-        _compare_stages(framework, options, inputs, sources, stage, sensitivity)
+        _compare_stages(framework, options, inputs, sources, stage, sensitivity, recorder)
         return
     # JSON needs no ranked objects here: large batches go from file to JSON line in
-    # worker processes (evaluator/scoring/parallel.py).
-    encoded = options.format is Format.JSON and way == Method.WSM
+    # worker processes (evaluator/scoring/parallel.py). Not when the register takes part:
+    # its caveat and its record need the ranked objects.
+    encoded = options.format is Format.JSON and way == Method.WSM and not recorder.active
     text: str | bytes
     with _progress("reading proposals") as on_file:
         if encoded:
@@ -598,18 +627,49 @@ def compare(
             errors = comparison.errors
     _report(errors)
     if not encoded:
+        details = comparison.details
+        offers = [e.proposal for e in details.evaluations]
+        caveat = recorder.caveat(offers, details.weights)
+        if caveat is not None:
+            details.caveats.append(caveat)
         render = _renderer(options.format)
         if sensitivity:  # numpy is imported for the analysis only
             from evaluator.analysis.sensitivity import DEFAULT_SAMPLES
 
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
                 analysis = api.sensitivity(comparison, progress=progress)
-            text = render(comparison.details, _render_options(), analysis)
+            text = render(details, _render_options(), analysis)
         else:
-            text = render(comparison.details, _render_options(all_rows))
+            text = render(details, _render_options(all_rows))
+        result = text if options.format is Format.JSON else None
+        recorder.store(
+            kind="compare",
+            command=_COMMAND,
+            options=_recorded_options(options),
+            criteria=framework,
+            proposals=offers,
+            result=str(result)
+            if result is not None
+            else _renderer(Format.JSON)(details, _render_options()),
+            weights=details.weights,
+            caveats=details.caveats,
+        )
     _emit(text, options, sources)
     if errors:
         raise typer.Exit(1)
+
+
+def _recorded_options(options: RunOptions, **more: Any) -> dict[str, Any]:
+    """A run's options as the register keeps them (the command line is kept as typed too)."""
+    return {
+        "format": options.format.value,
+        "criteria": None if options.criteria is None else str(options.criteria),
+        "panel": None if options.panel is None else str(options.panel),
+        "weights": options.weights,
+        "method": None if options.method is None else str(options.method),
+        "output": options.output,
+        **more,
+    }
 
 
 def _compare_stages(
@@ -619,6 +679,7 @@ def _compare_stages(
     sources: Sequence[Path],
     stage: str | None,
     sensitivity: bool = False,
+    recorder: Recorder | None = None,
 ) -> None:
     """`compare` on a criteria file with stages: each stage, then the recommendation (and
     with `sensitivity`, the robustness of that recommendation, in the HTML report)."""
@@ -647,6 +708,11 @@ def _compare_stages(
     from evaluator.render import stages as staged_render
 
     final = staged.final
+    recorder = recorder or Recorder()
+    weights = final.weights if final is not None else framework.weights(options.weights)
+    caveat = recorder.caveat(staged.proposals, weights)
+    if caveat is not None:
+        (final.caveats if final is not None else staged.caveats).append(caveat)
     fmt = options.format
     text: str
     if fmt is Format.JSON:
@@ -664,6 +730,16 @@ def _compare_stages(
         text = staged_render.render_text(staged, fmt.value, _render_options(True), inner)
     else:
         text = staged_render.render_text(staged, fmt.value, _render_options(True), "")
+    recorder.store(
+        kind="compare",
+        command=_COMMAND,
+        options=_recorded_options(options, stage=stage),
+        criteria=framework,
+        proposals=staged.proposals,
+        result=text if fmt is Format.JSON else staged_render.render_json(staged),
+        weights=weights,
+        caveats=[*staged.caveats, *(final.caveats if final is not None else [])],
+    )
     _emit(text, options, sources)
     if staged.errors:
         raise typer.Exit(1)
@@ -688,6 +764,10 @@ def score(
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    record: RecordOption = False,
+    register: RegisterOption = None,
+    by: ByOption = None,
+    programme: ProgrammeOption = None,
 ) -> None:
     """Show one proposal's score card, with the evidence behind it.
 
@@ -713,17 +793,36 @@ def score(
         force=force,
         max_bytes=max_bytes,
     )
-    framework = _load_criteria(options)
-    comparison = api.score(
-        file,
-        criteria=framework,
-        weights=options.weights,
-        method=options.method,
-        panel=options.panel,
-        max_bytes=options.max_bytes,
-    )
-    _report(comparison.errors)
-    text = _renderer(options.format, card=True)(comparison.details, _render_options())
+    with Recorder(record, register, by, programme) as recorder:
+        framework = _load_criteria(options)
+        recorder.criteria_read(framework)
+        comparison = api.score(
+            file,
+            criteria=framework,
+            weights=options.weights,
+            method=options.method,
+            panel=options.panel,
+            max_bytes=options.max_bytes,
+        )
+        _report(comparison.errors)
+        details = comparison.details
+        offers = [e.proposal for e in details.evaluations]
+        caveat = recorder.caveat(offers, details.weights)
+        if caveat is not None:
+            details.caveats.append(caveat)
+        text = _renderer(options.format, card=True)(details, _render_options())
+        recorder.store(
+            kind="score",
+            command=_COMMAND,
+            options=_recorded_options(options, file=str(file)),
+            criteria=framework,
+            proposals=offers,
+            result=text
+            if options.format is Format.JSON
+            else _renderer(Format.JSON, card=True)(details, _render_options()),
+            weights=details.weights,
+            caveats=details.caveats,
+        )
     _emit(text, options, [file, Path(framework.file), *options.panel_inputs])
     if comparison.errors:  # a bad panel file: the proposal is scored without its ratings
         raise typer.Exit(1)
@@ -922,6 +1021,10 @@ def sensitivity(
     output: OutputOption = None,
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    record: RecordOption = False,
+    register: RegisterOption = None,
+    by: ByOption = None,
+    programme: ProgrammeOption = None,
 ) -> None:
     """How far the weights can move before the winner changes.
 
@@ -961,34 +1064,314 @@ def sensitivity(
         max_bytes=max_bytes,
         check=weighted_sum_and_spread,
     )
-    framework = _load_criteria(options)
     inputs = paths or [Path("proposals")]
-    with _progress("reading proposals") as on_file:
-        comparison = api.compare(
-            inputs,
+    with Recorder(record, register, by, programme) as recorder:
+        framework = _load_criteria(options)
+        recorder.criteria_read(framework)
+        with _progress("reading proposals") as on_file:
+            comparison = api.compare(
+                inputs,
+                criteria=framework,
+                weights=options.weights,
+                method=Method.WSM,
+                panel=options.panel,
+                max_bytes=options.max_bytes,
+                on_file=on_file,
+                jobs=recorder.jobs(None),
+            )
+        _report(comparison.errors)
+        details = comparison.details
+        offers = [e.proposal for e in details.evaluations]
+        caveat = recorder.caveat(offers, details.weights)
+        if caveat is not None:
+            details.caveats.append(caveat)
+        run = long_run(details, samples, values)
+        _confirm_long_run(None if run is None else long_run_text(run), yes)
+        with _draw_progress(samples, values) as progress:
+            result = api.sensitivity(
+                comparison,
+                samples=samples,
+                seed=seed,
+                spread=spread,
+                values=values,
+                ranks=ranks,
+                progress=progress,
+            )
+        text = render(result, options.format, _render_options())
+        recorder.store(
+            kind="sensitivity",
+            command=_COMMAND,
+            options=_recorded_options(
+                options, samples=samples, seed=seed, spread=spread, values=values, ranks=ranks
+            ),
             criteria=framework,
-            weights=options.weights,
-            method=Method.WSM,
-            panel=options.panel,
-            max_bytes=options.max_bytes,
-            on_file=on_file,
+            proposals=offers,
+            result=text
+            if options.format is Format.JSON
+            else render(result, Format.JSON, _render_options()),
+            weights=details.weights,
+            caveats=details.caveats,
         )
-    _report(comparison.errors)
-    run = long_run(comparison.details, samples, values)
-    _confirm_long_run(None if run is None else long_run_text(run), yes)
-    with _draw_progress(samples, values) as progress:
-        result = api.sensitivity(
-            comparison,
-            samples=samples,
-            seed=seed,
-            spread=spread,
-            values=values,
-            ranks=ranks,
-            progress=progress,
-        )
-    text = render(result, options.format, _render_options())
     _emit(text, options, [*inputs, Path(framework.file), *options.panel_inputs])
     if comparison.errors:
+        raise typer.Exit(1)
+
+
+# --- the register of runs (docs/register.md) -------------------------------------------------
+
+register_app = typer.Typer(
+    help="The register of runs: open a programme's bids, check the record.",
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["--help", "-h"]},
+)
+app.add_typer(register_app, name="register")
+
+ProgrammeFilter = Annotated[
+    str | None,
+    typer.Option("--programme", metavar="NAME", help="Only this programme's runs."),
+]
+
+
+def _location(register: str | None, criteria: Path | None) -> str:
+    from evaluator.api import register_location
+
+    return register_location(criteria, register)
+
+
+@register_app.command("open")
+def register_open(
+    programme: Annotated[
+        str,
+        typer.Option("--programme", metavar="NAME", help="The programme whose bids are opened."),
+    ],
+    criteria: CriteriaOption = None,
+    register: RegisterOption = None,
+    by: ByOption = None,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """Record a programme's bid opening: its approved criteria, frozen.
+
+    Every later run of the programme whose criteria or weights differ is marked
+    "criteria changed after bid opening", in every format and in the register.
+
+    Example:
+
+    \b
+      evaluator register open --programme CSS-26 --criteria criteria/default.yaml
+    """
+    from evaluator import api
+    from evaluator.register.store import shown
+
+    with Recorder(True, register, by, programme) as recorder:
+        framework = _load_criteria(RunOptions(criteria=criteria, max_bytes=max_bytes))
+        recorder.criteria_read(framework)
+    assert recorder.location is not None
+    run = api.open_programme(
+        recorder.location,
+        framework,
+        recorder.criteria_files,
+        programme,
+        by=by,
+        command=_COMMAND,
+    )
+    files = ", ".join(run.record["criteria"]["files"])
+    _write_stdout(
+        f"Programme {programme}: bids opened at run {run.seq} ({run.at[:19]}Z), in "
+        f"{shown(recorder.location)}; criteria frozen: {files} "
+        f"(fingerprint {run.record['criteria']['fingerprint'][:16]}).\n"
+    )
+
+
+@register_app.command("verify")
+def register_verify(
+    register: RegisterOption = None,
+    criteria: CriteriaOption = None,
+    head: Annotated[
+        str | None,
+        typer.Option(
+            "--head",
+            metavar="HASH",
+            help="A run's hash kept from an earlier verify: check it is still in the chain "
+            "(runs removed from the end leave no other trace).",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Check the register: no run changed, removed, inserted or moved.
+
+    Walks the chain of hashes from the first run; exit status 1 if anything is wrong.
+
+    Example:
+
+    \b
+      evaluator register verify --register evaluations.db
+    """
+    from evaluator import api
+    from evaluator.register.store import shown
+    from evaluator.render.register import verify_text
+
+    where = _location(register, criteria)
+    result = api.register_verify(where, head)
+    _write_stdout(verify_text(shown(where), result, head))
+    if result.findings or result.head_found is False:
+        raise typer.Exit(1)
+
+
+@app.command("history")
+def history(
+    register: RegisterOption = None,
+    criteria: CriteriaOption = None,
+    programme: ProgrammeFilter = None,
+    proposal: Annotated[
+        str | None,
+        typer.Option(
+            "--proposal",
+            metavar="ID",
+            help="One proposal's runs, with its round (R1, R2, ...: each version of the "
+            "offer), total and rank.",
+            show_default=False,
+        ),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Runs on or after this date (UTC, YYYY-MM-DD)."
+        ),
+    ] = None,
+    until: Annotated[
+        str | None,
+        typer.Option("--until", metavar="DATE", help="Runs before this date (UTC, YYYY-MM-DD)."),
+    ] = None,
+    fmt: Annotated[str, _format_option(REPORT_FORMATS)] = Format.TABLE.value,
+) -> None:
+    """List the runs in the register, oldest first.
+
+    Examples:
+
+    \b
+      evaluator history --programme CSS-26
+      evaluator history --proposal italy
+    """
+    from evaluator import api
+    from evaluator.register.store import shown
+    from evaluator.render import register as words
+
+    chosen = Format(check_choice("--format", fmt, REPORT_FORMATS))
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None:
+            _check_date(name, value)
+    where = _location(register, criteria)
+    if proposal is not None:
+        rounds = api.register_rounds(where, proposal)
+        rounds = [
+            r
+            for r in rounds
+            if (programme is None or r[0].programme == programme)
+            and (since is None or r[0].at >= since)
+            and (until is None or r[0].at < until)
+        ]
+        header, rows = words.ROUNDS_HEADER, words.rounds_rows(rounds)
+        title = f"{proposal}: runs and rounds in {shown(where)}"
+    else:
+        runs = api.register_history(where, programme=programme, since=since, until=until)
+        header, rows = words.HISTORY_HEADER, words.history_rows(runs)
+        title = f"Runs in {shown(where)}"
+    _write_stdout(
+        words.render_history(header, rows, chosen.value, _render_options(), title), chosen
+    )
+
+
+def _check_date(option: str, value: str) -> None:
+    from datetime import date
+
+    try:
+        date.fromisoformat(value[:10])
+    except ValueError:
+        raise UsageError.at(option, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+@app.command("show")
+def show(
+    run: Annotated[
+        str,
+        typer.Argument(help="A run: its number, or the start of its hash.", metavar="RUN"),
+    ],
+    register: RegisterOption = None,
+    criteria: CriteriaOption = None,
+    fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
+    output: OutputOption = None,
+    force: ForceOption = False,
+) -> None:
+    """Show a stored run's result, in any format.
+
+    JSON is the result as it was stored; another format is made again from the run's
+    stored inputs (by this evaluator: `evaluator replay` says whether it computes the
+    same result).
+
+    Example:
+
+    \b
+      evaluator show 3 --format markdown
+    """
+    from evaluator import __version__, api
+    from evaluator.cli.recording import run_again
+
+    options = run_options(fmt, RESULT_FORMATS, output=output, force=force)
+    where = _location(register, criteria)
+    stored, contents = api.stored_run(where, run)
+    if stored.result is None:  # a bid opening: its record is what there is
+        text = json.dumps(stored.record, indent=2, ensure_ascii=False) + "\n"
+    elif options.format is Format.JSON:
+        text = stored.result
+    else:
+        then = str((stored.record.get("tool") or {}).get("version", "?"))
+        if then != __version__:
+            sys.stderr.write(
+                f"warning: run {stored.seq} was recorded by evaluator {then}; this is "
+                f"{__version__}, which made this {options.format.value} again from the "
+                f"stored inputs (`evaluator replay {stored.seq}` compares the results)\n"
+            )
+        code, text, errors = run_again(stored, contents.get, options.format.value, where)
+        if code not in (0, 1):
+            sys.stderr.write(errors)
+            raise typer.Exit(code)
+    _emit(text, options, [])
+
+
+@app.command("replay")
+def replay(
+    run: Annotated[
+        str,
+        typer.Argument(help="A run: its number, or the start of its hash.", metavar="RUN"),
+    ],
+    register: RegisterOption = None,
+    criteria: CriteriaOption = None,
+) -> None:
+    """Recompute a stored run from its stored inputs, and compare the results.
+
+    Exit status 0 when the result is identical to the one stored, 1 when it differs
+    (the differences are listed).
+
+    Example:
+
+    \b
+      evaluator replay 3
+    """
+    from evaluator import __version__, api
+    from evaluator.cli.recording import json_differences, run_again
+    from evaluator.render.register import replay_text
+
+    where = _location(register, criteria)
+    stored, contents = api.stored_run(where, run)
+    if stored.result is None:
+        raise UsageError.at("RUN", f"run {stored.seq} is a bid opening: there is no result")
+    _code, text, errors = run_again(stored, contents.get, "json", where)
+    identical = text == stored.result
+    differences = [] if identical else json_differences(stored.result, text)
+    if not identical and not differences:
+        differences = [("(the whole result)", stored.result[:60], (text or errors)[:60])]
+    _write_stdout(replay_text(stored, __version__, identical, differences))
+    if not identical:
         raise typer.Exit(1)
 
 

@@ -13,6 +13,9 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 
 from evaluator.errors import InputError, Problem
@@ -40,6 +43,33 @@ from evaluator.messages.files import (
 )
 
 DEFAULT_MAX_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """One file read while a `reading_log` was open: its name as shown, its absolute path,
+    its bytes and their sha256 (what a recorded run keeps of its inputs)."""
+
+    name: str
+    path: str
+    content: bytes
+    sha256: str
+
+
+_READ_LOG: ContextVar[list[FileRead] | None] = ContextVar("evaluator_read_log", default=None)
+
+
+@contextmanager
+def reading_log() -> Iterator[list[FileRead]]:
+    """Every file read in this context (in this process), in the order read."""
+    log: list[FileRead] = []
+    token = _READ_LOG.set(log)
+    try:
+        yield log
+    finally:
+        _READ_LOG.reset(token)
+
+
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
@@ -135,6 +165,9 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str,
     if len(raw) > max_bytes:  # the file grew while we read it
         raise InputError.at(name, GREW_OVER_THE_LIMIT(limit=max_bytes))
     digest = hashlib.sha256(raw).hexdigest()
+    log = _READ_LOG.get()
+    if log is not None:
+        log.append(FileRead(name, os.path.abspath(path), raw, digest))
     if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):  # before UTF-16's
         raise InputError.at(name, UTF_32)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):

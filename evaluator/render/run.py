@@ -13,6 +13,7 @@ from evaluator.model.criteria import Criteria
 from evaluator.model.method import Method
 from evaluator.render import percent
 from evaluator.scoring.caveats import (
+    CRITERIA_CHANGED,
     METHODS_DISAGREE,
     NOT_EVALUATED,
     PANEL_GAP,
@@ -153,12 +154,29 @@ def _sentence(comparison: Comparison, caveat: Caveat) -> str:
             f"Member {data['member']}'s {what} of {data['id']} could not be read and "
             f"{'are' if data['judgement'] is None else 'is'} left out ({where})."
         )
+    if caveat.code == CRITERIA_CHANGED:
+        return criteria_changed_sentence(caveat)
     if caveat.code == METHODS_DISAGREE:
         winners = "; ".join(
             f"{name} {', '.join(ids) or 'none'}" for name, ids in data["winners"].items()
         )
         return f"The methods disagree on the winner: {winners}."
     raise ValueError(f"no words for caveat {caveat.code!r}")  # pragma: no cover
+
+
+def criteria_changed_sentence(caveat: Caveat) -> str:
+    """Criteria changed after bid opening: what differs from the frozen criteria, and when
+    the programme was opened."""
+    data = caveat.data
+    what = (
+        "criteria files differ from those"
+        if data["what"] == "criteria"
+        else "weights (a what-if) differ from those"
+    )
+    return (
+        f"Criteria changed after bid opening: programme {data['programme']} was opened at "
+        f"run {data['opened_run']} ({data['opened_at']}); this run's {what} frozen then."
+    )
 
 
 def _listed(items: Sequence[str]) -> str:

@@ -22,6 +22,9 @@ PANEL_GAP = "panel_gap"  # a proposal whose judgement no member rated: it scores
 RATING_DROPPED = "rating_dropped"  # a member's rating that could not be read: left out
 METHODS_DISAGREE = "methods_disagree"  # with --method all, the methods' winners differ
 NOT_EVALUATED = "not_evaluated"  # proposal files given that could not be evaluated
+# The register holds the programme's bid opening, and this run's criteria file (or its
+# weights, a what-if) differ from those frozen then (evaluator.register; docs/register.md).
+CRITERIA_CHANGED = "criteria_changed_after_opening"
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from evaluator.model.method import Method
 from evaluator.model.panel import Panel
 from evaluator.model.proposal import Proposal
 from evaluator.model.stages import Stage
+from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.engine import evaluate, prepare
 from evaluator.scoring.results import Comparison, GateResult
 
@@ -68,6 +69,8 @@ class Staged:
     final: Comparison | None
     errors: list[Problem] = field(default_factory=list)
     sealed: list[str] = field(default_factory=list)  # offers whose financial envelope stays shut
+    proposals: list[Proposal] = field(default_factory=list)  # every offer read, as read
+    caveats: list[Caveat] = field(default_factory=list)  # of the run as a whole
 
     @property
     def passed_all(self) -> list[str]:
@@ -137,7 +140,7 @@ def evaluate_stages(
             else {o.id for o in reached_financial.outcomes}  # opened, if not always readable
         )
         sealed = [p.id for p in proposals if p.id not in opened_for]
-    return Staged(criteria, results, final, problems, sealed)
+    return Staged(criteria, results, final, problems, sealed, list(proposals))
 
 
 def _open(proposals: list[Proposal], financial: Opener) -> tuple[list[Proposal], list[Outcome]]:
