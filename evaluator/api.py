@@ -9,7 +9,7 @@ from datetime import UTC
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from evaluator.errors import InputError, Problem, SettingError
+from evaluator.errors import InputError, NoRegisterError, Problem, SettingError
 from evaluator.io.files import DEFAULT_MAX_BYTES, FileRead, display_path, load_document
 from evaluator.messages import Message
 from evaluator.messages.files import IN_DEFAULT_CRITERIA
@@ -829,8 +829,11 @@ def opening_caveat(
 
     if programme is None or (not is_url(where) and not Path(where).exists()):
         return None
-    with Register.open(where) as register:
-        opened = register.opening(programme)
+    try:
+        with Register.open(where) as register:
+            opened = register.opening(programme)
+    except NoRegisterError:  # a database with no register in it yet
+        return None
     if opened is None:
         return None
     frozen = opened.record["criteria"]

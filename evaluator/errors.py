@@ -112,6 +112,10 @@ class RegisterError(EvaluatorError):
     tool, unreachable, or no such run (exit status 1)."""
 
 
+class NoRegisterError(RegisterError):
+    """There is no register where one was looked for (none was made yet)."""
+
+
 class UsageError(EvaluatorError):
     """The command line asks for something that cannot be done (exit status 2)."""
 

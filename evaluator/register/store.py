@@ -19,6 +19,7 @@ going round them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluator.errors import RegisterError
+from evaluator.errors import NoRegisterError, RegisterError
 from evaluator.messages.register import (
     ALREADY_OPENED,
     CANNOT_OPEN,
@@ -220,7 +221,14 @@ class _Postgres(_Database):
             yield
 
     def has_table(self, name: str) -> bool:
-        return self.execute("SELECT to_regclass(?)", [name])[0][0] is not None
+        # A query of the catalog (its snapshot taken now), not to_regclass, whose cached
+        # view may not yet hold a table another process made while this one waited.
+        rows = self.execute(
+            "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() "
+            "AND tablename = ?",
+            [name],
+        )
+        return bool(rows)
 
     def close(self) -> None:
         self.connection.close()
@@ -388,7 +396,7 @@ class Register:
                 if db.dialect == "sqlite" and _has_other_tables(db):
                     raise RegisterError.at(self.name, NOT_OURS)
                 if not create:
-                    raise RegisterError.at(self.name, NO_REGISTER)
+                    raise NoRegisterError.at(self.name, NO_REGISTER)
                 MIGRATIONS[0](db)
             version = self._checked_meta()
             for number in range(version + 1, SCHEMA_VERSION + 1):
@@ -609,6 +617,34 @@ def _has_other_tables(db: _Database) -> bool:
     return bool(db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'"))
 
 
+def _create_sqlite(path: str) -> None:
+    """A new register file, made whole beside `path` and then linked into place: another
+    process never sees it half made (an empty file is no register), and if another
+    process made one first, theirs is kept."""
+    temporary = f"{path}.{os.getpid()}.new"
+    try:
+        database = _Sqlite(temporary)
+        try:
+            with database.writing():
+                for number, migration in enumerate(MIGRATIONS, 1):
+                    migration(database)
+                    database.execute(
+                        "UPDATE evaluator_meta SET value = ? WHERE key = 'schema_version'",
+                        [str(number)],
+                    )
+        finally:
+            database.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass  # made by another process meanwhile: that one is the register
+        except OSError as exc:
+            raise RegisterError.at(path, CANNOT_OPEN(reason=exc.strerror or str(exc))) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
 def _open_sqlite(path: str, create: bool) -> _Sqlite:
     """An SQLite register file: one that exists must be an SQLite database (its first 16
     bytes say so); one that does not is made only with `create`."""
@@ -617,10 +653,11 @@ def _open_sqlite(path: str, create: bool) -> _Sqlite:
             header = handle.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         if not create:
-            raise RegisterError.at(path, NO_REGISTER) from None
+            raise NoRegisterError.at(path, NO_REGISTER) from None
         if not Path(path).parent.is_dir():
             raise RegisterError.at(path, CANNOT_OPEN(reason="no such folder")) from None
-        return _Sqlite(path)
+        _create_sqlite(path)
+        return _open_sqlite(path, create=False)
     except IsADirectoryError:
         raise RegisterError.at(path, CANNOT_OPEN(reason="it is a folder")) from None
     except OSError as exc:
