@@ -24,8 +24,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/evaluator compare proposals --panel panel/
 
+# The tests' own needs (a browser, a PostgreSQL server) are installed if missing; the
+# register's tests then must find the server (EVALUATOR_REQUIRE_POSTGRES=1: no skipping).
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest
+	bash tests/setup-test-deps.sh
+	EVALUATOR_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest
 	$(MAKE) --no-print-directory lint typecheck
 
 lint: $(VENV)/.installed-test

@@ -1,7 +1,7 @@
 """`make bench`: every speed and memory figure, as a ratio against a floor measured in the
 same run (these machines are shared and noisy, so absolute seconds mean little).
 
-usage: python bench/run.py [--quick] [--only startup,batch,memory,sensitivity,scale]
+usage: python bench/run.py [--quick] [--only startup,batch,memory,sensitivity,scale,record]
 """
 
 from __future__ import annotations
@@ -201,11 +201,37 @@ def sensitivity_scale(sizes: Sequence[int], workdir: Path) -> bool:
     return ok
 
 
+def record(rounds: int, workdir: Path) -> bool:
+    """`compare proposals --panel panel/ --record` against the same run not recorded: what
+    recording adds (a new SQLite register each time: the largest case, the schema made)."""
+    plain = [*EVALUATOR, "compare", "proposals", "--panel", "panel/"]
+    registers = iter(range(10**6))
+
+    def recorded() -> list[str]:
+        return [*plain, "--record", "--register", str(workdir / f"r{next(registers)}.db")]
+
+    run(recorded()), run(plain)
+    ours, floor = [], []
+    for _ in range(rounds):
+        ours.append(run(recorded())[0])
+        floor.append(run(plain)[0])
+    added = statistics.median(ours) - statistics.median(floor)
+    ok = added <= 0.2
+    print(
+        f"{'record: compare the samples --record':<44} {statistics.median(ours):8.3f}s vs "
+        f"floor {statistics.median(floor):8.3f}s  ratio "
+        f"{statistics.median(ours) / statistics.median(floor):5.2f}  adds {added:.3f}s "
+        f"(target ≤ 0.200 s)  {'ok' if ok else 'MISSED'}",
+        flush=True,
+    )
+    return ok
+
+
 def main() -> None:
     """Run the benchmarks and exit non-zero if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller batches")
-    parser.add_argument("--only", default="startup,batch,memory,sensitivity,scale")
+    parser.add_argument("--only", default="startup,batch,memory,sensitivity,scale,record")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     rounds = 5 if args.quick else 15
@@ -226,6 +252,8 @@ def main() -> None:
             ok &= sensitivity(workdir)
         if "scale" in chosen:
             ok &= sensitivity_scale(sizes, workdir)
+        if "record" in chosen:
+            ok &= record(rounds, workdir)
     sys.exit(0 if ok else 1)
 
 
