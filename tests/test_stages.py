@@ -387,3 +387,33 @@ def test_sensitivity_with_stages_analyses_the_offers_that_passed_every_stage(run
     text = re.sub(r"<[^>]+>", " ", robustness)
     assert "c ranks first in" in text  # among c and a, the offers that passed every stage
     assert "d ranks" not in text and " d:" not in text  # d failed technical
+
+
+def test_sensitivity_analyses_only_the_offers_that_passed_every_stage(run_cli, tender):
+    """An offer that passes every gate but not a stage's pass mark is in no weighted
+    evaluation, so in no analysis of it either (sensitivity used to rank every offer)."""
+    staged = STAGES.replace(
+        "    gates: [technical_compliance]\n",
+        "    gates: [technical_compliance]\n    pass_mark: 60\n",
+    )
+    (tender / "criteria.yaml").write_text(CRITERIA + staged)
+    (tender / "offers" / "e.yaml").write_text(offer("e", 180, answers()))
+    result = run_cli(
+        "sensitivity",
+        str(tender / "offers"),
+        "--criteria",
+        str(tender / "criteria.yaml"),
+        "--samples",
+        "200",
+        "--format",
+        "json",
+    )
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert set(data["acceptability"]) == {"c", "e"}  # a (stage score 50 < 60) and d left out
+    [note] = [n for n in data["notes"] if "evaluated in stages" in n]
+    assert note.startswith(
+        "these criteria are evaluated in stages (technical, financial): this analyses the "
+        "weighted evaluation among the offers that passed every stage; not among them: "
+    )
+    assert set(note.rsplit(": ", 1)[1].split(", ")) == {"a", "d"}

@@ -39,6 +39,9 @@ UNREFERENCED_REQUIREMENT = "unreferenced_requirement"
 # `score` on criteria in stages: the offer's weighted evaluation, the stages not run: stages
 # (ids, in order).
 STAGES_NOT_RUN = "stages_not_run"
+# `sensitivity` on criteria in stages: the analysis is of the weighted evaluation among the
+# offers that passed every stage: stages (ids, in order), left_out (the offers that did not).
+STAGES_PASSED = "stages_passed"
 # `--method all` leaves the weighted sum out: columns (criterion.leaf of each raw rule).
 WSM_LEFT_OUT = "wsm_left_out"
 # Relative methods (topsis, promethee) with one proposal: methods.
@@ -94,6 +97,7 @@ RUN_NOTES = (
     UNMET_FIELD,
     UNREFERENCED_REQUIREMENT,
     STAGES_NOT_RUN,
+    STAGES_PASSED,
     WSM_LEFT_OUT,
     ALONE_METHODS,
     RELATIVE_METHODS,

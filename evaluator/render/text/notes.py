@@ -19,6 +19,7 @@ from evaluator.model.notes import (
     RELATIVE_METHODS,
     RELATIVE_RULES,
     STAGES_NOT_RUN,
+    STAGES_PASSED,
     UNMET_FIELD,
     UNRATED,
     UNREFERENCED_REQUIREMENT,
@@ -108,6 +109,12 @@ NOTES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         + ", ".join(data["stages"])
         + "): this is the offer's weighted evaluation of every criterion, as if it had "
         "passed them; `evaluator compare` runs the stages"
+    ),
+    STAGES_PASSED: lambda data: (
+        "these criteria are evaluated in stages ("
+        + ", ".join(data["stages"])
+        + "): this analyses the weighted evaluation among the offers that passed every "
+        "stage" + ("; not among them: " + ", ".join(data["left_out"]) if data["left_out"] else "")
     ),
     WSM_LEFT_OUT: lambda data: (
         "wsm is left out of the comparison: " + ", ".join(data["columns"]) + " use a raw rule"
