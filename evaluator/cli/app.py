@@ -629,9 +629,7 @@ def _compare(
     if not encoded:
         details = comparison.details
         offers = [e.proposal for e in details.evaluations]
-        caveat = recorder.caveat(offers, details.weights)
-        if caveat is not None:
-            details.caveats.append(caveat)
+        recorder.mark(details.caveats, offers, details.weights)
         render = _renderer(options.format)
         if sensitivity:  # numpy is imported for the analysis only
             from evaluator.analysis.sensitivity import DEFAULT_SAMPLES
@@ -710,9 +708,7 @@ def _compare_stages(
     final = staged.final
     recorder = recorder or Recorder()
     weights = final.weights if final is not None else framework.weights(options.weights)
-    caveat = recorder.caveat(staged.proposals, weights)
-    if caveat is not None:
-        (final.caveats if final is not None else staged.caveats).append(caveat)
+    recorder.mark(final.caveats if final is not None else staged.caveats, staged.proposals, weights)
     fmt = options.format
     text: str
     if fmt is Format.JSON:
@@ -807,9 +803,7 @@ def score(
         _report(comparison.errors)
         details = comparison.details
         offers = [e.proposal for e in details.evaluations]
-        caveat = recorder.caveat(offers, details.weights)
-        if caveat is not None:
-            details.caveats.append(caveat)
+        recorder.mark(details.caveats, offers, details.weights)
         text = _renderer(options.format, card=True)(details, _render_options())
         recorder.store(
             kind="score",
@@ -1086,9 +1080,7 @@ def sensitivity(
             errors, details = comparison.errors, comparison.details
             offers = [e.proposal for e in details.evaluations]
         _report(errors)
-        caveat = recorder.caveat(offers, details.weights)
-        if caveat is not None:
-            details.caveats.append(caveat)
+        recorder.mark(details.caveats, offers, details.weights)
         run = long_run(details, samples, values)
         _confirm_long_run(None if run is None else long_run_text(run), yes)
         with _draw_progress(samples, values) as progress:

@@ -99,6 +99,15 @@ class Recorder:
         """Recording reads in this process (so that every file read is logged)."""
         return 1 if self.record else jobs
 
+    def mark(
+        self, caveats: list[Any], proposals: Sequence[Any], weights: Mapping[str, float]
+    ) -> None:
+        """Add the caveat `caveat` finds, if any, to a result's `caveats` (before it is
+        rendered, so that every format shows it)."""
+        found = self.caveat(proposals, weights)
+        if found is not None:
+            caveats.append(found)
+
     def caveat(self, proposals: Sequence[Any], weights: Mapping[str, float]) -> Any | None:
         """Criteria changed after bid opening, for this run's programme (or None)."""
         from evaluator.api import common_programme, opening_caveat
