@@ -417,3 +417,17 @@ def test_sensitivity_analyses_only_the_offers_that_passed_every_stage(run_cli, t
         "weighted evaluation among the offers that passed every stage; not among them: "
     )
     assert set(note.rsplit(": ", 1)[1].split(", ")) == {"a", "d"}
+
+
+def test_the_staged_csv_guards_text_from_the_offers(run_cli, tender):
+    """A reference in an offer is text from outside: in the CSV, the reason quoting it must
+    not start a formula in the committee's spreadsheet (as every CSV cell is guarded)."""
+    path = tender / "offers" / "d" / "technical.yaml"
+    # Where `;` separates a list, a spreadsheet splits the cell after "§ 1;".
+    path.write_text(path.read_text().replace("section: '3.1'", "section: '1;=HYPERLINK(1)'", 1))
+    result = compare(run_cli, tender, "--format", "csv")
+    assert result.code == 0, result.err
+    header, *rows = result.out.splitlines()
+    assert header == "stage,id,passed,score,reasons,caveats"
+    [failed] = [r for r in rows if r.startswith("technical,d,")]
+    assert "§ 1;'=HYPERLINK(1)" in failed

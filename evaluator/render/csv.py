@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
 from evaluator.render.run import what_if_terms
+from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.results import Comparison
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,19 +48,22 @@ def _field(value: object) -> str:
     return text
 
 
-def _line(fields: list[object]) -> str:
+def row(fields: list[object]) -> str:
+    """One CSV line: each field as the csv module writes it, guarded cells quoted."""
     return ",".join(_field(f) for f in fields) + "\n"
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """`rank,id,country,eligible,total`, one column per criterion score, then `file`,
-    `status` (ranked, ineligible, not evaluated) and `what_if` (how the run departs from
-    the criteria file, `weights pricing=40; method topsis`; empty for the file's own run).
+    `status` (ranked, ineligible, not evaluated), `what_if` (how the run departs from
+    the criteria file, `weights pricing=40; method topsis`; empty for the file's own run)
+    and `caveats` (the run's caveat codes, as the JSON's `caveats` give them, `; `
+    between: `panel_missing; criteria_changed_after_opening`).
     A file that could not be evaluated has a row of its own, blank but for its file and
     status, so that no spreadsheet shows the ranking without it."""
     criteria = [c.id for c in comparison.criteria.criteria]
     lines = [
-        _line(
+        row(
             [
                 "rank",
                 "id",
@@ -69,14 +74,16 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
                 "file",
                 "status",
                 "what_if",
+                "caveats",
             ]
         )
     ]
     what_if = cell(what_if_terms(comparison.what_if))
+    caveats = caveat_codes(comparison.caveats)
     for e in comparison.evaluations:
         scores = {c.id: number(c.score) for c in e.criteria}
         lines.append(
-            _line(
+            row(
                 [
                     "" if e.rank is None else e.rank,
                     cell(e.id),
@@ -87,13 +94,26 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
                     cell(e.proposal.file),
                     "ranked" if e.eligible else "ineligible",
                     what_if,
+                    caveats,
                 ]
             )
         )
     for file in comparison.unevaluated:
         lines.append(
-            _line(
-                ["", "", "", "", "", *("" for _ in criteria), cell(file), "not evaluated", what_if]
+            row(
+                [
+                    *("" for _ in range(5)),
+                    *("" for _ in criteria),
+                    cell(file),
+                    "not evaluated",
+                    what_if,
+                    caveats,
+                ]
             )
         )
     return "".join(lines)
+
+
+def caveat_codes(caveats: Sequence[Caveat]) -> str:
+    """A run's caveats as one cell: their codes, each once, in order."""
+    return "; ".join(dict.fromkeys(c.code for c in caveats))

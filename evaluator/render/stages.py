@@ -104,22 +104,33 @@ def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) ->
 
 
 def render_csv(staged: Staged) -> str:
-    """One row per offer and stage: stage, id, passed, score, reasons (`; ` between)."""
-    import csv
-    import io
+    """One row per offer and stage: stage, id, passed, score, reasons (`; ` between), and
+    the run's caveat codes (`caveats`, as in the CSV of a run without stages). Text from
+    the inputs (a reference, a title) is guarded as every CSV cell is (render.csv.cell)."""
+    from evaluator.render.csv import caveat_codes, cell, row
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["stage", "id", "passed", "score", "reasons"])
+    final = staged.final
+    caveats = cell(caveat_codes([*staged.caveats, *(final.caveats if final else [])]))
+    lines = [row(["stage", "id", "passed", "score", "reasons", "caveats"])]
     for result in staged.stages:
         for outcome in result.outcomes:
             score = "" if outcome.score is None else f"{outcome.score:.2f}"
-            writer.writerow(
-                [result.stage.id, outcome.id, outcome.passed, score, "; ".join(reasons(outcome))]
+            reasons_cell = cell("; ".join(reasons(outcome)))
+            lines.append(
+                row(
+                    [
+                        result.stage.id,
+                        cell(outcome.id),
+                        outcome.passed,
+                        score,
+                        reasons_cell,
+                        caveats,
+                    ]
+                )
             )
         for ident in result.not_considered:
-            writer.writerow([result.stage.id, ident, "", "", "not considered"])
-    return out.getvalue()
+            lines.append(row([result.stage.id, cell(ident), "", "", "not considered", caveats]))
+    return "".join(lines)
 
 
 def _final_or_empty(staged: Staged) -> Any:
