@@ -1091,6 +1091,7 @@ def new_proposal(
         schema_path=_schema_reference(file),
         used=used_fields(framework),
         criteria=framework.file,
+        requirements=framework.requirements,
     )
     write_output(file, text, inputs=[], force=False)
     sys.stderr.write(f"wrote {file}\n")
