@@ -381,6 +381,30 @@ def test_csv_cells_split_at_any_separator_are_never_formulas(
             assert not text.startswith(("=", "+", "-", "@")), (separator, result.out)
 
 
+def test_staged_csv_reasons_from_proposals_are_never_formulas(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    # The staged CSV's reasons quote the offer's own reference for a requirement it does
+    # not meet: text from outside, as a country is.
+    offer = (PROPOSALS_DIR / "italy.yaml").read_text(encoding="utf-8")
+    answer = '  CSS-R01: {answer: compliant, reference: {volume: 2, section: "3.1", page: 14}}'
+    assert answer in offer
+    hostile = (
+        "  CSS-R01: {answer: non_compliant, reference: "
+        '{volume: "x,=1+1", section: "a;@SUM(A1)", page: "=2"}}'
+    )
+    (tmp_path / "italy.yaml").write_text(offer.replace(answer, hostile), encoding="utf-8")
+    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert rows[1][:3] == ["technical", "italy", "False"]
+    assert "vol. x,'=1+1, § a;'@SUM(A1), p. =2" in rows[1][4]  # '=2' is not a cell's start
+    for separator in (",", ";", "\t", "\n", "\r"):
+        for piece in result.out.replace("\r\n", "\n").split(separator):
+            text = piece.lstrip(' \t"\n')
+            assert not text.startswith(("=", "+", "-", "@")), (separator, result.out)
+
+
 def test_markdown_from_proposals_cannot_inject_html_links_or_columns(
     run_cli: RunCli, tmp_path: Path
 ) -> None:

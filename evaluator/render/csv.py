@@ -50,6 +50,11 @@ def _line(fields: list[object]) -> str:
     return ",".join(_field(f) for f in fields) + "\n"
 
 
+def row(fields: list[object]) -> str:
+    """One CSV line: each field as the csv module writes it, a `cell`-guarded one quoted."""
+    return _line(fields)
+
+
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """`rank,id,country,eligible,total`, one column per criterion score, then `file`,
     `status` (ranked, ineligible, not evaluated) and `what_if` (how the run departs from

@@ -104,22 +104,29 @@ def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) ->
 
 
 def render_csv(staged: Staged) -> str:
-    """One row per offer and stage: stage, id, passed, score, reasons (`; ` between)."""
-    import csv
-    import io
+    """One row per offer and stage: stage, id, passed, score, reasons (`; ` between). A
+    reason may quote the offer's own text (its reference for a requirement): each cell is
+    guarded against a spreadsheet formula as the ranking's CSV is (render.csv.cell)."""
+    from evaluator.render.csv import cell, row
 
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["stage", "id", "passed", "score", "reasons"])
+    lines = [row(["stage", "id", "passed", "score", "reasons"])]
     for result in staged.stages:
         for outcome in result.outcomes:
             score = "" if outcome.score is None else f"{outcome.score:.2f}"
-            writer.writerow(
-                [result.stage.id, outcome.id, outcome.passed, score, "; ".join(reasons(outcome))]
+            lines.append(
+                row(
+                    [
+                        cell(result.stage.id),
+                        cell(outcome.id),
+                        outcome.passed,
+                        score,
+                        cell("; ".join(reasons(outcome))),
+                    ]
+                )
             )
         for ident in result.not_considered:
-            writer.writerow([result.stage.id, ident, "", "", "not considered"])
-    return out.getvalue()
+            lines.append(row([cell(result.stage.id), cell(ident), "", "", "not considered"]))
+    return "".join(lines)
 
 
 def _final_or_empty(staged: Staged) -> Any:
