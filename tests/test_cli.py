@@ -19,9 +19,20 @@ import pytest
 from evaluator import __version__
 from tests.conftest import PROPOSALS as PROPOSALS_DIR
 from tests.conftest import ROOT, Run
-from tests.helpers import matches_expected
+from tests.helpers import matches_expected, unstaged_criteria
 
 RunCli = Callable[..., Run]
+
+
+def compliance_answers() -> str:
+    """Italy's `compliance:` section (its answer to each requirement of the default
+    criteria): a small test proposal needs one to be evaluated against them."""
+    lines = (PROPOSALS_DIR / "italy.yaml").read_text(encoding="utf-8").splitlines()
+    start = lines.index("compliance:")
+    end = start + 1
+    while end < len(lines) and lines[end].startswith("  "):
+        end += 1
+    return "\n".join(lines[start:end]) + "\n"
 
 
 def test_compare_table_on_the_samples(run_cli: RunCli) -> None:
@@ -32,7 +43,8 @@ def test_compare_table_on_the_samples(run_cli: RunCli) -> None:
 
 
 def test_score_card(run_cli: RunCli) -> None:
-    result = run_cli("score", "proposals/turkiye.yaml")
+    # Türkiye's offer is in two envelopes (a folder): `score` reads both.
+    result = run_cli("score", "proposals/turkiye")
     assert result.code == 0, result.err
     assert matches_expected("score-turkiye.txt", result.out)
 
@@ -67,16 +79,25 @@ def test_compare_json_is_the_contract_and_byte_identical(run_cli: RunCli) -> Non
     assert len(data["criteria"]["sha256"]) == 64
     assert data["method"] == "wsm"
     assert data["weights"] == {
-        "pricing": 0.3,
-        "technology_transfer": 0.3,
-        "g2g_guarantees": 0.2,
-        "long_term_collaboration": 0.2,
+        "technical": 0.2,
+        "pricing": 0.24,
+        "technology_transfer": 0.24,
+        "g2g_guarantees": 0.16,
+        "long_term_collaboration": 0.16,
     }
+    # The default criteria are a tender in stages: turkiye fails the technical stage (its
+    # financial envelope stays sealed), direct-offer the financial one; the weighted
+    # ranking holds the offers that passed every stage.
+    assert [s["id"] for s in data["stages"]] == ["technical", "icp", "financial"]
+    assert [[f["id"] for f in s["failed"]] for s in data["stages"]] == [
+        ["turkiye"],
+        [],
+        ["direct-offer"],
+    ]
+    assert data["sealed"] == ["turkiye"]
     assert [(r["id"], r["rank"], r["eligible"]) for r in data["results"]] == [
         ("south-korea", 1, True),
         ("italy", 2, True),
-        ("turkiye", 3, True),
-        ("direct-offer", None, False),
     ]
     assert data["errors"] == []
     for result in data["results"]:
@@ -99,8 +120,26 @@ def test_score_json_has_one_result(run_cli: RunCli) -> None:
     assert data["results"][0]["rank"] == 1
 
 
-def test_csv_columns(run_cli: RunCli) -> None:
-    result = run_cli("compare", "-f", "csv")
+def test_csv_columns(run_cli: RunCli, tmp_path: Path) -> None:
+    # The default criteria are a tender in stages: one row per offer and stage.
+    staged = list(csv.reader(io.StringIO(run_cli("compare", "-f", "csv").out)))
+    assert staged[0] == ["stage", "id", "passed", "score", "reasons"]
+    assert [r[:3] for r in staged[1:]] == [
+        ["technical", "italy", "True"],
+        ["technical", "south-korea", "True"],
+        ["technical", "direct-offer", "True"],
+        ["technical", "turkiye", "False"],
+        ["icp", "direct-offer", "True"],
+        ["icp", "italy", "True"],
+        ["icp", "south-korea", "True"],
+        ["icp", "turkiye", ""],
+        ["financial", "south-korea", "True"],
+        ["financial", "italy", "True"],
+        ["financial", "direct-offer", "False"],
+    ]
+    # Criteria without stages: one weighted evaluation, a row per proposal.
+    criteria = str(unstaged_criteria(tmp_path))
+    result = run_cli("compare", "-f", "csv", "-c", criteria)
     rows = list(csv.reader(io.StringIO(result.out)))
     assert rows[0] == [
         "rank",
@@ -108,6 +147,7 @@ def test_csv_columns(run_cli: RunCli) -> None:
         "country",
         "eligible",
         "total",
+        "technical",
         "pricing",
         "technology_transfer",
         "g2g_guarantees",
@@ -116,20 +156,22 @@ def test_csv_columns(run_cli: RunCli) -> None:
         "status",
         "what_if",
     ]
+    # Türkiye's offer is read from its technical envelope (the file the row names); it
+    # answers mandatory CSS-R01 non-compliant, so fails the technical_compliance gate.
     assert [r[-3:] for r in rows[1:]] == [
-        [f"proposals/{name}.yaml", status, ""]
+        [f"proposals/{name}", status, ""]
         for name, status in (
-            ("south-korea", "ranked"),
-            ("italy", "ranked"),
-            ("turkiye", "ranked"),
-            ("direct-offer", "ineligible"),
+            ("south-korea.yaml", "ranked"),
+            ("italy.yaml", "ranked"),
+            ("direct-offer.yaml", "ineligible"),
+            ("turkiye/technical.yaml", "ineligible"),
         )
     ]
     assert [r[:4] for r in rows[1:]] == [
         ["1", "south-korea", "South Korea", "true"],
         ["2", "italy", "Italy", "true"],
-        ["3", "turkiye", "Türkiye", "true"],
         ["", "direct-offer", "Norway", "false"],
+        ["", "turkiye", "Türkiye", "false"],
     ]
 
 
@@ -138,19 +180,27 @@ def test_weights_option_changes_the_ranking(run_cli: RunCli) -> None:
     assert today["results"][0]["id"] == "south-korea"
     result = run_cli("compare", "-f", "json", "--weights", "pricing=10")
     data = json.loads(result.out)
-    # 10% of the total; the others share 90% in the file's proportions (30:20:20).
+    # 10% of the total; the others share 90% in the file's proportions (20:24:16:16).
     assert data["weights"] == pytest.approx(
         {
+            "technical": 0.9 * 20 / 76,
             "pricing": 0.1,
-            "technology_transfer": 0.9 * 30 / 70,
-            "g2g_guarantees": 0.9 * 20 / 70,
-            "long_term_collaboration": 0.9 * 20 / 70,
+            "technology_transfer": 0.9 * 24 / 76,
+            "g2g_guarantees": 0.9 * 16 / 76,
+            "long_term_collaboration": 0.9 * 16 / 76,
         },
         abs=1e-6,
     )
-    # The Korean offer leads on price (67.6 to Italy's 48.7); with less weight on price,
-    # Italy's technology transfer (52.2 to 39.6) puts it first.
-    assert data["results"][0]["id"] == "italy"
+    # The two offers that pass every stage. The Korean offer leads on price (67.64 to
+    # Italy's 48.72); with less weight on price, Italy's technology transfer (52.16 to
+    # 39.56) puts it first. By hand, criterion scores (technical, pricing, technology
+    # transfer, G2G guarantees, collaboration) from the samples (docs/samples.md):
+    korea = 0.1 * 67.64 + 0.9 * (20 * 49.83 + 24 * 39.56 + 16 * 88.67 + 16 * 39.50) / 76
+    italy = 0.1 * 48.72 + 0.9 * (20 * 50.83 + 24 * 52.16 + 16 * 77.00 + 16 * 45.16) / 76
+    assert (round(korea, 2), round(italy, 2)) == (54.09, 54.88)
+    totals = {r["id"]: r["total"] for r in data["results"]}
+    assert totals == pytest.approx({"south-korea": korea, "italy": italy}, abs=0.01)
+    assert [r["id"] for r in data["results"]] == ["italy", "south-korea"]
 
 
 @pytest.mark.parametrize(
@@ -163,8 +213,8 @@ def test_weights_option_changes_the_ranking(run_cli: RunCli) -> None:
         ),
         (
             ("compare", "--weights", "prising=3"),
-            "--weights: no criterion `prising` (did you mean `pricing`?); criteria: pricing, "
-            "technology_transfer, g2g_guarantees, long_term_collaboration\n",
+            "--weights: no criterion `prising` (did you mean `pricing`?); criteria: technical, "
+            "pricing, technology_transfer, g2g_guarantees, long_term_collaboration\n",
         ),
         (
             ("compare", "--format", "yaml"),
@@ -184,10 +234,16 @@ def test_unknown_option_is_a_usage_error(run_cli: RunCli) -> None:
 
 
 def test_batch_with_a_bad_file_still_scores_the_good(run_cli: RunCli, tmp_path: Path) -> None:
-    for name in ("italy", "turkiye"):
-        (tmp_path / f"{name}.yaml").write_bytes((ROOT / "proposals" / f"{name}.yaml").read_bytes())
+    # One weighted evaluation (criteria without stages): turkiye is ranked ineligible (it
+    # fails the technical_compliance gate) rather than stopped at a stage.
+    criteria = str(unstaged_criteria(tmp_path / "criteria"))
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    (offers / "italy.yaml").write_bytes((ROOT / "proposals" / "italy.yaml").read_bytes())
+    shutil.copytree(ROOT / "proposals" / "turkiye", offers / "turkiye")  # two envelopes
+    tmp_path = offers
     (tmp_path / "bad.yaml").write_text("proposal:\n  country: X\n  lcoal: 1\n")
-    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    result = run_cli("compare", str(tmp_path), "-f", "csv", "-c", criteria)
     assert result.code == 1
     bad = Path(os.path.relpath(tmp_path / "bad.yaml", ROOT))
     shown = str(bad) if not str(bad).startswith("..") else str(tmp_path / "bad.yaml")
@@ -195,7 +251,7 @@ def test_batch_with_a_bad_file_still_scores_the_good(run_cli: RunCli, tmp_path: 
     rows = list(csv.reader(io.StringIO(result.out)))[1:]
     assert [(row[1], row[-2]) for row in rows] == [
         ("italy", "ranked"),
-        ("turkiye", "ranked"),
+        ("turkiye", "ineligible"),
         ("", "not evaluated"),
     ]
     assert rows[-1][-3] == shown
@@ -204,16 +260,20 @@ def test_batch_with_a_bad_file_still_scores_the_good(run_cli: RunCli, tmp_path: 
 def test_validate_lists_each_file(run_cli: RunCli) -> None:
     result = run_cli("validate", "proposals", "criteria/default.yaml")
     assert result.code == 0
+    # An offer in two envelopes (a folder) is listed first, both its files checked.
     assert result.out == (
+        "ok proposals/turkiye/technical.yaml\nok proposals/turkiye/financial.yaml\n"
         "ok proposals/direct-offer.yaml\nok proposals/italy.yaml\n"
-        "ok proposals/south-korea.yaml\nok proposals/turkiye.yaml\n"
-        "ok criteria/default.yaml\n"
+        "ok proposals/south-korea.yaml\nok criteria/default.yaml\n"
     )
 
 
 def test_validate_reports_currency_without_rate(run_cli: RunCli, tmp_path: Path) -> None:
     offer = tmp_path / "x.yaml"
-    offer.write_text("proposal:\n  country: X\npricing:\n  currency: CHF\n  unit_price: 5\n")
+    offer.write_text(
+        "proposal:\n  country: X\npricing:\n  currency: CHF\n  unit_price: 5\n"
+        + compliance_answers()
+    )
     result = run_cli("validate", str(offer))
     assert result.code == 1
     assert result.err.endswith(
@@ -272,9 +332,13 @@ def test_output_to_a_device_writes_into_it_and_leaves_it_a_device(run_cli: RunCl
 
 
 def test_csv_cells_from_proposals_are_never_formulas(run_cli: RunCli, tmp_path: Path) -> None:
+    # A plain comparison's CSV (criteria without stages) has the proposal's country.
+    criteria = str(unstaged_criteria(tmp_path / "criteria"))
     offer = tmp_path / "x.yaml"
-    offer.write_text('proposal:\n  country: "=HYPERLINK(\\"http://x\\",\\"y\\")"\n')
-    result = run_cli("compare", str(offer), "-f", "csv")
+    offer.write_text(
+        'proposal:\n  country: "=HYPERLINK(\\"http://x\\",\\"y\\")"\n' + compliance_answers()
+    )
+    result = run_cli("compare", str(offer), "-f", "csv", "-c", criteria)
     row = result.out.splitlines()[1]
     assert ',"\'=HYPERLINK(""http://x"",""y"")",' in row
 
@@ -298,9 +362,15 @@ def test_csv_cells_split_at_any_separator_are_never_formulas(
     run_cli: RunCli, tmp_path: Path, country: str, shown: str
 ) -> None:
     # A spreadsheet whose locale lists with `;` (or that reads tabs, or breaks the record
-    # at a line break inside quotes) splits the cell: no piece may start a formula.
-    (tmp_path / "x.yaml").write_text(f"proposal:\n  country: {json.dumps(country)}\n")
-    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    # at a line break inside quotes) splits the cell: no piece may start a formula. A plain
+    # comparison's CSV (criteria without stages) has the proposal's country.
+    criteria = str(unstaged_criteria(tmp_path / "criteria"))
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    (offers / "x.yaml").write_text(
+        f"proposal:\n  country: {json.dumps(country)}\n" + compliance_answers()
+    )
+    result = run_cli("compare", str(offers), "-f", "csv", "-c", criteria)
     assert result.code == 0, result.err
     rows = list(csv.reader(io.StringIO(result.out)))
     assert rows[1][2] == shown  # the text itself, a ' before each formula
@@ -311,14 +381,41 @@ def test_csv_cells_split_at_any_separator_are_never_formulas(
             assert not text.startswith(("=", "+", "-", "@")), (separator, result.out)
 
 
+def test_staged_csv_reasons_from_proposals_are_never_formulas(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    # The staged CSV's reasons quote the offer's own reference for a requirement it does
+    # not meet: text from outside, as a country is.
+    offer = (PROPOSALS_DIR / "italy.yaml").read_text(encoding="utf-8")
+    answer = '  CSS-R01: {answer: compliant, reference: {volume: 2, section: "3.1", page: 14}}'
+    assert answer in offer
+    hostile = (
+        "  CSS-R01: {answer: non_compliant, reference: "
+        '{volume: "x,=1+1", section: "a;@SUM(A1)", page: "=2"}}'
+    )
+    (tmp_path / "italy.yaml").write_text(offer.replace(answer, hostile), encoding="utf-8")
+    result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert result.code == 0, result.err
+    rows = list(csv.reader(io.StringIO(result.out)))
+    assert rows[1][:3] == ["technical", "italy", "False"]
+    assert "vol. x,'=1+1, § a;'@SUM(A1), p. =2" in rows[1][4]  # '=2' is not a cell's start
+    for separator in (",", ";", "\t", "\n", "\r"):
+        for piece in result.out.replace("\r\n", "\n").split(separator):
+            text = piece.lstrip(' \t"\n')
+            assert not text.startswith(("=", "+", "-", "@")), (separator, result.out)
+
+
 def test_markdown_from_proposals_cannot_inject_html_links_or_columns(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
+    # A plain comparison (criteria without stages) ranks the proposal with its country.
+    criteria = str(unstaged_criteria(tmp_path / "criteria"))
     offer = tmp_path / "x.yaml"
     offer.write_text(
         'proposal:\n  country: "A|B <img src=x> ![i](http://x/y.png)"\n  title: "*bold* `code`"\n'
+        + compliance_answers()
     )
-    table = run_cli("compare", str(offer), "-f", "markdown").out
+    table = run_cli("compare", str(offer), "-f", "markdown", "-c", criteria).out
     row = next(line for line in table.splitlines() if line.startswith("| — |"))
     assert "A\\|B \\<img src=x> !\\[i\\](http:/\\/x/y.png)" in row
     card = run_cli("score", str(offer), "-f", "markdown").out
@@ -349,7 +446,7 @@ def test_validate_checks_panel_files_too(run_cli: RunCli, tmp_path: Path) -> Non
     ("options", "expected"),
     [
         ((), None),
-        (("--weights", "pricing=30"), None),  # the file's own weight: nothing changes
+        (("--weights", "pricing=24"), None),  # the file's own weight: nothing changes
         (("--method", "wsm"), None),  # the file's own method
         (("--method", "all"), None),  # totals and ranks stay the file's method's
         (("--weights", "pricing=40"), {"weights": {"pricing": 40}, "method": None}),
@@ -372,10 +469,12 @@ def test_what_if_in_the_json_contract(
     assert card["what_if"] == expected
 
 
+# The others share 60% in the file's proportions (20:24:16:16): technical 60 × 20/76 =
+# 15.8%, technology_transfer 60 × 24/76 = 18.9%, the last two 60 × 16/76 = 12.6%.
 WHAT_IF = (
     "What-if (--weights pricing=40), not the criteria file's evaluation: weights "
-    "pricing 40% (file 30%), technology_transfer 25.7% (file 30%), g2g_guarantees "
-    "17.1% (file 20%), long_term_collaboration 17.1% (file 20%)."
+    "technical 15.8% (file 20%), pricing 40% (file 24%), technology_transfer 18.9% (file "
+    "24%), g2g_guarantees 12.6% (file 16%), long_term_collaboration 12.6% (file 16%)."
 )
 
 
@@ -393,23 +492,48 @@ WHAT_IF = (
     ],
 )
 def test_every_output_of_a_what_if_run_says_so_first(
-    run_cli: RunCli, command: tuple[str, ...]
+    run_cli: RunCli, command: tuple[str, ...], tmp_path: Path
 ) -> None:
-    result = run_cli(*command, "--weights", "pricing=40")
+    # `compare` on criteria without stages: the comparison is the whole output. (On the
+    # default criteria, in stages, the test below.)
+    unstaged = ("-c", str(unstaged_criteria(tmp_path))) if command[0] == "compare" else ()
+    result = run_cli(*command, *unstaged, "--weights", "pricing=40")
     assert result.code == 0, result.err
     # At the top: the first lines, or under the heading (Markdown escapes the _).
     lines = [line for line in result.out.replace("\\", "").splitlines() if line.strip()]
     top = " ".join(" ".join(lines[:5]).split())
     assert WHAT_IF in top, result.out
     assert not lines[0].startswith(("|", " Rank", "╭")), result.out
-    plain = run_cli(*command)
+    plain = run_cli(*command, *unstaged)
     assert "What-if" not in plain.out
 
 
-def test_what_if_in_csv_and_sensitivity_json(run_cli: RunCli) -> None:
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_a_staged_what_if_says_so_before_the_ranking(run_cli: RunCli, fmt: str) -> None:
+    # The stages do not depend on the weights or the method (each stage's pass mark is on
+    # its own criteria's score); the what-if is said above the ranking it changes, before
+    # any row of it.
+    result = run_cli("compare", "-f", fmt, "--weights", "pricing=40")
+    assert result.code == 0, result.err
+    text = result.out.replace("\\", "")
+    flat = " ".join(text.split())
+    assert WHAT_IF in flat, result.out
+    stages_end = flat.index("Weighted evaluation among the offers that passed every stage")
+    assert stages_end < flat.index(WHAT_IF) < flat.index("south-korea", flat.index(WHAT_IF))
+    assert flat.index(WHAT_IF) < flat.index("Rank")
+    assert "What-if" not in run_cli("compare", "-f", fmt).out
+
+
+def test_what_if_in_csv_and_sensitivity_json(run_cli: RunCli, tmp_path: Path) -> None:
+    # The CSV of a plain comparison (criteria without stages) has a what_if column.
+    criteria = str(unstaged_criteria(tmp_path))
     rows = list(
         csv.reader(
-            io.StringIO(run_cli("compare", "-f", "csv", "-w", "pricing=40", "-m", "topsis").out)
+            io.StringIO(
+                run_cli(
+                    "compare", "-f", "csv", "-w", "pricing=40", "-m", "topsis", "-c", criteria
+                ).out
+            )
         )
     )
     assert {row[-1] for row in rows[1:]} == {"weights pricing=40; method topsis"}
@@ -419,7 +543,7 @@ def test_what_if_in_csv_and_sensitivity_json(run_cli: RunCli) -> None:
     assert data["what_if"] == {"weights": {"pricing": 40}, "method": None}
     data = json.loads(run_cli("criteria", "-f", "json", "-w", "pricing=40").out)
     assert data["what_if"] == {"weights": {"pricing": 40}, "method": None}
-    assert data["criteria"][0]["weight"] == 0.4
+    assert {c["id"]: c["weight"] for c in data["criteria"]}["pricing"] == 0.4
 
 
 # --- a proposal that could not be evaluated is said next to the ranking (#15.6) -------------
@@ -428,8 +552,14 @@ def test_what_if_in_csv_and_sensitivity_json(run_cli: RunCli) -> None:
 def test_a_file_left_out_is_named_next_to_the_ranking_in_every_format(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
+    # One weighted evaluation of every offer (criteria without stages), the four samples
+    # (Türkiye's in its two envelopes) and a broken file.
+    criteria = str(unstaged_criteria(tmp_path / "criteria"))
+    tmp_path = tmp_path / "offers"
+    tmp_path.mkdir()
     for path in PROPOSALS_DIR.glob("*.yaml"):
         shutil.copy(path, tmp_path)
+    shutil.copytree(PROPOSALS_DIR / "turkiye", tmp_path / "turkiye")
     bad = tmp_path / "broken.yaml"
     bad.write_text("proposal: [\n", encoding="utf-8")
     sentence = (
@@ -437,15 +567,21 @@ def test_a_file_left_out_is_named_next_to_the_ranking_in_every_format(
         "why); topsis scores are relative to the proposals compared, so they would "
         "differ with it."
     )
-    table = run_cli("compare", str(tmp_path), "-m", "topsis")
+    table = run_cli("compare", str(tmp_path), "-m", "topsis", "-c", criteria)
     assert table.code == 1 and table.err.startswith(f"{bad}:")
     assert sentence in " ".join(table.out.split())
-    markdown = run_cli("compare", str(tmp_path), "-m", "topsis", "-f", "markdown").out
+    markdown = run_cli(
+        "compare", str(tmp_path), "-m", "topsis", "-f", "markdown", "-c", criteria
+    ).out
     assert "- **Caveat:** Not in this ranking: " in markdown
-    data = json.loads(run_cli("compare", str(tmp_path), "-m", "topsis", "-f", "json").out)
+    data = json.loads(
+        run_cli("compare", str(tmp_path), "-m", "topsis", "-f", "json", "-c", criteria).out
+    )
     assert data["files"] == {"given": 5, "evaluated": 4}
     assert {"code": "not_evaluated", "files": [str(bad)]} in data["caveats"]
-    rows = list(csv.reader(io.StringIO(run_cli("compare", str(tmp_path), "-f", "csv").out)))
+    rows = list(
+        csv.reader(io.StringIO(run_cli("compare", str(tmp_path), "-f", "csv", "-c", criteria).out))
+    )
     assert rows[-1][-3:] == [str(bad), "not evaluated", ""]
-    plain = run_cli("compare", "-m", "topsis")
+    plain = run_cli("compare", "-m", "topsis", "-c", criteria)
     assert "Not in this ranking" not in plain.out

@@ -5,6 +5,7 @@ every command a client of the API."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,7 @@ from evaluator.cli.options import (
 from evaluator.errors import UsageError
 from evaluator.render import FORMATS
 from tests.conftest import Run
+from tests.helpers import unstaged_criteria
 
 RunCli = Callable[..., Run]
 BUG = (
@@ -36,7 +38,8 @@ def test_debug_is_the_root_option_not_a_word_anywhere_on_the_line(
 ) -> None:
     import evaluator.api
 
-    monkeypatch.setattr(evaluator.api, "compare", boom)
+    # The default criteria are in stages: `compare` runs them through api.compare_stages.
+    monkeypatch.setattr(evaluator.api, "compare_stages", boom)
     # A path (or an option's value) spelt --debug asks for no traceback.
     assert (run_cli("compare", "--", "--debug").code, run_cli("compare", "--", "--debug").err) == (
         3,
@@ -52,8 +55,10 @@ def test_debug_is_the_root_option_not_a_word_anywhere_on_the_line(
 @pytest.mark.parametrize(
     ("args", "patched"),
     [
-        (["compare"], "compare"),
-        (["compare", "--format", "json"], "compare_json"),
+        (["compare"], "compare_stages"),  # the default criteria are in stages
+        (["compare", "--format", "json"], "compare_stages"),
+        (["compare", "-c", "{unstaged}"], "compare"),  # criteria without stages
+        (["compare", "--format", "json", "-c", "{unstaged}"], "compare_json"),
         (["compare", "--format", "html", "--sensitivity"], "sensitivity"),
         (["score", "proposals/italy.yaml"], "score"),
         (["sensitivity", "--samples", "100"], "sensitivity"),
@@ -63,12 +68,17 @@ def test_debug_is_the_root_option_not_a_word_anywhere_on_the_line(
     ],
 )
 def test_every_command_goes_through_the_api(
-    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, args: list[str], patched: str
+    run_cli: RunCli,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    patched: str,
+    tmp_path: Path,
 ) -> None:
     import evaluator.api
 
+    unstaged = str(unstaged_criteria(tmp_path))
     monkeypatch.setattr(evaluator.api, patched, boom)
-    result = run_cli(*args)
+    result = run_cli(*[unstaged if arg == "{unstaged}" else arg for arg in args])
     assert (result.code, result.err) == (3, BUG)
 
 

@@ -165,18 +165,33 @@ def test_no_colour_when_asked(args: tuple[str, ...], env: dict[str, str]) -> Non
 def test_compare_in_60_columns_keeps_what_matters(
     run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    results = json.loads(run_cli("compare", "-f", "json").out)["results"]
+    data = json.loads(run_cli("compare", "-f", "json").out)
+    results = data["results"]
+    assert [entry["id"] for entry in results] == ["south-korea", "italy"]
     for columns in ("60", "40"):  # below 60 the table is laid out for 60
         monkeypatch.setenv("COLUMNS", columns)
         result = run_cli("compare")
         assert (result.code, result.err) == (0, "")
         lines = result.out.splitlines()
         assert max(len(line) for line in lines) <= 60
+        words = " ".join(result.out.split())
+        # The default criteria are in stages: each stage's verdict on each offer, with its
+        # stage score, whole (an id is never cut at its hyphen)...
+        for stage in data["stages"]:
+            for entry in stage["passed"]:
+                shown = "" if entry["score"] is None else f" ({entry['score']:.2f})"
+                assert f"{entry['id']}{shown}" in words, (entry, result.out)
+            for entry in stage["failed"]:
+                assert f"{entry['id']} fails ({entry['score']:.2f})" in words, result.out
+            for ident in stage["not_considered"]:
+                assert f"Not considered (failed an earlier stage): {ident}" in words
+        # ... then the ranking of the offers that passed every stage, a row each.
+        ranking = lines[next(i for i, line in enumerate(lines) if " Rank " in line) :]
         for entry in results:
-            row = next(line for line in lines if f" {entry['id']} " in line)
+            row = next(line for line in ranking if f" {entry['id']} " in line)
             gates = "✓" if all(g["passed"] for g in entry["gates"]) else "✗"
             assert f"{entry['total']:.2f}" in row and gates in row, row
-        assert "south-korea (South Korea), total" in " ".join(result.out.split())
+        assert "south-korea (South Korea), total" in words
 
 
 def test_compare_piped_is_plain_and_complete() -> None:
@@ -186,5 +201,9 @@ def test_compare_piped_is_plain_and_complete() -> None:
     assert "\x1b[" not in result.stdout
     lines = result.stdout.splitlines()
     assert max(len(line) for line in lines) <= 120
-    for country in ("Italy", "Türkiye", "South Korea", "Norway"):
+    # The default criteria are in stages: the two offers that pass every stage are ranked,
+    # with their countries; the other two are named at the stage they fail.
+    for country in ("Italy", "South Korea"):
         assert any(f" {country} " in line for line in lines), country
+    words = " ".join(result.stdout.split())
+    assert "turkiye fails (22.50)" in words and "direct-offer fails (49.01)" in words

@@ -21,9 +21,11 @@ from evaluator.model.proposal import parse_proposal
 from evaluator.model.schema import schema
 from evaluator.model.template import id_from_file_name, proposal_template, yaml_text
 from evaluator.scoring.derive import used_fields
-from tests.conftest import PROPOSALS, Run
+from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
 
 RunCli = Callable[..., Run]
+# The requirements of the default criteria (criteria/requirements.yaml), in their order.
+REQUIREMENTS = [r.id for r in load_criteria(DEFAULT_CRITERIA).requirements]
 
 
 def fill(text: str, values: Mapping[str, str]) -> str:
@@ -80,6 +82,7 @@ def test_new_writes_the_template(run_cli: RunCli, tmp_path: Path) -> None:
         ident="france",
         used=used_fields(framework),
         criteria=framework.file,
+        requirements=framework.requirements,
     )
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../schema/proposal.schema.json"
     assert "  id: france\n" in text and "  country: France\n" in text
@@ -136,13 +139,13 @@ def test_the_template_marks_what_the_criteria_do_not_score(run_cli: RunCli, tmp_
 
 def test_score_lists_what_is_given_and_not_scored(run_cli: RunCli) -> None:
     result = run_cli("score", "proposals/italy.yaml", "-f", "json")
-    # Italy gives no agent; its escalation cap, bond and integrity pact are read by gates.
+    # Italy gives no agent; its escalation cap, bond and integrity pact are read by gates;
+    # its range and speed are scored by the `technical` criterion (technical.range_nm,
+    # technical.max_speed_kn), its hull length by nothing.
     assert json.loads(result.out)["results"][0]["unscored"] == [
         "collaboration.export_rights",
         "collaboration.prior_contracts",
         "technical.hull_length_m",
-        "technical.max_speed_kn",
-        "technical.range_nm",
     ]
     card = " ".join(run_cli("score", "proposals/italy.yaml").out.replace("│", " ").split())
     assert (
@@ -216,13 +219,23 @@ def test_a_fresh_template_names_the_fields_to_fill(run_cli: RunCli, tmp_path: Pa
     assert run_cli("new", "offer.yaml", cwd=tmp_path).code == 0
     text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
     result = run_cli("validate", "offer.yaml", cwd=tmp_path)
-    # Each problem points at its section's first field: `id` and `currency`.
+    # Each problem points at its section's first field: `id` and `currency`; then each
+    # requirement of the default criteria (criteria/requirements.yaml) at its blank answer
+    # and reference, in the template's `compliance` section.
     assert (result.code, result.out) == (1, "")
+    answers = ""
+    for ident in REQUIREMENTS:
+        at = line_of(text, f"  {ident}:")
+        answers += (
+            f"offer.yaml:{at + 1}:5: missing required key `answer` in `compliance.{ident}`\n"
+            f"offer.yaml:{at + 2}:16: a reference into the offer is needed: give at least "
+            "one of `volume`, `section`, `page`\n"
+        )
     assert result.err == (
         f"offer.yaml:{line_of(text, '  id:')}:3: missing required field `country` in "
         "`proposal`\n"
         f"offer.yaml:{line_of(text, '  currency:')}:3: missing required field `currency` in "
-        "`pricing`\n"
+        "`pricing`\n" + answers
     )
 
 
@@ -231,11 +244,13 @@ def test_with_country_only_the_currency_is_left(run_cli: RunCli, tmp_path: Path)
     text = (tmp_path / "offer.yaml").read_text(encoding="utf-8")
     assert '  country: "NO"\n' in text
     result = run_cli("validate", "offer.yaml", cwd=tmp_path)
-    assert (result.code, result.err) == (
-        1,
+    # (and the answers to the default criteria's requirements, as above)
+    assert result.code == 1
+    assert result.err.splitlines()[0] == (
         f"offer.yaml:{line_of(text, '  currency:')}:3: "
-        "missing required field `currency` in `pricing`\n",
+        "missing required field `currency` in `pricing`"
     )
+    assert len(result.err.splitlines()) == 1 + 2 * len(REQUIREMENTS)
 
 
 def test_filled_with_the_obvious_values_it_validates_and_scores(
@@ -243,9 +258,16 @@ def test_filled_with_the_obvious_values_it_validates_and_scores(
 ) -> None:
     assert run_cli("new", "france.yaml", "--country", "France", cwd=tmp_path).code == 0
     path = tmp_path / "france.yaml"
-    path.write_text(
-        fill(path.read_text(encoding="utf-8"), {"pricing.currency": "EUR"}), encoding="utf-8"
+    text = fill(path.read_text(encoding="utf-8"), {"pricing.currency": "EUR"})
+    # The default criteria list requirements: the template has each, to answer.
+    assert all(
+        line_of(text, f"  {ident}:") > line_of(text, "compliance:") for ident in REQUIREMENTS
     )
+    assert text.count("    answer:\n") == len(REQUIREMENTS)
+    text = text.replace("    answer:\n", "    answer: compliant\n").replace(
+        "reference: {volume: , section: , page: }", 'reference: {volume: 2, section: "3.1"}'
+    )
+    path.write_text(text, encoding="utf-8")
     validated = run_cli("validate", "france.yaml", cwd=tmp_path)
     assert (validated.code, validated.out, validated.err) == (0, "ok france.yaml\n", "")
     scored = run_cli("score", "france.yaml", "--format", "json", cwd=tmp_path)

@@ -1506,6 +1506,7 @@ def new_proposal(
         schema_path=_schema_reference(file),
         used=used_fields(framework),
         criteria=framework.file,
+        requirements=framework.requirements,
     )
     write_output(file, text, inputs=[], force=False)
     sys.stderr.write(f"wrote {file}\n")

@@ -11,9 +11,10 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
 from evaluator.model import fields, icp
+from evaluator.model.compliance import ANSWERS, SECTION, Requirement
 from evaluator.model.fields import FieldSpec
 from evaluator.model.schema import SECTION_DESCRIPTIONS, field_help
 
@@ -83,6 +84,34 @@ def _field_lines(spec: FieldSpec, value: str | None, note: str = "") -> list[str
     return lines
 
 
+# Said above the compliance section, when the criteria in effect list requirements.
+COMPLIANCE_NOTE = (
+    "Required by {criteria}: an answer to each of its requirements ({answers}) and "
+    "where the offer shows it (at least one of volume, section, page)."
+)
+
+
+def _compliance_lines(requirements: Sequence[Requirement], criteria: str) -> list[str]:
+    """The `compliance` section: each requirement of the criteria, blank, to answer."""
+    lines = _comment(
+        COMPLIANCE_NOTE.format(criteria=criteria or "the criteria", answers=", ".join(ANSWERS)),
+        "",
+    )
+    lines.append(f"{SECTION}:")
+    for requirement in requirements:
+        lines += _comment(
+            f"{requirement.id} ({requirement.need}, verified by {requirement.verified_by}): "
+            f"{requirement.text}",
+            "  ",
+        )
+        lines += [
+            f"  {yaml_text(requirement.id)}:",
+            "    answer:",
+            "    reference: {volume: , section: , page: }",
+        ]
+    return lines
+
+
 def _activities_lines(section: str) -> list[str]:
     lines = _comment(
         SECTION_DESCRIPTIONS.get(section, section)
@@ -109,11 +138,14 @@ def proposal_template(
     schema_path: str = DEFAULT_SCHEMA_PATH,
     used: Collection[str] | None = None,
     criteria: str = "",
+    requirements: Sequence[Requirement] = (),
 ) -> str:
     """The text of a new proposal file named `file`: every field blank but those given.
 
     With `used` (the fields the criteria file `criteria` reads), each other field is
-    marked as information only, so that nobody fills it in thinking it counts.
+    marked as information only, so that nobody fills it in thinking it counts. With the
+    criteria's `requirements`, a `compliance` section lists each, its answer and
+    reference blank (the criteria require them).
     """
     given = {"proposal.id": ident, "proposal.country": country}
     note = UNSCORED_NOTE.format(criteria=criteria or "the criteria")
@@ -133,6 +165,8 @@ def proposal_template(
             lines += _field_lines(
                 spec, None if value is None else yaml_text(value), note if unscored else ""
             )
+    if requirements:
+        lines += ["", *_compliance_lines(requirements, criteria)]
     for section in fields.ACTIVITY_SECTIONS:
         lines += ["", *_activities_lines(section)]
     for section in fields.FREE_FORM_SECTIONS:
