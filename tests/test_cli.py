@@ -123,20 +123,26 @@ def test_score_json_has_one_result(run_cli: RunCli) -> None:
 def test_csv_columns(run_cli: RunCli, tmp_path: Path) -> None:
     # The default criteria are a tender in stages: one row per offer and stage.
     staged = list(csv.reader(io.StringIO(run_cli("compare", "-f", "csv").out)))
-    assert staged[0] == ["stage", "id", "passed", "score", "reasons"]
+    assert staged[0] == ["stage", "id", "passed", "score", "reasons", "what_if", "caveats"]
     assert [r[:3] for r in staged[1:]] == [
-        ["technical", "italy", "True"],
-        ["technical", "south-korea", "True"],
-        ["technical", "direct-offer", "True"],
-        ["technical", "turkiye", "False"],
-        ["icp", "direct-offer", "True"],
-        ["icp", "italy", "True"],
-        ["icp", "south-korea", "True"],
-        ["icp", "turkiye", ""],
-        ["financial", "south-korea", "True"],
-        ["financial", "italy", "True"],
-        ["financial", "direct-offer", "False"],
+        ["technical", "italy", "true"],
+        ["technical", "south-korea", "true"],
+        ["technical", "direct-offer", "true"],
+        ["technical", "turkiye", "false"],
+        ["icp", "direct-offer", "true"],
+        ["icp", "italy", "true"],
+        ["icp", "south-korea", "true"],
+        ["icp", "turkiye", ""],  # not considered: it failed an earlier stage...
+        ["financial", "south-korea", "true"],
+        ["financial", "italy", "true"],
+        ["financial", "direct-offer", "false"],
+        ["financial", "turkiye", ""],  # ...any earlier stage
+        # Then the weighted evaluation among the offers that passed every stage.
+        ["ranking", "south-korea", "true"],
+        ["ranking", "italy", "true"],
     ]
+    assert [r[3:5] for r in staged[-2:]] == [["56.201762", "rank 1"], ["53.924576", "rank 2"]]
+    assert {r[5] for r in staged[1:]} == {""} and {r[6] for r in staged[1:]} == {"panel_missing"}
     # Criteria without stages: one weighted evaluation, a row per proposal.
     criteria = str(unstaged_criteria(tmp_path))
     result = run_cli("compare", "-f", "csv", "-c", criteria)
@@ -155,11 +161,12 @@ def test_csv_columns(run_cli: RunCli, tmp_path: Path) -> None:
         "file",
         "status",
         "what_if",
+        "caveats",
     ]
     # Türkiye's offer is read from its technical envelope (the file the row names); it
     # answers mandatory CSS-R01 non-compliant, so fails the technical_compliance gate.
-    assert [r[-3:] for r in rows[1:]] == [
-        [f"proposals/{name}", status, ""]
+    assert [r[-4:] for r in rows[1:]] == [
+        [f"proposals/{name}", status, "", "panel_missing"]
         for name, status in (
             ("south-korea.yaml", "ranked"),
             ("italy.yaml", "ranked"),
@@ -249,12 +256,12 @@ def test_batch_with_a_bad_file_still_scores_the_good(run_cli: RunCli, tmp_path: 
     shown = str(bad) if not str(bad).startswith("..") else str(tmp_path / "bad.yaml")
     assert result.err == f"{shown}:3:3: unknown field `lcoal`\n"
     rows = list(csv.reader(io.StringIO(result.out)))[1:]
-    assert [(row[1], row[-2]) for row in rows] == [
+    assert [(row[1], row[-3]) for row in rows] == [
         ("italy", "ranked"),
         ("turkiye", "ineligible"),
         ("", "not evaluated"),
     ]
-    assert rows[-1][-3] == shown
+    assert rows[-1][-4] == shown
 
 
 def test_validate_lists_each_file(run_cli: RunCli) -> None:
@@ -397,7 +404,7 @@ def test_staged_csv_reasons_from_proposals_are_never_formulas(
     result = run_cli("compare", str(tmp_path), "-f", "csv")
     assert result.code == 0, result.err
     rows = list(csv.reader(io.StringIO(result.out)))
-    assert rows[1][:3] == ["technical", "italy", "False"]
+    assert rows[1][:3] == ["technical", "italy", "false"]
     assert "vol. x,'=1+1, § a;'@SUM(A1), p. =2" in rows[1][4]  # '=2' is not a cell's start
     for separator in (",", ";", "\t", "\n", "\r"):
         for piece in result.out.replace("\r\n", "\n").split(separator):
@@ -509,18 +516,18 @@ def test_every_output_of_a_what_if_run_says_so_first(
 
 
 @pytest.mark.parametrize("fmt", ["table", "markdown"])
-def test_a_staged_what_if_says_so_before_the_ranking(run_cli: RunCli, fmt: str) -> None:
-    # The stages do not depend on the weights or the method (each stage's pass mark is on
-    # its own criteria's score); the what-if is said above the ranking it changes, before
-    # any row of it.
+def test_a_staged_what_if_says_so_first_and_before_the_ranking(run_cli: RunCli, fmt: str) -> None:
+    # Every output of a what-if run says so first: before the stages, and again above the
+    # ranking it changes, before any row of it.
     result = run_cli("compare", "-f", fmt, "--weights", "pricing=40")
     assert result.code == 0, result.err
     text = result.out.replace("\\", "")
     flat = " ".join(text.split())
-    assert WHAT_IF in flat, result.out
+    assert flat.lstrip("*").startswith(WHAT_IF), result.out
     stages_end = flat.index("Weighted evaluation among the offers that passed every stage")
-    assert stages_end < flat.index(WHAT_IF) < flat.index("south-korea", flat.index(WHAT_IF))
-    assert flat.index(WHAT_IF) < flat.index("Rank")
+    again = flat.index(WHAT_IF, stages_end)
+    assert stages_end < again < flat.index("south-korea", again)
+    assert again < flat.index("Rank")
     assert "What-if" not in run_cli("compare", "-f", fmt).out
 
 
@@ -536,7 +543,7 @@ def test_what_if_in_csv_and_sensitivity_json(run_cli: RunCli, tmp_path: Path) ->
             )
         )
     )
-    assert {row[-1] for row in rows[1:]} == {"weights pricing=40; method topsis"}
+    assert {row[-2] for row in rows[1:]} == {"weights pricing=40; method topsis"}
     data = json.loads(
         run_cli("sensitivity", "-f", "json", "--samples", "100", "-w", "pricing=40").out
     )
@@ -582,6 +589,6 @@ def test_a_file_left_out_is_named_next_to_the_ranking_in_every_format(
     rows = list(
         csv.reader(io.StringIO(run_cli("compare", str(tmp_path), "-f", "csv", "-c", criteria).out))
     )
-    assert rows[-1][-3:] == [str(bad), "not evaluated", ""]
+    assert rows[-1][-4:] == [str(bad), "not evaluated", "", "not_evaluated; panel_missing"]
     plain = run_cli("compare", "-m", "topsis", "-c", criteria)
     assert "Not in this ranking" not in plain.out

@@ -104,32 +104,63 @@ def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) ->
 
 
 def render_csv(staged: Staged) -> str:
-    """One row per offer and stage: stage, id, passed, score, reasons (`; ` between), and
-    the run's caveat codes (`caveats`, as in the CSV of a run without stages). Text from
-    the inputs (a reference, a title) is guarded as every CSV cell is (render.csv.cell)."""
+    """One row per offer and stage: `stage`, `id`, `passed` (true, false; empty for an offer
+    not considered), `score` (the stage score), `reasons` (`; ` between); then, when the
+    weighted evaluation was made, one row per offer in it, stage `ranking`: `passed` its
+    eligibility, `score` its total, `reasons` its rank (`rank 1`) or why it is ineligible.
+    Every row ends with the run's `what_if` and `caveats`, as the CSV of a run without
+    stages does. Text from the inputs (a reference, a title) is guarded as every CSV cell
+    is (render.csv.cell)."""
     from evaluator.render.csv import caveat_codes, cell, row
+    from evaluator.render.run import what_if_terms
+    from evaluator.render.text.gates import requirement
 
     final = staged.final
     caveats = cell(caveat_codes([*staged.caveats, *(final.caveats if final else [])]))
-    lines = [row(["stage", "id", "passed", "score", "reasons", "caveats"])]
+    what_if = cell(what_if_terms(final.what_if)) if final is not None else ""
+    lines = [row(["stage", "id", "passed", "score", "reasons", "what_if", "caveats"])]
     for result in staged.stages:
         for outcome in result.outcomes:
             score = "" if outcome.score is None else f"{outcome.score:.2f}"
-            reasons_cell = cell("; ".join(reasons(outcome)))
             lines.append(
                 row(
                     [
-                        result.stage.id,
+                        cell(result.stage.id),
                         cell(outcome.id),
-                        outcome.passed,
+                        "true" if outcome.passed else "false",
                         score,
-                        reasons_cell,
+                        cell("; ".join(reasons(outcome))),
+                        what_if,
                         caveats,
                     ]
                 )
             )
         for ident in result.not_considered:
-            lines.append(row([result.stage.id, cell(ident), "", "", "not considered", caveats]))
+            lines.append(
+                row(
+                    [cell(result.stage.id), cell(ident), "", "", "not considered", what_if, caveats]
+                )
+            )
+    for e in final.evaluations if final is not None else ():
+        failed = [g for g in e.gates if not g.passed]
+        reason = (
+            f"rank {e.rank}"
+            if e.rank is not None
+            else "ineligible: " + "; ".join(requirement(g) for g in failed)
+        )
+        lines.append(
+            row(
+                [
+                    "ranking",
+                    cell(e.id),
+                    "true" if e.eligible else "false",
+                    number(e.total),
+                    cell(reason),
+                    what_if,
+                    caveats,
+                ]
+            )
+        )
     return "".join(lines)
 
 
@@ -170,13 +201,21 @@ def render_html(
     )
 
 
+def _what_if(staged: Staged) -> list[str]:
+    """A what-if run says so first, before the stages (and again over its ranking)."""
+    from evaluator.render.run import what_if_sentence
+
+    sentence = None if staged.final is None else what_if_sentence(staged.final)
+    return [] if sentence is None else [sentence]
+
+
 def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
     from rich.padding import Padding
     from rich.text import Text
 
     from evaluator.render.table import print_to_text
 
-    parts: list[Any] = []
+    parts: list[Any] = [Text(line, style="bold yellow") for line in _what_if(staged)]
     for heading, lines in stage_lines(staged):
         parts.append(Text(heading.replace("`", ""), style="bold"))
         # Indented as a block: a long reason wraps under its own sentence.
@@ -191,7 +230,8 @@ def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
 def render_markdown(staged: Staged, final: str) -> str:
     from evaluator.render.markdown_text import md
 
-    lines = [f"## {md(staged.criteria.title)}: the tender, stage by stage", ""]
+    lines = [f"**{md(line)}**\n" for line in _what_if(staged)]
+    lines += [f"## {md(staged.criteria.title)}: the tender, stage by stage", ""]
     for heading, sentences in stage_lines(staged):
         lines += [f"### {md(heading.replace('`', ''))}", ""]
         lines += [f"- {md(sentence)}" for sentence in sentences]

@@ -43,7 +43,8 @@ class Outcome:
 @dataclass(slots=True)
 class StageResult:
     """A stage's evaluation: each offer that reached it, in the stage's order (passed first,
-    by score); those that did not reach it are `not_considered` (failed earlier)."""
+    by score); those that did not reach it are `not_considered` (failed an earlier stage:
+    any of them, so an offer out at the first stage is listed at every later one)."""
 
     stage: Stage
     outcomes: list[Outcome]
@@ -124,7 +125,6 @@ def evaluate_stages(
         results.append(StageResult(stage, outcomes, [i for i in ids if i not in reached]))
         keep = {o.id for o in passed}
         current = [p for p in current if p.id in keep]
-        ids = [i for i in ids if i in reached]
         if stage.id == until:
             break
     last = results[-1].stage if results else None
