@@ -428,6 +428,6 @@ def test_the_staged_csv_guards_text_from_the_offers(run_cli, tender):
     result = compare(run_cli, tender, "--format", "csv")
     assert result.code == 0, result.err
     header, *rows = result.out.splitlines()
-    assert header == "stage,id,passed,score,reasons,caveats"
+    assert header == "stage,id,passed,score,reasons,what_if,caveats"
     [failed] = [r for r in rows if r.startswith("technical,d,")]
     assert "§ 1;'=HYPERLINK(1)" in failed
