@@ -374,12 +374,17 @@ class Comparison:
     """The result of `compare` (or of `score`, with one evaluation): the proposals ranked
     (the eligible by rank, then the ineligible), the weights used and the files that could
     not be read. `to_dict()` is the JSON of `evaluator compare --format json`; `details`
-    is the engine's whole result, as the renderers take it."""
+    is the engine's whole result, as the renderers take it.
 
-    __slots__ = ("details", "evaluations")
+    On criteria with stages, `compare` runs the stages: `stages` is the whole staged run,
+    and the evaluations are the weighted evaluation among the offers that passed every
+    stage (as the command line ranks them); None without stages."""
 
-    def __init__(self, details: EngineComparison) -> None:
+    __slots__ = ("details", "evaluations", "stages")
+
+    def __init__(self, details: EngineComparison, stages: Staged | None = None) -> None:
         self.details = details
+        self.stages = stages
         self.evaluations = tuple(Evaluation.of(e) for e in details.evaluations)
 
     @property
@@ -405,7 +410,7 @@ class Comparison:
     @property
     def errors(self) -> list[Problem]:
         """The problems of the files that could not be read or scored (left out)."""
-        return self.details.errors
+        return self.stages.errors if self.stages is not None else self.details.errors
 
     @property
     def notes(self) -> list[str]:
@@ -424,6 +429,10 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as `evaluator compare --format json` (or `score`) gives it."""
+        if self.stages is not None:
+            from evaluator.render.stages import staged_data
+
+            return staged_data(self.stages)
         from evaluator.render.data import comparison_data
 
         return comparison_data(self.details)
@@ -455,9 +464,29 @@ def compare(
     topsis, promethee, or all (each method's rank side by side); None for the criteria
     file's. `panel`: the folder of the panel members' rating files. A file that cannot be
     read or scored is left out and its problems are in `errors`; it never stops the others.
+    Criteria with stages are evaluated stage by stage, as `evaluator compare` does: the
+    result ranks the offers that passed every stage, and its `stages` holds the run.
     """
     overrides, chosen = _weights(weights), _method(method)
     framework = _criteria(criteria, max_bytes)
+    if framework.stages:
+        staged = compare_stages(
+            _paths(paths),
+            framework,
+            weights=overrides,
+            method=chosen,
+            max_bytes=max_bytes,
+            panel=_path(panel),
+            jobs=jobs,
+            on_file=on_file,
+        )
+        final = staged.final
+        if final is None:  # no stage recommends: an empty weighted evaluation
+            final = evaluate([], framework, errors=[])
+        # The run's problems (files unread, envelopes that would not open) are the result's,
+        # as an analysis of it reports them.
+        final.errors = list(staged.errors)
+        return Comparison(final, staged)
     return Comparison(
         compare_files(
             _paths(paths),

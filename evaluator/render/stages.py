@@ -122,7 +122,9 @@ def render_csv(staged: Staged) -> str:
     return out.getvalue()
 
 
-def _final_or_empty(staged: Staged) -> Any:
+def final_or_empty(staged: Staged) -> Any:
+    """The weighted evaluation among the offers that passed every stage; an empty one when
+    the run has none (it stopped before, or no stage recommends)."""
     from evaluator.scoring.engine import evaluate
 
     if staged.final is not None:
@@ -135,13 +137,18 @@ def render_json(staged: Staged) -> str:
     every stage; no results when there is none) with `stages` and `sealed`."""
     import json
 
+    return json.dumps(staged_data(staged), indent=2, ensure_ascii=False) + "\n"
+
+
+def staged_data(staged: Staged) -> dict[str, Any]:
+    """The object `render_json` writes (`Comparison.to_dict()` of a staged run)."""
     from evaluator.render.data import comparison_data
 
-    data = comparison_data(_final_or_empty(staged))
+    data = comparison_data(final_or_empty(staged))
     data["errors"] = [p.as_dict() for p in staged.errors]
     data["stages"] = stages_data(staged)
     data["sealed"] = list(staged.sealed)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return data
 
 
 def render_html(
@@ -152,7 +159,7 @@ def render_html(
     from evaluator.render.html import render_report
 
     return render_report(
-        _final_or_empty(staged),
+        final_or_empty(staged),
         sensitivity=sensitivity,
         command=options.command,
         stages={"parts": stage_lines(staged), "closing": closing_lines(staged)},
