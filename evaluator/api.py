@@ -430,7 +430,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """The result as `evaluator compare --format json` (or `score`) gives it."""
         if self.stages is not None:
-            from evaluator.render.stages import staged_data
+            from evaluator.render.stages_data import staged_data
 
             return staged_data(self.stages)
         from evaluator.render.data import comparison_data
