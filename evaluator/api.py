@@ -376,12 +376,17 @@ class Comparison:
     """The result of `compare` (or of `score`, with one evaluation): the proposals ranked
     (the eligible by rank, then the ineligible), the weights used and the files that could
     not be read. `to_dict()` is the JSON of `evaluator compare --format json`; `details`
-    is the engine's whole result, as the renderers take it."""
+    is the engine's whole result, as the renderers take it.
 
-    __slots__ = ("details", "evaluations")
+    On criteria with stages, `compare` runs the stages: `stages` is the whole staged run,
+    and the evaluations are the weighted evaluation among the offers that passed every
+    stage (as the command line ranks them); None without stages."""
 
-    def __init__(self, details: EngineComparison) -> None:
+    __slots__ = ("details", "evaluations", "stages")
+
+    def __init__(self, details: EngineComparison, stages: Staged | None = None) -> None:
         self.details = details
+        self.stages = stages
         self.evaluations = tuple(Evaluation.of(e) for e in details.evaluations)
 
     @property
@@ -407,7 +412,7 @@ class Comparison:
     @property
     def errors(self) -> list[Problem]:
         """The problems of the files that could not be read or scored (left out)."""
-        return self.details.errors
+        return self.stages.errors if self.stages is not None else self.details.errors
 
     @property
     def notes(self) -> list[str]:
@@ -426,6 +431,10 @@ class Comparison:
 
     def to_dict(self) -> dict[str, Any]:
         """The result as `evaluator compare --format json` (or `score`) gives it."""
+        if self.stages is not None:
+            from evaluator.render.stages_data import staged_data
+
+            return staged_data(self.stages)
         from evaluator.render.data import comparison_data
 
         return comparison_data(self.details)
@@ -457,9 +466,29 @@ def compare(
     topsis, promethee, or all (each method's rank side by side); None for the criteria
     file's. `panel`: the folder of the panel members' rating files. A file that cannot be
     read or scored is left out and its problems are in `errors`; it never stops the others.
+    Criteria with stages are evaluated stage by stage, as `evaluator compare` does: the
+    result ranks the offers that passed every stage, and its `stages` holds the run.
     """
     overrides, chosen = _weights(weights), _method(method)
     framework = _criteria(criteria, max_bytes)
+    if framework.stages:
+        staged = compare_stages(
+            _paths(paths),
+            framework,
+            weights=overrides,
+            method=chosen,
+            max_bytes=max_bytes,
+            panel=_path(panel),
+            jobs=jobs,
+            on_file=on_file,
+        )
+        final = staged.final
+        if final is None:  # no stage recommends: an empty weighted evaluation
+            final = evaluate([], framework, errors=[])
+        # The run's problems (files unread, envelopes that would not open) are the result's,
+        # as an analysis of it reports them.
+        final.errors = list(staged.errors)
+        return Comparison(final, staged)
     return Comparison(
         compare_files(
             _paths(paths),
@@ -531,7 +560,16 @@ def sensitivity(
         raise SettingError.at("method", ANALYSIS_NEEDS_WEIGHTED_SUM(method=details.method))
     from evaluator.analysis.sensitivity import analyse
 
-    return analyse(details, samples, seed, drawn, bool(values), ranks, progress)
+    result = analyse(details, samples, seed, drawn, bool(values), ranks, progress)
+    staged = comparison.stages if isinstance(comparison, Comparison) else None
+    if staged is not None:  # say which offers the analysis is among, and which not
+        from evaluator.model.notes import STAGES_PASSED
+
+        passed = set(staged.passed_all)
+        left_out = [p.id for p in staged.proposals if p.id not in passed]
+        stages = [s.id for s in staged.criteria.stages]
+        result.notes.insert(0, Note(STAGES_PASSED, {"stages": stages, "left_out": left_out}))
+    return result
 
 
 def derive_weights(path: PathArg, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AhpResult:

@@ -16,10 +16,11 @@ import pytest
 from evaluator.api import load_criteria
 from evaluator.errors import SettingError, UsageError
 from tests.conftest import DEFAULT_CRITERIA, ROOT, Run
+from tests.helpers import unstaged_criteria
 
 RunCli = Callable[..., Run]
 
-CRITERIA_IDS = "pricing, technology_transfer, g2g_guarantees, long_term_collaboration"
+CRITERIA_IDS = "technical, pricing, technology_transfer, g2g_guarantees, long_term_collaboration"
 
 
 @pytest.mark.parametrize(
@@ -39,10 +40,11 @@ CRITERIA_IDS = "pricing, technology_transfer, g2g_guarantees, long_term_collabor
         ),
         (
             {
-                "pricing": 25,
-                "technology_transfer": 25,
-                "g2g_guarantees": 25,
-                "long_term_collaboration": 20,
+                "technical": 20,
+                "pricing": 20,
+                "technology_transfer": 20,
+                "g2g_guarantees": 20,
+                "long_term_collaboration": 15,
             },
             "with every criterion named, the weights must add up to 100% (they add up to 95%)",
         ),
@@ -123,33 +125,64 @@ def at_root(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("at_root")
-def test_compare_takes_text_or_paths_and_gives_typed_results() -> None:
+def test_compare_takes_text_or_paths_and_gives_typed_results(tmp_path: Path) -> None:
     import evaluator
 
-    by_text = evaluator.compare("proposals", criteria="criteria/default.yaml")
-    by_path = evaluator.compare([Path("proposals")], criteria=DEFAULT_CRITERIA)
-    loaded = evaluator.compare("proposals", criteria=evaluator.load_criteria())
+    # One weighted evaluation of every offer (criteria without stages): the typed results.
+    flat = unstaged_criteria(tmp_path)
+    by_text = evaluator.compare("proposals", criteria=str(flat))
+    by_path = evaluator.compare([Path("proposals")], criteria=flat)
+    loaded = evaluator.compare("proposals", criteria=evaluator.load_criteria(flat))
     assert isinstance(by_text, evaluator.Comparison)
     assert by_text.to_dict() == by_path.to_dict() == loaded.to_dict()
     assert by_text.winner is not None and by_text.winner is by_text.evaluations[0]
     rows = [(e.id, e.country, e.rank, e.eligible) for e in by_text.evaluations]
-    # The order test_scoring recomputes by hand; the direct offer fails a gate.
+    # The order test_scoring recomputes by hand; the direct offer fails a gate
+    # (advance_payment_guaranteed), turkiye another (technical_compliance: CSS-R01).
     assert rows == [
         ("south-korea", "South Korea", 1, True),
         ("italy", "Italy", 2, True),
-        ("turkiye", "Türkiye", 3, True),
         ("direct-offer", "Norway", None, False),
+        ("turkiye", "Türkiye", None, False),
     ]
     assert all(isinstance(e, evaluator.Evaluation) for e in by_text.evaluations)
     data = by_text.to_dict()["results"]
     assert [e.total for e in by_text.evaluations] == pytest.approx([r["total"] for r in data])
     assert by_text.method == "wsm" and by_text.errors == [] and by_text.what_if is None
+    assert by_text.stages is None
     assert repr(by_text) == (
         "Comparison(method='wsm', winner='south-korea', evaluations=4, errors=0)"
     )
     assert repr(by_text.winner).startswith(
         "Evaluation(id='south-korea', country='South Korea', total="
     )
+
+
+@pytest.mark.usefixtures("at_root")
+def test_compare_on_staged_criteria_runs_the_stages_as_the_command_line_does() -> None:
+    import evaluator
+
+    staged = evaluator.compare("proposals", criteria="criteria/default.yaml")
+    # The weighted evaluation ranks only the offers that passed every stage.
+    assert [(e.id, e.rank, e.eligible) for e in staged.evaluations] == [
+        ("south-korea", 1, True),
+        ("italy", 2, True),
+    ]
+    assert staged.winner is not None and staged.winner.id == "south-korea"
+    assert staged.stages is not None
+    assert [(s["id"], [p["id"] for p in s["passed"]]) for s in staged.to_dict()["stages"]] == [
+        ("technical", ["italy", "south-korea", "direct-offer"]),
+        ("icp", ["direct-offer", "italy", "south-korea"]),
+        ("financial", ["south-korea", "italy"]),
+    ]
+    # turkiye failed the technical stage: its financial envelope stays sealed, its price
+    # appears nowhere in the result.
+    data = staged.to_dict()
+    assert data["sealed"] == ["turkiye"]
+    assert "turkiye" not in {r["id"] for r in data["results"]}
+    text = json.dumps(data)
+    assert "financial.yaml" not in text and "180000000" not in text  # its unit price
+    assert repr(staged) == "Comparison(method='wsm', winner='south-korea', evaluations=2, errors=0)"
 
 
 def test_options_are_keyword_only() -> None:

@@ -61,7 +61,8 @@ def test_without_panel_the_judgements_are_missing_with_one_caveat(run_cli: RunCl
     assert result.code == 0
     notes = [line for line in result.out.splitlines() if "--panel" in line]
     assert notes == [
-        "Caveat: No panel ratings (no --panel): sincerity scores 0 for every proposal."
+        "Caveat: No panel ratings (no --panel): technical_merit, sincerity scores 0 for every "
+        "proposal."
     ]
     assert "Recommended, with the caveats below: south-korea" in result.out
 
@@ -85,7 +86,7 @@ def test_a_bad_panel_file_is_listed_and_the_others_still_count(
         f"{d}:3:3: no proposal `itlay` in this run (did you mean `italy`?); the proposals are: "
         "direct-offer, italy, south-korea, turkiye\n"
         f"{d}:4:13: unknown judgement `sincerety` (did you mean `sincerity`?); the criteria "
-        "score: sincerity\n"
+        "score: technical_merit, sincerity\n"
         f"{d}:5:28: unknown level 'gud' for sincerity; `long_term_collaboration.sincerity` "
         "scores: outstanding, good, acceptable, marginal, unacceptable\n"
         f"{e}:1:9: the member label `B` is already used by {panel / 'b.yaml'}; each member "
@@ -138,8 +139,10 @@ def test_panel_errors_in_json(run_cli: RunCli, tmp_path: Path) -> None:
 
 
 def test_score_with_a_bad_panel_still_prints_the_card(run_cli: RunCli, tmp_path: Path) -> None:
+    # The technical judgement is rated; the mistyped sincerity is what goes missing.
     (tmp_path / "a.yaml").write_text(
-        "member: A\nratings:\n  italy: {sincerity: gud}\n", encoding="utf-8"
+        "member: A\nratings:\n  italy: {sincerity: gud, technical_merit: good}\n",
+        encoding="utf-8",
     )
     result = run_cli("score", "proposals/italy.yaml", "--panel", str(tmp_path))
     assert result.code == 1
@@ -169,7 +172,9 @@ def test_no_such_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
     assert result.err == (
         f"{missing}: no such folder (--panel names the folder of the panel members' files)\n"
     )
-    assert result.out.startswith("G2G defence procurement")
+    # The comparison is still printed: the stages, then the weighted evaluation.
+    assert result.out.startswith("Stage 1: Jawatankuasa Penilaian Teknikal")
+    assert "\nG2G defence procurement" in result.out
 
 
 def test_sensitivity_uses_the_consolidated_scores(run_cli: RunCli) -> None:
@@ -180,7 +185,9 @@ def test_sensitivity_uses_the_consolidated_scores(run_cli: RunCli) -> None:
     paneled = json.loads(result.out)
     assert paneled != without
     assert paneled["caveats"] == []
-    assert without["caveats"] == [{"code": "panel_missing", "judgements": ["sincerity"]}]
+    assert without["caveats"] == [
+        {"code": "panel_missing", "judgements": ["technical_merit", "sincerity"]}
+    ]
 
 
 def test_output_never_lands_in_the_panel_folder(run_cli: RunCli, tmp_path: Path) -> None:
@@ -203,8 +210,15 @@ def test_a_narrow_terminal_folds_the_ratings_into_one_column() -> None:
     )
     text = render(comparison, RenderOptions(width=60))
     panel_part = text[text.index("Panel judgements") :]
-    assert max(len(line.rstrip()) for line in panel_part.splitlines()) <= 60
-    assert " Ratings " in panel_part and "A good, B good," in panel_part
+    lines = panel_part.splitlines()
+    assert max(len(line.rstrip()) for line in lines) <= 60
+    assert " Ratings " in panel_part and " A " not in lines[2]  # no column per member
+    # The Ratings column, read down (its cells wrap within it at 60 columns): each row's
+    # ratings in one cell, member by member.
+    start, end = lines[2].index("Ratings"), lines[2].index("Median")
+    column = " ".join(" ".join(line[start:end] for line in lines[4:]).split())
+    assert "A good, B good, C good" in column  # south-korea's sincerity
+    assert "A good, B outstanding, C acceptable" in column  # italy's sincerity
     assert "50 ⚠" in panel_part
 
 
@@ -213,7 +227,7 @@ def test_the_readme_quick_start_shows_what_make_demo_prints(run_cli: RunCli) -> 
     assert "\t$(BIN)/evaluator compare proposals --panel panel/\n" in makefile
     demo = run_cli("compare", "proposals", "--panel", "panel/").out
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    start = readme.index("```\n", readme.index("`make demo` compares")) + 4
+    start = readme.index("```\n", readme.index("`make demo` evaluates the sample proposals")) + 4
     shown = readme[start : readme.index("```", start)]
     assert shown == "".join(line.rstrip() + "\n" for line in demo.splitlines())
 
@@ -246,27 +260,59 @@ def _panel_without(tmp_path: Path, proposal: str) -> Path:
 
 
 def test_a_proposal_no_member_rated_is_said_outright(run_cli: RunCli, tmp_path: Path) -> None:
-    panel = str(_panel_without(tmp_path, "turkiye"))
-    gap = "Caveat: No panel member rated turkiye's sincerity: it scores 0 (missing)."
+    # italy passes every stage (its technical score without the judgement, 50.83, is still
+    # above the pass mark): the recommendation is made among offers it is one of.
+    panel = str(_panel_without(tmp_path, "italy"))
+    gaps = [
+        "Caveat: No panel member rated italy's technical_merit: it scores 0 (missing).",
+        "Caveat: No panel member rated italy's sincerity: it scores 0 (missing).",
+    ]
     result = run_cli("compare", "--panel", panel)
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     recommended = next(i for i, line in enumerate(lines) if line.startswith("Recommended"))
     assert lines[recommended].startswith("Recommended, with the caveats below: south-korea")
-    assert lines[recommended + 1] == gap  # next to the recommendation
+    assert lines[recommended + 1 : recommended + 3] == gaps  # next to the recommendation
     data = json.loads(run_cli("compare", "--panel", panel, "-f", "json").out)
-    assert data["caveats"] == [{"code": "panel_gap", "id": "turkiye", "judgement": "sincerity"}]
-    card = run_cli("score", "proposals/turkiye.yaml", "--panel", panel)
-    assert card.code == 0 and gap in card.out.splitlines()
-    rated = run_cli("score", "proposals/italy.yaml", "--panel", panel)
+    assert data["caveats"] == [
+        {"code": "panel_gap", "id": "italy", "judgement": "technical_merit"},
+        {"code": "panel_gap", "id": "italy", "judgement": "sincerity"},
+    ]
+    card = run_cli("score", "proposals/italy.yaml", "--panel", panel)
+    assert card.code == 0 and all(gap in card.out.splitlines() for gap in gaps)
+    rated = run_cli("score", "proposals/south-korea.yaml", "--panel", panel)
     assert rated.code == 0 and "Caveat" not in rated.out
     checked = run_cli("validate", "proposals", "--panel", panel)
     assert checked.code == 0
     assert checked.err == (
-        f"{panel}: warning: No panel member rated turkiye's sincerity: it scores 0 (missing).\n"
+        f"{panel}: warning: No panel member rated italy's technical_merit: it scores 0 "
+        "(missing).\n"
+        f"{panel}: warning: No panel member rated italy's sincerity: it scores 0 (missing).\n"
     )
     full = run_cli("validate", "proposals", "--panel", "panel")
     assert (full.code, full.err) == (0, "")
+
+
+def test_a_gap_in_the_ratings_of_an_offer_that_failed_a_stage_is_said(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    # No member rated turkiye: its technical stage score is 22.50 instead of 41.25, below
+    # the pass mark; the committee is told why, though turkiye is not in the ranking. Its
+    # sincerity was never scored (it did not reach the weighted evaluation): no caveat.
+    panel = str(_panel_without(tmp_path, "turkiye"))
+    result = run_cli("compare", "--panel", panel)
+    assert result.code == 0, result.err
+    assert "turkiye fails (22.50)" in result.out
+    lines = result.out.splitlines()
+    recommended = next(i for i, line in enumerate(lines) if line.startswith("Recommended"))
+    assert lines[recommended].startswith("Recommended, with the caveats below: south-korea")
+    assert (
+        "Caveat: No panel member rated turkiye's technical_merit: it scores 0 (missing)." in lines
+    )
+    data = json.loads(run_cli("compare", "--panel", panel, "-f", "json").out)
+    assert data["caveats"] == [
+        {"code": "panel_gap", "id": "turkiye", "judgement": "technical_merit"}
+    ]
 
 
 def test_a_mistyped_rating_loses_only_itself(run_cli: RunCli, tmp_path: Path) -> None:
@@ -275,7 +321,8 @@ def test_a_mistyped_rating_loses_only_itself(run_cli: RunCli, tmp_path: Path) ->
     member = folder / "c.yaml"
     member.write_text(
         member.read_text(encoding="utf-8").replace(
-            "italy: {sincerity: acceptable}", "italy: {sincerity: Acceptable}"
+            "italy: {sincerity: acceptable, technical_merit: outstanding}",
+            "italy: {sincerity: Acceptable, technical_merit: outstanding}",
         ),
         encoding="utf-8",
     )
@@ -284,20 +331,20 @@ def test_a_mistyped_rating_loses_only_itself(run_cli: RunCli, tmp_path: Path) ->
     assert result.err.startswith(f"{member}:")
     assert "unknown level 'Acceptable' for sincerity (did you mean `acceptable`?)" in result.err
     text = " ".join(result.out.split())
-    # C's other ratings still count: the disagreement on turkiye is still flagged.
-    assert (
-        "Panel disagreement on sincerity for turkiye: C outstanding (100), "
-        "B acceptable (50); spread 50."
-    ) in text
+    # C's other ratings still count (italy's technical merit, C outstanding); only the
+    # mistyped one is left out (—), and italy's sincerity is no longer a disagreement.
+    assert "italy technical_merit good good outstanding 75.0 25" in text
+    assert "italy sincerity good outstanding — 87.5 25" in text
+    assert "Panel disagreement on sincerity for italy" not in text
     line = next(
         i for i, line in enumerate(member.read_text().splitlines(), 1) if "Acceptable" in line
     )
     # italy's sincerity is the median of A good (75) and B outstanding (100): 87.5, not 75
-    # with C's acceptable (50). Sincerity is a quarter of long-term collaboration (20%):
-    # italy's total rises by 12.5 x 0.25 x 0.2 = 0.625, from 58.447 (tests/expected/
-    # compare-panel.txt: 58.45) to 59.07; south-korea's 61.54 leads it by 2.47.
+    # with C's acceptable (50). Sincerity is a quarter of long-term collaboration (16%):
+    # italy's total rises by 12.5 x 0.25 x 0.16 = 0.5, from 60.6746 (tests/expected/
+    # compare-panel.txt: 60.67) to 61.17; south-korea's 62.9518 leads it by 1.78.
     assert (
-        f"Recommended, with the caveats below: south-korea (South Korea), total 61.54, 2.47 "
+        f"Recommended, with the caveats below: south-korea (South Korea), total 62.95, 1.78 "
         f"ahead of italy. Caveat: Member C's sincerity rating of italy could not be read and "
         f"is left out ({member} line {line})."
     ) in text

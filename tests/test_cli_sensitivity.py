@@ -21,14 +21,18 @@ from evaluator.render import RenderOptions
 from evaluator.render.sensitivity import render
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
-from tests.helpers import criteria_from, matches_expected
+from tests.helpers import criteria_from, matches_expected, unstaged_criteria
 from tests.test_sensitivity import TWO, many_offers
 
 RunCli = Callable[..., Run]
 
 
-def sample_analysis(samples: int = 10_000) -> Sensitivity:
-    return analyse(compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA)), samples)
+def sample_analysis(samples: int = 10_000, criteria: Path = DEFAULT_CRITERIA) -> Sensitivity:
+    """The library's analysis of the samples: on the default criteria (a tender in stages),
+    of the offers that passed every stage, as `evaluator sensitivity` analyses them."""
+    import evaluator
+
+    return analyse(evaluator.compare([PROPOSALS], criteria=criteria).details, samples)
 
 
 def verdict(result: Sensitivity) -> str:
@@ -52,9 +56,22 @@ def test_table_on_the_samples(run_cli: RunCli) -> None:
     title = "Robustness of the recommendation: " + load_criteria(DEFAULT_CRITERIA).title
     assert " ".join(line.rstrip() for line in lines[:2]) == title
     assert lines[2].startswith(verdict(sample_analysis()))
-    assert any(
-        line.startswith("direct-offer is left out: ineligible (fails gate ") for line in lines
-    )
+    # Only the offers that passed every stage are analysed: only the note names the others.
+    assert [line for line in lines if "turkiye" in line or "direct-offer" in line] == [
+        "evaluation among the offers that passed every stage; not among them: turkiye, "
+        "direct-offer."
+    ]
+
+
+def test_an_ineligible_proposal_is_said_to_be_left_out(run_cli: RunCli, tmp_path: Path) -> None:
+    # Criteria without stages: one weighted evaluation of every offer, the ineligible named.
+    flat = unstaged_criteria(tmp_path)
+    result = run_cli("sensitivity", "--criteria", str(flat))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines[2].startswith(verdict(sample_analysis(criteria=flat)))
+    assert "direct-offer is left out: ineligible (fails gate advance_payment_guaranteed)." in lines
+    assert "turkiye is left out: ineligible (fails gate technical_compliance)." in lines
 
 
 def test_markdown_on_the_samples(run_cli: RunCli) -> None:
@@ -105,9 +122,18 @@ def test_json_contract(run_cli: RunCli) -> None:
         central = data["central_weights"][ident]
         assert (central is None) == (row[0] == 0)
         assert central is None or list(central) == list(data["weights"])
-    assert [x["id"] for x in data["excluded"]] == [e.id for e in expected.excluded]
-    assert data["excluded"][0]["reason"].startswith("fails gate ")
+    assert [x["id"] for x in data["excluded"]] == [e.id for e in expected.excluded] == []
     assert data["method"] == "wsm" and data["errors"] == []
+
+
+def test_json_names_the_ineligible_and_why(run_cli: RunCli, tmp_path: Path) -> None:
+    flat = unstaged_criteria(tmp_path)  # no stages: the ineligible are in the comparison
+    data = json.loads(run_cli("sensitivity", "--criteria", str(flat), "--format", "json").out)
+    expected = sample_analysis(criteria=flat)
+    assert [x["id"] for x in data["excluded"]] == [e.id for e in expected.excluded]
+    assert [x["id"] for x in data["excluded"]] == ["direct-offer", "turkiye"]
+    assert all(x["reason"].startswith("fails gate ") for x in data["excluded"])
+    assert list(data["acceptability"]) == [e.id for e in expected.proposals]
 
 
 def test_same_seed_same_bytes(run_cli: RunCli) -> None:
@@ -209,9 +235,11 @@ def test_sensitivity_keeps_numpy_out_of_compare() -> None:
 
 
 def test_ranks_lists_the_first_ranks_and_the_share_of_the_rest(run_cli: RunCli) -> None:
+    # Two offers pass every stage (south-korea, italy): --ranks 1 leaves the 2nd as the rest.
     every = json.loads(run_cli("sensitivity", "--format", "json").out)
     assert "acceptability_rest" not in every  # every rank is listed: as before
-    result = run_cli("sensitivity", "--format", "json", "--ranks", "2")
+    assert list(every["acceptability"]) == ["south-korea", "italy"]
+    result = run_cli("sensitivity", "--format", "json", "--ranks", "1")
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert list(data)[:7] == [
@@ -224,17 +252,17 @@ def test_ranks_lists_the_first_ranks_and_the_share_of_the_rest(run_cli: RunCli) 
         "acceptability_rest",
     ]
     rest = data["acceptability_rest"]
-    assert list(rest) == ["ranks", "shares"] and rest["ranks"] == 2
+    assert list(rest) == ["ranks", "shares"] and rest["ranks"] == 1
     for ident, row in every["acceptability"].items():
-        assert data["acceptability"][ident] == row[:2]
-        assert rest["shares"][ident] == pytest.approx(row[2], abs=2e-6)
+        assert data["acceptability"][ident] == row[:1]
+        assert rest["shares"][ident] == pytest.approx(row[1], abs=2e-6)
     assert data["central_weights"] == every["central_weights"]
-    table = run_cli("sensitivity", "--ranks", "2").out
-    assert "  Proposal      1st               2nd               3rd " in table
-    markdown = run_cli("sensitivity", "--ranks", "2", "--format", "markdown").out
-    assert "| Proposal | 1st | 2nd | 3rd |" in markdown
-    # Three proposals: --ranks 3 or more lists every rank, the same bytes as without.
-    assert run_cli("sensitivity", "--ranks", "3").out == run_cli("sensitivity").out
+    table = run_cli("sensitivity", "--ranks", "1").out
+    assert "  Proposal      1st               2nd " in table
+    markdown = run_cli("sensitivity", "--ranks", "1", "--format", "markdown").out
+    assert "| Proposal | 1st | 2nd |" in markdown
+    # Two proposals: --ranks 2 or more lists every rank, the same bytes as without.
+    assert run_cli("sensitivity", "--ranks", "2").out == run_cli("sensitivity").out
     assert run_cli("sensitivity", "--ranks", "0").code == 2
     assert run_cli("sensitivity", "--ranks", "101").code == 2
 
@@ -275,9 +303,11 @@ def test_more_than_100_proposals_list_ten_ranks_in_every_format(crowd: Sensitivi
 def test_a_long_analysis_is_refused_off_a_terminal_without_yes(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
-    for path in PROPOSALS.glob("*.yaml"):  # 20 copies of each sample: 60 eligible
+    # 30 copies of each single-file sample (turkiye, a folder, is not among them): 60 pass
+    # every stage (south-korea's and italy's; direct-offer's fail the financial stage).
+    for path in PROPOSALS.glob("*.yaml"):
         text = path.read_text(encoding="utf-8")
-        for copy in range(20):
+        for copy in range(30):
             (tmp_path / f"{path.stem}-{copy}.yaml").write_text(
                 text.replace(f"  id: {path.stem}\n", f"  id: {path.stem}-{copy}\n"),
                 encoding="utf-8",
@@ -300,11 +330,11 @@ def test_a_long_analysis_is_refused_off_a_terminal_without_yes(
 
 @pytest.fixture
 def small_limits(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Limits that the samples' 3 eligible proposals pass with 1,000 draws."""
+    """Limits that the samples' 2 offers passing every stage exceed with 1,000 draws."""
     from evaluator.analysis import sensitivity
 
-    monkeypatch.setattr(sensitivity, "WORK_LIMIT", 2_000)
-    monkeypatch.setattr(sensitivity, "VALUES_WORK_LIMIT", 200)
+    monkeypatch.setattr(sensitivity, "WORK_LIMIT", 1_500)
+    monkeypatch.setattr(sensitivity, "VALUES_WORK_LIMIT", 150)
 
 
 def test_yes_runs_a_long_analysis(run_cli: RunCli, small_limits: None) -> None:
@@ -313,7 +343,7 @@ def test_yes_runs_a_long_analysis(run_cli: RunCli, small_limits: None) -> None:
     assert (result.code, result.err) == (0, "")
     assert "(1,000 draws, seed 0)" in result.out
     assert run_cli("sensitivity", "--samples", "600", "-y").code == 0
-    assert run_cli("sensitivity", "--samples", "600").code == 0  # 1,800: within the limit
+    assert run_cli("sensitivity", "--samples", "600").code == 0  # 1,200: within the limit
     assert run_cli("sensitivity", "--samples", "600", "--values").code == 2
     assert run_cli("sensitivity", "--samples", "60", "--values").code == 0
 
@@ -332,8 +362,8 @@ def test_a_long_analysis_on_a_terminal_asks_first(
     result = run_cli("sensitivity", "--samples", "1000")
     assert result.code == code
     question = (
-        "1,000 draws × 3 eligible proposals is 3,000 proposal-draws, more than the "
-        "2,000 run without asking (it may take minutes). Run it? [y/N]: "
+        "1,000 draws × 2 eligible proposals is 2,000 proposal-draws, more than the "
+        "1,500 run without asking (it may take minutes). Run it? [y/N]: "
     )
     assert result.err.startswith(question)
     assert ("(1,000 draws, seed 0)" in result.out) == (code == 0)

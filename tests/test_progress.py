@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import sys
 from pathlib import Path
 
@@ -26,8 +27,8 @@ class Clock:
 
 
 def test_load_proposals_reports_every_file_bad_ones_too(tmp_path: Path) -> None:
-    for sample in sorted(PROPOSALS.glob("*.yaml")):
-        (tmp_path / sample.name).write_bytes(sample.read_bytes())
+    # The four samples: three files and turkiye's folder of two envelopes (one offer).
+    shutil.copytree(PROPOSALS, tmp_path, dirs_exist_ok=True)
     (tmp_path / "bad.yaml").write_text("proposal: [\n", encoding="utf-8")
     calls: list[tuple[int, int]] = []
     batch = load_proposals([tmp_path], on_file=lambda done, total: calls.append((done, total)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ from evaluator.model.proposal import Proposal
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.ranking import TIE_TOLERANCE, competition_ranks
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS
-from tests.helpers import criteria_from, offer
+from tests.helpers import criteria_from, offer, unstaged_criteria
 
 Matrix = Sequence[Sequence[float]]
 
@@ -622,16 +623,19 @@ def test_many_proposals_list_the_first_ranks_and_the_share_of_the_rest() -> None
     assert [None if w is None else list(w.values()) for w in a.central_weights.values()] == central
 
 
-def test_ranks_chooses_how_many_ranks_are_listed() -> None:
-    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+def test_ranks_chooses_how_many_ranks_are_listed(tmp_path: Path) -> None:
+    # One weighted evaluation of the samples (compare_files runs no stages): two eligible,
+    # south-korea and italy (direct-offer and turkiye each fail a gate).
+    comparison = compare_files([PROPOSALS], load_criteria(unstaged_criteria(tmp_path)))
     every = analyse(comparison, samples=500)
-    assert every.acceptability.rest is None  # three eligible proposals: every rank
-    two = analyse(comparison, samples=500, ranks=2)
-    assert two.acceptability.rest is not None
+    assert list(every.acceptability.shares) == ["south-korea", "italy"]
+    assert every.acceptability.rest is None  # two eligible proposals: every rank
+    one = analyse(comparison, samples=500, ranks=1)
+    assert one.acceptability.rest is not None
     for ident, row in every.acceptability.shares.items():
-        assert two.acceptability.shares[ident] == row[:2]
-        assert two.acceptability.rest[ident] == pytest.approx(row[2])
-    assert analyse(comparison, samples=500, ranks=3).acceptability == every.acceptability
+        assert one.acceptability.shares[ident] == row[:1]
+        assert one.acceptability.rest[ident] == pytest.approx(row[1])
+    assert analyse(comparison, samples=500, ranks=2).acceptability == every.acceptability
     assert analyse(comparison, samples=500, ranks=50).acceptability == every.acceptability
     # Up to 100 eligible proposals every rank is listed by default; beyond, the first ten.
     assert [sensitivity.listed_ranks(m) for m in (0, 3, 100, 101, 10_000)] == [0, 3, 100, 10, 10]

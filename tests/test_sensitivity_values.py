@@ -25,7 +25,13 @@ from evaluator.render.text.notes import notes_text
 from evaluator.scoring.engine import evaluate
 from evaluator.scoring.results import Comparison
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
-from tests.helpers import criteria_from, matches_expected, proposal_from, single_rule
+from tests.helpers import (
+    criteria_from,
+    matches_expected,
+    proposal_from,
+    single_rule,
+    unstaged_criteria,
+)
 
 RunCli = Callable[..., Run]
 
@@ -331,13 +337,13 @@ def test_values_json_on_the_samples(run_cli: RunCli, tmp_path: Path) -> None:
         "confidence",
         "values",
     ]
-    assert (
-        set(data["confidence"]) == set(data["acceptability"]) == {"italy", "turkiye", "south-korea"}
-    )
+    # The offers that passed every stage (turkiye fails the technical stage, direct-offer the
+    # financial one: neither is analysed).
+    assert set(data["confidence"]) == set(data["acceptability"]) == {"italy", "south-korea"}
     assert all(0 <= c <= 1 for c in data["confidence"].values() if c is not None)
     for shares in data["acceptability"].values():
         assert sum(shares) == pytest.approx(1.0)
-    # direct-offer is ineligible: its ranges are not drawn
+    # direct-offer failed a stage: its ranges (unit price, delivery...) are not drawn
     assert [(f["proposal"], f["field"]) for f in data["values"]["figures"]] == [
         ("south-korea", "pricing.sustainment_per_year"),
         ("south-korea", "g2g.delivery_months"),
@@ -387,14 +393,30 @@ def test_a_narrow_terminal_lists_the_figures_one_a_line(tmp_path: Path) -> None:
     assert "  italy ICP activities[5].value: 2,000,000–4,000,000" in lines
 
 
-def test_values_list_the_first_ranks_and_the_share_of_the_rest() -> None:
-    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA))
+def test_an_ineligible_proposal_s_ranges_are_not_drawn(run_cli: RunCli, tmp_path: Path) -> None:
+    # Criteria without stages: direct-offer is in the comparison, ineligible (it fails the
+    # gate advance_payment_guaranteed), and its ranged figures are said not to be drawn.
+    flat = unstaged_criteria(tmp_path)
+    result = run_cli("sensitivity", "--values", "--criteria", str(flat))
+    assert result.code == 0, result.err
+    text = " ".join(result.out.split())
+    assert "Note: direct-offer is left out as ineligible, so its ranged figures are not drawn." in (
+        text
+    )
+    data = json.loads(run_cli("sensitivity", "--values", "--criteria", str(flat), "-f", "json").out)
+    assert "direct-offer" not in {f["proposal"] for f in data["values"]["figures"]}
+
+
+def test_values_list_the_first_ranks_and_the_share_of_the_rest(tmp_path: Path) -> None:
+    # One weighted evaluation (compare_files runs no stages): south-korea and italy eligible.
+    comparison = compare_files([PROPOSALS], load_criteria(unstaged_criteria(tmp_path)))
     every = analyse(comparison, 2_000, values=True)
-    two = analyse(comparison, 2_000, values=True, ranks=2)
-    assert every.acceptability.rest is None and two.acceptability.rest is not None
+    one = analyse(comparison, 2_000, values=True, ranks=1)
+    assert list(every.acceptability.shares) == ["south-korea", "italy"]
+    assert every.acceptability.rest is None and one.acceptability.rest is not None
     for ident, row in every.acceptability.shares.items():
-        assert two.acceptability.shares[ident] == row[:2]
-        assert two.acceptability.rest[ident] == pytest.approx(row[2])
-    assert two.acceptability.central_weights == every.acceptability.central_weights
-    assert two.values is not None and every.values is not None
-    assert two.values.confidence == every.values.confidence
+        assert one.acceptability.shares[ident] == row[:1]
+        assert one.acceptability.rest[ident] == pytest.approx(row[1])
+    assert one.acceptability.central_weights == every.acceptability.central_weights
+    assert one.values is not None and every.values is not None
+    assert one.values.confidence == every.values.confidence

@@ -1062,23 +1062,30 @@ def sensitivity(
     with Recorder(record, register, by, programme) as recorder:
         framework = _load_criteria(options)
         recorder.criteria_read(framework)
-        if framework.stages:  # the analysis of the offers that passed every stage
-            details, errors, offers = _staged_for_analysis(framework, options, inputs, recorder)
-            comparison: Any = details
-        else:
-            with _progress("reading proposals") as on_file:
-                comparison = api.compare(
-                    inputs,
-                    criteria=framework,
-                    weights=options.weights,
-                    method=Method.WSM,
-                    panel=options.panel,
-                    max_bytes=options.max_bytes,
-                    on_file=on_file,
-                    jobs=recorder.jobs(None),
-                )
-            errors, details = comparison.errors, comparison.details
-            offers = [e.proposal for e in details.evaluations]
+        if framework.stages and not framework.stages[-1].recommend:
+            raise UsageError.at(
+                "--criteria",
+                f"the last stage of {framework.file} has no `recommend: true`: there is no "
+                "weighted evaluation to analyse",
+            )
+        # With stages, the weighted evaluation among the offers that passed every stage
+        # (sealed envelopes unopened), as `compare` recommends among them.
+        with _progress("reading proposals") as on_file:
+            comparison = api.compare(
+                inputs,
+                criteria=framework,
+                weights=options.weights,
+                method=Method.WSM,
+                panel=options.panel,
+                max_bytes=options.max_bytes,
+                on_file=on_file,
+                jobs=recorder.jobs(None),
+            )
+        errors, details = comparison.errors, comparison.details
+        staged = comparison.stages
+        offers = (
+            staged.proposals if staged is not None else [e.proposal for e in details.evaluations]
+        )
         _report(errors)
         recorder.mark(details.caveats, offers, details.weights)
         run = long_run(details, samples, values)
@@ -1111,42 +1118,6 @@ def sensitivity(
     _emit(text, options, [*inputs, Path(framework.file), *options.panel_inputs])
     if errors:
         raise typer.Exit(1)
-
-
-def _staged_for_analysis(
-    framework: Any, options: RunOptions, inputs: Sequence[Path], recorder: Recorder
-) -> tuple[Any, list[Problem], list[Any]]:
-    """`sensitivity` on criteria in stages: the stages run as `compare` runs them (sealed
-    envelopes stay sealed), and the weighted evaluation among the offers that passed them
-    all, with a note saying so."""
-    from evaluator import api
-    from evaluator.model.notes import STAGES_PASSED, Note
-
-    if not framework.stages[-1].recommend:
-        raise UsageError.at(
-            "--criteria",
-            f"the last stage of {framework.file} has no `recommend: true`: there is no "
-            "weighted evaluation to analyse",
-        )
-    with _progress("reading proposals") as on_file:
-        staged = api.compare_stages(
-            inputs,
-            framework,
-            weights=options.weights,
-            method=Method.WSM,
-            max_bytes=options.max_bytes,
-            panel=options.panel,
-            jobs=recorder.jobs(None),
-            on_file=on_file,
-        )
-    final = staged.final
-    assert final is not None  # the last stage recommends
-    passed = set(staged.passed_all)
-    left_out = [p.id for p in staged.proposals if p.id not in passed]
-    final.notes.insert(
-        0, Note(STAGES_PASSED, {"stages": [s.id for s in framework.stages], "left_out": left_out})
-    )
-    return final, staged.errors, staged.proposals
 
 
 # --- the register of runs (docs/register.md) -------------------------------------------------

@@ -499,7 +499,8 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
 
 def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     names = {k: k.replace("_", " ") for k in result.stability}  # lets a name wrap
-    name_width = min(16, max(len("Criterion"), *(len(n) for n in names.values())))
+    longest = max(len("Criterion"), *(len(n) for n in names.values()))
+    name_width = min(16, longest)
     ends = {k: _ends(s).replace("  ", "\n") for k, s in result.stability.items()}
     ends_width = max(
         len("Then first"), *(len(line) for e in ends.values() for line in e.split("\n"))
@@ -508,7 +509,9 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     # padding either side, one between columns, and one at each edge of the table. On a
     # terminal too narrow for a useful bar the numbers alone remain.
     fixed = len("Today") + len("0.0–100.0%") * 2 + ends_width + 6 * 3 + 1
-    if options.width - fixed - name_width < 20:  # narrow: names wrap at every space
+    if options.width - fixed - min(longest, 24) >= 20:  # room for whole names, and a bar
+        name_width = min(longest, 24)
+    elif options.width - fixed - name_width < 20:  # narrow: names wrap at every space
         words = [len(word) for n in names.values() for word in n.split()]
         name_width = min(name_width, max(len("Criterion"), *words))
     bar_width = min(50, options.width - fixed - name_width)

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
 from evaluator.render.problems import problem_line
-from evaluator.render.text.compliance import ANSWERS, failure_text
+from evaluator.render.stages_data import final_or_empty, staged_data
+from evaluator.render.text.compliance import failure_text
 from evaluator.render.text.gates import detail, requirement
 from evaluator.scoring.stages import Outcome, Staged, StageResult
 
@@ -164,26 +165,12 @@ def render_csv(staged: Staged) -> str:
     return "".join(lines)
 
 
-def _final_or_empty(staged: Staged) -> Any:
-    from evaluator.scoring.engine import evaluate
-
-    if staged.final is not None:
-        return staged.final
-    return evaluate([], staged.criteria, errors=[])
-
-
 def render_json(staged: Staged) -> str:
     """The JSON contract of `compare` (the weighted evaluation among the offers that passed
     every stage; no results when there is none) with `stages` and `sealed`."""
     import json
 
-    from evaluator.render.data import comparison_data
-
-    data = comparison_data(_final_or_empty(staged))
-    data["errors"] = [p.as_dict() for p in staged.errors]
-    data["stages"] = stages_data(staged)
-    data["sealed"] = list(staged.sealed)
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(staged_data(staged), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_html(
@@ -194,7 +181,7 @@ def render_html(
     from evaluator.render.html import render_report
 
     return render_report(
-        _final_or_empty(staged),
+        final_or_empty(staged),
         sensitivity=sensitivity,
         command=options.command,
         stages={"parts": stage_lines(staged), "closing": closing_lines(staged)},
@@ -239,60 +226,3 @@ def render_markdown(staged: Staged, final: str) -> str:
     lines += [f"**{md(line)}**" for line in closing_lines(staged)]
     text = "\n".join(lines).rstrip() + "\n"
     return text + ("\n" + final if final else "")
-
-
-def stages_data(staged: Staged) -> list[dict[str, Any]]:
-    """The JSON's `stages`: per stage, who passed with their score, who failed and why."""
-    data = []
-    for result in staged.stages:
-        stage = result.stage
-        data.append(
-            {
-                "id": stage.id,
-                "title": stage.title,
-                "envelope": stage.envelope,
-                "criteria": list(stage.criteria),
-                "gates": list(stage.gates),
-                "pass_mark": stage.pass_mark,
-                "recommend": stage.recommend,
-                "passed": [
-                    {"id": o.id, "score": None if o.score is None else number(o.score)}
-                    for o in result.outcomes
-                    if o.passed
-                ],
-                "failed": [_failed_data(o) for o in result.failed],
-                "not_considered": list(result.not_considered),
-            }
-        )
-    return data
-
-
-def _failed_data(outcome: Outcome) -> dict[str, Any]:
-    reasons_: list[dict[str, Any]] = [
-        {
-            "kind": "gate",
-            "gate": g.id,
-            "title": g.title,
-            "requirement": requirement(g.gate),
-            "detail": detail(g),
-        }
-        for g in outcome.failed_gates
-    ]
-    reasons_ += [
-        {
-            "kind": "requirement",
-            "requirement": row.requirement.id,
-            "answer": row.answer.answer,
-            "answer_text": ANSWERS[row.answer.answer],
-            "reference": row.answer.reference.as_dict(),
-        }
-        for row in outcome.unmet
-    ]
-    if outcome.below_mark:
-        reasons_.append({"kind": "pass_mark", "score": number(outcome.score or 0.0)})
-    reasons_ += [{"kind": "error", "error": p.as_dict()} for p in outcome.problems]
-    return {
-        "id": outcome.id,
-        "score": None if outcome.score is None else number(outcome.score),
-        "reasons": reasons_,
-    }

@@ -19,6 +19,7 @@ from evaluator.model.method import Method
 from evaluator.model.panel import Panel
 from evaluator.model.proposal import Proposal
 from evaluator.model.stages import Stage
+from evaluator.scoring import caveats
 from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.engine import evaluate, prepare
 from evaluator.scoring.results import Comparison, GateResult
@@ -131,6 +132,7 @@ def evaluate_stages(
     final = None
     if last is not None and last.recommend and until is None:
         final = evaluate(current, criteria, weights, method, [], panel)
+        final.caveats += _stage_gaps(results, criteria, panel, final.caveats)
     sealed = []
     if any(s.financial for s in criteria.stages):
         reached_financial = next((r for r in results if r.stage.financial), None)
@@ -141,6 +143,28 @@ def evaluate_stages(
         )
         sealed = [p.id for p in proposals if p.id not in opened_for]
     return Staged(criteria, results, final, problems, sealed, list(proposals))
+
+
+def _stage_gaps(
+    results: Sequence[StageResult],
+    criteria: Criteria,
+    panel: Panel | None,
+    known: Sequence[Caveat],
+) -> list[Caveat]:
+    """The judgements no panel member rated of the offers a stage scored on them (a stage
+    score, and so its pass mark, counted them as missing), that the recommendation's own
+    caveats do not already say: an offer that failed a stage is not in the ranking, but a
+    gap may be why it failed."""
+    if panel is None:
+        return []
+    gaps: list[Caveat] = []
+    for result in results:
+        sub = stage_criteria(criteria, result.stage)
+        reached = [o.id for o in result.outcomes if o.score is not None]
+        for caveat in caveats.find(sub, panel, reached, []):
+            if caveat.code == caveats.PANEL_GAP and caveat not in known and caveat not in gaps:
+                gaps.append(caveat)
+    return gaps
 
 
 def _open(proposals: list[Proposal], financial: Opener) -> tuple[list[Proposal], list[Outcome]]:
