@@ -39,6 +39,8 @@ UNREFERENCED_REQUIREMENT = "unreferenced_requirement"
 # `score` on criteria in stages: the offer's weighted evaluation, the stages not run: stages
 # (ids, in order).
 STAGES_NOT_RUN = "stages_not_run"
+# `diff` of two offers with different ids: old, new (the ids); NEW is scored under OLD's.
+DIFF_OTHER_ID = "diff_other_id"
 # `--method all` leaves the weighted sum out: columns (criterion.leaf of each raw rule).
 WSM_LEFT_OUT = "wsm_left_out"
 # Relative methods (topsis, promethee) with one proposal: methods.
@@ -94,6 +96,7 @@ RUN_NOTES = (
     UNMET_FIELD,
     UNREFERENCED_REQUIREMENT,
     STAGES_NOT_RUN,
+    DIFF_OTHER_ID,
     WSM_LEFT_OUT,
     ALONE_METHODS,
     RELATIVE_METHODS,
