@@ -1052,7 +1052,7 @@ def diff(
     force: ForceOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
 ) -> None:
-    """What each change between two rounds of an offer did to its score.
+    """What each change to an offer did to its score.
 
     Each changed field (old → new) and the points of the total it moved, the total
     change, and the rank among the --against offers before and after. The fields'
