@@ -365,3 +365,35 @@ def test_efficiency_holds_for_any_set_of_changes(tmp_path: Path, chosen: set[int
     assert len(result.shares) == len(chosen)
     assert sum(s.value for s in result.shares) == pytest.approx(result.total_change, abs=1e-9)
     assert result.exact == (len(chosen) <= 12)
+
+
+def test_a_change_of_currency_converts_the_money_of_every_mix(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Round 2 priced in dollars with the same numbers: every money figure is a change (the
+    same number is another sum), and the currency alone moves nothing, since each mix
+    has its money converted into its own currency from its round's."""
+    new = write(tmp_path, "italy-usd.yaml", edited(ITALY, ("currency: EUR", "currency: USD")))
+    data = as_json(run_cli("diff", "proposals/italy.yaml", str(new), "-f", "json"))
+    by_field = {c["field"]: c for c in data["changes"]}
+    assert {"pricing.currency", "pricing.unit_price", "industrial_collaboration.activities"} <= set(
+        by_field
+    )
+    assert by_field["pricing.currency"]["change"] == pytest.approx(0, abs=1e-9)
+    assert by_field["pricing.unit_price"]["change"] > 0  # dollars are cheaper than euros
+    assert sum(c["change"] for c in data["changes"]) == pytest.approx(
+        data["total_change"], abs=1e-9
+    )
+    # The same sum in the other currency is no change.
+    rate = 4.59275 / 3.8935  # the default criteria's likely EUR and USD rates
+    converted = edited(
+        ITALY,
+        ("currency: EUR", "currency: USD"),
+        ("unit_price: 165_000_000", f"unit_price: {165e6 * rate!r}"),
+    )
+    data = as_json(
+        run_cli(
+            "diff", "proposals/italy.yaml", str(write(tmp_path, "c.yaml", converted)), "-f", "json"
+        )
+    )
+    assert "pricing.unit_price" not in {c["field"] for c in data["changes"]}

@@ -32,6 +32,7 @@ from evaluator.model.method import ALL, Method
 from evaluator.model.notes import DIFF_OTHER_ID, STAGES_NOT_RUN, Note
 from evaluator.model.panel import Panel, is_judgement
 from evaluator.model.proposal import Proposal
+from evaluator.model.ranges import Range
 from evaluator.scoring.derive import ACTIVITIES, derive
 from evaluator.scoring.engine import (
     Context,
@@ -47,6 +48,7 @@ from evaluator.scoring.results import Evaluation, Prepared, WhatIf
 EXACT_UP_TO = 12  # changes: every subset (2^12 = 4,096 hybrids) is scored
 DEFAULT_SAMPLES = 200  # random orders of the changes, beyond EXACT_UP_TO
 _PRICING, IP_RIGHTS = "pricing.", "technology_transfer.ip_rights"
+CURRENCY = "pricing.currency"
 VALUE, LIST, ANSWER = "value", "activities", "answer"  # what a changed field is
 
 
@@ -131,14 +133,25 @@ class Diff:
         return self.old.rank - self.new.rank
 
 
-def changes(old: Proposal, new: Proposal) -> list[Change]:
-    """The fields that differ between OLD and NEW, in the order OLD then NEW give them."""
+def changes(old: Proposal, new: Proposal, rate: Rate | None = None) -> list[Change]:
+    """The fields that differ between OLD and NEW, in the order OLD then NEW give them.
+    When the rounds are priced in two currencies, money (figures and ICP activities) is
+    compared in one, at `rate` (the criteria's: units of the criteria currency for one
+    unit of a currency): the same sum in the other currency is no change."""
     found: list[Change] = []
+    exchange = _exchange(old, new, rate)
     for name in dict.fromkeys([*old.values, *new.values]):
         a, b = _given(old, name), _given(new, name)
-        if not _same(a, b):
+        if exchange is not None and name in MONEY_FIELDS and a is not None and b is not None:
+            same = _in(a, exchange[0]) == _in(b, exchange[1])
+        else:
+            same = _same(a, b)
+        if not same:
             found.append(Change(name, a, b))
-    if (old.activities or None) != (new.activities or None):
+    a_list, b_list = old.activities or None, new.activities or None
+    if exchange is not None and a_list and b_list:
+        a_list, b_list = _scaled(a_list, exchange[0]), _scaled(b_list, exchange[1])
+    if a_list != b_list:
         found.append(Change(ACTIVITIES, old.activities, new.activities, LIST))
     a_answers, b_answers = old.compliance or {}, new.compliance or {}
     for ident in dict.fromkeys([*a_answers, *b_answers]):
@@ -147,6 +160,42 @@ def changes(old: Proposal, new: Proposal) -> list[Change]:
                 Change(f"{COMPLIANCE}.{ident}", a_answers.get(ident), b_answers.get(ident), ANSWER)
             )
     return found
+
+
+# Units of the criteria currency for one unit of a currency; None: no rate for it.
+Rate = Callable[[str], "float | None"]
+
+
+def _exchange(old: Proposal, new: Proposal, rate: Rate | None) -> tuple[float, float] | None:
+    """The rates of OLD's and NEW's currencies when they differ and both are known."""
+    a, b = old.values.get(CURRENCY), new.values.get(CURRENCY)
+    if rate is None or a is None or b is None or a == b:
+        return None
+    first, second = rate(str(a)), rate(str(b))
+    return None if first is None or second is None else (first, second)
+
+
+def _in(value: Any, factor: float) -> Any:
+    """A money figure (or range) in the criteria currency, rounded off float noise."""
+    if isinstance(value, Range):
+        scaled = value.scaled(factor)
+        return (_round(scaled.low), _round(scaled.high), _round(scaled.likely))
+    return _round(value * factor) if isinstance(value, int | float) else value
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else float(f"{value:.12g}")
+
+
+def _scaled(activities: tuple[Activity, ...], factor: float) -> tuple[Activity, ...]:
+    return tuple(
+        replace(
+            a,
+            value=a.value * factor,
+            range=None if a.range is None else a.range.scaled(factor),
+        )
+        for a in activities
+    )
 
 
 def _given(proposal: Proposal, name: str) -> Any:
@@ -165,14 +214,20 @@ def _same(a: Any, b: Any) -> bool:
     )
 
 
-def hybrid(old: Proposal, new: Proposal, found: Sequence[Change], mask: int) -> Proposal:
-    """OLD with the changes whose bit is set in `mask` taken from NEW (OLD's id and file)."""
+def hybrid(
+    old: Proposal, new: Proposal, found: Sequence[Change], mask: int, rate: Rate | None = None
+) -> Proposal:
+    """OLD with the changes whose bit is set in `mask` taken from NEW (OLD's id and file).
+    When the rounds are priced in two currencies (`rate` as for `changes`), every money
+    figure of the mix is converted into the mix's own currency from its round's."""
     values, ranges = dict(old.values), dict(old.ranges)
+    taken: set[str] = set()
     activities = old.activities
     compliance: dict[str, Answer] | None = None if old.compliance is None else dict(old.compliance)
     for i, change in enumerate(found):
         if not mask >> i & 1:
             continue
+        taken.add(change.field)
         if change.kind == LIST:
             activities = new.activities
         elif change.kind == ANSWER:
@@ -192,6 +247,19 @@ def hybrid(old: Proposal, new: Proposal, found: Sequence[Change], mask: int) -> 
                 ranges[name] = new.ranges[name]
             else:
                 ranges.pop(name, None)
+    exchange = _exchange(old, new, rate)
+    if exchange is not None:
+        mine = exchange[1] if CURRENCY in taken else exchange[0]
+        for name in MONEY_FIELDS:
+            if name in values:
+                factor = (exchange[1] if name in taken else exchange[0]) / mine
+                if factor != 1.0:
+                    values[name] = float(values[name]) * factor  # type: ignore[arg-type]
+                    if name in ranges:
+                        ranges[name] = ranges[name].scaled(factor)
+        factor = (exchange[1] if ACTIVITIES in taken else exchange[0]) / mine
+        if activities and factor != 1.0:
+            activities = _scaled(activities, factor)
     return replace(old, values=values, ranges=ranges, activities=activities, compliance=compliance)
 
 
@@ -247,7 +315,7 @@ def diff(
     primary = criteria.method if chosen == ALL else chosen
     top_weights = criteria.weights(weights)
     pool = [p for p in others if p.proposal.id not in (old.id, new.id) and not p.problems]
-    found = changes(old, new)
+    found = changes(old, new, criteria.rate)
     whole = (1 << len(found)) - 1
     old_side = _in_field(prepare(old, criteria), pool, criteria, weights, primary, panel)
     # NEW under OLD's id: its problems located in its own file, its total that of the
@@ -387,7 +455,7 @@ class _Game:
         return found
 
     def _score(self, mask: int) -> Vector:
-        proposal = hybrid(self.old, self.new, self.found, mask)
+        proposal = hybrid(self.old, self.new, self.found, mask, self.criteria.rate)
         if self.method != Method.WSM or self.relative:
             # The others' scores (another method) or the references (relative rules)
             # depend on this hybrid, and the references on whether it passes the gates.
@@ -427,7 +495,9 @@ class _Game:
         inner = mask & self.computed
         base = self.bases.get(inner)
         if base is None:
-            base = derive(hybrid(self.old, self.new, self.found, inner), self.criteria).values
+            base = derive(
+                hybrid(self.old, self.new, self.found, inner, self.criteria.rate), self.criteria
+            ).values
             self.bases[inner] = base
         values = dict(base)
         given = proposal.values
@@ -443,7 +513,7 @@ class _Game:
         """Turn the shortcut of `_derived` off if it differs from `derive` anywhere checked."""
         whole = (1 << len(self.found)) - 1
         for mask in {0, whole, *(1 << i for i in range(len(self.found)))}:
-            proposal = hybrid(self.old, self.new, self.found, mask)
+            proposal = hybrid(self.old, self.new, self.found, mask, self.criteria.rate)
             try:
                 direct = derive(proposal, self.criteria).values
             except InputError:

@@ -15,6 +15,7 @@ from rich.text import Text
 from evaluator import __version__
 from evaluator.analysis.diff import Diff, Share
 from evaluator.model.compliance import Answer
+from evaluator.model.fields import MONEY_FIELDS
 from evaluator.model.ranges import Range
 from evaluator.render import RenderOptions
 from evaluator.render.data import SCHEMA_VERSION, number, plain, range_data, what_if_data
@@ -30,6 +31,7 @@ from evaluator.render.text.numbers import number_text, show_value
 DIFF_FORMATS = ("table", "json", "markdown", "html")
 PLACES = 2  # decimals of the points people read (the JSON has 6)
 NOT_GIVEN = "—"
+CURRENCY = "pricing.currency"
 
 
 def render(result: Diff, fmt: str, options: RenderOptions) -> str:
@@ -73,21 +75,37 @@ def signed(value: float, places: int = PLACES) -> str:
     return ("+" if value > 0 else "−") + text
 
 
-def value_text(value: Any, field: str) -> str:
-    """A changed field's value as people read it: a figure, a range, an answer, the
-    activities in short; "—" when the offer does not give it."""
+def value_text(value: Any, field: str, currency: str | None = None) -> str:
+    """A changed field's value as people read it: a figure (money in the round's
+    `currency`), a range, an answer, the activities in short; "—" when not given."""
     if value is None:
         return NOT_GIVEN
+    unit = f" {currency}" if currency and field in MONEY_FIELDS else ""
     if isinstance(value, Range):
         middle = "" if value.likely is None else f", likely {number_text(value.likely)}"
-        return f"{number_text(value.low)} to {number_text(value.high)}{middle}"
+        return f"{number_text(value.low)} to {number_text(value.high)}{middle}{unit}"
     if isinstance(value, Answer):
         return value.answer.replace("_", " ")
     if isinstance(value, tuple) and value and not isinstance(value[0], str):  # activities
         total = sum(a.value for a in value)
         count = len(value)
-        return f"{count} activit{'y' if count == 1 else 'ies'}, {number_text(total)} in all"
-    return show_value(value, field)
+        money = f" {currency}" if currency else ""
+        return f"{count} activit{'y' if count == 1 else 'ies'}, {number_text(total)}{money} in all"
+    return show_value(value, field) + unit
+
+
+def values_text(result: Diff, share: Share) -> tuple[str, str]:
+    """A change's old and new value as people read them (money in each round's currency)."""
+    change = share.change
+    return (
+        value_text(change.old, change.field, _currency(result.old)),
+        value_text(change.new, change.field, _currency(result.new)),
+    )
+
+
+def _currency(evaluation: Any) -> str | None:
+    currency = evaluation.proposal.values.get(CURRENCY)
+    return None if currency is None else str(currency)
 
 
 def rank_text(rank: int | None) -> str:
@@ -255,8 +273,7 @@ def _table(result: Diff, options: RenderOptions) -> str:
                 figure += f" ± {share.error:.{PLACES}f}"
             table.add_row(
                 share.change.field,
-                value_text(share.change.old, share.change.field),
-                value_text(share.change.new, share.change.field),
+                *values_text(result, share),
                 figure,
             )
         table.add_section()
@@ -300,8 +317,7 @@ def _markdown(result: Diff) -> str:
                 md_row(
                     [
                         md(share.change.field, code=True),
-                        value_text(share.change.old, share.change.field),
-                        value_text(share.change.new, share.change.field),
+                        *values_text(result, share),
                         figure,
                     ]
                 )
@@ -356,10 +372,10 @@ def _html(result: Diff) -> str:
             if share.error is not None:
                 figure += f" ± {share.error:.{PLACES}f}"
             css = "up" if value > 0 else "down" if value < 0 else ""
+            before, after = values_text(result, share)
             rows.append(
                 f"<tr><td><code>{e(share.change.field)}</code></td>"
-                f"<td>{e(value_text(share.change.old, share.change.field))}</td>"
-                f"<td>{e(value_text(share.change.new, share.change.field))}</td>"
+                f"<td>{e(before)}</td><td>{e(after)}</td>"
                 f'<td class="n {css}">{e(figure)}</td></tr>'
             )
         body.append(
