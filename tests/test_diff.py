@@ -397,3 +397,44 @@ def test_a_change_of_currency_converts_the_money_of_every_mix(
         )
     )
     assert "pricing.unit_price" not in {c["field"] for c in data["changes"]}
+
+
+def test_another_method_attributes_its_own_totals(run_cli: RunCli, tmp_path: Path) -> None:
+    new = write(tmp_path, "italy-r2.yaml", edited(ITALY, PRICE_DOWN, LEVEL_UP))
+    args = ("diff", "proposals/italy.yaml", str(new), "--against", "proposals", "-f", "json")
+    wsm, topsis = as_json(run_cli(*args)), as_json(run_cli(*args, "--method", "topsis"))
+    assert (wsm["method"], topsis["method"]) == ("wsm", "topsis")
+    assert topsis["what_if"] == {"weights": None, "method": "topsis"}
+    assert topsis["total_change"] != pytest.approx(wsm["total_change"])
+    assert sum(c["change"] for c in topsis["changes"]) == pytest.approx(
+        topsis["total_change"], abs=1e-9
+    )
+    assert all(c["criteria"] == {} for c in topsis["changes"])
+
+
+def test_a_mix_that_cannot_be_scored_is_named(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Should a mix of the rounds be one the engine refuses (OLD and NEW are not), the error
+    says which changes it takes from NEW, at the place of the problem."""
+    from evaluator.analysis import diff as core
+    from evaluator.errors import InputError
+
+    real = core.derive
+
+    def refusing(proposal, criteria):  # type: ignore[no-untyped-def]
+        values = proposal.values
+        if values.get("pricing.unit_price") == 156_750_000 and (
+            values.get("technology_transfer.level") == "licensed_production"
+        ):
+            raise InputError.at(proposal.file, "refused")
+        return real(proposal, criteria)
+
+    monkeypatch.setattr(core, "derive", refusing)
+    new = write(tmp_path, "italy-r2.yaml", edited(ITALY, PRICE_DOWN, LEVEL_UP))
+    result = run_cli("diff", "proposals/italy.yaml", str(new))
+    assert result.code == 1 and result.out == ""
+    assert result.err == (
+        "proposals/italy.yaml: OLD with pricing.unit_price from NEW cannot be scored: refused\n"
+    )
+    assert "Traceback" not in result.err

@@ -463,6 +463,8 @@ class _Game:
         else:  # only its own values count: the gates are not decided again
             try:
                 item = Prepared(proposal, self._derived(mask, proposal))
+            except Unscorable:
+                raise
             except InputError as exc:
                 item = Prepared(proposal, problems=tuple(exc.problems))
         if item.problems:
@@ -495,9 +497,11 @@ class _Game:
         inner = mask & self.computed
         base = self.bases.get(inner)
         if base is None:
-            base = derive(
-                hybrid(self.old, self.new, self.found, inner, self.criteria.rate), self.criteria
-            ).values
+            mix = hybrid(self.old, self.new, self.found, inner, self.criteria.rate)
+            try:
+                base = derive(mix, self.criteria).values
+            except InputError as exc:  # that mix of the changes derive reads
+                raise Unscorable(exc.problems, self._fields(inner)) from None
             self.bases[inner] = base
         values = dict(base)
         given = proposal.values
@@ -516,9 +520,10 @@ class _Game:
             proposal = hybrid(self.old, self.new, self.found, mask, self.criteria.rate)
             try:
                 direct = derive(proposal, self.criteria).values
+                shortcut = self._derived(mask, proposal)
             except InputError:
                 continue  # said when that hybrid is scored
-            if self._derived(mask, proposal) != direct:
+            if shortcut != direct:
                 self.shortcut = False
                 return
 
