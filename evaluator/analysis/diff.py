@@ -592,24 +592,25 @@ def _full(item: Prepared, criteria: Criteria, context: Context) -> Vector:
 
 def _exact(n: int, value: Callable[[int], Vector]) -> list[Vector]:
     """Each player's Shapley value over every coalition: Σ |S|!(n−|S|−1)!/n! × the
-    marginal change of adding it to S."""
+    marginal change of adding it to S (plain Python: 12 players are 24,576 terms)."""
     if n == 0:
         return []
-    import numpy as np
-
     count = 1 << n
-    table = np.array([value(mask) for mask in range(count)], dtype=float)
-    masks = np.arange(count)
-    sizes = np.array([bin(m).count("1") for m in range(count)])
-    factor = np.array(
-        [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
-    )
+    table = [value(mask) for mask in range(count)]
+    sizes = [mask.bit_count() for mask in range(count)]
+    factor = [math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n) for k in range(n)]
+    width = len(table[0])
     result: list[Vector] = []
     for i in range(n):
         bit = 1 << i
-        without = masks[(masks & bit) == 0]
-        marginal = table[without | bit] - table[without]
-        result.append(tuple(float(x) for x in (factor[sizes[without]] @ marginal)))
+        sums = [0.0] * width
+        for mask in range(count):
+            if mask & bit:
+                continue
+            weight, before, after = factor[sizes[mask]], table[mask], table[mask | bit]
+            for k in range(width):
+                sums[k] += weight * (after[k] - before[k])
+        result.append(tuple(sums))
     return result
 
 

@@ -8,10 +8,6 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from rich import box
-from rich.table import Table
-from rich.text import Text
-
 from evaluator import __version__
 from evaluator.analysis.diff import Diff, Share
 from evaluator.model.compliance import Answer
@@ -20,11 +16,9 @@ from evaluator.model.ranges import Range
 from evaluator.render import RenderOptions
 from evaluator.render.data import SCHEMA_VERSION, number, plain, range_data, what_if_data
 from evaluator.render.json import dumps
-from evaluator.render.layout import fit_table
 from evaluator.render.markdown_text import md
 from evaluator.render.markdown_text import row as md_row
 from evaluator.render.problems import problem_line
-from evaluator.render.table import print_to_text
 from evaluator.render.text.notes import notes_text
 from evaluator.render.text.numbers import number_text, show_value
 
@@ -256,6 +250,13 @@ def _value_data(value: Any) -> Any:
 
 
 def _table(result: Diff, options: RenderOptions) -> str:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from evaluator.render.layout import fit_table
+    from evaluator.render.table import print_to_text
+
     parts: list[Any] = [Text(line, style="bold") for line in headline(result)]
     nothing = no_change(result)
     if nothing:
