@@ -77,6 +77,7 @@ PUBLIC = {
     "compare",
     "score",
     "sensitivity",
+    "diff",
     "derive_weights",
     "Comparison",
     "Evaluation",
