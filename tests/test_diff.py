@@ -438,3 +438,23 @@ def test_a_mix_that_cannot_be_scored_is_named(
         "proposals/italy.yaml: OLD with pricing.unit_price from NEW cannot be scored: refused\n"
     )
     assert "Traceback" not in result.err
+
+
+def test_a_gate_failed_by_a_change_is_said_with_the_eligibility(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    new = write(
+        tmp_path,
+        "italy-r2.yaml",
+        edited(ITALY, ("local_content_pct: 45 ", "local_content_pct: 25 ")),
+    )
+    args = ("diff", "proposals/italy.yaml", str(new), "--against", "proposals")
+    data = as_json(run_cli(*args, "-f", "json"))
+    assert (data["old"]["eligible"], data["new"]["eligible"]) == (True, False)
+    assert (data["old"]["rank"], data["new"]["rank"], data["rank_change"]) == (2, None, None)
+    assert [(g["id"], g["old"], g["new"]) for g in data["gates"]] == [
+        ("local_content_floor", True, False)
+    ]
+    table = run_cli(*args).out
+    assert "Rank 2 → not ranked of 4; no longer eligible" in table
+    assert "Gate local_content_floor (At least 30% local content): passed → failed" in table
