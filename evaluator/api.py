@@ -50,6 +50,7 @@ from evaluator.scoring.results import Evaluation as EngineEvaluation
 from evaluator.scoring.results import Prepared, WhatIf
 
 if TYPE_CHECKING:
+    from evaluator.analysis.diff import Diff
     from evaluator.analysis.sensitivity import Sensitivity
     from evaluator.model.ahp import AhpResult
     from evaluator.register.store import Run, Verification
@@ -570,6 +571,65 @@ def sensitivity(
         stages = [s.id for s in staged.criteria.stages]
         result.notes.insert(0, Note(STAGES_PASSED, {"stages": stages, "left_out": left_out}))
     return result
+
+
+def diff(
+    old: PathArg,
+    new: PathArg,
+    *,
+    criteria: Criteria | PathArg | None = None,
+    against: PathArg | Iterable[PathArg] = (),
+    weights: Mapping[str, float] | None = None,
+    method: str | None = None,
+    panel: PathArg | None = None,
+    samples: int | None = None,
+    seed: int = 0,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Diff:
+    """What each change between two rounds of one offer (OLD and NEW: files, or folders of
+    two envelopes) did to its total, in the field of the offers in `against` (files and
+    folders; those with OLD's or NEW's id are left out): each changed field's share of the
+    total change (Shapley values: exact up to 12 changes, else from `samples` random orders
+    of them, 200 by default, drawn with `seed`), the total change, each one's rank among
+    the field, the gates whose outcome changed. `weights`, `method` and `panel` as for
+    `compare`. InputError when OLD or NEW cannot be read or scored; an offer of the field
+    that cannot be is left out, its problems in the result's `errors`."""
+    from evaluator.analysis.diff import DEFAULT_SAMPLES
+    from evaluator.analysis.diff import diff as analyse
+
+    overrides, chosen = _weights(weights), _method(method)
+    if samples is None:
+        samples = DEFAULT_SAMPLES
+    _whole("samples", samples, 1, A_NUMBER_OF_DRAWS)
+    _whole("seed", seed, 0, A_WHOLE_NUMBER)
+    framework = _criteria(criteria, max_bytes)
+    first = load_proposal(Path(old), max_bytes)
+    second = load_proposal(Path(new), max_bytes)
+    field_paths = (
+        [] if isinstance(against, str | os.PathLike) and not str(against) else _paths(against)
+    )
+    batch = load_proposals(field_paths, max_bytes, criteria=framework) if field_paths else Batch()
+    judged: Panel | None = None
+    if panel is not None:
+        ids = [first.id, *[p.id for p in batch.proposals if p.id != first.id]]
+        judged, problems = load_panel(
+            Path(panel), framework, ids, other_proposals=True, max_bytes=max_bytes
+        )
+        batch.errors.extend(problems)
+    unscored = [p for p in batch.prepared if p.problems]
+    errors = [*batch.errors, *(problem for p in unscored for problem in p.problems)]
+    return analyse(
+        first,
+        second,
+        framework,
+        batch.prepared,
+        weights=overrides,
+        method=chosen,
+        panel=judged,
+        samples=samples,
+        seed=seed,
+        errors=errors,
+    )
 
 
 def derive_weights(path: PathArg, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AhpResult:

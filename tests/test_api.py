@@ -79,6 +79,7 @@ PUBLIC = {
     "compare",
     "score",
     "sensitivity",
+    "diff",
     "derive_weights",
     "Comparison",
     "Evaluation",

@@ -76,6 +76,8 @@ ERROR_CALLS = frozenset(
 SCHEMA_CALLS = frozenset({"Parameter"})
 ALLOWED_FILES = {
     "io/files.py": "error messages of reading a file (not a result's)",
+    "register/store.py": "SQL: the register's schema, queries and the triggers' refusal, "
+    "which the database says (never a result's words)",
     "io/strict_yaml.py": "error messages of reading YAML, libyaml's slips explained",
     "model/checks.py": "the core's error-message helpers (a value described, a hint)",
     "model/schema.py": "the JSON Schemas' descriptions of the input files",

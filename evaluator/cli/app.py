@@ -21,6 +21,7 @@ import typer
 from evaluator import __version__
 from evaluator.cli.coercion import install
 from evaluator.cli.options import (
+    DIFF_FORMATS,
     REPORT_FORMATS,
     RESULT_FORMATS,
     WEIGHTS_FORMATS,
@@ -1123,7 +1124,13 @@ def sensitivity(
 # --- the register of runs (docs/register.md) -------------------------------------------------
 
 register_app = typer.Typer(
-    help="The register of runs: open a programme's bids, check the record.",
+    help="The register of runs: open a programme, verify the record.\n\n"
+    "Where it is: --register PATH|URL, else $EVALUATOR_REGISTER, else evaluations.db "
+    "beside the criteria file (docs/register.md).\n\n"
+    "Examples:\n\n\b\n"
+    "  evaluator register open --programme CSS-26\n"
+    "  evaluator register verify --head 2aa1b7bc4fc5dab9",
+    short_help="The register of runs: open a programme, verify the record.",
     no_args_is_help=True,
     context_settings={"help_option_names": ["--help", "-h"]},
 )
@@ -1350,7 +1357,7 @@ def replay(
     register: RegisterOption = None,
     criteria: CriteriaOption = None,
 ) -> None:
-    """Recompute a stored run from its stored inputs, and compare the results.
+    """Recompute a stored run and compare it with the stored result.
 
     Exit status 0 when the result is identical to the one stored, 1 when it differs
     (the differences are listed).
@@ -1375,6 +1382,113 @@ def replay(
         differences = [("(the whole result)", stored.result[:60], (text or errors)[:60])]
     _write_stdout(replay_text(stored, __version__, identical, differences))
     if not identical:
+        raise typer.Exit(1)
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        Path,
+        typer.Argument(
+            help="The offer as it was: a proposal file, or a folder of two envelopes.",
+            metavar="OLD",
+            show_default=False,
+            readable=False,
+        ),
+    ],
+    new: Annotated[
+        Path,
+        typer.Argument(
+            help="The same offer revised (the next round), likewise.",
+            metavar="NEW",
+            show_default=False,
+            readable=False,
+        ),
+    ],
+    against: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--against",
+            "-a",
+            metavar="PATH",
+            help="The other offers (files and folders; repeat the option): the field OLD and "
+            "NEW are ranked in and proportional rules compare with. An offer with OLD's or "
+            "NEW's id is left out of it. [default: none]",
+            show_default=False,
+            readable=False,
+        ),
+    ] = None,
+    criteria: CriteriaOption = None,
+    panel: PanelOption = None,
+    weights: WeightsOption = None,
+    method: MethodOption = None,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples",
+            min=1,
+            max=1_000_000,
+            metavar="N",
+            help="Beyond 12 changed fields: random orders of the changes drawn to estimate "
+            "each one's share (up to 12, every combination is scored: exact).",
+        ),
+    ] = 200,
+    seed: Annotated[
+        int,
+        typer.Option(
+            "--seed", min=0, metavar="N", help="Random seed: the same seed gives the same output."
+        ),
+    ] = 0,
+    fmt: Annotated[str, _format_option(DIFF_FORMATS)] = Format.TABLE.value,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+) -> None:
+    """What each change to an offer did to its score.
+
+    Each changed field (old → new) and the points of the total it moved, the total
+    change, and the rank among the --against offers before and after. The fields'
+    points add up to the total change: they are Shapley values over the changed
+    fields (each change's average effect over every order of making the changes).
+
+    Examples:
+
+    \b
+      evaluator diff proposals/italy.yaml italy-r2.yaml --against proposals/
+      evaluator diff proposals/italy.yaml italy-r2.yaml --format json
+    """
+    from evaluator import api
+    from evaluator.render.diff import render
+
+    options = run_options(
+        fmt,
+        DIFF_FORMATS,
+        method=method,
+        weights=weights,
+        criteria=criteria,
+        panel=panel,
+        output=output,
+        force=force,
+        max_bytes=max_bytes,
+    )
+    framework = _load_criteria(options)
+    field = against or []
+    result = api.diff(
+        old,
+        new,
+        criteria=framework,
+        against=field,
+        weights=options.weights,
+        method=options.method,
+        panel=options.panel,
+        samples=samples,
+        seed=seed,
+        max_bytes=options.max_bytes,
+    )
+    _report(result.errors)
+    text = render(result, options.format, _render_options())
+    _emit(text, options, [old, new, *field, Path(framework.file), *options.panel_inputs])
+    if result.errors:
         raise typer.Exit(1)
 
 

@@ -42,6 +42,7 @@ class Format(StrEnum):
 RESULT_FORMATS = tuple(Format(name) for name in FORMATS)  # compare, score: every renderer
 REPORT_FORMATS = (Format.TABLE, Format.JSON, Format.MARKDOWN)  # sensitivity, criteria
 WEIGHTS_FORMATS = (Format.TABLE, Format.JSON, Format.YAML)  # weights (AHP)
+DIFF_FORMATS = (Format.TABLE, Format.JSON, Format.MARKDOWN, Format.HTML)  # diff
 
 
 @dataclass(frozen=True, slots=True)

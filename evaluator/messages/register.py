@@ -28,3 +28,5 @@ ALREADY_OPENED = Template(
     "programme `{programme}` was opened at run {run} ({at}): its criteria are frozen; "
     "a programme is opened once"
 )
+A_FOLDER = Template("is a folder: a register is a file (or a postgresql:// URL)")
+NO_SUCH_FOLDER = Template("cannot make the register here: no such folder")

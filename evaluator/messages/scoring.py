@@ -41,3 +41,7 @@ NO_MULTIPLIER_FOR_KIND = Template(
 )
 
 DUPLICATE_ID = Template("the id `{id}` is already used by {first}; ids must be unique")
+
+# `diff`: a hybrid of two rounds of an offer (OLD with some of NEW's changes) the engine
+# cannot score: the `fields` it takes from NEW, and the `problem`.
+HYBRID_UNSCORABLE = Template("OLD with {fields} from NEW cannot be scored: {problem}")

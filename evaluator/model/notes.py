@@ -42,6 +42,8 @@ STAGES_NOT_RUN = "stages_not_run"
 # `sensitivity` on criteria in stages: the analysis is of the weighted evaluation among the
 # offers that passed every stage: stages (ids, in order), left_out (the offers that did not).
 STAGES_PASSED = "stages_passed"
+# `diff` of two offers with different ids: old, new (the ids); NEW is scored under OLD's.
+DIFF_OTHER_ID = "diff_other_id"
 # `--method all` leaves the weighted sum out: columns (criterion.leaf of each raw rule).
 WSM_LEFT_OUT = "wsm_left_out"
 # Relative methods (topsis, promethee) with one proposal: methods.
@@ -98,6 +100,7 @@ RUN_NOTES = (
     UNREFERENCED_REQUIREMENT,
     STAGES_NOT_RUN,
     STAGES_PASSED,
+    DIFF_OTHER_ID,
     WSM_LEFT_OUT,
     ALONE_METHODS,
     RELATIVE_METHODS,

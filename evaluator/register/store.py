@@ -32,12 +32,14 @@ from typing import Any
 
 from evaluator.errors import NoRegisterError, RegisterError
 from evaluator.messages.register import (
+    A_FOLDER,
     ALREADY_OPENED,
     CANNOT_OPEN,
     DAMAGED,
     NEWER_SCHEMA,
     NO_DRIVER,
     NO_REGISTER,
+    NO_SUCH_FOLDER,
     NO_SUCH_RUN,
     NOT_OURS,
     NOT_SQLITE,
@@ -655,11 +657,11 @@ def _open_sqlite(path: str, create: bool) -> _Sqlite:
         if not create:
             raise NoRegisterError.at(path, NO_REGISTER) from None
         if not Path(path).parent.is_dir():
-            raise RegisterError.at(path, CANNOT_OPEN(reason="no such folder")) from None
+            raise RegisterError.at(path, NO_SUCH_FOLDER) from None
         _create_sqlite(path)
         return _open_sqlite(path, create=False)
     except IsADirectoryError:
-        raise RegisterError.at(path, CANNOT_OPEN(reason="it is a folder")) from None
+        raise RegisterError.at(path, A_FOLDER) from None
     except OSError as exc:
         raise RegisterError.at(path, CANNOT_OPEN(reason=exc.strerror or str(exc))) from None
     if header != SQLITE_HEADER:

@@ -12,6 +12,7 @@ from evaluator.model.notes import (
     ALONE_METHODS,
     COMPARED_WITH_ITSELF,
     CRITERIA_METHOD,
+    DIFF_OTHER_ID,
     MISSING_CREDIBILITY,
     MISSING_VALUE,
     PANEL_DISAGREEMENT,
@@ -115,6 +116,10 @@ NOTES: dict[str, Callable[[Mapping[str, Any]], str]] = {
         + ", ".join(data["stages"])
         + "): this analyses the weighted evaluation among the offers that passed every "
         "stage" + ("; not among them: " + ", ".join(data["left_out"]) if data["left_out"] else "")
+    ),
+    DIFF_OTHER_ID: lambda data: (
+        f"OLD is `{data['old']}` and NEW is `{data['new']}`: two offers, not two rounds of one; "
+        f"NEW is scored as `{data['old']}` would be (the panel's ratings of `{data['old']}`)"
     ),
     WSM_LEFT_OUT: lambda data: (
         "wsm is left out of the comparison: " + ", ".join(data["columns"]) + " use a raw rule"
