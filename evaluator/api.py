@@ -191,7 +191,7 @@ def compare_stages(
 
     batch = load_proposals(paths, max_bytes, on_file, jobs, sealed=True)
     judged = _panel_of(batch, panel, criteria, max_bytes)
-    return evaluate_stages(
+    staged = evaluate_stages(
         batch.proposals,
         criteria,
         weights=weights,
@@ -201,6 +201,11 @@ def compare_stages(
         until=until,
         financial=lambda proposal: open_financial(proposal, max_bytes),
     )
+    if staged.final is not None:
+        # A `technical` field no offer gives, as `compare_files` notes it: every offer read
+        # (a financial envelope gives only `pricing`, so the sealed ones count in full).
+        staged.final.notes.extend(free_form_notes(criteria, batch.proposals))
+    return staged
 
 
 def _panel_of(batch: Batch, panel: Path | None, criteria: Criteria, max_bytes: int) -> Panel | None:
