@@ -132,7 +132,8 @@ def evaluate_stages(
     last = results[-1].stage if results else None
     final = None
     if last is not None and last.recommend and until is None:
-        final = evaluate(current, criteria, weights, method, [], panel, unread=unread)
+        # with the run's errors, which a report lists as "not evaluated" as `evaluate`'s
+        final = evaluate(current, criteria, weights, method, problems, panel, unread=unread)
     sealed = []
     if any(s.financial for s in criteria.stages):
         reached_financial = next((r for r in results if r.stage.financial), None)
