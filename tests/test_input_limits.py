@@ -70,8 +70,13 @@ def test_a_padded_number_too_large_is_too_large_not_a_crash() -> None:
 
 def test_a_padded_quantity_in_a_batch_is_read(run_cli: RunCli, tmp_path: Path) -> None:
     padded = tmp_path / "z.yaml"
+    answers = "".join(  # the default criteria's requirements, each answered
+        f"  CSS-R0{n}: {{answer: compliant, reference: {{volume: 1, page: {n}}}}}\n"
+        for n in range(1, 7)
+    )
     padded.write_text(
-        f"proposal:\n  country: X\npricing:\n  currency: EUR\n  quantity: {ZEROS}3\n",
+        f"proposal:\n  country: X\npricing:\n  currency: EUR\n  quantity: {ZEROS}3\n"
+        "compliance:\n" + answers,
         encoding="utf-8",
     )
     result = run_cli("compare", "proposals", str(padded), "-f", "csv")
