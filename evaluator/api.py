@@ -194,7 +194,7 @@ def compare_stages(
 
     batch = load_proposals(paths, max_bytes, on_file, jobs, sealed=True)
     judged = _panel_of(batch, panel, criteria, max_bytes)
-    return evaluate_stages(
+    staged = evaluate_stages(
         batch.proposals,
         criteria,
         weights=weights,
@@ -203,7 +203,14 @@ def compare_stages(
         errors=batch.errors,
         until=until,
         financial=lambda proposal: open_financial(proposal, max_bytes),
+        # The files that could not be read (an empty folder is said, but is not a file).
+        unread=files_of(p for p in batch.errors if p.words != NO_PROPOSALS),
     )
+    if staged.final is not None:
+        # A `technical` field no offer gives, as `compare_files` notes it: every offer read
+        # (a financial envelope gives only `pricing`, so the sealed ones count in full).
+        staged.final.notes.extend(free_form_notes(criteria, batch.proposals))
+    return staged
 
 
 def _panel_of(batch: Batch, panel: Path | None, criteria: Criteria, max_bytes: int) -> Panel | None:

@@ -15,7 +15,7 @@ from evaluator.model.proposal import Proposal
 from evaluator.render.text.gates import detail
 from evaluator.scoring.engine import evaluate
 from tests.conftest import PROPOSALS, Run
-from tests.helpers import criteria_from, proposal_from
+from tests.helpers import criteria_from, proposal_from, unstaged_criteria
 
 RunCli = Callable[..., Run]
 
@@ -62,8 +62,13 @@ def test_a_derived_percentage_reads_as_a_rounded_percent_in_every_format(
     assert "75.6%" in flat  # the gate icp_local_share's value
 
 
-def test_the_json_keeps_the_full_precision_of_a_rounded_percent(run_cli: RunCli) -> None:
-    data = json.loads(run_cli("compare", "-f", "json").out)
+def test_the_json_keeps_the_full_precision_of_a_rounded_percent(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    # One weighted evaluation of every sample (the default criteria without their stages):
+    # the direct offer, which fails the financial stage, has its result there.
+    criteria = str(unstaged_criteria(tmp_path))
+    data = json.loads(run_cli("compare", "--criteria", criteria, "-f", "json").out)
     direct = next(r for r in data["results"] if r["id"] == "direct-offer")
     gate = next(g for g in direct["gates"] if g["id"] == "icp_local_share")
     assert gate["detail"] == "75.6%"  # 100 × 180 / 238 = 75.6303 (as above)

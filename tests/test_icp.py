@@ -164,8 +164,18 @@ def icp_offer(
         f"proposal:\n  country: X\npricing:\n  currency: {currency}\n{price}"
         "industrial_collaboration:\n  activities:\n"
         + textwrap.indent(textwrap.dedent(activities), "    ")
+        + COMPLIANCE
     )
     return proposal_from(text, name)
+
+
+# The default criteria have a requirements file (criteria/requirements.yaml): a proposal
+# answers each of its six lines, or is an error. Appended after the activities, so that
+# their line numbers in the messages below stay as they are.
+COMPLIANCE = "compliance:\n" + "".join(
+    f"  CSS-R0{n}: {{answer: compliant, reference: {{volume: 1, page: {n}}}}}\n"
+    for n in range(1, 7)
+)
 
 
 def activity(kind: str, value: float, local: bool = False) -> str:
@@ -487,7 +497,7 @@ def test_validate_reports_an_unknown_activity_type(
     offer.write_text(
         "proposal:\n  country: X\npricing:\n  currency: MYR\n"
         "industrial_collaboration:\n  activities:\n"
-        "    - {type: offset, description: d, value: 1}\n"
+        "    - {type: offset, description: d, value: 1}\n" + COMPLIANCE
     )
     result = run_cli("validate", str(offer))
     assert result.code == 1

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT, Run
+from tests.helpers import unstaged_criteria
 from tests.test_input_corpus import CORPUS, EXPECTED
 
 RunCli = Callable[..., Run]
@@ -24,13 +25,16 @@ def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
 ) -> None:
     for sample in (ROOT / "proposals").glob("*.yaml"):
         shutil.copy(sample, tmp_path)
+    shutil.copytree(ROOT / "proposals" / "turkiye", tmp_path / "turkiye")  # two envelopes
     bad = sorted((CORPUS / "proposals").iterdir())
     for path in bad:
         shutil.copy(path, tmp_path)
-    result = run_cli("compare", str(tmp_path))
+    result = run_cli("compare", str(tmp_path))  # the default criteria: a tender in stages
     assert result.code == 1
-    # The good ones come out exactly as they do on their own, and the output says, next to
-    # the recommendation, which files are not in the ranking.
+    # The good ones come out exactly as they do on their own; the output says, next to
+    # the recommendation, which files are not in the ranking because they could not be
+    # read, and the one that was read but cannot be evaluated (a currency with no rate)
+    # fails the first stage, "not evaluated", with its error.
     alone = " ".join(run_cli("compare", "proposals").out.split())
     out = " ".join(result.out.split())
     told = re.search(
@@ -39,10 +43,21 @@ def test_a_folder_of_good_and_bad_files_scores_the_good_and_lists_the_bad(
         out,
     )
     assert told is not None, result.out
-    assert out.replace(told.group(0), "") == alone
+    stopped = re.search(
+        r" currency-without-rate fails: not evaluated: (.*?) \(it has EUR, MYR, USD\)\.", out
+    )
+    assert stopped is not None, result.out
+    assert stopped.group(1).replace(" ", "") == (
+        f"{tmp_path}/currency-without-rate.yaml:5:13:noexchangerateforCHFincriteria/default.yaml"
+    )
+    # then not considered at the next stage, its financial envelope never opened
+    assert out.count("turkiye, currency-without-rate.") == 2
+    good = out.replace(told.group(0), "").replace(stopped.group(0), "")
+    assert good.replace("turkiye, currency-without-rate.", "turkiye.") == alone
     # A long name may wrap at a hyphen: compare without spaces.
     named = told.group(1).replace(" ", "")
-    for path in sorted(bad, key=lambda p: -len(p.name)):  # "a b.yaml" before "b.yaml"
+    unread = [path for path in bad if path.name != "currency-without-rate.yaml"]
+    for path in sorted(unread, key=lambda p: -len(p.name)):  # "a b.yaml" before "b.yaml"
         name = f"{tmp_path}/{path.name}".replace(" ", "")
         assert name in named, path
         named = named.replace(name, "")
@@ -140,7 +155,8 @@ def test_an_internal_error_is_one_line_that_says_it_is_a_bug(
 ) -> None:
     import evaluator.api
 
-    monkeypatch.setattr(evaluator.api, "compare", boom)
+    # `compare` on the default criteria (a tender in stages) goes through compare_stages
+    monkeypatch.setattr(evaluator.api, "compare_stages", boom)
     result = run_cli("compare")
     assert (result.code, result.out, result.err) == (3, "", BUG)
 
@@ -149,7 +165,7 @@ def test_debug_shows_the_traceback_of_an_internal_error() -> None:
     script = (
         "import sys, evaluator.api\n"
         "def boom(*a, **k): raise RuntimeError('boom')\n"
-        "evaluator.api.compare = boom\n"
+        "evaluator.api.compare_stages = boom\n"  # `compare` on the staged default criteria
         "from evaluator.cli.app import main\n"
         "main(sys.argv[1:])\n"
     )
@@ -195,12 +211,17 @@ def test_bad_input_never_shows_a_traceback() -> None:
 
 
 def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(
-    run_cli: RunCli, tmp_path: Path
+    run_cli: RunCli, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     shutil.copy(ROOT / "proposals" / "italy.yaml", tmp_path)
     (tmp_path / "gone.yaml").symlink_to(tmp_path / "moved-away.yaml")
     (tmp_path / "notes.txt").write_text("not a proposal")
     result = run_cli("compare", str(tmp_path), "-f", "csv")
+    assert result.code == 1
+    assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
+    # One weighted evaluation (criteria without stages) lists it as a row of its CSV.
+    unstaged = str(unstaged_criteria(tmp_path_factory.mktemp("criteria")))
+    result = run_cli("compare", str(tmp_path), "-f", "csv", "--criteria", unstaged)
     assert result.code == 1
     assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
     rows = [row.split(",") for row in result.out.splitlines()[1:]]

@@ -93,7 +93,13 @@ def test_memory_stays_bounded(name: str, monkeypatch: pytest.MonkeyPatch) -> Non
 def test_oversized_file_is_refused_unread(run_cli: RunCli, tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     filler = "# " + "x" * 78 + "\n"
-    text = "proposal:\n  country: Italy\n" + filler * (DEFAULT_MAX_BYTES // len(filler))
+    # valid under the default criteria: every requirement of theirs answered
+    answers = "".join(
+        f"  CSS-R0{n}: {{answer: compliant, reference: {{volume: 1, page: {n}}}}}\n"
+        for n in range(1, 7)
+    )
+    text = "proposal:\n  country: Italy\ncompliance:\n" + answers
+    text += filler * ((DEFAULT_MAX_BYTES - len(text)) // len(filler))
     big.write_text(text + "#" * (DEFAULT_MAX_BYTES + 1 - len(text)))
     result = run_cli("validate", str(big))
     assert result.code == 1

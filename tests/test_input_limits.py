@@ -70,8 +70,13 @@ def test_a_padded_number_too_large_is_too_large_not_a_crash() -> None:
 
 def test_a_padded_quantity_in_a_batch_is_read(run_cli: RunCli, tmp_path: Path) -> None:
     padded = tmp_path / "z.yaml"
+    answers = "".join(  # the default criteria's requirements, each answered
+        f"  CSS-R0{n}: {{answer: compliant, reference: {{volume: 1, page: {n}}}}}\n"
+        for n in range(1, 7)
+    )
     padded.write_text(
-        f"proposal:\n  country: X\npricing:\n  currency: EUR\n  quantity: {ZEROS}3\n",
+        f"proposal:\n  country: X\npricing:\n  currency: EUR\n  quantity: {ZEROS}3\n"
+        "compliance:\n" + answers,
         encoding="utf-8",
     )
     result = run_cli("compare", "proposals", str(padded), "-f", "csv")
@@ -83,21 +88,22 @@ def test_padded_criteria_weights_and_factors_are_read(run_cli: RunCli, tmp_path:
     import json
 
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
-    # the first criterion's weight, followed by its comment ("# policy choice")
-    assert "\n    weight: 30 " in text and "guaranteed: 1.0," in text
-    criteria = tmp_path / "criteria.yaml"
+    # the first criterion's weight (technical, 20), followed by its comment ("# policy
+    # choice"); beside the requirements file the default criteria name
+    assert "\n    weight: 20 " in text and "guaranteed: 1.0," in text
+    criteria = with_requirements(tmp_path) / "criteria.yaml"
     criteria.write_text(
-        text.replace("\n    weight: 30 ", f"\n    weight: {ZEROS}30 ", 1).replace(
+        text.replace("\n    weight: 20 ", f"\n    weight: {ZEROS}20 ", 1).replace(
             "guaranteed: 1.0,", f"guaranteed: {ZEROS}1,", 1
         ),
         encoding="utf-8",
     )
     padded = run_cli("compare", "--criteria", str(criteria), "-f", "json")
     assert padded.code == 0, padded.err
-    assert (
-        json.loads(padded.out)["results"]
-        == json.loads(run_cli("compare", "-f", "json").out)["results"]
-    )
+    usual = json.loads(run_cli("compare", "-f", "json").out)
+    assert json.loads(padded.out)["results"] == usual["results"]
+    assert json.loads(padded.out)["stages"] == usual["stages"]
+    assert [r["id"] for r in usual["results"]] == ["south-korea", "italy"]  # not vacuous
 
 
 def test_a_padded_level_score_is_read() -> None:
@@ -177,7 +183,7 @@ def test_a_failing_worker_says_so_in_one_line_without_a_traceback(padded_batch: 
     # A bug in a worker stays a bug (exit 3), but reported as every internal error is.
     script = (
         "import sys, evaluator.api\n"
-        "def boom(path, max_bytes): raise ValueError('boom\\nsecond line')\n"
+        "def boom(path, max_bytes, sealed=False): raise ValueError('boom\\nsecond line')\n"
         "evaluator.api.load_or_problems = boom\n"
         "import evaluator.scoring.parallel\n"
         "evaluator.scoring.parallel.load_or_problems = boom\n"
@@ -492,10 +498,19 @@ MISSPELT_NOTE = (
 )
 
 
+def with_requirements(folder: Path) -> Path:
+    """`folder`, with a copy of the requirements file the default criteria name beside them
+    (`requirements: requirements.yaml`), for an edited copy of the default criteria."""
+    source = DEFAULT_CRITERIA.parent / "requirements.yaml"
+    (folder / "requirements.yaml").write_text(source.read_text(encoding="utf-8"), "utf-8")
+    return folder
+
+
 def misspelt_criteria(tmp_path: Path) -> Path:
+    """The default criteria (a tender in stages), a sub-criterion's field misspelt."""
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
     assert "      - id: track_record\n" in text
-    path = tmp_path / "criteria.yaml"
+    path = with_requirements(tmp_path) / "criteria.yaml"
     path.write_text(text.replace("      - id: track_record\n", MISSPELT, 1), encoding="utf-8")
     return path
 
@@ -522,7 +537,7 @@ def test_a_gate_on_a_technical_field_no_proposal_gives_is_noted(
     import json
 
     text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
-    path = tmp_path / "criteria.yaml"
+    path = with_requirements(tmp_path) / "criteria.yaml"
     path.write_text(
         text.replace(
             "gates:\n",

@@ -18,15 +18,19 @@ from evaluator.render.json import render as render_json
 from evaluator.scoring import parallel as workers
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, Run
+from tests.helpers import unstaged_criteria
 
 RunCli = Callable[..., Run]
 
 
 @pytest.fixture(scope="module")
 def big_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """300 proposals: copies of the samples with new ids, a duplicate id and bad files."""
+    """300 proposals: copies of the samples with new ids, a duplicate id and bad files.
+    The samples in one file each (direct-offer, italy, south-korea): Türkiye's offer in two
+    envelopes (proposals/turkiye/) is a folder, copied by test_a_staged_run_reads_..."""
     folder = tmp_path_factory.mktemp("batch")
     samples = sorted(PROPOSALS.glob("*.yaml"))
+    assert [path.stem for path in samples] == ["direct-offer", "italy", "south-korea"]
     for i in range(300):
         text = samples[i % len(samples)].read_text(encoding="utf-8")
         old_id = samples[i % len(samples)].stem
@@ -67,8 +71,10 @@ def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
 ) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     # Proportional scores depend on the whole pool, panel judgements on files read later.
+    # One weighted evaluation of every offer (the default criteria without their stages,
+    # beside their requirements file): the path whose results the workers compute.
     linear = "rule: {type: linear, best: 2_000_000_000, worst: 3_500_000_000}"
-    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    text = unstaged_criteria(tmp_path).read_text(encoding="utf-8")
     assert linear in text
     criteria_file = tmp_path / "criteria.yaml"
     criteria_file.write_text(
@@ -94,18 +100,23 @@ def test_compare_with_workers_is_identical_with_a_proportional_rule_and_a_panel(
 def test_parallel_path_is_taken_for_large_batches(
     big_folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[int] = []
+    calls: list[tuple[int, bool]] = []
     real = workers.read_in_parallel
 
-    def spy(files: list[Path], max_bytes: int, workers: int):  # type: ignore[no-untyped-def]
-        calls.append(workers)
-        return real(files, max_bytes, workers)
+    def spy(files: list[Path], max_bytes: int, workers: int, sealed: bool = False):  # type: ignore[no-untyped-def]
+        calls.append((workers, sealed))
+        return real(files, max_bytes, workers, sealed)
 
     monkeypatch.setattr(workers, "read_in_parallel", spy)
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
     load_proposals([big_folder], jobs=2)
     load_proposals([big_folder], jobs=1)
-    assert calls == [2]
+    assert calls == [(2, False)]
+    # A staged run (the default criteria) reads them with the workers too, sealed: an
+    # offer in two envelopes without its financial one.
+    api.compare_stages([big_folder], load_criteria(DEFAULT_CRITERIA), jobs=2)
+    api.compare_stages([big_folder], load_criteria(DEFAULT_CRITERIA), jobs=1)
+    assert calls == [(2, False), (2, True)]
 
 
 # `compare --format json` with workers (api.compare_json: evaluator/scoring/parallel.py with
@@ -130,7 +141,10 @@ def hard_folder(big_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 def _criteria_file(tmp_path: Path, proportional: bool, strict: bool) -> Path:
-    text = DEFAULT_CRITERIA.read_text(encoding="utf-8")
+    """The default criteria without their stages (beside their requirements file): `compare`
+    with staged criteria reads through the workers but scores in this process; one weighted
+    evaluation is the path whose results the workers score and encode."""
+    text = unstaged_criteria(tmp_path).read_text(encoding="utf-8")
     if proportional:
         assert LINEAR in text
         text = text.replace(LINEAR, "rule: {type: proportional, direction: min}")
@@ -144,7 +158,8 @@ def _criteria_file(tmp_path: Path, proportional: bool, strict: bool) -> Path:
 
 def _panel_folder(tmp_path: Path) -> Path:
     """Two members who rate every proposal but p0010-p0019 (p0100's file is unreadable);
-    they disagree on p0002."""
+    they disagree on p0002's sincerity. Both judgements of the default criteria are rated
+    (technical merit: good), so that only p0010-p0019 miss them."""
     panel = tmp_path / "panel"
     panel.mkdir()
     for member, first, second in (("A", "good", "outstanding"), ("B", "unacceptable", "good")):
@@ -152,7 +167,10 @@ def _panel_folder(tmp_path: Path) -> Path:
         ratings.update(p0002=first, p0003=second)
         (panel / f"{member}.yaml").write_text(
             f"member: {member}\nratings:\n"
-            + "".join(f"  {ident}: {{sincerity: {level}}}\n" for ident, level in ratings.items()),
+            + "".join(
+                f"  {ident}: {{sincerity: {level}, technical_merit: good}}\n"
+                for ident, level in ratings.items()
+            ),
             encoding="utf-8",
         )
     return panel
@@ -206,6 +224,7 @@ def test_json_from_workers_is_byte_identical(
     assert any("no exchange rate for JPY" in m for m in errors)  # prepare's problem
     if strict:
         assert sum("`panel.sincerity` is missing" in m for m in errors) == 10
+        assert sum("`panel.technical_merit` is missing" in m for m in errors) == 10
     if panel:
         assert [d["id"] for d in data["panel"]["disagreements"]] == ["p0002"]
         assert not any("panel" in e["file"] for e in data["errors"])  # p0100: unreadable
@@ -214,10 +233,10 @@ def test_json_from_workers_is_byte_identical(
 
 
 def test_json_with_workers_and_with_the_ordinary_path_agree_in_process(
-    hard_folder: Path, monkeypatch: pytest.MonkeyPatch
+    hard_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
-    criteria = load_criteria(DEFAULT_CRITERIA)
+    criteria = load_criteria(unstaged_criteria(tmp_path))  # the encoded path: no stages
     text, errors = api.compare_json([hard_folder], criteria=criteria, jobs=2)
     comparison = api.compare_files([hard_folder], criteria, jobs=1)
     assert text == render_json(comparison, RenderOptions()).encode("utf-8")

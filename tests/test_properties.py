@@ -103,6 +103,12 @@ def test_a_better_offer_never_scores_lower_and_all_stays_in_range(
         technology_transfer__commitment="mou",
         g2g__intermediaries="none",
         collaboration__commitment="intent",
+        # every requirement of the default criteria answered (an offer that leaves one
+        # unanswered is an error, not a score)
+        **{
+            f"compliance__CSS-R0{n}": "{answer: compliant, reference: {volume: 1, page: 1}}"
+            for n in range(1, 7)
+        },
     )
     worse = offer(
         "worse",

@@ -170,13 +170,21 @@ def test_the_risk_section_knows_its_fields() -> None:
     assert "unknown field `sanction` (did you mean `sanctions`?)" in str(caught.value.problems[0])
 
 
+# The default criteria's requirements (criteria/requirements.yaml), each answered: an offer
+# that leaves one unanswered is an error (#18). Appended last: no line above it moves.
+ANSWERS = "compliance:\n" + "".join(
+    f"  CSS-R0{n}: {{answer: compliant, reference: {{volume: 1, page: {n}}}}}\n"
+    for n in range(1, 7)
+)
+
+
 def test_the_new_fields_through_the_cli(tmp_path: Path) -> None:
     good = tmp_path / "good.yaml"
     good.write_text(
         HEAD + "  payment_milestones: physical_progress\n  advance_payment_pct: 15\n"
         "  advance_payment_guarantee: true\n  financing_pct: 60\n  countertrade_pct: 0\n"
         "g2g:\n  liquidated_damages_rate_pct: 0.5\n  liquidated_damages_cap_pct: 10\n"
-        "risk:\n  export_licence: us_itar\n  sanctions: none\n",
+        "risk:\n  export_licence: us_itar\n  sanctions: none\n" + ANSWERS,
         encoding="utf-8",
     )
     result = cli("validate", str(good))
@@ -288,7 +296,7 @@ def test_agent_figures_keep_their_bounds(line: str, says: str) -> None:
 AGENT_OFFER = (
     "proposal:\n  country: X\n  title: Agent offer\npricing:\n  currency: USD\n"
     "  unit_price: 100_000_000\n  quantity: 1\n"
-    "g2g:\n  intermediaries: disclosed\n" + AGENT
+    "g2g:\n  intermediaries: disclosed\n" + AGENT + ANSWERS
 )
 
 

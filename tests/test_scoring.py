@@ -23,6 +23,20 @@ def lifecycle(unit: float, qty: int, one_off: float, per_year: float, rate: floa
     return (unit * qty + one_off + per_year * ANNUITY_25) * rate
 
 
+def technical(range_nm: float, speed_kn: float, desirable: list[str]) -> float:
+    """The `technical` criterion without a panel (its judgement, weight 25, is missing: 0):
+    range 30 (linear, 100 at 4,500 nm, 0 at 3,500), speed 20 (100 at 26 kn, 0 at 22),
+    desirable requirements 25 (the share met, a partial answer counting half)."""
+    met = {"compliant": 1.0, "partial": 0.5, "non_compliant": 0.0}
+    desirable_pct = 100 * sum(met[answer] for answer in desirable) / len(desirable)
+    return (
+        0.30 * (range_nm - 3500) / (4500 - 3500) * 100
+        + 0.20 * (speed_kn - 22) / (26 - 22) * 100
+        + 0.25 * desirable_pct
+        + 0.25 * 0
+    )
+
+
 def lc_score(cost: float) -> float:
     # linear: 100 at RM 2.0 bn, 0 at RM 3.5 bn
     return (3.5e9 - cost) / (3.5e9 - 2.0e9) * 100
@@ -74,16 +88,24 @@ def test_turkiye_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped
     # promises (partnership years, joint-venture equity) take the credibility factor 0.85;
     # the track record (satisfactory, 75) is a past fact.
     collaboration = 0.25 * 0 + 0.25 * 0.85 * 15 / 25 * 100 + 0.25 * 0.85 * 30 / 51 * 100 + 0.25 * 75
+    # 3,500 nm, 24 kn; desirable CSS-R04 compliant, R05 partial, R06 non-compliant: 50%.
+    tech = technical(3500, 24, ["compliant", "partial", "non_compliant"])
     e = by_id(samples, "turkiye")
     scores = {c.id: c.score for c in e.criteria}
+    assert scores["technical"] == pytest.approx(tech)
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
     assert scores["pricing"] == pytest.approx(pricing)
     assert scores["technology_transfer"] == pytest.approx(transfer)
     assert scores["g2g_guarantees"] == pytest.approx(g2g)
     assert scores["long_term_collaboration"] == pytest.approx(collaboration)
+    # technical 20, then the minister's four at 24/24/16/16 of 100.
     assert e.total == pytest.approx(
-        0.3 * pricing + 0.3 * transfer + 0.2 * g2g + 0.2 * collaboration
+        0.2 * tech + 0.24 * pricing + 0.24 * transfer + 0.16 * g2g + 0.16 * collaboration
     )
+    # Evaluated as one weighted evaluation it is scored, but the mandatory range (CSS-R01:
+    # 3,800 nm) is not met: ineligible through the gate technical_compliance.
+    assert not e.eligible and e.rank is None
+    assert [g.id for g in e.gates if not g.passed] == ["technical_compliance"]
 
 
 def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-def]
@@ -118,9 +140,12 @@ def test_italy_recomputed_by_hand(samples) -> None:  # type: ignore[no-untyped-d
     )
     # Commitment mou: 0.6 on the promises only.
     collaboration = 0.25 * 0 + 0.25 * 0.6 * 20 / 25 * 100 + 0.25 * 0.6 * 49 / 51 * 100 + 0.25 * 75
+    # 4,000 nm, 25 kn; desirable R04 and R05 compliant, R06 partial: 83.3%.
+    tech = technical(4000, 25, ["compliant", "compliant", "partial"])
     e = by_id(samples, "italy")
+    assert {c.id: c.score for c in e.criteria}["technical"] == pytest.approx(tech)
     assert e.total == pytest.approx(
-        0.3 * pricing + 0.3 * transfer + 0.2 * g2g + 0.2 * collaboration
+        0.2 * tech + 0.24 * pricing + 0.24 * transfer + 0.16 * g2g + 0.16 * collaboration
     )
     assert e.rank == 2  # behind South Korea (test_direct_offer_..., the order)
 
@@ -129,22 +154,27 @@ def test_the_sample_panel_adds_sincerity(samples) -> None:  # type: ignore[no-un
     criteria = load_criteria(DEFAULT_CRITERIA)
     paneled = compare_files([PROPOSALS], criteria, panel=ROOT / "panel")
     # Sincerity is a judgement, not a promise: it takes no credibility factor (#17), so
-    # each adds weight 0.2 × sub-weight 0.25 × the median of the members' scores.
+    # each adds weight 0.16 × sub-weight 0.25 × the median of the members' scores.
     # Italy: A good 75, B outstanding 100, C acceptable 50 → median 75.
     # Türkiye: A good 75, B acceptable 50, C outstanding 100 → median 75.
     # South Korea: good 75 three times → 75.
     # Direct offer: A marginal 25, B marginal 25, C unacceptable 0 → median 25.
+    # The technical merit (#18) adds weight 0.2 × sub-weight 0.25 × its median:
+    # Italy: good 75, good 75, outstanding 100 → 75.
+    # Türkiye: good 75, good 75, acceptable 50 → 75.
+    # South Korea: good 75, acceptable 50, good 75 → 75.
+    # Direct offer: acceptable 50, marginal 25, acceptable 50 → 50.
     added = {
-        "italy": 0.2 * 0.25 * 75,
-        "turkiye": 0.2 * 0.25 * 75,
-        "south-korea": 0.2 * 0.25 * 75,
-        "direct-offer": 0.2 * 0.25 * 25,
+        "italy": 0.16 * 0.25 * 75 + 0.2 * 0.25 * 75,
+        "turkiye": 0.16 * 0.25 * 75 + 0.2 * 0.25 * 75,
+        "south-korea": 0.16 * 0.25 * 75 + 0.2 * 0.25 * 75,
+        "direct-offer": 0.16 * 0.25 * 25 + 0.2 * 0.25 * 50,
     }
     for ident, extra in added.items():
         assert by_id(paneled, ident).total == pytest.approx(by_id(samples, ident).total + extra)
 
 
-def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: ignore[no-untyped-def]
+def test_south_korea_lifecycle_cost_in_won_converted(samples, tmp_path) -> None:  # type: ignore[no-untyped-def]
     # The samples are priced in USD and EUR now; the Korean one in USD.
     e = by_id(samples, "south-korea")
     acquisition = e.derived["pricing.acquisition_cost"]
@@ -161,6 +191,16 @@ def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: 
         "  EUR: {low: 4.133", "  KRW: 0.0031\n  EUR: {low: 4.133"
     )
     assert "KRW: 0.0031" in text
+    # beside its requirements file, which the default criteria name (#18)
+    (tmp_path / "requirements.yaml").write_text(
+        (DEFAULT_CRITERIA.parent / "requirements.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    (tmp_path / "default.yaml").write_text(text, encoding="utf-8")
+    answers = {
+        f"compliance__CSS-R0{n}": "{answer: compliant, reference: {volume: 1, page: 1}}"
+        for n in range(1, 7)
+    }
     won = offer(
         "won",
         pricing__currency="KRW",
@@ -169,8 +209,9 @@ def test_south_korea_lifecycle_cost_in_won_converted(samples) -> None:  # type: 
         pricing__one_off_costs=55_000_000_000,
         pricing__sustainment_per_year=15_000_000_000,
         pricing__support_years=25,
+        **answers,
     )
-    e = evaluate([won], criteria_from(text, "default.yaml")).evaluations[0]
+    e = evaluate([won], load_criteria(tmp_path / "default.yaml")).evaluations[0]
     cost = lifecycle(250e9, 3, 55e9, 15e9, 0.0031)
     assert e.derived["pricing.acquisition_cost"] == pytest.approx((3 * 250e9 + 55e9) * 0.0031)
     assert e.derived["pricing.lifecycle_cost"] == pytest.approx(cost)
@@ -202,11 +243,13 @@ def test_direct_offer_is_scored_but_ineligible_and_unranked(samples) -> None:  #
     assert "country: Norway " in text
     coded = proposal_from(text.replace("country: Norway ", "country: NO "), "direct-offer.yaml")
     assert coded.country == "NO"
+    # The ranked offers first, by rank; then the unranked ones by id: the direct offer and
+    # Türkiye (which misses the mandatory range, test_turkiye_recomputed_by_hand).
     assert [x.id for x in samples.evaluations] == [
         "south-korea",
         "italy",
-        "turkiye",
         "direct-offer",
+        "turkiye",
     ]
 
 

@@ -99,12 +99,14 @@ def evaluate_stages(
     errors: Sequence[Problem] = (),
     until: str | None = None,
     financial: Opener | None = None,
+    unread: Sequence[str] = (),
 ) -> Staged:
     """Evaluate the stages in order (up to and including `until`, a stage id); then, when
     the last stage asks for it and no `until` was given, the weighted evaluation
     of every criterion among the offers that passed every stage. `financial` opens an
     offer's financial envelope when it reaches the first stage that reads it (InputError:
-    the offer is not evaluated further)."""
+    the offer is not evaluated further). `unread`: the proposal files that could not be
+    read, which the recommendation says are not in its ranking, as `evaluate` does."""
     problems = list(errors)
     current = list(proposals)
     ids = [p.id for p in proposals]
@@ -118,7 +120,10 @@ def evaluate_stages(
             for outcome in failed:
                 problems.extend(outcome.problems)
             opened = True
-        outcomes += _stage(current, criteria, stage, panel)
+        evaluated = _stage(current, criteria, stage, panel)
+        for outcome in evaluated:  # an offer that cannot be evaluated: its errors, as read's
+            problems.extend(outcome.problems)
+        outcomes += evaluated
         reached = {o.id for o in outcomes}
         passed = [o for o in outcomes if o.passed]
         passed.sort(key=lambda o: -(o.score or 0.0))
@@ -131,7 +136,8 @@ def evaluate_stages(
     last = results[-1].stage if results else None
     final = None
     if last is not None and last.recommend and until is None:
-        final = evaluate(current, criteria, weights, method, [], panel)
+        # with the run's errors, which a report lists as "not evaluated" as `evaluate`'s
+        final = evaluate(current, criteria, weights, method, problems, panel, unread=unread)
         final.caveats += _stage_gaps(results, criteria, panel, final.caveats)
     sealed = []
     if any(s.financial for s in criteria.stages):
