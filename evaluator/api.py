@@ -193,6 +193,9 @@ def compare_stages(
     from evaluator.scoring.stages import evaluate_stages
 
     batch = load_proposals(paths, max_bytes, on_file, jobs, sealed=True)
+    # The files that could not be read (an empty folder is said, but is not a file): before
+    # the panel's problems join the batch's errors (a bad panel file is no proposal's).
+    unread = files_of(p for p in batch.errors if p.words != NO_PROPOSALS)
     judged = _panel_of(batch, panel, criteria, max_bytes)
     staged = evaluate_stages(
         batch.proposals,
@@ -203,8 +206,7 @@ def compare_stages(
         errors=batch.errors,
         until=until,
         financial=lambda proposal: open_financial(proposal, max_bytes),
-        # The files that could not be read (an empty folder is said, but is not a file).
-        unread=files_of(p for p in batch.errors if p.words != NO_PROPOSALS),
+        unread=unread,
     )
     if staged.final is not None:
         # A `technical` field no offer gives, as `compare_files` notes it: every offer read
