@@ -227,7 +227,7 @@ def test_a_link_to_nowhere_in_a_folder_is_reported_not_skipped(
     assert result.err == f"{tmp_path}/gone.yaml: no such file\n"
     rows = [row.split(",") for row in result.out.splitlines()[1:]]
     assert [(row[1], row[-3]) for row in rows] == [("italy", "ranked"), ("", "not evaluated")]
-    assert rows[1][-3] == f"{tmp_path}/gone.yaml"
+    assert rows[1][-4] == f"{tmp_path}/gone.yaml"
 
 
 def test_a_loop_of_links_is_an_error_not_a_crash(run_cli: RunCli, tmp_path: Path) -> None:
