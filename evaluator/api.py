@@ -200,6 +200,8 @@ def compare_stages(
         errors=batch.errors,
         until=until,
         financial=lambda proposal: open_financial(proposal, max_bytes),
+        # The files that could not be read (an empty folder is said, but is not a file).
+        unread=files_of(p for p in batch.errors if p.words != NO_PROPOSALS),
     )
 
 

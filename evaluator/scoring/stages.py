@@ -94,12 +94,15 @@ def evaluate_stages(
     errors: Sequence[Problem] = (),
     until: str | None = None,
     financial: Opener | None = None,
+    unread: Sequence[str] = (),
 ) -> Staged:
     """Evaluate the stages in order (up to and including `until`, a stage id); then, when
     the last stage asks for it and no `until` was given, the weighted evaluation
     of every criterion among the offers that passed every stage. `financial` opens an
     offer's financial envelope when it reaches the first stage that reads it (InputError:
-    the offer is not evaluated further)."""
+    the offer is not evaluated further). `errors` are the problems of reading the files,
+    `unread` the files that could not be read: the weighted evaluation carries them, as
+    an unstaged comparison does (the caveat that a file is not in the ranking)."""
     problems = list(errors)
     current = list(proposals)
     ids = [p.id for p in proposals]
@@ -127,7 +130,7 @@ def evaluate_stages(
     last = results[-1].stage if results else None
     final = None
     if last is not None and last.recommend and until is None:
-        final = evaluate(current, criteria, weights, method, [], panel)
+        final = evaluate(current, criteria, weights, method, errors, panel, unread=unread)
     sealed = []
     if any(s.financial for s in criteria.stages):
         reached_financial = next((r for r in results if r.stage.financial), None)
