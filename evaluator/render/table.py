@@ -8,6 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -443,24 +444,63 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         *what_if_lines(comparison),
         *parts,
         *summary_lines(comparison, shown),
-        *compliance_parts(comparison),
+        *compliance_parts(comparison, options, shown),
         *panel_parts(comparison, options, shown),
     )
 
 
-def compliance_parts(comparison: Comparison) -> list[RenderableType]:
-    """The technical compliance matrix, when the criteria list requirements."""
+def compliance_parts(
+    comparison: Comparison, options: RenderOptions, shown: Collection[str] | None = None
+) -> list[RenderableType]:
+    """The technical compliance matrix, when the criteria list requirements. No column is
+    narrower than its longest word; when the proposals' columns do not all fit the width,
+    the matrix is split into tables of as many as fit, each with the requirement and its
+    text. Under a ranking cut short (`shown`), a line says how to see it instead: a
+    matrix of that many proposals is no screenful."""
     if not comparison.criteria.requirements or not comparison.evaluations:
         return []
+    if shown is not None:
+        return [
+            Text(
+                "Technical compliance: `--all` shows the matrix, or use --format markdown or json."
+            )
+        ]
     heading, body = matrix(comparison)
-    table = Table(
-        box=box.SIMPLE_HEAD, title="Technical compliance", title_justify="left", expand=True
-    )
-    for i, name in enumerate(heading):
-        table.add_column(name, overflow="fold", ratio=2 if i == 1 else 1)
-    for row in body:
-        table.add_row(*row)
-    return [table]
+    cells = [[heading[i], *(row[i] for row in body)] for i in range(len(heading))]
+    # A column's width with its padding: at least its longest word, at most its longest text.
+    least = [max(cell_len(w) for text in c for w in text.split()) + 2 for c in cells]
+    most = [max(cell_len(text) for text in c) + 2 for c in cells]
+    # The table takes a column separator after each column and one edge more.
+    room = options.width - 1
+    groups: list[list[int]] = []
+    used = 0
+    for i in range(2, len(heading)):
+        if not groups or used + least[i] + 1 > room:
+            groups.append([])
+            used = least[0] + least[1] + 2
+        groups[-1].append(i)
+        used += least[i] + 1
+    tables: list[RenderableType] = []
+    for n, group in enumerate(groups):
+        columns = [0, 1, *group]
+        widths = {i: least[i] for i in columns}
+        spare = room - sum(widths[i] + 1 for i in columns)
+        while spare > 0 and any(widths[i] < most[i] for i in columns):
+            for i in columns:
+                if spare > 0 and widths[i] < most[i]:
+                    widths[i] += 1
+                    spare -= 1
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title="Technical compliance" if n == 0 else None,
+            title_justify="left",
+        )
+        for i in columns:
+            table.add_column(heading[i], overflow="fold", width=widths[i] - 2)
+        for row in body:
+            table.add_row(*(row[i] for i in columns))
+        tables.append(table)
+    return tables
 
 
 def panel_parts(
