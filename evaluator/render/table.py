@@ -8,7 +8,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from rich import box
-from rich.cells import cell_len
 from rich.console import Console, Group, JustifyMethod, RenderableType
 from rich.padding import Padding
 from rich.panel import Panel
@@ -199,7 +198,8 @@ def ranking_tables(
             break
         if country in columns:  # the country narrows (it wraps at spaces) before it goes
             room = width - _table_width([c for c in columns if c is not country], edge) - 2
-            if room >= max(5, narrowest("\n".join(map(plain, country.cells)))):
+            # no narrower than its heading or a country's longest word (was: `Count…`)
+            if room >= max(5, narrowest("\n".join([country.header, *map(plain, country.cells)]))):
                 country.width = room
                 main, legends = columns, needs
                 break
@@ -466,41 +466,26 @@ def compliance_parts(
             )
         ]
     heading, body = matrix(comparison)
-    cells = [[heading[i], *(row[i] for row in body)] for i in range(len(heading))]
-    # A column's width with its padding: at least its longest word, at most its longest text.
-    least = [max(cell_len(w) for text in c for w in text.split()) + 2 for c in cells]
-    most = [max(cell_len(text) for text in c) + 2 for c in cells]
-    # The table takes a column separator after each column and one edge more.
-    room = options.width - 1
-    groups: list[list[int]] = []
-    used = 0
-    for i in range(2, len(heading)):
-        if not groups or used + least[i] + 1 > room:
-            groups.append([])
-            used = least[0] + least[1] + 2
-        groups[-1].append(i)
-        used += least[i] + 1
-    tables: list[RenderableType] = []
-    for n, group in enumerate(groups):
-        columns = [0, 1, *group]
-        widths = {i: least[i] for i in columns}
-        spare = room - sum(widths[i] + 1 for i in columns)
-        while spare > 0 and any(widths[i] < most[i] for i in columns):
-            for i in columns:
-                if spare > 0 and widths[i] < most[i]:
-                    widths[i] += 1
-                    spare -= 1
+
+    def table(group: list[int], first: bool) -> Table:
         table = Table(
             box=box.SIMPLE_HEAD,
-            title="Technical compliance" if n == 0 else None,
+            title="Technical compliance" if first else None,
             title_justify="left",
         )
-        for i in columns:
-            table.add_column(heading[i], overflow="fold", width=widths[i] - 2)
+        for i in (0, 1, *group):
+            table.add_column(heading[i])
         for row in body:
-            table.add_row(*(row[i] for i in columns))
-        tables.append(table)
-    return tables
+            table.add_row(*(row[i] for i in (0, 1, *group)))
+        return table
+
+    groups: list[list[int]] = []
+    for i in range(2, len(heading)):
+        if groups and needed_width(table([*groups[-1], i], False)) <= options.width:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [fit_table(table(group, n == 0), options.width) for n, group in enumerate(groups)]
 
 
 def panel_parts(
