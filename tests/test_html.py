@@ -170,22 +170,27 @@ def test_the_report_is_one_html_document_with_a_title_and_a_language(report: str
     )
     assert doc.find("meta", charset="utf-8")
     assert [h.text for h in doc.iter("h1")] == ["Comparison of proposals"]
+    # The default criteria are a tender in stages (#18): the stages come first.
     assert [h.text for h in doc.find("main").find_all("h2")] == [
+        "The tender, stage by stage",
         "Recommendation",
         "Ranking",
         "What makes up the totals",
         "Criterion by criterion",
         "Eligibility gates",
+        "Technical compliance",
         "Score cards",
         "Audit trail",
     ]
-    # The contents list links to each of them.
+    # The contents list links to each of them (the stages' link was missing).
     assert [a.attrs["href"] for a in doc.find("nav").iter("a")] == [
+        "#stages",
         "#recommendation",
         "#ranking",
         "#contributions",
         "#criteria",
         "#gates",
+        "#compliance",
         "#cards",
         "#audit",
     ]
