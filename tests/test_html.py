@@ -34,12 +34,15 @@ from evaluator.render.text.credibility import leaf_factor, partly_discounted
 from evaluator.render.text.evidence import explanation
 from evaluator.scoring.engine import evaluate
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT, Run
-from tests.helpers import criteria_from, imported_after
+from tests.helpers import criteria_from, imported_after, unstaged_criteria
 from tests.test_sensitivity import TWO, many_offers
 
 RunCli = Callable[..., Run]
 EPOCH = "1748736000"  # 2025-06-01 00:00:00 UTC
-SAMPLES = ["south-korea", "italy", "turkiye", "direct-offer"]  # in rank order
+SAMPLES = ["south-korea", "italy", "turkiye", "direct-offer"]
+# In rank order, in one weighted evaluation of every offer (the default criteria without
+# their stages): turkiye fails technical_compliance, direct-offer advance_payment_guaranteed.
+FOUR = ["south-korea", "italy", "direct-offer", "turkiye"]
 VOID = {"meta", "br", "col", "wbr", "link", "img", "input", "hr", "source", "area", "base"}
 
 
@@ -156,6 +159,17 @@ def report(run_cli: RunCli, fixed_date: None) -> str:
     return result.out
 
 
+@pytest.fixture
+def four(run_cli: RunCli, fixed_date: None, tmp_path: Path) -> str:
+    """The report of a comparison without stages (the default criteria without them): a
+    ranking of the four samples, two of them ineligible. For what is not about stages."""
+    criteria = unstaged_criteria(tmp_path / "criteria")
+    result = run_cli("compare", "--format", "html", "--criteria", str(criteria))
+    assert result.code == 0, result.err
+    assert result.err == ""
+    return result.out
+
+
 # --- structure -----------------------------------------------------------------------------
 
 
@@ -202,20 +216,30 @@ def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str)
     # Without the panel's ratings, the recommendation stands on a caveat: amber, with why.
     verdict = summary.find("div", class_="verdict")
     assert verdict.attrs["class"] == "verdict verdict-caveat"
+    # Among the two offers that passed every stage: south-korea 0.20 × 49.83 + 0.24 ×
+    # 67.64 + 0.24 × 39.6 + 0.16 × 88.7 + 0.16 × 39.5 ≈ 56.2 (the stages' and the
+    # criteria's scores as the text table shows them), italy 2.28 behind.
     assert summary.find("p", class_="lead").text == (
-        "Recommended, with caveats: south-korea (South Korea), total 57.79 of 100, 3.10 ahead "
+        "Recommended, with caveats: south-korea (South Korea), total 56.20 of 100, 2.28 ahead "
         "of italy."
     )
     assert [li.text for li in verdict.find("ul", class_="caveats").iter("li")] == [
-        "No panel ratings (no --panel): sincerity scores 0 for every proposal."
+        "No panel ratings (no --panel): technical_merit, sincerity scores 0 for every proposal."
     ]
-    findings = [li.text for li in summary.find("ul", class_="findings").iter("li")]
-    # The direct offer's advance payment has no guarantee: the one gate it fails, and why.
-    assert [f for f in findings if f.startswith("✗")] == [
-        "✗ direct-offer is ineligible: Advance payment covered by a guarantee "
+    # Why the others are out is said stage by stage, before: Türkiye's mandatory range is
+    # not met (its technical stage), the direct offer's advance payment has no guarantee
+    # (its financial stage); Türkiye's price is never opened.
+    stages = section(doc, "stages")
+    out = [li.text for li in stages.iter("li") if " fails " in li.text]
+    assert out == [
+        "turkiye fails (22.50): Every mandatory requirement of the user met "
+        "(compliance.mandatory_met = true; it has false); CSS-R01 (mandatory): non-compliant, "
+        "vol. 2, § 3.1, p. 14; stage score 22.50, below the pass mark.",
+        "direct-offer fails (49.01): Advance payment covered by a guarantee "
         "(pricing.advance_payment_guarantee = true, when pricing.advance_payment_pct > 0; "
-        "it has false)."
+        "it has false).",
     ]
+    assert "Financial envelope not opened (price shown nowhere): turkiye." in stages.text
 
 
 def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:
@@ -310,44 +334,47 @@ def test_a_what_if_report_says_so_and_records_its_command(
     assert 'class="what-if"' not in plain and "<dt>What-if</dt>" not in plain
 
 
-def test_the_ranking_lists_every_proposal_with_its_scores(report: str) -> None:
-    doc, _ = parse(report)
+def test_the_ranking_lists_every_proposal_with_its_scores(four: str) -> None:
+    doc, _ = parse(four)
     table = section(doc, "ranking").find("table")
     headers = [th.text for th in table.find("thead").iter("th")]
     assert headers[:4] == ["Rank", "Proposal", "Country", "Total"]
     assert headers[-1] == "Gates"
     assert all(th.attrs.get("scope") == "col" for th in table.find("thead").iter("th"))
     rows = table.find("tbody").find_all("tr")
-    assert [r.find("th").text.rstrip(" ≈") for r in rows] == SAMPLES
+    assert [r.find("th").text.rstrip(" ≈") for r in rows] == FOUR
     cells = [[td.text for td in r.find_all("td")] for r in rows]
-    assert [c[0] for c in cells] == ["★ 1", "2", "3", "—"]
-    assert [c[-1] for c in cells] == ["✓ passes all"] * 3 + ["✗ fails 1"]
+    assert [c[0] for c in cells] == ["★ 1", "2", "—", "—"]
+    assert [c[-1] for c in cells] == ["✓ passes all"] * 2 + ["✗ fails 1"] * 2
+    assert "ineligible" in rows[2].attrs["class"].split()
     assert "ineligible" in rows[3].attrs["class"].split()
 
 
-def test_the_chart_has_one_bar_per_proposal_split_by_criterion(report: str) -> None:
-    doc, _ = parse(report)
+def test_the_chart_has_one_bar_per_proposal_split_by_criterion(four: str) -> None:
+    doc, _ = parse(four)
     chart = section(doc, "contributions").find("svg", class_="contributions")
     assert chart.attrs["role"] == "img"
     assert chart.find("title").text.startswith("Weighted contribution")
     bars = chart.find_all("g", class_="bar")
-    assert [b.attrs["data-proposal"] for b in bars] == SAMPLES
+    assert [b.attrs["data-proposal"] for b in bars] == FOUR
     for bar in bars:
         widths = [float(r.attrs["width"]) for r in bar.find_all("rect", class_="segment")]
         assert widths and all(w > 0 for w in widths)
         assert bar.find("title").text.startswith(bar.attrs["data-proposal"] + ": weighted sum")
         # Screen readers read the chart's description, which says each bar in words.
         assert bar.find("title").text in chart.find("desc").text
-    assert "ineligible" in bars[3].attrs["class"].split()
-    assert "ineligible" in bars[3].text  # said in words, not only by colour
+    for bar in bars[2:]:
+        assert "ineligible" in bar.attrs["class"].split()
+        assert "ineligible" in bar.text  # said in words, not only by colour
     legend = [
         li.text for li in section(doc, "contributions").find("ul", class_="legend").iter("li")
     ]
     assert legend == [
-        "Pricing and value for money (30%)",
-        "Depth of technology transfer (30%)",
-        "Government-to-government guarantees (20%)",
-        "Long-term collaboration (20%)",
+        "Technical merit against the user's requirement (20%)",
+        "Pricing and value for money (24%)",
+        "Depth of technology transfer (24%)",
+        "Government-to-government guarantees (16%)",
+        "Long-term collaboration (16%)",
         "faded, dashed outline: ineligible",
     ]
 
@@ -365,10 +392,10 @@ def test_segment_lengths_are_the_contributions() -> None:
         assert bar.total == f"{e.total:.2f}"
 
 
-def test_the_heatmap_has_each_criterion_and_sub_criterion(report: str) -> None:
-    doc, _ = parse(report)
+def test_the_heatmap_has_each_criterion_and_sub_criterion(four: str) -> None:
+    doc, _ = parse(four)
     table = section(doc, "criteria").find("table")
-    assert [th.text.split("ineligible")[0] for th in table.find("thead").iter("th")][2:] == SAMPLES
+    assert [th.text.split("ineligible")[0] for th in table.find("thead").iter("th")][2:] == FOUR
     criteria = load_criteria(DEFAULT_CRITERIA)
     rows = table.find("tbody").find_all("tr")
     expected = []
@@ -382,26 +409,28 @@ def test_the_heatmap_has_each_criterion_and_sub_criterion(report: str) -> None:
             assert re.fullmatch(r"\d+\.\d(†)?", td.text), td.text
 
 
-def test_the_gates_show_pass_and_fail_in_words(report: str) -> None:
-    doc, _ = parse(report)
+def test_the_gates_show_pass_and_fail_in_words(four: str) -> None:
+    doc, _ = parse(four)
     rows = section(doc, "gates").find("tbody").find_all("tr")
     results = {
         r.find("code").text: [td.find("strong").text for td in r.find_all("td")[1:]] for r in rows
     }
     # The direct offer's advance payment (15%) has no guarantee; every offer's local
-    # content is at least 30%.
-    assert results["advance_payment_guaranteed"] == ["✓ pass"] * 3 + ["✗ fail"]
+    # content is at least 30% (35, 45, 40, 35); Türkiye's range (CSS-R01, mandatory) is
+    # non-compliant.
+    assert results["advance_payment_guaranteed"] == ["✓ pass"] * 2 + ["✗ fail", "✓ pass"]
     assert results["local_content_floor"] == ["✓ pass"] * 4
+    assert results["technical_compliance"] == ["✓ pass"] * 3 + ["✗ fail"]
     # A gate whose `when` does not hold is not applicable, as the score cards say: only
     # Italy's price has capped escalation (the others are firm, or an estimate).
     assert results["escalation_cap"] == ["– n/a", "✓ pass", "– n/a", "– n/a"]
 
 
-def test_each_score_card_explains_every_sub_criterion(report: str) -> None:
-    doc, _ = parse(report)
+def test_each_score_card_explains_every_sub_criterion(four: str, tmp_path: Path) -> None:
+    doc, _ = parse(four)
     cards = section(doc, "cards").find_all("article", class_="card")
-    assert len(cards) == len(SAMPLES)
-    criteria = load_criteria(DEFAULT_CRITERIA)
+    assert len(cards) == len(FOUR)
+    criteria = load_criteria(unstaged_criteria(tmp_path / "again"))
     comparison = compare_files([PROPOSALS], criteria)
     for card, e in zip(cards, comparison.evaluations, strict=True):
         assert card.find("h3").text.endswith(f"{e.id}: {e.proposal.title}")
@@ -891,7 +920,7 @@ def test_chromium_draws_the_report(run_cli: RunCli, tmp_path: Path, fixed_date: 
     dom = chromium(tmp_path, "--dump-dom", url).stdout.decode("utf-8")
     doc, _ = parse(dom)
     bars = doc.find("svg", class_="contributions").find_all("g", class_="bar")
-    assert [b.attrs["data-proposal"] for b in bars] == SAMPLES
+    assert [b.attrs["data-proposal"] for b in bars] == FOUR
     for bar in bars:
         assert sum(float(r.attrs["width"]) for r in bar.find_all("rect", class_="segment")) > 0
     assert len(doc.find_all("article", class_="card")) == len(SAMPLES)
