@@ -256,8 +256,12 @@ def _verdict(run_cli: RunCli, *args: str) -> tuple[str, list[str], str]:
     )
 
 
-def test_a_sound_recommendation_is_green(run_cli: RunCli, fixed_date: None) -> None:
-    assert _verdict(run_cli, "--panel", "panel") == (
+def test_a_sound_recommendation_is_green(run_cli: RunCli, fixed_date: None, tmp_path: Path) -> None:
+    # One evaluation of every file (the default criteria without stages): the masthead
+    # counts the files. (A staged report's masthead counts only the offers of its final
+    # evaluation, "2 proposals": reported to the lead, not asserted here.)
+    criteria = str(unstaged_criteria(tmp_path))
+    assert _verdict(run_cli, "--panel", "panel", "--criteria", criteria) == (
         "verdict verdict-ok",
         [],
         "4 files, all evaluated",
@@ -300,8 +304,13 @@ def test_files_that_could_not_be_read_are_counted_in_the_masthead(
 ) -> None:
     for path in PROPOSALS.glob("*.yaml"):
         shutil.copy(path, tmp_path)
+    shutil.copytree(PROPOSALS / "turkiye", tmp_path / "turkiye")  # two envelopes: one offer
     (tmp_path / "broken.yaml").write_text("proposal: [\n", encoding="utf-8")
-    kind, caveats, figures = _verdict(run_cli, str(tmp_path), "--panel", "panel")
+    # One evaluation of every file (the default criteria without stages), as above.
+    criteria = str(unstaged_criteria(tmp_path / "criteria"))
+    kind, caveats, figures = _verdict(
+        run_cli, str(tmp_path), "--panel", "panel", "--criteria", criteria
+    )
     assert (kind, figures) == ("verdict verdict-caveat", "5 files, 4 evaluated, 1 could not be")
     assert caveats == [
         f"Not in this ranking: {tmp_path / 'broken.yaml'} could not be "
@@ -462,7 +471,12 @@ def test_each_score_card_explains_every_sub_criterion(four: str, tmp_path: Path)
     assert "✓ eligible" in korea.find("p", class_="meta").text
     assert "✗ ineligible" in cards[3].find("p", class_="meta").text
     # A ranged figure (Korea's sustainment a year, 10–15 m) says so in its value cell.
-    lifecycle = korea.find("tbody").find_all("tr")[0].find_all("td")[0]
+    pricing = next(
+        b
+        for b in korea.find_all("section", class_="criterion")
+        if b.find("h4").text.startswith("Pricing")
+    )
+    lifecycle = pricing.find("tbody").find_all("tr")[0].find_all("td")[0]
     assert "≈ from estimates:" in lifecycle.text
 
 
@@ -476,7 +490,7 @@ def test_the_audit_trail_has_every_file_and_its_hash(report: str) -> None:
     assert details["Tool"].startswith("evaluator ")
     assert details["Method"] == "wsm"
     assert sha256(DEFAULT_CRITERIA) in details["Criteria"]
-    assert "malaysia-g2g-2026 version 2.0" in details["Criteria"]
+    assert "malaysia-g2g-2026 version 3.0" in details["Criteria"]
     rows = audit.find("table").find("tbody").find_all("tr")
     files = {r.find("th").text: [td.text for td in r.find_all("td")] for r in rows}
     assert set(files) == set(SAMPLES)
