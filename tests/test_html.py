@@ -4,6 +4,7 @@ lazy imports, --output, and a real browser drawing it (headless Chromium, when i
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import struct
@@ -15,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 
 from evaluator.analysis.sensitivity import analyse
 from evaluator.api import compare_files, load_criteria
@@ -500,7 +502,8 @@ def test_the_audit_trail_has_every_file_and_its_hash(report: str) -> None:
 
 
 def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> None:
-    result = run_cli("score", "proposals/turkiye.yaml", "--format", "html")
+    # Türkiye's offer in its two envelopes (a folder): `score` evaluates it whole.
+    result = run_cli("score", "proposals/turkiye", "--format", "html")
     assert result.code == 0, result.err
     doc, _ = parse(result.out)
     assert doc.find("h1").text == "Score card: turkiye"
@@ -510,15 +513,16 @@ def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> No
         "Evidence",
         "Audit trail",
     ]
+    # ineligible: its range (CSS-R01, mandatory) is non-compliant (technical_compliance)
     assert doc.find("p", class_="lead").text == (
-        "turkiye (Türkiye) is eligible: total 52.69 of 100 (method wsm)."
+        "turkiye (Türkiye) is ineligible: total 46.65 of 100 (method wsm)."
     )
     assert [b.attrs["data-proposal"] for b in doc.find_all("g", class_="bar")] == ["turkiye"]
     assert len(doc.find_all("article", class_="card")) == 1
     rows = section(doc, "audit").find("table").find("tbody").find_all("tr")
     assert [td.text for td in rows[0].find_all("td")] == [
-        "proposals/turkiye.yaml",
-        sha256(PROPOSALS / "turkiye.yaml"),
+        "proposals/turkiye/technical.yaml",
+        sha256(PROPOSALS / "turkiye" / "technical.yaml"),
     ]
 
 
@@ -678,6 +682,20 @@ industrial_collaboration:
 
 def test_text_from_the_files_is_escaped(run_cli: RunCli, tmp_path: Path, fixed_date: None) -> None:
     (tmp_path / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    # The default criteria list requirements (#18) every offer answers: the hostile text on
+    # italy's sample instead, which passes every stage (so it has a card and a ranking row).
+    hostile = yaml.safe_load(HOSTILE)
+    text = (PROPOSALS / "italy.yaml").read_text(encoding="utf-8")
+    text = text.replace("  id: italy\n", "  id: hostile\n")
+    text = re.sub(
+        r"(?m)^  title: .*$", f"  title: {json.dumps(hostile['proposal']['title'])}", text
+    )
+    text = re.sub(
+        r"(?m)^  country: .*$", f"  country: {json.dumps(hostile['proposal']['country'])}", text
+    )
+    icp = hostile["industrial_collaboration"]["activities"][0]["description"]
+    text = re.sub(r"(?m)^(      description: ).*$", rf"\g<1>{json.dumps(icp)}", text, count=1)
+    (tmp_path / "hostile.yaml").write_text(text, encoding="utf-8")
     result = run_cli("compare", str(tmp_path / "hostile.yaml"), "--format", "html")
     assert result.code == 0, result.err
     html = result.out
@@ -688,7 +706,7 @@ def test_text_from_the_files_is_escaped(run_cli: RunCli, tmp_path: Path, fixed_d
     doc, _ = parse(html)
     # The parsed page reads back the text exactly as the file has it.
     card = doc.find("article", class_="card")
-    assert card.find("h3").text == "hostile: <script>alert('title')</script> & friends"
+    assert card.find("h3").text == "1st hostile: <script>alert('title')</script> & friends"
     assert (
         doc.find("table", class_="ranking").find("tbody").find_all("td")[1].text
         == '"><img src=x onerror=alert(1)>'
