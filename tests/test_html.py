@@ -326,9 +326,13 @@ def test_a_what_if_report_says_so_and_records_its_command(
     result = run_cli("compare", "--format", "html", "--panel", "panel", "--weights", "pricing=40")
     doc, _ = parse(result.out)
     mark = next(p for p in doc.iter("p") if p.attrs.get("class") == "what-if")
+    # The other four keep their proportions in the 60% left: technical 20 / 76 × 60 =
+    # 15.8%, technology_transfer 24 / 76 × 60 = 18.9%, the last two 16 / 76 × 60 = 12.6%.
     assert mark.text.startswith(
         "What-if (--weights pricing=40), not the criteria file's "
-        "evaluation: weights pricing 40% (file 30%), "
+        "evaluation: weights technical 15.8% (file 20%), pricing 40% (file 24%), "
+        "technology_transfer 18.9% (file 24%), g2g_guarantees 12.6% (file 16%), "
+        "long_term_collaboration 12.6% (file 16%)"
     )
     audit = dict(
         zip(
@@ -532,7 +536,11 @@ def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -
     doc, _ = parse(result.out)
     panel = section(doc, "panel")
     rows = panel.find("tbody").find_all("tr")
-    italy = next(r for r in rows if r.find("th").text == "italy")
+    # Each offer of the weighted evaluation (south-korea and italy, which passed every
+    # stage) has two judgements: technical_merit and sincerity.
+    italy = next(
+        r for r in rows if r.find("th").text == "italy" and r.find_all("td")[0].text == "sincerity"
+    )
     assert [td.text for td in italy.find_all("td")] == [
         "sincerity",
         "good",
@@ -542,12 +550,16 @@ def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -
         "50 ⚠",
     ]
     assert italy.attrs["class"] == "disagreement"
-    korea = next(r for r in rows if r.find("th").text == "south-korea")
+    korea = next(
+        r
+        for r in rows
+        if r.find("th").text == "south-korea" and r.find_all("td")[0].text == "sincerity"
+    )
     assert [td.text for td in korea.find_all("td")][1:] == ["good", "good", "good", "75.0", "0"]
     assert "class" not in korea.attrs  # the members agree
     ratings = [td for td in doc.find_all("td", class_="panel-ratings")]
-    assert len(ratings) == len(SAMPLES)  # one judgement per proposal
-    assert ratings[1].text == "A: good B: outstanding C: acceptable ⚠ disagreement"
+    assert len(ratings) == 2 * 2  # two judgements of each of the two offers ranked
+    assert ratings[3].text == "A: good B: outstanding C: acceptable ⚠ disagreement"
     audit = section(doc, "audit").find_all("table")[1]
     members = [[td.text for td in r.find_all("td")] for r in audit.find("tbody").find_all("tr")]
     assert members == [[f"panel/{m}.yaml", sha256(ROOT / "panel" / f"{m}.yaml")] for m in "abc"]
