@@ -565,14 +565,18 @@ def test_panel_ratings_and_spread_are_shown(run_cli: RunCli, fixed_date: None) -
     assert members == [[f"panel/{m}.yaml", sha256(ROOT / "panel" / f"{m}.yaml")] for m in "abc"]
 
 
-def test_method_all_compares_the_rankings(run_cli: RunCli, fixed_date: None) -> None:
-    result = run_cli("compare", "--method", "all", "--format", "html")
+def test_method_all_compares_the_rankings(
+    run_cli: RunCli, fixed_date: None, tmp_path: Path
+) -> None:
+    # every offer ranked by each method: the default criteria without stages
+    criteria = unstaged_criteria(tmp_path)
+    result = run_cli("compare", "--method", "all", "--format", "html", "--criteria", str(criteria))
     assert result.code == 0, result.err
     doc, _ = parse(result.out)
     methods = section(doc, "methods")
     table = methods.find("table", class_="methods")
     rows = table.find("tbody").find_all("tr")
-    comparison = compare_files([PROPOSALS], load_criteria(DEFAULT_CRITERIA), method="all")
+    comparison = compare_files([PROPOSALS], load_criteria(criteria), method="all")
     for row, e in zip(rows, comparison.evaluations, strict=True):
         assert row.find("th").text == e.id
         cells = [td.text for td in row.find_all("td")]
