@@ -33,7 +33,7 @@ COMMANDS = {
     "score": ["score", "proposals/italy.yaml"],
     "score-ineligible": ["score", "proposals/direct-offer.yaml"],
     "score-panel": ["score", "proposals/south-korea.yaml", "--panel", "panel"],
-    "score-promethee": ["score", "proposals/turkiye.yaml", "--method", "promethee"],
+    "score-promethee": ["score", "proposals/turkiye", "--method", "promethee"],
     "criteria": ["criteria"],
     "sensitivity": ["sensitivity", "--samples", "2000"],
     "sensitivity-values": ["sensitivity", "--values", "--samples", "2000"],
@@ -231,7 +231,8 @@ def test_an_id_too_long_for_the_terminal_wraps_after_underscores(
     at_width: Callable[..., str], tmp_path: Path
 ) -> None:
     ident = "an_extremely_long_proposal_identifier_from_a_partner"
-    text = (ROOT / "proposals" / "turkiye.yaml").read_text(encoding="utf-8")
+    # italy's offer: it passes every stage of the default criteria, so it is ranked
+    text = (ROOT / "proposals" / "italy.yaml").read_text(encoding="utf-8")
     (tmp_path / f"{ident}.yaml").write_text(
         re.sub(r"(?m)^  id: .*$", f"  id: {ident}", text), encoding="utf-8"
     )

@@ -20,6 +20,7 @@ import pytest
 from evaluator.cli.output import write_output
 from evaluator.errors import OutputError
 from tests.conftest import ROOT, Run
+from tests.helpers import unstaged_criteria
 
 RunCli = Callable[..., Run]
 ITALY = ROOT / "proposals" / "italy.yaml"
@@ -251,13 +252,22 @@ def test_utf8_bytes_reach_stdout_after_the_text_before_them() -> None:
     assert text_only.getvalue() == "≥ 30\n"
 
 
+@pytest.mark.parametrize("staged", [True, False], ids=["default", "unstaged"])
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown", "table"])
-def test_a_terminal_that_cannot_show_unicode_still_gets_the_result(fmt: str) -> None:
+def test_a_terminal_that_cannot_show_unicode_still_gets_the_result(
+    fmt: str, staged: bool, tmp_path: Path
+) -> None:
     # Data formats are UTF-8 whatever the terminal (as in a file); the table, meant for
     # the terminal, shows `?` for what it cannot. Before, both stopped with an error.
+    # The default criteria are staged (#18): Türkiye's offer fails the technical stage and
+    # is never ranked, so its country is shown nowhere; the default run is checked on the
+    # non-ASCII it does show, and the criteria without stages (all four ranked) keep the
+    # country name from a proposal file as the witness.
+    criteria = [] if staged else ["--criteria", str(unstaged_criteria(tmp_path))]
+
     def run(encoding: str) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
-            [sys.executable, "-m", "evaluator", "compare", "--format", fmt],
+            [sys.executable, "-m", "evaluator", "compare", *criteria, "--format", fmt],
             cwd=ROOT,
             capture_output=True,
             check=False,
@@ -266,9 +276,19 @@ def test_a_terminal_that_cannot_show_unicode_still_gets_the_result(fmt: str) -> 
 
     ascii_only, utf8 = run("ascii"), run("utf-8")
     assert ascii_only.returncode == utf8.returncode == 0, ascii_only.stderr
+    assert not utf8.stdout.isascii()
     if fmt == "table":
-        assert b"T?rkiye" in ascii_only.stdout
         assert ascii_only.stdout == utf8.stdout.decode().encode("ascii", "replace")
     else:
         assert ascii_only.stdout == utf8.stdout
+    if staged:
+        # the reference of the requirement turkiye's technical envelope fails (its file)
+        if fmt != "json":
+            witness = "§ 3.1, p. 14"
+            assert witness.encode() in utf8.stdout
+            if fmt == "table":
+                assert b"? 3.1, p. 14" in ascii_only.stdout
+    elif fmt == "table":
+        assert b"T?rkiye" in ascii_only.stdout
+    else:
         assert "Türkiye".encode() in utf8.stdout

@@ -270,7 +270,7 @@ SLOW_WORKERS = """\
 import sys, time
 from pathlib import Path
 import evaluator.api, evaluator.scoring.parallel
-def slow(path, max_bytes):
+def slow(path, max_bytes, sealed=False):  # load_or_problems's signature
     Path(sys.argv[1]).touch()
     time.sleep(60)
 evaluator.api.load_or_problems = evaluator.scoring.parallel.load_or_problems = slow

@@ -615,7 +615,7 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
         else {e.id: c for e, c in zip(result.proposals, result.values.confidence, strict=True)}
     )
 
-    def table(headings: list[str], legend: str | None) -> Table:
+    def table(headings: list[str], legend: str | None, confident: bool = True) -> Table:
         caption = " ".join(x for x in (_never_first(never), legend) if x) or None
         table = Table(
             box=box.SIMPLE_HEAD,
@@ -627,7 +627,8 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
         table.add_column("Proposal", no_wrap=True)
         for heading in headings:
             table.add_column(heading, justify="right")
-        if result.values is not None:
+        shows = confident and result.values is not None
+        if shows:
             table.title = (
                 f"{table.title}, and its confidence: how often it stays first "
                 "there as the figures vary"
@@ -636,7 +637,7 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
         table.add_row(
             "(today)",
             *(percent(w) for w in weights.values()),
-            *([""] if confidence else []),
+            *([""] if shows else []),
             style="dim",
         )
         for identity, mean in central.items():
@@ -645,20 +646,18 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
                 table.add_row(
                     identity,
                     *(percent(mean[k]) for k in weights),
-                    *(
-                        []
-                        if result.values is None
-                        else [_percent(share) if share is not None else "—"]
-                    ),
+                    *([_percent(share) if share is not None else "—"] if shows else []),
                 )
         return table
 
     central_weights = table([k.replace("_", " ") for k in weights], None)  # names wrap
     if needed_width(central_weights) > options.width:  # too narrow for the names: C1, C2..
         short = [f"C{n}" for n in range(1, len(weights) + 1)]
-        central_weights = table(
-            short, "; ".join(f"{s} {k}" for s, k in zip(short, weights, strict=True)) + "."
-        )
+        legend = "; ".join(f"{s} {k}" for s, k in zip(short, weights, strict=True)) + "."
+        central_weights = table(short, legend)
+        if needed_width(central_weights) > options.width and confidence:
+            # no room for the confidence column: its figures are in the sentence above
+            central_weights = table(short, legend + " Confidence: see above.", confident=False)
     return fit_table(central_weights, options.width)
 
 

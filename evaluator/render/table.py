@@ -198,7 +198,8 @@ def ranking_tables(
             break
         if country in columns:  # the country narrows (it wraps at spaces) before it goes
             room = width - _table_width([c for c in columns if c is not country], edge) - 2
-            if room >= max(5, narrowest("\n".join(map(plain, country.cells)))):
+            # no narrower than its heading or a country's longest word (was: `Count…`)
+            if room >= max(5, narrowest("\n".join([country.header, *map(plain, country.cells)]))):
                 country.width = room
                 main, legends = columns, needs
                 break
@@ -443,24 +444,48 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         *what_if_lines(comparison),
         *parts,
         *summary_lines(comparison, shown),
-        *compliance_parts(comparison),
+        *compliance_parts(comparison, options, shown),
         *panel_parts(comparison, options, shown),
     )
 
 
-def compliance_parts(comparison: Comparison) -> list[RenderableType]:
-    """The technical compliance matrix, when the criteria list requirements."""
+def compliance_parts(
+    comparison: Comparison, options: RenderOptions, shown: Collection[str] | None = None
+) -> list[RenderableType]:
+    """The technical compliance matrix, when the criteria list requirements. No column is
+    narrower than its longest word; when the proposals' columns do not all fit the width,
+    the matrix is split into tables of as many as fit, each with the requirement and its
+    text. Under a ranking cut short (`shown`), a line says how to see it instead: a
+    matrix of that many proposals is no screenful."""
     if not comparison.criteria.requirements or not comparison.evaluations:
         return []
+    if shown is not None:
+        return [
+            Text(
+                "Technical compliance: `--all` shows the matrix, or use --format markdown or json."
+            )
+        ]
     heading, body = matrix(comparison)
-    table = Table(
-        box=box.SIMPLE_HEAD, title="Technical compliance", title_justify="left", expand=True
-    )
-    for i, name in enumerate(heading):
-        table.add_column(name, overflow="fold", ratio=2 if i == 1 else 1)
-    for row in body:
-        table.add_row(*row)
-    return [table]
+
+    def table(group: list[int], first: bool) -> Table:
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            title="Technical compliance" if first else None,
+            title_justify="left",
+        )
+        for i in (0, 1, *group):
+            table.add_column(heading[i])
+        for row in body:
+            table.add_row(*(row[i] for i in (0, 1, *group)))
+        return table
+
+    groups: list[list[int]] = []
+    for i in range(2, len(heading)):
+        if groups and needed_width(table([*groups[-1], i], False)) <= options.width:
+            groups[-1].append(i)
+        else:
+            groups.append([i])
+    return [fit_table(table(group, n == 0), options.width) for n, group in enumerate(groups)]
 
 
 def panel_parts(
