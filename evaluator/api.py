@@ -1061,6 +1061,28 @@ def _unique(files: Sequence[FileRead]) -> list[FileRead]:
     return kept
 
 
+def offer_files(
+    proposals: Sequence[Proposal], files: Sequence[FileRead]
+) -> list[tuple[str, str, str]]:
+    """Each offer's files as the run read them, (id, file, sha256): both envelopes of an
+    offer in two when both were opened; the offer's own file and hash when the run kept no
+    record of its reading (a worker process read it)."""
+    return [
+        (proposal.id, name, sha)
+        for proposal in proposals
+        for name, sha in sorted(_files_of_offer(proposal, files).items())
+    ]
+
+
+def _files_of_offer(proposal: Proposal, files: Sequence[FileRead]) -> dict[str, str]:
+    if proposal.file.endswith("/technical.yaml"):  # both envelopes, if both were read
+        folder = proposal.file[: -len("technical.yaml")]
+        read = {f.name: f.sha256 for f in files if f.name.startswith(folder)}
+    else:
+        read = {f.name: f.sha256 for f in files if f.name == proposal.file}
+    return read or {proposal.file: proposal.sha256}
+
+
 def _proposal_rows(
     proposals: Sequence[Proposal], files: Sequence[FileRead], result: str, row: Any
 ) -> list[tuple[Any, list[list[str]]]]:
@@ -1078,12 +1100,7 @@ def _proposal_rows(
     by_id = {r["id"]: r for r in results if isinstance(r, dict) and "id" in r}
     rows = []
     for proposal in proposals:
-        if proposal.file.endswith("/technical.yaml"):  # both envelopes, if both were read
-            folder = proposal.file[: -len("technical.yaml")]
-            read = {f.name: f.sha256 for f in files if f.name.startswith(folder)}
-        else:
-            read = {f.name: f.sha256 for f in files if f.name == proposal.file}
-        read = read or {proposal.file: proposal.sha256}
+        read = _files_of_offer(proposal, files)
         version = hashlib.sha256("\n".join(sorted(read.values())).encode()).hexdigest()
         found = by_id.get(proposal.id, {})
         rows.append(

@@ -498,11 +498,31 @@ def test_the_audit_trail_has_every_file_and_its_hash(report: str) -> None:
     assert sha256(DEFAULT_CRITERIA) in details["Criteria"]
     assert "malaysia-g2g-2026 version 3.0" in details["Criteria"]
     rows = audit.find("table").find("tbody").find_all("tr")
-    files = {r.find("th").text: [td.text for td in r.find_all("td")] for r in rows}
-    assert set(files) == set(SAMPLES)
-    for ident, (name, digest) in files.items():
-        assert name == f"proposals/{ident}.yaml"
-        assert digest == sha256(ROOT / name)
+    files = [(r.find("th").text, *[td.text for td in r.find_all("td")]) for r in rows]
+    # Every offer the tender read, those out at a stage too; turkiye's technical envelope
+    # only: its financial one was never opened, so it is in no audit trail either.
+    assert sorted(files) == sorted(
+        (ident, name, sha256(ROOT / name))
+        for ident, name in (
+            ("direct-offer", "proposals/direct-offer.yaml"),
+            ("italy", "proposals/italy.yaml"),
+            ("south-korea", "proposals/south-korea.yaml"),
+            ("turkiye", "proposals/turkiye/technical.yaml"),
+        )
+    )
+
+
+def test_a_card_of_an_offer_in_two_envelopes_lists_both_in_its_audit_trail(
+    run_cli: RunCli, fixed_date: None
+) -> None:
+    result = run_cli("score", "proposals/turkiye", "--format", "html")
+    assert result.code == 0, result.err
+    doc, _ = parse(result.out)
+    rows = section(doc, "audit").find("table").find("tbody").find_all("tr")
+    assert [(r.find("th").text, r.find("td").text) for r in rows] == [
+        ("turkiye", "proposals/turkiye/financial.yaml"),
+        ("turkiye", "proposals/turkiye/technical.yaml"),
+    ]
 
 
 def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> None:

@@ -292,7 +292,9 @@ def _root(
 SCREEN_MARGIN, SCREEN_ROWS_MIN, ROWS_OFF_TERMINAL = 15, 20, 40
 
 
-def _render_options(all_rows: bool = True) -> RenderOptions:
+def _render_options(
+    all_rows: bool = True, files: tuple[tuple[str, str, str], ...] = ()
+) -> RenderOptions:
     color = (
         sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     )
@@ -306,7 +308,11 @@ def _render_options(all_rows: bool = True) -> RenderOptions:
         if "LINES" in os.environ or sys.stdout.isatty():
             rows = max(SCREEN_ROWS_MIN, shutil.get_terminal_size((100, 24)).lines - SCREEN_MARGIN)
     return RenderOptions(
-        color=bool(color), width=max(60, width), rows=rows, command=tuple(_COMMAND)
+        color=bool(color),
+        width=max(60, width),
+        rows=rows,
+        command=tuple(_COMMAND),
+        files=files,
     )
 
 
@@ -637,9 +643,9 @@ def _compare(
 
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
                 analysis = api.sensitivity(comparison, progress=progress)
-            text = render(details, _render_options(), analysis)
+            text = render(details, _render_options(files=recorder.files(offers)), analysis)
         else:
-            text = render(details, _render_options(all_rows))
+            text = render(details, _render_options(all_rows, recorder.files(offers)))
         result = text if options.format is Format.JSON else None
         recorder.store(
             kind="compare",
@@ -721,7 +727,9 @@ def _compare_stages(
 
             with _draw_progress(DEFAULT_SAMPLES, False) as progress:
                 analysis = api.sensitivity(final, progress=progress)
-        text = staged_render.render_html(staged, _render_options(True), analysis)
+        text = staged_render.render_html(
+            staged, _render_options(True, recorder.files(staged.proposals)), analysis
+        )
     elif final is not None:
         inner = _renderer(fmt)(final, _render_options(True))
         text = staged_render.render_text(staged, fmt.value, _render_options(True), inner)
@@ -805,7 +813,9 @@ def score(
         details = comparison.details
         offers = [e.proposal for e in details.evaluations]
         recorder.mark(details.caveats, offers, details.weights)
-        text = _renderer(options.format, card=True)(details, _render_options())
+        text = _renderer(options.format, card=True)(
+            details, _render_options(files=recorder.files(offers))
+        )
         recorder.store(
             kind="score",
             command=_COMMAND,

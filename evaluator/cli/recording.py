@@ -95,6 +95,12 @@ class Recorder:
             return True
         return self.location is not None and (is_url(self.location) or Path(self.location).exists())
 
+    def files(self, proposals: Sequence[Any]) -> tuple[tuple[str, str, str], ...]:
+        """Each offer's files as this run read them, for the report's audit trail."""
+        from evaluator.api import offer_files
+
+        return tuple(offer_files(proposals, self.log))
+
     def jobs(self, jobs: int | None) -> int | None:
         """Recording reads in this process (so that every file read is logged)."""
         return 1 if self.record else jobs

@@ -16,6 +16,9 @@ class RenderOptions:
     width: int = 100
     command: tuple[str, ...] = ()  # the command line of the run, for the audit trail
     rows: int | None = None  # the rows a long ranking shows before "… and N more"; None: all
+    # Every offer's file read by the run, (id, file, sha256), for the audit trail: both
+    # envelopes of an offer in two, and offers out at a stage too; empty: the ranked ones'.
+    files: tuple[tuple[str, str, str], ...] = ()
 
 
 def percent(share: float, places: int = 1, way: str = "nearest") -> str:

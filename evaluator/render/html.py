@@ -909,6 +909,7 @@ def render_report(
     generated: datetime | None = None,
     command: Sequence[str] = (),
     stages: dict[str, Any] | None = None,
+    files: Sequence[tuple[str, str, str]] = (),
 ) -> str:
     """The report as one HTML document (a comparison, or one proposal's score card);
     `command`, the command line that made it, goes into the audit trail; `stages`, a
@@ -916,6 +917,8 @@ def render_report(
     template = environment().get_template("report.html")
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
     context["stages"] = stages
+    if files:
+        context["audit"]["proposals"] = sorted(files, key=lambda row: row[1])
     if command:
         import shlex
 
@@ -927,9 +930,11 @@ def render(
     comparison: Comparison, options: RenderOptions, sensitivity: Sensitivity | None = None
 ) -> str:
     """The comparison report: recommendation, charts, criteria, gates, evidence, audit."""
-    return render_report(comparison, sensitivity=sensitivity, command=options.command)
+    return render_report(
+        comparison, sensitivity=sensitivity, command=options.command, files=options.files
+    )
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card as an HTML report."""
-    return render_report(comparison, card=True, command=options.command)
+    return render_report(comparison, card=True, command=options.command, files=options.files)

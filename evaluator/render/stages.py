@@ -184,6 +184,7 @@ def render_html(
         final_or_empty(staged),
         sensitivity=sensitivity,
         command=options.command,
+        files=options.files,
         stages={"parts": stage_lines(staged), "closing": closing_lines(staged)},
     )
 
