@@ -981,11 +981,15 @@ def record_run(
     programme = programme if programme is not None else common_programme(proposals)
     record = _record_base(kind, command, options, by, programme)
     record["criteria"] = _criteria_facts(criteria, criteria_files, weights)
+    rounds_named = {
+        p.id: str(p.values["proposal.round"]) for p in proposals if "proposal.round" in p.values
+    }
     record["proposals"] = [
         {
             "id": row.id,
             "version": row.version,
             "files": version_files,
+            "round": rounds_named.get(row.id),
             "total": row.total,
             "rank": row.rank,
             "eligible": row.eligible,

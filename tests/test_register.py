@@ -314,11 +314,23 @@ def test_history_of_a_proposal_shows_its_rounds(run_cli, tender, where):
     text = italy.read_text()
     assert "  unit_price: 165_000_000" in text
     italy.write_text(text.replace("  unit_price: 165_000_000", "  unit_price: 150_000_000"))
-    record(run_cli, tender, where)  # a best and final offer: round 2
+    record(run_cli, tender, where)  # a second round
+    lowered = italy.read_text()
+    italy.write_text(
+        lowered.replace("  unit_price: 150_000_000", "  unit_price: 148_000_000").replace(
+            "proposal:\n", "proposal:\n  round: BAFO\n", 1
+        )
+    )
+    record(run_cli, tender, where)  # the best and final offer, named so by the offer
     rows = json.loads(
         cli(run_cli, tender, where, "history", "--proposal", "italy", "-f", "json").out
     )
-    assert [(r["run"], r["round"]) for r in rows] == [("1", "R1"), ("2", "R1"), ("3", "R2")]
+    assert [(r["run"], r["round"]) for r in rows] == [
+        ("1", "R1"),
+        ("2", "R1"),
+        ("3", "R2"),
+        ("4", "BAFO"),
+    ]
     assert float(rows[2]["total"]) > float(rows[1]["total"])
     # turkiye, in two envelopes: a staged run never reads its financial envelope, a run
     # without stages reads both; still one version of the offer.
@@ -327,7 +339,7 @@ def test_history_of_a_proposal_shows_its_rounds(run_cli, tender, where):
     rows = json.loads(
         cli(run_cli, tender, where, "history", "--proposal", "turkiye", "-f", "json").out
     )
-    assert [r["round"] for r in rows] == ["R1", "R1", "R1", "R1"]
+    assert [r["round"] for r in rows] == ["R1", "R1", "R1", "R1", "R1"]
 
 
 # --- replay ----------------------------------------------------------------------------------

@@ -133,6 +133,12 @@ PROPOSAL_FIELDS: tuple[FieldSpec, ...] = (
     _F("proposal.programme", TEXT, "the procurement programme"),
     _F("proposal.submitted", DATE, "date of the offer (YYYY-MM-DD)"),
     _F(
+        "proposal.round",
+        TEXT,
+        "the negotiation round this version of the offer answers (R2, BAFO); "
+        "the register's history names the round so",
+    ),
+    _F(
         "pricing.currency",
         CURRENCY,
         "ISO 4217 code of every money figure in the proposal",

@@ -68,7 +68,7 @@ def rounds_rows(rounds: Sequence[tuple[Run, dict[str, Any], int]]) -> list[list[
                 str(run.seq),
                 _when(run),
                 str(run.record.get("by", "")),
-                f"R{number}",
+                str(entry.get("round") or f"R{number}"),
                 "" if total is None else f"{total:.2f}",
                 "" if entry.get("rank") is None else str(entry["rank"]),
                 "" if eligible is None else ("yes" if eligible else "no"),
