@@ -203,12 +203,13 @@ def sensitivity_scale(sizes: Sequence[int], workdir: Path) -> bool:
 
 def record(rounds: int, workdir: Path) -> bool:
     """`compare proposals --panel panel/ --record` against the same run not recorded: what
-    recording adds (a new SQLite register each time: the largest case, the schema made)."""
+    recording adds to a run (appended to a register the warm-up run made: a committee's
+    register is made once, then each run is one transaction)."""
     plain = [*EVALUATOR, "compare", "proposals", "--panel", "panel/"]
-    registers = iter(range(10**6))
+    register = str(workdir / "register.db")
 
     def recorded() -> list[str]:
-        return [*plain, "--record", "--register", str(workdir / f"r{next(registers)}.db")]
+        return [*plain, "--record", "--register", register]
 
     run(recorded()), run(plain)
     ours, floor = [], []
