@@ -544,9 +544,9 @@ def test_score_gives_one_proposals_card(run_cli: RunCli, fixed_date: None) -> No
     assert [b.attrs["data-proposal"] for b in doc.find_all("g", class_="bar")] == ["turkiye"]
     assert len(doc.find_all("article", class_="card")) == 1
     rows = section(doc, "audit").find("table").find("tbody").find_all("tr")
-    assert [td.text for td in rows[0].find_all("td")] == [
-        "proposals/turkiye/technical.yaml",
-        sha256(PROPOSALS / "turkiye" / "technical.yaml"),
+    assert [[td.text for td in row.find_all("td")] for row in rows] == [
+        [f"proposals/turkiye/{name}", sha256(PROPOSALS / "turkiye" / name)]
+        for name in ("financial.yaml", "technical.yaml")
     ]
 
 

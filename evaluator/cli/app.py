@@ -1651,12 +1651,21 @@ class _Stopped(BaseException):
 
 
 def _stop(number: int, frame: object) -> None:
+    if os.getpid() != _HANDLER_PID[0]:
+        # A forked worker, stopped before it put its own handlers in place: it ends as
+        # any process does on the signal, quietly (an exception here would print the
+        # worker's traceback on the user's terminal).
+        os._exit(128 + number)
     raise _Stopped(number)
+
+
+_HANDLER_PID = [os.getpid()]  # the process whose handlers turn a signal into _Stopped
 
 
 def _catch_stop_signals() -> dict[int, Any]:
     """Turn the stop signals into `_Stopped`; the handlers they had, to put back."""
     previous: dict[int, Any] = {}
+    _HANDLER_PID[0] = os.getpid()
     for name in STOP_SIGNALS:
         number = getattr(signal, name, None)
         if number is None:  # pragma: no cover - not on Windows
