@@ -236,7 +236,8 @@ def test_the_recommendation_names_the_winner_and_why_others_are_out(report: str)
     assert out == [
         "turkiye fails (22.50): Every mandatory requirement of the user met "
         "(compliance.mandatory_met = true; it has false); CSS-R01 (mandatory): non-compliant, "
-        "vol. 2, § 3.1, p. 14; stage score 22.50, below the pass mark.",
+        "vol. 2, § 3.1, p. 14; stage score 22.50, below the pass mark; technical_merit "
+        "(panel): no member rated it, scored 0.",
         "direct-offer fails (49.01): Advance payment covered by a guarantee "
         "(pricing.advance_payment_guarantee = true, when pricing.advance_payment_pct > 0; "
         "it has false).",

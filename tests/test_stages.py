@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -431,3 +432,39 @@ def test_the_staged_csv_guards_text_from_the_offers(run_cli, tender):
     assert header == "stage,id,passed,score,reasons,what_if,caveats"
     [failed] = [r for r in rows if r.startswith("technical,d,")]
     assert "§ 1;'=HYPERLINK(1)" in failed
+
+
+def test_a_failure_on_the_pass_mark_shows_the_panel_ratings_behind_the_score(run_cli, tmp_path):
+    """The panel's technical judgement is part of the technical stage score: when an offer
+    falls below the pass mark, the ratings behind its score are said with the reason (or
+    that no member rated it, so it scored 0: the stage then fails it for want of a panel)."""
+    unrated = run_cli("compare", "--format", "json")
+    [turkiye] = [f for f in json.loads(unrated.out)["stages"][0]["failed"] if f["id"] == "turkiye"]
+    [mark] = [r for r in turkiye["reasons"] if r["kind"] == "pass_mark"]
+    assert mark["judgements"] == [{"judgement": "technical_merit", "ratings": None, "score": None}]
+    said = " ".join(run_cli("compare").out.split())
+    assert "below the pass mark; technical_merit (panel): no member rated it, scored 0." in said
+    panel = tmp_path / "panel"
+    shutil.copytree(Path("panel"), panel)
+    for member in panel.glob("*.yaml"):
+        text = member.read_text(encoding="utf-8")
+        member.write_text(
+            text.replace(
+                "turkiye: {sincerity: good, technical_merit: good}",
+                "turkiye: {sincerity: good, technical_merit: unacceptable}",
+            )
+            .replace(
+                "turkiye: {sincerity: acceptable, technical_merit: good}",
+                "turkiye: {sincerity: acceptable, technical_merit: unacceptable}",
+            )
+            .replace(
+                "turkiye: {sincerity: outstanding, technical_merit: acceptable}",
+                "turkiye: {sincerity: outstanding, technical_merit: unacceptable}",
+            ),
+            encoding="utf-8",
+        )
+    rated = " ".join(run_cli("compare", "--panel", str(panel)).out.split())
+    assert (
+        "stage score 22.50, below the pass mark; technical_merit (panel): A unacceptable, "
+        "B unacceptable, C unacceptable; median 0." in rated
+    )

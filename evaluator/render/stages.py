@@ -13,6 +13,7 @@ from evaluator.render.problems import problem_line
 from evaluator.render.stages_data import final_or_empty, staged_data
 from evaluator.render.text.compliance import failure_text
 from evaluator.render.text.gates import detail, requirement
+from evaluator.scoring.consensus import Consensus
 from evaluator.scoring.stages import Outcome, Staged, StageResult
 
 if TYPE_CHECKING:
@@ -36,9 +37,22 @@ def reasons(outcome: Outcome) -> list[str]:
     found = [f"{g.title} ({requirement(g.gate)}; it has {detail(g)})" for g in outcome.failed_gates]
     found += [failure_text(row) for row in outcome.unmet]
     if outcome.below_mark and outcome.score is not None:
-        found.append(f"stage score {outcome.score:.2f}, below the pass mark")
+        found.append(
+            f"stage score {outcome.score:.2f}, below the pass mark"
+            + "".join(f"; {judgement_text(f, c)}" for f, c in outcome.judgements)
+        )
     found += [f"not evaluated: {problem_line(p)}" for p in outcome.problems]
     return found
+
+
+def judgement_text(field: str, consensus: Consensus | None) -> str:
+    """A panel judgement behind a stage score: 'technical_merit (panel): A good, B good, C
+    acceptable; median 75', or that no member rated it."""
+    name = field.removeprefix("panel.")
+    if consensus is None:
+        return f"{name} (panel): no member rated it, scored 0"
+    ratings = ", ".join(f"{r.member} {r.level}" for r in consensus.ratings)
+    return f"{name} (panel): {ratings}; {consensus.aggregate} {consensus.score:g}"
 
 
 def score_text(outcome: Outcome) -> str:

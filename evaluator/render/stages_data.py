@@ -80,7 +80,22 @@ def _failed_data(outcome: Outcome) -> dict[str, Any]:
         for row in outcome.unmet
     ]
     if outcome.below_mark:
-        reasons_.append({"kind": "pass_mark", "score": number(outcome.score or 0.0)})
+        reasons_.append(
+            {
+                "kind": "pass_mark",
+                "score": number(outcome.score or 0.0),
+                # the panel's judgements behind the score: each member's level, and the
+                # consolidated score (None: no member rated it, scored 0)
+                "judgements": [
+                    {
+                        "judgement": field.removeprefix("panel."),
+                        "ratings": None if c is None else {r.member: r.level for r in c.ratings},
+                        "score": None if c is None else number(c.score),
+                    }
+                    for field, c in outcome.judgements
+                ],
+            }
+        )
     reasons_ += [{"kind": "error", "error": p.as_dict()} for p in outcome.problems]
     return {
         "id": outcome.id,

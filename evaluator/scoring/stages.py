@@ -21,6 +21,7 @@ from evaluator.model.proposal import Proposal
 from evaluator.model.stages import Stage
 from evaluator.scoring import caveats
 from evaluator.scoring.caveats import Caveat
+from evaluator.scoring.consensus import Consensus
 from evaluator.scoring.engine import evaluate, prepare
 from evaluator.scoring.results import Comparison, GateResult
 
@@ -39,6 +40,9 @@ class Outcome:
     unmet: tuple[Row, ...] = ()  # the mandatory requirements it does not meet
     below_mark: bool = False  # its stage score is below the pass mark
     problems: tuple[Problem, ...] = ()  # it could not be evaluated at this stage
+    # The panel's judgements the stage scored (its members' ratings, consolidated), so
+    # that a failure on the pass mark shows the ratings behind its score; None when none.
+    judgements: tuple[tuple[str, Consensus | None], ...] = ()  # (field, consensus)
 
 
 @dataclass(slots=True)
@@ -199,7 +203,15 @@ def _stage(
         return outcomes
     comparison = evaluate(proposals, sub, None, Method.WSM, [], panel)
     outcomes = [
-        _outcome(e.id, e.total, e.gates, tuple(r for r in e.compliance if r.fails), stage)
+        replace(
+            _outcome(e.id, e.total, e.gates, tuple(r for r in e.compliance if r.fails), stage),
+            judgements=tuple(
+                (leaf.field, leaf.panel)
+                for c in e.criteria
+                for leaf in c.leaves
+                if leaf.field.startswith("panel.")
+            ),
+        )
         for e in comparison.evaluations
     ]
     for problem in comparison.errors:
