@@ -37,6 +37,7 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     YAML = "yaml"
+    XLSX = "xlsx"  # a workbook: bytes, never to a terminal (docs/cli.md)
 
 
 RESULT_FORMATS = tuple(Format(name) for name in FORMATS)  # compare, score: every renderer
@@ -59,6 +60,7 @@ class RunOptions:
     force: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     jobs: int | None = None
+    bom: bool = False  # --bom: a CSV begins with a UTF-8 byte-order mark (for Excel)
 
     @property
     def panel_inputs(self) -> list[Path]:
