@@ -345,3 +345,10 @@ def test_bom_goes_with_csv_only(run_cli: RunCli) -> None:
     assert result.code == 2
     assert result.err == "--bom: goes with --format csv (a byte-order mark for Excel)\n"
     assert evaluator_process("score", "proposals/italy.yaml", "--bom").returncode == 2
+
+
+def test_show_makes_no_workbook(run_cli: RunCli) -> None:
+    """`show` makes a stored run again through a pipe of text: not a workbook."""
+    result = run_cli("show", "1", "--format", "xlsx")
+    assert result.code == 2
+    assert result.err == "--format: 'xlsx' is not one of: table, json, csv, markdown, html\n"

@@ -24,6 +24,7 @@ from evaluator.cli.options import (
     DIFF_FORMATS,
     REPORT_FORMATS,
     RESULT_FORMATS,
+    SHOW_FORMATS,
     WEIGHTS_FORMATS,
     Format,
     Method,
@@ -1352,7 +1353,7 @@ def show(
     ],
     register: RegisterOption = None,
     criteria: CriteriaOption = None,
-    fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
+    fmt: Annotated[str, _format_option(SHOW_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -1370,7 +1371,7 @@ def show(
     from evaluator import __version__, api
     from evaluator.cli.recording import run_again
 
-    options = run_options(fmt, RESULT_FORMATS, output=output, force=force)
+    options = run_options(fmt, SHOW_FORMATS, output=output, force=force)
     where = _location(register, criteria)
     stored, contents = api.stored_run(where, run)
     if stored.result is None:  # a bid opening: its record is what there is

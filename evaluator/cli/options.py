@@ -41,6 +41,8 @@ class Format(StrEnum):
 
 
 RESULT_FORMATS = tuple(Format(name) for name in FORMATS)  # compare, score: every renderer
+# show: every renderer of text (a stored run is made again through a pipe of text)
+SHOW_FORMATS = tuple(f for f in RESULT_FORMATS if f is not Format.XLSX)
 REPORT_FORMATS = (Format.TABLE, Format.JSON, Format.MARKDOWN)  # sensitivity, criteria
 WEIGHTS_FORMATS = (Format.TABLE, Format.JSON, Format.YAML)  # weights (AHP)
 DIFF_FORMATS = (Format.TABLE, Format.JSON, Format.MARKDOWN, Format.HTML)  # diff
