@@ -352,3 +352,23 @@ def test_show_makes_no_workbook(run_cli: RunCli) -> None:
     result = run_cli("show", "1", "--format", "xlsx")
     assert result.code == 2
     assert result.err == "--format: 'xlsx' is not one of: table, json, csv, markdown, html\n"
+
+
+def test_caveats_and_files_not_evaluated_are_in_the_workbook(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    folder = tmp_path / "offers"
+    folder.mkdir()
+    (folder / "italy.yaml").write_bytes((ROOT / "proposals/italy.yaml").read_bytes())
+    (folder / "broken.yaml").write_text("proposal: [\n", encoding="utf-8")
+    criteria = unstaged_criteria(tmp_path / "criteria")
+    target = tmp_path / "evaluation.xlsx"
+    result = run_cli(
+        "compare", str(folder), "--criteria", str(criteria), "-f", "xlsx", "-o", str(target)
+    )
+    assert result.code == 1  # the broken file is reported, and the workbook still written
+    book = openpyxl.load_workbook(target)
+    rows = list(book["Ranking"].iter_rows(min_row=2, values_only=True))
+    assert rows[-1][:2] == ("Not evaluated / Tidak dinilai", str(folder / "broken.yaml"))
+    audit = [r for r in book["Audit"].iter_rows(values_only=True) if r[0] == "Caveat / Peringatan"]
+    assert any("No panel ratings" in r[1] for r in audit)

@@ -97,6 +97,8 @@ HEADINGS: dict[str, str] = {
     "offer": "tawaran",
     "derived": "diterbitkan",
     "Panel member": "Ahli panel",
+    "Caveat": "Peringatan",
+    "Not evaluated": "Tidak dinilai",
 }
 
 # Sheet names: English, as a formula names them (Weights!F2); the Malay is in the headings.
@@ -347,6 +349,10 @@ def _ranking(
         else:
             book.text(sheet, row, 0, heading("Not ranked"))
         sheet.write_number(row, 5 + len(criteria), e.total, book.score)
+    # The files that could not be evaluated: no spreadsheet shows the ranking without them.
+    for i, file in enumerate(comparison.unevaluated, len(rows) + 1):
+        book.text(sheet, i, 0, heading("Not evaluated"))
+        book.text(sheet, i, 1, file)
 
 
 def _inputs(book: _Book, proposals: Sequence[Any], evaluations: Sequence[Evaluation]) -> None:
@@ -423,7 +429,7 @@ def _audit(
 ) -> None:
     import shlex
 
-    from evaluator.render.run import what_if_terms
+    from evaluator.render.run import caveat_sentences, what_if_terms
 
     sheet = book.sheet(AUDIT, ["Item", "Value"], [34, 80])
     criteria = comparison.criteria
@@ -442,7 +448,12 @@ def _audit(
         row += 1
     book.text(sheet, row, 0, "SHA-256", book.bold)
     book.text(sheet, row, 1, criteria.sha256)
-    row += 2
+    row += 1
+    for sentence in caveat_sentences(comparison):  # why the result is provisional
+        book.text(sheet, row, 0, heading("Caveat"), book.bold)
+        book.text(sheet, row, 1, sentence)
+        row += 1
+    row += 1
     for col, text in enumerate([heading("Proposal"), heading("File"), "SHA-256"]):
         sheet.write_string(row, col, text, book.bold)
     sheet.set_column(2, 2, 68)
