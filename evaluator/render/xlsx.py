@@ -163,14 +163,20 @@ class _Book:
         self.share = self.book.add_format({"num_format": "0.00%"})
         self.input = self.book.add_format({"bg_color": "#FFF2CC", "border": 1})
         self.weight_cell: dict[str, str] = {}  # criterion id -> Weights!$E$n
-        for name in names:  # in this order in the workbook
-            self.book.add_worksheet(name)
+        for name in names:  # in this order in the workbook; printed A4 landscape, a page wide
+            sheet = self.book.add_worksheet(name)
+            sheet.set_paper(9)
+            sheet.set_landscape()
+            sheet.fit_to_pages(1, 0)
+            sheet.repeat_rows(0)
+            sheet.hide_gridlines(0)
 
     def sheet(self, name: str, headings: Sequence[str], widths: Sequence[int]) -> Any:
         sheet = self.book.get_worksheet_by_name(name)
         for col, (text, width) in enumerate(zip(headings, widths, strict=True)):
             sheet.write_string(0, col, heading(text), self.bold)
             sheet.set_column(col, col, width)
+        sheet.set_row(0, 60)
         sheet.freeze_panes(1, 0)
         return sheet
 
@@ -227,8 +233,8 @@ def _weights(book: _Book, comparison: Comparison) -> None:
         sheet.write_formula(
             row,
             4,
-            f"=IF(ISBLANK({d}),{cc}*MAX(0,100-$B${total_row + 1})/$B${rest_row + 1},"
-            f"{d}*$B${scale_row + 1})/100",
+            f"=IF(ISBLANK({d}),{cc}*MAX(0,100-$C${total_row + 1})/$C${rest_row + 1},"
+            f"{d}*$C${scale_row + 1})/100",
             book.share,
             comparison.weights[c.id],
         )
@@ -242,13 +248,15 @@ def _weights(book: _Book, comparison: Comparison) -> None:
         book.weight_cell[c.id] = f"{WEIGHTS}!{_cell(row, 4, absolute=True)}"
     named = sum(given.values()) if given else 0.0
     rest = sum(base[k] * 100 for k in ids if not (given and k in given))
-    book.text(sheet, total_row, 0, heading("Sum of what-if weights"), book.bold)
-    sheet.write_formula(total_row, 1, f"=SUM({what_ifs})", None, named)
-    book.text(sheet, rest_row, 0, heading("File weights of the rest"), book.bold)
-    sheet.write_formula(rest_row, 1, f"=SUM($F${first + 1}:$F${last + 1})", None, rest)
-    book.text(sheet, scale_row, 0, heading("Scale when all are set"), book.bold)
+    for row in (total_row, rest_row, scale_row):
+        sheet.set_row(row, 30)
+    book.text(sheet, total_row, 1, heading("Sum of what-if weights"), book.bold)
+    sheet.write_formula(total_row, 2, f"=SUM({what_ifs})", None, named)
+    book.text(sheet, rest_row, 1, heading("File weights of the rest"), book.bold)
+    sheet.write_formula(rest_row, 2, f"=SUM($F${first + 1}:$F${last + 1})", None, rest)
+    book.text(sheet, scale_row, 1, heading("Scale when all are set"), book.bold)
     sheet.write_formula(
-        scale_row, 1, f"=IF(COUNT({what_ifs})={n},100/$B${total_row + 1},1)", None, 1
+        scale_row, 2, f"=IF(COUNT({what_ifs})={n},100/$C${total_row + 1},1)", None, 1
     )
 
 
@@ -324,8 +332,8 @@ def _ranking(
     ]
     for col, text in enumerate(headings):
         sheet.write_string(0, col, text, book.bold)
-        sheet.set_column(col, col, 16 if col else 10)
-    sheet.set_row(0, 60)
+        sheet.set_column(col, col, 18 if col else 12)
+    sheet.set_row(0, 80)
     sheet.freeze_panes(1, 2)
     rows = sorted(comparison.evaluations, key=lambda e: not e.eligible)  # stable: ranked first
     eligible = sum(e.eligible for e in rows)
