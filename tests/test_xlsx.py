@@ -5,10 +5,12 @@ text from an input is never a formula, and a workbook never goes onto a terminal
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
 import pty
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -372,3 +374,45 @@ def test_caveats_and_files_not_evaluated_are_in_the_workbook(
     assert rows[-1][:2] == ("Not evaluated / Tidak dinilai", str(folder / "broken.yaml"))
     audit = [r for r in book["Audit"].iter_rows(values_only=True) if r[0] == "Caveat / Peringatan"]
     assert any("No panel ratings" in r[1] for r in audit)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_libreoffice_calculates_the_same_what_if(run_cli: RunCli, tmp_path: Path) -> None:
+    """A spreadsheet program, not only the `formulas` package: LibreOffice opens the
+    workbook with a weight typed in (saved without the cached results, so it must
+    calculate every formula) and gives the totals and ranks of the tool's `--weights`."""
+    target = tmp_path / "evaluation.xlsx"
+    book = workbook(run_cli, target, "compare")
+    book["Weights"]["D4"] = 60  # technology_transfer
+    typed = tmp_path / "typed.xlsx"
+    book.save(typed)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "csv",  # the first sheet: Ranking
+            "--outdir",
+            str(tmp_path),
+            str(typed),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    with open(tmp_path / "typed.csv", encoding="utf-8", newline="") as file:
+        rows = list(csv.reader(file))[1:]
+    found = {row[1]: (float(row[4]), int(row[0])) for row in rows}
+    expected = tool_ranking(json_result(run_cli, "compare", "--weights", "technology_transfer=60"))
+    assert set(found) == set(expected)
+    for ident, (total, rank) in expected.items():
+        assert found[ident][0] == pytest.approx(total, abs=1e-6)
+        assert found[ident][1] == rank
+
+
+def test_the_malay_headings_are_one_table() -> None:
+    from evaluator.render.xlsx import HEADINGS, UNVERIFIED, heading
+
+    assert heading("Total") == "Total / Jumlah markah"
+    assert UNVERIFIED <= set(HEADINGS.values())  # the unverified ones are among them

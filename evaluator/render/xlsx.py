@@ -37,7 +37,11 @@ if TYPE_CHECKING:
     from evaluator.scoring.stages import Outcome, Staged
 
 # The Malay of every heading, one table (it can move into the gettext catalogue as is).
-# Terms from the glossary (docs/glossary.md); [unverified] ones are marked there.
+# Procurement terms from /work/shared/spec/glossary-ms.md: verified there are tawaran,
+# layak, kriteria, wajaran, markah, syarat wajib, jawatankuasa, sampul, jejak audit,
+# peringkat (Penilaian Peringkat Pertama); partly verified: kedudukan, jumlah markah,
+# lulus/gagal; UNVERIFIED below: the glossary's own unverified terms and the everyday
+# words it does not list. A Malay-speaking procurement officer should check those.
 HEADINGS: dict[str, str] = {
     "Ranking": "Kedudukan",
     "Weights": "Wajaran",
@@ -100,6 +104,29 @@ HEADINGS: dict[str, str] = {
     "Caveat": "Peringatan",
     "Not evaluated": "Tidak dinilai",
 }
+
+UNVERIFIED = frozenset(
+    {
+        "Wajaran bagaimana jika (%)",
+        "Sub-kriteria",
+        "Ahli panel",
+        "Peringatan",
+        "Tidak dinilai",
+        "Tidak dipertimbangkan",
+        "Jumlah markah semasa penilaian",
+        "Wajaran fail jika tiada bagaimana jika",
+        "Jumlah wajaran bagaimana jika",
+        "Wajaran fail kriteria lain",
+        "Skala jika semua ditetapkan",
+        "Medan",
+        "Peraturan",
+        "Sumbangan",
+        "Penjelasan",
+        "diterbitkan",
+        "Dijana (UTC)",
+        "Alat",
+    }
+)
 
 # Sheet names: English, as a formula names them (Weights!F2); the Malay is in the headings.
 RANKING, WEIGHTS, SCORES, INPUTS, GATES, STAGES, AUDIT = (
