@@ -153,11 +153,16 @@ def test_the_audit_sheet_names_every_file_with_its_sha256(run_cli: RunCli, tmp_p
     assert "proposals/turkiye/financial.yaml" not in files
 
 
-@pytest.mark.parametrize("staged", [True, False])
+@pytest.mark.parametrize("run", ["staged", "panel", "unstaged"])
 def test_the_formulas_give_the_tools_totals_and_ranks(
-    run_cli: RunCli, tmp_path: Path, staged: bool
+    run_cli: RunCli, tmp_path: Path, run: str
 ) -> None:
-    args = ["compare"] if staged else ["compare", "--criteria", str(unstaged_criteria(tmp_path))]
+    staged = run != "unstaged"
+    args = {
+        "staged": ["compare"],
+        "panel": ["compare", "--panel", "panel"],  # consensus ratings, credibility factors
+        "unstaged": ["compare", "--criteria", str(unstaged_criteria(tmp_path))],
+    }[run]
     target = tmp_path / "evaluation.xlsx"
     book = workbook(run_cli, target, *args)
     data = json_result(run_cli, *args)
