@@ -421,3 +421,17 @@ def test_the_malay_headings_are_one_table() -> None:
 
     assert heading("Total") == "Total / Jumlah markah"
     assert set(HEADINGS.values()) >= UNVERIFIED  # the unverified ones are among them
+
+
+def test_source_date_epoch_makes_the_workbook_reproducible(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1748736000")  # 2025-06-01 00:00:00 UTC
+    target = tmp_path / "evaluation.xlsx"
+    book = workbook(run_cli, target, "compare")
+    first = target.read_bytes()
+    facts = {r[0]: r[1] for r in book["Audit"].iter_rows(values_only=True) if r[0]}
+    assert facts["Generated (UTC) / Dijana (UTC)"] == "2025-06-01 00:00:00"
+    target.unlink()  # the same command again (the Audit sheet names it)
+    workbook(run_cli, target, "compare")
+    assert target.read_bytes() == first
