@@ -225,7 +225,7 @@ def test_weights_option_changes_the_ranking(run_cli: RunCli) -> None:
         ),
         (
             ("compare", "--format", "yaml"),
-            "--format: 'yaml' is not one of: table, json, csv, markdown, html\n",
+            "--format: 'yaml' is not one of: table, json, csv, markdown, html, xlsx\n",
         ),
     ],
 )

@@ -98,7 +98,7 @@ def test_options_are_parsed_into_enums() -> None:
         # checks, weights, then the files.
         (
             ["compare", "-f", "yaml", "-m", "electre", "-w", "x"],
-            "--format: 'yaml' is not one of: table, json, csv, markdown, html",
+            "--format: 'yaml' is not one of: table, json, csv, markdown, html, xlsx",
         ),
         (
             ["compare", "-m", "electre", "--sensitivity", "-w", "x"],

@@ -177,7 +177,7 @@ def complete(words: str, shell: str = "bash") -> list[str]:
 @pytest.mark.parametrize(
     ("words", "candidates"),
     [
-        ("evaluator compare --format ", ["table", "json", "csv", "markdown", "html"]),
+        ("evaluator compare --format ", ["table", "json", "csv", "markdown", "html", "xlsx"]),
         ("evaluator compare -f m", ["markdown"]),
         ("evaluator score proposals/italy.yaml --format j", ["json"]),
         ("evaluator criteria --format ", ["table", "json", "markdown"]),

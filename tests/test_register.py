@@ -354,6 +354,14 @@ def test_replay_recomputes_a_run_from_its_stored_inputs(run_cli, tender, where):
     assert "Run 1 replayed from its stored inputs: the result is identical" in replayed.out
 
 
+def test_replay_of_a_csv_run_with_a_byte_order_mark(run_cli, tender, where):
+    """--bom shapes the file, not the result: a replay (in JSON) runs without it."""
+    record(run_cli, tender, where, "--format", "csv", "--bom", "--output", "result.csv")
+    replayed = cli(run_cli, tender, where, "replay", "1")
+    assert replayed.code == 0, replayed.err + replayed.out
+    assert "the result is identical" in replayed.out
+
+
 def test_replay_says_what_differs(run_cli, tender, where):
     """A run whose stored result this evaluator does not reproduce (as a run recorded by
     another version may be): replay lists where the results differ, and exits 1."""

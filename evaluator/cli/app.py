@@ -24,6 +24,7 @@ from evaluator.cli.options import (
     DIFF_FORMATS,
     REPORT_FORMATS,
     RESULT_FORMATS,
+    SHOW_FORMATS,
     WEIGHTS_FORMATS,
     Format,
     Method,
@@ -128,6 +129,14 @@ OutputOption = Annotated[
     ),
 ]
 ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing --output file.")]
+BomOption = Annotated[
+    bool,
+    typer.Option(
+        "--bom",
+        help="With --format csv: begin with a UTF-8 byte-order mark, so that Excel reads "
+        "accented names (Türkiye) right.",
+    ),
+]
 PanelOption = Annotated[
     Path | None,
     typer.Option(
@@ -328,6 +337,8 @@ def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> Non
     """Write the result (as text, or already in UTF-8) to stdout or to the --output file,
     which must be none of the `inputs`."""
     output, fmt = options.output, options.format
+    if options.bom and isinstance(text, str):  # --bom, with CSV only (_check_spreadsheet)
+        text = "\ufeff" + text
     if output is None:
         _write_stdout(text, fmt)
         return
@@ -338,6 +349,19 @@ def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> Non
     # Folders as given (a YAML output inside one would be read next time) and every file.
     write_output(output, text, inputs=[*inputs, *discover(inputs)], force=options.force)
     sys.stderr.write(f"wrote {Path(output)}\n")
+
+
+def _check_spreadsheet(chosen: Format, output: str | None, bom: bool) -> None:
+    """`--bom` goes with CSV; a workbook (xlsx, binary) goes to --output or to a standard
+    output that is not a terminal (a file or a pipe), never onto a screen."""
+    if bom and chosen is not Format.CSV:
+        raise UsageError.at("--bom", "goes with --format csv (a byte-order mark for Excel)")
+    if chosen is Format.XLSX and output is None and sys.stdout.isatty():
+        raise UsageError.at(
+            "--format",
+            "xlsx is a binary workbook, not for a terminal: give --output FILE "
+            "(or redirect standard output to a file)",
+        )
 
 
 def _write_stdout(text: str | bytes, fmt: Format = Format.TABLE) -> None:
@@ -530,6 +554,7 @@ def compare(
     ] = False,
     output: OutputOption = None,
     force: ForceOption = False,
+    bom: BomOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     jobs: JobsOption = None,
     stage: Annotated[
@@ -557,6 +582,7 @@ def compare(
       evaluator compare proposals/ --weights pricing=40 --format markdown
       evaluator compare proposals/ --panel panel/
       evaluator compare --format html --sensitivity --output report.html
+      evaluator compare --format xlsx --output evaluation.xlsx
     """
 
     def html_only(chosen: Format) -> None:
@@ -565,6 +591,7 @@ def compare(
                 "--sensitivity",
                 "goes with --format html; for the terminal, run `evaluator sensitivity`",
             )
+        _check_spreadsheet(chosen, output, bom)
 
     options = run_options(
         fmt,
@@ -579,6 +606,7 @@ def compare(
         jobs=jobs,
         check=html_only,
     )
+    options = replace(options, bom=bom)
     with Recorder(record, register, by, programme) as recorder:
         _compare(options, recorder, paths, sensitivity, all_rows, stage)
 
@@ -717,9 +745,13 @@ def _compare_stages(
     weights = final.weights if final is not None else framework.weights(options.weights)
     recorder.mark(final.caveats if final is not None else staged.caveats, staged.proposals, weights)
     fmt = options.format
-    text: str
+    text: str | bytes
     if fmt is Format.JSON:
         text = staged_render.render_json(staged)
+    elif fmt is Format.XLSX:
+        from evaluator.render.xlsx import render_staged
+
+        text = render_staged(staged, _render_options(True, recorder.files(staged.proposals)))
     elif fmt is Format.HTML:
         analysis = None
         if sensitivity and final is not None and final.evaluations:
@@ -741,7 +773,7 @@ def _compare_stages(
         options=_recorded_options(options, stage=stage),
         criteria=framework,
         proposals=staged.proposals,
-        result=text if fmt is Format.JSON else staged_render.render_json(staged),
+        result=str(text) if fmt is Format.JSON else staged_render.render_json(staged),
         weights=weights,
         caveats=[*staged.caveats, *(final.caveats if final is not None else [])],
     )
@@ -768,6 +800,7 @@ def score(
     fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
+    bom: BomOption = False,
     max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
     record: RecordOption = False,
     register: RegisterOption = None,
@@ -797,7 +830,9 @@ def score(
         output=output,
         force=force,
         max_bytes=max_bytes,
+        check=lambda chosen: _check_spreadsheet(chosen, output, bom),
     )
+    options = replace(options, bom=bom)
     with Recorder(record, register, by, programme) as recorder:
         framework = _load_criteria(options)
         recorder.criteria_read(framework)
@@ -822,7 +857,7 @@ def score(
             options=_recorded_options(options, file=str(file)),
             criteria=framework,
             proposals=offers,
-            result=text
+            result=str(text)
             if options.format is Format.JSON
             else _renderer(Format.JSON, card=True)(details, _render_options()),
             weights=details.weights,
@@ -1318,7 +1353,7 @@ def show(
     ],
     register: RegisterOption = None,
     criteria: CriteriaOption = None,
-    fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
+    fmt: Annotated[str, _format_option(SHOW_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
@@ -1336,7 +1371,7 @@ def show(
     from evaluator import __version__, api
     from evaluator.cli.recording import run_again
 
-    options = run_options(fmt, RESULT_FORMATS, output=output, force=force)
+    options = run_options(fmt, SHOW_FORMATS, output=output, force=force)
     where = _location(register, criteria)
     stored, contents = api.stored_run(where, run)
     if stored.result is None:  # a bid opening: its record is what there is

@@ -37,9 +37,12 @@ class Format(StrEnum):
     MARKDOWN = "markdown"
     HTML = "html"
     YAML = "yaml"
+    XLSX = "xlsx"  # a workbook: bytes, never to a terminal (docs/cli.md)
 
 
 RESULT_FORMATS = tuple(Format(name) for name in FORMATS)  # compare, score: every renderer
+# show: every renderer of text (a stored run is made again through a pipe of text)
+SHOW_FORMATS = tuple(f for f in RESULT_FORMATS if f is not Format.XLSX)
 REPORT_FORMATS = (Format.TABLE, Format.JSON, Format.MARKDOWN)  # sensitivity, criteria
 WEIGHTS_FORMATS = (Format.TABLE, Format.JSON, Format.YAML)  # weights (AHP)
 DIFF_FORMATS = (Format.TABLE, Format.JSON, Format.MARKDOWN, Format.HTML)  # diff
@@ -59,6 +62,7 @@ class RunOptions:
     force: bool = False
     max_bytes: int = DEFAULT_MAX_BYTES
     jobs: int | None = None
+    bom: bool = False  # --bom: a CSV begins with a UTF-8 byte-order mark (for Excel)
 
     @property
     def panel_inputs(self) -> list[Path]:

@@ -172,7 +172,7 @@ def _exists(location: str) -> bool:
 # Options of the recorded command that a replay drops: where the result went, and the
 # register (a replay is never recorded).
 _DROPPED_WITH_VALUE = ("--output", "-o", "--register", "--by", "--programme", "--format", "-f")
-_DROPPED = ("--record", "--force", "--yes", "-y")
+_DROPPED = ("--record", "--force", "--yes", "-y", "--bom")  # --bom: the file's, not the result's
 
 
 def replay_command(command: Sequence[str], fmt: str, root: Path) -> list[str]:
