@@ -181,10 +181,12 @@ def render_csv(staged: Staged) -> str:
 
 def render_json(staged: Staged) -> str:
     """The JSON contract of `compare` (the weighted evaluation among the offers that passed
-    every stage; no results when there is none) with `stages` and `sealed`."""
-    import json
+    every stage; no results when there is none) with `stages` and `sealed`, laid out as
+    every `--format json` is (render.json: a line per top-level key and per item of a
+    top-level list; Python's indenting encoder took seconds on a large tender)."""
+    from evaluator.render.json import dumps
 
-    return json.dumps(staged_data(staged), indent=2, ensure_ascii=False) + "\n"
+    return dumps(staged_data(staged)) + "\n"
 
 
 def render_html(
