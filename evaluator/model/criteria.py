@@ -87,6 +87,7 @@ from evaluator.model.checks import (
     shorten,
     suggestion,
 )
+from evaluator.model.classification import LEVELS, normalise
 from evaluator.model.compliance import Requirement, read_requirements, unreferenced
 from evaluator.model.fields import (
     ANY,
@@ -324,6 +325,8 @@ class Criteria:
     requirements: tuple[Requirement, ...] = ()
     # The tender's stages, in order (empty: one evaluation of every criterion, as always).
     stages: tuple[Stage, ...] = ()
+    # The security classification the reports are marked with (a Malay level), or None.
+    classification: str | None = None
 
     def rate(self, currency: str) -> float | None:
         """Units of the criteria currency for one unit of `currency` (a ranged rate's point
@@ -392,6 +395,7 @@ CRITERIA_KEYS = (
     "panel",
     "requirements",
     "stages",
+    "classification",
 )
 CRITERION_KEYS = (
     "id",
@@ -466,6 +470,9 @@ def parse_criteria(document: Document) -> Criteria:
             [name for g in gates for name in g.fields],
         )
     )
+    classification = None
+    if top.get("classification") is not None:
+        classification = check.choice(("classification",), normalise(top["classification"]), LEVELS)
     title = optional_text("title", criteria_id or "")
     version = optional_text("version", "")  # before raising, so `version: 1.0` is reported
     check.raise_if_any(CriteriaError)
@@ -491,6 +498,7 @@ def parse_criteria(document: Document) -> Criteria:
         rates_source=rates_source,
         requirements=requirements,
         stages=stages,
+        classification=classification,
     )
 
 

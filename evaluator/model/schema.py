@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evaluator.model import compliance, fields, icp, panel, rules, stages
+from evaluator.model import classification, compliance, fields, icp, panel, rules, stages
 from evaluator.model.criteria import (
     CONDITION_KEYS,
     CRITERIA_KEYS,
@@ -759,6 +759,16 @@ _KEY_SCHEMAS: dict[str, Schema] = {
             ["multipliers"],
             "Industrial Collaboration Programme: ICP Credit Value (ICV) multipliers and uplift",
         )
+    ),
+    "classification": _nullable(
+        {
+            "description": "the security classification every report of this file is "
+            "marked with (Akta Rahsia Rasmi 1972): TERHAD, SULIT, RAHSIA or RAHSIA BESAR, "
+            "or the English RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET (read as the "
+            "Malay level); `--classification` overrides it",
+            "type": "string",
+            "enum": [*classification.LEVELS, *classification.ENGLISH],
+        }
     ),
     "panel": _nullable(
         _strict_object(

@@ -80,6 +80,7 @@ def comparison_data(
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
         "what_if": what_if_data(comparison.what_if),
+        "classification": criteria.classification,
     }
     if comparison.files is not None:
         data["files"] = {

@@ -853,6 +853,7 @@ def report_context(
         "card": card,
         "comparison": comparison,
         "criteria": criteria,
+        "classification": criteria.classification,
         "evaluations": evaluations,
         "recommendation": recommendation(comparison),
         "what_if": what_if_sentence(comparison),

@@ -1,0 +1,154 @@
+"""The papers a committee files (#20): the security classification marking, the members'
+sign-off and declarations, and criteria written in two languages. Through the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+from tests.helpers import unstaged_criteria
+from tests.test_html import browser, chromium
+
+RunCli = Callable[..., Run]
+
+
+def _without_classification(folder: Path) -> Path:
+    """The default criteria (without stages) with no `classification:` line."""
+    path = unstaged_criteria(folder)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"(?m)^classification: .*\n", "", text), encoding="utf-8")
+    return path
+
+
+# --- classification -------------------------------------------------------------------------
+
+
+def test_a_criteria_file_marks_every_output(run_cli: RunCli, tmp_path: Path) -> None:
+    criteria = _without_classification(tmp_path)
+    text = criteria.read_text(encoding="utf-8")
+    criteria.write_text(
+        text.replace("\ncurrency: MYR", "\nclassification: Sulit\ncurrency: MYR", 1)
+    )
+    shown = str(criteria)
+    table = run_cli("compare", "-c", shown)
+    assert table.code == 0
+    lines = table.out.strip().splitlines()
+    assert lines[0] == "SULIT" and lines[-1] == "SULIT"
+    markdown = run_cli("compare", "-c", shown, "-f", "markdown").out.strip().splitlines()
+    assert markdown[0] == "**SULIT**" and markdown[-1] == "**SULIT**"
+    assert (
+        json.loads(run_cli("compare", "-c", shown, "-f", "json").out)["classification"] == "SULIT"
+    )
+    card = run_cli("score", "proposals/italy.yaml", "-c", shown, "-f", "markdown").out
+    assert card.strip().splitlines()[0] == "**SULIT**"
+    assert card.strip().splitlines()[-1] == "**SULIT**"
+    html = run_cli("compare", "-c", shown, "-f", "html").out
+    assert html.count('role="note">SULIT</div>') == 2
+
+
+def test_the_default_criteria_are_not_classified(run_cli: RunCli) -> None:
+    """The samples are hypothetical (a policy choice, docs/report.md): no marking."""
+    assert json.loads(run_cli("compare", "-f", "json").out)["classification"] is None
+    assert "SULIT" not in run_cli("compare").out
+
+
+def test_classification_option_overrides_the_file(run_cli: RunCli, tmp_path: Path) -> None:
+    criteria = str(unstaged_criteria(tmp_path))
+    # English equivalents are read as the Malay level; any case.
+    run = run_cli("compare", "-c", criteria, "--classification", "top secret", "-f", "markdown")
+    assert run.code == 0
+    lines = run.out.strip().splitlines()
+    assert lines[0] == "**RAHSIA BESAR**" and lines[-1] == "**RAHSIA BESAR**"
+    assert "SULIT" not in run.out
+    data = json.loads(
+        run_cli("compare", "-c", criteria, "--classification", "terhad", "-f", "json").out
+    )
+    assert data["classification"] == "TERHAD"
+    sens = run_cli("sensitivity", "-c", criteria, "--samples", "200", "--classification", "RAHSIA")
+    assert sens.code == 0 and sens.out.strip().splitlines()[0] == "RAHSIA"
+    sens_json = run_cli(
+        "sensitivity",
+        "-c",
+        criteria,
+        "--samples",
+        "200",
+        "--classification",
+        "secret",
+        "-f",
+        "json",
+    )
+    assert json.loads(sens_json.out)["classification"] == "RAHSIA"
+    card = run_cli(
+        "score", "proposals/italy.yaml", "-c", criteria, "--classification", "restricted"
+    )
+    assert card.out.strip().splitlines()[0] == "TERHAD"
+
+
+def test_no_classification_no_marking(run_cli: RunCli, tmp_path: Path) -> None:
+    criteria = str(_without_classification(tmp_path))
+    run = run_cli("compare", "-c", criteria, "-f", "markdown")
+    assert run.code == 0 and run.out.startswith("## ")
+    assert (
+        json.loads(run_cli("compare", "-c", criteria, "-f", "json").out)["classification"] is None
+    )
+    html = run_cli("compare", "-c", criteria, "-f", "html").out
+    assert 'class="classification' not in html
+
+
+def test_a_level_that_is_none_is_refused(run_cli: RunCli, tmp_path: Path) -> None:
+    run = run_cli("compare", "--classification", "secret-ish")
+    assert run.code == 2
+    assert "--classification: 'secret-ish' is not a classification level" in run.err
+    criteria = _without_classification(tmp_path)
+    text = criteria.read_text(encoding="utf-8").replace(
+        "\ncurrency: MYR", "\nclassification: SULITT\ncurrency: MYR", 1
+    )
+    criteria.write_text(text, encoding="utf-8")
+    bad = run_cli("compare", "-c", str(criteria))
+    assert bad.code == 1
+    line = text.splitlines().index("classification: SULITT") + 1
+    assert f"default.yaml:{line}:17: unknown value 'SULITT' (did you mean `SULIT`?)" in bad.err
+
+
+def test_html_marks_top_and_bottom(run_cli: RunCli) -> None:
+    html = run_cli("compare", "-f", "html", "--classification", "rahsia").out
+    assert html.count('role="note">RAHSIA</div>') == 2
+    body = html.index("<body")
+    top = html.index('<div class="classification classification-top"')
+    bottom = html.index('<div class="classification classification-bottom"')
+    assert body < top < html.index('<header class="masthead">')
+    assert bottom > html.index("</footer>")
+
+
+@browser
+def test_every_printed_page_is_marked(run_cli: RunCli, tmp_path: Path) -> None:
+    """Printed by Chromium, each page carries the marking at its top and its bottom, and
+    the report's own text stays between them."""
+    pypdf = pytest.importorskip("pypdf")
+    page = tmp_path / "report.html"
+    marked = ("--classification", "SULIT")
+    assert run_cli("compare", "-f", "html", "--sensitivity", *marked, "-o", str(page)).code == 0
+    pdf = tmp_path / "report.pdf"
+    chromium(tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
+    reader = pypdf.PdfReader(pdf)
+    assert len(reader.pages) >= 4
+    for number, sheet in enumerate(reader.pages, 1):
+        height = float(sheet.mediabox.height)
+        found: list[tuple[str, float]] = []
+
+        def seen(words: str, cm: list[float], tm: list[float], *_: object) -> None:
+            if words.strip():
+                found.append((words.strip(), cm[1] * tm[4] + cm[3] * tm[5] + cm[5]))  # noqa: B023
+
+        sheet.extract_text(visitor_text=seen)
+        marks = [y for words, y in found if words == "SULIT"]
+        text = [y for words, y in found if words != "SULIT"]
+        assert len(marks) == 2, f"page {number}: {len(marks)} markings"
+        top, bottom = max(marks), min(marks)
+        assert top > 0.85 * height and bottom < 0.15 * height, f"page {number}"
+        assert all(bottom < y < top for y in text), f"page {number}: text under a marking"
