@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
+from evaluator.io.files import load_document
+from tests.conftest import ROOT, Run
 from tests.helpers import unstaged_criteria
 from tests.test_html import browser, chromium
 
@@ -152,3 +153,107 @@ def test_every_printed_page_is_marked(run_cli: RunCli, tmp_path: Path) -> None:
         top, bottom = max(marks), min(marks)
         assert top > 0.85 * height and bottom < 0.15 * height, f"page {number}"
         assert all(bottom < y < top for y in text), f"page {number}: text under a marking"
+
+
+# --- sign-off and declarations ---------------------------------------------------------------
+
+
+def _panel_copy(folder: Path, undeclared: str | None = None) -> Path:
+    """The sample panel, copied; `undeclared`'s file (a, b, c) without its declaration."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in sorted((ROOT / "panel").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if path.stem == undeclared:
+            text = re.sub(r"declaration:\n  date: .*\n  text: >-\n(    .*\n)+", "", text)
+        (folder / path.name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_the_report_ends_with_each_members_sign_off(run_cli: RunCli) -> None:
+    run = run_cli("compare", "--panel", "panel/", "-f", "markdown")
+    assert run.code == 0
+    end = run.out[run.out.index("### Sign-off") :]
+    blocks = end.split("\n**Member ")[1:]
+    assert [b.split("**")[0] for b in blocks] == ["A", "B", "C"]  # the chair first
+    assert "- Role: Chair" in blocks[0] and "- Role: Member" in blocks[1]
+    for block in blocks:
+        assert "- Declaration: declared on 2026-03-02: “I have no personal interest" in block
+        assert "- Signature: ____" in block and "- Date: ____" in block
+    assert run.out.rstrip().endswith("- Date: ____________________________")
+    data = json.loads(run_cli("compare", "--panel", "panel/", "-f", "json").out)
+    first = data["panel"]["members"][0]
+    assert (first["name"], first["role"]) == ("Member A", "chair")
+    assert first["declaration"]["date"] == "2026-03-02"
+    assert not [c for c in data["caveats"] if c["code"] == "declaration_missing"]
+    table = run_cli("compare", "--panel", "panel/").out
+    assert "Declarations of no conflict of interest: A, chair (declared 2026-03-02);" in " ".join(
+        table.split()
+    )
+    card = run_cli("score", "proposals/italy.yaml", "--panel", "panel/", "-f", "markdown").out
+    assert "### Sign-off" in card
+
+
+def test_html_sign_off_blocks(run_cli: RunCli, tmp_path: Path) -> None:
+    panel = _panel_copy(tmp_path / "panel", undeclared="b")
+    html = run_cli("compare", "--panel", str(panel), "-f", "html").out
+    section = html[html.index('<section id="signoff"') :]
+    assert section.index("</section>") > section.index("Member C")
+    assert '<a href="#signoff">Sign-off</a>' in html
+    assert section.count('<div class="signoff') == 3
+    assert section.count('<dd class="line"></dd>') == 6  # a signature and a date line each
+    assert section.count('<div class="signoff undeclared">') == 1
+    assert "<dd>Chair</dd>" in section
+    start = html.index('id="recommendation"')
+    recommendation = html[start : html.index("</section>", start)]
+    assert "Member B has made no declaration of no conflict of interest" in recommendation
+
+
+def test_a_member_without_a_declaration_is_a_finding(run_cli: RunCli, tmp_path: Path) -> None:
+    panel = str(_panel_copy(tmp_path / "panel", undeclared="c"))
+    data = json.loads(run_cli("compare", "--panel", panel, "-f", "json").out)
+    assert {"code": "declaration_missing", "member": "C", "file": f"{panel}/c.yaml"} in data[
+        "caveats"
+    ]
+    sentence = "Member C has made no declaration of no conflict of interest"
+    table = run_cli("compare", "--panel", panel)
+    assert table.code == 0 and sentence in " ".join(table.out.split())
+    assert "C, member (no declaration)" in " ".join(table.out.split())
+    markdown = run_cli("compare", "--panel", panel, "-f", "markdown").out
+    assert f"- **Caveat:** {sentence}" in markdown
+    assert "- Declaration: **none: no declaration of no conflict of interest" in markdown
+    html = run_cli("compare", "--panel", panel, "-f", "html").out
+    assert sentence in html
+    card = run_cli("score", "proposals/italy.yaml", "--panel", panel).out
+    assert sentence in " ".join(card.split())
+    validate = run_cli("validate", "proposals/", "--panel", panel)
+    assert validate.code == 0
+    assert f"{panel}: warning: {sentence} ({panel}/c.yaml)." in validate.err
+
+
+def test_roles_in_malay_and_mistakes(run_cli: RunCli, tmp_path: Path) -> None:
+    panel = _panel_copy(tmp_path / "panel")
+    a = panel / "a.yaml"
+    a.write_text(a.read_text(encoding="utf-8").replace("role: chair", "role: Pengerusi"))
+    data = json.loads(run_cli("compare", "--panel", str(panel), "-f", "json").out)
+    assert data["panel"]["members"][0]["role"] == "chair"
+    b = panel / "b.yaml"
+    text = b.read_text(encoding="utf-8").replace("role: member", "role: chairman")
+    text = text.replace("  date: 2026-03-02\n", "  date: 2 March 2026\n")
+    b.write_text(text, encoding="utf-8")
+    run = run_cli("validate", "proposals/", "--panel", str(panel))
+    assert run.code == 1
+    lines = text.splitlines()
+    role = lines.index("role: chairman") + 1
+    day = lines.index("  date: 2 March 2026") + 1
+    assert f"b.yaml:{role}:7: unknown value 'chairman' (did you mean `chair`?)" in run.err
+    assert f"b.yaml:{day}:9: " in run.err
+
+
+def test_sample_panel_files_conform_to_their_schema() -> None:
+    from tests.test_schema import schema_errors
+
+    for path in sorted((ROOT / "panel").glob("*.yaml")):
+        assert path.read_text(encoding="utf-8").splitlines()[0] == (
+            "# yaml-language-server: $schema=../schema/panel.schema.json"
+        )
+        assert schema_errors("panel", load_document(path).data) == []

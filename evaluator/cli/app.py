@@ -1570,7 +1570,7 @@ def show_schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="The file kind: proposal or criteria.",
+            help="The file kind: proposal, criteria or panel (a panel member's file).",
             metavar="KIND",
             show_default=False,
             autocompletion=_kinds,
@@ -1579,7 +1579,7 @@ def show_schema(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Print the JSON Schema of a proposal or criteria file.
+    """Print the JSON Schema of a proposal, criteria or panel member's file.
 
     For editors and other tools: the files in schema/ are this output. A file whose
     first line names the schema gets completion and checking in editors that read

@@ -33,7 +33,7 @@ from evaluator.model.fields import FieldSpec
 from evaluator.model.method import METHODS, Method
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("proposal", "criteria")
+KINDS = ("proposal", "criteria", "panel")
 
 Schema = dict[str, Any]
 
@@ -878,12 +878,62 @@ def criteria_schema() -> Schema:
     }
 
 
+def panel_schema() -> Schema:
+    """The JSON Schema of a panel member's file (docs/panels.md): the label and ratings the
+    reader requires, the name, role and declaration the sign-off shows. The levels a rating
+    may take are the criteria file's, so any word is allowed here."""
+    rating: Schema = {
+        "description": "judgement -> rating (one of the levels the criteria give it)",
+        "type": ["object", "null"],
+        "additionalProperties": {"type": ["string", "null"]},
+    }
+    return {
+        "$schema": DRAFT,
+        "title": "evaluator panel",
+        "description": "One panel member's file: their ratings of the proposals' judgements, "
+        "and for the report's sign-off their name, role and declaration of no conflict of "
+        "interest.",
+        "type": "object",
+        "properties": {
+            "member": {
+                "description": "the member's label (a letter, a post, a name), unique in "
+                "the folder",
+                "type": ["string", "number"],
+            },
+            "name": _text("the member's name, as the sign-off prints it"),
+            "role": _choice(
+                "the member's role on the committee (any case; the Malay Pengerusi, Ahli, "
+                "Setiausaha are read as chair, member, secretary)",
+                [*panel.ROLES, "Pengerusi", "Ahli", "Setiausaha"],
+            ),
+            "declaration": _strict_object(
+                {
+                    "date": _date("the day the member declared"),
+                    "text": _text("the declaration, in the member's words"),
+                },
+                ["date", "text"],
+                "the member's declaration of no conflict of interest; without one the "
+                "report lists the member as a finding",
+            ),
+            "ratings": {
+                "description": "proposal id -> judgement -> rating",
+                "type": "object",
+                "additionalProperties": rating,
+            },
+        },
+        "required": ["member", "ratings"],
+        "additionalProperties": False,
+    }
+
+
 def schema(kind: str) -> Schema:
-    """The JSON Schema of a file kind: `proposal` or `criteria`."""
+    """The JSON Schema of a file kind: `proposal`, `criteria` or `panel`."""
     if kind == "proposal":
         return proposal_schema()
     if kind == "criteria":
         return criteria_schema()
+    if kind == "panel":
+        return panel_schema()
     raise ValueError(f"no schema for {kind!r}; kinds: {', '.join(KINDS)}")
 
 

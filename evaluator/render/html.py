@@ -51,6 +51,17 @@ from evaluator.render.panel import (
 )
 from evaluator.render.problems import problem_line
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
+from evaluator.render.signoff import (
+    DATE_LABEL,
+    DECLARATION_LABEL,
+    NAME_LABEL,
+    ROLE_LABEL,
+    SIGN_OFF_INTRO,
+    SIGN_OFF_TITLE,
+    SIGNATURE_LABEL,
+    member_heading,
+    sign_offs,
+)
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
@@ -896,6 +907,19 @@ def report_context(
         "robustness": None if sensitivity is None else robustness(sensitivity),
         "ranged": ranged,
         "audit": _audit(comparison, generated),
+        "signoff": {
+            "title": SIGN_OFF_TITLE,
+            "intro": SIGN_OFF_INTRO,
+            "blocks": sign_offs(comparison),
+            "heading": member_heading,
+            "labels": {
+                "name": NAME_LABEL,
+                "role": ROLE_LABEL,
+                "declaration": DECLARATION_LABEL,
+                "signature": SIGNATURE_LABEL,
+                "date": DATE_LABEL,
+            },
+        },
         "marks": {"missing": MISSING_MARK, "ranged": RANGED_MARK, "flag": FLAG},
         "heat_scale": [heat_cell(v) for v in (0, 25, 50, 75, 100)],
         "patterns": PATTERNS,

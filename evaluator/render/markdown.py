@@ -36,6 +36,18 @@ from evaluator.render.run import (
     unscored_sentence,
     what_if_sentence,
 )
+from evaluator.render.signoff import (
+    BLANK,
+    DATE_LABEL,
+    DECLARATION_LABEL,
+    NAME_LABEL,
+    ROLE_LABEL,
+    SIGN_OFF_INTRO,
+    SIGN_OFF_TITLE,
+    SIGNATURE_LABEL,
+    member_heading,
+    sign_offs,
+)
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
@@ -148,7 +160,33 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         lines.append(f"- Not evaluated: {md(problem_line(problem))}")
     lines += compliance_section(comparison)
     lines += panel_section(comparison)
+    lines += sign_off_section(comparison)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def sign_off_section(comparison: Comparison) -> list[str]:
+    """A block per panel member to sign and date (none without a panel): the report's end."""
+    blocks = sign_offs(comparison)
+    if not blocks:
+        return []
+    lines = ["", f"### {SIGN_OFF_TITLE}", "", md(SIGN_OFF_INTRO)]
+
+    def shown(value: str) -> str:
+        return value if value == BLANK else md(value)
+
+    for block in blocks:
+        lines += [
+            "",
+            f"**{md(member_heading(block))}**",
+            "",
+            f"- {NAME_LABEL}: {shown(block.name)}",
+            f"- {ROLE_LABEL}: {shown(block.role)}",
+            f"- {DECLARATION_LABEL}: "
+            + (md(block.declaration) if block.declared_on else f"**{md(block.declaration)}**"),
+            f"- {SIGNATURE_LABEL}: {BLANK}",
+            f"- {DATE_LABEL}: {BLANK}",
+        ]
+    return lines
 
 
 def compliance_section(comparison: Comparison) -> list[str]:
@@ -300,4 +338,5 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             if lines and lines[-1]
             else [md(settings_sentence(comparison))]
         )
+    lines += sign_off_section(comparison)
     return "\n".join(lines).rstrip() + "\n"

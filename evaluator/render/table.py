@@ -53,6 +53,7 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
+from evaluator.render.signoff import declarations_line
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
@@ -446,7 +447,16 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         *summary_lines(comparison, shown),
         *compliance_parts(comparison, options, shown),
         *panel_parts(comparison, options, shown),
+        *declaration_lines(comparison),
     )
+
+
+def declaration_lines(comparison: Comparison) -> list[Text]:
+    """The panel members' declarations of no conflict of interest, in one sentence (the
+    reports give each member's sign-off block); none without a panel."""
+    if comparison.panel is None or not comparison.panel.members:
+        return []
+    return [Text(declarations_line(comparison))]
 
 
 def compliance_parts(
@@ -564,6 +574,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
     if comparison.panel is not None:
         parts.append(Text(settings_sentence(comparison)))
+    parts += declaration_lines(comparison)
     return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
 
 
