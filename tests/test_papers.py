@@ -257,3 +257,73 @@ def test_sample_panel_files_conform_to_their_schema() -> None:
             "# yaml-language-server: $schema=../schema/panel.schema.json"
         )
         assert schema_errors("panel", load_document(path).data) == []
+
+
+# --- bilingual criteria ----------------------------------------------------------------------
+
+
+def test_default_criteria_titles_in_two_languages(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaluator.api import load_criteria
+
+    criteria = load_criteria(ROOT / "criteria" / "default.yaml")
+    assert dict(criteria.titles)["ms"].startswith("Perolehan pertahanan kerajaan dengan kerajaan")
+    for criterion in criteria.criteria:
+        assert [code for code, _ in criterion.titles] == ["en", "ms"], criterion.id
+    for stage in criteria.stages:
+        assert [code for code, _ in stage.titles] == ["en", "ms"], stage.id
+    assert dict(criteria.stages[0].titles)["ms"] == "Jawatankuasa Penilaian Teknikal"
+    # English by default: the titles as before.
+    english = run_cli("compare", "-f", "markdown").out
+    assert "## G2G defence procurement — the minister's criteria" in english
+    assert "Stage 1: Jawatankuasa Penilaian Teknikal (technical evaluation committee)" in english
+    # The report in Malay (the stand-in for --lang ms) shows the Malay titles...
+    monkeypatch.setenv("EVALUATOR_LANG", "ms")
+    malay = run_cli("compare", "-f", "markdown").out
+    assert "## Perolehan pertahanan kerajaan dengan kerajaan (G2G) — kriteria Menteri" in malay
+    assert "Stage 1: Jawatankuasa Penilaian Teknikal (technical)" in malay
+    assert "Program Kolaborasi Industri" in malay and "G2G defence procurement" not in malay
+    card = run_cli("score", "proposals/italy.yaml", "-f", "markdown").out
+    assert "### Kerjasama jangka panjang:" in card and "### Long-term collaboration" not in card
+    html = run_cli("compare", "-f", "html").out
+    assert "<title>Comparison of proposals · Perolehan pertahanan kerajaan" in html
+    table = run_cli("score", "proposals/italy.yaml").out
+    assert "Kedalaman pemindahan teknologi" in table
+    # ...and a proposal's own text stays as written; the JSON is the same in both.
+    assert "## italy: CSS-26 (hypothetical), G2G offer under Italy's G2G rule" in card
+    malay_json = run_cli("compare", "-f", "json").out
+    monkeypatch.delenv("EVALUATOR_LANG")
+    assert run_cli("compare", "-f", "json").out == malay_json
+
+
+def test_a_title_in_languages_is_checked(run_cli: RunCli, tmp_path: Path) -> None:
+    criteria = unstaged_criteria(tmp_path)
+    text = criteria.read_text(encoding="utf-8")
+    text = text.replace(
+        "    title:\n      en: Pricing and value for money\n"
+        "      ms: Harga dan nilai faedah terbaik\n",
+        "    title: {fr: Prix, ms: Harga}\n",
+    )
+    text = text.replace(
+        "    title:\n      en: Long-term collaboration\n      ms: Kerjasama jangka panjang\n",
+        "    title: {}\n",
+    )
+    criteria.write_text(text, encoding="utf-8")
+    run = run_cli("validate", str(criteria))
+    assert run.code == 1
+    lines = text.splitlines()
+    fr = next(i for i, line in enumerate(lines, 1) if "title: {fr: Prix" in line)
+    empty = next(i for i, line in enumerate(lines, 1) if line == "    title: {}")
+    assert f"default.yaml:{fr}:13: unknown key `fr`" in run.err
+    assert f"default.yaml:{empty}:12: give the text in one language at least: en, ms" in run.err
+    # A title only in Malay is the title in every language.
+    criteria.write_text(
+        text.replace("    title: {}\n", "    title: {ms: Kerjasama}\n").replace(
+            "    title: {fr: Prix, ms: Harga}\n", "    title: {ms: Harga}\n"
+        ),
+        encoding="utf-8",
+    )
+    card = run_cli("score", "proposals/italy.yaml", "-c", str(criteria), "-f", "markdown")
+    assert card.code == 0, card.err
+    assert "### Harga:" in card.out and "### Kerjasama:" in card.out

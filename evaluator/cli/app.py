@@ -324,7 +324,14 @@ def _render_options(
         rows=rows,
         command=tuple(_COMMAND),
         files=files,
+        lang=_language(),
     )
+
+
+def _language() -> str:
+    """The language of the report's titles: EVALUATOR_LANG when it is `ms`, else English.
+    (A stand-in for `--lang`, which sets the language of every word, titles included.)"""
+    return "ms" if os.environ.get("EVALUATOR_LANG") == "ms" else "en"
 
 
 def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:

@@ -15,7 +15,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evaluator.model import classification, compliance, fields, icp, panel, rules, stages
+from evaluator.model import (
+    classification,
+    compliance,
+    fields,
+    icp,
+    languages,
+    panel,
+    rules,
+    stages,
+)
 from evaluator.model.criteria import (
     CONDITION_KEYS,
     CRITERIA_KEYS,
@@ -147,6 +156,23 @@ def _date(description: str) -> Schema:
 
 def _choice(description: str, choices: Iterable[str]) -> Schema:
     return {"description": description, "type": "string", "enum": list(choices)}
+
+
+def _in_languages(text: Schema) -> Schema:
+    """A text, or the same in English and Bahasa Malaysia (`{en: ..., ms: ...}`, one at
+    least): evaluator.model.languages."""
+    return {
+        "oneOf": [
+            text,
+            {
+                "description": "the text in each language: en (English), ms (Bahasa Malaysia)",
+                "type": "object",
+                "properties": {code: _text(f"in {code}") for code in languages.LANGUAGES},
+                "minProperties": 1,
+                "additionalProperties": False,
+            },
+        ]
+    }
 
 
 def _strict_object(
@@ -549,9 +575,11 @@ _WEIGHT = _number("any positive number; weights are normalised to sum 1 at each 
 # at each place come from the reader (CRITERIA_KEYS and the others).
 _KEY_SCHEMAS: dict[str, Schema] = {
     "id": _ident("identifier: letters, digits, _ and -, starting with a letter"),
-    "title": _nullable(_text("a title for people")),
+    "title": _nullable(_in_languages(_text("a title for people"))),
     "description": _nullable({"description": "a longer explanation for people", "type": "string"}),
-    "source": _nullable(_text("the words this rests on (a quotation, a reference)")),
+    "source": _nullable(
+        _in_languages(_text("the words this rests on (a quotation, a reference)"))
+    ),
     "weight": _WEIGHT,
     "field": {"description": "the proposal field (or derived field) it reads", **_field_name()},
     "rule": {"$ref": "#/$defs/rule"},
@@ -683,7 +711,7 @@ _KEY_SCHEMAS: dict[str, Schema] = {
             "items": _strict_object(
                 {
                     "id": _ident("the stage's id (`compare --stage ID`)"),
-                    "title": _text("the committee's name"),
+                    "title": _in_languages(_text("the committee's name")),
                     "description": _text("what the stage is for"),
                     "criteria": {
                         "description": "the criteria it scores, by id",

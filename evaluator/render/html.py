@@ -27,6 +27,7 @@ from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.criteria import rates_text
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.language import localized
 from evaluator.render.methods import (
     agreement_sentences,
     criterion_score_text,
@@ -935,11 +936,13 @@ def render_report(
     command: Sequence[str] = (),
     stages: dict[str, Any] | None = None,
     files: Sequence[tuple[str, str, str]] = (),
+    lang: str = "en",
 ) -> str:
     """The report as one HTML document (a comparison, or one proposal's score card);
     `command`, the command line that made it, goes into the audit trail; `stages`, a
     staged tender's stages in sentences (render.stages), go before the recommendation."""
     template = environment().get_template("report.html")
+    comparison = localized(comparison, lang)
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
     context["stages"] = stages
     if files:
@@ -956,10 +959,16 @@ def render(
 ) -> str:
     """The comparison report: recommendation, charts, criteria, gates, evidence, audit."""
     return render_report(
-        comparison, sensitivity=sensitivity, command=options.command, files=options.files
+        comparison,
+        sensitivity=sensitivity,
+        command=options.command,
+        files=options.files,
+        lang=options.lang,
     )
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card as an HTML report."""
-    return render_report(comparison, card=True, command=options.command, files=options.files)
+    return render_report(
+        comparison, card=True, command=options.command, files=options.files, lang=options.lang
+    )

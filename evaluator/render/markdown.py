@@ -7,6 +7,7 @@ from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.language import localized
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.methods import (
@@ -93,6 +94,7 @@ def caveat_lines(comparison: Comparison) -> list[str]:
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranking table, gates and notes as GitHub-flavoured Markdown."""
+    comparison = localized(comparison, options.lang)
     criteria = comparison.criteria
     ids = [c.id for c in criteria.criteria]
     names = method_names(comparison)
@@ -237,6 +239,7 @@ def panel_section(comparison: Comparison) -> list[str]:
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """Each proposal's score card: criteria, sub-criteria with evidence, gates."""
+    comparison = localized(comparison, options.lang)
     lines: list[str] = [*run_lines(comparison)]
     for e in comparison.evaluations:
         status = "eligible" if e.eligible else "**ineligible**"

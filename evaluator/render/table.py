@@ -20,6 +20,7 @@ from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.language import localized
 from evaluator.render.layout import (
     FIXED,
     IDENTIFIER,
@@ -426,6 +427,7 @@ def caveat_lines(comparison: Comparison) -> list[Text]:
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranked comparison table with the recommendation under it; a ranking longer than
     `options.rows` shows its top rows and says how many more there are."""
+    comparison = localized(comparison, options.lang)
     evaluations = comparison.evaluations
     if not evaluations:
         return print_to_text(
@@ -566,6 +568,7 @@ def panel_parts(
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card: each criterion's leaves with their evidence."""
+    comparison = localized(comparison, options.lang)
     parts: list[RenderableType] = [*what_if_lines(comparison)]
     for e in comparison.evaluations:
         parts.append(score_card(e, comparison, options.width))
