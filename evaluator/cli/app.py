@@ -1586,7 +1586,7 @@ def show_schema(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Print the JSON Schema of a proposal, criteria or panel member's file.
+    """Print the JSON Schema of a proposal, criteria or panel file.
 
     For editors and other tools: the files in schema/ are this output. A file whose
     first line names the schema gets completion and checking in editors that read

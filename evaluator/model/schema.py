@@ -577,9 +577,7 @@ _KEY_SCHEMAS: dict[str, Schema] = {
     "id": _ident("identifier: letters, digits, _ and -, starting with a letter"),
     "title": _nullable(_in_languages(_text("a title for people"))),
     "description": _nullable({"description": "a longer explanation for people", "type": "string"}),
-    "source": _nullable(
-        _in_languages(_text("the words this rests on (a quotation, a reference)"))
-    ),
+    "source": _nullable(_in_languages(_text("the words this rests on (a quotation, a reference)"))),
     "weight": _WEIGHT,
     "field": {"description": "the proposal field (or derived field) it reads", **_field_name()},
     "rule": {"$ref": "#/$defs/rule"},
