@@ -54,6 +54,7 @@ fuzz: $(VENV)/.installed-test
 schema: $(VENV)/.installed
 	$(BIN)/evaluator schema proposal --output schema/proposal.schema.json --force
 	$(BIN)/evaluator schema criteria --output schema/criteria.schema.json --force
+	$(BIN)/evaluator schema panel --output schema/panel.schema.json --force
 
 # The sample outputs quoted in README.md and docs/ are remade by the tool itself
 # (tests/doc_samples.py); tests/test_doc_samples.py fails when one is out of date.

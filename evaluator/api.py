@@ -43,7 +43,7 @@ from evaluator.scoring.batch import (
     load_or_problems,
     proposal_files,
 )
-from evaluator.scoring.caveats import PANEL_GAP, Caveat
+from evaluator.scoring.caveats import DECLARATION_MISSING, PANEL_GAP, Caveat
 from evaluator.scoring.engine import evaluate, prepare
 from evaluator.scoring.results import Comparison as EngineComparison
 from evaluator.scoring.results import Evaluation as EngineEvaluation
@@ -333,7 +333,8 @@ def validate_paths(
     # Scoring finds what only the criteria can tell: currencies, levels, missing values.
     scored = evaluate(proposals, criteria, panel=judged)
     problems.extend(scored.errors)
-    gaps = [c for c in scored.caveats if c.code == PANEL_GAP] if panel is not None else []
+    unfinished = (PANEL_GAP, DECLARATION_MISSING)  # what the panel still has to do
+    gaps = [c for c in scored.caveats if c.code in unfinished] if panel is not None else []
     return checked, problems, gaps
 
 

@@ -433,7 +433,10 @@ def test_validate_checks_panel_files_too(run_cli: RunCli, tmp_path: Path) -> Non
     panel = tmp_path / "panel"
     panel.mkdir()
     (panel / "a.yaml").write_bytes((ROOT / "panel" / "a.yaml").read_bytes())
-    (panel / "b.yaml").write_text("member: B\nratings:\n  italy: {sincerity: splendid}\n")
+    (panel / "b.yaml").write_text(
+        "member: B\nratings:\n  italy: {sincerity: splendid}\n"
+        "declaration: {date: 2026-03-02, text: No conflict of interest.}\n"
+    )
     result = run_cli("validate", "proposals", "--panel", str(panel))
     assert result.code == 1
     lines = result.err.splitlines()

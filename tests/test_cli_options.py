@@ -143,7 +143,7 @@ def test_options_are_parsed_into_enums() -> None:
             ["weights", "weights/minister-ahp.yaml", "-f", "csv"],
             "--format: 'csv' is not one of: table, json, yaml",
         ),
-        (["schema", "other"], "KIND: 'other' is not one of: proposal, criteria"),
+        (["schema", "other"], "KIND: 'other' is not one of: proposal, criteria, panel"),
     ],
 )
 def test_usage_errors_come_in_their_order(run_cli: RunCli, args: list[str], message: str) -> None:

@@ -187,7 +187,7 @@ def complete(words: str, shell: str = "bash") -> list[str]:
         ("evaluator score x.yaml -m p", ["promethee"]),
         ("evaluator sensitivity --method ", ["wsm"]),
         ("evaluator sensitivity --spread ", ["full"]),
-        ("evaluator schema ", ["proposal", "criteria"]),
+        ("evaluator schema ", ["proposal", "criteria", "panel"]),
         ("evaluator schema c", ["criteria"]),
         ("evaluator --show-completion ", ["bash", "zsh", "fish", "powershell", "pwsh"]),
         ("evaluator --install-completion z", ["zsh"]),

@@ -497,7 +497,7 @@ def test_schema_command_prints_the_file(run_cli: RunCli) -> None:
 def test_schema_command_rejects_an_unknown_kind(run_cli: RunCli) -> None:
     result = run_cli("schema", "proposals")
     assert (result.code, result.out) == (2, "")
-    assert result.err == "KIND: 'proposals' is not one of: proposal, criteria\n"
+    assert result.err == "KIND: 'proposals' is not one of: proposal, criteria, panel\n"
 
 
 def test_schema_command_writes_output(run_cli: RunCli, tmp_path: Path) -> None:

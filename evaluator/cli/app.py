@@ -149,6 +149,17 @@ PanelOption = Annotated[
         readable=False,
     ),
 ]
+ClassificationOption = Annotated[
+    str | None,
+    typer.Option(
+        "--classification",
+        metavar="LEVEL",
+        help="Mark the report with this security classification (TERHAD, SULIT, RAHSIA, "
+        "RAHSIA BESAR; or RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET), instead of the "
+        "criteria file's `classification`.",
+        show_default=False,
+    ),
+]
 MaxBytesOption = Annotated[
     int,
     typer.Option(
@@ -322,7 +333,14 @@ def _render_options(
         rows=rows,
         command=tuple(_COMMAND),
         files=files,
+        lang=_language(),
     )
+
+
+def _language() -> str:
+    """The language of the report's titles: EVALUATOR_LANG when it is `ms`, else English.
+    (A stand-in for `--lang`, which sets the language of every word, titles included.)"""
+    return "ms" if os.environ.get("EVALUATOR_LANG") == "ms" else "en"
 
 
 def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:
@@ -333,10 +351,20 @@ def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:
     return function
 
 
-def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> None:
+def _emit(
+    text: str | bytes,
+    options: RunOptions,
+    inputs: Sequence[Path],
+    classification: str | None = None,
+) -> None:
     """Write the result (as text, or already in UTF-8) to stdout or to the --output file,
-    which must be none of the `inputs`."""
+    which must be none of the `inputs`; a table or Markdown marked with the
+    `classification` first and last (render.marking)."""
     output, fmt = options.output, options.format
+    if classification and isinstance(text, str):
+        from evaluator.render.marking import marked
+
+        text = marked(text, classification, fmt.value)
     if options.bom and isinstance(text, str):  # --bom, with CSV only (_check_spreadsheet)
         text = "\ufeff" + text
     if output is None:
@@ -521,10 +549,32 @@ def _check_weighted_sum(method: str) -> None:
         )
 
 
-def _load_criteria(options: RunOptions) -> Any:
+def _load_criteria(options: RunOptions, classification: str | None = None) -> Any:
+    """The criteria file; its classification replaced by `--classification`'s, if given."""
     from evaluator.api import load_criteria
 
-    return load_criteria(options.criteria, max_bytes=options.max_bytes)
+    framework = load_criteria(options.criteria, max_bytes=options.max_bytes)
+    if classification is not None:
+        framework = replace(framework, classification=classification)
+    return framework
+
+
+def _classification(value: str | None) -> str | None:
+    """`--classification`'s level as its Malay marking (English names accepted); a usage
+    error for anything else."""
+    if value is None:
+        return None
+    from evaluator.model.classification import LEVELS, level
+
+    found = level(value)
+    if found is None:
+        raise UsageError.at(
+            "--classification",
+            f"{value!r} is not a classification level: one of "
+            + ", ".join(LEVELS)
+            + " (or RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET)",
+        )
+    return found
 
 
 @app.command()
@@ -572,6 +622,7 @@ def compare(
     register: RegisterOption = None,
     by: ByOption = None,
     programme: ProgrammeOption = None,
+    classification: ClassificationOption = None,
 ) -> None:
     """Rank proposals from files and folders against the criteria.
 
@@ -607,8 +658,9 @@ def compare(
         check=html_only,
     )
     options = replace(options, bom=bom)
+    level = _classification(classification)
     with Recorder(record, register, by, programme) as recorder:
-        _compare(options, recorder, paths, sensitivity, all_rows, stage)
+        _compare(options, recorder, paths, sensitivity, all_rows, stage, level)
 
 
 def _compare(
@@ -618,10 +670,11 @@ def _compare(
     sensitivity: bool,
     all_rows: bool,
     stage: str | None,
+    classification: str | None = None,
 ) -> None:
     from evaluator import api
 
-    framework = _load_criteria(options)
+    framework = _load_criteria(options, classification)
     recorder.criteria_read(framework)
     options = replace(options, jobs=recorder.jobs(options.jobs))
     way = options.method or framework.method  # "all": totals and ranks of the file's method
@@ -687,7 +740,7 @@ def _compare(
             weights=details.weights,
             caveats=details.caveats,
         )
-    _emit(text, options, sources)
+    _emit(text, options, sources, framework.classification)
     if errors:
         raise typer.Exit(1)
 
@@ -777,7 +830,7 @@ def _compare_stages(
         weights=weights,
         caveats=[*staged.caveats, *(final.caveats if final is not None else [])],
     )
-    _emit(text, options, sources)
+    _emit(text, options, sources, framework.classification)
     if staged.errors:
         raise typer.Exit(1)
 
@@ -806,6 +859,7 @@ def score(
     register: RegisterOption = None,
     by: ByOption = None,
     programme: ProgrammeOption = None,
+    classification: ClassificationOption = None,
 ) -> None:
     """Show one proposal's score card, with the evidence behind it.
 
@@ -833,8 +887,9 @@ def score(
         check=lambda chosen: _check_spreadsheet(chosen, output, bom),
     )
     options = replace(options, bom=bom)
+    level = _classification(classification)
     with Recorder(record, register, by, programme) as recorder:
-        framework = _load_criteria(options)
+        framework = _load_criteria(options, level)
         recorder.criteria_read(framework)
         comparison = api.score(
             file,
@@ -863,7 +918,9 @@ def score(
             weights=details.weights,
             caveats=details.caveats,
         )
-    _emit(text, options, [file, Path(framework.file), *options.panel_inputs])
+    _emit(
+        text, options, [file, Path(framework.file), *options.panel_inputs], framework.classification
+    )
     if comparison.errors:  # a bad panel file: the proposal is scored without its ratings
         raise typer.Exit(1)
 
@@ -1065,6 +1122,7 @@ def sensitivity(
     register: RegisterOption = None,
     by: ByOption = None,
     programme: ProgrammeOption = None,
+    classification: ClassificationOption = None,
 ) -> None:
     """How far the weights can move before the winner changes.
 
@@ -1104,9 +1162,10 @@ def sensitivity(
         max_bytes=max_bytes,
         check=weighted_sum_and_spread,
     )
+    level = _classification(classification)
     inputs = paths or [Path("proposals")]
     with Recorder(record, register, by, programme) as recorder:
-        framework = _load_criteria(options)
+        framework = _load_criteria(options, level)
         recorder.criteria_read(framework)
         if framework.stages and not framework.stages[-1].recommend:
             raise UsageError.at(
@@ -1161,7 +1220,12 @@ def sensitivity(
             weights=details.weights,
             caveats=details.caveats,
         )
-    _emit(text, options, [*inputs, Path(framework.file), *options.panel_inputs])
+    _emit(
+        text,
+        options,
+        [*inputs, Path(framework.file), *options.panel_inputs],
+        framework.classification,
+    )
     if errors:
         raise typer.Exit(1)
 
@@ -1548,7 +1612,7 @@ def show_schema(
     kind: Annotated[
         str,
         typer.Argument(
-            help="The file kind: proposal or criteria.",
+            help="The file kind: proposal, criteria or panel (a panel member's file).",
             metavar="KIND",
             show_default=False,
             autocompletion=_kinds,
@@ -1557,7 +1621,7 @@ def show_schema(
     output: OutputOption = None,
     force: ForceOption = False,
 ) -> None:
-    """Print the JSON Schema of a proposal or criteria file.
+    """Print the JSON Schema of a proposal, criteria or panel file.
 
     For editors and other tools: the files in schema/ are this output. A file whose
     first line names the schema gets completion and checking in editors that read

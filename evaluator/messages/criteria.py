@@ -110,3 +110,5 @@ NO_KINDS = Template("give `direct`, `indirect` or both, each with its multiplier
 ACTIVITY_TYPE_NAME = Template(
     "an activity type uses lower-case letters, digits and _, and starts with a letter"
 )
+
+NO_LANGUAGE_GIVEN = Template("give the text in one language at least: {languages}")

@@ -87,6 +87,7 @@ from evaluator.model.checks import (
     shorten,
     suggestion,
 )
+from evaluator.model.classification import LEVELS, normalise
 from evaluator.model.compliance import Requirement, read_requirements, unreferenced
 from evaluator.model.fields import (
     ANY,
@@ -104,6 +105,7 @@ from evaluator.model.fields import (
     field_spec,
 )
 from evaluator.model.icp import CREDIT_RATIO, IcpTable, read_table
+from evaluator.model.languages import LANGUAGES, Texts, pick, read_texts
 from evaluator.model.method import METHODS, Method
 from evaluator.model.notes import AHP_INCONSISTENT, UNMET_FIELD, UNREFERENCED_REQUIREMENT, Note
 from evaluator.model.numeric import Truth, many, negation, within
@@ -171,6 +173,8 @@ class Leaf:
     source: str = ""
     location: tuple[int, int] | None = None
     preference: Preference = Preference()
+    titles: Texts = ()  # the title in each language given (model/languages.py)
+    sources: Texts = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +188,8 @@ class Criterion:
     source: str = ""
     credibility: Credibility | None = None
     has_subcriteria: bool = True
+    titles: Texts = ()  # the title in each language given (model/languages.py)
+    sources: Texts = ()
 
     def leaf_weights(self) -> dict[str, float]:
         """The leaves' weights, normalised to sum 1."""
@@ -254,6 +260,8 @@ class Gate:
     source: str = ""
     any_of: tuple[Condition, ...] = ()
     when: Condition | None = None
+    titles: Texts = ()  # the title in each language given (model/languages.py)
+    sources: Texts = ()
 
     @property
     def alternatives(self) -> tuple[Condition, ...]:
@@ -324,6 +332,9 @@ class Criteria:
     requirements: tuple[Requirement, ...] = ()
     # The tender's stages, in order (empty: one evaluation of every criterion, as always).
     stages: tuple[Stage, ...] = ()
+    # The security classification the reports are marked with (a Malay level), or None.
+    classification: str | None = None
+    titles: Texts = ()  # the title in each language given (model/languages.py)
 
     def rate(self, currency: str) -> float | None:
         """Units of the criteria currency for one unit of `currency` (a ranged rate's point
@@ -392,6 +403,7 @@ CRITERIA_KEYS = (
     "panel",
     "requirements",
     "stages",
+    "classification",
 )
 CRITERION_KEYS = (
     "id",
@@ -466,7 +478,14 @@ def parse_criteria(document: Document) -> Criteria:
             [name for g in gates for name in g.fields],
         )
     )
-    title = optional_text("title", criteria_id or "")
+    classification = None
+    if top.get("classification") is not None:
+        classification = check.choice(("classification",), normalise(top["classification"]), LEVELS)
+    title = criteria_id or ""
+    titles: Texts = ()
+    if top.get("title") is not None:
+        given, titles = read_texts(check, ("title",), top["title"])
+        title = given or title
     version = optional_text("version", "")  # before raising, so `version: 1.0` is reported
     check.raise_if_any(CriteriaError)
     return Criteria(
@@ -491,6 +510,8 @@ def parse_criteria(document: Document) -> Criteria:
         rates_source=rates_source,
         requirements=requirements,
         stages=stages,
+        classification=classification,
+        titles=titles,
     )
 
 
@@ -708,9 +729,21 @@ def _read_criteria(
             )
         if ident is None or weight is None or not leaves:
             continue
-        title = _text_or(check, path, body, "title", ident)
-        source = _text_or(check, path, body, "source", "")
-        result.append(Criterion(ident, title, weight, tuple(leaves), source, credibility, has_sub))
+        title, titles = _texts_or(check, path, body, "title", ident)
+        source, sources = _texts_or(check, path, body, "source", "")
+        result.append(
+            Criterion(
+                ident,
+                title,
+                weight,
+                tuple(leaves),
+                source,
+                credibility,
+                has_sub,
+                titles,
+                sources,
+            )
+        )
     return tuple(result)
 
 
@@ -754,6 +787,53 @@ def _text_or(check: Checker, path: PathKey, body: dict[str, Any], key: str, defa
     if body.get(key) is None:
         return default
     return check.text((*path, key), body[key]) or default
+
+
+def _texts_or(
+    check: Checker, path: PathKey, body: dict[str, Any], key: str, default: str
+) -> tuple[str, Texts]:
+    """A title or source given as text or in languages (`{en: ..., ms: ...}`)."""
+    if body.get(key) is None:
+        return default, ()
+    text, texts = read_texts(check, (*path, key), body[key])
+    return text or default, texts
+
+
+def in_language(criteria: Criteria, lang: str) -> Criteria:
+    """The criteria with every title and source in `lang` where the file gives it in that
+    language (the others as they are): what a report in that language shows."""
+    if lang == LANGUAGES[0]:
+        return criteria
+
+    def leaf(item: Leaf) -> Leaf:
+        return replace(
+            item,
+            title=pick(item.title, item.titles, lang),
+            source=pick(item.source, item.sources, lang),
+        )
+
+    return replace(
+        criteria,
+        title=pick(criteria.title, criteria.titles, lang),
+        criteria=tuple(
+            replace(
+                c,
+                title=pick(c.title, c.titles, lang),
+                source=pick(c.source, c.sources, lang),
+                leaves=tuple(leaf(item) for item in c.leaves),
+            )
+            for c in criteria.criteria
+        ),
+        gates=tuple(
+            replace(
+                g,
+                title=pick(g.title, g.titles, lang),
+                source=pick(g.source, g.sources, lang),
+            )
+            for g in criteria.gates
+        ),
+        stages=tuple(replace(st, title=pick(st.title, st.titles, lang)) for st in criteria.stages),
+    )
 
 
 def _read_weight(check: Checker, path: PathKey, body: dict[str, Any]) -> float | None:
@@ -804,15 +884,19 @@ def _read_leaf(
     )
     if spec is None or rule is None or preference is None:
         return None
+    title, titles = _texts_or(check, path, body, "title", ident)
+    source, sources = _texts_or(check, path, body, "source", "")
     return Leaf(
         ident,
-        _text_or(check, path, body, "title", ident),
+        title,
         spec.name,
         rule,
         weight,
-        _text_or(check, path, body, "source", ""),
+        source,
         check.document.locate(path),
         preference,
+        titles,
+        sources,
     )
 
 
@@ -978,16 +1062,20 @@ def _read_gates(check: Checker, raw: Any) -> tuple[Gate, ...]:
             test = _read_condition(check, path, body, checked=True)
         if ident is None or test is None or ("when" in body and when is None):
             continue
+        title, titles = _texts_or(check, path, body, "title", ident)
+        source, sources = _texts_or(check, path, body, "source", "")
         gates.append(
             Gate(
                 ident,
-                _text_or(check, path, body, "title", ident),
+                title,
                 test.field,
                 test.test,
                 test.operand,
-                _text_or(check, path, body, "source", ""),
+                source,
                 alternatives,
                 when,
+                titles,
+                sources,
             )
         )
     return tuple(gates)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,13 @@ DEFAULT_AGGREGATE = "median"
 # is the ordinary difference between careful readers, two is a real disagreement.
 DEFAULT_DISAGREEMENT = 50.0
 _JUDGEMENT_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_FILE_KEYS = ("member", "ratings")
+_FILE_KEYS = ("member", "ratings", "name", "role", "declaration")
+_REQUIRED_KEYS = ("member", "ratings")
+_DECLARATION_KEYS = ("date", "text")
+# A member's place on the committee, in the order a sign-off lists them; the Malay names
+# (glossary: Pengerusi, Ahli, Setiausaha) are read as these.
+ROLES = ("chair", "member", "secretary")
+_MALAY_ROLES = {"pengerusi": "chair", "ahli": "member", "setiausaha": "secretary"}
 _SETTINGS_KEYS = ("aggregate", "disagreement")
 
 
@@ -85,13 +92,31 @@ def read_settings(check: Checker, raw: Any) -> PanelSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Declaration:
+    """A member's declaration of no conflict of interest: when, and in their words."""
+
+    date: date
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Member:
-    """One panel member's file: their label and their ratings."""
+    """One panel member's file: their label and their ratings; for the sign-off, their
+    name, role and declaration of no conflict of interest (each None when not given)."""
 
     label: str
     file: str
     sha256: str
     ratings: Mapping[str, Mapping[str, str]]  # proposal id -> judgement -> level
+    name: str | None = None
+    role: str | None = None  # one of ROLES
+    declaration: Declaration | None = None
+
+    @property
+    def order(self) -> tuple[int, str]:
+        """Where the member signs: the chair first, the secretary last, then by label."""
+        rank = ROLES.index(self.role) if self.role in ROLES else ROLES.index("member")
+        return rank, self.label
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +223,11 @@ def _read_member(
     file itself (its shape, the label) loses the whole file: InputError. A problem with one
     rating (a mistyped level, an unknown proposal or judgement) loses that rating only."""
     check = Checker(document)
-    top = check.mapping((), document.data, _FILE_KEYS, required=_FILE_KEYS, what=KEY)
+    top = check.mapping((), document.data, _FILE_KEYS, required=_REQUIRED_KEYS, what=KEY)
     label = None
     if top is not None and top.get("member") is not None:
         label = _label(check, top["member"], earlier)
+    name, role, declaration = _sign_off(check, top or {})
     ratings: dict[str, dict[str, str]] = {}
     rating_check = _RatingChecker(document)  # problems of single ratings: lose only them
     if top is not None and top.get("ratings") is not None:
@@ -218,7 +244,37 @@ def _read_member(
         (problem, DroppedRating(label, document.file, problem.line, *where))
         for problem, where in zip(rating_check.problems, rating_check.subjects, strict=True)
     ]
-    return Member(label, document.file, document.sha256, ratings), bad
+    member = Member(label, document.file, document.sha256, ratings, name, role, declaration)
+    return member, bad
+
+
+def _sign_off(
+    check: Checker, top: Mapping[str, Any]
+) -> tuple[str | None, str | None, Declaration | None]:
+    """A member's `name`, `role` and `declaration` (each optional)."""
+    name = role = None
+    if top.get("name") is not None:
+        name = check.text(("name",), top["name"])
+        name = name.strip() if name else None
+    if top.get("role") is not None:
+        raw = top["role"]
+        written = " ".join(raw.split()).lower() if isinstance(raw, str) else raw
+        role = check.choice(("role",), _MALAY_ROLES.get(written, written), ROLES)
+    declaration = None
+    if top.get("declaration") is not None:
+        body = check.mapping(
+            ("declaration",),
+            top["declaration"],
+            _DECLARATION_KEYS,
+            required=_DECLARATION_KEYS,
+            what=KEY,
+        )
+        if body is not None and body.get("date") is not None and body.get("text") is not None:
+            day = check.day(("declaration", "date"), body["date"])
+            text = check.text(("declaration", "text"), body["text"])
+            if day is not None and text:
+                declaration = Declaration(day, " ".join(text.split()))
+    return name, role, declaration
 
 
 def _label(check: Checker, raw: Any, earlier: Mapping[str, Member]) -> str | None:

@@ -15,7 +15,16 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from evaluator.model import compliance, fields, icp, panel, rules, stages
+from evaluator.model import (
+    classification,
+    compliance,
+    fields,
+    icp,
+    languages,
+    panel,
+    rules,
+    stages,
+)
 from evaluator.model.criteria import (
     CONDITION_KEYS,
     CRITERIA_KEYS,
@@ -33,7 +42,7 @@ from evaluator.model.fields import FieldSpec
 from evaluator.model.method import METHODS, Method
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("proposal", "criteria")
+KINDS = ("proposal", "criteria", "panel")
 
 Schema = dict[str, Any]
 
@@ -147,6 +156,23 @@ def _date(description: str) -> Schema:
 
 def _choice(description: str, choices: Iterable[str]) -> Schema:
     return {"description": description, "type": "string", "enum": list(choices)}
+
+
+def _in_languages(text: Schema) -> Schema:
+    """A text, or the same in English and Bahasa Malaysia (`{en: ..., ms: ...}`, one at
+    least): evaluator.model.languages."""
+    return {
+        "oneOf": [
+            text,
+            {
+                "description": "the text in each language: en (English), ms (Bahasa Malaysia)",
+                "type": "object",
+                "properties": {code: _text(f"in {code}") for code in languages.LANGUAGES},
+                "minProperties": 1,
+                "additionalProperties": False,
+            },
+        ]
+    }
 
 
 def _strict_object(
@@ -549,9 +575,9 @@ _WEIGHT = _number("any positive number; weights are normalised to sum 1 at each 
 # at each place come from the reader (CRITERIA_KEYS and the others).
 _KEY_SCHEMAS: dict[str, Schema] = {
     "id": _ident("identifier: letters, digits, _ and -, starting with a letter"),
-    "title": _nullable(_text("a title for people")),
+    "title": _nullable(_in_languages(_text("a title for people"))),
     "description": _nullable({"description": "a longer explanation for people", "type": "string"}),
-    "source": _nullable(_text("the words this rests on (a quotation, a reference)")),
+    "source": _nullable(_in_languages(_text("the words this rests on (a quotation, a reference)"))),
     "weight": _WEIGHT,
     "field": {"description": "the proposal field (or derived field) it reads", **_field_name()},
     "rule": {"$ref": "#/$defs/rule"},
@@ -683,7 +709,7 @@ _KEY_SCHEMAS: dict[str, Schema] = {
             "items": _strict_object(
                 {
                     "id": _ident("the stage's id (`compare --stage ID`)"),
-                    "title": _text("the committee's name"),
+                    "title": _in_languages(_text("the committee's name")),
                     "description": _text("what the stage is for"),
                     "criteria": {
                         "description": "the criteria it scores, by id",
@@ -759,6 +785,16 @@ _KEY_SCHEMAS: dict[str, Schema] = {
             ["multipliers"],
             "Industrial Collaboration Programme: ICP Credit Value (ICV) multipliers and uplift",
         )
+    ),
+    "classification": _nullable(
+        {
+            "description": "the security classification every report of this file is "
+            "marked with (Akta Rahsia Rasmi 1972): TERHAD, SULIT, RAHSIA or RAHSIA BESAR, "
+            "or the English RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET (read as the "
+            "Malay level); `--classification` overrides it",
+            "type": "string",
+            "enum": [*classification.LEVELS, *classification.ENGLISH],
+        }
     ),
     "panel": _nullable(
         _strict_object(
@@ -868,12 +904,62 @@ def criteria_schema() -> Schema:
     }
 
 
+def panel_schema() -> Schema:
+    """The JSON Schema of a panel member's file (docs/panels.md): the label and ratings the
+    reader requires, the name, role and declaration the sign-off shows. The levels a rating
+    may take are the criteria file's, so any word is allowed here."""
+    rating: Schema = {
+        "description": "judgement -> rating (one of the levels the criteria give it)",
+        "type": ["object", "null"],
+        "additionalProperties": {"type": ["string", "null"]},
+    }
+    return {
+        "$schema": DRAFT,
+        "title": "evaluator panel",
+        "description": "One panel member's file: their ratings of the proposals' judgements, "
+        "and for the report's sign-off their name, role and declaration of no conflict of "
+        "interest.",
+        "type": "object",
+        "properties": {
+            "member": {
+                "description": "the member's label (a letter, a post, a name), unique in "
+                "the folder",
+                "type": ["string", "number"],
+            },
+            "name": _text("the member's name, as the sign-off prints it"),
+            "role": _choice(
+                "the member's role on the committee (any case; the Malay Pengerusi, Ahli, "
+                "Setiausaha are read as chair, member, secretary)",
+                [*panel.ROLES, "Pengerusi", "Ahli", "Setiausaha"],
+            ),
+            "declaration": _strict_object(
+                {
+                    "date": _date("the day the member declared"),
+                    "text": _text("the declaration, in the member's words"),
+                },
+                ["date", "text"],
+                "the member's declaration of no conflict of interest; without one the "
+                "report lists the member as a finding",
+            ),
+            "ratings": {
+                "description": "proposal id -> judgement -> rating",
+                "type": "object",
+                "additionalProperties": rating,
+            },
+        },
+        "required": ["member", "ratings"],
+        "additionalProperties": False,
+    }
+
+
 def schema(kind: str) -> Schema:
-    """The JSON Schema of a file kind: `proposal` or `criteria`."""
+    """The JSON Schema of a file kind: `proposal`, `criteria` or `panel`."""
     if kind == "proposal":
         return proposal_schema()
     if kind == "criteria":
         return criteria_schema()
+    if kind == "panel":
+        return panel_schema()
     raise ValueError(f"no schema for {kind!r}; kinds: {', '.join(KINDS)}")
 
 

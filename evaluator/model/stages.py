@@ -28,6 +28,7 @@ from evaluator.messages.compliance import (
 )
 from evaluator.messages.values import KEY
 from evaluator.model.checks import Checker, read_id, suggestion
+from evaluator.model.languages import Texts, read_texts
 
 TECHNICAL, FINANCIAL = "technical", "financial"
 ENVELOPES = (TECHNICAL, FINANCIAL)
@@ -55,6 +56,7 @@ class Stage:
     pass_mark: float | None  # None: it passes on its gates alone
     envelope: str  # technical | financial: which of an offer's envelopes it reads
     recommend: bool = False  # the weighted evaluation of all criteria follows it
+    titles: Texts = ()  # the title in each language given (model/languages.py)
 
     @property
     def financial(self) -> bool:
@@ -76,8 +78,10 @@ def read_stages(
         if body is None:
             continue
         ident = read_id(check, where, body, seen, STAGE_TWICE)
-        title = (
-            check.text((*where, "title"), body["title"]) if body.get("title") is not None else None
+        title, titles = (
+            read_texts(check, (*where, "title"), body["title"])
+            if body.get("title") is not None
+            else (None, ())
         )
         named = _names(check, (*where, "criteria"), body.get("criteria"))
         for j, name in enumerate(named):
@@ -128,6 +132,7 @@ def read_stages(
                 None if mark is None else float(mark),
                 envelope,
                 bool(recommend),
+                titles,
             )
         )
     return tuple(found)

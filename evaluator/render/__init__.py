@@ -19,6 +19,7 @@ class RenderOptions:
     # Every offer's file read by the run, (id, file, sha256), for the audit trail: both
     # envelopes of an offer in two, and offers out at a stage too; empty: the ranked ones'.
     files: tuple[tuple[str, str, str], ...] = ()
+    lang: str = "en"  # the language of the report: titles given in it are shown (render.language)
 
 
 def percent(share: float, places: int = 1, way: str = "nearest") -> str:

@@ -80,6 +80,7 @@ def comparison_data(
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
         "what_if": what_if_data(comparison.what_if),
+        "classification": criteria.classification,
     }
     if comparison.files is not None:
         data["files"] = {
@@ -287,7 +288,19 @@ def panel_data(
         "folder": panel.folder,
         "aggregate": settings.aggregate,
         "disagreement": number(settings.disagreement),
-        "members": [{"member": m.label, "file": m.file, "sha256": m.sha256} for m in panel.members],
+        "members": [
+            {
+                "member": m.label,
+                "file": m.file,
+                "sha256": m.sha256,
+                "name": m.name,
+                "role": m.role,
+                "declaration": None
+                if m.declaration is None
+                else {"date": m.declaration.date.isoformat(), "text": m.declaration.text},
+            }
+            for m in panel.members
+        ],
         "disagreements": disagreements,
     }
 

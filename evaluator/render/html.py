@@ -27,6 +27,7 @@ from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.criteria import rates_text
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.language import localized
 from evaluator.render.methods import (
     agreement_sentences,
     criterion_score_text,
@@ -51,6 +52,17 @@ from evaluator.render.panel import (
 )
 from evaluator.render.problems import problem_line
 from evaluator.render.run import caveat_sentences, files_phrase, unscored_sentence, what_if_sentence
+from evaluator.render.signoff import (
+    DATE_LABEL,
+    DECLARATION_LABEL,
+    NAME_LABEL,
+    ROLE_LABEL,
+    SIGN_OFF_INTRO,
+    SIGN_OFF_TITLE,
+    SIGNATURE_LABEL,
+    member_heading,
+    sign_offs,
+)
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
@@ -853,6 +865,7 @@ def report_context(
         "card": card,
         "comparison": comparison,
         "criteria": criteria,
+        "classification": criteria.classification,
         "evaluations": evaluations,
         "recommendation": recommendation(comparison),
         "what_if": what_if_sentence(comparison),
@@ -895,6 +908,19 @@ def report_context(
         "robustness": None if sensitivity is None else robustness(sensitivity),
         "ranged": ranged,
         "audit": _audit(comparison, generated),
+        "signoff": {
+            "title": SIGN_OFF_TITLE,
+            "intro": SIGN_OFF_INTRO,
+            "blocks": sign_offs(comparison),
+            "heading": member_heading,
+            "labels": {
+                "name": NAME_LABEL,
+                "role": ROLE_LABEL,
+                "declaration": DECLARATION_LABEL,
+                "signature": SIGNATURE_LABEL,
+                "date": DATE_LABEL,
+            },
+        },
         "marks": {"missing": MISSING_MARK, "ranged": RANGED_MARK, "flag": FLAG},
         "heat_scale": [heat_cell(v) for v in (0, 25, 50, 75, 100)],
         "patterns": PATTERNS,
@@ -910,11 +936,13 @@ def render_report(
     command: Sequence[str] = (),
     stages: dict[str, Any] | None = None,
     files: Sequence[tuple[str, str, str]] = (),
+    lang: str = "en",
 ) -> str:
     """The report as one HTML document (a comparison, or one proposal's score card);
     `command`, the command line that made it, goes into the audit trail; `stages`, a
     staged tender's stages in sentences (render.stages), go before the recommendation."""
     template = environment().get_template("report.html")
+    comparison = localized(comparison, lang)
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
     context["stages"] = stages
     if files:
@@ -931,10 +959,16 @@ def render(
 ) -> str:
     """The comparison report: recommendation, charts, criteria, gates, evidence, audit."""
     return render_report(
-        comparison, sensitivity=sensitivity, command=options.command, files=options.files
+        comparison,
+        sensitivity=sensitivity,
+        command=options.command,
+        files=options.files,
+        lang=options.lang,
     )
 
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card as an HTML report."""
-    return render_report(comparison, card=True, command=options.command, files=options.files)
+    return render_report(
+        comparison, card=True, command=options.command, files=options.files, lang=options.lang
+    )

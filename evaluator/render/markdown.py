@@ -7,6 +7,7 @@ from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.language import localized
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
 from evaluator.render.methods import (
@@ -35,6 +36,18 @@ from evaluator.render.run import (
     provisional,
     unscored_sentence,
     what_if_sentence,
+)
+from evaluator.render.signoff import (
+    BLANK,
+    DATE_LABEL,
+    DECLARATION_LABEL,
+    NAME_LABEL,
+    ROLE_LABEL,
+    SIGN_OFF_INTRO,
+    SIGN_OFF_TITLE,
+    SIGNATURE_LABEL,
+    member_heading,
+    sign_offs,
 )
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
@@ -81,6 +94,7 @@ def caveat_lines(comparison: Comparison) -> list[str]:
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranking table, gates and notes as GitHub-flavoured Markdown."""
+    comparison = localized(comparison, options.lang)
     criteria = comparison.criteria
     ids = [c.id for c in criteria.criteria]
     names = method_names(comparison)
@@ -148,7 +162,33 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         lines.append(f"- Not evaluated: {md(problem_line(problem))}")
     lines += compliance_section(comparison)
     lines += panel_section(comparison)
+    lines += sign_off_section(comparison)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def sign_off_section(comparison: Comparison) -> list[str]:
+    """A block per panel member to sign and date (none without a panel): the report's end."""
+    blocks = sign_offs(comparison)
+    if not blocks:
+        return []
+    lines = ["", f"### {SIGN_OFF_TITLE}", "", md(SIGN_OFF_INTRO)]
+
+    def shown(value: str) -> str:
+        return value if value == BLANK else md(value)
+
+    for block in blocks:
+        lines += [
+            "",
+            f"**{md(member_heading(block))}**",
+            "",
+            f"- {NAME_LABEL}: {shown(block.name)}",
+            f"- {ROLE_LABEL}: {shown(block.role)}",
+            f"- {DECLARATION_LABEL}: "
+            + (md(block.declaration) if block.declared_on else f"**{md(block.declaration)}**"),
+            f"- {SIGNATURE_LABEL}: {BLANK}",
+            f"- {DATE_LABEL}: {BLANK}",
+        ]
+    return lines
 
 
 def compliance_section(comparison: Comparison) -> list[str]:
@@ -199,6 +239,7 @@ def panel_section(comparison: Comparison) -> list[str]:
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """Each proposal's score card: criteria, sub-criteria with evidence, gates."""
+    comparison = localized(comparison, options.lang)
     lines: list[str] = [*run_lines(comparison)]
     for e in comparison.evaluations:
         status = "eligible" if e.eligible else "**ineligible**"
@@ -300,4 +341,5 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             if lines and lines[-1]
             else [md(settings_sentence(comparison))]
         )
+    lines += sign_off_section(comparison)
     return "\n".join(lines).rstrip() + "\n"

@@ -14,6 +14,7 @@ from evaluator.model.method import Method
 from evaluator.render import percent
 from evaluator.scoring.caveats import (
     CRITERIA_CHANGED,
+    DECLARATION_MISSING,
     METHODS_DISAGREE,
     NOT_EVALUATED,
     PANEL_GAP,
@@ -112,11 +113,26 @@ def caveat_sentences(comparison: Comparison) -> list[str]:
 
 
 def gap_warnings(gaps: Sequence[Caveat], folder: str) -> list[str]:
-    """`validate --panel`'s warnings: each judgement no member rated, by proposal."""
+    """`validate --panel`'s warnings: each judgement no member rated, by proposal; then
+    each member's file without a declaration of no conflict of interest."""
     by_judgement: dict[str, list[str]] = {}
+    undeclared: list[str] = []
     for caveat in gaps:
+        if caveat.code == DECLARATION_MISSING:
+            undeclared.append(f"{folder}: warning: {_sentence_of(caveat)}")
+            continue
         by_judgement.setdefault(str(caveat.data["judgement"]), []).append(str(caveat.data["id"]))
-    return [f"{folder}: warning: {sentence}" for sentence in _gap_sentences(by_judgement)]
+    sentences = [f"{folder}: warning: {sentence}" for sentence in _gap_sentences(by_judgement)]
+    return sentences + undeclared
+
+
+def _sentence_of(caveat: Caveat) -> str:
+    """A caveat that needs no comparison to be worded (a member's missing declaration)."""
+    data = caveat.data
+    return (
+        f"Member {data['member']} has made no declaration of no conflict of interest "
+        f"({data['file']})."
+    )
 
 
 def _gap_sentences(gaps: dict[str, list[str]]) -> list[str]:
@@ -156,6 +172,8 @@ def _sentence(comparison: Comparison, caveat: Caveat) -> str:
         )
     if caveat.code == CRITERIA_CHANGED:
         return criteria_changed_sentence(caveat)
+    if caveat.code == DECLARATION_MISSING:
+        return _sentence_of(caveat)
     if caveat.code == METHODS_DISAGREE:
         winners = "; ".join(
             f"{name} {', '.join(ids) or 'none'}" for name, ids in data["winners"].items()

@@ -86,6 +86,7 @@ def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
         "method": comparison.method,
         "weights": {k: number(v) for k, v in comparison.weights.items()},
         "what_if": what_if_data(comparison.what_if),
+        "classification": criteria.classification,
         "caveats": [c.as_dict() for c in comparison.caveats],
         "errors": [p.as_dict() for p in comparison.errors],
         "notes": notes_text(result.notes),

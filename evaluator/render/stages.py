@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
+from evaluator.render.language import localized_staged
 from evaluator.render.problems import problem_line
 from evaluator.render.stages_data import final_or_empty, staged_data
 from evaluator.render.text.compliance import failure_text
@@ -111,6 +112,7 @@ def closing_lines(staged: Staged) -> list[str]:
 
 def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) -> str:
     """The stages, then the final comparison as the format renders it (`final`)."""
+    staged = localized_staged(staged, options.lang)
     if fmt == "markdown":
         return render_markdown(staged, final)
     if fmt == "csv":
@@ -196,6 +198,7 @@ def render_html(
     robustness of that recommendation, when `sensitivity` is given)."""
     from evaluator.render.html import render_report
 
+    staged = localized_staged(staged, options.lang)
     return render_report(
         final_or_empty(staged),
         sensitivity=sensitivity,

@@ -20,6 +20,7 @@ from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
 from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.language import localized
 from evaluator.render.layout import (
     FIXED,
     IDENTIFIER,
@@ -53,6 +54,7 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
+from evaluator.render.signoff import declarations_line
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
@@ -425,6 +427,7 @@ def caveat_lines(comparison: Comparison) -> list[Text]:
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """The ranked comparison table with the recommendation under it; a ranking longer than
     `options.rows` shows its top rows and says how many more there are."""
+    comparison = localized(comparison, options.lang)
     evaluations = comparison.evaluations
     if not evaluations:
         return print_to_text(
@@ -446,7 +449,16 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         *summary_lines(comparison, shown),
         *compliance_parts(comparison, options, shown),
         *panel_parts(comparison, options, shown),
+        *declaration_lines(comparison),
     )
+
+
+def declaration_lines(comparison: Comparison) -> list[Text]:
+    """The panel members' declarations of no conflict of interest, in one sentence (the
+    reports give each member's sign-off block); none without a panel."""
+    if comparison.panel is None or not comparison.panel.members:
+        return []
+    return [Text(declarations_line(comparison))]
 
 
 def compliance_parts(
@@ -556,6 +568,7 @@ def panel_parts(
 
 def render_card(comparison: Comparison, options: RenderOptions) -> str:
     """One proposal's score card: each criterion's leaves with their evidence."""
+    comparison = localized(comparison, options.lang)
     parts: list[RenderableType] = [*what_if_lines(comparison)]
     for e in comparison.evaluations:
         parts.append(score_card(e, comparison, options.width))
@@ -564,6 +577,7 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
     if comparison.panel is not None:
         parts.append(Text(settings_sentence(comparison)))
+    parts += declaration_lines(comparison)
     return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
 
 

@@ -20,6 +20,8 @@ from evaluator.model.panel import Panel, is_judgement, judgement_name
 PANEL_MISSING = "panel_missing"  # the criteria score judgements and no panel was given
 PANEL_GAP = "panel_gap"  # a proposal whose judgement no member rated: it scores as missing
 RATING_DROPPED = "rating_dropped"  # a member's rating that could not be read: left out
+# A panel member whose file gives no declaration of no conflict of interest (docs/panels.md).
+DECLARATION_MISSING = "declaration_missing"
 METHODS_DISAGREE = "methods_disagree"  # with --method all, the methods' winners differ
 NOT_EVALUATED = "not_evaluated"  # proposal files given that could not be evaluated
 # The register holds the programme's bid opening, and this run's criteria file (or its
@@ -77,6 +79,11 @@ def find(
                     },
                 )
             )
+        for member in panel.members:
+            if member.declaration is None:
+                found.append(
+                    Caveat(DECLARATION_MISSING, {"member": member.label, "file": member.file})
+                )
         for ident in evaluated:
             for name in judgements:
                 if not panel.ratings(ident, name):
