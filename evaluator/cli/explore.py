@@ -58,7 +58,7 @@ def weights_argument(criteria: Sequence[str], weights: Sequence[float]) -> str:
     from evaluator.analysis.explore import percentages
 
     shown = percentages(criteria, weights)
-    return "--weights " + ",".join(f"{k}={v:.6g}" for k, v in shown.items())
+    return "--weights " + ",".join(f"{k}={v:.10g}" for k, v in shown.items())
 
 
 def announce(change: Crossing) -> str:
