@@ -83,6 +83,37 @@ def test_the_intervals_are_those_of_sensitivity() -> None:
     assert view.winner == analysis.winner
 
 
+@pytest.mark.parametrize("method", ["wsm", "promethee"])
+def test_past_each_end_of_an_interval_the_named_offer_leads(method: str, tmp_path: Path) -> None:
+    """The intervals are exact for both linear methods: just inside an end the winner
+    holds, just past it the offer named there leads, in `compare --weights` itself."""
+    criteria = unstaged_criteria(tmp_path)
+    explorer = _explorer(criteria)
+    view = explorer.view(explorer.base, method)
+    assert view.stability is not None
+    ends = 0
+    for stability in view.stability:
+        assert stability.winner is not None
+        lo, hi = stability.winner
+        for end, leader, sign in (
+            (lo, stability.winner_below, -1),
+            (hi, stability.winner_above, 1),
+        ):
+            if leader is None:
+                continue
+            ends += 1
+            for t, expected in ((end - sign * 1e-4, view.winner), (end + sign * 1e-4, leader)):
+                moved = explorer.move(explorer.base, stability.criterion, t)
+                ref = api.compare(
+                    [PROPOSALS],
+                    criteria=criteria,
+                    weights=percentages(explorer.criteria, moved),
+                    method=method,
+                ).details
+                assert ref.winner is not None and ref.winner.id == expected, (stability, t)
+    assert ends >= 2
+
+
 def test_a_step_takes_under_20_ms_with_100_proposals(tmp_path: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
     from generate import generate  # type: ignore[import-not-found]
@@ -92,13 +123,15 @@ def test_a_step_takes_under_20_ms_with_100_proposals(tmp_path: Path) -> None:
     comparison = api.compare([tmp_path / "batch"], criteria=criteria, method="wsm").details
     explorer = Explorer(comparison)
     assert len(explorer.ids) == 100
-    weights, times = explorer.base, []
-    for i in range(40):
-        start = time.perf_counter()
-        weights = explorer.move(weights, "pricing", weights[1] + (0.01 if i < 20 else -0.01))
-        explorer.view(weights)
-        times.append(time.perf_counter() - start)
-    assert statistics.median(times) < 0.020
+    for method in ("wsm", "topsis", "promethee"):
+        explorer.view(explorer.base, method)  # PROMETHEE's flows per criterion: once
+        weights, times = explorer.base, []
+        for i in range(40):
+            start = time.perf_counter()
+            weights = explorer.move(weights, "pricing", weights[1] + (0.01 if i < 20 else -0.01))
+            explorer.view(weights, method)
+            times.append(time.perf_counter() - start)
+        assert statistics.median(times) < 0.020, method
 
 
 # The app, driven by Textual's headless pilot at 80 x 24.
@@ -203,8 +236,8 @@ def test_m_switches_the_method_and_enter_shows_a_score_card(tmp_path: Path) -> N
 
     _drive(app, steps)
     assert seen["method"] == "topsis"
-    assert seen["stability"] is None  # the intervals are the weighted sum's
-    assert "interval: wsm only" in seen["screen"]
+    assert seen["stability"] is None  # TOPSIS is not linear in the weights: no interval
+    assert "no interval (topsis)" in seen["screen"]
     name, card = seen["card"]
     assert name == "ScoreCard"
     assert "south-korea: weighted-sum total 56.20" in card

@@ -8,8 +8,14 @@ comparison's decision matrix with its column weights rescaled (criterion weight 
 weight, as `compare --method` builds them). Moving one weight keeps the others'
 proportions, as `--weights` and `sensitivity` define it (`analysis.sensitivity.
 moved_weights`); each weight's interval over which the winner holds is `sensitivity`'s
-exact `criterion_stability` (weighted sum only: the other methods' totals are not linear
-in the weights).
+exact `criterion_stability`.
+
+PROMETHEE II's net flow is linear in the weights too: a column's preference degrees do
+not depend on them, so a proposal's flow is `Σ_k w_k × flow_ik`, where `flow_ik` is the
+net flow of criterion k's columns alone, weighted by their leaf weights (`mcda.promethee`
+on those columns, once). A step then costs what a weighted-sum step costs, and the same
+exact intervals hold. TOPSIS is not linear in the weights (its ideals move with them): it
+is computed afresh at each step, and has no intervals here.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from dataclasses import dataclass, replace
 from evaluator.analysis.sensitivity import Stability, criterion_stability, moved_weights
 from evaluator.model.method import METHODS, Method
 from evaluator.scoring.engine import total_score
-from evaluator.scoring.mcda import DecisionMatrix, totals
+from evaluator.scoring.mcda import DecisionMatrix, promethee, totals
 from evaluator.scoring.methods import decision_matrix
 from evaluator.scoring.ranking import eligible_ranks
 from evaluator.scoring.results import Comparison, Evaluation
@@ -60,7 +66,7 @@ class View:
     rows: tuple[Row, ...]  # in result order: by rank, then ineligible, each by id
     winner: str | None
     # Per criterion, the interval over which `winner` holds and who leads past each end
-    # (weighted sum only; None for the other methods).
+    # (weighted sum and PROMETHEE II, whose totals are linear in the weights; None: TOPSIS).
     stability: tuple[Stability, ...] | None
 
 
@@ -80,6 +86,7 @@ class Explorer:
         self._ranked = _Eligible.of(self.ids, self.eligible)
         self._matrix: DecisionMatrix | None = None
         self._leaf_weights: tuple[tuple[int, float], ...] = ()
+        self._flows: tuple[tuple[float, ...], ...] | None = None
 
     @property
     def methods(self) -> tuple[str, ...]:
@@ -105,11 +112,36 @@ class Explorer:
         k = self.criteria.index(criterion)
         return tuple(moved_weights(weights, k, min(1.0, max(0.0, to))))
 
+    @property
+    def flows(self) -> tuple[tuple[float, ...], ...]:
+        """Per proposal, the PROMETHEE II net flow of each criterion's columns alone (leaf
+        weights within it): the flow at weights w is `Σ_k w_k × flows[i][k]`."""
+        if self._flows is None:
+            matrix = self.matrix
+            per: list[list[float]] = [[0.0] * len(self.criteria) for _ in self.ids]
+            for k in range(len(self.criteria)):
+                picked = [j for j, (c, _) in enumerate(self._leaf_weights) if c == k]
+                if not picked:
+                    continue
+                flows = promethee(
+                    [[row[j] for j in picked] for row in matrix.rows],
+                    [self._leaf_weights[j][1] for j in picked],
+                    [matrix.columns[j].direction for j in picked],
+                    [matrix.columns[j].preference for j in picked],
+                    matrix.pool,
+                )
+                for i, flow in enumerate(flows):
+                    per[i][k] = flow
+            self._flows = tuple(tuple(row) for row in per)
+        return self._flows
+
     def view(self, weights: Sequence[float], method: str = Method.WSM) -> View:
         """The ranking at `weights` (normalised, in criteria order) under `method`."""
         parts = [tuple(w * s for w, s in zip(weights, row, strict=True)) for row in self.scores]
         if method == Method.WSM:
             figures = [float(total_score(weights, row)) for row in self.scores]
+        elif method == Method.PROMETHEE and self.evaluations:
+            figures = [float(total_score(weights, row)) for row in self.flows]
         else:
             figures = totals(self._weighted(weights), method)
         ranks = eligible_ranks(self._ranked, figures)
@@ -126,13 +158,22 @@ class Explorer:
         stability = None
         if method == Method.WSM:
             stability = self.stability(weights, winner)
+        elif method == Method.PROMETHEE and self.evaluations:
+            stability = self.stability(weights, winner, self.flows)
         return View(method, tuple(weights), tuple(rows), winner, stability)
 
-    def stability(self, weights: Sequence[float], winner: str | None) -> tuple[Stability, ...]:
-        """Each weight's interval over which `winner` holds, as `sensitivity` gives it."""
+    def stability(
+        self,
+        weights: Sequence[float],
+        winner: str | None,
+        lines: Sequence[Sequence[float]] | None = None,
+    ) -> tuple[Stability, ...]:
+        """Each weight's interval over which `winner` holds, as `sensitivity` gives it
+        (on the criterion scores, or on other per-criterion `lines` linear in weights)."""
         pool = [k for k, ok in enumerate(self.eligible) if ok]
         ids = [self.ids[k] for k in pool]
-        scores = [self.scores[k] for k in pool]
+        rows = self.scores if lines is None else lines
+        scores = [rows[k] for k in pool]
         at = ids.index(winner) if winner in ids else None
         return tuple(
             criterion_stability(scores, weights, k, at, ids, name)

@@ -141,7 +141,7 @@ class Slider(Widget, can_focus=True):
         line.append("".join(track))
         line.append(" ")
         if holds is None:
-            line.append("interval: wsm only" if view.stability is None else "no winner")
+            line.append(f"no interval ({view.method})" if view.stability is None else "no winner")
         else:
             tips = []
             if stability is not None and stability.winner_below is not None:
