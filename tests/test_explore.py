@@ -318,6 +318,7 @@ def headless(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
         run(self, headless=True, size=(80, 24), auto_pilot=pilot)
 
     monkeypatch.setattr(ExploreApp, "run", headless_run)
+    monkeypatch.setattr("evaluator.cli.app._terminal", lambda: True)
     yield keys
 
 
@@ -354,6 +355,20 @@ def test_save_with_record_stores_the_run(headless: list[str], run_cli: Any, tmp_
 def test_compare_does_not_import_textual() -> None:
     after = imported_after([["compare", "proposals"], ["sensitivity", "--help"]], ["textual"])
     assert after == [[False], [False]]
+
+
+def test_explore_needs_a_terminal(run_cli: Any) -> None:
+    result = run_cli("explore")  # standard output is captured: not a terminal
+    assert result.code == 2
+    assert "explore: needs a terminal" in result.err
+    assert result.out == ""
+
+
+def test_the_docs_screenshot_is_the_apps() -> None:
+    svg = (ROOT / "docs" / "explore.svg").read_text(encoding="utf-8")
+    assert svg.startswith("<svg")
+    assert "takes&#160;first&#160;place&#160;from&#160;south-korea" in svg
+    assert "(explore.svg)" in (ROOT / "docs" / "explore.md").read_text(encoding="utf-8")
 
 
 def test_explore_refuses_method_all(run_cli: Any) -> None:

@@ -901,8 +901,19 @@ def explore(
         raise UsageError.at(
             "--method", "explore shows one method at a time: wsm, topsis or promethee (m switches)"
         )
+    if not _terminal():
+        raise UsageError.at(
+            "explore",
+            "needs a terminal (standard input and output): for the ranking at some weights, "
+            "run `evaluator compare --weights ...`",
+        )
     with Recorder(record, register, by, programme) as recorder:
         _explore(options, recorder, paths, save)
+
+
+def _terminal() -> bool:
+    """Whether explore can run: standard input and output are terminals."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _explore(options: RunOptions, recorder: Recorder, paths: list[Path] | None, save: Path) -> None:
