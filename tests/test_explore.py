@@ -35,11 +35,14 @@ def _explorer(criteria: Path = DEFAULT_CRITERIA) -> Explorer:
 
 @pytest.mark.parametrize("method", ["wsm", "topsis", "promethee"])
 @pytest.mark.parametrize("staged", [True, False])
+@pytest.mark.parametrize("panel", [None, ROOT / "panel"])
 def test_a_step_gives_the_totals_of_compare_weights(
-    method: str, staged: bool, tmp_path: Path
+    method: str, staged: bool, panel: Path | None, tmp_path: Path
 ) -> None:
     criteria = DEFAULT_CRITERIA if staged else unstaged_criteria(tmp_path)
-    explorer = _explorer(criteria)
+    explorer = Explorer(
+        api.compare([PROPOSALS], criteria=criteria, method="wsm", panel=panel).details
+    )
     framework = api.load_criteria(criteria)
     for what_if in WEIGHTINGS:
         used = framework.weights(what_if)
@@ -50,6 +53,7 @@ def test_a_step_gives_the_totals_of_compare_weights(
             criteria=criteria,
             weights=percentages(explorer.criteria, weights),
             method=method,
+            panel=panel,
         ).details
         assert [r.id for r in view.rows] == [e.id for e in ref.evaluations], what_if
         for row, e in zip(view.rows, ref.evaluations, strict=True):
@@ -242,6 +246,23 @@ def test_m_switches_the_method_and_enter_shows_a_score_card(tmp_path: Path) -> N
     assert name == "ScoreCard"
     assert "south-korea: weighted-sum total 56.20" in card
     assert seen["back"] != "ScoreCard"
+
+
+def test_a_click_on_a_track_sets_the_weight(tmp_path: Path) -> None:
+    app = ExploreApp(_session(tmp_path))
+    seen: list[float] = []
+
+    async def steps(pilot: Any) -> None:
+        # The track starts at column 25 and spans 25 cells, 0% to 100%: cell 12 is 50%.
+        await pilot.click("#w-pricing", offset=(25 + 12, 0))
+        await pilot.pause()
+        seen.append(app.weights[1])
+        await pilot.click("#w-pricing", offset=(25, 0))  # the track's first cell: 0%
+        await pilot.pause()
+        seen.append(app.weights[1])
+
+    _drive(app, steps)
+    assert seen == [pytest.approx(0.5), 0.0]
 
 
 def test_the_screen_at_80_by_24(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red", "bright_cyan", "
 BAR = 24  # characters for a total of 100
 TRACK = 25  # characters of a slider's track, 0% to 100%
 METHOD_CYCLE = ("wsm", "topsis", "promethee")
+COLUMNS = ("Rank", "Proposal", "Total", "Contributions", "Gates")
 
 
 @dataclass
@@ -115,7 +116,7 @@ class Slider(Widget, can_focus=True):
         self.post_message(self.Moved(self.criterion, to))
 
     def on_click(self, event: events.Click) -> None:
-        start = 26  # where the track begins in the line (see `show`)
+        start = 25  # where the track begins in the line (see `show`): 2 + 15 + 1 + 6 + 1
         if start <= event.x < start + TRACK:
             self.post_message(self.Moved(self.criterion, (event.x - start) / (TRACK - 1)))
 
@@ -229,6 +230,8 @@ class ExploreApp(App[None]):
         self.weights = session.weights
         self.view_now: View = self.explorer.view(self.weights, self.method)
         self.announcements: list[str] = []
+        self.shown: list[tuple[Any, ...]] = []  # the table's cells as last drawn
+        self.row_ids: list[str] = []  # the proposal on each row
 
     def compose(self) -> ComposeResult:
         yield Static(id="head")
@@ -242,7 +245,7 @@ class ExploreApp(App[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in (("Rank", 4), ("Proposal", 16), ("Total", 7), ("Contributions", BAR)):
+        for label, width in zip(COLUMNS, (4, 16, 7, BAR), strict=False):
             table.add_column(label, width=width, key=label)
         table.add_column("Gates", key="Gates")
         self.draw()
@@ -259,16 +262,25 @@ class ExploreApp(App[None]):
         )
         self.query_one("#head", Static).update(Text(head))
         table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
+        cells: list[tuple[Any, ...]] = []
         for r in view.rows:
             rank = Text("—") if r.rank is None else Text(f"{'★' if r.rank == 1 else ' '}{r.rank}")
             gates = "✓" if r.eligible else "✗ gate"
-            table.add_row(rank, r.id[:16], f"{r.total:7.2f}", bar(r.contributions), gates, key=r.id)
+            cells.append((rank, r.id[:16], f"{r.total:7.2f}", bar(r.contributions), gates))
         for offer, stage in self.session.out:
-            table.add_row(Text("—"), offer[:16], "", Text(""), f"✗ out at {stage}")
-        if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1))
+            cells.append((Text("—"), offer[:16], "", Text(""), f"✗ out at {stage}"))
+        self.row_ids = [r.id for r in view.rows] + [offer for offer, _ in self.session.out]
+        # Rows are keyed by position and updated in place (a step changes cells, not rows):
+        # a table cleared and filled again at each step costs more than the step itself.
+        if not self.shown:
+            for i, row in enumerate(cells):
+                table.add_row(*row, key=str(i))
+        else:
+            for i, (row, before) in enumerate(zip(cells, self.shown, strict=True)):
+                for column, (value, old) in enumerate(zip(row, before, strict=True)):
+                    if value != old:
+                        table.update_cell(str(i), COLUMNS[column], value)
+        self.shown = cells
         for slider in self.query(Slider):
             slider.show(view)
 
@@ -287,7 +299,7 @@ class ExploreApp(App[None]):
         self.draw()
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
-        key = message.row_key.value
+        key = self.row_ids[message.cursor_row]
         found = next((e for e in self.explorer.evaluations if e.id == key), None)
         if found is not None:
             self.push_screen(ScoreCard(found, self.weights, self.explorer.criteria))
