@@ -1,7 +1,7 @@
 """`make bench`: every speed and memory figure, as a ratio against a floor measured in the
 same run (these machines are shared and noisy, so absolute seconds mean little).
 
-usage: python bench/run.py [--quick] [--only startup,batch,memory,sensitivity,scale,record]
+usage: python bench/run.py [--quick] [--only startup,batch,memory,sensitivity,scale,record,explore]
 """
 
 from __future__ import annotations
@@ -228,11 +228,55 @@ def record(rounds: int, workdir: Path) -> bool:
     return ok
 
 
+def explore(workdir: Path) -> bool:
+    """`explore`'s step at 100 proposals: re-ranking from the prepared scores at a moved
+    weight (with the winner's intervals), against the floor of summing the same totals in
+    a plain loop; and the absolute time of a step (target under 20 ms)."""
+    sys.path.insert(0, str(ROOT))
+    from evaluator import api
+    from evaluator.analysis.explore import Explorer
+
+    folder = workdir / "batch-100-unstaged"
+    if not folder.exists():
+        generate(100, folder)
+    text = (ROOT / "criteria" / "default.yaml").read_text(encoding="utf-8")
+    start, end = text.index("\nstages:\n") + 1, text.index("\ncriteria:\n") + 1
+    criteria = workdir / "criteria" / "default.yaml"
+    criteria.parent.mkdir(exist_ok=True)
+    criteria.write_text(text[:start] + text[end:], encoding="utf-8")
+    (criteria.parent / "requirements.yaml").write_text(
+        (ROOT / "criteria" / "requirements.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    explorer = Explorer(api.compare([folder], criteria=criteria, method="wsm").details)
+    ok = True
+    for method in ("wsm", "topsis", "promethee"):
+        explorer.view(explorer.base, method)  # what a method needs once (PROMETHEE's flows)
+        weights, ours, floor = explorer.base, [], []
+        for i in range(200):
+            up = 0.01 if (i // 20) % 2 == 0 else -0.01
+            t0 = time.perf_counter()
+            weights = explorer.move(weights, "pricing", weights[1] + up)
+            explorer.view(weights, method)
+            t1 = time.perf_counter()
+            [sum(w * s for w, s in zip(weights, row, strict=True)) for row in explorer.scores]
+            floor.append(time.perf_counter() - t1)
+            ours.append(t1 - t0)
+        step, base = statistics.median(ours), statistics.median(floor)
+        ok &= step <= 0.020
+        print(
+            f"{f'explore: a {method} step, {len(explorer.ids)} proposals':<44} "
+            f"{step * 1000:8.3f}ms vs floor {base * 1000:8.3f}ms  ratio {step / base:5.1f} "
+            f"(target ≤ 20 ms)  {'ok' if step <= 0.020 else 'MISSED'}",
+            flush=True,
+        )
+    return ok
+
+
 def main() -> None:
     """Run the benchmarks and exit non-zero if a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer rounds, smaller batches")
-    parser.add_argument("--only", default="startup,batch,memory,sensitivity,scale,record")
+    parser.add_argument("--only", default="startup,batch,memory,sensitivity,scale,record,explore")
     args = parser.parse_args()
     chosen = set(args.only.split(","))
     rounds = 5 if args.quick else 15
@@ -255,6 +299,8 @@ def main() -> None:
             ok &= sensitivity_scale(sizes, workdir)
         if "record" in chosen:
             ok &= record(rounds, workdir)
+        if "explore" in chosen:
+            ok &= explore(workdir)
     sys.exit(0 if ok else 1)
 
 

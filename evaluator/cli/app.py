@@ -94,6 +94,17 @@ WeightsOption = Annotated[
         "their proportions (the output is marked What-if).",
     ),
 ]
+WeightsFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--weights-file",
+        metavar="FILE",
+        help="What-if weights from a YAML file `weights: {pricing: 40, ...}` (as "
+        "--weights, percent of the total; `evaluator explore` saves one).",
+        readable=False,
+        show_default=False,
+    ),
+]
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 _COMPLETE_VAR = "_EVALUATOR_COMPLETE"  # set by the completion scripts when TAB is pressed
 
@@ -583,6 +594,7 @@ def compare(
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
+    weights_file: WeightsFileOption = None,
     method: MethodOption = None,
     fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
     sensitivity: Annotated[
@@ -649,6 +661,7 @@ def compare(
         RESULT_FORMATS,
         method=method,
         weights=weights,
+        weights_file=weights_file,
         criteria=criteria,
         panel=panel,
         output=output,
@@ -849,6 +862,7 @@ def score(
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
+    weights_file: WeightsFileOption = None,
     method: MethodOption = None,
     fmt: Annotated[str, _format_option(RESULT_FORMATS)] = Format.TABLE.value,
     output: OutputOption = None,
@@ -879,6 +893,7 @@ def score(
         RESULT_FORMATS,
         method=method,
         weights=weights,
+        weights_file=weights_file,
         criteria=criteria,
         panel=panel,
         output=output,
@@ -922,6 +937,166 @@ def score(
         text, options, [file, Path(framework.file), *options.panel_inputs], framework.classification
     )
     if comparison.errors:  # a bad panel file: the proposal is scored without its ratings
+        raise typer.Exit(1)
+
+
+@app.command()
+def explore(
+    paths: PathsArgument = None,
+    criteria: CriteriaOption = None,
+    panel: PanelOption = None,
+    weights: WeightsOption = None,
+    weights_file: WeightsFileOption = None,
+    method: MethodOption = None,
+    save: Annotated[
+        Path,
+        typer.Option(
+            "--save",
+            metavar="FILE",
+            help="Where `s` saves the weights in use, for `compare --weights-file`.",
+        ),
+    ] = Path("what-if.yaml"),
+    max_bytes: MaxBytesOption = DEFAULT_MAX_BYTES,
+    jobs: JobsOption = None,
+    record: RecordOption = False,
+    register: RegisterOption = None,
+    by: ByOption = None,
+    programme: ProgrammeOption = None,
+) -> None:
+    """Walk the weights and watch the ranking move, in the terminal.
+
+    One slider per top-level weight (←/→ one point, shift five; Tab to the next):
+    the others keep their proportions, as --weights moves them, and the ranking,
+    totals and bars follow. Each slider shows where today's winner holds and its
+    tipping points; crossing one is announced. m switches the method, Enter shows
+    a proposal's score card, s saves the weights (--save; with --record, the run
+    is stored at them too), q quits and prints them as --weights.
+
+    Examples:
+
+    \b
+      evaluator explore
+      evaluator explore proposals/ --weights pricing=40 --save committee.yaml
+    """
+    options = run_options(
+        Format.TABLE.value,
+        RESULT_FORMATS,
+        method=method,
+        weights=weights,
+        weights_file=weights_file,
+        criteria=criteria,
+        panel=panel,
+        max_bytes=max_bytes,
+        jobs=jobs,
+    )
+    if options.method is Method.ALL:
+        raise UsageError.at(
+            "--method", "explore shows one method at a time: wsm, topsis or promethee (m switches)"
+        )
+    if not _terminal():
+        raise UsageError.at(
+            "explore",
+            "needs a terminal (standard input and output): for the ranking at some weights, "
+            "run `evaluator compare --weights ...`",
+        )
+    with Recorder(record, register, by, programme) as recorder:
+        _explore(options, recorder, paths, save)
+
+
+def _terminal() -> bool:
+    """Whether explore can run: standard input and output are terminals."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _explore(options: RunOptions, recorder: Recorder, paths: list[Path] | None, save: Path) -> None:
+    from evaluator import api
+    from evaluator.analysis.explore import normalised
+
+    framework = _load_criteria(options)
+    recorder.criteria_read(framework)
+    options = replace(options, jobs=recorder.jobs(options.jobs))
+    inputs = paths or [Path("proposals")]
+    staged = None
+    with _progress("reading proposals") as on_file:
+        if framework.stages:
+            staged = api.compare_stages(
+                inputs,
+                framework,
+                weights=options.weights,
+                method=Method.WSM,
+                max_bytes=options.max_bytes,
+                panel=options.panel,
+                jobs=options.jobs,
+                on_file=on_file,
+            )
+            errors = staged.errors
+            final = staged.final
+            if final is None:
+                from evaluator.scoring.engine import evaluate
+
+                final = evaluate([], framework, framework.weights(options.weights))
+        else:
+            comparison = api.compare(
+                inputs,
+                criteria=framework,
+                weights=options.weights,
+                method=Method.WSM,
+                panel=options.panel,
+                max_bytes=options.max_bytes,
+                jobs=options.jobs,
+                on_file=on_file,
+            )
+            errors, final = comparison.errors, comparison.details
+    _report(errors)
+    from evaluator.cli.explore import ExploreApp, session_of, weights_argument
+
+    session = session_of(final, options.method or framework.method, save, staged)
+    if session.method not in session.explorer.methods:
+        session.method = session.explorer.methods[0]
+    ExploreApp(session).run()
+    explorer = session.explorer
+    sys.stdout.write(weights_argument(explorer.criteria, session.weights) + "\n")
+    if session.saved is not None and recorder.record:
+        saved = session.saved
+        again = replace(options, weights=saved)
+        what = normalised(explorer.criteria, saved)
+        result: str
+        offers: list[Any]
+        if staged is not None:
+            from evaluator.render import stages as staged_render
+
+            rerun = api.compare_stages(
+                inputs,
+                framework,
+                weights=saved,
+                max_bytes=options.max_bytes,
+                panel=options.panel,
+                jobs=options.jobs,
+            )
+            result, offers = staged_render.render_json(rerun), rerun.proposals
+            caveats = [*rerun.caveats, *(rerun.final.caveats if rerun.final else [])]
+        else:
+            redone = api.compare(
+                inputs,
+                criteria=framework,
+                weights=saved,
+                panel=options.panel,
+                max_bytes=options.max_bytes,
+                jobs=options.jobs,
+            ).details
+            result = _renderer(Format.JSON)(redone, _render_options())
+            offers, caveats = [e.proposal for e in redone.evaluations], redone.caveats
+        recorder.store(
+            kind="compare",
+            command=_COMMAND,
+            options=_recorded_options(again, explore=str(save)),
+            criteria=framework,
+            proposals=offers,
+            result=result,
+            weights=dict(zip(explorer.criteria, what, strict=True)),
+            caveats=caveats,
+        )
+    if errors:
         raise typer.Exit(1)
 
 
@@ -1046,6 +1221,7 @@ def sensitivity(
     criteria: CriteriaOption = None,
     panel: PanelOption = None,
     weights: WeightsOption = None,
+    weights_file: WeightsFileOption = None,
     method: Annotated[
         str | None,
         typer.Option(
@@ -1155,6 +1331,7 @@ def sensitivity(
         fmt,
         REPORT_FORMATS,
         weights=weights,
+        weights_file=weights_file,
         criteria=criteria,
         panel=panel,
         output=output,

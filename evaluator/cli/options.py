@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from evaluator.errors import EvaluatorError, Problem, SettingError, UsageError
+from evaluator.errors import EvaluatorError, InputError, Problem, SettingError, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES
 from evaluator.render import FORMATS
 
@@ -83,6 +83,7 @@ def run_options(
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int | None = None,
     check: Callable[[Format], None] | None = None,
+    weights_file: Path | None = None,
 ) -> RunOptions:
     """A command's options, as typer gives them, checked and parsed: `fmt` one of
     `formats`, `method` one of `Method`, then the command's own `check` (given the
@@ -91,9 +92,14 @@ def run_options(
     way = None if method is None else Method(check_choice("--method", method, tuple(Method)))
     if check is not None:
         check(chosen)
-    return RunOptions(
-        chosen, criteria, panel, parse_weights(weights), way, output, force, max_bytes, jobs
+    if weights_file is not None and weights is not None:
+        raise UsageError.at("--weights-file", "give --weights or --weights-file, not both")
+    what_if = (
+        parse_weights(weights)
+        if weights_file is None
+        else read_weights_file(weights_file, max_bytes)
     )
+    return RunOptions(chosen, criteria, panel, what_if, way, output, force, max_bytes, jobs)
 
 
 def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
@@ -143,6 +149,42 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
                 f"percentages of the total: for {value * 100:g}% write "
                 f"{name}={value * 100:g} (or {name}={number}% if you mean "
                 f"{value:g}%)",
+            )
+        weights[name] = float(value)
+    return weights
+
+
+def read_weights_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, float]:
+    """`--weights-file`: a YAML file `weights: {pricing: 40, ...}`, percentages of the total
+    as `--weights` takes them (what `evaluator explore` saves). An input error (exit 1),
+    located, when it is not one."""
+    from evaluator.io.files import load_document
+
+    document = load_document(path, max_bytes)
+    data = document.data
+    if (
+        not isinstance(data, dict)
+        or set(data) != {"weights"}
+        or not isinstance(data["weights"], dict)
+    ):
+        raise InputError.at(
+            document.file,
+            "expected one key, `weights`, a mapping of criterion ids to percentages of the "
+            "total (weights: {pricing: 40})",
+            1,
+            1,
+        )
+    weights: dict[str, float] = {}
+    for name, value in data["weights"].items():
+        line, column = document.marks.get(("weights", name), (None, None))
+        if not isinstance(name, str) or not _CRITERION_ID.match(name):
+            raise InputError.at(document.file, f"`{name}` is not a criterion id", line, column)
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+            raise InputError.at(
+                document.file,
+                f"`{name}`: expected a percentage of the total, from 0 to 100, got {value!r}",
+                line,
+                column,
             )
         weights[name] = float(value)
     return weights
