@@ -20,6 +20,7 @@ import typer
 
 from evaluator import __version__
 from evaluator.cli.coercion import install
+from evaluator.cli.language import take_language
 from evaluator.cli.options import (
     DIFF_FORMATS,
     REPORT_FORMATS,
@@ -267,6 +268,17 @@ def _root(
             autocompletion=_choices(*SHELLS),
             help="Install completion for SHELL (bash, zsh, fish, powershell, pwsh) "
             "[default: the current shell].",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            expose_value=False,
+            autocompletion=_choices("en", "ms"),
+            help="The language of the output: en or ms (Bahasa Malaysia); also after the "
+            "command [default: EVALUATOR_LANG, else the locale's, else en].",
         ),
     ] = None,
     show_completion: Annotated[
@@ -1684,6 +1696,7 @@ def _run(args: list[str]) -> None:
         sys.stdout = _ClosedStdout()
     try:
         try:
+            args = take_language(args)  # --lang anywhere: the words' language from here on
             # As app(...) does, with values converted without pydantic where typer's own
             # conversion would give the same (evaluator/cli/coercion.py).
             install(typer.main.get_command(app))(args=args, prog_name="evaluator")
