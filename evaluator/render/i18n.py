@@ -1,7 +1,7 @@
 """The language words for people are written in (`--lang`, EVALUATOR_LANG, the locale).
 
 English is the language of the source: its words are the gettext msgids, and an English
-run imports nothing for them (`_` gives its argument back; start-up time is a tested
+run imports nothing for them (`gettext` gives its argument back; start-up time is a tested
 target). Another language is a standard gettext catalogue, made with Babel
 (`evaluator/locale/LANG/LC_MESSAGES/evaluator.po`, extracted by `pybabel extract -F
 babel.cfg`): the build compiles it to a `.mo` (hatch_build.py), read at run time with the
@@ -72,8 +72,9 @@ def language() -> str:
     return _State.lang
 
 
-def _(message: str) -> str:
-    """`message` (an English msgid) in the run's language."""
+def gettext(message: str) -> str:
+    """`message` (an English msgid) in the run's language; imported as `_` (the name
+    Babel extracts: `from evaluator.render.i18n import gettext as _`)."""
     catalogue = _State.catalogue
     return message if catalogue is None else catalogue.gettext(message)
 
@@ -87,7 +88,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def N_(message: str) -> str:  # the gettext name: marks a msgid
-    """Mark `message` for extraction (a constant worded where it is used, with `_`)."""
+    """Mark `message` for extraction (a constant worded where it is used, with `gettext`)."""
     return message
 
 

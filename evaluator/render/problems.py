@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from evaluator.errors import Problem
 from evaluator.messages import SEPARATOR, Arg, Message
-from evaluator.render.i18n import _, language
+from evaluator.render.i18n import gettext as _
+from evaluator.render.i18n import language
 
 
 def message_text(message: Message | str) -> str:
