@@ -257,6 +257,17 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback for internal errors.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            expose_value=False,
+            autocompletion=_choices("en", "ms"),
+            help="The language of the output: en or ms (Bahasa Malaysia); also after the "
+            "command [default: EVALUATOR_LANG, else the locale's, else en].",
+        ),
+    ] = None,
     install_completion: Annotated[
         str | None,
         typer.Option(
@@ -268,17 +279,6 @@ def _root(
             autocompletion=_choices(*SHELLS),
             help="Install completion for SHELL (bash, zsh, fish, powershell, pwsh) "
             "[default: the current shell].",
-        ),
-    ] = None,
-    lang: Annotated[
-        str | None,
-        typer.Option(
-            "--lang",
-            metavar="LANG",
-            expose_value=False,
-            autocompletion=_choices("en", "ms"),
-            help="The language of the output: en or ms (Bahasa Malaysia); also after the "
-            "command [default: EVALUATOR_LANG, else the locale's, else en].",
         ),
     ] = None,
     show_completion: Annotated[
