@@ -103,6 +103,25 @@ def test_every_message_has_a_malay_translation() -> None:
     assert untranslated == [], f"{len(untranslated)} msgid(s) without a Malay translation"
 
 
+# The messages whose Malay is the English itself: no words of English (a placeholder, a
+# rule's type and YAML's true and false as a criteria file writes them, a borrowed word).
+SAME_IN_MALAY = {
+    "{file}: {problem}",
+    "`{name}`",
+    "`{name}`{hint}",
+    "median",
+    "steps: {steps}",
+    "levels: {levels}",
+    "boolean: true {when_true}, false {when_false}",
+}
+
+
+def test_a_translation_is_the_english_only_where_it_is_the_same_in_malay() -> None:
+    """An English msgid copied as its own translation is not a translation."""
+    same = {m.id for m in _catalogue(MS_PO, "ms") if m.id and m.string == m.id}
+    assert same == SAME_IN_MALAY
+
+
 def test_the_malay_catalogue_has_no_fuzzy_header() -> None:
     """`pybabel compile` (and the build's hook) would refuse a catalogue marked fuzzy."""
     assert not _catalogue(MS_PO, "ms").fuzzy
@@ -314,10 +333,13 @@ def test_an_english_run_loads_no_catalogue_and_no_babel() -> None:
 
 def _english_patterns() -> dict[str, re.Pattern[str]]:
     """Every English msgid of the catalogue with two words or more between its
-    placeholders (or a word and a placeholder), as a pattern that finds it said (a placeholder: anything on the line)."""
+    placeholders (or a word and a placeholder), as a pattern that finds it said (a
+    placeholder: anything on the line)."""
     patterns = {}
     for message in _catalogue(POT):
         if not message.id:
+            continue
+        if message.id in SAME_IN_MALAY:
             continue
         for msgid in message.id if message.pluralizable else (message.id,):
             parts = list(string.Formatter().parse(msgid))
@@ -387,3 +409,21 @@ def test_a_malay_run_says_no_english_phrase_of_the_catalogue(
     patterns = _english_patterns()
     assert _english_in(said_in_english, patterns)  # the English run says some
     assert _english_in(said_in_malay, patterns) == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("compare", "proposals", "--panel", "panel", "--format", "json"),
+        ("compare", "proposals", "--format", "csv"),
+        ("score", "proposals/italy.yaml", "--panel", "panel", "--format", "json"),
+        ("sensitivity", "proposals", "--format", "json", "--samples", "200"),
+    ],
+    ids=lambda args: " ".join(args),
+)
+def test_the_json_and_csv_contracts_stay_english(run_cli: RunCli, args: tuple[str, ...]) -> None:
+    """JSON and CSV are data for programs (and what the register stores): their strings
+    (notes, explanations, gate details) are the same whatever --lang says."""
+    english, malay = run_cli(*args), run_cli(*args, "--lang", "ms")
+    assert english.code == malay.code == 0, malay.err
+    assert malay.out == english.out

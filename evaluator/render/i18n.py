@@ -14,10 +14,14 @@ any msgid without a translation, so a release has none.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, ParamSpec, Protocol, TypeVar
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 LANGUAGES = ("en", "ms")  # English first: the default
 ENVIRONMENT = "EVALUATOR_LANG"
@@ -70,6 +74,23 @@ def set_language(lang: str) -> None:
 def language() -> str:
     """The language words are written in (`en`, `ms`)."""
     return _State.lang
+
+
+def in_english(function: Callable[_P, _R]) -> Callable[_P, _R]:
+    """`function` (a builder of the JSON or CSV contract, or of what the register stores)
+    always in English, whatever the run's language: their strings are data that programs
+    and the register's comparisons read, not prose."""
+
+    @functools.wraps(function)
+    def english(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        saved = _State.lang, _State.catalogue
+        _State.lang, _State.catalogue = "en", None
+        try:
+            return function(*args, **kwargs)
+        finally:
+            _State.lang, _State.catalogue = saved
+
+    return english
 
 
 def gettext(message: str) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
+from evaluator.render.i18n import in_english
 from evaluator.render.problems import problem_line
 from evaluator.render.stages_data import final_or_empty, staged_data
 from evaluator.render.text.compliance import failure_text
@@ -104,6 +105,7 @@ def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) ->
     return render_table(staged, options, final)
 
 
+@in_english
 def render_csv(staged: Staged) -> str:
     """One row per offer and stage: `stage`, `id`, `passed` (true, false; empty for an offer
     not considered), `score` (the stage score), `reasons` (`; ` between); then, when the
