@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -333,7 +334,7 @@ def test_an_english_run_loads_no_catalogue_and_no_babel() -> None:
 
 def _english_patterns() -> dict[str, re.Pattern[str]]:
     """Every English msgid of the catalogue with two words or more between its
-    placeholders (or a word and a placeholder), as a pattern that finds it said (a
+    placeholders (or one word and a backtick, colon or bracket), as a pattern that finds it said (a
     placeholder: anything on the line)."""
     patterns = {}
     for message in _catalogue(POT):
@@ -345,7 +346,9 @@ def _english_patterns() -> dict[str, re.Pattern[str]]:
             parts = list(string.Formatter().parse(msgid))
             literal = " ".join(part[0] for part in parts)
             words = len(re.findall(r"[A-Za-z]{2,}", literal))
-            if words < 2 and not (words and len(parts) > 1):  # a noun alone: not a sentence
+            # A noun alone, or a word between placeholders with nothing of ours around it
+            # ("{n} proposal", "{items} and {last}"), is no sentence to look for.
+            if words < 2 and not (words and re.search(r"[`:(]", literal)):
                 continue
             pattern = "".join(
                 re.escape(text) + ("[^\n]*?" if name is not None else "")
@@ -369,6 +372,10 @@ def test_the_english_check_finds_english() -> None:
     assert _english_in("x.yaml:3:3: kunci `proposal` tidak dikenali", patterns) == []
 
 
+def _run_id(run: Any) -> str:
+    return " ".join(run.values[0] if hasattr(run, "marks") else run)
+
+
 ERROR_RUNS = [
     ("validate", "{bad}"),
     ("score", "{bad}"),
@@ -376,7 +383,10 @@ ERROR_RUNS = [
     ("score", "{bad}", "--format", "csv"),
     ("compare", "proposals", "{bad}"),
     ("compare", "proposals", "{bad}", "--format", "markdown"),
-    ("compare", "proposals", "{bad}", "--format", "html", "--output", "{out}"),
+    pytest.param(
+        ("compare", "proposals", "{bad}", "--format", "html", "--output", "{out}"),
+        marks=pytest.mark.xfail(strict=True, reason="the HTML report's template is English"),
+    ),
     ("compare", "proposals", "--weights", "nosuch=10"),
     ("compare", "{missing}"),
     ("sensitivity", "proposals", "--weights", "nosuch=10"),
@@ -385,7 +395,11 @@ ERROR_RUNS = [
 ]
 
 
-@pytest.mark.parametrize("args", ERROR_RUNS, ids=[" ".join(a) for a in ERROR_RUNS])
+@pytest.mark.parametrize(
+    "args",
+    ERROR_RUNS,
+    ids=[_run_id(a) for a in ERROR_RUNS],
+)
 def test_a_malay_run_says_no_english_phrase_of_the_catalogue(
     run_cli: RunCli, bad_proposal: Path, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
@@ -427,3 +441,137 @@ def test_the_json_and_csv_contracts_stay_english(run_cli: RunCli, args: tuple[st
     english, malay = run_cli(*args), run_cli(*args, "--lang", "ms")
     assert english.code == malay.code == 0, malay.err
     assert malay.out == english.out
+
+
+# --- no English sentence of ours at all -------------------------------------------------------
+
+
+def _inputs() -> tuple[str, set[str]]:
+    """Every text of the sample inputs (titles, names, requirements, notes: what a report
+    quotes as the files give it, in whatever language they are written), and their words
+    that are names (ids, keys, levels, labels; also cut before a digit, as a phrase is)."""
+    import yaml
+
+    texts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, str):
+            texts.append(" ".join(value.split()))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(str(key))
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    for pattern in ("criteria/*.yaml", "panel/*.yaml", "proposals/**/*.yaml"):
+        for path in ROOT.glob(pattern):
+            walk(yaml.safe_load(path.read_text(encoding="utf-8")))
+    names = {text for text in texts if " " not in text}
+    names |= {re.sub(r"\d.*", "", name) for name in names}
+    # A phrase's words are letters: `technical_merit` is `technical` and `merit` to it (the
+    # short parts of a name, `of`, `pct`, left out: they are words of sentences too).
+    names |= {part for name in names for part in re.split(r"[._]", name) if len(part) > 3}
+    return "\n".join(texts).lower(), {name.lower() for name in names if name}
+
+
+# The English phrases of a run in English (three words or more, separated by a space or a
+# comma: a bracket or a colon ends one) that a run in Malay may still say: none of ours.
+PHRASE_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*(?:,? [A-Za-z][A-Za-z'-]*){2,}")
+ENGLISH_STILL = "the module is not translated yet (docs/glossary.md, 'What is still English')"
+SAMPLE_RUNS = [
+    pytest.param(("compare", "proposals", "--panel", "panel"), id="compare table"),
+    pytest.param(
+        ("compare", "proposals", "--panel", "panel", "--format", "markdown"),
+        id="compare markdown",
+    ),
+    pytest.param(
+        ("compare", "proposals", "--panel", "panel", "--format", "html", "--output", "{out}"),
+        id="compare html",
+    ),
+    pytest.param(("score", "proposals/italy.yaml", "--panel", "panel"), id="score table"),
+    pytest.param(
+        ("score", "proposals/italy.yaml", "--panel", "panel", "--format", "markdown"),
+        id="score markdown",
+    ),
+    pytest.param(("sensitivity", "proposals", "--samples", "200"), id="sensitivity table"),
+    pytest.param(
+        ("sensitivity", "proposals", "--samples", "200", "--format", "markdown"),
+        id="sensitivity markdown",
+    ),
+]
+# The runs whose output still holds English of ours: each flips to a failure (strict) the
+# day its modules are translated, and comes off this list.
+STILL_ENGLISH = {
+    "compare table",
+    "compare markdown",
+    "compare html",
+    "score table",
+    "score markdown",
+    "sensitivity table",
+    "sensitivity markdown",
+}
+
+
+def _english_left(english: str, malay: str, inputs: tuple[str, set[str]]) -> list[str]:
+    """The English run's phrases the Malay run says too, but for text of the inputs: a
+    phrase that is (once the names at its ends are taken off) a piece of an input's text,
+    or that holds fewer than two words that are not names."""
+    text, names = inputs
+    said = " ".join(malay.split())
+    left = set()
+    for match in PHRASE_WORDS.finditer(" ".join(english.split())):
+        phrase = match.group()
+        if phrase not in said:
+            continue
+        words = phrase.replace(",", "").split()
+        pieces = [list(words)]
+        while words and words[0].lower() in names:
+            words.pop(0)
+            pieces.append(list(words))
+        while words and words[-1].lower() in names:
+            words.pop()
+            pieces.append(list(words))
+        if any(len(piece) >= 3 and " ".join(piece).lower() in text for piece in pieces):
+            continue
+        if sum(word.lower() not in names for word in words) < 2:
+            continue
+        left.add(phrase)
+    return sorted(left)
+
+
+@pytest.mark.parametrize("args", SAMPLE_RUNS)
+def test_a_malay_run_on_the_samples_says_no_english_sentence_of_ours(
+    run_cli: RunCli, tmp_path: Path, args: tuple[str, ...], request: pytest.FixtureRequest
+) -> None:
+    """Every phrase of three words the English run says, and the Malay run says too, is
+    text from the input files (names, titles, requirements), not ours."""
+    if request.node.callspec.id in STILL_ENGLISH:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=ENGLISH_STILL))
+    report = tmp_path / "report.html"
+
+    def said(*more: str) -> str:
+        result = run_cli(*(str(report) if a == "{out}" else a for a in args), *more)
+        assert result.code == 0, result.err
+        text = result.out + result.err
+        if report.exists():
+            import html
+
+            text += html.unescape(re.sub(r"<[^>]+>", " ", report.read_text(encoding="utf-8")))
+            report.unlink()
+        return text
+
+    english, malay = said(), said("--lang", "ms")
+    assert english != malay
+    assert _english_left(english, malay, _inputs()) == []
+
+
+def test_the_sample_check_finds_english_left() -> None:
+    english = "Scores 0-100; total = weight x score. Recommended: italy (Italy), total 60."
+    none: tuple[str, set[str]] = ("", set())
+    assert _english_left(english, english, none) == ["weight x score"]
+    assert _english_left(english, "Markah 0-100. Disyorkan: italy (Italy), jumlah 60.", none) == []
+    same = "the title of the tender, 2.5 ahead of italy, italy sincerity good"
+    inputs = ("the title of the tender", {"italy", "sincerity", "good"})
+    assert _english_left(same, same, inputs) == ["ahead of italy, italy sincerity good"]
