@@ -26,7 +26,7 @@ from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.criteria import rates_text
-from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.icp import icp_rows, icp_summary, icp_title
 from evaluator.render.methods import (
     agreement_sentences,
     criterion_score_text,
@@ -823,7 +823,7 @@ def _card(e: Evaluation, method: str) -> dict[str, Any]:
         "icp": None
         if icp is None
         else {
-            "title": ICP_TITLE,
+            "title": icp_title(),
             "summary": icp_summary(icp),
             "rows": icp_rows(icp),
             "currency": icp.currency,
