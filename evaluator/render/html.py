@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from evaluator import __version__
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
-from evaluator.render import RenderOptions, percent
+from evaluator.render import RenderOptions, i18n, percent
 from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.criteria import rates_text
@@ -744,7 +744,12 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # The template's words through the run's catalogue (render.i18n), looked up as the
+    # page is made: `{{ _("Ranking") }}`, `{{ _("… {id} …").format(id=…) }}` (autoescaped
+    # as any value).
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=False)
     env.filters["value"] = value_text
     env.filters["leaf_value"] = leaf_value
     env.filters["breakable"] = breakable
@@ -917,6 +922,7 @@ def render_report(
     template = environment().get_template("report.html")
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
     context["stages"] = stages
+    context["lang"] = i18n.language()  # <html lang="…">
     if files:
         context["audit"]["proposals"] = sorted(files, key=lambda row: row[1])
     if command:
