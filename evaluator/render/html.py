@@ -749,7 +749,9 @@ def environment() -> Environment:
     # The template's words through the run's catalogue (render.i18n), looked up as the
     # page is made: `{{ _("Ranking") }}`, `{{ _("… {id} …").format(id=…) }}` (autoescaped
     # as any value).
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=False)
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        i18n.gettext, i18n.ngettext, newstyle=False
+    )
     env.filters["value"] = value_text
     env.filters["leaf_value"] = leaf_value
     env.filters["breakable"] = breakable
