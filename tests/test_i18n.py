@@ -36,7 +36,7 @@ POT = LOCALE / "evaluator.pot"
 MS_PO = LOCALE / "ms" / "LC_MESSAGES" / "evaluator.po"
 # The keywords Babel extracts besides its own (`_`, `ngettext`, `N_`, ...): the message
 # tables' templates. The same as `make messages`.
-KEYWORDS = {"Template": None}
+KEYWORDS = {"Template": None, "gettext": None}
 
 
 @pytest.fixture(autouse=True)

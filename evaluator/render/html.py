@@ -597,7 +597,12 @@ def recommendation(comparison: Comparison) -> Recommendation:
 def ineligible_reasons(comparison: Comparison) -> list[tuple[str, str]]:
     """(proposal, why) for every gate a proposal fails."""
     return [
-        (e.id, f"{g.title} ({requirement(g.gate)}; it has {detail(g)})")
+        (
+            e.id,
+            i18n.gettext("{title} ({requirement}; it has {detail})").format(
+                title=g.title, requirement=requirement(g.gate), detail=detail(g)
+            ),
+        )
         for e in comparison.evaluations
         for g in e.gates
         if not g.passed
@@ -851,9 +856,9 @@ def report_context(
     criteria = comparison.criteria
     evaluations = comparison.evaluations
     if card and evaluations:
-        title = f"Score card: {evaluations[0].id}"
+        title = i18n.gettext("Score card: {id}").format(id=evaluations[0].id)
     else:
-        title = "Comparison of proposals"
+        title = i18n.gettext("Comparison of proposals")
     ranged = {e.id for e in evaluations if e.proposal.ranged}
     return {
         "title": title,
