@@ -42,7 +42,7 @@ from evaluator.cli.recording import (
 )
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover
-from evaluator.render import RenderOptions
+from evaluator.render import RenderOptions, i18n
 from evaluator.render.problems import problem_line
 
 # Completion options are our own (see _root): typer's print bash's script for every shell
@@ -349,7 +349,7 @@ def _emit(text: str | bytes, options: RunOptions, inputs: Sequence[Path]) -> Non
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
     write_output(output, text, inputs=[*inputs, *discover(inputs)], force=options.force)
-    sys.stderr.write(f"wrote {Path(output)}\n")
+    sys.stderr.write(i18n.gettext("wrote {file}").format(file=Path(output)) + "\n")
 
 
 def _write_stdout(text: str | bytes, fmt: Format = Format.TABLE) -> None:
@@ -1616,7 +1616,7 @@ def new_proposal(
         requirements=framework.requirements,
     )
     write_output(file, text, inputs=[], force=False)
-    sys.stderr.write(f"wrote {file}\n")
+    sys.stderr.write(i18n.gettext("wrote {file}").format(file=file) + "\n")
 
 
 def _schema_reference(file: Path) -> str:
@@ -1709,7 +1709,7 @@ def _run(args: list[str]) -> None:
         _report(_stdout_failure(exc).problems)
         sys.exit(1)
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(i18n.gettext("interrupted") + "\n")
         sys.exit(130)
     except _Stopped as stop:  # the run unwound: no temporary file is left
         with contextlib.suppress(OSError, ValueError):  # after SIGHUP, no terminal perhaps
