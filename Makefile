@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint typecheck fuzz clean schema bench docs
+.PHONY: demo test lint typecheck fuzz clean schema bench docs messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,17 @@ schema: $(VENV)/.installed
 	$(BIN)/evaluator schema proposal --output schema/proposal.schema.json --force
 	$(BIN)/evaluator schema criteria --output schema/criteria.schema.json --force
 	$(BIN)/evaluator schema panel --output schema/panel.schema.json --force
+
+# The words for translation (babel.cfg) extracted into the catalogue template, and each
+# language's catalogue brought up to date with it: then translate what is new in its .po
+# (tests/test_i18n.py fails on a msgid without a translation). The build compiles the .po
+# (hatch_build.py): nothing else to run.
+messages: $(VENV)/.installed-test
+	$(BIN)/pybabel extract -F babel.cfg -k Template -k gettext -c TRANSLATORS: --sort-by-file \
+		--project evaluator --copyright-holder "evaluator authors" \
+		-o evaluator/locale/evaluator.pot .
+	$(BIN)/pybabel update -i evaluator/locale/evaluator.pot -d evaluator/locale \
+		-D evaluator --width 100
 
 # The sample outputs quoted in README.md and docs/ are remade by the tool itself
 # (tests/doc_samples.py); tests/test_doc_samples.py fails when one is out of date.

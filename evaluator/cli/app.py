@@ -20,6 +20,7 @@ import typer
 
 from evaluator import __version__
 from evaluator.cli.coercion import install
+from evaluator.cli.language import take_language
 from evaluator.cli.options import (
     DIFF_FORMATS,
     REPORT_FORMATS,
@@ -42,7 +43,7 @@ from evaluator.cli.recording import (
 )
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover
-from evaluator.render import RenderOptions
+from evaluator.render import RenderOptions, i18n
 from evaluator.render.problems import problem_line
 
 # Completion options are our own (see _root): typer's print bash's script for every shell
@@ -287,6 +288,17 @@ def _root(
     debug: Annotated[
         bool, typer.Option("--debug", help="Show a traceback for internal errors.")
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="LANG",
+            expose_value=False,
+            autocompletion=_choices("en", "ms"),
+            help="The language of the output: en or ms (Bahasa Malaysia); also after the "
+            "command [default: EVALUATOR_LANG, else the locale's, else en].",
+        ),
+    ] = None,
     install_completion: Annotated[
         str | None,
         typer.Option(
@@ -349,9 +361,11 @@ def _render_options(
 
 
 def _language() -> str:
-    """The language of the report's titles: EVALUATOR_LANG when it is `ms`, else English.
-    (A stand-in for `--lang`, which sets the language of every word, titles included.)"""
-    return "ms" if os.environ.get("EVALUATOR_LANG") == "ms" else "en"
+    """The language of the report's titles: the run's (`--lang`, EVALUATOR_LANG, the
+    locale), as every word of it (evaluator.render.i18n)."""
+    from evaluator.render.i18n import language
+
+    return language()
 
 
 def _renderer(fmt: Format, card: bool = False) -> Callable[..., str]:
@@ -387,7 +401,7 @@ def _emit(
         text = _strip_ansi(text)
     # Folders as given (a YAML output inside one would be read next time) and every file.
     write_output(output, text, inputs=[*inputs, *discover(inputs)], force=options.force)
-    sys.stderr.write(f"wrote {Path(output)}\n")
+    sys.stderr.write(i18n.gettext("wrote {file}").format(file=Path(output)) + "\n")
 
 
 def _check_spreadsheet(chosen: Format, output: str | None, bom: bool) -> None:
@@ -1880,7 +1894,7 @@ def new_proposal(
         requirements=framework.requirements,
     )
     write_output(file, text, inputs=[], force=False)
-    sys.stderr.write(f"wrote {file}\n")
+    sys.stderr.write(i18n.gettext("wrote {file}").format(file=file) + "\n")
 
 
 def _schema_reference(file: Path) -> str:
@@ -1969,6 +1983,7 @@ def _run(args: list[str]) -> None:
         sys.stdout = _ClosedStdout()
     try:
         try:
+            args = take_language(args)  # --lang anywhere: the words' language from here on
             # As app(...) does, with values converted without pydantic where typer's own
             # conversion would give the same (evaluator/cli/coercion.py).
             install(typer.main.get_command(app))(args=args, prog_name="evaluator")
@@ -1981,7 +1996,7 @@ def _run(args: list[str]) -> None:
         _report(_stdout_failure(exc).problems)
         sys.exit(1)
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(i18n.gettext("interrupted") + "\n")
         sys.exit(130)
     except _Stopped as stop:  # the run unwound: no temporary file is left
         with contextlib.suppress(OSError, ValueError):  # after SIGHUP, no terminal perhaps

@@ -4,29 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+from evaluator.render.i18n import gettext as _
 from evaluator.render.text.numbers import number_text
 from evaluator.scoring.results import Agent
 
 
 def agent_sentence(agent: Agent) -> str:
     """One sentence: who the agent is, its registration and its fee (each said when missing)."""
-    who = agent.name if agent.name is not None else "name not given"
+    who = agent.name if agent.name is not None else _("name not given")
     registration = (
-        f"registration {agent.registration}"
+        _("registration {registration}").format(registration=agent.registration)
         if agent.registration is not None
-        else "no registration given"
+        else _("no registration given")
     )
     fees = []
     if agent.fee_pct is not None:
-        fees.append(f"{agent.fee_pct:g}% of the contract value")
+        fees.append(_("{pct:g}% of the contract value").format(pct=agent.fee_pct))
     if agent.fee is not None:
         amount = f"{number_text(agent.fee)} {agent.currency}"
         if agent.offer_currency not in (None, agent.currency) and agent.offer_fee is not None:
             amount += f" ({number_text(agent.offer_fee)} {agent.offer_currency})"
         fees.append(amount)
-    fee = "fee " + " and ".join(fees) if fees else "no fee given"
-    said = agent.intermediaries or "intermediaries not stated"
-    return f"Agent ({said}): {who}, {registration}; {fee}."
+    fee = _("fee {fees}").format(fees=_(" and ").join(fees)) if fees else _("no fee given")
+    said = agent.intermediaries or _("intermediaries not stated")
+    return _("Agent ({said}): {who}, {registration}; {fee}.").format(
+        said=said, who=who, registration=registration, fee=fee
+    )
 
 
 def agent_data(agent: Agent | None) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from evaluator.render.i18n import gettext as _
 from evaluator.render.text.compliance import answer_text, failure_text, requirement_heading
 from evaluator.scoring.results import Comparison, Evaluation
 
@@ -19,7 +20,7 @@ def matrix(comparison: Comparison) -> tuple[list[str], list[list[str]]]:
     requirement: its id, need and verification, its text, and each result's answer."""
     evaluations = comparison.evaluations
     answers = [{row.requirement.id: row for row in e.compliance} for e in evaluations]
-    heading = ["Requirement", "Text", *(e.id for e in evaluations)]
+    heading = [_("Requirement"), _("Text"), *(e.id for e in evaluations)]
     body = []
     for requirement in comparison.criteria.requirements:
         cells = [answer_text(a[requirement.id]) if requirement.id in a else "—" for a in answers]

@@ -9,6 +9,7 @@ from typing import Any
 from evaluator.model.criteria import Criteria
 from evaluator.render import RenderOptions
 from evaluator.render.data import number, plain, what_if_data
+from evaluator.render.i18n import in_english
 from evaluator.render.run import what_if_text
 from evaluator.render.text.gates import condition_text, requirement
 from evaluator.render.text.numbers import number_text
@@ -16,6 +17,7 @@ from evaluator.render.text.rules import describe
 from evaluator.scoring.results import WhatIf
 
 
+@in_english
 def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:
     """The framework as plain data (normalised weights at each level)."""
     return {

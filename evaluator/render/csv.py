@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
+from evaluator.render.i18n import in_english
 from evaluator.render.run import what_if_terms
 from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.results import Comparison
@@ -53,6 +54,7 @@ def row(fields: list[object]) -> str:
     return ",".join(_field(f) for f in fields) + "\n"
 
 
+@in_english
 def render(comparison: Comparison, options: RenderOptions) -> str:
     """`rank,id,country,eligible,total`, one column per criterion score, then `file`,
     `status` (ranked, ineligible, not evaluated), `what_if` (how the run departs from

@@ -15,6 +15,7 @@ from evaluator.model.panel import is_judgement
 from evaluator.model.ranges import Range, Uncertain
 from evaluator.render.agent import agent_data
 from evaluator.render.compliance import compliance_data, requirements_data
+from evaluator.render.i18n import in_english
 from evaluator.render.text.evidence import RANGED_MARK, explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import notes_text
@@ -56,6 +57,7 @@ def marked_id(evaluation: Evaluation) -> str:
     return f"{evaluation.id} {RANGED_MARK}" if evaluation.proposal.ranged else evaluation.id
 
 
+@in_english
 def comparison_data(
     comparison: Comparison,
     disagreements: list[dict[str, Any]] | None = None,
@@ -116,6 +118,7 @@ def what_if_data(what_if: WhatIf | None) -> dict[str, Any] | None:
     }
 
 
+@in_english
 def evaluation_data(evaluation: Evaluation) -> dict[str, Any]:
     """One proposal's result."""
     proposal = evaluation.proposal

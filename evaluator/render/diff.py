@@ -15,6 +15,7 @@ from evaluator.model.fields import MONEY_FIELDS
 from evaluator.model.ranges import Range
 from evaluator.render import RenderOptions
 from evaluator.render.data import SCHEMA_VERSION, number, plain, range_data, what_if_data
+from evaluator.render.i18n import in_english
 from evaluator.render.json import dumps
 from evaluator.render.markdown_text import md
 from evaluator.render.markdown_text import row as md_row
@@ -159,6 +160,7 @@ def no_change(result: Diff) -> str | None:
 # --- JSON -----------------------------------------------------------------------------------
 
 
+@in_english
 def diff_data(result: Diff) -> dict[str, Any]:
     """The JSON result (docs/cli.md, `evaluator diff`)."""
     shares = ordered(result)

@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from evaluator import __version__
 from evaluator.errors import UsageError
 from evaluator.model.method import Method
-from evaluator.render import RenderOptions, percent
+from evaluator.render import RenderOptions, i18n, percent
 from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.criteria import rates_text
-from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.i18n import gettext as _
+from evaluator.render.icp import icp_rows, icp_summary, icp_title
 from evaluator.render.language import localized
 from evaluator.render.methods import (
     agreement_sentences,
@@ -609,7 +610,12 @@ def recommendation(comparison: Comparison) -> Recommendation:
 def ineligible_reasons(comparison: Comparison) -> list[tuple[str, str]]:
     """(proposal, why) for every gate a proposal fails."""
     return [
-        (e.id, f"{g.title} ({requirement(g.gate)}; it has {detail(g)})")
+        (
+            e.id,
+            i18n.gettext("{title} ({requirement}; it has {detail})").format(
+                title=g.title, requirement=requirement(g.gate), detail=detail(g)
+            ),
+        )
         for e in comparison.evaluations
         for g in e.gates
         if not g.passed
@@ -756,6 +762,13 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    # The template's words through the run's catalogue (render.i18n), looked up as the
+    # page is made: `{{ _("Ranking") }}`, `{{ _("… {id} …").format(id=…) }}` (autoescaped
+    # as any value).
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the extension
+        i18n.gettext, i18n.ngettext, newstyle=False
     )
     env.filters["value"] = value_text
     env.filters["leaf_value"] = leaf_value
@@ -835,7 +848,7 @@ def _card(e: Evaluation, method: str) -> dict[str, Any]:
         "icp": None
         if icp is None
         else {
-            "title": ICP_TITLE,
+            "title": icp_title(),
             "summary": icp_summary(icp),
             "rows": icp_rows(icp),
             "currency": icp.currency,
@@ -856,9 +869,9 @@ def report_context(
     criteria = comparison.criteria
     evaluations = comparison.evaluations
     if card and evaluations:
-        title = f"Score card: {evaluations[0].id}"
+        title = i18n.gettext("Score card: {id}").format(id=evaluations[0].id)
     else:
-        title = "Comparison of proposals"
+        title = i18n.gettext("Comparison of proposals")
     ranged = {e.id for e in evaluations if e.proposal.ranged}
     return {
         "title": title,
@@ -909,16 +922,16 @@ def report_context(
         "ranged": ranged,
         "audit": _audit(comparison, generated),
         "signoff": {
-            "title": SIGN_OFF_TITLE,
-            "intro": SIGN_OFF_INTRO,
+            "title": _(SIGN_OFF_TITLE),
+            "intro": _(SIGN_OFF_INTRO),
             "blocks": sign_offs(comparison),
             "heading": member_heading,
             "labels": {
-                "name": NAME_LABEL,
-                "role": ROLE_LABEL,
-                "declaration": DECLARATION_LABEL,
-                "signature": SIGNATURE_LABEL,
-                "date": DATE_LABEL,
+                "name": _(NAME_LABEL),
+                "role": _(ROLE_LABEL),
+                "declaration": _(DECLARATION_LABEL),
+                "signature": _(SIGNATURE_LABEL),
+                "date": _(DATE_LABEL),
             },
         },
         "marks": {"missing": MISSING_MARK, "ranged": RANGED_MARK, "flag": FLAG},
@@ -945,6 +958,7 @@ def render_report(
     comparison = localized(comparison, lang)
     context = report_context(comparison, card=card, sensitivity=sensitivity, generated=generated)
     context["stages"] = stages
+    context["lang"] = i18n.language()  # <html lang="…">
     if files:
         context["audit"]["proposals"] = sorted(files, key=lambda row: row[1])
     if command:

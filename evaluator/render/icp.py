@@ -4,43 +4,49 @@ HTML cards."""
 from __future__ import annotations
 
 from evaluator.model.icp import Credit, IcpBreakdown
+from evaluator.render.i18n import N_
+from evaluator.render.i18n import gettext as _
 from evaluator.render.text.evidence import RANGED_MARK
 from evaluator.render.text.numbers import number_text
 
 
 def icp_summary(icp: IcpBreakdown) -> str:
     """One sentence: the ICV, its ratio to the acquisition cost, its local share."""
-    text = f"ICP Credit Value (ICV) {number_text(icp.credit_value)} {icp.currency}"
+    text = _("ICP Credit Value (ICV) {value} {currency}").format(
+        value=number_text(icp.credit_value), currency=icp.currency
+    )
     if icp.credit_ratio_pct is not None and icp.acquisition_cost is not None:
-        text += (
-            f", {icp.credit_ratio_pct:.2f}% of the acquisition cost "
-            f"({number_text(icp.acquisition_cost)} {icp.currency})"
+        text += _(", {pct:.2f}% of the acquisition cost ({cost} {currency})").format(
+            pct=icp.credit_ratio_pct, cost=number_text(icp.acquisition_cost), currency=icp.currency
         )
     else:
-        text += " (no acquisition cost to compare it with)"
-    text += f"; local share {icp.local_share_pct:.2f}%"
+        text += _(" (no acquisition cost to compare it with)")
+    text += _("; local share {pct:.2f}%").format(pct=icp.local_share_pct)
     if not icp.credits:
-        text += " (no activities credited)"
+        text += _(" (no activities credited)")
     if any(c.activity.range is not None for c in icp.credits):
-        text += (
-            f"; {RANGED_MARK} a value given as a range, credited at its likely value (or "
-            "the midpoint)"
-        )
+        text += _(
+            "; {mark} a value given as a range, credited at its likely value (or the midpoint)"
+        ).format(mark=RANGED_MARK)
     if any(c.uplift for c in icp.credits):
-        text += (
-            f"; the uplift (multiplier × (1 + {icp.uplift:g})) as claimed by the offer, where "
-            "the guideline's condition holds: the committee checks it"
-        )
+        text += _(
+            "; the uplift (multiplier × (1 + {uplift:g})) as claimed by the offer, where the "
+            "guideline's condition holds: the committee checks it"
+        ).format(uplift=icp.uplift)
     if icp.rate != 1.0:
-        text += (
-            f". Values converted from {icp.offer_currency} at {icp.rate:g} {icp.currency} "
-            f"per {icp.offer_currency}"
+        text += _(". Values converted from {offer} at {rate:g} {currency} per {offer}").format(
+            offer=icp.offer_currency, rate=icp.rate, currency=icp.currency
         )
     return text + "."
 
 
-# The title of the breakdown, on every card.
-ICP_TITLE = "Industrial collaboration: ICP Credit Value (ICV)"
+# The title of the breakdown, on every card (`icp_title()`: in the run's language).
+ICP_TITLE = N_("Industrial collaboration: ICP Credit Value (ICV)")
+
+
+def icp_title() -> str:
+    """The title of the breakdown."""
+    return _(ICP_TITLE)
 
 
 def applied_multiplier(credit: Credit) -> str:
@@ -59,7 +65,7 @@ def icp_rows(icp: IcpBreakdown) -> list[tuple[str, str, str, str, str, str, str,
             c.activity.description,
             c.activity.kind,
             c.activity.beneficiary or "",
-            "yes" if c.activity.local else "no",
+            _("yes") if c.activity.local else _("no"),
             number_text(c.value) + (f" {RANGED_MARK}" if c.activity.range else ""),
             applied_multiplier(c),
             number_text(c.credit),

@@ -6,7 +6,8 @@ from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
-from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.i18n import gettext as _
+from evaluator.render.icp import icp_rows, icp_summary, icp_title
 from evaluator.render.language import localized
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
@@ -53,6 +54,7 @@ from evaluator.render.text.credibility import leaf_factor, partly_discounted, sc
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text
+from evaluator.render.text.panel import aggregate_text
 from evaluator.scoring.results import Comparison, Evaluation
 
 # Every text from an input file goes through md() (evaluator/render/markdown_text.py);
@@ -68,15 +70,24 @@ def recommendation(comparison: Comparison) -> str:
     winner = comparison.winner
     if winner is None:
         if not comparison.evaluations:
-            return "No proposal could be scored."
-        return "No proposal passes every gate: none can be recommended."
+            return _("No proposal could be scored.")
+        return _("No proposal passes every gate: none can be recommended.")
     tied = [e.id for e in comparison.evaluations if e.rank == 1]
     if len(tied) > 1:
-        return f"Tie for first place between {md(', '.join(tied))} ({winner.total:.2f})."
-    verb = "Recommended, with the caveats below" if provisional(comparison) else "Recommended"
-    return (
-        f"{verb}: **{md(winner.id)}** ({md(winner.proposal.country)}), "
-        f"total {winner.total:.2f} {out_of(comparison.method)}."
+        return _("Tie for first place between {ids} ({total:.2f}).").format(
+            ids=md(", ".join(tied)), total=winner.total
+        )
+    if provisional(comparison):
+        text = _(
+            "Recommended, with the caveats below: **{id}** ({country}), total {total:.2f} {scale}."
+        )
+    else:
+        text = _("Recommended: **{id}** ({country}), total {total:.2f} {scale}.")
+    return text.format(
+        id=md(winner.id),
+        country=md(winner.proposal.country),
+        total=winner.total,
+        scale=out_of(comparison.method),
     )
 
 
@@ -89,7 +100,9 @@ def run_lines(comparison: Comparison) -> list[str]:
 def caveat_lines(comparison: Comparison) -> list[str]:
     """The caveats, as a list under the recommendation."""
     sentences = caveat_sentences(comparison)
-    return [f"- **Caveat:** {md(s)}" for s in sentences] + ([""] if sentences else [])
+    return [_("- **Caveat:** {caveat}").format(caveat=md(s)) for s in sentences] + (
+        [""] if sentences else []
+    )
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
@@ -102,20 +115,24 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         f"## {md(criteria.title)}",
         "",
         *run_lines(comparison),
-        f"Criteria {md(criteria.id, code=True)} version {md(criteria.version) or '—'}, "
-        f"method `{comparison.method}`, {files_phrase(comparison)}. "
-        f"{recommendation(comparison)}",
+        _("Criteria {id} version {version}, method `{method}`, {files}.").format(
+            id=md(criteria.id, code=True),
+            version=md(criteria.version) or "—",
+            method=comparison.method,
+            files=files_phrase(comparison),
+        )
+        + f" {recommendation(comparison)}",
         "",
         *caveat_lines(comparison),
         _row(
             [
-                "Rank",
-                "Proposal",
-                "Country",
-                "Total",
-                *(f"{n} rank" for n in names),
+                _("Rank"),
+                _("Proposal"),
+                _("Country"),
+                _("Total"),
+                *(_("{method} rank").format(method=n) for n in names),
                 *(f"{i} ({percent(comparison.weights[i])})" for i in ids),
-                "Gates",
+                _("Gates"),
             ]
         ),
         _row(
@@ -137,7 +154,7 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
                         for r in (e.methods[n][1] for n in names)
                     ),
                     *(criterion_score_text(c) for c in e.criteria),
-                    "fails " + ", ".join(failed) if failed else "pass",
+                    _("fails {gates}").format(gates=", ".join(failed)) if failed else _("pass"),
                 ]
             )
         )
@@ -149,17 +166,25 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         for g in e.gates:
             if not g.passed:
                 lines.append(
-                    f"- **{md(e.id)}** is ineligible: {md(g.title)} "
-                    f"({md(requirement(g.gate))}; it has {md(detail(g))})."
+                    _("- **{id}** is ineligible: {title} ({requirement}; it has {detail}).").format(
+                        id=md(e.id),
+                        title=md(g.title),
+                        requirement=md(requirement(g.gate)),
+                        detail=md(detail(g)),
+                    )
                 )
         unmet = failures(e)
         if unmet:
-            lines.append(f"- **{md(e.id)}** does not meet: {md('; '.join(unmet))}.")
+            lines.append(
+                _("- **{id}** does not meet: {unmet}.").format(
+                    id=md(e.id), unmet=md("; ".join(unmet))
+                )
+            )
     lines += [f"- **{md(sentence)}**" for sentence in disagreement_sentences(comparison)]
     for note in comparison.notes:
-        lines.append(f"- Note: {md(note_text(note))}.")
+        lines.append(_("- Note: {note}.").format(note=md(note_text(note))))
     for problem in comparison.errors:
-        lines.append(f"- Not evaluated: {md(problem_line(problem))}")
+        lines.append(_("- Not evaluated: {problem}").format(problem=md(problem_line(problem))))
     lines += compliance_section(comparison)
     lines += panel_section(comparison)
     lines += sign_off_section(comparison)
@@ -171,7 +196,7 @@ def sign_off_section(comparison: Comparison) -> list[str]:
     blocks = sign_offs(comparison)
     if not blocks:
         return []
-    lines = ["", f"### {SIGN_OFF_TITLE}", "", md(SIGN_OFF_INTRO)]
+    lines = ["", f"### {_(SIGN_OFF_TITLE)}", "", md(_(SIGN_OFF_INTRO))]
 
     def shown(value: str) -> str:
         return value if value == BLANK else md(value)
@@ -181,12 +206,12 @@ def sign_off_section(comparison: Comparison) -> list[str]:
             "",
             f"**{md(member_heading(block))}**",
             "",
-            f"- {NAME_LABEL}: {shown(block.name)}",
-            f"- {ROLE_LABEL}: {shown(block.role)}",
-            f"- {DECLARATION_LABEL}: "
+            f"- {_(NAME_LABEL)}: {shown(block.name)}",
+            f"- {_(ROLE_LABEL)}: {shown(block.role)}",
+            f"- {_(DECLARATION_LABEL)}: "
             + (md(block.declaration) if block.declared_on else f"**{md(block.declaration)}**"),
-            f"- {SIGNATURE_LABEL}: {BLANK}",
-            f"- {DATE_LABEL}: {BLANK}",
+            f"- {_(SIGNATURE_LABEL)}: {BLANK}",
+            f"- {_(DATE_LABEL)}: {BLANK}",
         ]
     return lines
 
@@ -198,7 +223,7 @@ def compliance_section(comparison: Comparison) -> list[str]:
     heading, body = matrix(comparison)
     lines = [
         "",
-        "### Technical compliance",
+        _("### Technical compliance"),
         "",
         _row([md(h) for h in heading]),
         _row(["---" for _ in heading]),
@@ -211,7 +236,7 @@ def panel_section(comparison: Comparison) -> list[str]:
     """Each member's rating of each judgement, the consolidated score and the spread."""
     if comparison.panel is None:
         return []
-    lines = ["", "### Panel judgements", "", md(settings_sentence(comparison, FLAG))]
+    lines = ["", _("### Panel judgements"), "", md(settings_sentence(comparison, FLAG))]
     rows = panel_rows(comparison)
     if not rows:
         return lines
@@ -219,7 +244,15 @@ def panel_section(comparison: Comparison) -> list[str]:
     aggregate = comparison.criteria.panel.aggregate
     lines += [
         "",
-        _row(["Proposal", "Judgement", *names, aggregate.capitalize(), "Spread"]),
+        _row(
+            [
+                _("Proposal"),
+                _("Judgement"),
+                *names,
+                aggregate_text(aggregate).capitalize(),
+                _("Spread"),
+            ]
+        ),
         _row(["---", "---", *("---" for _ in names), "---:", "---:"]),
     ]
     lines += [
@@ -242,37 +275,49 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
     comparison = localized(comparison, options.lang)
     lines: list[str] = [*run_lines(comparison)]
     for e in comparison.evaluations:
-        status = "eligible" if e.eligible else "**ineligible**"
+        status = _("eligible") if e.eligible else "**" + _("ineligible") + "**"
         lines += [
             f"## {md(e.id)}: {md(e.proposal.title)}",
             "",
-            f"{md(e.proposal.country)}, {md(e.proposal.file, code=True)}: {status}, total "
-            f"**{e.total:.2f}** {out_of(comparison.method)} "
-            f"(method `{comparison.method}`).",
+            _(
+                "{country}, {file}: {status}, total **{total:.2f}** {scale} (method `{method}`)."
+            ).format(
+                country=md(e.proposal.country),
+                file=md(e.proposal.file, code=True),
+                status=status,
+                total=e.total,
+                scale=out_of(comparison.method),
+                method=comparison.method,
+            ),
             "",
         ]
         if e.agent is not None:
             lines += [md(agent_sentence(e.agent)), ""]
         for c in e.criteria:
             partly = partly_discounted(c)
-            heading = f"{c.score:.2f} × weight {percent(c.weight)} = {c.contribution:.2f}"
+            weighted = _("× weight {weight} = {contribution:.2f}").format(
+                weight=percent(c.weight), contribution=c.contribution
+            )
+            heading = f"{c.score:.2f} {weighted}"
             if partly:  # the sum that makes the score: the others' + factor × the promises'
-                heading = f"{score_sum(c)}{c.score:.2f}, × weight {percent(c.weight)} = " + (
-                    f"{c.contribution:.2f}"
-                )
+                heading = f"{score_sum(c)}{c.score:.2f}, {weighted}"
             if has_raw(c):  # weight × a raw value would be a meaningless number
                 heading = no_contribution(c, comparison.method)
             lines += [f"### {md(c.title)}: {md(heading)}", ""]
             if c.credibility_field is not None:
-                value = "missing" if c.credibility_value is None else c.credibility_value
+                value = _("missing") if c.credibility_value is None else c.credibility_value
                 lines += [
-                    f"Credibility: {md(c.credibility_field, code=True)} = {md(value)} → "
-                    f"× {c.credibility_factor:g}" + (" on the promises" if partly else ""),
+                    _("Credibility: {field} = {value} → × {factor:g}").format(
+                        field=md(c.credibility_field, code=True),
+                        value=md(value),
+                        factor=c.credibility_factor,
+                    )
+                    + (_(" on the promises") if partly else ""),
                     "",
                 ]
-            factor = ["Credibility"] if partly else []
+            factor = [_("Credibility")] if partly else []
             lines += [
-                _row(["Sub-criterion", "Weight", "Score", *factor, "Evidence"]),
+                _row([_("Sub-criterion"), _("Weight"), _("Score"), *factor, _("Evidence")]),
                 _row(["---", "---:", "---:", *(["---"] if partly else []), "---"]),
             ]
             lines += [
@@ -289,19 +334,19 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
             ]
             lines.append("")
         if e.icp is not None:
-            lines += [f"### {ICP_TITLE}", "", md(icp_summary(e.icp)), ""]
+            lines += [f"### {icp_title()}", "", md(icp_summary(e.icp)), ""]
             if e.icp.credits:
                 currency = e.icp.currency
                 lines += [
                     _row(
                         [
-                            "Activity",
-                            "Description",
-                            "Kind",
-                            "Beneficiary",
-                            "Local",
-                            f"Value {currency}",
-                            "Multiplier",
+                            _("Activity"),
+                            _("Description"),
+                            _("Kind"),
+                            _("Beneficiary"),
+                            _("Local"),
+                            _("Value {currency}").format(currency=currency),
+                            _("Multiplier"),
                             f"ICV {currency}",
                         ]
                     ),
@@ -311,16 +356,18 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                 lines.append("")
         if e.gates:
             lines += [
-                "### Gates",
+                _("### Gates"),
                 "",
-                _row(["Gate", "Result", "Requirement", "Value"]),
+                _row([_("Gate"), _("Result"), _("Requirement"), _("Value")]),
                 _row(["---", "---", "---", "---"]),
             ]
             lines += [
                 _row(
                     [
                         g.id,
-                        ("pass" if g.applies else "n/a") if g.passed else Markdown("**fail**"),
+                        (_("pass") if g.applies else _("n/a"))
+                        if g.passed
+                        else Markdown("**" + _("fail") + "**"),
                         requirement(g.gate),
                         detail(g),
                     ]
@@ -328,13 +375,13 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
                 for g in e.gates
             ]
             lines.append("")
-        lines += [f"- Warning: {md(note_text(w))}" for w in e.warnings]
+        lines += [_("- Warning: {warning}").format(warning=md(note_text(w))) for w in e.warnings]
         if e.unscored:
             lines.append(f"- {md(unscored_sentence(e.unscored))}")
         if e.warnings or e.unscored:
             lines.append("")
     lines += caveat_lines(comparison)
-    lines += [f"- Note: {md(note_text(note))}." for note in comparison.notes]
+    lines += [_("- Note: {note}.").format(note=md(note_text(note))) for note in comparison.notes]
     if comparison.panel is not None:
         lines += (
             ["", md(settings_sentence(comparison))]

@@ -5,30 +5,34 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from evaluator.model.method import Method
+from evaluator.render.i18n import N_, language
+from evaluator.render.i18n import gettext as _
 from evaluator.render.text.numbers import number_text
 from evaluator.scoring.results import Comparison, CriterionScore, Evaluation
 
 _MEANING: dict[str, str] = {
-    Method.WSM: "total = Σ weight × criterion score",
-    Method.TOPSIS: "total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)",
-    Method.PROMETHEE: "total = 100 × PROMETHEE II net flow, from -100 to 100",
+    Method.WSM: N_("total = Σ weight × criterion score"),
+    Method.TOPSIS: N_("total = 100 × TOPSIS closeness to the ideal offer (vector normalisation)"),
+    Method.PROMETHEE: N_("total = 100 × PROMETHEE II net flow, from -100 to 100"),
 }
 
 
 def total_meaning(method: str) -> str:
     """What a total means under `method`, in a few words."""
-    return _MEANING.get(method, f"total by {method}")
+    if method in _MEANING:
+        return _(_MEANING[method])
+    return _("total by {method}").format(method=method)
 
 
 def scores_label(method: str) -> str:
     """What is on the 0-100 scale: every score and the total, or (a PROMETHEE net flow
     runs from -100 to 100) the criterion scores only."""
-    return "Criterion scores" if method == Method.PROMETHEE else "Scores"
+    return _("Criterion scores") if method == Method.PROMETHEE else _("Scores")
 
 
 def out_of(method: str) -> str:
     """The scale of a total: 'of 100', or the net flow's range."""
-    return "on a scale of -100 to 100" if method == Method.PROMETHEE else "of 100"
+    return _("on a scale of -100 to 100") if method == Method.PROMETHEE else _("of 100")
 
 
 def has_raw(criterion: CriterionScore) -> bool:
@@ -54,21 +58,27 @@ def raw_caption(comparison: Comparison) -> str:
     ]
     if not raw:
         return ""
-    mixed = any(len(c.leaves) > 1 for c in raw)
-    return (
-        ", ".join(c.id for c in raw)
-        + ": raw values, not scores"
-        + (" (— where they are mixed with scores)" if mixed else "")
-    )
+    ids = ", ".join(c.id for c in raw)
+    if any(len(c.leaves) > 1 for c in raw):
+        return _("{ids}: raw values, not scores (— where they are mixed with scores)").format(
+            ids=ids
+        )
+    return _("{ids}: raw values, not scores").format(ids=ids)
 
 
 def no_contribution(criterion: CriterionScore, method: str) -> str:
     """Why a raw criterion shows no weight × score: its values are compared as they are."""
-    what = "a raw value" if len(criterion.leaves) == 1 else "raw values among its sub-criteria"
-    return (
-        f"{what}, weight {criterion.weight:.0%}; no contribution: {method} compares the "
-        "raw values themselves"
-    )
+    if len(criterion.leaves) == 1:
+        text = _(
+            "a raw value, weight {weight:.0%}; no contribution: {method} compares the raw "
+            "values themselves"
+        )
+    else:
+        text = _(
+            "raw values among its sub-criteria, weight {weight:.0%}; no contribution: {method} "
+            "compares the raw values themselves"
+        )
+    return text.format(weight=criterion.weight, method=method)
 
 
 def method_names(comparison: Comparison) -> list[str]:
@@ -82,7 +92,9 @@ def differs(evaluation: Evaluation) -> bool:
 
 
 def ordinal(rank: int) -> str:
-    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st."""
+    """1st, 2nd, 3rd, 4th, ..., 11th, 12th, 13th, 21st (in Malay: ke-1, ke-2, ...)."""
+    if language() == "ms":
+        return f"ke-{rank}"
     suffix = (
         "th" if rank % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
     )
@@ -98,28 +110,37 @@ def agreement_sentences(comparison: Comparison, shown: Collection[str] | None = 
         return []
     moved = [e for e in ranked if differs(e)]
     if not moved:
-        sentences = [f"The ranking does not depend on the method: {_joined(names)} agree."]
+        sentences = [
+            _("The ranking does not depend on the method: {methods} agree.").format(
+                methods=_joined(names)
+            )
+        ]
     else:
         winners = {name: sorted(e.id for e in ranked if e.methods[name][1] == 1) for name in names}
-        what = "winner" if len({tuple(w) for w in winners.values()}) > 1 else "ranking"
         named = [e for e in moved if shown is None or e.id in shown]
         others = len(moved) - len(named)
-        sentences = [
-            f"The {what} depends on the method: "
-            + "; ".join(
-                [
-                    *(f"{e.id} is {_placings(e, names)}" for e in named),
-                    *([f"{others:,} more proposals move"] if others else []),
-                ]
-            )
-            + "."
-        ]
+        moves = "; ".join(
+            [
+                *(
+                    _("{id} is {placings}").format(id=e.id, placings=_placings(e, names))
+                    for e in named
+                ),
+                *([_("{count:,} more proposals move").format(count=others)] if others else []),
+            ]
+        )
+        if len({tuple(w) for w in winners.values()}) > 1:
+            sentence = _("The winner depends on the method: {moves}.")
+        else:
+            sentence = _("The ranking depends on the method: {moves}.")
+        sentences = [sentence.format(moves=moves)]
     if comparison.kendall_tau:
         taus = ", ".join(
             f"{pair} {'n/a' if tau is None else f'{tau:.2f}'}"
             for pair, tau in comparison.kendall_tau.items()
         )
-        sentences.append(f"Kendall's tau-b between the rankings (1 = same order): {taus}.")
+        sentences.append(
+            _("Kendall's tau-b between the rankings (1 = same order): {taus}.").format(taus=taus)
+        )
     return sentences
 
 
@@ -130,9 +151,12 @@ def _placings(evaluation: Evaluation, names: list[str]) -> str:
         if rank is not None:
             by_rank.setdefault(rank, []).append(name)
     return ", ".join(
-        f"{ordinal(rank)} by {_joined(methods)}" for rank, methods in sorted(by_rank.items())
+        _("{ordinal} by {methods}").format(ordinal=ordinal(rank), methods=_joined(methods))
+        for rank, methods in sorted(by_rank.items())
     )
 
 
 def _joined(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return _("{items} and {last}").format(items=", ".join(words[:-1]), last=words[-1])

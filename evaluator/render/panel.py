@@ -7,6 +7,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from evaluator.model.panel import is_judgement, judgement_name
+from evaluator.render.i18n import gettext as _
+from evaluator.render.i18n import ngettext
 from evaluator.render.text.numbers import points
 from evaluator.render.text.panel import extremes, settings_text
 from evaluator.scoring.results import Comparison, LeafScore
@@ -67,10 +69,9 @@ def settings_sentence(comparison: Comparison, flag: str = "") -> str:
     panel = comparison.panel
     if panel is None:
         return ""
-    names = ", ".join(members(comparison)) or "none (no file could be read)"
-    return (
-        f"Panel: members {names} (files in {panel.folder}); a judgement scores "
-        f"{settings_text(comparison.criteria.panel, flag)}."
+    names = ", ".join(members(comparison)) or _("none (no file could be read)")
+    return _("Panel: members {names} (files in {folder}); a judgement scores {settings}.").format(
+        names=names, folder=panel.folder, settings=settings_text(comparison.criteria.panel, flag)
     )
 
 
@@ -93,20 +94,30 @@ def disagreement_sentences(
             for leaf in c.leaves:
                 if leaf.panel is not None and leaf.panel.disagreement:
                     sentences.append(
-                        f"Panel disagreement on {leaf.panel.judgement} for {e.id}: "
-                        f"{extremes(leaf.panel)}; spread {points(leaf.panel.spread)}."
+                        _(
+                            "Panel disagreement on {judgement} for {id}: {extremes}; "
+                            "spread {spread}."
+                        ).format(
+                            judgement=leaf.panel.judgement,
+                            id=e.id,
+                            extremes=extremes(leaf.panel),
+                            spread=points(leaf.panel.spread),
+                        )
                     )
     if others:
         sentences.append(
-            f"Panel disagreement on {others:,} more judgement"
-            f"{'s' if others != 1 else ''} of proposals not shown."
+            ngettext(
+                "Panel disagreement on {count:,} more judgement of proposals not shown.",
+                "Panel disagreement on {count:,} more judgements of proposals not shown.",
+                others,
+            ).format(count=others)
         )
     return sentences
 
 
 def score_text(row: PanelRow) -> str:
     """The consolidated score, or 'missing'."""
-    return "missing" if row.score is None else f"{row.score:.1f}"
+    return _("missing") if row.score is None else f"{row.score:.1f}"
 
 
 def spread_text(row: PanelRow) -> str:

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from evaluator.model.criteria import Criteria
 from evaluator.model.method import Method
 from evaluator.render import percent
+from evaluator.render.i18n import gettext as _
+from evaluator.render.i18n import ngettext
 from evaluator.scoring.caveats import (
     CRITERIA_CHANGED,
     DECLARATION_MISSING,
@@ -43,19 +45,22 @@ def what_if_text(
     if what_if.weights is not None:
         base = criteria.weights()
         parts.append(
-            "weights "
-            + ", ".join(
-                f"{k} {percent(w)} (file {percent(base[k])})"
-                for k, w in weights.items()
-                if abs(w - base[k]) > 1e-9
+            _("weights {weights}").format(
+                weights=", ".join(
+                    _("{name} {weight} (file {file})").format(
+                        name=k, weight=percent(w), file=percent(base[k])
+                    )
+                    for k, w in weights.items()
+                    if abs(w - base[k]) > 1e-9
+                )
             )
         )
     if what_if.method is not None:
-        parts.append(f"method {what_if.method} (file {criteria.method})")
-    return (
-        f"What-if ({what_if_options(what_if)}), not the criteria file's evaluation: "
-        + "; ".join(parts)
-        + "."
+        parts.append(
+            _("method {method} (file {file})").format(method=what_if.method, file=criteria.method)
+        )
+    return _("What-if ({options}), not the criteria file's evaluation: {departures}.").format(
+        options=what_if_options(what_if), departures="; ".join(parts)
     )
 
 
@@ -88,13 +93,16 @@ def files_phrase(comparison: Comparison) -> str:
     proposals when the run did not come from files."""
     evaluated = len(comparison.evaluations)
     if comparison.files is None:
-        return f"{evaluated} proposal{'s' if evaluated != 1 else ''}"
+        return ngettext("{n} proposal", "{n} proposals", evaluated).format(n=evaluated)
     given = comparison.files
-    files = f"{given} file{'s' if given != 1 else ''}"
     if evaluated == given:
-        return f"{files}, all evaluated" if given > 1 else f"{files}, evaluated"
+        return ngettext("{n} file, evaluated", "{n} files, all evaluated", given).format(n=given)
     missed = given - evaluated
-    return f"{files}, {evaluated} evaluated, {missed} could not be"
+    return ngettext(
+        "{n} file, {evaluated} evaluated, {missed} could not be",
+        "{n} files, {evaluated} evaluated, {missed} could not be",
+        given,
+    ).format(n=given, evaluated=evaluated, missed=missed)
 
 
 def caveat_sentences(comparison: Comparison) -> list[str]:
@@ -122,24 +130,30 @@ def gap_warnings(gaps: Sequence[Caveat], folder: str) -> list[str]:
             undeclared.append(f"{folder}: warning: {_sentence_of(caveat)}")
             continue
         by_judgement.setdefault(str(caveat.data["judgement"]), []).append(str(caveat.data["id"]))
-    sentences = [f"{folder}: warning: {sentence}" for sentence in _gap_sentences(by_judgement)]
+    sentences = [
+        _("{folder}: warning: {sentence}").format(folder=folder, sentence=sentence)
+        for sentence in _gap_sentences(by_judgement)
+    ]
     return sentences + undeclared
 
 
 def _sentence_of(caveat: Caveat) -> str:
     """A caveat that needs no comparison to be worded (a member's missing declaration)."""
     data = caveat.data
-    return (
-        f"Member {data['member']} has made no declaration of no conflict of interest "
-        f"({data['file']})."
+    return _("Member {member} has made no declaration of no conflict of interest ({file}).").format(
+        member=data["member"], file=data["file"]
     )
 
 
 def _gap_sentences(gaps: dict[str, list[str]]) -> list[str]:
     return [
-        f"No panel member rated {ids[0]}'s {judgement}: it scores 0 (missing)."
+        _("No panel member rated {id}'s {judgement}: it scores 0 (missing).").format(
+            id=ids[0], judgement=judgement
+        )
         if len(ids) == 1
-        else f"No panel member rated the {judgement} of {_listed(ids)}: each scores 0 (missing)."
+        else _("No panel member rated the {judgement} of {ids}: each scores 0 (missing).").format(
+            judgement=judgement, ids=_listed(ids)
+        )
         for judgement, ids in gaps.items()
     ]
 
@@ -148,27 +162,41 @@ def _sentence(comparison: Comparison, caveat: Caveat) -> str:
     data = caveat.data
     if caveat.code == NOT_EVALUATED:
         files = list(data["files"])
-        sentence = (
-            f"Not in this ranking: {_listed(files)} could not be evaluated (the errors say why)"
-        )
         used = {comparison.method, *(m for e in comparison.evaluations for m in e.methods)}
         relative = [m for m in _RELATIVE if m in used]
         if relative and comparison.evaluations:
-            sentence += (
-                f"; {' and '.join(relative)} scores are relative to the proposals "
-                f"compared, so they would differ with "
-                f"{'it' if len(files) == 1 else 'them'}"
-            )
-        return sentence + "."
+            return ngettext(
+                "Not in this ranking: {files} could not be evaluated (the errors say why); "
+                "{methods} scores are relative to the proposals compared, so they would "
+                "differ with it.",
+                "Not in this ranking: {files} could not be evaluated (the errors say why); "
+                "{methods} scores are relative to the proposals compared, so they would "
+                "differ with them.",
+                len(files),
+            ).format(files=_listed(files), methods=_(" and ").join(relative))
+        return _(
+            "Not in this ranking: {files} could not be evaluated (the errors say why)."
+        ).format(files=_listed(files))
     if caveat.code == PANEL_MISSING:
         judgements = ", ".join(data["judgements"])
-        return f"No panel ratings (no --panel): {judgements} scores 0 for every proposal."
+        return _("No panel ratings (no --panel): {judgements} scores 0 for every proposal.").format(
+            judgements=judgements
+        )
     if caveat.code == RATING_DROPPED:
-        what = "ratings" if data["judgement"] is None else f"{data['judgement']} rating"
-        where = data["file"] + (f" line {data['line']}" if data["line"] is not None else "")
-        return (
-            f"Member {data['member']}'s {what} of {data['id']} could not be read and "
-            f"{'are' if data['judgement'] is None else 'is'} left out ({where})."
+        where = data["file"]
+        if data["line"] is not None:
+            where = _("{file} line {line}").format(file=data["file"], line=data["line"])
+        if data["judgement"] is None:
+            text = _(
+                "Member {member}'s ratings of {id} could not be read and are left out ({where})."
+            )
+        else:
+            text = _(
+                "Member {member}'s {judgement} rating of {id} could not be read and is left "
+                "out ({where})."
+            )
+        return text.format(
+            member=data["member"], judgement=data["judgement"], id=data["id"], where=where
         )
     if caveat.code == CRITERIA_CHANGED:
         return criteria_changed_sentence(caveat)
@@ -176,9 +204,9 @@ def _sentence(comparison: Comparison, caveat: Caveat) -> str:
         return _sentence_of(caveat)
     if caveat.code == METHODS_DISAGREE:
         winners = "; ".join(
-            f"{name} {', '.join(ids) or 'none'}" for name, ids in data["winners"].items()
+            f"{name} {', '.join(ids) or _('none')}" for name, ids in data["winners"].items()
         )
-        return f"The methods disagree on the winner: {winners}."
+        return _("The methods disagree on the winner: {winners}.").format(winners=winners)
     raise ValueError(f"no words for caveat {caveat.code!r}")  # pragma: no cover
 
 
@@ -186,26 +214,30 @@ def criteria_changed_sentence(caveat: Caveat) -> str:
     """Criteria changed after bid opening: what differs from the frozen criteria, and when
     the programme was opened."""
     data = caveat.data
-    what = (
-        "criteria files differ from those"
-        if data["what"] == "criteria"
-        else "weights (a what-if) differ from those"
-    )
-    return (
-        f"Criteria changed after bid opening: programme {data['programme']} was opened at "
-        f"run {data['opened_run']} ({data['opened_at']}); this run's {what} frozen then."
-    )
+    if data["what"] == "criteria":
+        text = _(
+            "Criteria changed after bid opening: programme {programme} was opened at run "
+            "{run} ({at}); this run's criteria files differ from those frozen then."
+        )
+    else:
+        text = _(
+            "Criteria changed after bid opening: programme {programme} was opened at run "
+            "{run} ({at}); this run's weights (a what-if) differ from those frozen then."
+        )
+    return text.format(programme=data["programme"], run=data["opened_run"], at=data["opened_at"])
 
 
 def _listed(items: Sequence[str]) -> str:
     if len(items) <= 2:
-        return " and ".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+        return _(" and ").join(items)
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 def unscored_sentence(fields: Sequence[str]) -> str:
     """The fields a proposal gives that the criteria do not read."""
-    return "Given, not scored by these criteria (information only): " + ", ".join(fields) + "."
+    return _("Given, not scored by these criteria (information only): {fields}.").format(
+        fields=", ".join(fields)
+    )
 
 
 def provisional(comparison: Comparison) -> bool:

@@ -24,6 +24,7 @@ from evaluator.analysis.sensitivity import (
 )
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
+from evaluator.render.i18n import in_english
 from evaluator.render.layout import WORDS, broken, fit_table, needed_width
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
@@ -41,6 +42,7 @@ RANKING_HOLDS, WINNER_HOLDS, WINNER_CHANGES, TODAY = "█", "▒", "·", "┃"
 SENSITIVITY_FORMATS = ("table", "json", "markdown")
 
 
+@in_english
 def sensitivity_data(result: Sensitivity) -> dict[str, Any]:
     """The JSON result: the contract of methods.md first, then the context around it."""
     comparison = result.comparison

@@ -9,21 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from evaluator.render.i18n import N_
+from evaluator.render.i18n import gettext as _
 from evaluator.scoring.results import Comparison
 
-SIGN_OFF_TITLE = "Sign-off"
-SIGN_OFF_INTRO = (
+# Marked for translation (N_), translated where used (`_()`): in the run's language.
+SIGN_OFF_TITLE = N_("Sign-off")
+SIGN_OFF_INTRO = N_(
     "Each member of the committee signs and dates below, having declared no conflict of "
     "interest in any offer evaluated."
 )
-NAME_LABEL = "Name"
-ROLE_LABEL = "Role"
-DECLARATION_LABEL = "Declaration"
-SIGNATURE_LABEL = "Signature"
-DATE_LABEL = "Date"
+NAME_LABEL = N_("Name")
+ROLE_LABEL = N_("Role")
+DECLARATION_LABEL = N_("Declaration")
+SIGNATURE_LABEL = N_("Signature")
+DATE_LABEL = N_("Date")
 BLANK = "_" * 28  # a line to sign on, or to write on by hand
-ROLE_WORDS = {"chair": "Chair", "member": "Member", "secretary": "Secretary"}
-NO_DECLARATION = "none: no declaration of no conflict of interest (a finding)"
+ROLE_WORDS = {"chair": N_("Chair"), "member": N_("Member"), "secretary": N_("Secretary")}
+NO_DECLARATION = N_("none: no declaration of no conflict of interest (a finding)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +52,12 @@ def sign_offs(comparison: Comparison) -> list[SignOff]:
             SignOff(
                 member.label,
                 member.name or BLANK,
-                ROLE_WORDS.get(member.role or "", BLANK),
-                NO_DECLARATION
+                _(ROLE_WORDS[member.role]) if member.role in ROLE_WORDS else BLANK,
+                _(NO_DECLARATION)
                 if declaration is None
-                else f"declared on {declaration.date.isoformat()}: “{declaration.text}”",
+                else _("declared on {date}: “{text}”").format(
+                    date=declaration.date.isoformat(), text=declaration.text
+                ),
                 None if declaration is None else declaration.date.isoformat(),
             )
         )
@@ -61,7 +66,7 @@ def sign_offs(comparison: Comparison) -> list[SignOff]:
 
 def member_heading(block: SignOff) -> str:
     """'Member A' for the label A: how a block is headed."""
-    return f"Member {block.label}"
+    return _("Member {label}").format(label=block.label)
 
 
 def declarations_line(comparison: Comparison) -> str:
@@ -69,6 +74,10 @@ def declarations_line(comparison: Comparison) -> str:
     parts = []
     for block in sign_offs(comparison):
         role = "" if block.role == BLANK else f", {block.role.lower()}"
-        when = "no declaration" if block.declared_on is None else f"declared {block.declared_on}"
+        when = (
+            _("no declaration")
+            if block.declared_on is None
+            else _("declared {date}").format(date=block.declared_on)
+        )
         parts.append(f"{block.label}{role} ({when})")
-    return "Declarations of no conflict of interest: " + "; ".join(parts) + "."
+    return _("Declarations of no conflict of interest: {members}.").format(members="; ".join(parts))

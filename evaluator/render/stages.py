@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
+from evaluator.render.i18n import gettext as _
+from evaluator.render.i18n import in_english
 from evaluator.render.language import localized_staged
 from evaluator.render.problems import problem_line
 from evaluator.render.stages_data import final_or_empty, staged_data
@@ -25,24 +27,40 @@ def rule_text(result: StageResult) -> str:
     """The stage's pass rule and envelope: 'technical envelope; passes on every gate and a
     stage score of at least 60'."""
     stage = result.stage
-    parts = ["every gate"] if stage.gates else []
-    if stage.pass_mark is not None:
-        parts.append(f"a stage score of at least {stage.pass_mark:g}")
-    if not parts:
-        return f"{stage.envelope} envelope; scored, every offer that reaches it passes"
-    return f"{stage.envelope} envelope; passes on " + " and ".join(parts)
+    envelope = envelope_text(stage.envelope)
+    if stage.gates and stage.pass_mark is not None:
+        text = _("{envelope} envelope; passes on every gate and a stage score of at least {mark:g}")
+    elif stage.gates:
+        text = _("{envelope} envelope; passes on every gate")
+    elif stage.pass_mark is not None:
+        text = _("{envelope} envelope; passes on a stage score of at least {mark:g}")
+    else:
+        text = _("{envelope} envelope; scored, every offer that reaches it passes")
+    return text.format(envelope=envelope, mark=stage.pass_mark)
+
+
+def envelope_text(envelope: str) -> str:
+    """An envelope (`technical`, `financial`) in words."""
+    return {"technical": _("technical"), "financial": _("financial")}.get(envelope, envelope)
 
 
 def reasons(outcome: Outcome) -> list[str]:
     """Why an offer failed a stage, each with its requirement or gate and reference."""
-    found = [f"{g.title} ({requirement(g.gate)}; it has {detail(g)})" for g in outcome.failed_gates]
+    found = [
+        _("{title} ({requirement}; it has {detail})").format(
+            title=g.title, requirement=requirement(g.gate), detail=detail(g)
+        )
+        for g in outcome.failed_gates
+    ]
     found += [failure_text(row) for row in outcome.unmet]
     if outcome.below_mark and outcome.score is not None:
         found.append(
-            f"stage score {outcome.score:.2f}, below the pass mark"
+            _("stage score {score:.2f}, below the pass mark").format(score=outcome.score)
             + "".join(f"; {judgement_text(f, c)}" for f, c in outcome.judgements)
         )
-    found += [f"not evaluated: {problem_line(p)}" for p in outcome.problems]
+    found += [
+        _("not evaluated: {problem}").format(problem=problem_line(p)) for p in outcome.problems
+    ]
     return found
 
 
@@ -51,13 +69,23 @@ def judgement_text(field: str, consensus: Consensus | None) -> str:
     acceptable; median 75', or that no member rated it."""
     name = field.removeprefix("panel.")
     if consensus is None:
-        return f"{name} (panel): no member rated it, scored 0"
+        return _("{name} (panel): no member rated it, scored 0").format(name=name)
     ratings = ", ".join(f"{r.member} {r.level}" for r in consensus.ratings)
-    return f"{name} (panel): {ratings}; {consensus.aggregate} {consensus.score:g}"
+    aggregate = _("median") if consensus.aggregate == "median" else _("mean")
+    return _("{name} (panel): {ratings}; {aggregate} {score}").format(
+        name=name, ratings=ratings, aggregate=aggregate, score=f"{consensus.score:g}"
+    )
 
 
 def score_text(outcome: Outcome) -> str:
     return "" if outcome.score is None else f" ({outcome.score:.2f})"
+
+
+def failure_line(outcome: Outcome) -> str:
+    """'turkiye fails (41.25): …; ….': an offer that failed a stage, and why."""
+    return _("{id} fails{score}: {reasons}.").format(
+        id=outcome.id, score=score_text(outcome), reasons="; ".join(reasons(outcome))
+    )
 
 
 def stage_lines(staged: Staged) -> list[tuple[str, list[str]]]:
@@ -68,21 +96,19 @@ def stage_lines(staged: Staged) -> list[tuple[str, list[str]]]:
         lines = [rule_text(result) + "."]
         passed = [o for o in result.outcomes if o.passed]
         lines.append(
-            "Passed: " + ", ".join(o.id + score_text(o) for o in passed) + "."
+            _("Passed: {offers}.").format(offers=", ".join(o.id + score_text(o) for o in passed))
             if passed
-            else "No offer passes this stage."
+            else _("No offer passes this stage.")
         )
-        for outcome in result.failed:
-            lines.append(
-                f"{outcome.id} fails{score_text(outcome)}: " + "; ".join(reasons(outcome)) + "."
-            )
+        lines += [failure_line(outcome) for outcome in result.failed]
         if result.not_considered:
             lines.append(
-                "Not considered (failed an earlier stage): "
-                + ", ".join(result.not_considered)
-                + "."
+                _("Not considered (failed an earlier stage): {offers}.").format(
+                    offers=", ".join(result.not_considered)
+                )
             )
-        parts.append((f"Stage {n}: {stage.title} (`{stage.id}`)", lines))
+        heading = _("Stage {n}: {title} (`{id}`)").format(n=n, title=stage.title, id=stage.id)
+        parts.append((heading, lines))
     return parts
 
 
@@ -91,18 +117,22 @@ def closing_lines(staged: Staged) -> list[str]:
     lines = []
     if staged.sealed:
         lines.append(
-            "Financial envelope not opened (price shown nowhere): " + ", ".join(staged.sealed) + "."
+            _("Financial envelope not opened (price shown nowhere): {offers}.").format(
+                offers=", ".join(staged.sealed)
+            )
         )
     last = staged.stages[-1] if staged.stages else None
     if staged.final is None and last is not None:
         if last.stage.recommend or last.stage.id != staged.criteria.stages[-1].id:
-            lines.append(f"Stopped after stage `{last.stage.id}`: no weighted evaluation.")
+            lines.append(
+                _("Stopped after stage `{id}`: no weighted evaluation.").format(id=last.stage.id)
+            )
     elif staged.final is not None:
         among = staged.passed_all
         lines.append(
-            "Weighted evaluation among the offers that passed every stage: "
-            + (", ".join(among) if among else "none")
-            + "."
+            _("Weighted evaluation among the offers that passed every stage: {offers}.").format(
+                offers=", ".join(among) if among else _("none")
+            )
         )
     return lines
 
@@ -120,6 +150,7 @@ def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) ->
     return render_table(staged, options, final)
 
 
+@in_english
 def render_csv(staged: Staged) -> str:
     """One row per offer and stage: `stage`, `id`, `passed` (true, false; empty for an offer
     not considered), `score` (the stage score), `reasons` (`; ` between); then, when the
@@ -163,7 +194,7 @@ def render_csv(staged: Staged) -> str:
         reason = (
             f"rank {e.rank}"
             if e.rank is not None
-            else "ineligible: " + "; ".join(requirement(g) for g in failed)
+            else "ineligible: " + "; ".join(requirement(g.gate) for g in failed)
         )
         lines.append(
             row(
@@ -223,11 +254,12 @@ def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
     from evaluator.render.table import print_to_text
 
     parts: list[Any] = [Text(line, style="bold yellow") for line in _what_if(staged)]
+    failing = {failure_line(o) for result in staged.stages for o in result.failed}
     for heading, lines in stage_lines(staged):
         parts.append(Text(heading.replace("`", ""), style="bold"))
         # Indented as a block: a long reason wraps under its own sentence.
         parts += [
-            Padding(Text(line, style="red" if " fails" in line else ""), (0, 0, 0, 2))
+            Padding(Text(line, style="red" if line in failing else ""), (0, 0, 0, 2))
             for line in lines
         ]
     parts += [Text(line, style="bold") for line in closing_lines(staged)]
@@ -238,7 +270,10 @@ def render_markdown(staged: Staged, final: str) -> str:
     from evaluator.render.markdown_text import md
 
     lines = [f"**{md(line)}**\n" for line in _what_if(staged)]
-    lines += [f"## {md(staged.criteria.title)}: the tender, stage by stage", ""]
+    lines += [
+        _("## {title}: the tender, stage by stage").format(title=md(staged.criteria.title)),
+        "",
+    ]
     for heading, sentences in stage_lines(staged):
         lines += [f"### {md(heading.replace('`', ''))}", ""]
         lines += [f"- {md(sentence)}" for sentence in sentences]

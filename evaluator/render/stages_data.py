@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from evaluator.render.data import number
+from evaluator.render.i18n import in_english
 from evaluator.render.text.compliance import ANSWERS
 from evaluator.render.text.gates import detail, requirement
 from evaluator.scoring.stages import Outcome, Staged
@@ -21,6 +22,7 @@ def final_or_empty(staged: Staged) -> Any:
     return evaluate([], staged.criteria, errors=[])
 
 
+@in_english
 def staged_data(staged: Staged) -> dict[str, Any]:
     """The object `render_json` writes (`Comparison.to_dict()` of a staged run)."""
     from evaluator.render.data import comparison_data

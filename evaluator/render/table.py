@@ -19,7 +19,9 @@ from evaluator.render import RenderOptions, percent
 from evaluator.render.agent import agent_sentence
 from evaluator.render.compliance import failures, matrix
 from evaluator.render.data import marked_id
-from evaluator.render.icp import ICP_TITLE, icp_rows, icp_summary
+from evaluator.render.i18n import gettext as _
+from evaluator.render.i18n import ngettext
+from evaluator.render.icp import icp_rows, icp_summary, icp_title
 from evaluator.render.language import localized
 from evaluator.render.layout import (
     FIXED,
@@ -59,6 +61,7 @@ from evaluator.render.text.credibility import leaf_factor, partly_discounted, sc
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
 from evaluator.render.text.notes import note_text, short_note_text
+from evaluator.render.text.panel import aggregate_text
 from evaluator.scoring.results import Comparison, CriterionScore, Evaluation
 
 
@@ -153,15 +156,19 @@ def ranking_tables(
     names = method_names(comparison)
     ids = [c.id for c in criteria.criteria]
     weights = [percent(comparison.weights[i]) for i in ids]
-    rank = _Column("Rank", [rank_text(e) for e in evaluations])
-    proposal = _Column("Proposal", [marked_id(e) for e in evaluations], "left", IDENTIFIER)
-    country = _Column("Country", [e.proposal.country for e in evaluations], "left", TEXT)
-    total = _Column("Total", [f"{e.total:.2f}" for e in evaluations])
+    rank = _Column(_("Rank"), [rank_text(e) for e in evaluations])
+    proposal = _Column(_("Proposal"), [marked_id(e) for e in evaluations], "left", IDENTIFIER)
+    country = _Column(_("Country"), [e.proposal.country for e in evaluations], "left", TEXT)
+    total = _Column(_("Total"), [f"{e.total:.2f}" for e in evaluations])
     ranks = [_method_ranks(e, names) for e in evaluations]
-    methods = [_Column(f"{name}\nrank", [r[i] for r in ranks]) for i, name in enumerate(names)]
+    rank_word = _("rank")
+    methods = [
+        _Column(f"{name}\n{rank_word}", [r[i] for r in ranks]) for i, name in enumerate(names)
+    ]
     short_names = [name[:3] for name in names]
     methods_short = [
-        _Column(f"{short}\nrank", m.cells) for short, m in zip(short_names, methods, strict=True)
+        _Column(f"{short}\n{rank_word}", m.cells)
+        for short, m in zip(short_names, methods, strict=True)
     ]
     scores = [[criterion_score_text(c) for c in e.criteria] for e in evaluations]
     full = [
@@ -172,7 +179,7 @@ def ranking_tables(
         _Column(f"C{k}\n{w}", c.cells)
         for k, (w, c) in enumerate(zip(weights, full, strict=True), 1)
     ]
-    gates = _Column("Gates", [_gates_text(e) for e in evaluations], "left")
+    gates = _Column(_("Gates"), [_gates_text(e) for e in evaluations], "left")
     criteria_legend = _legend(
         [(f"C{k}", f"{i} ({w})") for k, (i, w) in enumerate(zip(ids, weights, strict=True), 1)]
     )
@@ -229,9 +236,9 @@ def ranking_tables(
             chunk.append(column)
         rest.append(chunk)
     caption = f"{scores_label(comparison.method)} 0-100; " + total_meaning(comparison.method)
-    caption += f" (method {comparison.method})"
+    caption += _(" (method {method})").format(method=comparison.method)
     if names:
-        caption += "; * the methods rank it differently"
+        caption += _("; * the methods rank it differently")
     caption += "".join(f". {legend}" for legend in legends if legend) + "."
     if raw_caption(comparison):
         caption += f" {raw_caption(comparison)}."
@@ -241,7 +248,7 @@ def ranking_tables(
     ]
     for k, part in enumerate(rest):
         tables.append(
-            _rich_table([proposal, *part], styles, "Criterion scores" if k == 0 else None, None)
+            _rich_table([proposal, *part], styles, _("Criterion scores") if k == 0 else None, None)
         )
     if rest:  # under tables narrower than the terminal, the caption takes its whole width
         tables.append(Text(caption))
@@ -307,26 +314,43 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
         tied = [e.id for e in ranked if e.rank == 1]
         if len(tied) > 1:
             lines.append(
-                Text(f"Tie for first place: {', '.join(tied)} ({winner.total:.2f}).", style="bold")
+                Text(
+                    _("Tie for first place: {ids} ({total:.2f}).").format(
+                        ids=", ".join(tied), total=winner.total
+                    ),
+                    style="bold",
+                )
             )
         else:
             runner = next((e for e in ranked if e.rank != 1), None)
-            lead = f", {winner.total - runner.total:.2f} ahead of {runner.id}" if runner else ""
-            verb = "Recommended, with the caveats below" if shaky else "Recommended"
+            lead = (
+                _(", {lead:.2f} ahead of {id}").format(
+                    lead=winner.total - runner.total, id=runner.id
+                )
+                if runner
+                else ""
+            )
+            if shaky:
+                text = _("Recommended, with the caveats below: {id} ({country}), total {total:.2f}")
+            else:
+                text = _("Recommended: {id} ({country}), total {total:.2f}")
             lines.append(
                 Text(
-                    f"{verb}: {winner.id} ({winner.proposal.country}), "
-                    f"total {winner.total:.2f}{lead}.",
+                    text.format(id=winner.id, country=winner.proposal.country, total=winner.total)
+                    + lead
+                    + ".",
                     style="bold yellow" if shaky else "bold",
                 )
             )
     elif comparison.evaluations:
         lines.append(
-            Text("No proposal passes every gate: none can be recommended.", style="bold red")
+            Text(_("No proposal passes every gate: none can be recommended."), style="bold red")
         )
     lines += caveat_lines(comparison)
-    for sentence in agreement_sentences(comparison, shown):
-        lines.append(Text(sentence, style="bold yellow" if "depends" in sentence else ""))
+    # The first sentence says whether the ranking depends on the method: yellow when it does.
+    depends = any(e.rank is not None and e.methods and differs(e) for e in comparison.evaluations)
+    for k, sentence in enumerate(agreement_sentences(comparison, shown)):
+        lines.append(Text(sentence, style="bold yellow" if k == 0 and depends else ""))
     for e in comparison.evaluations:
         if shown is not None and e.id not in shown:
             continue
@@ -334,14 +358,23 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
             if not gate.passed:
                 lines.append(
                     Text(
-                        f"{e.id} is ineligible: {gate.title} "
-                        f"({requirement(gate.gate)}; it has {detail(gate)}).",
+                        _("{id} is ineligible: {title} ({requirement}; it has {detail}).").format(
+                            id=e.id,
+                            title=gate.title,
+                            requirement=requirement(gate.gate),
+                            detail=detail(gate),
+                        ),
                         style="red",
                     )
                 )
         unmet = failures(e)
         if unmet:
-            lines.append(Text(f"{e.id} does not meet: {'; '.join(unmet)}.", style="red"))
+            lines.append(
+                Text(
+                    _("{id} does not meet: {unmet}.").format(id=e.id, unmet="; ".join(unmet)),
+                    style="red",
+                )
+            )
     if shown is not None:
         lines += [Text(line, style="red") for line in _unshown_ineligible(comparison, shown)]
     for sentence in disagreement_sentences(comparison, shown):
@@ -351,15 +384,15 @@ def summary_lines(comparison: Comparison, shown: Collection[str] | None = None) 
         count = sum(len(e.warnings) for e in warned)
         lines.append(
             Text(
-                f"{count} warning(s) in "
-                + _some_ids([e.id for e in warned], shown)
-                + ": see `evaluator score FILE`.",
+                _("{count} warning(s) in {ids}: see `evaluator score FILE`.").format(
+                    count=count, ids=_some_ids([e.id for e in warned], shown)
+                ),
                 style="yellow",
             )
         )
     for note in comparison.notes:
         words = note_text(note) if shown is None else short_note_text(note)
-        lines.append(Text(f"Note: {words}.", style="yellow"))
+        lines.append(Text(_("Note: {note}.").format(note=words), style="yellow"))
     return lines
 
 
@@ -371,7 +404,9 @@ def _some_ids(ids: list[str], shown: Collection[str] | None) -> str:
     others = len(ids) - len(listed)
     if not others:
         return ", ".join(listed)
-    return ", ".join([*listed, f"{others:,} more"]) if listed else f"{others:,} proposals"
+    if listed:
+        return ", ".join([*listed, _("{count:,} more").format(count=others)])
+    return ngettext("{count:,} proposal", "{count:,} proposals", others).format(count=others)
 
 
 def _unshown_ineligible(comparison: Comparison, shown: Collection[str]) -> list[str]:
@@ -381,13 +416,15 @@ def _unshown_ineligible(comparison: Comparison, shown: Collection[str]) -> list[
         return []
     failures = Counter(g.id for e in hidden for g in e.gates if not g.passed)
     tally = ", ".join(
-        f"{n:,} fail{'s' if n == 1 else ''} {gate}"
+        ngettext("{count:,} fails {gate}", "{count:,} fail {gate}", n).format(count=n, gate=gate)
         for gate, n in sorted(failures.items(), key=lambda x: _gate_order(comparison, x[0]))
     )
-    one = len(hidden) == 1
     return [
-        f"{len(hidden):,} ineligible proposal{'' if one else 's'} "
-        f"{'is' if one else 'are'} not shown: {tally}."
+        ngettext(
+            "{count:,} ineligible proposal is not shown: {tally}.",
+            "{count:,} ineligible proposals are not shown: {tally}.",
+            len(hidden),
+        ).format(count=len(hidden), tally=tally)
     ]
 
 
@@ -401,14 +438,19 @@ def _more_line(comparison: Comparison, shown: int) -> Text:
     hidden = comparison.evaluations[shown:]
     ranked = sum(e.rank is not None for e in hidden)
     kinds = [
-        f"{ranked:,} ranked" if ranked else "",
-        f"{len(hidden) - ranked:,} ineligible" if len(hidden) > ranked else "",
+        _("{count:,} ranked").format(count=ranked) if ranked else "",
+        _("{count:,} ineligible").format(count=len(hidden) - ranked)
+        if len(hidden) > ranked
+        else "",
     ]
     return Text(
-        f"… and {len(hidden):,} more proposal{'s' if len(hidden) != 1 else ''} ("
-        + ", ".join(k for k in kinds if k)
-        + "): `--all` shows every row, or use "
-        "--format json or csv.",
+        ngettext(
+            "… and {count:,} more proposal ({kinds}): `--all` shows every row, or use "
+            "--format json or csv.",
+            "… and {count:,} more proposals ({kinds}): `--all` shows every row, or use "
+            "--format json or csv.",
+            len(hidden),
+        ).format(count=len(hidden), kinds=", ".join(k for k in kinds if k)),
         style="bold",
     )
 
@@ -421,7 +463,10 @@ def what_if_lines(comparison: Comparison) -> list[Text]:
 
 def caveat_lines(comparison: Comparison) -> list[Text]:
     """Each caveat of the run, to go next to the recommendation."""
-    return [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(comparison)]
+    return [
+        Text(_("Caveat: {caveat}").format(caveat=s), style="yellow")
+        for s in caveat_sentences(comparison)
+    ]
 
 
 def render(comparison: Comparison, options: RenderOptions) -> str:
@@ -433,7 +478,7 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
         return print_to_text(
             options,
             *what_if_lines(comparison),
-            Text("No proposal could be scored."),
+            Text(_("No proposal could be scored.")),
             *caveat_lines(comparison),
         )
     rows = len(evaluations) if options.rows is None else max(1, options.rows)
@@ -474,7 +519,10 @@ def compliance_parts(
     if shown is not None:
         return [
             Text(
-                "Technical compliance: `--all` shows the matrix, or use --format markdown or json."
+                _(
+                    "Technical compliance: `--all` shows the matrix, or use --format markdown "
+                    "or json."
+                )
             )
         ]
     heading, body = matrix(comparison)
@@ -482,7 +530,7 @@ def compliance_parts(
     def table(group: list[int], first: bool) -> Table:
         table = Table(
             box=box.SIMPLE_HEAD,
-            title="Technical compliance" if first else None,
+            title=_("Technical compliance") if first else None,
             title_justify="left",
         )
         for i in (0, 1, *group):
@@ -514,18 +562,18 @@ def panel_parts(
     def table(ratings: list[str], cells: list[list[str]]) -> Table:
         table = Table(
             box=box.SIMPLE_HEAD,
-            title="Panel judgements",
+            title=_("Panel judgements"),
             title_justify="left",
             caption=settings_sentence(comparison, FLAG),
             caption_justify="left",
             padding=(0, 1, 0, 0),
         )
-        table.add_column("Proposal")
-        table.add_column("Judgement")
+        table.add_column(_("Proposal"))
+        table.add_column(_("Judgement"))
         for name in ratings:
-            table.add_column(name, ratio=1 if name == "Ratings" else None)
-        table.add_column(aggregate.capitalize(), justify="right", no_wrap=True)
-        table.add_column("Spread", justify="right", no_wrap=True)
+            table.add_column(name, ratio=1 if name == _("Ratings") else None)
+        table.add_column(aggregate_text(aggregate).capitalize(), justify="right", no_wrap=True)
+        table.add_column(_("Spread"), justify="right", no_wrap=True)
         for row, line in zip(rows, cells, strict=True):
             table.add_row(
                 *line,
@@ -551,7 +599,7 @@ def panel_parts(
     )
     if needed_width(wide, {0: IDENTIFIER}) > options.width:
         wide = table(
-            ["Ratings"],
+            [_("Ratings")],
             [
                 [
                     row.proposal,
@@ -574,11 +622,11 @@ def render_card(comparison: Comparison, options: RenderOptions) -> str:
         parts.append(score_card(e, comparison, options.width))
     parts += caveat_lines(comparison)
     for note in comparison.notes:
-        parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
+        parts.append(Text(_("Note: {note}.").format(note=note_text(note)), style="yellow"))
     if comparison.panel is not None:
         parts.append(Text(settings_sentence(comparison)))
     parts += declaration_lines(comparison)
-    return print_to_text(options, *(parts or [Text("Nothing was scored.")]))
+    return print_to_text(options, *(parts or [Text(_("Nothing was scored."))]))
 
 
 def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
@@ -586,31 +634,37 @@ def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
     a terminal too narrow for the table's columns, one activity a line."""
     table = Table(
         box=box.SIMPLE_HEAD,
-        title=ICP_TITLE,
+        title=icp_title(),
         title_justify="left",
         expand=True,
         caption=icp_summary(icp) + "\n",
         caption_justify="left",
     )
     # The type over its description: the numbers keep their columns on a narrow terminal.
-    table.add_column("Activity", ratio=1, overflow="fold")
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Local", no_wrap=True)
-    table.add_column(f"Value {icp.currency}", justify="right", no_wrap=True)
+    table.add_column(_("Activity"), ratio=1, overflow="fold")
+    table.add_column(_("Kind"), no_wrap=True)
+    table.add_column(_("Local"), no_wrap=True)
+    table.add_column(
+        _("Value {currency}").format(currency=icp.currency), justify="right", no_wrap=True
+    )
     table.add_column("×", justify="right", no_wrap=True)
     table.add_column(f"ICV {icp.currency}", justify="right", no_wrap=True)
     rows = icp_rows(icp)
     for kind, description, direct, beneficiary, *numbers in rows:
         activity = Text.assemble((kind, "bold"), "\n", (description, "dim"))
         if beneficiary:
-            activity.append(f"\nfor {beneficiary}", style="dim")
+            activity.append(
+                "\n" + _("for {beneficiary}").format(beneficiary=beneficiary), style="dim"
+            )
         table.add_row(activity, direct, *numbers)
     if needed_width(table) <= width:
         return fit_table(table, width)
-    lines: list[RenderableType] = [Text(ICP_TITLE, style="italic"), Text("")]
+    lines: list[RenderableType] = [Text(icp_title(), style="italic"), Text("")]
     for kind, description, direct, beneficiary, local, value, multiplier, credit in rows:
-        where = "local" if local == "yes" else "not local"
-        said = description + (f"; for {beneficiary}" if beneficiary else "")
+        where = _("local") if local == _("yes") else _("not local")
+        said = description + (
+            _("; for {beneficiary}").format(beneficiary=beneficiary) if beneficiary else ""
+        )
         lines += [
             broken(
                 Text.assemble(
@@ -628,18 +682,27 @@ def icp_table(icp: IcpBreakdown, width: int = 100) -> RenderableType:
 def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel:
     """A panel for one proposal: header, one table per criterion, gates, warnings."""
     inner = width - 4  # the panel's border and padding
-    status = Text("eligible", style="green") if e.eligible else Text("ineligible", style="bold red")
+    status = (
+        Text(_("eligible"), style="green")
+        if e.eligible
+        else Text(_("ineligible"), style="bold red")
+    )
     header = Text.assemble(
         (f"{e.proposal.title}\n", "bold"),
         f"{e.proposal.country} · {e.proposal.file} · ",
         status,
-        f" · total {e.total:.2f} {out_of(comparison.method)} ({comparison.method})",
+        " · "
+        + _("total {total:.2f} {scale} ({method})").format(
+            total=e.total, scale=out_of(comparison.method), method=comparison.method
+        ),
     )
     parts: list[RenderableType] = [broken(header, inner)]
     if e.agent is not None:
         parts.append(broken(Text(agent_sentence(e.agent)), inner))
     for c in e.criteria:
-        weighted = f"× weight {percent(c.weight)} = {c.contribution:.2f}"
+        weighted = _("× weight {weight} = {contribution:.2f}").format(
+            weight=percent(c.weight), contribution=c.contribution
+        )
         title = f"{c.title}: {score_sum(c)}{c.score:.2f}, {weighted}"
         if has_raw(c):  # weight × a raw value would be a meaningless number
             title = f"{c.title}: {no_contribution(c, comparison.method)}"
@@ -648,10 +711,12 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
         if partly and needed_width(table, {0: IDENTIFIER}) > inner:
             table = _leaf_table(c, title, partly, merged=True)
         if c.credibility_field is not None:
-            value = "missing" if c.credibility_value is None else str(c.credibility_value)
+            value = _("missing") if c.credibility_value is None else str(c.credibility_value)
             table.caption = (
-                f"Credibility: {c.credibility_field} = {value} → × {c.credibility_factor:g}"
-                + (" on the promises" if partly else "")
+                _("Credibility: {field} = {value} → × {factor:g}").format(
+                    field=c.credibility_field, value=value, factor=c.credibility_factor
+                )
+                + (_(" on the promises") if partly else "")
                 + "\n"
             )
             table.caption_justify = "left"
@@ -661,7 +726,9 @@ def score_card(e: Evaluation, comparison: Comparison, width: int = 100) -> Panel
     if e.gates:
         parts.append(gate_table(e, inner))
     for warning in e.warnings:
-        parts.append(Text(f"warning: {note_text(warning)}", style="yellow"))
+        parts.append(
+            Text(_("warning: {warning}").format(warning=note_text(warning)), style="yellow")
+        )
     if e.unscored:
         parts.append(broken(Text(unscored_sentence(e.unscored), style="dim"), inner))
     return Panel(Group(*parts), title=f"{e.id}", title_align="left", box=box.ROUNDED)
@@ -673,13 +740,15 @@ def _leaf_table(c: CriterionScore, title: str, partly: bool, merged: bool = Fals
     narrow terminal (`merged`), before the evidence, as the gates put a value after
     their requirement."""
     table = Table(box=box.SIMPLE_HEAD, title_justify="left", expand=True, title=title)
-    table.add_column("Sub-criterion", ratio=2, overflow="fold")
-    table.add_column("Weight", justify="right", no_wrap=True)
-    table.add_column("Score", justify="right", no_wrap=True)
+    table.add_column(_("Sub-criterion"), ratio=2, overflow="fold")
+    table.add_column(_("Weight"), justify="right", no_wrap=True)
+    table.add_column(_("Score"), justify="right", no_wrap=True)
     separate = partly and not merged
     if separate:  # which rows are promises, discounted by the factor
-        table.add_column("Credibility", no_wrap=True)
-    table.add_column("Credibility; evidence" if merged else "Evidence", ratio=5, overflow="fold")
+        table.add_column(_("Credibility"), no_wrap=True)
+    table.add_column(
+        _("Credibility; evidence") if merged else _("Evidence"), ratio=5, overflow="fold"
+    )
     for leaf in c.leaves:
         evidence = explanation(leaf)
         if partly and merged:
@@ -701,23 +770,27 @@ def gate_table(e: Evaluation, width: int) -> Table:
 
     def result(passed: bool, applies: bool) -> Text:
         if not applies:  # its `when` does not hold: passed, as not applicable
-            return Text("n/a", style="dim")
-        return Text("pass", style="green") if passed else Text("FAIL", style="bold red")
+            return Text(_("n/a"), style="dim")
+        return Text(_("pass"), style="green") if passed else Text(_("FAIL"), style="bold red")
 
-    gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
-    gates.add_column("Gate")
-    gates.add_column("Result", no_wrap=True)
-    gates.add_column("Requirement", ratio=1)
-    gates.add_column("Value", max_width=24)
+    gates = Table(box=box.SIMPLE_HEAD, title=_("Gates"), title_justify="left", expand=True)
+    gates.add_column(_("Gate"))
+    gates.add_column(_("Result"), no_wrap=True)
+    gates.add_column(_("Requirement"), ratio=1)
+    gates.add_column(_("Value"), max_width=24)
     for g in e.gates:
         gates.add_row(g.id, result(g.passed, g.applies), requirement(g.gate), detail(g))
     if needed_width(gates, {0: IDENTIFIER}) > width:
-        gates = Table(box=box.SIMPLE_HEAD, title="Gates", title_justify="left", expand=True)
-        gates.add_column("Gate", ratio=1)
-        gates.add_column("Result", no_wrap=True)
-        gates.add_column("Requirement; value", ratio=2)
+        gates = Table(box=box.SIMPLE_HEAD, title=_("Gates"), title_justify="left", expand=True)
+        gates.add_column(_("Gate"), ratio=1)
+        gates.add_column(_("Result"), no_wrap=True)
+        gates.add_column(_("Requirement; value"), ratio=2)
         for g in e.gates:
             gates.add_row(
-                g.id, result(g.passed, g.applies), f"{requirement(g.gate)}; it has {detail(g)}"
+                g.id,
+                result(g.passed, g.applies),
+                _("{requirement}; it has {detail}").format(
+                    requirement=requirement(g.gate), detail=detail(g)
+                ),
             )
     return fit_table(gates, width, {0: IDENTIFIER})

@@ -8,8 +8,10 @@ from typing import Any
 from evaluator.model.ahp import CONSISTENCY_LIMIT, AhpResult, ratio_text
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
+from evaluator.render.i18n import in_english
 
 
+@in_english
 def weights_data(result: AhpResult) -> dict[str, Any]:
     """The derived weights and consistency figures as plain data."""
     furthest = None

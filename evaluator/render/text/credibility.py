@@ -4,10 +4,12 @@ of a criterion's score that adds up ('22.50 + 0.25 × 37.50 = 31.88')."""
 from __future__ import annotations
 
 from evaluator.model.numeric import weighted_sum
+from evaluator.render.i18n import N_
+from evaluator.render.i18n import gettext as _
 from evaluator.scoring.results import CriterionScore, LeafScore
 
-PROMISE = "promise"
-NOT_DISCOUNTED = "not discounted"
+PROMISE = N_("promise")
+NOT_DISCOUNTED = N_("not discounted")
 
 
 def partly_discounted(criterion: CriterionScore) -> bool:
@@ -43,7 +45,7 @@ def score_sum(criterion: CriterionScore) -> str:
 
 def leaf_factor(leaf: LeafScore) -> str:
     """A row's factor: '× 0.85 (promise)' or '× 1 (not discounted)'."""
-    return f"× {leaf.factor:g} ({PROMISE if leaf.discounted else NOT_DISCOUNTED})"
+    return f"× {leaf.factor:g} ({_(PROMISE if leaf.discounted else NOT_DISCOUNTED)})"
 
 
 def _subtotal(leaves: list[LeafScore]) -> float:

@@ -21,6 +21,8 @@ from evaluator.model.notes import (
     Note,
 )
 from evaluator.model.ranges import Range, Uncertain
+from evaluator.render.i18n import N_, ngettext
+from evaluator.render.i18n import gettext as _
 from evaluator.render.text.numbers import number_text, show_value
 from evaluator.render.text.panel import consensus_text
 from evaluator.render.text.rules import reason_text
@@ -30,8 +32,8 @@ from evaluator.scoring.results import LeafScore
 RANGED_MARK = "≈"
 # Why a judgement is missing.
 ABSENCES: dict[str, str] = {
-    NO_PANEL: "no --panel given",
-    NOT_RATED: "no panel member rated it",
+    NO_PANEL: N_("no --panel given"),
+    NOT_RATED: N_("no panel member rated it"),
 }
 
 
@@ -42,9 +44,9 @@ def explanation(leaf: LeafScore) -> str:
         return consensus_text(leaf.panel)
     reason = leaf.reason
     if reason is None:
-        return (
-            f"missing ({ABSENCES[leaf.absent]}): scored 0" if leaf.absent else "missing: scored 0"
-        )
+        if leaf.absent:
+            return _("missing ({why}): scored 0").format(why=_(ABSENCES[leaf.absent]))
+        return _("missing: scored 0")
     shown = show_value(leaf.value, leaf.field)  # type: ignore[arg-type]
     if leaf.unit:
         shown += " " + leaf.unit
@@ -62,56 +64,64 @@ def estimate(ranged: Range | None, uncertain: Uncertain | None) -> str:
     from the ranged pricing.unit_price)' after a value from ranged figures; else ''."""
     if ranged is not None:
         bounds = f"{number_text(ranged.low)}–{number_text(ranged.high)}"
-        return (
-            f" (likely; range {bounds})"
-            if ranged.likely is not None
-            else f" (midpoint of {bounds})"
-        )
+        if ranged.likely is not None:
+            return _(" (likely; range {bounds})").format(bounds=bounds)
+        return _(" (midpoint of {bounds})").format(bounds=bounds)
     if uncertain is not None:
-        bounds = (
-            ""
-            if uncertain.low is None or uncertain.high is None
-            else f"{number_text(uncertain.low)}–{number_text(uncertain.high)} "
+        inputs = ", ".join(uncertain.inputs)
+        if uncertain.low is None or uncertain.high is None:
+            return _(" (uncertain: from the ranged {inputs})").format(inputs=inputs)
+        return _(" (uncertain: {bounds} from the ranged {inputs})").format(
+            bounds=f"{number_text(uncertain.low)}–{number_text(uncertain.high)}", inputs=inputs
         )
-        return f" (uncertain: {bounds}from the ranged " + ", ".join(uncertain.inputs) + ")"
     return ""
 
 
 def _acquisition(data: Mapping[str, Any]) -> str:
-    return (
-        f"unit price {number_text(data['unit_price'])} × quantity "
-        f"{number_text(data['quantity'])} + one-off costs {number_text(data['one_off'])}"
+    return _("unit price {unit_price} × quantity {quantity} + one-off costs {one_off}").format(
+        unit_price=number_text(data["unit_price"]),
+        quantity=number_text(data["quantity"]),
+        one_off=number_text(data["one_off"]),
     )
 
 
 def _lifecycle(data: Mapping[str, Any]) -> str:
-    return (
-        f"acquisition {number_text(data['acquisition'])} ({_acquisition(data)}) "
-        f"+ sustainment {number_text(data['per_year'])} a year for "
-        f"{number_text(data['years'])} years discounted at {data['discount_rate']:.1%} "
-        f"(NPV {number_text(data['npv'])})"
+    return _(
+        "acquisition {acquisition} ({how}) + sustainment {per_year} a year for {years} years "
+        "discounted at {rate:.1%} (NPV {npv})"
+    ).format(
+        acquisition=number_text(data["acquisition"]),
+        how=_acquisition(data),
+        per_year=number_text(data["per_year"]),
+        years=number_text(data["years"]),
+        rate=data["discount_rate"],
+        npv=number_text(data["npv"]),
     )
 
 
 def _credit_value(data: Mapping[str, Any]) -> str:
     count = data["count"]
     converted = (
-        f", values converted at {data['currency']} × {data['rate']:g}"
+        _(", values converted at {currency} × {rate:g}").format(
+            currency=data["currency"], rate=data["rate"]
+        )
         if data["rate"] != 1.0
         else ""
     )
-    return (
-        f"ICP Credit Value (ICV): Σ value × multiplier over {count} ICP "
-        f"{'activity' if count == 1 else 'activities'} ({data['local']} local){converted}"
-    )
+    return ngettext(
+        "ICP Credit Value (ICV): Σ value × multiplier over {count} ICP activity "
+        "({local} local){converted}",
+        "ICP Credit Value (ICV): Σ value × multiplier over {count} ICP activities "
+        "({local} local){converted}",
+        count,
+    ).format(count=count, local=data["local"], converted=converted)
 
 
 def _local_share(data: Mapping[str, Any]) -> str:
     if not data["credit"]:
-        return "no ICP Credit Value (ICV), so no local share: 0"
-    return (
-        f"100 × local ICV {number_text(data['local'])} / "
-        f"ICP Credit Value (ICV) {number_text(data['credit'])}"
+        return _("no ICP Credit Value (ICV), so no local share: 0")
+    return _("100 × local ICV {local} / ICP Credit Value (ICV) {credit}").format(
+        local=number_text(data["local"]), credit=number_text(data["credit"])
     )
 
 
@@ -123,10 +133,9 @@ DERIVATIONS: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ACQUISITION: _acquisition,
     LIFECYCLE: _lifecycle,
     CREDIT_VALUE: _credit_value,
-    CREDIT_RATIO: lambda data: (
-        f"100 × ICP Credit Value (ICV) {number_text(data['credit'])} / "
-        f"acquisition cost {number_text(data['acquisition'])}"
-    ),
+    CREDIT_RATIO: lambda data: _(
+        "100 × ICP Credit Value (ICV) {credit} / acquisition cost {acquisition}"
+    ).format(credit=number_text(data["credit"]), acquisition=number_text(data["acquisition"])),
     LOCAL_SHARE: _local_share,
 }
 
