@@ -1030,37 +1030,19 @@ def _explore(options: RunOptions, recorder: Recorder, paths: list[Path] | None, 
     recorder.criteria_read(framework)
     options = replace(options, jobs=recorder.jobs(options.jobs))
     inputs = paths or [Path("proposals")]
-    staged = None
+    # As `compare` ranks them: with stages, among the offers that passed every stage.
     with _progress("reading proposals") as on_file:
-        if framework.stages:
-            staged = api.compare_stages(
-                inputs,
-                framework,
-                weights=options.weights,
-                method=Method.WSM,
-                max_bytes=options.max_bytes,
-                panel=options.panel,
-                jobs=options.jobs,
-                on_file=on_file,
-            )
-            errors = staged.errors
-            final = staged.final
-            if final is None:
-                from evaluator.scoring.engine import evaluate
-
-                final = evaluate([], framework, framework.weights(options.weights))
-        else:
-            comparison = api.compare(
-                inputs,
-                criteria=framework,
-                weights=options.weights,
-                method=Method.WSM,
-                panel=options.panel,
-                max_bytes=options.max_bytes,
-                jobs=options.jobs,
-                on_file=on_file,
-            )
-            errors, final = comparison.errors, comparison.details
+        comparison = api.compare(
+            inputs,
+            criteria=framework,
+            weights=options.weights,
+            method=Method.WSM,
+            panel=options.panel,
+            max_bytes=options.max_bytes,
+            jobs=options.jobs,
+            on_file=on_file,
+        )
+    errors, final, staged = comparison.errors, comparison.details, comparison.stages
     _report(errors)
     from evaluator.cli.explore import ExploreApp, session_of, weights_argument
 
