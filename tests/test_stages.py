@@ -468,3 +468,17 @@ def test_a_failure_on_the_pass_mark_shows_the_panel_ratings_behind_the_score(run
         "stage score 22.50, below the pass mark; technical_merit (panel): A unacceptable, "
         "B unacceptable, C unacceptable; median 0." in rated
     )
+
+
+def test_a_long_tender_shows_a_screenful_of_each_list_and_all_with_all(run_cli, tender):
+    """As a long ranking does (compare --all): piped or on a terminal, each stage's list of
+    offers stops after a screenful and says how many more; --all shows every one."""
+    body = (tender / "offers" / "a.yaml").read_text()
+    for n in range(45):
+        (tender / "offers" / f"x{n:02d}.yaml").write_text(body.replace("id: a,", f"id: x{n:02d},"))
+    short = compare(run_cli, tender)
+    assert short.code == 0, short.err
+    flat = " ".join(short.out.split())
+    assert "… and 7 more." in flat  # c, a and the 45 copies pass technical: 40 shown
+    whole = " ".join(compare(run_cli, tender, "--all").out.split())
+    assert "more." not in whole.split("Stage 2")[0] and "x44 (" in whole

@@ -710,7 +710,7 @@ def _compare(
     inputs = paths or [Path("proposals")]
     sources = [*inputs, Path(framework.file), *options.panel_inputs]
     if framework.stages or stage is not None:
-        _compare_stages(framework, options, inputs, sources, stage, sensitivity, recorder)
+        _compare_stages(framework, options, inputs, sources, stage, sensitivity, recorder, all_rows)
         return
     # JSON needs no ranked objects here: large batches go from file to JSON line in
     # worker processes (evaluator/scoring/parallel.py). Not when the register takes part:
@@ -793,9 +793,11 @@ def _compare_stages(
     stage: str | None,
     sensitivity: bool = False,
     recorder: Recorder | None = None,
+    all_rows: bool = True,
 ) -> None:
     """`compare` on a criteria file with stages: each stage, then the recommendation (and
-    with `sensitivity`, the robustness of that recommendation, in the HTML report)."""
+    with `sensitivity`, the robustness of that recommendation, in the HTML report). In the
+    table, without `all_rows`, each list of offers and the ranking show a screenful."""
     from evaluator import api
 
     known = [s.id for s in framework.stages]
@@ -843,10 +845,10 @@ def _compare_stages(
             staged, _render_options(True, recorder.files(staged.proposals)), analysis
         )
     elif final is not None:
-        inner = _renderer(fmt)(final, _render_options(True))
-        text = staged_render.render_text(staged, fmt.value, _render_options(True), inner)
+        inner = _renderer(fmt)(final, _render_options(all_rows))
+        text = staged_render.render_text(staged, fmt.value, _render_options(all_rows), inner)
     else:
-        text = staged_render.render_text(staged, fmt.value, _render_options(True), "")
+        text = staged_render.render_text(staged, fmt.value, _render_options(all_rows), "")
     recorder.store(
         kind="compare",
         command=_COMMAND,

@@ -88,23 +88,41 @@ def failure_line(outcome: Outcome) -> str:
     )
 
 
-def stage_lines(staged: Staged) -> list[tuple[str, list[str]]]:
-    """Each stage as a heading and its sentences."""
+def _listed(items: list[str], limit: int | None) -> str:
+    """Items joined by commas; past `limit`, the first ones and how many more."""
+    if limit is None or len(items) <= limit:
+        return ", ".join(items)
+    return _("{items} … and {n} more").format(items=", ".join(items[:limit]), n=len(items) - limit)
+
+
+def stage_lines(staged: Staged, limit: int | None = None) -> list[tuple[str, list[str]]]:
+    """Each stage as a heading and its sentences; with `limit` (a terminal's screenful),
+    the first `limit` offers of each list and how many more (`--all` shows them all)."""
     parts = []
     for n, result in enumerate(staged.stages, 1):
         stage = result.stage
         lines = [rule_text(result) + "."]
         passed = [o for o in result.outcomes if o.passed]
         lines.append(
-            _("Passed: {offers}.").format(offers=", ".join(o.id + score_text(o) for o in passed))
+            _("Passed: {offers}.").format(
+                offers=_listed([o.id + score_text(o) for o in passed], limit)
+            )
             if passed
             else _("No offer passes this stage.")
         )
-        lines += [failure_line(outcome) for outcome in result.failed]
+        failed = result.failed
+        shown = failed if limit is None else failed[:limit]
+        lines += [failure_line(outcome) for outcome in shown]
+        if len(shown) < len(failed):
+            lines.append(
+                _("… and {n} more offers fail this stage: --all shows every one.").format(
+                    n=len(failed) - len(shown)
+                )
+            )
         if result.not_considered:
             lines.append(
                 _("Not considered (failed an earlier stage): {offers}.").format(
-                    offers=", ".join(result.not_considered)
+                    offers=_listed(result.not_considered, limit)
                 )
             )
         heading = _("Stage {n}: {title} (`{id}`)").format(n=n, title=stage.title, id=stage.id)
@@ -112,13 +130,13 @@ def stage_lines(staged: Staged) -> list[tuple[str, list[str]]]:
     return parts
 
 
-def closing_lines(staged: Staged) -> list[str]:
+def closing_lines(staged: Staged, limit: int | None = None) -> list[str]:
     """The envelopes left sealed and what the weighted evaluation is among."""
     lines = []
     if staged.sealed:
         lines.append(
             _("Financial envelope not opened (price shown nowhere): {offers}.").format(
-                offers=", ".join(staged.sealed)
+                offers=_listed(staged.sealed, limit)
             )
         )
     last = staged.stages[-1] if staged.stages else None
@@ -131,7 +149,7 @@ def closing_lines(staged: Staged) -> list[str]:
         among = staged.passed_all
         lines.append(
             _("Weighted evaluation among the offers that passed every stage: {offers}.").format(
-                offers=", ".join(among) if among else _("none")
+                offers=_listed(among, limit) if among else _("none")
             )
         )
     return lines
@@ -255,14 +273,14 @@ def render_table(staged: Staged, options: RenderOptions, final: str) -> str:
 
     parts: list[Any] = [Text(line, style="bold yellow") for line in _what_if(staged)]
     failing = {failure_line(o) for result in staged.stages for o in result.failed}
-    for heading, lines in stage_lines(staged):
+    for heading, lines in stage_lines(staged, options.rows):
         parts.append(Text(heading.replace("`", ""), style="bold"))
         # Indented as a block: a long reason wraps under its own sentence.
         parts += [
             Padding(Text(line, style="red" if line in failing else ""), (0, 0, 0, 2))
             for line in lines
         ]
-    parts += [Text(line, style="bold") for line in closing_lines(staged)]
+    parts += [Text(line, style="bold") for line in closing_lines(staged, options.rows)]
     return print_to_text(options, *parts) + ("\n" + final if final else "")
 
 
