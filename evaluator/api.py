@@ -932,7 +932,8 @@ def opening_caveat(
 ) -> Caveat | None:
     """The caveat for a run of `programme` whose criteria differ from those frozen at its
     bid opening (None when they do not, or there is no such opening, or no register)."""
-    from evaluator.register.store import Register, is_url
+    from evaluator.register import is_url
+    from evaluator.register.store import Register
     from evaluator.scoring.caveats import CRITERIA_CHANGED
 
     if programme is None or (not is_url(where) and not Path(where).exists()):

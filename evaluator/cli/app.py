@@ -1454,7 +1454,7 @@ def register_open(
       evaluator register open --programme CSS-26 --criteria criteria/default.yaml
     """
     from evaluator import api
-    from evaluator.register.store import shown
+    from evaluator.register import shown
 
     with Recorder(True, register, by, programme) as recorder:
         framework = _load_criteria(RunOptions(criteria=criteria, max_bytes=max_bytes))
@@ -1501,7 +1501,7 @@ def register_verify(
       evaluator register verify --register evaluations.db
     """
     from evaluator import api
-    from evaluator.register.store import shown
+    from evaluator.register import shown
     from evaluator.render.register import verify_text
 
     where = _location(register, criteria)
@@ -1547,7 +1547,7 @@ def history(
       evaluator history --proposal italy
     """
     from evaluator import api
-    from evaluator.register.store import shown
+    from evaluator.register import shown
     from evaluator.render import register as words
 
     chosen = Format(check_choice("--format", fmt, REPORT_FORMATS))

@@ -89,7 +89,7 @@ class Recorder:
     @property
     def active(self) -> bool:
         """Whether the register takes part: recording, or a register to check against."""
-        from evaluator.register.store import is_url
+        from evaluator.register import is_url
 
         if self.record or self.register is not None:
             return True
@@ -141,7 +141,7 @@ class Recorder:
         if not self.record or self.location is None:
             return
         from evaluator.api import record_run
-        from evaluator.register.store import shown
+        from evaluator.register import shown
 
         run = record_run(
             self.location,
@@ -162,7 +162,7 @@ class Recorder:
 
 
 def _exists(location: str) -> bool:
-    from evaluator.register.store import is_url
+    from evaluator.register import is_url
 
     return is_url(location) or Path(location).exists()
 
@@ -228,7 +228,7 @@ def run_again(run: Any, content: Any, fmt: str, where: str) -> tuple[int, str, s
     import subprocess
     import tempfile
 
-    from evaluator.register.store import is_url
+    from evaluator.register import is_url
 
     with tempfile.TemporaryDirectory(prefix="evaluator-replay-") as folder:
         root = Path(folder)

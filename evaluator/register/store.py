@@ -44,6 +44,7 @@ from evaluator.messages.register import (
     NOT_OURS,
     NOT_SQLITE,
 )
+from evaluator.register import is_url, shown
 
 APPLICATION = "evaluator-register"
 SCHEMA_VERSION = 2
@@ -339,21 +340,6 @@ def _insert_proposal(db: _Database, seq: int, row: ProposalRow) -> None:
 
 
 # --- the register -------------------------------------------------------------------------
-
-
-def is_url(where: str) -> bool:
-    return where.startswith(("postgresql://", "postgres://"))
-
-
-def shown(where: str) -> str:
-    """A register's name as messages show it: a URL without its password."""
-    if not is_url(where):
-        return where
-    scheme, _, rest = where.partition("://")
-    credentials, at, host = rest.rpartition("@")
-    if at and ":" in credentials:
-        credentials = credentials.split(":", 1)[0] + ":***"
-    return f"{scheme}://{credentials}{at}{host}"
 
 
 class Register:
