@@ -121,28 +121,55 @@ def test_score_json_has_one_result(run_cli: RunCli) -> None:
 
 
 def test_csv_columns(run_cli: RunCli, tmp_path: Path) -> None:
-    # The default criteria are a tender in stages: one row per offer and stage.
+    # The default criteria are a tender in stages: still the contract's CSV
+    # (../shared/spec/formats.md: a row per proposal, `rank,id,country,eligible,total`, a
+    # column per criterion score), the stages' verdicts and scores after it.
     staged = list(csv.reader(io.StringIO(run_cli("compare", "-f", "csv").out)))
-    assert staged[0] == ["stage", "id", "passed", "score", "reasons", "what_if", "caveats"]
-    assert [r[:3] for r in staged[1:]] == [
-        ["technical", "italy", "true"],
-        ["technical", "south-korea", "true"],
-        ["technical", "direct-offer", "true"],
-        ["technical", "turkiye", "false"],
-        ["icp", "direct-offer", "true"],
-        ["icp", "italy", "true"],
-        ["icp", "south-korea", "true"],
-        ["icp", "turkiye", ""],  # not considered: it failed an earlier stage...
-        ["financial", "south-korea", "true"],
-        ["financial", "italy", "true"],
-        ["financial", "direct-offer", "false"],
-        ["financial", "turkiye", ""],  # ...any earlier stage
-        # Then the weighted evaluation among the offers that passed every stage.
-        ["ranking", "south-korea", "true"],
-        ["ranking", "italy", "true"],
+    criteria = ["technical", "pricing", "technology_transfer", "g2g_guarantees"]
+    criteria.append("long_term_collaboration")
+    stages = ["stage_technical", "stage_technical_score", "stage_icp", "stage_icp_score"]
+    stages += ["stage_financial", "stage_financial_score"]
+    assert staged[0] == [
+        *["rank", "id", "country", "eligible", "total", *criteria],
+        *["file", "status", "what_if", "caveats", *stages, "reasons"],
     ]
-    assert [r[3:5] for r in staged[-2:]] == [["56.201762", "rank 1"], ["53.924576", "rank 2"]]
-    assert {r[5] for r in staged[1:]} == {""} and {r[6] for r in staged[1:]} == {"panel_missing"}
+    assert [r[:5] for r in staged[1:]] == [
+        ["1", "south-korea", "South Korea", "true", "56.201762"],
+        ["2", "italy", "Italy", "true", "53.924576"],
+        # Out at a stage: no score, no total; turkiye's price was never read.
+        ["", "turkiye", "Türkiye", "false", ""],
+        ["", "direct-offer", "Norway", "false", ""],
+    ]
+    assert [r[11:20] for r in staged[1:]] == [
+        ["ranked", "", "panel_missing", "passed", "49.83", "passed", "", "passed", "67.64"],
+        ["ranked", "", "panel_missing", "passed", "50.83", "passed", "", "passed", "48.72"],
+        # not considered at every stage after the one it failed
+        [
+            "failed technical",
+            "",
+            "panel_missing",
+            "failed",
+            "22.50",
+            "not considered",
+            "",
+            "not considered",
+            "",
+        ],
+        [
+            "failed financial",
+            "",
+            "panel_missing",
+            "passed",
+            "42.50",
+            "passed",
+            "",
+            "failed",
+            "49.01",
+        ],
+    ]
+    assert staged[3][-1].startswith("technical: Every mandatory requirement of the user met")
+    assert staged[4][-1].startswith("financial: Advance payment covered by a guarantee")
+    assert staged[1][-1] == staged[2][-1] == ""
     # Criteria without stages: one weighted evaluation, a row per proposal.
     criteria = str(unstaged_criteria(tmp_path))
     result = run_cli("compare", "-f", "csv", "-c", criteria)
@@ -404,8 +431,9 @@ def test_staged_csv_reasons_from_proposals_are_never_formulas(
     result = run_cli("compare", str(tmp_path), "-f", "csv")
     assert result.code == 0, result.err
     rows = list(csv.reader(io.StringIO(result.out)))
-    assert rows[1][:3] == ["technical", "italy", "false"]
-    assert "vol. x,'=1+1, § a;'@SUM(A1), p. =2" in rows[1][4]  # '=2' is not a cell's start
+    [italy] = [r for r in rows if r[1] == "italy"]
+    assert italy[11:16] == ["failed technical", "", "panel_missing", "failed", "50.83"]
+    assert "vol. x,'=1+1, § a;'@SUM(A1), p. =2" in italy[-1]  # '=2' is not a cell's start
     for separator in (",", ";", "\t", "\n", "\r"):
         for piece in result.out.replace("\r\n", "\n").split(separator):
             text = piece.lstrip(' \t"\n')

@@ -343,7 +343,7 @@ def test_bom_to_a_file_and_in_a_staged_run(run_cli: RunCli, tmp_path: Path) -> N
     target = tmp_path / "result.csv"
     assert run_cli("compare", "-f", "csv", "--bom", "-o", str(target)).code == 0
     data = target.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbfstage,id,passed")
+    assert data.startswith(b"\xef\xbb\xbfrank,id,country,eligible,total")
     assert data.count(b"\xef\xbb\xbf") == 1
 
 

@@ -63,29 +63,37 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
     between: `panel_missing; criteria_changed_after_opening`).
     A file that could not be evaluated has a row of its own, blank but for its file and
     status, so that no spreadsheet shows the ranking without it."""
+    header, rows = ranking_rows(comparison)
+    return row(header) + "".join(row(cells) for _ident, cells in rows)
+
+
+def ranking_rows(
+    comparison: Comparison, caveats: Sequence[Caveat] | None = None
+) -> tuple[list[object], list[tuple[str | None, list[object]]]]:
+    """The ranking's header and rows (each with its offer's id; None for a file that
+    could not be evaluated), as `render` writes them; `caveats`: the run's, when they are
+    more than the comparison's (a staged run's)."""
     criteria = [c.id for c in comparison.criteria.criteria]
-    lines = [
-        row(
-            [
-                "rank",
-                "id",
-                "country",
-                "eligible",
-                "total",
-                *map(cell, criteria),
-                "file",
-                "status",
-                "what_if",
-                "caveats",
-            ]
-        )
+    header: list[object] = [
+        "rank",
+        "id",
+        "country",
+        "eligible",
+        "total",
+        *map(cell, criteria),
+        "file",
+        "status",
+        "what_if",
+        "caveats",
     ]
     what_if = cell(what_if_terms(comparison.what_if))
-    caveats = caveat_codes(comparison.caveats)
+    codes = cell(caveat_codes(comparison.caveats if caveats is None else caveats))
+    rows: list[tuple[str | None, list[object]]] = []
     for e in comparison.evaluations:
         scores = {c.id: number(c.score) for c in e.criteria}
-        lines.append(
-            row(
+        rows.append(
+            (
+                e.id,
                 [
                     "" if e.rank is None else e.rank,
                     cell(e.id),
@@ -96,24 +104,25 @@ def render(comparison: Comparison, options: RenderOptions) -> str:
                     cell(e.proposal.file),
                     "ranked" if e.eligible else "ineligible",
                     what_if,
-                    caveats,
-                ]
+                    codes,
+                ],
             )
         )
     for file in comparison.unevaluated:
-        lines.append(
-            row(
+        rows.append(
+            (
+                None,
                 [
                     *("" for _ in range(5)),
                     *("" for _ in criteria),
                     cell(file),
                     "not evaluated",
                     what_if,
-                    caveats,
-                ]
+                    codes,
+                ],
             )
         )
-    return "".join(lines)
+    return header, rows
 
 
 def caveat_codes(caveats: Sequence[Caveat]) -> str:

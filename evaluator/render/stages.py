@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from evaluator.render import RenderOptions
-from evaluator.render.data import number
 from evaluator.render.i18n import gettext as _
 from evaluator.render.i18n import in_english
 from evaluator.render.language import localized_staged
@@ -170,64 +169,74 @@ def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) ->
 
 @in_english
 def render_csv(staged: Staged) -> str:
-    """One row per offer and stage: `stage`, `id`, `passed` (true, false; empty for an offer
-    not considered), `score` (the stage score), `reasons` (`; ` between); then, when the
-    weighted evaluation was made, one row per offer in it, stage `ranking`: `passed` its
-    eligibility, `score` its total, `reasons` its rank (`rank 1`) or why it is ineligible.
-    Every row ends with the run's `what_if` and `caveats`, as the CSV of a run without
-    stages does. Text from the inputs (a reference, a title) is guarded as every CSV cell
-    is (render.csv.cell)."""
-    from evaluator.render.csv import caveat_codes, cell, row
+    """The CSV contract of `compare` (docs/cli.md; ../shared/spec/formats.md): one row per
+    offer, `rank,id,country,eligible,total`, a column per criterion, `file`, `status`,
+    `what_if`, `caveats`, as without stages; then, per stage, its verdict (`stage_<id>`:
+    `passed`, `failed`, `not considered`) and its score (`stage_<id>_score`), and
+    `reasons` (why an offer failed, `stage: reason; …`). The offers ranked come first,
+    as in the ranking; then each offer out at a stage (`status` `failed <stage>`: no
+    criterion score, no total, its price never shown); then a file that could not be
+    evaluated. Text from the inputs is guarded as every CSV cell is (render.csv.cell)."""
+    from evaluator.render.csv import caveat_codes, cell, ranking_rows, row
     from evaluator.render.run import what_if_terms
-    from evaluator.render.text.gates import requirement
 
-    final = staged.final
-    caveats = cell(caveat_codes([*staged.caveats, *(final.caveats if final else [])]))
-    what_if = cell(what_if_terms(final.what_if)) if final is not None else ""
-    lines = [row(["stage", "id", "passed", "score", "reasons", "what_if", "caveats"])]
+    final = final_or_empty(staged)
+    caveats = [*staged.caveats, *(staged.final.caveats if staged.final else [])]
+    header, rows = ranking_rows(final, caveats)
+    for result in staged.stages:
+        header += [cell(f"stage_{result.stage.id}"), cell(f"stage_{result.stage.id}_score")]
+    header.append("reasons")
+    verdicts: dict[str, list[object]] = {}
+    reasons_of: dict[str, list[str]] = {}
+    failed_at: dict[str, str] = {}
     for result in staged.stages:
         for outcome in result.outcomes:
+            verdict = "passed" if outcome.passed else "failed"
             score = "" if outcome.score is None else f"{outcome.score:.2f}"
-            lines.append(
-                row(
-                    [
-                        cell(result.stage.id),
-                        cell(outcome.id),
-                        "true" if outcome.passed else "false",
-                        score,
-                        cell("; ".join(reasons(outcome))),
-                        what_if,
-                        caveats,
-                    ]
+            verdicts.setdefault(outcome.id, []).extend([verdict, score])
+            if not outcome.passed:
+                failed_at.setdefault(outcome.id, result.stage.id)
+                reasons_of.setdefault(outcome.id, []).extend(
+                    f"{result.stage.id}: {reason}" for reason in reasons(outcome)
                 )
-            )
-        for ident in result.not_considered:
-            lines.append(
-                row(
-                    [cell(result.stage.id), cell(ident), "", "", "not considered", what_if, caveats]
-                )
-            )
-    for e in final.evaluations if final is not None else ():
-        failed = [g for g in e.gates if not g.passed]
-        reason = (
-            f"rank {e.rank}"
-            if e.rank is not None
-            else "ineligible: " + "; ".join(requirement(g.gate) for g in failed)
-        )
-        lines.append(
+        for out_id in result.not_considered:
+            verdicts.setdefault(out_id, []).extend(["not considered", ""])
+    width = 2 * len(staged.stages)
+    ranked = {ident for ident, _cells in rows if ident is not None}
+    what_if, codes = cell(what_if_terms(final.what_if)), cell(caveat_codes(caveats))
+    out = [row(header)]
+    for ident, cells in rows:
+        if ident is not None:
+            extra = verdicts.get(ident, [])
+            out.append(row([*cells, *extra, *[""] * (width - len(extra)), ""]))
+    criteria = len(final.criteria.criteria)
+    for proposal in staged.proposals:
+        if proposal.id in ranked:
+            continue
+        failed = failed_at.get(proposal.id)
+        status = f"failed {failed}" if failed is not None else "not ranked"
+        extra = verdicts.get(proposal.id, [])
+        out.append(
             row(
                 [
-                    "ranking",
-                    cell(e.id),
-                    "true" if e.eligible else "false",
-                    number(e.total),
-                    cell(reason),
+                    "",
+                    cell(proposal.id),
+                    cell(proposal.country),
+                    "false",
+                    "",
+                    *("" for _ in range(criteria)),
+                    cell(proposal.file),
+                    status,
                     what_if,
-                    caveats,
+                    codes,
+                    *extra,
+                    *[""] * (width - len(extra)),
+                    cell("; ".join(reasons_of.get(proposal.id, []))),
                 ]
             )
         )
-    return "".join(lines)
+    out += [row([*cells, *[""] * width, ""]) for ident, cells in rows if ident is None]
+    return "".join(out)
 
 
 def render_json(staged: Staged) -> str:
