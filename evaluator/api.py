@@ -43,7 +43,7 @@ from evaluator.scoring.batch import (
     load_or_problems,
     proposal_files,
 )
-from evaluator.scoring.caveats import DECLARATION_MISSING, PANEL_GAP, Caveat
+from evaluator.scoring.caveats import CRITERIA_CHANGED, DECLARATION_MISSING, PANEL_GAP, Caveat
 from evaluator.scoring.engine import evaluate, prepare
 from evaluator.scoring.results import Comparison as EngineComparison
 from evaluator.scoring.results import Evaluation as EngineEvaluation
@@ -933,11 +933,11 @@ def opening_caveat(
     """The caveat for a run of `programme` whose criteria differ from those frozen at its
     bid opening (None when they do not, or there is no such opening, or no register)."""
     from evaluator.register import is_url
-    from evaluator.register.store import Register
-    from evaluator.scoring.caveats import CRITERIA_CHANGED
 
     if programme is None or (not is_url(where) and not Path(where).exists()):
-        return None
+        return None  # and no database module imported
+    from evaluator.register.store import Register
+
     try:
         with Register.open(where) as register:
             opened = register.opening(programme)
@@ -998,7 +998,7 @@ def record_run(
         }
         for row, version_files in _proposal_rows(proposals, files, result, ProposalRow)
     ]
-    record["flags"] = [c.code for c in caveats if c.code == "criteria_changed_after_opening"]
+    record["flags"] = [c.code for c in caveats if c.code == CRITERIA_CHANGED]
     stored = [StoredFile(f.name, f.content, f.path) for f in _unique(files)]
     with Register.open(where, create=True) as register:
         return register.append(record, stored, result)

@@ -118,11 +118,9 @@ class Recorder:
         """Criteria changed after bid opening, for this run's programme (or None)."""
         from evaluator.api import common_programme, opening_caveat
 
-        if not self.active or self.location is None:
+        if self.location is None:
             return None
         programme = self.programme if self.programme is not None else common_programme(proposals)
-        if not self.record and not _exists(self.location):
-            return None
         return opening_caveat(self.location, programme, self.criteria_files, weights)
 
     def store(
@@ -159,12 +157,6 @@ class Recorder:
             programme=self.programme,
         )
         sys.stderr.write(f"recorded run {run.seq} in {shown(self.location)} ({run.hash[:12]})\n")
-
-
-def _exists(location: str) -> bool:
-    from evaluator.register import is_url
-
-    return is_url(location) or Path(location).exists()
 
 
 # --- replaying a stored run -------------------------------------------------------------------
