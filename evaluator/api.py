@@ -924,14 +924,43 @@ def open_programme(
         return register.append(record, files, None, check=not_opened_yet)
 
 
-def opening_caveat(
-    where: str,
-    programme: str | None,
-    criteria_files: Sequence[FileRead],
-    weights: Mapping[str, float],
-) -> Caveat | None:
-    """The caveat for a run of `programme` whose criteria differ from those frozen at its
-    bid opening (None when they do not, or there is no such opening, or no register)."""
+@dataclass(frozen=True)
+class BidOpening:
+    """A programme's bid opening as a run meets it: the opening run, and whether the run's
+    criteria files differ from those frozen then (`weights`: the frozen weights, in percent
+    of the total). `caveat` checks a run's weights against it without the register."""
+
+    programme: str
+    run: int
+    at: str
+    criteria_differ: bool
+    weights: Mapping[str, float]
+
+    def caveat(self, weights: Mapping[str, float]) -> Caveat | None:
+        """The caveat for a run at `weights` (fractions of 1), or None when its criteria
+        and weights are those frozen at the opening."""
+        if self.criteria_differ:
+            what = "criteria"
+        elif any(abs(self.weights.get(k, -1.0) - v * 100) > 1e-9 for k, v in weights.items()):
+            what = "weights"
+        else:
+            return None
+        return Caveat(
+            CRITERIA_CHANGED,
+            {
+                "programme": self.programme,
+                "opened_run": self.run,
+                "opened_at": self.at,
+                "what": what,
+            },
+        )
+
+
+def bid_opening(
+    where: str, programme: str | None, criteria_files: Sequence[FileRead]
+) -> BidOpening | None:
+    """`programme`'s bid opening in the register at `where`, compared with a run's criteria
+    files (None when there is no such programme, opening or register)."""
     from evaluator.register import is_url
 
     if programme is None or (not is_url(where) and not Path(where).exists()):
@@ -946,15 +975,12 @@ def opening_caveat(
     if opened is None:
         return None
     frozen = opened.record["criteria"]
-    if frozen["fingerprint"] != criteria_fingerprint(criteria_files):
-        what = "criteria"
-    elif any(abs(frozen["weights"].get(k, -1.0) - v * 100) > 1e-9 for k, v in weights.items()):
-        what = "weights"
-    else:
-        return None
-    return Caveat(
-        CRITERIA_CHANGED,
-        {"programme": programme, "opened_run": opened.seq, "opened_at": opened.at, "what": what},
+    return BidOpening(
+        programme,
+        opened.seq,
+        opened.at,
+        frozen["fingerprint"] != criteria_fingerprint(criteria_files),
+        dict(frozen["weights"]),
     )
 
 

@@ -9,6 +9,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ import pytest
 
 from evaluator import api
 from evaluator.analysis.explore import Explorer, percentages
-from evaluator.cli.explore import ExploreApp, Session, session_of
+from evaluator.cli.explore import ExploreApp, Session, explore_app, session_of
+from evaluator.render import i18n
 from tests.conftest import DEFAULT_CRITERIA, PROPOSALS, ROOT
 from tests.helpers import imported_after, unstaged_criteria
 
@@ -141,13 +143,16 @@ def test_a_step_takes_under_20_ms_with_100_proposals(tmp_path: Path) -> None:
 # The app, driven by Textual's headless pilot at 80 x 24.
 
 
-def _session(tmp_path: Path, criteria: Path = DEFAULT_CRITERIA) -> Session:
+def _session(
+    tmp_path: Path, criteria: Path = DEFAULT_CRITERIA, weights: dict[str, float] | None = None
+) -> Session:
     framework = api.load_criteria(criteria)
     save = tmp_path / "what-if.yaml"
     if framework.stages:
-        staged = api.compare_stages([PROPOSALS], framework, method="wsm")
+        staged = api.compare_stages([PROPOSALS], framework, weights=weights, method="wsm")
         return session_of(staged.final, "wsm", save, staged)
-    return session_of(api.compare([PROPOSALS], criteria=framework).details, "wsm", save)
+    details = api.compare([PROPOSALS], criteria=framework, weights=weights).details
+    return session_of(details, "wsm", save)
 
 
 def _drive(app: ExploreApp, steps: Callable[[Any], Awaitable[None]]) -> None:
@@ -198,6 +203,82 @@ def test_pricing_down_until_the_winner_changes(tmp_path: Path) -> None:
     assert "italy takes first place from south-korea" in screen
     assert session.weights[1] == pytest.approx(0.13)
     assert session.saved is not None and session.saved["pricing"] == pytest.approx(13.0)
+
+
+def test_pricing_up_until_the_winner_changes(tmp_path: Path, run_cli: Any) -> None:
+    """The issue's walk the other way: from a weighting under which italy leads (pricing at
+    10%), pricing pushed up until south-korea, the cheaper offer, takes first place; the
+    saved weights give the same ranking in `compare`."""
+    session = _session(tmp_path, weights={"pricing": 10})
+    app = ExploreApp(session)
+    seen: dict[str, Any] = {}
+
+    async def steps(pilot: Any) -> None:
+        seen["start"] = app.view_now.winner, _screen_text(app)
+        await pilot.press("tab", "right", "right", "right")  # 13%: italy holds up to 13.6%
+        await pilot.pause()
+        seen["before"] = app.view_now.winner, list(app.announcements)
+        await pilot.press("right")  # 14%
+        await pilot.pause()
+        seen["after"] = app.view_now.winner, list(app.announcements), _screen_text(app)
+        seen["order"] = [r.id for r in app.view_now.rows]
+        await pilot.press("s")
+        await pilot.pause()
+
+    _drive(app, steps)
+    winner, screen = seen["start"]
+    assert winner == "italy"
+    assert re.search(r"▓ pricing +10\.0% .*┃.* >13\.6% south-korea", screen)
+    assert seen["before"] == ("italy", [])
+    winner, announced, screen = seen["after"]
+    assert winner == "south-korea"
+    assert announced == [
+        "pricing 14.0%: south-korea takes first place from italy (tipping point 13.6%)"
+    ]
+    assert "south-korea takes first place from italy" in screen
+    result = run_cli("compare", "--weights-file", str(tmp_path / "what-if.yaml"), "-f", "json")
+    assert result.code == 0, result.err
+    import json
+
+    ranked = [p["id"] for p in json.loads(result.out)["results"]]
+    assert ranked == seen["order"] == ["south-korea", "italy"]
+
+
+def test_the_screen_in_malay_says_no_english_of_ours(tmp_path: Path) -> None:
+    """`--lang ms`: the ranking, the sliders, the keys, the announcement and a score card
+    in Bahasa Malaysia (what is English on both screens is names from the inputs)."""
+    from tests.test_i18n import _english_left, _inputs
+
+    def screens() -> list[str]:
+        app = explore_app(_session(tmp_path))
+        shots: list[str] = []
+
+        async def steps(pilot: Any) -> None:
+            await pilot.press("tab", *["left"] * 11)
+            await pilot.pause()
+            shots.append(_screen_text(app))
+            await pilot.press("m")
+            await pilot.pause()
+            shots.append(_screen_text(app))
+            await pilot.press("shift+tab", "shift+tab", "enter")  # the ranking's first row
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ScoreCard"
+            shots.append(_screen_text(app))
+
+        _drive(app, steps)
+        return shots
+
+    english = screens()
+    i18n.set_language("ms")
+    try:
+        malay = screens()
+    finally:
+        i18n.set_language("en")
+    assert "Jumlah" in malay[0] and "Keluar" in malay[0]
+    assert "mengambil tempat pertama daripada south-korea" in malay[0]
+    for one, other in zip(english, malay, strict=True):
+        assert one != other
+        assert _english_left(one, other, _inputs()) == []
 
 
 def test_the_saved_file_gives_the_same_ranking_in_compare(tmp_path: Path, run_cli: Any) -> None:
@@ -323,28 +404,82 @@ def test_no_color_is_respected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
 # The command.
 
 
+@dataclass
+class Headless:
+    """`evaluator explore` run headless: the keys it presses, the screens it saw (at the
+    start, and after the keys)."""
+
+    keys: list[str] = field(default_factory=list)
+    screens: list[str] = field(default_factory=list)
+
+
 @pytest.fixture
-def headless(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+def headless(monkeypatch: pytest.MonkeyPatch) -> Iterator[Headless]:
     """`evaluator explore` with the app run headless: it presses the keys listed."""
-    keys: list[str] = []
+    made = Headless()
     run = ExploreApp.run
 
     def headless_run(self: ExploreApp, **_: Any) -> None:
         async def pilot(p: Any) -> None:
             await p.pause()
-            await p.press(*keys)
+            made.screens.append(_screen_text(self))
+            await p.press(*made.keys)
             await p.pause()
+            made.screens.append(_screen_text(self))
             await p.press("q")
 
         run(self, headless=True, size=(80, 24), auto_pilot=pilot)
 
     monkeypatch.setattr(ExploreApp, "run", headless_run)
     monkeypatch.setattr("evaluator.cli.app._terminal", lambda: True)
-    yield keys
+    yield made
 
 
-def test_q_prints_the_weights_in_use(headless: list[str], run_cli: Any, tmp_path: Path) -> None:
-    headless.extend(["tab", "right", "right", "s"])
+PROGRAMME = "CSS-26 coastal surveillance ships (hypothetical)"  # the samples'
+
+
+def test_the_screen_says_the_weights_changed_after_bid_opening(
+    headless: Headless, run_cli: Any, tmp_path: Path
+) -> None:
+    register = str(tmp_path / "runs.db")
+    opened = run_cli("register", "open", "--programme", PROGRAMME, "--register", register)
+    assert opened.code == 0, opened.err
+    headless.keys.extend(["tab", "left"])
+    result = run_cli("explore", "--register", register, "--save", str(tmp_path / "w.yaml"))
+    assert result.code == 0, result.err
+    start, moved = (" ".join(screen.split()) for screen in headless.screens)
+    assert "bid opening" not in start  # the weights frozen at the opening
+    assert (
+        f"⚠ Criteria changed after bid opening: programme {PROGRAMME} was opened at run 1"
+    ) in moved
+    assert "this run's weights (a what-if) differ from those frozen then" in moved
+
+
+def test_the_screen_says_the_criteria_changed_after_bid_opening(
+    headless: Headless, run_cli: Any, tmp_path: Path
+) -> None:
+    import shutil
+
+    shutil.copytree(ROOT / "criteria", tmp_path / "criteria")
+    approved = tmp_path / "criteria" / "default.yaml"
+    approved.write_text(
+        approved.read_text(encoding="utf-8").replace("pass_mark: 40", "pass_mark: 45", 1),
+        encoding="utf-8",
+    )
+    register = str(tmp_path / "runs.db")
+    opened = run_cli(
+        "register", "open", "--programme", PROGRAMME, "--register", register,
+        "--criteria", str(approved),
+    )  # fmt: skip
+    assert opened.code == 0, opened.err
+    result = run_cli("explore", "--register", register, "--save", str(tmp_path / "w.yaml"))
+    assert result.code == 0, result.err
+    start = " ".join(headless.screens[0].split())
+    assert "this run's criteria files differ from those frozen then" in start
+
+
+def test_q_prints_the_weights_in_use(headless: Headless, run_cli: Any, tmp_path: Path) -> None:
+    headless.keys.extend(["tab", "right", "right", "s"])
     save = tmp_path / "w.yaml"
     result = run_cli("explore", "--save", str(save))
     assert result.code == 0, result.err
@@ -361,8 +496,8 @@ def test_q_prints_the_weights_in_use(headless: list[str], run_cli: Any, tmp_path
     )
 
 
-def test_save_with_record_stores_the_run(headless: list[str], run_cli: Any, tmp_path: Path) -> None:
-    headless.extend(["tab", *["left"] * 11, "s"])
+def test_save_with_record_stores_the_run(headless: Headless, run_cli: Any, tmp_path: Path) -> None:
+    headless.keys.extend(["tab", *["left"] * 11, "s"])
     register = tmp_path / "runs.db"
     result = run_cli(
         "explore", "--save", str(tmp_path / "w.yaml"), "--record", "--register", str(register)
@@ -385,11 +520,21 @@ def test_explore_needs_a_terminal(run_cli: Any) -> None:
     assert result.out == ""
 
 
-def test_the_docs_screenshot_is_the_apps() -> None:
-    svg = (ROOT / "docs" / "explore.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg")
-    assert "takes&#160;first&#160;place&#160;from&#160;south-korea" in svg
-    assert "(explore.svg)" in (ROOT / "docs" / "explore.md").read_text(encoding="utf-8")
+def test_the_docs_screenshots_are_the_apps() -> None:
+    """docs/explore.md shows the walk of the issue (pricing pushed up until the winner
+    changes), in both languages, as tests/explore_screenshot.py makes it."""
+    from tests.explore_screenshot import SHOTS
+
+    said = {
+        "en": "south-korea takes first place from italy",
+        "ms": "south-korea mengambil tempat pertama daripada italy",
+    }
+    page = (ROOT / "docs" / "explore.md").read_text(encoding="utf-8")
+    for lang, path in SHOTS.items():
+        svg = path.read_text(encoding="utf-8")
+        assert svg.startswith("<svg")
+        assert said[lang].replace(" ", "&#160;") in svg
+        assert f"({path.name})" in page
 
 
 def test_explore_refuses_method_all(run_cli: Any) -> None:

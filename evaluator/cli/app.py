@@ -1046,12 +1046,14 @@ def _explore(options: RunOptions, recorder: Recorder, paths: list[Path] | None, 
         )
     errors, final, staged = comparison.errors, comparison.details, comparison.stages
     _report(errors)
-    from evaluator.cli.explore import ExploreApp, session_of, weights_argument
+    from evaluator.cli.explore import explore_app, session_of, weights_argument
 
     session = session_of(final, options.method or framework.method, save, staged)
     if session.method not in session.explorer.methods:
         session.method = session.explorer.methods[0]
-    ExploreApp(session).run()
+    read = staged.proposals if staged is not None else [e.proposal for e in final.evaluations]
+    session.opening = recorder.opening(read)
+    explore_app(session).run()
     explorer = session.explorer
     sys.stdout.write(weights_argument(explorer.criteria, session.weights) + "\n")
     if session.saved is not None and recorder.record:

@@ -9,7 +9,7 @@ points, the announcement when one is crossed, a proposal's score card.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -25,15 +25,19 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Static
 
 from evaluator.analysis.explore import BIG_STEP, STEP, Crossing, Explorer, View, crossing
+from evaluator.render.i18n import N_, language
+from evaluator.render.i18n import gettext as _
 from evaluator.scoring.results import Evaluation
 
 # One glyph and one colour per criterion: the bars read without colour too (NO_COLOR).
 GLYPHS = "█▓▒░▚▞▙▟"
 COLOURS = ("cyan", "magenta", "yellow", "green", "blue", "red", "bright_cyan", "bright_magenta")
 BAR = 24  # characters for a total of 100
+NAME = 14  # characters of a proposal's id in the ranking
 TRACK = 25  # characters of a slider's track, 0% to 100%
 METHOD_CYCLE = ("wsm", "topsis", "promethee")
-COLUMNS = ("Rank", "Proposal", "Total", "Contributions", "Gates")
+COLUMNS = ("Rank", "Proposal", "Total", "Contributions", "Gates")  # the table's keys
+HEADINGS = (N_("Rank"), N_("Proposal"), N_("Total"), N_("Contributions"), N_("Gates"))
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Session:
     save_to: Path
     out: list[tuple[str, str]] = field(default_factory=list)  # (offer, why out: a stage id)
     saved: dict[str, float] | None = None  # the last weights saved, percent
+    opening: Any | None = None  # the programme's bid opening (api.BidOpening), if any
 
 
 def percent(w: float) -> str:
@@ -64,10 +69,43 @@ def weights_argument(criteria: Sequence[str], weights: Sequence[float]) -> str:
 
 def announce(change: Crossing) -> str:
     """Who takes first place, at what weight."""
-    where = "" if change.at is None else f" (tipping point {percent(change.at)})"
-    new = change.new or "no one"
-    old = change.old or "no one"
-    return f"{change.criterion} {percent(change.weight)}: {new} takes first place from {old}{where}"
+    new = change.new or _("no one")
+    old = change.old or _("no one")
+    if change.at is None:
+        text = _("{criterion} {weight}: {new} takes first place from {old}")
+    else:
+        text = _("{criterion} {weight}: {new} takes first place from {old} (tipping point {at})")
+    return text.format(
+        criterion=change.criterion,
+        weight=percent(change.weight),
+        new=new,
+        old=old,
+        at=percent(change.at or 0.0),
+    )
+
+
+def caveat_line(session: Session, weights: Sequence[float]) -> str:
+    """Criteria changed after the programme's bid opening, at these weights ("" if not):
+    the caveat a `compare` at them would carry (the saved file's run included)."""
+    if session.opening is None:
+        return ""
+    from evaluator.render.run import criteria_changed_sentence
+
+    found = session.opening.caveat(dict(zip(session.explorer.criteria, weights, strict=True)))
+    return "" if found is None else "⚠ " + criteria_changed_sentence(found)
+
+
+_MADE: dict[tuple[type[Any], str], type[Any]] = {}
+
+
+def in_language(cls: type[Any]) -> type[Any]:
+    """`cls` (an app or screen) with its keys' descriptions in the run's language: Textual
+    reads a class's BINDINGS once, when the class is made, so a subclass per language."""
+    key = (cls, language())
+    if key not in _MADE:
+        described = [replace(b, description=_(b.description)) for b in cls.BINDINGS]
+        _MADE[key] = type(cls.__name__, (cls,), {"BINDINGS": described})
+    return _MADE[key]
 
 
 def bar(parts: Sequence[float], width: int = BAR) -> Text:
@@ -91,10 +129,10 @@ class Slider(Widget, can_focus=True):
     Slider:focus { background: $boost; text-style: bold; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "nudge(-1)", "−1 pt", show=False),
-        Binding("right", "nudge(1)", "+1 pt", show=False),
-        Binding("shift+left", "nudge(-5)", "−5 pt", show=False),
-        Binding("shift+right", "nudge(5)", "+5 pt", show=False),
+        Binding("left", "nudge(-1)", N_("−1 pt"), show=False),
+        Binding("right", "nudge(1)", N_("+1 pt"), show=False),
+        Binding("shift+left", "nudge(-5)", N_("−5 pt"), show=False),
+        Binding("shift+right", "nudge(5)", N_("+5 pt"), show=False),
     ]
 
     class Moved(Message):
@@ -142,14 +180,18 @@ class Slider(Widget, can_focus=True):
         line.append("".join(track))
         line.append(" ")
         if holds is None:
-            line.append(f"no interval ({view.method})" if view.stability is None else "no winner")
+            line.append(
+                _("no interval ({method})").format(method=view.method)
+                if view.stability is None
+                else _("no winner")
+            )
         else:
             tips = []
             if stability is not None and stability.winner_below is not None:
                 tips.append(f"<{percent(holds[0])} {stability.winner_below}")
             if stability is not None and stability.winner_above is not None:
                 tips.append(f">{percent(holds[1])} {stability.winner_above}")
-            line.append("; ".join(tips) if tips else "holds 0-100%")
+            line.append("; ".join(tips) if tips else _("holds 0-100%"))
         self.line = line
         self.refresh()
 
@@ -161,9 +203,9 @@ class ScoreCard(ModalScreen[None]):
     """One proposal's score card at the current weights."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss", "Back"),
-        Binding("enter", "dismiss", "Back", show=False),
-        Binding("q", "dismiss", "Back", show=False),
+        Binding("escape", "dismiss", N_("Back")),
+        Binding("enter", "dismiss", N_("Back"), show=False),
+        Binding("q", "dismiss", N_("Back"), show=False),
     ]
     DEFAULT_CSS = """
     ScoreCard { align: center middle; }
@@ -178,10 +220,10 @@ class ScoreCard(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         e = self.evaluation
         table = Table(box=None, pad_edge=False, expand=True)
-        table.add_column("Criterion / sub-criterion")
-        table.add_column("Weight", justify="right")
-        table.add_column("Score", justify="right")
-        table.add_column("Adds", justify="right")
+        table.add_column(_("Criterion / sub-criterion"))
+        table.add_column(_("Weight"), justify="right")
+        table.add_column(_("Score"), justify="right")
+        table.add_column(_("Adds"), justify="right")
         by_id = {c.id: c for c in e.criteria}
         total = 0.0
         for k, name in enumerate(self.order):
@@ -196,11 +238,15 @@ class ScoreCard(ModalScreen[None]):
             for leaf in c.leaves:
                 table.add_row(f"  {leaf.title[:38]}", percent(leaf.weight), f"{leaf.score:.1f}", "")
         gates = (
-            "all gates passed"
+            _("all gates passed")
             if e.eligible
-            else "fails " + ", ".join(g.id for g in e.gates if not g.passed)
+            else _("fails {gates}").format(gates=", ".join(g.id for g in e.gates if not g.passed))
         )
-        head = Text(f"{e.id}: weighted-sum total {total:.2f}; {gates}  (Esc: back)")
+        head = Text(
+            _("{id}: weighted-sum total {total}; {gates}  (Esc: back)").format(
+                id=e.id, total=f"{total:.2f}", gates=gates
+            )
+        )
         with Vertical():
             yield Static(head)
             yield Static(table)
@@ -210,16 +256,18 @@ class ExploreApp(App[None]):
     """Walk the weights: the ranking follows every step."""
 
     TITLE = "evaluator explore"
+    ENABLE_COMMAND_PALETTE = False  # Textual's own commands, in English: none needed here
     CSS = """
     #head { height: 1; }
+    #caveat { height: auto; }
     #ranking { height: 1fr; }
     #sliders { height: auto; }
-    #status { height: 1; }
+    #status { height: auto; max-height: 2; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "method", "Method"),
-        Binding("s", "save", "Save"),
-        Binding("q", "quit", "Quit"),
+        Binding("m", "method", N_("Method")),
+        Binding("s", "save", N_("Save")),
+        Binding("q", "quit", N_("Quit")),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -235,6 +283,7 @@ class ExploreApp(App[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="head")
+        yield Static(id="caveat")
         table: DataTable[Any] = DataTable(id="ranking", cursor_type="row", zebra_stripes=False)
         yield table
         with Vertical(id="sliders"):
@@ -245,13 +294,13 @@ class ExploreApp(App[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, width in zip(COLUMNS, (4, 16, 7, BAR), strict=False):
-            table.add_column(label, width=width, key=label)
-        table.add_column("Gates", key="Gates")
+        for key, label, width in zip(COLUMNS, HEADINGS, (4, NAME, 7, BAR), strict=False):
+            table.add_column(_(label), width=max(width, len(_(label))), key=key)
+        table.add_column(_(HEADINGS[-1]), key=COLUMNS[-1])
         self.draw()
         self.query(Slider).first().focus()
         self.query_one("#status", Static).update(
-            "←/→ 1 pt, shift 5 · Tab: next · Enter: score card · m method · s save · q quit"
+            _("←/→ 1 pt, shift 5 · Tab: next · Enter: score card · m method · s save · q quit")
         )
 
     def draw(self) -> None:
@@ -261,14 +310,20 @@ class ExploreApp(App[None]):
             for k, name in enumerate(self.explorer.criteria)
         )
         self.query_one("#head", Static).update(Text(head))
+        warning = caveat_line(self.session, self.weights)
+        caveat = self.query_one("#caveat", Static)
+        caveat.display = bool(warning)
+        caveat.update(Text(warning, style="bold"))
         table = self.query_one(DataTable)
         cells: list[tuple[Any, ...]] = []
         for r in view.rows:
             rank = Text("—") if r.rank is None else Text(f"{'★' if r.rank == 1 else ' '}{r.rank}")
-            gates = "✓" if r.eligible else "✗ gate"
-            cells.append((rank, r.id[:16], f"{r.total:7.2f}", bar(r.contributions), gates))
+            gates = "✓" if r.eligible else _("✗ gate")
+            cells.append((rank, r.id[:NAME], f"{r.total:7.2f}", bar(r.contributions), gates))
         for offer, stage in self.session.out:
-            cells.append((Text("—"), offer[:16], "", Text(""), f"✗ out at {stage}"))
+            # Where its bar would be: the Gates column stays narrow enough for 80 columns.
+            out = Text(_("✗ out at {stage}").format(stage=stage)[:BAR])
+            cells.append((Text("—"), offer[:NAME], "", out, ""))
         self.row_ids = [r.id for r in view.rows] + [offer for offer, _ in self.session.out]
         # Rows are keyed by position and updated in place (a step changes cells, not rows):
         # a table cleared and filled again at each step costs more than the step itself.
@@ -295,21 +350,22 @@ class ExploreApp(App[None]):
             words = announce(change)
             self.announcements.append(words)
             self.query_one("#status", Static).update(Text(words, style="bold"))
-            self.notify(words, title="First place changes")
+            self.notify(words, title=_("First place changes"))
         self.draw()
 
     def on_data_table_row_selected(self, message: DataTable.RowSelected) -> None:
         key = self.row_ids[message.cursor_row]
         found = next((e for e in self.explorer.evaluations if e.id == key), None)
         if found is not None:
-            self.push_screen(ScoreCard(found, self.weights, self.explorer.criteria))
+            card = in_language(ScoreCard)
+            self.push_screen(card(found, self.weights, self.explorer.criteria))
 
     def action_method(self) -> None:
         methods = [m for m in METHOD_CYCLE if m in self.explorer.methods]
         self.method = methods[(methods.index(self.method) + 1) % len(methods)]
         self.session.method = self.method
         self.view_now = self.explorer.view(self.weights, self.method)
-        self.query_one("#status", Static).update(f"method: {self.method}")
+        self.query_one("#status", Static).update(_("method: {method}").format(method=self.method))
         self.draw()
 
     def action_save(self) -> None:
@@ -326,15 +382,19 @@ class ExploreApp(App[None]):
             self.notify(f"{self.session.save_to}: {exc.strerror}", severity="error")
             return
         self.session.saved = shown
-        words = f"saved {self.session.save_to} (method {self.method})"
+        words = _("saved {file} (method {method})").format(
+            file=self.session.save_to, method=self.method
+        )
         self.query_one("#status", Static).update(words)
         self.notify(words)
 
 
 def session_of(comparison: Any, method: str, save_to: Path, staged: Any | None = None) -> Session:
     """The app's session from a weighted-sum comparison (a staged run's final one, with the
-    offers out at a stage listed as such)."""
-    explorer = Explorer(comparison)
+    offers out at a stage listed as such), its titles in the run's language."""
+    from evaluator.render.language import localized
+
+    explorer = Explorer(localized(comparison, language()))
     out: list[tuple[str, str]] = []
     if staged is not None:
         seen = {e.id for e in comparison.evaluations}
@@ -343,5 +403,11 @@ def session_of(comparison: Any, method: str, save_to: Path, staged: Any | None =
                 if outcome.id not in seen:
                     out.append((outcome.id, result.stage.id))
                     seen.add(outcome.id)
-    titles = {c.id: c.title for c in comparison.criteria.criteria}
+    titles = {c.id: c.title for c in explorer.comparison.criteria.criteria}
     return Session(explorer, method, explorer.base, titles, save_to, out)
+
+
+def explore_app(session: Session) -> ExploreApp:
+    """The app for `session`, its keys described in the run's language."""
+    app: ExploreApp = in_language(ExploreApp)(session)
+    return app

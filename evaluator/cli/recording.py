@@ -116,12 +116,17 @@ class Recorder:
 
     def caveat(self, proposals: Sequence[Any], weights: Mapping[str, float]) -> Any | None:
         """Criteria changed after bid opening, for this run's programme (or None)."""
-        from evaluator.api import common_programme, opening_caveat
+        opening = self.opening(proposals)
+        return None if opening is None else opening.caveat(weights)
+
+    def opening(self, proposals: Sequence[Any]) -> Any | None:
+        """This run's programme's bid opening (`api.BidOpening`), or None."""
+        from evaluator.api import bid_opening, common_programme
 
         if self.location is None:
             return None
         programme = self.programme if self.programme is not None else common_programme(proposals)
-        return opening_caveat(self.location, programme, self.criteria_files, weights)
+        return bid_opening(self.location, programme, self.criteria_files)
 
     def store(
         self,
