@@ -276,6 +276,40 @@ def test_english_stays_the_default(
     assert f"{bad_proposal}:3:3: {ENGLISH}\n" in result.stderr
 
 
+COMMAND_LINE_ERRORS = [
+    (("compare", "--bom"), 2, "--bom: digunakan bersama --format csv", "goes with"),
+    (
+        ("compare", "--weights", "pricing=0.4"),
+        2,
+        "'pricing=0.4' kelihatan seperti pecahan daripada 1",
+        "reads like a fraction",
+    ),
+    (
+        ("compare", "--weights", "pricing=40", "--weights-file", "x.yaml"),
+        2,
+        "--weights-file: berikan --weights atau --weights-file, bukan kedua-duanya",
+        "not both",
+    ),
+    (("compare", "--output", "{file}"), 1, "sudah wujud; tambah --force", "already exists"),
+    (("compare", "--stage", "nowhere"), 2, "tiada peringkat `nowhere`", "no stage"),
+    (("explore", "--method", "all"), 2, "satu kaedah pada satu masa", "one method at a time"),
+    (("explore",), 2, "explore: memerlukan terminal", "needs a terminal"),
+]
+
+
+@pytest.mark.parametrize(("args", "code", "malay", "english"), COMMAND_LINE_ERRORS)
+def test_the_command_lines_own_errors_in_malay(
+    bad_proposal: Path, args: tuple[str, ...], code: int, malay: str, english: str
+) -> None:
+    """The command line's own refusals (its options, its outputs) are in the catalogue."""
+    argv = [str(bad_proposal) if a == "{file}" else a for a in args]
+    result = _process(*argv, "--lang", "ms")
+    assert result.returncode == code, result.stderr
+    assert malay in result.stderr
+    assert english not in result.stderr
+    assert english in _process(*argv).stderr
+
+
 def test_an_unknown_language_is_a_usage_error() -> None:
     result = _process("compare", "proposals", "--lang", "fr")
     assert (result.returncode, result.stdout) == (2, "")

@@ -43,6 +43,7 @@ from evaluator.cli.recording import (
 )
 from evaluator.errors import EvaluatorError, OutputError, Problem, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES, discover
+from evaluator.messages import command_line as said
 from evaluator.render import RenderOptions, i18n
 from evaluator.render.problems import problem_line
 
@@ -250,10 +251,14 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
         _, path = install_script(shell=shell, prog_name="evaluator", complete_var=_COMPLETE_VAR)
     except OSError as exc:
         raise OutputError.at(
-            "--install-completion", f"cannot install the {shell} script: {exc.strerror or exc}"
+            "--install-completion",
+            said.CANNOT_INSTALL_COMPLETION(shell=shell, reason=str(exc.strerror or exc)),
         ) from None
     sys.stderr.write(
-        f"{shell} completion installed in {path}; it works in shells started from now on\n"
+        i18n.gettext(
+            "{shell} completion installed in {path}; it works in shells started from now on"
+        ).format(shell=shell, path=path)
+        + "\n"
     )
     raise typer.Exit()
 
@@ -408,13 +413,9 @@ def _check_spreadsheet(chosen: Format, output: str | None, bom: bool) -> None:
     """`--bom` goes with CSV; a workbook (xlsx, binary) goes to --output or to a standard
     output that is not a terminal (a file or a pipe), never onto a screen."""
     if bom and chosen is not Format.CSV:
-        raise UsageError.at("--bom", "goes with --format csv (a byte-order mark for Excel)")
+        raise UsageError.at("--bom", said.BOM_WITHOUT_CSV)
     if chosen is Format.XLSX and output is None and sys.stdout.isatty():
-        raise UsageError.at(
-            "--format",
-            "xlsx is a binary workbook, not for a terminal: give --output FILE "
-            "(or redirect standard output to a file)",
-        )
+        raise UsageError.at("--format", said.XLSX_ON_TERMINAL)
 
 
 def _write_stdout(text: str | bytes, fmt: Format = Format.TABLE) -> None:
@@ -462,8 +463,9 @@ def _stdout_failure(exc: OSError) -> OutputError:
     """Standard output cannot be written (a full disk, a closed stdout): an ordinary error,
     exit status 1. What it still holds is dropped, so that the exit does not fail again."""
     _drop_stdout()
-    reason = "it is closed" if isinstance(exc, _StdoutClosed) else exc.strerror or str(exc)
-    return OutputError([Problem("evaluator", f"cannot write to standard output: {reason}")])
+    closed = i18n.gettext("it is closed")
+    reason = closed if isinstance(exc, _StdoutClosed) else exc.strerror or str(exc)
+    return OutputError([Problem("evaluator", said.CANNOT_WRITE_STDOUT(reason=reason))])
 
 
 def _flush_stdout() -> None:
@@ -548,30 +550,27 @@ def _interactive() -> bool:
 def _ask(question: str) -> bool:
     """A yes-or-no question on stderr, no unless answered yes. (typer.confirm would write
     a space to stdout, where the result goes.)"""
-    sys.stderr.write(f"{question} [y/N]: ")
+    sys.stderr.write(i18n.gettext("{question} [y/N]: ").format(question=question))
     sys.stderr.flush()
-    return sys.stdin.readline().strip().lower() in ("y", "yes")
+    # The Malay yes (ya) too; y and yes in every language.
+    return sys.stdin.readline().strip().lower() in ("y", "yes", i18n.gettext("yes"))
 
 
 def _confirm_long_run(reason: str | None, yes: bool) -> None:
     """A long analysis runs with --yes, or when the person at the terminal says so."""
     if reason is None or yes:
         return
-    if _interactive() and _ask(f"{reason} (it may take minutes). Run it?"):
+    if _interactive() and _ask(
+        i18n.gettext("{reason} (it may take minutes). Run it?").format(reason=reason)
+    ):
         return
-    raise UsageError.at(
-        "--samples",
-        f"{reason}: add --yes to run it anyway (it may take minutes), or draw fewer --samples",
-    )
+    raise UsageError.at("--samples", said.TOO_MANY_DRAWS(reason=reason))
 
 
 def _check_weighted_sum(method: str) -> None:
     """The robustness analysis works on weighted-sum totals only."""
     if method != Method.WSM:
-        raise UsageError.at(
-            "--sensitivity",
-            f"the analysis works on weighted-sum totals, not {method}: add --method wsm (or all)",
-        )
+        raise UsageError.at("--sensitivity", said.SENSITIVITY_NEEDS_WSM(method=method))
 
 
 def _load_criteria(options: RunOptions, classification: str | None = None) -> Any:
@@ -594,10 +593,7 @@ def _classification(value: str | None) -> str | None:
     found = level(value)
     if found is None:
         raise UsageError.at(
-            "--classification",
-            f"{value!r} is not a classification level: one of "
-            + ", ".join(LEVELS)
-            + " (or RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET)",
+            "--classification", said.NOT_A_CLASSIFICATION(value=value, levels=", ".join(LEVELS))
         )
     return found
 
@@ -664,10 +660,7 @@ def compare(
 
     def html_only(chosen: Format) -> None:
         if sensitivity and chosen is not Format.HTML:
-            raise UsageError.at(
-                "--sensitivity",
-                "goes with --format html; for the terminal, run `evaluator sensitivity`",
-            )
+            raise UsageError.at("--sensitivity", said.SENSITIVITY_HTML_ONLY)
         _check_spreadsheet(chosen, output, bom)
 
     options = run_options(
@@ -802,10 +795,11 @@ def _compare_stages(
 
     known = [s.id for s in framework.stages]
     if stage is not None and not known:
-        raise UsageError.at("--stage", f"{framework.file} has no stages")
+        raise UsageError.at("--stage", said.NO_STAGES(file=str(framework.file)))
     if stage is not None and stage not in known:
         raise UsageError.at(
-            "--stage", f"no stage `{stage}` in {framework.file}: its stages are {', '.join(known)}"
+            "--stage",
+            said.NO_SUCH_STAGE(stage=stage, file=str(framework.file), stages=", ".join(known)),
         )
     with _progress("reading proposals") as on_file:
         staged = api.compare_stages(
@@ -1006,15 +1000,9 @@ def explore(
         jobs=jobs,
     )
     if options.method is Method.ALL:
-        raise UsageError.at(
-            "--method", "explore shows one method at a time: wsm, topsis or promethee (m switches)"
-        )
+        raise UsageError.at("--method", said.ONE_METHOD_AT_A_TIME)
     if not _terminal():
-        raise UsageError.at(
-            "explore",
-            "needs a terminal (standard input and output): for the ranking at some weights, "
-            "run `evaluator compare --weights ...`",
-        )
+        raise UsageError.at("explore", said.NEEDS_A_TERMINAL)
     with Recorder(record, register, by, programme) as recorder:
         _explore(options, recorder, paths, save)
 
@@ -1320,11 +1308,7 @@ def sensitivity(
 
     def weighted_sum_and_spread(chosen: Format) -> None:
         if method is not None and method != Method.WSM:
-            raise UsageError.at(
-                "--method",
-                f"sensitivity works on weighted-sum totals, so "
-                f"only wsm is accepted, not {method!r}",
-            )
+            raise UsageError.at("--method", said.ONLY_WSM(method=method))
         api.parse_spread(spread)  # refused before any file is read
 
     options = run_options(
@@ -1345,11 +1329,7 @@ def sensitivity(
         framework = _load_criteria(options, level)
         recorder.criteria_read(framework)
         if framework.stages and not framework.stages[-1].recommend:
-            raise UsageError.at(
-                "--criteria",
-                f"the last stage of {framework.file} has no `recommend: true`: there is no "
-                "weighted evaluation to analyse",
-            )
+            raise UsageError.at("--criteria", said.NO_RECOMMENDATION(file=str(framework.file)))
         # With stages, the weighted evaluation among the offers that passed every stage
         # (sealed envelopes unopened), as `compare` recommends among them.
         with _progress("reading proposals") as on_file:
@@ -1583,7 +1563,7 @@ def _check_date(option: str, value: str) -> None:
     try:
         date.fromisoformat(value[:10])
     except ValueError:
-        raise UsageError.at(option, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise UsageError.at(option, said.NOT_A_DATE(value=value)) from None
 
 
 @app.command("show")
@@ -1660,7 +1640,7 @@ def replay(
     where = _location(register, criteria)
     stored, contents = api.stored_run(where, run)
     if stored.result is None:
-        raise UsageError.at("RUN", f"run {stored.seq} is a bid opening: there is no result")
+        raise UsageError.at("RUN", said.OPENING_HAS_NO_RESULT(run=stored.seq))
     _code, text, errors = run_again(stored, contents.get, "json", where)
     identical = text == stored.result
     differences = [] if identical else json_differences(stored.result, text)
@@ -1858,14 +1838,11 @@ def new_proposal(
     from evaluator.model.template import id_from_file_name, proposal_template
 
     if file.suffix.lower() not in YAML_SUFFIXES:
-        raise UsageError.at(str(file), "a proposal file name ends in .yaml or .yml")
+        raise UsageError.at(str(file), said.NOT_A_YAML_NAME)
     if country is not None and not country.strip():
-        raise UsageError.at("--country", "give the country's name")
+        raise UsageError.at("--country", said.NO_COUNTRY)
     if file.exists() or file.is_symlink():
-        raise OutputError.at(
-            str(file),
-            "already exists; `evaluator new` never overwrites a file (choose another name)",
-        )
+        raise OutputError.at(str(file), said.NEW_NEVER_OVERWRITES)
     from evaluator.scoring.derive import used_fields
 
     framework = _load_criteria(RunOptions(criteria=criteria))
@@ -1986,7 +1963,9 @@ def _run(args: list[str]) -> None:
         sys.exit(130)
     except _Stopped as stop:  # the run unwound: no temporary file is left
         with contextlib.suppress(OSError, ValueError):  # after SIGHUP, no terminal perhaps
-            sys.stderr.write(f"evaluator: stopped by {signal.Signals(stop.number).name}\n")
+            name = signal.Signals(stop.number).name
+            sys.stderr.write(i18n.gettext("evaluator: stopped by {signal}").format(signal=name))
+            sys.stderr.write("\n")
             sys.stderr.flush()
         sys.exit(128 + stop.number)
     except BrokenPipeError:
@@ -2002,9 +1981,11 @@ def _run(args: list[str]) -> None:
             raise
         what = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
         sys.stderr.write(
-            f"evaluator: internal error ({what}). This is a bug: "
-            "please report it with the command and the output of --debug "
-            "(evaluator --debug COMMAND ...).\n"
+            i18n.gettext(
+                "evaluator: internal error ({what}). This is a bug: please report it with "
+                "the command and the output of --debug (evaluator --debug COMMAND ...)."
+            ).format(what=what)
+            + "\n"
         )
         sys.exit(3)
     finally:

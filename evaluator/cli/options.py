@@ -16,6 +16,7 @@ from pathlib import Path
 
 from evaluator.errors import EvaluatorError, InputError, Problem, SettingError, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES
+from evaluator.messages import command_line as said
 from evaluator.render import FORMATS
 
 
@@ -93,7 +94,7 @@ def run_options(
     if check is not None:
         check(chosen)
     if weights_file is not None and weights is not None:
-        raise UsageError.at("--weights-file", "give --weights or --weights-file, not both")
+        raise UsageError.at("--weights-file", said.BOTH_WEIGHTS)
     what_if = (
         parse_weights(weights)
         if weights_file is None
@@ -105,7 +106,7 @@ def run_options(
 def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
     """`value` if it is one of `choices`, else a usage error about `option`."""
     if value not in choices:
-        raise UsageError.at(option, f"{value!r} is not one of: " + ", ".join(choices))
+        raise UsageError.at(option, said.NOT_ONE_OF(value=value, choices=", ".join(choices)))
     return value
 
 
@@ -131,24 +132,21 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
         # too large, and nothing so small that it would silently become 0.
         value = number_value(number)
         if not sep or not _CRITERION_ID.match(name) or value is None:
-            raise UsageError.at(
-                "--weights",
-                "expected NAME=PERCENT (a criterion id and a "
-                f"percentage from 0 to 100), got {_shown(part)}",
-            )
+            raise UsageError.at("--weights", said.WEIGHT_SYNTAX(part=_shown(part)))
         if name in weights:
-            raise UsageError.at("--weights", f"`{name}` is given twice")
+            raise UsageError.at("--weights", said.WEIGHT_TWICE(name=name))
         if not 0 <= value <= 100:
-            raise UsageError.at(
-                "--weights", f"{_shown(part)}: a weight is a percentage of the total, from 0 to 100"
-            )
+            raise UsageError.at("--weights", said.WEIGHT_RANGE(part=_shown(part)))
         if not percent and 0 < value <= 1:
             raise UsageError.at(
                 "--weights",
-                f"{_shown(part)} reads like a fraction of 1, but weights are "
-                f"percentages of the total: for {value * 100:g}% write "
-                f"{name}={value * 100:g} (or {name}={number}% if you mean "
-                f"{value:g}%)",
+                said.WEIGHT_FRACTION(
+                    part=_shown(part),
+                    percent=f"{value * 100:g}",
+                    name=name,
+                    number=number,
+                    mean=f"{value:g}",
+                ),
             )
         weights[name] = float(value)
     return weights
@@ -167,24 +165,17 @@ def read_weights_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[st
         or set(data) != {"weights"}
         or not isinstance(data["weights"], dict)
     ):
-        raise InputError.at(
-            document.file,
-            "expected one key, `weights`, a mapping of criterion ids to percentages of the "
-            "total (weights: {pricing: 40})",
-            1,
-            1,
-        )
+        raise InputError.at(document.file, said.WEIGHTS_FILE_SHAPE, 1, 1)
     weights: dict[str, float] = {}
     for name, value in data["weights"].items():
         line, column = document.marks.get(("weights", name), (None, None))
         if not isinstance(name, str) or not _CRITERION_ID.match(name):
-            raise InputError.at(document.file, f"`{name}` is not a criterion id", line, column)
+            raise InputError.at(
+                document.file, said.NOT_A_CRITERION_ID(name=str(name)), line, column
+            )
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise InputError.at(
-                document.file,
-                f"`{name}`: expected a percentage of the total, from 0 to 100, got {value!r}",
-                line,
-                column,
+                document.file, said.WEIGHT_FILE_RANGE(name=name, value=value), line, column
             )
         weights[name] = float(value)
     return weights

@@ -12,6 +12,7 @@ from pathlib import Path
 from evaluator.errors import OutputError
 from evaluator.io.atomic import publish
 from evaluator.io.files import YAML_SUFFIXES
+from evaluator.messages import command_line as said
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -32,10 +33,7 @@ def write_output(
     name = str(path)
     if name.endswith(("/", os.sep)) or (os.altsep and name.endswith(os.altsep)):
         # Path() would drop the slash and write a file of the folder's name.
-        raise OutputError.at(
-            name,
-            f"names a folder (it ends in '/'); give --output a file name, such as {name}result.txt",
-        )
+        raise OutputError.at(name, said.OUTPUT_NAMES_A_FOLDER(example=f"{name}result.txt"))
     path = Path(path)
     name = str(path)
     inputs = list(inputs)
@@ -44,24 +42,18 @@ def write_output(
     except (FileNotFoundError, NotADirectoryError):
         pass  # a new file: the checks below say whether its folder will do
     except OSError as exc:  # a name too long, a loop of links: nothing to write to
-        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+        raise OutputError.at(name, said.CANNOT_WRITE(reason=str(exc.strerror or exc))) from None
     target = _identity(path)
     if target is not None and target in {_identity(source) for source in inputs}:
-        raise OutputError.at(
-            name, "is an input file of this run; it is never overwritten (choose another --output)"
-        )
+        raise OutputError.at(name, said.OUTPUT_IS_AN_INPUT)
     if path.suffix.lower() in YAML_SUFFIXES:
         # A folder given as input: its YAML files are inputs, now or on the next run.
         folder_id = _identity(path.parent)
         for source in inputs:
             if folder_id is not None and _identity(source) == folder_id:
-                raise OutputError.at(
-                    name,
-                    f"is in the input folder {source}, where it would "
-                    "be read as a proposal (choose another --output)",
-                )
+                raise OutputError.at(name, said.OUTPUT_IN_INPUT_FOLDER(folder=str(source)))
     if path.is_dir():
-        raise OutputError.at(name, "is a folder; give a file name to --output")
+        raise OutputError.at(name, said.OUTPUT_IS_A_FOLDER)
     if path.exists() and not path.is_file():
         # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it; a rename
         # would replace the device node itself.
@@ -69,20 +61,20 @@ def write_output(
             with open(path, "wb") as out:
                 out.write(_utf8(text))
         except OSError as exc:
-            raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+            raise OutputError.at(name, said.CANNOT_WRITE(reason=str(exc.strerror or exc))) from None
         return
     if not force and os.path.lexists(path):
-        nowhere = "" if path.exists() else " (a link to nowhere)"
-        raise OutputError.at(name, f"already exists{nowhere}; add --force to replace it")
+        exists = said.ALREADY_EXISTS if path.exists() else said.ALREADY_EXISTS_DANGLING
+        raise OutputError.at(name, exists)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError.at(name, f"the folder {folder} does not exist")
+        raise OutputError.at(name, said.NO_SUCH_FOLDER(folder=str(folder)))
     try:
         publish(path, _utf8(text), replace=force)
     except FileExistsError:  # another run published the same new name meanwhile
-        raise OutputError.at(name, "already exists; add --force to replace it") from None
+        raise OutputError.at(name, said.ALREADY_EXISTS) from None
     except OSError as exc:
-        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+        raise OutputError.at(name, said.CANNOT_WRITE(reason=str(exc.strerror or exc))) from None
 
 
 def _utf8(text: str | bytes) -> bytes:
