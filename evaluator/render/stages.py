@@ -158,12 +158,13 @@ def closing_lines(staged: Staged, limit: int | None = None) -> list[str]:
 
 
 def render_text(staged: Staged, fmt: str, options: RenderOptions, final: str) -> str:
-    """The stages, then the final comparison as the format renders it (`final`)."""
+    """The stages, then the final comparison as the format renders it (`final`). The CSV
+    is the contract: its titles stay the criteria file's default (English) ones."""
+    if fmt == "csv":
+        return render_csv(staged)
     staged = localized_staged(staged, options.lang)
     if fmt == "markdown":
         return render_markdown(staged, final)
-    if fmt == "csv":
-        return render_csv(staged)
     return render_table(staged, options, final)
 
 
