@@ -73,6 +73,15 @@ def test_every_help_page_is_in_malay(path: tuple[str, ...]) -> None:
     assert evaluator_process("--lang", "ms", *path, "--help").stdout == malay.stdout
 
 
+@pytest.mark.parametrize("group", [(), ("register",)], ids=["evaluator", "register"])
+def test_the_malay_command_list_is_not_cut_at_80_columns(group: tuple[str, ...]) -> None:
+    """Each command's purpose, its help's first line, fits the list uncut (as in English)."""
+    help_page = evaluator_process(*group, "--lang", "ms", "--help", columns=80).stdout
+    listed = help_page.split("Arahan:\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(listed) >= 2
+    assert [line for line in listed if line.endswith("...")] == []
+
+
 def test_the_malay_help_check_finds_english_left() -> None:
     english = evaluator_process("compare", "--help").stdout
     assert _english_left(_ours(english), _ours(english), _inputs())
