@@ -1949,7 +1949,14 @@ def _run(args: list[str]) -> None:
             args = take_language(args)  # --lang anywhere: the words' language from here on
             # As app(...) does, with values converted without pydantic where typer's own
             # conversion would give the same (evaluator/cli/coercion.py).
-            install(typer.main.get_command(app))(args=args, prog_name="evaluator")
+            command = install(typer.main.get_command(app))
+            if i18n.language() == "en":
+                command(args=args, prog_name="evaluator")
+            else:  # --help and usage errors in the run's language (cli/localise.py)
+                from evaluator.cli.localise import localised
+
+                with localised(command):
+                    command(args=args, prog_name="evaluator")
         finally:
             _flush_stdout()
     except EvaluatorError as exc:
