@@ -410,6 +410,10 @@ def _run_id(run: Any) -> str:
     return " ".join(run.values[0] if hasattr(run, "marks") else run)
 
 
+# The HTML report's audit trail quotes the exchange rates in render/criteria.py's words
+# (`rates_text`), translated on the branch of the `criteria` command's translation: until
+# then, the runs of a report with the sample criteria say them in English (strict xfails).
+RATES_ENGLISH = "render/criteria.py's rates_text, in the HTML report's audit trail"
 ERROR_RUNS = [
     ("validate", "{bad}"),
     ("score", "{bad}"),
@@ -417,7 +421,10 @@ ERROR_RUNS = [
     ("score", "{bad}", "--format", "csv"),
     ("compare", "proposals", "{bad}"),
     ("compare", "proposals", "{bad}", "--format", "markdown"),
-    ("compare", "proposals", "{bad}", "--format", "html", "--output", "{out}"),
+    pytest.param(
+        ("compare", "proposals", "{bad}", "--format", "html", "--output", "{out}"),
+        marks=pytest.mark.xfail(strict=True, reason=RATES_ENGLISH),
+    ),
     ("compare", "proposals", "--weights", "nosuch=10"),
     ("compare", "{missing}"),
     ("sensitivity", "proposals", "--weights", "nosuch=10"),
@@ -522,6 +529,20 @@ SAMPLE_RUNS = [
         ("compare", "proposals", "--panel", "panel", "--format", "html", "--output", "{out}"),
         id="compare html",
     ),
+    pytest.param(
+        (
+            "compare",
+            "proposals",
+            "--panel",
+            "panel",
+            "--format",
+            "html",
+            "--sensitivity",
+            "--output",
+            "{out}",
+        ),
+        id="compare sensitivity html",
+    ),
     pytest.param(("score", "proposals/italy.yaml", "--panel", "panel"), id="score table"),
     pytest.param(
         ("score", "proposals/italy.yaml", "--panel", "panel", "--format", "markdown"),
@@ -532,14 +553,40 @@ SAMPLE_RUNS = [
         ("sensitivity", "proposals", "--samples", "200", "--format", "markdown"),
         id="sensitivity markdown",
     ),
+    pytest.param(
+        ("sensitivity", "proposals", "--samples", "200", "--values"),
+        id="sensitivity values table",
+    ),
+    pytest.param(
+        ("sensitivity", "proposals", "--samples", "200", "--values", "--format", "markdown"),
+        id="sensitivity values markdown",
+    ),
 ]
 # The runs whose output still holds English of ours: each flips to a failure (strict) the
 # day its modules are translated, and comes off this list.
+# (RATES_ENGLISH, above.)
 STILL_ENGLISH = {
     "compare html",
-    "sensitivity table",
-    "sensitivity markdown",
+    "compare sensitivity html",
 }
+
+# What a reader of the HTML report reads: the text of its elements and its tooltips and
+# labels (title, aria-label, alt); not the stylesheet. A block (a paragraph, a cell, a
+# heading, a chart's label) ends a phrase; `<code>` is a name or a command, no sentence
+# (as a backquoted one in the terminal); `<wbr>` is no space.
+_HTML_DROPPED = re.compile(r"<(style|code)\b[^>]*>.*?</\1>", re.DOTALL | re.IGNORECASE)
+_HTML_LABELS = re.compile(r'\b(?:title|aria-label|alt)="([^"]*)"')
+_HTML_INLINE = re.compile(r"</?(?:a|strong|em|b|i|span|abbr|small|sub|sup|tspan)\b[^>]*>")
+
+
+def _html_text(page: str) -> str:
+    import html
+
+    page = _HTML_DROPPED.sub(" | ", page).replace("<wbr>", "")
+    labels = [html.unescape(label) for label in _HTML_LABELS.findall(page)]
+    page = _HTML_INLINE.sub(" ", page)
+    text = html.unescape(re.sub(r"<[^>]+>", " | ", page))
+    return " | ".join([text, *labels])
 
 
 def _english_left(english: str, malay: str, inputs: tuple[str, set[str]]) -> list[str]:
@@ -586,9 +633,7 @@ def test_a_malay_run_on_the_samples_says_no_english_sentence_of_ours(
         assert result.code == 0, result.err
         text = result.out + result.err
         if report.exists():
-            import html
-
-            text += html.unescape(re.sub(r"<[^>]+>", " ", report.read_text(encoding="utf-8")))
+            text += _html_text(report.read_text(encoding="utf-8"))
             report.unlink()
         return text
 
@@ -605,3 +650,37 @@ def test_the_sample_check_finds_english_left() -> None:
     same = "the title of the tender, 2.5 ahead of italy, italy sincerity good"
     inputs = ("the title of the tender", {"italy", "sincerity", "good"})
     assert _english_left(same, same, inputs) == ["ahead of italy, italy sincerity good"]
+
+
+def test_the_html_text_is_what_a_reader_reads() -> None:
+    page = (
+        "<style>/* The report's only stylesheet */</style>"
+        "<p>Recommended: <strong>italy</strong> <code>no_<wbr>listed</code> today</p>"
+        '<td title="weight today 20%">Ranking holds</td><td>never<wbr>more</td>'
+    )
+    text = " ".join(_html_text(page).split())
+    assert "stylesheet" not in text
+    assert "Recommended: italy" in text  # inline markup does not end a phrase
+    assert "no_" not in text and "listed" not in text  # code is no sentence
+    assert "weight today 20%" in text  # a tooltip is read
+    assert "nevermore" in text
+    words = PHRASE_WORDS.findall(text)
+    assert "Ranking holds never" not in " ".join(words)  # a cell ends a phrase
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown"])
+def test_the_sensitivity_analysis_names_the_criteria_in_the_report_language(
+    run_cli: RunCli, fmt: str
+) -> None:
+    """`title: {en: …, ms: …}`: the analysis in Malay heads with the Malay title, in
+    English with the English one (its JSON too: the contract's default text)."""
+    import yaml
+
+    title = yaml.safe_load((ROOT / "criteria" / "default.yaml").read_text(encoding="utf-8"))[
+        "title"
+    ]
+    args = ("sensitivity", "proposals", "--samples", "50", "--format", fmt)
+    english, malay = run_cli(*args), run_cli(*args, "--lang", "ms")
+    flat = [" ".join(run.out.split()) for run in (english, malay)]
+    assert title["en"] in flat[0] and title["ms"] not in flat[0]
+    assert title["ms"] in flat[1] and title["en"] not in flat[1]

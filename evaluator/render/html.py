@@ -314,7 +314,11 @@ def contribution_chart(comparison: Comparison, ranks: bool = True) -> BarChart:
         weighted = sum(seg.value for seg in segments)
         total = f"{weighted:.2f}" if comparison.method == Method.WSM else f"Σ {weighted:.2f}"
         words = "; ".join(f"{seg.series.title} {seg.value:.2f}" for seg in segments)
-        status = "" if e.eligible else " Ineligible."
+        described = (
+            _("{id}: weighted sum {total} = {parts}.")
+            if e.eligible
+            else _("{id}: weighted sum {total} = {parts}. Ineligible.")
+        ).format(id=e.id, total=f"{weighted:.2f}", parts=words)
         bars.append(
             Bar(
                 e.id,
@@ -325,7 +329,7 @@ def contribution_chart(comparison: Comparison, ranks: bool = True) -> BarChart:
                 round(x, 2),
                 total,
                 e.eligible,
-                f"{e.id}: weighted sum {weighted:.2f} = {words}.{status}",
+                described,
             )
         )
     ticks = tuple(Tick(round(left + v * scale, 2), str(v)) for v in (0, 25, 50, 75, 100))
@@ -366,10 +370,10 @@ class StabilityChart(ChartFrame):
 
 
 def _interval_words(interval: tuple[float, float] | None) -> str:
-    return (
-        "never"
-        if interval is None
-        else f"{percent(interval[0], 1, 'up')} to {percent(interval[1], 1, 'down')}"
+    if interval is None:
+        return _("never")
+    return _("{low} to {high}").format(
+        low=percent(interval[0], 1, "up"), high=percent(interval[1], 1, "down")
     )
 
 
@@ -395,9 +399,15 @@ def stability_chart(stability: Mapping[str, Stability]) -> StabilityChart:
                 band(s.ranking),
                 round(left + s.weight * plot_width, 2),
                 percent(s.weight, 2),
-                f"{s.criterion}: weight today {percent(s.weight, 2)}; the winner holds from "
-                f"{_interval_words(s.winner)}; the whole ranking holds from "
-                f"{_interval_words(s.ranking)}.",
+                _(
+                    "{criterion}: weight today {today}; the winner holds from {winner}; the "
+                    "whole ranking holds from {ranking}."
+                ).format(
+                    criterion=s.criterion,
+                    today=percent(s.weight, 2),
+                    winner=_interval_words(s.winner),
+                    ranking=_interval_words(s.ranking),
+                ),
             )
         )
     ticks = tuple(
@@ -477,7 +487,7 @@ def _grid_cell(criterion: CriterionScore | None) -> Cell:
     if criterion is None:
         return _blank()
     if has_raw(criterion):  # a raw value is no score: shown as it is, untinted
-        return _raw_cell(None, "raw values, not scores", criterion_score_text(criterion))
+        return _raw_cell(None, _("raw values, not scores"), criterion_score_text(criterion))
     return heat_cell(criterion.score)
 
 
@@ -521,9 +531,9 @@ def gate_grid(comparison: Comparison) -> list[GateRow]:
 def value_text(value: object) -> str:
     """A field value as a briefing writes it: 1,600,000,000, yes, [use, maintain], missing."""
     if value is None:
-        return "missing"
+        return _("missing")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, int | float):
         return number_text(value)
     if isinstance(value, tuple | list):
@@ -547,16 +557,18 @@ def estimate_note(leaf: LeafScore) -> str:
     ranged = leaf.range
     if ranged is not None:
         bounds = f"{number_text(ranged.low)}–{number_text(ranged.high)}"
-        basis = "likely value" if ranged.likely is not None else "midpoint"
-        return f"{RANGED_MARK} estimate: {basis} of {bounds}"
+        return (
+            _("{mark} estimate: likely value of {bounds}")
+            if ranged.likely is not None
+            else _("{mark} estimate: midpoint of {bounds}")
+        ).format(mark=RANGED_MARK, bounds=bounds)
     uncertain = leaf.uncertain
     if uncertain is not None:
         if uncertain.low is not None and uncertain.high is not None:
-            return (
-                f"{RANGED_MARK} from estimates: {number_text(uncertain.low)}–"
-                f"{number_text(uncertain.high)}"
+            return _("{mark} from estimates: {low}–{high}").format(
+                mark=RANGED_MARK, low=number_text(uncertain.low), high=number_text(uncertain.high)
             )
-        return f"{RANGED_MARK} from estimates"
+        return _("{mark} from estimates").format(mark=RANGED_MARK)
     return ""
 
 
@@ -620,7 +632,7 @@ def ineligible_reasons(comparison: Comparison) -> list[tuple[str, str]]:
         for g in e.gates
         if not g.passed
     ] + [
-        (e.id, "does not meet " + "; ".join(failures(e)))
+        (e.id, _("does not meet {unmet}").format(unmet="; ".join(failures(e))))
         for e in comparison.evaluations
         if failures(e)
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from rich import box
@@ -24,10 +25,13 @@ from evaluator.analysis.sensitivity import (
 )
 from evaluator.render import RenderOptions, decimals, percent
 from evaluator.render.data import SCHEMA_VERSION, number, range_data, what_if_data
-from evaluator.render.i18n import in_english
+from evaluator.render.i18n import N_, in_english, ngettext
+from evaluator.render.i18n import gettext as _
+from evaluator.render.language import localized
 from evaluator.render.layout import WORDS, broken, fit_table, needed_width
 from evaluator.render.markdown_text import Markdown, md
 from evaluator.render.markdown_text import row as _row
+from evaluator.render.methods import ordinal as _ordinal
 from evaluator.render.run import caveat_sentences, what_if_sentence
 from evaluator.render.table import bar, print_to_text
 from evaluator.render.text.notes import note_text, notes_text
@@ -140,24 +144,32 @@ def discount_sentence(result: Sensitivity, detail: bool = True) -> str | None:
     def rate(value: float) -> str:
         return percent(value, 2)
 
-    searched = f"{rate(d.searched[0])} to {rate(d.searched[1])}"
-    head = f"Discount rate (today {rate(d.today)}): "
+    searched = _("{low} to {high}").format(low=rate(d.searched[0]), high=rate(d.searched[1]))
     if d.status == NOT_USED:
-        return head + "no criterion scores the lifecycle cost, the one figure it moves."
-    if d.status == HOLDS:
-        text = head + f"{winner} stays first at every rate from {searched}."
+        verdict = _("no criterion scores the lifecycle cost, the one figure it moves.")
+    elif d.status == HOLDS:
+        verdict = _("{winner} stays first at every rate from {searched}.").format(
+            winner=winner, searched=searched
+        )
     else:
         low, high = (rate(x) for x in d.winner_holds)
-        text = head + f"{winner} stays first from {low} to {high}"
-        if d.below is not None:
-            text += f"; below {low}, {d.below} leads"
-        if d.above is not None:
-            text += f"; above {high}, {d.above} leads"
-        text += "."
-    if detail:
-        text += (
-            f" Rates searched from {searched}, each end to {d.resolution * 100:g} percentage point."
+        verdict = _("{winner} stays first from {low} to {high}").format(
+            winner=winner, low=low, high=high
         )
+        if d.below is not None:
+            verdict += _("; below {low}, {id} leads").format(low=low, id=d.below)
+        if d.above is not None:
+            verdict += _("; above {high}, {id} leads").format(high=high, id=d.above)
+        verdict += "."
+    text = _("Discount rate (today {today}): {verdict}").format(
+        today=rate(d.today), verdict=verdict
+    )
+    if d.status == NOT_USED:
+        return text
+    if detail:
+        text += " " + _(
+            "Rates searched from {searched}, each end to {resolution} percentage point."
+        ).format(searched=searched, resolution=f"{d.resolution * 100:g}")
     return text
 
 
@@ -220,13 +232,15 @@ def long_run_text(run: LongRun) -> str:
 
 def _excluded_reason(gates: Iterable[GateResult]) -> str:
     failed = [g.id for g in gates if not g.passed]
-    return "fails gate " + ", ".join(failed) if failed else "ineligible"
+    return _("fails gate {ids}").format(ids=", ".join(failed)) if failed else _("ineligible")
 
 
 def render(result: Sensitivity, fmt: str, options: RenderOptions) -> str:
     """The analysis in the requested format: table, json or markdown."""
     if fmt == "json":
         return json.dumps(sensitivity_data(result), indent=2, ensure_ascii=False) + "\n"
+    # The criteria's titles in the report's language where the file gives them.
+    result = replace(result, comparison=localized(result.comparison, options.lang))
     if fmt == "markdown":
         return _markdown(result)
     return _table(result, options)
@@ -248,22 +262,33 @@ def describe_spread(result: Sensitivity) -> str:
     """How the weights were drawn, in words (no count)."""
     spread = result.acceptability.spread
     if spread is None:
-        text = "weights drawn uniformly from every possible weighting"
+        text = _("weights drawn uniformly from every possible weighting")
     else:
-        text = f"each weight drawn within ±{spread:.0%} of today's and renormalised"
+        text = _("each weight drawn within ±{spread} of today's and renormalised").format(
+            spread=f"{spread:.0%}"
+        )
     if result.values is not None:
         count, rates = len(result.values.figures), len(result.values.rates)
         if count or not rates:
-            text += (
-                f", and {count} ranged figure{'s' if count != 1 else ''} drawn within "
-                f"{'their ranges' if count != 1 else 'its range'}"
-            )
+            text += ngettext(
+                ", and {count} ranged figure drawn within its range",
+                ", and {count} ranged figures drawn within their ranges",
+                count,
+            ).format(count=count)
         if rates:
             text += (
-                f"{' and' if count else ', and'} {rates} exchange "
-                f"rate{'s' if rates != 1 else ''} drawn within "
-                f"{'their ranges' if rates != 1 else 'its range'}"
-            )
+                ngettext(
+                    " and {count} exchange rate drawn within its range",
+                    " and {count} exchange rates drawn within their ranges",
+                    rates,
+                )
+                if count
+                else ngettext(
+                    ", and {count} exchange rate drawn within its range",
+                    ", and {count} exchange rates drawn within their ranges",
+                    rates,
+                )
+            ).format(count=rates)
     return text
 
 
@@ -272,14 +297,35 @@ def rate_lines(result: Sensitivity) -> list[str]:
     assert result.values is not None
     currency = result.comparison.criteria.currency
     return [
-        f"{r.currency}: {number_text(r.range.low)}–{number_text(r.range.high)} {currency}"
-        + ("" if r.range.likely is None else f", likely {number_text(r.range.likely)}")
-        + f" ({r.range.distribution}), shared by {', '.join(r.proposals)}"
+        (
+            _("{code}: {low}–{high} {currency} ({distribution}), shared by {ids}")
+            if r.range.likely is None
+            else _(
+                "{code}: {low}–{high} {currency}, likely {likely} ({distribution}), shared by {ids}"
+            )
+        ).format(
+            code=r.currency,
+            low=number_text(r.range.low),
+            high=number_text(r.range.high),
+            currency=currency,
+            likely="" if r.range.likely is None else number_text(r.range.likely),
+            distribution=distribution(r.range.distribution),
+            ids=", ".join(r.proposals),
+        )
         for r in result.values.rates
     ]
 
 
-RATES_TITLE = (
+# How a ranged figure is drawn (evaluator.model.ranges), as a sentence names it.
+DISTRIBUTIONS = {"triangular": N_("triangular"), "uniform": N_("uniform")}
+
+
+def distribution(name: str) -> str:
+    """`triangular` or `uniform` in the run's language."""
+    return _(DISTRIBUTIONS[name]) if name in DISTRIBUTIONS else name
+
+
+RATES_TITLE = N_(
     "Exchange rates drawn (currency risk): one draw of each rate per draw, for every "
     "proposal priced in that currency"
 )
@@ -288,30 +334,40 @@ RATES_TITLE = (
 def describe_draws(result: Sensitivity) -> str:
     """How many weightings were drawn, and from which seed."""
     a = result.acceptability
-    return f"{a.samples:,} draw{'s' if a.samples != 1 else ''}, seed {a.seed}"
+    return ngettext(
+        "{count:,} draw, seed {seed}", "{count:,} draws, seed {seed}", a.samples
+    ).format(count=a.samples, seed=a.seed)
 
 
 def headline(result: Sensitivity) -> list[str]:
     """How safe the winner is, in two or three sentences a committee can read at a glance."""
     if result.winner is None:
         if not result.proposals and not result.excluded:
-            return ["No proposal could be scored."]
-        return ["No proposal passes every gate: there is no winner to test."]
+            return [_("No proposal could be scored.")]
+        return [_("No proposal passes every gate: there is no winner to test.")]
     winner = result.winner
     tied = [e.id for e in result.proposals if e.rank == 1]
     lines = []
     if len(tied) > 1:
         lines.append(
-            f"{', '.join(tied)} tie for first place today; the figures below test "
-            f"{winner}, the first of them by id."
+            _(
+                "{ids} tie for first place today; the figures below test {winner}, the first "
+                "of them by id."
+            ).format(ids=", ".join(tied), winner=winner)
         )
     if len(result.proposals) == 1:
-        lines.append(f"{winner} is the only eligible proposal: no weighting can change the winner.")
+        lines.append(
+            _("{winner} is the only eligible proposal: no weighting can change the winner.").format(
+                winner=winner
+            )
+        )
         return lines
     tip = result.tipping_point
     if tip is None:
         lines.append(
-            f"{winner} stays first whichever single weight moves, anywhere from 0% to 100%."
+            _(
+                "{winner} stays first whichever single weight moves, anywhere from 0% to 100%."
+            ).format(winner=winner)
         )
     else:
         lines.append(tipping_sentence(winner, tip, typed=_retypable(result, tip.criterion)))
@@ -319,12 +375,24 @@ def headline(result: Sensitivity) -> list[str]:
     others = sorted(
         ((s[0], i) for i, s in shares.items() if s[0] > 0 and i != winner), key=lambda x: -x[0]
     )
-    named = ", ".join(f"{i} in {_percent(x)}" for x, i in others[:3])
-    more = f" and {len(others) - 3} more" if len(others) > 3 else ""
-    rest = f"; {named}{more}" if others else "; no other proposal ever does"
+    named = ", ".join(_("{id} in {share}").format(id=i, share=_percent(x)) for x, i in others[:3])
+    if len(others) > 3:
+        named = _("{named} and {count} more").format(named=named, count=len(others) - 3)
+    draws = {
+        "spread": describe_spread(result),
+        "draws": describe_draws(result),
+        "winner": winner,
+        "share": _percent(shares[winner][0]),
+    }
     lines.append(
-        f"With {describe_spread(result)} ({describe_draws(result)}), {winner} ranks "
-        f"first in {_percent(shares[winner][0])} of draws{rest}."
+        _("With {spread} ({draws}), {winner} ranks first in {share} of draws; {others}.").format(
+            others=named, **draws
+        )
+        if others
+        else _(
+            "With {spread} ({draws}), {winner} ranks first in {share} of draws; no other "
+            "proposal ever does."
+        ).format(**draws)
     )
     if result.values is not None:
         lines.append(confidence_sentence(result))
@@ -347,22 +415,49 @@ def tipping_sentence(winner: str, tip: TippingPoint, code: str = "", typed: bool
     the other weights are not the file's and one option could not say them)."""
     up = tip.to > tip.weight
     if tip.past is None:  # no round figure past the crossing: the crossing itself
-        verb = "rises above" if up else "falls below"
         return (
-            f"{winner} stays first unless {tip.criterion}'s weight {verb} "
-            f"{percent(tip.to, 4)} (today {percent(tip.weight, 4)}), when "
-            f"{tip.new_winner} would lead; no smaller change of a single weight changes "
-            "the winner."
+            _(
+                "{winner} stays first unless {criterion}'s weight rises above {to} (today "
+                "{today}), when {new_winner} would lead; no smaller change of a single weight "
+                "changes the winner."
+            )
+            if up
+            else _(
+                "{winner} stays first unless {criterion}'s weight falls below {to} (today "
+                "{today}), when {new_winner} would lead; no smaller change of a single weight "
+                "changes the winner."
+            )
+        ).format(
+            winner=winner,
+            criterion=tip.criterion,
+            to=percent(tip.to, 4),
+            today=percent(tip.weight, 4),
+            new_winner=tip.new_winner,
         )
     places = max(1, decimals(tip.past))
     bound = percent(tip.to, places, "down" if up else "up")
     past = percent(tip.past, places)
     command = f" ({code}--weights {tip.criterion}={past.removesuffix('%')}{code})" if typed else ""
     return (
-        f"{winner} stays first while {tip.criterion}'s weight is "
-        f"{'at most' if up else 'at least'} {bound} (today {percent(tip.weight, 2)}); at "
-        f"{past} {tip.new_winner} leads{command}. No smaller change of a single weight "
-        "changes the winner."
+        _(
+            "{winner} stays first while {criterion}'s weight is at most {bound} (today "
+            "{today}); at {past} {new_winner} leads{command}. No smaller change of a single "
+            "weight changes the winner."
+        )
+        if up
+        else _(
+            "{winner} stays first while {criterion}'s weight is at least {bound} (today "
+            "{today}); at {past} {new_winner} leads{command}. No smaller change of a single "
+            "weight changes the winner."
+        )
+    ).format(
+        winner=winner,
+        criterion=tip.criterion,
+        bound=bound,
+        today=percent(tip.weight, 2),
+        past=past,
+        new_winner=tip.new_winner,
+        command=command,
     )
 
 
@@ -377,10 +472,10 @@ def confidence_sentence(result: Sensitivity) -> str:
             key=lambda pair: (pair[0] != result.winner, -pair[1]),
         )
     ]
-    return (
-        "Confidence (the share of the figures' draws in which a proposal ranks first "
-        "with its own central weights): " + ", ".join(named) + "."
-    )
+    return _(
+        "Confidence (the share of the figures' draws in which a proposal ranks first with "
+        "its own central weights): {factors}."
+    ).format(factors=", ".join(named))
 
 
 def figure_rows(result: Sensitivity, limit: int | None = None) -> list[list[str]]:
@@ -403,8 +498,10 @@ def risk_lines(result: Sensitivity) -> list[str]:
     """Each gate that the drawn figures would make a proposal fail, and how often."""
     assert result.values is not None
     return [
-        f"{r.proposal} would fail gate {r.gate} ({r.field}) in {_percent(r.failures)} of "
-        "the draws; it is eligible at its point estimates, where eligibility is decided."
+        _(
+            "{id} would fail gate {gate} ({field}) in {share} of the draws; it is eligible at "
+            "its point estimates, where eligibility is decided."
+        ).format(id=r.proposal, gate=r.gate, field=r.field, share=_percent(r.failures))
         for r in result.values.gate_risks
         if r.failures > 0
     ]
@@ -416,7 +513,7 @@ def _ends(s: Stability) -> str:
         parts.append(f"↓ {s.winner_below}")
     if s.winner_above is not None:
         parts.append(f"↑ {s.winner_above}")
-    return "  ".join(parts) or "never"
+    return "  ".join(parts) or _("never")
 
 
 def interval_text(interval: Interval | None) -> str:
@@ -444,12 +541,15 @@ def stability_bar(s: Stability, width: int) -> str:
 def _excluded_lines(result: Sensitivity) -> list[str]:
     if len(result.excluded) > 5:  # a long list would push the answer off the screen
         return [
-            f"{len(result.excluded)} ineligible proposals are left out ("
-            + ", ".join(e.id for e in result.excluded[:3])
-            + ", …): see --format json."
+            _("{count} ineligible proposals are left out ({ids}, …): see --format json.").format(
+                count=len(result.excluded), ids=", ".join(e.id for e in result.excluded[:3])
+            )
         ]
     return [
-        f"{e.id} is left out: ineligible ({_excluded_reason(e.gates)})." for e in result.excluded
+        _("{id} is left out: ineligible ({reason}).").format(
+            id=e.id, reason=_excluded_reason(e.gates)
+        )
+        for e in result.excluded
     ]
 
 
@@ -460,7 +560,12 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
     what_if = what_if_sentence(result.comparison)
     parts: list[RenderableType] = [
         *([Text(what_if, style="bold yellow")] if what_if else []),
-        Text(f"Robustness of the recommendation: {result.comparison.criteria.title}", style="bold"),
+        Text(
+            _("Robustness of the recommendation: {title}").format(
+                title=result.comparison.criteria.title
+            ),
+            style="bold",
+        ),
     ]
     sentences = headline(result)
     for i, sentence in enumerate(sentences):
@@ -478,7 +583,13 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
             _acceptability_table(result, options),
         ]
         if len(result.proposals) == 1:  # else the headline says it, in the same words
-            parts.append(Text(f"Draws: {describe_spread(result)} ({describe_draws(result)})."))
+            parts.append(
+                Text(
+                    _("Draws: {spread} ({draws}).").format(
+                        spread=describe_spread(result), draws=describe_draws(result)
+                    )
+                )
+            )
         parts += [
             _central_table(result, options),
         ]
@@ -486,7 +597,7 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
             if result.values.figures:
                 parts += _figures_part(result, options)
             if result.values.rates:
-                parts.append(Text(RATES_TITLE + ":"))
+                parts.append(Text(_(RATES_TITLE) + ":"))
                 parts += [
                     Padding(broken(Text(line), options.width - 2), (0, 0, 0, 2), expand=False)
                     for line in rate_lines(result)
@@ -494,29 +605,31 @@ def _table(result: Sensitivity, options: RenderOptions) -> str:
             parts += [Text(line, style="yellow") for line in risk_lines(result)]
     for line in _excluded_lines(result):
         parts.append(Text(line, style="red"))
-    parts += [Text(f"Caveat: {s}", style="yellow") for s in caveat_sentences(result.comparison)]
+    parts += [
+        Text(_("Caveat: {caveat}").format(caveat=s), style="yellow")
+        for s in caveat_sentences(result.comparison)
+    ]
     for note in result.notes:
-        parts.append(Text(f"Note: {note_text(note)}.", style="yellow"))
+        parts.append(Text(_("Note: {note}.").format(note=note_text(note)), style="yellow"))
     return print_to_text(options, *parts)
 
 
 def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
     names = {k: k.replace("_", " ") for k in result.stability}  # lets a name wrap
-    longest = max(len("Criterion"), *(len(n) for n in names.values()))
+    criterion, today, then = _("Criterion"), _("Today"), _("Then first")
+    longest = max(len(criterion), *(len(n) for n in names.values()))
     name_width = min(16, longest)
     ends = {k: _ends(s).replace("  ", "\n") for k, s in result.stability.items()}
-    ends_width = max(
-        len("Then first"), *(len(line) for e in ends.values() for line in e.split("\n"))
-    )
+    ends_width = max(len(then), *(len(line) for e in ends.values() for line in e.split("\n")))
     # The bar takes what the other columns leave: each of the six columns has a cell of
     # padding either side, one between columns, and one at each edge of the table. On a
     # terminal too narrow for a useful bar the numbers alone remain.
-    fixed = len("Today") + len("0.0–100.0%") * 2 + ends_width + 6 * 3 + 1
+    fixed = len(today) + len("0.0–100.0%") * 2 + ends_width + 6 * 3 + 1
     if options.width - fixed - min(longest, 24) >= 20:  # room for whole names, and a bar
         name_width = min(longest, 24)
     elif options.width - fixed - name_width < 20:  # narrow: names wrap at every space
         words = [len(word) for n in names.values() for word in n.split()]
-        name_width = min(name_width, max(len("Criterion"), *words))
+        name_width = min(name_width, max(len(criterion), *words))
     bar_width = min(50, options.width - fixed - name_width)
     drawn = bar_width >= 12
 
@@ -525,24 +638,30 @@ def _stability_table(result: Sensitivity, options: RenderOptions) -> Table:
             box=box.SIMPLE_HEAD,
             title_justify="left",
             caption_justify="left",
-            title="Weight stability: one weight moves from 0% to 100%, the "
-            "others keep their proportions",
+            title=_(
+                "Weight stability: one weight moves from 0% to 100%, the others keep their "
+                "proportions"
+            ),
             padding=padding,
             caption=(
-                f"{RANKING_HOLDS} ranking holds  {WINNER_HOLDS} winner holds  "
-                f"{WINNER_CHANGES} winner changes  {TODAY} today's weight  "
+                _(
+                    "{ranking} ranking holds  {winner} winner holds  {changes} winner changes  "
+                    "{today} today's weight  "
+                ).format(
+                    ranking=RANKING_HOLDS, winner=WINNER_HOLDS, changes=WINNER_CHANGES, today=TODAY
+                )
                 if drawn
                 else ""
             )
-            + "↓ ↑ first below/above it",
+            + _("↓ ↑ first below/above it"),
         )
-        table.add_column("Criterion", width=name_width)
-        table.add_column("Today", justify="right", no_wrap=True)
-        table.add_column("Winner\nholds", no_wrap=True, min_width=9)
-        table.add_column("Ranking\nholds", no_wrap=True, min_width=9)
+        table.add_column(criterion, width=name_width)
+        table.add_column(today, justify="right", no_wrap=True)
+        table.add_column(_("Winner\nholds"), no_wrap=True, min_width=9)
+        table.add_column(_("Ranking\nholds"), no_wrap=True, min_width=9)
         if drawn:
             table.add_column("0%" + "100%".rjust(bar_width - 2), no_wrap=True, width=bar_width)
-        table.add_column("Then first", min_width=ends_width)  # ids wrap at spaces only
+        table.add_column(then, min_width=ends_width)  # ids wrap at spaces only
         for k, s in result.stability.items():
             bar_cell = [Text(stability_bar(s, bar_width))] if drawn else []
             table.add_row(
@@ -571,7 +690,7 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
     shares = result.acceptability.shares
     rest = result.acceptability.rest
     ranks = len(result.proposals)
-    name_width = max(len("Proposal"), *(len(i) for i in shares))
+    name_width = max(len(_("Proposal")), *(len(i) for i in shares))
     # A rank column is "100% " and a bar of 10, with padding and a separator: 18 cells.
     # Ranks that do not fit are lumped into one last column.
     cell = 18
@@ -583,9 +702,9 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
         box=box.SIMPLE_HEAD,
         title_justify="left",
         caption_justify="left",
-        title="Rank acceptability: the share of draws at each rank",
+        title=_("Rank acceptability: the share of draws at each rank"),
     )
-    table.add_column("Proposal", no_wrap=True)
+    table.add_column(_("Proposal"), no_wrap=True)
     for r in range(shown):
         table.add_column(_ordinal(r + 1), no_wrap=True)
     if lumped:
@@ -600,11 +719,11 @@ def _acceptability_table(result: Sensitivity, options: RenderOptions) -> Table:
         table.add_row(identity, *cells, style="bold" if identity == result.winner else "")
     if len(listed) < len(shares):
         more = len(shares) - len(listed)
-        table.caption = (
-            f"{more} more proposal{'s never rank' if more != 1 else ' never ranks'}"
-            " in the top "
-            f"{shown}: see --format json"
-        )
+        table.caption = ngettext(
+            "{count} more proposal never ranks in the top {shown}: see --format json",
+            "{count} more proposals never rank in the top {shown}: see --format json",
+            more,
+        ).format(count=more, shown=shown)
     return table
 
 
@@ -624,21 +743,21 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
             box=box.SIMPLE_HEAD,
             title_justify="left",
             caption_justify="left",
-            title="Central weights: the average weighting under which each proposal comes first",
+            title=_("Central weights: the average weighting under which each proposal comes first"),
             caption=caption,
         )
-        table.add_column("Proposal", no_wrap=True)
+        table.add_column(_("Proposal"), no_wrap=True)
         for heading in headings:
             table.add_column(heading, justify="right")
         shows = confident and result.values is not None
         if shows:
-            table.title = (
-                f"{table.title}, and its confidence: how often it stays first "
-                "there as the figures vary"
+            table.title = _(
+                "Central weights: the average weighting under which each proposal comes "
+                "first, and its confidence: how often it stays first there as the figures vary"
             )
-            table.add_column("confidence", justify="right")
+            table.add_column(_("confidence"), justify="right")
         table.add_row(
-            "(today)",
+            _("(today)"),
             *(percent(w) for w in weights.values()),
             *([""] if shows else []),
             style="dim",
@@ -660,13 +779,15 @@ def _central_table(result: Sensitivity, options: RenderOptions) -> Table:
         central_weights = table(short, legend)
         if needed_width(central_weights) > options.width and confidence:
             # no room for the confidence column: its figures are in the sentence above
-            central_weights = table(short, legend + " Confidence: see above.", confident=False)
+            central_weights = table(
+                short, legend + " " + _("Confidence: see above."), confident=False
+            )
     return fit_table(central_weights, options.width)
 
 
 FIGURES_SHOWN = 12  # a longer list is in the JSON
 FIGURES_TABLE_WIDTH = 90  # narrower, the figures are listed one a line
-FIGURES_TITLE = (
+FIGURES_TITLE = N_(
     "Ranged figures drawn: triangular with a likely value, uniform without (as "
     "written, in the offer's currency)"
 )
@@ -678,9 +799,13 @@ def _figures_part(result: Sensitivity, options: RenderOptions) -> list[Renderabl
     figures = result.values.figures
     if options.width >= FIGURES_TABLE_WIDTH:
         return [fit_table(_figures_table(result), options.width)]
-    lines: list[RenderableType] = [Text(FIGURES_TITLE + ":")]
+    lines: list[RenderableType] = [Text(_(FIGURES_TITLE) + ":")]
     for proposal, name, low, likely, high in figure_rows(result, FIGURES_SHOWN):
-        shown = f"{low}–{high}" + ("" if likely == "—" else f", likely {likely}")
+        shown = (
+            f"{low}–{high}"
+            if likely == "—"
+            else _("{low}–{high}, likely {likely}").format(low=low, high=high, likely=likely)
+        )
         lines.append(
             Padding(
                 broken(Text(f"{proposal} {name}: {shown}"), options.width - 2),
@@ -689,7 +814,7 @@ def _figures_part(result: Sensitivity, options: RenderOptions) -> list[Renderabl
             )
         )
     if len(figures) > FIGURES_SHOWN:
-        lines.append(Text(f"  … and {len(figures) - FIGURES_SHOWN} more: see --format json"))
+        lines.append(Text("  " + _more_figures(len(figures) - FIGURES_SHOWN)))
     return lines
 
 
@@ -697,30 +822,31 @@ def _figures_table(result: Sensitivity) -> Table:
     assert result.values is not None
     figures = result.values.figures
     table = Table(
-        box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left", title=FIGURES_TITLE
+        box=box.SIMPLE_HEAD, title_justify="left", caption_justify="left", title=_(FIGURES_TITLE)
     )
-    table.add_column("Proposal", no_wrap=True)
-    table.add_column("Figure")
-    for heading in ("Low", "Likely", "High"):
+    table.add_column(_("Proposal"), no_wrap=True)
+    table.add_column(_("Figure"))
+    for heading in (_("Low"), _("Likely"), _("High")):
         table.add_column(heading, justify="right", no_wrap=True)
     for row in figure_rows(result, FIGURES_SHOWN):
         table.add_row(*row)
     if len(figures) > FIGURES_SHOWN:
-        table.caption = f"… and {len(figures) - FIGURES_SHOWN} more: see --format json"
+        table.caption = _more_figures(len(figures) - FIGURES_SHOWN)
     return table
+
+
+def _more_figures(count: int) -> str:
+    return _("… and {count} more: see --format json").format(count=count)
 
 
 def _never_first(never: list[str]) -> str | None:
     if not never:
         return None
     if len(never) > 5:
-        return f"{len(never)} proposals never rank first."
-    return f"{', '.join(never)} never rank{'s' if len(never) == 1 else ''} first."
-
-
-def _ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+        return _("{count} proposals never rank first.").format(count=len(never))
+    return ngettext("{ids} never ranks first.", "{ids} never rank first.", len(never)).format(
+        ids=", ".join(never)
+    )
 
 
 # --- markdown -----------------------------------------------------------------------------
@@ -730,30 +856,34 @@ def _markdown_values(result: Sensitivity) -> list[str]:
     assert result.values is not None
     confidence = zip(result.proposals, result.values.confidence, strict=True)
     lines = [
-        "### Confidence",
+        "### " + _("Confidence"),
         "",
-        "The share of the figures' draws in which a proposal ranks first with its own "
-        "central weights.",
+        _(
+            "The share of the figures' draws in which a proposal ranks first with its own "
+            "central weights."
+        ),
         "",
-        _row(["Proposal", "Confidence"]),
+        _row([_("Proposal"), _("Confidence")]),
         _row(["---", "---:"]),
     ]
     lines += [_row([e.id, "—" if c is None else _percent(c)]) for e, c in confidence]
     lines.append("")
     if result.values.figures:
         lines += [
-            "### Ranged figures",
+            "### " + _("Ranged figures"),
             "",
-            "Drawn triangular with a likely value, uniform without; as written, in the "
-            "offer's currency.",
+            _(
+                "Drawn triangular with a likely value, uniform without; as written, in the "
+                "offer's currency."
+            ),
             "",
-            _row(["Proposal", "Figure", "Low", "Likely", "High"]),
+            _row([_("Proposal"), _("Figure"), _("Low"), _("Likely"), _("High")]),
             _row(["---", "---", "---:", "---:", "---:"]),
         ]
         lines += [_row(list(row)) for row in figure_rows(result)]
         lines.append("")
     if result.values.rates:
-        lines += ["### Exchange rates", "", md(RATES_TITLE) + ".", ""]
+        lines += ["### " + _("Exchange rates"), "", md(_(RATES_TITLE)) + ".", ""]
         lines += [f"- {md(line)}" for line in rate_lines(result)]
         lines.append("")
     lines += [f"- {md(line)}" for line in risk_lines(result)]
@@ -768,7 +898,7 @@ def _markdown_acceptability(result: Sensitivity) -> list[str]:
     heads = [_ordinal(r + 1) for r in range(listed)]
     if a.rest is not None:
         heads.append(rank_span(listed + 1, ranks))
-    lines = [_row(["Proposal", *heads]), _row(["---", *("---:" for _ in heads)])]
+    lines = [_row([_("Proposal"), *heads]), _row(["---", *("---:" for _head in heads)])]
     if a.rest is None:
         return lines + [_row([i, *(_percent(x) for x in row)]) for i, row in a.shares.items()]
     reach = [(i, row) for i, row in a.shares.items() if sum(row) > 0]
@@ -777,8 +907,9 @@ def _markdown_acceptability(result: Sensitivity) -> list[str]:
         lines += [
             "",
             md(
-                f"{len(a.shares) - len(reach)} more proposals never rank in the "
-                f"top {listed}: see --format json."
+                _(
+                    "{count} more proposals never rank in the top {listed}: see --format json."
+                ).format(count=len(a.shares) - len(reach), listed=listed)
             ),
         ]
     return lines
@@ -787,7 +918,10 @@ def _markdown_acceptability(result: Sensitivity) -> list[str]:
 def _markdown(result: Sensitivity) -> str:
     # Every text from a file goes through md() (evaluator/render/markdown_text.py); _row
     # escapes each cell that is not our own Markdown.
-    lines = [f"## Robustness: {md(result.comparison.criteria.title)}", ""]
+    lines = [
+        "## " + _("Robustness: {title}").format(title=md(result.comparison.criteria.title)),
+        "",
+    ]
     what_if = what_if_sentence(result.comparison)
     lines += [f"> **{md(what_if)}**", ""] if what_if else []
     lines += [md(" ".join(headline(result))), ""]
@@ -795,12 +929,19 @@ def _markdown(result: Sensitivity) -> str:
     lines += [md(discount), ""] if discount is not None else []
     if result.winner is not None:
         lines += [
-            "### Weight stability",
+            "### " + _("Weight stability"),
             "",
-            "One weight moves from 0% to 100% while the others keep their proportions.",
+            _("One weight moves from 0% to 100% while the others keep their proportions."),
             "",
             _row(
-                ["Criterion", "Today", "Winner holds", "Ranking holds", "Then first", "0% … 100%"]
+                [
+                    _("Criterion"),
+                    _("Today"),
+                    _("Winner holds"),
+                    _("Ranking holds"),
+                    _("Then first"),
+                    "0% … 100%",
+                ]
             ),
             _row(["---", "---:", "---", "---", "---", "---"]),
         ]
@@ -819,26 +960,34 @@ def _markdown(result: Sensitivity) -> str:
         ]
         lines += [
             "",
-            f"`{RANKING_HOLDS}` ranking holds, `{WINNER_HOLDS}` winner holds, "
-            f"`{WINNER_CHANGES}` winner changes, `{TODAY}` today's weight.",
+            _(
+                "{ranking} ranking holds, {winner} winner holds, {changes} winner changes, "
+                "{today} today's weight."
+            ).format(
+                ranking=f"`{RANKING_HOLDS}`",
+                winner=f"`{WINNER_HOLDS}`",
+                changes=f"`{WINNER_CHANGES}`",
+                today=f"`{TODAY}`",
+            ),
             "",
-            "### Rank acceptability",
+            "### " + _("Rank acceptability"),
             "",
-            f"Share of draws at each rank: {md(describe_spread(result))} "
-            f"({md(describe_draws(result))}).",
+            _("Share of draws at each rank: {spread} ({draws}).").format(
+                spread=md(describe_spread(result)), draws=md(describe_draws(result))
+            ),
             "",
         ]
         lines += _markdown_acceptability(result)
         weights = result.comparison.weights
         lines += [
             "",
-            "### Central weights",
+            "### " + _("Central weights"),
             "",
-            "The average weighting under which each proposal comes first.",
+            _("The average weighting under which each proposal comes first."),
             "",
-            _row(["Proposal", *weights]),
-            _row(["---", *("---:" for _ in weights)]),
-            _row(["(today)", *(percent(w) for w in weights.values())]),
+            _row([_("Proposal"), *weights]),
+            _row(["---", *("---:" for _weight in weights)]),
+            _row([_("(today)"), *(percent(w) for w in weights.values())]),
         ]
         central = result.acceptability.central_weights
         lines += [
@@ -852,6 +1001,8 @@ def _markdown(result: Sensitivity) -> str:
         if result.values is not None:
             lines += _markdown_values(result)
     lines += [f"- {md(line)}" for line in _excluded_lines(result)]
-    lines += [f"- Caveat: {md(s)}" for s in caveat_sentences(result.comparison)]
-    lines += [f"- Note: {md(note_text(note))}." for note in result.notes]
+    lines += [
+        _("- Caveat: {caveat}").format(caveat=md(s)) for s in caveat_sentences(result.comparison)
+    ]
+    lines += [_("- Note: {note}.").format(note=md(note_text(note))) for note in result.notes]
     return "\n".join(lines).rstrip() + "\n"
