@@ -684,3 +684,18 @@ def test_the_sensitivity_analysis_names_the_criteria_in_the_report_language(
     flat = [" ".join(run.out.split()) for run in (english, malay)]
     assert title["en"] in flat[0] and title["ms"] not in flat[0]
     assert title["ms"] in flat[1] and title["en"] not in flat[1]
+
+
+def test_the_user_guide_shows_the_malay_report() -> None:
+    """docs/user-guide.md's picture of the Malay report is the one
+    tests/report_screenshot.py makes: a PNG of its size, of the report's command."""
+    import struct
+
+    from tests import report_screenshot
+
+    data = report_screenshot.PICTURE.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == report_screenshot.SIZE
+    guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    assert "](images/report-ms.png)" in guide
+    assert " ".join(report_screenshot.COMMAND[:6]) == "compare --panel panel/ --lang ms"
