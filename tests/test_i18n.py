@@ -698,4 +698,4 @@ def test_the_user_guide_shows_the_malay_report() -> None:
     assert struct.unpack(">II", data[16:24]) == report_screenshot.SIZE
     guide = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
     assert "](images/report-ms.png)" in guide
-    assert " ".join(report_screenshot.COMMAND[:6]) == "compare --panel panel/ --lang ms"
+    assert " ".join(report_screenshot.COMMAND[:5]) == "compare --panel panel/ --lang ms"
