@@ -389,6 +389,7 @@ ERROR_RUNS = [
     ("sensitivity", "proposals", "--weights", "nosuch=10"),
     ("sensitivity", "proposals", "--criteria", "{bad}"),
     ("criteria", "--criteria", "{bad}"),
+    ("history", "--since", "yesterday"),
 ]
 
 
@@ -478,6 +479,8 @@ def _inputs() -> tuple[str, set[str]]:
 # comma: a bracket or a colon ends one) that a run in Malay may still say: none of ours.
 PHRASE_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*(?:,? [A-Za-z][A-Za-z'-]*){2,}")
 ENGLISH_STILL = "the module is not translated yet (docs/glossary.md, 'What is still English')"
+# A negotiation round (docs/rounds.md): the sample offer and its second round.
+ROUND = ("diff", "proposals/italy.yaml", "examples/rounds/italy-r2.yaml")
 SAMPLE_RUNS = [
     pytest.param(("compare", "proposals", "--panel", "panel"), id="compare table"),
     pytest.param(
@@ -498,6 +501,15 @@ SAMPLE_RUNS = [
         ("sensitivity", "proposals", "--samples", "200", "--format", "markdown"),
         id="sensitivity markdown",
     ),
+    pytest.param(("criteria", "--format", "markdown"), id="criteria markdown"),
+    pytest.param(
+        ("criteria", "--weights", "pricing=40", "--format", "markdown"), id="criteria what-if"
+    ),
+    pytest.param(("weights", "weights/minister-ahp.yaml"), id="weights table"),
+    pytest.param(("weights", "weights/minister-ahp.yaml", "--format", "yaml"), id="weights yaml"),
+    pytest.param((*ROUND, "--against", "proposals/"), id="diff table"),
+    pytest.param((*ROUND, "--format", "markdown"), id="diff markdown"),
+    pytest.param((*ROUND, "--format", "html", "--output", "{out}"), id="diff html"),
 ]
 # The runs whose output still holds English of ours: each flips to a failure (strict) the
 # day its modules are translated, and comes off this list.
@@ -571,3 +583,135 @@ def test_the_sample_check_finds_english_left() -> None:
     same = "the title of the tender, 2.5 ahead of italy, italy sincerity good"
     inputs = ("the title of the tender", {"italy", "sincerity", "good"})
     assert _english_left(same, same, inputs) == ["ahead of italy, italy sincerity good"]
+
+
+# Tables of the input files' own text in columns side by side (the criteria's sources by
+# their field names, a field's old and new value): the check above would take the text of
+# neighbouring cells (and rows) for one phrase. Here no English msgid of the catalogue may
+# be said; every sentence of these commands is one.
+TABLE_RUNS = [
+    pytest.param(("criteria",), id="criteria table"),
+    pytest.param(("criteria", "--weights", "pricing=40"), id="criteria what-if table"),
+    pytest.param(
+        ("diff", "proposals/italy.yaml", "proposals/south-korea.yaml", "--samples", "50"),
+        id="diff of two proposals",
+    ),
+]
+
+
+@pytest.mark.parametrize("args", TABLE_RUNS)
+def test_a_malay_table_says_no_english_message_of_the_catalogue(
+    run_cli: RunCli, args: tuple[str, ...]
+) -> None:
+    english, malay = run_cli(*args), run_cli(*args, "--lang", "ms")
+    assert english.code == malay.code == 0, malay.err
+    patterns = _english_patterns()
+    assert _english_in(english.out + english.err, patterns)  # the English run says some
+    assert _english_in(malay.out + malay.err, patterns) == []
+
+
+# --- the register's commands, on a register of the test's own -------------------------------
+
+# Each run in both languages, on a register made for it: two runs of a programme recorded
+# around its bid opening (the second with other weights: flagged), and for `tampered` a run
+# changed in the database behind the tool's back (what `verify` finds).
+REGISTER_RUNS = [
+    pytest.param(("compare", "proposals", "--record"), id="compare --record"),
+    pytest.param(("register", "open", "--programme", "CSS-27"), id="register open"),
+    pytest.param(("register", "verify"), id="register verify"),
+    pytest.param(("register", "verify"), id="register verify tampered"),
+    pytest.param(("register", "verify", "--head", "00000000"), id="register verify --head"),
+    pytest.param(("history",), id="history table"),
+    pytest.param(("history", "--format", "markdown"), id="history markdown"),
+    pytest.param(("history", "--proposal", "italy"), id="history --proposal"),
+    pytest.param(("show", "1"), id="show table"),
+    pytest.param(("show", "1", "--format", "markdown"), id="show markdown"),
+    pytest.param(("replay", "1"), id="replay"),
+]
+
+
+def _register(run_cli: RunCli, folder: Path, tampered: bool) -> Path:
+    """A new register in `folder`: runs 1 and 3 of the programme, its bid opening run 2."""
+    import sqlite3
+
+    folder.mkdir()
+    where = folder / "register.db"
+    programme = ("--register", str(where), "--programme", "CSS-26")
+    for args in (
+        ("compare", "proposals", "--record", *programme),
+        ("register", "open", *programme),
+        ("compare", "proposals", "--record", "--weights", "pricing=40", *programme),
+    ):
+        result = run_cli(*args)
+        assert result.code == 0, result.err
+    if tampered:
+        connection = sqlite3.connect(where)
+        try:
+            for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+            ):
+                connection.execute(f"DROP TRIGGER {name}")
+            connection.execute(
+                'UPDATE evaluator_runs SET record = replace(record, \'"by":"\', \'"by":"x\') '
+                "WHERE seq = 2"
+            )
+            connection.execute("DELETE FROM evaluator_runs WHERE seq = 1")
+            connection.commit()
+        finally:
+            connection.close()
+    return where
+
+
+@pytest.mark.parametrize("args", REGISTER_RUNS)
+def test_a_malay_run_of_the_register_says_no_english_sentence_of_ours(
+    run_cli: RunCli, tmp_path: Path, args: tuple[str, ...], request: pytest.FixtureRequest
+) -> None:
+    """The register's commands and `--record`: what they say of the register (its runs,
+    what verify finds, a replay's verdict) in Malay, as the sample runs above."""
+    tampered = request.node.callspec.id.endswith("tampered")
+
+    def said(lang: str) -> tuple[int, str]:
+        where = _register(run_cli, tmp_path / lang, tampered)
+        result = run_cli(*args, "--register", str(where), "--lang", lang)
+        return result.code, result.out + result.err
+
+    (code, english), (malay_code, malay) = said("en"), said("ms")
+    assert malay_code == code
+    assert english != malay
+    # The runs' data are names too: who ran them (the system's user), the command (`open`,
+    # `compare`), the programme, a time's `Z`, a round's `R` (R1, R2).
+    import getpass
+
+    text, names = _inputs()
+    names |= {getpass.getuser().lower(), "compare", "open", "css-", "z", "r"}
+    assert _english_left(english, malay, (text, names)) == []
+    patterns = _english_patterns()
+    assert _english_in(english, patterns)  # the English run says some
+    assert _english_in(malay, patterns) == []
+
+
+@pytest.mark.parametrize("values", [False, True], ids=["draws", "draws --values"])
+def test_the_progress_lines_are_in_malay(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, values: bool
+) -> None:
+    """The lines `sensitivity` writes on a standard error that is not a terminal (a log),
+    here from the first moment on (render/progress.py)."""
+    from evaluator.analysis import sensitivity, uncertainty
+    from evaluator.render import progress
+
+    monkeypatch.setattr(progress, "LINES_DELAY", 0.0)
+    for module in (sensitivity, uncertainty):  # draws in small chunks: a line after each
+        monkeypatch.setattr(module, "CHUNK_ELEMENTS", 4000)
+    args = ("sensitivity", "proposals", "--samples", "2000", *(("--values",) if values else ()))
+
+    def said(*more: str) -> str:
+        result = run_cli(*args, *more)
+        assert result.code == 0, result.err
+        assert "%" in result.err  # a progress line was written
+        return result.err
+
+    english, malay = said(), said("--lang", "ms")
+    patterns = _english_patterns()
+    assert _english_in(english, patterns)
+    assert _english_in(malay, patterns) == []
+    assert _english_left(english, malay, _inputs()) == []

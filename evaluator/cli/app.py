@@ -1601,7 +1601,9 @@ def _check_date(option: str, value: str) -> None:
     try:
         date.fromisoformat(value[:10])
     except ValueError:
-        raise UsageError.at(option, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise UsageError.at(
+            option, i18n.gettext("{value!r} is not a date (YYYY-MM-DD)").format(value=value)
+        ) from None
 
 
 @app.command("show")
@@ -1681,7 +1683,10 @@ def replay(
     where = _location(register, criteria)
     stored, contents = api.stored_run(where, run)
     if stored.result is None:
-        raise UsageError.at("RUN", f"run {stored.seq} is a bid opening: there is no result")
+        raise UsageError.at(
+            "RUN",
+            i18n.gettext("run {run} is a bid opening: there is no result").format(run=stored.seq),
+        )
     _code, text, errors = run_again(stored, contents.get, "json", where)
     identical = text == stored.result
     differences = [] if identical else json_differences(stored.result, text)

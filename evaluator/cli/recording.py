@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from evaluator.io.files import FileRead
-from evaluator.render.i18n import gettext
+from evaluator.render.i18n import gettext, language
 
 RecordOption = Annotated[
     bool,
@@ -241,6 +241,7 @@ def run_again(run: Any, content: Any, fmt: str, where: str) -> tuple[int, str, s
             argv += ["--register", register]
         env = {k: v for k, v in os.environ.items() if k not in ("EVALUATOR_REGISTER",)}
         env["NO_COLOR"] = "1"
+        env["EVALUATOR_LANG"] = language()  # `show --lang ms`: the result made in Malay
         done = subprocess.run(
             [sys.executable, "-m", "evaluator", *argv],
             cwd=cwd,
