@@ -390,6 +390,22 @@ ERROR_RUNS = [
     ("sensitivity", "proposals", "--criteria", "{bad}"),
     ("criteria", "--criteria", "{bad}"),
     ("history", "--since", "yesterday"),
+    # The command line's own usage errors and --output's (cli/options.py, cli/output.py).
+    ("compare", "--format", "xx"),
+    ("new", "offer.txt"),
+    ("new", "proposals/italy.yaml"),
+    ("compare", "proposals", "--output", "README.md"),
+    ("compare", "proposals", "--output", "{missing}/report.txt"),
+    ("compare", "proposals", "--output", "proposals/report.yaml"),
+    ("compare", "proposals", "--stage", "nosuch"),
+    ("compare", "proposals", "--bom"),
+    ("compare", "proposals", "--classification", "nope"),
+    ("compare", "proposals", "--sensitivity"),
+    ("criteria", "--weights", "pricing=abc"),
+    ("criteria", "--weights", "pricing=0.5"),
+    ("criteria", "--weights", "pricing=40,pricing=30"),
+    ("compare", "proposals", "--weights", "pricing=40", "--weights-file", "weights/x.yaml"),
+    ("compare", "proposals", "--weights-file", "criteria/default.yaml"),
 ]
 
 

@@ -250,10 +250,16 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
         _, path = install_script(shell=shell, prog_name="evaluator", complete_var=_COMPLETE_VAR)
     except OSError as exc:
         raise OutputError.at(
-            "--install-completion", f"cannot install the {shell} script: {exc.strerror or exc}"
+            "--install-completion",
+            i18n.gettext("cannot install the {shell} script: {reason}").format(
+                shell=shell, reason=exc.strerror or exc
+            ),
         ) from None
     sys.stderr.write(
-        f"{shell} completion installed in {path}; it works in shells started from now on\n"
+        i18n.gettext(
+            "{shell} completion installed in {path}; it works in shells started from now on"
+        ).format(shell=shell, path=path)
+        + "\n"
     )
     raise typer.Exit()
 
@@ -408,12 +414,16 @@ def _check_spreadsheet(chosen: Format, output: str | None, bom: bool) -> None:
     """`--bom` goes with CSV; a workbook (xlsx, binary) goes to --output or to a standard
     output that is not a terminal (a file or a pipe), never onto a screen."""
     if bom and chosen is not Format.CSV:
-        raise UsageError.at("--bom", "goes with --format csv (a byte-order mark for Excel)")
+        raise UsageError.at(
+            "--bom", i18n.gettext("goes with --format csv (a byte-order mark for Excel)")
+        )
     if chosen is Format.XLSX and output is None and sys.stdout.isatty():
         raise UsageError.at(
             "--format",
-            "xlsx is a binary workbook, not for a terminal: give --output FILE "
-            "(or redirect standard output to a file)",
+            i18n.gettext(
+                "xlsx is a binary workbook, not for a terminal: give --output FILE "
+                "(or redirect standard output to a file)"
+            ),
         )
 
 
@@ -462,8 +472,11 @@ def _stdout_failure(exc: OSError) -> OutputError:
     """Standard output cannot be written (a full disk, a closed stdout): an ordinary error,
     exit status 1. What it still holds is dropped, so that the exit does not fail again."""
     _drop_stdout()
-    reason = "it is closed" if isinstance(exc, _StdoutClosed) else exc.strerror or str(exc)
-    return OutputError([Problem("evaluator", f"cannot write to standard output: {reason}")])
+    reason = (
+        i18n.gettext("it is closed") if isinstance(exc, _StdoutClosed) else exc.strerror or str(exc)
+    )
+    message = i18n.gettext("cannot write to standard output: {reason}").format(reason=reason)
+    return OutputError([Problem("evaluator", message)])
 
 
 def _flush_stdout() -> None:
@@ -568,11 +581,15 @@ def _confirm_long_run(reason: str | None, yes: bool) -> None:
     """A long analysis runs with --yes, or when the person at the terminal says so."""
     if reason is None or yes:
         return
-    if _interactive() and _ask(f"{reason} (it may take minutes). Run it?"):
+    if _interactive() and _ask(
+        i18n.gettext("{reason} (it may take minutes). Run it?").format(reason=reason)
+    ):
         return
     raise UsageError.at(
         "--samples",
-        f"{reason}: add --yes to run it anyway (it may take minutes), or draw fewer --samples",
+        i18n.gettext(
+            "{reason}: add --yes to run it anyway (it may take minutes), or draw fewer --samples"
+        ).format(reason=reason),
     )
 
 
@@ -581,7 +598,9 @@ def _check_weighted_sum(method: str) -> None:
     if method != Method.WSM:
         raise UsageError.at(
             "--sensitivity",
-            f"the analysis works on weighted-sum totals, not {method}: add --method wsm (or all)",
+            i18n.gettext(
+                "the analysis works on weighted-sum totals, not {method}: add --method wsm (or all)"
+            ).format(method=method),
         )
 
 
@@ -606,9 +625,10 @@ def _classification(value: str | None) -> str | None:
     if found is None:
         raise UsageError.at(
             "--classification",
-            f"{value!r} is not a classification level: one of "
-            + ", ".join(LEVELS)
-            + " (or RESTRICTED, CONFIDENTIAL, SECRET, TOP SECRET)",
+            i18n.gettext(
+                "{value!r} is not a classification level: one of {levels} (or RESTRICTED, "
+                "CONFIDENTIAL, SECRET, TOP SECRET)"
+            ).format(value=value, levels=", ".join(LEVELS)),
         )
     return found
 
@@ -677,7 +697,9 @@ def compare(
         if sensitivity and chosen is not Format.HTML:
             raise UsageError.at(
                 "--sensitivity",
-                "goes with --format html; for the terminal, run `evaluator sensitivity`",
+                i18n.gettext(
+                    "goes with --format html; for the terminal, run `evaluator sensitivity`"
+                ),
             )
         _check_spreadsheet(chosen, output, bom)
 
@@ -813,10 +835,15 @@ def _compare_stages(
 
     known = [s.id for s in framework.stages]
     if stage is not None and not known:
-        raise UsageError.at("--stage", f"{framework.file} has no stages")
+        raise UsageError.at(
+            "--stage", i18n.gettext("{file} has no stages").format(file=framework.file)
+        )
     if stage is not None and stage not in known:
         raise UsageError.at(
-            "--stage", f"no stage `{stage}` in {framework.file}: its stages are {', '.join(known)}"
+            "--stage",
+            i18n.gettext("no stage `{stage}` in {file}: its stages are {stages}").format(
+                stage=stage, file=framework.file, stages=", ".join(known)
+            ),
         )
     with _progress("reading proposals") as on_file:
         staged = api.compare_stages(
@@ -1151,7 +1178,7 @@ def validate(
     bad = {p.file for p in problems}
     for name in checked:
         if name not in bad:
-            _write_stdout(f"ok {name}\n")
+            _write_stdout(f"ok {name}\n")  # a status word, as scripts read it
     if problems:
         raise typer.Exit(1)
 
@@ -1885,13 +1912,15 @@ def new_proposal(
     from evaluator.model.template import id_from_file_name, proposal_template
 
     if file.suffix.lower() not in YAML_SUFFIXES:
-        raise UsageError.at(str(file), "a proposal file name ends in .yaml or .yml")
+        raise UsageError.at(str(file), i18n.gettext("a proposal file name ends in .yaml or .yml"))
     if country is not None and not country.strip():
-        raise UsageError.at("--country", "give the country's name")
+        raise UsageError.at("--country", i18n.gettext("give the country's name"))
     if file.exists() or file.is_symlink():
         raise OutputError.at(
             str(file),
-            "already exists; `evaluator new` never overwrites a file (choose another name)",
+            i18n.gettext(
+                "already exists; `evaluator new` never overwrites a file (choose another name)"
+            ),
         )
     from evaluator.scoring.derive import used_fields
 
@@ -2013,7 +2042,10 @@ def _run(args: list[str]) -> None:
         sys.exit(130)
     except _Stopped as stop:  # the run unwound: no temporary file is left
         with contextlib.suppress(OSError, ValueError):  # after SIGHUP, no terminal perhaps
-            sys.stderr.write(f"evaluator: stopped by {signal.Signals(stop.number).name}\n")
+            name = signal.Signals(stop.number).name
+            sys.stderr.write(
+                i18n.gettext("evaluator: stopped by {signal}").format(signal=name) + "\n"
+            )
             sys.stderr.flush()
         sys.exit(128 + stop.number)
     except BrokenPipeError:
@@ -2029,9 +2061,11 @@ def _run(args: list[str]) -> None:
             raise
         what = " ".join(f"{type(exc).__name__}: {exc}".split())  # one line, always
         sys.stderr.write(
-            f"evaluator: internal error ({what}). This is a bug: "
-            "please report it with the command and the output of --debug "
-            "(evaluator --debug COMMAND ...).\n"
+            i18n.gettext(
+                "evaluator: internal error ({what}). This is a bug: please report it with the "
+                "command and the output of --debug (evaluator --debug COMMAND ...)."
+            ).format(what=what)
+            + "\n"
         )
         sys.exit(3)
     finally:

@@ -16,7 +16,9 @@ from pathlib import Path
 
 from evaluator.errors import EvaluatorError, InputError, Problem, SettingError, UsageError
 from evaluator.io.files import DEFAULT_MAX_BYTES
+from evaluator.messages import settings
 from evaluator.render import FORMATS
+from evaluator.render.i18n import gettext as _
 
 
 class Method(StrEnum):
@@ -93,7 +95,7 @@ def run_options(
     if check is not None:
         check(chosen)
     if weights_file is not None and weights is not None:
-        raise UsageError.at("--weights-file", "give --weights or --weights-file, not both")
+        raise UsageError.at("--weights-file", _("give --weights or --weights-file, not both"))
     what_if = (
         parse_weights(weights)
         if weights_file is None
@@ -105,7 +107,9 @@ def run_options(
 def check_choice(option: str, value: str, choices: Sequence[str]) -> str:
     """`value` if it is one of `choices`, else a usage error about `option`."""
     if value not in choices:
-        raise UsageError.at(option, f"{value!r} is not one of: " + ", ".join(choices))
+        raise UsageError.at(
+            option, settings.UNKNOWN_METHOD(method=value, methods=", ".join(choices))
+        )
     return value
 
 
@@ -133,22 +137,30 @@ def parse_weights(text: str | None) -> dict[str, float] | None:
         if not sep or not _CRITERION_ID.match(name) or value is None:
             raise UsageError.at(
                 "--weights",
-                "expected NAME=PERCENT (a criterion id and a "
-                f"percentage from 0 to 100), got {_shown(part)}",
+                _(
+                    "expected NAME=PERCENT (a criterion id and a percentage from 0 to 100), "
+                    "got {given}"
+                ).format(given=_shown(part)),
             )
         if name in weights:
-            raise UsageError.at("--weights", f"`{name}` is given twice")
+            raise UsageError.at("--weights", _("`{name}` is given twice").format(name=name))
         if not 0 <= value <= 100:
             raise UsageError.at(
-                "--weights", f"{_shown(part)}: a weight is a percentage of the total, from 0 to 100"
+                "--weights",
+                _("{given}: a weight is a percentage of the total, from 0 to 100").format(
+                    given=_shown(part)
+                ),
             )
         if not percent and 0 < value <= 1:
             raise UsageError.at(
                 "--weights",
-                f"{_shown(part)} reads like a fraction of 1, but weights are "
-                f"percentages of the total: for {value * 100:g}% write "
-                f"{name}={value * 100:g} (or {name}={number}% if you mean "
-                f"{value:g}%)",
+                _(
+                    "{given} reads like a fraction of 1, but weights are percentages of the "
+                    "total: for {percent:g}% write {name}={percent:g} (or {name}={number}% if "
+                    "you mean {value:g}%)"
+                ).format(
+                    given=_shown(part), percent=value * 100, name=name, number=number, value=value
+                ),
             )
         weights[name] = float(value)
     return weights
@@ -169,8 +181,10 @@ def read_weights_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[st
     ):
         raise InputError.at(
             document.file,
-            "expected one key, `weights`, a mapping of criterion ids to percentages of the "
-            "total (weights: {pricing: 40})",
+            _(
+                "expected one key, `weights`, a mapping of criterion ids to percentages of the "
+                "total (weights: {{pricing: 40}})"
+            ).format(),
             1,
             1,
         )
@@ -178,11 +192,15 @@ def read_weights_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[st
     for name, value in data["weights"].items():
         line, column = document.marks.get(("weights", name), (None, None))
         if not isinstance(name, str) or not _CRITERION_ID.match(name):
-            raise InputError.at(document.file, f"`{name}` is not a criterion id", line, column)
+            raise InputError.at(
+                document.file, _("`{name}` is not a criterion id").format(name=name), line, column
+            )
         if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
             raise InputError.at(
                 document.file,
-                f"`{name}`: expected a percentage of the total, from 0 to 100, got {value!r}",
+                _(
+                    "`{name}`: expected a percentage of the total, from 0 to 100, got {value!r}"
+                ).format(name=name, value=value),
                 line,
                 column,
             )

@@ -12,6 +12,7 @@ from pathlib import Path
 from evaluator.errors import OutputError
 from evaluator.io.atomic import publish
 from evaluator.io.files import YAML_SUFFIXES
+from evaluator.render.i18n import gettext as _
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -34,7 +35,10 @@ def write_output(
         # Path() would drop the slash and write a file of the folder's name.
         raise OutputError.at(
             name,
-            f"names a folder (it ends in '/'); give --output a file name, such as {name}result.txt",
+            _(
+                "names a folder (it ends in '/'); give --output a file name, such as "
+                "{name}result.txt"
+            ).format(name=name),
         )
     path = Path(path)
     name = str(path)
@@ -44,11 +48,12 @@ def write_output(
     except (FileNotFoundError, NotADirectoryError):
         pass  # a new file: the checks below say whether its folder will do
     except OSError as exc:  # a name too long, a loop of links: nothing to write to
-        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+        raise OutputError.at(name, _cannot_write(exc)) from None
     target = _identity(path)
     if target is not None and target in {_identity(source) for source in inputs}:
         raise OutputError.at(
-            name, "is an input file of this run; it is never overwritten (choose another --output)"
+            name,
+            _("is an input file of this run; it is never overwritten (choose another --output)"),
         )
     if path.suffix.lower() in YAML_SUFFIXES:
         # A folder given as input: its YAML files are inputs, now or on the next run.
@@ -57,11 +62,13 @@ def write_output(
             if folder_id is not None and _identity(source) == folder_id:
                 raise OutputError.at(
                     name,
-                    f"is in the input folder {source}, where it would "
-                    "be read as a proposal (choose another --output)",
+                    _(
+                        "is in the input folder {folder}, where it would be read as a proposal "
+                        "(choose another --output)"
+                    ).format(folder=source),
                 )
     if path.is_dir():
-        raise OutputError.at(name, "is a folder; give a file name to --output")
+        raise OutputError.at(name, _("is a folder; give a file name to --output"))
     if path.exists() and not path.is_file():
         # A device or pipe (/dev/null, /dev/stdout, a FIFO): write into it; a rename
         # would replace the device node itself.
@@ -69,20 +76,28 @@ def write_output(
             with open(path, "wb") as out:
                 out.write(_utf8(text))
         except OSError as exc:
-            raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+            raise OutputError.at(name, _cannot_write(exc)) from None
         return
     if not force and os.path.lexists(path):
-        nowhere = "" if path.exists() else " (a link to nowhere)"
-        raise OutputError.at(name, f"already exists{nowhere}; add --force to replace it")
+        raise OutputError.at(
+            name,
+            _("already exists; add --force to replace it")
+            if path.exists()
+            else _("already exists (a link to nowhere); add --force to replace it"),
+        )
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise OutputError.at(name, f"the folder {folder} does not exist")
+        raise OutputError.at(name, _("the folder {folder} does not exist").format(folder=folder))
     try:
         publish(path, _utf8(text), replace=force)
     except FileExistsError:  # another run published the same new name meanwhile
-        raise OutputError.at(name, "already exists; add --force to replace it") from None
+        raise OutputError.at(name, _("already exists; add --force to replace it")) from None
     except OSError as exc:
-        raise OutputError.at(name, f"cannot write: {exc.strerror or exc}") from None
+        raise OutputError.at(name, _cannot_write(exc)) from None
+
+
+def _cannot_write(exc: OSError) -> str:
+    return _("cannot write: {reason}").format(reason=exc.strerror or exc)
 
 
 def _utf8(text: str | bytes) -> bytes:
