@@ -446,6 +446,9 @@ def test_a_malay_run_says_no_english_phrase_of_the_catalogue(
         ("compare", "proposals", "--format", "csv"),
         ("score", "proposals/italy.yaml", "--panel", "panel", "--format", "json"),
         ("sensitivity", "proposals", "--format", "json", "--samples", "200"),
+        ("criteria", "--format", "json"),
+        ("weights", "weights/minister-ahp.yaml", "--format", "json"),
+        ("diff", "proposals/italy.yaml", "examples/rounds/italy-r2.yaml", "--format", "json"),
     ],
     ids=lambda args: " ".join(args),
 )
@@ -731,3 +734,15 @@ def test_the_progress_lines_are_in_malay(
     assert _english_in(english, patterns)
     assert _english_in(malay, patterns) == []
     assert _english_left(english, malay, _inputs()) == []
+
+
+def test_the_register_history_in_json_stays_english(run_cli: RunCli, tmp_path: Path) -> None:
+    """`history --format json` is data: its keys and values (the outcome, the flags) are
+    the same whatever --lang says."""
+    where = str(_register(run_cli, tmp_path / "register", tampered=False))
+    for args in (("history",), ("history", "--proposal", "italy")):
+        english = run_cli(*args, "--register", where, "--format", "json")
+        malay = run_cli(*args, "--register", where, "--format", "json", "--lang", "ms")
+        assert english.code == malay.code == 0, malay.err
+        assert malay.out == english.out
+        assert "criteria changed after bid opening" in english.out or "--proposal" in args
