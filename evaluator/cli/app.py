@@ -513,15 +513,20 @@ def _report(problems: Sequence[Problem]) -> None:
         sys.stderr.write(f"{problem_line(problem)}\n")
 
 
+# The bars' labels (`_progress(label)` words them in the run's language).
+PROGRESS_LABELS = (i18n.N_("reading proposals"), i18n.N_("checking files"))
+
+
 @contextmanager
 def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """An `on_file` callback drawing a bar on stderr for long batches, if it is a terminal."""
+    """An `on_file` callback drawing a bar on stderr for long batches, if it is a terminal
+    (`label`: one of PROGRESS_LABELS)."""
     if not sys.stderr.isatty() or os.environ.get("TERM") == "dumb":
         yield None  # never in pipes, logs or tests, and rich is not even imported
         return
     from evaluator.render.progress import ProgressBar
 
-    with ProgressBar(label, sys.stderr) as bar:
+    with ProgressBar(i18n.gettext(label), sys.stderr) as bar:
         yield bar
 
 
@@ -532,13 +537,19 @@ def _draw_progress(samples: int, values: bool) -> Iterator[Callable[[int, int], 
     from evaluator.render.progress import ProgressBar, ProgressLines
 
     if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
-        label = "drawing, then replaying for confidence" if values else "drawing weightings"
+        label = (
+            i18n.gettext("drawing, then replaying for confidence")
+            if values
+            else i18n.gettext("drawing weightings")
+        )
         with ProgressBar(label, sys.stderr) as bar:
             yield bar
         return
-    what = f"{samples:,} draws" + (
-        " (drawn, then replayed for the confidence factors)" if values else ""
-    )
+    what = (
+        i18n.gettext("{samples:,} draws (drawn, then replayed for the confidence factors)")
+        if values
+        else i18n.gettext("{samples:,} draws")
+    ).format(samples=samples)
     yield ProgressLines("sensitivity", what, sys.stderr)
 
 
@@ -1130,7 +1141,7 @@ def validate(
     bad = {p.file for p in problems}
     for name in checked:
         if name not in bad:
-            _write_stdout(f"ok {name}\n")
+            _write_stdout(f"ok {name}\n")  # a status word, as scripts read it
     if problems:
         raise typer.Exit(1)
 
@@ -1452,9 +1463,18 @@ def register_open(
     )
     files = ", ".join(run.record["criteria"]["files"])
     _write_stdout(
-        f"Programme {programme}: bids opened at run {run.seq} ({run.at[:19]}Z), in "
-        f"{shown(recorder.location)}; criteria frozen: {files} "
-        f"(fingerprint {run.record['criteria']['fingerprint'][:16]}).\n"
+        i18n.gettext(
+            "Programme {programme}: bids opened at run {run} ({at}Z), in {register}; "
+            "criteria frozen: {files} (fingerprint {fingerprint})."
+        ).format(
+            programme=programme,
+            run=run.seq,
+            at=run.at[:19],
+            register=shown(recorder.location),
+            files=files,
+            fingerprint=run.record["criteria"]["fingerprint"][:16],
+        )
+        + "\n"
     )
 
 
@@ -1546,15 +1566,15 @@ def history(
             and (since is None or r[0].at >= since)
             and (until is None or r[0].at < until)
         ]
-        header, rows = words.ROUNDS_HEADER, words.rounds_rows(rounds)
-        title = f"{proposal}: runs and rounds in {shown(where)}"
+        title = i18n.gettext("{proposal}: runs and rounds in {register}").format(
+            proposal=proposal, register=shown(where)
+        )
+        text = words.render_rounds(rounds, chosen.value, _render_options(), title)
     else:
         runs = api.register_history(where, programme=programme, since=since, until=until)
-        header, rows = words.HISTORY_HEADER, words.history_rows(runs)
-        title = f"Runs in {shown(where)}"
-    _write_stdout(
-        words.render_history(header, rows, chosen.value, _render_options(), title), chosen
-    )
+        title = i18n.gettext("Runs in {register}").format(register=shown(where))
+        text = words.render_runs(runs, chosen.value, _render_options(), title)
+    _write_stdout(text, chosen)
 
 
 def _check_date(option: str, value: str) -> None:
@@ -1603,9 +1623,12 @@ def show(
         then = str((stored.record.get("tool") or {}).get("version", "?"))
         if then != __version__:
             sys.stderr.write(
-                f"warning: run {stored.seq} was recorded by evaluator {then}; this is "
-                f"{__version__}, which made this {options.format.value} again from the "
-                f"stored inputs (`evaluator replay {stored.seq}` compares the results)\n"
+                i18n.gettext(
+                    "warning: run {run} was recorded by evaluator {then}; this is {now}, "
+                    "which made this {format} again from the stored inputs (`evaluator "
+                    "replay {run}` compares the results)"
+                ).format(run=stored.seq, then=then, now=__version__, format=options.format.value)
+                + "\n"
             )
         code, text, errors = run_again(stored, contents.get, options.format.value, where)
         if code not in (0, 1):
@@ -1645,7 +1668,8 @@ def replay(
     identical = text == stored.result
     differences = [] if identical else json_differences(stored.result, text)
     if not identical and not differences:
-        differences = [("(the whole result)", stored.result[:60], (text or errors)[:60])]
+        whole = i18n.gettext("(the whole result)")
+        differences = [(whole, stored.result[:60], (text or errors)[:60])]
     _write_stdout(replay_text(stored, __version__, identical, differences))
     if not identical:
         raise typer.Exit(1)

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from evaluator.io.files import FileRead
+from evaluator.render.i18n import gettext, language
 
 RecordOption = Annotated[
     bool,
@@ -161,7 +162,12 @@ class Recorder:
             by=self.by,
             programme=self.programme,
         )
-        sys.stderr.write(f"recorded run {run.seq} in {shown(self.location)} ({run.hash[:12]})\n")
+        sys.stderr.write(
+            gettext("recorded run {run} in {register} ({hash})").format(
+                run=run.seq, register=shown(self.location), hash=run.hash[:12]
+            )
+            + "\n"
+        )
 
 
 # --- replaying a stored run -------------------------------------------------------------------
@@ -240,6 +246,7 @@ def run_again(run: Any, content: Any, fmt: str, where: str) -> tuple[int, str, s
             argv += ["--register", register]
         env = {k: v for k, v in os.environ.items() if k not in ("EVALUATOR_REGISTER",)}
         env["NO_COLOR"] = "1"
+        env["EVALUATOR_LANG"] = language()  # `show --lang ms`: the result made in Malay
         done = subprocess.run(
             [sys.executable, "-m", "evaluator", *argv],
             cwd=cwd,
@@ -274,18 +281,18 @@ def json_differences(old: str, new: str, limit: int = 20) -> list[tuple[str, Any
             for i, (x, y) in enumerate(zip(a, b, strict=True)):
                 walk(f"{path}[{i}]", x, y)
         elif a != b:
-            found.append((path or "(the whole result)", a, b))
+            found.append((path or gettext("(the whole result)"), a, b))
 
     try:
         walk("", json.loads(old), json.loads(new))
     except ValueError:
-        found.append(("(the whole result)", old[:80], new[:80]))
+        found.append((gettext("(the whole result)"), old[:80], new[:80]))
     return found
 
 
 class _Absent:
     def __repr__(self) -> str:
-        return "(absent)"
+        return gettext("(absent)")
 
 
 _ABSENT = _Absent()

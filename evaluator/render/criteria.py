@@ -6,9 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from evaluator.model.criteria import Criteria
+from evaluator.model.criteria import Criteria, in_language
 from evaluator.render import RenderOptions
 from evaluator.render.data import number, plain, what_if_data
+from evaluator.render.i18n import gettext as _
 from evaluator.render.i18n import in_english
 from evaluator.render.run import what_if_text
 from evaluator.render.text.gates import condition_text, requirement
@@ -19,7 +20,14 @@ from evaluator.scoring.results import WhatIf
 
 @in_english
 def criteria_data(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:
-    """The framework as plain data (normalised weights at each level)."""
+    """The framework as plain data (normalised weights at each level): the JSON, in
+    English whatever the run's language."""
+    return _framework(criteria, weights)
+
+
+def _framework(criteria: Criteria, weights: Mapping[str, float]) -> dict[str, Any]:
+    """The framework as plain data, its sentences (rules, requirements) in the run's
+    language: what the table and Markdown show."""
     return {
         "id": criteria.id,
         "title": criteria.title,
@@ -107,11 +115,14 @@ def render(
 ) -> str:
     """The framework in the requested format, with `weights` in effect (what-if ones, when
     `what_if` says how they depart from the file's)."""
-    data = criteria_data(criteria, weights)
-    data["what_if"] = what_if_data(what_if)
-    sentence = what_if_text(criteria, what_if, weights)
     if fmt == "json":
+        data = criteria_data(criteria, weights)
+        data["what_if"] = what_if_data(what_if)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    sentence = what_if_text(criteria, what_if, weights)
+    # The titles and sources in the report's language where the file gives them.
+    criteria = in_language(criteria, options.lang)
+    data = _framework(criteria, weights)
     if fmt == "markdown":
         return _markdown(data, sentence, rates_text(criteria))
     return _table(data, options, sentence, rates_text(criteria))
@@ -130,13 +141,15 @@ def rates_text(criteria: Criteria) -> str | None:
         return f"{code} {number_text(value)}{span}"
 
     rates = ", ".join(rate(code, value) for code, value in criteria.rates.items())
-    text = f"Exchange rates, {criteria.currency} for one unit: {rates}"
+    text = _("Exchange rates, {currency} for one unit: {rates}").format(
+        currency=criteria.currency, rates=rates
+    )
     if criteria.rates_as_of:
-        text += f"; as of {criteria.rates_as_of.isoformat()}"
+        text += _("; as of {date}").format(date=criteria.rates_as_of.isoformat())
     if criteria.rates_source:
-        text += f"; source: {criteria.rates_source}"
+        text += _("; source: {source}").format(source=criteria.rates_source)
     if criteria.rate_ranges:
-        text += ". A range's point estimate scores; `sensitivity --values` draws it"
+        text += _(". A range's point estimate scores; `sensitivity --values` draws it")
     return text + "."
 
 
@@ -149,8 +162,12 @@ def _markdown(data: dict[str, Any], what_if: str | None, rates: str | None) -> s
         f"## {md(data['title'])}",
         "",
         *([f"> **{md(what_if)}**", ""] if what_if else []),
-        f"Criteria {md(data['id'], code=True)} version {md(data['version']) or '—'}; "
-        f"money in {md(data['currency'])}; method `{data['method']}`.",
+        _("Criteria {id} version {version}; money in {currency}; method {method}.").format(
+            id=md(data["id"], code=True),
+            version=md(data["version"]) or "—",
+            currency=md(data["currency"]),
+            method=f"`{data['method']}`",
+        ),
         "",
     ]
     if rates:
@@ -164,22 +181,29 @@ def _markdown(data: dict[str, Any], what_if: str | None, rates: str | None) -> s
             factors = ", ".join(f"{k} {v:g}" for k, v in credibility["factors"].items())
             promises = credibility["applies_to"]
             lines += [
-                f"Credibility: {md(credibility['field'], code=True)} → × {md(factors)}"
+                _("Credibility: {field} → × {factors}").format(
+                    field=md(credibility["field"], code=True), factors=md(factors)
+                )
                 + (
-                    "; applies to: " + ", ".join(md(p, code=True) for p in promises)
+                    _("; applies to: {promises}").format(
+                        promises=", ".join(md(p, code=True) for p in promises)
+                    )
                     if promises is not None
-                    else "; applies to every sub-criterion"
+                    else _("; applies to every sub-criterion")
                 ),
                 "",
             ]
-        lines += ["| Sub-criterion | Field | Weight | Rule |", "| --- | --- | ---: | --- |"]
+        lines += [
+            row([_("Sub-criterion"), _("Field"), _("Weight"), _("Rule")]),
+            "| --- | --- | ---: | --- |",
+        ]
         lines += [
             row([s["id"], md(s["field"], code=True), f"{s['weight']:.0%}", s["rule_text"]])
             for s in c["subcriteria"]
         ]
         lines.append("")
     if data["gates"]:
-        lines += ["### Gates", ""]
+        lines += [_("### Gates"), ""]
         lines += [
             f"- **{md(g['id'])}**: {md(g['requirement'])}"
             + (f" ({md(g['source'])})" if g["source"] else "")
@@ -187,11 +211,11 @@ def _markdown(data: dict[str, Any], what_if: str | None, rates: str | None) -> s
         ]
         lines.append("")
     lines += [
-        "### ICP multipliers",
+        _("### ICP multipliers"),
         "",
         _icp_origin(data),
         "",
-        "| Activity type | Multiplier |",
+        row([_("Activity type"), _("Multiplier")]),
         "| --- | ---: |",
     ]
     lines += [
@@ -208,16 +232,21 @@ def multiplier_text(value: float | Mapping[str, float]) -> str:
 
 
 def _icp_origin(data: dict[str, Any]) -> str:
-    uplift = (
-        f" An activity that claims the guideline's uplift has its multiplier × (1 + "
-        f"{data['icp']['uplift']:g}) (the committee checks that the guideline's condition holds)."
-    )
+    uplift = _(
+        " An activity that claims the guideline's uplift has its multiplier × (1 + "
+        "{uplift:g}) (the committee checks that the guideline's condition holds)."
+    ).format(uplift=data["icp"]["uplift"])
     if data["icp"]["defaults"]:
         return (
-            "ICP Credit Value (ICV) = value × multiplier; the ICP guideline's defaults (no "
-            "`icp` section)." + uplift
+            _(
+                "ICP Credit Value (ICV) = value × multiplier; the ICP guideline's defaults (no "
+                "`icp` section)."
+            )
+            + uplift
         )
-    return "ICP Credit Value (ICV) = value × multiplier, as the criteria file sets them." + uplift
+    return (
+        _("ICP Credit Value (ICV) = value × multiplier, as the criteria file sets them.") + uplift
+    )
 
 
 def _table(
@@ -235,10 +264,10 @@ def _table(
         title=f"{data['title']} ({data['id']} v{data['version']})",
         title_justify="left",
     )
-    table.add_column("Criterion / sub-criterion")
-    table.add_column("Weight", justify="right", no_wrap=True)
-    table.add_column("Field")
-    table.add_column("Rule")
+    table.add_column(_("Criterion / sub-criterion"))
+    table.add_column(_("Weight"), justify="right", no_wrap=True)
+    table.add_column(_("Field"))
+    table.add_column(_("Rule"))
     for c in data["criteria"]:
         table.add_row(
             Text(c["title"], style="bold"),
@@ -250,27 +279,27 @@ def _table(
             factors = ", ".join(f"{k} {v:g}" for k, v in c["credibility"]["factors"].items())
             promises = c["credibility"]["applies_to"]
             if promises is not None:
-                factors += "; applies to: " + ", ".join(promises)
-            table.add_row("  credibility", "", c["credibility"]["field"], f"× {factors}")
+                factors += _("; applies to: {promises}").format(promises=", ".join(promises))
+            table.add_row("  " + _("credibility"), "", c["credibility"]["field"], f"× {factors}")
         for s in c["subcriteria"]:
             table.add_row(f"  {s['id']}", f"{s['weight']:.0%}", s["field"], s["rule_text"])
     gates = Table(
         box=box.SIMPLE_HEAD,
-        title="Gates (a proposal failing one is ineligible)",
+        title=_("Gates (a proposal failing one is ineligible)"),
         title_justify="left",
     )
-    gates.add_column("Gate")
-    gates.add_column("Requirement")
-    gates.add_column("Source")
+    gates.add_column(_("Gate"))
+    gates.add_column(_("Requirement"))
+    gates.add_column(_("Source"))
     for g in data["gates"]:
         gates.add_row(g["id"], g["requirement"], Text(g["source"], style="italic"))
-    icp = Table(box=box.SIMPLE_HEAD, title="ICP multipliers", title_justify="left")
-    icp.add_column("Activity type")
-    icp.add_column("Multiplier", justify="right", no_wrap=True)
+    icp = Table(box=box.SIMPLE_HEAD, title=_("ICP multipliers"), title_justify="left")
+    icp.add_column(_("Activity type"))
+    icp.add_column(_("Multiplier"), justify="right", no_wrap=True)
     for name, value in data["icp"]["multipliers"].items():
         icp.add_row(name, multiplier_text(value))
     origin = (
-        [Text(f"Top-level weights derived from {data['weights_from']} (AHP).")]
+        [Text(_("Top-level weights derived from {file} (AHP).").format(file=data["weights_from"]))]
         if data["weights_from"]
         else []
     )

@@ -11,11 +11,13 @@ from typing import Any
 from evaluator import __version__
 from evaluator.analysis.diff import Diff, Share
 from evaluator.model.compliance import Answer
+from evaluator.model.criteria import in_language
 from evaluator.model.fields import MONEY_FIELDS
 from evaluator.model.ranges import Range
 from evaluator.render import RenderOptions
 from evaluator.render.data import SCHEMA_VERSION, number, plain, range_data, what_if_data
-from evaluator.render.i18n import in_english
+from evaluator.render.i18n import N_, in_english, ngettext
+from evaluator.render.i18n import gettext as _
 from evaluator.render.json import dumps
 from evaluator.render.markdown_text import md
 from evaluator.render.markdown_text import row as md_row
@@ -27,17 +29,43 @@ DIFF_FORMATS = ("table", "json", "markdown", "html")
 PLACES = 2  # decimals of the points people read (the JSON has 6)
 NOT_GIVEN = "—"
 CURRENCY = "pricing.currency"
+# A compliance answer as a changed value shows it.
+ANSWERS = {
+    "compliant": N_("compliant"),
+    "partial": N_("partial"),
+    "non_compliant": N_("non compliant"),
+}
 
 
 def render(result: Diff, fmt: str, options: RenderOptions) -> str:
     """The result in `fmt`: table, json, markdown or html."""
     if fmt == "json":
         return dumps(diff_data(result)) + "\n"
+    result = _localized(result, options.lang)
     if fmt == "markdown":
         return _markdown(result)
     if fmt == "html":
-        return _html(result)
+        return _html(result, options.lang)
     return _table(result, options)
+
+
+def _localized(result: Diff, lang: str) -> Diff:
+    """`result` with its criteria's and gates' titles in `lang` where the criteria file
+    gives them (the JSON keeps the file's default text)."""
+    from dataclasses import replace
+
+    criteria = in_language(result.criteria, lang)
+    if criteria is result.criteria:
+        return result
+    titles = {c.id: c.title for c in criteria.criteria}
+    gates = {g.id: g.title for g in criteria.gates}
+    return replace(
+        result,
+        criterion_changes=[
+            replace(c, title=titles.get(c.id, c.title)) for c in result.criterion_changes
+        ],
+        gate_changes=[replace(g, title=gates.get(g.id, g.title)) for g in result.gate_changes],
+    )
 
 
 # --- figures ------------------------------------------------------------------------------
@@ -77,15 +105,25 @@ def value_text(value: Any, field: str, currency: str | None = None) -> str:
         return NOT_GIVEN
     unit = f" {currency}" if currency and field in MONEY_FIELDS else ""
     if isinstance(value, Range):
-        middle = "" if value.likely is None else f", likely {number_text(value.likely)}"
-        return f"{number_text(value.low)} to {number_text(value.high)}{middle}{unit}"
+        middle = (
+            ""
+            if value.likely is None
+            else _(", likely {likely}").format(likely=number_text(value.likely))
+        )
+        return _("{low} to {high}{likely}{unit}").format(
+            low=number_text(value.low), high=number_text(value.high), likely=middle, unit=unit
+        )
     if isinstance(value, Answer):
-        return value.answer.replace("_", " ")
+        return _(ANSWERS.get(value.answer, value.answer.replace("_", " ")))
     if isinstance(value, tuple) and value and not isinstance(value[0], str):  # activities
         total = sum(a.value for a in value)
         count = len(value)
         money = f" {currency}" if currency else ""
-        return f"{count} activit{'y' if count == 1 else 'ies'}, {number_text(total)}{money} in all"
+        return ngettext(
+            "{count} activity, {total}{money} in all",
+            "{count} activities, {total}{money} in all",
+            count,
+        ).format(count=count, total=number_text(total), money=money)
     return show_value(value, field) + unit
 
 
@@ -104,57 +142,87 @@ def _currency(evaluation: Any) -> str | None:
 
 
 def rank_text(rank: int | None) -> str:
-    return "not ranked" if rank is None else str(rank)
+    return _("not ranked") if rank is None else str(rank)
 
 
 def method_sentence(result: Diff) -> str:
     """How the shares were found."""
     count = len(result.shares)
     if result.exact:
-        return (
-            f"Shapley values over the {count} changed field{'s' if count != 1 else ''}, exact "
-            f"({result.hybrids:,} mixes of OLD and NEW scored)"
-        )
-    return (
-        f"Shapley values over the {count} changed fields, estimated from {result.samples:,} "
-        f"random orders of them (seed {result.seed}; ± is one standard error); they still add "
-        f"up to the total change exactly ({result.hybrids:,} mixes scored)"
-    )
+        return ngettext(
+            "Shapley values over the {count} changed field, exact "
+            "({hybrids:,} mixes of OLD and NEW scored)",
+            "Shapley values over the {count} changed fields, exact "
+            "({hybrids:,} mixes of OLD and NEW scored)",
+            count,
+        ).format(count=count, hybrids=result.hybrids)
+    return _(
+        "Shapley values over the {count} changed fields, estimated from {samples:,} "
+        "random orders of them (seed {seed}; ± is one standard error); they still add "
+        "up to the total change exactly ({hybrids:,} mixes scored)"
+    ).format(count=count, samples=result.samples, seed=result.seed, hybrids=result.hybrids)
 
 
 def headline(result: Diff) -> list[str]:
     old, new = result.old, result.new
+    others = len(result.against)
     lines = [
-        f"{old.id}: {result.old_file} → {result.new_file}, against "
-        + (
-            f"{len(result.against)} other offer{'s' if len(result.against) != 1 else ''}"
-            if result.against
-            else "no other offer"
+        (
+            ngettext(
+                "{id}: {old} → {new}, against {count} other offer",
+                "{id}: {old} → {new}, against {count} other offers",
+                others,
+            )
+            if others
+            else _("{id}: {old} → {new}, against no other offer")
+        ).format(id=old.id, old=result.old_file, new=result.new_file, count=others),
+        _("Total {old} → {new} ({change} points), by {method}").format(
+            old=f"{old.total:.{PLACES}f}",
+            new=f"{new.total:.{PLACES}f}",
+            change=signed(result.total_change),
+            method=result.method,
         ),
-        f"Total {old.total:.{PLACES}f} → {new.total:.{PLACES}f} "
-        f"({signed(result.total_change)} points), by {result.method}",
     ]
-    field = len(result.against) + 1
-    rank = f"Rank {rank_text(old.rank)} → {rank_text(new.rank)} of {field}"
+    rank = _("Rank {old} → {new} of {field}").format(
+        old=rank_text(old.rank), new=rank_text(new.rank), field=others + 1
+    )
     if result.rank_change:
         gained = result.rank_change
-        rank += f" ({'up' if gained > 0 else 'down'} {abs(gained)})"
+        rank += (_(" (up {n})") if gained > 0 else _(" (down {n})")).format(n=abs(gained))
     if old.eligible != new.eligible:
-        rank += "; " + ("now eligible" if new.eligible else "no longer eligible")
+        rank += _("; now eligible") if new.eligible else _("; no longer eligible")
     lines.append(rank)
     return lines
 
 
 def gate_lines(result: Diff) -> list[str]:
     return [
-        f"Gate {g.id} ({g.title}): {'passed' if g.old else 'failed'} → "
-        f"{'passed' if g.new else 'failed'}"
+        _("Gate {id} ({title}): {old} → {new}").format(
+            id=g.id, title=g.title, old=_passed(g.old), new=_passed(g.new)
+        )
         for g in result.gate_changes
     ]
 
 
+def _passed(passed: bool) -> str:
+    return _("passed") if passed else _("failed")
+
+
 def no_change(result: Diff) -> str | None:
-    return "OLD and NEW give the same values: nothing changed." if not result.shares else None
+    return _("OLD and NEW give the same values: nothing changed.") if not result.shares else None
+
+
+def _extra(result: Diff) -> list[str]:
+    """The lines after the tables: gates that changed, notes, offers left out."""
+    return [
+        *gate_lines(result),
+        *(_("Note: {note}.").format(note=n) for n in notes_text(result.notes)),
+        *(_left_out(p) for p in result.errors),
+    ]
+
+
+def _left_out(problem: Any) -> str:
+    return _("Left out of the field: {problem}").format(problem=problem_line(problem))
 
 
 # --- JSON -----------------------------------------------------------------------------------
@@ -265,9 +333,9 @@ def _table(result: Diff, options: RenderOptions) -> str:
         parts.append(Text(nothing))
     else:
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-        for name, justify in (("Field", "left"), ("Old", "left"), ("New", "left")):
-            table.add_column(name, justify=justify)  # type: ignore[arg-type]
-        table.add_column("Points", justify="right")
+        for name in (_("Field"), _("Old"), _("New")):
+            table.add_column(name, justify="left")
+        table.add_column(_("Points"), justify="right")
         shares = ordered(result)
         shown = shown_shares([s.value for s in shares], result.total_change, PLACES)
         for share, value in zip(shares, shown, strict=True):
@@ -280,20 +348,23 @@ def _table(result: Diff, options: RenderOptions) -> str:
                 figure,
             )
         table.add_section()
-        table.add_row("Total change", "", "", signed(result.total_change))
+        table.add_row(_("Total change"), "", "", signed(result.total_change))
         parts += [Text(""), fit_table(table, options.width), Text(method_sentence(result) + ".")]
         moved = [c for c in result.criterion_changes if abs(c.change) >= 0.5 * 10**-PLACES]
         if moved:
             by = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-            by.add_column("Criterion")
-            for name in ("Old score", "New score", "Points"):
+            by.add_column(_("Criterion"))
+            for name in (_("Old score"), _("New score"), _("Points")):
                 by.add_column(name, justify="right")
             for c in moved:
                 by.add_row(c.id, f"{c.old:.{PLACES}f}", f"{c.new:.{PLACES}f}", signed(c.change))
             parts += [Text(""), fit_table(by, options.width)]
     parts += [Text(line, style="yellow") for line in gate_lines(result)]
-    parts += [Text(f"Note: {note}.", style="yellow") for note in notes_text(result.notes)]
-    parts += [Text(f"Left out of the field: {problem_line(p)}", style="red") for p in result.errors]
+    parts += [
+        Text(_("Note: {note}.").format(note=note), style="yellow")
+        for note in notes_text(result.notes)
+    ]
+    parts += [Text(_left_out(p), style="red") for p in result.errors]
     return print_to_text(options, *parts)
 
 
@@ -301,7 +372,7 @@ def _table(result: Diff, options: RenderOptions) -> str:
 
 
 def _markdown(result: Diff) -> str:
-    lines = [f"## Negotiation round: {md(result.old.id)}", ""]
+    lines = [_("## Negotiation round: {id}").format(id=md(result.old.id)), ""]
     lines += [md(line) + "  " for line in headline(result)]
     lines[-1] = lines[-1].rstrip()
     lines.append("")
@@ -309,7 +380,10 @@ def _markdown(result: Diff) -> str:
     if nothing:
         lines += [md(nothing), ""]
     else:
-        lines += [md_row(["Field", "Old", "New", "Points"]), "| --- | --- | --- | ---: |"]
+        lines += [
+            md_row([_("Field"), _("Old"), _("New"), _("Points")]),
+            "| --- | --- | --- | ---: |",
+        ]
         shares = ordered(result)
         shown = shown_shares([s.value for s in shares], result.total_change, PLACES)
         for share, value in zip(shares, shown, strict=True):
@@ -325,12 +399,13 @@ def _markdown(result: Diff) -> str:
                     ]
                 )
             )
-        lines += [md_row(["**Total change**", "", "", signed(result.total_change)]), ""]
+        total = "**" + _("Total change") + "**"
+        lines += [md_row([total, "", "", signed(result.total_change)]), ""]
         lines += [md(method_sentence(result) + "."), ""]
         moved = [c for c in result.criterion_changes if abs(c.change) >= 0.5 * 10**-PLACES]
         if moved:
             lines += [
-                md_row(["Criterion", "Old score", "New score", "Points"]),
+                md_row([_("Criterion"), _("Old score"), _("New score"), _("Points")]),
                 "| --- | ---: | ---: | ---: |",
             ]
             lines += [
@@ -338,12 +413,7 @@ def _markdown(result: Diff) -> str:
                 for c in moved
             ]
             lines.append("")
-    extra = [
-        *gate_lines(result),
-        *(f"Note: {n}." for n in notes_text(result.notes)),
-        *(f"Left out of the field: {problem_line(p)}" for p in result.errors),
-    ]
-    lines += [f"- {md(line)}" for line in extra]
+    lines += [f"- {md(line)}" for line in _extra(result)]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
@@ -358,9 +428,9 @@ _STYLE = (
 )
 
 
-def _html(result: Diff) -> str:
+def _html(result: Diff, lang: str) -> str:
     e = html.escape
-    title = f"Negotiation round: {result.old.id}"
+    title = _("Negotiation round: {id}").format(id=result.old.id)
     body = [f"<h1>{e(title)}</h1>"]
     body += [f"<p>{e(line)}</p>" for line in headline(result)]
     nothing = no_change(result)
@@ -382,17 +452,20 @@ def _html(result: Diff) -> str:
                 f'<td class="n {css}">{e(figure)}</td></tr>'
             )
         body.append(
-            '<table><thead><tr><th>Field</th><th>Old</th><th>New</th><th class="n">Points</th>'
+            f"<table><thead><tr><th>{e(_('Field'))}</th><th>{e(_('Old'))}</th>"
+            f'<th>{e(_("New"))}</th><th class="n">{e(_("Points"))}</th>'
             "</tr></thead><tbody>" + "".join(rows) + "</tbody>"
-            f'<tfoot><tr><td colspan="3">Total change</td>'
+            f'<tfoot><tr><td colspan="3">{e(_("Total change"))}</td>'
             f'<td class="n">{e(signed(result.total_change))}</td></tr></tfoot></table>'
         )
         body.append(f"<p>{e(method_sentence(result))}.</p>")
         moved = [c for c in result.criterion_changes if abs(c.change) >= 0.5 * 10**-PLACES]
         if moved:
             body.append(
-                '<table><thead><tr><th>Criterion</th><th class="n">Old score</th>'
-                '<th class="n">New score</th><th class="n">Points</th></tr></thead><tbody>'
+                f"<table><thead><tr><th>{e(_('Criterion'))}</th>"
+                f'<th class="n">{e(_("Old score"))}</th>'
+                f'<th class="n">{e(_("New score"))}</th><th class="n">{e(_("Points"))}</th>'
+                "</tr></thead><tbody>"
                 + "".join(
                     f"<tr><td>{e(c.title)} (<code>{e(c.id)}</code>)</td>"
                     f'<td class="n">{c.old:.{PLACES}f}</td><td class="n">{c.new:.{PLACES}f}</td>'
@@ -401,16 +474,12 @@ def _html(result: Diff) -> str:
                 )
                 + "</tbody></table>"
             )
-    extra = [
-        *gate_lines(result),
-        *(f"Note: {n}." for n in notes_text(result.notes)),
-        *(f"Left out of the field: {problem_line(p)}" for p in result.errors),
-    ]
+    extra = _extra(result)
     if extra:
         body.append('<ul class="note">' + "".join(f"<li>{e(x)}</li>" for x in extra) + "</ul>")
     body.append(f"<footer><small>evaluator {e(__version__)}</small></footer>")
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{e(title)}</title>\n<style>{_STYLE}</style>\n</head>\n<body>\n"
         + "\n".join(body)
         + "\n</body>\n</html>\n"

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
+from evaluator.render.i18n import gettext as _
+
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
 
@@ -122,6 +124,9 @@ class ProgressLines:
             or (now - self.written >= LINES_EVERY and percent > self.percent)
         ):
             return
-        self.stream.write(f"{self.label}: {percent}% of {self.what}\n")
+        line = _("{label}: {percent}% of {what}").format(
+            label=self.label, percent=percent, what=self.what
+        )
+        self.stream.write(line + "\n")
         self.stream.flush()
         self.written, self.percent = now, percent

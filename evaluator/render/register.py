@@ -9,8 +9,10 @@ from typing import Any
 
 from evaluator.register.store import GENESIS, Finding, Run, Verification
 from evaluator.render import RenderOptions
+from evaluator.render.i18n import N_, in_english, ngettext
+from evaluator.render.i18n import gettext as _
 
-FLAG_WORDS = {"criteria_changed_after_opening": "criteria changed after bid opening"}
+FLAG_WORDS = {"criteria_changed_after_opening": N_("criteria changed after bid opening")}
 
 
 def _when(run: Run) -> str:
@@ -26,16 +28,18 @@ def _criteria(run: Run) -> str:
 def _outcome(run: Run) -> str:
     """What the run found, in a few words: the winner, or that the bids were opened."""
     if run.kind == "open":
-        return "bids opened: criteria frozen"
+        return _("bids opened: criteria frozen")
     ranked = [p for p in run.record.get("proposals", []) if p.get("rank") == 1]
     if ranked:
         first = ranked[0]
-        return f"first: {first['id']} ({first['total']:.2f})"
-    return "no proposal ranked"
+        return _("first: {id} ({total:.2f})").format(id=first["id"], total=first["total"])
+    return _("no proposal ranked")
 
 
 def _flags(run: Run) -> str:
-    return "; ".join(FLAG_WORDS.get(f, f) for f in run.record.get("flags", []))
+    return "; ".join(
+        _(FLAG_WORDS[f]) if f in FLAG_WORDS else f for f in run.record.get("flags", [])
+    )
 
 
 def history_rows(runs: Sequence[Run]) -> list[list[str]]:
@@ -54,8 +58,28 @@ def history_rows(runs: Sequence[Run]) -> list[list[str]]:
     ]
 
 
-HISTORY_HEADER = ["Run", "When (UTC)", "By", "Command", "Programme", "Criteria", "Result", "Flags"]
-ROUNDS_HEADER = ["Run", "When (UTC)", "By", "Round", "Total", "Rank", "Eligible", "Flags"]
+# The columns: the JSON's keys (in English: `when`, `by`, ...), and the table's headers
+# (translated where they are shown).
+HISTORY_HEADER = [
+    N_("Run"),
+    N_("When (UTC)"),
+    N_("By"),
+    N_("Command"),
+    N_("Programme"),
+    N_("Criteria"),
+    N_("Result"),
+    N_("Flags"),
+]
+ROUNDS_HEADER = [
+    N_("Run"),
+    N_("When (UTC)"),
+    N_("By"),
+    N_("Round"),
+    N_("Total"),
+    N_("Rank"),
+    N_("Eligible"),
+    N_("Flags"),
+]
 
 
 def rounds_rows(rounds: Sequence[tuple[Run, dict[str, Any], int]]) -> list[list[str]]:
@@ -71,11 +95,25 @@ def rounds_rows(rounds: Sequence[tuple[Run, dict[str, Any], int]]) -> list[list[
                 str(entry.get("round") or f"R{number}"),
                 "" if total is None else f"{total:.2f}",
                 "" if entry.get("rank") is None else str(entry["rank"]),
-                "" if eligible is None else ("yes" if eligible else "no"),
+                "" if eligible is None else (_("yes") if eligible else _("no")),
                 _flags(run),
             ]
         )
     return rows
+
+
+def render_runs(runs: Sequence[Run], fmt: str, options: RenderOptions, title: str) -> str:
+    """`evaluator history`: the runs (the JSON in English, whatever the language)."""
+    rows = (in_english(history_rows) if fmt == "json" else history_rows)(runs)
+    return render_history(HISTORY_HEADER, rows, fmt, options, title)
+
+
+def render_rounds(
+    rounds: Sequence[tuple[Run, dict[str, Any], int]], fmt: str, options: RenderOptions, title: str
+) -> str:
+    """`evaluator history --proposal`: a proposal's rounds (the JSON in English)."""
+    rows = (in_english(rounds_rows) if fmt == "json" else rounds_rows)(rounds)
+    return render_history(ROUNDS_HEADER, rows, fmt, options, title)
 
 
 def render_history(
@@ -84,6 +122,7 @@ def render_history(
     if fmt == "json":
         keys = [h.lower().split(" (")[0].replace(" ", "_") for h in header]
         return json.dumps([dict(zip(keys, row, strict=True)) for row in rows], indent=2) + "\n"
+    header = [_(name) for name in header]
     if fmt == "markdown":
         from evaluator.render.markdown_text import md
 
@@ -101,56 +140,64 @@ def render_history(
     for row in rows:
         table.add_row(*row)
     if not rows:
-        return print_to_text(options, title, "No runs recorded yet.")
+        return print_to_text(options, title, _("No runs recorded yet."))
     return print_to_text(options, table)
 
 
 def finding_text(finding: Finding) -> str:
     data = finding.data
     if finding.code == "changed":
-        what = "its record does not match its hash: changed after it was recorded"
+        what = _("its record does not match its hash: changed after it was recorded")
     elif finding.code == "chain":
-        what = (
+        what = _(
             "it does not follow the run before it (a run was removed, inserted or moved before it)"
         )
     elif finding.code == "missing":
         first, last = data["from"], data["to"]
         what = (
-            f"run {first} is missing before it"
+            _("run {first} is missing before it").format(first=first)
             if first == last
-            else f"runs {first} to {last} are missing before it"
+            else _("runs {first} to {last} are missing before it").format(first=first, last=last)
         )
     elif finding.code == "columns":
-        what = "the register's columns for it do not say what its record says"
+        what = _("the register's columns for it do not say what its record says")
     elif finding.code == "result":
-        what = "its stored result does not match the hash its record gives"
+        what = _("its stored result does not match the hash its record gives")
     elif finding.code == "blob_missing":
-        what = f"the content of {data['file']} is missing"
+        what = _("the content of {file} is missing").format(file=data["file"])
     elif finding.code == "blob_changed":
-        what = f"the content of {data['file']} was changed"
+        what = _("the content of {file} was changed").format(file=data["file"])
     else:  # pragma: no cover - every code the store makes is above
         what = finding.code
-    return f"run {finding.seq}: {what}"
+    return _("run {run}: {finding}").format(run=finding.seq, finding=what)
 
 
 def verify_text(name: str, result: Verification, head: str | None) -> str:
     lines = [finding_text(f) for f in result.findings]
-    runs = f"{result.runs} run{'s' if result.runs != 1 else ''}"
+    runs = ngettext("{count} run", "{count} runs", result.runs).format(count=result.runs)
     if result.findings:
-        lines.append(f"{name}: {runs}; NOT intact: {len(result.findings)} finding(s) above.")
+        lines.append(
+            _("{register}: {runs}; NOT intact: {count} finding(s) above.").format(
+                register=name, runs=runs, count=len(result.findings)
+            )
+        )
     else:
-        lines.append(f"{name}: {runs}; the chain is intact.")
+        lines.append(_("{register}: {runs}; the chain is intact.").format(register=name, runs=runs))
     if result.head != GENESIS:
         lines.append(
-            f"head {result.head}: keep it (in the minutes, say); `evaluator register verify "
-            f"--head {result.head[:16]}` later shows that no run after it was removed."
+            _(
+                "head {head}: keep it (in the minutes, say); `evaluator register verify "
+                "--head {short}` later shows that no run after it was removed."
+            ).format(head=result.head, short=result.head[:16])
         )
     if head is not None:
         lines.append(
-            f"The run with hash {head} is in the chain."
+            _("The run with hash {head} is in the chain.").format(head=head)
             if result.head_found
-            else f"No run with hash {head} in the chain: runs were removed, or this is "
-            "another register."
+            else _(
+                "No run with hash {head} in the chain: runs were removed, or this is "
+                "another register."
+            ).format(head=head)
         )
     return "\n".join(lines) + "\n"
 
@@ -160,16 +207,22 @@ def replay_text(
 ) -> str:
     then = str((run.record.get("tool") or {}).get("version", "?"))
     versions = (
-        f"recorded with evaluator {then}, replayed with {now_version}"
+        _("recorded with evaluator {then}, replayed with {now}").format(then=then, now=now_version)
         if then != now_version
         else f"evaluator {then}"
     )
     if identical:
         return (
-            f"Run {run.seq} replayed from its stored inputs: the result is identical "
-            f"({versions}).\n"
+            _(
+                "Run {run} replayed from its stored inputs: the result is identical ({versions})."
+            ).format(run=run.seq, versions=versions)
+            + "\n"
         )
-    lines = [f"Run {run.seq} replayed from its stored inputs: the result DIFFERS ({versions}):"]
+    lines = [
+        _("Run {run} replayed from its stored inputs: the result DIFFERS ({versions}):").format(
+            run=run.seq, versions=versions
+        )
+    ]
     for path, old, new in differences:
         lines.append(f"  {path}: {_short(old)} → {_short(new)}")
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ from typing import Any
 from evaluator.model.ahp import CONSISTENCY_LIMIT, AhpResult, ratio_text
 from evaluator.render import RenderOptions
 from evaluator.render.data import number
+from evaluator.render.i18n import gettext as _
 from evaluator.render.i18n import in_english
 
 
@@ -48,10 +49,17 @@ def render(result: AhpResult, fmt: str, options: RenderOptions) -> str:
 
 
 def _figures(result: AhpResult) -> str:
-    verdict = "consistent" if result.consistent else "INCONSISTENT"
-    return (
-        f"λmax {result.lambda_max:.4f}, CI {result.ci:.4f}, RI {result.random_index:.2f}, "
-        f"CR {result.cr:.4f}: {verdict} (CR ≤ {CONSISTENCY_LIMIT:.2f} is acceptable)"
+    verdict = _("consistent") if result.consistent else _("INCONSISTENT")
+    return _(
+        "λmax {lambda_max:.4f}, CI {ci:.4f}, RI {ri:.2f}, CR {cr:.4f}: {verdict} "
+        "(CR ≤ {limit:.2f} is acceptable)"
+    ).format(
+        lambda_max=result.lambda_max,
+        ci=result.ci,
+        ri=result.random_index,
+        cr=result.cr,
+        verdict=verdict,
+        limit=CONSISTENCY_LIMIT,
     )
 
 
@@ -59,10 +67,10 @@ def _yaml(result: AhpResult) -> str:
     # Percentages with two decimals, like the stated weights of criteria/default.yaml;
     # criteria weights are normalised, so they need not sum to exactly 100.
     lines = [
-        f"# AHP weights from {result.file}",
+        "# " + _("AHP weights from {file}").format(file=result.file),
         f"# {_figures(result)}",
-        "# Paste each weight into its criterion in the criteria file, or point that file",
-        "# at the judgements with `weights_from:` (a path relative to the criteria file).",
+        "# " + _("Paste each weight into its criterion in the criteria file, or point that file"),
+        "# " + _("at the judgements with `weights_from:` (a path relative to the criteria file)."),
         "criteria:",
     ]
     for name, weight in result.weights.items():
@@ -79,27 +87,41 @@ def _table(result: AhpResult, options: RenderOptions) -> str:
     from evaluator.render.table import bar, print_to_text
 
     table = Table(
-        box=box.SIMPLE_HEAD, title=f"AHP weights from {result.file}", title_justify="left"
+        box=box.SIMPLE_HEAD,
+        title=_("AHP weights from {file}").format(file=result.file),
+        title_justify="left",
     )
-    table.add_column("Criterion")
-    table.add_column("Weight", justify="right", no_wrap=True)
+    table.add_column(_("Criterion"))
+    table.add_column(_("Weight"), justify="right", no_wrap=True)
     table.add_column("", no_wrap=True)
     for name, weight in result.weights.items():
         table.add_row(name, f"{100 * weight:.1f}%", bar(100 * weight, width=20))
     lines = [Text(_figures(result), style="" if result.consistent else "bold red")]
     if result.furthest is not None and result.implied is not None:
         j = result.furthest
-        lead = "Revisit" if not result.consistent else "Furthest from the weights"
+        lead = _("Revisit") if not result.consistent else _("Furthest from the weights")
         also = (
-            "; as far off: " + ", ".join(f"`{k.row}` vs `{k.column}`" for k in result.equally_far)
+            _("; as far off: {pairs}").format(
+                pairs=", ".join(_pair(k.row, k.column) for k in result.equally_far)
+            )
             if result.equally_far
             else ""
         )
         lines.append(
             Text(
-                f"{lead}: `{j.row}` vs `{j.column}`: given {j.text}, the weights "
-                f"imply {ratio_text(result.implied)}{also}.",
+                _("{lead}: {pair}: given {given}, the weights imply {implied}{also}.").format(
+                    lead=lead,
+                    pair=_pair(j.row, j.column),
+                    given=j.text,
+                    implied=ratio_text(result.implied),
+                    also=also,
+                ),
                 style="" if result.consistent else "yellow",
             )
         )
     return print_to_text(options, fit_table(table, options.width, {0: IDENTIFIER}), *lines)
+
+
+def _pair(row: str, column: str) -> str:
+    """Two criteria of a judgement: `pricing` vs `g2g_guarantees`."""
+    return _("`{row}` vs `{column}`").format(row=row, column=column)
