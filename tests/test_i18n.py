@@ -863,3 +863,19 @@ def test_the_register_history_in_json_stays_english(run_cli: RunCli, tmp_path: P
         assert english.code == malay.code == 0, malay.err
         assert malay.out == english.out
         assert "criteria changed after bid opening" in english.out or "--proposal" in args
+
+
+@pytest.mark.parametrize("values", [False, True])
+def test_why_a_run_is_long_is_said_in_malay(values: bool) -> None:
+    """The reason inside the question before a long `sensitivity` run (and its refusal)
+    follows the language, as the question does."""
+    from evaluator.analysis.sensitivity import LongRun
+    from evaluator.render.sensitivity import long_run_text
+
+    run = LongRun(samples=10_000_000, eligible=60, values=values, work=600_000_000, limit=10**8)
+    english = long_run_text(run)
+    i18n.set_language("ms")
+    malay = long_run_text(run)
+    assert english.startswith("10,000,000 draws × 60 eligible proposals")
+    assert malay.startswith("10,000,000 cabutan × 60 cadangan layak")
+    assert _english_in(malay, _english_patterns()) == []

@@ -223,11 +223,17 @@ def spread_value(spread: Spread) -> float | str:
 
 def long_run_text(run: LongRun) -> str:
     """Why the analysis would run long: '100,000 draws × 6,000 eligible proposals is …'."""
-    return (
-        f"{run.samples:,} draws × {run.eligible:,} eligible proposals"
-        f"{' with --values' if run.values else ''} is {run.work:,} proposal-draws, more "
-        f"than the {run.limit:,} run without asking"
-    )
+    if run.values:
+        text = _(
+            "{samples:,} draws × {eligible:,} eligible proposals with --values is {work:,} "
+            "proposal-draws, more than the {limit:,} run without asking"
+        )
+    else:
+        text = _(
+            "{samples:,} draws × {eligible:,} eligible proposals is {work:,} proposal-draws, "
+            "more than the {limit:,} run without asking"
+        )
+    return text.format(samples=run.samples, eligible=run.eligible, work=run.work, limit=run.limit)
 
 
 def _excluded_reason(gates: Iterable[GateResult]) -> str:
