@@ -114,6 +114,7 @@ SAME_IN_MALAY = {
     "steps: {steps}",
     "levels: {levels}",
     "boolean: true {when_true}, false {when_false}",
+    "{name} (panel): {ratings}; {aggregate} {score}",  # panel: the Malay word too
 }
 
 
