@@ -23,7 +23,7 @@ from evaluator.scoring import caveats
 from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.consensus import Consensus
 from evaluator.scoring.engine import evaluate, prepare
-from evaluator.scoring.results import Comparison, GateResult
+from evaluator.scoring.results import Comparison, GateResult, Prepared
 
 # An offer's financial envelope opened: the proposal with it, or the problems reading it.
 Opener = Callable[[Proposal], Proposal]
@@ -110,16 +110,20 @@ def evaluate_stages(
     of every criterion among the offers that passed every stage. `financial` opens an
     offer's financial envelope when it reaches the first stage that reads it (InputError:
     the offer is not evaluated further). `unread`: the proposal files that could not be
-    read, which the recommendation says are not in its ranking, as `evaluate` does."""
+    read, which the recommendation says are not in its ranking, as `evaluate` does.
+
+    Each offer is `prepare`d once, against the whole criteria (its derived values do not
+    depend on which criteria a stage scores; each stage reads the gates it checks), and
+    again only if opening its financial envelope changed it."""
     problems = list(errors)
-    current = list(proposals)
+    current = [prepare(p, criteria) for p in proposals]
     ids = [p.id for p in proposals]
     results: list[StageResult] = []
     opened = False
     for stage in criteria.stages:
         outcomes: list[Outcome] = []
         if stage.financial and not opened and financial is not None:
-            current, failed = _open(current, financial)
+            current, failed = _open(current, financial, criteria)
             outcomes += failed
             for outcome in failed:
                 problems.extend(outcome.problems)
@@ -134,7 +138,7 @@ def evaluate_stages(
         outcomes = passed + [o for o in outcomes if not o.passed]
         results.append(StageResult(stage, outcomes, [i for i in ids if i not in reached]))
         keep = {o.id for o in passed}
-        current = [p for p in current if p.id in keep]
+        current = [item for item in current if item.proposal.id in keep]
         if stage.id == until:
             break
     last = results[-1].stage if results else None
@@ -177,31 +181,49 @@ def _stage_gaps(
     return gaps
 
 
-def _open(proposals: list[Proposal], financial: Opener) -> tuple[list[Proposal], list[Outcome]]:
+def _open(
+    items: list[Prepared], financial: Opener, criteria: Criteria
+) -> tuple[list[Prepared], list[Outcome]]:
+    """The offers with their financial envelopes opened (prepared again when that changed
+    them: a single-file offer is as it was), and the outcomes of those that failed to open."""
     opened, failed = [], []
-    for proposal in proposals:
+    for item in items:
+        proposal = item.proposal
         try:
-            opened.append(financial(proposal))
+            whole = financial(proposal)
         except InputError as exc:
             failed.append(Outcome(proposal.id, False, None, problems=tuple(exc.problems)))
+            continue
+        opened.append(item if whole is proposal else prepare(whole, criteria))
     return opened, failed
 
 
+def for_stage(item: Prepared, criteria: Criteria) -> Prepared:
+    """An offer prepared against the whole criteria, as `prepare` makes it against a stage's
+    (`criteria`, from `stage_criteria`): the same values, the stage's gates only."""
+    if not item.gates:
+        return item
+    ids = {gate.id for gate in criteria.gates}
+    return replace(item, gates=tuple(g for g in item.gates if g.id in ids))
+
+
 def _stage(
-    proposals: list[Proposal], criteria: Criteria, stage: Stage, panel: Panel | None
+    items: list[Prepared], criteria: Criteria, stage: Stage, panel: Panel | None
 ) -> list[Outcome]:
     """Each offer's outcome at one stage."""
     sub = stage_criteria(criteria, stage)
+    staged = [for_stage(item, sub) for item in items]
+    proposals = [item.proposal for item in items]
     if not sub.criteria:  # gates only: no score
         outcomes = []
-        for proposal in proposals:
-            item = prepare(proposal, sub)
+        for item in staged:
+            proposal = item.proposal
             if item.problems:
                 outcomes.append(Outcome(proposal.id, False, None, problems=tuple(item.problems)))
                 continue
             outcomes.append(_outcome(proposal.id, None, item.gates, _unmet(sub, proposal), stage))
         return outcomes
-    comparison = evaluate(proposals, sub, None, Method.WSM, [], panel)
+    comparison = evaluate(staged, sub, None, Method.WSM, [], panel)
     outcomes = [
         replace(
             _outcome(e.id, e.total, e.gates, tuple(r for r in e.compliance if r.fails), stage),
