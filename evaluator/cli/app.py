@@ -807,6 +807,29 @@ def _compare_stages(
         raise UsageError.at(
             "--stage", f"no stage `{stage}` in {framework.file}: its stages are {', '.join(known)}"
         )
+    recorder = recorder or Recorder()
+    if (
+        options.format is Format.JSON
+        and (options.method or framework.method) == Method.WSM
+        and options.panel is None
+        and stage is None
+        and not recorder.active
+    ):
+        # As without stages: large batches go from file to JSON line in worker processes.
+        with _progress("reading proposals") as on_file:
+            lines, errors = api.compare_stages_json(
+                inputs,
+                framework,
+                weights=options.weights,
+                max_bytes=options.max_bytes,
+                jobs=options.jobs,
+                on_file=on_file,
+            )
+        _report(errors)
+        _emit(lines, options, sources, framework.classification)
+        if errors:
+            raise typer.Exit(1)
+        return
     with _progress("reading proposals") as on_file:
         staged = api.compare_stages(
             inputs,
@@ -823,7 +846,6 @@ def _compare_stages(
     from evaluator.render import stages as staged_render
 
     final = staged.final
-    recorder = recorder or Recorder()
     weights = final.weights if final is not None else framework.weights(options.weights)
     recorder.mark(final.caveats if final is not None else staged.caveats, staged.proposals, weights)
     fmt = options.format
