@@ -35,9 +35,8 @@ import contextlib
 import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import DEFAULT_MAX_BYTES
@@ -192,8 +191,11 @@ T = TypeVar("T")
 Encode = Callable[[Sequence[Evaluation]], list[T]]
 
 
-@dataclass(slots=True)
-class Encoded(Generic[T]):
+# Classes made at import are plain or named tuples, not dataclasses: each dataclass costs
+# its methods' compilation at every start-up, and most runs start no worker.
+
+
+class Encoded(NamedTuple, Generic[T]):
     """A comparison scored by worker processes: the run, and its results as encoded there."""
 
     comparison: Comparison  # without evaluations: those stayed in the workers
@@ -234,8 +236,7 @@ def compare_encoded(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Summary:
+class _Summary(NamedTuple):
     """What this process learns of a file read and prepared in a worker."""
 
     id: str
@@ -252,16 +253,18 @@ _Scored = tuple[tuple[Problem, ...], float, Any]
 _Read = tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]
 
 
-@dataclass(slots=True)
 class _Result:
     """What this process knows of one scored proposal: enough to rank it."""
 
-    index: int
-    id: str
-    eligible: bool
-    ranged: bool
-    total: float
-    rank: int | None = None
+    __slots__ = ("eligible", "id", "index", "ranged", "rank", "total")
+
+    def __init__(self, index: int, id: str, eligible: bool, ranged: bool, total: float) -> None:
+        self.index = index
+        self.id = id
+        self.eligible = eligible
+        self.ranged = ranged
+        self.total = total
+        self.rank: int | None = None
 
 
 def _run(
@@ -349,8 +352,7 @@ def _run(
     return Encoded(comparison, [(r.rank, scored[r.index][2]) for r in ranked])
 
 
-@dataclass(slots=True)
-class EncodedStages(Generic[T]):
+class EncodedStages(NamedTuple, Generic[T]):
     """A tender in stages evaluated by worker processes: the run (its recommendation without
     evaluations: those stayed in the workers), and the recommendation's results as encoded
     there."""
@@ -462,7 +464,7 @@ def _run_stages(
     position = {index: number for number, index in enumerate(kept)}  # among the offers read
     ids_read = [reads[index][2][0] for index in kept]
     chain = [
-        [replace(e, position=position[e.position]) for e in entries if e.position in position]
+        [e._replace(position=position[e.position]) for e in entries if e.position in position]
         for entries in chain
     ]
     results, found = stage_results(criteria, chain, ids_read)

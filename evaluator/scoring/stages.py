@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from evaluator.errors import InputError, Problem
 from evaluator.model.compliance import Row
@@ -139,8 +140,7 @@ def evaluate_stages(
 OPENING, EVALUATED, UNPREPARED, UNSCORED = range(4)
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):  # not a dataclass: made at every start-up, a named tuple is cheaper
     """One offer's outcome at a stage, with its place: its position among the offers read,
     and its group (above)."""
 
@@ -225,15 +225,17 @@ def sealed(criteria: Criteria, results: Sequence[StageResult], ids: Sequence[str
     return [i for i in ids if i not in opened_for]
 
 
-@dataclass(slots=True)
 class _Ranked:
     """An evaluated entry as `rank` reads it (eligible: it failed no gate of the stage)."""
 
-    entry: Entry
-    id: str
-    eligible: bool
-    total: float
-    rank: int | None = None
+    __slots__ = ("eligible", "entry", "id", "rank", "total")
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.id = entry.outcome.id
+        self.eligible = not entry.outcome.failed_gates
+        self.total = entry.outcome.score or 0.0
+        self.rank: int | None = None
 
 
 def _in_order(entries: Sequence[Entry], scored: bool) -> list[Outcome]:
@@ -244,11 +246,7 @@ def _in_order(entries: Sequence[Entry], scored: bool) -> list[Outcome]:
     by_place = sorted(entries, key=lambda e: (e.group != OPENING, e.position))
     if not scored:
         return [e.outcome for e in by_place]
-    evaluated = [
-        _Ranked(e, e.outcome.id, not e.outcome.failed_gates, e.outcome.score or 0.0)
-        for e in by_place
-        if e.group == EVALUATED
-    ]
+    evaluated = [_Ranked(e) for e in by_place if e.group == EVALUATED]
     others = sorted(
         (e for e in by_place if e.group not in (OPENING, EVALUATED)),
         key=lambda e: (e.group, e.position),
