@@ -34,7 +34,8 @@ def test_a_command_line_builds_only_the_command_it_runs() -> None:
 
     assert names(cli._only_what_runs(["compare", "proposals"])) == ["compare"]
     assert names(cli._only_what_runs(["--debug", "criteria"])) == ["show_criteria"]
-    for whole in (["--help"], [], ["comapre"], ["register", "open"], ["--version"]):
+    assert names(cli._only_what_runs(["--version"])) == []  # the root's option says it
+    for whole in (["--help"], [], ["comapre"], ["register", "open"], ["--version", "-h"]):
         assert cli._only_what_runs(whole) is cli.app
     assert len(cli.app.registered_commands) > 10 and cli.app.registered_groups  # untouched
 

@@ -1991,6 +1991,10 @@ def _only_what_runs(args: list[str]) -> typer.Typer:
     rest = args[1:] if args[:1] == ["--debug"] else args
     if not rest or os.environ.get(_COMPLETE_VAR):
         return app
+    if rest == ["--version"]:  # said by the root's option before any command is looked up
+        only = copy.copy(app)
+        only.registered_commands, only.registered_groups = [], []
+        return only
     found = [
         info
         for info in app.registered_commands
