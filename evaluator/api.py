@@ -215,6 +215,40 @@ def compare_stages(
     return staged
 
 
+def compare_stages_json(
+    paths: Sequence[Path],
+    criteria: Criteria,
+    *,
+    weights: Mapping[str, float] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int | None = None,
+    on_file: FileCallback | None = None,
+) -> tuple[bytes, list[Problem]]:
+    """`compare_stages` with the weighted sum and every stage, as `render.stages_data.staged_json`
+    writes it (in UTF-8), and the run's problems. A large batch is read, run through the
+    stages, scored and encoded by `jobs` worker processes (scoring.parallel), as
+    `compare_json` does without stages, with the same result; else the ordinary path."""
+    from evaluator.render import json as render_json
+    from evaluator.render import stages_data
+
+    encoded = parallel.compare_stages_encoded(
+        paths, criteria, render_json.result_lines, weights, max_bytes, on_file, jobs
+    )
+    if encoded is None:
+        staged = compare_stages(
+            paths,
+            criteria,
+            weights=weights,
+            method=Method.WSM,
+            max_bytes=max_bytes,
+            jobs=jobs,
+            on_file=on_file,
+        )
+        return stages_data.staged_json(staged).encode("utf-8"), staged.errors
+    staged = encoded.staged
+    return stages_data.staged_json_encoded(staged, encoded.results), staged.errors
+
+
 def _panel_of(batch: Batch, panel: Path | None, criteria: Criteria, max_bytes: int) -> Panel | None:
     """The `panel` folder's ratings of the batch's proposals (None without one); its
     problems join the batch's errors."""

@@ -264,3 +264,102 @@ def test_small_batches_and_one_job_take_no_workers() -> None:
         workers.worker_count(jobs=8, files=workers.PARALLEL_MIN_FILES)
         == workers.PARALLEL_MIN_FILES // workers.CHUNK + 1
     )  # no more workers than chunks
+
+
+# A tender in stages (the default criteria), `compare --format json` with workers
+# (api.compare_stages_json: each offer read, prepared once, run through the stages, scored
+# and encoded in a worker; evaluator/scoring/parallel.py): byte for byte the ordinary path.
+
+TECHNICAL = (PROPOSALS / "turkiye" / "technical.yaml").read_text(encoding="utf-8")
+FINANCIAL = (PROPOSALS / "turkiye" / "financial.yaml").read_text(encoding="utf-8")
+
+
+def _passing(technical: str) -> str:
+    """Türkiye's technical envelope, made to pass the technical stage."""
+    for old, new in (
+        ("  range_nm: 3500 ", "  range_nm: 4600 "),
+        ("CSS-R01: {answer: non_compliant", "CSS-R01: {answer: compliant"),
+        ("CSS-R06: {answer: non_compliant", "CSS-R06: {answer: compliant"),
+    ):
+        assert old in technical
+        technical = technical.replace(old, new)
+    return technical
+
+
+@pytest.fixture(scope="module")
+def tender_folder(hard_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hard folder (a duplicate id, two unreadable files, an offer no exchange rate
+    prices), and offers in two envelopes: three alike that pass every stage (a tie), one
+    that fails the technical stage, one without its financial envelope, one whose financial
+    envelope is in another currency, and one with a price that is not a number."""
+    folder = tmp_path_factory.mktemp("tender")
+    for path in hard_folder.iterdir():
+        shutil.copy(path, folder / path.name)
+    passing = _passing(TECHNICAL)
+    assert "currency: USD " in FINANCIAL and "unit_price: 180_000_000" in FINANCIAL
+    offers: dict[str, tuple[str, str | None]] = {
+        **{f"env-pass-{n}": (passing, FINANCIAL) for n in range(3)},
+        "env-fails": (TECHNICAL, FINANCIAL),
+        "env-no-financial": (passing, None),
+        "env-euro": (passing, FINANCIAL.replace("currency: USD ", "currency: EUR ")),
+        "env-lots": (passing, FINANCIAL.replace("180_000_000", '"lots"')),
+    }
+    for name, (technical, financial) in offers.items():
+        (folder / name).mkdir()
+        (folder / name / "technical.yaml").write_text(
+            technical.replace("  id: turkiye", f"  id: {name}"), encoding="utf-8"
+        )
+        if financial is not None:
+            (folder / name / "financial.yaml").write_text(
+                financial.replace("  id: turkiye", f"  id: {name}"), encoding="utf-8"
+            )
+    return folder
+
+
+def test_staged_json_from_workers_is_byte_identical(
+    tender_folder: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
+) -> None:
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
+    pools: list[int] = []
+    real = workers._Pool.__init__
+
+    def spy(self: workers._Pool, size: int, *args: Any) -> None:
+        pools.append(size)
+        real(self, size, *args)
+
+    monkeypatch.setattr(workers._Pool, "__init__", spy)
+    serial = run_cli("compare", str(tender_folder), "--format", "json", "--jobs", "1")
+    parallel = run_cli("compare", str(tender_folder), "--format", "json", "--jobs", "2")
+    assert pools == [2]  # the stages run in the workers, not in this process
+    assert (parallel.code, parallel.out, parallel.err) == (serial.code, serial.out, serial.err)
+    data = json.loads(serial.out)
+    assert serial.code == 1
+    failed = {
+        f["id"]: (s["id"], [r["kind"] for r in f["reasons"]])
+        for s in data["stages"]
+        for f in s["failed"]
+    }
+    assert failed["env-fails"][0] == "technical" and "requirement" in failed["env-fails"][1]
+    for name in ("env-no-financial", "env-euro", "env-lots"):
+        assert failed[name] == ("financial", ["error"])
+    assert failed["p0001"] == ("technical", ["error"])  # no exchange rate for JPY
+    assert "env-fails" in data["sealed"] and "env-pass-0" not in data["sealed"]
+    ranks = {r["id"]: r["rank"] for r in data["results"]}
+    assert ranks["env-pass-0"] == ranks["env-pass-1"] == ranks["env-pass-2"]  # a tie
+    assert sum(r["id"] == "p0007" for r in data["results"]) == 1  # its duplicate left out
+    errors = [e["message"] for e in data["errors"]]
+    assert any("already used by" in m for m in errors)  # the duplicate id
+    assert any("no exchange rate for JPY" in m for m in errors)
+
+
+def test_staged_json_with_workers_and_with_the_ordinary_path_agree_in_process(
+    tender_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from evaluator.render.stages import render_json as render_staged
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN_FILES", 100)
+    criteria = load_criteria(DEFAULT_CRITERIA)
+    text, errors = api.compare_stages_json([tender_folder], criteria, jobs=2)
+    staged = api.compare_stages([tender_folder], criteria, jobs=1)
+    assert text == render_staged(staged).encode("utf-8")
+    assert errors == staged.errors

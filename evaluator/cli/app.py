@@ -1,11 +1,11 @@
 """The command line: each command parses its options, calls the core, picks a renderer."""
 
 import contextlib
+import copy
 import errno
 import gc
 import importlib
 import io
-import json
 import os
 import shutil
 import signal
@@ -765,9 +765,11 @@ def _compare(
             options=_recorded_options(options),
             criteria=framework,
             proposals=offers,
-            result=str(result)
-            if result is not None
-            else _renderer(Format.JSON)(details, _render_options()),
+            result=lambda: (
+                str(result)
+                if result is not None
+                else _renderer(Format.JSON)(details, _render_options())
+            ),
             weights=details.weights,
             caveats=details.caveats,
         )
@@ -812,6 +814,29 @@ def _compare_stages(
             "--stage",
             said.NO_SUCH_STAGE(stage=stage, file=str(framework.file), stages=", ".join(known)),
         )
+    recorder = recorder or Recorder()
+    if (
+        options.format is Format.JSON
+        and (options.method or framework.method) == Method.WSM
+        and options.panel is None
+        and stage is None
+        and not recorder.active
+    ):
+        # As without stages: large batches go from file to JSON line in worker processes.
+        with _progress("reading proposals") as on_file:
+            lines, errors = api.compare_stages_json(
+                inputs,
+                framework,
+                weights=options.weights,
+                max_bytes=options.max_bytes,
+                jobs=options.jobs,
+                on_file=on_file,
+            )
+        _report(errors)
+        _emit(lines, options, sources, framework.classification)
+        if errors:
+            raise typer.Exit(1)
+        return
     with _progress("reading proposals") as on_file:
         staged = api.compare_stages(
             inputs,
@@ -828,7 +853,6 @@ def _compare_stages(
     from evaluator.render import stages as staged_render
 
     final = staged.final
-    recorder = recorder or Recorder()
     weights = final.weights if final is not None else framework.weights(options.weights)
     recorder.mark(final.caveats if final is not None else staged.caveats, staged.proposals, weights)
     fmt = options.format
@@ -860,7 +884,7 @@ def _compare_stages(
         options=_recorded_options(options, stage=stage),
         criteria=framework,
         proposals=staged.proposals,
-        result=str(text) if fmt is Format.JSON else staged_render.render_json(staged),
+        result=lambda: str(text) if fmt is Format.JSON else staged_render.render_json(staged),
         weights=weights,
         caveats=[*staged.caveats, *(final.caveats if final is not None else [])],
     )
@@ -948,9 +972,11 @@ def score(
             options=_recorded_options(options, file=str(file)),
             criteria=framework,
             proposals=offers,
-            result=str(text)
-            if options.format is Format.JSON
-            else _renderer(Format.JSON, card=True)(details, _render_options()),
+            result=lambda: (
+                str(text)
+                if options.format is Format.JSON
+                else _renderer(Format.JSON, card=True)(details, _render_options())
+            ),
             weights=details.weights,
             caveats=details.caveats,
         )
@@ -1382,9 +1408,11 @@ def sensitivity(
             ),
             criteria=framework,
             proposals=offers,
-            result=text
-            if options.format is Format.JSON
-            else render(result, Format.JSON, _render_options()),
+            result=lambda: (
+                text
+                if options.format is Format.JSON
+                else render(result, Format.JSON, _render_options())
+            ),
             weights=details.weights,
             caveats=details.caveats,
         )
@@ -1616,6 +1644,8 @@ def show(
     where = _location(register, criteria)
     stored, contents = api.stored_run(where, run)
     if stored.result is None:  # a bid opening: its record is what there is
+        import json  # here only: a plain run writes no JSON of its own
+
         text = json.dumps(stored.record, indent=2, ensure_ascii=False) + "\n"
     elif options.format is Format.JSON:
         text = stored.result
@@ -1956,6 +1986,32 @@ def _catch_stop_signals() -> dict[int, Any]:
 _COMMAND: list[str] = []
 
 
+def _only_what_runs(args: list[str]) -> typer.Typer:
+    """The app with only the command this command line runs, when it names one (after
+    --debug, if given), with the root's options; else the whole app (help, a mistyped
+    command, completion, the register's group). Typer builds every command's options
+    before it runs one: a dozen commands' were a twentieth of a small run's time."""
+    rest = args[1:] if args[:1] == ["--debug"] else args
+    if not rest or os.environ.get(_COMPLETE_VAR):
+        return app
+    if rest == ["--version"]:  # said by the root's option before any command is looked up
+        only = copy.copy(app)
+        only.registered_commands, only.registered_groups = [], []
+        return only
+    found = [
+        info
+        for info in app.registered_commands
+        if (info.name or typer.main.get_command_name(info.callback.__name__))  # type: ignore[union-attr]
+        == rest[0]
+    ]
+    if len(found) != 1:
+        return app
+    only = copy.copy(app)
+    only.registered_commands = found
+    only.registered_groups = []
+    return only
+
+
 def _run(args: list[str]) -> None:
     _COMMAND[:] = ["evaluator", *args]
     _Session.debug = False  # until the root callback reads --debug
@@ -1973,7 +2029,7 @@ def _run(args: list[str]) -> None:
             args = take_language(args)  # --lang anywhere: the words' language from here on
             # As app(...) does, with values converted without pydantic where typer's own
             # conversion would give the same (evaluator/cli/coercion.py).
-            command = install(typer.main.get_command(app))
+            command = install(typer.main.get_command(_only_what_runs(args)))
             if i18n.language() == "en":
                 command(args=args, prog_name="evaluator")
             else:  # --help and usage errors in the run's language (cli/localise.py)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -137,13 +137,17 @@ class Recorder:
         options: Mapping[str, Any],
         criteria: Any,
         proposals: Sequence[Any],
-        result: str,
+        result: str | Callable[[], str],
         weights: Mapping[str, float],
         caveats: Sequence[Any],
     ) -> None:
-        """With --record: the run stored; a line on stderr says where."""
+        """With --record: the run stored; a line on stderr says where. `result`: its JSON,
+        or what makes it (made only when stored: a run that records nothing writes no
+        JSON it does not show)."""
         if not self.record or self.location is None:
             return
+        if callable(result):
+            result = result()
         from evaluator.api import record_run
         from evaluator.register import shown
 

@@ -893,7 +893,9 @@ def _read_leaf(
         rule,
         weight,
         source,
-        check.document.locate(path),
+        # Where it is, for the one message that needs it: a weighted sum refuses a raw rule
+        # (engine.check_method). Finding places parses the file again: none for the others.
+        check.document.locate(path) if rule.raw else None,
         preference,
         titles,
         sources,

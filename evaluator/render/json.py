@@ -83,7 +83,13 @@ def render_encoded(
     """As `render`, in UTF-8, for a comparison whose results were encoded elsewhere:
     `results` are their lines in UTF-8 (each in pieces that join into it), in result
     order, `disagreements` the panel's flags among them and `evaluated` their number."""
-    pieces = _pieces(comparison_data(comparison, disagreements, evaluated), {"results": results})
+    return encoded_with(comparison_data(comparison, disagreements, evaluated), results)
+
+
+def encoded_with(data: dict[str, Any], results: Sequence[Sequence[bytes]]) -> bytes:
+    """A result object (its `results` empty) laid out as `render` does, in UTF-8, with the
+    `results` encoded elsewhere (their lines in UTF-8, in pieces)."""
+    pieces = _pieces(data, {"results": results})
     pieces.append("\n")
     return b"".join(piece.encode("utf-8") if isinstance(piece, str) else piece for piece in pieces)
 
@@ -113,9 +119,17 @@ def render_ranked(
 ) -> bytes:
     """As `render`, in UTF-8, for a comparison whose results are `result_lines`, each with
     its rank, in result order."""
+    lines, flags = ranked_lines(results)
+    return render_encoded(comparison, lines, flags, len(results))
+
+
+def ranked_lines(
+    results: Sequence[tuple[int | None, ResultLine]],
+) -> tuple[list[tuple[bytes, bytes, bytes]], list[dict[str, Any]]]:
+    """`result_lines`, each with its rank (in result order), as the lines `encoded_with`
+    writes, with the panel's flags among them."""
     lines = [
         (before, b"null" if rank is None else b"%d" % rank, after)
         for rank, (before, after, _) in results
     ]
-    flags = [flag for _, (_, _, found) in results for flag in found]
-    return render_encoded(comparison, lines, flags, len(results))
+    return lines, [flag for _, (_, _, found) in results for flag in found]

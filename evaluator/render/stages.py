@@ -12,7 +12,7 @@ from evaluator.render.i18n import gettext as _
 from evaluator.render.i18n import in_english
 from evaluator.render.language import localized_staged
 from evaluator.render.problems import problem_line
-from evaluator.render.stages_data import final_or_empty, staged_data
+from evaluator.render.stages_data import final_or_empty, staged_json
 from evaluator.render.text.compliance import failure_text
 from evaluator.render.text.gates import detail, requirement
 from evaluator.scoring.consensus import Consensus
@@ -245,9 +245,7 @@ def render_json(staged: Staged) -> str:
     every stage; no results when there is none) with `stages` and `sealed`, laid out as
     every `--format json` is (render.json: a line per top-level key and per item of a
     top-level list; Python's indenting encoder took seconds on a large tender)."""
-    from evaluator.render.json import dumps
-
-    return dumps(staged_data(staged)) + "\n"
+    return staged_json(staged)
 
 
 def render_html(

@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from evaluator.render.data import number
 from evaluator.render.i18n import in_english
 from evaluator.render.text.compliance import ANSWERS
 from evaluator.render.text.gates import detail, requirement
 from evaluator.scoring.stages import Outcome, Staged
+
+if TYPE_CHECKING:
+    from evaluator.render.json import ResultLine
 
 
 def final_or_empty(staged: Staged) -> Any:
@@ -22,12 +26,38 @@ def final_or_empty(staged: Staged) -> Any:
     return evaluate([], staged.criteria, errors=[])
 
 
+def staged_json(staged: Staged) -> str:
+    """The JSON contract of `compare` (the weighted evaluation among the offers that passed
+    every stage; no results when there is none) with `stages` and `sealed`, laid out as
+    every `--format json` is (render.json: a line per top-level key and per item of a
+    top-level list; Python's indenting encoder took seconds on a large tender)."""
+    from evaluator.render.json import dumps
+
+    return dumps(staged_data(staged)) + "\n"
+
+
+def staged_json_encoded(staged: Staged, results: Sequence[tuple[int | None, ResultLine]]) -> bytes:
+    """`staged_json`, in UTF-8, for a staged run whose recommendation's results were encoded
+    elsewhere (`render.json.result_lines`, by worker processes), each with its rank, in
+    result order."""
+    from evaluator.render.json import encoded_with, ranked_lines
+
+    lines, flags = ranked_lines(results)
+    return encoded_with(staged_data(staged, flags, len(results)), lines)
+
+
 @in_english
-def staged_data(staged: Staged) -> dict[str, Any]:
-    """The object `render_json` writes (`Comparison.to_dict()` of a staged run)."""
+def staged_data(
+    staged: Staged,
+    disagreements: list[dict[str, Any]] | None = None,
+    evaluated: int | None = None,
+) -> dict[str, Any]:
+    """The object `staged_json` writes (`Comparison.to_dict()` of a staged run);
+    `disagreements` and `evaluated` as `comparison_data` takes them, for results encoded
+    elsewhere (worker processes)."""
     from evaluator.render.data import comparison_data
 
-    data = comparison_data(final_or_empty(staged))
+    data = comparison_data(final_or_empty(staged), disagreements, evaluated)
     data["errors"] = [p.as_dict() for p in staged.errors]
     data["stages"] = stages_data(staged)
     data["sealed"] = list(staged.sealed)

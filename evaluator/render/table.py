@@ -56,7 +56,6 @@ from evaluator.render.panel import (
     spread_text,
 )
 from evaluator.render.run import caveat_sentences, provisional, unscored_sentence, what_if_sentence
-from evaluator.render.signoff import declarations_line
 from evaluator.render.text.credibility import leaf_factor, partly_discounted, score_sum
 from evaluator.render.text.evidence import explanation
 from evaluator.render.text.gates import detail, requirement
@@ -503,6 +502,8 @@ def declaration_lines(comparison: Comparison) -> list[Text]:
     reports give each member's sign-off block); none without a panel."""
     if comparison.panel is None or not comparison.panel.members:
         return []
+    from evaluator.render.signoff import declarations_line  # with a panel only
+
     return [Text(declarations_line(comparison))]
 
 

@@ -35,19 +35,20 @@ import contextlib
 import os
 import traceback
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NamedTuple, TypeVar
 
 from evaluator.errors import InputError, Problem
 from evaluator.io.files import DEFAULT_MAX_BYTES
 from evaluator.model.criteria import Criteria, free_form_fields, is_free_form
+from evaluator.model.envelopes import open_financial
 from evaluator.model.fields import Value
 from evaluator.model.method import Method
 from evaluator.model.panel import Panel, load_panel
 from evaluator.model.proposal import Proposal
 from evaluator.scoring import caveats
 from evaluator.scoring.batch import (
+    NO_PROPOSALS,
     FileCallback,
     Ids,
     duplicate_problem,
@@ -64,6 +65,15 @@ from evaluator.scoring.engine import (
     score_prepared,
 )
 from evaluator.scoring.results import Comparison, Evaluation, Prepared, WhatIf
+from evaluator.scoring.stages import (
+    Entry,
+    Staged,
+    recommends,
+    run_stages,
+    sealed,
+    stage_criteria,
+    stage_results,
+)
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -181,8 +191,11 @@ T = TypeVar("T")
 Encode = Callable[[Sequence[Evaluation]], list[T]]
 
 
-@dataclass(slots=True)
-class Encoded(Generic[T]):
+# Classes made at import are plain or named tuples, not dataclasses: each dataclass costs
+# its methods' compilation at every start-up, and most runs start no worker.
+
+
+class Encoded(NamedTuple, Generic[T]):
     """A comparison scored by worker processes: the run, and its results as encoded there."""
 
     comparison: Comparison  # without evaluations: those stayed in the workers
@@ -209,7 +222,7 @@ def compare_encoded(
     # What evaluate would refuse after reading, refused before.
     top_weights = criteria.weights(weights)
     check_method(criteria, Method.WSM)
-    with _Pool(workers, files, criteria, max_bytes, encode) as pool:
+    with _Pool(workers, lambda: _Worker(files, criteria, max_bytes, encode)) as pool:
         return _run(
             pool,
             files,
@@ -223,8 +236,7 @@ def compare_encoded(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Summary:
+class _Summary(NamedTuple):
     """What this process learns of a file read and prepared in a worker."""
 
     id: str
@@ -241,16 +253,18 @@ _Scored = tuple[tuple[Problem, ...], float, Any]
 _Read = tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]
 
 
-@dataclass(slots=True)
 class _Result:
     """What this process knows of one scored proposal: enough to rank it."""
 
-    index: int
-    id: str
-    eligible: bool
-    ranged: bool
-    total: float
-    rank: int | None = None
+    __slots__ = ("eligible", "id", "index", "ranged", "rank", "total")
+
+    def __init__(self, index: int, id: str, eligible: bool, ranged: bool, total: float) -> None:
+        self.index = index
+        self.id = id
+        self.eligible = eligible
+        self.ranged = ranged
+        self.total = total
+        self.rank: int | None = None
 
 
 def _run(
@@ -338,12 +352,153 @@ def _run(
     return Encoded(comparison, [(r.rank, scored[r.index][2]) for r in ranked])
 
 
+class EncodedStages(NamedTuple, Generic[T]):
+    """A tender in stages evaluated by worker processes: the run (its recommendation without
+    evaluations: those stayed in the workers), and the recommendation's results as encoded
+    there."""
+
+    staged: Staged
+    results: list[tuple[int | None, T]]  # each result's rank and encoding, in result order
+
+
+def compare_stages_encoded(
+    paths: Sequence[Path],
+    criteria: Criteria,
+    encode: Encode[T],
+    weights: Mapping[str, float] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: FileCallback | None = None,
+    jobs: int | None = None,
+) -> EncodedStages[T] | None:
+    """`api.compare_stages` with the weighted sum and every stage, by `jobs` worker
+    processes (default: one per core) that read, prepare and run each offer through the
+    stages (`stages.run_stages`, on the engine) and score and `encode` the recommendation's
+    results; this process puts each stage's entries in order (`stages.stage_results`) and
+    ranks. None when the batch is too small for workers, there is no fork, or an offer's
+    outcome depends on the others (a relative rule's pool; a panel is the caller's to
+    leave out): then the ordinary path."""
+    files, empty_folders = proposal_files(paths)
+    workers = worker_count(jobs, len(files))
+    if workers < 2 or proportional_fields(criteria):
+        return None
+    # What the stages' evaluations and the recommendation would refuse after reading,
+    # refused before, in their order.
+    for stage in criteria.stages:
+        sub = stage_criteria(criteria, stage)
+        if sub.criteria:
+            sub.weights(None)
+            check_method(sub, Method.WSM)
+    top_weights = criteria.weights(weights)
+    check_method(criteria, Method.WSM)
+
+    def worker() -> _Worker:
+        return _StagedWorker(files, criteria, max_bytes, encode)
+
+    with _Pool(workers, worker) as pool:
+        return _run_stages(
+            pool,
+            files,
+            criteria,
+            top_weights,
+            on_file,
+            WhatIf.of(criteria, weights, Method.WSM),
+            empty_folders,
+        )
+
+
+# Round 1 of a staged run, per chunk: each file's (index, problems, (id, file, free-form
+# values) or None); each stage's entries; each recommended offer's score, by index.
+_StagedRead = tuple[
+    list[tuple[int, tuple[Problem, ...], tuple[str, str, dict[str, Value]] | None]],
+    list[list[Entry]],
+    dict[int, tuple[_Scored, bool, bool]],  # (scored, eligible, ranged)
+]
+
+
+def _run_stages(
+    pool: _Pool,
+    files: list[Path],
+    criteria: Criteria,
+    top_weights: dict[str, float],
+    on_file: FileCallback | None,
+    what_if: WhatIf | None,
+    empty_folders: list[Problem],
+) -> EncodedStages[Any]:
+    count = len(files)
+    reads: list[Any] = [None] * count
+    chain: list[list[Entry]] = [[] for _ in criteria.stages]
+    final: dict[int, tuple[_Scored, bool, bool]] = {}
+    done = 0
+    for worker, (answer, entries, scored) in pool.chunks("stages", count, Context(top_weights)):
+        for index, problems, summary in answer:
+            reads[index] = (worker, problems, summary)
+            done += 1
+            if on_file is not None:
+                on_file(done, count)
+        for number, stage_entries in enumerate(entries):
+            chain[number].extend(stage_entries)
+        final.update(scored)
+    # In file order: an id first seen wins, as when reading one by one.
+    ids = Ids()
+    duplicates: list[dict[int, str]] = [{} for _ in range(pool.size)]
+    kept: list[int] = []
+    for index, (owner, _, summary) in enumerate(reads):
+        if summary is None:
+            continue
+        taken = ids.take(summary[0], summary[1])
+        if taken is True:
+            kept.append(index)
+        elif taken is not False:  # not the same file given twice (it counts once)
+            duplicates[owner][index] = taken
+    dropped: dict[int, tuple[Problem, ...]] = {}
+    if any(duplicates):
+        for answer in pool.ask([("finish", (duplicates[w], None)) for w in range(pool.size)]):
+            for index, problems, _ in answer:
+                dropped[index] = problems
+    # As api.compare_stages lists them: the files' own (empty folders first), then those
+    # the stages found, then the recommendation's.
+    read_errors: list[Problem] = list(empty_folders)
+    for index, (_, problems, _) in enumerate(reads):
+        read_errors.extend(dropped.get(index, problems))
+    unread = list(dict.fromkeys(p.file for p in read_errors if p.words != NO_PROPOSALS))
+    position = {index: number for number, index in enumerate(kept)}  # among the offers read
+    ids_read = [reads[index][2][0] for index in kept]
+    chain = [
+        [e._replace(position=position[e.position]) for e in entries if e.position in position]
+        for entries in chain
+    ]
+    results, found = stage_results(criteria, chain, ids_read)
+    problems = [*read_errors, *found]
+    comparison = None
+    ranked_results: list[tuple[int | None, Any]] = []
+    if recommends(criteria, results, None):
+        passed = {i for i in final if i in position}
+        errors = list(problems)
+        unevaluated = list(unread)
+        outcomes: list[_Result] = []
+        for index in sorted(passed):
+            (trouble, total, _), eligible, ranged = final[index]
+            if trouble:
+                errors.extend(trouble)
+                unevaluated.append(reads[index][2][1])
+                continue
+            outcomes.append(_Result(index, reads[index][2][0], eligible, ranged, total))
+        comparison, ranked = conclude(
+            criteria, outcomes, errors, unevaluated, Method.WSM, top_weights, what_if, None, None
+        )
+        comparison.caveats = caveats.find(
+            criteria, None, [r.id for r in ranked], comparison.unevaluated
+        )
+        comparison.notes.extend(free_form_notes(criteria, [reads[i][2][2] for i in kept]))
+        ranked_results = [(r.rank, final[r.index][0][2]) for r in ranked]
+    staged = Staged(criteria, results, comparison, problems, sealed(criteria, results, ids_read))
+    return EncodedStages(staged, ranked_results)
+
+
 class _Pool:
     """Forked worker processes, each keeping what it read, spoken to through pipes."""
 
-    def __init__(
-        self, size: int, files: list[Path], criteria: Criteria, max_bytes: int, encode: Encode[Any]
-    ) -> None:
+    def __init__(self, size: int, worker: Callable[[], _Worker]) -> None:
         import multiprocessing
 
         context = multiprocessing.get_context("fork")
@@ -354,9 +509,7 @@ class _Pool:
             ours, theirs = context.Pipe()
             # fork: the worker starts with everything imported and the arguments as they
             # are here, nothing pickled.
-            process = context.Process(
-                target=_serve, args=(theirs, files, criteria, max_bytes, encode), daemon=True
-            )
+            process = context.Process(target=_serve, args=(theirs, worker), daemon=True)
             process.start()
             theirs.close()
             self.connections.append(ours)
@@ -380,6 +533,19 @@ class _Pool:
     ) -> list[tuple[int, tuple[Problem, ...], _Summary | None, _Scored | None]]:
         """Round 1, chunks handed to whichever worker is free: (worker, problems, summary,
         scored) for each file, in file order."""
+        reads: list[Any] = [None] * count
+        done = 0
+        for worker, answer in self.chunks("read", count, context):
+            for index, problems, summary, outcome in answer:
+                reads[index] = (worker, problems, summary, outcome)
+                done += 1
+                if on_file is not None:
+                    on_file(done, count)
+        return reads
+
+    def chunks(self, name: str, count: int, context: Context | None) -> Iterator[tuple[int, Any]]:
+        """Round 1: the files in chunks, each handed as the message `name` to whichever
+        worker is free; each chunk's answer with the worker's number, as they come."""
         from multiprocessing.connection import wait
 
         chunks = [(start, min(start + CHUNK, count), context) for start in range(0, count, CHUNK)]
@@ -388,26 +554,19 @@ class _Pool:
         for worker in range(self.size):
             for _ in range(_IN_FLIGHT):
                 if chunks:
-                    _send(self.connections[worker], ("read", chunks.pop()))
+                    _send(self.connections[worker], (name, chunks.pop()))
                     outstanding[worker] += 1
-        reads: list[Any] = [None] * count
-        done = 0
         which = {id(c): w for w, c in enumerate(self.connections)}
         while any(outstanding):
             for ready in wait([c for w, c in enumerate(self.connections) if outstanding[w]]):
                 worker = which[id(ready)]
                 connection = self.connections[worker]
-                answer: list[_Read] = _receive(connection)
+                answer = _receive(connection)
                 outstanding[worker] -= 1
                 if chunks:
-                    _send(connection, ("read", chunks.pop()))
+                    _send(connection, (name, chunks.pop()))
                     outstanding[worker] += 1
-                for index, problems, summary, outcome in answer:
-                    reads[index] = (worker, problems, summary, outcome)
-                    done += 1
-                    if on_file is not None:
-                        on_file(done, count)
-        return reads
+                yield worker, answer
 
     def ask(self, messages: list[tuple[str, tuple[Any, ...]]]) -> list[Any]:
         """One message to each worker; their answers, worker by worker."""
@@ -446,16 +605,10 @@ def _receive(connection: Connection) -> Any:
     return value
 
 
-def _serve(
-    connection: Connection,
-    files: list[Path],
-    criteria: Criteria,
-    max_bytes: int,
-    encode: Encode[Any],
-) -> None:
+def _serve(connection: Connection, make: Callable[[], _Worker]) -> None:
     """A worker's loop: answer each message until told to stop."""
     worker_signals()  # Ctrl-C is the parent's to handle; its terminate() ends a worker
-    worker = _Worker(files, criteria, max_bytes, encode)
+    worker = make()
     failure = None  # once failed, every later message is answered with the failure
     try:
         while True:
@@ -553,3 +706,39 @@ class _Worker:
         for (index, evaluation), encoding in zip(evaluations.items(), encoded, strict=True):
             scored[index] = (), evaluation.total, encoding
         return {index: scored[index] for index in items}
+
+
+class _StagedWorker(_Worker):
+    """A worker of a staged run: each offer read sealed, prepared, run through the stages,
+    and scored and encoded if it passed them all."""
+
+    def stages(self, start: int, stop: int, context: Context) -> _StagedRead:
+        indices = range(start, stop)
+        outcomes = [load_or_problems(self.files[index], self.max_bytes, True) for index in indices]
+        items = [
+            (index, prepare(outcome, self.criteria))
+            for index, outcome in zip(indices, outcomes, strict=True)
+            if isinstance(outcome, Proposal)
+        ]
+        max_bytes = self.max_bytes
+        chain, passed = run_stages(
+            items, self.criteria, None, None, lambda offer: open_financial(offer, max_bytes)
+        )
+        # Every stage is run: the recommendation follows when the last one asks for it.
+        recommended = (
+            dict(passed) if self.criteria.stages[-1:] and self.criteria.stages[-1].recommend else {}
+        )
+        scored = self._score(recommended, context) if recommended else {}
+        answer: list[tuple[int, tuple[Problem, ...], tuple[str, str, dict[str, Value]] | None]] = []
+        for index, outcome in zip(indices, outcomes, strict=True):
+            if not isinstance(outcome, Proposal):
+                answer.append((index, outcome, None))
+                continue
+            free = {name: v for name, v in outcome.values.items() if is_free_form(name)}
+            answer.append((index, (), (outcome.id, outcome.file, free)))
+            self.held[index] = Prepared(outcome)  # a duplicate's problem is worded from it
+        final = {
+            index: (scored[index], item.eligible, item.proposal.ranged)
+            for index, item in recommended.items()
+        }
+        return answer, chain, final

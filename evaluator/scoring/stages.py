@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 from evaluator.errors import InputError, Problem
 from evaluator.model.compliance import Row
@@ -23,7 +24,8 @@ from evaluator.scoring import caveats
 from evaluator.scoring.caveats import Caveat
 from evaluator.scoring.consensus import Consensus
 from evaluator.scoring.engine import evaluate, prepare
-from evaluator.scoring.results import Comparison, GateResult
+from evaluator.scoring.ranking import rank
+from evaluator.scoring.results import Comparison, GateResult, Prepared
 
 # An offer's financial envelope opened: the proposal with it, or the problems reading it.
 Opener = Callable[[Proposal], Proposal]
@@ -110,49 +112,150 @@ def evaluate_stages(
     of every criterion among the offers that passed every stage. `financial` opens an
     offer's financial envelope when it reaches the first stage that reads it (InputError:
     the offer is not evaluated further). `unread`: the proposal files that could not be
-    read, which the recommendation says are not in its ranking, as `evaluate` does."""
-    problems = list(errors)
-    current = list(proposals)
+    read, which the recommendation says are not in its ranking, as `evaluate` does.
+
+    Each offer is `prepare`d once, against the whole criteria (its derived values do not
+    depend on which criteria a stage scores; each stage reads the gates it checks), and
+    again only if opening its financial envelope changed it."""
+    items = [(position, prepare(p, criteria)) for position, p in enumerate(proposals)]
+    chain, current = run_stages(items, criteria, panel, until, financial)
     ids = [p.id for p in proposals]
-    results: list[StageResult] = []
+    results, found = stage_results(criteria, chain, ids)
+    problems = [*errors, *found]
+    final = None
+    if recommends(criteria, results, until):
+        # with the run's errors, which a report lists as "not evaluated" as `evaluate`'s
+        passed = [item for _, item in current]
+        final = evaluate(passed, criteria, weights, method, problems, panel, unread=unread)
+        final.caveats += _stage_gaps(results, criteria, panel, final.caveats)
+    return Staged(
+        criteria, results, final, problems, sealed(criteria, results, ids), list(proposals)
+    )
+
+
+# Where an offer's outcome stands in its stage's list (before the passes are sorted by
+# score), as `evaluate` lists a stage's offers: those whose financial envelope could not
+# be opened, those evaluated (in result order), then those it could not prepare, and
+# those it could not score (each group in the order read).
+OPENING, EVALUATED, UNPREPARED, UNSCORED = range(4)
+
+
+class Entry(NamedTuple):  # not a dataclass: made at every start-up, a named tuple is cheaper
+    """One offer's outcome at a stage, with its place: its position among the offers read,
+    and its group (above)."""
+
+    position: int
+    group: int
+    outcome: Outcome
+
+
+# Offers with their positions among the offers read.
+Placed = list[tuple[int, Prepared]]
+
+
+def run_stages(
+    items: Placed,
+    criteria: Criteria,
+    panel: Panel | None,
+    until: str | None,
+    financial: Opener | None,
+) -> tuple[list[list[Entry]], Placed]:
+    """The stages (up to and including `until`) run for prepared offers, each given with
+    its position among the offers read: each stage's entries, in no particular order
+    (`stage_results` puts them in order), and the offers that passed every stage run
+    (their financial envelopes opened, if a stage opened them), in the order given.
+
+    An offer's outcomes depend on the other offers only through a relative rule's pool or
+    the panel: without those, the offers may be run in parts (scoring.parallel) and the
+    parts' entries put together."""
+    current = list(items)
+    chain: list[list[Entry]] = []
     opened = False
     for stage in criteria.stages:
-        outcomes: list[Outcome] = []
+        entries: list[Entry] = []
         if stage.financial and not opened and financial is not None:
-            current, failed = _open(current, financial)
-            outcomes += failed
-            for outcome in failed:
-                problems.extend(outcome.problems)
+            current, entries = _open(current, financial, criteria)
             opened = True
-        evaluated = _stage(current, criteria, stage, panel)
-        for outcome in evaluated:  # an offer that cannot be evaluated: its errors, as read's
+        entries += _stage(current, criteria, stage, panel)
+        chain.append(entries)
+        keep = {e.position for e in entries if e.outcome.passed}
+        current = [(position, item) for position, item in current if position in keep]
+        if stage.id == until:
+            break
+    return chain, current
+
+
+def stage_results(
+    criteria: Criteria, chain: Sequence[Sequence[Entry]], ids: Sequence[str]
+) -> tuple[list[StageResult], list[Problem]]:
+    """Each stage's result from its entries (`run_stages`'s, of the offers read, whose ids
+    are `ids` by position): passed first, by score, then the others in their groups'
+    order; and the problems found, stage by stage in that order."""
+    results: list[StageResult] = []
+    problems: list[Problem] = []
+    for stage, entries in zip(criteria.stages, chain, strict=False):
+        outcomes = _in_order(entries, bool(stage_criteria(criteria, stage).criteria))
+        for outcome in outcomes:  # an offer that cannot be evaluated: its errors, as read's
             problems.extend(outcome.problems)
-        outcomes += evaluated
         reached = {o.id for o in outcomes}
         passed = [o for o in outcomes if o.passed]
         passed.sort(key=lambda o: -(o.score or 0.0))
         outcomes = passed + [o for o in outcomes if not o.passed]
         results.append(StageResult(stage, outcomes, [i for i in ids if i not in reached]))
-        keep = {o.id for o in passed}
-        current = [p for p in current if p.id in keep]
-        if stage.id == until:
-            break
-    last = results[-1].stage if results else None
-    final = None
-    if last is not None and last.recommend and until is None:
-        # with the run's errors, which a report lists as "not evaluated" as `evaluate`'s
-        final = evaluate(current, criteria, weights, method, problems, panel, unread=unread)
-        final.caveats += _stage_gaps(results, criteria, panel, final.caveats)
-    sealed = []
-    if any(s.financial for s in criteria.stages):
-        reached_financial = next((r for r in results if r.stage.financial), None)
-        opened_for = (
-            set()
-            if reached_financial is None
-            else {o.id for o in reached_financial.outcomes}  # opened, if not always readable
-        )
-        sealed = [p.id for p in proposals if p.id not in opened_for]
-    return Staged(criteria, results, final, problems, sealed, list(proposals))
+    return results, problems
+
+
+def recommends(criteria: Criteria, results: Sequence[StageResult], until: str | None) -> bool:
+    """Whether the run ends with the weighted evaluation among the offers that passed every
+    stage: its last stage run asks for it, and it was not stopped at a stage."""
+    return bool(results) and results[-1].stage.recommend and until is None
+
+
+def sealed(criteria: Criteria, results: Sequence[StageResult], ids: Sequence[str]) -> list[str]:
+    """The offers (of `ids`, those read) whose financial envelope stays shut: all but those
+    that reached the stage that opens them."""
+    if not any(s.financial for s in criteria.stages):
+        return []
+    reached_financial = next((r for r in results if r.stage.financial), None)
+    opened_for = (
+        set()
+        if reached_financial is None
+        else {o.id for o in reached_financial.outcomes}  # opened, if not always readable
+    )
+    return [i for i in ids if i not in opened_for]
+
+
+class _Ranked:
+    """An evaluated entry as `rank` reads it (eligible: it failed no gate of the stage)."""
+
+    __slots__ = ("eligible", "entry", "id", "rank", "total")
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self.id = entry.outcome.id
+        self.eligible = not entry.outcome.failed_gates
+        self.total = entry.outcome.score or 0.0
+        self.rank: int | None = None
+
+
+def _in_order(entries: Sequence[Entry], scored: bool) -> list[Outcome]:
+    """A stage's outcomes as `evaluate` lists them: those that failed to open first; at a
+    stage of gates only, the others in the order read; at a scored stage, the evaluated in
+    result order (by rank, then the ineligible, each by id: `ranking.rank`), then those
+    not prepared, then those not scored."""
+    by_place = sorted(entries, key=lambda e: (e.group != OPENING, e.position))
+    if not scored:
+        return [e.outcome for e in by_place]
+    evaluated = [_Ranked(e) for e in by_place if e.group == EVALUATED]
+    others = sorted(
+        (e for e in by_place if e.group not in (OPENING, EVALUATED)),
+        key=lambda e: (e.group, e.position),
+    )
+    return [
+        *(e.outcome for e in by_place if e.group == OPENING),
+        *(r.entry.outcome for r in rank(evaluated)),
+        *(e.outcome for e in others),
+    ]
 
 
 def _stage_gaps(
@@ -177,48 +280,81 @@ def _stage_gaps(
     return gaps
 
 
-def _open(proposals: list[Proposal], financial: Opener) -> tuple[list[Proposal], list[Outcome]]:
-    opened, failed = [], []
-    for proposal in proposals:
+def _open(current: Placed, financial: Opener, criteria: Criteria) -> tuple[Placed, list[Entry]]:
+    """The offers with their financial envelopes opened (prepared again when that changed
+    them: a single-file offer is as it was), and the entries of those that failed to open."""
+    opened: Placed = []
+    failed: list[Entry] = []
+    for position, item in current:
+        proposal = item.proposal
         try:
-            opened.append(financial(proposal))
+            whole = financial(proposal)
         except InputError as exc:
-            failed.append(Outcome(proposal.id, False, None, problems=tuple(exc.problems)))
+            outcome = Outcome(proposal.id, False, None, problems=tuple(exc.problems))
+            failed.append(Entry(position, OPENING, outcome))
+            continue
+        opened.append((position, item if whole is proposal else prepare(whole, criteria)))
     return opened, failed
 
 
-def _stage(
-    proposals: list[Proposal], criteria: Criteria, stage: Stage, panel: Panel | None
-) -> list[Outcome]:
-    """Each offer's outcome at one stage."""
+def for_stage(item: Prepared, criteria: Criteria) -> Prepared:
+    """An offer prepared against the whole criteria, as `prepare` makes it against a stage's
+    (`criteria`, from `stage_criteria`): the same values, the stage's gates only."""
+    if not item.gates:
+        return item
+    ids = {gate.id for gate in criteria.gates}
+    return replace(item, gates=tuple(g for g in item.gates if g.id in ids))
+
+
+def _stage(current: Placed, criteria: Criteria, stage: Stage, panel: Panel | None) -> list[Entry]:
+    """Each offer's entry at one stage."""
     sub = stage_criteria(criteria, stage)
+    staged = [(position, for_stage(item, sub)) for position, item in current]
     if not sub.criteria:  # gates only: no score
-        outcomes = []
-        for proposal in proposals:
-            item = prepare(proposal, sub)
+        entries = []
+        for position, item in staged:
+            proposal = item.proposal
             if item.problems:
-                outcomes.append(Outcome(proposal.id, False, None, problems=tuple(item.problems)))
+                outcome = Outcome(proposal.id, False, None, problems=tuple(item.problems))
+                entries.append(Entry(position, UNPREPARED, outcome))
                 continue
-            outcomes.append(_outcome(proposal.id, None, item.gates, _unmet(sub, proposal), stage))
-        return outcomes
-    comparison = evaluate(proposals, sub, None, Method.WSM, [], panel)
-    outcomes = [
-        replace(
-            _outcome(e.id, e.total, e.gates, tuple(r for r in e.compliance if r.fails), stage),
-            judgements=tuple(
-                (leaf.field, leaf.panel)
-                for c in e.criteria
-                for leaf in c.leaves
-                if leaf.field.startswith("panel.")
+            outcome = _outcome(proposal.id, None, item.gates, _unmet(sub, proposal), stage)
+            entries.append(Entry(position, EVALUATED, outcome))
+        return entries
+    comparison = evaluate([item for _, item in staged], sub, None, Method.WSM, [], panel)
+    # By the proposal itself, not its id: a worker's part of a batch may hold an offer and
+    # a duplicate of its id, which this process drops later (scoring.parallel).
+    at = {id(item.proposal): position for position, item in staged}
+    entries = [
+        Entry(
+            at[id(e.proposal)],
+            EVALUATED,
+            replace(
+                _outcome(e.id, e.total, e.gates, tuple(r for r in e.compliance if r.fails), stage),
+                judgements=tuple(
+                    (leaf.field, leaf.panel)
+                    for c in e.criteria
+                    for leaf in c.leaves
+                    if leaf.field.startswith("panel.")
+                ),
             ),
         )
         for e in comparison.evaluations
     ]
+    # An offer that could not be evaluated: the first of its problems, found by its file.
+    by_file: dict[str, tuple[int, Prepared]] = {}
+    for position, item in staged:
+        by_file.setdefault(item.proposal.file, (position, item))
+    seen = {e.position for e in entries}
     for problem in comparison.errors:
-        stem = next((p.id for p in proposals if p.file == problem.file), None)
-        if stem is not None and all(o.id != stem for o in outcomes):
-            outcomes.append(Outcome(stem, False, None, problems=(problem,)))
-    return outcomes
+        found = by_file.get(problem.file)
+        if found is None or found[0] in seen:
+            continue
+        position, item = found
+        seen.add(position)
+        outcome = Outcome(item.proposal.id, False, None, problems=(problem,))
+        entries.append(Entry(position, UNPREPARED if item.problems else UNSCORED, outcome))
+    return entries
 
 
 def _unmet(criteria: Criteria, proposal: Proposal) -> tuple[Row, ...]:
