@@ -204,3 +204,19 @@ def test_values_are_completed_in_zsh_and_fish_too(shell: str) -> None:
     assert all(
         any(method in line for line in offered) for method in ("wsm", "topsis", "promethee", "all")
     ), offered
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--lang", "ms", "--show-completion"),
+        ("--lang=ms", "--show-completion"),
+        ("--show-completion", "--lang", "ms"),
+    ],
+)
+def test_show_completion_with_no_shell_and_a_language(args: tuple[str, ...]) -> None:
+    """--lang's value is not the command: the shell is still optional after it."""
+    env = {**os.environ, "SHELL": "/bin/bash"}
+    result = orphan(*args, env=env)
+    assert (result["code"], result["err"]) == (0, ""), result
+    assert script_of(str(result["out"])) == "bash"

@@ -363,6 +363,20 @@ def test_replay_of_a_csv_run_with_a_byte_order_mark(run_cli, tender, where):
     assert "the result is identical" in replayed.out
 
 
+def test_replay_of_an_html_report_with_its_robustness_section(run_cli, tender, where):
+    """The register stores a run's JSON, which has no sensitivity analysis: the replay (in
+    JSON) runs `compare` without --sensitivity (which only an HTML report takes), and
+    `show` remakes the report with it."""
+    args = ("--format", "html", "--sensitivity", "--output", "report.html")
+    record(run_cli, tender, where, *args)
+    replayed = cli(run_cli, tender, where, "replay", "1")
+    assert replayed.code == 0, replayed.err + replayed.out
+    assert "the result is identical" in replayed.out
+    shown = cli(run_cli, tender, where, "show", "1", "--format", "html")
+    assert shown.code == 0, shown.err
+    assert 'id="robustness"' in shown.out
+
+
 def test_replay_says_what_differs(run_cli, tender, where):
     """A run whose stored result this evaluator does not reproduce (as a run recorded by
     another version may be): replay lists where the results differ, and exits 1."""

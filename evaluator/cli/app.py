@@ -266,13 +266,15 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
 def _shell_value(args: list[str]) -> list[str]:
     """`--show-completion` and `--install-completion` take an optional SHELL, which typer
     cannot express: given none (nothing, or an option, follows), pass "" (the current)."""
+    language_value = False  # the word after --lang is its value, not the command
     for i, arg in enumerate(args):
         if arg in ("--show-completion", "--install-completion"):
             if i + 1 == len(args) or args[i + 1].startswith("-"):
                 return [*args[: i + 1], "", *args[i + 1 :]]
             return args
-        if not arg.startswith("-"):
+        if not arg.startswith("-") and not language_value:
             break  # the command: what follows is its own
+        language_value = arg == "--lang"
     return args
 
 

@@ -180,6 +180,8 @@ class Recorder:
 # register (a replay is never recorded).
 _DROPPED_WITH_VALUE = ("--output", "-o", "--register", "--by", "--programme", "--format", "-f")
 _DROPPED = ("--record", "--force", "--yes", "-y", "--bom")  # --bom: the file's, not the result's
+# compare --sensitivity: the HTML report's robustness section; the stored JSON has none.
+_HTML_ONLY = "--sensitivity"
 
 
 def replay_command(command: Sequence[str], fmt: str, root: Path) -> list[str]:
@@ -198,6 +200,8 @@ def replay_command(command: Sequence[str], fmt: str, root: Path) -> list[str]:
             continue
         if arg in _DROPPED:
             continue
+        if arg == _HTML_ONLY and fmt != "html":
+            continue  # the analysis of an HTML report: no other format takes it
         if os.path.isabs(arg) and (root / arg.lstrip("/")).exists():
             arg = str(root / arg.lstrip("/"))
         kept.append(arg)
