@@ -61,7 +61,7 @@ schema: $(VENV)/.installed
 # (tests/test_i18n.py fails on a msgid without a translation). The build compiles the .po
 # (hatch_build.py): nothing else to run.
 messages: $(VENV)/.installed-test
-	$(BIN)/pybabel extract -F babel.cfg -k Template -k gettext -c TRANSLATORS: --sort-by-file \
+	$(BIN)/pybabel extract -F babel.cfg -k Template -k gettext -k _F:3 -c TRANSLATORS: --sort-by-file \
 		--project evaluator --copyright-holder "evaluator authors" \
 		-o evaluator/locale/evaluator.pot .
 	$(BIN)/pybabel update -i evaluator/locale/evaluator.pot -d evaluator/locale \

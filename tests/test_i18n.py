@@ -35,8 +35,9 @@ LOCALE = ROOT / "evaluator" / "locale"
 POT = LOCALE / "evaluator.pot"
 MS_PO = LOCALE / "ms" / "LC_MESSAGES" / "evaluator.po"
 # The keywords Babel extracts besides its own (`_`, `ngettext`, `N_`, ...): the message
-# tables' templates. The same as `make messages`.
-KEYWORDS = {"Template": None, "gettext": None}
+# tables' templates, and the proposal fields' descriptions (`_F`'s third argument, in
+# evaluator/model/fields.py). The same as `make messages`.
+KEYWORDS = {"Template": None, "gettext": None, "_F": (3,)}
 
 
 @pytest.fixture(autouse=True)
@@ -115,6 +116,8 @@ SAME_IN_MALAY = {
     "levels: {levels}",
     "boolean: true {when_true}, false {when_false}",
     "{name} (panel): {ratings}; {aggregate} {score}",  # panel: the Malay word too
+    "{description}; {hint}",  # the `new` template: a field's description and its hint
+    "{help}; {note}",  # and a field's help and the note that it is not scored
 }
 
 
@@ -661,6 +664,71 @@ def test_a_malay_run_on_the_samples_says_no_english_sentence_of_ours(
     english, malay = said(), said("--lang", "ms")
     assert english != malay
     assert _english_left(english, malay, _inputs()) == []
+
+
+def _new_template(run_cli: RunCli, folder: Path, *more: str) -> str:
+    """The proposal template `evaluator new` writes in `folder` (as offer.yaml)."""
+    folder.mkdir()
+    result = run_cli("new", "offer.yaml", "--country", "Italy", *more, cwd=folder)
+    assert result.code == 0, result.err
+    return (folder / "offer.yaml").read_text(encoding="utf-8")
+
+
+def test_the_malay_proposal_template_says_no_english_sentence_of_ours(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """`new --lang ms`: the comments of the template (the header, each section's and
+    field's description and hint, the notes, the requirements' lines) in Malay; the
+    names, keys, values and commands as they are, and the requirements' text as the
+    criteria file gives it."""
+    english = _new_template(run_cli, tmp_path / "en")
+    malay = _new_template(run_cli, tmp_path / "ms", "--lang", "ms")
+    assert english != malay
+    # The commands that check and score the file are no sentence (`evaluator score FILE`).
+    commands = re.compile(r"evaluator (?:validate|score) offer\.yaml")
+    assert len(commands.findall(malay)) == 2
+    english, malay = commands.sub(" ", english), commands.sub(" ", malay)
+    assert _english_left(english, malay, _inputs()) == []
+    assert "# Wajib: negara rakan yang membuat tawaran\n  country: Italy\n" in malay
+    assert "#   activities:\n#     - type: technology_transfer\n" in malay
+
+
+def test_the_malay_proposal_template_reads_as_the_english_one(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Only the comments differ: the same YAML, so `validate` finds the same, at the same
+    places, in either language: blank, the required currency is missing; with it, only
+    the answers to the default criteria's requirements."""
+    import yaml
+
+    english = _new_template(run_cli, tmp_path / "en")
+    malay = _new_template(run_cli, tmp_path / "ms", "--lang", "ms")
+    assert yaml.safe_load(malay) == yaml.safe_load(english)
+    for filled in (False, True):
+        for folder, text in ((tmp_path / "en", english), (tmp_path / "ms", malay)):
+            if filled:
+                text = text.replace("\n  currency:\n", "\n  currency: EUR\n", 1)
+            (folder / "offer.yaml").write_text(text, encoding="utf-8")
+        for lang in ("en", "ms"):
+            found = [
+                _validated(run_cli("validate", "offer.yaml", "--lang", lang, cwd=folder), folder)
+                for folder in (tmp_path / "en", tmp_path / "ms")
+            ]
+            assert found[0] == found[1]
+            assert found[0][0] == 1  # the default criteria's requirements unanswered
+            assert ("`currency`" in found[0][2]) != filled
+
+
+def _validated(run: Run, folder: Path) -> tuple[int, str, str]:
+    """What `validate` says, each `offer.yaml:LINE:COLUMN` replaced with that line's text
+    (the comments move the lines: the same key at the same column is the same place)."""
+    lines = (folder / "offer.yaml").read_text(encoding="utf-8").splitlines()
+
+    def place(match: re.Match[str]) -> str:
+        return f"[{lines[int(match[1]) - 1].strip()}]:{match[2]}:"
+
+    where = re.compile(r"offer\.yaml:(\d+):(\d+):")
+    return run.code, where.sub(place, run.out), where.sub(place, run.err)
 
 
 def test_the_sample_check_finds_english_left() -> None:

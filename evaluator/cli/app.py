@@ -1911,6 +1911,7 @@ def new_proposal(
         used=used_fields(framework),
         criteria=framework.file,
         requirements=framework.requirements,
+        gettext=i18n.gettext,
     )
     write_output(file, text, inputs=[], force=False)
     sys.stderr.write(i18n.gettext("wrote {file}").format(file=file) + "\n")

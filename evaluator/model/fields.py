@@ -14,6 +14,16 @@ from datetime import date
 from evaluator.messages import Message
 from evaluator.messages.values import ID_CHARACTERS, ID_START, RENAMED_LOA
 
+
+def N_(message: str) -> str:  # the gettext name (babel.cfg): marks a msgid, gives it back
+    """`message` as it is: marks words of the input formats for translation (the `new`
+    template shows them in the run's language; the JSON Schema keeps the English)."""
+    return message
+
+
+# The words of the formats are translated where a person reads them (the `new` template):
+# Babel extracts each field's description, the third argument of `_F` (`-k _F:3`).
+
 # A field's value as read: text, a number, true/false, a date, or a list of words.
 Value = str | int | float | bool | date | tuple[str, ...]
 # Ids of proposals, criteria, sub-criteria and gates; three-letter ISO 4217 codes; the

@@ -12,7 +12,7 @@ criterion's missing values) are left to `evaluator validate`.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from evaluator.model import (
@@ -37,8 +37,8 @@ from evaluator.model.criteria import (
 )
 from evaluator.model.fields import CURRENCY_PATTERN as CURRENCY_RE
 from evaluator.model.fields import ID_PATTERN as ID_RE
+from evaluator.model.fields import N_, FieldSpec
 from evaluator.model.fields import TECHNICAL_NAME_PATTERN as TECHNICAL_NAME_RE
-from evaluator.model.fields import FieldSpec
 from evaluator.model.method import METHODS, Method
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -55,20 +55,31 @@ TECHNICAL_NAME_PATTERN = TECHNICAL_NAME_RE.pattern
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 SECTION_DESCRIPTIONS = {
-    "proposal": "Who offers what: the partner country and the offer's identity.",
-    "pricing": "What it costs: price, quantity, sustainment, how firm the price is, payment "
-    "and financing terms. Money is in `currency`.",
-    "technology_transfer": "How deep the transfer of technology goes and how binding the "
-    "promise is.",
-    "g2g": "The government-to-government arrangement: who contracts, who guarantees, "
-    "delivery and integrity.",
-    "collaboration": "Long-term collaboration: partnership, local industry, past record.",
-    "risk": "Exposure a committee checks: export licences for third-country content, sanctions.",
-    "industrial_collaboration": "Industrial Collaboration Programme (ICP) activities: each "
-    "earns a credit of its value times its type's multiplier.",
-    "technical": "Programme-specific facts, free-form: names of your choosing "
-    "(letters, digits, _) with a number, text, true/false or a range of "
-    "numbers {low, high, likely}.",
+    "proposal": N_("Who offers what: the partner country and the offer's identity."),
+    "pricing": N_(
+        "What it costs: price, quantity, sustainment, how firm the price is, payment "
+        "and financing terms. Money is in `currency`."
+    ),
+    "technology_transfer": N_(
+        "How deep the transfer of technology goes and how binding the promise is."
+    ),
+    "g2g": N_(
+        "The government-to-government arrangement: who contracts, who guarantees, "
+        "delivery and integrity."
+    ),
+    "collaboration": N_("Long-term collaboration: partnership, local industry, past record."),
+    "risk": N_(
+        "Exposure a committee checks: export licences for third-country content, sanctions."
+    ),
+    "industrial_collaboration": N_(
+        "Industrial Collaboration Programme (ICP) activities: each "
+        "earns a credit of its value times its type's multiplier."
+    ),
+    "technical": N_(
+        "Programme-specific facts, free-form: names of your choosing "
+        "(letters, digits, _) with a number, text, true/false or a range of "
+        "numbers {low, high, likely}."
+    ),
 }
 
 
@@ -192,39 +203,56 @@ def _strict_object(
 # --- proposal ---------------------------------------------------------------------------------
 
 
-def field_hint(spec: FieldSpec) -> str:
-    """What a field holds, in a few words: its kind, unit and bounds (no allowed values)."""
+def _same(text: str) -> str:
+    return text
+
+
+def field_hint(spec: FieldSpec, gettext: Callable[[str], str] = _same) -> str:
+    """What a field holds, in a few words: its kind, unit and bounds (no allowed values).
+
+    In English, or in the words `gettext` gives for each English phrase (a msgid)."""
     kind = spec.kind
     if kind == fields.MONEY:
-        return "money in pricing.currency, not negative"
+        return gettext("money in pricing.currency, not negative")
     if kind == fields.PERCENT:
-        return "percent, 0 to 100"
+        return gettext("percent, 0 to 100")
     if kind == fields.COUNT:
-        return f"a whole number, at least {spec.minimum:g}"
+        return gettext("a whole number, at least {minimum}").format(minimum=f"{spec.minimum:g}")
     if kind == fields.NUMBER:
-        return f"a number, at least {spec.minimum:g}"
+        return gettext("a number, at least {minimum}").format(minimum=f"{spec.minimum:g}")
     if kind == fields.BOOL:
-        return "true or false"
+        return gettext("true or false")
     if kind == fields.DATE:
         return "YYYY-MM-DD"
     if kind == fields.CURRENCY:
-        return "three letters such as EUR, with a rate in the criteria file"
+        return gettext("three letters such as EUR, with a rate in the criteria file")
     if kind == fields.CHOICE:
-        return "one of: " + ", ".join(spec.choices)
+        return gettext("one of: {choices}").format(choices=", ".join(spec.choices))
     if kind == fields.CHOICES:
-        return "a list of any of: " + ", ".join(spec.choices)
+        return gettext("a list of any of: {choices}").format(choices=", ".join(spec.choices))
     if kind == fields.TEXT:
         return ""
     raise ValueError(f"no JSON Schema for the field kind {kind!r} of `{spec.name}`")
 
 
-def field_help(spec: FieldSpec, *, mark_required: bool = True) -> str:
-    """The field's meaning and what it holds, in one sentence for a schema or a template."""
+def field_help(
+    spec: FieldSpec, *, mark_required: bool = True, gettext: Callable[[str], str] = _same
+) -> str:
+    """The field's meaning and what it holds, in one sentence for a schema or a template.
+
+    In English, or (for the template) in the words `gettext` gives for each English
+    phrase: the description, the hint and the sentence joining them, each a msgid."""
     hint = field_hint(spec)
-    text = (
-        spec.description if not hint or hint in spec.description else f"{spec.description}; {hint}"
+    description = gettext(spec.description)
+    if hint and hint not in spec.description:  # the English decides, in every language
+        description = gettext("{description}; {hint}").format(
+            description=description, hint=field_hint(spec, gettext)
+        )
+    return (
+        gettext("Required: {text}").format(text=description)
+        if spec.required and mark_required
+        else description
     )
-    return f"Required: {text}" if spec.required and mark_required else text
 
 
 def field_schema(spec: FieldSpec) -> Schema:

@@ -11,11 +11,11 @@ import json
 import re
 import textwrap
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from evaluator.model import fields, icp
 from evaluator.model.compliance import ANSWERS, SECTION, Requirement
-from evaluator.model.fields import FieldSpec
+from evaluator.model.fields import N_, FieldSpec
 from evaluator.model.schema import SECTION_DESCRIPTIONS, field_help
 
 DEFAULT_SCHEMA_PATH = "../schema/proposal.schema.json"
@@ -24,28 +24,31 @@ _ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 # Plain YAML words a country name must not be taken for (our reader and others').
 _YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n", "~"})
 
-_HEADER = """\
+# The header's words (English, the msgids; the `new` template shows them in the run's
+# language: `proposal_template(gettext=...)`), then the two commands, their labels aligned.
+_HEADER = N_("""\
 A proposal for evaluator: one offer from one partner government.
 
 Fill in what the offer states and leave the rest blank: a blank field is missing,
 not zero, and the criteria file decides how a missing value scores (`missing:`).
 `proposal.country` and `pricing.currency` are required; a section you do not need
 may be deleted, except `proposal`. Numbers may group digits with _ (120_000_000).
-An estimate may be a range: {{low: 110_000_000, high: 140_000_000, likely: 120_000_000}}.
-
-Check the file:  evaluator validate {file}
-Score it:        evaluator score {file}"""
+An estimate may be a range: {low: 110_000_000, high: 140_000_000, likely: 120_000_000}.""")
+_CHECK = N_("Check the file:")
+_SCORE = N_("Score it:")
 
 # Example values for the commented-out ICP activity, by key of evaluator.model.icp.ACTIVITY_KEYS.
 _ACTIVITY_EXAMPLE = {
     "type": "technology_transfer",
-    "description": "Hull-module production know-how for a local yard",
+    "description": N_("Hull-module production know-how for a local yard"),
     "value": "40_000_000",
     "local": "true",
     "kind": "direct",
-    "beneficiary": "the Malaysian company or institution that receives it",
+    "beneficiary": N_("the Malaysian company or institution that receives it"),
     "uplift": "false",
 }
+# The examples that are words (the others are a name, a number or true/false).
+_TRANSLATED_EXAMPLES = frozenset({"description", "beneficiary"})
 
 
 def id_from_file_name(stem: str) -> str | None:
@@ -74,34 +77,67 @@ def _comment(text: str, indent: str) -> list[str]:
     )
 
 
+Words = Callable[[str], str]  # an English phrase (a msgid) in the run's language
+
+
+def _same(text: str) -> str:
+    return text
+
+
 # Said of a field that the criteria in effect do not read.
-UNSCORED_NOTE = "not scored by {criteria}: information only"
+UNSCORED_NOTE = N_("not scored by {criteria}: information only")
+# The criteria's name when they have none (the defaults read from no file).
+THE_CRITERIA = N_("the criteria")
 
 
-def _field_lines(spec: FieldSpec, value: str | None, note: str = "") -> list[str]:
-    lines = _comment(field_help(spec) + (f"; {note}" if note else ""), "  ")
+def _field_lines(spec: FieldSpec, value: str | None, note: str, gettext: Words) -> list[str]:
+    text = field_help(spec, gettext=gettext)
+    if note:
+        text = gettext("{help}; {note}").format(help=text, note=note)
+    lines = _comment(text, "  ")
     lines.append(f"  {spec.key}:" + (f" {value}" if value is not None else ""))
     return lines
 
 
 # Said above the compliance section, when the criteria in effect list requirements.
-COMPLIANCE_NOTE = (
+COMPLIANCE_NOTE = N_(
     "Required by {criteria}: an answer to each of its requirements ({answers}) and "
     "where the offer shows it (at least one of volume, section, page)."
 )
 
 
-def _compliance_lines(requirements: Sequence[Requirement], criteria: str) -> list[str]:
+# A requirement's need and how it is verified, in words (as the compliance matrix says them).
+_NEEDS = {"mandatory": N_("mandatory"), "desirable": N_("desirable")}
+_VERIFICATIONS = {
+    "document": N_("document"),
+    "demonstration": N_("demonstration"),
+    "test": N_("test"),
+}
+
+
+def _word(words: dict[str, str], value: str, gettext: Words) -> str:
+    return gettext(words[value]) if value in words else value
+
+
+def _compliance_lines(
+    requirements: Sequence[Requirement], criteria: str, gettext: Words
+) -> list[str]:
     """The `compliance` section: each requirement of the criteria, blank, to answer."""
     lines = _comment(
-        COMPLIANCE_NOTE.format(criteria=criteria or "the criteria", answers=", ".join(ANSWERS)),
+        gettext(COMPLIANCE_NOTE).format(
+            criteria=criteria or gettext(THE_CRITERIA), answers=", ".join(ANSWERS)
+        ),
         "",
     )
     lines.append(f"{SECTION}:")
     for requirement in requirements:
         lines += _comment(
-            f"{requirement.id} ({requirement.need}, verified by {requirement.verified_by}): "
-            f"{requirement.text}",
+            gettext("{id} ({need}, verified by {verified_by}): {text}").format(
+                id=requirement.id,
+                need=_word(_NEEDS, requirement.need, gettext),
+                verified_by=_word(_VERIFICATIONS, requirement.verified_by, gettext),
+                text=requirement.text,
+            ),
             "  ",
         )
         lines += [
@@ -112,22 +148,48 @@ def _compliance_lines(requirements: Sequence[Requirement], criteria: str) -> lis
     return lines
 
 
-def _activities_lines(section: str) -> list[str]:
+def _section_description(section: str, gettext: Words) -> str:
+    description = SECTION_DESCRIPTIONS.get(section)
+    return section if description is None else gettext(description)
+
+
+def _activities_lines(section: str, gettext: Words) -> list[str]:
     lines = _comment(
-        SECTION_DESCRIPTIONS.get(section, section)
-        + " Uncomment the section to list the activities offered.",
+        gettext("{description} Uncomment the section to list the activities offered.").format(
+            description=_section_description(section, gettext)
+        ),
         "",
     )
     lines += [f"# {section}:", "#   activities:"]
     for i, key in enumerate(icp.ACTIVITY_KEYS):
         lead = "#     - " if i == 0 else "#       "
-        lines.append(f"{lead}{key}: {_ACTIVITY_EXAMPLE.get(key, '')}".rstrip())
+        example = _ACTIVITY_EXAMPLE.get(key, "")
+        if key in _TRANSLATED_EXAMPLES:
+            example = gettext(example)
+        lines.append(f"{lead}{key}: {example}".rstrip())
     return lines
 
 
-def _technical_lines(section: str) -> list[str]:
-    lines = _comment(SECTION_DESCRIPTIONS.get(section, section) + " Uncomment to use.", "")
+def _technical_lines(section: str, gettext: Words) -> list[str]:
+    lines = _comment(
+        gettext("{description} Uncomment to use.").format(
+            description=_section_description(section, gettext)
+        ),
+        "",
+    )
     return [*lines, f"# {section}:", "#   range_nm: 3500"]
+
+
+def _header(file: str, gettext: Words) -> list[str]:
+    """The header's lines: what the file is, then the commands that check and score it."""
+    labels = (gettext(_CHECK), gettext(_SCORE))
+    width = max(len(label) for label in labels) + 2
+    commands = (f"evaluator validate {file}", f"evaluator score {file}")
+    return [
+        *gettext(_HEADER).splitlines(),
+        "",
+        *(f"{label:<{width}}{command}" for label, command in zip(labels, commands, strict=True)),
+    ]
 
 
 def proposal_template(
@@ -139,18 +201,21 @@ def proposal_template(
     used: Collection[str] | None = None,
     criteria: str = "",
     requirements: Sequence[Requirement] = (),
+    gettext: Words = _same,
 ) -> str:
     """The text of a new proposal file named `file`: every field blank but those given.
 
     With `used` (the fields the criteria file `criteria` reads), each other field is
     marked as information only, so that nobody fills it in thinking it counts. With the
     criteria's `requirements`, a `compliance` section lists each, its answer and
-    reference blank (the criteria require them).
+    reference blank (the criteria require them). The comments are English, or in the
+    words `gettext` gives for each English phrase (the CLI passes the run's language);
+    names, keys, values and commands stay as they are.
     """
     given = {"proposal.id": ident, "proposal.country": country}
-    note = UNSCORED_NOTE.format(criteria=criteria or "the criteria")
+    note = gettext(UNSCORED_NOTE).format(criteria=criteria or gettext(THE_CRITERIA))
     lines = [f"# yaml-language-server: $schema={schema_path}"]
-    for line in _HEADER.format(file=file).splitlines():
+    for line in _header(file, gettext):
         lines.append(f"# {line}".rstrip())
     for section, specs in fields.SECTIONS.items():
         lines += ["", f"{section}:"]
@@ -163,12 +228,15 @@ def proposal_template(
                 and spec.name != "pricing.currency"
             )
             lines += _field_lines(
-                spec, None if value is None else yaml_text(value), note if unscored else ""
+                spec,
+                None if value is None else yaml_text(value),
+                note if unscored else "",
+                gettext,
             )
     if requirements:
-        lines += ["", *_compliance_lines(requirements, criteria)]
+        lines += ["", *_compliance_lines(requirements, criteria, gettext)]
     for section in fields.ACTIVITY_SECTIONS:
-        lines += ["", *_activities_lines(section)]
+        lines += ["", *_activities_lines(section, gettext)]
     for section in fields.FREE_FORM_SECTIONS:
-        lines += ["", *_technical_lines(section)]
+        lines += ["", *_technical_lines(section, gettext)]
     return "\n".join(lines) + "\n"
