@@ -90,6 +90,20 @@ def ordered(result: Diff) -> list[Share]:
     return sorted(result.shares, key=lambda s: -abs(s.value))
 
 
+def share_figures(result: Diff) -> list[tuple[Share, float, str]]:
+    """Each change, largest first, with the points it is shown with (summing to the total
+    change as shown) and that figure as written (`+1.25`, `+1.25 ± 0.03` when sampled)."""
+    shares = ordered(result)
+    shown = shown_shares([s.value for s in shares], result.total_change, PLACES)
+    rows = []
+    for share, value in zip(shares, shown, strict=True):
+        figure = signed(value)
+        if share.error is not None:
+            figure += f" ± {share.error:.{PLACES}f}"
+        rows.append((share, value, figure))
+    return rows
+
+
 def signed(value: float, places: int = PLACES) -> str:
     """+1.25, −0.50, 0.00: a change of points."""
     text = f"{abs(value):,.{places}f}"
@@ -336,12 +350,7 @@ def _table(result: Diff, options: RenderOptions) -> str:
         for name in (_("Field"), _("Old"), _("New")):
             table.add_column(name, justify="left")
         table.add_column(_("Points"), justify="right")
-        shares = ordered(result)
-        shown = shown_shares([s.value for s in shares], result.total_change, PLACES)
-        for share, value in zip(shares, shown, strict=True):
-            figure = signed(value)
-            if share.error is not None:
-                figure += f" ± {share.error:.{PLACES}f}"
+        for share, _shown, figure in share_figures(result):
             table.add_row(
                 share.change.field,
                 *values_text(result, share),
@@ -384,12 +393,7 @@ def _markdown(result: Diff) -> str:
             md_row([_("Field"), _("Old"), _("New"), _("Points")]),
             "| --- | --- | --- | ---: |",
         ]
-        shares = ordered(result)
-        shown = shown_shares([s.value for s in shares], result.total_change, PLACES)
-        for share, value in zip(shares, shown, strict=True):
-            figure = signed(value)
-            if share.error is not None:
-                figure += f" ± {share.error:.{PLACES}f}"
+        for share, _shown, figure in share_figures(result):
             lines.append(
                 md_row(
                     [
@@ -438,12 +442,7 @@ def _html(result: Diff, lang: str) -> str:
         body.append(f"<p>{e(nothing)}</p>")
     else:
         rows = []
-        shares = ordered(result)
-        shown = shown_shares([s.value for s in shares], result.total_change, PLACES)
-        for share, value in zip(shares, shown, strict=True):
-            figure = signed(value)
-            if share.error is not None:
-                figure += f" ± {share.error:.{PLACES}f}"
+        for share, value, figure in share_figures(result):
             css = "up" if value > 0 else "down" if value < 0 else ""
             before, after = values_text(result, share)
             rows.append(
