@@ -10,10 +10,11 @@ CSV contracts keep the default text.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from evaluator.model.criteria import in_language
-from evaluator.scoring.results import Comparison
+from evaluator.model.criteria import Gate, in_language
+from evaluator.scoring.results import Comparison, GateResult
 from evaluator.scoring.stages import Outcome, Staged
 
 DEFAULT_LANGUAGE = "en"
@@ -45,10 +46,7 @@ def localized(comparison: Comparison, lang: str) -> Comparison:
                     ),
                 )
             )
-        results = tuple(
-            replace(g, title=gates[g.id].title, gate=gates[g.id]) if g.id in gates else g
-            for g in e.gates
-        )
+        results = _gate_results(e.gates, gates)
         copy = replace(e, criteria=tuple(scores), gates=results)
         evaluations.append(copy)
     return replace(comparison, criteria=criteria, evaluations=evaluations)
@@ -63,11 +61,7 @@ def localized_staged(staged: Staged, lang: str) -> Staged:
     gates = {g.id: g for g in criteria.gates}
 
     def outcome(item: Outcome) -> Outcome:
-        failed = tuple(
-            replace(g, title=gates[g.id].title, gate=gates[g.id]) if g.id in gates else g
-            for g in item.failed_gates
-        )
-        return replace(item, failed_gates=failed)
+        return replace(item, failed_gates=_gate_results(item.failed_gates, gates))
 
     return replace(
         staged,
@@ -81,4 +75,14 @@ def localized_staged(staged: Staged, lang: str) -> Staged:
             for result in staged.stages
         ],
         final=None if staged.final is None else localized(staged.final, lang),
+    )
+
+
+def _gate_results(
+    results: Iterable[GateResult], gates: Mapping[str, Gate]
+) -> tuple[GateResult, ...]:
+    """Gate results with the titles (and gates) of `gates`, the criteria in the language."""
+    return tuple(
+        replace(g, title=gates[g.id].title, gate=gates[g.id]) if g.id in gates else g
+        for g in results
     )
