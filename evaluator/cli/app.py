@@ -266,15 +266,13 @@ def _install_completion(ctx: typer.Context, value: str | None) -> None:
 def _shell_value(args: list[str]) -> list[str]:
     """`--show-completion` and `--install-completion` take an optional SHELL, which typer
     cannot express: given none (nothing, or an option, follows), pass "" (the current)."""
-    language_value = False  # the word after --lang is its value, not the command
     for i, arg in enumerate(args):
         if arg in ("--show-completion", "--install-completion"):
             if i + 1 == len(args) or args[i + 1].startswith("-"):
                 return [*args[: i + 1], "", *args[i + 1 :]]
             return args
-        if not arg.startswith("-") and not language_value:
-            break  # the command: what follows is its own
-        language_value = arg == "--lang"
+        if not arg.startswith("-"):
+            break  # the command: what follows is its own (--lang is taken out before)
     return args
 
 
@@ -2018,18 +2016,19 @@ def _only_what_runs(args: list[str]) -> typer.Typer:
 def _run(args: list[str]) -> None:
     _COMMAND[:] = ["evaluator", *args]
     _Session.debug = False  # until the root callback reads --debug
-    if os.environ.get(_COMPLETE_VAR):  # TAB was pressed: answer in typer's scripts' terms
+    completing = bool(os.environ.get(_COMPLETE_VAR))
+    if completing:  # TAB was pressed: answer in typer's scripts' terms
         from typer._completion_classes import completion_init
 
         completion_init()
-    else:
-        args = _shell_value(args)
     started_without_stdout = sys.stdout is None
     if started_without_stdout:  # `>&-`: a result to print says so; --output works as ever
         sys.stdout = _ClosedStdout()
     try:
         try:
             args = take_language(args)  # --lang anywhere: the words' language from here on
+            if not completing:
+                args = _shell_value(args)
             # As app(...) does, with values converted without pydantic where typer's own
             # conversion would give the same (evaluator/cli/coercion.py).
             command = install(typer.main.get_command(_only_what_runs(args)))
